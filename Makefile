@@ -1,0 +1,69 @@
+# Two commands for users: `make report` and `make test`. Everything else is set up on demand.
+SHELL := /bin/bash
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+# Prefer a uv on PATH; otherwise install a pinned one into .tools with pip.
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+VENV := .venv
+BIN := $(VENV)/bin
+REFERENCE_CACHE := .cache/reference
+PYTEST_ARGS ?=
+
+.PHONY: help setup report test bench lint reference-data datasets clean
+
+help:
+	@echo "make report   set up, then run every report on the bundled demo data"
+	@echo "make test     set up, then run every test (notebooks included)"
+	@echo "make bench    side-by-side timings against peer libraries (slow)"
+	@echo "make lint     ruff"
+
+.tools/bin/uv:
+	$(PYTHON) -m venv .tools
+	.tools/bin/python -m pip install --quiet "uv==$(UV_VERSION)"
+
+$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --all-groups
+	touch $@
+
+setup: $(VENV)/.synced
+
+# Published reference data: ../shared/reference when present, else the copies that the
+# lifetimes and lifelines wheels ship (fetched once into a git-ignored cache).
+reference-data: | $(UV)
+	@if [ -d ../shared/reference ]; then \
+		echo "reference data: ../shared/reference"; \
+	elif [ ! -f $(REFERENCE_CACHE)/.complete ]; then \
+		echo "reference data: fetching the lifetimes and lifelines wheels into $(REFERENCE_CACHE)"; \
+		rm -rf .cache/refpkgs && \
+		$(UV) pip install --quiet --no-deps --target .cache/refpkgs lifetimes==0.11.3 lifelines==0.30.3 && \
+		mkdir -p $(REFERENCE_CACHE)/cdnow $(REFERENCE_CACHE)/survival && \
+		cp .cache/refpkgs/lifetimes/datasets/CDNOW_sample.txt \
+		   .cache/refpkgs/lifetimes/datasets/cdnow_customers_summary_with_transactions.csv $(REFERENCE_CACHE)/cdnow/ && \
+		cp .cache/refpkgs/lifelines/datasets/rossi.csv .cache/refpkgs/lifelines/datasets/g3.csv \
+		   .cache/refpkgs/lifelines/datasets/gehan.dat $(REFERENCE_CACHE)/survival/ && \
+		touch $(REFERENCE_CACHE)/.complete; \
+	fi
+
+datasets: setup
+	$(BIN)/mkt datasets generate
+
+report: setup
+	$(BIN)/mkt demo
+
+test: setup reference-data
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check .
+
+# Peer libraries live in their own environment so they never become runtime dependencies.
+.venv-bench/.ready: benchmarks/requirements.txt pyproject.toml | $(UV)
+	$(UV) venv --quiet --allow-existing .venv-bench
+	$(UV) pip install --quiet --python .venv-bench/bin/python -e . -r benchmarks/requirements.txt
+	touch $@
+
+bench: .venv-bench/.ready
+	.venv-bench/bin/python -m benchmarks.run $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) .venv-bench .tools .cache .pytest_cache .hypothesis

@@ -1,0 +1,53 @@
+"""One altair theme for every chart of the kit.
+
+Colour-blind-safe palette (Okabe-Ito), readable fonts, and number formats in English or
+German. Call `use_theme()` once; notebooks get it from `mkt_engineering.reporting.setup_notebook`.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import altair as alt
+
+# Okabe & Ito (2008): distinguishable for the common colour-vision deficiencies.
+PALETTE = [
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # green
+    "#CC79A7",  # purple
+    "#56B4E9",  # sky blue
+    "#D55E00",  # vermillion
+    "#F0E442",  # yellow
+    "#000000",  # black
+]
+ACCENT = PALETTE[0]
+MUTED = "#9E9E9E"
+FONT = "Helvetica, Arial, sans-serif"
+
+LOCALES = {
+    "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["€", ""]},
+    "de": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " €"]},
+}
+
+
+def theme_config(language: Literal["en", "de"] = "en") -> dict:
+    """The vega-lite config of the kit's theme."""
+    return {
+        "config": {
+            "font": FONT,
+            "view": {"stroke": None, "continuousWidth": 480, "continuousHeight": 280},
+            "range": {"category": PALETTE},
+            "mark": {"color": ACCENT},
+            "axis": {"labelFontSize": 12, "titleFontSize": 13, "gridColor": "#EEEEEE", "domainColor": "#888888"},
+            "legend": {"labelFontSize": 12, "titleFontSize": 13},
+            "title": {"fontSize": 15, "anchor": "start", "subtitleColor": "#555555"},
+            "locale": {"number": LOCALES[language]},
+        }
+    }
+
+
+def use_theme(language: Literal["en", "de"] = "en") -> None:
+    """Register and enable the kit's theme for all following charts."""
+    name = f"mkt_{language}"
+    alt.theme.register(name, enable=True)(lambda: theme_config(language))
