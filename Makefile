@@ -57,9 +57,10 @@ lint: setup
 	$(BIN)/ruff check .
 
 # Peer libraries live in their own environment so they never become runtime dependencies.
-.venv-bench/.ready: benchmarks/requirements.txt pyproject.toml | $(UV)
+.venv-bench/.ready: benchmarks/requirements.txt benchmarks/requirements-nodeps.txt pyproject.toml | $(UV)
 	$(UV) venv --quiet --allow-existing .venv-bench
 	$(UV) pip install --quiet --python .venv-bench/bin/python -e . -r benchmarks/requirements.txt
+	$(UV) pip install --quiet --python .venv-bench/bin/python --no-deps -r benchmarks/requirements-nodeps.txt
 	touch $@
 
 bench: .venv-bench/.ready
