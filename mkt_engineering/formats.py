@@ -1,0 +1,323 @@
+"""File and value formats: how a CSV, Parquet or Excel export becomes a raw polars frame.
+
+The loader in :mod:`mkt_engineering.io` calls :func:`read_source` to get the raw frame and
+the facts it noticed (encoding, separator, decimal comma, where the data starts), then
+coerces the columns with the helpers at the bottom of this module.
+
+German exports are the reason for most of this: ``;`` separators, decimal commas,
+``DD.MM.YYYY`` dates and cp1252 files written by older Excel versions.
+
+Examples
+--------
+>>> sniff_text("Kunde;Umsatz\\n17;89,90\\n").separator
+';'
+>>> sniff_text("Kunde;Umsatz\\n17;89,90\\n").decimal_comma
+True
+>>> parse_float(pl.Series(["1.234,50", "89,90", "-3"]), decimal_comma=True).to_list()
+[1234.5, 89.9, -3.0]
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from mkt_engineering.errors import DataValidationError
+
+SEPARATORS = (",", ";", "\t", "|")
+SEPARATOR_NAMES = {",": "comma (,)", ";": "semicolon (;)", "\t": "tab", "|": "pipe (|)"}
+SAMPLE_BYTES = 256 * 1024
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+PARQUET_SUFFIXES = (".parquet", ".pq")
+
+# A decimal-comma number: 89,90 or 1.234,50 (German thousands dots allowed).
+_DECIMAL_COMMA = re.compile(r"^\s*-?(\d{1,3}(\.\d{3})+|\d+),\d+\s*$")
+
+
+def validation_error(message: str, *, fix: str, source: str | None = None, column: str | None = None, rows: list[int] | None = None) -> DataValidationError:
+    """A DataValidationError whose message ends with the fix, so every reader sees it."""
+    return DataValidationError(f"{message}\nFix: {fix}", source=source, column=column, rows=rows, fix=fix)
+
+
+@dataclass
+class CsvDialect:
+    """What sniffing found out about a text file."""
+
+    encoding: str
+    separator: str
+    header: list[str]
+    decimal_comma: bool
+    bom: bool = False
+    skip_lines: int = 0  # an Excel "sep=;" line before the header
+
+
+@dataclass
+class RawTable:
+    """A source read into a frame before any coercion, with the facts about its format."""
+
+    frame: pl.DataFrame
+    source: str
+    kind: str  # csv, parquet, excel, frame
+    encoding: str | None = None
+    separator: str | None = None
+    decimal_comma: bool = False
+    first_line: int = 0  # position number of the first data row in messages
+    position_word: str = "row"  # "line" for text files, "row" otherwise
+
+    def positions(self, mask: pl.Series) -> list[int]:
+        """Position numbers (line in the file, or row) of the rows where `mask` is true."""
+        return (mask.arg_true() + self.first_line).head(5).to_list()
+
+
+def _strip_quoted(line: str) -> str:
+    return re.sub(r'"[^"]*"', "", line)
+
+
+def sniff_text(sample: str, encoding: str = "utf8", bom: bool = False) -> CsvDialect:
+    """Guess separator, header and decimal comma from the first lines of a text file."""
+    lines = [line for line in sample.splitlines() if line.strip()][:50]
+    skip = 0
+    if lines and re.fullmatch(r"sep=.", lines[0].strip(), flags=re.IGNORECASE):
+        separator, skip, lines = lines[0].strip()[4], 1, lines[1:]
+    else:
+        separator = _guess_separator(lines)
+    header = next(csv.reader([lines[0]], delimiter=separator)) if lines else []
+    decimal_comma = False
+    if separator != ",":
+        fields = (f for row in csv.reader(lines[1:], delimiter=separator) for f in row)
+        decimal_comma = any(_DECIMAL_COMMA.match(f) for f in fields)
+    return CsvDialect(encoding, separator, [h.strip() for h in header], decimal_comma, bom, skip)
+
+
+def _guess_separator(lines: list[str]) -> str:
+    # The separator must appear in the header and, ideally, equally often in each data line.
+    best, best_score = ",", (-1.0, 0)
+    for candidate in SEPARATORS:
+        counts = [_strip_quoted(line).count(candidate) for line in lines]
+        if not counts or counts[0] == 0:
+            continue
+        data = counts[1:] or counts
+        score = (sum(c == counts[0] for c in data) / len(data), counts[0])
+        if score > best_score:
+            best, best_score = candidate, score
+    return best
+
+
+def sniff_file(path: Path) -> CsvDialect:
+    """Read the start of a text file and sniff encoding, separator and header."""
+    with open(path, "rb") as handle:
+        head = handle.read(SAMPLE_BYTES)
+    bom = head.startswith(b"\xef\xbb\xbf")
+    head = head.removeprefix(b"\xef\xbb\xbf")
+    try:
+        text, encoding = head.decode("utf-8"), "utf8"
+    except UnicodeDecodeError as error:
+        if len(head) == SAMPLE_BYTES and error.start >= len(head) - 3:  # cut inside a character
+            text, encoding = head[: error.start].decode("utf-8"), "utf8"
+        else:
+            text, encoding = head.decode("cp1252", errors="replace"), "cp1252"
+    if len(head) == SAMPLE_BYTES:  # the last line is probably cut
+        text = text[: text.rfind("\n") + 1] or text
+    return sniff_text(text, encoding, bom)
+
+
+def _transcode(path: Path) -> bytes:
+    raw = Path(path).read_bytes()
+    try:
+        return raw.decode("cp1252").encode("utf-8")
+    except UnicodeDecodeError:  # bytes cp1252 leaves undefined: latin-1 maps every byte
+        return raw.decode("latin-1").encode("utf-8")
+
+
+def read_csv(path: Path, dialect: CsvDialect, text_columns: list[str]) -> pl.DataFrame:
+    """Read a CSV with the sniffed dialect; `text_columns` are read as strings, untouched."""
+    options = dict(
+        separator=dialect.separator,
+        skip_lines=dialect.skip_lines,
+        schema_overrides={name: pl.String for name in text_columns},
+        decimal_comma=dialect.decimal_comma,
+        infer_schema_length=10_000,
+        truncate_ragged_lines=False,
+    )
+    if dialect.encoding == "utf8":
+        try:
+            return pl.read_csv(path, **options)
+        except pl.exceptions.ComputeError as error:
+            if "utf-8" not in str(error).lower():
+                raise
+            dialect.encoding = "cp1252"  # the sample was clean UTF-8, a later line is not
+    return pl.read_csv(io.BytesIO(_transcode(path)), **options)
+
+
+def read_excel(path: Path, sheet: str | int | None, text_columns: list[str] | None = None) -> pl.DataFrame:
+    """Read one sheet (default: the first) with calamine; empty rows are kept so rows match."""
+    where = {"sheet_name": sheet} if isinstance(sheet, str) else {"sheet_id": (sheet or 0) + 1}
+    return pl.read_excel(path, engine="calamine", drop_empty_rows=False, infer_schema_length=None, **where)
+
+
+def read_source(
+    source: str | Path | pl.DataFrame | pl.LazyFrame,
+    *,
+    text_columns: callable | None = None,
+    separator: str | None = None,
+    encoding: str | None = None,
+    sheet: str | int | None = None,
+) -> RawTable:
+    """Read any supported source into a raw frame.
+
+    Parameters
+    ----------
+    source : path or DataFrame or LazyFrame
+        A CSV/TSV/TXT, Parquet or Excel file, or a frame already in memory.
+    text_columns : callable, optional
+        Given the header names, returns those to read as plain strings (CSV only), so the
+        loader sees the raw text of contract columns and can quote it in messages.
+    separator, encoding : str, optional
+        Override what sniffing would find (``encoding`` is ``"utf8"`` or ``"cp1252"``).
+    sheet : str or int, optional
+        Excel sheet name or 0-based number.
+    """
+    from mkt_engineering.paths import resolve_input
+
+    if isinstance(source, pl.LazyFrame):
+        source = source.collect()
+    if isinstance(source, pl.DataFrame):
+        return RawTable(source, "<data frame>", "frame", first_line=0, position_word="row index")
+    path = resolve_input(source)
+    label = str(path)
+    if not path.exists():
+        raise validation_error(
+            f"{label}: file not found.",
+            source=label,
+            fix="Check the path; relative paths are tried from the working folder and the project folder.",
+        )
+    if path.stat().st_size == 0:
+        raise validation_error(
+            f"{label}: the file is empty (0 bytes), so there is no header and no data.",
+            source=label,
+            fix="Export the data again; make sure the export finished and included a header row.",
+        )
+    suffix = path.suffix.lower()
+    if suffix in PARQUET_SUFFIXES:
+        return RawTable(pl.read_parquet(path), label, "parquet", first_line=1, position_word="row")
+    if suffix in EXCEL_SUFFIXES:
+        return RawTable(read_excel(path, sheet), label, "excel", first_line=2, position_word="row")
+    dialect = sniff_file(path)
+    if separator is not None:
+        dialect.separator = separator
+        dialect.header = next(csv.reader([_first_line(path, dialect)], delimiter=separator), [])
+        dialect.decimal_comma = dialect.decimal_comma and separator != ","
+    if encoding is not None:
+        dialect.encoding = "cp1252" if encoding.lower().replace("-", "") in ("cp1252", "windows1252", "latin1") else "utf8"
+    text = list(text_columns(dialect.header)) if text_columns else []
+    frame = read_csv(path, dialect, text)
+    return RawTable(
+        frame, label, "csv", dialect.encoding, dialect.separator, dialect.decimal_comma,
+        first_line=2 + dialect.skip_lines, position_word="line",
+    )
+
+
+def _first_line(path: Path, dialect: CsvDialect) -> str:
+    with open(path, "rb") as handle:
+        lines = handle.read(SAMPLE_BYTES).removeprefix(b"\xef\xbb\xbf").decode(
+            "utf-8" if dialect.encoding == "utf8" else "cp1252", errors="replace"
+        ).splitlines()
+    return lines[dialect.skip_lines] if len(lines) > dialect.skip_lines else ""
+
+
+# --------------------------------------------------------------------------- value formats
+
+ISO_FORMATS = ("%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d")
+GERMAN_FORMATS = ("%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y")
+DATE_FAMILIES = {
+    "YYYY-MM-DD [HH:MM[:SS]]": ISO_FORMATS,
+    "DD.MM.YYYY [HH:MM[:SS]]": GERMAN_FORMATS,
+}
+TRUE_WORDS = ("true", "t", "1", "1.0", "yes", "y", "ja", "j", "wahr", "x")
+FALSE_WORDS = ("false", "f", "0", "0.0", "no", "n", "nein", "falsch")
+
+
+def _try_formats(text: pl.Series, formats: tuple[str, ...]) -> pl.Series:
+    parsed = None
+    for fmt in formats:
+        attempt = text.str.to_datetime(fmt, strict=False, time_unit="us")
+        parsed = attempt if parsed is None else parsed.fill_null(attempt)
+        if parsed.null_count() == text.null_count():
+            break
+    return parsed
+
+
+def parse_datetime(text: pl.Series) -> tuple[pl.Series, str, pl.Series | None]:
+    """Parse date strings in the format family of the first value.
+
+    Returns the parsed series, the family name, and a mask of rows that parse only in the
+    *other* family (mixed formats), or None when there are none. The first format usually
+    parses every row, so a 10-million-row column costs one pass.
+
+    Examples
+    --------
+    >>> parsed, family, mixed = parse_datetime(pl.Series(["01.02.2026 10:30", "03.02.2026"]))
+    >>> parsed.to_list()[0], family, mixed is None
+    (datetime.datetime(2026, 2, 1, 10, 30), 'DD.MM.YYYY [HH:MM[:SS]]', True)
+    """
+    first = text.drop_nulls().head(1).to_list()
+    german = bool(first) and re.match(r"^\s*\d{1,2}\.\d{1,2}\.\d{4}", first[0]) is not None
+    family = list(DATE_FAMILIES)[1 if german else 0]
+    parsed = _try_formats(text, DATE_FAMILIES[family])
+    if parsed.null_count() > text.null_count():
+        stripped = text.str.strip_chars()
+        parsed = parsed.fill_null(_try_formats(stripped, DATE_FAMILIES[family]))
+        if parsed.null_count() > text.null_count():
+            other = list(DATE_FAMILIES)[0 if german else 1]
+            in_other = _try_formats(stripped, DATE_FAMILIES[other])
+            mixed = parsed.is_null() & in_other.is_not_null()
+            return parsed, family, (mixed if mixed.any() else None)
+    return parsed, family, None
+
+
+def parse_float(text: pl.Series, decimal_comma: bool) -> pl.Series:
+    """Parse numbers written as text: decimal comma or point, thousands separators, € signs."""
+    if not decimal_comma:
+        fast = text.cast(pl.Float64, strict=False)
+        if fast.null_count() == text.null_count():
+            return fast
+    cleaned = text.str.strip_chars(" \u00a0€$%").str.replace_all("\u00a0", "")
+    if decimal_comma:
+        has_thousands = cleaned.str.contains(r"^-?\d{1,3}(\.\d{3})+(,\d*)?$")
+        cleaned = pl.select(
+            pl.when(has_thousands).then(cleaned.str.replace_all(".", "", literal=True)).otherwise(cleaned)
+        ).to_series()
+        cleaned = cleaned.str.replace(",", ".", literal=True)
+    else:
+        has_thousands = cleaned.str.contains(r"^-?\d{1,3}(,\d{3})+(\.\d*)?$")
+        cleaned = pl.select(
+            pl.when(has_thousands).then(cleaned.str.replace_all(",", "", literal=True)).otherwise(cleaned)
+        ).to_series()
+    return cleaned.cast(pl.Float64, strict=False)
+
+
+def looks_decimal_comma(text: pl.Series) -> bool:
+    """Whether a text column writes decimals with a comma (``89,90``)."""
+    return bool(text.drop_nulls().head(10_000).str.contains(r"^\s*-?[\d.]*\d,\d+\s*$").any())
+
+
+def parse_bool(values: pl.Series) -> pl.Series:
+    """true/false, 1/0, yes/no, ja/nein (any case) to booleans; anything else to null."""
+    if values.dtype == pl.Boolean:
+        return values
+    mapping = {word: True for word in TRUE_WORDS} | {word: False for word in FALSE_WORDS}
+    text = values.cast(pl.String).str.strip_chars().str.to_lowercase()
+    return text.replace_strict(mapping, default=None, return_dtype=pl.Boolean)
+
+
+def parse_path(values: pl.Series) -> pl.Series:
+    """Channel paths written as ``a > b > c`` to a list of channel names."""
+    if isinstance(values.dtype, pl.List):
+        return values.cast(pl.List(pl.String))
+    parts = values.cast(pl.String).str.split(">")
+    return parts.list.eval(pl.element().str.strip_chars()).list.eval(pl.element().filter(pl.element() != ""))

@@ -1,0 +1,166 @@
+"""The data-quality summary of a load: everything the loader noticed but did not reject.
+
+Reports show it with ``reporting.show_quality``; notebooks display it directly (it has an
+HTML view), and ``explain()`` reads it out in plain sentences.
+
+Examples
+--------
+>>> quality = DataQuality("orders.csv", "orders", rows=200, rows_read=200)
+>>> quality.add("exact duplicate rows", 4, "identical rows kept; check the export")
+>>> quality.to_frame().select("check", "count", "share").row(-1)
+('exact duplicate rows', 4, 0.02)
+>>> quality.explain()[0]
+'4 of 200 rows (2.0%) repeat an earlier row exactly; they are kept, check whether the export repeats them.'
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from mkt_engineering.text import percent
+
+# Sentences for explain(); {count}, {total}, {share} and {note} are filled in.
+_SENTENCES = {
+    "exact duplicate rows": "{count:,} of {total:,} rows ({share}) repeat an earlier row exactly; they are kept, check whether the export repeats them.",
+    "extra columns kept": "Columns that are not part of the contract were kept as they are: {note}.",
+    "duplicate keys": "{count:,} row(s) ({share}) repeat the key of another row ({note}); they are kept.",
+    "empty rows removed": "{count:,} completely empty row(s) were skipped.",
+    "rows outside date range": "{count:,} row(s) ({share}) fall outside the date range {note} and were removed.",
+    "rows without consent removed": "{count:,} row(s) ({share}) had no marketing consent in column {note} and were removed.",
+    "pii columns removed": "Columns with personal data were removed before analysis: {note}.",
+    "pii columns kept": "Columns with personal data were kept because allow_pii=True: {note}. Do not show them in reports.",
+    "pseudonymized columns": "These id columns were replaced by salted SHA-256 pseudonyms: {note}.",
+}
+
+
+@dataclass
+class DataQuality:
+    """Counts of everything the loader noticed but did not reject.
+
+    Attributes
+    ----------
+    source, table : str
+        The file (or ``<data frame>``) and the contract it was read as.
+    rows : int
+        Rows in the returned frame.
+    issues : list of dict
+        One dict per finding with keys check, count, share, note.
+    rows_read : int
+        Rows found in the source before any were removed (empty, no consent, outside range).
+    encoding, separator : str or None
+        What was detected in a text file.
+    decimal_comma : bool
+        Whether numbers were read with a decimal comma.
+    column_mapping : dict
+        Source column name -> contract name, for every column that was renamed.
+    pii_found : dict
+        Column -> kind (email, phone, name) of columns that looked like personal data.
+    pii_removed : list of str
+        Columns dropped because they held personal data.
+    """
+
+    source: str
+    table: str
+    rows: int
+    issues: list[dict[str, Any]] = field(default_factory=list)
+    rows_read: int = 0
+    encoding: str | None = None
+    separator: str | None = None
+    decimal_comma: bool = False
+    date_formats: dict[str, str] = field(default_factory=dict)
+    column_mapping: dict[str, str] = field(default_factory=dict)
+    pii_found: dict[str, str] = field(default_factory=dict)
+    pii_removed: list[str] = field(default_factory=list)
+    consent_removed: int = 0
+    outside_date_range: int = 0
+
+    def add(self, check: str, count: int, note: str = "", *, total: int | None = None, share: bool = True) -> None:
+        """Record a finding; the share is taken of `total` (default: rows read)."""
+        total = total if total is not None else (self.rows_read or self.rows)
+        share = ((count / total) if total else 0.0) if share else None
+        self.issues.append({"check": check, "count": int(count), "share": share, "note": note})
+
+    def count(self, check: str) -> int:
+        """The count recorded for `check` (0 when it was not found)."""
+        return sum(issue["count"] for issue in self.issues if issue["check"] == check)
+
+    @property
+    def duplicate_rows(self) -> int:
+        return self.count("exact duplicate rows")
+
+    @property
+    def duplicate_keys(self) -> int:
+        return self.count("duplicate keys")
+
+    @property
+    def nulls(self) -> dict[str, int]:
+        """Empty cells per optional column."""
+        prefix = "empty cells in "
+        return {i["check"][len(prefix):]: i["count"] for i in self.issues if i["check"].startswith(prefix)}
+
+    def _format_facts(self) -> list[dict[str, Any]]:
+        facts = [{"check": "rows loaded", "count": self.rows, "share": (self.rows / self.rows_read) if self.rows_read else 1.0, "note": f"of {self.rows_read:,} read"}]
+        if self.encoding or self.separator:
+            sep = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}.get(self.separator or "", self.separator)
+            note = f"encoding {self.encoding}, separator {sep}" + (", decimal comma" if self.decimal_comma else "")
+            facts.append({"check": "file format", "count": None, "share": None, "note": note})
+        if self.date_formats:
+            note = ", ".join(f"{c}: {f}" for c, f in self.date_formats.items())
+            facts.append({"check": "date formats", "count": None, "share": None, "note": note})
+        if self.column_mapping:
+            note = ", ".join(f"{u} → {c}" for u, c in self.column_mapping.items())
+            facts.append({"check": "column mapping", "count": len(self.column_mapping), "share": None, "note": note})
+        return facts
+
+    def to_frame(self) -> pl.DataFrame:
+        """One row per fact and finding: check, count, share, note."""
+        rows = self._format_facts() + self.issues
+        return pl.DataFrame(
+            rows, schema={"check": pl.String, "count": pl.Int64, "share": pl.Float64, "note": pl.String}, orient="row"
+        )
+
+    def _cells(self) -> list[tuple[str, str, str, str]]:
+        cells = []
+        for row in self.to_frame().iter_rows(named=True):
+            count = "" if row["count"] is None else f"{row['count']:,}"
+            share = "" if row["share"] is None else percent(row["share"])
+            cells.append((row["check"], count, share, row["note"] or ""))
+        return cells
+
+    def to_markdown(self) -> str:
+        """The summary as a markdown table (for reports and the CLI)."""
+        lines = [f"**Data quality: {self.table}** from `{self.source}`", "", "| check | count | share | note |", "|---|---:|---:|---|"]
+        lines += [f"| {c} | {n} | {s} | {note.replace('|', '/')} |" for c, n, s, note in self._cells()]
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<th>{h}</th>" for h in ("check", "count", "share", "note"))
+        body = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(v)}</td>" for v in cells) + "</tr>" for cells in self._cells()
+        )
+        title = f"<p><b>Data quality: {html.escape(self.table)}</b> from <code>{html.escape(self.source)}</code></p>"
+        return f"{title}<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+    def __str__(self) -> str:
+        return self.to_markdown()
+
+    def explain(self) -> list[str]:
+        """One plain sentence per finding; a clean load says so."""
+        total = self.rows_read or self.rows
+        sentences = []
+        for issue in self.issues:
+            share = percent(issue["share"]) if issue["share"] is not None else ""
+            template = _SENTENCES.get(issue["check"])
+            if template is None and issue["check"].startswith("empty cells in "):
+                column = issue["check"].removeprefix("empty cells in ")
+                template = f"Optional column {column} is empty in {{count:,}} rows ({{share}}); analyses treat those as unknown."
+            if template is None:
+                template = "{check}: {count:,} ({share}). {note}"
+            sentences.append(template.format(count=issue["count"], total=total, share=share, note=issue["note"], check=issue["check"]).strip())
+        if not sentences:
+            sentences.append(f"All {self.rows:,} rows passed the {self.table} checks; nothing needed attention.")
+        return sentences
