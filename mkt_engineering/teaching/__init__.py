@@ -1,23 +1,38 @@
-"""Exercise checks for the lessons.
+"""Exercise checks for the lessons, and the tools trainers use around them.
 
 The core lives in `feedback`; each analysis adds its lesson checks in a module named
 ``<topic>_checks.py``. Every ``check_*`` function of those modules is exported here, so a
 lesson only needs ``from mkt_engineering import teaching`` and ``teaching.check_...``.
+
+Trainers use `workshop` (student editions, trainer guide: ``mkt workshop build``),
+`doctor` (laptop checklist: ``mkt doctor``) and `glossary` (German–English terms).
 """
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
+import warnings
 
-from mkt_engineering.teaching.feedback import Feedback, check_columns, check_frame, check_number
+from mkt_engineering.teaching.feedback import (
+    Feedback,
+    check_chart,
+    check_columns,
+    check_frame,
+    check_number,
+)
 
-__all__ = ["Feedback", "check_columns", "check_frame", "check_number"]
+__all__ = ["Feedback", "check_chart", "check_columns", "check_frame", "check_number"]
 
 for _module in pkgutil.iter_modules(__path__):
     if _module.name.endswith("_checks"):
-        _mod = importlib.import_module(f"{__name__}.{_module.name}")
+        try:
+            _mod = importlib.import_module(f"{__name__}.{_module.name}")
+        except Exception as error:  # one broken lesson must not stop every other lesson
+            warnings.warn(f"teaching: could not load {_module.name}: {error!r}", stacklevel=1)
+            continue
         for _name in dir(_mod):
-            if _name.startswith("check_"):
+            if _name.startswith("check_") and callable(getattr(_mod, _name)):
                 globals()[_name] = getattr(_mod, _name)
-                __all__.append(_name)
+                if _name not in __all__:
+                    __all__.append(_name)
