@@ -1,0 +1,236 @@
+"""Recency, frequency, monetary value: the per-customer summary every buy-till-you-die model fits.
+
+Definitions follow the BG/NBD literature (Fader, Hardie & Lee 2005) and lifetimes:
+
+- orders on the same day are merged into one purchase (their revenue is added);
+- ``frequency`` counts *repeat* purchases, so the first purchase is not counted;
+- ``recency`` is the age of the customer at the last purchase (first to last purchase);
+- ``T`` is the age of the customer at the end of observation (first purchase to end);
+- ``monetary_value`` is the mean revenue of the repeat purchases (0 when there are none).
+
+Times are in days divided by the length of the time unit (7 for weeks).
+
+Examples
+--------
+>>> import polars as pl
+>>> from datetime import date
+>>> orders = pl.DataFrame({
+...     "customer_id": ["a", "a", "a", "b"],
+...     "order_date": [date(2024, 1, 1), date(2024, 1, 1), date(2024, 1, 15), date(2024, 1, 8)],
+...     "revenue": [10.0, 5.0, 20.0, 30.0],
+... })
+>>> rfm_summary(orders, observation_end=date(2024, 1, 29)).rows()
+[('a', 1, 2.0, 4.0, 20.0), ('b', 0, 0.0, 3.0, 0.0)]
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import polars as pl
+
+from mkt_engineering.errors import DataValidationError
+
+TIME_UNITS = {"D": 1.0, "W": 7.0, "M": 365.25 / 12}
+RFM_COLUMNS = ("customer_id", "frequency", "recency", "T", "monetary_value")
+
+Frame = pl.DataFrame | pl.LazyFrame
+
+
+def _days_per_unit(time_unit: str) -> float:
+    if time_unit not in TIME_UNITS:
+        raise DataValidationError(
+            f"time_unit {time_unit!r} is not known. Use 'D' (days), 'W' (weeks) or 'M' (months).",
+            column="time_unit",
+            fix="Pass time_unit='W' (the usual choice) or 'D'.",
+        )
+    return TIME_UNITS[time_unit]
+
+
+def _require(orders: Frame, columns: tuple[str, ...], source: str = "orders") -> pl.LazyFrame:
+    lazy = orders.lazy()
+    found = lazy.collect_schema().names()
+    missing = [c for c in columns if c not in found]
+    if missing:
+        raise DataValidationError(
+            f"{source} lacks the column(s) {', '.join(missing)}; found {', '.join(found)}.",
+            source=source,
+            column=missing[0],
+            fix="Map your own names with columns={'your name': 'customer_id', ...} when reading.",
+        )
+    return lazy
+
+
+def _as_date(value: date | datetime | str, name: str) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError as error:
+        raise DataValidationError(
+            f"{name} = {value!r} is not a date.", column=name, fix="Give it as 'YYYY-MM-DD'."
+        ) from error
+
+
+def daily_purchases(orders: Frame, *, end: date) -> pl.LazyFrame:
+    """Orders merged per customer and day, up to and including ``end`` (lazy)."""
+    lazy = _require(orders, ("customer_id", "order_date", "revenue"))
+    return (
+        lazy.select(
+            pl.col("customer_id"),
+            pl.col("order_date").cast(pl.Date).alias("day"),
+            pl.col("revenue").cast(pl.Float64),
+        )
+        .filter(pl.col("day") <= end)
+        .group_by("customer_id", "day")
+        .agg(pl.col("revenue").sum())
+    )
+
+
+def _summarise(days: pl.LazyFrame, end: date, unit: float) -> pl.LazyFrame:
+    per_customer = days.group_by("customer_id").agg(
+        (pl.len() - 1).cast(pl.Int64).alias("frequency"),
+        pl.col("day").min().alias("first"),
+        pl.col("day").max().alias("last"),
+        pl.col("revenue").sum().alias("total"),
+        pl.col("revenue").get(pl.col("day").arg_min()).alias("first_revenue"),
+    )
+    first = pl.col("first")
+    return per_customer.select(
+        "customer_id",
+        "frequency",
+        ((pl.col("last") - first).dt.total_days() / unit).alias("recency"),
+        ((pl.lit(end) - first).dt.total_days() / unit).alias("T"),
+        pl.when(pl.col("frequency") > 0)
+        .then((pl.col("total") - pl.col("first_revenue")) / pl.col("frequency"))
+        .otherwise(0.0)
+        .alias("monetary_value"),
+        first.alias("first_purchase"),
+    )
+
+
+def rfm_summary(
+    orders: Frame,
+    observation_end: date | datetime | str,
+    time_unit: str = "W",
+    calibration_end: date | datetime | str | None = None,
+    *,
+    keep_first_purchase: bool = False,
+) -> pl.DataFrame:
+    """Per-customer frequency, recency, age (T) and mean repeat spend.
+
+    Parameters
+    ----------
+    orders : DataFrame or LazyFrame
+        The ``orders`` contract: customer_id, order_date, revenue. A LazyFrame stays lazy
+        until the per-customer result, so large files can be scanned.
+    observation_end : date
+        Last day of data (inclusive). Orders after it are ignored.
+    time_unit : {"W", "D", "M"}
+        Unit of recency and T: weeks, days or months (365.25 / 12 days).
+    calibration_end : date, optional
+        Split into a calibration period (up to and including this day) and a holdout period.
+        The summary then describes the calibration period and adds ``frequency_holdout``,
+        ``monetary_value_holdout`` and ``duration_holdout``. Customers whose first order
+        falls in the holdout are dropped; their count is in ``frame.attrs``-like metadata via
+        `rfm_dropped_customers`.
+    keep_first_purchase : bool
+        Also return the date of the first purchase (the acquisition cohort).
+
+    Returns
+    -------
+    DataFrame
+        customer_id, frequency, recency, T, monetary_value (+ holdout columns), sorted by
+        customer_id.
+    """
+    unit = _days_per_unit(time_unit)
+    end = _as_date(observation_end, "observation_end")
+    if calibration_end is None:
+        result = _summarise(daily_purchases(orders, end=end), end, unit).sort("customer_id")
+        columns = [*RFM_COLUMNS, "first_purchase"] if keep_first_purchase else list(RFM_COLUMNS)
+        return result.select(columns).collect()
+    cut = _as_date(calibration_end, "calibration_end")
+    if cut >= end:
+        raise DataValidationError(
+            f"calibration_end {cut} is not before observation_end {end}.",
+            column="calibration_end",
+            fix="Choose a calibration end that leaves a holdout period before the end of the data.",
+        )
+    days = daily_purchases(orders, end=end)
+    calibration = _summarise(days.filter(pl.col("day") <= cut), cut, unit)
+    holdout = (
+        days.filter(pl.col("day") > cut)
+        .group_by("customer_id")
+        .agg(
+            pl.len().cast(pl.Int64).alias("frequency_holdout"),
+            pl.col("revenue").mean().alias("monetary_value_holdout"),
+        )
+    )
+    joined = calibration.join(holdout, on="customer_id", how="left").with_columns(
+        pl.col("frequency_holdout").fill_null(0),
+        pl.col("monetary_value_holdout").fill_null(0.0),
+        pl.lit((end - cut).days / unit).alias("duration_holdout"),
+    )
+    columns = [*RFM_COLUMNS, "frequency_holdout", "monetary_value_holdout", "duration_holdout"]
+    if keep_first_purchase:
+        columns.append("first_purchase")
+    return joined.select(columns).sort("customer_id").collect()
+
+
+def rfm_dropped_customers(orders: Frame, calibration_end: date | datetime | str) -> int:
+    """How many customers made their first order after ``calibration_end``.
+
+    They cannot be scored by a model fitted on the calibration period, so
+    `rfm_summary` drops them; reports say how many.
+    """
+    cut = _as_date(calibration_end, "calibration_end")
+    lazy = _require(orders, ("customer_id", "order_date"))
+    first = lazy.group_by("customer_id").agg(pl.col("order_date").cast(pl.Date).min().alias("first"))
+    return int(first.filter(pl.col("first") > cut).select(pl.len()).collect().item())
+
+
+SEGMENTS = (
+    # (name, rule on the 1-5 scores r, f, m); first match wins, read top to bottom.
+    ("Champions", lambda r, f, m: (r >= 4) & (f >= 4)),
+    ("Loyal customers", lambda r, f, m: (r >= 3) & (f >= 4)),
+    ("Big spenders", lambda r, f, m: (r >= 3) & (m >= 5)),
+    ("Promising", lambda r, f, m: (r >= 4) & (f <= 2)),
+    ("Needs attention", lambda r, f, m: (r == 3) & (f <= 3)),
+    ("At risk", lambda r, f, m: (r <= 2) & (f >= 3)),
+    ("Hibernating", lambda r, f, m: (r <= 2) & (f <= 2)),
+)
+
+
+def rfm_segments(rfm: pl.DataFrame) -> pl.DataFrame:
+    """Score recency, frequency and monetary value 1-5 and name the segment of each customer.
+
+    Scores are quintiles: 5 is the best fifth (most recent last purchase relative to age,
+    most repeat purchases, highest mean spend). Recency is scored on the time since the
+    last purchase (``T - recency``), smaller is better.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> rfm = pl.DataFrame({"customer_id": list("abcde"), "frequency": [0, 1, 2, 5, 9],
+    ...                     "recency": [0.0, 2, 5, 9, 10], "T": [10.0] * 5,
+    ...                     "monetary_value": [0.0, 10, 20, 30, 40]})
+    >>> rfm_segments(rfm)["segment"].to_list()
+    ['Hibernating', 'Hibernating', 'Needs attention', 'Champions', 'Champions']
+    """
+    _require(rfm, RFM_COLUMNS[:5], source="rfm")
+
+    def quintile(expr: pl.Expr) -> pl.Expr:
+        return ((expr.rank("average") - 1) * 5 / pl.len()).floor().add(1).clip(1, 5).cast(pl.Int8)
+
+    scored = rfm.with_columns(
+        quintile(-(pl.col("T") - pl.col("recency"))).alias("r_score"),
+        quintile(pl.col("frequency").cast(pl.Float64)).alias("f_score"),
+        quintile(pl.col("monetary_value")).alias("m_score"),
+    )
+    r, f, m = pl.col("r_score"), pl.col("f_score"), pl.col("m_score")
+    segment = pl.when(SEGMENTS[0][1](r, f, m)).then(pl.lit(SEGMENTS[0][0]))
+    for name, rule in SEGMENTS[1:]:
+        segment = segment.when(rule(r, f, m)).then(pl.lit(name))
+    return scored.with_columns(segment.otherwise(pl.lit("Others")).alias("segment"))
