@@ -232,7 +232,7 @@ def _first_line(path: Path, dialect: CsvDialect) -> str:
 
 # --------------------------------------------------------------------------- value formats
 
-ISO_FORMATS = ("%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d")
+ISO_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d")
 GERMAN_FORMATS = ("%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y")
 DATE_FAMILIES = {
     "YYYY-MM-DD [HH:MM[:SS]]": ISO_FORMATS,
@@ -245,11 +245,25 @@ FALSE_WORDS = ("false", "f", "0", "0.0", "no", "n", "nein", "falsch")
 def _try_formats(text: pl.Series, formats: tuple[str, ...]) -> pl.Series:
     parsed = None
     for fmt in formats:
-        attempt = text.str.to_datetime(fmt, strict=False, time_unit="us")
+        attempt = text.str.to_datetime(fmt, strict=False, time_unit="us", cache=False)
         parsed = attempt if parsed is None else parsed.fill_null(attempt)
         if parsed.null_count() == text.null_count():
             break
     return parsed
+
+
+def _arrow_iso(text: pl.Series) -> pl.Series | None:
+    """Arrow's ISO-8601 parser: about five times faster than strptime, but all-or-nothing."""
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+    except ImportError:  # pyarrow is optional; polars parsing below does the same, slower
+        return None
+    try:
+        parsed = pc.cast(text.to_arrow().cast(pa.large_string()), pa.timestamp("us"))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+        return None  # some value is not plain ISO: take the careful path that finds it
+    return pl.Series(text.name, parsed).cast(pl.Datetime("us"))
 
 
 def parse_datetime(text: pl.Series) -> tuple[pl.Series, str, pl.Series | None]:
@@ -265,6 +279,9 @@ def parse_datetime(text: pl.Series) -> tuple[pl.Series, str, pl.Series | None]:
     >>> parsed.to_list()[0], family, mixed is None
     (datetime.datetime(2026, 2, 1, 10, 30), 'DD.MM.YYYY [HH:MM[:SS]]', True)
     """
+    fast = _arrow_iso(text)
+    if fast is not None:
+        return fast, list(DATE_FAMILIES)[0], None
     first = text.drop_nulls().head(1).to_list()
     german = bool(first) and re.match(r"^\s*\d{1,2}\.\d{1,2}\.\d{4}", first[0]) is not None
     family = list(DATE_FAMILIES)[1 if german else 0]

@@ -166,7 +166,10 @@ def _fail(raw: RawTable, user: str, column: Column, mask: pl.Series, values: pl.
 
 def _to_text(values: pl.Series, raw: RawTable) -> pl.Series:
     if values.dtype == pl.String:
-        return values if raw.kind == "csv" else values.str.strip_chars().replace("", None)
+        # CSV reading already turns empty cells into nulls; frames and Excel may hold "".
+        if raw.kind == "csv" or not (values.str.len_bytes() == 0).any():
+            return values
+        return pl.select(pl.when(values.str.len_bytes() > 0).then(values)).to_series().alias(values.name)
     if values.dtype.is_float() and (values.drop_nulls() == values.drop_nulls().round(0)).all():
         return values.cast(pl.Int64).cast(pl.String)  # Excel stores ids 123 as 123.0
     return values.cast(pl.String)
@@ -216,12 +219,12 @@ def _check_column(raw: RawTable, user: str, column: Column, original: pl.Series,
         other = next(f for f in formats.DATE_FAMILIES if f != family)
         raise _fail(raw, user, column, within(mixed), original, f"mixes date formats: most rows use {family}, but some use {other}",
                     EXPECTED[column.dtype], "Export all dates of the column in one format (re-export, or format the column in Excel as one date format); the loader does not guess which format a mixed row meant.")
-    failed = within(original.is_not_null() & coerced.is_null())
-    if failed.any():
+    failed = None if coerced.null_count() == original.null_count() else within(original.is_not_null() & coerced.is_null())
+    if failed is not None and failed.any():
         what = {"datetime": "has values that are not dates", "date": "has values that are not dates", "list[str]": "has empty or unreadable paths"}.get(column.dtype, f"has values that are not of type {column.dtype}")
         raise _fail(raw, user, column, failed, original, what, EXPECTED[column.dtype],
                     f"Correct these cells in the source (or empty them if the column is optional), or map another column onto {column.name}.")
-    if not column.allows_null:
+    if not column.allows_null and coerced.null_count():
         empty = within(coerced.is_null())
         if empty.any():
             raise _fail(raw, user, column, empty, original, "is empty", f"a value in every row ({EXPECTED[column.dtype]})",
@@ -280,23 +283,36 @@ def _privacy(frame: pl.DataFrame, raw: RawTable, contract: Contract, quality: Da
 
 
 def _duplicates(frame: pl.DataFrame, contract: Contract, quality: DataQuality) -> None:
+    """Count exact duplicate rows and rows repeating a key, without sorting.
+
+    Rows are hashed (64-bit; a chance collision among 10 million rows has odds of about
+    one in 370,000) and distinct hashes counted. The key is hashed first: rows can only be
+    exact duplicates if their keys repeat, so the full rows are hashed only for those.
+    """
     if frame.height < 2:
         return
-    # Hash each row once and count distinct hashes: one pass, no sort, fine for 10M rows.
-    distinct = frame.select(pl.struct(pl.all()).hash().n_unique()).item()
-    if frame.height - distinct:
-        quality.add("exact duplicate rows", frame.height - distinct, "identical rows kept; check whether the export repeats them")
     key = [c for c in contract.key if c in frame.columns]
-    if key and len(key) == len(contract.key) and len(key) < frame.width:
-        distinct_keys = frame.select(pl.struct(key).hash().n_unique()).item()
-        extra = (frame.height - distinct_keys) - (frame.height - distinct)
-        if extra > 0:
-            quality.add("duplicate keys", extra, f"same {' + '.join(key)}, other values differ")
+    if len(key) != len(contract.key) or not key or len(key) == frame.width:
+        distinct = frame.hash_rows().unique().len()
+        if frame.height - distinct:
+            quality.add("exact duplicate rows", frame.height - distinct, "identical rows kept; check whether the export repeats them")
+        return
+    key_hash = frame.select(key).hash_rows()
+    repeated_keys = frame.height - key_hash.unique().len()
+    if not repeated_keys:
+        return
+    suspects = frame.filter(key_hash.is_duplicated())
+    exact = suspects.height - suspects.hash_rows().unique().len()
+    if exact:
+        quality.add("exact duplicate rows", exact, "identical rows kept; check whether the export repeats them")
+    if repeated_keys - exact > 0:
+        quality.add("duplicate keys", repeated_keys - exact, f"same {' + '.join(key)}, other values differ")
 
 
 def load_table(source: Source, table: str, columns: dict[str, str] | None = None, *, pseudonymize: list[str] | str | None = None, salt: str | None = None,
                date_range: tuple[Any, Any] | None = None, allow_pii: bool = False, consent_column: str | None = None,
-               separator: str | None = None, encoding: str | None = None, sheet: str | int | None = None) -> LoadResult:
+               separator: str | None = None, encoding: str | None = None, sheet: str | int | None = None,
+               count_duplicates: bool = True) -> LoadResult:
     """Read `source` as contract `table`; return the frame and its quality summary.
 
     Parameters
@@ -324,6 +340,9 @@ def load_table(source: Source, table: str, columns: dict[str, str] | None = None
         are removed and counted.
     separator, encoding, sheet : optional
         Override the detected separator / encoding, or pick an Excel sheet.
+    count_duplicates : bool
+        Count exact duplicate rows and repeated keys for the summary (one hash pass over
+        the table). ``read_table`` skips it, since it returns no summary.
     """
     contract = get_contract(table)
     pseudonymize = [pseudonymize] if isinstance(pseudonymize, str) else list(pseudonymize or [])
@@ -386,7 +405,8 @@ def load_table(source: Source, table: str, columns: dict[str, str] | None = None
     if extra:
         quality.add("extra columns kept", len(extra), ", ".join(extra), share=False)
     frame = frame.select([c for c in contract.names if c in frame.columns] + extra)
-    _duplicates(frame, contract, quality)
+    if count_duplicates:
+        _duplicates(frame, contract, quality)
     if pseudonymize:
         frame = privacy.pseudonymize(frame, pseudonymize, salt)
         quality.add("pseudonymized columns", len(pseudonymize), ", ".join(pseudonymize), share=False)
@@ -436,4 +456,5 @@ def read_table(source: Source, table: str, columns: dict[str, str] | None = None
     >>> read_table(pl.DataFrame({"unit_id": ["u1"], "variant": ["B"], "converted": [1]}), "experiment").columns
     ['unit_id', 'variant', 'converted']
     """
+    options.setdefault("count_duplicates", False)  # the summary is not returned
     return load_table(source, table, columns, **options).frame

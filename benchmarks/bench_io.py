@@ -1,0 +1,104 @@
+"""Loader overhead: `read_table` against a plain polars read of the same touchpoint file.
+
+``run(scale)`` writes a touchpoints table of 10 million x `scale` rows as CSV and Parquet
+into ``benchmarks/data/`` (git-ignored; reused when present), then times, in this one
+process and alternating so both see the same cache state, ``pl.read_csv`` /
+``pl.read_parquet`` and ``read_table(..., "touchpoints")``. The plain CSV read keeps the
+timestamp as text, exactly what polars does without being told about dates; ``read_table``
+also sniffs the file, parses the timestamps and checks every contract rule. ``load_table``
+additionally counts duplicate rows and keys for its quality summary (``read_table``
+returns no summary, so it skips that hash pass); both are reported.
+
+Target (issue 2): validation overhead under 30% over the plain read.
+
+    flock /tmp/mkt-bench.lock .venv/bin/python -m benchmarks.run --only io --scale 1
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from mkt_engineering.io import load_table, read_table
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+CHANNELS = ["search", "social", "display", "email", "affiliate", "video", "direct", "store_visit", "catalogue", "call_centre"]
+INTERACTIONS = ["impression", "click", "visit", "open"]
+REPEATS = 3
+
+
+def touchpoints(rows: int, seed: int = 7) -> pl.DataFrame:
+    """A touchpoints table of `rows` rows: 10 touches per customer on average, over 2026."""
+    rng = np.random.default_rng(seed)
+    start = np.datetime64("2026-01-01T00:00:00", "us")
+    seconds = rng.integers(0, 365 * 24 * 3600, rows).astype("timedelta64[s]")
+    return pl.DataFrame({
+        "customer_id": rng.integers(0, max(rows // 10, 1), rows),
+        "timestamp": pl.Series(start + seconds).cast(pl.Datetime("us")),
+        "channel": pl.Series(CHANNELS).gather(rng.integers(0, len(CHANNELS), rows)),
+        "campaign": rng.integers(0, 40, rows),
+        "interaction": pl.Series(INTERACTIONS).gather(rng.integers(0, len(INTERACTIONS), rows)),
+    }).with_columns(
+        pl.format("c{}", pl.col("customer_id").cast(pl.String).str.zfill(8)).alias("customer_id"),
+        pl.format("campaign_{}", pl.col("campaign")).alias("campaign"),
+    ).sort("timestamp")
+
+
+def write_files(rows: int) -> tuple[Path, Path]:
+    """Write (or reuse) the CSV and Parquet files of `rows` rows."""
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    csv_path, parquet_path = DATA_DIR / f"touchpoints_{rows}.csv", DATA_DIR / f"touchpoints_{rows}.parquet"
+    if not (csv_path.exists() and parquet_path.exists()):
+        frame = touchpoints(rows)
+        frame.write_csv(csv_path, datetime_format="%Y-%m-%d %H:%M:%S")
+        frame.write_parquet(parquet_path)
+        del frame
+    return csv_path, parquet_path
+
+
+def _time(function) -> float:
+    started = time.perf_counter()
+    result = function()
+    elapsed = time.perf_counter() - started
+    del result
+    return elapsed
+
+
+def _compare(name: str, plain, kit, rows: int, size: int, target: str = "< 30%") -> dict:
+    plain_times, kit_times = [], []
+    for _ in range(REPEATS):  # alternate so neither side gets a warmer cache
+        plain_times.append(_time(plain))
+        kit_times.append(_time(kit))
+    plain_s, kit_s = statistics.median(plain_times), statistics.median(kit_times)
+    overhead = kit_s / plain_s - 1
+    return {
+        "name": name, "rows": rows, "file_mb": round(size / 1e6, 1),
+        "plain_seconds": plain_s, "read_table_seconds": kit_s,
+        "overhead_percent": round(100 * overhead, 1), "target": target,
+        "ok": overhead < 0.30 if target == "< 30%" else None, "notes": f"median of {REPEATS}",
+    }
+
+
+def run(scale: float = 1.0) -> list[dict]:
+    rows = int(10_000_000 * scale)
+    csv_path, parquet_path = write_files(rows)
+    csv_size, parquet_size = csv_path.stat().st_size, parquet_path.stat().st_size
+    results = [
+        _compare("csv read_table", lambda: pl.read_csv(csv_path), lambda: read_table(csv_path, "touchpoints"), rows, csv_size),
+        _compare("parquet read_table", lambda: pl.read_parquet(parquet_path), lambda: read_table(parquet_path, "touchpoints"), rows, parquet_size),
+        # load_table also counts duplicate rows and keys for the quality summary: shown for
+        # information, the 30% target is about read_table.
+        _compare("csv load_table", lambda: pl.read_csv(csv_path), lambda: load_table(csv_path, "touchpoints"), rows, csv_size, "info"),
+        _compare("parquet load_table", lambda: pl.read_parquet(parquet_path), lambda: load_table(parquet_path, "touchpoints"), rows, parquet_size, "info"),
+    ]
+    for row in results:
+        print(f"{row['name']}: plain {row['plain_seconds']:.2f} s, kit {row['read_table_seconds']:.2f} s, overhead {row['overhead_percent']:.1f}%")
+    return results
+
+
+if __name__ == "__main__":
+    run(0.1)
