@@ -1,0 +1,184 @@
+"""Student copies of a lesson: solutions out, checks in, outputs stripped, text translated.
+
+A lesson marks each exercise with a code cell tagged ``solution`` followed by a check cell
+calling ``teaching.check_*``. The student copy replaces the solution by a stub that keeps
+the instruction (leading comment lines, or the cell's ``instruction`` metadata) and sets
+every variable the solution assigned to ``None``, so the check cell still runs and answers
+with a friendly "not yet" instead of a NameError.
+
+Examples
+--------
+>>> print(solution_stub("# total leads of search\\nsearch_leads = results['leads'].sum()\\nsearch_leads"))
+# total leads of search
+search_leads = None  # YOUR ANSWER HERE
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import hashlib
+import re
+import warnings
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import yaml
+
+SOLUTION_TAG = "solution"
+STUB_MARKER = {"en": "# YOUR ANSWER HERE", "de": "# IHRE LÖSUNG HIER"}
+# Links from a lesson to the glossary, rewritten to the copy bundled next to the notebooks.
+_GLOSSARY_LINK = re.compile(r"\]\((?:\.\./)*(?:docs/)?glossary\.md")
+
+
+def is_solution(cell: Any) -> bool:
+    return cell.cell_type == "code" and SOLUTION_TAG in cell.metadata.get("tags", [])
+
+
+def is_check(cell: Any) -> bool:
+    return cell.cell_type == "code" and ("teaching.check_" in cell.source
+                                         or "check" in cell.metadata.get("tags", []))
+
+
+def assigned_names(source: str) -> list[str]:
+    """Names a cell assigns or defines at top level, in order (``a, b = ...`` gives a and b)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    names: list[str] = []
+
+    def collect(target: ast.AST) -> None:
+        if isinstance(target, ast.Name):
+            names.append(target.id)
+        elif isinstance(target, ast.Tuple | ast.List):
+            for element in target.elts:
+                collect(element)
+
+    for node in tree.body:
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                collect(target)
+        elif isinstance(node, ast.AnnAssign | ast.AugAssign):
+            collect(node.target)
+        elif isinstance(node, ast.FunctionDef | ast.ClassDef):
+            names.append(node.name)
+    return list(dict.fromkeys(names))
+
+
+def solution_stub(source: str, *, instruction: str | None = None, language: str = "en") -> str:
+    """The student's version of a solution cell: instruction, then ``name = None`` stubs."""
+    lines = source.splitlines()
+    leading = []
+    for line in lines:
+        if not line.strip().startswith("#") or "NBVAL" in line:
+            break
+        leading.append(line)
+    header = [f"# {line}" for line in instruction.splitlines()] if instruction else leading
+    marker = STUB_MARKER.get(language, STUB_MARKER["en"])
+    names = assigned_names(source)
+    body = [f"{name} = None  {marker}" for name in names] or [marker]
+    return "\n".join(header + body)
+
+
+def code_lines(source: str) -> set[str]:
+    """Distinctive code lines of a cell: no blanks, comments, lone brackets or bare names."""
+    found = set()
+    for line in source.splitlines():
+        text = line.split("  #")[0].strip()
+        if (len(text) > 3 and not text.startswith("#") and any(ch.isalnum() for ch in text)
+                and not text.isidentifier()):
+            found.add(text)
+    return found
+
+
+def leaked_lines(lesson: Any, student: Any) -> list[str]:
+    """Solution lines of ``lesson`` found anywhere in ``student`` (cells or outputs).
+
+    Only lines that appear in solution cells alone count: a line the lesson also shows in
+    a demo cell is no secret.
+    """
+    secret: set[str] = set()
+    public: set[str] = set()
+    for cell in lesson.cells:
+        (secret if is_solution(cell) else public).update(code_lines(cell.source))
+    secret -= public
+    corpus = "\n".join(cell.source + "\n" + str(cell.get("outputs", "")) for cell in student.cells)
+    return sorted(line for line in secret if line in corpus)
+
+
+def translation_path(lesson_path: Path, language: str) -> Path:
+    return lesson_path.parent / "i18n" / language / f"{lesson_path.stem}.yaml"
+
+
+def source_hash(text: str) -> str:
+    return hashlib.sha1(text.strip().encode("utf-8")).hexdigest()[:12]
+
+
+def load_translation(lesson_path: Path, language: str) -> dict[str, dict[str, str]]:
+    """Cell id -> {'text': ..., 'source_sha': ...} for a lesson, or {} when there is none."""
+    path = translation_path(lesson_path, language)
+    if language == "en" or not path.exists():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return data.get("cells", {})
+
+
+def translate(lesson: Any, cells: dict[str, dict[str, str]], *, name: str = "lesson") -> list[str]:
+    """Replace markdown cells by their translation in place; returns the stale cell ids
+    (the English text changed after the translation was written)."""
+    stale = []
+    for cell in lesson.cells:
+        entry = cells.get(cell.get("id", ""))
+        if entry is None or cell.cell_type != "markdown":
+            continue
+        if entry.get("source_sha") and entry["source_sha"] != source_hash(cell.source):
+            stale.append(cell.id)
+        cell.source = entry["text"].strip()
+    if stale:
+        warnings.warn(f"{name}: the English text of cell(s) {', '.join(stale)} changed after "
+                      "the translation; the translation may be out of date.", stacklevel=2)
+    return stale
+
+
+def strip_outputs(notebook: Any) -> None:
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+            cell.source = "\n".join(line for line in cell.source.splitlines()
+                                    if "NBVAL_CHECK_OUTPUT" not in line)
+        cell.metadata.pop("execution", None)
+
+
+def student_copy(lesson: Any, *, language: str = "en", translation: dict | None = None) -> Any:
+    """A student edition of a lesson notebook (the input is not changed)."""
+    student = copy.deepcopy(lesson)
+    if translation:
+        translate(student, translation)
+    for cell in student.cells:
+        if is_solution(cell):
+            cell.source = solution_stub(cell.source, instruction=cell.metadata.get("instruction"),
+                                        language=language)
+            tags = [tag for tag in cell.metadata.get("tags", []) if tag != SOLUTION_TAG]
+            cell.metadata["tags"] = [*tags, "exercise"]
+            cell.metadata.pop("instruction", None)
+        if cell.cell_type == "markdown":
+            cell.source = _GLOSSARY_LINK.sub("](glossary.md", cell.source)
+    strip_outputs(student)
+    return student
+
+
+def fill_solutions(student: Any, lesson: Any) -> Any:
+    """The student copy with the lesson's solutions put back by cell id (for tests)."""
+    solutions = {cell.id: cell.source for cell in lesson.cells if is_solution(cell)}
+    filled = copy.deepcopy(student)
+    for cell in filled.cells:
+        if cell.get("id") in solutions:
+            cell.source = solutions[cell.id]
+    return filled
+
+
+def read_lesson(path: Path) -> Any:
+    return nbformat.read(path, as_version=4)

@@ -1,0 +1,255 @@
+"""The trainer guide: agenda, goals, solutions and the mistakes each check recognises.
+
+The common mistakes are read from the check functions themselves (the ``mistakes=`` and
+``hint=`` texts in their source), so the guide never drifts from what learners are told.
+
+Examples
+--------
+>>> from mkt_engineering.teaching import welcome_checks
+>>> hints = check_hints(welcome_checks.check_search_leads)
+>>> any("clicks" in hint for hint in hints)
+True
+>>> agenda([("00_welcome", "Welcome", 45), ("01_attribution", "Attribution", 60)])[:2]
+[('09:00', '09:15', 'Arrival, `mkt doctor` on every laptop', 15), ('09:15', '10:00', 'Welcome', 45)]
+"""
+
+from __future__ import annotations
+
+import ast
+import html
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import cache
+
+# What every check recognises through the shared core (feedback.py), shown once in the guide.
+CORE_MISTAKES = {
+    "en": [
+        "No answer yet (the variable is still None), text instead of a number, True/False, "
+        "a LazyFrame without .collect(), a table where one number is asked for.",
+        "Column names that nearly match (case, spaces, typos), numbers stored as text, "
+        "a key column of the wrong type, groups appearing twice (no group_by).",
+        "A share given as a percentage (100× off), a result rounded too early.",
+        "Charts: data instead of a chart, the wrong mark, x and y swapped, a missing axis, "
+        "a wrong column, a missing aggregation, the wrong data type (:N/:Q/:O/:T).",
+    ],
+    "de": [
+        "Noch keine Antwort (Variable ist None), Text statt Zahl, True/False, ein LazyFrame "
+        "ohne .collect(), eine Tabelle, wo eine einzelne Zahl gefragt ist.",
+        "Fast richtige Spaltennamen (Groß-/Kleinschreibung, Leerzeichen, Tippfehler), Zahlen "
+        "als Text, Schlüsselspalte mit falschem Typ, Gruppen doppelt (group_by vergessen).",
+        "Anteil als Prozentwert angegeben (Faktor 100), Zwischenergebnis zu früh gerundet.",
+        "Diagramme: Daten statt Diagramm, falscher Mark-Typ, x und y vertauscht, fehlende "
+        "Achse, falsche Spalte, fehlende Aggregation, falscher Datentyp (:N/:Q/:O/:T).",
+    ],
+}
+
+LABELS = {
+    "en": {
+        "title": "Trainer guide", "before": "Before the workshop", "agenda": "Agenda",
+        "start": "Start", "end": "End", "session": "Session", "minutes": "Minutes",
+        "goals": "Learning goals", "prereq": "Prerequisites", "time": "Time", "unlocks": "Unlocks",
+        "exercises": "Exercises and solutions", "exercise": "Exercise", "checked_by": "Checked by",
+        "mistakes": "Mistakes this check recognises", "discussion": "Discussion questions",
+        "core": "Every check also recognises", "break": "Break", "lunch": "Lunch break",
+        "arrival": "Arrival, `mkt doctor` on every laptop", "min": "min",
+        "before_text": (
+            "1. Run `mkt doctor` on every laptop a few days before; each red line names its fix.\n"
+            "2. Hand out `workshop-student.zip`; learners unzip it and start `jupyter lab` in the folder.\n"
+            "3. The folder holds the demo data, so the room needs no internet.\n"
+            "4. This guide holds the solutions: do not put it into the student folder."
+        ),
+    },
+    "de": {
+        "title": "Leitfaden für Trainer", "before": "Vor dem Workshop", "agenda": "Ablauf",
+        "start": "Beginn", "end": "Ende", "session": "Einheit", "minutes": "Minuten",
+        "goals": "Lernziele", "prereq": "Voraussetzungen", "time": "Dauer", "unlocks": "Führt hin zu",
+        "exercises": "Übungen und Lösungen", "exercise": "Übung", "checked_by": "Geprüft von",
+        "mistakes": "Typische Fehler, die diese Prüfung erkennt", "discussion": "Fragen für die Diskussion",
+        "core": "Jede Prüfung erkennt außerdem", "break": "Pause", "lunch": "Mittagspause",
+        "arrival": "Ankommen, `mkt doctor` auf jedem Laptop", "min": "Min.",
+        "before_text": (
+            "1. Lassen Sie `mkt doctor` ein paar Tage vorher auf jedem Laptop laufen; jede rote "
+            "Zeile nennt die Abhilfe.\n"
+            "2. Verteilen Sie `workshop-student.zip`; die Teilnehmenden entpacken es und starten "
+            "`jupyter lab` im Ordner.\n"
+            "3. Der Ordner enthält die Demodaten, der Raum braucht also kein Internet.\n"
+            "4. Dieser Leitfaden enthält die Lösungen: Legen Sie ihn nicht in den Ordner der Teilnehmenden."
+        ),
+    },
+}
+
+
+@dataclass
+class Exercise:
+    instruction: str
+    solution: str
+    checks: list[str]
+    mistakes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class LessonDoc:
+    stem: str
+    title: str
+    minutes: int
+    goals: list[str]
+    prerequisites: str
+    unlocks: str
+    exercises: list[Exercise] = field(default_factory=list)
+    discussion: list[str] = field(default_factory=list)
+
+
+def _text_of(node: ast.AST) -> list[str]:
+    """The literal text(s) an expression can produce; f-string holes become '…'."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.JoinedStr):
+        return ["".join(part.value if isinstance(part, ast.Constant) else "…" for part in node.values)]
+    if isinstance(node, ast.IfExp):
+        return _text_of(node.body) + _text_of(node.orelse)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = _text_of(node.left), _text_of(node.right)
+        return [a + b for a in left for b in right] if left and right else []
+    return []
+
+
+def _hints_in(function: ast.FunctionDef, constants: dict[str, ast.AST]) -> list[str]:
+    found: list[str] = []
+    for node in ast.walk(function):
+        if not isinstance(node, ast.Call):
+            continue
+        for keyword in node.keywords:
+            value = constants.get(keyword.value.id, keyword.value) if isinstance(keyword.value, ast.Name) \
+                else keyword.value
+            if keyword.arg == "hint":
+                found += _text_of(value)
+            elif keyword.arg == "mistakes" and isinstance(value, ast.Dict):
+                for part in [*value.keys, *value.values]:
+                    found += _text_of(part) if part is not None else []
+    return [text for text in found if len(text.split()) >= 3]
+
+
+@cache
+def _module_tree(module_name: str) -> tuple[dict[str, ast.FunctionDef], dict[str, ast.AST]]:
+    import importlib
+
+    tree = ast.parse(inspect.getsource(importlib.import_module(module_name)))
+    functions = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
+    constants = {target.id: node.value for node in tree.body if isinstance(node, ast.Assign)
+                 for target in node.targets if isinstance(target, ast.Name)}
+    return functions, constants
+
+
+def check_hints(check: Callable) -> list[str]:
+    """The hints a check function can give for recognised mistakes (its own and its helpers')."""
+    functions, constants = _module_tree(check.__module__)
+    own = functions.get(check.__name__)
+    if own is None:
+        return []
+    hints = _hints_in(own, constants)
+    called = {node.func.id for node in ast.walk(own)
+              if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
+    for name in sorted(called & functions.keys()):
+        if name != check.__name__:
+            hints += _hints_in(functions[name], constants)
+    declared = getattr(inspect.getmodule(check), "MISTAKES", {}).get(check.__name__, [])
+    return list(dict.fromkeys([*declared, *hints]))
+
+
+def agenda(sessions: list[tuple[str, str, int]], start: str = "09:00") -> list[tuple[str, str, str, int]]:
+    """Rows (start, end, session, minutes): arrival, lessons, breaks, one lunch after noon."""
+    clock = datetime.strptime(start, "%H:%M")
+    rows = []
+    lunch_done = False
+
+    def add(label: str, minutes: int) -> None:
+        nonlocal clock
+        end = clock + timedelta(minutes=minutes)
+        rows.append((clock.strftime("%H:%M"), end.strftime("%H:%M"), label, minutes))
+        clock = end
+
+    add(LABELS["en"]["arrival"], 15)
+    for index, (_, title, minutes) in enumerate(sessions):
+        if index:
+            if not lunch_done and clock.hour >= 12:
+                add(LABELS["en"]["lunch"], 60)
+                lunch_done = True
+            else:
+                add(LABELS["en"]["break"], 15)
+        add(title, minutes)
+    return rows
+
+
+def guide_markdown(lessons: list[LessonDoc], *, language: str = "en", title: str = "") -> str:
+    label = LABELS.get(language, LABELS["en"])
+    lines = [f"# {label['title']}{': ' + title if title else ''}", "", f"## {label['before']}", "",
+             label["before_text"], "", f"## {label['agenda']}", "",
+             f"| {label['start']} | {label['end']} | {label['session']} | {label['minutes']} |",
+             "|---|---|---|---|"]
+    english = LABELS["en"]
+    for start, end, session, minutes in agenda([(d.stem, d.title, d.minutes) for d in lessons]):
+        session = {english[k]: label[k] for k in ("arrival", "break", "lunch")}.get(session, session)
+        lines.append(f"| {start} | {end} | {session} | {minutes} |")
+    for doc in lessons:
+        lines += ["", f"## {doc.title}", "",
+                  f"**{label['time']}:** {doc.minutes} {label['min']} · **{label['prereq']}:** "
+                  f"{doc.prerequisites or '–'} · **{label['unlocks']}:** {doc.unlocks or '–'}", "",
+                  f"### {label['goals']}", ""]
+        lines += [f"- {goal}" for goal in doc.goals] or ["- –"]
+        if doc.exercises:
+            lines += ["", f"### {label['exercises']}"]
+        for number, exercise in enumerate(doc.exercises, start=1):
+            heading, body = _split_heading(exercise.instruction)
+            lines += ["", f"#### {heading or label['exercise'] + ' ' + str(number)}", "", body, "",
+                      "```python", exercise.solution.strip(), "```", ""]
+            if exercise.checks:
+                lines.append(f"*{label['checked_by']}:* " + ", ".join(f"`{c}`" for c in exercise.checks))
+            if exercise.mistakes:
+                lines += ["", f"*{label['mistakes']}:*", ""]
+                lines += [f"- {mistake}" for mistake in exercise.mistakes]
+        if doc.discussion:
+            lines += ["", f"### {label['discussion']}", ""]
+            lines += [f"{k}. {question}" for k, question in enumerate(doc.discussion, start=1)]
+    lines += ["", f"## {label['core']}", ""]
+    lines += [f"- {item}" for item in CORE_MISTAKES.get(language, CORE_MISTAKES["en"])]
+    return "\n".join(lines) + "\n"
+
+
+def _split_heading(text: str) -> tuple[str, str]:
+    """The exercise's own heading (if its text opens with one) and the rest of the text."""
+    lines = text.strip().splitlines()
+    if lines and lines[0].startswith("#"):
+        return lines[0].lstrip("#").strip(), _bold_headings("\n".join(lines[1:]))
+    return "", _bold_headings(text)
+
+
+def _bold_headings(text: str) -> str:
+    """Headings inside pasted lesson text become bold lines, so the guide keeps its outline."""
+    return "\n".join(f"**{line.lstrip('#').strip()}**" if line.startswith("#") else line
+                     for line in text.strip().splitlines())
+
+
+HTML_TEMPLATE = """<!DOCTYPE html>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>
+<style>
+body {{ font-family: Helvetica, Arial, sans-serif; max-width: 860px; margin: 2em auto; padding: 0 1em;
+       line-height: 1.5; color: #222; }}
+h1, h2 {{ color: #0072B2; }} h2 {{ border-bottom: 1px solid #ddd; padding-bottom: .2em; margin-top: 2em; }}
+table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #ccc; padding: 4px 10px; text-align: left; }}
+pre {{ background: #f6f8fa; padding: .8em; overflow-x: auto; border-radius: 4px; }}
+code {{ font-family: Menlo, Consolas, monospace; font-size: 90%; }}
+@media print {{ h2 {{ page-break-before: always; }} pre {{ white-space: pre-wrap; }} }}
+</style></head><body>
+{body}
+</body></html>
+"""
+
+
+def markdown_to_html(text: str, *, title: str, language: str = "en") -> str:
+    """A self-contained HTML page (no scripts, no remote files) from Markdown."""
+    import mistune
+
+    render = mistune.create_markdown(plugins=["table"])
+    return HTML_TEMPLATE.format(lang=language, title=html.escape(title), body=render(text))

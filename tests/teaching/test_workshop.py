@@ -1,0 +1,126 @@
+"""`mkt workshop build`: no solution leaks into a student copy, the student copy with the
+solutions filled back in passes every check, the folder works offline, the zip holds the data."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+from typer.testing import CliRunner
+
+from mkt_engineering.cli import app
+from mkt_engineering.teaching import student_edition as edition
+from mkt_engineering.teaching.workshop import LESSONS_DIR, build_workshop, lesson_paths
+
+LESSONS = [path.stem for path in lesson_paths()]
+
+
+@pytest.fixture(scope="module")
+def workshop(tmp_path_factory):
+    return build_workshop(tmp_path_factory.mktemp("workshop"))
+
+
+def _lesson(stem: str):
+    return edition.read_lesson(LESSONS_DIR / f"{stem}.ipynb")
+
+
+def _student(workshop, stem: str):
+    return nbformat.read(workshop.student_dir / f"{stem}.ipynb", as_version=4)
+
+
+def _execute(notebook, folder: Path):
+    NotebookClient(notebook, timeout=600, kernel_name="python3",
+                   resources={"metadata": {"path": str(folder)}}).execute()
+    return notebook
+
+
+def _output_text(cell) -> str:
+    parts = []
+    for output in cell.get("outputs", []):
+        parts.append(output.get("text", ""))
+        parts += [str(value) for value in output.get("data", {}).values()]
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("stem", LESSONS)
+def test_no_solution_text_survives(workshop, stem):
+    lesson, student = _lesson(stem), _student(workshop, stem)
+    assert edition.leaked_lines(lesson, student) == []
+    assert all(not cell.get("outputs") for cell in student.cells)
+    assert not any(edition.is_solution(cell) for cell in student.cells)
+    solutions = [cell for cell in lesson.cells if edition.is_solution(cell)]
+    stubs = [cell for cell in student.cells if "YOUR ANSWER HERE" in cell.source]
+    assert len(stubs) == len(solutions) > 0
+    # every variable a solution assigned is still there for its check cell
+    for solution in solutions:
+        stub = next(cell for cell in student.cells if cell.id == solution.id)
+        for name in edition.assigned_names(solution.source):
+            assert f"{name} = None" in stub.source
+
+
+def test_leak_detector_finds_a_leak(workshop):
+    lesson = _lesson(LESSONS[0])
+    assert edition.leaked_lines(lesson, lesson), "the detector must be able to fail"
+
+
+@pytest.mark.parametrize("stem", LESSONS)
+def test_student_copy_with_solutions_passes_every_check(workshop, stem):
+    filled = edition.fill_solutions(_student(workshop, stem), _lesson(stem))
+    executed = _execute(filled, workshop.student_dir)
+    checks = [cell for cell in executed.cells if edition.is_check(cell)]
+    assert checks
+    for cell in checks:
+        text = _output_text(cell)
+        assert "✅" in text and "🟠" not in text, f"{stem} check cell {cell.id}: {text[:300]}"
+    every_output = "\n".join(_output_text(cell) for cell in executed.cells)
+    assert not re.search(r"<script[^>]+src=.https?://", every_output), "a chart needs the internet"
+
+
+def test_empty_student_copy_answers_not_yet(workshop):
+    executed = _execute(_student(workshop, "00_welcome"), workshop.student_dir)
+    checks = [cell for cell in executed.cells if edition.is_check(cell)]
+    assert checks and all("🟠" in _output_text(cell) for cell in checks)
+    assert not any(o.get("output_type") == "error" for c in executed.cells for o in c.get("outputs", []))
+
+
+def test_zip_has_lessons_data_and_glossary_but_no_guide(workshop):
+    names = zipfile.ZipFile(workshop.zip_path).namelist()
+    for stem in LESSONS:
+        assert f"workshop/{stem}.ipynb" in names
+    data_files = [name for name in names if name.startswith("workshop/datasets/") and name.endswith(".csv")]
+    assert data_files
+    assert "workshop/README.md" in names
+    assert not any("trainer" in name or "solutions" in name for name in names)
+
+
+def test_trainer_guide_is_complete_and_offline(workshop):
+    text = (workshop.trainer_dir / "trainer_guide.md").read_text(encoding="utf-8")
+    page = (workshop.trainer_dir / "trainer_guide.html").read_text(encoding="utf-8")
+    for needed in ("## Agenda", "### Learning goals", "### Discussion questions", "```python",
+                   "averages the weekly", "inner join keeps only rows"):
+        assert needed.lower() in text.lower(), needed
+    assert "<table>" in page and "<pre>" in page
+    assert not re.search(r"""(src|href)=["']?https?://""", page)
+    assert "<script" not in page
+
+
+def test_cli_build_and_unknown_lesson(tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(app, ["workshop", "build", "--out", str(tmp_path), "--lessons", "00"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "workshop-student.zip").exists()
+    missing = runner.invoke(app, ["workshop", "build", "--out", str(tmp_path), "--lessons", "99"])
+    assert missing.exit_code == 2 and "Available" in missing.output
+
+
+def test_stub_keeps_instruction_and_names():
+    source = "# Share of search in all leads\nshare, total = 0.3, 10\ndef helper(x):\n    return x\nshare"
+    stub = edition.solution_stub(source)
+    assert stub.splitlines()[0] == "# Share of search in all leads"
+    assert "share = None" in stub and "total = None" in stub and "helper = None" in stub
+    assert "0.3" not in stub and "return" not in stub
+    assert "IHRE LÖSUNG HIER" in edition.solution_stub(source, language="de")
