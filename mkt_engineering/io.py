@@ -161,7 +161,7 @@ def _fail(raw: RawTable, user: str, column: Column, mask: pl.Series, values: pl.
     if total > len(positions):
         lines.append(f"  ... and {total - len(positions):,} more")
     lines.append(f"Expected: {expected}.")
-    return validation_error("\n".join(lines) + f"\nFix: {fix}", source=raw.source, column=user, rows=positions, fix=fix)
+    return validation_error("\n".join(lines), source=raw.source, column=user, rows=positions, fix=fix)
 
 
 def _to_text(values: pl.Series, raw: RawTable) -> pl.Series:
@@ -217,11 +217,12 @@ def _check_column(raw: RawTable, user: str, column: Column, original: pl.Series,
     if mixed is not None and within(mixed).any():
         family = next(iter(column_family))
         other = next(f for f in formats.DATE_FAMILIES if f != family)
-        raise _fail(raw, user, column, within(mixed), original, f"mixes date formats: most rows use {family}, but some use {other}",
+        raise _fail(raw, user, column, within(mixed), original, f"mixes date formats: it starts with {family}, but some rows use {other}",
                     EXPECTED[column.dtype], "Export all dates of the column in one format (re-export, or format the column in Excel as one date format); the loader does not guess which format a mixed row meant.")
     failed = None if coerced.null_count() == original.null_count() else within(original.is_not_null() & coerced.is_null())
     if failed is not None and failed.any():
-        what = {"datetime": "has values that are not dates", "date": "has values that are not dates", "list[str]": "has empty or unreadable paths"}.get(column.dtype, f"has values that are not of type {column.dtype}")
+        what = {"datetime": "has values that are not dates", "date": "has values that are not dates", "list[str]": "has empty or unreadable paths",
+                "float": "has values that are not numbers", "int": "has values that are not whole numbers", "bool": "has values that are not yes/no"}.get(column.dtype, "has unreadable values")
         raise _fail(raw, user, column, failed, original, what, EXPECTED[column.dtype],
                     f"Correct these cells in the source (or empty them if the column is optional), or map another column onto {column.name}.")
     if not column.allows_null and coerced.null_count():
@@ -232,7 +233,7 @@ def _check_column(raw: RawTable, user: str, column: Column, original: pl.Series,
     if column.minimum is not None:
         below = within(coerced < column.minimum).fill_null(False)
         if below.any():
-            raise _fail(raw, user, column, below, original, f"has values below {column.minimum:g}", f"{column.name} of {column.minimum:g} or more ({column.description})",
+            raise _fail(raw, user, column, below, original, f"has values below {column.minimum:g}", f"{column.name} of {column.minimum:g} or more",
                         "Refunds and cancellations do not belong in this column: remove or correct these rows, or net them against their order before loading.")
     if column.allowed is not None:
         bad = within(coerced.is_not_null() & ~coerced.is_in(list(column.allowed)))
