@@ -1,6 +1,6 @@
 """Lead events: nurturing, qualification, sales handoff and outcomes, with known truth.
 
-Each lead is created by content on a day of 2025 and nurtured by an e-mail sequence.
+Each lead is created by content between January 2025 and March 2026 and nurtured by an e-mail sequence.
 Competing clocks run from creation: becoming ready (MQL, or MQN for existing customers;
 Weibull time, only for the "susceptible" share), unsubscribing (hazard grows with e-mail
 frequency), disqualification, a fast-lane request (call or price) and, for some sources,
@@ -181,7 +181,9 @@ def _emails(rng, events, latent, created_day):
     calendar_day = np.floor(created_day[lead] + 0.6 + k * gap[lead])
     day = calendar_day + hour / 24.0 + rng.integers(0, 60, lead.size) / 1440.0 - created_day[lead]
     day = np.where(day > 0.01, day, day + 1.0)  # never before the lead exists
-    day = np.where(day < latent["exit_time"][lead], day, latent["exit_time"][lead] - 1e-3)
+    sent = day < latent["exit_time"][lead]  # the sequence stops when nurturing ends
+    lead, day, hour = lead[sent], day[sent], hour[sent]
+    calendar_day = calendar_day[sent]
     events.add(lead, day, "email_sent")
     weekday = (START.weekday() + calendar_day.astype(int)) % 7
     hour_mult = np.array([OPEN_HOUR[h] for h in range(7, 20)])[hour - 7]
@@ -358,7 +360,7 @@ def generate(*, seed: int = 42, scale: float = 1.0) -> SyntheticData:
     rng = np.random.default_rng(seed)
     n = max(50, int(round(1800 * scale)))
     latent = _latent(rng, n)
-    horizon_days = (datetime(2025, 12, 31) - START).days
+    horizon_days = (datetime(2026, 3, 20) - START).days  # leads keep coming until shortly before the cut
     created_day = rng.integers(0, horizon_days, n) + rng.integers(8 * 60, 18 * 60, n) / 1440.0
     cured_ceiling = rng.uniform(15, 58, n)
     events = _Events()

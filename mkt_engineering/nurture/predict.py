@@ -1,0 +1,88 @@
+"""Expected MQLs from the leads still in nurturing.
+
+A lead that has been nurtured for s days without qualifying has, by Bayes' rule, a lower
+chance of ever qualifying than a fresh one: it is more likely one of the "never" leads.
+Its chance of qualifying within the next h days is
+
+    P(s < T <= s + h | T > s) = (S(s) - S(s + h)) / S(s),
+
+with S the share not yet qualified: from the mixture cure model (per lead, using its
+traits) or from the Kaplan-Meier curve of its group. Summed over the open leads this is
+the expected number of MQLs in the next h days.
+
+Examples
+--------
+>>> import polars as pl
+>>> from mkt_engineering.nurture.survival import kaplan_meier
+>>> curve = kaplan_meier([10, 20, 30, 40], [1, 1, 0, 0])
+>>> open_leads = pl.DataFrame({"lead_id": ["x"], "days_in_nurturing": [5.0]})
+>>> forecast_open_leads(open_leads, horizon=10, curve=curve)["probability"].item()
+0.25
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from mkt_engineering.errors import DataValidationError
+from mkt_engineering.nurture.cure import MixtureCureModel
+from mkt_engineering.nurture.survival import survival_at
+
+
+def open_leads(timeline: pl.DataFrame) -> pl.DataFrame:
+    """Leads still in nurturing at the end of the data (no exit yet)."""
+    return timeline.filter(pl.col("nurture_exit") == "none")
+
+
+def forecast_open_leads(leads: pl.DataFrame, *, horizon: float = 30.0, model: MixtureCureModel | None = None,
+                        curve: pl.DataFrame | None = None, group: str | None = None) -> pl.DataFrame:
+    """Probability that each open lead qualifies within the next `horizon` days.
+
+    Parameters
+    ----------
+    leads : DataFrame
+        Open leads with ``days_in_nurturing`` (their age s) and the model's covariates.
+    horizon : float
+        Days ahead.
+    model : MixtureCureModel, optional
+        A fitted cure model; uses each lead's own incidence and latency.
+    curve : DataFrame, optional
+        A Kaplan-Meier curve instead of the model (with ``group`` if it has groups).
+    group : str, optional
+        Column of `leads` matching the curve's ``group``.
+
+    Returns
+    -------
+    DataFrame
+        The leads with ``probability`` and ``probability_ever`` (cure model only) added.
+    """
+    if (model is None) == (curve is None):
+        raise DataValidationError("Pass either a fitted cure model or a Kaplan-Meier curve.",
+                                  fix="forecast_open_leads(leads, model=fitted_model) or curve=kaplan_meier(...).")
+    age = leads["days_in_nurturing"].cast(pl.Float64).to_numpy()
+    if model is not None:
+        pi = model.probability_ever(leads)
+        scale = model.latency_scale(leads)
+        now = 1.0 - pi + pi * np.exp(-(age / scale) ** model.shape_)
+        later = 1.0 - pi + pi * np.exp(-((age + horizon) / scale) ** model.shape_)
+        ever = pi * np.exp(-(age / scale) ** model.shape_) / now
+        return leads.with_columns(probability=pl.Series((now - later) / now), probability_ever=pl.Series(ever))
+    probability = np.zeros(leads.height)
+    labels = leads[group].to_numpy() if group else np.array([None] * leads.height)
+    for label in np.unique(labels.astype(str)) if group else [None]:
+        rows = labels.astype(str) == label if group else np.ones(leads.height, bool)
+        now = survival_at(curve, age[rows], group=label)
+        later = survival_at(curve, age[rows] + horizon, group=label)
+        probability[rows] = np.where(now > 0, (now - later) / np.where(now > 0, now, 1.0), 0.0)
+    return leads.with_columns(probability=pl.Series(probability))
+
+
+def expected_qualifications(forecast: pl.DataFrame, by: str | None = None) -> pl.DataFrame:
+    """Sum of the probabilities: expected MQLs in the horizon, with a Poisson-binomial sd."""
+    group = [by] if by else []
+    return (forecast.group_by(group, maintain_order=True) if group else forecast.group_by(pl.lit("all").alias("group"))).agg(
+        open_leads=pl.len(),
+        expected_mqls=pl.col("probability").sum(),
+        sd=(pl.col("probability") * (1 - pl.col("probability"))).sum().sqrt(),
+    )
