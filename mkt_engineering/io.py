@@ -250,8 +250,11 @@ def _check_column(raw: RawTable, user: str, column: Column, original: pl.Series,
 
 
 def _date_bound(value: Any, end: bool) -> dt.datetime:
-    if isinstance(value, str):
-        value = pl.Series([value]).str.to_datetime(strict=False).item() or dt.date.fromisoformat(value)
+    if isinstance(value, str):  # "2026-03-31" is a day (whole day included at the end)
+        parsed, _, _ = formats.parse_datetime(pl.Series([value.strip()]))
+        if parsed.item() is None:
+            raise validation_error(f"date_range: cannot read {value!r} as a date.", fix="Write dates as YYYY-MM-DD or DD.MM.YYYY.")
+        value = parsed.item().date() if len(value.strip()) <= 10 else parsed.item()
     if isinstance(value, dt.datetime):
         return value
     day = dt.datetime.combine(value, dt.time())
