@@ -94,8 +94,7 @@ def _summarise(days: pl.LazyFrame, end: date, unit: float) -> pl.LazyFrame:
         (pl.len() - 1).cast(pl.Int64).alias("frequency"),
         pl.col("day").min().alias("first"),
         pl.col("day").max().alias("last"),
-        pl.col("revenue").sum().alias("total"),
-        pl.col("revenue").get(pl.col("day").arg_min()).alias("first_revenue"),
+        pl.col("revenue").filter(pl.col("day") > pl.col("day").min()).sum().alias("repeat_revenue"),
     )
     first = pl.col("first")
     return per_customer.select(
@@ -104,7 +103,7 @@ def _summarise(days: pl.LazyFrame, end: date, unit: float) -> pl.LazyFrame:
         ((pl.col("last") - first).dt.total_days() / unit).alias("recency"),
         ((pl.lit(end) - first).dt.total_days() / unit).alias("T"),
         pl.when(pl.col("frequency") > 0)
-        .then((pl.col("total") - pl.col("first_revenue")) / pl.col("frequency"))
+        .then(pl.col("repeat_revenue") / pl.col("frequency"))
         .otherwise(0.0)
         .alias("monetary_value"),
         first.alias("first_purchase"),
@@ -143,7 +142,8 @@ def rfm_summary(
     -------
     DataFrame
         customer_id, frequency, recency, T, monetary_value (+ holdout columns), sorted by
-        customer_id.
+        customer_id. Sums run in parallel, so monetary values may differ between runs in
+        the last bit (about 1e-15 relative); round them for display.
     """
     unit = _days_per_unit(time_unit)
     end = _as_date(observation_end, "observation_end")

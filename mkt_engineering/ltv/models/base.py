@@ -174,7 +174,7 @@ class LikelihoodModel:
 
     # -- reporting -------------------------------------------------------------------------
     def _check_fitted(self) -> None:
-        if not hasattr(self, "params_"):
+        if not hasattr(self, "log_params_"):
             raise RuntimeError(f"{type(self).__name__} is not fitted yet: call .fit(data) first.")
 
     def summary(self, level: float = 0.95) -> pl.DataFrame:
