@@ -46,6 +46,7 @@ class LessonEntry:
     unlocks: str
     prerequisites: str
     discussion: dict[str, list[str]] = field(default_factory=dict)
+    unlocks_de: str = ""
 
 
 CATALOGUE = [
@@ -56,7 +57,8 @@ CATALOGUE = [
                         "Which of your data sources leave out a channel, as the media budget leaves out email?"],
                  "de": ["Welchen Export bauen Sie jede Woche von Hand, und welche Schritte dieser Lektion bräuchte er?",
                         "Wo in Ihrem Reporting wird eine Quote gemittelt, statt erst zu summieren?",
-                        "Welche Ihrer Datenquellen lassen einen Kanal weg, so wie das Mediabudget E-Mail?"]}),
+                        "Welche Ihrer Datenquellen lassen einen Kanal weg, so wie das Mediabudget E-Mail?"]},
+                unlocks_de="eigene Exporte lesen; die Grundlagen jedes Berichts"),
     LessonEntry("01_attribution", "01 · Attribution: which channels earn the conversions", 60,
                 "the attribution report (`mkt run attribution`)", "00_welcome",
                 {"en": ["Which channel would lose budget under last-click but not under the Markov model, and why?",
@@ -64,31 +66,36 @@ CATALOGUE = [
                         "How wide may an interval be before you would not move budget on it?"],
                  "de": ["Welcher Kanal verlöre unter Last Click Budget, unter dem Markov-Modell aber nicht, und warum?",
                         "Was verraten die Journeys ohne Conversion, was die mit Conversion nicht können?",
-                        "Wie breit darf ein Intervall sein, bevor Sie darauf kein Budget verschieben würden?"]}),
+                        "Wie breit darf ein Intervall sein, bevor Sie darauf kein Budget verschieben würden?"]},
+                unlocks_de="den Attributionsbericht (`mkt run attribution`)"),
     LessonEntry("02_cohort_value", "02 · Cohort value: what a customer is worth", 60,
                 "the cohort lifetime value report (`mkt run ltv`)", "00_welcome",
                 {"en": ["Which acquisition channel brings cheap customers that are worth little?",
                         "How far ahead would you trust a lifetime value forecast in your business?"],
                  "de": ["Welcher Akquisekanal bringt günstige Kunden, die wenig wert sind?",
-                        "Wie weit in die Zukunft würden Sie einer Kundenwert-Prognose in Ihrem Geschäft trauen?"]}),
+                        "Wie weit in die Zukunft würden Sie einer Kundenwert-Prognose in Ihrem Geschäft trauen?"]},
+                unlocks_de="den Kundenwert-Bericht nach Kohorten (`mkt run ltv`)"),
     LessonEntry("03_ab_testing", "03 · A/B testing: did the change work, and how sure are we?", 60,
                 "the experiment report (`mkt run experiments`)", "00_welcome",
                 {"en": ["When did you last stop a test early because it looked good? What does peeking do?",
                         "Which of your tests would have needed more visitors than you had?"],
                  "de": ["Wann haben Sie zuletzt einen Test früh beendet, weil er gut aussah? Was bewirkt das ständige Nachschauen?",
-                        "Welcher Ihrer Tests hätte mehr Besucher gebraucht, als Sie hatten?"]}),
+                        "Welcher Ihrer Tests hätte mehr Besucher gebraucht, als Sie hatten?"]},
+                unlocks_de="den Experiment-Bericht (`mkt run experiments`)"),
     LessonEntry("04_nurture_timing", "04 · Nurture timing: when leads become ready", 60,
                 "the nurture timing report (`mkt run nurture`)", "00_welcome",
                 {"en": ["Where in your funnel are leads handed to sales too early (green bananas)?",
                         "Which leads will never become ready, and what should nurturing do with them?"],
                  "de": ["Wo in Ihrem Funnel gehen Leads zu früh an den Vertrieb (grüne Bananen)?",
-                        "Welche Leads werden nie reif, und was sollte das Nurturing mit ihnen tun?"]}),
+                        "Welche Leads werden nie reif, und was sollte das Nurturing mit ihnen tun?"]},
+                unlocks_de="den Nurture-Timing-Bericht (`mkt run nurture`)"),
     LessonEntry("05_capstone", "05 · Capstone: one company, end to end", 75,
                 "running all four reports on your own data", "01–04",
                 {"en": ["Which one decision would you take to your manager tomorrow, and which number backs it?",
                         "Which assumption of the case would you check first on your own data?"],
                  "de": ["Welche eine Entscheidung würden Sie morgen Ihrer Führungskraft vorschlagen, und welche Zahl trägt sie?",
-                        "Welche Annahme des Falls würden Sie an Ihren eigenen Daten zuerst prüfen?"]}),
+                        "Welche Annahme des Falls würden Sie an Ihren eigenen Daten zuerst prüfen?"]},
+                unlocks_de="alle vier Berichte auf Ihren eigenen Daten"),
 ]
 
 
@@ -158,7 +165,7 @@ def describe_lesson(lesson: Any, stem: str, *, language: str = "en") -> guide.Le
         minutes=_minutes(_line_after(opening, "time needed|time|dauer|zeitbedarf") or opening, default_minutes),
         goals=_goals(opening),
         prerequisites=_line_after(opening, "prerequisites|voraussetzungen") or (entry.prerequisites if entry else ""),
-        unlocks=entry.unlocks if entry else "",
+        unlocks=(entry.unlocks_de if language == "de" and entry.unlocks_de else entry.unlocks) if entry else "",
         exercises=_exercises(lesson),
         discussion=_discussion(lesson, entry, language),
     )

@@ -124,3 +124,38 @@ def test_stub_keeps_instruction_and_names():
     assert "share = None" in stub and "total = None" in stub and "helper = None" in stub
     assert "0.3" not in stub and "return" not in stub
     assert "IHRE LÖSUNG HIER" in edition.solution_stub(source, language="de")
+
+
+def test_german_edition(tmp_path):
+    result = build_workshop(tmp_path, lessons=["00"], language="de")
+    student = nbformat.read(result.student_dir / "00_welcome.ipynb", as_version=4)
+    markdown = "\n".join(cell.source for cell in student.cells if cell.cell_type == "markdown")
+    assert "Lernziele" in markdown and "Übung 1" in markdown and "Learning goals" not in markdown
+    assert "](glossary.md)" in markdown, "glossary links point at the bundled copy"
+    assert "IHRE LÖSUNG HIER" in "\n".join(cell.source for cell in student.cells)
+    assert result.stale_translations == {}
+    guide_text = (result.trainer_dir / "trainer_guide.md").read_text(encoding="utf-8")
+    assert "## Ablauf" in guide_text and "### Lernziele" in guide_text
+    translation = edition.load_translation(LESSONS_DIR / "00_welcome.ipynb", "de")
+    english = {cell.id for cell in _lesson("00_welcome").cells if cell.cell_type == "markdown"}
+    assert set(translation) == english, "every markdown cell of lesson 00 has German text"
+
+
+def test_stale_translation_is_reported(tmp_path):
+    lesson = _lesson("00_welcome")
+    lesson.cells[0].source += "\n\nA new sentence."
+    with pytest.warns(UserWarning, match="out of date"):
+        stale = edition.translate(lesson, edition.load_translation(LESSONS_DIR / "00_welcome.ipynb", "de"))
+    assert stale == [lesson.cells[0].id]
+
+
+def test_lessons_page_and_readme(tmp_path, project_root):
+    from mkt_engineering.teaching.workshop import CATALOGUE, render_lessons_page
+
+    page = render_lessons_page(tmp_path / "lessons.html")
+    assert (tmp_path / "lessons.html").read_text(encoding="utf-8") == page
+    readme = (project_root / "notebooks" / "lessons" / "README.md").read_text(encoding="utf-8")
+    for entry in CATALOGUE:
+        assert entry.title.split("·")[1].split(":")[0].strip() in page
+        assert entry.stem in readme
+    assert "<script" not in page
