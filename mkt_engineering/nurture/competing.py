@@ -73,6 +73,10 @@ def cumulative_incidence(durations, causes, *, confidence: float = 0.95) -> pl.D
             "events": d.astype(np.int64), "cumulative_incidence": incidence, "se": se,
             "ci_low": low, "ci_high": high,
         }))
+    if not frames:  # nobody left by any route yet
+        return pl.DataFrame(schema={"cause": pl.String, "time": pl.Float64, "at_risk": pl.Int64, "events": pl.Int64,
+                                    "cumulative_incidence": pl.Float64, "se": pl.Float64, "ci_low": pl.Float64,
+                                    "ci_high": pl.Float64})
     return pl.concat(frames)
 
 

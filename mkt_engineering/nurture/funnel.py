@@ -91,6 +91,8 @@ def stage_durations(timeline: pl.DataFrame) -> pl.DataFrame:
         part = timeline.filter(pl.col(column).is_not_null())
         if column == "days_in_nurturing":
             part = part.filter(pl.col("qualified") == 1)
+        if column == "days_qualified_to_contact":  # only leads handed over through qualification
+            part = part.filter(pl.col("nurture_exit") == "qualified")
         frames.append(part.select(pl.lit(step).alias("step"), pl.col(column).cast(pl.Float64).alias("days")))
     return pl.concat(frames)
 

@@ -25,8 +25,6 @@ from scipy import stats
 from mkt_engineering.errors import DataValidationError
 from mkt_engineering.nurture.cox import design_matrix
 
-__doctest_optionflags__ = ["ELLIPSIS"]
-
 
 def wilson_interval(successes, trials, confidence: float = 0.95):
     """Wilson score interval of a proportion (works for 0 and n successes)."""
@@ -69,7 +67,9 @@ def win_rate_by_maturity(timeline: pl.DataFrame, *, by: str = "score_at_contact"
     edges = list(bins or defaults[by])
     contacts = sales_contacts(timeline, follow_up_days=follow_up_days)
     labels = [f"{edges[i]:g}–{edges[i + 1]:g}" for i in range(len(edges) - 1)]
-    values = contacts[by].cast(pl.Float64)
+    # calls before readiness form their own row, whatever their score or engagement
+    values = contacts.select(pl.when(~pl.col("contacted_before_ready") | (pl.lit(by) != "days_qualified_to_contact"))
+                             .then(pl.col(by)).cast(pl.Float64))[by]
     index = np.digitize(values.fill_null(-1).to_numpy(), edges) - 1
     label = np.where(values.is_null().to_numpy(), "before ready",
                      np.array(labels + ["beyond"])[np.clip(index, 0, len(labels))])
@@ -144,8 +144,10 @@ def handoff_rule(timeline: pl.DataFrame, *, candidates: list[float] = (30, 40, 5
     For threshold s: leads called below s won at rate p_below, leads called at or above s
     at p_above. If the leads below had waited until they reached s and then won like the
     others, sales would have won ``contacts_below * (p_above - p_below)`` more (an
-    optimistic, observational estimate). The recommended threshold has the largest such
-    gain whose interval excludes zero.
+    optimistic, observational estimate). The recommended threshold is the one whose gain
+    we can be most sure of: the largest lower end of the gain's interval (it must be
+    above zero). Ranking by the point estimate instead would favour high thresholds, where
+    many ready leads count as "below" and noise is multiplied by a large count.
     """
     contacts = sales_contacts(timeline, follow_up_days=follow_up_days).filter(pl.col("score_at_contact").is_not_null())
     score, won = contacts["score_at_contact"].to_numpy(), contacts["won"].to_numpy().astype(float)
@@ -166,7 +168,7 @@ def handoff_rule(timeline: pl.DataFrame, *, candidates: list[float] = (30, 40, 5
                      "extra_wins_per_100_contacts": 100 * gain / len(won)})
     table = pl.DataFrame(rows)
     eligible = table.filter(pl.col("extra_wins_low") > 0)
-    best = eligible.sort("extra_wins", descending=True)["threshold"][0] if eligible.height else None
+    best = eligible.sort("extra_wins_low", descending=True)["threshold"][0] if eligible.height else None
     return table.with_columns(recommended=pl.col("threshold") == best if best is not None else pl.lit(False))
 
 

@@ -162,3 +162,18 @@ def _derive_columns(per_lead, end_lit, kind, exit_at, ready_first) -> pl.LazyFra
         fast_lane_hours_to_contact=_days("fast_lane_contact_at", "fast_lane_at") * 24.0,
         days_observed=_days("_as_of", "created_at"),
     ).drop("_end", "_outcome_at", "_as_of")
+
+
+def attach_lead_attributes(timeline: pl.DataFrame, leads: pl.DataFrame) -> pl.DataFrame:
+    """Take lead attributes (persona, source, is_customer, has_email...) from a lead table.
+
+    Without it ``has_email`` is inferred from e-mail sends, which misses leads that left
+    before their first e-mail. Columns of `leads` replace those of the timeline; leads
+    missing from `leads` keep nulls there.
+    """
+    if "lead_id" not in leads.columns:
+        raise DataValidationError(f"The lead table has no lead_id column; found {', '.join(leads.columns)}.",
+                                  column="lead_id", fix="Map the lead identifier column to 'lead_id'.")
+    shared = [c for c in leads.columns if c != "lead_id" and c in timeline.columns]
+    extra = leads.select("lead_id", *(c for c in leads.columns if c != "lead_id"))
+    return timeline.drop(shared).join(extra.unique("lead_id", keep="first"), on="lead_id", how="left")
