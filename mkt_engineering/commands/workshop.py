@@ -39,6 +39,32 @@ def build(
         console.print(f"[yellow]! {stem}: German text may be out of date for cell(s) {', '.join(cells)}[/yellow]")
 
 
+@workshop_app.command("verify")
+def verify(
+    lessons: list[str] = typer.Option(None, help="Only these lessons (repeatable). Default: all."),
+) -> None:
+    """Run every student copy with the solutions filled in; show time and checks per lesson."""
+    from rich.table import Table
+
+    from mkt_engineering.teaching.workshop import verify_lessons
+
+    try:
+        with console.status("running the lessons (about half a minute each)"):
+            rows = verify_lessons(lessons or None)
+    except ValueError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from error
+    table = Table("lesson", "seconds", "checks passed", "problem")
+    for row in rows:
+        ok = not row["error"] and not row["failed"] and row["checks"] > 0
+        problem = row["error"] or (f"not passed: {', '.join(row['failed'])}" if row["failed"] else "")
+        table.add_row(("[green]✓[/green] " if ok else "[red]✗[/red] ") + row["lesson"], f"{row['seconds']:.1f}",
+                      f"{row['passed']}/{row['checks']}", problem or ("no check cells" if not row["checks"] else ""))
+    console.print(table)
+    if any(row["error"] or row["failed"] or not row["checks"] for row in rows):
+        raise typer.Exit(1)
+
+
 @workshop_app.command("index")
 def index(out: Path = typer.Option(REPORTS_DIR / "lessons.html", help="Where to write the lessons page.")) -> None:
     """Write the lessons page (learning path, goals, times, what each lesson unlocks) as HTML."""

@@ -110,7 +110,7 @@ def check_number(
     if expected != 0 and _close(value, expected / 100, tolerance):
         return Feedback(False, f"{label} is 100 times too small.",
                         hint="The exercise asks for a percentage or an amount, not a share between 0 and 1.")
-    if _close(value, expected, max(50 * tolerance, 0.02)):
+    if not float(expected).is_integer() and _close(value, expected, max(50 * tolerance, 0.02)):
         return Feedback(False, f"{label} is close but not within the tolerance.",
                         hint="Did you round an intermediate result? Keep full precision until the end.")
     direction = "high" if value > expected else "low"

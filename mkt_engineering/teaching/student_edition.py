@@ -182,3 +182,28 @@ def fill_solutions(student: Any, lesson: Any) -> Any:
 
 def read_lesson(path: Path) -> Any:
     return nbformat.read(path, as_version=4)
+
+
+def execute(notebook: Any, folder: Path, *, timeout: int = 600) -> Any:
+    """Run a notebook in ``folder`` (its working directory) with the python3 kernel."""
+    from nbclient import NotebookClient
+
+    NotebookClient(notebook, timeout=timeout, kernel_name="python3",
+                   resources={"metadata": {"path": str(folder)}}).execute()
+    return notebook
+
+
+def output_text(cell: Any) -> str:
+    parts = []
+    for output in cell.get("outputs", []):
+        parts.append(output.get("text", ""))
+        parts += [str(value) for value in output.get("data", {}).values()]
+        if output.get("output_type") == "error":
+            parts.append(f"{output.get('ename')}: {output.get('evalue')}")
+    return "\n".join(parts)
+
+
+def check_results(notebook: Any) -> dict[str, bool]:
+    """Check cell id -> passed (its output shows a green tick and no amber 'not yet')."""
+    return {cell.id: "✅" in output_text(cell) and "🟠" not in output_text(cell)
+            for cell in notebook.cells if is_check(cell)}

@@ -132,3 +132,8 @@ def test_every_lesson_check_is_exported():
     modules = [m.name for m in pkgutil.iter_modules(teaching.__path__) if m.name.endswith("_checks")]
     assert "welcome_checks" in modules
     assert all(name in teaching.__all__ for name in ("check_chart", "check_number"))
+
+
+def test_counts_do_not_get_the_rounding_hint():
+    feedback = check_number(229, 230, label="leads", tolerance=1e-9)
+    assert feedback.message == "leads is too low." and feedback.hint is None

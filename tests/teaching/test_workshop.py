@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import re
 import zipfile
-from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 from typer.testing import CliRunner
 
 from mkt_engineering.cli import app
@@ -32,18 +30,8 @@ def _student(workshop, stem: str):
     return nbformat.read(workshop.student_dir / f"{stem}.ipynb", as_version=4)
 
 
-def _execute(notebook, folder: Path):
-    NotebookClient(notebook, timeout=600, kernel_name="python3",
-                   resources={"metadata": {"path": str(folder)}}).execute()
-    return notebook
-
-
-def _output_text(cell) -> str:
-    parts = []
-    for output in cell.get("outputs", []):
-        parts.append(output.get("text", ""))
-        parts += [str(value) for value in output.get("data", {}).values()]
-    return "\n".join(parts)
+_execute = edition.execute
+_output_text = edition.output_text
 
 
 @pytest.mark.parametrize("stem", LESSONS)
@@ -159,3 +147,21 @@ def test_lessons_page_and_readme(tmp_path, project_root):
         assert entry.title.split("·")[1].split(":")[0].strip() in page
         assert entry.stem in readme
     assert "<script" not in page
+
+
+def test_verify_reports_a_check_that_does_not_pass(tmp_path):
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    from mkt_engineering.teaching.workshop import verify_lessons
+
+    solution = new_code_cell("answer = 2 + 2", id="solution-1")
+    solution.metadata["tags"] = ["solution"]
+    lesson = new_notebook(cells=[
+        new_markdown_cell("# 07 · Tiny\n\n**Learning goals.** You can\n- add\n\n**Time needed:** 5 minutes", id="title"),
+        solution,
+        new_code_cell("from mkt_engineering import teaching\nteaching.check_number(answer, 5, label='sum')", id="check-1"),
+    ])
+    nbformat.write(lesson, tmp_path / "07_tiny.ipynb")
+    (row,) = verify_lessons(lessons_dir=tmp_path)
+    assert row["lesson"] == "07_tiny" and row["checks"] == 1 and row["failed"] == ["check-1"]
+    assert row["error"] == "" and row["seconds"] > 0
