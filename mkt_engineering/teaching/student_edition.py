@@ -43,8 +43,10 @@ def is_check(cell: Any) -> bool:
 
 def assigned_names(source: str) -> list[str]:
     """Names a cell assigns or defines at top level, in order (``a, b = ...`` gives a and b)."""
+    # IPython magics (%time, !pip) are not Python; leave them out before parsing
+    code = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!")))
     try:
-        tree = ast.parse(source)
+        tree = ast.parse(code)
     except SyntaxError:
         return []
     names: list[str] = []

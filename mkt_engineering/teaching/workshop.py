@@ -19,6 +19,7 @@ Examples
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import zipfile
@@ -288,7 +289,7 @@ def verify_lessons(lessons: list[str] | None = None, lessons_dir: Path = LESSONS
     return rows
 
 
-def lessons_index_markdown(lessons_dir: Path = LESSONS_DIR) -> str:
+def lessons_index_markdown(lessons_dir: Path = LESSONS_DIR, link_prefix: str = "") -> str:
     """The learning path as a Markdown table: lesson, time, goals, what it unlocks."""
     rows = ["| Lesson | Time | You learn to | Unlocks |", "|---|---|---|---|"]
     present = {path.stem: path for path in lesson_paths(folder=lessons_dir)}
@@ -296,6 +297,7 @@ def lessons_index_markdown(lessons_dir: Path = LESSONS_DIR) -> str:
         if entry.stem in present:
             doc = describe_lesson(edition.read_lesson(present[entry.stem]), entry.stem)
             goals, minutes, title = "; ".join(doc.goals) or "–", doc.minutes, doc.title
+            title = f"[{title}]({link_prefix}{entry.stem}.ipynb)" if link_prefix else title
         else:
             goals, minutes, title = "(being written)", entry.minutes, entry.title
         rows.append(f"| {title} | {minutes} min | {goals} | {entry.unlocks} |")
@@ -310,7 +312,10 @@ def render_lessons_page(out: Path | None = None, lessons_dir: Path = LESSONS_DIR
     intro = ("# Lessons: the learning path\n\nWork through the lessons in order. Each one opens "
              "with its goals, time and prerequisites and ends with a recap and a glossary. "
              "Open them with `jupyter lab notebooks/lessons`.\n\n")
-    page = guide.markdown_to_html(intro + lessons_index_markdown(lessons_dir), title="Lessons")
+    link_prefix = ""
+    if out is not None:
+        link_prefix = Path(os.path.relpath(lessons_dir, Path(out).resolve().parent)).as_posix() + "/"
+    page = guide.markdown_to_html(intro + lessons_index_markdown(lessons_dir, link_prefix), title="Lessons")
     if out is not None:
         Path(out).parent.mkdir(parents=True, exist_ok=True)
         Path(out).write_text(page, encoding="utf-8")

@@ -112,6 +112,7 @@ def test_stub_keeps_instruction_and_names():
     assert "share = None" in stub and "total = None" in stub and "helper = None" in stub
     assert "0.3" not in stub and "return" not in stub
     assert "IHRE LÖSUNG HIER" in edition.solution_stub(source, language="de")
+    assert edition.assigned_names("%%time\nresult = 1") == ["result"]
 
 
 def test_german_edition(tmp_path):
