@@ -216,3 +216,24 @@ def as_arrays(data: pl.DataFrame, columns: tuple[str, ...], model: str) -> list[
     """The model's data columns as float arrays, after the usual checks."""
     checked = require_columns(data, columns, model)
     return [checked[c].cast(pl.Float64).to_numpy() for c in columns]
+
+
+class PurchaseModel(LikelihoodModel):
+    """A model of repeat purchases in continuous time (BG/NBD family, Pareto/NBD)."""
+
+    data_columns = ("frequency", "recency", "T")
+
+    def clv(self, rfm: pl.DataFrame, spend_model, horizon: int = 12, discount_rate: float = 0.10,
+            margin: float = 1.0, *, time_unit: str = "W", draws: int = 100) -> pl.DataFrame:
+        """Discounted CLV of each customer over ``horizon`` months, with a bootstrap interval.
+
+        See `mkt_engineering.ltv.clv.customer_lifetime_value`.
+        """
+        from mkt_engineering.ltv.clv import customer_lifetime_value
+
+        return customer_lifetime_value(self, spend_model, rfm, horizon_months=horizon, discount_rate=discount_rate,
+                                       margin=margin, time_unit=time_unit, draws=draws)
+
+    def expected_spend(self, rfm: pl.DataFrame, spend_model) -> pl.Series:
+        """Expected spend per purchase of each customer (from a fitted GammaGamma)."""
+        return spend_model.expected_spend(rfm)

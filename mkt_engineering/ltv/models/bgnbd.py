@@ -33,7 +33,7 @@ import numpy as np
 import polars as pl
 from scipy.special import betaln, digamma, gammaln, hyp2f1
 
-from mkt_engineering.ltv.models.base import CompressedData, LikelihoodModel, as_arrays
+from mkt_engineering.ltv.models.base import CompressedData, PurchaseModel, as_arrays
 
 FRT = ("frequency", "recency", "T")
 
@@ -81,7 +81,7 @@ def _negative_log_likelihood(log_params: np.ndarray, data: CompressedData) -> tu
     return -float(w @ (base + total)), -gradient
 
 
-class BetaGeo(LikelihoodModel):
+class BetaGeo(PurchaseModel):
     """BG/NBD model (r, alpha, a, b) fitted by maximum likelihood.
 
     Parameters

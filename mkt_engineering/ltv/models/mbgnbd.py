@@ -27,7 +27,7 @@ import polars as pl
 from scipy import stats
 from scipy.special import betaln, digamma, gammaln, hyp2f1
 
-from mkt_engineering.ltv.models.base import CompressedData, LikelihoodModel, as_arrays
+from mkt_engineering.ltv.models.base import CompressedData, PurchaseModel, as_arrays
 
 FRT = ("frequency", "recency", "T")
 
@@ -63,7 +63,7 @@ def _negative_log_likelihood(log_params: np.ndarray, data: CompressedData) -> tu
     return -float(w @ (base + total)), -gradient
 
 
-class ModifiedBetaGeo(LikelihoodModel):
+class ModifiedBetaGeo(PurchaseModel):
     """MBG/NBD model (r, alpha, a, b) fitted by maximum likelihood."""
 
     parameter_names = ("r", "alpha", "a", "b")

@@ -40,7 +40,7 @@ import numpy as np
 import polars as pl
 from scipy.special import gammaln, hyp2f1
 
-from mkt_engineering.ltv.models.base import CompressedData, LikelihoodModel, as_arrays
+from mkt_engineering.ltv.models.base import CompressedData, PurchaseModel, as_arrays
 
 FRT = ("frequency", "recency", "T")
 
@@ -95,7 +95,7 @@ def _negative_log_likelihood(log_params: np.ndarray, data: CompressedData) -> tu
     return value, gradient
 
 
-class ParetoNBD(LikelihoodModel):
+class ParetoNBD(PurchaseModel):
     """Pareto/NBD model (r, alpha, s, beta) fitted by maximum likelihood."""
 
     parameter_names = ("r", "alpha", "s", "beta")

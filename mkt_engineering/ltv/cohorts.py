@@ -1,0 +1,144 @@
+"""Cohort tables: customers grouped by the period of their first order, followed over time.
+
+A cohort matrix has one row per cohort and one column per period since acquisition
+(period 0 is the acquisition period). Cells that cannot be observed yet (the period has
+not started by the end of the data) are null, not zero, so charts can mask them.
+
+Examples
+--------
+>>> import polars as pl
+>>> from datetime import date
+>>> orders = pl.DataFrame({
+...     "customer_id": ["a", "a", "b", "c"],
+...     "order_date": [date(2024, 1, 5), date(2024, 2, 9), date(2024, 1, 20), date(2024, 2, 2)],
+...     "revenue": [10.0, 20.0, 15.0, 30.0],
+... })
+>>> cohort_matrix(orders, metric="retention").select("cohort", "period", "value").rows()
+[(datetime.date(2024, 1, 1), 0, 1.0), (datetime.date(2024, 1, 1), 1, 0.5), (datetime.date(2024, 2, 1), 0, 1.0), (datetime.date(2024, 2, 1), 1, None)]
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import polars as pl
+
+from mkt_engineering.errors import DataValidationError
+from mkt_engineering.ltv.rfm import _as_date, _require
+
+PERIODS = {"day": "1d", "week": "1w", "month": "1mo", "quarter": "1q"}
+METRICS = ("retention", "customers", "orders", "revenue", "cumulative_revenue_per_customer", "margin",
+           "revenue_per_customer")
+
+
+def _period_index(start: pl.Expr, day: pl.Expr, period: str) -> pl.Expr:
+    """Whole periods between the cohort start and the period of an order."""
+    if period == "month":
+        return (day.dt.year() - start.dt.year()) * 12 + day.dt.month() - start.dt.month()
+    if period == "quarter":
+        return ((day.dt.year() - start.dt.year()) * 12 + day.dt.month() - start.dt.month()) // 3
+    days = (day - start).dt.total_days()
+    return days // 7 if period == "week" else days
+
+
+def _check(period: str, metric: str, columns: list[str], by_channel: bool) -> None:
+    if period not in PERIODS:
+        raise DataValidationError(f"period {period!r} is not known; use one of {', '.join(PERIODS)}.",
+                                  column="period", fix="Use period='month' (the usual choice).")
+    if metric not in METRICS:
+        raise DataValidationError(f"metric {metric!r} is not known; use one of {', '.join(METRICS)}.",
+                                  column="metric", fix="Use metric='retention' or 'revenue'.")
+    if metric == "margin" and "margin" not in columns:
+        raise DataValidationError("metric='margin' needs a margin column in the orders; it has none.",
+                                  source="orders", column="margin", fix="Map your margin column or use metric='revenue'.")
+    if by_channel and "acquisition_channel" not in columns:
+        raise DataValidationError("by_channel=True needs an acquisition_channel column; the orders have none.",
+                                  source="orders", column="acquisition_channel",
+                                  fix="Map the column that names the acquisition channel, or set by_channel=False.")
+
+
+def cohort_matrix(
+    orders: pl.DataFrame | pl.LazyFrame,
+    period: str = "month",
+    metric: str = "retention",
+    *,
+    by_channel: bool = False,
+    observation_end: date | datetime | str | None = None,
+) -> pl.DataFrame:
+    """A cohort table in long form: one row per cohort and period since acquisition.
+
+    Parameters
+    ----------
+    orders : DataFrame or LazyFrame
+        customer_id, order_date, revenue (+ margin, acquisition_channel when used).
+    period : {"month", "week", "quarter", "day"}
+        Length of a period; cohorts are the period of each customer's first order.
+    metric : str
+        retention (share of the cohort with an order in the period), customers (how many
+        ordered), orders, revenue, revenue_per_customer, cumulative_revenue_per_customer
+        or margin.
+    by_channel : bool
+        Split cohorts by ``acquisition_channel`` (first order's channel).
+    observation_end : date, optional
+        Last day of data; defaults to the last order date. Periods that start after it
+        are null.
+
+    Returns
+    -------
+    DataFrame
+        [acquisition_channel,] cohort (date), period (int), cohort_size, value.
+        Use `to_wide` for the classic triangle.
+    """
+    lazy = _require(orders, ("customer_id", "order_date", "revenue"))
+    columns = lazy.collect_schema().names()
+    _check(period, metric, columns, by_channel)
+    every = PERIODS[period]
+    keys = ["acquisition_channel"] if by_channel else []
+    extra = [pl.col("margin").cast(pl.Float64)] if metric == "margin" else []
+    rows = lazy.select(
+        "customer_id", pl.col("order_date").cast(pl.Date).alias("day"), pl.col("revenue").cast(pl.Float64), *extra,
+        *([pl.col("acquisition_channel")] if by_channel else []),
+    )
+    first = rows.group_by("customer_id").agg(
+        pl.col("day").min().dt.truncate(every).alias("cohort"),
+        *([pl.col("acquisition_channel").sort_by("day").first()] if by_channel else []),
+    )
+    rows = rows.drop(keys).join(first, on="customer_id")
+    rows = rows.with_columns(_period_index(pl.col("cohort"), pl.col("day").dt.truncate(every), period).cast(pl.Int64).alias("period"))
+    sizes = first.group_by([*keys, "cohort"]).agg(pl.len().alias("cohort_size"))
+    value_column = "margin" if metric == "margin" else "revenue"
+    cells = rows.group_by([*keys, "cohort", "period"]).agg(
+        pl.col("customer_id").n_unique().alias("customers"),
+        pl.len().alias("orders"),
+        pl.col(value_column).sum().alias("amount"),
+    )
+    end = _as_date(observation_end, "observation_end") if observation_end is not None else rows.select(pl.col("day").max()).collect().item()
+    grid = sizes.with_columns(
+        pl.int_ranges(0, _period_index(pl.col("cohort"), pl.lit(end).dt.truncate(every), period) + 1).alias("period")
+    ).explode("period").with_columns(pl.col("period").cast(pl.Int64))
+    table = grid.join(cells, on=[*keys, "cohort", "period"], how="left").with_columns(
+        pl.col("customers", "orders").fill_null(0), pl.col("amount").fill_null(0.0)
+    )
+    value = {
+        "retention": pl.col("customers") / pl.col("cohort_size"),
+        "customers": pl.col("customers").cast(pl.Float64),
+        "orders": pl.col("orders").cast(pl.Float64),
+        "revenue": pl.col("amount"),
+        "margin": pl.col("amount"),
+        "revenue_per_customer": pl.col("amount") / pl.col("cohort_size"),
+        "cumulative_revenue_per_customer": (pl.col("amount").cum_sum().over([*keys, "cohort"], order_by="period")
+                                            / pl.col("cohort_size")),
+    }[metric]
+    full = table.with_columns(value.alias("value")).select(*keys, "cohort", "period", "cohort_size", "value")
+    # Later periods of a cohort exist in the frame as nulls, so every cohort has the same
+    # columns in the wide table, with the unobservable corner masked.
+    longest = full.select(pl.col("period").max()).collect().item()
+    corner = sizes.with_columns(pl.int_ranges(0, longest + 1).alias("period")).explode("period").with_columns(pl.col("period").cast(pl.Int64))
+    result = corner.join(full.drop("cohort_size"), on=[*keys, "cohort", "period"], how="left")
+    return result.select(*keys, "cohort", "period", "cohort_size", "value").sort([*keys, "cohort", "period"]).collect()
+
+
+def to_wide(matrix: pl.DataFrame) -> pl.DataFrame:
+    """The classic cohort triangle: one row per cohort, one column per period (0, 1, ...)."""
+    keys = [c for c in ("acquisition_channel", "cohort", "cohort_size") if c in matrix.columns]
+    return matrix.pivot(on="period", index=keys, values="value", sort_columns=False).sort(keys)
