@@ -40,16 +40,16 @@ OBSERVATION_END = date(2025, 12, 31)
 # brings many cheap customers who leave soon.
 CHANNELS: dict[str, dict] = {
     "search": {"bgnbd": {"r": 0.30, "alpha": 5.0, "a": 0.8, "b": 3.0},
-               "gammagamma": {"p": 6.0, "q": 4.0, "v": 15.0}, "cac": 38.0, "margin_rate": 0.35,
+               "gammagamma": {"p": 6.0, "q": 4.0, "v": 15.0}, "cac": 18.0, "margin_rate": 0.35,
                "customers_per_month": 100},
     "social": {"bgnbd": {"r": 0.20, "alpha": 6.0, "a": 1.2, "b": 2.0},
-               "gammagamma": {"p": 5.0, "q": 4.0, "v": 12.0}, "cac": 16.0, "margin_rate": 0.30,
+               "gammagamma": {"p": 5.0, "q": 4.0, "v": 12.0}, "cac": 9.0, "margin_rate": 0.30,
                "customers_per_month": 110},
     "affiliate": {"bgnbd": {"r": 0.25, "alpha": 4.0, "a": 0.9, "b": 2.5},
-                  "gammagamma": {"p": 6.0, "q": 3.5, "v": 12.0}, "cac": 27.0, "margin_rate": 0.25,
+                  "gammagamma": {"p": 6.0, "q": 3.5, "v": 12.0}, "cac": 12.0, "margin_rate": 0.25,
                   "customers_per_month": 55},
     "display": {"bgnbd": {"r": 0.15, "alpha": 7.0, "a": 1.1, "b": 1.5},
-                "gammagamma": {"p": 4.0, "q": 4.0, "v": 12.0}, "cac": 22.0, "margin_rate": 0.30,
+                "gammagamma": {"p": 4.0, "q": 4.0, "v": 12.0}, "cac": 14.0, "margin_rate": 0.30,
                 "customers_per_month": 45},
 }
 

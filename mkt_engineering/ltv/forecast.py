@@ -1,0 +1,192 @@
+"""Beyond the peers: cohort revenue forecasts and CLV next to acquisition cost per channel.
+
+- `cohort_revenue_forecast`: expected revenue per cohort and future month, from the
+  customers already acquired and from the cohorts an acquisition plan will add.
+- `channel_value`: margin CLV of a new customer per acquisition channel next to its
+  cost per acquisition (CAC): LTV:CAC ratio and payback month.
+
+Examples
+--------
+>>> plan_per_month({"search": 100, "social": 50})
+150.0
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import polars as pl
+
+from mkt_engineering.errors import DataValidationError
+from mkt_engineering.ltv.clv import DAYS_PER_MONTH, _month_grid, new_customer_value
+from mkt_engineering.ltv.models import BetaGeo, GammaGamma
+from mkt_engineering.ltv.rfm import TIME_UNITS, _as_date, rfm_summary
+
+
+def plan_per_month(plan: float | dict[str, float] | None) -> float:
+    """New customers per month in an acquisition plan (a number or one per channel)."""
+    if plan is None:
+        return 0.0
+    if isinstance(plan, dict):
+        return float(sum(plan.values()))
+    return float(plan)
+
+
+def _month_starts(end: date, months: int) -> list[date]:
+    first = date(end.year + end.month // 12, end.month % 12 + 1, 1)
+    return [date(first.year + (first.month - 1 + k) // 12, (first.month - 1 + k) % 12 + 1, 1) for k in range(months)]
+
+
+def cohort_revenue_forecast(
+    purchase_model,
+    spend_model: GammaGamma,
+    orders: pl.DataFrame | pl.LazyFrame,
+    observation_end: date | str,
+    *,
+    horizon_months: int = 12,
+    time_unit: str = "W",
+    acquisition_plan: float | dict[str, float] | None = None,
+    margin: float = 1.0,
+) -> pl.DataFrame:
+    """Expected revenue per acquisition cohort (month of first order) and future month.
+
+    Parameters
+    ----------
+    purchase_model, spend_model
+        Fitted on the RFM summary of ``orders`` up to ``observation_end``.
+    acquisition_plan : number or dict, optional
+        New customers per month from now on (total, or per channel). Each planned month
+        becomes a cohort of its own, with a first order and the repeat purchases of an
+        average new customer.
+    margin : float
+        Share of revenue that is margin; the frame carries both.
+
+    Returns
+    -------
+    DataFrame
+        cohort, month, kind ("existing" or "planned"), expected_revenue, expected_margin.
+    """
+    end = _as_date(observation_end, "observation_end")
+    rfm = rfm_summary(orders, end, time_unit, keep_first_purchase=True)
+    grid = _month_grid(horizon_months, time_unit)
+    frequency, recency, age = (rfm[c].cast(pl.Float64).to_numpy() for c in ("frequency", "recency", "T"))
+    unique, inverse = np.unique(np.column_stack([frequency, recency, age]), axis=0, return_inverse=True)
+    cumulative = np.column_stack([purchase_model._conditional(t, *unique.T) if t > 0 else np.zeros(len(unique)) for t in grid])
+    spend = spend_model.expected_spend(rfm).to_numpy()
+    revenue = np.diff(cumulative, axis=1)[inverse.ravel()] * spend[:, None]
+    months = _month_starts(end, horizon_months)
+    cohorts = rfm.select(pl.col("first_purchase").dt.truncate("1mo").alias("cohort"))
+    existing = (
+        pl.DataFrame(revenue, schema=[str(k) for k in range(horizon_months)])
+        .with_columns(cohorts["cohort"])
+        .group_by("cohort")
+        .agg(pl.all().sum())
+        .unpivot(index="cohort", variable_name="k", value_name="expected_revenue")
+        .with_columns(pl.col("k").cast(pl.Int64), pl.lit("existing").alias("kind"))
+    )
+    frames = [existing]
+    per_month = plan_per_month(acquisition_plan)
+    if per_month > 0:
+        curve = new_customer_value(purchase_model, spend_model, horizon_months=horizon_months,
+                                   discount_rate=0.0, time_unit=time_unit)["value"].to_numpy()
+        start, k = np.meshgrid(np.arange(horizon_months), np.arange(horizon_months), indexing="ij")
+        age_in_months = k - start
+        mask = age_in_months >= 0  # a planned cohort brings revenue from its own month on
+        frames.append(pl.DataFrame({
+            "cohort": pl.Series([months[i] for i in start[mask]], dtype=pl.Date),
+            "k": k[mask],
+            "expected_revenue": per_month * curve[age_in_months[mask]],
+            "kind": "planned",
+        }))
+    month_of = pl.DataFrame({"k": np.arange(horizon_months), "month": pl.Series(months, dtype=pl.Date)})
+    return (
+        pl.concat(frames, how="vertical_relaxed")
+        .join(month_of, on="k")
+        .with_columns((pl.col("expected_revenue") * margin).alias("expected_margin"))
+        .select("cohort", "month", "kind", "expected_revenue", "expected_margin")
+        .sort("kind", "cohort", "month")
+    )
+
+
+def acquisition_cost(spend: pl.DataFrame, orders: pl.DataFrame) -> pl.DataFrame:
+    """Cost per acquired customer per channel: spend / customers whose first order fell in the spend periods."""
+    for name, frame, needed in (("spend", spend, ("channel", "spend")), ("orders", orders, ("acquisition_channel",))):
+        missing = [c for c in needed if c not in frame.columns]
+        if missing:
+            raise DataValidationError(
+                f"{name} lacks {', '.join(missing)}; it has {', '.join(frame.columns)}.", source=name, column=missing[0],
+                fix="Map the columns when reading, or give CAC per channel as a parameter instead.",
+            )
+    first = orders.group_by("customer_id").agg(
+        pl.col("order_date").min().cast(pl.Date).alias("first"), pl.col("acquisition_channel").sort_by("order_date").first()
+    )
+    if "period_start" in spend.columns:
+        lo, hi = spend["period_start"].min(), spend["period_start"].max()
+        first = first.filter((pl.col("first") >= lo) & (pl.col("first").dt.truncate("1mo") <= hi))
+    acquired = first.group_by("acquisition_channel").agg(pl.len().alias("customers"))
+    cost = spend.group_by(pl.col("channel").alias("acquisition_channel")).agg(pl.col("spend").sum())
+    return acquired.join(cost, on="acquisition_channel", how="full", coalesce=True).with_columns(
+        (pl.col("spend") / pl.col("customers")).alias("cac")
+    ).sort("acquisition_channel")
+
+
+def channel_value(
+    orders: pl.DataFrame,
+    observation_end: date | str,
+    *,
+    spend: pl.DataFrame | None = None,
+    cac: dict[str, float] | None = None,
+    horizon_months: int = 12,
+    discount_rate: float = 0.10,
+    margin: float = 1.0,
+    time_unit: str = "W",
+    model=BetaGeo,
+    min_customers: int = 200,
+) -> pl.DataFrame:
+    """Margin CLV of a new customer per acquisition channel next to its CAC.
+
+    A purchase model (``model``) and a Gamma-Gamma spend model are fitted per channel;
+    channels with fewer than ``min_customers`` customers use the model of all customers.
+
+    Returns
+    -------
+    DataFrame
+        acquisition_channel, customers, clv (margin, discounted, first order included),
+        cac, ltv_cac (clv / cac), payback_month (first month whose cumulative margin covers
+        CAC; null when not within the horizon), fitted_on ("channel" or "all customers").
+    """
+    if spend is None and cac is None:
+        raise DataValidationError("channel_value needs acquisition spend or a CAC per channel.",
+                                  column="spend", fix="Pass spend=<spend table> or cac={'search': 35.0, ...}.")
+    end = _as_date(observation_end, "observation_end")
+    rfm = rfm_summary(orders, end, time_unit).join(
+        orders.group_by("customer_id").agg(pl.col("acquisition_channel").sort_by("order_date").first()), on="customer_id"
+    )
+    pooled = (model().fit(rfm), GammaGamma().fit(rfm))
+    costs = acquisition_cost(spend, orders) if spend is not None else pl.DataFrame(
+        {"acquisition_channel": list(cac), "cac": [float(v) for v in cac.values()]})
+    rows = []
+    for channel in sorted(rfm["acquisition_channel"].unique().drop_nulls().to_list()):
+        part = rfm.filter(pl.col("acquisition_channel") == channel)
+        fitted_on, models = "all customers", pooled
+        if part.height >= min_customers and (part["frequency"] > 0).sum() >= 20:
+            models, fitted_on = (model().fit(part), GammaGamma().fit(part)), "channel"
+        curve = new_customer_value(*models, horizon_months=horizon_months, discount_rate=discount_rate,
+                                   margin=margin, time_unit=time_unit)
+        rows.append({"acquisition_channel": channel, "customers": part.height,
+                     "clv": curve["cumulative_value"][-1], "curve": curve["cumulative_value"].to_list(),
+                     "fitted_on": fitted_on})
+    table = pl.DataFrame(rows).join(costs.select("acquisition_channel", "cac"), on="acquisition_channel", how="left")
+    payback = [
+        next((month for month, value in enumerate(curve) if cost is not None and value >= cost), None)
+        for curve, cost in zip(table["curve"].to_list(), table["cac"].to_list(), strict=True)
+    ]
+    return table.with_columns(
+        (pl.col("clv") / pl.col("cac")).alias("ltv_cac"), pl.Series("payback_month", payback, dtype=pl.Int64)
+    ).select("acquisition_channel", "customers", "clv", "cac", "ltv_cac", "payback_month", "fitted_on")
+
+
+def months_to_units(months: float, time_unit: str = "W") -> float:
+    """Months expressed in the model's time unit (e.g. 12 months = 52.18 weeks)."""
+    return months * DAYS_PER_MONTH / TIME_UNITS[time_unit]

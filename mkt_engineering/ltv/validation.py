@@ -1,0 +1,128 @@
+"""Does the model predict? Calibration/holdout comparison of repeat purchases.
+
+Fit on the calibration period, predict the holdout period, compare with what happened:
+
+- `holdout_by_frequency`: predicted vs actual holdout purchases per calibration frequency;
+- `tracking`: cumulative repeat purchases of the whole base, period by period;
+- `holdout_metrics`: mean absolute error per customer and aggregate % error.
+
+Examples
+--------
+>>> import polars as pl
+>>> frame = pl.DataFrame({"actual": [1.0, 0.0, 3.0], "predicted": [1.5, 0.2, 2.0]})
+>>> round(_aggregate_error(frame), 3)
+-0.075
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import numpy as np
+import polars as pl
+
+from mkt_engineering.ltv.models.base import as_arrays
+from mkt_engineering.ltv.rfm import TIME_UNITS, _as_date, daily_purchases
+
+HOLDOUT_COLUMNS = ("frequency", "recency", "T", "frequency_holdout", "duration_holdout")
+LARGE_ERROR = 0.15  # aggregate holdout error above which reports warn
+
+
+def _predicted(model, rfm: pl.DataFrame) -> pl.DataFrame:
+    x, tx, T, actual, duration = as_arrays(rfm, HOLDOUT_COLUMNS, "holdout comparison")
+    predicted = model._conditional(float(duration[0]), x, tx, T)
+    return pl.DataFrame({"frequency": x.astype(np.int64), "actual": actual, "predicted": predicted})
+
+
+def holdout_by_frequency(model, rfm: pl.DataFrame, max_frequency: int = 7) -> pl.DataFrame:
+    """Mean actual and predicted holdout purchases per calibration frequency (x, capped).
+
+    Parameters
+    ----------
+    model : fitted purchase model (BetaGeo, ModifiedBetaGeo, ParetoNBD)
+    rfm : DataFrame
+        From ``rfm_summary(..., calibration_end=...)`` (has the holdout columns).
+    max_frequency : int
+        Frequencies above this are pooled into one bucket labelled ``max_frequency+``.
+    """
+    frame = _predicted(model, rfm)
+    bucket = pl.when(pl.col("frequency") >= max_frequency).then(pl.lit(f"{max_frequency}+")).otherwise(
+        pl.col("frequency").cast(pl.String)
+    )
+    return (
+        frame.with_columns(bucket.alias("bucket"), pl.col("frequency").clip(upper_bound=max_frequency).alias("order"))
+        .group_by("bucket", "order")
+        .agg(pl.len().alias("customers"), pl.col("actual").mean(), pl.col("predicted").mean())
+        .sort("order")
+        .drop("order")
+    )
+
+
+def _aggregate_error(frame: pl.DataFrame) -> float:
+    totals = frame.select(pl.col("actual").sum(), pl.col("predicted").sum())
+    return float((totals["predicted"].item() - totals["actual"].item()) / totals["actual"].item())
+
+
+def holdout_metrics(model, rfm: pl.DataFrame) -> dict[str, float]:
+    """Mean absolute error per customer and aggregate % error of holdout purchases.
+
+    ``aggregate_error`` is (predicted - actual) / actual over all customers: 0.05 means
+    the model expected 5% more purchases than happened. ``large_error`` is True when its
+    size exceeds 15%.
+    """
+    frame = _predicted(model, rfm)
+    error = _aggregate_error(frame)
+    return {
+        "customers": float(frame.height),
+        "actual_purchases": float(frame["actual"].sum()),
+        "predicted_purchases": float(frame["predicted"].sum()),
+        "mae": float((frame["actual"] - frame["predicted"]).abs().mean()),
+        "aggregate_error": error,
+        "large_error": bool(abs(error) > LARGE_ERROR),
+    }
+
+
+def tracking(
+    model,
+    orders: pl.DataFrame | pl.LazyFrame,
+    calibration_end: date | datetime | str,
+    observation_end: date | datetime | str,
+    time_unit: str = "W",
+) -> pl.DataFrame:
+    """Cumulative repeat purchases, actual and predicted, per time unit since the data began.
+
+    The prediction sums the expected repeat purchases of every customer acquired in the
+    calibration period from the day of her first purchase, so it tracks the whole base.
+
+    Returns
+    -------
+    DataFrame
+        period (units since the first order), date (its last day), actual_cumulative,
+        predicted_cumulative,
+        phase ("calibration" or "holdout").
+    """
+    cut, end = _as_date(calibration_end, "calibration_end"), _as_date(observation_end, "observation_end")
+    unit = TIME_UNITS[time_unit]
+    days = daily_purchases(orders, end=end).collect()
+    firsts = days.group_by("customer_id").agg(pl.col("day").min().alias("first"))
+    firsts = firsts.filter(pl.col("first") <= cut)
+    repeats = days.join(firsts, on="customer_id").filter(pl.col("day") > pl.col("first"))
+    start = firsts["first"].min()
+    steps = int(np.ceil((end - start).days / unit))
+    edges = np.arange(1, steps + 1) * unit  # days since start at the end of each period
+    repeat_days = repeats.select((pl.col("day") - pl.lit(start)).dt.total_days())["day"].to_numpy()
+    actual = np.searchsorted(np.sort(repeat_days), edges, side="left")
+    births = firsts.group_by("first").agg(pl.len().alias("n"))
+    birth_days = births.select((pl.col("first") - pl.lit(start)).dt.total_days())["first"].to_numpy()
+    ages = np.clip(edges[None, :] - birth_days[:, None], 0, None) / unit
+    predicted = births["n"].to_numpy() @ model.expected_purchases_new_customer(ages)
+    return pl.DataFrame({
+        "period": np.arange(1, steps + 1),
+        "actual_cumulative": actual.astype(float),
+        "predicted_cumulative": predicted,
+    }).with_columns(
+        # The last day of each period, so the calibration end falls in the right phase.
+        (pl.lit(start) + pl.duration(days=(pl.col("period") * unit).round(0).cast(pl.Int64) - 1)).alias("date"),
+    ).with_columns(
+        pl.when(pl.col("date") <= cut).then(pl.lit("calibration")).otherwise(pl.lit("holdout")).alias("phase")
+    ).select("period", "date", "actual_cumulative", "predicted_cumulative", "phase")
