@@ -207,21 +207,27 @@ def _engagements(rng, events, latent):
     events.add(lead[~webinar], day[~webinar], "content_download")
 
 
+def _qualify(events, latent, lead, day):
+    """MQL for new leads, MQN (marketing qualified need) for existing customers."""
+    customer = latent["customer"][lead]
+    events.add(lead[~customer], day[~customer], "mql")
+    events.add(lead[customer], day[customer], "mqn")
+
+
 def _process(rng, events, latent):
     """Everything that follows the end of nurturing. Returns facts for the truth."""
     n = latent["exit_kind"].size
     idx = np.arange(n)
     kind, exit_time = latent["exit_kind"], latent["exit_time"]
     ready = idx[kind == 0]
-    for name, who in (("mql", ready[~latent["customer"][ready]]), ("mqn", ready[latent["customer"][ready]])):
-        events.add(who, exit_time[who], name)
+    _qualify(events, latent, ready, exit_time[ready])
     contact = exit_time[ready] + rng.exponential(3.0, ready.size)
     events.add(ready, contact, "sales_contact")
     won_r, rec_r, day_r = _sales_outcomes(rng, events, ready, contact, _logistic(_win_logit(latent)[ready]), 0.7)
     # recycled ready leads are ready again after a while, called again, then lost
     again = ready[rec_r]
     again_day = day_r[rec_r] + rng.gamma(2.0, RECYCLE_READY_MEAN_DAYS / 2.0, again.size)
-    events.add(again, again_day, "mql")
+    _qualify(events, latent, again, again_day)
     events.add(again, again_day + 2.0, "sales_contact")
     events.add(again, again_day + 20.0, "lost")
 
@@ -231,7 +237,7 @@ def _process(rng, events, latent):
     won_e, rec_e, day_e = _sales_outcomes(rng, events, early, exit_time[early], p_early, 0.5)
     # recycled green bananas become ready on their own clock (if ever), are called, and lost
     back = early[rec_e & np.isfinite(latent["t_ready"][early]) & (latent["t_ready"][early] > day_e)]
-    events.add(back, latent["t_ready"][back], "mql")
+    _qualify(events, latent, back, latent["t_ready"][back])
     events.add(back, latent["t_ready"][back] + 2.0, "sales_contact")
     events.add(back, latent["t_ready"][back] + 25.0, "lost")
 
