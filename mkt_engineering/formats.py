@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -154,7 +155,7 @@ def read_csv(path: Path, dialect: CsvDialect, text_columns: list[str]) -> pl.Dat
     return pl.read_csv(io.BytesIO(_transcode(path)), **options)
 
 
-def read_excel(path: Path, sheet: str | int | None, text_columns: list[str] | None = None) -> pl.DataFrame:
+def read_excel(path: Path, sheet: str | int | None) -> pl.DataFrame:
     """Read one sheet (default: the first) with calamine; empty rows are kept so rows match."""
     where = {"sheet_name": sheet} if isinstance(sheet, str) else {"sheet_id": (sheet or 0) + 1}
     return pl.read_excel(path, engine="calamine", drop_empty_rows=False, infer_schema_length=None, **where)
@@ -163,7 +164,7 @@ def read_excel(path: Path, sheet: str | int | None, text_columns: list[str] | No
 def read_source(
     source: str | Path | pl.DataFrame | pl.LazyFrame,
     *,
-    text_columns: callable | None = None,
+    text_columns: Callable[[list[str]], list[str]] | None = None,
     separator: str | None = None,
     encoding: str | None = None,
     sheet: str | int | None = None,
@@ -297,12 +298,25 @@ def parse_datetime(text: pl.Series) -> tuple[pl.Series, str, pl.Series | None]:
     return parsed, family, None
 
 
-def parse_float(text: pl.Series, decimal_comma: bool) -> pl.Series:
-    """Parse numbers written as text: decimal comma or point, thousands separators, € signs."""
+def parse_float(text: pl.Series, decimal_comma: bool | None = None) -> pl.Series:
+    """Parse numbers written as text: decimal comma or point, thousands separators, € signs.
+
+    ``decimal_comma=None`` decides from the values that do not parse as plain numbers: a
+    comma followed by other than three digits (``89,90``) means decimal comma.
+
+    Examples
+    --------
+    >>> parse_float(pl.Series(["89,90", "1.234,5", "7"])).to_list()
+    [89.9, 1234.5, 7.0]
+    >>> parse_float(pl.Series(["1,234.50", "12"])).to_list()
+    [1234.5, 12.0]
+    """
     if not decimal_comma:
         fast = text.cast(pl.Float64, strict=False)
         if fast.null_count() == text.null_count():
             return fast
+        if decimal_comma is None:
+            decimal_comma = looks_decimal_comma(text.filter(fast.is_null()))
     cleaned = text.str.strip_chars(" \u00a0€$%").str.replace_all("\u00a0", "")
     if decimal_comma:
         has_thousands = cleaned.str.contains(r"^-?\d{1,3}(\.\d{3})+(,\d*)?$")
@@ -319,8 +333,9 @@ def parse_float(text: pl.Series, decimal_comma: bool) -> pl.Series:
 
 
 def looks_decimal_comma(text: pl.Series) -> bool:
-    """Whether a text column writes decimals with a comma (``89,90``)."""
-    return bool(text.drop_nulls().head(10_000).str.contains(r"^\s*-?[\d.]*\d,\d+\s*$").any())
+    """Whether a text column writes decimals with a comma (``89,90``; ``1,234`` is ambiguous)."""
+    sample = text.drop_nulls().head(10_000)
+    return bool(sample.str.contains(r"^\s*-?(\d{1,3}(\.\d{3})+|\d+),(\d{1,2}|\d{4,})\s*$").any())
 
 
 def parse_bool(values: pl.Series) -> pl.Series:

@@ -195,8 +195,8 @@ def _coerce(values: pl.Series, column: Column, raw: RawTable, quality: DataQuali
         return (values.dt.date() if kind == "date" else values), mixed
     if kind in ("float", "int"):
         if values.dtype == pl.String:
-            comma = raw.decimal_comma if raw.kind == "csv" and raw.separator != "," else formats.looks_decimal_comma(values)
-            values = formats.parse_float(values, comma)
+            # a ;-file with decimal commas in its first lines is German; otherwise the values decide
+            values = formats.parse_float(values, True if raw.decimal_comma else None)
         values = values.cast(pl.Float64, strict=False)
         if kind == "int":
             values = pl.select(pl.when(values == values.round(0)).then(values)).to_series().cast(pl.Int64)
@@ -234,7 +234,7 @@ def _check_column(raw: RawTable, user: str, column: Column, original: pl.Series,
         below = within(coerced < column.minimum).fill_null(False)
         if below.any():
             raise _fail(raw, user, column, below, original, f"has values below {column.minimum:g}", f"{column.name} of {column.minimum:g} or more",
-                        "Refunds and cancellations do not belong in this column: remove or correct these rows, or net them against their order before loading.")
+                        f"Correct or remove these rows; {column.name} cannot be below {column.minimum:g} (refunds and cancellations: net them against their order before loading).")
     if column.allowed is not None:
         bad = within(coerced.is_not_null() & ~coerced.is_in(list(column.allowed)))
         if bad.any():

@@ -23,7 +23,7 @@ CASES = [
     ("missing_column.csv", "touchpoints", {}, "channel", 'columns={"<your column>": "channel"}', []),
     ("misspelt_column.csv", "touchpoints", {}, "custmer_id", '"custmer_id": "customer_id", "chanel": "channel"', []),
     ("wrong_type.csv", "conversions", {}, "value", "Correct these cells", [4, 5]),
-    ("negative_revenue.csv", "orders", {}, "revenue", "Refunds and cancellations", [3]),
+    ("negative_revenue.csv", "orders", {}, "revenue", "refunds and cancellations", [3]),
     ("unparseable_date.csv", "touchpoints", {}, "timestamp", "Correct these cells", [3, 4]),
     ("mixed_date_formats.csv", "lead_events", {}, "timestamp", "in one format", [3]),
     ("empty.csv", "touchpoints", {}, "", "Export the data again", []),
