@@ -1,0 +1,359 @@
+"""Analyze an experiment end to end, from unit rows to a verdict with reasons.
+
+`analyze` makes one lazy pass over the units (sufficient statistics per arm, segment and
+day), then runs the checks (sample ratio, balance), the tests of every declared metric with
+CUPED adjustment when covariates are given, the multiple-testing corrections, the
+sequential reading over days, the Bayesian reading, and finally the verdict.
+
+Examples
+--------
+>>> from mkt_engineering.synthetic.experiment import generate
+>>> units = generate(scale=0.5).tables["experiment"]
+>>> result = analyze(units, metrics=["converted", "revenue"], covariates=["pre_sessions"])
+>>> result.verdict.decision
+'ship'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import polars as pl
+from scipy import stats
+
+from mkt_engineering.errors import DataValidationError
+from mkt_engineering.experiments import sequential
+from mkt_engineering.experiments.bayesian import beta_binomial, normal_posterior
+from mkt_engineering.experiments.checks import SrmResult, srm_test
+from mkt_engineering.experiments.cuped import Moments, cuped_test
+from mkt_engineering.experiments.design import guardrail_status
+from mkt_engineering.experiments.frequentist import EffectEstimate, mean_test, proportion_test
+from mkt_engineering.experiments.multiple import adjust
+from mkt_engineering.experiments.ratio import ratio_test
+from mkt_engineering.experiments.reduction import (
+    MISSING,
+    covariate_columns,
+    prepare,
+    product,
+    reduce_moments,
+)
+from mkt_engineering.experiments.stats import RatioStats, SampleStats
+from mkt_engineering.experiments.verdict import Verdict, decide
+
+
+@dataclass
+class AnalysisResult:
+    """Everything `analyze` found. Frames are plain polars DataFrames.
+
+    Attributes
+    ----------
+    effects : one row per metric and arm: effect, interval, p-values (raw and adjusted), lift.
+    segments : exploratory effect of the primary metric per segment level, with BH and an
+        interaction (heterogeneity) test.
+    srm : the sample-ratio check.  balance : pre-period covariates per arm.
+    over_time : cumulative primary effect per day with always-valid bounds (if a day column).
+    bayes : chance to win and expected loss of the primary metric.
+    verdict : the decision with its reasons.
+    """
+
+    effects: pl.DataFrame
+    segments: pl.DataFrame
+    srm: SrmResult
+    balance: pl.DataFrame
+    over_time: pl.DataFrame
+    bayes: pl.DataFrame
+    verdict: Verdict
+    settings: dict = field(default_factory=dict)
+
+    def to_frame(self) -> pl.DataFrame:
+        return self.effects
+
+    def explain(self, language: str = "en") -> str:
+        from mkt_engineering.experiments.explain import explain_analysis
+        return explain_analysis(self, language=language)
+
+    def chart(self):
+        from mkt_engineering.experiments.charts import effects_chart
+        return effects_chart(self.effects)
+
+
+def analyze(
+    units: pl.DataFrame | pl.LazyFrame,
+    *,
+    variant: str = "variant",
+    metrics: list[str],
+    control: str = "control",
+    covariates: list[str] | None = None,
+    segments: list[str] | None = None,
+    guardrails: list[str] | None = None,
+    exploratory: list[str] | None = None,
+    day: str | None = None,
+    alpha: float = 0.05,
+    mde: float | None = None,
+    planned_units_per_arm: int | None = None,
+    weights: dict[str, float] | None = None,
+    guardrail_margin: float = 0.0,
+    correction: str = "holm",
+    min_srm_deviation: float | None = None,
+) -> AnalysisResult:
+    """Run the whole analysis of an experiment.
+
+    Parameters
+    ----------
+    units : DataFrame or LazyFrame
+        One row per randomized unit (the ``experiment`` contract).
+    variant, control : str
+        Arm column and the name of the control arm.
+    metrics : list of str
+        The declared metrics; the first is the primary metric, the rest are secondary.
+        ``"orders/sessions"`` declares a ratio metric. 0/1 columns are tested as proportions.
+    covariates : list of str
+        Pre-period columns for CUPED; empty cells mean "no pre-period data" and are handled
+        with a missing-indicator (units are never dropped).
+    segments : list of str
+        Text columns to break the primary metric down by (exploratory).
+    guardrails : list of str
+        Metrics that must not get worse (higher is better assumed).
+    exploratory : list of str
+        Metrics looked at outside the plan: reported, labelled, never part of the verdict.
+    day : str, optional
+        Assignment-day column, for the cumulative view and sequential bounds.
+    alpha, mde, planned_units_per_arm : float, float, int
+        Significance level, minimum effect worth shipping (primary metric, absolute) and
+        planned units per arm (reaching it ends the test).
+    weights : dict, optional
+        Planned traffic split for the SRM check (equal by default).
+    guardrail_margin : float
+        Non-inferiority margin for guardrails, as a relative change (0.02 = 2% worse allowed).
+    correction : {"holm", "bonferroni", "bh", "none"}
+        Correction across arms and across secondary metrics.
+    """
+    covariates, segments = list(covariates or []), list(segments or [])
+    guardrails, exploratory = list(guardrails or []), list(exploratory or [])
+    declared = _roles(metrics, guardrails, exploratory)
+    lazy = prepare(units, covariates)
+    _check_columns(lazy, variant, declared, covariates, segments, day)
+    columns, pairs = _moment_spec(declared, covariates)
+    arms = reduce_moments(lazy, by=[variant], columns=columns, pairs=pairs)
+    names = arms[variant].cast(pl.String).to_list()
+    if control not in names:
+        raise DataValidationError(
+            f"analyze: the control arm {control!r} is not in column {variant!r}; found {sorted(map(str, names))}.",
+            column=variant, fix="Set `control` to the name your data uses for the control group.")
+    rows = {str(r[variant]): r for r in arms.iter_rows(named=True)}
+    binary = _binary_metrics(lazy, [m for m, _ in declared if "/" not in m])
+    effects = _effects(rows, control, declared, covariates, binary, alpha, guardrail_margin)
+    effects = _adjust(effects, correction, alpha)
+    srm = srm_test({k: rows[k]["n"] for k in rows}, weights, min_deviation=min_srm_deviation)
+    primary = declared[0][0]
+    segment_frame = _segments(lazy, variant, control, primary, binary.get(primary, False), segments, alpha)
+    over_time = _over_time(lazy, variant, control, primary, day, alpha, mde, planned_units_per_arm)
+    bayes = _bayes(rows, control, primary, binary.get(primary, False), effects, alpha)
+    verdict = decide(effects, srm, over_time, alpha=alpha, mde=mde, planned_units_per_arm=planned_units_per_arm,
+                     arm_sizes={k: rows[k]["n"] for k in rows}, days_seen=_days_seen(lazy, day))
+    settings = {"primary": primary, "alpha": alpha, "mde": mde, "binary": binary, "control": control,
+                "covariates": covariates, "planned_units_per_arm": planned_units_per_arm}
+    return AnalysisResult(effects, segment_frame, srm, _balance(rows, control, covariates), over_time, bayes,
+                          verdict, settings)
+
+
+def _roles(metrics, guardrails, exploratory) -> list[tuple[str, str]]:
+    if not metrics:
+        raise ValueError("analyze needs at least one metric; the first one is the primary metric.")
+    roles = [(metrics[0], "primary")] + [(m, "secondary") for m in metrics[1:]]
+    roles += [(m, "guardrail") for m in guardrails] + [(m, "exploratory") for m in exploratory]
+    return roles
+
+
+def _check_columns(lazy, variant, declared, covariates, segments, day) -> None:
+    present = lazy.collect_schema().names()
+    wanted = [variant] + [c for m, _ in declared for c in m.split("/")] + covariates + segments + ([day] if day else [])
+    missing = [c for c in dict.fromkeys(wanted) if c not in present]
+    if missing:
+        raise DataValidationError(
+            f"analyze: column(s) {', '.join(missing)} not found; the data has {', '.join(present)}.",
+            column=missing[0], fix="Check the analysis plan's metric names or map your columns with `columns=`.")
+
+
+def _moment_spec(declared, covariates) -> tuple[list[str], list[tuple[str, str]]]:
+    model = covariate_columns(covariates)
+    columns, pairs = list(model), [(a, b) for i, a in enumerate(model) for b in model[i:]]
+    for metric, _ in declared:
+        parts = metric.split("/")
+        columns += parts
+        pairs += [(a, b) for i, a in enumerate(parts) for b in parts[i:]]
+        if len(parts) == 1:
+            pairs += [(metric, c) for c in model]
+    return list(dict.fromkeys(columns)), list(dict.fromkeys(pairs))
+
+
+def _binary_metrics(lazy: pl.LazyFrame, metrics: list[str]) -> dict[str, bool]:
+    """Which metrics hold only 0 and 1 (tested as proportions)."""
+    metrics = list(dict.fromkeys(metrics))
+    found = lazy.select([((pl.col(m) == 0) | (pl.col(m) == 1)).all().alias(m) for m in metrics]).collect()
+    return {m: bool(found[m][0]) for m in metrics}
+
+
+def _arm_test(row_c, row_t, metric, covariates, binary, alpha, relative) -> EffectEstimate:
+    if "/" in metric:
+        num, den = metric.split("/")
+        stats_c, stats_t = (RatioStats(r["n"], r[f"s|{num}"], r[f"s|{den}"], product(r, num, num),
+                                       product(r, den, den), product(r, num, den)) for r in (row_c, row_t))
+        return ratio_test(stats_c, stats_t, relative=relative, alpha=alpha)
+    if covariates:
+        return cuped_test(*(_moments(r, metric, covariates) for r in (row_c, row_t)), relative=relative, alpha=alpha)
+    if binary and not relative:
+        return proportion_test((row_c[f"s|{metric}"], row_c["n"]), (row_t[f"s|{metric}"], row_t["n"]), alpha=alpha)
+    stats_c, stats_t = (SampleStats(r["n"], r[f"s|{metric}"], product(r, metric, metric)) for r in (row_c, row_t))
+    return mean_test(stats_c, stats_t, relative=relative, alpha=alpha)
+
+
+def _moments(row: dict, metric: str, covariates: list[str]) -> Moments:
+    names = [metric] + covariate_columns(covariates)
+    sums = np.array([row[f"s|{c}"] for c in names])
+    cross = np.array([[product(row, a, b) for b in names] for a in names])
+    return Moments(row["n"], sums, cross)
+
+
+def _effects(rows, control, declared, covariates, binary, alpha, margin) -> pl.DataFrame:
+    records = []
+    for arm in (a for a in rows if a != control):
+        for metric, role in declared:
+            absolute = _arm_test(rows[control], rows[arm], metric, covariates, binary.get(metric), alpha, False)
+            lift = _arm_test(rows[control], rows[arm], metric, covariates, binary.get(metric), alpha, True)
+            status = guardrail_status(lift.ci_low, lift.ci_high, margin=margin) if role == "guardrail" else None
+            records.append({
+                "metric": metric, "role": role, "variant": arm, "kind": _kind(metric, binary.get(metric)),
+                "method": absolute.method, "control_value": absolute.control_value,
+                "treatment_value": absolute.treatment_value, "effect": absolute.effect,
+                "ci_low": absolute.ci_low, "ci_high": absolute.ci_high, "p_value": absolute.p_value,
+                "lift": lift.effect, "lift_low": lift.ci_low, "lift_high": lift.ci_high,
+                "variance_reduction": absolute.extra.get("variance_reduction"), "guardrail_status": status,
+                "units_control": rows[control]["n"], "units_treatment": rows[arm]["n"],
+            })
+    return pl.DataFrame(records, schema_overrides={"variance_reduction": pl.Float64, "guardrail_status": pl.String})
+
+
+def _kind(metric: str, binary: bool | None) -> str:
+    return "ratio" if "/" in metric else "proportion" if binary else "mean"
+
+
+def _adjust(effects: pl.DataFrame, correction: str, alpha: float) -> pl.DataFrame:
+    """Holm across arms for the primary metric, across arms x metrics for secondaries.
+
+    Guardrails are not corrected (a correction would make harm harder to see), and
+    exploratory metrics get BH, as they are not part of any decision.
+    """
+    families = {"primary": correction, "secondary": correction, "guardrail": "none", "exploratory": "bh"}
+    parts = []
+    for role, method in families.items():
+        part = effects.filter(pl.col("role") == role)
+        if part.height:
+            parts.append(part.with_columns(pl.Series("p_adjusted", adjust(part["p_value"].to_numpy(), method)),
+                                           pl.lit(method).alias("correction")))
+    out = pl.concat(parts)
+    return out.with_columns((pl.col("p_adjusted") < alpha).alias("significant"))
+
+
+def _segments(lazy, variant, control, metric, binary, segments, alpha) -> pl.DataFrame:
+    if not segments or "/" in metric:
+        return pl.DataFrame()
+    frames = []
+    for segment in segments:
+        reduced = reduce_moments(lazy, by=[variant, segment], columns=[metric], pairs=[(metric, metric)])
+        wide = reduced.filter(pl.col(variant) == control).drop(variant).join(
+            reduced.filter(pl.col(variant) != control), on=segment, suffix="_t")
+        if binary:
+            test = proportion_test((wide[f"s|{metric}"].to_numpy(), wide["n"].to_numpy()),
+                                   (wide[f"s|{metric}_t"].to_numpy(), wide["n_t"].to_numpy()), alpha=alpha)
+        else:
+            test = mean_test(SampleStats(wide["n"].to_numpy(), wide[f"s|{metric}"].to_numpy(),
+                                         wide[f"p|{metric}|{metric}"].to_numpy()),
+                             SampleStats(wide["n_t"].to_numpy(), wide[f"s|{metric}_t"].to_numpy(),
+                                         wide[f"p|{metric}|{metric}_t"].to_numpy()), alpha=alpha)
+        effect, se = np.atleast_1d(test.effect), np.atleast_1d(test.standard_error)
+        weights = 1 / se**2
+        pooled = np.sum(weights * effect) / np.sum(weights)
+        q = float(np.sum(weights * (effect - pooled) ** 2))  # Cochran's Q: do the levels differ?
+        frames.append(test.to_frame().drop("method", "relative").with_columns(
+            pl.lit(segment).alias("segment"), wide[segment].cast(pl.String).alias("level"),
+            wide[variant].cast(pl.String).alias("variant"), pl.lit(metric).alias("metric"),
+            pl.lit(float(stats.chi2.sf(q, max(effect.size - 1, 1)))).alias("interaction_p_value")))
+    out = pl.concat(frames)
+    return out.with_columns(pl.Series("p_adjusted", adjust(out["p_value"].to_numpy(), "bh")),
+                            pl.lit("exploratory").alias("label")).select(
+        "segment", "level", "variant", "metric", "control_value", "treatment_value", "effect", "ci_low",
+        "ci_high", "p_value", "p_adjusted", "interaction_p_value", "label")
+
+
+def _over_time(lazy, variant, control, metric, day, alpha, mde, planned) -> pl.DataFrame:
+    if not day or "/" in metric:
+        return pl.DataFrame()
+    daily = reduce_moments(lazy, by=[variant, day], columns=[metric], pairs=[(metric, metric)]).sort(day)
+    cumulative = daily.with_columns(pl.col("n", f"s|{metric}", f"p|{metric}|{metric}").cum_sum().over(variant))
+    wide = cumulative.filter(pl.col(variant) == control).drop(variant).join(
+        cumulative.filter(pl.col(variant) != control), on=day, suffix="_t").sort(variant, day)
+    test = mean_test(SampleStats(wide["n"].to_numpy(), wide[f"s|{metric}"].to_numpy(), wide[f"p|{metric}|{metric}"].to_numpy()),
+                     SampleStats(wide["n_t"].to_numpy(), wide[f"s|{metric}_t"].to_numpy(),
+                                 wide[f"p|{metric}|{metric}_t"].to_numpy()), alpha=alpha)
+    effect, se = np.atleast_1d(test.effect), np.atleast_1d(test.standard_error)
+    tau = mde if mde else 2 * float(se[-1])
+    low, high = sequential.confidence_sequence(effect, se**2, tau, alpha)
+    out = wide.select(day, variant).with_columns(
+        pl.Series("units_per_arm", np.minimum(wide["n"].to_numpy(), wide["n_t"].to_numpy())),
+        pl.Series("effect", effect), pl.Series("ci_low", np.atleast_1d(test.ci_low)),
+        pl.Series("ci_high", np.atleast_1d(test.ci_high)), pl.Series("always_valid_low", low),
+        pl.Series("always_valid_high", high),
+        pl.Series("always_valid_p", sequential.msprt_p_values(effect, se**2, tau)))
+    if planned:
+        fraction = out["units_per_arm"].to_numpy() / planned
+        usable = int(np.searchsorted(fraction, 1.0, side="right"))  # looks up to the planned size
+        bounds = np.full(fraction.size, np.nan)
+        if usable:
+            bounds[:usable] = sequential.group_sequential_bounds(tuple(fraction[:usable]), alpha)
+        out = out.with_columns(pl.Series("obf_bound_z", bounds), pl.Series("z", effect / se))
+    return out
+
+
+def _bayes(rows, control, metric, binary, effects, alpha) -> pl.DataFrame:
+    frames = []
+    for arm in (a for a in rows if a != control):
+        if binary:
+            frame = beta_binomial((rows[control][f"s|{metric}"], rows[control]["n"]),
+                                  (rows[arm][f"s|{metric}"], rows[arm]["n"]), alpha=alpha)
+        else:
+            row = effects.filter((pl.col("metric") == metric) & (pl.col("variant") == arm)).row(0, named=True)
+            z = stats.norm.ppf(1 - alpha / 2)
+            frame = normal_posterior(row["effect"], (row["ci_high"] - row["ci_low"]) / (2 * z), alpha=alpha)
+        frames.append(frame.with_columns(pl.lit(arm).alias("variant"), pl.lit(metric).alias("metric")))
+    return pl.concat(frames)
+
+
+def _balance(rows, control, covariates) -> pl.DataFrame:
+    """Pre-period covariates per arm, from the same sums (no extra pass over the data)."""
+    records = []
+    for arm in rows:
+        for c in covariates:
+            r = rows[arm]
+            present = r["n"] - r[f"s|{c}{MISSING}"]
+            mean = r[f"s|{c}"] / present if present else None
+            variance = (product(r, c, c) - present * mean**2) / (present - 1) if present > 1 else None
+            records.append({"covariate": c, "variant": arm, "mean": mean, "sd": variance**0.5 if variance else None,
+                            "missing_share": r[f"s|{c}{MISSING}"] / r["n"]})
+    frame = pl.DataFrame(records, schema={"covariate": pl.String, "variant": pl.String, "mean": pl.Float64,
+                                          "sd": pl.Float64, "missing_share": pl.Float64})
+    base = frame.filter(pl.col("variant") == control).select("covariate", mean_c="mean", sd_c="sd")
+    return frame.join(base, on="covariate").with_columns(
+        ((pl.col("mean") - pl.col("mean_c")) / ((pl.col("sd") ** 2 + pl.col("sd_c") ** 2) / 2).sqrt())
+        .alias("standardized_difference")).drop("mean_c", "sd_c")
+
+
+def _days_seen(lazy, day) -> int | None:
+    return int(lazy.select(pl.col(day).n_unique()).collect().item()) if day else None
+
+
+def summary(result: AnalysisResult) -> dict[str, Any]:
+    """The primary effect of the first treatment arm as a plain dict."""
+    return result.effects.filter(pl.col("role") == "primary").row(0, named=True)

@@ -1,0 +1,135 @@
+"""Turn the results into a decision a marketer can act on, with the reasons in plain words.
+
+The rule, in order:
+
+1. Sample-ratio mismatch -> **inconclusive**: the split is broken, no number can be trusted.
+2. Planned sample not reached -> **keep running** (with the expected days left), unless the
+   always-valid interval, valid under daily peeking, already excludes zero.
+3. Primary metric significantly better (after the correction across arms) and no
+   guardrail significantly worse -> **ship**.
+4. Primary metric significantly worse, or a guardrail significantly worse -> **do not ship**.
+5. Otherwise: if the interval rules out the minimum effect worth shipping (MDE) ->
+   **do not ship** (whatever the effect is, it is too small to matter); else **inconclusive**.
+
+Examples
+--------
+>>> Verdict("ship", ["conversion rose"], headline="Verdict: ship").decision
+'ship'
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from mkt_engineering.experiments.checks import SrmResult
+from mkt_engineering.text import number, percent, points
+
+
+@dataclass
+class Verdict:
+    """decision: "ship", "do not ship", "keep running" or "inconclusive"."""
+
+    decision: str
+    reasons: list[str] = field(default_factory=list)
+    days_left: int | None = None
+    headline: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.headline}\n" + "\n".join(f"- {r}" for r in self.reasons)
+
+    def to_frame(self) -> pl.DataFrame:
+        return pl.DataFrame({"decision": [self.decision], "days_left": [self.days_left],
+                             "reasons": ["; ".join(self.reasons)], "headline": [self.headline]})
+
+
+def describe_effect(row: dict, alpha: float = 0.05) -> str:
+    """'conversion rose by 1.8 points, 95% interval 0.6 to 3.0' for one effects row."""
+    level = f"{100 * (1 - alpha):.0f}%"
+    name = row["metric"].replace("/", " per ")
+    direction = "rose" if row["effect"] > 0 else "fell"
+    if row["kind"] == "proportion":
+        size = points(abs(row["effect"]))
+        interval = f"{number(100 * row['ci_low'], 1)} to {number(100 * row['ci_high'], 1)} points"
+    else:
+        size = f"{number(abs(row['effect']), 3 if abs(row['effect']) < 1 else 2)} ({percent(abs(row['lift']))})"
+        interval = f"{percent(row['lift_low'])} to {percent(row['lift_high'])}"
+    return f"{name} {direction} by {size}, {level} interval {interval}"
+
+
+def headline_effect(row: dict) -> str:
+    """Short signed effect for the headline: 'converted +1.8 points' or 'revenue +4.2%'."""
+    sign = "+" if row["effect"] >= 0 else "−"
+    if row["kind"] == "proportion":
+        return f"{row['metric']} {sign}{points(abs(row['effect']))}"
+    return f"{row['metric']} {sign}{percent(abs(row['lift']))}"
+
+
+def decide(
+    effects: pl.DataFrame, srm: SrmResult, over_time: pl.DataFrame, *, alpha: float, mde: float | None,
+    planned_units_per_arm: int | None, arm_sizes: dict[str, int], days_seen: int | None,
+) -> Verdict:
+    """Apply the rule of the module docstring; see there."""
+    primaries = effects.filter(pl.col("role") == "primary").sort("p_adjusted")
+    primary = primaries.row(0, named=True)
+    guards = effects.filter(pl.col("role") == "guardrail")
+    worse = guards.filter(pl.col("guardrail_status") == "worse")["metric"].to_list()
+    unclear = guards.filter(pl.col("guardrail_status") == "unclear")["metric"].to_list()
+    reasons = [describe_effect(primary, alpha)]
+    guard_text = _guard_text(worse, unclear, guards.height)
+    if guard_text:
+        reasons.append(guard_text)
+    if srm.blocked:
+        reasons = [f"the split of units between arms is off (sample-ratio p = {srm.p_value:.1e}); "
+                   "find the cause (tracking, redirects, bots) before reading any effect"] + reasons
+        return _verdict("inconclusive", reasons, primary)
+    reasons.append(f"sample ratio is fine (p = {srm.p_value:.2f})")
+    smallest = min(arm_sizes.values())
+    if planned_units_per_arm and smallest < planned_units_per_arm:
+        return _interim(reasons, primary, over_time, planned_units_per_arm, smallest, days_seen, worse)
+    significant = primary["significant"]
+    if significant and primary["effect"] > 0 and not worse:
+        return _verdict("ship", reasons, primary)
+    if (significant and primary["effect"] < 0) or worse:
+        return _verdict("do not ship", reasons, primary)
+    if mde is not None and primary["ci_high"] < mde and primary["ci_low"] > -mde:
+        reasons.append("the interval rules out an effect as large as the minimum worth shipping")
+        return _verdict("do not ship", reasons, primary)
+    reasons.append("the planned sample is reached but the interval still includes no effect")
+    return _verdict("inconclusive", reasons, primary)
+
+
+def _interim(reasons, primary, over_time, planned, smallest, days_seen, worse) -> Verdict:
+    if over_time.height:
+        last = over_time.row(-1, named=True)
+        if last["always_valid_low"] > 0 and not worse:
+            reasons.append("the always-valid interval already excludes zero, so stopping early is safe")
+            return _verdict("ship", reasons, primary)
+        if last["always_valid_high"] < 0:
+            reasons.append("the always-valid interval already shows harm, so stopping early is safe")
+            return _verdict("do not ship", reasons, primary)
+    days_left = None
+    if days_seen:
+        daily = smallest / days_seen
+        days_left = math.ceil((planned - smallest) / daily)
+    reasons.append(f"only {number(smallest)} of {number(planned)} planned units per arm so far"
+                   + (f"; about {days_left} more day(s) needed" if days_left is not None else ""))
+    verdict = _verdict("keep running", reasons, primary)
+    verdict.days_left = days_left
+    return verdict
+
+
+def _guard_text(worse: list[str], unclear: list[str], total: int) -> str:
+    if not total:
+        return ""
+    if worse:
+        return f"guardrail(s) got worse: {', '.join(worse)}"
+    if unclear:
+        return f"guardrail(s) not yet shown within the margin: {', '.join(unclear)}"
+    return "no guardrail got worse"
+
+
+def _verdict(decision: str, reasons: list[str], primary: dict) -> Verdict:
+    return Verdict(decision, reasons, headline=f"Verdict: {decision} — {headline_effect(primary)}")
