@@ -148,19 +148,31 @@ class DataQuality:
     def __str__(self) -> str:
         return self.to_markdown()
 
+    def _sentence(self, issue: dict[str, Any]) -> str:
+        total = self.rows_read or self.rows
+        share = percent(issue["share"]) if issue["share"] is not None else ""
+        template = _SENTENCES.get(issue["check"])
+        if template is None and issue["check"].startswith("empty cells in "):
+            column = issue["check"].removeprefix("empty cells in ")
+            template = f"Optional column {column} is empty in {{count:,}} rows ({{share}}); analyses treat those as unknown."
+        if template is None:
+            template = "{check}: {count:,} ({share}). {note}"
+        return template.format(count=issue["count"], total=total, share=share, note=issue["note"], check=issue["check"]).strip()
+
     def explain(self) -> list[str]:
         """One plain sentence per finding; a clean load says so."""
-        total = self.rows_read or self.rows
-        sentences = []
-        for issue in self.issues:
-            share = percent(issue["share"]) if issue["share"] is not None else ""
-            template = _SENTENCES.get(issue["check"])
-            if template is None and issue["check"].startswith("empty cells in "):
-                column = issue["check"].removeprefix("empty cells in ")
-                template = f"Optional column {column} is empty in {{count:,}} rows ({{share}}); analyses treat those as unknown."
-            if template is None:
-                template = "{check}: {count:,} ({share}). {note}"
-            sentences.append(template.format(count=issue["count"], total=total, share=share, note=issue["note"], check=issue["check"]).strip())
+        sentences = [self._sentence(issue) for issue in self.issues]
         if not sentences:
             sentences.append(f"All {self.rows:,} rows passed the {self.table} checks; nothing needed attention.")
         return sentences
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe summary for report manifests; each issue carries its plain sentence."""
+        return {
+            "source": self.source, "table": self.table, "rows": self.rows, "rows_read": self.rows_read,
+            "rows_removed": self.rows_read - self.rows, "encoding": self.encoding, "separator": self.separator,
+            "decimal_comma": self.decimal_comma, "date_formats": dict(self.date_formats),
+            "column_mapping": dict(self.column_mapping), "pii_found": dict(self.pii_found),
+            "pii_removed": list(self.pii_removed),
+            "issues": [issue | {"message": self._sentence(issue)} for issue in self.issues],
+        }

@@ -54,3 +54,13 @@ def test_clean_load_says_so():
 def test_html_escapes_names():
     quality = DataQuality("<script>.csv", "orders", rows=1, rows_read=1)
     assert "<script>" not in quality._repr_html_()
+
+
+def test_to_dict_is_json_safe_and_explained():
+    import json
+
+    record = load_table(_orders(), "orders", date_range=("2026-01-06", "2026-01-08")).quality.to_dict()
+    assert json.loads(json.dumps(record)) == record
+    assert record["rows_read"] == 6 and record["rows"] == 4 and record["rows_removed"] == 2
+    messages = [issue["message"] for issue in record["issues"]]
+    assert any("outside the date range" in m for m in messages)
