@@ -185,3 +185,20 @@ def test_bgbb_probabilities_sum_to_one_and_match_the_mean():
     probabilities = model.probability_of_n_purchases(6, np.arange(7))
     assert probabilities.sum() == pytest.approx(1.0, abs=1e-12)
     assert (np.arange(7) * probabilities).sum() == pytest.approx(model.expected_purchases_new_customer(6), rel=1e-10)
+
+
+@pytest.mark.parametrize("model_class, shift", [(BetaGeo, -1), (ModifiedBetaGeo, 0)])
+def test_conditional_expectation_matches_the_textbook_form(model_class, shift):
+    """The kit uses Euler's transformation of 2F1 (finite for heavy buyers); for moderate
+    frequencies it must equal the textbook expression of FHL (2005) / Batislam et al. (2007)."""
+    from scipy.special import hyp2f1
+
+    r, alpha, a, b = 0.3, 5.0, 0.8, 2.5
+    model = model_class()
+    model.log_params_ = np.log([r, alpha, a, b])
+    x, tx, T, t = np.array([0.0, 1, 5, 20]), np.array([0.0, 3, 20, 30]), np.array([40.0, 40, 40, 31]), 26.0
+    z = t / (alpha + T + t)
+    textbook_growth = 1 - ((alpha + T) / (alpha + T + t)) ** (r + x) * hyp2f1(r + x, b + x + shift + 1, a + b + x + shift, z)
+    head = (a + b + x + shift) / (a - 1)
+    expected = head * textbook_growth * model._p_alive(x, tx, T)
+    np.testing.assert_allclose(model._conditional(t, x, tx, T), expected, rtol=1e-10)

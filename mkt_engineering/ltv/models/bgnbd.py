@@ -113,7 +113,9 @@ class BetaGeo(PurchaseModel):
         r, alpha, a, b = self._params(params)
         z = t / (alpha + T + t)
         head = (a + b + x - 1) / (a - 1)
-        growth = 1 - np.exp((r + x) * np.log((alpha + T) / (alpha + T + t))) * hyp2f1(r + x, b + x, a + b + x - 1, z)
+        # ((alpha+T)/(alpha+T+t))^(r+x) 2F1(r+x, b+x; a+b+x-1; z) after Euler's transformation:
+        # the same value, but it stays finite for customers with hundreds of purchases.
+        growth = 1 - (1 - z) ** (a - 1) * hyp2f1(a + b - 1 - r, a - 1, a + b + x - 1, z)
         return head * growth * self._p_alive(x, tx, T, params)
 
     def _p_alive(self, x, tx, T, params=None) -> np.ndarray:

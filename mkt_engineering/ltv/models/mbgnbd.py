@@ -84,7 +84,9 @@ class ModifiedBetaGeo(PurchaseModel):
     def _conditional(self, t, x, tx, T, params=None) -> np.ndarray:
         r, alpha, a, b = self._params(params)
         z = t / (alpha + T + t)
-        growth = 1 - ((alpha + T) / (alpha + T + t)) ** (r + x) * hyp2f1(r + x, b + x + 1, a + b + x, z)
+        # Euler's transformation of ((alpha+T)/(alpha+T+t))^(r+x) 2F1(r+x, b+x+1; a+b+x; z),
+        # finite for heavy buyers.
+        growth = 1 - (1 - z) ** (a - 1) * hyp2f1(a + b - r, a - 1, a + b + x, z)
         return (a + b + x) / (a - 1) * growth * self._p_alive(x, tx, T, params)
 
     def expected_purchases_new_customer(self, t, params=None) -> np.ndarray:

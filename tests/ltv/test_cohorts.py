@@ -1,0 +1,73 @@
+"""Cohort matrices: hand examples, totals that must add up, masked future cells."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import pytest
+
+from mkt_engineering import DataValidationError
+from mkt_engineering.ltv.cohorts import cohort_matrix, to_wide
+
+ORDERS = pl.DataFrame({
+    "customer_id": ["a", "a", "a", "b", "c", "c", "d"],
+    "order_date": [date(2024, 1, 5), date(2024, 1, 25), date(2024, 3, 9), date(2024, 1, 20),
+                   date(2024, 2, 2), date(2024, 3, 30), date(2024, 3, 3)],
+    "revenue": [10.0, 5.0, 20.0, 15.0, 30.0, 12.0, 8.0],
+    "margin": [3.0, 1.5, 6.0, 4.5, 9.0, 3.6, 2.4],
+    "acquisition_channel": ["search", "social", "social", "social", "search", "search", "search"],
+})
+
+
+def test_hand_computed_retention_and_revenue():
+    retention = to_wide(cohort_matrix(ORDERS, metric="retention"))
+    # January cohort (a, b): month 1 nobody, month 2 a -> 0.5. February (c): month 1 c.
+    assert retention.rows() == [
+        (date(2024, 1, 1), 2, 1.0, 0.0, 0.5),
+        (date(2024, 2, 1), 1, 1.0, 1.0, None),
+        (date(2024, 3, 1), 1, 1.0, None, None),
+    ]
+    revenue = to_wide(cohort_matrix(ORDERS, metric="revenue"))
+    assert revenue.row(0) == (date(2024, 1, 1), 2, 30.0, 0.0, 20.0)
+    cumulative = to_wide(cohort_matrix(ORDERS, metric="cumulative_revenue_per_customer"))
+    assert cumulative.row(0) == (date(2024, 1, 1), 2, 15.0, 15.0, 25.0)
+
+
+def test_unobservable_cells_are_null_not_zero():
+    matrix = cohort_matrix(ORDERS, metric="orders", observation_end="2024-03-31")
+    march = matrix.filter(pl.col("cohort") == date(2024, 3, 1))
+    assert march["value"].to_list() == [1.0, None, None]
+
+
+def test_totals_add_up_on_demo_data(project_root):
+    orders = pl.read_csv(project_root / "datasets/orders/orders.csv", try_parse_dates=True)
+    revenue = cohort_matrix(orders, metric="revenue")
+    assert revenue["value"].sum() == pytest.approx(orders["revenue"].sum(), rel=1e-12)
+    margin = cohort_matrix(orders, metric="margin", by_channel=True)
+    assert margin["value"].sum() == pytest.approx(orders["margin"].sum(), rel=1e-12)
+    sizes = cohort_matrix(orders, metric="customers").filter(pl.col("period") == 0)
+    assert (sizes["value"] == sizes["cohort_size"].cast(pl.Float64)).all()
+    assert sizes["cohort_size"].sum() == orders["customer_id"].n_unique()
+    weekly = cohort_matrix(orders, period="week", metric="retention")
+    assert weekly.filter(pl.col("period") == 0)["value"].min() == 1.0
+    cumulative = cohort_matrix(orders, metric="cumulative_revenue_per_customer").drop_nulls()
+    steps = cumulative.with_columns(pl.col("value").diff().over("cohort", order_by="period").alias("step"))
+    assert steps["step"].drop_nulls().min() >= 0
+
+
+def test_by_channel_uses_the_first_orders_channel():
+    matrix = cohort_matrix(ORDERS, metric="customers", by_channel=True)
+    january = matrix.filter((pl.col("cohort") == date(2024, 1, 1)) & (pl.col("period") == 0))
+    assert dict(zip(january["acquisition_channel"], january["cohort_size"], strict=True)) == {"search": 1, "social": 1}
+
+
+def test_errors_name_the_fix():
+    with pytest.raises(DataValidationError, match="period"):
+        cohort_matrix(ORDERS, period="fortnight")
+    with pytest.raises(DataValidationError, match="metric"):
+        cohort_matrix(ORDERS, metric="profit")
+    with pytest.raises(DataValidationError, match="acquisition_channel"):
+        cohort_matrix(ORDERS.drop("acquisition_channel"), by_channel=True)
+    with pytest.raises(DataValidationError, match="margin"):
+        cohort_matrix(ORDERS.drop("margin"), metric="margin")
