@@ -23,7 +23,11 @@ OBSERVATIONAL = ("This is an observational comparison: nobody decided at random 
 
 
 def headline(median_days: float | None, threshold: float | None) -> str:
-    """The one line for the reports index."""
+    """The one line for the reports index.
+
+    `median_days` is the median time to MQL of the leads that qualify (e.g. the cure
+    model's latency median); `threshold` the recommended handoff score.
+    """
     first = (f"Median {number(median_days)} days to MQL" if median_days is not None
              else "Fewer than half of the leads reach MQL")
     second = f"hand over at score ≥ {number(threshold)}" if threshold is not None else "no handoff threshold stands out"
@@ -31,7 +35,7 @@ def headline(median_days: float | None, threshold: float | None) -> str:
 
 
 def explain_time_to_qualify(median_days: float | None, share_by: dict[float, float], *, naive_mean: float | None = None,
-                            language: Language = "en") -> str:
+                            median_of_qualifiers: float | None = None, language: Language = "en") -> str:
     """Median time to MQL from the Kaplan-Meier curve, and shares qualified by given days."""
     parts = []
     if median_days is None:
@@ -42,6 +46,9 @@ def explain_time_to_qualify(median_days: float | None, share_by: dict[float, flo
     shares = ", ".join(f"{percent(share, 0, language)} by day {number(day, 0, language)}" for day, share in share_by.items())
     if shares:
         parts.append(f"Qualified: {shares}.")
+    if median_of_qualifiers is not None:
+        parts.append(f"Among the leads that do qualify, half take less than {number(median_of_qualifiers, 0, language)} days "
+                     "(cure model, below).")
     if naive_mean is not None:
         parts.append(f"The plain average of the converted leads alone, {number(naive_mean, 0, language)} days, ignores "
                      "the leads that are still waiting and the ones that never qualify.")
@@ -76,8 +83,8 @@ def explain_green_banana(effect: pl.DataFrame, language: Language = "en") -> str
     return (f"Leads called before they were ready won {percent(early['estimate'], 0, language)} of the time "
             f"({number(early['leads'], 0, language)} leads), leads called when ready {percent(ready['estimate'], 0, language)}. "
             f"Compared with similar leads (same persona, source and customer status), an early call goes with a win "
-            f"rate {points(abs(adjusted['estimate']), 0, language)} {direction} (95% interval "
-            f"{points(adjusted['ci_low'], 0, language)} to {points(adjusted['ci_high'], 0, language)}; odds ratio "
+            f"rate {points(abs(adjusted['estimate']), 0, language)} {direction} (95% interval of the difference "
+            f"{number(100 * adjusted['ci_low'], 0, language)} to {points(adjusted['ci_high'], 0, language)}; odds ratio "
             f"{number(odds['estimate'], 2, language)}). {OBSERVATIONAL}")
 
 

@@ -177,3 +177,22 @@ def attach_lead_attributes(timeline: pl.DataFrame, leads: pl.DataFrame) -> pl.Da
     shared = [c for c in leads.columns if c != "lead_id" and c in timeline.columns]
     extra = leads.select("lead_id", *(c for c in leads.columns if c != "lead_id"))
     return timeline.drop(shared).join(extra.unique("lead_id", keep="first"), on="lead_id", how="left")
+
+
+def load_lead_attributes(source, columns: dict[str, str] | None = None) -> pl.DataFrame:
+    """Read an optional lead table (CSV or Parquet): lead_id plus attributes such as has_email.
+
+    True/false columns written as text ("true"/"false", "1"/"0", "ja"/"nein") become booleans.
+    """
+    from mkt_engineering.paths import resolve_input
+
+    path = resolve_input(source)
+    frame = pl.read_parquet(path) if str(path).endswith(".parquet") else pl.read_csv(path, infer_schema_length=10_000)
+    frame = frame.rename({k: v for k, v in (columns or {}).items() if k in frame.columns})
+    truthy = {"true": True, "1": True, "yes": True, "ja": True, "false": False, "0": False, "no": False, "nein": False}
+    for name in ("has_email", "is_customer"):
+        if name in frame.columns and frame[name].dtype == pl.String:
+            frame = frame.with_columns(pl.col(name).str.to_lowercase().replace_strict(truthy, default=None, return_dtype=pl.Boolean))
+    if "lead_id" in frame.columns:
+        frame = frame.with_columns(pl.col("lead_id").cast(pl.String))
+    return frame
