@@ -10,6 +10,11 @@ The notebook-side API (used inside report notebooks) is fixed:
 
 from __future__ import annotations
 
-from mkt_engineering.reporting.notebook import save_table, set_headline, setup_notebook, show_quality
+from mkt_engineering.reporting.notebook import (
+    save_table,
+    set_headline,
+    setup_notebook,
+    show_quality,
+)
 
 __all__ = ["save_table", "set_headline", "setup_notebook", "show_quality"]

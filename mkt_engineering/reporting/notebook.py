@@ -1,25 +1,177 @@
-"""PLACEHOLDER notebook-side reporting API; the report pipeline replaces the bodies."""
+"""The notebook side of the report pipeline: what a report notebook calls.
+
+Run by ``mkt run``, the kernel gets the temporary run folder in the environment variable
+``MKT_RUN_DIR``; the functions below then also write into it (tables, headline, data
+quality). Opened interactively they only display, so a notebook runs the same either way.
+
+Examples
+--------
+>>> set_headline("Search earns 31% of conversions")
+'Search earns 31% of conversions'
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import html
+import json
+import os
+from pathlib import Path
 from typing import Any
 
+import altair as alt
 import polars as pl
 
 from mkt_engineering.charts.theme import use_theme
+from mkt_engineering.reporting.redact import redact_frame, redact_value
+from mkt_engineering.reporting.tables import safe_table_name, write_table
+
+RUN_DIR_ENV = "MKT_RUN_DIR"
+STATE_FILE = "notebook_state.json"
+# Output metadata that marks what the report header shows already (kept out of the body).
+ROLE_KEY = "mkt_role"
+
+_state: dict[str, Any] = {"headline": None, "quality": [], "tables": [], "language": "en"}
+
+
+def run_dir() -> Path | None:
+    """The run folder when executed by ``mkt run``; None interactively."""
+    value = os.environ.get(RUN_DIR_ENV)
+    return Path(value) if value else None
+
+
+def _write_state() -> None:
+    folder = run_dir()
+    if folder is None:
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / STATE_FILE).write_text(json.dumps(_state, indent=2, default=str), encoding="utf-8")
+
+
+def _display(html_text: str, role: str | None = None) -> None:
+    try:
+        from IPython import get_ipython
+        from IPython.display import HTML, display
+    except ImportError:
+        return
+    if get_ipython() is None:  # plain Python (a script export of the notebook, a doctest)
+        return
+    display(HTML(html_text), metadata={ROLE_KEY: role} if role else None)
+
+
+def svg_renderer(spec: dict, **metadata: Any) -> dict:
+    """Altair renderer: the chart as inline SVG (vl-convert), so reports need no JavaScript."""
+    import vl_convert
+
+    version = alt.SCHEMA_VERSION.lstrip("v").rsplit(".", 1)[0]
+    svg = vl_convert.vegalite_to_svg(spec, vl_version=version)
+    title = spec.get("title")
+    label = title.get("text") if isinstance(title, dict) else title
+    return {"image/svg+xml": svg, "text/plain": f"<chart: {label or 'untitled'}>"}
 
 
 def setup_notebook(language: str = "en") -> None:
+    """Theme, offline chart rendering and table display; call once near the top.
+
+    Parameters
+    ----------
+    language : {"en", "de"}
+        Number formats of charts and tables (German: 1.234,5).
+    """
+    if language not in ("en", "de"):
+        raise ValueError(f"language must be 'en' or 'de', got {language!r}")
     use_theme(language)  # type: ignore[arg-type]
+    alt.renderers.register("mkt_svg", svg_renderer)
+    alt.renderers.enable("mkt_svg")
+    pl.Config.set_tbl_rows(20)
+    pl.Config.set_fmt_str_lengths(60)
+    pl.Config.set_tbl_hide_dataframe_shape(True)
+    pl.Config.set_tbl_hide_column_data_types(True)
+    pl.Config.set_thousands_separator("." if language == "de" else ",")
+    pl.Config.set_decimal_separator("," if language == "de" else ".")
+    _state["language"] = language
+    _write_state()
+
+
+def _json_safe(value: Any) -> Any:
+    return json.loads(json.dumps(value, default=str))
+
+
+def quality_record(quality: Any) -> dict[str, Any]:
+    """A loader's DataQuality as a JSON-safe dict (whatever its exact class)."""
+    if isinstance(quality, dict):
+        record = dict(quality)
+    elif hasattr(quality, "to_dict"):
+        record = quality.to_dict()
+    elif dataclasses.is_dataclass(quality) and not isinstance(quality, type):
+        record = dataclasses.asdict(quality)
+    else:
+        record = {"summary": str(quality)}
+    return redact_value(_json_safe(record))
+
+
+def quality_html(record: dict[str, Any]) -> str:
+    """A short HTML block for one DataQuality record."""
+    source = str(record.get("source", ""))
+    name = Path(source).name if source else ""
+    facts = [f"<b>{html.escape(str(record.get('table', 'table')))}</b>"]
+    if name:
+        facts.append(f"from <code>{html.escape(name)}</code>")
+    if "rows" in record:
+        facts.append(f"{int(record['rows']):,} rows")
+    issues = record.get("issues") or []
+    lines = "".join(f"<li>{html.escape(_issue_text(issue))}</li>" for issue in issues)
+    scalar = {k: v for k, v in record.items() if k not in {"source", "table", "rows", "issues"} and not isinstance(v, list | dict)}
+    extra = "".join(f"<li>{html.escape(str(k).replace('_', ' '))}: {html.escape(str(v))}</li>" for k, v in scalar.items())
+    verdict = "no issues found" if not issues else f"{len(issues)} issue(s) noted, no rows dropped"
+    body = f"<ul>{lines}{extra}</ul>" if lines or extra else ""
+    return f'<div class="mkt-quality"><p>{" · ".join(facts)}: {verdict}.</p>{body}</div>'
+
+
+def _issue_text(issue: Any) -> str:
+    if isinstance(issue, dict):
+        message = issue.get("message") or issue.get("description")
+        if message:
+            return str(message)
+        if "check" in issue:
+            count = f": {issue['count']:,}" if isinstance(issue.get("count"), int) else ""
+            note = f" ({issue['note']})" if issue.get("note") else ""
+            return f"{issue['check']}{count}{note}"
+        return ", ".join(f"{k}: {v}" for k, v in issue.items())
+    return str(issue)
 
 
 def show_quality(quality: Any) -> None:
-    print(quality)
+    """Show a loader's data-quality summary and record it for the report's quality section."""
+    record = quality_record(quality)
+    _state["quality"].append(record)
+    _write_state()
+    _display(quality_html(record), role="quality")
 
 
-def save_table(frame: pl.DataFrame, name: str) -> pl.DataFrame:
-    return frame
+def save_table(frame: pl.DataFrame | pl.LazyFrame, name: str) -> pl.DataFrame:
+    """Keep a key result table: ``tables/<name>.csv`` and ``.parquet`` of the run.
+
+    E-mail addresses are replaced and spreadsheet formulas escaped in the CSV. Returns the
+    frame, so ``save_table(summary, "channels")`` can end a cell and show it.
+    """
+    if isinstance(frame, pl.LazyFrame):
+        frame = frame.collect()
+    safe, touched = redact_frame(frame)
+    if touched:
+        _display(f"<p><i>E-mail addresses in {html.escape(', '.join(touched))} were removed from the saved table.</i></p>")
+    folder = run_dir()
+    if folder is not None:
+        write_table(safe, folder / "tables", name)
+        _state["tables"].append(safe_table_name(name))
+        _write_state()
+    return safe
 
 
 def set_headline(text: str) -> str:
+    """The one-line result the reports index shows for this run (call once)."""
+    text = str(redact_value(str(text))).strip()
+    _state["headline"] = text
+    _write_state()
+    _display(f'<p class="mkt-headline"><b>{html.escape(text)}</b></p>', role="headline")
     return text

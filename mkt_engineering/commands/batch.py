@@ -1,0 +1,61 @@
+"""`mkt batch CONFIG.yaml`: many reports in parallel, one progress bar, a summary table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from mkt_engineering.commands._reporting import console, fail, result_line, results_table
+from mkt_engineering.paths import REPORTS_DIR
+
+
+def run_with_progress(specs: list, out: Path, jobs: int | None, resume: bool, title: str = "reports") -> list:
+    """Run specs with one overall progress bar and a line per finished run."""
+    from mkt_engineering.reporting.batch import run_batch
+
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console) as progress:
+        task = progress.add_task(title, total=None)
+        running = {"started": False}
+
+        def started(count: int) -> None:
+            running["started"] = True
+            progress.update(task, total=count)
+
+        def finished(result) -> None:
+            # Skipped and invalid runs are reported before the pool starts; the bar counts executions.
+            progress.console.print(result_line(result), highlight=False)
+            if running["started"]:
+                progress.advance(task)
+
+        results = run_batch(specs, out, jobs=jobs, resume=resume, on_start=started, on_result=finished)
+    return results
+
+
+def batch(
+    config: Path = typer.Argument(..., help="YAML file listing the runs (see reports/examples/batch.yaml)."),
+    jobs: int = typer.Option(None, "--jobs", "-j", help="Runs at the same time (default: number of cores)."),
+    resume: bool = typer.Option(False, "--resume", help="Skip runs whose last OK run had the same parameters and inputs."),
+    out: Path = typer.Option(None, "--out", help="Folder for the reports (default: the config's out:, else reports/)."),
+) -> None:
+    """Run many reports; a failing run does not stop the others. Exit 1 if any failed."""
+    from mkt_engineering.reporting.batch import BatchConfigError, expand_runs, load_config
+    from mkt_engineering.reporting.index import write_index
+
+    try:
+        loaded = load_config(config)
+        specs = expand_runs(loaded)
+    except BatchConfigError as exc:
+        raise fail(str(exc)) from None
+    out = Path(out or loaded.get("out") or REPORTS_DIR).resolve()
+    jobs = jobs or loaded.get("jobs")
+    results = run_with_progress(specs, out, jobs, resume, title=f"{len(specs)} run(s)")
+    console.print(results_table(results))
+    console.print(f"index: {write_index(out)}", highlight=False)
+    if any(result.status == "failed" for result in results):
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("batch")(batch)

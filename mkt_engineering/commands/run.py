@@ -1,0 +1,62 @@
+"""`mkt run ANALYSIS`: one report, checked before it starts, written atomically."""
+
+from __future__ import annotations
+
+import signal
+from pathlib import Path
+
+import typer
+
+from mkt_engineering.commands._reporting import (
+    console,
+    fail,
+    load_params_file,
+    parse_param_args,
+    result_line,
+)
+from mkt_engineering.paths import REPORTS_DIR
+
+
+def _stop_on_terminate() -> None:
+    # A plain SIGTERM would end Python without cleanup; as KeyboardInterrupt the runner
+    # removes its temporary folder and papermill shuts the kernel down.
+    def handler(signum, frame):  # noqa: ARG001
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, handler)
+
+
+def run(
+    ctx: typer.Context,
+    analysis: str = typer.Argument(..., help="Analysis name (see `mkt list`) or a notebook path."),
+    params_file: Path = typer.Option(None, "-f", "--params-file", help="YAML file of parameters (name: value)."),
+    data: list[str] = typer.Option([], "--data", help="Input file, as PATH (the first input) or NAME=PATH. Repeatable."),
+    out: Path = typer.Option(REPORTS_DIR, "--out", help="Folder that receives <analysis>/<run-id>/."),
+) -> None:
+    """Run one report notebook. Parameters: -p NAME VALUE (repeatable), after ANALYSIS.
+
+    Example: mkt run attribution --data touchpoints=export.csv -p columns '{"Kanal": "channel"}'
+    """
+    from mkt_engineering.reporting.index import write_index
+    from mkt_engineering.reporting.runner import execute_run, prepare_run
+
+    try:
+        parameters = {**load_params_file(params_file), **parse_param_args(ctx.args)}
+        prepared = prepare_run(analysis, parameters, data, out)
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    console.print(f"[bold]{prepared.title}[/bold]: running {prepared.notebook.name}")
+    _stop_on_terminate()
+    try:
+        result = execute_run(prepared, progress_bar=True)
+    except KeyboardInterrupt:
+        raise fail("interrupted; nothing was written", code=130) from None
+    index = write_index(prepared.out)
+    console.print(result_line(result), highlight=False)
+    console.print(f"report: {result.folder / 'report.html'}\nindex:  {index}", highlight=False)
+    if result.status != "ok":
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("run", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(run)

@@ -1,0 +1,99 @@
+"""Find the report notebooks and read what they declare: title, description, parameters.
+
+An analysis is ``notebooks/reports/<name>.ipynb``. Its first markdown cell starts with
+``# <Title>`` followed by a one-line description; its first code cell, tagged
+``parameters``, declares the parameters (see `mkt_engineering.reporting.params`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import nbformat
+
+from mkt_engineering.paths import NOTEBOOKS_DIR
+from mkt_engineering.reporting.params import ParameterError, ParameterSpec, parse_parameters
+
+
+def reports_dir() -> Path:
+    """Folder of the report notebooks (``MKT_REPORT_NOTEBOOKS`` overrides it, for tests)."""
+    return Path(os.environ.get("MKT_REPORT_NOTEBOOKS", NOTEBOOKS_DIR / "reports"))
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """One report notebook."""
+
+    name: str
+    path: Path
+
+    @cached_property
+    def notebook(self) -> nbformat.NotebookNode:
+        return nbformat.read(self.path, as_version=4)
+
+    def _first_markdown_lines(self) -> list[str]:
+        cell = next((c for c in self.notebook.cells if c.cell_type == "markdown"), None)
+        return [line.strip() for line in cell.source.splitlines()] if cell else []
+
+    @property
+    def title(self) -> str:
+        lines = self._first_markdown_lines()
+        heading = next((line for line in lines if line.startswith("#")), "")
+        return heading.lstrip("#").strip() or self.name.replace("_", " ").capitalize()
+
+    @property
+    def description(self) -> str:
+        lines = self._first_markdown_lines()
+        start = next((i for i, line in enumerate(lines) if line.startswith("#")), -1) + 1
+        paragraph = []
+        for line in lines[start:]:
+            if not line and paragraph:
+                break
+            if line and not line.startswith("#"):
+                paragraph.append(line)
+        return " ".join(paragraph)
+
+    @property
+    def parameters_source(self) -> str:
+        for cell in self.notebook.cells:
+            if cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", []):
+                return cell.source
+        return ""
+
+    @cached_property
+    def parameters(self) -> list[ParameterSpec]:
+        return parse_parameters(self.parameters_source)
+
+    def defaults(self) -> dict:
+        return {spec.name: spec.default for spec in self.parameters}
+
+
+def list_analyses() -> list[Analysis]:
+    """Every report notebook, sorted by name."""
+    folder = reports_dir()
+    paths = sorted(folder.glob("*.ipynb")) if folder.exists() else []
+    return [Analysis(path.stem, path) for path in paths if not path.name.startswith(("_", "."))]
+
+
+def find_analysis(name: str) -> Analysis:
+    """An analysis by name, or a notebook path.
+
+    Raises
+    ------
+    ParameterError
+        Unknown name: lists the analyses that exist and the closest match.
+    """
+    candidate = Path(name)
+    if candidate.suffix == ".ipynb" and candidate.exists():
+        return Analysis(candidate.stem, candidate.resolve())
+    analyses = {analysis.name: analysis for analysis in list_analyses()}
+    if name in analyses:
+        return analyses[name]
+    close = difflib.get_close_matches(name, list(analyses), n=1)
+    hint = f" Did you mean '{close[0]}'?" if close else ""
+    available = ", ".join(analyses) or "(none yet)"
+    raise ParameterError(f"unknown analysis '{name}'.{hint} Available: {available}")

@@ -1,0 +1,153 @@
+"""report.html from an executed notebook: no code, a header a manager can read, fully offline.
+
+The page has the title, the run's status and headline, the parameters, the inputs, the
+data-quality section, then the analysis (markdown and outputs, code hidden). A failed run
+shows the failing cell with its code and the error, highlighted. Charts are inline SVG, the
+CSS is inlined, and no script, style sheet, font or image is fetched from the network.
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import re
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from mkt_engineering.reporting.notebook import ROLE_KEY, quality_html
+from mkt_engineering.reporting.redact import redact_value
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+# A script, style sheet, image or frame that points at the network (what must never appear).
+EXTERNAL = re.compile(r"<(script|link|img|iframe|source)\b[^>]*?\b(src|href)\s*=\s*[\"']?\s*(https?:)?//", re.IGNORECASE)
+CSS = """
+.mkt-report main { max-width: 1040px; margin: 0 auto; padding: 24px 32px 48px; }
+.mkt-report { font-family: Helvetica, Arial, sans-serif; color: #1d1d1d; }
+.mkt-header h1 { font-size: 28px; margin: 0 0 4px; }
+.mkt-description { color: #444; font-size: 15px; margin: 0 0 12px; }
+.mkt-meta { color: #666; font-size: 13px; }
+.mkt-headline-box { border-left: 5px solid #0072B2; background: #F2F8FC; padding: 10px 16px; font-size: 18px; margin: 14px 0; }
+.mkt-status-failed { border-left: 5px solid #D55E00; background: #FDF0E8; padding: 10px 16px; margin: 14px 0; }
+.mkt-report table.mkt-table { border-collapse: collapse; font-size: 13px; margin: 6px 0 14px; }
+.mkt-report table.mkt-table th, .mkt-report table.mkt-table td { border-bottom: 1px solid #DDD; padding: 4px 10px; text-align: left; vertical-align: top; }
+.mkt-report section h2 { font-size: 19px; border-bottom: 2px solid #EEE; padding-bottom: 4px; margin-top: 24px; }
+.mkt-quality p { margin: 4px 0; }
+.mkt-analysis { margin-top: 18px; }
+.celltag_mkt-error { border: 2px solid #D55E00; border-radius: 4px; background: #FFF7F2; padding: 4px; }
+.celltag_mkt-error::before { content: "This step failed"; display: block; font-weight: bold; color: #B34700; padding: 4px 8px; }
+.mkt-footer { margin-top: 36px; color: #777; font-size: 12px; border-top: 1px solid #EEE; padding-top: 8px; }
+.jp-OutputArea-output svg { max-width: 100%; height: auto; }
+"""
+
+
+def _value_text(value: Any) -> str:
+    if value is None:
+        return "(none)"
+    if isinstance(value, str):
+        return value
+    import json
+
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _table(rows: list[list[str]], header: list[str]) -> str:
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
+    return f'<table class="mkt-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def header_html(manifest: dict[str, Any], quality: list[dict[str, Any]], defaults: dict[str, Any]) -> str:
+    """Title, status, headline, parameters, inputs and data quality."""
+    parts = [f'<header class="mkt-header"><h1>{html.escape(manifest.get("title", manifest["analysis"]))}</h1>']
+    if manifest.get("description"):
+        parts.append(f'<p class="mkt-description">{html.escape(manifest["description"])}</p>')
+    parts.append(
+        f'<p class="mkt-meta">Run {html.escape(manifest.get("run_id", ""))} · started {html.escape(str(manifest.get("started", ""))[:19]).replace("T", " ")}'
+        f' · {manifest.get("duration_seconds", 0):.1f} s · status <b>{html.escape(manifest.get("status", ""))}</b></p></header>'
+    )
+    if manifest.get("status") != "ok":
+        error = html.escape(redact_value(str(manifest.get("error") or "the notebook stopped with an error")))
+        parts.append(f'<div class="mkt-status-failed"><b>This report is incomplete.</b> {error}. The failing step is marked below.</div>')
+    if manifest.get("headline"):
+        parts.append(f'<div class="mkt-headline-box">{html.escape(manifest["headline"])}</div>')
+    rows = []
+    for name, value in manifest.get("parameters", {}).items():
+        changed = name in manifest.get("parameters_given", {})
+        shown = html.escape(redact_value(_value_text(value)))
+        if name.endswith("_file") and isinstance(value, str):
+            shown = html.escape(Path(value).name)
+        rows.append([f"<code>{html.escape(name)}</code>", shown, "set for this run" if changed else "default"])
+    parts.append("<section><h2>Parameters</h2>" + (_table(rows, ["parameter", "value", ""]) if rows else "<p>None.</p>") + "</section>")
+    inputs = [
+        [html.escape(Path(item["path"]).name), f"{item['bytes']:,} bytes", f"<code>{item['sha256'][:16]}…</code>"]
+        for item in manifest.get("inputs", [])
+    ]
+    if inputs:
+        parts.append("<section><h2>Input files</h2>" + _table(inputs, ["file", "size", "SHA-256"]) + "</section>")
+    blocks = "".join(quality_html(record) for record in quality) or "<p>The notebook reported no data-quality summary.</p>"
+    parts.append(f"<section><h2>Data quality</h2>{blocks}</section>")
+    parts.append("<section><h2>Analysis</h2></section>")
+    return "\n".join(parts)
+
+
+def footer_html(manifest: dict[str, Any]) -> str:
+    tables = manifest.get("tables", [])
+    links = ", ".join(f'<a href="tables/{html.escape(t)}.csv">{html.escape(t)}.csv</a>' for t in tables)
+    versions = ", ".join(f"{html.escape(k)} {html.escape(str(v))}" for k, v in manifest.get("packages", {}).items())
+    table_line = f"<p>Tables: {links} (and .parquet beside each).</p>" if tables else ""
+    return f'<footer class="mkt-footer">{table_line}<p>Made with the Marketing Engineering Notebook Kit · {versions}</p></footer>'
+
+
+def prepare_notebook(notebook: nbformat.NotebookNode, title: str) -> nbformat.NotebookNode:
+    """A copy ready for the page: code hidden (except a failing cell), header outputs moved up."""
+    page = copy.deepcopy(notebook)
+    page.metadata["title"] = title
+    kept = []
+    title_seen = False
+    for cell in page.cells:
+        tags = cell.metadata.get("tags", [])
+        if cell.cell_type == "code" and ({"parameters", "injected-parameters"} & set(tags)):
+            continue
+        if cell.cell_type == "markdown" and not title_seen and cell.source.lstrip().startswith("# "):
+            title_seen = True
+            continue  # the title cell: the header shows title and description
+        if cell.cell_type == "code":
+            failed = any(out.get("output_type") == "error" for out in cell.get("outputs", []))
+            if failed:
+                cell.metadata["tags"] = [*tags, "mkt-error"]
+            else:
+                cell.metadata.setdefault("transient", {})["remove_source"] = True
+            cell.outputs = [redact_value(out) for out in cell.outputs if not out.get("metadata", {}).get(ROLE_KEY)]
+            cell.outputs = [nbformat.from_dict(out) for out in cell.outputs]
+            if not cell.outputs and not failed:
+                continue
+        elif cell.cell_type == "markdown":
+            cell.source = redact_value(cell.source)
+        kept.append(cell)
+    page.cells = kept
+    return page
+
+
+def strip_external(page: str) -> str:
+    """Drop any tag that would fetch from the network (belt and braces after the template)."""
+    return re.sub(r"<(script|link|img|iframe|source)\b[^>]*?\b(src|href)\s*=\s*[\"']?\s*(https?:)?//[^>]*>(\s*</\1>)?", "", page, flags=re.IGNORECASE)
+
+
+def render_report(notebook: nbformat.NotebookNode, manifest: dict[str, Any], quality: list[dict[str, Any]], defaults: dict[str, Any]) -> str:
+    """The complete report page as one HTML string."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="mkt_report", extra_template_basedirs=[str(TEMPLATES)])
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    exporter.theme = "light"
+    resources = {
+        "mkt_css": CSS,
+        "mkt_header": header_html(manifest, quality, defaults),
+        "mkt_footer": footer_html(manifest),
+    }
+    page_notebook = prepare_notebook(notebook, manifest.get("title", manifest["analysis"]))
+    body, _ = exporter.from_notebook_node(page_notebook, resources=resources)
+    return strip_external(body)

@@ -1,0 +1,79 @@
+"""``reports/index.html``: one offline page listing every report, newest first."""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from mkt_engineering.reporting.manifest import all_manifests
+from mkt_engineering.reporting.redact import redact_value
+
+CSS = """
+body { font-family: Helvetica, Arial, sans-serif; color: #1d1d1d; margin: 0; }
+main { max-width: 1200px; margin: 0 auto; padding: 24px 32px; }
+h1 { font-size: 26px; margin-bottom: 4px; }
+p.lead { color: #555; margin-top: 0; }
+table { border-collapse: collapse; width: 100%; font-size: 14px; }
+th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid #E3E3E3; vertical-align: top; }
+th { background: #F5F5F5; }
+td.params { font-size: 12px; color: #444; max-width: 340px; }
+.ok { color: #009E73; font-weight: bold; }
+.failed { color: #D55E00; font-weight: bold; }
+a { color: #0072B2; }
+"""
+
+
+def _parameters_text(manifest: dict[str, Any]) -> str:
+    given = manifest.get("parameters_given") or {}
+    if not given:
+        return "defaults"
+    parts = []
+    for name, value in given.items():
+        if name.endswith("_file") and isinstance(value, str):
+            value = Path(value).name
+        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        parts.append(f"{name} = {text}")
+    return "; ".join(parts)
+
+
+def index_html(out_dir: Path) -> str:
+    """The landing page's HTML for every run folder under `out_dir`."""
+    rows = []
+    for folder, manifest in all_manifests(out_dir):
+        manifest = redact_value(manifest)
+        link = folder.relative_to(out_dir).as_posix() + "/report.html"
+        status = manifest.get("status", "?")
+        when = str(manifest.get("started", ""))[:19].replace("T", " ")
+        headline = manifest.get("headline") or (manifest.get("error") or "" if status != "ok" else "")
+        target = f'<a href="{html.escape(link)}">{html.escape(manifest.get("title") or manifest.get("analysis", ""))}</a>' if (folder / "report.html").exists() else html.escape(manifest.get("analysis", ""))
+        rows.append(
+            "<tr>"
+            f"<td>{html.escape(when)}</td>"
+            f"<td>{target}<br><small>{html.escape(folder.name)}</small></td>"
+            f'<td class="params">{html.escape(_parameters_text(manifest))}</td>'
+            f'<td class="{html.escape(status)}">{html.escape(status)}</td>'
+            f"<td>{html.escape(str(headline))}</td>"
+            "</tr>"
+        )
+    body = "".join(rows) or '<tr><td colspan="5">No reports yet: run <code>mkt demo</code> or <code>mkt run ANALYSIS</code>.</td></tr>'
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Reports</title>'
+        f"<style>{CSS}</style></head><body><main><h1>Reports</h1>"
+        f'<p class="lead">{len(rows)} report run(s), newest first. Each link opens an offline report.</p>'
+        "<table><thead><tr><th>started</th><th>report</th><th>parameters</th><th>status</th><th>headline</th></tr></thead>"
+        f"<tbody>{body}</tbody></table></main></body></html>\n"
+    )
+
+
+def write_index(out_dir: Path) -> Path:
+    """Rewrite ``<out_dir>/index.html`` atomically; returns its path."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / "index.html"
+    temp = out_dir / f".index.html.{os.getpid()}"
+    temp.write_text(index_html(out_dir), encoding="utf-8")
+    os.replace(temp, path)
+    return path

@@ -1,0 +1,147 @@
+"""What the data-overview report shows: which tables exist and what is in each.
+
+No raw values of text columns are shown (they can hold e-mail addresses or names); text
+columns are described by how many values are filled and distinct.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import altair as alt
+import polars as pl
+
+from mkt_engineering.charts.overview import category_counts, histogram, rows_over_time
+from mkt_engineering.paths import DATASETS_DIR
+from mkt_engineering.reporting.redact import looks_like_email_column
+from mkt_engineering.schemas import CONTRACTS
+
+TEMPORAL = (pl.Date, pl.Datetime)
+
+
+@dataclass
+class TableFile:
+    """One file to summarise: its name in the report, its path and its contract (if any)."""
+
+    name: str
+    path: Path
+    contract: str | None
+
+
+def demo_tables(datasets_dir: Path = DATASETS_DIR) -> list[TableFile]:
+    """Every demo table that exists: ``datasets/<family>/<table>.csv``.
+
+    Examples
+    --------
+    >>> demo_tables(Path("/nonexistent"))
+    []
+    """
+    files = sorted(Path(datasets_dir).glob("*/*.csv"))
+    return [TableFile(f"{p.parent.name}/{p.stem}", p, p.stem if p.stem in CONTRACTS else None) for p in files]
+
+
+def given_tables(files: dict[str, str | None]) -> list[TableFile]:
+    """Tables the user named (``touchpoints_file="export.csv"`` -> contract touchpoints)."""
+    tables = []
+    for parameter, value in files.items():
+        if value:
+            name = parameter.removesuffix("_file")
+            tables.append(TableFile(name, Path(value), name if name in CONTRACTS else None))
+    return tables
+
+
+def mapping_for(path: Path, columns: dict[str, str]) -> dict[str, str]:
+    """The part of a column mapping whose user columns appear in this file's header."""
+    if not columns:
+        return {}
+    header = pl.scan_csv(path, infer_schema_length=0).collect_schema().names() if path.suffix == ".csv" else list(columns)
+    return {user: canonical for user, canonical in columns.items() if user in header}
+
+
+def _is_categorical(series: pl.Series) -> bool:
+    if series.dtype not in (pl.String, pl.Categorical, pl.Enum, pl.Boolean):
+        return False
+    distinct = series.n_unique()
+    sample = series.drop_nulls().head(200).to_list()
+    return 1 < distinct <= 30 and not looks_like_email_column(sample)
+
+
+def profile(frame: pl.DataFrame) -> pl.DataFrame:
+    """One row per column: type, filled, empty, distinct, and smallest/largest for numbers and dates.
+
+    Examples
+    --------
+    >>> profile(pl.DataFrame({"a": [1, None, 3], "b": ["x", "y", "y"]})).to_dicts()[0]
+    {'column': 'a', 'type': 'Int64', 'filled': 2, 'empty': 1, 'distinct': 3, 'smallest': '1', 'largest': '3'}
+    """
+    rows: list[dict[str, Any]] = []
+    for name, dtype in frame.schema.items():
+        series = frame.get_column(name)
+        ordered = dtype.is_numeric() or isinstance(dtype, TEMPORAL)
+        rows.append(
+            {
+                "column": name,
+                "type": str(dtype),
+                "filled": series.len() - series.null_count(),
+                "empty": series.null_count(),
+                "distinct": series.n_unique(),
+                "smallest": str(series.min()) if ordered and series.null_count() < series.len() else None,
+                "largest": str(series.max()) if ordered and series.null_count() < series.len() else None,
+            }
+        )
+    return pl.DataFrame(rows, schema={"column": pl.String, "type": pl.String, "filled": pl.Int64, "empty": pl.Int64, "distinct": pl.Int64, "smallest": pl.String, "largest": pl.String})
+
+
+def date_range(frame: pl.DataFrame) -> tuple[str | None, Any, Any]:
+    """(column, first, last) of the first date/time column; (None, None, None) if there is none."""
+    column = next((name for name, dtype in frame.schema.items() if isinstance(dtype, TEMPORAL)), None)
+    if column is None:
+        return None, None, None
+    return column, frame.get_column(column).min(), frame.get_column(column).max()
+
+
+def overview_chart(frame: pl.DataFrame, title: str) -> alt.Chart | None:
+    """The most telling single chart for a table: rows over time, else a category, else a number."""
+    column, _, _ = date_range(frame)
+    if column is not None:
+        return rows_over_time(frame, column, f"{title}: rows per week")
+    category = next((name for name in frame.columns if _is_categorical(frame.get_column(name))), None)
+    if category is not None:
+        return category_counts(frame, category, f"{title}: rows per {category}")
+    number = next((name for name, dtype in frame.schema.items() if dtype.is_numeric()), None)
+    if number is not None:
+        return histogram(frame, number, f"{title}: distribution of {number}")
+    return None
+
+
+def summary_row(table: TableFile, frame: pl.DataFrame) -> dict[str, Any]:
+    column, first, last = date_range(frame)
+    return {
+        "table": table.name,
+        "contract": table.contract or "(none)",
+        "rows": frame.height,
+        "columns": frame.width,
+        "date_column": column,
+        "first": str(first) if first is not None else None,
+        "last": str(last) if last is not None else None,
+    }
+
+
+def describe(table: TableFile, frame: pl.DataFrame) -> str:
+    """One plain-language sentence about a table (markdown)."""
+    column, first, last = date_range(frame)
+    span = f", dated {first:%Y-%m-%d} to {last:%Y-%m-%d} (column `{column}`)" if column and hasattr(first, "strftime") else ""
+    contract = f"checked against the **{table.contract}** contract" if table.contract else "no data contract, read as it is"
+    return f"**{table.name}** (`{table.path.name}`): {frame.height:,} rows and {frame.width} columns{span}; {contract}."
+
+
+def headline(summary: pl.DataFrame) -> str:
+    """The overview's one line for the reports index."""
+    if summary.is_empty():
+        return "No tables found"
+    firsts = summary.get_column("first").drop_nulls()
+    lasts = summary.get_column("last").drop_nulls()
+    span = f", {firsts.min()[:10]} to {lasts.max()[:10]}" if len(firsts) and len(lasts) else ""
+    return f"{summary.height} tables, {summary.get_column('rows').sum():,} rows{span}"
