@@ -172,3 +172,11 @@ def test_extra_columns_kept_after_contract_columns():
     result = load_table(frame, "experiment")
     assert result.frame.columns == ["unit_id", "variant", "converted", "device"]
     assert result.quality.count("extra columns kept") == 2
+
+
+def test_iso_variants_in_one_column_and_utc_z():
+    frame = pl.DataFrame({"customer_id": ["a", "b", "c", "d"], "timestamp": ["2026-03-01", "2026-03-01 10:15", "2026-03-01T10:15:30.250", "2026-03-01T10:15:30Z"], "channel": ["x"] * 4})
+    out = read_table(frame, "touchpoints")
+    assert out["timestamp"].to_list() == [
+        dt.datetime(2026, 3, 1), dt.datetime(2026, 3, 1, 10, 15), dt.datetime(2026, 3, 1, 10, 15, 30, 250_000), dt.datetime(2026, 3, 1, 10, 15, 30),
+    ]
