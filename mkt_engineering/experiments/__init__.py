@@ -1,0 +1,55 @@
+"""A/B tests: design, frequentist and Bayesian analysis, CUPED, sequential monitoring, SRM,
+multiple testing, calibrated verdicts.
+
+Start with `analyze` (unit rows -> results and a verdict) or the single tests
+(`proportion_test`, `mean_test`, `ratio_test`) when you already have per-arm sums.
+"""
+
+from __future__ import annotations
+
+from mkt_engineering.experiments.analyze import AnalysisResult, analyze
+from mkt_engineering.experiments.bayesian import (
+    beta_binomial,
+    chance_to_win,
+    normal_posterior,
+    posterior_curves,
+)
+from mkt_engineering.experiments.bootstrap import poisson_bootstrap
+from mkt_engineering.experiments.checks import SrmResult, balance_check, srm_test
+from mkt_engineering.experiments.cuped import Moments, cuped_test, with_missing_indicator
+from mkt_engineering.experiments.design import (
+    duration,
+    guardrail_status,
+    mde,
+    non_inferiority_sample_size,
+    power_curve,
+    sample_size,
+)
+from mkt_engineering.experiments.frequentist import (
+    EffectEstimate,
+    mann_whitney_test,
+    mean_test,
+    proportion_test,
+)
+from mkt_engineering.experiments.multiple import adjust, benjamini_hochberg, bonferroni, holm
+from mkt_engineering.experiments.ratio import ratio_test
+from mkt_engineering.experiments.sequential import (
+    confidence_sequence,
+    group_sequential_bounds,
+    group_sequential_test,
+    msprt_p_values,
+    spent_alpha,
+)
+from mkt_engineering.experiments.simulate import simulate_aa, simulate_means
+from mkt_engineering.experiments.stats import RatioStats, SampleStats
+from mkt_engineering.experiments.verdict import Verdict
+
+__all__ = [
+    "AnalysisResult", "EffectEstimate", "Moments", "RatioStats", "SampleStats", "SrmResult", "Verdict",
+    "adjust", "analyze", "balance_check", "benjamini_hochberg", "beta_binomial", "bonferroni", "chance_to_win",
+    "confidence_sequence", "cuped_test", "duration", "group_sequential_bounds", "group_sequential_test",
+    "guardrail_status", "holm", "mann_whitney_test", "mde", "mean_test", "msprt_p_values",
+    "non_inferiority_sample_size", "normal_posterior", "poisson_bootstrap", "posterior_curves", "power_curve",
+    "proportion_test", "ratio_test", "sample_size", "simulate_aa", "simulate_means", "spent_alpha", "srm_test",
+    "with_missing_indicator",
+]

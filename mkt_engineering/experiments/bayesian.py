@@ -28,13 +28,15 @@ from scipy import optimize, special, stats
 _NODES, _WEIGHTS = np.polynomial.legendre.leggauss(256)
 
 
-def _grid(a: Any, b: Any, width: float = 12.0) -> tuple[np.ndarray, np.ndarray]:
-    """Integration nodes (..., 256) and weights covering the Beta(a, b) posterior."""
+def _grid(a: Any, b: Any, tail: float = 1e-13) -> tuple[np.ndarray, np.ndarray]:
+    """Integration nodes (..., 256) and weights covering the Beta(a, b) posterior.
+
+    The range runs between the posterior's 1e-13 quantiles, so skewed posteriors (few
+    conversions) lose no mass in the tail.
+    """
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    mean = a / (a + b)
-    sd = np.sqrt(a * b / ((a + b) ** 2 * (a + b + 1)))
-    low = np.clip(mean - width * sd, 0.0, 1.0)[..., None]
-    high = np.clip(mean + width * sd, 0.0, 1.0)[..., None]
+    low = special.betaincinv(a, b, tail)[..., None]
+    high = special.betainccinv(a, b, tail)[..., None]
     half = (high - low) / 2
     return low + half * (_NODES + 1), half * _WEIGHTS
 
