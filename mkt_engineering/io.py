@@ -31,7 +31,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,7 @@ from mkt_engineering import formats, privacy
 from mkt_engineering.errors import DataValidationError
 from mkt_engineering.formats import RawTable, validation_error
 from mkt_engineering.quality import DataQuality
+from mkt_engineering.quality import count_duplicates as _count_duplicates
 from mkt_engineering.schemas import Column, Contract, get_contract
 
 __all__ = ["DataQuality", "LoadResult", "load_table", "read_table"]
@@ -261,56 +262,56 @@ def _date_bound(value: Any, end: bool) -> dt.datetime:
     return day + dt.timedelta(days=1) - dt.timedelta(microseconds=1) if end else day
 
 
-def _privacy(frame: pl.DataFrame, raw: RawTable, contract: Contract, quality: DataQuality, pseudonymize: list[str], allow_pii: bool) -> pl.DataFrame:
-    found = {c: k for c, k in privacy.detect_pii(frame).items() if c not in pseudonymize}
-    quality.pii_found = found
-    if not found:
-        return frame
-    listed = ", ".join(f"{c} ({k})" for c, k in found.items())
-    if allow_pii:
-        quality.add("pii columns kept", len(found), listed, share=False)
-        return frame
-    in_contract = [c for c in found if c in contract.names]
-    if in_contract:
-        column = in_contract[0]
-        raise validation_error(
-            f"{raw.source}: column {column!r} of the {contract.name} table holds personal data ({found[column]}).\n"
-            "The kit does not pass personal data into results unless you allow it.",
-            source=raw.source,
-            column=column,
-            fix=f"Pseudonymize it: read_table(..., pseudonymize=[{column!r}]) with a secret salt in the environment variable "
-            f"{privacy.SALT_VARIABLE} (or salt=...); or pass allow_pii=True if you really need the raw values.",
-        )
-    quality.pii_removed = list(found)
-    quality.add("pii columns removed", len(found), listed, share=False)
-    return frame.drop(list(found))
+@dataclass
+class _Removals:
+    """Rows to remove (empty, no consent, outside the date range), counted per reason."""
+
+    keep: pl.Series | None = None
+    counts: list[tuple[str, int, str, bool]] = field(default_factory=list)
+
+    def remove(self, check: str, drop: pl.Series, note: str, *, always_report: bool = False) -> int:
+        count = int((drop if self.keep is None else drop & self.keep).sum())
+        self.keep = ~drop if self.keep is None else self.keep & ~drop
+        self.counts.append((check, count, note, always_report))
+        return count
+
+    def apply(self, frame: pl.DataFrame, quality: DataQuality) -> pl.DataFrame:
+        for check, count, note, always in self.counts:
+            if count or always:
+                quality.add(check, count, note)
+        return frame if self.keep is None else frame.filter(self.keep)
 
 
-def _duplicates(frame: pl.DataFrame, contract: Contract, quality: DataQuality) -> None:
-    """Count exact duplicate rows and rows repeating a key, without sorting.
+def _filter_rows(frame: pl.DataFrame, rename: dict[str, str], consent_column: str | None, removals: _Removals, quality: DataQuality) -> None:
+    """Mark completely empty rows and rows without marketing consent for removal."""
+    if frame.null_count().sum_horizontal().item():
+        blank = frame.select(pl.all_horizontal(pl.all().is_null())).to_series()
+        if blank.any():
+            removals.remove("empty rows removed", blank, "blank lines or rows in the source")
+    consent = rename.get(consent_column, consent_column) if consent_column else privacy.find_consent_column(frame.columns)
+    if consent is not None:
+        if consent not in frame.columns:
+            privacy.filter_consent(frame, consent)  # raises the explained error
+        granted = privacy.consent_mask(frame.get_column(consent))
+        quality.consent_removed = removals.remove("rows without consent removed", ~granted, consent, always_report=True)
 
-    Rows are hashed (64-bit; a chance collision among 10 million rows has odds of about
-    one in 370,000) and distinct hashes counted. The key is hashed first: rows can only be
-    exact duplicates if their keys repeat, so the full rows are hashed only for those.
-    """
-    if frame.height < 2:
-        return
-    key = [c for c in contract.key if c in frame.columns]
-    if len(key) != len(contract.key) or not key or len(key) == frame.width:
-        distinct = frame.hash_rows().unique().len()
-        if frame.height - distinct:
-            quality.add("exact duplicate rows", frame.height - distinct, "identical rows kept; check whether the export repeats them")
-        return
-    key_hash = frame.select(key).hash_rows()
-    repeated_keys = frame.height - key_hash.unique().len()
-    if not repeated_keys:
-        return
-    suspects = frame.filter(key_hash.is_duplicated())
-    exact = suspects.height - suspects.hash_rows().unique().len()
-    if exact:
-        quality.add("exact duplicate rows", exact, "identical rows kept; check whether the export repeats them")
-    if repeated_keys - exact > 0:
-        quality.add("duplicate keys", repeated_keys - exact, f"same {' + '.join(key)}, other values differ")
+
+def _coerce_columns(frame: pl.DataFrame, contract: Contract, raw: RawTable, quality: DataQuality, user_name: dict[str, str], keep: pl.Series | None) -> pl.DataFrame:
+    """Convert and check every contract column present; count empty optional cells."""
+    converted = []
+    for column in contract.columns:
+        if column.name not in frame.columns:
+            continue
+        original = frame.get_column(column.name)
+        coerced, mixed = _coerce(original, column, raw, quality)
+        family = (quality.date_formats[column.name],) if column.name in quality.date_formats else ()
+        _check_column(raw, user_name.get(column.name, column.name), column, original, coerced, mixed, keep, family)
+        if not column.required and coerced.null_count():
+            nulls = coerced.null_count() if keep is None else int((coerced.is_null() & keep).sum())
+            if nulls:
+                quality.add(f"empty cells in {column.name}", nulls, "optional column; empty means unknown")
+        converted.append(coerced.alias(column.name))
+    return frame.with_columns(converted)
 
 
 def load_table(source: Source, table: str, columns: dict[str, str] | None = None, *, pseudonymize: list[str] | str | None = None, salt: str | None = None,
@@ -356,61 +357,25 @@ def load_table(source: Source, table: str, columns: dict[str, str] | None = None
     quality = DataQuality(raw.source, contract.name, rows=0, rows_read=raw.frame.height, encoding=raw.encoding, separator=raw.separator, decimal_comma=raw.decimal_comma)
     rename = _map_columns(raw, contract, columns)
     quality.column_mapping = rename
-    user_name = {canonical: user for user, canonical in rename.items()}
     frame = raw.frame.rename(rename)
     pseudonymize = [rename.get(c, c) for c in pseudonymize]
-    frame = _privacy(frame, raw, contract, quality, pseudonymize, allow_pii)
+    frame = privacy.apply_pii_policy(frame, source=raw.source, table=contract.name, contract_columns=contract.names, quality=quality, exempt=pseudonymize, allow_pii=allow_pii)
 
-    keep, removals = None, []
-    blank = frame.select(pl.all_horizontal(pl.all().is_null())).to_series() if frame.null_count().sum_horizontal().item() else None
-    if blank is not None and blank.any():
-        keep = ~blank
-        removals.append(("empty rows removed", int(blank.sum()), "blank lines or rows in the source"))
-    consent = consent_column and rename.get(consent_column, consent_column) or privacy.find_consent_column(frame.columns)
-    if consent is not None:
-        if consent not in frame.columns:
-            privacy.filter_consent(frame, consent)  # raises the explained error
-        granted = privacy.consent_mask(frame.get_column(consent))
-        removed = int((~granted if keep is None else ~granted & keep).sum())
-        keep = granted if keep is None else keep & granted
-        removals.append(("rows without consent removed", removed, consent))
-        quality.consent_removed = removed
-
-    converted = []
-    for column in contract.columns:
-        if column.name not in frame.columns:
-            continue
-        original = frame.get_column(column.name)
-        coerced, mixed = _coerce(original, column, raw, quality)
-        family = (quality.date_formats.get(column.name),) if column.name in quality.date_formats else ()
-        _check_column(raw, user_name.get(column.name, column.name), column, original, coerced, mixed, keep, family)
-        if not column.required and coerced.null_count():
-            nulls = coerced.null_count() if keep is None else int((coerced.is_null() & keep).sum())
-            if nulls:
-                quality.add(f"empty cells in {column.name}", nulls, "optional column; empty means unknown")
-        converted.append(coerced.alias(column.name))
-    frame = frame.with_columns(converted)
-
+    removals = _Removals()
+    _filter_rows(frame, rename, consent_column, removals, quality)
+    frame = _coerce_columns(frame, contract, raw, quality, {c: u for u, c in rename.items()}, removals.keep)
     if date_range is not None and contract.date_column in frame.columns:
         start, end = _date_bound(date_range[0], end=False), _date_bound(date_range[1], end=True)
-        when = pl.col(contract.date_column).cast(pl.Datetime("us"))
-        inside = frame.select(when.is_between(start, end).fill_null(False)).to_series()
-        outside = int((~inside if keep is None else ~inside & keep).sum())
-        keep = inside if keep is None else keep & inside
-        quality.outside_date_range = outside
-        removals.append(("rows outside date range", outside, f"{start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M}"))
-    if keep is not None:
-        frame = frame.filter(keep)
-    for check, count, note in removals:
-        if count or check == "rows without consent removed":
-            quality.add(check, count, note)
+        inside = frame.select(pl.col(contract.date_column).cast(pl.Datetime("us")).is_between(start, end).fill_null(False)).to_series()
+        quality.outside_date_range = removals.remove("rows outside date range", ~inside, f"{start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M}")
+    frame = removals.apply(frame, quality)
 
     extra = [c for c in frame.columns if c not in contract.names]
     if extra:
         quality.add("extra columns kept", len(extra), ", ".join(extra), share=False)
     frame = frame.select([c for c in contract.names if c in frame.columns] + extra)
     if count_duplicates:
-        _duplicates(frame, contract, quality)
+        _count_duplicates(frame, contract.key, quality)
     if pseudonymize:
         frame = privacy.pseudonymize(frame, pseudonymize, salt)
         quality.add("pseudonymized columns", len(pseudonymize), ", ".join(pseudonymize), share=False)

@@ -156,6 +156,36 @@ def detect_pii(frame: pl.DataFrame | pl.LazyFrame) -> dict[str, str]:
     return found
 
 
+def apply_pii_policy(frame: pl.DataFrame, *, source: str, table: str, contract_columns: tuple[str, ...], quality, exempt: list[str], allow_pii: bool) -> pl.DataFrame:
+    """The loader's rule for personal data: drop extra PII columns, refuse PII contract columns.
+
+    Columns in `exempt` (about to be pseudonymized) are not judged. With ``allow_pii`` the
+    columns are kept and the summary says so. Everything found is recorded in `quality`.
+    """
+    found = {c: k for c, k in detect_pii(frame).items() if c not in exempt}
+    quality.pii_found = found
+    if not found:
+        return frame
+    listed = ", ".join(f"{c} ({k})" for c, k in found.items())
+    if allow_pii:
+        quality.add("pii columns kept", len(found), listed, share=False)
+        return frame
+    in_contract = [c for c in found if c in contract_columns]
+    if in_contract:
+        column = in_contract[0]
+        raise validation_error(
+            f"{source}: column {column!r} of the {table} table holds personal data ({found[column]}).\n"
+            "The kit does not pass personal data into results unless you allow it.",
+            source=source,
+            column=column,
+            fix=f"Pseudonymize it: read_table(..., pseudonymize=[{column!r}]) with a secret salt in the environment variable "
+            f"{SALT_VARIABLE} (or salt=...); or pass allow_pii=True if you really need the raw values.",
+        )
+    quality.pii_removed = list(found)
+    quality.add("pii columns removed", len(found), listed, share=False)
+    return frame.drop(list(found))
+
+
 def find_consent_column(columns: list[str]) -> str | None:
     """The first column whose name is a usual consent column name (consent, einwilligung, ...)."""
     for column in columns:
