@@ -312,13 +312,14 @@ def parse_float(text: pl.Series, decimal_comma: bool | None = None) -> pl.Series
     >>> parse_float(pl.Series(["1,234.50", "12"])).to_list()
     [1234.5, 12.0]
     """
+    fast = None
     if not decimal_comma:
         fast = text.cast(pl.Float64, strict=False)
         if fast.null_count() == text.null_count():
             return fast
-        if decimal_comma is None:
-            decimal_comma = looks_decimal_comma(text.filter(fast.is_null()))
     cleaned = text.str.strip_chars(" \u00a0€$%").str.replace_all("\u00a0", "")
+    if decimal_comma is None:
+        decimal_comma = looks_decimal_comma(cleaned.filter(fast.is_null()))
     if decimal_comma:
         has_thousands = cleaned.str.contains(r"^-?\d{1,3}(\.\d{3})+(,\d*)?$")
         cleaned = pl.select(
