@@ -67,6 +67,25 @@ class LoadResult:
     quality: DataQuality
 
 
+# Usual names in (German) exports, only ever *suggested* for a missing column, never mapped.
+SYNONYMS = {
+    "customer_id": ("kunde", "kunden_nr", "kundennummer", "kunden_id", "customer", "client_id", "user_id"),
+    "order_date": ("bestelldatum", "datum", "date", "order_time", "timestamp", "zeitpunkt"),
+    "revenue": ("umsatz", "betrag", "amount", "sales", "net_revenue", "value", "wert"),
+    "timestamp": ("zeitpunkt", "zeit", "datum", "date", "time", "event_time", "created_at"),
+    "channel": ("kanal", "medium", "touchpoint"),
+    "value": ("wert", "umsatz", "revenue", "amount", "betrag"),
+    "spend": ("kosten", "ausgaben", "budget", "cost", "costs"),
+    "period_start": ("woche", "week", "monat", "month", "datum", "date"),
+    "lead_id": ("lead", "kontakt_id", "contact_id"),
+    "event": ("ereignis", "aktion", "activity", "event_type"),
+    "unit_id": ("user_id", "visitor_id", "kunde", "customer_id"),
+    "variant": ("gruppe", "group", "arm", "version", "testgruppe"),
+    "path": ("pfad", "journey", "channel_path"),
+    "conversions": ("konversionen", "conversion", "total_conversions"),
+}
+
+
 def _normalize(name: str) -> str:
     return re.sub(r"[^0-9a-z]+", "_", name.strip().lower()).strip("_")
 
@@ -135,7 +154,7 @@ def _missing_columns(source: str, contract: Contract, missing: list[str], found:
     unused = [f for f, m in zip(found, mapped, strict=True) if m not in contract.names]
     suggestion = {}
     for name in missing:
-        match = _closest(name, unused)
+        match = _closest(name, unused) or next((u for u in unused if _normalize(u) in SYNONYMS.get(name, ())), None)
         if match and match not in suggestion:
             suggestion[match] = name
     lines = [f"{source}: the {contract.name} table needs column{'s' if len(missing) > 1 else ''} "
@@ -144,7 +163,8 @@ def _missing_columns(source: str, contract: Contract, missing: list[str], found:
     for name in missing:
         match = next((u for u, c in suggestion.items() if c == name), None)
         lines.append(f"Closest match for {name}: {match!r}." if match else f"No column name is close to {name}.")
-    pasted = ", ".join(f'"{u}": "{c}"' for u, c in suggestion.items()) or ", ".join(f'"<your column>": "{m}"' for m in missing)
+    unmatched = [m for m in missing if m not in suggestion.values()]
+    pasted = ", ".join([f'"{u}": "{c}"' for u, c in suggestion.items()] + [f'"<your column>": "{m}"' for m in unmatched])
     fix = f"Map your column names onto the contract: columns={{{pasted}}}"
     fix += " (CLI: " + " ".join(f"--map '{u}={c}'" for u, c in suggestion.items()) + ")" if suggestion else ""
     lines.append(f"Required columns of {contract.name}: {', '.join(contract.required_names)}.")

@@ -156,3 +156,8 @@ def test_installed_command_has_no_traceback(project_root):
     assert done.returncode == 1
     assert "Traceback" not in done.stdout + done.stderr
     assert "revenue" in done.stderr and "Fix:" in done.stderr
+
+
+def test_german_synonyms_are_suggested_not_mapped():
+    error = pytest.raises(DataValidationError, read_table, BAD / "cp1252_umlauts.csv", "orders").value
+    assert 'columns={"Kunden-Nr": "customer_id", "Zeitpunkt": "order_date", "<your column>": "revenue"}' in error.fix
