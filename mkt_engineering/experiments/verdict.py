@@ -48,15 +48,24 @@ class Verdict:
 def describe_effect(row: dict, alpha: float = 0.05) -> str:
     """'conversion rose by 1.8 points, 95% interval 0.6 to 3.0' for one effects row."""
     level = f"{100 * (1 - alpha):.0f}%"
-    name = row["metric"].replace("/", " per ")
+    name = metric_name(row["metric"])
     direction = "rose" if row["effect"] > 0 else "fell"
     if row["kind"] == "proportion":
         size = points(abs(row["effect"]))
         interval = f"{number(100 * row['ci_low'], 1)} to {number(100 * row['ci_high'], 1)} points"
     else:
-        size = f"{number(abs(row['effect']), 3 if abs(row['effect']) < 1 else 2)} ({percent(abs(row['lift']))})"
-        interval = f"{percent(row['lift_low'])} to {percent(row['lift_high'])}"
+        decimals = 4 if abs(row["effect"]) < 0.1 else 2
+        size = f"{number(abs(row['effect']), decimals)} ({percent(abs(row['lift']))})"
+        interval = f"{number(row['ci_low'], decimals)} to {number(row['ci_high'], decimals)}"
     return f"{name} {direction} by {size}, {level} interval {interval}"
+
+
+def metric_name(metric: str) -> str:
+    """'orders/sessions' -> 'orders per session'."""
+    if "/" not in metric:
+        return metric
+    numerator, denominator = metric.split("/")
+    return f"{numerator} per {denominator.removesuffix('s')}"
 
 
 def headline_effect(row: dict) -> str:
