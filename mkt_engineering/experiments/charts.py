@@ -3,8 +3,7 @@ trust checks and power.
 
 Examples
 --------
->>> from mkt_engineering.experiments.design import power_curve
->>> power_chart(0.10, 4000).to_dict()["mark"]["type"]
+>>> power_chart(0.10, 4000).to_dict()["layer"][0]["mark"]["type"]
 'line'
 """
 
