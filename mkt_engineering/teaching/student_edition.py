@@ -128,19 +128,29 @@ def load_translation(lesson_path: Path, language: str) -> dict[str, dict[str, st
 
 
 def translate(lesson: Any, cells: dict[str, dict[str, str]], *, name: str = "lesson") -> list[str]:
-    """Replace markdown cells by their translation in place; returns the stale cell ids
-    (the English text changed after the translation was written)."""
-    stale = []
+    """Replace markdown cells by their translation in place; returns the cell ids whose
+    translation may be out of date.
+
+    A cell is matched by its id, or, when the lesson was regenerated with new ids, by the
+    hash of the English text the translation was written from. A translation whose English
+    text changed since is used but reported, and so is one that matches no cell.
+    """
+    by_hash = {entry.get("source_sha"): entry for entry in cells.values() if entry.get("source_sha")}
+    used, stale = set(), []
     for cell in lesson.cells:
-        entry = cells.get(cell.get("id", ""))
-        if entry is None or cell.cell_type != "markdown":
+        if cell.cell_type != "markdown":
             continue
+        entry = cells.get(cell.get("id", "")) or by_hash.get(source_hash(cell.source))
+        if entry is None:
+            continue
+        used.add(id(entry))
         if entry.get("source_sha") and entry["source_sha"] != source_hash(cell.source):
             stale.append(cell.id)
         cell.source = entry["text"].strip()
+    stale += [key for key, entry in cells.items() if id(entry) not in used]
     if stale:
-        warnings.warn(f"{name}: the English text of cell(s) {', '.join(stale)} changed after "
-                      "the translation; the translation may be out of date.", stacklevel=2)
+        warnings.warn(f"{name}: the translation of cell(s) {', '.join(stale)} may be out of date "
+                      "(the English text changed, or the cell is gone).", stacklevel=2)
     return stale
 
 

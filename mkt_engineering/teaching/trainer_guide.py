@@ -18,6 +18,7 @@ from __future__ import annotations
 import ast
 import html
 import inspect
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -218,8 +219,16 @@ def guide_markdown(lessons: list[LessonDoc], *, language: str = "en", title: str
 
 
 def _split_heading(text: str) -> tuple[str, str]:
-    """The exercise's own heading (if its text opens with one) and the rest of the text."""
+    """The exercise's own heading and the task text below it.
+
+    Lesson text before an exercise often opens a section ("## 2. Why ...") and then states
+    the exercise under its own heading; the guide keeps only the exercise part.
+    """
     lines = text.strip().splitlines()
+    for index in range(len(lines) - 1, -1, -1):
+        line = lines[index]
+        if line.startswith("#") and re.search(r"exercise|übung|aufgabe|task", line, re.IGNORECASE):
+            return line.lstrip("#").strip(), _bold_headings("\n".join(lines[index + 1:]))
     if lines and lines[0].startswith("#"):
         return lines[0].lstrip("#").strip(), _bold_headings("\n".join(lines[1:]))
     return "", _bold_headings(text)
