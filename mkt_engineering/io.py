@@ -440,7 +440,9 @@ def read_table(source: Source, table: str, columns: dict[str, str] | None = None
 
     Examples
     --------
-    >>> from mkt_engineering.paths import DATASETS_DIR
+    >>> events = read_table("datasets/leads/lead_events.csv", "lead_events")
+    >>> events.schema["timestamp"], events.columns[:3]
+    (Datetime(time_unit='us', time_zone=None), ['lead_id', 'timestamp', 'event'])
     >>> import polars as pl
     >>> read_table(pl.DataFrame({"unit_id": ["u1"], "variant": ["B"], "converted": [1]}), "experiment").columns
     ['unit_id', 'variant', 'converted']

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import polars as pl
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mkt_engineering.io import load_table
-from mkt_engineering.quality import DataQuality
+from mkt_engineering.quality import DataQuality, count_duplicates
 
 
 def _orders() -> pl.DataFrame:
@@ -64,3 +66,15 @@ def test_to_dict_is_json_safe_and_explained():
     assert record["rows_read"] == 6 and record["rows"] == 4 and record["rows_removed"] == 2
     messages = [issue["message"] for issue in record["issues"]]
     assert any("outside the date range" in m for m in messages)
+
+
+@settings(deadline=None, max_examples=60)
+@given(rows=st.lists(st.tuples(st.sampled_from(["o1", "o2", "o3", None]), st.integers(0, 2), st.sampled_from(["a", "b"])), max_size=25))
+def test_duplicate_counts_match_python_sets(rows):
+    frame = pl.DataFrame(rows, schema={"order_id": pl.String, "revenue": pl.Int64, "note": pl.String}, orient="row")
+    quality = DataQuality("x", "orders", rows=len(rows), rows_read=len(rows))
+    count_duplicates(frame, ("order_id",), quality)
+    exact = len(rows) - len(set(rows))
+    repeated_keys = len(rows) - len({r[0] for r in rows})
+    assert quality.duplicate_rows == exact
+    assert quality.duplicate_keys == repeated_keys - exact
