@@ -20,7 +20,7 @@ def rows_over_time(frame: pl.DataFrame, column: str, title: str, every: str = "1
     >>> import datetime as dt
     >>> frame = pl.DataFrame({"day": [dt.date(2024, 1, d) for d in (1, 2, 9)]})
     >>> rows_over_time(frame, "day", "Rows per week").to_dict()["mark"]["type"]
-    'area'
+    'line'
     """
     counts = (
         frame.select(pl.col(column).cast(pl.Datetime("us")).dt.truncate(every).alias("period"))
@@ -31,7 +31,7 @@ def rows_over_time(frame: pl.DataFrame, column: str, title: str, every: str = "1
     )
     return (
         alt.Chart(counts, title=title)
-        .mark_area(color=ACCENT, opacity=0.85, line=True, interpolate="step-after")
+        .mark_line(color=ACCENT, point=True)
         .encode(
             x=alt.X("period:T", title=None),
             y=alt.Y("rows:Q", title="rows", axis=alt.Axis(format=",d")),

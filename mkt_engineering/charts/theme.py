@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import Literal
 
-import altair as alt
-
 # Okabe & Ito (2008): distinguishable for the common colour-vision deficiencies.
 PALETTE = [
     "#0072B2",  # blue
@@ -49,5 +47,7 @@ def theme_config(language: Literal["en", "de"] = "en") -> dict:
 
 def use_theme(language: Literal["en", "de"] = "en") -> None:
     """Register and enable the kit's theme for all following charts."""
+    import altair as alt  # here, so importing the palette stays cheap
+
     name = f"mkt_{language}"
     alt.theme.register(name, enable=True)(lambda: theme_config(language))

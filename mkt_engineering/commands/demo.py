@@ -27,6 +27,7 @@ def ensure_demo_data(datasets_dir: Path = DATASETS_DIR) -> list[str]:
 def demo(
     jobs: int = typer.Option(2, "--jobs", "-j", help="Reports run at the same time."),
     out: Path = typer.Option(REPORTS_DIR, "--out", help="Folder for the reports and index.html."),
+    generate: bool = typer.Option(True, "--generate/--no-generate", help="Write missing demo datasets first."),
 ) -> None:
     """Generate the demo data if absent, run every report on it, write reports/index.html."""
     from mkt_engineering.commands.batch import run_with_progress
@@ -34,7 +35,7 @@ def demo(
     from mkt_engineering.reporting.batch import RunSpec
     from mkt_engineering.reporting.index import write_index
 
-    made = ensure_demo_data()
+    made = ensure_demo_data() if generate else []
     if made:
         console.print(f"demo data written: {', '.join(made)} → {DATASETS_DIR}", highlight=False)
     specs = [RunSpec(analysis.name, analysis.name) for analysis in list_analyses()]

@@ -19,7 +19,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-import altair as alt
 import polars as pl
 
 from mkt_engineering.charts.theme import use_theme
@@ -61,6 +60,7 @@ def _display(html_text: str, role: str | None = None) -> None:
 
 def svg_renderer(spec: dict, **metadata: Any) -> dict:
     """Altair renderer: the chart as inline SVG (vl-convert), so reports need no JavaScript."""
+    import altair as alt
     import vl_convert
 
     version = alt.SCHEMA_VERSION.lstrip("v").rsplit(".", 1)[0]
@@ -80,6 +80,8 @@ def setup_notebook(language: str = "en") -> None:
     """
     if language not in ("en", "de"):
         raise ValueError(f"language must be 'en' or 'de', got {language!r}")
+    import altair as alt
+
     use_theme(language)  # type: ignore[arg-type]
     alt.renderers.register("mkt_svg", svg_renderer)
     alt.renderers.enable("mkt_svg")

@@ -68,13 +68,30 @@ def _is_categorical(series: pl.Series) -> bool:
     return 1 < distinct <= 30 and not looks_like_email_column(sample)
 
 
+def type_name(dtype: pl.DataType) -> str:
+    """A column type in words a marketer reads ("date-time", "whole number", "text")."""
+    if isinstance(dtype, pl.Datetime):
+        return "date-time"
+    if isinstance(dtype, pl.Date):
+        return "date"
+    if dtype.is_integer():
+        return "whole number"
+    if dtype.is_float() or dtype.is_decimal():
+        return "number"
+    if dtype == pl.Boolean:
+        return "yes/no"
+    if dtype in (pl.String, pl.Categorical, pl.Enum):
+        return "text"
+    return str(dtype)
+
+
 def profile(frame: pl.DataFrame) -> pl.DataFrame:
     """One row per column: type, filled, empty, distinct, and smallest/largest for numbers and dates.
 
     Examples
     --------
     >>> profile(pl.DataFrame({"a": [1, None, 3], "b": ["x", "y", "y"]})).to_dicts()[0]
-    {'column': 'a', 'type': 'Int64', 'filled': 2, 'empty': 1, 'distinct': 3, 'smallest': '1', 'largest': '3'}
+    {'column': 'a', 'type': 'whole number', 'filled': 2, 'empty': 1, 'distinct': 3, 'smallest': '1', 'largest': '3'}
     """
     rows: list[dict[str, Any]] = []
     for name, dtype in frame.schema.items():
@@ -83,7 +100,7 @@ def profile(frame: pl.DataFrame) -> pl.DataFrame:
         rows.append(
             {
                 "column": name,
-                "type": str(dtype),
+                "type": type_name(dtype),
                 "filled": series.len() - series.null_count(),
                 "empty": series.null_count(),
                 "distinct": series.n_unique(),
@@ -145,3 +162,25 @@ def headline(summary: pl.DataFrame) -> str:
     lasts = summary.get_column("last").drop_nulls()
     span = f", {firsts.min()[:10]} to {lasts.max()[:10]}" if len(firsts) and len(lasts) else ""
     return f"{summary.height} tables, {summary.get_column('rows').sum():,} rows{span}"
+
+
+def load(table: TableFile, columns: dict[str, str]) -> tuple[pl.DataFrame | None, Any, str | None]:
+    """(frame, quality, problem) for one table; a file the loader rejects gives its message.
+
+    Contract tables go through `mkt_engineering.io.load_table` (validation, PII removal).
+    Other files (helper tables of the demo data) are read as they are, without e-mail columns.
+    """
+    from mkt_engineering.errors import DataValidationError
+    from mkt_engineering.io import load_table
+
+    if table.contract is None:
+        frame = pl.read_csv(table.path, try_parse_dates=True, infer_schema_length=10_000)
+        hidden = [name for name in frame.columns if looks_like_email_column(frame.get_column(name).head(200).to_list())]
+        issues = [{"check": "e-mail columns left out", "count": len(hidden), "note": ", ".join(hidden)}] if hidden else []
+        quality = {"source": str(table.path), "table": table.name, "rows": frame.height, "issues": issues, "contract": "none (read as it is)"}
+        return frame.drop(hidden), quality, None
+    try:
+        loaded = load_table(table.path, table=table.contract, columns=mapping_for(table.path, columns))
+    except DataValidationError as exc:
+        return None, None, str(exc)
+    return loaded.frame, loaded.quality, None

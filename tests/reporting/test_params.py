@@ -1,0 +1,160 @@
+"""Parameters are checked against the parameters cell before any kernel starts."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from mkt_engineering.reporting.analyses import Analysis, find_analysis, list_analyses
+from mkt_engineering.reporting.params import (
+    ParameterError,
+    assign_data,
+    convert,
+    parse_parameters,
+    validate,
+)
+from mkt_engineering.reporting.runner import prepare_run
+from tests.reporting.conftest import mkt
+
+CELL = '''
+lookback_days: int = 30  # days of touches before a conversion that count
+share: float = 0.5  # a share
+regions: list[str] = ["DE"]  # regions to include
+mapping: dict = {}  # user column -> contract column
+verbose: bool = False  # say more
+note: str | None = None  # optional note
+touchpoints_file: str = "datasets/journeys/touchpoints.csv"  # touchpoints
+spend_file: str = "datasets/journeys/spend.csv"  # spend per channel and week
+'''
+
+
+@pytest.fixture
+def specs():
+    return parse_parameters(CELL)
+
+
+def test_parse_reads_names_types_defaults_and_help(specs):
+    first = specs[0]
+    assert (first.name, first.type_text, first.default, first.help) == (
+        "lookback_days", "int", 30, "days of touches before a conversion that count")
+    assert [s.name for s in specs if s.is_file] == ["touchpoints_file", "spend_file"]
+    assert specs[5].optional and not specs[0].optional
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        ("lookback_days", "45", 45),
+        ("share", "0.25", 0.25),
+        ("share", "1", 1.0),
+        ("regions", "[DE, AT]", ["DE", "AT"]),
+        ("regions", '["DE"]', ["DE"]),
+        ("mapping", '{"Kanal": "channel"}', {"Kanal": "channel"}),
+        ("verbose", "yes", True),
+        ("verbose", "false", False),
+        ("note", "None", None),
+        ("note", "hello", "hello"),
+    ],
+)
+def test_convert_accepts_the_declared_type(specs, name, text, expected):
+    spec = next(s for s in specs if s.name == name)
+    assert convert(spec, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "words"),
+    [
+        ("lookback_days", "thirty", "whole number"),
+        ("lookback_days", "3.5", "whole number"),
+        ("share", "much", "number"),
+        ("regions", "{}", "list of text"),
+        ("regions", "[1, 2]", "list of text"),
+        ("mapping", "[1]", "mapping"),
+        ("verbose", "maybe", "true or false"),
+    ],
+)
+def test_convert_rejects_wrong_types_naming_parameter_and_allowed_type(specs, name, text, words):
+    spec = next(s for s in specs if s.name == name)
+    with pytest.raises(ParameterError) as error:
+        convert(spec, text)
+    message = str(error.value)
+    assert f"'{name}'" in message and words in message and "\n" not in message
+
+
+def test_yaml_values_are_type_checked(specs):
+    assert validate(specs, {"lookback_days": 7, "share": 2}, "a") == {"lookback_days": 7, "share": 2.0}
+    with pytest.raises(ParameterError, match="'lookback_days' expects a whole number"):
+        validate(specs, {"lookback_days": "7 days"}, "a")
+    with pytest.raises(ParameterError, match="'verbose'"):
+        validate(specs, {"verbose": 1}, "a")
+
+
+def test_unknown_parameter_suggests_the_closest_and_lists_all(specs):
+    with pytest.raises(ParameterError) as error:
+        validate(specs, {"lookbak_days": 3}, "attribution")
+    message = str(error.value)
+    assert "unknown parameter 'lookbak_days' for attribution" in message
+    assert "Did you mean 'lookback_days'?" in message and "spend_file" in message
+
+
+def test_data_options_map_onto_file_parameters(specs):
+    assert assign_data(specs, ["export.csv"], "a") == {"touchpoints_file": "export.csv"}
+    assert assign_data(specs, ["spend=b.csv", "touchpoints=t.csv"], "a") == {"spend_file": "b.csv", "touchpoints_file": "t.csv"}
+    with pytest.raises(ParameterError, match="has no input 'orders'. Its inputs are: touchpoints, spend"):
+        assign_data(specs, ["orders=o.csv"], "a")
+
+
+def test_prepare_run_rejects_a_missing_input_file(tiny):
+    with pytest.raises(ParameterError, match="input file for 'numbers_file' not found: nowhere.csv"):
+        prepare_run(str(tiny["notebook"]), {}, ["nowhere.csv"], tiny["out"])
+
+
+def test_prepare_run_hashes_inputs_and_resolves_paths(tiny):
+    run = prepare_run(str(tiny["notebook"]), {"factor": "3"}, [f"numbers={tiny['numbers']}"], tiny["out"])
+    assert run.given == {"factor": 3, "numbers_file": str(tiny["numbers"].resolve())}
+    assert run.parameters["fail"] is False and run.parameters["factor"] == 3
+    assert run.inputs[0]["bytes"] == tiny["numbers"].stat().st_size and len(run.inputs[0]["sha256"]) == 64
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["-p", "factr", "3"], "unknown parameter 'factr'"),
+        (["-p", "factor", "three"], "parameter 'factor' expects a whole number"),
+        (["--data", "missing.csv"], "input file for 'numbers_file' not found"),
+        (["-p", "factor"], "-p needs a name and a value"),
+    ],
+)
+def test_cli_errors_are_one_line_exit_2_and_start_no_kernel(tiny, args, expected):
+    started = time.perf_counter()
+    result = mkt("run", str(tiny["notebook"]), *args, "--out", str(tiny["folder"] / "never"))
+    assert result.returncode == 2, result.stderr
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert len([line for line in result.stderr.splitlines() if line.strip()]) == 1
+    assert not (tiny["folder"] / "never").exists()  # nothing started
+    assert time.perf_counter() - started < 60
+
+
+def test_unknown_analysis_lists_the_available_ones():
+    with pytest.raises(ParameterError, match="unknown analysis 'data_overveiw'. Did you mean 'data_overview'"):
+        find_analysis("data_overveiw")
+
+
+def test_every_report_notebook_declares_title_description_and_typed_parameters():
+    analyses = list_analyses()
+    assert "data_overview" in [a.name for a in analyses]
+    for analysis in analyses:
+        assert isinstance(analysis, Analysis)
+        assert analysis.title and analysis.description, analysis.name
+        assert analysis.parameters, f"{analysis.name}: no parameters cell"
+        for spec in analysis.parameters:
+            assert spec.help, f"{analysis.name}: parameter {spec.name} has no help comment"
+
+
+def test_params_and_list_commands(tiny):
+    shown = mkt("params", "data_overview")
+    assert shown.returncode == 0 and "touchpoints_file" in shown.stdout and "str | None" in shown.stdout
+    listed = mkt("list")
+    assert listed.returncode == 0 and "data_overview" in listed.stdout

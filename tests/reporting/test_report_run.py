@@ -1,0 +1,149 @@
+"""One real `mkt run data_overview` on a touchpoints export with an e-mail column.
+
+The run is shared by every test here (one kernel start). It checks the run folder, the
+manifest, that no e-mail address reaches any file, and that report.html works offline,
+in a real browser too when Chromium is installed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from mkt_engineering.reporting.redact import EMAIL
+from tests.reporting.conftest import mkt
+
+CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+
+
+@pytest.fixture(scope="module")
+def overview_run(tmp_path_factory) -> dict:
+    folder = tmp_path_factory.mktemp("overview")
+    rows = 200
+    export = pl.DataFrame(
+        {
+            "customer_id": [f"c{i % 40}" for i in range(rows)],
+            "timestamp": [dt.datetime(2024, 1, 1) + dt.timedelta(hours=7 * i) for i in range(rows)],
+            "channel": [["search", "social", '=HYPERLINK("http://x","y")'][i % 3] for i in range(rows)],
+            "email": [f"person{i % 40}@example.com" for i in range(rows)],
+        }
+    )
+    path = folder / "touchpoints_with_email.csv"
+    export.write_csv(path)
+    out = folder / "reports"
+    result = mkt("run", "data_overview", "--data", f"touchpoints={path}", "--out", str(out))
+    runs = [p for p in (out / "data_overview").iterdir() if not p.name.startswith(".")] if (out / "data_overview").exists() else []
+    return {"result": result, "out": out, "input": path, "runs": runs}
+
+
+def test_run_succeeds_and_writes_a_complete_folder(overview_run):
+    result = overview_run["result"]
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert len(overview_run["runs"]) == 1
+    run = overview_run["runs"][0]
+    assert re.fullmatch(r"\d{8}-\d{6}-[0-9a-f]{6}", run.name)
+    assert {p.name for p in run.iterdir()} >= {"report.html", "executed.ipynb", "manifest.json", "tables"}
+    assert sorted(p.name for p in (run / "tables").iterdir()) == ["tables.csv", "tables.parquet"]
+    assert not list((overview_run["out"] / "data_overview").glob(".tmp-*"))
+    assert str(run / "report.html") in result.stdout.replace("\n", "")
+
+
+def test_manifest_records_inputs_packages_and_times(overview_run):
+    run = overview_run["runs"][0]
+    manifest = json.loads((run / "manifest.json").read_text())
+    assert manifest["analysis"] == "data_overview" and manifest["status"] == "ok"
+    assert manifest["parameters"]["touchpoints_file"] == str(overview_run["input"].resolve())
+    assert manifest["parameters"]["language"] == "en"  # defaults are recorded too
+    [item] = manifest["inputs"]
+    assert item["sha256"] == hashlib.sha256(overview_run["input"].read_bytes()).hexdigest()
+    assert item["bytes"] == overview_run["input"].stat().st_size
+    assert {"python", "polars", "papermill", "nbconvert", "altair"} <= set(manifest["packages"])
+    assert manifest["started"] <= manifest["finished"]
+    assert manifest["headline"].startswith("1 tables, 200 rows")
+
+
+def test_no_email_address_in_any_file_of_the_report(overview_run):
+    leaks = []
+    for path in overview_run["out"].rglob("*"):
+        if path.is_dir():
+            continue
+        if path.suffix == ".parquet":
+            text = pl.read_parquet(path).write_csv()
+        else:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        leaks += [f"{path.name}: {match}" for match in EMAIL.findall(text)]
+    assert not leaks
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.references: list[tuple[str, str]] = []
+        self.svg = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "svg":
+            self.svg += 1
+        for name, value in attrs:
+            if name in ("src", "href") and value:
+                self.references.append((tag, value))
+
+
+def test_report_html_is_offline_and_has_every_chart_inline(overview_run):
+    page = (overview_run["runs"][0] / "report.html").read_text(encoding="utf-8")
+    tags = _Tags()
+    tags.feed(page)
+    remote = [(tag, ref) for tag, ref in tags.references if tag in ("script", "link", "img", "iframe", "source") and re.match(r"\s*(https?:)?//", ref)]
+    assert not remote
+    assert not re.search(r"url\(\s*['\"]?(https?:)?//", page)
+    assert "<script src" not in page
+    executed = json.loads((overview_run["runs"][0] / "executed.ipynb").read_text())
+    charts = sum("image/svg+xml" in out.get("data", {}) for cell in executed["cells"] for out in cell.get("outputs", []))
+    assert charts >= 1 and tags.svg >= charts
+
+
+def test_report_hides_code_and_shows_parameters_and_quality(overview_run):
+    page = (overview_run["runs"][0] / "report.html").read_text(encoding="utf-8")
+    assert "<title>Data overview</title>" in page
+    for section in ("Parameters", "Input files", "Data quality", "Analysis"):
+        assert f"<h2>{section}</h2>" in page
+    assert "overview.load(" not in page and "setup_notebook(" not in page
+
+
+def test_index_lists_the_run(overview_run):
+    index = (overview_run["out"] / "index.html").read_text(encoding="utf-8")
+    assert "data_overview/" + overview_run["runs"][0].name + "/report.html" in index
+    assert "1 tables, 200 rows" in index and "http" not in index
+
+
+@pytest.mark.browser
+def test_report_renders_in_headless_chromium_without_network(overview_run, tmp_path):
+    if CHROMIUM is None:
+        pytest.skip("Chromium is not installed (apt-get install chromium); the offline browser check did not run")
+    report = overview_run["runs"][0] / "report.html"
+    flags = [
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--proxy-server=127.0.0.1:9", "--host-resolver-rules=MAP * ~NOTFOUND",
+        f"--user-data-dir={tmp_path / 'profile'}",
+    ]
+    # No network at all where a fresh network namespace can be made; the flags block it otherwise.
+    prefix = ["unshare", "-n"] if shutil.which("unshare") and subprocess.run(["unshare", "-n", "true"], capture_output=True).returncode == 0 else []
+    dom = subprocess.run([*prefix, CHROMIUM, *flags, "--dump-dom", report.as_uri()], capture_output=True, text=True, timeout=120)
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    executed = json.loads((report.parent / "executed.ipynb").read_text())
+    charts = sum("image/svg+xml" in out.get("data", {}) for cell in executed["cells"] for out in cell.get("outputs", []))
+    assert dom.stdout.count('class="marks"') >= charts >= 1
+    assert "Traceback" not in dom.stdout and "Javascript Error" not in dom.stdout
+    shot = tmp_path / "report.png"
+    subprocess.run([*prefix, CHROMIUM, *flags, "--window-size=1100,2400", f"--screenshot={shot}", report.as_uri()], capture_output=True, timeout=120)
+    assert shot.exists() and shot.stat().st_size > 20_000
