@@ -118,6 +118,10 @@ def _text_of(node: ast.AST) -> list[str]:
 
 def _hints_in(function: ast.FunctionDef, constants: dict[str, ast.AST]) -> list[str]:
     found: list[str] = []
+    # names bound inside the function (``mistakes = {...}`` then ``mistakes=mistakes``)
+    constants = {**constants, **{target.id: node.value for node in ast.walk(function)
+                                 if isinstance(node, ast.Assign)
+                                 for target in node.targets if isinstance(target, ast.Name)}}
     for node in ast.walk(function):
         if not isinstance(node, ast.Call):
             continue
