@@ -35,6 +35,12 @@ def build(
     console.print(f"  student folder  {result.student_dir}")
     console.print(f"  zip for learners {result.zip_path}")
     console.print(f"  trainer guide   {result.trainer_dir / 'trainer_guide.html'} (keep it out of the student folder)")
+    from mkt_engineering.teaching.student_edition import read_lesson
+    from mkt_engineering.teaching.workshop import LESSONS_DIR, lint_lesson
+
+    for stem in result.lessons:
+        for problem in lint_lesson(read_lesson(LESSONS_DIR / f"{stem}.ipynb")):
+            console.print(f"[yellow]! {stem}: {problem}[/yellow]")
     for stem, cells in result.stale_translations.items():
         console.print(f"[yellow]! {stem}: German text may be out of date for cell(s) {', '.join(cells)}[/yellow]")
 

@@ -198,6 +198,34 @@ def _discussion(lesson: Any, entry: LessonEntry | None, language: str) -> list[s
     return entry.discussion.get(language) or entry.discussion.get("en", [])
 
 
+def lint_lesson(lesson: Any) -> list[str]:
+    """What a lesson lacks of the agreed shape (empty when it is complete).
+
+    Goals, time and prerequisites at the start; a recap and a glossary at the end; every
+    ``solution`` cell followed by a check cell; a solution that assigns the answer to a name,
+    so the student stub keeps that name for the check.
+    """
+    markdown = [cell.source for cell in lesson.cells if cell.cell_type == "markdown"]
+    opening, closing = "\n".join(markdown[:2]), "\n".join(markdown[-3:])
+    problems = [f"no {what} at the start" for what, pattern in
+                (("learning goals", r"learning goals|lernziele"), ("time needed", r"time|dauer"),
+                 ("prerequisites", r"prerequisite|voraussetzung"))
+                if not re.search(pattern, opening, re.IGNORECASE)]
+    problems += [f"no {what} at the end" for what, pattern in
+                 (("recap", r"recap|summary|zusammenfassung|in kürze"), ("glossary", r"glossary|glossar"))
+                 if not re.search(pattern, closing, re.IGNORECASE)]
+    cells = lesson.cells
+    solutions = [index for index, cell in enumerate(cells) if edition.is_solution(cell)]
+    if not solutions:
+        problems.append("no exercise (a code cell tagged 'solution')")
+    for index in solutions:
+        if not any(edition.is_check(cell) for cell in cells[index + 1:index + 3]):
+            problems.append(f"solution cell {cells[index].id} has no check cell after it")
+        if not edition.assigned_names(cells[index].source):
+            problems.append(f"solution cell {cells[index].id} assigns no name for its check")
+    return problems
+
+
 @dataclass
 class WorkshopResult:
     student_dir: Path

@@ -190,3 +190,22 @@ def test_german_text_matches_the_current_lesson(stem):
     else:  # lessons of other areas may move on; most of the German must still fit
         current = len(markdown) - len([s for s in stale if any(c.id == s for c in markdown)])
         assert current >= 0.8 * len(markdown), f"German text of {stem} is out of date: {stale}"
+
+
+@pytest.mark.parametrize("stem", LESSONS)
+def test_lesson_has_the_agreed_shape(stem):
+    from mkt_engineering.teaching.workshop import lint_lesson
+
+    assert lint_lesson(_lesson(stem)) == []
+
+
+def test_lint_finds_a_missing_check_and_recap():
+    from mkt_engineering.teaching.workshop import lint_lesson
+
+    lesson = _lesson("00_welcome")
+    check_index = next(k for k, cell in enumerate(lesson.cells) if cell.id == "check-1")
+    del lesson.cells[check_index]
+    lesson.cells = [cell for cell in lesson.cells if cell.id != "recap"]
+    problems = lint_lesson(lesson)
+    assert "solution cell solution-1 has no check cell after it" in problems
+    assert "no recap at the end" in problems
