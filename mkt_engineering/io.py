@@ -414,14 +414,17 @@ def _read(source: Source, contract: Contract, columns: dict[str, str] | None, **
         raw = formats.read_source(source, text_columns=text_columns, **options)
     except DataValidationError:
         raise
-    except (pl.exceptions.PolarsError, OSError, ValueError) as error:
+    except Exception as error:
+        reading_error = isinstance(error, pl.exceptions.PolarsError | OSError | ValueError)
+        if not reading_error and not type(error).__module__.lstrip("_").startswith("fastexcel"):
+            raise
         detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         if isinstance(error, pl.exceptions.NoDataError):
             detail = "the file holds no data (only blank lines)"
         raise validation_error(
             f"{label}: could not be read: {detail}.",
             source=label,
-            fix="Check that the file is a CSV, Parquet or Excel export; for CSV check that every line has the same number of separators and that quotes are closed.",
+            fix="Check that the file is a CSV, Parquet or Excel (.xlsx) export and opens in a spreadsheet program; for CSV check that every line has the same number of separators and that quotes are closed.",
         ) from None
     problem = _header_problem(raw.source, raw.frame.columns, contract)
     if problem is not None:

@@ -34,6 +34,7 @@ CASES = [
     ("pii_in_id.csv", "touchpoints", {}, "customer_id", "pseudonymize=['customer_id']", []),
     ("bad_path.csv", "paths", {}, "path", "Correct these cells", [3]),
     ("unclosed_quote.csv", "touchpoints", {}, "", "quotes are closed", []),
+    ("not_a_spreadsheet.xlsx", "orders", {}, "", "opens in a spreadsheet program", []),
 ]
 
 
