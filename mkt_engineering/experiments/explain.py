@@ -69,8 +69,12 @@ def explain_cuped(effects: pl.DataFrame) -> str:
 def explain_bayes(bayes: pl.DataFrame, rule_error_rates: dict[str, float] | None = None) -> str:
     """Chance to win and expected loss, with the rule's frequentist error rate beside it."""
     row = bayes.row(0, named=True)
-    text = (f"Given the data, the treatment has a {percent(row['chance_to_win'])} chance of being better. If you ship it "
-            f"and it is in fact worse, you lose on average {number(row['expected_loss'], 5)} on the metric.")
+    chance = row["chance_to_win"]
+    chance_text = ("more than 99.9%" if chance > 0.999 else "less than 0.1%" if chance < 0.001 else percent(chance))
+    loss = row["expected_loss"]
+    loss_text = "practically nothing (less than 0.00001)" if loss < 1e-5 else f"{loss:.5g}"
+    text = (f"Given the data, the treatment has a {chance_text} chance of being better. If you ship it "
+            f"and it is in fact worse, you lose on average {loss_text} on the metric.")
     if rule_error_rates:
         text += (f" Beware: the rule 'ship at 95% chance to win' declares a winner in "
                  f"{percent(rule_error_rates['once'])} of tests without any effect when read once, and in "
