@@ -1,0 +1,304 @@
+"""Journeys: from touch events (or exported path strings) to the canonical paths frame.
+
+The canonical paths frame has one row per distinct channel path: ``path`` (list of
+channels in order), ``conversions``, ``value`` and ``non_conversions`` (all floats). Every
+attribution model in this package reads it.
+
+Examples
+--------
+>>> import polars as pl
+>>> export = pl.DataFrame({"path": ["search > email", "search>email ", "social"],
+...                        "conv": [1, 2, 0], "null": [3, 0, 5]})
+>>> paths_from_strings(export, conversions="conv", non_conversions="null")
+shape: (2, 4)
+┌─────────────────────┬─────────────┬───────┬─────────────────┐
+│ path                ┆ conversions ┆ value ┆ non_conversions │
+│ ---                 ┆ ---         ┆ ---   ┆ ---             │
+│ list[str]           ┆ f64         ┆ f64   ┆ f64             │
+╞═════════════════════╪═════════════╪═══════╪═════════════════╡
+│ ["search", "email"] ┆ 3.0         ┆ 0.0   ┆ 3.0             │
+│ ["social"]          ┆ 0.0         ┆ 0.0   ┆ 5.0             │
+└─────────────────────┴─────────────┴───────┴─────────────────┘
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+import polars as pl
+
+from mkt_engineering.errors import DataValidationError
+
+PATH_COLUMNS = ("path", "conversions", "value", "non_conversions")
+
+Frame = pl.DataFrame | pl.LazyFrame
+
+
+def _require(frame: Frame, columns: Sequence[str], name: str, fix: str) -> None:
+    present = frame.collect_schema().names()
+    missing = [c for c in columns if c not in present]
+    if missing:
+        raise DataValidationError(
+            f"{name}: missing column(s) {missing}; found {present}. {fix}",
+            source=name,
+            column=missing[0],
+            fix=fix,
+        )
+
+
+def group_channels(frame: Frame, rules: Mapping[str, str | Sequence[str]], column: str = "channel") -> Frame:
+    """Rename channels into groups by exact name or regular expression.
+
+    Parameters
+    ----------
+    frame : DataFrame or LazyFrame
+        Any frame with a channel column (touchpoints, spend).
+    rules : mapping of str to str or list of str
+        New channel name -> a regular expression (a string; it must match the whole name,
+        case-insensitive) or a list of exact channel names. The first matching rule wins;
+        channels no rule matches keep their name.
+    column : str
+        The channel column.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> tp = pl.DataFrame({"channel": ["facebook", "Instagram", "google_ads", "email"]})
+    >>> group_channels(tp, {"social": ["facebook", "Instagram"], "search": "google.*"})["channel"].to_list()
+    ['social', 'social', 'search', 'email']
+    """
+    _require(frame, [column], "frame", "Name the channel column with `column=`.")
+    expression = pl.col(column)
+    result = None
+    for target, pattern in reversed(list(rules.items())):
+        if isinstance(pattern, str):
+            re.compile(pattern)  # a bad pattern fails here with the regex error, not inside polars
+            condition = pl.col(column).str.contains(f"(?i)^(?:{pattern})$")
+        else:
+            condition = pl.col(column).is_in(list(pattern))
+        result = pl.when(condition).then(pl.lit(target)).otherwise(result if result is not None else expression)
+    return frame if result is None else frame.with_columns(result.alias(column))
+
+
+def journeys_from_touchpoints(
+    touchpoints: Frame,
+    conversions: Frame,
+    lookback_days: float = 30,
+    *,
+    collapse_repeats: bool = False,
+    max_length: int | None = None,
+    channel_rules: Mapping[str, str | Sequence[str]] | None = None,
+) -> pl.DataFrame:
+    """One row per journey, with the touch times (needed by `time_decay`).
+
+    Each touch belongs to the next conversion of the same customer. Touches within
+    ``lookback_days`` before that conversion form its (converting) journey; so a repeat
+    purchase starts a new journey. Touches after a customer's last conversion form one
+    non-converting journey. Touches older than the lookback window before a conversion
+    count for neither (they are too old to have caused it).
+
+    Returns
+    -------
+    DataFrame
+        customer_id, path (list[str]), touch_times (list[datetime]), converted (0/1 float),
+        value, conversion_time (null for non-converting journeys).
+    """
+    _require(touchpoints, ["customer_id", "timestamp", "channel"], "touchpoints",
+             "Map your columns with columns={'your name': 'customer_id', ...}.")
+    _require(conversions, ["customer_id", "timestamp"], "conversions",
+             "Map your columns with columns={'your name': 'customer_id', ...}.")
+    touches = touchpoints.lazy().select("customer_id", "timestamp", "channel")
+    if channel_rules:
+        touches = group_channels(touches, channel_rules)
+    conv_schema = conversions.collect_schema().names()
+    value = pl.col("value").cast(pl.Float64).fill_null(0.0) if "value" in conv_schema else pl.lit(0.0)
+    convs = (
+        conversions.lazy()
+        .select(pl.col("customer_id").cast(pl.String), pl.col("timestamp").alias("conversion_time"), value.alias("value"))
+        .with_row_index("conversion_id")
+        .sort("conversion_time")
+    )
+    assigned = (
+        touches.with_columns(pl.col("customer_id").cast(pl.String))
+        .sort("timestamp")
+        .join_asof(convs, left_on="timestamp", right_on="conversion_time", by="customer_id",
+                   strategy="forward", check_sortedness=False)
+    )
+    window = pl.duration(microseconds=int(lookback_days * 86_400_000_000))
+    in_window = pl.col("conversion_time").is_null() | (pl.col("conversion_time") - pl.col("timestamp") <= window)
+    kept = assigned.filter(in_window).sort("customer_id", "timestamp")
+    if collapse_repeats:
+        # a touch right after a touch of the same channel in the same journey adds nothing new
+        previous = pl.col("channel").shift(1).over("customer_id", "conversion_id")
+        kept = kept.filter(previous.is_null() | (pl.col("channel") != previous))
+    journeys = (
+        kept.group_by("customer_id", "conversion_id")
+        .agg(
+            pl.col("channel").alias("path"),
+            pl.col("timestamp").alias("touch_times"),
+            pl.col("conversion_time").first(),
+            pl.col("value").first().fill_null(0.0),
+        )
+        .with_columns(converted=pl.col("conversion_id").is_not_null().cast(pl.Float64))
+    )
+    if max_length is not None:
+        # the last touches are nearest the decision, so those are kept
+        journeys = journeys.with_columns(pl.col("path", "touch_times").list.tail(max_length))
+    return (
+        journeys.select("customer_id", "path", "touch_times", "converted", "value", "conversion_time")
+        .sort("customer_id", "conversion_time", nulls_last=True)
+        .collect()
+    )
+
+
+def aggregate_journeys(journeys: Frame) -> pl.DataFrame:
+    """Sum per-journey rows (path, converted, value) into the canonical paths frame."""
+    _require(journeys, ["path", "converted"], "journeys", "Build journeys with journeys_from_touchpoints().")
+    names = journeys.collect_schema().names()
+    value = pl.col("value") if "value" in names else pl.lit(0.0)
+    return (
+        journeys.lazy()
+        .filter(pl.col("path").list.len() > 0)
+        .group_by("path")
+        .agg(
+            conversions=pl.col("converted").cast(pl.Float64).sum(),
+            value=value.cast(pl.Float64).fill_null(0.0).sum(),
+            non_conversions=(1.0 - pl.col("converted").cast(pl.Float64)).sum(),
+        )
+        .sort("conversions", "non_conversions", descending=True)
+        .collect()
+    )
+
+
+def paths_from_touchpoints(
+    touchpoints: Frame,
+    conversions: Frame,
+    lookback_days: float = 30,
+    *,
+    collapse_repeats: bool = False,
+    max_length: int | None = None,
+    channel_rules: Mapping[str, str | Sequence[str]] | None = None,
+) -> pl.DataFrame:
+    """Build the canonical paths frame from touch events and conversions.
+
+    Parameters
+    ----------
+    touchpoints : DataFrame or LazyFrame
+        customer_id, timestamp, channel (the touchpoints contract).
+    conversions : DataFrame or LazyFrame
+        customer_id, timestamp, [value] (the conversions contract).
+    lookback_days : float
+        Days of touches before a conversion that count towards it.
+    collapse_repeats : bool
+        Merge consecutive touches of the same channel into one (``a > a > b`` -> ``a > b``).
+    max_length : int, optional
+        Keep only the last ``max_length`` touches of each journey.
+    channel_rules : mapping, optional
+        Channel grouping rules, as in `group_channels`.
+
+    Returns
+    -------
+    DataFrame
+        path, conversions, value, non_conversions. Conversions without any touch in the
+        window have no path and so are not in the frame (no channel can earn them).
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from datetime import datetime as t
+    >>> tp = pl.DataFrame({"customer_id": ["a", "a", "a", "b"],
+    ...     "timestamp": [t(2026, 1, 1), t(2026, 1, 2), t(2026, 1, 9), t(2026, 1, 3)],
+    ...     "channel": ["search", "email", "social", "search"]})
+    >>> cv = pl.DataFrame({"customer_id": ["a"], "timestamp": [t(2026, 1, 5)], "value": [80.0]})
+    >>> paths_from_touchpoints(tp, cv).sort("path").rows()
+    [(['search'], 0.0, 0.0, 1.0), (['search', 'email'], 1.0, 80.0, 0.0), (['social'], 0.0, 0.0, 1.0)]
+    """
+    journeys = journeys_from_touchpoints(
+        touchpoints, conversions, lookback_days,
+        collapse_repeats=collapse_repeats, max_length=max_length, channel_rules=channel_rules,
+    )
+    return aggregate_journeys(journeys)
+
+
+def paths_from_strings(
+    frame: Frame,
+    path: str = "path",
+    sep: str = ">",
+    conversions: str = "conversions",
+    value: str | None = None,
+    non_conversions: str | None = None,
+) -> pl.DataFrame:
+    """Read pre-aggregated path exports (ChannelAttribution's format included).
+
+    Parameters
+    ----------
+    frame : DataFrame or LazyFrame
+        One row per path (or per journey; equal paths are summed).
+    path : str
+        Column with paths like ``"search > email > direct"``.
+    sep : str
+        The separator between channels; whitespace around channels is trimmed.
+    conversions, value, non_conversions : str
+        Columns holding those numbers. ``value`` and ``non_conversions`` may be left out
+        (they then count as 0). A column named ``value`` or ``non_conversions`` is used
+        when present and not named.
+    """
+    names = frame.collect_schema().names()
+    value = value or ("value" if "value" in names else None)
+    non_conversions = non_conversions or ("non_conversions" if "non_conversions" in names else None)
+    needed = [path, conversions] + [c for c in (value, non_conversions) if c]
+    _require(frame, needed, "paths", "Name your columns with path=, conversions=, value=, non_conversions=.")
+    if frame.collect_schema()[path] != pl.String:
+        raise DataValidationError(
+            f"paths: column {path!r} must hold text like 'search > email'; it is {frame.collect_schema()[path]}.",
+            source="paths", column=path, fix="Pass the column of path strings as path=.",
+        )
+    number = {"conversions": conversions, "value": value, "non_conversions": non_conversions}
+    columns = [pl.col(src).cast(pl.Float64).fill_null(0.0).alias(dst) if src else pl.lit(0.0).alias(dst)
+               for dst, src in number.items()]
+    # normalise the text first, so grouping runs on plain strings (fast) before splitting
+    pattern = r"\s*" + re.escape(sep) + r"\s*"
+    cleaned = pl.col(path).str.strip_chars().str.replace_all(pattern, "\x1f")
+    aggregated = (
+        frame.lazy()
+        .select(cleaned.alias("path"), *columns)
+        .filter(pl.col("path").str.len_bytes() > 0)
+        .group_by("path")
+        .agg(pl.col("conversions", "value", "non_conversions").sum())
+        .with_columns(pl.col("path").str.split("\x1f"))
+        .sort("conversions", "non_conversions", descending=True)
+        .collect()
+    )
+    negative = aggregated.filter(pl.any_horizontal(pl.col("conversions", "value", "non_conversions") < 0))
+    if negative.height:
+        raise DataValidationError(
+            f"paths: negative conversions, value or non-conversions in {negative.head(5).rows()}.",
+            source="paths", column=conversions, fix="Counts and values must be 0 or more.",
+        )
+    return aggregated
+
+
+def as_paths(paths: pl.DataFrame) -> pl.DataFrame:
+    """Check a canonical paths frame and fill optional columns; used by every model."""
+    if isinstance(paths, pl.LazyFrame):
+        paths = paths.collect()
+    _require(paths, ["path", "conversions"], "paths",
+             "Build it with paths_from_touchpoints() or paths_from_strings().")
+    if not isinstance(paths.schema["path"], pl.List):
+        raise DataValidationError(
+            f"paths: column 'path' must be a list of channels; it is {paths.schema['path']}. "
+            "Text paths like 'a > b' are read with paths_from_strings().",
+            source="paths", column="path", fix="Use paths_from_strings(frame, sep='>').",
+        )
+    fill = [pl.lit(0.0).alias(c) for c in ("value", "non_conversions") if c not in paths.columns]
+    paths = paths.with_columns(fill).select(
+        "path", *[pl.col(c).cast(pl.Float64).fill_null(0.0) for c in PATH_COLUMNS[1:]]
+    )
+    return paths.filter(pl.col("path").list.len() > 0)
+
+
+def path_text(expression: pl.Expr | str = "path", sep: str = " > ") -> pl.Expr:
+    """A path list as readable text: ``search > email``."""
+    expression = pl.col(expression) if isinstance(expression, str) else expression
+    return expression.list.join(sep)

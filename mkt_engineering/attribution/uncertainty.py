@@ -1,0 +1,117 @@
+"""How sure is the credit? Bootstrap intervals and lookback-window sensitivity.
+
+Examples
+--------
+>>> import polars as pl
+>>> paths = pl.DataFrame({"path": [["search"], ["email"], ["search", "email"]],
+...                       "conversions": [30.0, 10.0, 20.0], "non_conversions": [70.0, 90.0, 80.0]})
+>>> result = bootstrap(paths, "linear", n=100, seed=1)
+>>> result.columns
+['channel', 'conversions', 'value', 'lower', 'upper', 'value_lower', 'value_upper']
+>>> bool((result["lower"] <= result["conversions"]).all() and (result["conversions"] <= result["upper"]).all())
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import polars as pl
+import scipy.sparse as sp
+
+from mkt_engineering.attribution.compare import ModelSpec, _weights, model_name, run_model
+from mkt_engineering.attribution.paths import as_paths, paths_from_touchpoints
+
+LINEAR_MODELS = {"first_touch", "last_touch", "last_non_direct", "linear", "position_based", "shapley"}
+
+
+def _resample(paths: pl.DataFrame, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Journeys drawn with replacement: (n x rows) conversions and non-conversions.
+
+    A multinomial draw over the path x outcome cells is the same as resampling the
+    individual journeys, without building them.
+    """
+    cells = np.concatenate([paths["conversions"].to_numpy(), paths["non_conversions"].to_numpy()])
+    total = cells.sum()
+    draws = rng.multinomial(round(total), cells / total, size=n).astype(float)
+    return draws[:, : paths.height], draws[:, paths.height :]
+
+
+def _interval(samples: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
+    tail = (1 - level) / 2 * 100
+    return np.percentile(samples, tail, axis=0), np.percentile(samples, 100 - tail, axis=0)
+
+
+def bootstrap(paths: pl.DataFrame, model: ModelSpec = "linear", n: int = 200, seed: int = 0,
+              level: float = 0.95) -> pl.DataFrame:
+    """Credit with percentile intervals from resampling journeys.
+
+    Rule-based models and Shapley are linear in the conversions, so all resamples are
+    one sparse matrix product. Markov is refitted on each resample.
+
+    Returns
+    -------
+    DataFrame
+        channel, conversions, value (the point estimate on the data), lower, upper
+        (interval for conversions), value_lower, value_upper.
+    """
+    paths = as_paths(paths)
+    rng = np.random.default_rng(seed)
+    point = run_model(paths, model)
+    channels = point["channel"].to_list()
+    conversions, non_conversions = _resample(paths, n, rng)
+    original = paths["conversions"].to_numpy()
+    value_per_conversion = np.divide(paths["value"].to_numpy(), original, out=np.zeros_like(original), where=original > 0)
+    name = model if isinstance(model, str) else model[0]
+    if name in LINEAR_MODELS:
+        converting = np.flatnonzero(original > 0)  # the weights are built on converting paths only
+        weights = _weights(paths, model).filter(pl.col("channel").is_in(channels))
+        index = {c: i for i, c in enumerate(channels)}
+        matrix = sp.csr_matrix(
+            (weights["weight"].to_numpy(),
+             (converting[weights["row"].to_numpy()], weights["channel"].replace_strict(index).to_numpy())),
+            shape=(paths.height, len(channels)),
+        )
+        credit = np.asarray((matrix.T @ conversions.T).T)
+        value = np.asarray((matrix.T @ (conversions * value_per_conversion).T).T)
+    else:
+        credit = np.zeros((n, len(channels)))
+        value = np.zeros((n, len(channels)))
+        for i in range(n):
+            sample = paths.with_columns(
+                conversions=pl.Series(conversions[i]),
+                non_conversions=pl.Series(non_conversions[i]),
+                value=pl.Series(conversions[i] * value_per_conversion),
+            )
+            result = run_model(sample, model)
+            mapped = dict(zip(result["channel"], zip(result["conversions"], result["value"], strict=True), strict=True))
+            credit[i] = [mapped.get(c, (0.0, 0.0))[0] for c in channels]
+            value[i] = [mapped.get(c, (0.0, 0.0))[1] for c in channels]
+    lower, upper = _interval(credit, level)
+    value_lower, value_upper = _interval(value, level)
+    return point.with_columns(
+        lower=pl.Series(lower), upper=pl.Series(upper),
+        value_lower=pl.Series(value_lower), value_upper=pl.Series(value_upper),
+    )
+
+
+def lookback_sensitivity(touchpoints: pl.DataFrame, conversions: pl.DataFrame,
+                         windows: Sequence[float] = (7, 14, 30, 60),
+                         model: ModelSpec = "linear", **path_options) -> pl.DataFrame:
+    """How each channel's credit moves with the lookback window.
+
+    Returns
+    -------
+    DataFrame
+        lookback_days, model, channel, conversions, value, share.
+    """
+    frames = []
+    for window in windows:
+        credit = run_model(paths_from_touchpoints(touchpoints, conversions, window, **path_options), model)
+        total = credit["conversions"].sum()
+        frames.append(credit.select(
+            pl.lit(float(window)).alias("lookback_days"), pl.lit(model_name(model)).alias("model"),
+            "channel", "conversions", "value", share=pl.col("conversions") / total if total else pl.lit(0.0),
+        ))
+    return pl.concat(frames)
