@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import numpy as np
 import polars as pl
-from scipy.special import gammaln, hyp2f1
+from scipy.special import digamma, gammaln, hyp2f1
 
 from mkt_engineering.ltv.models.base import CompressedData, PurchaseModel, as_arrays
 
@@ -78,21 +78,52 @@ def log_likelihood(params, x, tx, T) -> np.ndarray:
     return base + np.logaddexp(log_alive, log_left)
 
 
+NODES, NODE_WEIGHTS = np.polynomial.legendre.leggauss(20)
+
+
 def _negative_log_likelihood(log_params: np.ndarray, data: CompressedData) -> tuple[float, np.ndarray]:
+    """Weighted negative log-likelihood (closed form) and its gradient (in log parameters).
+
+    The gradient needs derivatives of the integral term in r, alpha, s and beta. They are
+    integrals of the same integrand times -log(alpha+u), -(r+x)/(alpha+u), -log(beta+u)
+    and -(s+1)/(beta+u), evaluated by 20-node Gauss-Legendre quadrature after the
+    substitution y = ((alpha+t_x)/(alpha+u))^(r+s+x), which turns the steep integrand of
+    heavy buyers into a smooth, bounded one. Near realistic optima this matches finite
+    differences of the closed form to about 1e-5; the value itself is exact.
+    """
+    params = np.exp(log_params)
+    r, alpha, s, beta = params
     x, tx, T, w = data.values["frequency"], data.values["recency"], data.values["T"], data.weights
+    power = r + s + x
+    # y runs from ((alpha+t_x)/(alpha+T))^power to 1; u(y) = (alpha+t_x) y^(-1/power) - alpha.
+    log_y_end = power * (np.log(alpha + tx) - np.log(alpha + T))
+    y_end = np.exp(log_y_end)
+    half = (1 - y_end) / 2
+    y = y_end[:, None] + half[:, None] * (NODES[None, :] + 1)
+    log_a_u = np.log(alpha + tx)[:, None] - np.log(y) / power[:, None]  # log(alpha + u)
+    a_u = np.exp(log_a_u)
+    b_u = a_u + (beta - alpha)  # beta + u
+    log_b_u = np.log(b_u)
+    shape = np.exp((s + 1) * (log_a_u - log_b_u))  # ((beta+u)/(alpha+u))^-(s+1)
+    weighted = shape * (NODE_WEIGHTS[None, :] * half[:, None])
+    integral = weighted.sum(axis=1)  # times (alpha+t_x)^-power / power gives the u-integral
+    d_r = -(weighted * log_a_u).sum(axis=1)
+    d_alpha = -(r + x) * (weighted / a_u).sum(axis=1)
+    d_s = -(weighted * log_b_u).sum(axis=1)
+    d_beta = -(s + 1) * (weighted / b_u).sum(axis=1)
 
-    def total(lp: np.ndarray) -> float:
-        return -float(w @ log_likelihood(np.exp(lp), x, tx, T))
-
-    value = total(log_params)
-    # Central differences in log space: the hypergeometric term has no cheap derivative in
-    # its parameters, and this is accurate to ~1e-9 relative, enough for a tight optimum.
-    gradient = np.empty(4)
-    for i in range(4):
-        step = np.zeros(4)
-        step[i] = 1e-6
-        gradient[i] = (total(log_params + step) - total(log_params - step)) / 2e-6
-    return value, gradient
+    base = gammaln(r + x) - gammaln(r) + r * np.log(alpha) + s * np.log(beta)
+    log_alive, log_left = _log_parts(params, x, tx, T)
+    total = np.logaddexp(log_alive, log_left)
+    share_alive = np.exp(log_alive - total)
+    share_left = 1 - share_alive
+    safe = np.where(integral > 0, integral, 1.0)
+    g_r = digamma(r + x) - digamma(r) + np.log(alpha) - share_alive * np.log(alpha + T) + share_left * d_r / safe
+    g_alpha = r / alpha - share_alive * (r + x) / (alpha + T) + share_left * d_alpha / safe
+    g_s = np.log(beta) - share_alive * np.log(beta + T) + share_left * (1 / s + d_s / safe)
+    g_beta = s / beta - share_alive * s / (beta + T) + share_left * d_beta / safe
+    gradient = np.array([w @ g_r, w @ g_alpha, w @ g_s, w @ g_beta]) * params
+    return -float(w @ (base + total)), -gradient
 
 
 class ParetoNBD(PurchaseModel):
@@ -106,19 +137,14 @@ class ParetoNBD(PurchaseModel):
         return _negative_log_likelihood(log_params, data)
 
     def _minimise(self, start, data):
-        result = super()._minimise(start, data)
-        # The likelihood is flat in beta: polish with Nelder-Mead on the value alone, which
-        # does not rely on the finite-difference gradient near the optimum.
-        from scipy import optimize
-
-        polished = optimize.minimize(
-            lambda lp: self._negative_log_likelihood(lp, data)[0], result.x, method="Nelder-Mead",
-            options={"xatol": 1e-9, "fatol": 1e-10, "maxiter": 4000},
-        )
-        if polished.fun <= result.fun:
-            result = polished
-        self.convergence_ = result
-        return result
+        # Warm start: fit a random tenth of the distinct rows first (cheap), so the full fit
+        # needs only a few iterations of the expensive likelihood.
+        if data.rows > 5000:
+            rng = np.random.default_rng(0)
+            keep = rng.choice(data.rows, size=max(2000, data.rows // 10), replace=False)
+            sample = CompressedData({k: v[keep] for k, v in data.values.items()}, data.weights[keep])
+            start = super()._minimise(start, sample).x
+        return super()._minimise(start, data)
 
     def _params(self, params=None) -> np.ndarray:
         self._check_fitted()
