@@ -47,7 +47,7 @@ __all__ = [
     "CoxModel", "MixtureCureModel", "apply_targeting", "attach_lead_attributes", "cumulative_incidence",
     "duration_summary", "engagement_decay", "excluded_conversions", "exclusion_breakdown", "expected_qualifications",
     "forecast_open_leads", "green_banana_effect", "handoff_rule", "incidence_at", "kaplan_meier", "logrank",
-    "median_survival_time", "nurture_exits", "open_leads", "reach_precision_curve", "recycled_ready_again",
+    "compare_groups", "median_survival_time", "nurture_exits", "open_leads", "reach_precision_curve", "recycled_ready_again",
     "sales_contacts", "send_time_heatmap", "speed_to_lead", "stage_conversion", "stage_durations", "stage_flows",
     "stage_timeline", "survival_at", "unsubscribe_by_frequency", "win_rate_by_maturity",
 ]

