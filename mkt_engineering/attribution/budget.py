@@ -88,8 +88,11 @@ def ranking_flips(comparison: pl.DataFrame, min_change: int = 2) -> pl.DataFrame
     >>> ranking_flips(c).select("channel", "best_rank", "worst_rank", "flips").rows()
     [('x', 1, 3, True), ('z', 1, 3, True), ('y', 2, 2, False)]
     """
-    ranked = comparison.with_columns(
-        rank=pl.col("conversions").rank("ordinal", descending=True).over("model").cast(pl.Int64)
+    # a channel a model does not credit at all ranks with 0 conversions, not drops out
+    grid = comparison.select("model").unique().join(comparison.select("channel").unique(), how="cross")
+    comparison = grid.join(comparison.select("model", "channel", "conversions"), on=["model", "channel"], how="left")
+    ranked = comparison.with_columns(pl.col("conversions").fill_null(0.0)).with_columns(
+        rank=pl.col("conversions").rank("min", descending=True).over("model").cast(pl.Int64)
     )
     return (
         ranked.sort("rank")

@@ -1,0 +1,86 @@
+"""Journeys from touch events and from exported path strings."""
+
+from __future__ import annotations
+
+from datetime import datetime as t
+
+import polars as pl
+import pytest
+
+from mkt_engineering.attribution import (
+    group_channels,
+    journeys_from_touchpoints,
+    paths_from_strings,
+    paths_from_touchpoints,
+)
+from mkt_engineering.errors import DataValidationError
+
+TOUCHES = pl.DataFrame({
+    "customer_id": ["a"] * 6 + ["b", "b"],
+    "timestamp": [t(2026, 1, 1), t(2026, 1, 20), t(2026, 1, 21), t(2026, 1, 21, 5), t(2026, 2, 10), t(2026, 3, 1),
+                  t(2026, 1, 5), t(2026, 1, 6)],
+    "channel": ["display", "search", "email", "email", "social", "video", "search", "search"],
+})
+CONVERSIONS = pl.DataFrame({
+    "customer_id": ["a", "a"], "timestamp": [t(2026, 1, 25), t(2026, 2, 12)], "value": [100.0, 40.0],
+})
+
+
+def rows(frame: pl.DataFrame) -> set:
+    return {(" > ".join(p), c, v, n) for p, c, v, n in frame.select("path", "conversions", "value", "non_conversions").iter_rows()}
+
+
+def test_journeys_lookback_repeat_purchase_and_tail():
+    paths = paths_from_touchpoints(TOUCHES, CONVERSIONS, lookback_days=10)
+    # display (24 days before) is outside the window; the repeat purchase starts a new journey;
+    # video after the last purchase is a non-converting journey; b never converts
+    assert rows(paths) == {
+        ("search > email > email", 1.0, 100.0, 0.0),
+        ("social", 1.0, 40.0, 0.0),
+        ("video", 0.0, 0.0, 1.0),
+        ("search > search", 0.0, 0.0, 1.0),
+    }
+    wide = paths_from_touchpoints(TOUCHES, CONVERSIONS, lookback_days=30)
+    assert ("display > search > email > email", 1.0, 100.0, 0.0) in rows(wide)
+
+
+def test_collapse_and_max_length_keep_the_last_touches():
+    paths = paths_from_touchpoints(TOUCHES, CONVERSIONS, 30, collapse_repeats=True, max_length=2)
+    assert ("search > email", 1.0, 100.0, 0.0) in rows(paths)
+    assert ("search", 0.0, 0.0, 1.0) in rows(paths)
+    journeys = journeys_from_touchpoints(TOUCHES, CONVERSIONS, 30, collapse_repeats=True)
+    lengths = journeys.select(pl.col("path").list.len() == pl.col("touch_times").list.len())
+    assert lengths.to_series().all()
+
+
+def test_channel_rules_exact_and_regex():
+    paths = paths_from_touchpoints(TOUCHES, CONVERSIONS, 10, channel_rules={"paid": ["search", "social"], "owned": "e.*|video"})
+    assert rows(paths) == {
+        ("paid > owned > owned", 1.0, 100.0, 0.0), ("paid", 1.0, 40.0, 0.0),
+        ("owned", 0.0, 0.0, 1.0), ("paid > paid", 0.0, 0.0, 1.0),
+    }
+    assert group_channels(TOUCHES, {})["channel"].to_list() == TOUCHES["channel"].to_list()
+
+
+def test_lazy_input_gives_the_same_result():
+    lazy = paths_from_touchpoints(TOUCHES.lazy(), CONVERSIONS.lazy(), 10)
+    assert rows(lazy) == rows(paths_from_touchpoints(TOUCHES, CONVERSIONS, 10))
+
+
+def test_channel_attribution_export_format():
+    export = pl.DataFrame({
+        "path": ["a > b > c", " a>b>c ", "b", "c >  a"],
+        "total_conversions": [1, 2, 0, 1], "total_conversion_value": [10.0, 5.0, 0.0, 7.5],
+        "total_null": [3, 0, 4, 1],
+    })
+    paths = paths_from_strings(export, conversions="total_conversions", value="total_conversion_value", non_conversions="total_null")
+    assert rows(paths) == {("a > b > c", 3.0, 15.0, 3.0), ("b", 0.0, 0.0, 4.0), ("c > a", 1.0, 7.5, 1.0)}
+    pipe = paths_from_strings(pl.DataFrame({"p": ["x|y", "x | y"], "conversions": [1, 1]}), path="p", sep="|")
+    assert rows(pipe) == {("x > y", 2.0, 0.0, 0.0)}
+
+
+def test_missing_columns_name_what_was_found():
+    with pytest.raises(DataValidationError, match=r"missing column\(s\) \['customer_id'\]"):
+        paths_from_touchpoints(TOUCHES.rename({"customer_id": "kunde"}), CONVERSIONS)
+    with pytest.raises(DataValidationError, match="conv"):
+        paths_from_strings(pl.DataFrame({"path": ["a"], "conv": [1]}))
