@@ -8,6 +8,7 @@ from typing import Any
 import typer
 import yaml
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 console = Console()
@@ -16,7 +17,7 @@ error_console = Console(stderr=True)
 
 def fail(message: str, code: int = 2) -> typer.Exit:
     """Print a one-line error (no traceback) and return the Exit to raise."""
-    error_console.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+    error_console.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 
@@ -67,7 +68,7 @@ def results_table(results: list) -> Table:
     colours = {"ok": "green", "failed": "red", "skipped": "yellow"}
     for result in results:
         where = str(result.folder / "report.html") if result.folder else result.error
-        table.add_row(result.label, f"[{colours.get(result.status, 'white')}]{result.status}[/]", f"{result.seconds:.1f} s", where)
+        table.add_row(escape(result.label), f"[{colours.get(result.status, 'white')}]{result.status}[/]", f"{result.seconds:.1f} s", escape(str(where)))
     return table
 
 
@@ -75,4 +76,4 @@ def result_line(result) -> str:
     """One line per finished run."""
     marks = {"ok": "[green]✓[/green]", "failed": "[red]✗[/red]", "skipped": "[yellow]↷[/yellow]"}
     detail = result.headline if result.status == "ok" else result.error
-    return f"{marks.get(result.status, '?')} {result.label} ({result.seconds:.1f} s) {detail}"
+    return f"{marks.get(result.status, '?')} {escape(result.label)} ({result.seconds:.1f} s) {escape(detail)}"

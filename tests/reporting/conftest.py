@@ -73,6 +73,6 @@ def tiny(tmp_path_factory) -> dict[str, Path]:
     """A folder with the tiny notebook, its input and an output folder."""
     folder = tmp_path_factory.mktemp("tiny")
     numbers = folder / "numbers.csv"
-    numbers.write_text("n,channel\n1,search\n2,=HYPERLINK(\"http://x\",\"y\")\n3,email\n", encoding="utf-8")
+    numbers.write_text('n,channel\n1,search\n2,"=HYPERLINK(""http://x"",""y"")"\n3,email\n', encoding="utf-8")
     notebook = write_tiny_notebook(folder, numbers)
     return {"folder": folder, "notebook": notebook, "numbers": numbers, "out": folder / "reports"}
