@@ -46,7 +46,7 @@ def spent_alpha(fraction: Any, alpha: float = 0.05, spending: Spending = "obrien
 
 
 def group_sequential_bounds(
-    fractions: Any, alpha: float = 0.05, spending: Spending = "obrien_fleming", grid: int = 801
+    fractions: Any, alpha: float = 0.05, spending: Spending = "obrien_fleming", grid: int = 401
 ) -> list[float]:
     """Two-sided z boundaries, one per planned look at information ``fractions`` (ending at 1).
 
