@@ -109,8 +109,8 @@ def prepare_run(
         if not spec.is_file:
             continue
         if spec.name in given:
-            if given[spec.name] is None:
-                continue
+            if given[spec.name] in (None, ""):
+                continue  # an optional input left out
             given[spec.name] = _resolve_given_file(spec.name, given[spec.name])
             inputs.append(describe_input(Path(given[spec.name]), spec.name))
         elif isinstance(spec.default, str) and spec.default:
