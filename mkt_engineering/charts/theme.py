@@ -23,6 +23,24 @@ ACCENT = PALETTE[0]
 MUTED = "#9E9E9E"
 FONT = "Helvetica, Arial, sans-serif"
 
+# d3 time locales, so axis dates read "Mär 2024" / "01.03.2024" in German reports.
+TIME_LOCALES = {
+    "en": {
+        "dateTime": "%x, %X", "date": "%Y-%m-%d", "time": "%H:%M:%S", "periods": ["AM", "PM"],
+        "days": ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"],
+        "shortDays": ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"],
+        "months": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"],
+        "shortMonths": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+    },
+    "de": {
+        "dateTime": "%A, der %e. %B %Y, %X", "date": "%d.%m.%Y", "time": "%H:%M:%S", "periods": ["AM", "PM"],
+        "days": ["Sonntag", "Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag"],
+        "shortDays": ["So", "Mo", "Di", "Mi", "Do", "Fr", "Sa"],
+        "months": ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"],
+        "shortMonths": ["Jan", "Feb", "Mär", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez"],
+    },
+}
+
 LOCALES = {
     "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["€", ""]},
     "de": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " €"]},
@@ -30,7 +48,17 @@ LOCALES = {
 
 
 def theme_config(language: Literal["en", "de"] = "en") -> dict:
-    """The vega-lite config of the kit's theme."""
+    """The vega-lite config of the kit's theme.
+
+    Examples
+    --------
+    >>> theme_config("de")["config"]["locale"]["number"]["decimal"]
+    ','
+    >>> theme_config("en")["config"]["range"]["category"][0] == ACCENT
+    True
+    """
+    if language not in LOCALES:
+        raise ValueError(f"language must be one of {sorted(LOCALES)}, got {language!r}")
     return {
         "config": {
             "font": FONT,
@@ -40,7 +68,8 @@ def theme_config(language: Literal["en", "de"] = "en") -> dict:
             "axis": {"labelFontSize": 12, "titleFontSize": 13, "gridColor": "#EEEEEE", "domainColor": "#888888"},
             "legend": {"labelFontSize": 12, "titleFontSize": 13},
             "title": {"fontSize": 15, "anchor": "start", "subtitleColor": "#555555"},
-            "locale": {"number": LOCALES[language]},
+            "background": "white",
+            "locale": {"number": LOCALES[language], "time": TIME_LOCALES[language]},
         }
     }
 
