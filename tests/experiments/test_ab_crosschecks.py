@@ -121,7 +121,7 @@ def test_ratio_naive_session_test_is_too_confident():
     assert r.standard_error > 1.2 * naive.standard_error
 
 
-@settings(deadline=None, max_examples=15)
+@settings(deadline=None, max_examples=6)
 @given(st.lists(st.floats(1e-6, 1.0), min_size=2, max_size=12))
 def test_holm_and_bh_match_statsmodels(p_values):
     p = np.array(p_values)
