@@ -135,9 +135,13 @@ def run_batch(
         return results
     # spawn: a clean interpreter per worker, no inherited threads or kernels.
     with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = [pool.submit(_worker, run) for run in pending]
+        futures = {pool.submit(_worker, run): run for run in pending}
         for future in as_completed(futures):
-            result = future.result()
+            try:
+                result = future.result()
+            except Exception as exc:  # the worker process itself died (e.g. out of memory)
+                run = futures[future]
+                result = RunResult(run.label, run.analysis, "failed", error=f"worker died: {type(exc).__name__}: {exc}")
             results.append(result)
             if on_result:
                 on_result(result)
