@@ -1,0 +1,172 @@
+"""Lifetime value, side by side with lifetimes 0.11.3 (run in ``.venv-bench``).
+
+Three comparisons, each side in its own fresh Python process so peak memory is its own:
+
+1. RFM summary of 10 million orders of 1 million customers (scale 1): the kit's
+   `rfm_summary` (polars) against ``lifetimes.utils.summary_data_from_transaction_data``
+   (pandas), same definitions (days / 7); outputs compared customer by customer.
+2. BG/NBD fit on 1 million customers: `BetaGeo` against ``BetaGeoFitter``.
+3. Pareto/NBD fit on 100,000 customers: `ParetoNBD` against ``ParetoNBDFitter``.
+
+Data are simulated from the models themselves with recency and T in whole days (as real
+RFM data are), so duplicate rows exist as in practice. lifetimes runs unpatched on the
+installed pandas/numpy; no monkeypatching was needed.
+
+Run: ``.venv-bench/bin/python -m benchmarks.run --only ltv [--scale 0.1]`` (full scale needs
+several GB for lifetimes' RFM step: run it under ``flock /tmp/mkt-bench.lock``).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+OBSERVATION_END = "2025-12-31"
+
+MEASURE = """
+import json, resource, time
+def rss_mb():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmRSS"):
+            return int(line.split()[1]) / 1024
+def peak_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+"""
+
+
+def _run(code: str) -> dict:
+    """Run code in a fresh interpreter; it prints one JSON line as its last output."""
+    script = MEASURE + textwrap.dedent(code)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"benchmark step failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _orders(path: Path, customers: int, orders: int, seed: int = 0) -> None:
+    rng = np.random.default_rng(seed)
+    start = np.datetime64("2024-01-01T00:00:00", "s")
+    seconds = rng.integers(0, 730 * 86400, orders)
+    frame = pl.DataFrame({
+        "customer_id": rng.integers(0, customers, orders),
+        "order_date": (start + seconds.astype("timedelta64[s]")).astype("datetime64[us]"),
+        "revenue": np.round(rng.gamma(2.0, 20.0, orders), 2),
+    })
+    frame.write_parquet(path)
+
+
+def _bgnbd_customers(path: Path, n: int, seed: int = 1) -> None:
+    """BG/NBD customers (CDNOW-like parameters), recency and T in whole days / 7."""
+    rng = np.random.default_rng(seed)
+    r, alpha, a, b = 0.24, 4.4, 0.79, 2.4
+    lam, p = rng.gamma(r, 1 / alpha, n), rng.beta(a, b, n)
+    T = rng.integers(1, 78 * 7, n) / 7
+    potential = rng.poisson(lam * T)
+    count = np.minimum(potential, rng.geometric(p))
+    # The count-th of `potential` uniform purchase times on (0, T) ~ T * Beta(count, potential - count + 1).
+    shape_b = np.maximum(potential - count + 1, 1)
+    recency = np.where(count > 0, np.floor(T * rng.beta(np.maximum(count, 1), shape_b) * 7) / 7, 0.0)
+    pl.DataFrame({"frequency": count.astype(float), "recency": recency, "T": T}).write_parquet(path)
+
+
+def _pareto_customers(path: Path, n: int, seed: int = 2) -> None:
+    rng = np.random.default_rng(seed)
+    r, alpha, s, beta = 0.55, 10.5, 0.6, 11.7
+    lam, mu = rng.gamma(r, 1 / alpha, n), rng.gamma(s, 1 / beta, n)
+    T = rng.integers(7, 78 * 7, n) / 7
+    active = np.minimum(rng.exponential(1 / mu), T)
+    x = rng.poisson(lam * active)
+    recency = np.where(x > 0, np.floor(active * rng.beta(np.maximum(x, 1), 1) * 7) / 7, 0.0)
+    pl.DataFrame({"frequency": x.astype(float), "recency": recency, "T": T}).write_parquet(path)
+
+
+def _rfm(folder: Path, scale: float) -> list[dict]:
+    customers, orders = int(1_000_000 * scale), int(10_000_000 * scale)
+    source = folder / "orders.parquet"
+    _orders(source, customers, orders)
+    kit = _run(f"""
+        import polars as pl
+        from mkt_engineering.ltv import rfm_summary
+        orders = pl.read_parquet({str(source)!r}); loaded = rss_mb()
+        started = time.perf_counter()
+        result = rfm_summary(orders, {OBSERVATION_END!r}, "W")
+        seconds = time.perf_counter() - started
+        result.write_parquet({str(folder / "kit_rfm.parquet")!r})
+        print(json.dumps({{"seconds": seconds, "peak_mb": peak_mb(), "loaded_mb": loaded}}))
+    """)
+    peer = _run(f"""
+        import pandas as pd
+        from lifetimes.utils import summary_data_from_transaction_data
+        orders = pd.read_parquet({str(source)!r}); loaded = rss_mb()
+        started = time.perf_counter()
+        result = summary_data_from_transaction_data(orders, "customer_id", "order_date", monetary_value_col="revenue",
+                                                    observation_period_end={OBSERVATION_END!r}, freq="D", freq_multiplier=7)
+        seconds = time.perf_counter() - started
+        result.reset_index().to_parquet({str(folder / "peer_rfm.parquet")!r})
+        print(json.dumps({{"seconds": seconds, "peak_mb": peak_mb(), "loaded_mb": loaded}}))
+    """)
+    ours = pl.read_parquet(folder / "kit_rfm.parquet")
+    theirs = pl.read_parquet(folder / "peer_rfm.parquet").sort("customer_id")
+    same_rows = ours["customer_id"].equals(theirs["customer_id"])
+    difference = max(
+        float((ours[c].cast(pl.Float64) - theirs[c].cast(pl.Float64)).abs().max()) for c in ("frequency", "recency", "T", "monetary_value")
+    ) if same_rows else float("inf")
+    return [{
+        "name": f"RFM summary, {orders:,} orders / {customers:,} customers",
+        "kit_seconds": kit["seconds"], "peer_seconds": peer["seconds"], "ratio": peer["seconds"] / kit["seconds"],
+        "kit_peak_mb": kit["peak_mb"], "peer_peak_mb": peer["peak_mb"],
+        "kit_step_mb": kit["peak_mb"] - kit["loaded_mb"], "peer_step_mb": peer["peak_mb"] - peer["loaded_mb"],
+        "notes": f"same customers: {same_rows}; largest difference {difference:.2e}",
+    }]
+
+
+def _fit(folder: Path, name: str, kit_class: str, peer_class: str, path: Path, rows: int) -> dict:
+    kit = _run(f"""
+        import polars as pl
+        from mkt_engineering.ltv import {kit_class}
+        data = pl.read_parquet({str(path)!r}); loaded = rss_mb()
+        started = time.perf_counter()
+        model = {kit_class}().fit(data)
+        seconds = time.perf_counter() - started
+        print(json.dumps({{"seconds": seconds, "peak_mb": peak_mb(), "params": list(model.params_.values()),
+                          "ll": model.log_likelihood_}}))
+    """)
+    peer = _run(f"""
+        import pandas as pd
+        from lifetimes import {peer_class}
+        data = pd.read_parquet({str(path)!r}); loaded = rss_mb()
+        started = time.perf_counter()
+        model = {peer_class}().fit(data["frequency"], data["recency"], data["T"])
+        seconds = time.perf_counter() - started
+        print(json.dumps({{"seconds": seconds, "peak_mb": peak_mb(), "params": [float(v) for v in model.params_.values]}}))
+    """)
+    relative = np.max(np.abs(np.array(kit["params"]) / np.array(peer["params"]) - 1))
+    return {
+        "name": f"{name} fit, {rows:,} customers",
+        "kit_seconds": kit["seconds"], "peer_seconds": peer["seconds"], "ratio": peer["seconds"] / kit["seconds"],
+        "kit_peak_mb": kit["peak_mb"], "peer_peak_mb": peer["peak_mb"],
+        "notes": f"largest relative parameter difference {relative:.1e}; kit "
+                 + ", ".join(f"{v:.4g}" for v in kit["params"]) + "; lifetimes " + ", ".join(f"{v:.4g}" for v in peer["params"]),
+    }
+
+
+def run(scale: float = 1.0) -> list[dict]:
+    """All three comparisons at ``scale`` (1 = the sizes of the issue)."""
+    with tempfile.TemporaryDirectory(prefix="bench_ltv_") as tmp:
+        folder = Path(tmp)
+        rows = _rfm(folder, scale)
+        n_bg, n_pareto = int(1_000_000 * scale), int(100_000 * scale)
+        _bgnbd_customers(folder / "bgnbd.parquet", n_bg)
+        rows.append(_fit(folder, "BG/NBD", "BetaGeo", "BetaGeoFitter", folder / "bgnbd.parquet", n_bg))
+        _pareto_customers(folder / "pareto.parquet", n_pareto)
+        rows.append(_fit(folder, "Pareto/NBD", "ParetoNBD", "ParetoNBDFitter", folder / "pareto.parquet", n_pareto))
+    for row in rows:
+        print(json.dumps(row), flush=True)
+    return rows
