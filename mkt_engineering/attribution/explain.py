@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from mkt_engineering.text import Language, number, percent
+from mkt_engineering.text import Language, money, number, percent
 
 MODEL_WORDS = {
     "first_touch": "gives all credit to the channel that opened the journey",
@@ -110,7 +110,7 @@ def explain_budget(table: pl.DataFrame) -> str:
         return "No channel has both spend and attributed conversions."
     cheap, dear = paid.row(0, named=True), paid.row(paid.height - 1, named=True)
     return (
-        f"{cheap['channel']} costs the least per attributed conversion ({number(cheap['cost_per_conversion'], 2)}), "
-        f"{dear['channel']} the most ({number(dear['cost_per_conversion'], 2)}). This ranks channels by their "
+        f"{cheap['channel']} costs the least per attributed conversion ({money(cheap['cost_per_conversion'])}), "
+        f"{dear['channel']} the most ({money(dear['cost_per_conversion'])}). This ranks channels by their "
         "share of past conversions; it does not say what extra spend would bring."
     )
