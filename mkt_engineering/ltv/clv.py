@@ -109,7 +109,8 @@ def customer_lifetime_value(
     Returns
     -------
     DataFrame
-        customer_id, expected_purchases, expected_spend, clv, clv_lower, clv_upper.
+        customer_id, discounted_purchases (expected repeat purchases, each discounted to
+        today), expected_spend, clv, clv_lower, clv_upper.
     """
     if not 0 < margin <= 1:
         raise DataValidationError(f"margin {margin} must be a share between 0 and 1 (e.g. 0.3).",
@@ -118,7 +119,7 @@ def customer_lifetime_value(
     spend = _spend(spend_model, rfm)
     clv = margin * purchases * spend
     frame = pl.DataFrame({
-        "expected_purchases": purchases,  # discounted
+        "discounted_purchases": purchases,
         "expected_spend": spend,
         "clv": clv,
     })

@@ -133,8 +133,7 @@ def rfm_summary(
         Split into a calibration period (up to and including this day) and a holdout period.
         The summary then describes the calibration period and adds ``frequency_holdout``,
         ``monetary_value_holdout`` and ``duration_holdout``. Customers whose first order
-        falls in the holdout are dropped; their count is in ``frame.attrs``-like metadata via
-        `rfm_dropped_customers`.
+        falls in the holdout are dropped; `rfm_dropped_customers` counts them for the report.
     keep_first_purchase : bool
         Also return the date of the first purchase (the acquisition cohort).
 
