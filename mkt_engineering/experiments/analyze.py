@@ -168,13 +168,27 @@ def _roles(metrics, guardrails, exploratory) -> list[tuple[str, str]]:
 
 
 def _check_columns(lazy, variant, declared, covariates, segments, day) -> None:
-    present = lazy.collect_schema().names()
+    schema = lazy.collect_schema()
+    present = schema.names()
     wanted = [variant] + [c for m, _ in declared for c in m.split("/")] + covariates + segments + ([day] if day else [])
     missing = [c for c in dict.fromkeys(wanted) if c not in present]
     if missing:
         raise DataValidationError(
             f"analyze: column(s) {', '.join(missing)} not found; the data has {', '.join(present)}.",
             column=missing[0], fix="Check the analysis plan's metric names or map your columns with `columns=`.")
+    numeric = [c for m, _ in declared for c in m.split("/")] + covariates
+    text = [c for c in dict.fromkeys(numeric) if not schema[c].is_numeric()]
+    if text:
+        example = lazy.select(pl.col(text[0]).drop_nulls().first()).collect().item()
+        raise DataValidationError(
+            f"analyze: metric or covariate column {text[0]!r} holds {schema[text[0]]} values (e.g. {example!r}), "
+            "expected numbers.", column=text[0],
+            fix="Use numeric metrics (0/1 for conversions); text columns belong in `segments`.")
+    nulls = lazy.select(pl.col(variant).is_null().sum()).collect().item()
+    if nulls:
+        raise DataValidationError(
+            f"analyze: {nulls:,} unit(s) have no value in {variant!r}; every unit needs its arm.", column=variant,
+            fix="Drop units that were never assigned, or load the file with read_table, which checks this.")
 
 
 def _moment_spec(declared, covariates) -> tuple[list[str], list[tuple[str, str]]]:

@@ -109,3 +109,22 @@ def test_missing_column_names_the_column_and_the_fix(demo):
 def test_unknown_control_arm(demo):
     with pytest.raises(DataValidationError, match="Kontrolle"):
         analyze(demo.tables["experiment"], metrics=["converted"], control="Kontrolle")
+
+
+def test_text_metric_and_missing_variant_are_explained(demo):
+    units = demo.tables["experiment"]
+    with pytest.raises(DataValidationError, match="expected numbers") as error:
+        analyze(units, metrics=["device"])
+    assert error.value.column == "device" and "segments" in error.value.fix
+    gap = units.with_columns(pl.when(pl.col("unit_id") == "u000003").then(None).otherwise(pl.col("variant")).alias("variant"))
+    with pytest.raises(DataValidationError, match="no value in 'variant'"):
+        analyze(gap, metrics=["converted"])
+
+
+def test_swapping_arms_flips_the_effect(demo):
+    units = demo.tables["experiment"]
+    swapped = units.with_columns(pl.col("variant").replace({"control": "treatment", "treatment": "control"}))
+    a = analyze(units, metrics=["converted"]).effects.row(0, named=True)
+    b = analyze(swapped, metrics=["converted"]).effects.row(0, named=True)
+    assert a["effect"] == pytest.approx(-b["effect"], rel=1e-12)
+    assert a["p_value"] == pytest.approx(b["p_value"], rel=1e-9)
