@@ -32,6 +32,7 @@ from mkt_engineering.experiments.frequentist import (
     proportion_test,
 )
 from mkt_engineering.experiments.multiple import adjust, benjamini_hochberg, bonferroni, holm
+from mkt_engineering.experiments.plan import outside_plan, plan_hash, plan_table
 from mkt_engineering.experiments.ratio import ratio_test
 from mkt_engineering.experiments.sequential import (
     confidence_sequence,
@@ -49,7 +50,7 @@ __all__ = [
     "adjust", "analyze", "balance_check", "benjamini_hochberg", "beta_binomial", "bonferroni", "chance_to_win",
     "confidence_sequence", "cuped_test", "duration", "group_sequential_bounds", "group_sequential_test",
     "guardrail_status", "holm", "mann_whitney_test", "mde", "mean_test", "msprt_p_values",
-    "non_inferiority_sample_size", "normal_posterior", "poisson_bootstrap", "posterior_curves", "power_curve",
+    "non_inferiority_sample_size", "normal_posterior", "outside_plan", "plan_hash", "plan_table", "poisson_bootstrap", "posterior_curves", "power_curve",
     "proportion_test", "ratio_test", "sample_size", "simulate_aa", "simulate_means", "spent_alpha", "srm_test",
     "with_missing_indicator",
 ]

@@ -153,3 +153,17 @@ def test_chance_to_win_matches_closed_form(x_c, n_c, x_t, n_t):
     closed = np.exp(special.betaln(a_c + i, b_c + b_t) - np.log(b_t + i) - special.betaln(1 + i, b_t)
                     - special.betaln(a_c, b_c)).sum()
     assert chance_to_win((x_c, n_c), (x_t, n_t)) == pytest.approx(closed, abs=1e-6)
+
+
+@settings(deadline=None, max_examples=20)
+@given(st.floats(-50, 50), st.floats(0.1, 20), st.integers(0, 1000))
+def test_cuped_invariant_to_shifting_and_scaling_the_covariate(shift, scale, seed):
+    """Moving or rescaling the pre-period covariate must not change the adjusted effect or its SE."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(2, 300))
+    y = x + rng.normal(size=(2, 300))
+    def estimate(covariate):
+        return cuped_test(*(Moments.from_values(y[i], covariate[i][:, None]) for i in (0, 1)))
+    plain, moved = estimate(x), estimate(scale * x + shift)
+    assert moved.effect == pytest.approx(plain.effect, rel=1e-6, abs=1e-9)
+    assert moved.standard_error == pytest.approx(plain.standard_error, rel=1e-6)
