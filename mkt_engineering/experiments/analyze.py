@@ -303,19 +303,26 @@ def _segments(lazy, variant, control, metric, binary, segments, alpha) -> pl.Dat
 
 
 def _over_time(lazy, variant, control, metric, day, alpha, mde, planned) -> pl.DataFrame:
+    """Cumulative effect per day and treatment arm, with always-valid and planned-look bounds."""
     if not day or "/" in metric:
         return pl.DataFrame()
     daily = reduce_moments(lazy, by=[variant, day], columns=[metric], pairs=[(metric, metric)]).sort(day)
     cumulative = daily.with_columns(pl.col("n", f"s|{metric}", f"p|{metric}|{metric}").cum_sum().over(variant))
     wide = cumulative.filter(pl.col(variant) == control).drop(variant).join(
         cumulative.filter(pl.col(variant) != control), on=day, suffix="_t").sort(variant, day)
+    # each arm is its own sequence: running minima and intersections must not cross arms
+    return pl.concat([_arm_over_time(part, variant, metric, day, alpha, mde, planned)
+                      for _, part in wide.group_by(variant, maintain_order=True)])
+
+
+def _arm_over_time(wide, variant, metric, day, alpha, mde, planned) -> pl.DataFrame:
     test = mean_test(SampleStats(wide["n"].to_numpy(), wide[f"s|{metric}"].to_numpy(), wide[f"p|{metric}|{metric}"].to_numpy()),
                      SampleStats(wide["n_t"].to_numpy(), wide[f"s|{metric}_t"].to_numpy(),
                                  wide[f"p|{metric}|{metric}_t"].to_numpy()), alpha=alpha)
     effect, se = np.atleast_1d(test.effect), np.atleast_1d(test.standard_error)
     tau = mde if mde else 2 * float(se[-1])
     low, high = sequential.confidence_sequence(effect, se**2, tau, alpha)
-    out = wide.select(day, variant).with_columns(
+    out = wide.select(day, pl.col(variant).cast(pl.String)).with_columns(
         pl.Series("units_per_arm", np.minimum(wide["n"].to_numpy(), wide["n_t"].to_numpy())),
         pl.Series("effect", effect), pl.Series("ci_low", np.atleast_1d(test.ci_low)),
         pl.Series("ci_high", np.atleast_1d(test.ci_high)), pl.Series("always_valid_low", low),
@@ -325,7 +332,7 @@ def _over_time(lazy, variant, control, metric, day, alpha, mde, planned) -> pl.D
         fraction = out["units_per_arm"].to_numpy() / planned
         usable = int(np.searchsorted(fraction, 1.0, side="right"))  # looks up to the planned size
         bounds = np.full(fraction.size, np.nan)
-        if usable:
+        if usable and np.all(np.diff(fraction[:usable]) > 0):
             bounds[:usable] = sequential.group_sequential_bounds(tuple(fraction[:usable]), alpha)
         out = out.with_columns(pl.Series("obf_bound_z", bounds), pl.Series("z", effect / se))
     return out

@@ -111,8 +111,9 @@ def decide(
 
 
 def _interim(reasons, primary, over_time, planned, smallest, days_seen, worse) -> Verdict:
-    if over_time.height:
-        last = over_time.row(-1, named=True)
+    arm_rows = over_time.filter(pl.col("variant") == primary["variant"]) if over_time.height else over_time
+    if arm_rows.height:
+        last = arm_rows.row(-1, named=True)
         if last["always_valid_low"] > 0 and not worse:
             reasons.append("the always-valid interval already excludes zero, so stopping early is safe")
             return _verdict("ship", reasons, primary)

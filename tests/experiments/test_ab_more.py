@@ -33,13 +33,20 @@ def _three_arms() -> pl.DataFrame:
 
 
 def test_several_arms_are_each_compared_to_control_with_holm():
-    out = analyze(_three_arms(), metrics=["converted", "revenue"])
+    units = _three_arms().with_columns(day=pl.int_range(pl.len()) % 7 + 1)
+    out = analyze(units, metrics=["converted", "revenue"], day="day", planned_units_per_arm=3000)
     primary = out.effects.filter(pl.col("role") == "primary").sort("variant")
     assert primary["variant"].to_list() == ["b", "c"]
     np.testing.assert_allclose(primary["p_adjusted"].to_numpy(), holm(primary["p_value"].to_numpy()))
     assert primary.filter(pl.col("variant") == "b")["significant"].item()
     assert out.verdict.decision == "ship"
     assert out.bayes.height == 2
+    # each arm has its own sequence over time
+    assert out.over_time.group_by("variant").len()["len"].to_list() == [7, 7]
+    alone = analyze(units.filter(pl.col("variant") != "b"), metrics=["converted"], day="day",
+                    planned_units_per_arm=3000).over_time
+    c_arm = out.over_time.filter(pl.col("variant") == "c")
+    np.testing.assert_allclose(c_arm["always_valid_low"].to_numpy(), alone["always_valid_low"].to_numpy(), rtol=1e-12)
 
 
 def test_fieller_interval_contains_delta_interval_centre_and_is_asymmetric():
