@@ -13,8 +13,8 @@ Examples
 ...     "timestamp": [dt(2025, 1, 1), dt(2025, 1, 2), dt(2025, 1, 9), dt(2025, 1, 1)],
 ...     "event": ["created", "email_open", "mql", "created"]})
 >>> from mkt_engineering.nurture.timeline import stage_timeline
->>> stage_conversion(stage_timeline(events)).select("stage", "leads").rows()
-[('created', 2), ('engaged', 1), ('qualified', 1), ('sales contact', 0), ('opportunity', 0), ('won', 0)]
+>>> stage_conversion(stage_timeline(events)).select("stage", "leads").rows()  # doctest: +NORMALIZE_WHITESPACE
+[('created', 2), ('engaged', 1), ('qualified', 1), ('sales contact', 0), ('opportunity', 0), ('won', 0), ('fast lane (side road)', 0), ('recycled (side road)', 0)]
 """
 
 from __future__ import annotations
@@ -45,6 +45,11 @@ def stage_conversion(timeline: pl.DataFrame) -> pl.DataFrame:
         rows.append({"stage": name, "leads": counts[i],
                      "from_previous": reached / previous if previous else None,
                      "from_created": counts[i] / counts[0] if counts[0] else None})
+    # the side roads: leads that asked for the fast lane, leads recycled at least once
+    fast_lane, recycled = timeline.select(pl.col("fast_lane_at").is_not_null().sum(), (pl.col("recycled") > 0).sum()).row(0)
+    for name, count in (("fast lane (side road)", fast_lane), ("recycled (side road)", recycled)):
+        rows.append({"stage": name, "leads": count, "from_previous": None,
+                     "from_created": count / counts[0] if counts[0] else None})
     return pl.DataFrame(rows)
 
 

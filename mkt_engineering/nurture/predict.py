@@ -1,5 +1,8 @@
 """Expected MQLs from the leads still in nurturing.
 
+The same works for wins: fit on ``days_to_won_or_end`` / ``won`` and forecast with
+``open_leads(timeline, target="won")`` and ``age="days_to_won_or_end"``.
+
 A lead that has been nurtured for s days without qualifying has, by Bayes' rule, a lower
 chance of ever qualifying than a fresh one: it is more likely one of the "never" leads.
 Its chance of qualifying within the next h days is
@@ -30,13 +33,23 @@ from mkt_engineering.nurture.cure import MixtureCureModel
 from mkt_engineering.nurture.survival import survival_at
 
 
-def open_leads(timeline: pl.DataFrame) -> pl.DataFrame:
-    """Leads still in nurturing at the end of the data (no exit yet)."""
-    return timeline.filter(pl.col("nurture_exit") == "none")
+def open_leads(timeline: pl.DataFrame, *, target: str = "qualified") -> pl.DataFrame:
+    """Leads that can still reach the target at the end of the data.
+
+    ``target="qualified"``: leads still in nurturing (no exit yet). ``target="won"``: leads
+    not won, lost, unsubscribed or disqualified yet.
+    """
+    if target == "qualified":
+        return timeline.filter(pl.col("nurture_exit") == "none")
+    if target == "won":
+        return timeline.filter(pl.col("outcome") == "open", pl.col("unsubscribed_at").is_null(),
+                               pl.col("disqualified_at").is_null())
+    raise DataValidationError(f"Unknown target {target!r}.", fix="Use target='qualified' or target='won'.")
 
 
 def forecast_open_leads(leads: pl.DataFrame, *, horizon: float = 30.0, model: MixtureCureModel | None = None,
-                        curve: pl.DataFrame | None = None, group: str | None = None) -> pl.DataFrame:
+                        curve: pl.DataFrame | None = None, group: str | None = None,
+                        age: str = "days_in_nurturing") -> pl.DataFrame:
     """Probability that each open lead qualifies within the next `horizon` days.
 
     Parameters
@@ -51,6 +64,9 @@ def forecast_open_leads(leads: pl.DataFrame, *, horizon: float = 30.0, model: Mi
         A Kaplan-Meier curve instead of the model (with ``group`` if it has groups).
     group : str, optional
         Column of `leads` matching the curve's ``group``.
+    age : str
+        Column with each lead's time so far: ``days_in_nurturing`` for MQL forecasts,
+        ``days_to_won_or_end`` for wins (fit the model or curve on the same pair).
 
     Returns
     -------
@@ -60,7 +76,7 @@ def forecast_open_leads(leads: pl.DataFrame, *, horizon: float = 30.0, model: Mi
     if (model is None) == (curve is None):
         raise DataValidationError("Pass either a fitted cure model or a Kaplan-Meier curve.",
                                   fix="forecast_open_leads(leads, model=fitted_model) or curve=kaplan_meier(...).")
-    age = leads["days_in_nurturing"].cast(pl.Float64).to_numpy()
+    age = leads[age].cast(pl.Float64).to_numpy()
     if model is not None:
         pi = model.probability_ever(leads)
         scale = model.latency_scale(leads)

@@ -17,6 +17,7 @@ Key columns of the result
   there;
 - ``contacted_before_ready``: first sales contact before qualification and not after a
   fast-lane request (the green banana);
+- ``won`` (1/0) with ``days_to_won_or_end``: the same pair for time-to-win curves;
 - ``score_at_contact``, ``engagements_at_contact``, ``days_qualified_to_contact``,
   ``fast_lane_hours_to_contact``, ``has_email``.
 
@@ -158,7 +159,7 @@ def _derive_columns(per_lead, end_lit, kind, exit_at, ready_first) -> pl.LazyFra
         nurture_exit_at=pl.when(ready_first).then(pl.col("qualified_at")).otherwise(exit_at),
         _as_of=end_lit,
         _outcome_at=pl.coalesce("won_at", "lost_at"),
-    ).with_columns(_end=pl.coalesce("nurture_exit_at", "_as_of"))
+    ).with_columns(_end=pl.coalesce("nurture_exit_at", "_as_of"), _won_or_end=pl.coalesce("won_at", "_as_of"))
     return with_exit.with_columns(
         qualified=(pl.col("nurture_exit") == "qualified").cast(pl.Int8),
         days_in_nurturing=_days("_end", "created_at"),
@@ -171,9 +172,12 @@ def _derive_columns(per_lead, end_lit, kind, exit_at, ready_first) -> pl.LazyFra
         days_qualified_to_contact=_days("first_contact_at", "qualified_at"),
         days_contact_to_outcome=_days("_outcome_at", "first_contact_at"),
         days_to_won=_days("won_at", "created_at"),
+        won=pl.col("won_at").is_not_null().cast(pl.Int8),
+        # duration for time-to-win curves: to the win, or censored at the data end
+        days_to_won_or_end=_days("_won_or_end", "created_at"),
         fast_lane_hours_to_contact=_days("fast_lane_contact_at", "fast_lane_at") * 24.0,
         days_observed=_days("_as_of", "created_at"),
-    ).drop("_end", "_outcome_at", "_as_of")
+    ).drop("_end", "_outcome_at", "_as_of", "_won_or_end")
 
 
 def attach_lead_attributes(timeline: pl.DataFrame, leads: pl.DataFrame) -> pl.DataFrame:

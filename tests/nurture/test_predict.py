@@ -45,3 +45,17 @@ def test_cure_forecast_close_to_truth(timeline, truth):
 def test_needs_exactly_one_source():
     with pytest.raises(DataValidationError, match="either"):
         forecast_open_leads(pl.DataFrame({"days_in_nurturing": [1.0]}))
+
+
+def test_win_forecast_uses_the_won_clock(timeline):
+    model = MixtureCureModel().fit(timeline, duration="days_to_won_or_end", event="won")
+    still_open = open_leads(timeline, target="won")
+    assert still_open.filter(pl.col("won") == 1).is_empty()
+    forecast = forecast_open_leads(still_open, model=model, horizon=30, age="days_to_won_or_end")
+    # by hand: population survival of the fitted model, conditional on the lead's age
+    pi, scale, k = model.probability_ever(still_open)[0], model.latency_scale(still_open)[0], model.shape_
+    s = still_open["days_to_won_or_end"].to_numpy()
+    by_hand = (pi * (np.exp(-(s / scale) ** k) - np.exp(-((s + 30) / scale) ** k))) / (1 - pi + pi * np.exp(-(s / scale) ** k))
+    np.testing.assert_allclose(forecast["probability"].to_numpy(), by_hand, rtol=1e-9, atol=1e-12)
+    with pytest.raises(DataValidationError, match="Unknown target"):
+        open_leads(timeline, target="opportunity")
