@@ -139,7 +139,7 @@ def _goals(text: str) -> list[str]:
             goals = []
             for item in lines[index + 1:]:
                 if re.match(r"\s*(?:[-*]|\d+\.)\s+", item):
-                    goals.append(re.sub(r"^\s*(?:[-*]|\d+\.)\s+", "", item).strip())
+                    goals.append(re.sub(r"^\s*(?:[-*]|\d+\.)\s+", "", item).strip().rstrip(",;."))
                 elif goals and item.strip():
                     break
             if goals:
