@@ -127,14 +127,18 @@ def test_prepare_run_hashes_inputs_and_resolves_paths(tiny):
     ],
 )
 def test_cli_errors_are_one_line_exit_2_and_start_no_kernel(tiny, args, expected):
+    from typer.testing import CliRunner
+
+    from mkt_engineering.cli import app
+
     started = time.perf_counter()
-    result = mkt("run", str(tiny["notebook"]), *args, "--out", str(tiny["folder"] / "never"))
-    assert result.returncode == 2, result.stderr
+    result = CliRunner().invoke(app, ["run", str(tiny["notebook"]), *args, "--out", str(tiny["folder"] / "never")])
+    assert result.exit_code == 2, result.output
     assert expected in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
     assert len([line for line in result.stderr.splitlines() if line.strip()]) == 1
     assert not (tiny["folder"] / "never").exists()  # nothing started
-    assert time.perf_counter() - started < 60
+    assert time.perf_counter() - started < 10  # no kernel start (those take seconds)
 
 
 def test_unknown_analysis_lists_the_available_ones():
