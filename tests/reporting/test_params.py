@@ -162,3 +162,16 @@ def test_params_and_list_commands(tiny):
     assert shown.returncode == 0 and "touchpoints_file" in shown.stdout and "str | None" in shown.stdout
     listed = mkt("list")
     assert listed.returncode == 0 and "data_overview" in listed.stdout
+
+
+def test_params_file_is_checked_like_command_line_values(tiny, tmp_path):
+    from typer.testing import CliRunner
+
+    from mkt_engineering.cli import app
+
+    params = tmp_path / "params.yaml"
+    params.write_text("factor: 3\nlabels: [a, b]\nfail: maybe\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["run", str(tiny["notebook"]), "-f", str(params), "--out", str(tmp_path / "never")])
+    assert result.exit_code == 2 and "parameter 'fail' expects true or false (bool), got 'maybe'" in result.stderr
+    run = prepare_run(str(tiny["notebook"]), {"factor": 3, "labels": ["a", "b"]}, [], tmp_path)
+    assert run.given == {"factor": 3, "labels": ["a", "b"]}
