@@ -32,6 +32,8 @@ Examples
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import polars as pl
 import scipy.sparse as sp
@@ -73,6 +75,14 @@ def _state_codes(paths: pl.DataFrame, channels: list[str], order: int) -> pl.Dat
     )
 
 
+def _masked_step(forward: sp.csr_matrix, negative_mask: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """x - mask * (Q @ x), computed in place on the product."""
+    product = forward @ x
+    product *= negative_mask
+    product += x
+    return product
+
+
 def _block_bicgstab(operator, rhs: np.ndarray, tolerance: float = 1e-13, max_iterations: int = 2000) -> np.ndarray:
     """Solve operator(X) = rhs column by column with BiCGSTAB, all columns in one pass.
 
@@ -95,16 +105,21 @@ def _block_bicgstab(operator, rhs: np.ndarray, tolerance: float = 1e-13, max_ite
     for _ in range(max_iterations):
         rho_next = dot(shadow, residual)
         beta = safe_divide(rho_next, rho) * safe_divide(alpha, omega)
-        direction = residual + beta * (direction - omega * image)
+        # direction = residual + beta * (direction - omega * image), in place to spare memory traffic
+        image *= omega
+        direction -= image
+        direction *= beta
+        direction += residual
         image = operator(direction)
         alpha = safe_divide(rho_next, dot(shadow, image))
-        half = residual - alpha * image
-        turned = operator(half)
-        omega = safe_divide(dot(turned, half), dot(turned, turned))
-        solution += alpha * direction + omega * half
-        residual = half - omega * turned
+        residual -= alpha * image  # now the half-step residual
+        turned = operator(residual)
+        omega = safe_divide(dot(turned, residual), dot(turned, turned))
+        solution += alpha * direction
+        solution += omega * residual
+        residual -= omega * turned
         rho = rho_next
-        if np.all(np.sqrt(dot(residual, residual)) <= target):
+        if np.all(dot(residual, residual) <= target**2):
             break
     else:
         raise RuntimeError("Markov chain solve did not converge; do some paths loop forever?")
@@ -209,7 +224,9 @@ class MarkovModel:
             # two columns per scenario: conversion and value right-hand sides
             mask = np.repeat(keep[:, first : first + chunk].astype(float), 2, axis=1)
             rhs = np.tile(self._rhs, (1, mask.shape[1] // 2)) * mask
-            solution = _block_bicgstab(lambda x, mask=mask: x - mask * (forward @ (mask * x)), rhs)
+            # Krylov vectors stay 0 on removed states (the right-hand side is 0 there), so
+            # masking the product alone keeps the removed states out of the chain
+            solution = _block_bicgstab(partial(_masked_step, forward, -mask), rhs)
             results[first : first + chunk] = solution[0].reshape(-1, 2)
         return results
 
