@@ -32,6 +32,7 @@ import polars as pl
 from mkt_engineering.errors import DataValidationError
 
 TIME_UNITS = {"D": 1.0, "W": 7.0, "M": 365.25 / 12}
+EPOCH = date(1970, 1, 1)
 RFM_COLUMNS = ("customer_id", "frequency", "recency", "T", "monetary_value")
 
 Frame = pl.DataFrame | pl.LazyFrame
@@ -89,24 +90,40 @@ def daily_purchases(orders: Frame, *, end: date) -> pl.LazyFrame:
     )
 
 
-def _summarise(days: pl.LazyFrame, end: date, unit: float) -> pl.LazyFrame:
-    per_customer = days.group_by("customer_id").agg(
-        (pl.len() - 1).cast(pl.Int64).alias("frequency"),
+def _order_days(orders: Frame, end: date) -> pl.LazyFrame:
+    """customer_id, day (Int32 days since 1970), revenue of the orders up to ``end``."""
+    lazy = _require(orders, ("customer_id", "order_date", "revenue"))
+    return lazy.select(
+        pl.col("customer_id"),
+        pl.col("order_date").cast(pl.Date).cast(pl.Int32).alias("day"),
+        pl.col("revenue").cast(pl.Float64),
+    ).filter(pl.col("day") <= (end - EPOCH).days)
+
+
+def _summarise(rows: pl.LazyFrame, end: date, unit: float) -> pl.LazyFrame:
+    # One pass over the orders: the revenue of each customer's first day is marked with a
+    # window minimum first, so every aggregation below is a plain column reduction (fast),
+    # and same-day orders merge by counting distinct days.
+    first_day = pl.col("day").min().over("customer_id")
+    per_customer = rows.with_columns(
+        pl.when(pl.col("day") == first_day).then(pl.col("revenue")).otherwise(0.0).alias("first_revenue")
+    ).group_by("customer_id").agg(
+        (pl.col("day").n_unique() - 1).cast(pl.Int64).alias("frequency"),
         pl.col("day").min().alias("first"),
         pl.col("day").max().alias("last"),
-        pl.col("revenue").filter(pl.col("day") > pl.col("day").min()).sum().alias("repeat_revenue"),
+        pl.col("revenue").sum().alias("total"),
+        pl.col("first_revenue").sum(),
     )
-    first = pl.col("first")
     return per_customer.select(
         "customer_id",
         "frequency",
-        ((pl.col("last") - first).dt.total_days() / unit).alias("recency"),
-        ((pl.lit(end) - first).dt.total_days() / unit).alias("T"),
+        ((pl.col("last") - pl.col("first")) / unit).alias("recency"),
+        ((pl.lit((end - EPOCH).days) - pl.col("first")) / unit).alias("T"),
         pl.when(pl.col("frequency") > 0)
-        .then(pl.col("repeat_revenue") / pl.col("frequency"))
+        .then((pl.col("total") - pl.col("first_revenue")) / pl.col("frequency"))
         .otherwise(0.0)
         .alias("monetary_value"),
-        first.alias("first_purchase"),
+        pl.col("first").cast(pl.Date).alias("first_purchase"),
     )
 
 
@@ -147,7 +164,7 @@ def rfm_summary(
     unit = _days_per_unit(time_unit)
     end = _as_date(observation_end, "observation_end")
     if calibration_end is None:
-        result = _summarise(daily_purchases(orders, end=end), end, unit).sort("customer_id")
+        result = _summarise(_order_days(orders, end), end, unit).sort("customer_id")
         columns = [*RFM_COLUMNS, "first_purchase"] if keep_first_purchase else list(RFM_COLUMNS)
         return result.select(columns).collect()
     cut = _as_date(calibration_end, "calibration_end")
@@ -157,15 +174,17 @@ def rfm_summary(
             column="calibration_end",
             fix="Choose a calibration end that leaves a holdout period before the end of the data.",
         )
-    days = daily_purchases(orders, end=end)
-    calibration = _summarise(days.filter(pl.col("day") <= cut), cut, unit)
+    rows = _order_days(orders, end)
+    calibration = _summarise(rows.filter(pl.col("day") <= (cut - EPOCH).days), cut, unit)
     holdout = (
-        days.filter(pl.col("day") > cut)
+        rows.filter(pl.col("day") > (cut - EPOCH).days)
         .group_by("customer_id")
         .agg(
-            pl.len().cast(pl.Int64).alias("frequency_holdout"),
-            pl.col("revenue").mean().alias("monetary_value_holdout"),
+            pl.col("day").n_unique().cast(pl.Int64).alias("frequency_holdout"),
+            pl.col("revenue").sum().alias("holdout_revenue"),
         )
+        # Mean value of a holdout purchase (same-day orders are one purchase).
+        .with_columns((pl.col("holdout_revenue") / pl.col("frequency_holdout")).alias("monetary_value_holdout"))
     )
     joined = calibration.join(holdout, on="customer_id", how="left").with_columns(
         pl.col("frequency_holdout").fill_null(0),
