@@ -6,7 +6,7 @@ Examples
 >>> c = pl.DataFrame({"model": ["linear", "markov"], "channel": ["search", "search"],
 ...                   "conversions": [3.0, 4.0], "value": [0.0, 0.0], "share": [0.5, 0.6]})
 >>> type(model_comparison_chart(c)).__name__
-'Chart'
+'LayerChart'
 """
 
 from __future__ import annotations

@@ -240,7 +240,9 @@ class MarkovModel:
         base = solved[0]
         with np.errstate(divide="ignore", invalid="ignore"):
             effects = np.where(base > 0, 1.0 - solved[1:] / base, 0.0)
-        effects = np.clip(effects, 0.0, None)  # rounding can leave -1e-17
+        # rounding leaves noise of about 1e-16 where the true effect is 0 (e.g. a channel only
+        # in non-converting journeys); clear it so such channels get exactly no credit
+        effects = np.where(effects < 1e-12, 0.0, effects)
         totals = np.array([paths["conversions"].sum(), paths["value"].sum()])
         sums = effects.sum(axis=0)
         shares = np.divide(effects, sums, out=np.zeros_like(effects), where=sums > 0)
