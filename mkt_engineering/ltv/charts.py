@@ -171,8 +171,10 @@ def ltv_cac_chart(channels: pl.DataFrame) -> alt.LayerChart:
 
 def forecast_chart(forecast: pl.DataFrame) -> alt.Chart:
     """Expected revenue per future month: customers already won and planned new cohorts."""
-    totals = forecast.group_by("month", "kind").agg(pl.col("expected_revenue").sum())
+    totals = forecast.group_by("month", "kind").agg(pl.col("expected_revenue").sum()).with_columns(
+        (pl.col("kind") == "planned").cast(pl.Int8).alias("layer"))  # existing customers at the bottom
     return alt.Chart(totals).mark_area().encode(
+        order=alt.Order("layer:Q", sort="ascending"),
         x=alt.X("month:T", title=None), y=alt.Y("expected_revenue:Q", title="Expected revenue", stack=True),
         color=alt.Color("kind:N", title=None, scale=alt.Scale(domain=["existing", "planned"], range=[ACCENT, PALETTE[2]])),
         tooltip=["month:T", "kind:N", alt.Tooltip("expected_revenue:Q", format=",.0f")],
