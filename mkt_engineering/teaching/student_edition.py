@@ -99,13 +99,15 @@ def leaked_lines(lesson: Any, student: Any) -> list[str]:
     """Solution lines of ``lesson`` found anywhere in ``student`` (cells or outputs).
 
     Only lines that appear in solution cells alone count: a line the lesson also shows in
-    a demo cell is no secret.
+    a demo cell or in its text is no secret.
     """
     secret: set[str] = set()
-    public: set[str] = set()
     for cell in lesson.cells:
-        (secret if is_solution(cell) else public).update(code_lines(cell.source))
-    secret -= public
+        if is_solution(cell):
+            secret.update(code_lines(cell.source))
+    # a line the lesson shows outside its solutions (demo code, a tip in the text) is public
+    public = "\n".join(cell.source for cell in lesson.cells if not is_solution(cell))
+    secret = {line for line in secret if line not in public}
     corpus = "\n".join(cell.source + "\n" + str(cell.get("outputs", "")) for cell in student.cells)
     return sorted(line for line in secret if line in corpus)
 
@@ -178,8 +180,23 @@ def student_copy(lesson: Any, *, language: str = "en", translation: dict | None 
             cell.metadata.pop("instruction", None)
         if cell.cell_type == "markdown":
             cell.source = _GLOSSARY_LINK.sub("](glossary.md", cell.source)
+    _link_glossary(student, language)
     strip_outputs(student)
     return student
+
+
+GLOSSARY_LINE = {"en": "More terms, in German and English: [glossary](glossary.md).",
+                 "de": "Weitere Begriffe, deutsch und englisch: [Glossar](glossary.md)."}
+
+
+def _link_glossary(notebook: Any, language: str) -> None:
+    """Every student copy links the bundled glossary, also when the lesson itself does not."""
+    markdown = [cell for cell in notebook.cells if cell.cell_type == "markdown"]
+    if not markdown or any("glossary.md" in cell.source for cell in markdown):
+        return
+    target = next((cell for cell in reversed(markdown)
+                   if re.search(r"^#+ .*glossar", cell.source, re.IGNORECASE | re.MULTILINE)), markdown[-1])
+    target.source = target.source.rstrip() + "\n\n" + GLOSSARY_LINE.get(language, GLOSSARY_LINE["en"])
 
 
 def fill_solutions(student: Any, lesson: Any) -> Any:

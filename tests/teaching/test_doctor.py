@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from importlib import metadata
 
+import pytest
 from typer.testing import CliRunner
 
 from mkt_engineering.cli import app
@@ -20,6 +21,7 @@ def test_lock_walk_matches_the_installed_environment():
     assert "pywin32" not in locked and "colorama" not in locked
 
 
+@pytest.mark.slow
 def test_doctor_passes_here():
     result = CliRunner().invoke(app, ["doctor"])
     assert result.exit_code == 0, result.output

@@ -27,6 +27,11 @@ def _lesson(stem: str):
     return edition.read_lesson(LESSONS_DIR / f"{stem}.ipynb")
 
 
+def _built_lesson(workshop, stem: str):
+    """The lesson as it was when the workshop was built (lessons may be edited meanwhile)."""
+    return edition.read_lesson(workshop.trainer_dir / "solutions" / f"{stem}.ipynb")
+
+
 def _student(workshop, stem: str):
     return nbformat.read(workshop.student_dir / f"{stem}.ipynb", as_version=4)
 
@@ -37,7 +42,7 @@ _output_text = edition.output_text
 
 @pytest.mark.parametrize("stem", LESSONS)
 def test_no_solution_text_survives(workshop, stem):
-    lesson, student = _lesson(stem), _student(workshop, stem)
+    lesson, student = _built_lesson(workshop, stem), _student(workshop, stem)
     assert edition.leaked_lines(lesson, student) == []
     assert all(not cell.get("outputs") for cell in student.cells)
     assert not any(edition.is_solution(cell) for cell in student.cells)
@@ -51,14 +56,22 @@ def test_no_solution_text_survives(workshop, stem):
             assert f"{name} = None" in stub.source
 
 
+@pytest.mark.parametrize("stem", LESSONS)
+def test_student_copy_links_the_bundled_glossary(workshop, stem):
+    student = _student(workshop, stem)
+    assert any("](glossary.md)" in cell.source for cell in student.cells if cell.cell_type == "markdown")
+    assert (workshop.student_dir / "glossary.md").exists()
+
+
 def test_leak_detector_finds_a_leak(workshop):
     lesson = _lesson(LESSONS[0])
     assert edition.leaked_lines(lesson, lesson), "the detector must be able to fail"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("stem", LESSONS)
 def test_student_copy_with_solutions_passes_every_check(workshop, stem):
-    filled = edition.fill_solutions(_student(workshop, stem), _lesson(stem))
+    filled = edition.fill_solutions(_student(workshop, stem), _built_lesson(workshop, stem))
     executed = _execute(filled, workshop.student_dir)
     checks = [cell for cell in executed.cells if edition.is_check(cell)]
     assert checks
@@ -69,6 +82,7 @@ def test_student_copy_with_solutions_passes_every_check(workshop, stem):
     assert not re.search(r"<script[^>]+src=.https?://", every_output), "a chart needs the internet"
 
 
+@pytest.mark.slow
 def test_empty_student_copy_answers_not_yet(workshop):
     executed = _execute(_student(workshop, "00_welcome"), workshop.student_dir)
     checks = [cell for cell in executed.cells if edition.is_check(cell)]
@@ -151,6 +165,7 @@ def test_lessons_page_and_readme(tmp_path, project_root):
     assert "<script" not in page
 
 
+@pytest.mark.slow
 def test_verify_reports_a_check_that_does_not_pass(tmp_path):
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
