@@ -31,13 +31,16 @@ import polars as pl
 OBSERVATION_END = "2025-12-31"
 
 MEASURE = """
-import json, resource, time
+import json, time
 def rss_mb():
     for line in open("/proc/self/status"):
         if line.startswith("VmRSS"):
             return int(line.split()[1]) / 1024
 def peak_mb():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # VmHWM: this process's own peak; ru_maxrss would include the parent's size at fork.
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM"):
+            return int(line.split()[1]) / 1024
 """
 
 

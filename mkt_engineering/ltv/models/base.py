@@ -9,7 +9,7 @@ from a numerical Hessian of the analytic gradient.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
@@ -24,10 +24,22 @@ class CompressedData:
 
     values: dict[str, np.ndarray]
     weights: np.ndarray
+    _levels: dict = field(default_factory=dict, repr=False)
 
     @property
     def rows(self) -> int:
         return int(self.weights.size)
+
+    def levels(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """Distinct values of a column and each row's index into them (cached).
+
+        Frequencies and ages take few distinct values; evaluating special functions on
+        those and gathering is much cheaper than evaluating them on every row.
+        """
+        if name not in self._levels:
+            distinct, inverse = np.unique(self.values[name], return_inverse=True)
+            self._levels[name] = (distinct, inverse.ravel())
+        return self._levels[name]
 
 
 def require_columns(data: pl.DataFrame, columns: tuple[str, ...], model: str) -> pl.DataFrame:
@@ -48,18 +60,22 @@ def require_columns(data: pl.DataFrame, columns: tuple[str, ...], model: str) ->
             column=missing[0],
             fix="Build the input with mkt_engineering.ltv.rfm_summary(orders, observation_end).",
         )
-    for column in columns:
-        values = data[column].cast(pl.Float64)
-        bad = data.with_row_index("row").filter(~values.is_finite() | (values < 0) | values.is_null())
-        if bad.height:
-            raise DataValidationError(
-                f"{model}: column {column} must be a finite number, 0 or more; "
-                f"{bad.height} row(s) are not, e.g. rows {bad['row'].head(5).to_list()}.",
-                source="rfm",
-                column=column,
-                rows=[int(r) + 1 for r in bad["row"].head(5)],
-                fix="Remove or correct those rows; check the order dates and revenue.",
-            )
+    def bad(column: str) -> pl.Expr:
+        value = pl.col(column).cast(pl.Float64)
+        return value.is_null() | ~value.is_finite() | (value < 0)
+
+    # One pass to find out whether anything is wrong; details only when something is.
+    counts = data.select(bad(c).sum().alias(c) for c in columns).row(0, named=True)
+    for column in (c for c in columns if counts[c]):
+        rows = data.with_row_index("row").filter(bad(column))["row"].head(5).to_list()
+        raise DataValidationError(
+            f"{model}: column {column} must be a finite number, 0 or more; "
+            f"{counts[column]} row(s) are not, e.g. rows {rows}.",
+            source="rfm",
+            column=column,
+            rows=[int(r) + 1 for r in rows],
+            fix="Remove or correct those rows; check the order dates and revenue.",
+        )
     return data
 
 
@@ -140,11 +156,12 @@ class LikelihoodModel:
             self._objective, start, args=(data,), jac=True, method="L-BFGS-B",
             options={"maxiter": 2000, "ftol": 1e-15, "gtol": 1e-9, "maxcor": 20},
         )
-        # A second pass from the optimum tightens flat directions (Pareto/NBD's beta).
-        result = optimize.minimize(
-            self._objective, result.x, args=(data,), jac=True, method="BFGS",
-            options={"maxiter": 500, "gtol": 1e-8},
-        )
+        if not result.success:
+            # A second pass from there tightens flat directions (Pareto/NBD's beta).
+            result = optimize.minimize(
+                self._objective, result.x, args=(data,), jac=True, method="BFGS",
+                options={"maxiter": 500, "gtol": 1e-8},
+            )
         if not np.all(np.isfinite(result.x)):
             raise RuntimeError(f"{type(self).__name__} did not converge: {result.message}")
         self.convergence_ = result

@@ -63,21 +63,33 @@ def log_likelihood(params: np.ndarray, x: np.ndarray, tx: np.ndarray, T: np.ndar
 def _negative_log_likelihood(log_params: np.ndarray, data: CompressedData) -> tuple[float, np.ndarray]:
     params = np.exp(log_params)
     r, alpha, a, b = params
-    x, tx, T, w = data.values["frequency"], data.values["recency"], data.values["T"], data.weights
-    base = gammaln(r + x) - gammaln(r) + r * np.log(alpha) + betaln(a, b + x) - betaln(a, b)
-    log_alive, log_dead = _log_terms(params, x, tx, T)
+    w = data.weights
+    # Special functions on the distinct frequencies and ages only, then gathered per row.
+    xs, ix = data.levels("frequency")
+    Ts, iT = data.levels("T")
+    txs, itx = data.levels("recency")
+    x = xs[ix]
+    base = (gammaln(r + xs) + betaln(a, b + xs))[ix] - gammaln(r) + r * np.log(alpha) - betaln(a, b)
+    log_alpha_T, log_alpha_tx = np.log(alpha + Ts)[iT], np.log(alpha + txs)[itx]
+    log_alive = -(r + x) * log_alpha_T
+    repeat = x > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_b_x1 = np.log(np.where(xs > 0, b + xs - 1, 1.0))[ix]
+    log_dead = np.where(repeat, np.log(a) - log_b_x1 - (r + x) * log_alpha_tx, -np.inf)
     total = np.logaddexp(log_alive, log_dead)
     share_alive = np.exp(log_alive - total)
     share_dead = 1.0 - share_alive
-    repeat = x > 0
-    d_r = digamma(r + x) - digamma(r) + np.log(alpha) - share_alive * np.log(alpha + T) - share_dead * np.log(alpha + tx)
-    d_alpha = r / alpha - share_alive * (r + x) / (alpha + T) - share_dead * (r + x) / (alpha + tx)
-    d_a = digamma(a + b) - digamma(a + b + x) + share_dead / a
-    d_b = (
-        digamma(a + b) + digamma(b + x) - digamma(b) - digamma(a + b + x)
-        - np.where(repeat, share_dead / np.where(repeat, b + x - 1, 1.0), 0.0)
-    )
-    gradient = np.array([w @ d_r, w @ d_alpha, w @ d_a, w @ d_b]) * params
+    weighted_alive, weighted_dead = w * share_alive, w * share_dead
+    count = np.bincount(ix, weights=w, minlength=xs.size)  # customers per distinct frequency
+    dead_by_x = np.bincount(ix, weights=weighted_dead, minlength=xs.size)
+    d_r = (count @ (digamma(r + xs) - digamma(r) + np.log(alpha))
+           - weighted_alive @ log_alpha_T - weighted_dead @ log_alpha_tx)
+    inverse_T, inverse_tx = (1 / (alpha + Ts))[iT], (1 / (alpha + txs))[itx]
+    d_alpha = count.sum() * r / alpha - (r + x) @ (weighted_alive * inverse_T + weighted_dead * inverse_tx)
+    d_a = count @ (digamma(a + b) - digamma(a + b + xs)) + weighted_dead.sum() / a
+    d_b = (count @ (digamma(a + b) + digamma(b + xs) - digamma(b) - digamma(a + b + xs))
+           - dead_by_x @ np.where(xs > 0, 1 / np.where(xs > 0, b + xs - 1, 1.0), 0.0))
+    gradient = np.array([d_r, d_alpha, d_a, d_b]) * params
     return -float(w @ (base + total)), -gradient
 
 
