@@ -106,6 +106,18 @@ def _touchpoints(events: int, seed: int = 0) -> dict:
     return {"seconds": time.perf_counter() - started, "paths": paths.height}
 
 
+def _peak_mb() -> float:
+    """Peak resident memory of this process image (VmHWM).
+
+    ru_maxrss is not used: on Linux it carries over the parent's peak across fork + exec,
+    so a child started by a big parent would report the parent's memory.
+    """
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def _piece(name: str, journeys: int) -> dict:
     """One measurement in this (fresh) process, with its peak memory."""
     if name == "touchpoints":
@@ -115,11 +127,11 @@ def _piece(name: str, journeys: int) -> dict:
         channels, mean_length, order, heuristics = {"8ch": (8, 3.0, 1, True), "50ch": (50, 5.0, 3, False)}[setup]
         # the rows come from a file written by the parent, so this process's peak memory is
         # the pipeline's own: read raw journey rows, aggregate, model
-        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        before = _peak_mb()
         frame = pl.read_parquet(_data_file(setup, journeys))
         result = (_kit if side == "kit" else _peer)(frame, order, heuristics)
-        result["rss_before_mb"] = before / 1024
-    result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        result["rss_before_mb"] = before
+    result["peak_mb"] = _peak_mb()
     return result
 
 
