@@ -13,13 +13,19 @@ import json
 import logging
 import os
 import shutil
+import sys
 import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import nbformat
+# jsonschema (under nbformat and papermill) imports rfc3987_syntax when it is installed,
+# which builds a grammar at import: seconds per run, for IRI checks notebooks never need.
+if "rfc3987_syntax" not in sys.modules:
+    sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]
+
+import nbformat  # noqa: E402
 
 from mkt_engineering.paths import PROJECT_ROOT, REPORTS_DIR
 from mkt_engineering.reporting.analyses import Analysis, find_analysis
