@@ -76,3 +76,9 @@ def tiny(tmp_path_factory) -> dict[str, Path]:
     numbers.write_text('n,channel\n1,search\n2,"=HYPERLINK(""http://x"",""y"")"\n3,email\n', encoding="utf-8")
     notebook = write_tiny_notebook(folder, numbers)
     return {"folder": folder, "notebook": notebook, "numbers": numbers, "out": folder / "reports"}
+
+
+@pytest.fixture(scope="session")
+def mkt_cli():
+    """The `mkt` runner (a fixture, since test folders here are not packages)."""
+    return mkt

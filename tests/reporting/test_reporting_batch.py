@@ -15,7 +15,6 @@ import pytest
 import yaml
 
 from mkt_engineering.reporting.runner import clean_stale_temp
-from tests.reporting.conftest import mkt
 
 
 def _config(path: Path, runs: list[dict]) -> Path:
@@ -28,14 +27,14 @@ def _folders(out: Path) -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def batch_run(tiny) -> dict:
+def batch_run(tiny, mkt_cli) -> dict:
     numbers = tiny["folder"] / "batch_numbers.csv"
     shutil.copy(tiny["numbers"], numbers)
     ok_runs = [{"analysis": str(tiny["notebook"]), "name": "scaled", "data": {"numbers": str(numbers)}, "grid": {"factor": [2, 3]}}]
     broken = {"analysis": str(tiny["notebook"]), "name": "broken", "parameters": {"fail": True}}
     out = tiny["folder"] / "batch_reports"
     config = _config(tiny["folder"] / "batch.yaml", [*ok_runs, broken])
-    result = mkt("batch", str(config), "--jobs", "2", "--out", str(out))
+    result = mkt_cli("batch", str(config), "--jobs", "2", "--out", str(out))
     return {"result": result, "out": out, "numbers": numbers, "ok_runs": ok_runs, "tiny": tiny}
 
 
@@ -74,26 +73,26 @@ def test_the_scaled_tables_are_written(batch_run):
         assert "'=HYPERLINK" in text and "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
 
 
-def test_resume_skips_unchanged_runs_and_reruns_changed_inputs(batch_run):
+def test_resume_skips_unchanged_runs_and_reruns_changed_inputs(batch_run, mkt_cli):
     tiny, out = batch_run["tiny"], batch_run["out"]
     config = _config(tiny["folder"] / "resume.yaml", batch_run["ok_runs"])
     before = _folders(out)
-    again = mkt("batch", str(config), "--resume", "--out", str(out))
+    again = mkt_cli("batch", str(config), "--resume", "--out", str(out))
     assert again.returncode == 0, again.stdout + again.stderr
     assert again.stdout.count("skipped") >= 2 and _folders(out) == before
     # One kernel start is enough to show that a changed input is run again.
     config = _config(tiny["folder"] / "resume.yaml", [{**batch_run["ok_runs"][0], "grid": {"factor": [2]}}])
     with open(batch_run["numbers"], "a", encoding="utf-8") as handle:
         handle.write("10,display\n")
-    changed = mkt("batch", str(config), "--resume", "--out", str(out))
+    changed = mkt_cli("batch", str(config), "--resume", "--out", str(out))
     assert changed.returncode == 0, changed.stdout + changed.stderr
     new = [json.loads((f / "manifest.json").read_text()) for f in _folders(out) if f not in before]
     assert [m["headline"] for m in new] == ["total 32"]
 
 
-def test_invalid_batch_file_is_one_line_exit_2(tmp_path):
+def test_invalid_batch_file_is_one_line_exit_2(tmp_path, mkt_cli):
     bad = _config(tmp_path / "bad.yaml", [{"notebook": "x"}])
-    result = mkt("batch", str(bad))
+    result = mkt_cli("batch", str(bad))
     assert result.returncode == 2 and "each entry needs 'analysis: NAME'" in result.stderr
 
 

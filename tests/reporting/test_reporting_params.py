@@ -15,7 +15,6 @@ from mkt_engineering.reporting.params import (
     validate,
 )
 from mkt_engineering.reporting.runner import prepare_run
-from tests.reporting.conftest import mkt
 
 CELL = '''
 lookback_days: int = 30  # days of touches before a conversion that count
@@ -157,10 +156,10 @@ def test_every_report_notebook_declares_title_description_and_typed_parameters()
             assert spec.help, f"{analysis.name}: parameter {spec.name} has no help comment"
 
 
-def test_params_and_list_commands(tiny):
-    shown = mkt("params", "data_overview")
+def test_params_and_list_commands(tiny, mkt_cli):
+    shown = mkt_cli("params", "data_overview")
     assert shown.returncode == 0 and "touchpoints_file" in shown.stdout and "str | None" in shown.stdout
-    listed = mkt("list")
+    listed = mkt_cli("list")
     assert listed.returncode == 0 and "data_overview" in listed.stdout
 
 

@@ -7,7 +7,6 @@ import sys
 from mkt_engineering.commands import demo as demo_command
 from mkt_engineering.commands.lab import lab_command
 from mkt_engineering.paths import NOTEBOOKS_DIR, PROJECT_ROOT
-from tests.reporting.conftest import mkt
 
 
 def test_lab_starts_jupyterlab_in_notebooks_with_the_kit_importable():
@@ -37,8 +36,8 @@ def test_ensure_demo_data_generates_only_missing_families(tmp_path, monkeypatch)
     assert calls == ["missing"] and (tmp_path / "missing" / "t.csv").exists()
 
 
-def test_demo_runs_every_notebook_and_prints_the_index(tiny, tmp_path):
-    result = mkt("demo", "--no-generate", "--out", str(tmp_path), env={"MKT_REPORT_NOTEBOOKS": str(tiny["folder"])})
+def test_demo_runs_every_notebook_and_prints_the_index(tiny, tmp_path, mkt_cli):
+    result = mkt_cli("demo", "--no-generate", "--out", str(tmp_path), env={"MKT_REPORT_NOTEBOOKS": str(tiny["folder"])})
     assert result.returncode == 0, result.stdout + result.stderr
     index = tmp_path / "index.html"
     assert result.stdout.strip().splitlines()[-1] == str(index)

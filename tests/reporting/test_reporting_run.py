@@ -20,13 +20,12 @@ import polars as pl
 import pytest
 
 from mkt_engineering.reporting.redact import EMAIL
-from tests.reporting.conftest import mkt
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 
 
 @pytest.fixture(scope="module")
-def overview_run(tmp_path_factory) -> dict:
+def overview_run(tmp_path_factory, mkt_cli) -> dict:
     folder = tmp_path_factory.mktemp("overview")
     rows = 200
     export = pl.DataFrame(
@@ -40,7 +39,7 @@ def overview_run(tmp_path_factory) -> dict:
     path = folder / "touchpoints_with_email.csv"
     export.write_csv(path)
     out = folder / "reports"
-    result = mkt("run", "data_overview", "--data", f"touchpoints={path}", "--out", str(out))
+    result = mkt_cli("run", "data_overview", "--data", f"touchpoints={path}", "--out", str(out))
     runs = [p for p in (out / "data_overview").iterdir() if not p.name.startswith(".")] if (out / "data_overview").exists() else []
     return {"result": result, "out": out, "input": path, "runs": runs}
 
