@@ -118,7 +118,12 @@ class LikelihoodModel:
         raise NotImplementedError
 
     def _objective(self, log_params: np.ndarray, data: CompressedData) -> tuple[float, np.ndarray]:
-        value, gradient = self._negative_log_likelihood(log_params, data)
+        with np.errstate(all="ignore"):
+            value, gradient = self._negative_log_likelihood(log_params, data)
+        if not (np.isfinite(value) and np.all(np.isfinite(gradient))):
+            # A trial step went where the likelihood overflows: report it as very bad, so
+            # the line search steps back instead of stopping on a NaN.
+            return 1e300, np.zeros_like(log_params)
         if self.penalizer:
             # Ridge on the parameters themselves, as in lifetimes, to tame tiny samples.
             params = np.exp(log_params)
@@ -156,12 +161,12 @@ class LikelihoodModel:
             self._objective, start, args=(data,), jac=True, method="L-BFGS-B",
             options={"maxiter": 2000, "ftol": 1e-15, "gtol": 1e-9, "maxcor": 20},
         )
-        if not result.success:
-            # A second pass from there tightens flat directions (Pareto/NBD's beta).
-            result = optimize.minimize(
-                self._objective, result.x, args=(data,), jac=True, method="BFGS",
-                options={"maxiter": 500, "gtol": 1e-8},
-            )
+        # L-BFGS-B can stop on a small relative change while the gradient is not yet small
+        # (flat directions such as Pareto/NBD's beta); a BFGS pass from there finishes.
+        result = optimize.minimize(
+            self._objective, result.x, args=(data,), jac=True, method="BFGS",
+            options={"maxiter": 500, "gtol": 1e-8},
+        )
         if not np.all(np.isfinite(result.x)):
             raise RuntimeError(f"{type(self).__name__} did not converge: {result.message}")
         self.convergence_ = result
