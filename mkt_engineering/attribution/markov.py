@@ -219,15 +219,16 @@ class MarkovModel:
                 results[scenario] = splu(reduced, permc_spec="COLAMD").solve(self._rhs[kept])[0]
             return results
         forward = sp.csr_matrix(self._matrix)
-        chunk = max(1, int(CHUNK_FLOATS // (2 * self.states_)))
+        # two columns per scenario (conversion and value); without values one suffices
+        sides = 2 if np.any(self._rhs[:, 1]) else 1
+        chunk = max(1, int(CHUNK_FLOATS // (sides * self.states_)))
         for first in range(0, keep.shape[1], chunk):
-            # two columns per scenario: conversion and value right-hand sides
-            mask = np.repeat(keep[:, first : first + chunk].astype(float), 2, axis=1)
-            rhs = np.tile(self._rhs, (1, mask.shape[1] // 2)) * mask
+            mask = np.repeat(keep[:, first : first + chunk].astype(float), sides, axis=1)
+            rhs = np.tile(self._rhs[:, :sides], (1, mask.shape[1] // sides)) * mask
             # Krylov vectors stay 0 on removed states (the right-hand side is 0 there), so
             # masking the product alone keeps the removed states out of the chain
             solution = _block_bicgstab(partial(_masked_step, forward, -mask), rhs)
-            results[first : first + chunk] = solution[0].reshape(-1, 2)
+            results[first : first + chunk, :sides] = solution[0].reshape(-1, sides)
         return results
 
     def _solve_removals(self, paths: pl.DataFrame) -> None:

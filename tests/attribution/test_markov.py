@@ -111,3 +111,14 @@ def test_transition_matrix_rows_sum_to_one():
 def test_order_is_checked():
     with pytest.raises(ValueError, match="order"):
         MarkovModel(5)
+
+
+def test_iterative_solver_without_values(monkeypatch):
+    monkeypatch.setattr(markov_module, "DIRECT_LIMIT", 0)
+    paths = random_paths(7).with_columns(value=pl.lit(0.0))
+    model = MarkovModel(2).fit(paths)
+    assert model.conversion_probability_ == pytest.approx(brute_force(paths, 2)[0], rel=1e-10)
+    assert model.credit_["value"].sum() == 0.0
+    channel = model.credit_["channel"][0]
+    removed = brute_force(paths, 2, channel)[0]
+    assert model.credit_["removal_effect"][0] == pytest.approx(1 - removed / model.conversion_probability_, abs=1e-10)
