@@ -38,6 +38,7 @@ from mkt_engineering.reporting.manifest import (
 )
 from mkt_engineering.reporting.notebook import RUN_DIR_ENV, STATE_FILE
 from mkt_engineering.reporting.params import ParameterError, assign_data, validate
+from mkt_engineering.reporting.redact import redact_value
 
 KERNEL = "python3"
 TEMP_PREFIX = ".tmp-"
@@ -224,6 +225,16 @@ def _final_folder(parent: Path, run_id: str) -> Path:
     return final
 
 
+def _redacted_copy(executed: Path) -> nbformat.NotebookNode:
+    """The executed notebook with e-mail addresses replaced in every output (rewritten in place)."""
+    notebook = nbformat.read(executed, as_version=4)
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [nbformat.from_dict(redact_value(dict(output))) for output in cell.outputs]
+    nbformat.write(notebook, executed)
+    return notebook
+
+
 def _write_page(temp: Path, notebook: nbformat.NotebookNode, manifest: dict[str, Any]) -> None:
     try:
         page = render_report(notebook, manifest, manifest["quality"], {})
@@ -264,7 +275,7 @@ def execute_run(run: PreparedRun, progress_bar: bool = False) -> RunResult:
             "started": started.isoformat(timespec="seconds"),
         }
         executed = temp / "executed.ipynb"
-        notebook = nbformat.read(executed, as_version=4) if executed.exists() else None
+        notebook = _redacted_copy(executed) if executed.exists() else None
         finished = dt.datetime.now().astimezone()
         manifest["finished"] = finished.isoformat(timespec="seconds")
         manifest["duration_seconds"] = round(time.perf_counter() - started_clock, 2)

@@ -51,6 +51,8 @@ def write_tiny_notebook(folder: Path, numbers_file: Path) -> Path:
             'if os.environ.get("MKT_RUN_DIR"):\n    (Path(os.environ["MKT_RUN_DIR"]) / "started").write_text("yes")\n'
             "time.sleep(sleep_seconds)"
         ),
+        # An address built at run time, like one coming from the data.
+        new_code_cell('print("careless output: write to " + "@".join(["anna.schmidt", "example.org"]))'),
         new_code_cell('if fail:\n    raise ValueError("deliberate failure for the test")'),
         new_code_cell(
             'scaled = save_table(frame.with_columns(pl.col("n") * factor), "scaled")\n'

@@ -73,6 +73,16 @@ def test_the_scaled_tables_are_written(batch_run):
         assert "'=HYPERLINK" in text and "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
 
 
+def test_an_email_printed_by_a_notebook_reaches_no_file(batch_run):
+    for folder in _folders(batch_run["out"]):
+        for path in folder.rglob("*"):
+            if path.is_file() and path.suffix != ".parquet":
+                text = path.read_text(encoding="utf-8")
+                assert "anna.schmidt@example.org" not in text, path
+    executed = (_folders(batch_run["out"])[0] / "executed.ipynb").read_text()
+    assert "careless output: write to [e-mail removed]" in executed
+
+
 def test_resume_skips_unchanged_runs_and_reruns_changed_inputs(batch_run, mkt_cli):
     tiny, out = batch_run["tiny"], batch_run["out"]
     config = _config(tiny["folder"] / "resume.yaml", batch_run["ok_runs"])
