@@ -195,6 +195,11 @@ class LikelihoodModel:
         return log_covariance * np.outer(scale, scale)
 
     # -- reporting -------------------------------------------------------------------------
+    def _params(self, params: np.ndarray | None = None) -> np.ndarray:
+        """Fitted parameters on their natural scale, or the given ones (for bootstrap draws)."""
+        self._check_fitted()
+        return np.exp(self.log_params_) if params is None else np.asarray(params, dtype=float)
+
     def _check_fitted(self) -> None:
         if not hasattr(self, "log_params_"):
             raise RuntimeError(f"{type(self).__name__} is not fitted yet: call .fit(data) first.")
@@ -255,6 +260,16 @@ class PurchaseModel(LikelihoodModel):
 
         return customer_lifetime_value(self, spend_model, rfm, horizon_months=horizon, discount_rate=discount_rate,
                                        margin=margin, time_unit=time_unit, draws=draws)
+
+    def expected_purchases(self, t: float, rfm: pl.DataFrame) -> pl.Series:
+        """Expected repeat purchases of each customer in the next ``t`` time units."""
+        x, tx, T = as_arrays(rfm, self.data_columns, type(self).__name__)
+        return pl.Series("expected_purchases", self._conditional(float(t), x, tx, T))
+
+    def p_alive(self, rfm: pl.DataFrame) -> pl.Series:
+        """Probability that each customer is still active at the end of calibration."""
+        x, tx, T = as_arrays(rfm, self.data_columns, type(self).__name__)
+        return pl.Series("p_alive", self._p_alive(x, tx, T))
 
     def expected_spend(self, rfm: pl.DataFrame, spend_model) -> pl.Series:
         """Expected spend per purchase of each customer (from a fitted GammaGamma)."""

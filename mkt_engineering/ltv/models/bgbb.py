@@ -95,10 +95,6 @@ class BetaGeoBetaBinom(LikelihoodModel):
             )
         return super()._prepare(data)
 
-    def _params(self, params=None):
-        self._check_fitted()
-        return np.exp(self.log_params_) if params is None else np.asarray(params, dtype=float)
-
     def _p_alive(self, x, tx, n, params=None):
         alpha, beta, gamma, delta = self._params(params)
         log_next = (betaln(alpha + x, beta + n - x) - betaln(alpha, beta)

@@ -30,10 +30,9 @@ Examples
 from __future__ import annotations
 
 import numpy as np
-import polars as pl
 from scipy.special import betaln, digamma, gammaln, hyp2f1
 
-from mkt_engineering.ltv.models.base import CompressedData, PurchaseModel, as_arrays
+from mkt_engineering.ltv.models.base import CompressedData, PurchaseModel
 
 FRT = ("frequency", "recency", "T")
 
@@ -109,10 +108,6 @@ class BetaGeo(PurchaseModel):
     def _negative_log_likelihood(self, log_params, data):
         return _negative_log_likelihood(log_params, data)
 
-    def _params(self, params: np.ndarray | None = None) -> np.ndarray:
-        self._check_fitted()
-        return np.exp(self.log_params_) if params is None else np.asarray(params, dtype=float)
-
     # -- predictions -----------------------------------------------------------------------
     def expected_purchases_new_customer(self, t, params=None) -> np.ndarray:
         """E[X(t)]: expected repeat purchases in (0, t] of a customer just acquired."""
@@ -134,16 +129,6 @@ class BetaGeo(PurchaseModel):
         r, alpha, a, b = self._params(params)
         log_alive, log_dead = _log_terms((r, alpha, a, b), x, tx, T)
         return np.exp(log_alive - np.logaddexp(log_alive, log_dead))
-
-    def expected_purchases(self, t: float, rfm: pl.DataFrame) -> pl.Series:
-        """Expected repeat purchases of each customer in the next ``t`` time units."""
-        x, tx, T = as_arrays(rfm, FRT, type(self).__name__)
-        return pl.Series("expected_purchases", self._conditional(float(t), x, tx, T))
-
-    def p_alive(self, rfm: pl.DataFrame) -> pl.Series:
-        """Probability that each customer is still active at the end of calibration."""
-        x, tx, T = as_arrays(rfm, FRT, type(self).__name__)
-        return pl.Series("p_alive", self._p_alive(x, tx, T))
 
     def probability_of_n_purchases(self, t: float, n: int | np.ndarray) -> np.ndarray:
         """P(X(t) = n): chance that a new customer makes exactly n repeat purchases in (0, t]."""

@@ -23,11 +23,10 @@ True
 from __future__ import annotations
 
 import numpy as np
-import polars as pl
 from scipy import stats
 from scipy.special import betaln, digamma, gammaln, hyp2f1
 
-from mkt_engineering.ltv.models.base import CompressedData, PurchaseModel, as_arrays
+from mkt_engineering.ltv.models.base import CompressedData, PurchaseModel
 
 FRT = ("frequency", "recency", "T")
 
@@ -73,10 +72,6 @@ class ModifiedBetaGeo(PurchaseModel):
     def _negative_log_likelihood(self, log_params, data):
         return _negative_log_likelihood(log_params, data)
 
-    def _params(self, params=None) -> np.ndarray:
-        self._check_fitted()
-        return np.exp(self.log_params_) if params is None else np.asarray(params, dtype=float)
-
     def _p_alive(self, x, tx, T, params=None) -> np.ndarray:
         log_alive, log_dead = _log_terms(self._params(params), x, tx, T)
         return np.exp(log_alive - np.logaddexp(log_alive, log_dead))
@@ -94,16 +89,6 @@ class ModifiedBetaGeo(PurchaseModel):
         r, alpha, a, b = self._params(params)
         t = np.asarray(t, dtype=float)
         return b / (a - 1) * (1 - (alpha / (alpha + t)) ** r * hyp2f1(r, b + 1, a + b, t / (alpha + t)))
-
-    def expected_purchases(self, t: float, rfm: pl.DataFrame) -> pl.Series:
-        """Expected repeat purchases of each customer in the next ``t`` time units."""
-        x, tx, T = as_arrays(rfm, FRT, type(self).__name__)
-        return pl.Series("expected_purchases", self._conditional(float(t), x, tx, T))
-
-    def p_alive(self, rfm: pl.DataFrame) -> pl.Series:
-        """Probability that each customer is still active at the end of calibration."""
-        x, tx, T = as_arrays(rfm, FRT, type(self).__name__)
-        return pl.Series("p_alive", self._p_alive(x, tx, T))
 
     def probability_of_n_purchases(self, t: float, n) -> np.ndarray:
         """P(X(t) = n) for a new customer: alive throughout, or left after the n-th purchase."""

@@ -37,10 +37,9 @@ Examples
 from __future__ import annotations
 
 import numpy as np
-import polars as pl
 from scipy.special import digamma, gammaln, hyp2f1
 
-from mkt_engineering.ltv.models.base import CompressedData, PurchaseModel, as_arrays
+from mkt_engineering.ltv.models.base import CompressedData, PurchaseModel
 
 FRT = ("frequency", "recency", "T")
 
@@ -146,10 +145,6 @@ class ParetoNBD(PurchaseModel):
             start = super()._minimise(start, sample).x
         return super()._minimise(start, data)
 
-    def _params(self, params=None) -> np.ndarray:
-        self._check_fitted()
-        return np.exp(self.log_params_) if params is None else np.asarray(params, dtype=float)
-
     def _p_alive(self, x, tx, T, params=None) -> np.ndarray:
         log_alive, log_left = _log_parts(self._params(params), x, tx, T)
         return np.exp(log_alive - np.logaddexp(log_alive, log_left))
@@ -171,16 +166,6 @@ class ParetoNBD(PurchaseModel):
         log_ratio = np.log(beta / (beta + t))
         growth = -np.expm1((s - 1) * log_ratio) / (s - 1) if abs(s - 1) > 1e-10 else -log_ratio
         return r * beta / alpha * growth
-
-    def expected_purchases(self, t: float, rfm: pl.DataFrame) -> pl.Series:
-        """Expected repeat purchases of each customer in the next ``t`` time units."""
-        x, tx, T = as_arrays(rfm, FRT, type(self).__name__)
-        return pl.Series("expected_purchases", self._conditional(float(t), x, tx, T))
-
-    def p_alive(self, rfm: pl.DataFrame) -> pl.Series:
-        """Probability that each customer is still active at the end of calibration."""
-        x, tx, T = as_arrays(rfm, FRT, type(self).__name__)
-        return pl.Series("p_alive", self._p_alive(x, tx, T))
 
     def probability_of_n_purchases(self, t: float, n: int | np.ndarray) -> np.ndarray:
         """P(X(t) = n) for a new customer, integrating over the time of dropout.
