@@ -34,6 +34,7 @@ def demo(
     from mkt_engineering.reporting.analyses import list_analyses
     from mkt_engineering.reporting.batch import RunSpec
     from mkt_engineering.reporting.index import write_index
+    from mkt_engineering.teaching.workshop import render_lessons_page
 
     made = ensure_demo_data() if generate else []
     if made:
@@ -45,6 +46,7 @@ def demo(
     out = out.resolve()
     results = run_with_progress(specs, out, jobs, resume=False, title="demo reports")
     console.print(results_table(results))
+    render_lessons_page(out / "lessons.html")
     index = write_index(out)
     console.print(f"Open {index}", highlight=False)
     print(index)

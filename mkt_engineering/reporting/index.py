@@ -63,9 +63,17 @@ def index_html(out_dir: Path) -> str:
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Reports</title>'
         f"<style>{CSS}</style></head><body><main><h1>Reports</h1>"
         f'<p class="lead">{len(rows)} report run(s), newest first. Each link opens an offline report.</p>'
+        f"{_lessons_link(out_dir)}"
         "<table><thead><tr><th>started</th><th>report</th><th>parameters</th><th>status</th><th>headline</th></tr></thead>"
         f"<tbody>{body}</tbody></table></main></body></html>\n"
     )
+
+
+def _lessons_link(out_dir: Path) -> str:
+    # The learning path page sits beside the index when `mkt demo` wrote it.
+    if not (Path(out_dir) / "lessons.html").exists():
+        return ""
+    return '<p>New to the analyses? The <a href="lessons.html">lessons</a> teach each one step by step.</p>'
 
 
 def write_index(out_dir: Path) -> Path:

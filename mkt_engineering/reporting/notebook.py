@@ -125,7 +125,11 @@ def quality_html(record: dict[str, Any]) -> str:
     lines = "".join(f"<li>{html.escape(_issue_text(issue))}</li>" for issue in issues)
     scalar = {k: v for k, v in record.items() if k not in {"source", "table", "rows", "issues"} and not isinstance(v, list | dict)}
     extra = "".join(f"<li>{html.escape(str(k).replace('_', ' '))}: {html.escape(str(v))}</li>" for k, v in scalar.items())
-    verdict = "no issues found" if not issues else f"{len(issues)} issue(s) noted, no rows dropped"
+    # The loader removes rows only for a stated reason (consent, date range, blank lines) and
+    # counts them; say so instead of promising that nothing was dropped.
+    removed = int(record.get("rows_removed") or 0)
+    kept = "no rows removed" if removed == 0 else f"{removed:,} row(s) removed, each counted below"
+    verdict = "no issues found" if not issues else f"{len(issues)} issue(s) noted, {kept}"
     body = f"<ul>{lines}{extra}</ul>" if lines or extra else ""
     return f'<div class="mkt-quality"><p>{" · ".join(facts)}: {verdict}.</p>{body}</div>'
 

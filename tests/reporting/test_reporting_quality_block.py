@@ -1,0 +1,25 @@
+"""The data-quality block of a report says truthfully whether rows were removed."""
+
+from mkt_engineering.reporting.notebook import quality_html
+
+
+def test_quality_block_reports_removed_rows():
+    text = quality_html({"table": "touchpoints", "rows": 8, "rows_removed": 2,
+                         "issues": [{"message": "2 rows without marketing consent were removed."}]})
+    assert "2 row(s) removed" in text
+    assert "no rows removed" not in text
+
+
+def test_quality_block_without_removals():
+    text = quality_html({"table": "orders", "rows": 8, "rows_removed": 0,
+                         "issues": [{"message": "3 duplicate rows (kept)."}]})
+    assert "no rows removed" in text
+
+
+def test_index_links_the_lessons_page_once_it_exists(tmp_path):
+    from mkt_engineering.reporting.index import write_index
+    from mkt_engineering.teaching.workshop import render_lessons_page
+
+    assert 'href="lessons.html"' not in write_index(tmp_path).read_text()
+    render_lessons_page(tmp_path / "lessons.html")
+    assert 'href="lessons.html"' in write_index(tmp_path).read_text()
