@@ -80,3 +80,14 @@ def test_committed_demo_files_pass_their_contract(family):
         assert result.quality.rows == result.quality.rows_read, f"{path.name}: rows removed"
         checked += 1
     assert checked, f"datasets/{family} holds no contract table"
+
+
+@pytest.mark.parametrize("family", sorted(FAMILIES))
+def test_committed_demo_files_are_what_the_generator_writes(family, tmp_path):
+    """The committed demo data is reproducible: `mkt datasets generate` rewrites the same bytes."""
+    _require(family)
+    written = write_family(generator(family)(), tmp_path)  # default seed and scale, as committed
+    for path in written:
+        committed = DATASETS_DIR / family / path.name
+        assert committed.read_bytes() == path.read_bytes(), f"{family}/{path.name}: run `mkt datasets generate --family {family}`"
+    assert sum(p.stat().st_size for p in written) < 1.5e6, f"{family}: demo files must stay small"

@@ -10,21 +10,12 @@ from hypothesis import strategies as st
 
 from mkt_engineering.io import read_table
 from mkt_engineering.schemas import LEAD_EVENTS
-from mkt_engineering.synthetic.base import write_family
 from mkt_engineering.synthetic.leads import generate
 
 
 @pytest.fixture(scope="module")
 def demo():
     return generate()
-
-
-def test_committed_demo_files_are_what_the_generator_writes(demo, tmp_path, project_root):
-    written = write_family(demo, tmp_path)
-    for path in written:
-        committed = project_root / "datasets" / "leads" / path.name
-        assert committed.read_bytes() == path.read_bytes(), f"{path.name}: run `mkt datasets generate --family leads`"
-    assert sum(p.stat().st_size for p in written) < 1.5e6
 
 
 def test_demo_file_passes_the_contract(project_root):
