@@ -18,6 +18,12 @@ PALETTE = [
     "#D55E00",  # vermillion
     "#F0E442",  # yellow
     "#000000",  # black
+    # Okabe-Ito has eight colours; journeys have up to ten channels, so four more from
+    # Paul Tol's colour-blind-safe "muted" scheme keep every channel distinct.
+    "#882255",  # wine
+    "#44AA99",  # teal
+    "#999933",  # olive
+    "#332288",  # indigo
 ]
 ACCENT = PALETTE[0]
 MUTED = "#9E9E9E"

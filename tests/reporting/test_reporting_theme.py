@@ -52,3 +52,8 @@ def test_categories_use_the_colour_blind_safe_palette(sample):
 def test_unknown_language_is_refused():
     with pytest.raises(ValueError, match="language must be one of"):
         theme_config("fr")  # type: ignore[arg-type]
+
+
+def test_palette_keeps_ten_channels_apart():
+    # The journeys demo has ten channels; a repeated colour would merge two in every legend.
+    assert len(set(PALETTE)) == len(PALETTE) >= 10
