@@ -41,3 +41,53 @@ class DataValidationError(ValueError):
 
 class ParameterError(ValueError):
     """A report parameter is unknown, of the wrong type, or points to a missing file."""
+
+
+def require_columns(frame, columns, *, source: str, fix: str) -> list[str]:
+    """Check that a frame has the columns an analysis needs; return the columns it has.
+
+    One place for the "missing column" message, so every analysis names the input, the
+    missing columns, the columns that are there, the closest match and the fix alike.
+
+    Parameters
+    ----------
+    frame : polars DataFrame or LazyFrame
+        The input (a LazyFrame is only asked for its schema, not collected).
+    columns : iterable of str
+        The columns needed.
+    source : str
+        What the input is, in the user's words ("orders", "the lead timeline").
+    fix : str
+        How to get the columns, e.g. which function builds the input.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> require_columns(pl.DataFrame({"customer_id": [1]}), ["customer_id"], source="orders", fix="-")
+    ['customer_id']
+    >>> try:
+    ...     require_columns(pl.DataFrame({"Customer": [1]}), ["customer"], source="orders",
+    ...                     fix="Map it with columns={...}.")
+    ... except DataValidationError as error:
+    ...     print(error)
+    orders: missing column(s) customer; found Customer (did you mean Customer for customer?). Map it with columns={...}.
+    """
+    import difflib
+
+    present = frame.collect_schema().names() if hasattr(frame, "collect_schema") else list(frame.columns)
+    missing = [c for c in dict.fromkeys(columns) if c not in present]
+    if not missing:
+        return present
+    lowered = {name.lower(): name for name in present}
+    guesses = [
+        f"{lowered[match[0]]} for {name}"
+        for name in missing
+        if (match := difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.75))
+    ]
+    hint = f" (did you mean {', '.join(guesses)}?)" if guesses else ""
+    raise DataValidationError(
+        f"{source}: missing column(s) {', '.join(missing)}; found {', '.join(present) or 'no columns'}{hint}. {fix}",
+        source=source,
+        column=missing[0],
+        fix=fix,
+    )

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from mkt_engineering.errors import DataValidationError
+from mkt_engineering.errors import require_columns
 
 LIMITS = (
     "Attribution shares out the conversions that happened; it does not measure what would "
@@ -47,10 +47,7 @@ def budget_table(credit: pl.DataFrame, spend: pl.DataFrame, intervals: pl.DataFr
         (e.g. direct) get spend 0 and no cost per conversion.
     """
     for name, frame, columns in (("credit", credit, ["channel", "conversions", "value"]), ("spend", spend, ["channel", "spend"])):
-        missing = [c for c in columns if c not in frame.columns]
-        if missing:
-            raise DataValidationError(f"{name}: missing column(s) {missing}; found {frame.columns}.",
-                                      source=name, column=missing[0], fix="Map your columns onto the contract.")
+        require_columns(frame, columns, source=name, fix="Map your columns onto the contract.")
     totals = spend.group_by("channel").agg(pl.col("spend").sum())
     table = credit.join(totals, on="channel", how="left").with_columns(pl.col("spend").fill_null(0.0))
     per = {

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 import polars as pl
 
 from mkt_engineering.attribution.paths import as_paths
-from mkt_engineering.errors import DataValidationError
+from mkt_engineering.errors import require_columns
 
 CREDIT_COLUMNS = ("channel", "conversions", "value")
 
@@ -175,13 +175,9 @@ def time_decay(journeys: pl.DataFrame, half_life_days: float = 7.0) -> pl.DataFr
     [('email', 0.6666666666666666, 60.0), ('search', 0.3333333333333333, 30.0)]
     """
     needed = ["path", "touch_times", "converted", "conversion_time"]
-    missing = [c for c in needed if c not in journeys.columns]
-    if missing:
-        raise DataValidationError(
-            f"time_decay needs touch times: missing {missing}. Pass the journeys of "
-            "journeys_from_touchpoints(), not the aggregated paths.",
-            source="journeys", column=missing[0], fix="Use journeys_from_touchpoints(touchpoints, conversions).",
-        )
+    require_columns(journeys, needed, source="time_decay (needs touch times)",
+                    fix="Pass the journeys of journeys_from_touchpoints(touchpoints, conversions), "
+                        "not the aggregated paths.")
     value = pl.col("value") if "value" in journeys.columns else pl.lit(0.0)
     table = (
         journeys.filter(pl.col("converted") > 0)

@@ -28,7 +28,7 @@ from collections.abc import Mapping, Sequence
 
 import polars as pl
 
-from mkt_engineering.errors import DataValidationError
+from mkt_engineering.errors import DataValidationError, require_columns
 
 PATH_COLUMNS = ("path", "conversions", "value", "non_conversions")
 
@@ -36,15 +36,7 @@ Frame = pl.DataFrame | pl.LazyFrame
 
 
 def _require(frame: Frame, columns: Sequence[str], name: str, fix: str) -> None:
-    present = frame.collect_schema().names()
-    missing = [c for c in columns if c not in present]
-    if missing:
-        raise DataValidationError(
-            f"{name}: missing column(s) {missing}; found {present}. {fix}",
-            source=name,
-            column=missing[0],
-            fix=fix,
-        )
+    require_columns(frame, columns, source=name, fix=fix)
 
 
 def group_channels(frame: Frame, rules: Mapping[str, str | Sequence[str]], column: str = "channel") -> Frame:

@@ -23,7 +23,7 @@ import numpy as np
 import polars as pl
 from scipy import stats
 
-from mkt_engineering.errors import DataValidationError
+from mkt_engineering.errors import DataValidationError, require_columns
 from mkt_engineering.experiments import sequential
 from mkt_engineering.experiments.bayesian import beta_binomial, normal_posterior
 from mkt_engineering.experiments.checks import SrmResult, srm_test
@@ -169,13 +169,9 @@ def _roles(metrics, guardrails, exploratory) -> list[tuple[str, str]]:
 
 def _check_columns(lazy, variant, declared, covariates, segments, day) -> None:
     schema = lazy.collect_schema()
-    present = schema.names()
     wanted = [variant] + [c for m, _ in declared for c in m.split("/")] + covariates + segments + ([day] if day else [])
-    missing = [c for c in dict.fromkeys(wanted) if c not in present]
-    if missing:
-        raise DataValidationError(
-            f"analyze: column(s) {', '.join(missing)} not found; the data has {', '.join(present)}.",
-            column=missing[0], fix="Check the analysis plan's metric names or map your columns with `columns=`.")
+    require_columns(lazy, wanted, source="analyze",
+                    fix="Check the analysis plan's metric names or map your columns with `columns=`.")
     numeric = [c for m, _ in declared for c in m.split("/")] + covariates
     text = [c for c in dict.fromkeys(numeric) if not schema[c].is_numeric()]
     if text:

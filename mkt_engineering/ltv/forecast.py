@@ -18,7 +18,7 @@ from datetime import date
 import numpy as np
 import polars as pl
 
-from mkt_engineering.errors import DataValidationError
+from mkt_engineering.errors import DataValidationError, require_columns
 from mkt_engineering.ltv.clv import DAYS_PER_MONTH, _month_grid, new_customer_value
 from mkt_engineering.ltv.models import BetaGeo, GammaGamma
 from mkt_engineering.ltv.rfm import TIME_UNITS, _as_date, rfm_summary
@@ -112,12 +112,8 @@ def cohort_revenue_forecast(
 def acquisition_cost(spend: pl.DataFrame, orders: pl.DataFrame) -> pl.DataFrame:
     """Cost per acquired customer per channel: spend / customers whose first order fell in the spend periods."""
     for name, frame, needed in (("spend", spend, ("channel", "spend")), ("orders", orders, ("acquisition_channel",))):
-        missing = [c for c in needed if c not in frame.columns]
-        if missing:
-            raise DataValidationError(
-                f"{name} lacks {', '.join(missing)}; it has {', '.join(frame.columns)}.", source=name, column=missing[0],
-                fix="Map the columns when reading, or give CAC per channel as a parameter instead.",
-            )
+        require_columns(frame, needed, source=name,
+                        fix="Map the columns when reading, or give CAC per channel as a parameter instead.")
     first = orders.group_by("customer_id").agg(
         pl.col("order_date").min().cast(pl.Date).alias("first"), pl.col("acquisition_channel").sort_by("order_date").first()
     )

@@ -29,7 +29,7 @@ from datetime import date, datetime
 
 import polars as pl
 
-from mkt_engineering.errors import DataValidationError
+from mkt_engineering.errors import DataValidationError, require_columns
 
 TIME_UNITS = {"D": 1.0, "W": 7.0, "M": 365.25 / 12}
 EPOCH = date(1970, 1, 1)
@@ -50,15 +50,8 @@ def _days_per_unit(time_unit: str) -> float:
 
 def _require(orders: Frame, columns: tuple[str, ...], source: str = "orders") -> pl.LazyFrame:
     lazy = orders.lazy()
-    found = lazy.collect_schema().names()
-    missing = [c for c in columns if c not in found]
-    if missing:
-        raise DataValidationError(
-            f"{source} lacks the column(s) {', '.join(missing)}; found {', '.join(found)}.",
-            source=source,
-            column=missing[0],
-            fix="Map your own names with columns={'your name': 'customer_id', ...} when reading.",
-        )
+    require_columns(lazy, columns, source=source,
+                    fix="Map your own names with columns={'your name': 'customer_id', ...} when reading.")
     return lazy
 
 

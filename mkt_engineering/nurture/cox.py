@@ -29,15 +29,12 @@ import polars as pl
 from scipy import stats
 from statsmodels.duration.hazard_regression import PHReg
 
-from mkt_engineering.errors import DataValidationError
+from mkt_engineering.errors import DataValidationError, require_columns
 
 
 def design_matrix(frame: pl.DataFrame, covariates: list[str]) -> pl.DataFrame:
     """Numeric design: numbers and booleans as they are, text as 0/1 columns (first level dropped)."""
-    missing = [c for c in covariates if c not in frame.columns]
-    if missing:
-        raise DataValidationError(f"Covariate column(s) {', '.join(missing)} not found; found {', '.join(frame.columns)}.",
-                                  column=missing[0], fix="Pass covariates that exist in the frame.")
+    require_columns(frame, covariates, source="Cox covariates", fix="Pass covariates that exist in the frame.")
     parts = []
     for name in covariates:
         column = frame[name]

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from mkt_engineering.errors import DataValidationError
+from mkt_engineering.errors import require_columns
 
 BREAKDOWN = ("persona", "source", "is_customer", "has_email")
 
@@ -34,10 +34,8 @@ def apply_targeting(timeline: pl.DataFrame, *, mql_score: float = 60.0, personas
     not targeted, or below the MQL score (its highest score before any sales contact).
     """
     needed = ["has_email", "max_score_before_contact"] + (["persona"] if personas else [])
-    missing = [c for c in needed if c not in timeline.columns]
-    if missing:
-        raise DataValidationError(f"The lead timeline lacks {', '.join(missing)}.", column=missing[0],
-                                  fix="Build it with stage_timeline() from lead_events that include a score column.")
+    require_columns(timeline, needed, source="the lead timeline",
+                    fix="Build it with stage_timeline() from lead_events that include a score column.")
     no_email = ~pl.col("has_email") if require_email else pl.lit(False)
     off_persona = ~pl.col("persona").is_in(personas) if personas else pl.lit(False)
     below = pl.col("max_score_before_contact").fill_null(0) < mql_score

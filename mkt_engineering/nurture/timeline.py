@@ -40,7 +40,7 @@ from datetime import datetime
 
 import polars as pl
 
-from mkt_engineering.errors import DataValidationError
+from mkt_engineering.errors import DataValidationError, require_columns
 
 ENGAGEMENTS = ("email_open", "email_click", "content_download", "webinar")
 QUALIFYING = ("mql", "mqn")
@@ -60,12 +60,8 @@ def _days(end: str, start: str) -> pl.Expr:
 
 
 def _check(events: pl.LazyFrame) -> None:
-    names = events.collect_schema().names()
-    missing = [c for c in REQUIRED if c not in names]
-    if missing:
-        raise DataValidationError(
-            f"lead_events lacks the column(s) {', '.join(missing)}; found {', '.join(names)}.",
-            column=missing[0], fix="Map your columns with columns={'your name': 'lead_id', ...} when loading.")
+    require_columns(events, REQUIRED, source="lead_events",
+                    fix="Map your columns with columns={'your name': 'lead_id', ...} when loading.")
 
 
 def stage_timeline(events: pl.DataFrame | pl.LazyFrame, *, mql_score: float | None = None,

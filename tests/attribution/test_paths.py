@@ -80,7 +80,7 @@ def test_channel_attribution_export_format():
 
 
 def test_missing_columns_name_what_was_found():
-    with pytest.raises(DataValidationError, match=r"missing column\(s\) \['customer_id'\]"):
+    with pytest.raises(DataValidationError, match=r"missing column\(s\) customer_id;"):
         paths_from_touchpoints(TOUCHES.rename({"customer_id": "kunde"}), CONVERSIONS)
     with pytest.raises(DataValidationError, match="conv"):
         paths_from_strings(pl.DataFrame({"path": ["a"], "conv": [1]}))

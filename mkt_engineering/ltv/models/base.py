@@ -15,6 +15,7 @@ import numpy as np
 import polars as pl
 from scipy import optimize, stats
 
+from mkt_engineering import errors
 from mkt_engineering.errors import DataValidationError
 
 
@@ -52,14 +53,8 @@ def require_columns(data: pl.DataFrame, columns: tuple[str, ...], model: str) ->
             source="rfm",
             fix="Build it with mkt_engineering.ltv.rfm_summary(orders, observation_end).",
         )
-    missing = [c for c in columns if c not in data.columns]
-    if missing:
-        raise DataValidationError(
-            f"{model} needs the column(s) {', '.join(missing)}; the data has {', '.join(data.columns)}.",
-            source="rfm",
-            column=missing[0],
-            fix="Build the input with mkt_engineering.ltv.rfm_summary(orders, observation_end).",
-        )
+    errors.require_columns(data, columns, source=f"{model} input",
+                    fix="Build the input with mkt_engineering.ltv.rfm_summary(orders, observation_end).")
     def bad(column: str) -> pl.Expr:
         value = pl.col(column).cast(pl.Float64)
         return value.is_null() | ~value.is_finite() | (value < 0)
