@@ -23,8 +23,9 @@ import csv
 import io
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import polars as pl
 
@@ -55,6 +56,14 @@ class CsvDialect:
     decimal_comma: bool
     bom: bool = False
     skip_lines: int = 0  # an Excel "sep=;" line before the header
+    sample: str = field(default="", repr=False)  # the sniffed text, for guessing date formats
+
+
+class ParsedDates(NamedTuple):
+    """A date column parsed while the file was read, in the one format of its first lines."""
+
+    values: pl.Series  # null where the text is empty *or* written in another format
+    family: str  # the format family, a key of DATE_FAMILIES
 
 
 @dataclass
@@ -69,6 +78,10 @@ class RawTable:
     decimal_comma: bool = False
     first_line: int = 0  # position number of the first data row in messages
     position_word: str = "row"  # "line" for text files, "row" otherwise
+    # By source column name: date columns parsed while reading a CSV (the loader uses them
+    # when no row failed), and text columns that Parquet statistics show hold no "".
+    parsed_dates: dict[str, ParsedDates] = field(default_factory=dict)
+    text_without_empty: frozenset[str] = frozenset()
 
     def positions(self, mask: pl.Series) -> list[int]:
         """Position numbers (line in the file, or row) of the rows where `mask` is true."""
@@ -92,7 +105,7 @@ def sniff_text(sample: str, encoding: str = "utf8", bom: bool = False) -> CsvDia
     if separator != ",":
         fields = (f for row in csv.reader(lines[1:], delimiter=separator) for f in row)
         decimal_comma = any(_DECIMAL_COMMA.match(f) for f in fields)
-    return CsvDialect(encoding, separator, [h.strip() for h in header], decimal_comma, bom, skip)
+    return CsvDialect(encoding, separator, [h.strip() for h in header], decimal_comma, bom, skip, sample)
 
 
 def _guess_separator(lines: list[str]) -> str:
@@ -135,8 +148,15 @@ def _transcode(path: Path) -> bytes:
         return raw.decode("latin-1").encode("utf-8")
 
 
-def read_csv(path: Path, dialect: CsvDialect, text_columns: list[str]) -> pl.DataFrame:
-    """Read a CSV with the sniffed dialect; `text_columns` are read as strings, untouched."""
+def read_csv(path: Path, dialect: CsvDialect, text_columns: list[str], date_formats: dict[str, str] | None = None) -> tuple[pl.DataFrame, dict[str, ParsedDates]]:
+    """Read a CSV with the sniffed dialect; `text_columns` are read as strings, untouched.
+
+    Each column of `date_formats` (name -> strptime format) is also parsed in that format
+    in the same pass, so polars parses while it reads, on every core. The text stays in the
+    frame: rows in another format come back null and the loader parses (or quotes) them.
+    """
+    parsed_name = {name: f"{name} (parsed while reading)" for name in date_formats or {} if name in text_columns}
+    parsed_name = {name: hidden for name, hidden in parsed_name.items() if hidden not in dialect.header}
     options = dict(
         separator=dialect.separator,
         skip_lines=dialect.skip_lines,
@@ -145,14 +165,40 @@ def read_csv(path: Path, dialect: CsvDialect, text_columns: list[str]) -> pl.Dat
         infer_schema_length=10_000,
         truncate_ragged_lines=False,
     )
+
+    def read(source: Path | io.BytesIO) -> pl.DataFrame:
+        parse = [pl.col(name).str.to_datetime(date_formats[name], strict=False, time_unit="us", cache=False).alias(hidden)
+                 for name, hidden in parsed_name.items()]
+        return pl.scan_csv(source, **options).with_columns(parse).collect()
+
     if dialect.encoding == "utf8":
         try:
-            return pl.read_csv(path, **options)
+            frame = read(path)
         except pl.exceptions.ComputeError as error:
             if "utf-8" not in str(error).lower():
                 raise
             dialect.encoding = "cp1252"  # the sample was clean UTF-8, a later line is not
-    return pl.read_csv(io.BytesIO(_transcode(path)), **options)
+    if dialect.encoding != "utf8":
+        frame = read(io.BytesIO(_transcode(path)))
+    parsed = {name: ParsedDates(frame.get_column(hidden).alias(name), date_family(date_formats[name])) for name, hidden in parsed_name.items()}
+    return frame.drop(list(parsed_name.values())), parsed
+
+
+def sample_date_formats(dialect: CsvDialect, columns: list[str]) -> dict[str, str]:
+    """Column -> the one date format in which every value of the sniffed lines parses.
+
+    Columns whose first lines mix formats, hold no dates or are missing get no entry (the
+    loader then parses their text after reading, with all its checks).
+    """
+    if not columns or not dialect.sample:
+        return {}
+    try:
+        sample = pl.read_csv(io.BytesIO(dialect.sample.encode("utf-8")), separator=dialect.separator,
+                             skip_lines=dialect.skip_lines, infer_schema=False, truncate_ragged_lines=False)
+    except pl.exceptions.PolarsError:
+        return {}  # the full read reports what is wrong with the file
+    found = {name: single_date_format(sample.get_column(name)) for name in columns if name in sample.columns}
+    return {name: fmt for name, fmt in found.items() if fmt is not None}
 
 
 def read_excel(path: Path, sheet: str | int | None) -> pl.DataFrame:
@@ -165,6 +211,7 @@ def read_source(
     source: str | Path | pl.DataFrame | pl.LazyFrame,
     *,
     text_columns: Callable[[list[str]], list[str]] | None = None,
+    date_columns: Callable[[list[str]], list[str]] | None = None,
     separator: str | None = None,
     encoding: str | None = None,
     sheet: str | int | None = None,
@@ -176,8 +223,12 @@ def read_source(
     source : path or DataFrame or LazyFrame
         A CSV/TSV/TXT, Parquet or Excel file, or a frame already in memory.
     text_columns : callable, optional
-        Given the header names, returns those to read as plain strings (CSV only), so the
-        loader sees the raw text of contract columns and can quote it in messages.
+        Given the header names, returns those to read as plain strings (CSV), so the
+        loader sees the raw text of contract columns and can quote it in messages. For
+        Parquet, the text columns among them are checked for empty cells.
+    date_columns : callable, optional
+        Given the header names, returns those holding dates (CSV only); they are also
+        parsed while reading when the sniffed lines show one format (see :func:`read_csv`).
     separator, encoding : str, optional
         Override what sniffing would find (``encoding`` is ``"utf8"`` or ``"cp1252"``).
     sheet : str or int, optional
@@ -205,7 +256,9 @@ def read_source(
         )
     suffix = path.suffix.lower()
     if suffix in PARQUET_SUFFIXES:
-        return RawTable(pl.read_parquet(path), label, "parquet", first_line=1, position_word="row")
+        frame = pl.read_parquet(path)
+        text = [c for c in (text_columns(frame.columns) if text_columns else []) if frame.schema[c] == pl.String]
+        return RawTable(frame, label, "parquet", first_line=1, position_word="row", text_without_empty=parquet_text_without_empty(path, text))
     if suffix in EXCEL_SUFFIXES:
         return RawTable(read_excel(path, sheet), label, "excel", first_line=2, position_word="row")
     dialect = sniff_file(path)
@@ -216,11 +269,30 @@ def read_source(
     if encoding is not None:
         dialect.encoding = "cp1252" if encoding.lower().replace("-", "") in ("cp1252", "windows1252", "latin1") else "utf8"
     text = list(text_columns(dialect.header)) if text_columns else []
-    frame = read_csv(path, dialect, text)
+    dates = sample_date_formats(dialect, [c for c in (date_columns(dialect.header) if date_columns else []) if c in text])
+    frame, parsed = read_csv(path, dialect, text, dates)
     return RawTable(
         frame, label, "csv", dialect.encoding, dialect.separator, dialect.decimal_comma,
-        first_line=2 + dialect.skip_lines, position_word="line",
+        first_line=2 + dialect.skip_lines, position_word="line", parsed_dates=parsed,
     )
+
+
+def parquet_text_without_empty(path: Path, columns: list[str]) -> frozenset[str]:
+    """The text `columns` of a Parquet file in which no cell is "" (empty text).
+
+    A filter for empty cells, which polars answers from the row groups' statistics: an
+    empty string sorts first, so a row group whose minimum is not empty is skipped unread.
+    For files with statistics (polars, pyarrow, pandas, DuckDB and Spark write them) that
+    takes a millisecond instead of a pass over every cell; without them polars reads the
+    columns. When some cell is empty, no column is vouched for (the loader checks each).
+    """
+    if not columns:
+        return frozenset()
+    try:
+        empty = pl.scan_parquet(path).filter(pl.any_horizontal([pl.col(c) == "" for c in columns])).limit(1).select(pl.len()).collect().item()
+    except pl.exceptions.PolarsError:
+        return frozenset()  # an optimisation only: the loader then checks every cell
+    return frozenset(columns) if empty == 0 else frozenset()
 
 
 def _first_line(path: Path, dialect: CsvDialect) -> str:
@@ -242,6 +314,30 @@ DATE_FAMILIES = {
 }
 TRUE_WORDS = ("true", "t", "1", "1.0", "yes", "y", "ja", "j", "wahr", "x")
 FALSE_WORDS = ("false", "f", "0", "0.0", "no", "n", "nein", "falsch")
+
+
+def date_family(fmt: str) -> str:
+    """The family (a key of DATE_FAMILIES) that the strptime format `fmt` belongs to."""
+    return next(family for family, members in DATE_FAMILIES.items() if fmt in members)
+
+
+def single_date_format(text: pl.Series) -> str | None:
+    """The first format of either family in which every value of `text` parses, or None.
+
+    Examples
+    --------
+    >>> single_date_format(pl.Series(["2026-03-01 10:15:00", None, "2026-03-02 08:00:00"]))
+    '%Y-%m-%d %H:%M:%S'
+    >>> single_date_format(pl.Series(["01.03.2026", "02.03.2026 10:00"])) is None
+    True
+    """
+    values = text.drop_nulls()
+    if values.len() == 0 or values.dtype != pl.String:
+        return None
+    for fmt in (fmt for members in DATE_FAMILIES.values() for fmt in members):
+        if values.str.to_datetime(fmt, strict=False, time_unit="us", cache=False).null_count() == 0:
+            return fmt
+    return None
 
 
 def _try_formats(text: pl.Series, formats: tuple[str, ...]) -> pl.Series:

@@ -185,10 +185,11 @@ def _fail(raw: RawTable, user: str, column: Column, mask: pl.Series, values: pl.
     return validation_error("\n".join(lines), source=raw.source, column=user, rows=positions, fix=fix)
 
 
-def _to_text(values: pl.Series, raw: RawTable) -> pl.Series:
+def _to_text(values: pl.Series, raw: RawTable, user: str) -> pl.Series:
     if values.dtype == pl.String:
-        # CSV reading already turns empty cells into nulls; frames and Excel may hold "".
-        if raw.kind == "csv" or not (values.str.len_bytes() == 0).any():
+        # CSV reading already turns empty cells into nulls; frames, Excel and Parquet may
+        # hold "" (unless the Parquet statistics rule it out, which saves a pass).
+        if raw.kind == "csv" or user in raw.text_without_empty or not (values.str.len_bytes() == 0).any():
             return values
         return pl.select(pl.when(values.str.len_bytes() > 0).then(values)).to_series().alias(values.name)
     if values.dtype.is_float() and (values.drop_nulls() == values.drop_nulls().round(0)).all():
@@ -196,17 +197,24 @@ def _to_text(values: pl.Series, raw: RawTable) -> pl.Series:
     return values.cast(pl.String)
 
 
-def _coerce(values: pl.Series, column: Column, raw: RawTable, quality: DataQuality) -> tuple[pl.Series, pl.Series | None]:
-    """Convert one column; returns the result and, for dates, a mask of mixed-format rows."""
+def _parse_dates(text: pl.Series, parsed: formats.ParsedDates | None) -> tuple[pl.Series, str, pl.Series | None]:
+    """Dates from text: those parsed while reading if every row parsed, else parse the text."""
+    if parsed is not None and parsed.values.null_count() == text.null_count():
+        return parsed.values.alias(text.name), parsed.family, None
+    return formats.parse_datetime(text)  # some row is in another format: the careful path
+
+
+def _coerce(values: pl.Series, column: Column, raw: RawTable, quality: DataQuality, user: str) -> tuple[pl.Series, pl.Series | None]:
+    """Convert one column (`user` is its name in the source); returns the result and, for dates, a mask of mixed-format rows."""
     kind, mixed = column.dtype, None
     if kind == "string":
-        text = _to_text(values, raw)
+        text = _to_text(values, raw, user)
         if column.allowed is not None:  # "MQL" or "Email Open" mean mql and email_open
             text = text.str.strip_chars().str.to_lowercase().str.replace_all(r"[\s-]+", "_")
         return text, None
     if kind in ("datetime", "date"):
         if values.dtype == pl.String:
-            values, family, mixed = formats.parse_datetime(_to_text(values, raw))
+            values, family, mixed = _parse_dates(_to_text(values, raw, user), raw.parsed_dates.get(user))
             quality.date_formats[column.name] = family
         elif isinstance(values.dtype, pl.Datetime) and values.dtype.time_zone is not None:
             values = values.dt.replace_time_zone(None)
@@ -322,10 +330,10 @@ def _coerce_columns(frame: pl.DataFrame, contract: Contract, raw: RawTable, qual
     for column in contract.columns:
         if column.name not in frame.columns:
             continue
-        original = frame.get_column(column.name)
-        coerced, mixed = _coerce(original, column, raw, quality)
+        original, user = frame.get_column(column.name), user_name.get(column.name, column.name)
+        coerced, mixed = _coerce(original, column, raw, quality, user)
         family = (quality.date_formats[column.name],) if column.name in quality.date_formats else ()
-        _check_column(raw, user_name.get(column.name, column.name), column, original, coerced, mixed, keep, family)
+        _check_column(raw, user, column, original, coerced, mixed, keep, family)
         if not column.required and coerced.null_count():
             nulls = coerced.null_count() if keep is None else int((coerced.is_null() & keep).sum())
             if nulls:
@@ -405,13 +413,20 @@ def load_table(source: Source, table: str, columns: dict[str, str] | None = None
 
 def _read(source: Source, contract: Contract, columns: dict[str, str] | None, **options: Any) -> RawTable:
     """Read the raw table and reject files without data or with the wrong separator."""
-    def text_columns(header: list[str]) -> list[str]:
+    def contract_name(header_name: str) -> str:
         mapped = dict(columns or {})
-        return [h for h in header if mapped.get(h, _normalize(h) if _normalize(h) in contract.names else h) in contract.names]
+        return mapped.get(header_name, _normalize(header_name) if _normalize(header_name) in contract.names else header_name)
+
+    def text_columns(header: list[str]) -> list[str]:
+        return [h for h in header if contract_name(h) in contract.names]
+
+    def date_columns(header: list[str]) -> list[str]:
+        dates = {c.name for c in contract.columns if c.dtype in ("datetime", "date")}
+        return [h for h in header if contract_name(h) in dates]
 
     label = "<data frame>" if isinstance(source, pl.DataFrame | pl.LazyFrame) else str(source)
     try:
-        raw = formats.read_source(source, text_columns=text_columns, **options)
+        raw = formats.read_source(source, text_columns=text_columns, date_columns=date_columns, **options)
     except DataValidationError:
         raise
     except Exception as error:
