@@ -122,3 +122,21 @@ def test_iterative_solver_without_values(monkeypatch):
     channel = model.credit_["channel"][0]
     removed = brute_force(paths, 2, channel)[0]
     assert model.credit_["removal_effect"][0] == pytest.approx(1 - removed / model.conversion_probability_, abs=1e-10)
+
+
+def test_state_numbering_by_sorting_matches_lookup(monkeypatch):
+    """Many channels at order 4 number the states by sorting instead of a lookup table."""
+    paths = random_paths(5)
+    expected = MarkovModel(3).fit(paths).credit_
+    monkeypatch.setattr(markov_module, "LOOKUP_LIMIT", 0)
+    assert MarkovModel(3).fit(paths).credit_.equals(expected)
+
+
+def test_visits_of_the_full_chain_are_the_observed_ones():
+    """The fitted chain reproduces the observed flows: its expected visits per journey solve
+    w = e_start + Q^T w, which is why the iterative path needs no solve for the full chain."""
+    model = MarkovModel(2).fit(random_paths(9))
+    q = model._matrix.toarray()
+    start = np.zeros(model.states_)
+    start[0] = 1.0
+    assert model._visits == pytest.approx(np.linalg.solve(np.eye(model.states_) - q.T, start), rel=1e-12)
