@@ -2,8 +2,10 @@
 
 A model defines its parameter names and a weighted negative log-likelihood with its
 gradient in *log-parameter* space (all parameters are positive). `fit` compresses
-duplicate data rows into weights, minimises with L-BFGS-B, and takes standard errors
-from a numerical Hessian of the analytic gradient.
+duplicate data rows into weights and minimises. Models that also give the analytic
+Hessian (BG/NBD, Pareto/NBD) are fitted by Newton's method, which needs a handful of
+passes over the data, and take their standard errors from that Hessian; the others use
+L-BFGS-B and a numerical Hessian of the analytic gradient.
 """
 
 from __future__ import annotations
@@ -13,10 +15,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
-from scipy import optimize, stats
+from scipy import linalg, optimize, stats
 
 from mkt_engineering import errors
 from mkt_engineering.errors import DataValidationError
+
+# Days per time unit of `rfm_summary` (day, week, month): its ages are whole days divided by one of them.
+DAYS_PER_UNIT = (1.0, 7.0, 365.25 / 12)
 
 
 @dataclass
@@ -26,6 +31,7 @@ class CompressedData:
     values: dict[str, np.ndarray]
     weights: np.ndarray
     _levels: dict = field(default_factory=dict, repr=False)
+    _cache: dict = field(default_factory=dict, repr=False)  # pairs and weight totals
 
     @property
     def rows(self) -> int:
@@ -41,6 +47,49 @@ class CompressedData:
             distinct, inverse = np.unique(self.values[name], return_inverse=True)
             self._levels[name] = (distinct, inverse.ravel())
         return self._levels[name]
+
+    def pairs(self, first: str, second: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Distinct (first, second) value pairs: each row's pair, and each pair's two levels.
+
+        A term that depends on two columns only (such as frequency and age) is computed once
+        per pair and gathered, and sums over rows of such a term become sums over pairs.
+        """
+        if (first, second) not in self._cache:
+            first_levels, first_index = self.levels(first)
+            second_levels, second_index = self.levels(second)
+            key = first_index.astype(np.int64) * second_levels.size + second_index
+            distinct, row_pair = _dense_codes(key, first_levels.size * second_levels.size)
+            self._cache[first, second] = (row_pair, distinct // second_levels.size, distinct % second_levels.size)
+        return self._cache[first, second]
+
+    def level_weights(self, name: str) -> np.ndarray:
+        """Total weight (customers) at each distinct value of a column (cached)."""
+        if ("weights", name) not in self._cache:
+            _, index = self.levels(name)
+            self._cache["weights", name] = np.bincount(index, weights=self.weights, minlength=self.levels(name)[0].size)
+        return self._cache["weights", name]
+
+    def pair_weights(self, first: str, second: str) -> np.ndarray:
+        """Total weight (customers) of each distinct (first, second) pair (cached)."""
+        if ("weights", first, second) not in self._cache:
+            row_pair, pair_first, _ = self.pairs(first, second)
+            self._cache["weights", first, second] = np.bincount(row_pair, weights=self.weights, minlength=pair_first.size)
+        return self._cache["weights", first, second]
+
+
+def dot(a: np.ndarray, b: np.ndarray) -> float:
+    """Inner product of two vectors, without BLAS.
+
+    OpenBLAS splits long dot products over threads that spin while they wait; on a machine
+    whose cores are busy, one such call can take milliseconds instead of microseconds.
+    einsum's own loop is single-threaded and as fast.
+    """
+    return float(np.einsum("i,i->", a, b))
+
+
+def weighted_gram(a: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """sum_i weights_i a_i a_i^T over the rows of a, without BLAS (see `dot`)."""
+    return np.einsum("ij,ik->jk", a * weights[:, None], a)
 
 
 def require_columns(data: pl.DataFrame, columns: tuple[str, ...], model: str) -> pl.DataFrame:
@@ -75,10 +124,62 @@ def require_columns(data: pl.DataFrame, columns: tuple[str, ...], model: str) ->
 
 
 def compress(data: pl.DataFrame, columns: tuple[str, ...]) -> CompressedData:
-    """Collapse identical rows into one row with a weight (how many customers share it)."""
-    grouped = data.group_by(list(columns)).agg(pl.len().alias("_weight")).sort(list(columns))
-    values = {c: grouped[c].cast(pl.Float64).to_numpy() for c in columns}
-    return CompressedData(values, grouped["_weight"].cast(pl.Float64).to_numpy())
+    """Collapse identical rows into one row with a weight (how many customers share it).
+
+    Each column is coded by its distinct values; the codes combine into one integer key
+    per row, and counting the distinct keys is a single sort of integers. The result is
+    sorted by the columns in order, and the per-column codes are kept for `levels`.
+    """
+    coded = [_level_codes(data[c].cast(pl.Float64).to_numpy()) for c in columns]
+    sizes = [levels.size for levels, _ in coded]
+    if float(np.prod(np.array(sizes, dtype=float))) >= 2.0**62:  # the key would overflow: group in polars
+        grouped = data.group_by(list(columns)).agg(pl.len().alias("_weight")).sort(list(columns))
+        values = {c: grouped[c].cast(pl.Float64).to_numpy() for c in columns}
+        return CompressedData(values, grouped["_weight"].cast(pl.Float64).to_numpy())
+    key = np.zeros(data.height, dtype=np.int64)
+    for (_, codes), size in zip(coded, sizes, strict=True):
+        key *= size
+        key += codes
+    distinct, counts = np.unique(key, return_counts=True)
+    values, cached = {}, {}
+    for column, (levels, _), size in reversed(list(zip(columns, coded, sizes, strict=True))):
+        codes = distinct % size
+        distinct = distinct // size
+        values[column] = levels[codes]
+        cached[column] = (levels, codes)
+    values = {c: values[c] for c in columns}
+    return CompressedData(values, counts.astype(float), _levels=cached)
+
+
+def _level_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct values of a column and each row's index into them.
+
+    Counts and `rfm_summary` ages are whole numbers of days divided by the time unit; those
+    are coded by counting, without a sort. Other columns use a hash for the distinct values
+    and a binary search for the codes.
+    """
+    head = values[:1000]
+    for days in DAYS_PER_UNIT:
+        if not np.array_equal(np.rint(head * days) / days, head):  # cheap test on the first rows
+            continue
+        whole = np.rint(values * days)
+        if whole.max(initial=0) <= 4 * values.size + 100_000 and np.array_equal(whole / days, values):
+            distinct, codes = _dense_codes(whole.astype(np.int64), int(whole.max(initial=0)) + 1)
+            return distinct / days, codes
+    levels = np.sort(pl.Series(values).unique().to_numpy())
+    return levels, np.searchsorted(levels, values)
+
+
+def _dense_codes(key: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct values of a non-negative integer ``key`` below ``size``, and each row's index.
+
+    When ``size`` is small next to the rows, counting on a table of that size replaces the sort.
+    """
+    if size <= 4 * key.size + 100_000:
+        present = np.bincount(key, minlength=size) > 0
+        return np.flatnonzero(present), (np.cumsum(present) - 1)[key]
+    distinct, index = np.unique(key, return_inverse=True)
+    return distinct, index.ravel()
 
 
 def numerical_hessian(gradient: Callable[[np.ndarray], np.ndarray], point: np.ndarray) -> np.ndarray:
@@ -94,22 +195,47 @@ def numerical_hessian(gradient: Callable[[np.ndarray], np.ndarray], point: np.nd
     return (hessian + hessian.T) / 2
 
 
+def _descent_step(gradient: np.ndarray, hessian: np.ndarray) -> tuple[np.ndarray, bool]:
+    """Newton step -H^-1 g, and whether H was positive definite as it is.
+
+    An indefinite H is shifted towards the identity until it is positive definite, which
+    turns the step towards steepest descent.
+    """
+    scale = float(np.max(np.abs(np.diag(hessian)))) or 1.0
+    shift = 0.0
+    for _ in range(40):
+        try:
+            factor = linalg.cho_factor(hessian + shift * np.eye(gradient.size))
+        except linalg.LinAlgError:
+            shift = max(10 * shift, 1e-12 * scale)
+            continue
+        return -linalg.cho_solve(factor, gradient), shift == 0.0
+    return -gradient / scale, False
+
+
 class LikelihoodModel:
     """Base of the maximum-likelihood models.
 
     Subclasses set ``parameter_names``, ``data_columns`` and implement
-    ``_negative_log_likelihood(log_params, data) -> (value, gradient)``.
+    ``_negative_log_likelihood(log_params, data) -> (value, gradient)``. Those that also
+    implement ``_negative_log_likelihood_hessian(log_params, data) -> (value, gradient,
+    hessian)`` set ``analytic_hessian = True`` and are fitted by Newton's method.
     """
 
     parameter_names: tuple[str, ...] = ()
     data_columns: tuple[str, ...] = ()
     initial: tuple[float, ...] = ()
+    analytic_hessian: bool = False
 
     def __init__(self, penalizer: float = 0.0) -> None:
         self.penalizer = penalizer
 
     # -- fitting ---------------------------------------------------------------------------
     def _negative_log_likelihood(self, log_params: np.ndarray, data: CompressedData) -> tuple[float, np.ndarray]:
+        raise NotImplementedError
+
+    def _negative_log_likelihood_hessian(self, log_params: np.ndarray,
+                                         data: CompressedData) -> tuple[float, np.ndarray, np.ndarray]:
         raise NotImplementedError
 
     def _objective(self, log_params: np.ndarray, data: CompressedData) -> tuple[float, np.ndarray]:
@@ -125,6 +251,21 @@ class LikelihoodModel:
             value = value + self.penalizer * float(np.sum(params**2))
             gradient = gradient + 2 * self.penalizer * params**2
         return value, gradient
+
+    def _objective_hessian(self, log_params: np.ndarray, data: CompressedData) -> tuple[float, np.ndarray, np.ndarray]:
+        """Value, gradient and Hessian of the penalised objective; value inf where it overflows."""
+        with np.errstate(all="ignore"):
+            value, gradient, hessian = self._negative_log_likelihood_hessian(log_params, data)
+        if not (np.isfinite(value) and np.all(np.isfinite(gradient)) and np.all(np.isfinite(hessian))):
+            return np.inf, gradient, hessian
+        if self.penalizer:
+            ridge = self.penalizer * np.exp(2 * log_params)  # d/dlog p of p^2 is 2 p^2, and again 4 p^2
+            value, gradient, hessian = value + float(ridge.sum()), gradient + 2 * ridge, hessian + np.diag(4 * ridge)
+        return value, gradient, hessian
+
+    def _likelihood_hessian(self, log_params: np.ndarray, hessian: np.ndarray) -> np.ndarray:
+        """The objective's Hessian without the penalty's part: the likelihood's, for standard errors."""
+        return hessian - np.diag(4 * self.penalizer * np.exp(2 * log_params))
 
     def _prepare(self, data: pl.DataFrame) -> CompressedData:
         checked = require_columns(data, self.data_columns, type(self).__name__)
@@ -147,9 +288,50 @@ class LikelihoodModel:
         """
         compressed = self._prepare(data)
         start = np.log(np.array([(initial or {}).get(n, v) for n, v in zip(self.parameter_names, self.initial, strict=True)]))
+        if self.analytic_hessian:
+            newton = self._newton(start, compressed)
+            if newton is not None:
+                self._store(newton.x, compressed, hessian=self._likelihood_hessian(newton.x, newton.hessian))
+                return self
         result = self._minimise(start, compressed)
         self._store(result.x, compressed)
         return self
+
+    def _newton(self, start: np.ndarray, data: CompressedData, max_iterations: int = 50) -> optimize.OptimizeResult | None:
+        """Damped Newton's method in log parameters; None if it does not converge.
+
+        Far from the optimum, steps are capped (a factor e per parameter) and halved until
+        the objective falls, and an indefinite Hessian is shifted towards the identity. Near
+        it, each plain Newton step squares the error (about 1e-2 -> 1e-4 -> 1e-8), so once a
+        plain step is below 1e-4 it is taken and the fit stops: the error left is about its
+        square. The result carries the last Hessian, for the standard errors.
+        """
+        point = start
+        value, gradient, hessian = self._objective_hessian(point, data)
+        for iteration in range(1, max_iterations + 1):
+            if not np.isfinite(value) or np.max(np.abs(point)) > 25:
+                # Overflow, or a parameter running off to 0 or infinity (data that do not
+                # identify the model): leave it to the quasi-Newton path.
+                return None
+            step, plain = _descent_step(gradient, hessian)
+            size = float(np.max(np.abs(step)))
+            if plain and size < 1e-4:
+                self.convergence_ = optimize.OptimizeResult(
+                    x=point + step, hessian=hessian, nit=iteration, success=True,
+                    message=f"Newton step {size:.1e}: error left about its square")
+                return self.convergence_
+            step = step / max(size, 1.0)
+            slope = float(gradient @ step)
+            for _ in range(30):
+                trial = self._objective_hessian(point + step, data)
+                if trial[0] <= value + 1e-4 * slope:
+                    break
+                step = step / 2
+            else:
+                return None
+            point = point + step
+            value, gradient, hessian = trial
+        return None
 
     def _minimise(self, start: np.ndarray, data: CompressedData) -> optimize.OptimizeResult:
         result = optimize.minimize(
@@ -167,20 +349,29 @@ class LikelihoodModel:
         self.convergence_ = result
         return result
 
-    def _store(self, log_params: np.ndarray, data: CompressedData) -> None:
+    def _store(self, log_params: np.ndarray, data: CompressedData, hessian: np.ndarray | None = None) -> None:
         self.log_params_ = log_params
         self.params_ = dict(zip(self.parameter_names, np.exp(log_params).tolist(), strict=True))
-        self.log_likelihood_ = -float(self._negative_log_likelihood(log_params, data)[0])
+        self.log_likelihood_ = self._log_likelihood_at(log_params, data)
         self.n_customers_ = int(data.weights.sum())
         self.n_unique_rows_ = data.rows
-        self.covariance_ = self._covariance(data)
+        self.covariance_ = self._covariance(data, hessian)
 
-    def _covariance(self, data: CompressedData) -> np.ndarray:
-        """Covariance of the natural parameters, from the Hessian in log space (delta method)."""
-        def gradient(log_params: np.ndarray) -> np.ndarray:
-            return self._negative_log_likelihood(log_params, data)[1]
+    def _log_likelihood_at(self, log_params: np.ndarray, data: CompressedData) -> float:
+        """Total log-likelihood of the data at ``log_params`` (no penalty)."""
+        return -float(self._negative_log_likelihood(log_params, data)[0])
 
-        hessian = numerical_hessian(gradient, self.log_params_)
+    def _covariance(self, data: CompressedData, hessian: np.ndarray | None = None) -> np.ndarray:
+        """Covariance of the natural parameters, from the Hessian in log space (delta method).
+
+        The Hessian is the likelihood's (without the penalty): the analytic one from the fit
+        where the model has it, else central differences of the analytic gradient.
+        """
+        if hessian is None:
+            def gradient(log_params: np.ndarray) -> np.ndarray:
+                return self._negative_log_likelihood(log_params, data)[1]
+
+            hessian = numerical_hessian(gradient, self.log_params_)
         try:
             log_covariance = np.linalg.inv(hessian)
         except np.linalg.LinAlgError:

@@ -30,9 +30,9 @@ Examples
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import betaln, digamma, gammaln, hyp2f1
+from scipy.special import betaln, digamma, gammaln, hyp2f1, polygamma
 
-from mkt_engineering.ltv.models.base import CompressedData, PurchaseModel
+from mkt_engineering.ltv.models.base import CompressedData, PurchaseModel, dot, weighted_gram
 
 FRT = ("frequency", "recency", "T")
 
@@ -59,37 +59,106 @@ def log_likelihood(params: np.ndarray, x: np.ndarray, tx: np.ndarray, T: np.ndar
     return base + np.logaddexp(log_alive, log_dead)
 
 
-def _negative_log_likelihood(log_params: np.ndarray, data: CompressedData) -> tuple[float, np.ndarray]:
+def _terms(log_params: np.ndarray, data: CompressedData, hessian: bool = False):
+    """Weighted negative log-likelihood, its gradient and (optionally) Hessian in log parameters.
+
+    Each customer's likelihood is base(x) * [alive(x, T) + dead(x, t_x)]. The base depends on
+    the frequency only and the two terms on (frequency, age) pairs, which are far fewer than
+    customers: special functions run on distinct frequencies, logs on distinct pairs, and per
+    customer there is one softplus of log(dead / alive). Sums over customers of pair terms
+    become sums over pairs of the customers' weights (`np.bincount`).
+    """
     params = np.exp(log_params)
     r, alpha, a, b = params
     w = data.weights
-    # Special functions on the distinct frequencies and ages only, then gathered per row.
-    xs, ix = data.levels("frequency")
-    Ts, iT = data.levels("T")
-    txs, itx = data.levels("recency")
-    x = xs[ix]
-    base = (gammaln(r + xs) + betaln(a, b + xs))[ix] - gammaln(r) + r * np.log(alpha) - betaln(a, b)
-    log_alpha_T, log_alpha_tx = np.log(alpha + Ts)[iT], np.log(alpha + txs)[itx]
-    log_alive = -(r + x) * log_alpha_T
-    repeat = x > 0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        log_b_x1 = np.log(np.where(xs > 0, b + xs - 1, 1.0))[ix]
-    log_dead = np.where(repeat, np.log(a) - log_b_x1 - (r + x) * log_alpha_tx, -np.inf)
-    total = np.logaddexp(log_alive, log_dead)
-    share_alive = np.exp(log_alive - total)
-    share_dead = 1.0 - share_alive
-    weighted_alive, weighted_dead = w * share_alive, w * share_dead
-    count = np.bincount(ix, weights=w, minlength=xs.size)  # customers per distinct frequency
-    dead_by_x = np.bincount(ix, weights=weighted_dead, minlength=xs.size)
-    d_r = (count @ (digamma(r + xs) - digamma(r) + np.log(alpha))
-           - weighted_alive @ log_alpha_T - weighted_dead @ log_alpha_tx)
-    inverse_T, inverse_tx = (1 / (alpha + Ts))[iT], (1 / (alpha + txs))[itx]
-    d_alpha = count.sum() * r / alpha - (r + x) @ (weighted_alive * inverse_T + weighted_dead * inverse_tx)
-    d_a = count @ (digamma(a + b) - digamma(a + b + xs)) + weighted_dead.sum() / a
-    d_b = (count @ (digamma(a + b) + digamma(b + xs) - digamma(b) - digamma(a + b + xs))
-           - dead_by_x @ np.where(xs > 0, 1 / np.where(xs > 0, b + xs - 1, 1.0), 0.0))
-    gradient = np.array([d_r, d_alpha, d_a, d_b]) * params
-    return -float(w @ (base + total)), -gradient
+    customers = float(w.sum())
+    xs, _ = data.levels("frequency")
+    count = data.level_weights("frequency")  # customers per distinct frequency
+    ages, _ = data.levels("T")
+    last, _ = data.levels("recency")
+    row_alive, alive_x, alive_T = data.pairs("frequency", "T")
+    row_dead, dead_x, dead_tx = data.pairs("frequency", "recency")
+
+    # Per distinct frequency: the base and log(b + x - 1) of the drop-out term (repeat buyers).
+    repeat = xs > 0
+    b_x1 = np.where(repeat, b + xs - 1, 1.0)
+    base = (dot(count, gammaln(r + xs) + betaln(a, b + xs))
+            + customers * (r * np.log(alpha) - gammaln(r) - betaln(a, b)))
+    # Per pair: logs of the alive-at-T and the dead-after-t_x terms.
+    rx_alive, rx_dead = r + xs[alive_x], r + xs[dead_x]
+    log_alpha_T, log_alpha_tx = np.log(alpha + ages)[alive_T], np.log(alpha + last)[dead_tx]
+    log_alive = -rx_alive * log_alpha_T
+    log_dead = np.where(repeat[dead_x], np.log(a) - np.log(b_x1)[dead_x] - rx_dead * log_alpha_tx, -np.inf)
+    # Per customer row: log(alive + dead) = log alive + softplus(d), d = log(dead / alive); the
+    # share of the dead term is the logistic of d. exp(-|d|) keeps both finite for heavy buyers.
+    log_ratio = log_dead[row_dead] - log_alive[row_alive]
+    small = np.exp(-np.abs(log_ratio))
+    share_dead = np.where(log_ratio > 0, 1.0, small) / (1 + small)
+    value = -(base + dot(data.pair_weights("frequency", "T"), log_alive)
+              + dot(w, np.maximum(log_ratio, 0) + np.log1p(small)))
+    weighted_dead = w * share_dead
+    weighted_alive = w - weighted_dead
+    alive_weight = np.bincount(row_alive, weights=weighted_alive, minlength=log_alive.size)
+    dead_weight = np.bincount(row_dead, weights=weighted_dead, minlength=log_dead.size)
+    dead_total = float(dead_weight.sum())
+
+    # Gradient in the natural parameters: base part, then the shares times each term's own.
+    inv_alpha_T, inv_alpha_tx = 1 / (alpha + ages)[alive_T], 1 / (alpha + last)[dead_tx]
+    inv_b_x1 = np.where(repeat, 1 / b_x1, 0.0)[dead_x]
+    psi_abx = digamma(a + b + xs)
+    grad = np.array([
+        dot(count, digamma(r + xs)) + customers * (np.log(alpha) - digamma(r))
+        - dot(alive_weight, log_alpha_T) - dot(dead_weight, log_alpha_tx),
+        customers * r / alpha - dot(alive_weight, rx_alive * inv_alpha_T) - dot(dead_weight, rx_dead * inv_alpha_tx),
+        dot(count, digamma(a + b) - psi_abx) + dead_total / a,
+        dot(count, digamma(b + xs) - psi_abx) + customers * (digamma(a + b) - digamma(b)) - dot(dead_weight, inv_b_x1),
+    ])
+    if not hessian:
+        return float(value), -grad * params
+
+    # Hessian: base part, the shares times each term's own second derivatives, and the change
+    # of the shares: sum of w alive dead (grad log alive - grad log dead)^2 over customers.
+    tri_abx = polygamma(1, a + b + xs)
+    h = np.zeros((4, 4))
+    h[0, 0] = dot(count, polygamma(1, r + xs)) - customers * polygamma(1, r)
+    h[0, 1] = customers / alpha - dot(alive_weight, inv_alpha_T) - dot(dead_weight, inv_alpha_tx)
+    h[1, 1] = (-customers * r / alpha**2 + dot(alive_weight, rx_alive * inv_alpha_T**2)
+               + dot(dead_weight, rx_dead * inv_alpha_tx**2))
+    h[2, 2] = dot(count, polygamma(1, a + b) - tri_abx) - dead_total / a**2
+    h[2, 3] = dot(count, polygamma(1, a + b) - tri_abx)
+    h[3, 3] = (dot(count, polygamma(1, b + xs) - tri_abx) + customers * (polygamma(1, a + b) - polygamma(1, b))
+               + dot(dead_weight, inv_b_x1**2))
+    h = np.triu(h) + np.triu(h, 1).T
+    h += _share_change(weighted_alive * share_dead, data,
+                       np.stack([-log_alpha_T, -rx_alive * inv_alpha_T], axis=1),
+                       np.stack([-log_alpha_tx, -rx_dead * inv_alpha_tx, np.full(dead_x.size, 1 / a), -inv_b_x1], axis=1))
+    # To log parameters: d2/dlog_i dlog_j = p_i p_j H_ij + [i = j] p_i g_i.
+    log_hessian = h * np.outer(params, params) + np.diag(grad * params)
+    return float(value), -grad * params, -log_hessian
+
+
+def _share_change(v: np.ndarray, data: CompressedData, alive_gradient: np.ndarray, dead_gradient: np.ndarray):
+    """Sum over customers of v (g_alive - g_dead)(g_alive - g_dead)^T, g per pair, as a 4 x 4 matrix.
+
+    The alive gradient (per (x, T) pair) has the first two parameters only. The square
+    splits into a sum over (x, T) pairs, one over (x, t_x) pairs, and the cross term, which
+    needs a pass over customers for each of the two alive components.
+    """
+    row_alive, _, _ = data.pairs("frequency", "T")
+    row_dead, _, _ = data.pairs("frequency", "recency")
+    alive = np.zeros((alive_gradient.shape[0], 4))
+    alive[:, :2] = alive_gradient
+    v_alive = np.bincount(row_alive, weights=v, minlength=alive.shape[0])
+    v_dead = np.bincount(row_dead, weights=v, minlength=dead_gradient.shape[0])
+    cross = np.zeros((4, 4))
+    for k in range(2):
+        per_dead_pair = np.bincount(row_dead, weights=v * alive_gradient[row_alive, k], minlength=dead_gradient.shape[0])
+        cross[k] = np.einsum("i,ij->j", per_dead_pair, dead_gradient)
+    return weighted_gram(alive, v_alive) + weighted_gram(dead_gradient, v_dead) - cross - cross.T
+
+
+def _negative_log_likelihood(log_params: np.ndarray, data: CompressedData) -> tuple[float, np.ndarray]:
+    return _terms(log_params, data)
 
 
 class BetaGeo(PurchaseModel):
@@ -104,9 +173,13 @@ class BetaGeo(PurchaseModel):
     parameter_names = ("r", "alpha", "a", "b")
     data_columns = FRT
     initial = (0.5, 5.0, 0.8, 2.5)
+    analytic_hessian = True
 
     def _negative_log_likelihood(self, log_params, data):
-        return _negative_log_likelihood(log_params, data)
+        return _terms(log_params, data)
+
+    def _negative_log_likelihood_hessian(self, log_params, data):
+        return _terms(log_params, data, hessian=True)
 
     # -- predictions -----------------------------------------------------------------------
     def expected_purchases_new_customer(self, t, params=None) -> np.ndarray:
