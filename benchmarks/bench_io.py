@@ -2,8 +2,9 @@
 
 ``run(scale)`` writes a touchpoints table of 10 million x `scale` rows as CSV and Parquet
 into ``benchmarks/data/`` (git-ignored; reused when present), then times, in this one
-process and alternating so both see the same cache state, ``pl.read_csv`` /
-``pl.read_parquet`` and ``read_table(..., "touchpoints")``. The plain CSV read keeps the
+process, on the same files and columns, ``pl.read_csv`` / ``pl.read_parquet`` and
+``read_table(..., "touchpoints")``: one untimed warm-up of each, then five runs of each,
+alternating which goes first, so both see the same cache and load. The plain CSV read keeps the
 timestamp as text, exactly what polars does without being told about dates; ``read_table``
 also sniffs the file, parses the timestamps and checks every contract rule. ``load_table``
 additionally counts duplicate rows and keys for its quality summary (``read_table``
@@ -11,7 +12,7 @@ returns no summary, so it skips that hash pass); both are reported.
 
 Target (issue 2): validation overhead under 30% over the plain read.
 
-    flock /tmp/mkt-bench.lock .venv/bin/python -m benchmarks.run --only io --scale 1
+    flock /tmp/mkt-bench.lock make bench BENCH_ARGS="--only io"
 """
 
 from __future__ import annotations
@@ -71,25 +72,34 @@ def _time(function) -> tuple[float, float]:
 
 
 def _compare(name: str, plain, kit, rows: int, size: int, target: str = "< 30%") -> dict:
+    load_before = os.getloadavg()[0]
+    plain(), kit()  # warm-up, untimed: first-call costs (imports, thread pools, page cache) are no one's overhead
     plain_runs, kit_runs = [], []
-    for _ in range(REPEATS):  # alternate so neither side gets a warmer cache
-        plain_runs.append(_time(plain))
-        kit_runs.append(_time(kit))
+    for repeat in range(REPEATS):
+        # Alternate which side goes first, so neither always runs right after the other
+        # has freed its frame (allocator state) or always meets a load spike first.
+        order = ((plain, plain_runs), (kit, kit_runs)) if repeat % 2 == 0 else ((kit, kit_runs), (plain, plain_runs))
+        for function, runs in order:
+            runs.append(_time(function))
     # The machine is shared: the fastest of several runs is the least disturbed estimate of
-    # each side's own cost (as timeit recommends); medians are reported beside it. CPU time
-    # (summed over polars' threads) is the work done, which other users' load hardly changes.
+    # each side's own cost (as timeit recommends); medians are reported beside it, and the
+    # median of the paired ratios (each kit run against the plain run next to it, so both
+    # saw the same load). CPU time (summed over polars' threads) is the work done, which
+    # other users' load hardly changes.
     plain_s, kit_s = min(r[0] for r in plain_runs), min(r[0] for r in kit_runs)
     overhead = kit_s / plain_s - 1
     median_overhead = statistics.median(r[0] for r in kit_runs) / statistics.median(r[0] for r in plain_runs) - 1
+    paired_overhead = statistics.median(k[0] / p[0] for k, p in zip(kit_runs, plain_runs, strict=True)) - 1
     cpu_overhead = min(r[1] for r in kit_runs) / min(r[1] for r in plain_runs) - 1
     return {
         "name": name, "rows": rows, "file_mb": round(size / 1e6, 1),
         "plain_seconds": plain_s, "kit_seconds": kit_s,
         "overhead_percent": round(100 * overhead, 1),
         "median_overhead_percent": round(100 * median_overhead, 1),
+        "paired_overhead_percent": round(100 * paired_overhead, 1),
         "cpu_overhead_percent": round(100 * cpu_overhead, 1),
         "target": target, "ok": overhead < 0.30 if target == "< 30%" else None,
-        "notes": f"fastest of {REPEATS}; load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores",
+        "notes": f"fastest of {REPEATS} after a warm-up, alternating; load {load_before:.1f} -> {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores",
     }
 
 
@@ -112,7 +122,7 @@ def run(scale: float = 1.0) -> list[dict]:
         print(
             f"{row['name']}: plain {row['plain_seconds']:.2f} s, kit {row['kit_seconds']:.2f} s, "
             f"overhead {row['overhead_percent']:.1f}% (medians {row['median_overhead_percent']:.1f}%, "
-            f"CPU time {row['cpu_overhead_percent']:.1f}%; {row['notes']})"
+            f"paired {row['paired_overhead_percent']:.1f}%, CPU time {row['cpu_overhead_percent']:.1f}%; {row['notes']})"
         )
     return results
 
