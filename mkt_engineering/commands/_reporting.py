@@ -1,23 +1,46 @@
-"""Pieces the report commands share: reading -p options, one-line errors, the summary table."""
+"""Pieces the report commands share: reading -p options, one-line errors, the summary table.
+
+rich loads on first use (``console``, ``error_console``): `mkt run` needs it only once its
+kernel is starting, and everything imported before that start is waited for.
+"""
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-import yaml
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
-console = Console()
-error_console = Console(stderr=True)
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+
+@functools.cache
+def _console(stderr: bool) -> Console:
+    from rich.console import Console
+
+    return Console(stderr=stderr)
+
+
+def __getattr__(name: str) -> Console:
+    # `console` (stdout) and `error_console` (stderr), created on first use.
+    if name in ("console", "error_console"):
+        return _console(stderr=name == "error_console")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def escape(text: str) -> str:
+    """Text shown as it is, even with [brackets] that rich would read as markup."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
     """Print a one-line error (no traceback) and return the Exit to raise."""
-    error_console.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
+    _console(stderr=True).print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 
@@ -47,6 +70,8 @@ def load_params_file(path: Path | None) -> dict[str, Any]:
     """Parameters from a YAML (or JSON) file: a mapping of name to value."""
     if path is None:
         return {}
+    import yaml  # here, like every import `mkt run` can do without before its kernel starts
+
     try:
         loaded = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
@@ -62,6 +87,8 @@ def load_params_file(path: Path | None) -> dict[str, Any]:
 
 def results_table(results: list) -> Table:
     """run, status, duration, output path: the summary after a batch."""
+    from rich.table import Table
+
     table = Table(title="Runs")
     for column in ("run", "status", "duration", "output"):
         table.add_column(column)

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import typer
 
+from mkt_engineering.commands import _reporting
 from mkt_engineering.commands._reporting import (
-    console,
+    escape,
     fail,
     load_params_file,
     parse_param_args,
@@ -37,7 +38,7 @@ def run(
 
     Example: mkt run attribution --data touchpoints=export.csv -p columns '{"Kanal": "channel"}'
     """
-    from mkt_engineering.reporting.index import write_index
+    # Only what the checks need loads before the kernel starts; the rest waits until used.
     from mkt_engineering.reporting.runner import execute_run, prepare_run
 
     try:
@@ -45,15 +46,21 @@ def run(
         prepared = prepare_run(analysis, parameters, data, out)
     except ValueError as exc:
         raise fail(str(exc)) from None
-    console.print(f"[bold]{prepared.title}[/bold]: running {prepared.notebook.name}")
     _stop_on_terminate()
+
+    def announce() -> None:
+        # Once the kernel is starting: loading rich (the console) for this line costs no time.
+        _reporting.console.print(f"[bold]{escape(prepared.title)}[/bold]: running {escape(prepared.notebook.name)}")
+
     try:
-        result = execute_run(prepared, progress_bar=True)
+        result = execute_run(prepared, progress_bar=True, on_kernel_started=announce)
     except KeyboardInterrupt:
         raise fail("interrupted; nothing was written", code=130) from None
+    from mkt_engineering.reporting.index import write_index
+
     index = write_index(prepared.out)
-    console.print(result_line(result), highlight=False)
-    console.print(f"report: {result.folder / 'report.html'}\nindex:  {index}", highlight=False)
+    _reporting.console.print(result_line(result), highlight=False)
+    _reporting.console.print(f"report: {result.folder / 'report.html'}\nindex:  {index}", highlight=False)
     if result.status != "ok":
         raise typer.Exit(1)
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import copy
 import html
 import re
+import threading
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -135,19 +137,71 @@ def strip_external(page: str) -> str:
     return re.sub(r"<(script|link|img|iframe|source)\b[^>]*?\b(src|href)\s*=\s*[\"']?\s*(https?:)?//[^>]*>(\s*</\1>)?", "", page, flags=re.IGNORECASE)
 
 
+_exporter: Any = None
+_exporter_lock = threading.Lock()
+
+
+def report_exporter() -> Any:
+    """The page exporter, built once per process with its templates compiled.
+
+    Importing nbconvert and compiling the templates takes about a second; a run builds it
+    in a thread while its notebook executes, and a batch worker reuses it for every report.
+    """
+    global _exporter
+    with _exporter_lock:
+        if _exporter is None:
+            from nbconvert import HTMLExporter
+
+            exporter = HTMLExporter(template_name="mkt_report", extra_template_basedirs=[str(TEMPLATES)])
+            exporter.exclude_input_prompt = True
+            exporter.exclude_output_prompt = True
+            exporter.theme = "light"
+            # One small page through every step, so the first real page pays no lazy imports.
+            exporter.from_notebook_node(_warm_up_notebook(), resources={"mkt_css": "", "mkt_header": "", "mkt_footer": ""})
+            _exporter = exporter
+        return _exporter
+
+
+def _warm_up_notebook() -> nbformat.NotebookNode:
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    output = new_output("display_data", data={"text/html": "<b>x</b>", "image/svg+xml": "<svg></svg>", "text/plain": "x"})
+    cell = new_code_cell("x = 1", outputs=[output])
+    cell.metadata["transient"] = {"remove_source": True}
+    notebook = new_notebook(cells=[new_markdown_cell("## Warm-up\n\nText with `code`."), cell])
+    notebook.metadata["language_info"] = {"name": "python", "pygments_lexer": "ipython3"}
+    return notebook
+
+
+def _set_charts_aside(page: nbformat.NotebookNode) -> dict[str, str]:
+    """Swap each SVG chart for a placeholder; returns placeholder -> SVG.
+
+    nbconvert parses and re-serialises the whole page once (BeautifulSoup); the charts are
+    most of its bytes and need none of it, so they go back in afterwards, untouched.
+    """
+    charts: dict[str, str] = {}
+    prefix = f"mkt-chart-{uuid.uuid4().hex}-"
+    for cell in page.cells:
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            svg = output.get("data", {}).get("image/svg+xml")
+            if isinstance(svg, str) and svg:
+                placeholder = f"{prefix}{len(charts)}"
+                charts[placeholder] = svg
+                output["data"]["image/svg+xml"] = placeholder
+    return charts
+
+
 def render_report(notebook: nbformat.NotebookNode, manifest: dict[str, Any], quality: list[dict[str, Any]], defaults: dict[str, Any]) -> str:
     """The complete report page as one HTML string."""
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(template_name="mkt_report", extra_template_basedirs=[str(TEMPLATES)])
-    exporter.exclude_input_prompt = True
-    exporter.exclude_output_prompt = True
-    exporter.theme = "light"
+    exporter = report_exporter()
     resources = {
         "mkt_css": CSS,
         "mkt_header": header_html(manifest, quality, defaults),
         "mkt_footer": footer_html(manifest),
     }
     page_notebook = prepare_notebook(notebook, manifest.get("title", manifest["analysis"]))
+    charts = _set_charts_aside(page_notebook)
     body, _ = exporter.from_notebook_node(page_notebook, resources=resources)
+    for placeholder, svg in charts.items():
+        body = body.replace(placeholder, svg, 1)
     return strip_external(body)

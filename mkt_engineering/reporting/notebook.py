@@ -17,13 +17,12 @@ import html
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import polars as pl
-
-from mkt_engineering.charts.theme import use_theme
-from mkt_engineering.reporting.redact import redact_frame, redact_value
-from mkt_engineering.reporting.tables import safe_table_name, write_table
+# polars (and redact, which needs it) load on first use: `mkt run` imports this module for
+# its constants before the kernel starts, and must not wait a second for polars.
+if TYPE_CHECKING:
+    import polars as pl
 
 RUN_DIR_ENV = "MKT_RUN_DIR"
 STATE_FILE = "notebook_state.json"
@@ -81,6 +80,9 @@ def setup_notebook(language: str = "en") -> None:
     if language not in ("en", "de"):
         raise ValueError(f"language must be 'en' or 'de', got {language!r}")
     import altair as alt
+    import polars as pl
+
+    from mkt_engineering.charts.theme import use_theme
 
     use_theme(language)  # type: ignore[arg-type]
     alt.renderers.register("mkt_svg", svg_renderer)
@@ -109,6 +111,8 @@ def quality_record(quality: Any) -> dict[str, Any]:
         record = dataclasses.asdict(quality)
     else:
         record = {"summary": str(quality)}
+    from mkt_engineering.reporting.redact import redact_value
+
     return redact_value(_json_safe(record))
 
 
@@ -161,6 +165,11 @@ def save_table(frame: pl.DataFrame | pl.LazyFrame, name: str) -> pl.DataFrame:
     E-mail addresses are replaced and spreadsheet formulas escaped in the CSV. Returns the
     frame, so ``save_table(summary, "channels")`` can end a cell and show it.
     """
+    import polars as pl
+
+    from mkt_engineering.reporting.redact import redact_frame
+    from mkt_engineering.reporting.tables import safe_table_name, write_table
+
     if isinstance(frame, pl.LazyFrame):
         frame = frame.collect()
     safe, touched = redact_frame(frame)
@@ -176,6 +185,8 @@ def save_table(frame: pl.DataFrame | pl.LazyFrame, name: str) -> pl.DataFrame:
 
 def set_headline(text: str) -> str:
     """The one-line result the reports index shows for this run (call once)."""
+    from mkt_engineering.reporting.redact import redact_value
+
     text = str(redact_value(str(text))).strip()
     _state["headline"] = text
     _write_state()

@@ -34,8 +34,6 @@ import tokenize
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
 FILE_SUFFIX = "_file"
 
 _TYPE_WORDS = {
@@ -129,6 +127,8 @@ def _parse_text(text: str) -> Any:
     try:
         return json.loads(text)
     except ValueError:
+        import yaml  # here: `mkt run` without such values starts its kernel sooner
+
         try:
             return yaml.safe_load(text)
         except yaml.YAMLError:

@@ -4,32 +4,38 @@
 ``manifest.json`` and ``tables/``. Everything is written into a hidden temporary folder
 beside it (``.tmp-...``) and renamed into place at the very end, so a run that crashes or is
 killed never leaves a folder that looks like a finished report.
+
+The work is overlapped rather than serialised: the kernel starts first, right after the
+parameter checks, and pre-imports what every report imports while this process imports
+papermill; nbconvert and the page template load in a thread while the notebook runs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import logging
 import os
 import shutil
 import sys
+import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 # jsonschema (under nbformat and papermill) imports rfc3987_syntax when it is installed,
 # which builds a grammar at import: seconds per run, for IRI checks notebooks never need.
 if "rfc3987_syntax" not in sys.modules:
     sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]
 
-import nbformat  # noqa: E402
-
+# Only light modules here: everything before the kernel starts is waited for. nbformat,
+# papermill, nbconvert and polars load later, while the kernel boots or the notebook runs.
 from mkt_engineering.paths import PROJECT_ROOT, REPORTS_DIR
 from mkt_engineering.reporting.analyses import Analysis, find_analysis
-from mkt_engineering.reporting.html import render_report
 from mkt_engineering.reporting.manifest import (
     describe_input,
     package_versions,
@@ -38,10 +44,15 @@ from mkt_engineering.reporting.manifest import (
 )
 from mkt_engineering.reporting.notebook import RUN_DIR_ENV, STATE_FILE
 from mkt_engineering.reporting.params import ParameterError, assign_data, validate
-from mkt_engineering.reporting.redact import redact_value
+
+if TYPE_CHECKING:
+    import nbformat
 
 KERNEL = "python3"
 TEMP_PREFIX = ".tmp-"
+# What report notebooks import first; the kernel imports it while it starts, at the same
+# time as this process imports papermill, instead of in the notebook's first cells.
+PRELOAD = ("polars", "altair", "mkt_engineering.reporting", "mkt_engineering.io")
 
 
 @dataclass
@@ -163,33 +174,109 @@ def _error_line(exc: BaseException) -> str:
     return " ".join(text.split())[:500]
 
 
-def _execute(run: PreparedRun, temp: Path, progress_bar: bool) -> str:
-    """Run the notebook in papermill; returns '' or the error line."""
+def kernel_arguments() -> list[str]:
+    """Extra kernel options: no history file (as papermill's default) and the preload.
+
+    The preload leaves no name behind in the notebook's namespace, so a notebook that
+    forgets an import fails under `mkt run` just as it does in Jupyter.
+    """
+    names = ", ".join(repr(name) for name in PRELOAD)
+    preload = f"import importlib as _mkt_i; [_mkt_i.import_module(_mkt_m) for _mkt_m in ({names},)]; del _mkt_i"
+    return ["--HistoryManager.hist_file=:memory:", f"--IPKernelApp.exec_lines={preload}"]
+
+
+@functools.cache
+def _kernel_manager_class() -> type:
+    from jupyter_client.manager import KernelManager
+
+    class RunKernel(KernelManager):
+        """The run's kernel, started before papermill and handed to it (``km=``).
+
+        papermill leaves a kernel it did not start running, with its client connected;
+        `stop` closes those clients and shuts the kernel down.
+        """
+
+        def client(self, **kwargs: Any) -> Any:
+            client = super().client(**kwargs)
+            self.opened_clients = [*getattr(self, "opened_clients", []), client]
+            return client
+
+        def stop(self) -> None:
+            for client in getattr(self, "opened_clients", []):
+                client.stop_channels()
+            if not self.has_kernel:
+                return
+            try:
+                # The notebook has finished and written its files; a polite shutdown would
+                # wait about two seconds for the interpreter to tear polars and altair down.
+                self.shutdown_kernel(now=True)
+            except RuntimeError:  # the kernel had died already (as nbclient tolerates it)
+                self.cleanup_resources()
+
+    return RunKernel
+
+
+def _kernel_specs() -> Any:
+    """Where kernels are looked up: jupyter's folders and ``~/.ipython/kernels``, as by default.
+
+    The default list asks IPython for its folder, and importing IPython costs a third of a
+    second before the kernel can start; the folder is ``$IPYTHONDIR`` or ``~/.ipython``.
+    """
+    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_core.paths import jupyter_path
+
+    ipython_dir = os.path.expanduser(os.environ.get("IPYTHONDIR") or "~/.ipython")
+    return KernelSpecManager(kernel_dirs=[*jupyter_path("kernels"), os.path.join(ipython_dir, "kernels")])
+
+
+def start_kernel(run: PreparedRun, temp: Path) -> Any:
+    """Start the notebook's kernel now; it boots while this process loads papermill."""
+    kernel = _kernel_manager_class()(kernel_name=KERNEL, kernel_spec_manager=_kernel_specs())
+    # The notebook finds its run folder (tables, headline, quality) in MKT_RUN_DIR.
+    env = {**os.environ, RUN_DIR_ENV: str(temp)}
+    kernel.start_kernel(cwd=str(run.notebook.parent), env=env, extra_arguments=kernel_arguments())
+    return kernel
+
+
+def _prepare_page_in_background() -> threading.Thread:
+    """Load nbconvert and compile the page template while the notebook runs."""
+
+    def prepare() -> None:
+        try:
+            from mkt_engineering.reporting.html import report_exporter
+
+            report_exporter()
+        except Exception:  # noqa: BLE001 - the page step reports its own error later
+            pass
+
+    thread = threading.Thread(target=prepare, name="mkt-report-page", daemon=True)
+    thread.start()
+    return thread
+
+
+def _execute(run: PreparedRun, temp: Path, progress_bar: bool, kernel: Any) -> str:
+    """Run the notebook in papermill on the started kernel; returns '' or the error line."""
     import papermill
 
     # papermill's own parameter inference cannot read `str | None` lines and warns; the
     # parameters were checked against the cell already.
     logging.getLogger("papermill").setLevel(logging.ERROR)
-    previous = os.environ.get(RUN_DIR_ENV)
-    os.environ[RUN_DIR_ENV] = str(temp)
+    _prepare_page_in_background()
     try:
         papermill.execute_notebook(
             str(run.notebook),
             str(temp / "executed.ipynb"),
             parameters=run.given,
             kernel_name=KERNEL,
-            cwd=str(run.notebook.parent),
             progress_bar=progress_bar,
             request_save_on_cell_execute=False,
+            km=kernel,  # passed on to nbclient, which then uses this kernel
+            # Waiting for the kernel now includes its preload (seconds on a busy machine).
+            start_timeout=300,
         )
         return ""
     except Exception as exc:  # a failing notebook is a result, not a crash of the runner
         return _error_line(exc)
-    finally:
-        if previous is None:
-            os.environ.pop(RUN_DIR_ENV, None)
-        else:
-            os.environ[RUN_DIR_ENV] = previous
 
 
 def _read_state(temp: Path) -> dict[str, Any]:
@@ -227,6 +314,10 @@ def _final_folder(parent: Path, run_id: str) -> Path:
 
 def _redacted_copy(executed: Path) -> nbformat.NotebookNode:
     """The executed notebook with e-mail addresses replaced in every output (rewritten in place)."""
+    import nbformat
+
+    from mkt_engineering.reporting.redact import redact_value
+
     notebook = nbformat.read(executed, as_version=4)
     for cell in notebook.cells:
         if cell.cell_type == "code":
@@ -237,6 +328,8 @@ def _redacted_copy(executed: Path) -> nbformat.NotebookNode:
 
 def _write_page(temp: Path, notebook: nbformat.NotebookNode, manifest: dict[str, Any]) -> None:
     try:
+        from mkt_engineering.reporting.html import render_report
+
         page = render_report(notebook, manifest, manifest["quality"], {})
     except Exception as exc:  # keep executed.ipynb and say why there is no page
         manifest["status"], manifest["error"] = "failed", f"report page could not be rendered: {_error_line(exc)}"
@@ -245,8 +338,20 @@ def _write_page(temp: Path, notebook: nbformat.NotebookNode, manifest: dict[str,
     os.replace(temp / "report.html.part", temp / "report.html")
 
 
-def execute_run(run: PreparedRun, progress_bar: bool = False) -> RunResult:
-    """Execute a prepared run and move its complete folder into place."""
+def _wait_for_stop(kernel: Any, stopping: threading.Thread | None) -> None:
+    """Make sure the run's kernel is gone (a batch worker must not pile kernels up)."""
+    if stopping is not None:
+        stopping.join()
+    elif kernel is not None:
+        kernel.stop()
+
+
+def execute_run(run: PreparedRun, progress_bar: bool = False, on_kernel_started: Callable[[], None] | None = None) -> RunResult:
+    """Execute a prepared run and move its complete folder into place.
+
+    `on_kernel_started` is called once the kernel process is starting (e.g. to print a
+    line); the kernel boots meanwhile, so whatever it loads costs no time.
+    """
     started_clock, started = time.perf_counter(), dt.datetime.now().astimezone()
     run_id = f"{started:%Y%m%d-%H%M%S}-{parameters_hash(run.parameters)}"
     parent = run.out / run.analysis
@@ -254,8 +359,18 @@ def execute_run(run: PreparedRun, progress_bar: bool = False) -> RunResult:
     clean_stale_temp(parent)
     temp = parent / f"{TEMP_PREFIX}{run_id}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
     temp.mkdir()
+    kernel, stopping = None, None
     try:
-        error = _execute(run, temp, progress_bar)
+        try:
+            kernel = start_kernel(run, temp)
+            if on_kernel_started is not None:
+                on_kernel_started()
+            error = _execute(run, temp, progress_bar, kernel)
+        except Exception as exc:  # no kernel could start: a failed run, like a failing cell
+            error = _error_line(exc)
+        if kernel is not None:  # it exits while the page is written
+            stopping = threading.Thread(target=kernel.stop, name="mkt-kernel-stop", daemon=True)
+            stopping.start()
         state = _read_state(temp)
         manifest = {
             "analysis": run.analysis,
@@ -285,8 +400,10 @@ def execute_run(run: PreparedRun, progress_bar: bool = False) -> RunResult:
         final = _final_folder(parent, run_id)
         os.rename(temp, final)
     except BaseException:
+        _wait_for_stop(kernel, stopping)  # first, so the kernel cannot write into it again
         shutil.rmtree(temp, ignore_errors=True)
         raise
+    _wait_for_stop(kernel, stopping)
     return RunResult(
         label=run.label,
         analysis=run.analysis,
