@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
-from functools import partial
 
 import numpy as np
 import polars as pl
@@ -46,7 +45,6 @@ from mkt_engineering.attribution.paths import as_paths
 START, CONVERSION, NULL = "(start)", "(conversion)", "(null)"
 MAX_ORDER = 4
 DIRECT_LIMIT = 400  # states; above this the iterative solve is faster than LU
-CHUNK_COLUMNS = 8  # scenarios solved together: small enough to stay in cache
 LOOKUP_LIMIT = 50_000_000  # state codes; above this they are numbered by sorting (more channels)
 
 
@@ -83,78 +81,75 @@ def _compact(codes: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
     return np.unique(codes, return_inverse=True)
 
 
-def _masked_step(forward: sp.csr_matrix, negative_mask: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """x - mask * (Q @ x), computed in place on the product."""
-    product = forward @ x
-    product *= negative_mask
-    product += x
-    return product
+def _dot(a: np.ndarray, b: np.ndarray) -> float:
+    # einsum runs its own loop; a BLAS dot would start OpenBLAS threads from each worker
+    # thread, and that oversubscription made the solve ten times slower
+    return float(np.einsum("i,i->", a, b))
 
 
-def _block_bicgstab(operator, rhs: np.ndarray, initial: np.ndarray | None = None,
-                    tolerance: float = 1e-12, max_iterations: int = 2000) -> tuple[np.ndarray, np.ndarray]:
-    """Solve operator(X) = rhs column by column with BiCGSTAB, all columns in one pass.
+def _add_scaled(target: np.ndarray, scale: float, vector: np.ndarray, scratch: np.ndarray) -> None:
+    """target += scale * vector, in place, without BLAS (see `_dot`) or a new array."""
+    np.multiply(vector, scale, out=scratch)
+    target += scratch
 
-    Each column has its own scalars (rho, alpha, omega), so this is plain BiCGSTAB run on
-    many systems at once; the sparse products are shared. Returns the solution and, per
-    column, whether its true residual reached ``tolerance`` relative to the right-hand side.
+
+def _bicgstab(operator, rhs: np.ndarray, initial: np.ndarray, tolerance: float = 1e-12,
+              max_iterations: int = 2000) -> tuple[np.ndarray, bool]:
+    """Solve operator(x) = rhs by BiCGSTAB from ``initial``; also say whether the true
+    residual reached ``tolerance`` relative to the right-hand side.
+
+    The vector updates are in place: on a chain of 100,000 states they cost as much as
+    the sparse products, so temporaries matter.
     """
-    def dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        return np.einsum("ij,ij->j", a, b)
-
-    def safe_divide(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        return np.divide(a, b, out=np.zeros_like(a), where=b != 0)
-
-    solution = np.zeros_like(rhs) if initial is None else initial.copy()
-    residual = rhs - operator(solution) if initial is not None else rhs.copy()
+    solution = initial.copy()
+    residual = rhs - operator(solution)
     shadow = residual.copy()
     direction = np.zeros_like(rhs)
     image = np.zeros_like(rhs)
-    rho = alpha = omega = np.ones(rhs.shape[1])
-    target = tolerance * np.sqrt(dot(rhs, rhs))
+    scratch = np.empty_like(rhs)
+    rho = alpha = omega = 1.0
+    target = tolerance * np.sqrt(_dot(rhs, rhs))
     for _ in range(max_iterations):
-        if np.all(dot(residual, residual) <= target**2):
+        if np.sqrt(_dot(residual, residual)) <= target:
             break
-        rho_next = dot(shadow, residual)
-        beta = safe_divide(rho_next, rho) * safe_divide(alpha, omega)
-        # direction = residual + beta * (direction - omega * image), in place to spare memory traffic
-        image *= omega
-        direction -= image
-        direction *= beta
+        rho_next = _dot(shadow, residual)
+        if rho_next == 0.0 or omega == 0.0:
+            break  # breakdown; the caller solves directly
+        # direction = residual + beta * (direction - omega * image)
+        _add_scaled(direction, -omega, image, scratch)
+        direction *= (rho_next / rho) * (alpha / omega)
         direction += residual
         image = operator(direction)
-        alpha = safe_divide(rho_next, dot(shadow, image))
-        residual -= alpha * image  # now the half-step residual
+        alpha = rho_next / _dot(shadow, image)
+        _add_scaled(residual, -alpha, image, scratch)  # the half-step residual
         turned = operator(residual)
-        omega = safe_divide(dot(turned, residual), dot(turned, turned))
-        solution += alpha * direction
-        solution += omega * residual
-        residual -= omega * turned
+        omega = _dot(turned, residual) / max(_dot(turned, turned), 1e-300)
+        _add_scaled(solution, alpha, direction, scratch)
+        _add_scaled(solution, omega, residual, scratch)
+        _add_scaled(residual, -omega, turned, scratch)
         rho = rho_next
-        if not np.any(rho_next):  # every column broke down or finished
-            break
     # judge by the true residual, not the recursively updated one
-    true_residual = rhs - operator(solution)
-    converged = np.sqrt(dot(true_residual, true_residual)) <= 10 * target + 1e-300
-    return solution, converged
+    final = rhs - operator(solution)
+    return solution, bool(np.sqrt(_dot(final, final)) <= 10 * target)
 
 
-def _visits_without(forward: sp.csr_matrix, visits: np.ndarray, keep: np.ndarray) -> np.ndarray:
-    """Expected visits per state from the start when the ``False`` states of each column of
-    ``keep`` are removed (their inflow goes to "null").
+def _visits_without(forward: sp.csr_matrix, target_rows: np.ndarray, visits: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """Expected visits per state from the start when the ``False`` states of ``keep`` are
+    removed (transitions into them go to "null").
 
-    Solves (I - M Q^T M) w = e_start per column, starting from the visits of the full chain,
-    which are known exactly: an estimated chain reproduces the observed visit counts.
+    Solves (I - Q_kept^T) w = e_start, starting from the visits of the full chain, which are
+    known exactly: an estimated chain reproduces the observed visit counts. ``forward`` is
+    Q^T in CSR form and ``target_rows`` the row of each of its entries.
     """
-    mask = keep.astype(float)
-    rhs = np.zeros_like(mask)
+    cut = sp.csr_matrix((forward.data * (keep[target_rows] & keep[forward.indices]), forward.indices, forward.indptr),
+                        shape=forward.shape)
+    rhs = np.zeros(forward.shape[0])
     rhs[0] = 1.0
-    solution, converged = _block_bicgstab(partial(_masked_step, forward, -mask), rhs, initial=visits[:, None] * mask)
-    for column in np.flatnonzero(~converged):  # rare breakdown: solve that column directly
-        kept = keep[:, column]
-        system = sp.identity(int(kept.sum()), format="csc") - sp.csc_matrix(forward[kept][:, kept])
-        solution[:, column] = 0.0
-        solution[kept, column] = spsolve(system, rhs[kept, column])
+    solution, converged = _bicgstab(lambda x: x - cut @ x, rhs, visits * keep)
+    if not converged:  # rare breakdown: solve this chain directly
+        system = sp.identity(int(keep.sum()), format="csc") - sp.csc_matrix(forward[keep][:, keep])
+        solution = np.zeros_like(rhs)
+        solution[keep] = spsolve(system, rhs[keep])
     return solution
 
 
@@ -246,11 +241,17 @@ class MarkovModel:
                 results[scenario] = splu(reduced, permc_spec="COLAMD").solve(self._rhs[kept])[0]
             return results
         forward = sp.csr_matrix(self._matrix.T)
-        chunks = np.array_split(np.arange(keep.shape[1]), max(1, -(-keep.shape[1] // CHUNK_COLUMNS)))
-        with ThreadPoolExecutor(max_workers=min(len(chunks), os.cpu_count() or 1)) as pool:
-            # numpy and scipy's sparse products release the GIL, so threads use every core
-            visits = list(pool.map(lambda columns: _visits_without(forward, self._visits, keep[:, columns]), chunks))
-        return np.concatenate(visits, axis=1).T @ self._rhs
+        target_rows = np.repeat(np.arange(self.states_), np.diff(forward.indptr))
+
+        def solve(scenario: int) -> np.ndarray:
+            visits = _visits_without(forward, target_rows, self._visits, keep[:, scenario])
+            return np.einsum("i,ij->j", visits, self._rhs)
+
+        # one scenario at a time beats blocks of them (each stops at its own iteration
+        # count and stays in cache); numpy, BLAS and scipy's sparse products release the
+        # GIL, so a thread pool keeps every core busy
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            return np.array(list(pool.map(solve, range(keep.shape[1]))))
 
     def _solve_removals(self, paths: pl.DataFrame) -> None:
         contains = self._contains()

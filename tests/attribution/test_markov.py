@@ -140,3 +140,13 @@ def test_visits_of_the_full_chain_are_the_observed_ones():
     start = np.zeros(model.states_)
     start[0] = 1.0
     assert model._visits == pytest.approx(np.linalg.solve(np.eye(model.states_) - q.T, start), rel=1e-12)
+
+
+def test_iterative_breakdown_falls_back_to_a_direct_solve(monkeypatch):
+    monkeypatch.setattr(markov_module, "DIRECT_LIMIT", 0)
+    monkeypatch.setattr(markov_module, "_bicgstab", lambda operator, rhs, initial: (initial, False))
+    paths = random_paths(4)
+    model = MarkovModel(2).fit(paths)
+    channel = model.credit_["channel"][0]
+    removed = brute_force(paths, 2, channel)[0]
+    assert model.credit_["removal_effect"][0] == pytest.approx(1 - removed / model.conversion_probability_, abs=1e-10)
