@@ -93,8 +93,30 @@ def setup_notebook(language: str = "en") -> None:
     pl.Config.set_tbl_hide_column_data_types(True)
     pl.Config.set_thousands_separator("." if language == "de" else ",")
     pl.Config.set_decimal_separator("," if language == "de" else ".")
+    _show_tables_readably(language)
     _state["language"] = language
     _write_state()
+
+
+def _show_tables_readably(language: str) -> None:
+    """Every DataFrame a cell shows goes through `tables.frame_html` (one formatter for all).
+
+    polars' own HTML quotes text and prints floats in full; only the HTML changes, the
+    plain-text view and the saved files stay as they are.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None:  # plain Python: nothing is displayed as HTML
+        return
+    import polars as pl
+
+    from mkt_engineering.reporting.tables import frame_html
+
+    formatter = shell.display_formatter.formatters["text/html"]
+    formatter.for_type(pl.DataFrame, lambda frame: frame_html(frame, language=language))  # type: ignore[arg-type]
 
 
 def _json_safe(value: Any) -> Any:

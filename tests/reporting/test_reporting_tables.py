@@ -57,3 +57,60 @@ def test_save_table_writes_into_the_run_folder_only_when_run(tmp_path, monkeypat
 def save_and_list(frame, folder):
     notebook.save_table(frame, "key")
     return [p.name for p in (folder / "tables").glob("*")] if (folder / "tables").exists() else []
+
+
+def _cells(page: str) -> list[list[str]]:
+    import re
+
+    return [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", page)][1:]
+
+
+def test_tables_read_like_a_report_not_like_a_repr():
+    from mkt_engineering.reporting.tables import frame_html
+
+    funnel = pl.DataFrame(
+        {
+            "stage": ["MQL", "won <b>", None],
+            "leads": [12345, 67, None],
+            "from_created": [0.123456789, 0.5, None],
+            "win_rate": [0.25, 0.0001, 1.0],
+            "ci_low": [0.2, 0.0, 0.9],
+            "days": [3.14159, 12345.678, float("nan")],
+            "threshold": [30.0, 40.0, 50.0],
+            "p_value": [0.0000012, 0.04321, 0.5],
+            "year": [2024, 2025, 2026],
+            "recommended": [True, False, None],
+        }
+    )
+    page = frame_html(funnel)
+    assert "&quot;" not in page and "null" not in page
+    assert _cells(page)[0] == ["MQL", "12,345", "12.3%", "25.0%", "20.0%", "3.14", "30", "&lt; 0.001", "2024", "yes"]
+    assert _cells(page)[1] == ["won &lt;b&gt;", "67", "50.0%", "&lt;0.1%", "0.0%", "12,346", "40", "0.043", "2025", "no"]
+    assert _cells(page)[2] == ["–", "–", "–", "100.0%", "90.0%", "–", "50", "0.500", "2026", "–"]
+    assert "<th class=\"num\">from created</th>" in page  # readable headers, numbers right-aligned
+    german = _cells(frame_html(funnel, language="de"))[0]
+    assert german[1:5] == ["12.345", "12,3 %", "25,0 %", "20,0 %"] and german[-1] == "ja"
+
+
+def test_interval_bounds_follow_their_estimate_and_long_tables_are_cut():
+    from mkt_engineering.reporting.tables import frame_html
+
+    cox = pl.DataFrame({"hazard_ratio": [0.66, 2.08], "ci_low": [0.47, 1.65], "ci_high": [0.93, 2.63]})
+    assert _cells(frame_html(cox))[0] == ["0.660", "0.470", "0.930"]  # not percentages
+    long = pl.DataFrame({"n": list(range(1000))})
+    page = frame_html(long, max_rows=6)
+    assert [row[0] for row in _cells(page)] == ["0", "1", "2", "…", "997", "998", "999"]
+    assert "first and last 3 of 1,000 rows" in page
+
+
+def test_setup_notebook_shows_every_frame_through_the_shared_formatter():
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    try:
+        notebook.setup_notebook(language="en")
+        shown, _ = shell.display_formatter.format(pl.DataFrame({"stage": ["MQL"], "share": [0.5]}))
+        assert 'class="mkt-frame"' in shown["text/html"] and "50.0%" in shown["text/html"]
+        assert "MQL" in shown["text/plain"]  # the plain view (and pinned notebook output) stays polars'
+    finally:
+        InteractiveShell.clear_instance()
