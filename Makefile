@@ -22,7 +22,7 @@ help:
 	.tools/bin/python -m pip install --quiet "uv==$(UV_VERSION)"
 
 $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
-	$(UV) sync --frozen --all-groups
+	$(UV) sync --frozen --all-groups --compile-bytecode
 	touch $@
 
 setup: $(VENV)/.synced
@@ -59,7 +59,7 @@ lint: setup
 # Peer libraries live in their own environment so they never become runtime dependencies.
 .venv-bench/.ready: benchmarks/requirements.txt benchmarks/requirements-nodeps.txt pyproject.toml | $(UV)
 	$(UV) venv --quiet --allow-existing .venv-bench
-	$(UV) pip install --quiet --python .venv-bench/bin/python -e . -r benchmarks/requirements.txt
+	$(UV) pip install --quiet --compile-bytecode --python .venv-bench/bin/python -e . -r benchmarks/requirements.txt
 	$(UV) pip install --quiet --python .venv-bench/bin/python --no-deps -r benchmarks/requirements-nodeps.txt
 	touch $@
 

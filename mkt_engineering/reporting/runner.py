@@ -18,7 +18,6 @@ import json
 import logging
 import os
 import shutil
-import sys
 import threading
 import time
 import uuid
@@ -26,11 +25,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-# jsonschema (under nbformat and papermill) imports rfc3987_syntax when it is installed,
-# which builds a grammar at import: seconds per run, for IRI checks notebooks never need.
-if "rfc3987_syntax" not in sys.modules:
-    sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]
 
 # Only light modules here: everything before the kernel starts is waited for. nbformat,
 # papermill, nbconvert and polars load later, while the kernel boots or the notebook runs.
@@ -52,7 +46,8 @@ KERNEL = "python3"
 TEMP_PREFIX = ".tmp-"
 # What report notebooks import first; the kernel imports it while it starts, at the same
 # time as this process imports papermill, instead of in the notebook's first cells.
-PRELOAD = ("polars", "altair", "mkt_engineering.reporting", "mkt_engineering.io")
+# the kit first: its __init__ spares altair's import a slow optional grammar
+PRELOAD = ("mkt_engineering", "polars", "altair", "mkt_engineering.reporting", "mkt_engineering.io")
 
 
 @dataclass
