@@ -248,7 +248,10 @@ def _check_column(raw: RawTable, user: str, column: Column, original: pl.Series,
         other = next(f for f in formats.DATE_FAMILIES if f != family)
         raise _fail(raw, user, column, within(mixed), original, f"mixes date formats: it starts with {family}, but some rows use {other}",
                     EXPECTED[column.dtype], "Export all dates of the column in one format (re-export, or format the column in Excel as one date format); the loader does not guess which format a mixed row meant.")
-    failed = None if coerced.null_count() == original.null_count() else within(original.is_not_null() & coerced.is_null())
+    present = original.is_not_null()
+    if original.dtype == pl.String and raw.kind != "csv" and user not in raw.text_without_empty:
+        present = present & (original.str.len_bytes() > 0)  # "" is an empty cell, as in a CSV file
+    failed = None if coerced.null_count() == original.len() - present.sum() else within(present & coerced.is_null())
     if failed is not None and failed.any():
         what = {"datetime": "has values that are not dates", "date": "has values that are not dates", "list[str]": "has empty or unreadable paths",
                 "float": "has values that are not numbers", "int": "has values that are not whole numbers", "bool": "has values that are not yes/no"}.get(column.dtype, "has unreadable values")

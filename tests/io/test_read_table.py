@@ -180,3 +180,18 @@ def test_iso_variants_in_one_column_and_utc_z():
     assert out["timestamp"].to_list() == [
         dt.datetime(2026, 3, 1), dt.datetime(2026, 3, 1, 10, 15), dt.datetime(2026, 3, 1, 10, 15, 30, 250_000), dt.datetime(2026, 3, 1, 10, 15, 30),
     ]
+
+
+def test_empty_text_in_a_frame_is_an_empty_cell_not_an_unreadable_value():
+    """Frames, Parquet and Excel may hold "" where a CSV file has an empty cell."""
+    frame = pl.DataFrame({
+        "customer_id": ["c1", "c2", "c3"],
+        "timestamp": ["2026-01-01 10:00", "2026-01-02 11:00", ""],
+        "channel": ["search", "email", "display"],
+        "campaign": ["spring", "", None],
+    })
+    with pytest.raises(DataValidationError, match="is empty"):
+        read_table(frame, table="touchpoints")
+    result = load_table(frame.with_columns(timestamp=pl.lit("2026-01-01 10:00")), table="touchpoints")
+    assert result.frame["campaign"].null_count() == 2
+    assert "empty cells in campaign" in str(result.quality)
