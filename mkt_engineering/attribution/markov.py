@@ -49,36 +49,69 @@ LOOKUP_LIMIT = 50_000_000  # state codes; above this they are numbered by sortin
 
 
 def _touch_states(paths: pl.DataFrame, channels: list[str], order: int) -> tuple[np.ndarray, np.ndarray]:
-    """The state code of every touch, and the code of the state before it (-1: the start).
+    """The state code of every touch, and where each path starts in the flat touch array.
 
     A state is the last ``order`` channels; with channel codes 1..n and base n+1 the state
     code is sum(code of the touch j steps back x base**j), 0 standing for "no touch yet".
     Touches of one path are consecutive, so "j steps back" is a shift of the flat array.
     """
     base = len(channels) + 1
-    lengths = paths["path"].list.len().to_numpy()
+    lengths = paths["path"].list.len().to_numpy().astype(np.int64)
     codes = paths["path"].explode().cast(pl.Enum(channels)).to_physical().to_numpy().astype(np.int64) + 1
-    position = np.arange(codes.size) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    starts = np.cumsum(lengths) - lengths
+    position = np.arange(codes.size) - np.repeat(starts, lengths)
     state = codes.copy()
     for back in range(1, order):
         earlier = np.zeros_like(codes)
         earlier[back:] = codes[:-back]
         state += np.where(position >= back, earlier, 0) * base**back
-    previous = np.empty_like(state)
-    previous[1:] = state[:-1]
-    previous[position == 0] = -1
-    return state, previous
+    return state, starts
 
 
-def _compact(codes: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct codes (sorted) and each code's index among them; codes lie in [-1, size)."""
-    if size <= LOOKUP_LIMIT:  # a lookup table is linear time; sorting is not
-        present = np.zeros(size + 1, dtype=bool)
-        present[codes + 1] = True
-        distinct = np.flatnonzero(present) - 1
-        lookup = np.cumsum(present) - 1
-        return distinct, lookup[codes + 1]
-    return np.unique(codes, return_inverse=True)
+class _StateIndex:
+    """Numbers the distinct state codes 0..m-1 in code order; the start (-1) is number 0."""
+
+    def __init__(self, codes: np.ndarray, size: int) -> None:
+        self._table = None
+        if size <= LOOKUP_LIMIT:  # a lookup table is linear time; sorting is not
+            present = np.zeros(size + 1, dtype=bool)
+            present[0] = True
+            present[codes + 1] = True
+            self.codes = np.flatnonzero(present) - 1
+            self._table = np.cumsum(present) - 1
+        else:
+            self.codes = np.unique(np.concatenate([[-1], codes]))
+
+    def __call__(self, codes: np.ndarray) -> np.ndarray:
+        if self._table is not None:
+            return self._table[codes + 1]
+        return np.searchsorted(self.codes, codes)
+
+
+def _transition_counts(index: _StateIndex, state: np.ndarray, starts: np.ndarray, weight: np.ndarray,
+                       base: int, order: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Summed weight of every observed (source, target) pair, sorted by source.
+
+    A target is its source shifted by one channel, so (source, newest channel) names the
+    pair: one bincount over those keys instead of sorting millions of touch pairs.
+    """
+    target_touch = index(state)
+    source_touch = np.empty_like(target_touch)
+    source_touch[1:] = target_touch[:-1]
+    source_touch[starts] = 0  # the first touch of a path comes from the start
+    key = source_touch * base + state % base
+    m = index.codes.size
+    if m * base <= 50_000_000:
+        summed = np.bincount(key, weights=np.repeat(weight, np.diff(np.append(starts, state.size))), minlength=m * base)
+        pairs = np.flatnonzero(summed)
+        counts = summed[pairs]
+    else:
+        pairs, inverse = np.unique(key, return_inverse=True)
+        counts = np.bincount(inverse, weights=np.repeat(weight, np.diff(np.append(starts, state.size))))
+    source, newest = pairs // base, pairs % base
+    source_code = index.codes[source]
+    kept_digits = np.where(source_code >= 0, source_code % base ** (order - 1), 0)
+    return source, index(kept_digits * base + newest), counts
 
 
 def _dot(a: np.ndarray, b: np.ndarray) -> float:
@@ -133,19 +166,26 @@ def _bicgstab(operator, rhs: np.ndarray, initial: np.ndarray, tolerance: float =
     return solution, bool(np.sqrt(_dot(final, final)) <= 10 * target)
 
 
-def _visits_without(forward: sp.csr_matrix, target_rows: np.ndarray, visits: np.ndarray, keep: np.ndarray) -> np.ndarray:
+def _visits_without(forward: sp.csr_matrix, visits: np.ndarray, keep: np.ndarray) -> np.ndarray:
     """Expected visits per state from the start when the ``False`` states of ``keep`` are
     removed (transitions into them go to "null").
 
-    Solves (I - Q_kept^T) w = e_start, starting from the visits of the full chain, which are
-    known exactly: an estimated chain reproduces the observed visit counts. ``forward`` is
-    Q^T in CSR form and ``target_rows`` the row of each of its entries.
+    Solves (I - M Q^T M) w = e_start, M the diagonal of ``keep``, starting from the visits
+    of the full chain, which are known exactly: an estimated chain reproduces the observed
+    visit counts. ``forward`` is Q^T in CSR form. Every vector of the solve is 0 on removed
+    states, so masking the product's output is enough to cut them out.
     """
-    cut = sp.csr_matrix((forward.data * (keep[target_rows] & keep[forward.indices]), forward.indices, forward.indptr),
-                        shape=forward.shape)
+    mask = keep.astype(float)
+
+    def operator(x: np.ndarray) -> np.ndarray:
+        product = forward @ x
+        product *= mask
+        np.subtract(x, product, out=product)
+        return product
+
     rhs = np.zeros(forward.shape[0])
     rhs[0] = 1.0
-    solution, converged = _bicgstab(lambda x: x - cut @ x, rhs, visits * keep)
+    solution, converged = _bicgstab(operator, rhs, visits * mask)
     if not converged:  # rare breakdown: solve this chain directly
         system = sp.identity(int(keep.sum()), format="csc") - sp.csc_matrix(forward[keep][:, keep])
         solution = np.zeros_like(rhs)
@@ -184,25 +224,22 @@ class MarkovModel:
         paths = as_paths(paths).filter(pl.col("conversions") + pl.col("non_conversions") > 0)
         self.channels_ = sorted(paths["path"].explode().unique().drop_nulls().to_list())
         weight = (paths["conversions"] + paths["non_conversions"]).to_numpy()
-        lengths = paths["path"].list.len().to_numpy()
-        state, previous = _touch_states(paths, self.channels_, self.order)
-        size = (len(self.channels_) + 1) ** self.order
-        codes, index = _compact(np.concatenate([[-1], previous, state]), size)
-        m = codes.size
-        touch_source = index[1 : state.size + 1]
-        touch_target = index[state.size + 1 :]
-        # summing duplicate (source, target) pairs gives the transition counts
-        moves = sp.csr_matrix((np.repeat(weight, lengths), (touch_source, touch_target)), shape=(m, m)).tocoo()
-        source, target, counts = moves.row, moves.col, moves.data
-        last = touch_target[np.cumsum(lengths) - 1]
+        base = len(self.channels_) + 1
+        state, starts = _touch_states(paths, self.channels_, self.order)
+        index = _StateIndex(state, base**self.order)
+        m = index.codes.size
+        source, target, counts = _transition_counts(index, state, starts, weight, base, self.order)
+        last = index(state[np.append(starts[1:], state.size) - 1])
         out = np.bincount(source, weights=counts, minlength=m)
         conv = np.bincount(last, weights=paths["conversions"].to_numpy(), minlength=m)
         null = np.bincount(last, weights=paths["non_conversions"].to_numpy(), minlength=m)
         value = np.bincount(last, weights=paths["value"].to_numpy(), minlength=m)
         total_out = out + conv + null
         self.states_ = m
-        self._codes = codes
-        self._matrix = sp.csc_matrix((counts / total_out[source], (source, target)), shape=(m, m))
+        self._codes = index.codes
+        # pairs come sorted by source, so the CSR arrays are written directly (no sort)
+        indptr = np.append(0, np.cumsum(np.bincount(source, minlength=m)))
+        self._matrix = sp.csr_matrix((counts / total_out[source], target, indptr), shape=(m, m))
         self._rhs = np.column_stack([conv / total_out, value / total_out])
         # expected visits per journey; the fitted chain reproduces the observed flows exactly
         self._visits = total_out / total_out[0]
@@ -240,11 +277,10 @@ class MarkovModel:
                 reduced = sp.csc_matrix(system[kept][:, kept])
                 results[scenario] = splu(reduced, permc_spec="COLAMD").solve(self._rhs[kept])[0]
             return results
-        forward = sp.csr_matrix(self._matrix.T)
-        target_rows = np.repeat(np.arange(self.states_), np.diff(forward.indptr))
+        forward = self._matrix.T.tocsr()
 
         def solve(scenario: int) -> np.ndarray:
-            visits = _visits_without(forward, target_rows, self._visits, keep[:, scenario])
+            visits = _visits_without(forward, self._visits, keep[:, scenario])
             return np.einsum("i,ij->j", visits, self._rhs)
 
         # one scenario at a time beats blocks of them (each stops at its own iteration
