@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 
 import polars as pl
@@ -107,10 +108,18 @@ def test_setup_notebook_shows_every_frame_through_the_shared_formatter():
     from IPython.core.interactiveshell import InteractiveShell
 
     shell = InteractiveShell.instance()
-    try:
+    # setup_notebook sets polars' display options process-wide; the context restores them,
+    # so later doctests in the same pytest process print frames as polars does by default
+    with pl.Config(), _cleared(shell):
         notebook.setup_notebook(language="en")
         shown, _ = shell.display_formatter.format(pl.DataFrame({"stage": ["MQL"], "share": [0.5]}))
         assert 'class="mkt-frame"' in shown["text/html"] and "50.0%" in shown["text/html"]
         assert "MQL" in shown["text/plain"]  # the plain view (and pinned notebook output) stays polars'
+
+
+@contextlib.contextmanager
+def _cleared(shell):
+    try:
+        yield shell
     finally:
-        InteractiveShell.clear_instance()
+        type(shell).clear_instance()
