@@ -18,6 +18,7 @@ import json
 import logging
 import os
 import shutil
+import tempfile
 import threading
 import time
 import uuid
@@ -199,14 +200,15 @@ def _kernel_manager_class() -> type:
         def stop(self) -> None:
             for client in getattr(self, "opened_clients", []):
                 client.stop_channels()
-            if not self.has_kernel:
-                return
             try:
-                # The notebook has finished and written its files; a polite shutdown would
-                # wait about two seconds for the interpreter to tear polars and altair down.
-                self.shutdown_kernel(now=True)
+                if self.has_kernel:
+                    # The notebook has finished and written its files; a polite shutdown would
+                    # wait about two seconds for the interpreter to tear polars and altair down.
+                    self.shutdown_kernel(now=True)
             except RuntimeError:  # the kernel had died already (as nbclient tolerates it)
                 self.cleanup_resources()
+            if self.transport == "ipc":  # the private folder of the kernel's sockets
+                shutil.rmtree(os.path.dirname(self.ip), ignore_errors=True)
 
     return RunKernel
 
@@ -226,7 +228,12 @@ def _kernel_specs() -> Any:
 
 def start_kernel(run: PreparedRun, temp: Path) -> Any:
     """Start the notebook's kernel now; it boots while this process loads papermill."""
-    kernel = _kernel_manager_class()(kernel_name=KERNEL, kernel_spec_manager=_kernel_specs())
+    options: dict[str, Any] = {}
+    if os.name == "posix":
+        # Unix sockets in a private folder: no open TCP port, and no "running over TCP
+        # without encryption" warning from every kernel
+        options = {"transport": "ipc", "ip": os.path.join(tempfile.mkdtemp(prefix="mkt-kernel-"), "kernel")}
+    kernel = _kernel_manager_class()(kernel_name=KERNEL, kernel_spec_manager=_kernel_specs(), **options)
     # The notebook finds its run folder (tables, headline, quality) in MKT_RUN_DIR.
     env = {**os.environ, RUN_DIR_ENV: str(temp)}
     kernel.start_kernel(cwd=str(run.notebook.parent), env=env, extra_arguments=kernel_arguments())
