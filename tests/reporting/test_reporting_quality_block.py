@@ -23,3 +23,9 @@ def test_index_links_the_lessons_page_once_it_exists(tmp_path):
     assert 'href="lessons.html"' not in write_index(tmp_path).read_text()
     render_lessons_page(tmp_path / "lessons.html")
     assert 'href="lessons.html"' in write_index(tmp_path).read_text()
+
+
+def test_loader_facts_read_as_words_and_grouped_numbers():
+    text = quality_html({"table": "lead_events", "rows": 17724, "rows_read": 17724, "decimal_comma": False,
+                         "separator": ",", "issues": []})
+    assert "rows read: 17,724" in text and "decimal comma: no" in text and "separator: ," in text
