@@ -70,14 +70,9 @@ def load_params_file(path: Path | None) -> dict[str, Any]:
     """Parameters from a YAML (or JSON) file: a mapping of name to value."""
     if path is None:
         return {}
-    import yaml  # here, like every import `mkt run` can do without before its kernel starts
+    from mkt_engineering.reporting.yaml_files import read_yaml
 
-    try:
-        loaded = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ValueError(f"parameters file not found: {path}") from exc
-    except yaml.YAMLError as exc:
-        raise ValueError(f"parameters file {path} is not valid YAML: {' '.join(str(exc).split())}") from exc
+    loaded = read_yaml(path, "parameters file")
     if loaded is None:
         return {}
     if not isinstance(loaded, dict):

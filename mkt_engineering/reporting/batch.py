@@ -29,11 +29,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from mkt_engineering.reporting.manifest import find_previous_ok
 from mkt_engineering.reporting.params import ParameterError
 from mkt_engineering.reporting.runner import PreparedRun, RunResult, execute_run, prepare_run
+from mkt_engineering.reporting.yaml_files import read_yaml
 
 
 class BatchConfigError(ValueError):
@@ -80,12 +79,7 @@ def expand_runs(config: dict[str, Any]) -> list[RunSpec]:
 
 
 def load_config(path: Path) -> dict[str, Any]:
-    try:
-        config = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise BatchConfigError(f"batch file not found: {path}") from exc
-    except yaml.YAMLError as exc:
-        raise BatchConfigError(f"batch file {path} is not valid YAML: {' '.join(str(exc).split())}") from exc
+    config = read_yaml(path, "batch file", BatchConfigError)
     if not isinstance(config, dict):
         raise BatchConfigError(f"batch file {path} must be a mapping with 'runs:'")
     return config

@@ -20,7 +20,7 @@ Examples
 >>> convert(specs[0], "many")
 Traceback (most recent call last):
 ...
-mkt_engineering.reporting.params.ParameterError: parameter 'days' expects a whole number (int, e.g. 30), got 'many'
+mkt_engineering.errors.ParameterError: parameter 'days' expects a whole number (int, e.g. 30), got 'many'
 """
 
 from __future__ import annotations
@@ -33,6 +33,8 @@ import json
 import tokenize
 from dataclasses import dataclass
 from typing import Any
+
+from mkt_engineering.errors import ParameterError
 
 FILE_SUFFIX = "_file"
 
@@ -48,10 +50,6 @@ _TYPE_WORDS = {
     "dict": 'a mapping (e.g. {"Kanal": "channel"})',
     "dict[str, str]": 'a mapping of text to text (e.g. {"Kanal": "channel"})',
 }
-
-
-class ParameterError(ValueError):
-    """A parameter a user gave does not fit the notebook's parameters cell."""
 
 
 @dataclass(frozen=True)
