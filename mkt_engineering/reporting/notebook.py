@@ -140,6 +140,8 @@ def quality_record(quality: Any) -> dict[str, Any]:
 
 def quality_html(record: dict[str, Any]) -> str:
     """A short HTML block for one DataQuality record."""
+    from mkt_engineering.reporting.tables import value_text
+
     source = str(record.get("source", ""))
     name = Path(source).name if source else ""
     facts = [f"<b>{html.escape(str(record.get('table', 'table')))}</b>"]
@@ -150,7 +152,7 @@ def quality_html(record: dict[str, Any]) -> str:
     issues = record.get("issues") or []
     lines = "".join(f"<li>{html.escape(_issue_text(issue))}</li>" for issue in issues)
     scalar = {k: v for k, v in record.items() if k not in {"source", "table", "rows", "issues"} and not isinstance(v, list | dict)}
-    extra = "".join(f"<li>{html.escape(str(k).replace('_', ' '))}: {html.escape(_fact(v))}</li>" for k, v in scalar.items())
+    extra = "".join(f"<li>{html.escape(str(k).replace('_', ' '))}: {html.escape(value_text(v))}</li>" for k, v in scalar.items())
     # The loader removes rows only for a stated reason (consent, date range, blank lines) and
     # counts them; say so instead of promising that nothing was dropped.
     removed = int(record.get("rows_removed") or 0)
@@ -158,15 +160,6 @@ def quality_html(record: dict[str, Any]) -> str:
     verdict = "no issues found" if not issues else f"{len(issues)} issue(s) noted, {kept}"
     body = f"<ul>{lines}{extra}</ul>" if lines or extra else ""
     return f'<div class="mkt-quality"><p>{" · ".join(facts)}: {verdict}.</p>{body}</div>'
-
-
-def _fact(value: Any) -> str:
-    """A loader fact as a reader expects it: yes/no, counts with thousands separators."""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int):
-        return f"{value:,}"
-    return str(value)
 
 
 def _issue_text(issue: Any) -> str:

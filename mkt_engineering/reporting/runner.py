@@ -236,7 +236,11 @@ def start_kernel(run: PreparedRun, temp: Path) -> Any:
     kernel = _kernel_manager_class()(kernel_name=KERNEL, kernel_spec_manager=_kernel_specs(), **options)
     # The notebook finds its run folder (tables, headline, quality) in MKT_RUN_DIR.
     env = {**os.environ, RUN_DIR_ENV: str(temp)}
-    kernel.start_kernel(cwd=str(run.notebook.parent), env=env, extra_arguments=kernel_arguments())
+    try:
+        kernel.start_kernel(cwd=str(run.notebook.parent), env=env, extra_arguments=kernel_arguments())
+    except BaseException:
+        kernel.stop()  # removes the socket folder; the run reports the error
+        raise
     return kernel
 
 

@@ -174,6 +174,19 @@ def _cell_text(value: object, kind: str, language: Language, max_text: int) -> s
     return _shorten(_plain_text(value), max_text)
 
 
+def value_text(value: object, language: Language = "en") -> str:
+    """One loose value as the tables show it: yes/no, counts with separators, rounded numbers.
+
+    Examples
+    --------
+    >>> value_text(False), value_text(17724), value_text(0.123456), value_text(",")
+    ('no', '17,724', '0.123', ',')
+    """
+    kind = "boolean" if isinstance(value, bool) else "count" if isinstance(value, int) else (
+        "number" if isinstance(value, float) else "text")
+    return _cell_text(value, kind, language, max_text=200)
+
+
 def _plain_text(value: object) -> str:
     if isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%d %H:%M:%S" if value.second else "%Y-%m-%d %H:%M")

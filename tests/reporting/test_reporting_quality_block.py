@@ -29,3 +29,4 @@ def test_loader_facts_read_as_words_and_grouped_numbers():
     text = quality_html({"table": "lead_events", "rows": 17724, "rows_read": 17724, "decimal_comma": False,
                          "separator": ",", "issues": []})
     assert "rows read: 17,724" in text and "decimal comma: no" in text and "separator: ," in text
+

@@ -146,3 +146,22 @@ def test_report_renders_in_headless_chromium_without_network(overview_run, tmp_p
     shot = tmp_path / "report.png"
     subprocess.run([*prefix, CHROMIUM, *flags, "--window-size=1100,2400", f"--screenshot={shot}", report.as_uri()], capture_output=True, timeout=120)
     assert shot.exists() and shot.stat().st_size > 20_000
+
+
+def test_a_kernel_that_fails_to_start_leaves_no_socket_folder(tmp_path, monkeypatch):
+    import tempfile
+    from types import SimpleNamespace
+
+    import pytest
+    from jupyter_client.manager import KernelManager
+
+    from mkt_engineering.reporting import runner
+
+    def refuse(self, **kwargs):
+        raise RuntimeError("no kernel today")
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(KernelManager, "start_kernel", refuse)
+    with pytest.raises(RuntimeError, match="no kernel today"):
+        runner.start_kernel(SimpleNamespace(notebook=tmp_path / "x.ipynb"), tmp_path / "run")
+    assert not list(tmp_path.glob("mkt-kernel-*"))
