@@ -45,7 +45,7 @@ from mkt_engineering.attribution.paths import as_paths
 START, CONVERSION, NULL = "(start)", "(conversion)", "(null)"
 MAX_ORDER = 4
 DIRECT_LIMIT = 400  # states; above this the iterative solve is faster than LU
-LOOKUP_LIMIT = 50_000_000  # state codes; above this they are numbered by sorting (more channels)
+LOOKUP_LIMIT = 50_000_000  # table sizes (state codes, transition keys); above this: sorting
 
 
 def _touch_states(paths: pl.DataFrame, channels: list[str], order: int) -> tuple[np.ndarray, np.ndarray]:
@@ -100,14 +100,15 @@ def _transition_counts(index: _StateIndex, state: np.ndarray, starts: np.ndarray
     source_touch[1:] = target_touch[:-1]
     source_touch[starts] = 0  # the first touch of a path comes from the start
     key = source_touch * base + state % base
+    touch_weight = np.repeat(weight, np.diff(np.append(starts, state.size)))
     m = index.codes.size
-    if m * base <= 50_000_000:
-        summed = np.bincount(key, weights=np.repeat(weight, np.diff(np.append(starts, state.size))), minlength=m * base)
+    if m * base <= LOOKUP_LIMIT:  # a table of every key, as for the states
+        summed = np.bincount(key, weights=touch_weight, minlength=m * base)
         pairs = np.flatnonzero(summed)
         counts = summed[pairs]
     else:
         pairs, inverse = np.unique(key, return_inverse=True)
-        counts = np.bincount(inverse, weights=np.repeat(weight, np.diff(np.append(starts, state.size))))
+        counts = np.bincount(inverse, weights=touch_weight)
     source, newest = pairs // base, pairs % base
     source_code = index.codes[source]
     kept_digits = np.where(source_code >= 0, source_code % base ** (order - 1), 0)

@@ -124,12 +124,16 @@ def test_iterative_solver_without_values(monkeypatch):
     assert model.credit_["removal_effect"][0] == pytest.approx(1 - removed / model.conversion_probability_, abs=1e-10)
 
 
-def test_state_numbering_by_sorting_matches_lookup(monkeypatch):
-    """Many channels at order 4 number the states by sorting instead of a lookup table."""
-    paths = random_paths(5)
-    expected = MarkovModel(3).fit(paths).credit_
+def test_state_numbering_by_sorting_matches_brute_force(monkeypatch):
+    """Many channels at order 4 number states and transitions by sorting instead of tables."""
     monkeypatch.setattr(markov_module, "LOOKUP_LIMIT", 0)
-    assert MarkovModel(3).fit(paths).credit_.equals(expected)
+    paths = random_paths(5)
+    model = MarkovModel(3).fit(paths)
+    probability = brute_force(paths, 3)[0]
+    assert model.conversion_probability_ == pytest.approx(probability, rel=1e-10)
+    for channel, effect in model.credit_.select("channel", "removal_effect").iter_rows():
+        removed = brute_force(paths, 3, channel)[0]
+        assert effect == pytest.approx(1 - removed / probability, abs=1e-10)
 
 
 def test_visits_of_the_full_chain_are_the_observed_ones():
