@@ -96,6 +96,16 @@ def journeys_from_touchpoints(
         customer_id, path (list[str]), touch_times (list[datetime]), converted (0/1 float),
         value, conversion_time (null for non-converting journeys).
     """
+    return (
+        _journeys(touchpoints, conversions, lookback_days, collapse_repeats, max_length, channel_rules)
+        .sort("customer_id", "conversion_time", nulls_last=True)
+        .collect()
+    )
+
+
+def _journeys(touchpoints: Frame, conversions: Frame, lookback_days: float, collapse_repeats: bool,
+              max_length: int | None, channel_rules: Mapping[str, str | Sequence[str]] | None) -> pl.LazyFrame:
+    """The journeys as a lazy query, so callers that need only paths never build touch times."""
     _require(touchpoints, ["customer_id", "timestamp", "channel"], "touchpoints",
              "Map your columns with columns={'your name': 'customer_id', ...}.")
     _require(conversions, ["customer_id", "timestamp"], "conversions",
@@ -137,11 +147,7 @@ def journeys_from_touchpoints(
     if max_length is not None:
         # the last touches are nearest the decision, so those are kept
         journeys = journeys.with_columns(pl.col("path", "touch_times").list.tail(max_length))
-    return (
-        journeys.select("customer_id", "path", "touch_times", "converted", "value", "conversion_time")
-        .sort("customer_id", "conversion_time", nulls_last=True)
-        .collect()
-    )
+    return journeys.select("customer_id", "path", "touch_times", "converted", "value", "conversion_time")
 
 
 def aggregate_journeys(journeys: Frame) -> pl.DataFrame:
@@ -206,11 +212,8 @@ def paths_from_touchpoints(
     >>> paths_from_touchpoints(tp, cv).sort("path").rows()
     [(['search'], 0.0, 0.0, 1.0), (['search', 'email'], 1.0, 80.0, 0.0), (['social'], 0.0, 0.0, 1.0)]
     """
-    journeys = journeys_from_touchpoints(
-        touchpoints, conversions, lookback_days,
-        collapse_repeats=collapse_repeats, max_length=max_length, channel_rules=channel_rules,
-    )
-    return aggregate_journeys(journeys)
+    # lazy end to end: the touch-time lists and the journey sort are never built
+    return aggregate_journeys(_journeys(touchpoints, conversions, lookback_days, collapse_repeats, max_length, channel_rules))
 
 
 def paths_from_strings(
