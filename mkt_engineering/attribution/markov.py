@@ -41,6 +41,7 @@ import scipy.sparse as sp
 from scipy.sparse.linalg import splu, spsolve
 
 from mkt_engineering.attribution.paths import as_paths
+from mkt_engineering.numeric import dot
 
 START, CONVERSION, NULL = "(start)", "(conversion)", "(null)"
 MAX_ORDER = 4
@@ -115,14 +116,8 @@ def _transition_counts(index: _StateIndex, state: np.ndarray, starts: np.ndarray
     return source, index(kept_digits * base + newest), counts
 
 
-def _dot(a: np.ndarray, b: np.ndarray) -> float:
-    # einsum runs its own loop; a BLAS dot would start OpenBLAS threads from each worker
-    # thread, and that oversubscription made the solve ten times slower
-    return float(np.einsum("i,i->", a, b))
-
-
 def _add_scaled(target: np.ndarray, scale: float, vector: np.ndarray, scratch: np.ndarray) -> None:
-    """target += scale * vector, in place, without BLAS (see `_dot`) or a new array."""
+    """target += scale * vector, in place, without BLAS (see `numeric.dot`) or a new array."""
     np.multiply(vector, scale, out=scratch)
     target += scratch
 
@@ -142,11 +137,11 @@ def _bicgstab(operator, rhs: np.ndarray, initial: np.ndarray, tolerance: float =
     image = np.zeros_like(rhs)
     scratch = np.empty_like(rhs)
     rho = alpha = omega = 1.0
-    target = tolerance * np.sqrt(_dot(rhs, rhs))
+    target = tolerance * np.sqrt(dot(rhs, rhs))
     for _ in range(max_iterations):
-        if np.sqrt(_dot(residual, residual)) <= target:
+        if np.sqrt(dot(residual, residual)) <= target:
             break
-        rho_next = _dot(shadow, residual)
+        rho_next = dot(shadow, residual)
         if rho_next == 0.0 or omega == 0.0:
             break  # breakdown; the caller solves directly
         # direction = residual + beta * (direction - omega * image)
@@ -154,17 +149,17 @@ def _bicgstab(operator, rhs: np.ndarray, initial: np.ndarray, tolerance: float =
         direction *= (rho_next / rho) * (alpha / omega)
         direction += residual
         image = operator(direction)
-        alpha = rho_next / _dot(shadow, image)
+        alpha = rho_next / dot(shadow, image)
         _add_scaled(residual, -alpha, image, scratch)  # the half-step residual
         turned = operator(residual)
-        omega = _dot(turned, residual) / max(_dot(turned, turned), 1e-300)
+        omega = dot(turned, residual) / max(dot(turned, turned), 1e-300)
         _add_scaled(solution, alpha, direction, scratch)
         _add_scaled(solution, omega, residual, scratch)
         _add_scaled(residual, -omega, turned, scratch)
         rho = rho_next
     # judge by the true residual, not the recursively updated one
     final = rhs - operator(solution)
-    return solution, bool(np.sqrt(_dot(final, final)) <= 10 * target)
+    return solution, bool(np.sqrt(dot(final, final)) <= 10 * target)
 
 
 def _visits_without(forward: sp.csr_matrix, visits: np.ndarray, keep: np.ndarray) -> np.ndarray:

@@ -77,18 +77,8 @@ class CompressedData:
         return self._cache["weights", first, second]
 
 
-def dot(a: np.ndarray, b: np.ndarray) -> float:
-    """Inner product of two vectors, without BLAS.
-
-    OpenBLAS splits long dot products over threads that spin while they wait; on a machine
-    whose cores are busy, one such call can take milliseconds instead of microseconds.
-    einsum's own loop is single-threaded and as fast.
-    """
-    return float(np.einsum("i,i->", a, b))
-
-
 def weighted_gram(a: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """sum_i weights_i a_i a_i^T over the rows of a, without BLAS (see `dot`)."""
+    """sum_i weights_i a_i a_i^T over the rows of a, without BLAS (see `numeric.dot`)."""
     return np.einsum("ij,ik->jk", a * weights[:, None], a)
 
 

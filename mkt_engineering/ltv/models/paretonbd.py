@@ -45,7 +45,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import digamma, gammaln, hyp2f1, polygamma
 
-from mkt_engineering.ltv.models.base import CompressedData, PurchaseModel, dot, weighted_gram
+from mkt_engineering.ltv.models.base import CompressedData, PurchaseModel, weighted_gram
+from mkt_engineering.numeric import dot
 
 FRT = ("frequency", "recency", "T")
 
