@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime as t
 
 import polars as pl
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from mkt_engineering.attribution import (
     group_channels,
@@ -84,3 +87,27 @@ def test_missing_columns_name_what_was_found():
         paths_from_touchpoints(TOUCHES.rename({"customer_id": "kunde"}), CONVERSIONS)
     with pytest.raises(DataValidationError, match="conv"):
         paths_from_strings(pl.DataFrame({"path": ["a"], "conv": [1]}))
+
+
+CHANNEL_NAMES = st.sampled_from(["search", "paid social", "e-mail", "tv", ">", "a>b", " x", "y "])
+SPACING = st.sampled_from([" > ", ">", "  > ", " >  ", "\t>", " > ", " > ", " > "])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(st.lists(CHANNEL_NAMES, min_size=1, max_size=4), st.lists(SPACING, min_size=3, max_size=3),
+                          st.booleans()), min_size=1, max_size=8))
+@example([(["search", ">", "search"], [" > ", " > ", " > "], False)])  # "search > > > search": an empty channel
+def test_path_text_splits_like_a_regular_expression_whatever_the_spacing(rows_drawn):
+    """Tidy " > " exports take a literal fast path; any other spacing (or a separator inside
+    a name) must give exactly what splitting on whitespace-sep-whitespace gives."""
+    texts = []
+    for names, spacing, padded in rows_drawn:
+        text = names[0] + "".join(s + n for s, n in zip(spacing, names[1:], strict=False))
+        texts.append(f" {text} " if padded else text)
+    expected: dict[tuple[str, ...], float] = {}
+    for text in texts:
+        channels = tuple(re.split(r"\s*>\s*", text.strip()))
+        if text.strip():
+            expected[channels] = expected.get(channels, 0.0) + 1.0
+    got = paths_from_strings(pl.DataFrame({"path": texts, "conversions": [1.0] * len(texts)}))
+    assert {tuple(p): c for p, c in got.select("path", "conversions").iter_rows()} == expected
