@@ -47,25 +47,32 @@ START, CONVERSION, NULL = "(start)", "(conversion)", "(null)"
 MAX_ORDER = 4
 DIRECT_LIMIT = 400  # states; above this the iterative solve is faster than LU
 LOOKUP_LIMIT = 50_000_000  # table sizes (state codes, transition keys); above this: sorting
+BLOCK_BYTES = 400_000_000  # working arrays of one block of removal scenarios
 
 
-def _touch_states(paths: pl.DataFrame, channels: list[str], order: int) -> tuple[np.ndarray, np.ndarray]:
+def _touch_states(touches: pl.Series, lengths: np.ndarray, channels: list[str],
+                  order: int) -> tuple[np.ndarray, np.ndarray]:
     """The state code of every touch, and where each path starts in the flat touch array.
 
+    ``touches`` are the paths' channels one after another, ``lengths`` the path lengths.
     A state is the last ``order`` channels; with channel codes 1..n and base n+1 the state
     code is sum(code of the touch j steps back x base**j), 0 standing for "no touch yet".
-    Touches of one path are consecutive, so "j steps back" is a shift of the flat array.
+    Touches of one path are consecutive, so "j steps back" is a shift of the flat array
+    with the first j touches of each path cleared.
     """
     base = len(channels) + 1
-    lengths = paths["path"].list.len().to_numpy().astype(np.int64)
-    codes = paths["path"].explode().cast(pl.Enum(channels)).to_physical().to_numpy().astype(np.int64) + 1
+    # 32-bit codes halve the memory traffic when every key fits (states x channels)
+    dtype = np.int32 if base ** (order + 1) < 2**31 else np.int64
+    codes = touches.cast(pl.Enum(channels)).to_physical().to_numpy().astype(dtype) + 1
     starts = np.cumsum(lengths) - lengths
-    position = np.arange(codes.size) - np.repeat(starts, lengths)
     state = codes.copy()
+    earlier = codes
     for back in range(1, order):
-        earlier = np.zeros_like(codes)
-        earlier[back:] = codes[:-back]
-        state += np.where(position >= back, earlier, 0) * base**back
+        shifted = np.empty_like(earlier)
+        shifted[1:] = earlier[:-1]
+        shifted[starts] = 0  # the touch before a path's first is "no touch yet"
+        state += shifted * dtype(base**back)
+        earlier = shifted
     return state, starts
 
 
@@ -79,7 +86,7 @@ class _StateIndex:
             present[0] = True
             present[codes + 1] = True
             self.codes = np.flatnonzero(present) - 1
-            self._table = np.cumsum(present) - 1
+            self._table = np.cumsum(present, dtype=np.int32) - 1  # state numbers fit 32 bits
         else:
             self.codes = np.unique(np.concatenate([[-1], codes]))
 
@@ -96,13 +103,15 @@ def _transition_counts(index: _StateIndex, state: np.ndarray, starts: np.ndarray
     A target is its source shifted by one channel, so (source, newest channel) names the
     pair: one bincount over those keys instead of sorting millions of touch pairs.
     """
-    target_touch = index(state)
+    m = index.codes.size
+    wide = np.int32 if m * base < 2**31 else np.int64
+    target_touch = index(state).astype(wide, copy=False)
     source_touch = np.empty_like(target_touch)
     source_touch[1:] = target_touch[:-1]
     source_touch[starts] = 0  # the first touch of a path comes from the start
-    key = source_touch * base + state % base
+    key = source_touch * wide(base)
+    key += (state % state.dtype.type(base)).astype(wide, copy=False)
     touch_weight = np.repeat(weight, np.diff(np.append(starts, state.size)))
-    m = index.codes.size
     if m * base <= LOOKUP_LIMIT:  # a table of every key, as for the states
         summed = np.bincount(key, weights=touch_weight, minlength=m * base)
         pairs = np.flatnonzero(summed)
@@ -110,9 +119,9 @@ def _transition_counts(index: _StateIndex, state: np.ndarray, starts: np.ndarray
     else:
         pairs, inverse = np.unique(key, return_inverse=True)
         counts = np.bincount(inverse, weights=touch_weight)
-    source, newest = pairs // base, pairs % base
-    source_code = index.codes[source]
-    kept_digits = np.where(source_code >= 0, source_code % base ** (order - 1), 0)
+    source, newest = np.divmod(pairs, base)
+    kept_digits = index.codes[source] % base ** (order - 1)
+    kept_digits[: np.searchsorted(source, 1)] = 0  # the start (code -1, first) keeps no channels
     return source, index(kept_digits * base + newest), counts
 
 
@@ -164,12 +173,12 @@ def _bicgstab(operator, rhs: np.ndarray, initial: np.ndarray, tolerance: float =
 
 def _visits_without(forward: sp.csr_matrix, visits: np.ndarray, keep: np.ndarray) -> np.ndarray:
     """Expected visits per state from the start when the ``False`` states of ``keep`` are
-    removed (transitions into them go to "null").
+    removed (transitions into them go to "null"), by BiCGSTAB: the fallback for a scenario
+    the batched iteration (`_removal_visits`) does not settle.
 
-    Solves (I - M Q^T M) w = e_start, M the diagonal of ``keep``, starting from the visits
-    of the full chain, which are known exactly: an estimated chain reproduces the observed
-    visit counts. ``forward`` is Q^T in CSR form. Every vector of the solve is 0 on removed
-    states, so masking the product's output is enough to cut them out.
+    Solves (I - M Q^T M) w = e_start, M the diagonal of ``keep``, starting from ``visits``.
+    ``forward`` is Q^T in CSR form. Every vector of the solve is 0 on removed states, so
+    masking the product's output is enough to cut them out.
     """
     mask = keep.astype(float)
 
@@ -186,6 +195,80 @@ def _visits_without(forward: sp.csr_matrix, visits: np.ndarray, keep: np.ndarray
         system = sp.identity(int(keep.sum()), format="csc") - sp.csc_matrix(forward[keep][:, keep])
         solution = np.zeros_like(rhs)
         solution[keep] = spsolve(system, rhs[keep])
+    return solution
+
+
+def _columns(block: np.ndarray) -> np.ndarray:
+    """Sum of each column (einsum: no BLAS, see `numeric.dot`)."""
+    return np.einsum("ij->j", block)
+
+
+def _squares(block: np.ndarray) -> np.ndarray:
+    """Sum of squares of each column."""
+    return np.einsum("ij,ij->j", block, block)
+
+
+def _two_level_steps(forward: sp.csr_matrix, entries: tuple[np.ndarray, np.ndarray], direction: np.ndarray,
+                     moved: np.ndarray, residual: np.ndarray, tolerance: float, max_steps: int = 60) -> np.ndarray:
+    """Correction d with (I - B) d ~ ``residual`` for every column, B = M Q^T M, until each
+    column's remaining residual is below ``tolerance`` (or ``max_steps`` passed).
+
+    A two-level Richardson iteration. The smoothing step d += r needs only B r, done for
+    all columns in one sparse-times-dense product that reads the matrix once. The coarse
+    step removes the residual along ``direction`` u, the full chain's visits (masked):
+    they are close to the slowest mode of B, which decays at the rate of journeys that
+    carry on (0.8 a step at mean length 5), while the other modes decay at about 0.3 a
+    step. ``moved`` is (I - B) u; the test vector is all ones (the residual's total mass).
+
+    Every vector here is 0 on removed states, and mass reaches a removed state only from a
+    kept one, so clearing the product at ``entries`` (row, column pairs: removed states
+    with a kept predecessor) applies M without a pass over the block: these steps are
+    limited by memory traffic, not arithmetic.
+    """
+    absorbed = _columns(moved)
+    absorbed[absorbed <= 0] = np.inf  # a chain that never ends: skip the coarse step
+    residual = residual.copy()
+    along = np.zeros(residual.shape[1])
+    steps = np.zeros_like(residual)
+    scratch = np.empty_like(residual)
+    for step in range(max_steps):
+        shift = _columns(residual) / absorbed
+        np.multiply(moved, shift, out=scratch)
+        residual -= scratch
+        along += shift
+        steps += residual
+        residual = forward @ residual
+        residual[entries] = 0.0
+        # the residual shrinks about 3-fold a step, so every other check is enough
+        if step % 2 and _squares(residual).max() <= tolerance**2:
+            break
+    np.multiply(direction, along, out=scratch)
+    steps += scratch
+    return steps
+
+
+def _removal_visits(forward: sp.csr_matrix, visits: np.ndarray, keep: np.ndarray,
+                    tolerance: float = 1e-12) -> np.ndarray:
+    """Expected visits per state (states x scenarios) with the ``False`` states of each
+    column of ``keep`` removed, for many scenarios at once.
+
+    Each column solves (I - B) w = e_start, B = M Q^T M with M that column's kept states,
+    from the full chain's visits, by `_two_level_steps`. The answer is accepted when its
+    true residual is below ``tolerance`` relative to the right-hand side; a column that
+    is not (a chain with another slow mode) is finished by BiCGSTAB from where it got to.
+    """
+    mask = keep.astype(float)
+    direction = visits[:, None] * mask
+    flow = forward @ direction
+    entries = np.nonzero((flow > 0) & ~keep)  # every state is visited, so flow > 0 marks a kept predecessor
+    moved = direction - mask * flow  # (I - B) u
+    residual = -moved  # the starting residual: e_start - (I - B) u
+    residual[0] += 1.0
+    solution = direction + _two_level_steps(forward, entries, direction, moved, residual, tolerance)
+    residual = mask * (forward @ solution) - solution
+    residual[0] += 1.0
+    for column in np.flatnonzero(_squares(residual) > (10 * tolerance) ** 2):
+        solution[:, column] = _visits_without(forward, solution[:, column], keep[:, column])
     return solution
 
 
@@ -218,10 +301,12 @@ class MarkovModel:
 
     def fit(self, paths: pl.DataFrame) -> MarkovModel:
         paths = as_paths(paths).filter(pl.col("conversions") + pl.col("non_conversions") > 0)
-        self.channels_ = sorted(paths["path"].explode().unique().drop_nulls().to_list())
+        touches = paths["path"].explode()
+        self.channels_ = touches.unique().drop_nulls().sort().to_list()
         weight = (paths["conversions"] + paths["non_conversions"]).to_numpy()
         base = len(self.channels_) + 1
-        state, starts = _touch_states(paths, self.channels_, self.order)
+        lengths = paths["path"].list.len().to_numpy().astype(np.int64)
+        state, starts = _touch_states(touches, lengths, self.channels_, self.order)
         index = _StateIndex(state, base**self.order)
         m = index.codes.size
         source, target, counts = _transition_counts(index, state, starts, weight, base, self.order)
@@ -262,8 +347,8 @@ class MarkovModel:
         Transitions into removed states end in "null". Small chains are solved by sparse
         LU. Large higher-order chains fill in badly under LU, so they are solved for the
         expected visits per state (one column per scenario gives both the probability and
-        the value) by BiCGSTAB, a Krylov method, down to a relative residual of 1e-12:
-        exact to rounding, not a simulation. The columns are shared out over the cores.
+        the value) by an iteration that treats all scenarios at once (`_removal_visits`),
+        down to a relative residual of 1e-12: exact to rounding, not a simulation.
         """
         if self.states_ <= DIRECT_LIMIT:
             results = np.zeros((keep.shape[1], 2))
@@ -274,16 +359,19 @@ class MarkovModel:
                 results[scenario] = splu(reduced, permc_spec="COLAMD").solve(self._rhs[kept])[0]
             return results
         forward = self._matrix.T.tocsr()
+        # all scenarios share one matrix, so they are solved in blocks (one sparse product
+        # per step for the block); blocks go to the cores (scipy's sparse products and numpy
+        # release the GIL), and stay under about 400 MB of working arrays each
+        workers = os.cpu_count() or 1
+        width = max(1, min(-(-keep.shape[1] // workers), BLOCK_BYTES // (8 * 8 * self.states_)))
+        blocks = [np.arange(first, min(first + width, keep.shape[1])) for first in range(0, keep.shape[1], width)]
 
-        def solve(scenario: int) -> np.ndarray:
-            visits = _visits_without(forward, self._visits, keep[:, scenario])
-            return np.einsum("i,ij->j", visits, self._rhs)
+        def solve(block: np.ndarray) -> np.ndarray:
+            visits = _removal_visits(forward, self._visits, np.ascontiguousarray(keep[:, block]))
+            return np.einsum("ij,ik->jk", visits, self._rhs)
 
-        # one scenario at a time beats blocks of them (each stops at its own iteration
-        # count and stays in cache); numpy, BLAS and scipy's sparse products release the
-        # GIL, so a thread pool keeps every core busy
-        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-            return np.array(list(pool.map(solve, range(keep.shape[1]))))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            return np.vstack(list(pool.map(solve, blocks)))
 
     def _solve_removals(self, paths: pl.DataFrame) -> None:
         contains = self._contains()

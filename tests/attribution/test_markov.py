@@ -147,10 +147,59 @@ def test_visits_of_the_full_chain_are_the_observed_ones():
 
 
 def test_iterative_breakdown_falls_back_to_a_direct_solve(monkeypatch):
+    """Neither the batched iteration nor BiCGSTAB settles: each scenario is solved by LU."""
     monkeypatch.setattr(markov_module, "DIRECT_LIMIT", 0)
+    monkeypatch.setattr(markov_module, "_two_level_steps", lambda forward, mask, direction, *rest: np.zeros_like(direction))
     monkeypatch.setattr(markov_module, "_bicgstab", lambda operator, rhs, initial: (initial, False))
     paths = random_paths(4)
     model = MarkovModel(2).fit(paths)
     channel = model.credit_["channel"][0]
     removed = brute_force(paths, 2, channel)[0]
     assert model.credit_["removal_effect"][0] == pytest.approx(1 - removed / model.conversion_probability_, abs=1e-10)
+
+
+def test_chain_with_two_slow_loops_is_finished_by_bicgstab(monkeypatch):
+    """Two channels that each repeat for ~40 touches and rarely hand over give the chain
+    two slow modes; the batched iteration removes only one, so its columns stop short
+    and BiCGSTAB must finish them, to the same exact answer."""
+    monkeypatch.setattr(markov_module, "DIRECT_LIMIT", 0)
+    finished = []
+    bicgstab = markov_module._bicgstab
+
+    def counting(operator, rhs, initial):
+        finished.append(1)
+        return bicgstab(operator, rhs, initial)
+
+    monkeypatch.setattr(markov_module, "_bicgstab", counting)
+    rng = np.random.default_rng(0)
+    paths = []
+    for _ in range(60):
+        first, other = rng.permutation(["a", "b"])
+        runs = [first] * int(rng.integers(20, 60)) + [other] * int(rng.integers(20, 60))
+        paths.append(runs + list(rng.choice(["c", "d"], 2)))
+    frame = pl.DataFrame({"path": paths, "conversions": rng.integers(0, 3, 60).astype(float),
+                          "non_conversions": rng.integers(1, 3, 60).astype(float)})
+    frame = frame.with_columns(value=pl.col("conversions") * 10.0)
+    model = MarkovModel(1).fit(frame)
+    assert finished, "the slow chain should reach the BiCGSTAB fallback"
+    probability = brute_force(frame, 1)[0]
+    for channel, effect in model.credit_.select("channel", "removal_effect").iter_rows():
+        removed = brute_force(frame, 1, channel)[0]
+        assert effect == pytest.approx(1 - removed / probability, abs=1e-10)
+
+
+def test_batched_solve_matches_a_dense_solve_per_scenario():
+    """`_removal_visits` against numpy's dense solve of (I - M Q^T M) w = e_start, column by column."""
+    model = MarkovModel(3)
+    paths = random_paths(21, channels="abcdef", rows=300)
+    model.fit(paths)
+    forward = model._matrix.T.tocsr()
+    keep = np.ascontiguousarray(~model._contains())
+    visits = markov_module._removal_visits(forward, model._visits, keep)
+    dense = forward.toarray()
+    start = np.zeros(model.states_)
+    start[0] = 1.0
+    for column in range(keep.shape[1]):
+        mask = np.diag(keep[:, column].astype(float))
+        exact = np.linalg.solve(np.eye(model.states_) - mask @ dense @ mask, start)
+        assert visits[:, column] == pytest.approx(exact, rel=1e-10, abs=1e-13)
