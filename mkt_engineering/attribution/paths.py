@@ -307,11 +307,26 @@ def as_paths(paths: pl.DataFrame) -> pl.DataFrame:
             "Text paths like 'a > b' are read with paths_from_strings().",
             source="paths", column="path", fix="Use paths_from_strings(frame, sep='>').",
         )
+    _require_named_channels(paths)
     fill = [pl.lit(0.0).alias(c) for c in ("value", "non_conversions") if c not in paths.columns]
     paths = paths.with_columns(fill).select(
         "path", *[pl.col(c).cast(pl.Float64).fill_null(0.0) for c in PATH_COLUMNS[1:]]
     )
     return paths.filter(pl.col("path").list.len() > 0)
+
+
+def _require_named_channels(paths: pl.DataFrame) -> None:
+    """A null inside a path is a touch with no channel: no model can credit it."""
+    if not paths["path"].explode(empty_as_null=False, keep_nulls=False).null_count():
+        return
+    rows = (paths.select(pl.col("path").list.eval(pl.element().is_null().any()).list.first().fill_null(False))
+            .to_series().arg_true().to_list())
+    raise DataValidationError(
+        f"paths: {len(rows):,} path(s) have a touch with no channel (null), in rows {rows[:5]}"
+        f"{' and more' if len(rows) > 5 else ''} (counting from 0).",
+        source="paths", column="path",
+        fix="Name those touches' channel (for example 'unknown') or drop them before building paths.",
+    )
 
 
 def path_text(expression: pl.Expr | str = "path", sep: str = " > ") -> pl.Expr:

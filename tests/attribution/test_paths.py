@@ -111,3 +111,14 @@ def test_path_text_splits_like_a_regular_expression_whatever_the_spacing(rows_dr
             expected[channels] = expected.get(channels, 0.0) + 1.0
     got = paths_from_strings(pl.DataFrame({"path": texts, "conversions": [1.0] * len(texts)}))
     assert {tuple(p): c for p, c in got.select("path", "conversions").iter_rows()} == expected
+
+
+def test_a_touch_without_channel_is_named_not_crashed_on():
+    paths = pl.DataFrame({"path": [["a", "b"], [], ["a", None], [None]], "conversions": [1.0, 0.0, 1.0, 0.0]})
+    with pytest.raises(DataValidationError, match=r"2 path\(s\) have a touch with no channel \(null\), in rows \[2, 3\]") as error:
+        from mkt_engineering.attribution import linear, markov
+        markov(paths)
+    assert "unknown" in error.value.fix
+    with pytest.raises(DataValidationError, match="no channel"):
+        linear(paths)
+    assert linear(paths.slice(0, 2))["channel"].to_list() == ["a", "b"]
