@@ -50,20 +50,34 @@ LOOKUP_LIMIT = 50_000_000  # table sizes (state codes, transition keys); above t
 BLOCK_BYTES = 400_000_000  # working arrays of one block of removal scenarios
 
 
-def _touch_states(touches: pl.Series, lengths: np.ndarray, channels: list[str],
-                  order: int) -> tuple[np.ndarray, np.ndarray]:
+def _channel_codes(touches: pl.Series) -> tuple[list[str], np.ndarray]:
+    """The distinct channels, sorted, and every touch's channel as a code 1..n.
+
+    One hashing pass over the touches (a categorical cast) gives both; the categorical's
+    own numbers are renumbered into sorted order by a small lookup table.
+    """
+    category = touches.cast(pl.Categorical)
+    distinct = category.unique()
+    names = distinct.cast(pl.String).to_list()
+    order = sorted(range(len(names)), key=names.__getitem__)
+    own = distinct.to_physical().to_numpy()
+    table = np.zeros(int(own.max()) + 1 if own.size else 1, dtype=np.int32)
+    table[own[order]] = np.arange(1, len(names) + 1, dtype=np.int32)
+    return [names[i] for i in order], table[category.to_physical().to_numpy()]
+
+
+def _touch_states(codes: np.ndarray, lengths: np.ndarray, base: int, order: int) -> tuple[np.ndarray, np.ndarray]:
     """The state code of every touch, and where each path starts in the flat touch array.
 
-    ``touches`` are the paths' channels one after another, ``lengths`` the path lengths.
-    A state is the last ``order`` channels; with channel codes 1..n and base n+1 the state
-    code is sum(code of the touch j steps back x base**j), 0 standing for "no touch yet".
-    Touches of one path are consecutive, so "j steps back" is a shift of the flat array
-    with the first j touches of each path cleared.
+    ``codes`` are the paths' channel codes (1..base-1) one after another, ``lengths`` the
+    path lengths. A state is the last ``order`` channels; the state code is sum(code of
+    the touch j steps back x base**j), 0 standing for "no touch yet". Touches of one path
+    are consecutive, so "j steps back" is a shift of the flat array with the first j
+    touches of each path cleared.
     """
-    base = len(channels) + 1
     # 32-bit codes halve the memory traffic when every key fits (states x channels)
     dtype = np.int32 if base ** (order + 1) < 2**31 else np.int64
-    codes = touches.cast(pl.Enum(channels)).to_physical().to_numpy().astype(dtype) + 1
+    codes = codes.astype(dtype, copy=False)
     starts = np.cumsum(lengths) - lengths
     state = codes.copy()
     earlier = codes
@@ -301,12 +315,11 @@ class MarkovModel:
 
     def fit(self, paths: pl.DataFrame) -> MarkovModel:
         paths = as_paths(paths).filter(pl.col("conversions") + pl.col("non_conversions") > 0)
-        touches = paths["path"].explode()
-        self.channels_ = touches.unique().drop_nulls().sort().to_list()
+        self.channels_, codes = _channel_codes(paths["path"].explode())
         weight = (paths["conversions"] + paths["non_conversions"]).to_numpy()
         base = len(self.channels_) + 1
         lengths = paths["path"].list.len().to_numpy().astype(np.int64)
-        state, starts = _touch_states(touches, lengths, self.channels_, self.order)
+        state, starts = _touch_states(codes, lengths, base, self.order)
         index = _StateIndex(state, base**self.order)
         m = index.codes.size
         source, target, counts = _transition_counts(index, state, starts, weight, base, self.order)
