@@ -252,15 +252,15 @@ def paths_from_strings(
     number = {"conversions": conversions, "value": value, "non_conversions": non_conversions}
     columns = [pl.col(src).cast(pl.Float64).fill_null(0.0).alias(dst) if src else pl.lit(0.0).alias(dst)
                for dst, src in number.items()]
-    # normalise the text first, so grouping runs on plain strings (fast) before splitting
-    cleaned = _separated(frame, path, sep)
+    # group on plain strings (fast), then split the distinct ones
+    cleaned, split_at = _path_text(frame, path, sep)
     aggregated = (
         frame.lazy()
         .select(cleaned.alias("path"), *columns)
         .filter(pl.col("path").str.len_bytes() > 0)
         .group_by("path")
         .agg(pl.col("conversions", "value", "non_conversions").sum())
-        .with_columns(pl.col("path").str.split("\x1f"))
+        .with_columns(pl.col("path").str.split(split_at))
         .sort("conversions", "non_conversions", descending=True)
         .collect()
     )
@@ -273,13 +273,14 @@ def paths_from_strings(
     return aggregated
 
 
-def _separated(frame: Frame, path: str, sep: str) -> pl.Expr:
-    """The path text with every separator (and the whitespace around it) replaced by one
-    unit-separator character, ready to group and split.
+def _path_text(frame: Frame, path: str, sep: str) -> tuple[pl.Expr, str]:
+    """The path text to group equal paths on, and the literal separator to split it at.
 
     Exports almost always write ``"a > b"``: one space each side. When no string strays
-    from that form (checked by one scan), a literal replacement does the job; otherwise
-    the regular expression, about twice as slow on a million paths, handles any spacing.
+    from that form (checked by one scan), the text is already canonical: it is grouped as
+    it is and split at ``" > "``. Otherwise every separator and the whitespace around it
+    becomes one unit-separator character first, by a regular expression that is about
+    twice as slow on a million paths but takes any spacing.
     """
     core = sep.strip()
     literal = f" {core} "
@@ -290,9 +291,9 @@ def _separated(frame: Frame, path: str, sep: str) -> pl.Expr:
     stray = rf"(^|[^ ]){c}|{c}($|[^ ])|\s {c}|{c} \s|{c} {c}|^\s|\s$"
     # (a lazy source is not scanned twice for this: it takes the regular expression)
     if core and isinstance(frame, pl.DataFrame) and not frame.select(pl.col(path).str.contains(stray).any()).item():
-        return pl.col(path).str.replace_all(literal, "\x1f", literal=True)
+        return pl.col(path), literal
     pattern = r"\s*" + re.escape(sep) + r"\s*"
-    return pl.col(path).str.strip_chars().str.replace_all(pattern, "\x1f")
+    return pl.col(path).str.strip_chars().str.replace_all(pattern, "\x1f"), "\x1f"
 
 
 def as_paths(paths: pl.DataFrame) -> pl.DataFrame:
