@@ -50,13 +50,14 @@ LOOKUP_LIMIT = 50_000_000  # table sizes (state codes, transition keys); above t
 BLOCK_BYTES = 400_000_000  # working arrays of one block of removal scenarios
 
 
-def _channel_codes(touches: pl.Series) -> tuple[list[str], np.ndarray]:
-    """The distinct channels, sorted, and every touch's channel as a code 1..n.
+def _channel_codes(paths: pl.DataFrame) -> tuple[list[str], np.ndarray]:
+    """The distinct channels, sorted, and every touch's channel (path after path) as a code 1..n.
 
-    One hashing pass over the touches (a categorical cast) gives both; the categorical's
-    own numbers are renumbered into sorted order by a small lookup table.
+    One hashing pass over the touches (a categorical cast, in the lazy engine, which
+    spreads it over the cores) gives both; the categorical's own numbers are renumbered
+    into sorted order by a small lookup table.
     """
-    category = touches.cast(pl.Categorical)
+    category = paths.lazy().select(pl.col("path").explode().cast(pl.Categorical)).collect().to_series()
     distinct = category.unique()
     names = distinct.cast(pl.String).to_list()
     order = sorted(range(len(names)), key=names.__getitem__)
@@ -322,7 +323,7 @@ class MarkovModel:
 
     def fit(self, paths: pl.DataFrame) -> MarkovModel:
         paths = as_paths(paths).filter(pl.col("conversions") + pl.col("non_conversions") > 0)
-        self.channels_, codes = _channel_codes(paths["path"].explode())
+        self.channels_, codes = _channel_codes(paths)
         weight = (paths["conversions"] + paths["non_conversions"]).to_numpy()
         base = len(self.channels_) + 1
         lengths = paths["path"].list.len().to_numpy().astype(np.int64)
