@@ -111,22 +111,26 @@ class _StateIndex:
         return np.searchsorted(self.codes, codes)
 
 
-def _transition_counts(index: _StateIndex, state: np.ndarray, starts: np.ndarray, weight: np.ndarray,
-                       base: int, order: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _transition_counts(index: _StateIndex, state: np.ndarray, codes: np.ndarray, starts: np.ndarray,
+                       lengths: np.ndarray, weight: np.ndarray, base: int,
+                       order: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Summed weight of every observed (source, target) pair, sorted by source.
 
-    A target is its source shifted by one channel, so (source, newest channel) names the
-    pair: one bincount over those keys instead of sorting millions of touch pairs.
+    ``state`` and ``codes`` are every touch's state and channel, ``starts`` and
+    ``lengths`` where each path begins and how long it is, ``weight`` its journeys. A target is its source shifted by one
+    channel, so (source, newest channel) names the pair: one bincount over those keys
+    instead of sorting millions of touch pairs. Arrays of millions of touches are reused
+    in place where possible: their first touch of memory costs as much as the arithmetic.
     """
     m = index.codes.size
     wide = np.int32 if m * base < 2**31 else np.int64
     target_touch = index(state).astype(wide, copy=False)
-    source_touch = np.empty_like(target_touch)
-    source_touch[1:] = target_touch[:-1]
-    source_touch[starts] = 0  # the first touch of a path comes from the start
-    key = source_touch * wide(base)
-    key += (state % state.dtype.type(base)).astype(wide, copy=False)
-    touch_weight = np.repeat(weight, np.diff(np.append(starts, state.size)))
+    key = np.empty_like(target_touch)
+    key[1:] = target_touch[:-1]
+    key[starts] = 0  # the first touch of a path comes from the start
+    key *= wide(base)  # (source, newest channel)
+    key += codes
+    touch_weight = np.repeat(weight, lengths)
     if m * base <= LOOKUP_LIMIT:  # a table of every key, as for the states
         summed = np.bincount(key, weights=touch_weight, minlength=m * base)
         pairs = np.flatnonzero(summed)
@@ -349,7 +353,7 @@ class MarkovModel:
         state, starts = _touch_states(codes, lengths, base, self.order)
         index = _StateIndex(state, base**self.order)
         m = index.codes.size
-        source, target, counts = _transition_counts(index, state, starts, weight, base, self.order)
+        source, target, counts = _transition_counts(index, state, codes, starts, lengths, weight, base, self.order)
         last = index(state[np.append(starts[1:], state.size) - 1])
         out = np.bincount(source, weights=counts, minlength=m)
         conv = np.bincount(last, weights=paths["conversions"].to_numpy(), minlength=m)
