@@ -74,7 +74,8 @@ def cohort_curves(matrix: pl.DataFrame, metric: str = "retention", title: str | 
     if "acquisition_channel" in data.columns:
         color = alt.Color("acquisition_channel:N", title="Channel", scale=alt.Scale(range=PALETTE))
     return alt.Chart(data).mark_line(opacity=0.6, point=False).encode(
-        x=alt.X("period:Q", title="Periods since the first order"),
+        # periods are whole: no ticks at 0.5, 1.5, ...
+        x=alt.X("period:Q", title="Periods since the first order", axis=alt.Axis(tickMinStep=1, format="d")),
         y=alt.Y("value:Q", title=METRIC_TITLES.get(metric, metric), axis=alt.Axis(format=fmt)),
         color=color,
         detail="cohort_label:N",

@@ -62,3 +62,20 @@ def test_explanations_carry_the_numbers(fitted):
     assert explain.explain_retention(ltv.ShiftedBetaGeo().fit([1000, 631, 468])).startswith("Of customers who start, 6")
     value = explain.explain_new_customer(16.6, 16.1, 17.2, 12, language="de")
     assert "16,60 €" in value
+
+
+def test_cohort_curves_label_whole_periods_only():
+    """Four periods on a wide axis used to get ticks at 0.5, 1.5, ...: periods are whole."""
+    import re
+
+    import vl_convert
+
+    matrix = pl.DataFrame({
+        "cohort": pl.date_range(pl.date(2024, 1, 1), pl.date(2024, 1, 1), eager=True).to_list() * 4,
+        "period": [0, 1, 2, 3], "value": [10.0, 14.0, 16.5, 18.0], "cohort_size": [100] * 4,
+    })
+    spec = charts.cohort_curves(matrix, "cumulative_revenue_per_customer").properties(width=600).to_dict()
+    svg = vl_convert.vegalite_to_svg(spec)
+    labels = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+    assert {"0", "1", "2", "3"} <= set(labels)
+    assert not any(re.fullmatch(r"\d\.5", label) for label in labels)
