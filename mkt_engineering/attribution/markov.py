@@ -41,7 +41,7 @@ import scipy.sparse as sp
 from scipy.sparse.linalg import splu, spsolve
 
 from mkt_engineering.attribution.paths import as_paths
-from mkt_engineering.numeric import dot
+from mkt_engineering.numeric import DenseIndex, dot
 
 START, CONVERSION, NULL = "(start)", "(conversion)", "(null)"
 MAX_ORDER = 4
@@ -72,9 +72,9 @@ def _touch_states(codes: np.ndarray, lengths: np.ndarray, base: int, order: int)
 
     ``codes`` are the paths' channel codes (1..base-1) one after another, ``lengths`` the
     path lengths. A state is the last ``order`` channels; the state code is sum(code of
-    the touch j steps back x base**j), 0 standing for "no touch yet". Touches of one path
-    are consecutive, so "j steps back" is a shift of the flat array with the first j
-    touches of each path cleared.
+    the touch j steps back x base**j), 0 standing for "no touch yet" (so the start state,
+    before any touch, is code 0). Touches of one path are consecutive, so "j steps back"
+    is a shift of the flat array with the first j touches of each path cleared.
     """
     # 32-bit codes halve the memory traffic when every key fits (states x channels)
     dtype = np.int32 if base ** (order + 1) < 2**31 else np.int64
@@ -91,38 +91,19 @@ def _touch_states(codes: np.ndarray, lengths: np.ndarray, base: int, order: int)
     return state, starts
 
 
-class _StateIndex:
-    """Numbers the distinct state codes 0..m-1 in code order; the start (-1) is number 0."""
-
-    def __init__(self, codes: np.ndarray, size: int) -> None:
-        self._table = None
-        if size <= LOOKUP_LIMIT:  # a lookup table is linear time; sorting is not
-            present = np.zeros(size + 1, dtype=bool)
-            present[0] = True
-            present[codes + 1] = True
-            self.codes = np.flatnonzero(present) - 1
-            self._table = np.cumsum(present, dtype=np.int32) - 1  # state numbers fit 32 bits
-        else:
-            self.codes = np.unique(np.concatenate([[-1], codes]))
-
-    def __call__(self, codes: np.ndarray) -> np.ndarray:
-        if self._table is not None:
-            return self._table[codes + 1]
-        return np.searchsorted(self.codes, codes)
-
-
-def _transition_counts(index: _StateIndex, state: np.ndarray, codes: np.ndarray, starts: np.ndarray,
+def _transition_counts(index: DenseIndex, state: np.ndarray, codes: np.ndarray, starts: np.ndarray,
                        lengths: np.ndarray, weight: np.ndarray, base: int,
                        order: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Summed weight of every observed (source, target) pair, sorted by source.
 
-    ``state`` and ``codes`` are every touch's state and channel, ``starts`` and
-    ``lengths`` where each path begins and how long it is, ``weight`` its journeys. A target is its source shifted by one
-    channel, so (source, newest channel) names the pair: one bincount over those keys
-    instead of sorting millions of touch pairs. Arrays of millions of touches are reused
-    in place where possible: their first touch of memory costs as much as the arithmetic.
+    ``index`` numbers the state codes, ``state`` and ``codes`` are every touch's state
+    and channel, ``starts`` and ``lengths`` where each path begins and how long it is,
+    ``weight`` its journeys. A target is its source shifted by one channel, so (source,
+    newest channel) names the pair: one bincount over those keys instead of sorting
+    millions of touch pairs. Arrays of millions of touches are reused in place where
+    possible: their first touch of memory costs as much as the arithmetic.
     """
-    m = index.codes.size
+    m = index.values.size
     wide = np.int32 if m * base < 2**31 else np.int64
     target_touch = index(state).astype(wide, copy=False)
     key = np.empty_like(target_touch)
@@ -139,8 +120,7 @@ def _transition_counts(index: _StateIndex, state: np.ndarray, codes: np.ndarray,
         pairs, inverse = np.unique(key, return_inverse=True)
         counts = np.bincount(inverse, weights=touch_weight)
     source, newest = np.divmod(pairs, base)
-    kept_digits = index.codes[source] % base ** (order - 1)
-    kept_digits[: np.searchsorted(source, 1)] = 0  # the start (code -1, first) keeps no channels
+    kept_digits = index.values[source] % base ** (order - 1)
     return source, index(kept_digits * base + newest), counts
 
 
@@ -351,8 +331,9 @@ class MarkovModel:
         base = len(self.channels_) + 1
         lengths = paths["path"].list.len().to_numpy().astype(np.int64)
         state, starts = _touch_states(codes, lengths, base, self.order)
-        index = _StateIndex(state, base**self.order)
-        m = index.codes.size
+        # the start (code 0) is numbered too, first, though no touch is in it
+        index = DenseIndex(np.concatenate([[0], state]), base**self.order, LOOKUP_LIMIT)
+        m = index.values.size
         source, target, counts = _transition_counts(index, state, codes, starts, lengths, weight, base, self.order)
         last = index(state[np.append(starts[1:], state.size) - 1])
         out = np.bincount(source, weights=counts, minlength=m)
@@ -361,7 +342,7 @@ class MarkovModel:
         value = np.bincount(last, weights=paths["value"].to_numpy(), minlength=m)
         total_out = out + conv + null
         self.states_ = m
-        self._codes = index.codes
+        self._codes = index.values
         # pairs come sorted by source, so the CSR arrays are written directly (no sort)
         indptr = np.append(0, np.cumsum(np.bincount(source, minlength=m)))
         self._matrix = sp.csr_matrix((counts / total_out[source], target, indptr), shape=(m, m))
@@ -380,7 +361,7 @@ class MarkovModel:
         rows = np.arange(self._codes.size)
         for back in range(self.order):
             digit = (self._codes // base**back) % base
-            has = (self._codes >= 0) & (digit > 0)
+            has = digit > 0
             contains[rows[has], digit[has] - 1] = True
         return contains
 
@@ -409,7 +390,6 @@ class MarkovModel:
         workers = os.cpu_count() or 1
         width = max(1, min(-(-keep.shape[1] // workers), BLOCK_BYTES // (8 * 8 * self.states_)))
         blocks = [np.arange(first, min(first + width, keep.shape[1])) for first in range(0, keep.shape[1], width)]
-
         forward_single = forward.astype(np.float32)
 
         def solve(block: np.ndarray) -> np.ndarray:
@@ -455,7 +435,7 @@ class MarkovModel:
         base = len(self.channels_) + 1
         names = []
         for code in self._codes:
-            if code < 0:
+            if code == 0:
                 names.append(START)
                 continue
             digits = [(code // base**back) % base for back in reversed(range(self.order))]

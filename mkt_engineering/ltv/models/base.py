@@ -19,6 +19,7 @@ from scipy import linalg, optimize, stats
 
 from mkt_engineering import errors
 from mkt_engineering.errors import DataValidationError
+from mkt_engineering.numeric import DenseIndex
 
 # Days per time unit of `rfm_summary` (day, week, month): its ages are whole days divided by one of them.
 DAYS_PER_UNIT = (1.0, 7.0, 365.25 / 12)
@@ -165,11 +166,8 @@ def _dense_codes(key: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
 
     When ``size`` is small next to the rows, counting on a table of that size replaces the sort.
     """
-    if size <= 4 * key.size + 100_000:
-        present = np.bincount(key, minlength=size) > 0
-        return np.flatnonzero(present), (np.cumsum(present) - 1)[key]
-    distinct, index = np.unique(key, return_inverse=True)
-    return distinct, index.ravel()
+    index = DenseIndex(key, size, table_limit=4 * key.size + 100_000)
+    return index.values, index(key)
 
 
 def numerical_hessian(gradient: Callable[[np.ndarray], np.ndarray], point: np.ndarray) -> np.ndarray:
