@@ -35,10 +35,6 @@ PATH_COLUMNS = ("path", "conversions", "value", "non_conversions")
 Frame = pl.DataFrame | pl.LazyFrame
 
 
-def _require(frame: Frame, columns: Sequence[str], name: str, fix: str) -> None:
-    require_columns(frame, columns, source=name, fix=fix)
-
-
 def group_channels(frame: Frame, rules: Mapping[str, str | Sequence[str]], column: str = "channel") -> Frame:
     """Rename channels into groups by exact name or regular expression.
 
@@ -60,7 +56,7 @@ def group_channels(frame: Frame, rules: Mapping[str, str | Sequence[str]], colum
     >>> group_channels(tp, {"social": ["facebook", "Instagram"], "search": "google.*"})["channel"].to_list()
     ['social', 'social', 'search', 'email']
     """
-    _require(frame, [column], "frame", "Name the channel column with `column=`.")
+    require_columns(frame, [column], source="frame", fix="Name the channel column with `column=`.")
     expression = pl.col(column)
     result = None
     for target, pattern in reversed(list(rules.items())):
@@ -106,10 +102,9 @@ def journeys_from_touchpoints(
 def _journeys(touchpoints: Frame, conversions: Frame, lookback_days: float, collapse_repeats: bool,
               max_length: int | None, channel_rules: Mapping[str, str | Sequence[str]] | None) -> pl.LazyFrame:
     """The journeys as a lazy query, so callers that need only paths never build touch times."""
-    _require(touchpoints, ["customer_id", "timestamp", "channel"], "touchpoints",
-             "Map your columns with columns={'your name': 'customer_id', ...}.")
-    _require(conversions, ["customer_id", "timestamp"], "conversions",
-             "Map your columns with columns={'your name': 'customer_id', ...}.")
+    mapping = "Map your columns with columns={'your name': 'customer_id', ...}."
+    require_columns(touchpoints, ["customer_id", "timestamp", "channel"], source="touchpoints", fix=mapping)
+    require_columns(conversions, ["customer_id", "timestamp"], source="conversions", fix=mapping)
     touches = touchpoints.lazy().select("customer_id", "timestamp", "channel")
     if channel_rules:
         touches = group_channels(touches, channel_rules)
@@ -152,7 +147,7 @@ def _journeys(touchpoints: Frame, conversions: Frame, lookback_days: float, coll
 
 def aggregate_journeys(journeys: Frame) -> pl.DataFrame:
     """Sum per-journey rows (path, converted, value) into the canonical paths frame."""
-    _require(journeys, ["path", "converted"], "journeys", "Build journeys with journeys_from_touchpoints().")
+    require_columns(journeys, ["path", "converted"], source="journeys", fix="Build journeys with journeys_from_touchpoints().")
     names = journeys.collect_schema().names()
     value = pl.col("value") if "value" in names else pl.lit(0.0)
     return (
@@ -243,7 +238,7 @@ def paths_from_strings(
     value = value or ("value" if "value" in names else None)
     non_conversions = non_conversions or ("non_conversions" if "non_conversions" in names else None)
     needed = [path, conversions] + [c for c in (value, non_conversions) if c]
-    _require(frame, needed, "paths", "Name your columns with path=, conversions=, value=, non_conversions=.")
+    require_columns(frame, needed, source="paths", fix="Name your columns with path=, conversions=, value=, non_conversions=.")
     if frame.collect_schema()[path] != pl.String:
         raise DataValidationError(
             f"paths: column {path!r} must hold text like 'search > email'; it is {frame.collect_schema()[path]}.",
@@ -300,8 +295,8 @@ def as_paths(paths: pl.DataFrame) -> pl.DataFrame:
     """Check a canonical paths frame and fill optional columns; used by every model."""
     if isinstance(paths, pl.LazyFrame):
         paths = paths.collect()
-    _require(paths, ["path", "conversions"], "paths",
-             "Build it with paths_from_touchpoints() or paths_from_strings().")
+    require_columns(paths, ["path", "conversions"], source="paths",
+                    fix="Build it with paths_from_touchpoints() or paths_from_strings().")
     if not isinstance(paths.schema["path"], pl.List):
         raise DataValidationError(
             f"paths: column 'path' must be a list of channels; it is {paths.schema['path']}. "
