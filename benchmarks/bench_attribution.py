@@ -194,8 +194,9 @@ def run(scale: float = 1.0) -> list[dict]:
     rows.append({"name": f"peak memory, kit, {million:,} journeys", "kit_seconds": kit["seconds"],
                  "peak_mb": kit["peak_mb"], "notes": f"peak RSS of a fresh process reading the raw rows (Parquet) and running heuristics + Markov; "
                           f"{kit['rss_before_mb']:.0f} MB before reading"})
-    # the premise for this row is that ChannelAttribution "takes minutes": it does at
-    # 1 million journeys (about 3.5 min); at 100,000 it takes about 25 s, shown for reference
+    # the premise for this row is that ChannelAttribution "takes minutes": at 1 million
+    # journeys it takes about a minute on a quiet 2-core machine (3.5 min under load); at
+    # 100,000 about 12 s, shown for reference
     for journeys, target in ((million, ">= 20x"), (max(1000, int(100_000 * scale)), "info")):
         rows.append(_order_three_row(journeys, target))
     events = max(10_000, int(2_200_000 * scale))
