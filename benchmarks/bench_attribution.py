@@ -43,11 +43,14 @@ def journeys_frame(journeys: int, channels: int, mean_length: float, seed: int =
     names = pl.Series([f"ch{i:02d}" for i in range(channels)])
     frame = (
         pl.DataFrame({"row": row, "channel": names.gather(touches)})
-        .group_by("row", maintain_order=True).agg(pl.col("channel").str.join(" > ").alias("path"))
+        .group_by("row", maintain_order=True)
+        .agg(pl.col("channel").str.join(" > ").alias("path"))
     )
     value = np.round(converted * rng.lognormal(4, 0.5, journeys), 2)
     return frame.select("path").with_columns(
-        conversions=pl.Series(converted), value=pl.Series(value), non_conversions=pl.Series(1.0 - converted)
+        conversions=pl.Series(converted),
+        value=pl.Series(value),
+        non_conversions=pl.Series(1.0 - converted),
     )
 
 
@@ -59,49 +62,74 @@ def _kit(frame: pl.DataFrame, order: int, heuristics: bool) -> dict:
         linear,
         paths_from_strings,
     )
+
     started = time.perf_counter()
-    paths = paths_from_strings(frame, sep=">", conversions="conversions", value="value", non_conversions="non_conversions")
+    paths = paths_from_strings(
+        frame, sep=">", conversions="conversions", value="value", non_conversions="non_conversions"
+    )
     if heuristics:
         for model in (first_touch, last_touch, linear):
             model(paths)
     credit = MarkovModel(order).fit(paths).credit_
     seconds = time.perf_counter() - started
-    return {"seconds": seconds, "credit": dict(zip(credit["channel"], credit["conversions"], strict=True)),
-            "total": float(paths["conversions"].sum())}
+    return {
+        "seconds": seconds,
+        "credit": dict(zip(credit["channel"], credit["conversions"], strict=True)),
+        "total": float(paths["conversions"].sum()),
+    }
 
 
 def _peer(frame: pl.DataFrame, order: int, heuristics: bool) -> dict:
     from ChannelAttribution import heuristic_models, markov_model
+
     data = frame.to_pandas()
     started = time.perf_counter()
     if heuristics:
         heuristic_models(data, "path", "conversions", var_value="value", sep=">")
-    result = markov_model(data, "path", "conversions", var_value="value", var_null="non_conversions",
-                          order=order, sep=">", verbose=0)
+    result = markov_model(
+        data,
+        "path",
+        "conversions",
+        var_value="value",
+        var_null="non_conversions",
+        order=order,
+        sep=">",
+        verbose=0,
+    )
     seconds = time.perf_counter() - started
-    return {"seconds": seconds, "credit": dict(zip(result["channel_name"], result["total_conversions"], strict=True))}
+    return {
+        "seconds": seconds,
+        "credit": dict(zip(result["channel_name"], result["total_conversions"], strict=True)),
+    }
 
 
 def _touchpoints(events: int, seed: int = 0) -> dict:
     from datetime import datetime
 
     from mkt_engineering.attribution import paths_from_touchpoints
+
     rng = np.random.default_rng(seed)
     customers = events // 4
     start = datetime(2026, 1, 1)
     offsets = pl.Series(rng.integers(0, 90 * 86400, events) * 1_000_000).cast(pl.Duration("us"))
-    touches = pl.DataFrame({
-        "customer_id": pl.Series(rng.integers(0, customers, events)).cast(pl.String),
-        "timestamp": pl.select(pl.lit(start) + offsets).to_series(),
-        "channel": pl.Series([f"ch{i}" for i in range(10)]).gather(rng.integers(0, 10, events)),
-    })
+    touches = pl.DataFrame(
+        {
+            "customer_id": pl.Series(rng.integers(0, customers, events)).cast(pl.String),
+            "timestamp": pl.select(pl.lit(start) + offsets).to_series(),
+            "channel": pl.Series([f"ch{i}" for i in range(10)]).gather(rng.integers(0, 10, events)),
+        }
+    )
     buyers = rng.choice(customers, customers // 10, replace=False)
-    conversion_offsets = pl.Series(rng.integers(0, 90 * 86400, buyers.size) * 1_000_000).cast(pl.Duration("us"))
-    conversions = pl.DataFrame({
-        "customer_id": pl.Series(buyers).cast(pl.String),
-        "timestamp": pl.select(pl.lit(start) + conversion_offsets).to_series(),
-        "value": np.round(rng.lognormal(4, 0.5, buyers.size), 2),
-    })
+    conversion_offsets = pl.Series(rng.integers(0, 90 * 86400, buyers.size) * 1_000_000).cast(
+        pl.Duration("us")
+    )
+    conversions = pl.DataFrame(
+        {
+            "customer_id": pl.Series(buyers).cast(pl.String),
+            "timestamp": pl.select(pl.lit(start) + conversion_offsets).to_series(),
+            "value": np.round(rng.lognormal(4, 0.5, buyers.size), 2),
+        }
+    )
     started = time.perf_counter()
     paths = paths_from_touchpoints(touches.lazy(), conversions.lazy(), lookback_days=30)
     return {"seconds": time.perf_counter() - started, "paths": paths.height}
@@ -125,7 +153,10 @@ def _piece(name: str, journeys: int) -> dict:
         result = _touchpoints(journeys)
     else:
         side, setup = name.split("-")
-        channels, mean_length, order, heuristics = {"8ch": (8, 3.0, 1, True), "50ch": (50, 5.0, 3, False)}[setup]
+        channels, mean_length, order, heuristics = {
+            "8ch": (8, 3.0, 1, True),
+            "50ch": (50, 5.0, 3, False),
+        }[setup]
         # the rows come from a file written by the parent, so this process's peak memory is
         # the pipeline's own: read raw journey rows, aggregate, model
         before = _peak_mb()
@@ -147,8 +178,13 @@ def _write_data(setup: str, journeys: int) -> None:
 
 def _run_piece(name: str, journeys: int, timeout: float | None = None) -> dict | None:
     try:
-        output = subprocess.run([sys.executable, "-m", "benchmarks.bench_attribution", name, str(journeys)],
-                                capture_output=True, text=True, timeout=timeout, check=True).stdout
+        output = subprocess.run(
+            [sys.executable, "-m", "benchmarks.bench_attribution", name, str(journeys)],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=True,
+        ).stdout
     except subprocess.TimeoutExpired:
         return None
     return json.loads(output.strip().splitlines()[-1])
@@ -170,11 +206,17 @@ def _order_three_row(journeys: int, target: str) -> dict:
     peer_seconds = peer["seconds"] if peer else float(PEER_CAP_SECONDS)
     return {
         "name": f"{journeys:,} journeys, 50 channels, mean length 5, Markov order 3",
-        "kit_seconds": kit["seconds"], "peer_seconds": peer_seconds, "ratio": peer_seconds / kit["seconds"],
-        "target": target, "peak_mb": kit["peak_mb"],
-        "notes": (f"largest credit difference {_difference(kit, peer):.2f} of {kit['total']:,.0f} "
-                  f"({_difference(kit, peer) / kit['total']:.3%}); kit exact, ChannelAttribution simulates" if peer
-                  else f"ChannelAttribution stopped at the {PEER_CAP_SECONDS} s cap; ratio is a lower bound"),
+        "kit_seconds": kit["seconds"],
+        "peer_seconds": peer_seconds,
+        "ratio": peer_seconds / kit["seconds"],
+        "target": target,
+        "peak_mb": kit["peak_mb"],
+        "notes": (
+            f"largest credit difference {_difference(kit, peer):.2f} of {kit['total']:,.0f} "
+            f"({_difference(kit, peer) / kit['total']:.3%}); kit exact, ChannelAttribution simulates"
+            if peer
+            else f"ChannelAttribution stopped at the {PEER_CAP_SECONDS} s cap; ratio is a lower bound"
+        ),
     }
 
 
@@ -184,16 +226,29 @@ def run(scale: float = 1.0) -> list[dict]:
     _write_data("8ch", million)
     kit = _run_piece("kit-8ch", million)
     peer = _run_piece("peer-8ch", million, PEER_CAP_SECONDS)
-    rows.append({
-        "name": f"{million:,} journeys, 8 channels: heuristics + Markov order 1",
-        "kit_seconds": kit["seconds"], "peer_seconds": peer["seconds"] if peer else float("nan"),
-        "ratio": (peer["seconds"] / kit["seconds"]) if peer else float("nan"),
-        "notes": (f"largest Markov credit difference {_difference(kit, peer):.2f} conversions of {kit['total']:,.0f} "
-                  f"({_difference(kit, peer) / kit['total']:.3%}); ChannelAttribution simulates" if peer else "peer timed out"),
-    })
-    rows.append({"name": f"peak memory, kit, {million:,} journeys", "kit_seconds": kit["seconds"],
-                 "peak_mb": kit["peak_mb"], "notes": f"peak RSS of a fresh process reading the raw rows (Parquet) and running heuristics + Markov; "
-                          f"{kit['rss_before_mb']:.0f} MB before reading"})
+    rows.append(
+        {
+            "name": f"{million:,} journeys, 8 channels: heuristics + Markov order 1",
+            "kit_seconds": kit["seconds"],
+            "peer_seconds": peer["seconds"] if peer else float("nan"),
+            "ratio": (peer["seconds"] / kit["seconds"]) if peer else float("nan"),
+            "notes": (
+                f"largest Markov credit difference {_difference(kit, peer):.2f} conversions of {kit['total']:,.0f} "
+                f"({_difference(kit, peer) / kit['total']:.3%}); ChannelAttribution simulates"
+                if peer
+                else "peer timed out"
+            ),
+        }
+    )
+    rows.append(
+        {
+            "name": f"peak memory, kit, {million:,} journeys",
+            "kit_seconds": kit["seconds"],
+            "peak_mb": kit["peak_mb"],
+            "notes": f"peak RSS of a fresh process reading the raw rows (Parquet) and running heuristics + Markov; "
+            f"{kit['rss_before_mb']:.0f} MB before reading",
+        }
+    )
     # the premise for this row is that ChannelAttribution "takes minutes": at 1 million
     # journeys it takes about a minute on a quiet 2-core machine (3.5 min under load); at
     # 100,000 about 12 s, shown for reference
@@ -201,8 +256,14 @@ def run(scale: float = 1.0) -> list[dict]:
         rows.append(_order_three_row(journeys, target))
     events = max(10_000, int(2_200_000 * scale))
     touch = _run_piece("touchpoints", events)
-    rows.append({"name": f"paths_from_touchpoints, {events:,} touch events", "kit_seconds": touch["seconds"],
-                 "peak_mb": touch["peak_mb"], "notes": f"{touch['paths']:,} distinct paths"})
+    rows.append(
+        {
+            "name": f"paths_from_touchpoints, {events:,} touch events",
+            "kit_seconds": touch["seconds"],
+            "peak_mb": touch["peak_mb"],
+            "notes": f"{touch['paths']:,} distinct paths",
+        }
+    )
     _cleanup()
     return rows
 

@@ -36,21 +36,29 @@ def make_units(rows: int, seed: int = 1) -> pl.DataFrame:
     rng = np.random.default_rng(seed)
     treated = rng.random(rows) < 0.5
     activity = rng.gamma(1.5, 1 / 1.5, rows)
-    converted = (rng.random(rows) < np.minimum(0.02 + 0.075 * activity + 0.0006 * treated, 0.6)).astype(np.int8)
+    converted = (
+        rng.random(rows) < np.minimum(0.02 + 0.075 * activity + 0.0006 * treated, 0.6)
+    ).astype(np.int8)
     orders = converted * (1 + rng.poisson(0.25, rows)).astype(np.int16)
     pre = rng.poisson(6 * activity).astype(np.float64)
     pre[rng.random(rows) < 0.3] = np.nan
-    return pl.DataFrame({
-        "variant": pl.Series(np.where(treated, "treatment", "control")).cast(pl.Categorical),
-        "day": rng.integers(1, 15, rows).astype(np.int16),
-        "device": pl.Series(np.array(["mobile", "desktop", "tablet"])[rng.choice(3, rows, p=[0.6, 0.3, 0.1])]).cast(pl.Categorical),
-        "country": pl.Series(np.array(["DE", "AT", "CH", "NL"])[rng.choice(4, rows, p=[0.5, 0.2, 0.15, 0.15])]).cast(pl.Categorical),
-        "converted": converted,
-        "revenue": np.round(orders * rng.lognormal(3.6, 1.0, rows), 2),
-        "orders": orders,
-        "sessions": (1 + rng.poisson(3 * activity)).astype(np.int16),
-        "pre_sessions": pl.Series(pre, nan_to_null=True),
-    })
+    return pl.DataFrame(
+        {
+            "variant": pl.Series(np.where(treated, "treatment", "control")).cast(pl.Categorical),
+            "day": rng.integers(1, 15, rows).astype(np.int16),
+            "device": pl.Series(
+                np.array(["mobile", "desktop", "tablet"])[rng.choice(3, rows, p=[0.6, 0.3, 0.1])]
+            ).cast(pl.Categorical),
+            "country": pl.Series(
+                np.array(["DE", "AT", "CH", "NL"])[rng.choice(4, rows, p=[0.5, 0.2, 0.15, 0.15])]
+            ).cast(pl.Categorical),
+            "converted": converted,
+            "revenue": np.round(orders * rng.lognormal(3.6, 1.0, rows), 2),
+            "orders": orders,
+            "sessions": (1 + rng.poisson(3 * activity)).astype(np.int16),
+            "pre_sessions": pl.Series(pre, nan_to_null=True),
+        }
+    )
 
 
 def _gbstats_results(arms: dict) -> tuple[dict, float]:
@@ -61,16 +69,29 @@ def _gbstats_results(arms: dict) -> tuple[dict, float]:
     started = time.perf_counter()
     out = {}
     c, t = arms["control"], arms["treatment"]
-    out["converted"] = TwoSidedTTest(ProportionStatistic(n=c["n"], sum=c["s|converted"]),
-                                     ProportionStatistic(n=t["n"], sum=t["s|converted"]), config).compute_result()
-    out["revenue"] = TwoSidedTTest(SampleMeanStatistic(n=c["n"], sum=c["s|revenue"], sum_squares=c["p|revenue|revenue"]),
-                                   SampleMeanStatistic(n=t["n"], sum=t["s|revenue"], sum_squares=t["p|revenue|revenue"]),
-                                   config).compute_result()
+    out["converted"] = TwoSidedTTest(
+        ProportionStatistic(n=c["n"], sum=c["s|converted"]),
+        ProportionStatistic(n=t["n"], sum=t["s|converted"]),
+        config,
+    ).compute_result()
+    out["revenue"] = TwoSidedTTest(
+        SampleMeanStatistic(n=c["n"], sum=c["s|revenue"], sum_squares=c["p|revenue|revenue"]),
+        SampleMeanStatistic(n=t["n"], sum=t["s|revenue"], sum_squares=t["p|revenue|revenue"]),
+        config,
+    ).compute_result()
 
     def ratio(a):
-        return RatioStatistic(n=a["n"], m_statistic=SampleMeanStatistic(n=a["n"], sum=a["s|orders"], sum_squares=a["p|orders|orders"]),
-                              d_statistic=SampleMeanStatistic(n=a["n"], sum=a["s|sessions"], sum_squares=a["p|sessions|sessions"]),
-                              m_d_sum_of_products=a["p|orders|sessions"])
+        return RatioStatistic(
+            n=a["n"],
+            m_statistic=SampleMeanStatistic(
+                n=a["n"], sum=a["s|orders"], sum_squares=a["p|orders|orders"]
+            ),
+            d_statistic=SampleMeanStatistic(
+                n=a["n"], sum=a["s|sessions"], sum_squares=a["p|sessions|sessions"]
+            ),
+            m_d_sum_of_products=a["p|orders|sessions"],
+        )
+
     out["orders/sessions"] = TwoSidedTTest(ratio(c), ratio(t), config).compute_result()
     return out, time.perf_counter() - started
 
@@ -79,10 +100,23 @@ def _kit_results(arms: dict) -> dict[str, EffectEstimate]:
     c, t = arms["control"], arms["treatment"]
     return {
         "converted": proportion_test((c["s|converted"], c["n"]), (t["s|converted"], t["n"])),
-        "revenue": mean_test(SampleStats(c["n"], c["s|revenue"], c["p|revenue|revenue"]),
-                             SampleStats(t["n"], t["s|revenue"], t["p|revenue|revenue"])),
-        "orders/sessions": ratio_test(*(RatioStats(a["n"], a["s|orders"], a["s|sessions"], a["p|orders|orders"],
-                                                   a["p|sessions|sessions"], a["p|orders|sessions"]) for a in (c, t))),
+        "revenue": mean_test(
+            SampleStats(c["n"], c["s|revenue"], c["p|revenue|revenue"]),
+            SampleStats(t["n"], t["s|revenue"], t["p|revenue|revenue"]),
+        ),
+        "orders/sessions": ratio_test(
+            *(
+                RatioStats(
+                    a["n"],
+                    a["s|orders"],
+                    a["s|sessions"],
+                    a["p|orders|orders"],
+                    a["p|sessions|sessions"],
+                    a["p|orders|sessions"],
+                )
+                for a in (c, t)
+            )
+        ),
     }
 
 
@@ -103,13 +137,20 @@ def _sequential_simulation() -> tuple[float, float, float, float]:
 def run(scale: float = 1.0) -> list[dict]:
     rows = int(FULL_ROWS * scale)
     units = make_units(rows)
-    plan = dict(metrics=["converted", "revenue", "orders/sessions"], covariates=["pre_sessions"],
-                segments=["device", "country"], day="day", mde=0.005)
+    plan = dict(
+        metrics=["converted", "revenue", "orders/sessions"],
+        covariates=["pre_sessions"],
+        segments=["device", "country"],
+        day="day",
+        mde=0.005,
+    )
 
     started = time.perf_counter()
     lazy = prepare(units.lazy(), ["pre_sessions"])
     columns = ["converted", "revenue", "orders", "sessions", *covariate_columns(["pre_sessions"])]
-    pairs = [(m, m) for m in ("converted", "revenue", "orders", "sessions")] + [("orders", "sessions")]
+    pairs = [(m, m) for m in ("converted", "revenue", "orders", "sessions")] + [
+        ("orders", "sessions")
+    ]
     pairs += [(m, c) for m in ("converted", "revenue") for c in covariate_columns(["pre_sessions"])]
     reduced = reduce_moments(lazy, by=["variant"], columns=columns, pairs=pairs)
     reduction_seconds = time.perf_counter() - started
@@ -127,21 +168,50 @@ def run(scale: float = 1.0) -> list[dict]:
         differences = {
             "effect": abs(ours.effect - theirs.expected) / abs(theirs.expected),
             "se": abs(ours.standard_error - theirs.uplift.stddev) / theirs.uplift.stddev,
-            "ci": max(abs(ours.ci_low - theirs.ci[0]), abs(ours.ci_high - theirs.ci[1])) / theirs.uplift.stddev,
+            "ci": max(abs(ours.ci_low - theirs.ci[0]), abs(ours.ci_high - theirs.ci[1]))
+            / theirs.uplift.stddev,
             "p": abs(ours.p_value - theirs.p_value),
         }
-        same = differences["effect"] < 1e-9 and differences["se"] < 1e-9 and differences["ci"] < 1e-6 and differences["p"] < 1e-6
-        rows_out.append({"name": f"{metric}: kit vs gbstats", "rows": rows,
-                         "check": f"{'IDENTICAL' if same else 'DIFFERENT'}: effect {ours.effect:.6g} vs {theirs.expected:.6g}, "
-                                  f"p {ours.p_value:.6g} vs {theirs.p_value:.6g}, max diff {max(differences.values()):.1e}"})
+        same = (
+            differences["effect"] < 1e-9
+            and differences["se"] < 1e-9
+            and differences["ci"] < 1e-6
+            and differences["p"] < 1e-6
+        )
+        rows_out.append(
+            {
+                "name": f"{metric}: kit vs gbstats",
+                "rows": rows,
+                "check": f"{'IDENTICAL' if same else 'DIFFERENT'}: effect {ours.effect:.6g} vs {theirs.expected:.6g}, "
+                f"p {ours.p_value:.6g} vs {theirs.p_value:.6g}, max diff {max(differences.values()):.1e}",
+            }
+        )
     cold, warm, msprt_rate, gst_rate = _sequential_simulation()
     rows_out += [
-        {"name": "analyze (3 metrics, CUPED, 2 segments, 14 days)", "rows": rows,
-         "kit_seconds": analyze_seconds, "check": result.verdict.headline},
-        {"name": "reduction to per-arm sums (one lazy group_by)", "rows": rows, "kit_seconds": reduction_seconds,
-         "peer_seconds": peer_seconds, "check": "peer = gbstats 0.8.0 tests on these sums (it has no reduction)"},
-        {"name": "10,000 A/A x 14 looks, mSPRT + OBF (cold)", "rows": 10_000, "kit_seconds": cold,
-         "check": f"{'under' if cold < 1 else 'OVER'} 1 s; false-positive rate mSPRT {msprt_rate:.4f}, OBF {gst_rate:.4f}"},
-        {"name": "same, bounds cached", "rows": 10_000, "kit_seconds": warm, "check": f"{'under' if warm < 1 else 'OVER'} 1 s"},
+        {
+            "name": "analyze (3 metrics, CUPED, 2 segments, 14 days)",
+            "rows": rows,
+            "kit_seconds": analyze_seconds,
+            "check": result.verdict.headline,
+        },
+        {
+            "name": "reduction to per-arm sums (one lazy group_by)",
+            "rows": rows,
+            "kit_seconds": reduction_seconds,
+            "peer_seconds": peer_seconds,
+            "check": "peer = gbstats 0.8.0 tests on these sums (it has no reduction)",
+        },
+        {
+            "name": "10,000 A/A x 14 looks, mSPRT + OBF (cold)",
+            "rows": 10_000,
+            "kit_seconds": cold,
+            "check": f"{'under' if cold < 1 else 'OVER'} 1 s; false-positive rate mSPRT {msprt_rate:.4f}, OBF {gst_rate:.4f}",
+        },
+        {
+            "name": "same, bounds cached",
+            "rows": 10_000,
+            "kit_seconds": warm,
+            "check": f"{'under' if warm < 1 else 'OVER'} 1 s",
+        },
     ]
     return rows_out

@@ -28,7 +28,18 @@ import polars as pl
 from mkt_engineering.io import load_table, read_table
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-CHANNELS = ["search", "social", "display", "email", "affiliate", "video", "direct", "store_visit", "catalogue", "call_centre"]
+CHANNELS = [
+    "search",
+    "social",
+    "display",
+    "email",
+    "affiliate",
+    "video",
+    "direct",
+    "store_visit",
+    "catalogue",
+    "call_centre",
+]
 INTERACTIONS = ["impression", "click", "visit", "open"]
 REPEATS = 5
 
@@ -38,22 +49,35 @@ def touchpoints(rows: int, seed: int = 7) -> pl.DataFrame:
     rng = np.random.default_rng(seed)
     start = np.datetime64("2026-01-01T00:00:00", "us")
     seconds = rng.integers(0, 365 * 24 * 3600, rows).astype("timedelta64[s]")
-    return pl.DataFrame({
-        "customer_id": rng.integers(0, max(rows // 10, 1), rows),
-        "timestamp": pl.Series(start + seconds).cast(pl.Datetime("us")),
-        "channel": pl.Series(CHANNELS).gather(rng.integers(0, len(CHANNELS), rows)),
-        "campaign": rng.integers(0, 40, rows),
-        "interaction": pl.Series(INTERACTIONS).gather(rng.integers(0, len(INTERACTIONS), rows)),
-    }).with_columns(
-        pl.format("c{}", pl.col("customer_id").cast(pl.String).str.zfill(8)).alias("customer_id"),
-        pl.format("campaign_{}", pl.col("campaign")).alias("campaign"),
-    ).sort("timestamp")
+    return (
+        pl.DataFrame(
+            {
+                "customer_id": rng.integers(0, max(rows // 10, 1), rows),
+                "timestamp": pl.Series(start + seconds).cast(pl.Datetime("us")),
+                "channel": pl.Series(CHANNELS).gather(rng.integers(0, len(CHANNELS), rows)),
+                "campaign": rng.integers(0, 40, rows),
+                "interaction": pl.Series(INTERACTIONS).gather(
+                    rng.integers(0, len(INTERACTIONS), rows)
+                ),
+            }
+        )
+        .with_columns(
+            pl.format("c{}", pl.col("customer_id").cast(pl.String).str.zfill(8)).alias(
+                "customer_id"
+            ),
+            pl.format("campaign_{}", pl.col("campaign")).alias("campaign"),
+        )
+        .sort("timestamp")
+    )
 
 
 def write_files(rows: int) -> tuple[Path, Path]:
     """Write (or reuse) the CSV and Parquet files of `rows` rows."""
     DATA_DIR.mkdir(parents=True, exist_ok=True)
-    csv_path, parquet_path = DATA_DIR / f"touchpoints_{rows}.csv", DATA_DIR / f"touchpoints_{rows}.parquet"
+    csv_path, parquet_path = (
+        DATA_DIR / f"touchpoints_{rows}.csv",
+        DATA_DIR / f"touchpoints_{rows}.parquet",
+    )
     if not (csv_path.exists() and parquet_path.exists()):
         frame = touchpoints(rows)
         frame.write_csv(csv_path, datetime_format="%Y-%m-%d %H:%M:%S")
@@ -73,12 +97,19 @@ def _time(function) -> tuple[float, float]:
 
 def _compare(name: str, plain, kit, rows: int, size: int, target: str = "< 30%") -> dict:
     load_before = os.getloadavg()[0]
-    plain(), kit()  # warm-up, untimed: first-call costs (imports, thread pools, page cache) are no one's overhead
+    (
+        plain(),
+        kit(),
+    )  # warm-up, untimed: first-call costs (imports, thread pools, page cache) are no one's overhead
     plain_runs, kit_runs = [], []
     for repeat in range(REPEATS):
         # Alternate which side goes first, so neither always runs right after the other
         # has freed its frame (allocator state) or always meets a load spike first.
-        order = ((plain, plain_runs), (kit, kit_runs)) if repeat % 2 == 0 else ((kit, kit_runs), (plain, plain_runs))
+        order = (
+            ((plain, plain_runs), (kit, kit_runs))
+            if repeat % 2 == 0
+            else ((kit, kit_runs), (plain, plain_runs))
+        )
         for function, runs in order:
             runs.append(_time(function))
     # The machine is shared: the fastest of several runs is the least disturbed estimate of
@@ -88,17 +119,25 @@ def _compare(name: str, plain, kit, rows: int, size: int, target: str = "< 30%")
     # other users' load hardly changes.
     plain_s, kit_s = min(r[0] for r in plain_runs), min(r[0] for r in kit_runs)
     overhead = kit_s / plain_s - 1
-    median_overhead = statistics.median(r[0] for r in kit_runs) / statistics.median(r[0] for r in plain_runs) - 1
-    paired_overhead = statistics.median(k[0] / p[0] for k, p in zip(kit_runs, plain_runs, strict=True)) - 1
+    median_overhead = (
+        statistics.median(r[0] for r in kit_runs) / statistics.median(r[0] for r in plain_runs) - 1
+    )
+    paired_overhead = (
+        statistics.median(k[0] / p[0] for k, p in zip(kit_runs, plain_runs, strict=True)) - 1
+    )
     cpu_overhead = min(r[1] for r in kit_runs) / min(r[1] for r in plain_runs) - 1
     return {
-        "name": name, "rows": rows, "file_mb": round(size / 1e6, 1),
-        "plain_seconds": plain_s, "kit_seconds": kit_s,
+        "name": name,
+        "rows": rows,
+        "file_mb": round(size / 1e6, 1),
+        "plain_seconds": plain_s,
+        "kit_seconds": kit_s,
         "overhead_percent": round(100 * overhead, 1),
         "median_overhead_percent": round(100 * median_overhead, 1),
         "paired_overhead_percent": round(100 * paired_overhead, 1),
         "cpu_overhead_percent": round(100 * cpu_overhead, 1),
-        "target": target, "ok": overhead < 0.30 if target == "< 30%" else None,
+        "target": target,
+        "ok": overhead < 0.30 if target == "< 30%" else None,
         "notes": f"fastest of {REPEATS} after a warm-up, alternating; load {load_before:.1f} -> {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores",
     }
 
@@ -108,15 +147,48 @@ def run(scale: float = 1.0) -> list[dict]:
     csv_path, parquet_path = write_files(rows)
     csv_size, parquet_size = csv_path.stat().st_size, parquet_path.stat().st_size
     results = [
-        _compare("csv read_table", lambda: pl.read_csv(csv_path), lambda: read_table(csv_path, "touchpoints"), rows, csv_size),
-        _compare("parquet read_table", lambda: pl.read_parquet(parquet_path), lambda: read_table(parquet_path, "touchpoints"), rows, parquet_size),
+        _compare(
+            "csv read_table",
+            lambda: pl.read_csv(csv_path),
+            lambda: read_table(csv_path, "touchpoints"),
+            rows,
+            csv_size,
+        ),
+        _compare(
+            "parquet read_table",
+            lambda: pl.read_parquet(parquet_path),
+            lambda: read_table(parquet_path, "touchpoints"),
+            rows,
+            parquet_size,
+        ),
         # Like for like: polars parsing the dates itself while reading (read_table's output
         # has real timestamps; the plain read above leaves them as text).
-        _compare("csv read_table vs polars try_parse_dates", lambda: pl.read_csv(csv_path, try_parse_dates=True), lambda: read_table(csv_path, "touchpoints"), rows, csv_size, "info"),
+        _compare(
+            "csv read_table vs polars try_parse_dates",
+            lambda: pl.read_csv(csv_path, try_parse_dates=True),
+            lambda: read_table(csv_path, "touchpoints"),
+            rows,
+            csv_size,
+            "info",
+        ),
         # load_table also counts duplicate rows and keys for the quality summary: shown for
         # information, the 30% target is about read_table.
-        _compare("csv load_table", lambda: pl.read_csv(csv_path), lambda: load_table(csv_path, "touchpoints"), rows, csv_size, "info"),
-        _compare("parquet load_table", lambda: pl.read_parquet(parquet_path), lambda: load_table(parquet_path, "touchpoints"), rows, parquet_size, "info"),
+        _compare(
+            "csv load_table",
+            lambda: pl.read_csv(csv_path),
+            lambda: load_table(csv_path, "touchpoints"),
+            rows,
+            csv_size,
+            "info",
+        ),
+        _compare(
+            "parquet load_table",
+            lambda: pl.read_parquet(parquet_path),
+            lambda: load_table(parquet_path, "touchpoints"),
+            rows,
+            parquet_size,
+            "info",
+        ),
     ]
     for row in results:
         print(

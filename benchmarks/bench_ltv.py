@@ -47,7 +47,9 @@ def peak_mb():
 def _run(code: str) -> dict:
     """Run code in a fresh interpreter; it prints one JSON line as its last output."""
     script = MEASURE + textwrap.dedent(code)
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
     if done.returncode != 0:
         raise RuntimeError(f"benchmark step failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -57,11 +59,13 @@ def _orders(path: Path, customers: int, orders: int, seed: int = 0) -> None:
     rng = np.random.default_rng(seed)
     start = np.datetime64("2024-01-01T00:00:00", "s")
     seconds = rng.integers(0, 730 * 86400, orders)
-    frame = pl.DataFrame({
-        "customer_id": rng.integers(0, customers, orders),
-        "order_date": (start + seconds.astype("timedelta64[s]")).astype("datetime64[us]"),
-        "revenue": np.round(rng.gamma(2.0, 20.0, orders), 2),
-    })
+    frame = pl.DataFrame(
+        {
+            "customer_id": rng.integers(0, customers, orders),
+            "order_date": (start + seconds.astype("timedelta64[s]")).astype("datetime64[us]"),
+            "revenue": np.round(rng.gamma(2.0, 20.0, orders), 2),
+        }
+    )
     frame.write_parquet(path)
 
 
@@ -75,7 +79,9 @@ def _bgnbd_customers(path: Path, n: int, seed: int = 1) -> None:
     count = np.minimum(potential, rng.geometric(p))
     # The count-th of `potential` uniform purchase times on (0, T) ~ T * Beta(count, potential - count + 1).
     shape_b = np.maximum(potential - count + 1, 1)
-    recency = np.where(count > 0, np.floor(T * rng.beta(np.maximum(count, 1), shape_b) * 7) / 7, 0.0)
+    recency = np.where(
+        count > 0, np.floor(T * rng.beta(np.maximum(count, 1), shape_b) * 7) / 7, 0.0
+    )
     pl.DataFrame({"frequency": count.astype(float), "recency": recency, "T": T}).write_parquet(path)
 
 
@@ -118,16 +124,27 @@ def _rfm(folder: Path, scale: float) -> list[dict]:
     ours = pl.read_parquet(folder / "kit_rfm.parquet")
     theirs = pl.read_parquet(folder / "peer_rfm.parquet").sort("customer_id")
     same_rows = ours["customer_id"].equals(theirs["customer_id"])
-    difference = max(
-        float((ours[c].cast(pl.Float64) - theirs[c].cast(pl.Float64)).abs().max()) for c in ("frequency", "recency", "T", "monetary_value")
-    ) if same_rows else float("inf")
-    return [{
-        "name": f"RFM summary, {orders:,} orders / {customers:,} customers",
-        "kit_seconds": kit["seconds"], "peer_seconds": peer["seconds"], "ratio": peer["seconds"] / kit["seconds"],
-        "kit_peak_mb": kit["peak_mb"], "peer_peak_mb": peer["peak_mb"],
-        "kit_step_mb": kit["peak_mb"] - kit["loaded_mb"], "peer_step_mb": peer["peak_mb"] - peer["loaded_mb"],
-        "notes": f"same customers: {same_rows}; largest difference {difference:.2e}",
-    }]
+    difference = (
+        max(
+            float((ours[c].cast(pl.Float64) - theirs[c].cast(pl.Float64)).abs().max())
+            for c in ("frequency", "recency", "T", "monetary_value")
+        )
+        if same_rows
+        else float("inf")
+    )
+    return [
+        {
+            "name": f"RFM summary, {orders:,} orders / {customers:,} customers",
+            "kit_seconds": kit["seconds"],
+            "peer_seconds": peer["seconds"],
+            "ratio": peer["seconds"] / kit["seconds"],
+            "kit_peak_mb": kit["peak_mb"],
+            "peer_peak_mb": peer["peak_mb"],
+            "kit_step_mb": kit["peak_mb"] - kit["loaded_mb"],
+            "peer_step_mb": peer["peak_mb"] - peer["loaded_mb"],
+            "notes": f"same customers: {same_rows}; largest difference {difference:.2e}",
+        }
+    ]
 
 
 def _fit(folder: Path, name: str, kit_class: str, peer_class: str, path: Path, rows: int) -> dict:
@@ -153,10 +170,15 @@ def _fit(folder: Path, name: str, kit_class: str, peer_class: str, path: Path, r
     relative = np.max(np.abs(np.array(kit["params"]) / np.array(peer["params"]) - 1))
     return {
         "name": f"{name} fit, {rows:,} customers",
-        "kit_seconds": kit["seconds"], "peer_seconds": peer["seconds"], "ratio": peer["seconds"] / kit["seconds"],
-        "kit_peak_mb": kit["peak_mb"], "peer_peak_mb": peer["peak_mb"],
+        "kit_seconds": kit["seconds"],
+        "peer_seconds": peer["seconds"],
+        "ratio": peer["seconds"] / kit["seconds"],
+        "kit_peak_mb": kit["peak_mb"],
+        "peer_peak_mb": peer["peak_mb"],
         "notes": f"largest relative parameter difference {relative:.1e}; kit "
-                 + ", ".join(f"{v:.4g}" for v in kit["params"]) + "; lifetimes " + ", ".join(f"{v:.4g}" for v in peer["params"]),
+        + ", ".join(f"{v:.4g}" for v in kit["params"])
+        + "; lifetimes "
+        + ", ".join(f"{v:.4g}" for v in peer["params"]),
     }
 
 
@@ -167,9 +189,20 @@ def run(scale: float = 1.0) -> list[dict]:
         rows = _rfm(folder, scale)
         n_bg, n_pareto = int(1_000_000 * scale), int(100_000 * scale)
         _bgnbd_customers(folder / "bgnbd.parquet", n_bg)
-        rows.append(_fit(folder, "BG/NBD", "BetaGeo", "BetaGeoFitter", folder / "bgnbd.parquet", n_bg))
+        rows.append(
+            _fit(folder, "BG/NBD", "BetaGeo", "BetaGeoFitter", folder / "bgnbd.parquet", n_bg)
+        )
         _pareto_customers(folder / "pareto.parquet", n_pareto)
-        rows.append(_fit(folder, "Pareto/NBD", "ParetoNBD", "ParetoNBDFitter", folder / "pareto.parquet", n_pareto))
+        rows.append(
+            _fit(
+                folder,
+                "Pareto/NBD",
+                "ParetoNBD",
+                "ParetoNBDFitter",
+                folder / "pareto.parquet",
+                n_pareto,
+            )
+        )
     for row in rows:
         print(json.dumps(row), flush=True)
     return rows

@@ -38,13 +38,17 @@ def survival_data(leads: int, seed: int = 3) -> pl.DataFrame:
     rng = np.random.default_rng(seed)
     group = rng.integers(0, 4, leads)
     ready = rng.random(leads) < np.array([0.6, 0.5, 0.4, 0.3])[group]
-    days = np.where(ready, np.array([25.0, 35.0, 45.0, 60.0])[group] * rng.weibull(1.4, leads), np.inf)
+    days = np.where(
+        ready, np.array([25.0, 35.0, 45.0, 60.0])[group] * rng.weibull(1.4, leads), np.inf
+    )
     observed = rng.uniform(1, 450, leads)
-    return pl.DataFrame({
-        "days": np.round(np.minimum(days, observed), 1),
-        "mql": (days <= observed).astype(np.int8),
-        "persona": np.array(["it_manager", "developer", "cfo", "procurement"])[group],
-    })
+    return pl.DataFrame(
+        {
+            "days": np.round(np.minimum(days, observed), 1),
+            "mql": (days <= observed).astype(np.int8),
+            "persona": np.array(["it_manager", "developer", "cfo", "procurement"])[group],
+        }
+    )
 
 
 def _kit(frame: pl.DataFrame):
@@ -75,18 +79,29 @@ def _best(function, repeats: int) -> tuple[float, object]:
 
 def kaplan_meier_row(leads: int) -> dict:
     frame = survival_data(leads)
-    days, mql, persona = frame["days"].to_numpy(), frame["mql"].to_numpy(), frame["persona"].to_numpy()
+    days, mql, persona = (
+        frame["days"].to_numpy(),
+        frame["mql"].to_numpy(),
+        frame["persona"].to_numpy(),
+    )
     _kit(frame.head(1000))  # warm-up: imports and first-call costs
     kit_seconds, (curves, test) = _best(lambda: _kit(frame), REPEATS)
-    peer_seconds, (fitters, peer_test) = _best(lambda: _lifelines(days, mql, persona), max(1, REPEATS - 1))
+    peer_seconds, (fitters, peer_test) = _best(
+        lambda: _lifelines(days, mql, persona), max(1, REPEATS - 1)
+    )
     ours = float(survival_at(curves, [30.0], group="cfo")[0])
     theirs = float(fitters["cfo"].survival_function_at_times(30.0).iloc[0])
     return {
         "name": f"Kaplan-Meier + log-rank, {leads:,} leads in 4 groups",
-        "kit_seconds": kit_seconds, "peer": "lifelines 0.30", "peer_seconds": peer_seconds,
-        "ratio": peer_seconds / kit_seconds, "target": ">= 5x",
-        "notes": (f"chi-square kit {test['chi_square'].item():.2f} vs lifelines {peer_test.test_statistic:.2f}; "
-                  f"S_cfo(30) {ours:.5f} vs {theirs:.5f}; best of {REPEATS} (kit) / {max(1, REPEATS - 1)} (lifelines)"),
+        "kit_seconds": kit_seconds,
+        "peer": "lifelines 0.30",
+        "peer_seconds": peer_seconds,
+        "ratio": peer_seconds / kit_seconds,
+        "target": ">= 5x",
+        "notes": (
+            f"chi-square kit {test['chi_square'].item():.2f} vs lifelines {peer_test.test_statistic:.2f}; "
+            f"S_cfo(30) {ours:.5f} vs {theirs:.5f}; best of {REPEATS} (kit) / {max(1, REPEATS - 1)} (lifelines)"
+        ),
     }
 
 
@@ -100,7 +115,9 @@ def lead_events_file(events: int, seed: int = 42) -> Path:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     base = generate(seed=seed, scale=5.0).tables["lead_events"]  # ~9,000 leads, ~90,000 events
     copies = max(1, round(events / base.height))
-    pl.concat([base.lazy().with_columns(pl.col("lead_id") + f"_{k}") for k in range(copies)]).sink_parquet(path)
+    pl.concat(
+        [base.lazy().with_columns(pl.col("lead_id") + f"_{k}") for k in range(copies)]
+    ).sink_parquet(path)
     return path
 
 
@@ -119,12 +136,20 @@ print(json.dumps({"seconds": seconds, "peak_mb": peak, "leads": timeline.height}
 def timeline_row(events: int) -> dict:
     path = lead_events_file(events)
     rows = pl.scan_parquet(path).select(pl.len()).collect().item()
-    runs = [json.loads(subprocess.run([sys.executable, "-c", CHILD, str(path)], check=True, capture_output=True,
-                                      text=True).stdout) for _ in range(2)]
+    runs = [
+        json.loads(
+            subprocess.run(
+                [sys.executable, "-c", CHILD, str(path)], check=True, capture_output=True, text=True
+            ).stdout
+        )
+        for _ in range(2)
+    ]
     best = min(runs, key=lambda r: r["seconds"])
     return {
-        "name": f"stage timeline of {rows:,} lead events", "kit_seconds": best["seconds"],
-        "peak_memory_mb": max(r["peak_mb"] for r in runs), "leads": best["leads"],
+        "name": f"stage timeline of {rows:,} lead events",
+        "kit_seconds": best["seconds"],
+        "peak_memory_mb": max(r["peak_mb"] for r in runs),
+        "leads": best["leads"],
         "notes": "lazy scan of Parquet in a fresh process (peak RSS includes Python and imports); best of 2",
     }
 

@@ -71,17 +71,48 @@ def run(scale: float = 1.0) -> list[dict]:
         script = _plain_script(folder)
         plain, kernel, pipeline = [], [], []
         for _ in range(repetitions):
-            plain.append(_timed([sys.executable, "-m", "IPython", "--no-banner", "--quick", str(script)], cwd=NOTEBOOK.parent))
+            plain.append(
+                _timed(
+                    [sys.executable, "-m", "IPython", "--no-banner", "--quick", str(script)],
+                    cwd=NOTEBOOK.parent,
+                )
+            )
             kernel.append(_kernel_start())
-            pipeline.append(_timed([*mkt, "run", "data_overview", "--out", str(folder / "runs")], cwd=PROJECT_ROOT))
-        demo = _timed([*mkt, "demo", "--no-generate", "--out", str(folder / "demo")], cwd=PROJECT_ROOT)
+            pipeline.append(
+                _timed(
+                    [*mkt, "run", "data_overview", "--out", str(folder / "runs")], cwd=PROJECT_ROOT
+                )
+            )
+        demo = _timed(
+            [*mkt, "demo", "--no-generate", "--out", str(folder / "demo")], cwd=PROJECT_ROOT
+        )
         reports = len(list((folder / "demo").glob("*/*/report.html")))
     plain_s, kernel_s, pipeline_s = (statistics.median(v) for v in (plain, kernel, pipeline))
     overhead = pipeline_s - plain_s - kernel_s
     return [
-        {"name": "plain script (data_overview as .py)", "seconds": plain_s, "notes": f"median of {repetitions}"},
-        {"name": "kernel start (python3, one cell)", "seconds": kernel_s, "notes": f"median of {repetitions}"},
-        {"name": "mkt run data_overview", "seconds": pipeline_s, "notes": f"median of {repetitions}"},
-        {"name": "overhead beyond kernel start", "seconds": overhead, "notes": "target < 3 s per report: " + ("met" if overhead < 3 else "NOT met")},
-        {"name": "mkt demo (every report)", "seconds": demo, "notes": f"{reports} reports, --jobs 2"},
+        {
+            "name": "plain script (data_overview as .py)",
+            "seconds": plain_s,
+            "notes": f"median of {repetitions}",
+        },
+        {
+            "name": "kernel start (python3, one cell)",
+            "seconds": kernel_s,
+            "notes": f"median of {repetitions}",
+        },
+        {
+            "name": "mkt run data_overview",
+            "seconds": pipeline_s,
+            "notes": f"median of {repetitions}",
+        },
+        {
+            "name": "overhead beyond kernel start",
+            "seconds": overhead,
+            "notes": "target < 3 s per report: " + ("met" if overhead < 3 else "NOT met"),
+        },
+        {
+            "name": "mkt demo (every report)",
+            "seconds": demo,
+            "notes": f"{reports} reports, --jobs 2",
+        },
     ]

@@ -22,7 +22,11 @@ console = Console()
 
 
 def _areas() -> list[str]:
-    return sorted(m.name.removeprefix("bench_") for m in pkgutil.iter_modules([str(HERE)]) if m.name.startswith("bench_"))
+    return sorted(
+        m.name.removeprefix("bench_")
+        for m in pkgutil.iter_modules([str(HERE)])
+        if m.name.startswith("bench_")
+    )
 
 
 def _print(area: str, rows: list[dict]) -> None:
@@ -31,14 +35,24 @@ def _print(area: str, rows: list[dict]) -> None:
     for column in columns:
         table.add_column(column)
     for row in rows:
-        table.add_row(*[f"{row[c]:.4g}" if isinstance(row.get(c), float) else str(row.get(c, "")) for c in columns])
+        table.add_row(
+            *[
+                f"{row[c]:.4g}" if isinstance(row.get(c), float) else str(row.get(c, ""))
+                for c in columns
+            ]
+        )
     console.print(table)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--only", nargs="*", default=None, help=f"areas to run, from {_areas()}")
-    parser.add_argument("--scale", type=float, default=1.0, help="fraction of the full problem size (1 = as in the issues)")
+    parser.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        help="fraction of the full problem size (1 = as in the issues)",
+    )
     args = parser.parse_args()
     results_dir = HERE / "results"
     results_dir.mkdir(exist_ok=True)

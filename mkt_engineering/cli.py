@@ -37,7 +37,9 @@ def _always_a_group() -> None:
 
 def command_names() -> list[str]:
     """Every sub-command module (one per command), sorted."""
-    return sorted(m.name for m in pkgutil.iter_modules(commands.__path__) if not m.name.startswith("_"))
+    return sorted(
+        m.name for m in pkgutil.iter_modules(commands.__path__) if not m.name.startswith("_")
+    )
 
 
 def _register(names: list[str]) -> typer.Typer:

@@ -74,7 +74,9 @@ def require_columns(frame, columns, *, source: str, fix: str) -> list[str]:
     """
     import difflib
 
-    present = frame.collect_schema().names() if hasattr(frame, "collect_schema") else list(frame.columns)
+    present = (
+        frame.collect_schema().names() if hasattr(frame, "collect_schema") else list(frame.columns)
+    )
     missing = [c for c in dict.fromkeys(columns) if c not in present]
     if not missing:
         return present

@@ -41,9 +41,18 @@ PARQUET_SUFFIXES = (".parquet", ".pq")
 _DECIMAL_COMMA = re.compile(r"^\s*-?(\d{1,3}(\.\d{3})+|\d+),\d+\s*$")
 
 
-def validation_error(message: str, *, fix: str, source: str | None = None, column: str | None = None, rows: list[int] | None = None) -> DataValidationError:
+def validation_error(
+    message: str,
+    *,
+    fix: str,
+    source: str | None = None,
+    column: str | None = None,
+    rows: list[int] | None = None,
+) -> DataValidationError:
     """A DataValidationError whose message ends with the fix, so every reader sees it."""
-    return DataValidationError(f"{message}\nFix: {fix}", source=source, column=column, rows=rows, fix=fix)
+    return DataValidationError(
+        f"{message}\nFix: {fix}", source=source, column=column, rows=rows, fix=fix
+    )
 
 
 @dataclass
@@ -105,7 +114,9 @@ def sniff_text(sample: str, encoding: str = "utf8", bom: bool = False) -> CsvDia
     if separator != ",":
         fields = (f for row in csv.reader(lines[1:], delimiter=separator) for f in row)
         decimal_comma = any(_DECIMAL_COMMA.match(f) for f in fields)
-    return CsvDialect(encoding, separator, [h.strip() for h in header], decimal_comma, bom, skip, sample)
+    return CsvDialect(
+        encoding, separator, [h.strip() for h in header], decimal_comma, bom, skip, sample
+    )
 
 
 def _guess_separator(lines: list[str]) -> str:
@@ -148,15 +159,26 @@ def _transcode(path: Path) -> bytes:
         return raw.decode("latin-1").encode("utf-8")
 
 
-def read_csv(path: Path, dialect: CsvDialect, text_columns: list[str], date_formats: dict[str, str] | None = None) -> tuple[pl.DataFrame, dict[str, ParsedDates]]:
+def read_csv(
+    path: Path,
+    dialect: CsvDialect,
+    text_columns: list[str],
+    date_formats: dict[str, str] | None = None,
+) -> tuple[pl.DataFrame, dict[str, ParsedDates]]:
     """Read a CSV with the sniffed dialect; `text_columns` are read as strings, untouched.
 
     Each column of `date_formats` (name -> strptime format) is also parsed in that format
     in the same pass, so polars parses while it reads, on every core. The text stays in the
     frame: rows in another format come back null and the loader parses (or quotes) them.
     """
-    parsed_name = {name: f"{name} (parsed while reading)" for name in date_formats or {} if name in text_columns}
-    parsed_name = {name: hidden for name, hidden in parsed_name.items() if hidden not in dialect.header}
+    parsed_name = {
+        name: f"{name} (parsed while reading)"
+        for name in date_formats or {}
+        if name in text_columns
+    }
+    parsed_name = {
+        name: hidden for name, hidden in parsed_name.items() if hidden not in dialect.header
+    }
     options = dict(
         separator=dialect.separator,
         skip_lines=dialect.skip_lines,
@@ -167,8 +189,12 @@ def read_csv(path: Path, dialect: CsvDialect, text_columns: list[str], date_form
     )
 
     def read(source: Path | io.BytesIO) -> pl.DataFrame:
-        parse = [pl.col(name).str.to_datetime(date_formats[name], strict=False, time_unit="us", cache=False).alias(hidden)
-                 for name, hidden in parsed_name.items()]
+        parse = [
+            pl.col(name)
+            .str.to_datetime(date_formats[name], strict=False, time_unit="us", cache=False)
+            .alias(hidden)
+            for name, hidden in parsed_name.items()
+        ]
         return pl.scan_csv(source, **options).with_columns(parse).collect()
 
     if dialect.encoding == "utf8":
@@ -180,7 +206,10 @@ def read_csv(path: Path, dialect: CsvDialect, text_columns: list[str], date_form
             dialect.encoding = "cp1252"  # the sample was clean UTF-8, a later line is not
     if dialect.encoding != "utf8":
         frame = read(io.BytesIO(_transcode(path)))
-    parsed = {name: ParsedDates(frame.get_column(hidden).alias(name), date_family(date_formats[name])) for name, hidden in parsed_name.items()}
+    parsed = {
+        name: ParsedDates(frame.get_column(hidden).alias(name), date_family(date_formats[name]))
+        for name, hidden in parsed_name.items()
+    }
     return frame.drop(list(parsed_name.values())), parsed
 
 
@@ -193,18 +222,29 @@ def sample_date_formats(dialect: CsvDialect, columns: list[str]) -> dict[str, st
     if not columns or not dialect.sample:
         return {}
     try:
-        sample = pl.read_csv(io.BytesIO(dialect.sample.encode("utf-8")), separator=dialect.separator,
-                             skip_lines=dialect.skip_lines, infer_schema=False, truncate_ragged_lines=False)
+        sample = pl.read_csv(
+            io.BytesIO(dialect.sample.encode("utf-8")),
+            separator=dialect.separator,
+            skip_lines=dialect.skip_lines,
+            infer_schema=False,
+            truncate_ragged_lines=False,
+        )
     except pl.exceptions.PolarsError:
         return {}  # the full read reports what is wrong with the file
-    found = {name: single_date_format(sample.get_column(name)) for name in columns if name in sample.columns}
+    found = {
+        name: single_date_format(sample.get_column(name))
+        for name in columns
+        if name in sample.columns
+    }
     return {name: fmt for name, fmt in found.items() if fmt is not None}
 
 
 def read_excel(path: Path, sheet: str | int | None) -> pl.DataFrame:
     """Read one sheet (default: the first) with calamine; empty rows are kept so rows match."""
     where = {"sheet_name": sheet} if isinstance(sheet, str) else {"sheet_id": (sheet or 0) + 1}
-    return pl.read_excel(path, engine="calamine", drop_empty_rows=False, infer_schema_length=None, **where)
+    return pl.read_excel(
+        path, engine="calamine", drop_empty_rows=False, infer_schema_length=None, **where
+    )
 
 
 def read_source(
@@ -257,8 +297,19 @@ def read_source(
     suffix = path.suffix.lower()
     if suffix in PARQUET_SUFFIXES:
         frame = pl.read_parquet(path)
-        text = [c for c in (text_columns(frame.columns) if text_columns else []) if frame.schema[c] == pl.String]
-        return RawTable(frame, label, "parquet", first_line=1, position_word="row", text_without_empty=parquet_text_without_empty(path, text))
+        text = [
+            c
+            for c in (text_columns(frame.columns) if text_columns else [])
+            if frame.schema[c] == pl.String
+        ]
+        return RawTable(
+            frame,
+            label,
+            "parquet",
+            first_line=1,
+            position_word="row",
+            text_without_empty=parquet_text_without_empty(path, text),
+        )
     if suffix in EXCEL_SUFFIXES:
         return RawTable(read_excel(path, sheet), label, "excel", first_line=2, position_word="row")
     dialect = sniff_file(path)
@@ -267,13 +318,26 @@ def read_source(
         dialect.header = next(csv.reader([_first_line(path, dialect)], delimiter=separator), [])
         dialect.decimal_comma = dialect.decimal_comma and separator != ","
     if encoding is not None:
-        dialect.encoding = "cp1252" if encoding.lower().replace("-", "") in ("cp1252", "windows1252", "latin1") else "utf8"
+        dialect.encoding = (
+            "cp1252"
+            if encoding.lower().replace("-", "") in ("cp1252", "windows1252", "latin1")
+            else "utf8"
+        )
     text = list(text_columns(dialect.header)) if text_columns else []
-    dates = sample_date_formats(dialect, [c for c in (date_columns(dialect.header) if date_columns else []) if c in text])
+    dates = sample_date_formats(
+        dialect, [c for c in (date_columns(dialect.header) if date_columns else []) if c in text]
+    )
     frame, parsed = read_csv(path, dialect, text, dates)
     return RawTable(
-        frame, label, "csv", dialect.encoding, dialect.separator, dialect.decimal_comma,
-        first_line=2 + dialect.skip_lines, position_word="line", parsed_dates=parsed,
+        frame,
+        label,
+        "csv",
+        dialect.encoding,
+        dialect.separator,
+        dialect.decimal_comma,
+        first_line=2 + dialect.skip_lines,
+        position_word="line",
+        parsed_dates=parsed,
     )
 
 
@@ -289,7 +353,14 @@ def parquet_text_without_empty(path: Path, columns: list[str]) -> frozenset[str]
     if not columns:
         return frozenset()
     try:
-        empty = pl.scan_parquet(path).filter(pl.any_horizontal([pl.col(c) == "" for c in columns])).limit(1).select(pl.len()).collect().item()
+        empty = (
+            pl.scan_parquet(path)
+            .filter(pl.any_horizontal([pl.col(c) == "" for c in columns]))
+            .limit(1)
+            .select(pl.len())
+            .collect()
+            .item()
+        )
     except pl.exceptions.PolarsError:
         return frozenset()  # an optimisation only: the loader then checks every cell
     return frozenset(columns) if empty == 0 else frozenset()
@@ -297,16 +368,28 @@ def parquet_text_without_empty(path: Path, columns: list[str]) -> frozenset[str]
 
 def _first_line(path: Path, dialect: CsvDialect) -> str:
     with open(path, "rb") as handle:
-        lines = handle.read(SAMPLE_BYTES).removeprefix(b"\xef\xbb\xbf").decode(
-            "utf-8" if dialect.encoding == "utf8" else "cp1252", errors="replace"
-        ).splitlines()
+        lines = (
+            handle.read(SAMPLE_BYTES)
+            .removeprefix(b"\xef\xbb\xbf")
+            .decode("utf-8" if dialect.encoding == "utf8" else "cp1252", errors="replace")
+            .splitlines()
+        )
     return lines[dialect.skip_lines] if len(lines) > dialect.skip_lines else ""
 
 
 # --------------------------------------------------------------------------- value formats
 
 # "...Z" (UTC) stamps are read as they are, without a time zone, like all the others.
-ISO_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d", "%Y-%m-%dT%H:%M:%S%.fZ", "%Y-%m-%d %H:%M:%S%.fZ")
+ISO_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M:%S%.f",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S%.f",
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d",
+    "%Y-%m-%dT%H:%M:%S%.fZ",
+    "%Y-%m-%d %H:%M:%S%.fZ",
+)
 GERMAN_FORMATS = ("%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y")
 DATE_FAMILIES = {
     "YYYY-MM-DD [HH:MM[:SS]]": ISO_FORMATS,
@@ -419,13 +502,17 @@ def parse_float(text: pl.Series, decimal_comma: bool | None = None) -> pl.Series
     if decimal_comma:
         has_thousands = cleaned.str.contains(r"^-?\d{1,3}(\.\d{3})+(,\d*)?$")
         cleaned = pl.select(
-            pl.when(has_thousands).then(cleaned.str.replace_all(".", "", literal=True)).otherwise(cleaned)
+            pl.when(has_thousands)
+            .then(cleaned.str.replace_all(".", "", literal=True))
+            .otherwise(cleaned)
         ).to_series()
         cleaned = cleaned.str.replace(",", ".", literal=True)
     else:
         has_thousands = cleaned.str.contains(r"^-?\d{1,3}(,\d{3})+(\.\d*)?$")
         cleaned = pl.select(
-            pl.when(has_thousands).then(cleaned.str.replace_all(",", "", literal=True)).otherwise(cleaned)
+            pl.when(has_thousands)
+            .then(cleaned.str.replace_all(",", "", literal=True))
+            .otherwise(cleaned)
         ).to_series()
     return cleaned.cast(pl.Float64, strict=False)
 
@@ -450,4 +537,6 @@ def parse_path(values: pl.Series) -> pl.Series:
     if isinstance(values.dtype, pl.List):
         return values.cast(pl.List(pl.String))
     parts = values.cast(pl.String).str.split(">")
-    return parts.list.eval(pl.element().str.strip_chars()).list.eval(pl.element().filter(pl.element() != ""))
+    return parts.list.eval(pl.element().str.strip_chars()).list.eval(
+        pl.element().filter(pl.element() != "")
+    )

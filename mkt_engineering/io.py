@@ -69,7 +69,15 @@ class LoadResult:
 
 # Usual names in (German) exports, only ever *suggested* for a missing column, never mapped.
 SYNONYMS = {
-    "customer_id": ("kunde", "kunden_nr", "kundennummer", "kunden_id", "customer", "client_id", "user_id"),
+    "customer_id": (
+        "kunde",
+        "kunden_nr",
+        "kundennummer",
+        "kunden_id",
+        "customer",
+        "client_id",
+        "user_id",
+    ),
     "order_date": ("bestelldatum", "datum", "date", "order_time", "timestamp", "zeitpunkt"),
     "revenue": ("umsatz", "betrag", "amount", "sales", "net_revenue", "value", "wert"),
     "timestamp": ("zeitpunkt", "zeit", "datum", "date", "time", "event_time", "created_at"),
@@ -96,30 +104,47 @@ def _closest(name: str, candidates: list[str]) -> str | None:
     return by_normal[match[0]] if match else None
 
 
-def _header_problem(source: str, header: list[str], contract: Contract) -> DataValidationError | None:
+def _header_problem(
+    source: str, header: list[str], contract: Contract
+) -> DataValidationError | None:
     """A file read as one column although the contract needs several: wrong separator."""
     if len(header) != 1 or len(contract.required_names) < 2:
         return None
-    found = [s for s in formats.SEPARATORS if s in header[0]] + [s for s in (":", " ") if s in header[0].strip()]
+    found = [s for s in formats.SEPARATORS if s in header[0]] + [
+        s for s in (":", " ") if s in header[0].strip()
+    ]
     guess = found[0] if found else None
-    said = f" The header looks separated by {formats.SEPARATOR_NAMES.get(guess, repr(guess))}." if guess else ""
+    said = (
+        f" The header looks separated by {formats.SEPARATOR_NAMES.get(guess, repr(guess))}."
+        if guess
+        else ""
+    )
     return validation_error(
         f"{source}: the whole header was read as ONE column, {header[0]!r}, so the separator is wrong.{said}\n"
         f"Expected the {contract.name} columns {', '.join(contract.required_names)} as separate columns.",
         source=source,
         column=header[0],
-        fix=(f"Read it with separator={guess!r} (CLI: --separator '{guess}')" if guess else "Pass the file's separator with separator=...")
+        fix=(
+            f"Read it with separator={guess!r} (CLI: --separator '{guess}')"
+            if guess
+            else "Pass the file's separator with separator=..."
+        )
         + ", or export it again as a CSV with ',' or ';' between columns.",
     )
 
 
-def _map_columns(raw: RawTable, contract: Contract, columns: dict[str, str] | None) -> dict[str, str]:
+def _map_columns(
+    raw: RawTable, contract: Contract, columns: dict[str, str] | None
+) -> dict[str, str]:
     """Source name -> contract name for every column to rename; raise on a bad mapping."""
     found = raw.frame.columns
     columns = dict(columns or {})
     unknown = [user for user in columns if user not in found]
     if unknown:
-        hints = [f"{u!r} (closest: {_closest(u, found)!r})" if _closest(u, found) else repr(u) for u in unknown]
+        hints = [
+            f"{u!r} (closest: {_closest(u, found)!r})" if _closest(u, found) else repr(u)
+            for u in unknown
+        ]
         raise validation_error(
             f"{raw.source}: columns={{...}} names {', '.join(hints)}, which the file does not have.\n"
             f"Columns found: {', '.join(found)}.",
@@ -140,7 +165,12 @@ def _map_columns(raw: RawTable, contract: Contract, columns: dict[str, str] | No
     taken = set(targets) | {c for c in found if c not in columns}
     for name in found:  # "Customer ID" or "customer-id" is clearly customer_id
         normal = _normalize(name)
-        if name not in columns and normal != name and normal in contract.names and normal not in taken:
+        if (
+            name not in columns
+            and normal != name
+            and normal in contract.names
+            and normal not in taken
+        ):
             rename[name] = normal
             taken.add(normal)
     mapped = [rename.get(c, c) for c in found]
@@ -150,61 +180,108 @@ def _map_columns(raw: RawTable, contract: Contract, columns: dict[str, str] | No
     return rename
 
 
-def _missing_columns(source: str, contract: Contract, missing: list[str], found: list[str], mapped: list[str]) -> DataValidationError:
+def _missing_columns(
+    source: str, contract: Contract, missing: list[str], found: list[str], mapped: list[str]
+) -> DataValidationError:
     unused = [f for f, m in zip(found, mapped, strict=True) if m not in contract.names]
     suggestion = {}
     for name in missing:
-        match = _closest(name, unused) or next((u for u in unused if _normalize(u) in SYNONYMS.get(name, ())), None)
+        match = _closest(name, unused) or next(
+            (u for u in unused if _normalize(u) in SYNONYMS.get(name, ())), None
+        )
         if match and match not in suggestion:
             suggestion[match] = name
-    lines = [f"{source}: the {contract.name} table needs column{'s' if len(missing) > 1 else ''} "
-             f"{', '.join(missing)}, which {'were' if len(missing) > 1 else 'was'} not found."]
+    lines = [
+        f"{source}: the {contract.name} table needs column{'s' if len(missing) > 1 else ''} "
+        f"{', '.join(missing)}, which {'were' if len(missing) > 1 else 'was'} not found."
+    ]
     lines.append(f"Columns found: {', '.join(repr(f) for f in found)}.")
     for name in missing:
         match = next((u for u, c in suggestion.items() if c == name), None)
-        lines.append(f"Closest match for {name}: {match!r}." if match else f"No column name is close to {name}.")
+        lines.append(
+            f"Closest match for {name}: {match!r}."
+            if match
+            else f"No column name is close to {name}."
+        )
     unmatched = [m for m in missing if m not in suggestion.values()]
-    pasted = ", ".join([f'"{u}": "{c}"' for u, c in suggestion.items()] + [f'"<your column>": "{m}"' for m in unmatched])
+    pasted = ", ".join(
+        [f'"{u}": "{c}"' for u, c in suggestion.items()]
+        + [f'"<your column>": "{m}"' for m in unmatched]
+    )
     fix = f"Map your column names onto the contract: columns={{{pasted}}}"
-    fix += " (CLI: " + " ".join(f"--map '{u}={c}'" for u, c in suggestion.items()) + ")" if suggestion else ""
+    fix += (
+        " (CLI: " + " ".join(f"--map '{u}={c}'" for u, c in suggestion.items()) + ")"
+        if suggestion
+        else ""
+    )
     lines.append(f"Required columns of {contract.name}: {', '.join(contract.required_names)}.")
     return validation_error("\n".join(lines), source=source, column=missing[0], fix=fix + ".")
 
 
-def _fail(raw: RawTable, user: str, column: Column, mask: pl.Series, values: pl.Series, problem: str, expected: str, fix: str) -> DataValidationError:
+def _fail(
+    raw: RawTable,
+    user: str,
+    column: Column,
+    mask: pl.Series,
+    values: pl.Series,
+    problem: str,
+    expected: str,
+    fix: str,
+) -> DataValidationError:
     """Build the error for rows where `mask` is true, quoting their raw `values`."""
     positions = raw.positions(mask)
     quoted = values.filter(mask).head(5).cast(pl.String).to_list()
     total = int(mask.sum())
-    named = f"column {user!r}" + (f" (contract column {column.name!r})" if user != column.name else "")
-    lines = [f"{raw.source}: {named} {problem} ({total:,} row{'s' if total != 1 else ''} affected)."]
-    lines += [f"  {raw.position_word} {p}: {'<empty>' if v is None else repr(v)}" for p, v in zip(positions, quoted, strict=True)]
+    named = f"column {user!r}" + (
+        f" (contract column {column.name!r})" if user != column.name else ""
+    )
+    lines = [
+        f"{raw.source}: {named} {problem} ({total:,} row{'s' if total != 1 else ''} affected)."
+    ]
+    lines += [
+        f"  {raw.position_word} {p}: {'<empty>' if v is None else repr(v)}"
+        for p, v in zip(positions, quoted, strict=True)
+    ]
     if total > len(positions):
         lines.append(f"  ... and {total - len(positions):,} more")
     lines.append(f"Expected: {expected}.")
-    return validation_error("\n".join(lines), source=raw.source, column=user, rows=positions, fix=fix)
+    return validation_error(
+        "\n".join(lines), source=raw.source, column=user, rows=positions, fix=fix
+    )
 
 
 def _to_text(values: pl.Series, raw: RawTable, user: str) -> pl.Series:
     if values.dtype == pl.String:
         # CSV reading already turns empty cells into nulls; frames, Excel and Parquet may
         # hold "" (unless the Parquet statistics rule it out, which saves a pass).
-        if raw.kind == "csv" or user in raw.text_without_empty or not (values.str.len_bytes() == 0).any():
+        if (
+            raw.kind == "csv"
+            or user in raw.text_without_empty
+            or not (values.str.len_bytes() == 0).any()
+        ):
             return values
-        return pl.select(pl.when(values.str.len_bytes() > 0).then(values)).to_series().alias(values.name)
+        return (
+            pl.select(pl.when(values.str.len_bytes() > 0).then(values))
+            .to_series()
+            .alias(values.name)
+        )
     if values.dtype.is_float() and (values.drop_nulls() == values.drop_nulls().round(0)).all():
         return values.cast(pl.Int64).cast(pl.String)  # Excel stores ids 123 as 123.0
     return values.cast(pl.String)
 
 
-def _parse_dates(text: pl.Series, parsed: formats.ParsedDates | None) -> tuple[pl.Series, str, pl.Series | None]:
+def _parse_dates(
+    text: pl.Series, parsed: formats.ParsedDates | None
+) -> tuple[pl.Series, str, pl.Series | None]:
     """Dates from text: those parsed while reading if every row parsed, else parse the text."""
     if parsed is not None and parsed.values.null_count() == text.null_count():
         return parsed.values.alias(text.name), parsed.family, None
     return formats.parse_datetime(text)  # some row is in another format: the careful path
 
 
-def _coerce(values: pl.Series, column: Column, raw: RawTable, quality: DataQuality, user: str) -> tuple[pl.Series, pl.Series | None]:
+def _coerce(
+    values: pl.Series, column: Column, raw: RawTable, quality: DataQuality, user: str
+) -> tuple[pl.Series, pl.Series | None]:
     """Convert one column (`user` is its name in the source); returns the result and, for dates, a mask of mixed-format rows."""
     kind, mixed = column.dtype, None
     if kind == "string":
@@ -214,7 +291,9 @@ def _coerce(values: pl.Series, column: Column, raw: RawTable, quality: DataQuali
         return text, None
     if kind in ("datetime", "date"):
         if values.dtype == pl.String:
-            values, family, mixed = _parse_dates(_to_text(values, raw, user), raw.parsed_dates.get(user))
+            values, family, mixed = _parse_dates(
+                _to_text(values, raw, user), raw.parsed_dates.get(user)
+            )
             quality.date_formats[column.name] = family
         elif isinstance(values.dtype, pl.Datetime) and values.dtype.time_zone is not None:
             values = values.dt.replace_time_zone(None)
@@ -228,64 +307,142 @@ def _coerce(values: pl.Series, column: Column, raw: RawTable, quality: DataQuali
             values = formats.parse_float(values, True if raw.decimal_comma else None)
         values = values.cast(pl.Float64, strict=False)
         if kind == "int":
-            values = pl.select(pl.when(values == values.round(0)).then(values)).to_series().cast(pl.Int64)
+            values = (
+                pl.select(pl.when(values == values.round(0)).then(values))
+                .to_series()
+                .cast(pl.Int64)
+            )
         return values, None
     if kind == "bool":
         return formats.parse_bool(values), None
     if kind == "list[str]":
         parsed = formats.parse_path(values)
-        return pl.select(pl.when(parsed.list.len() > 0).then(parsed)).to_series().alias(values.name), None
+        return pl.select(pl.when(parsed.list.len() > 0).then(parsed)).to_series().alias(
+            values.name
+        ), None
     raise ValueError(f"unknown contract dtype {kind}")
 
 
-def _check_column(raw: RawTable, user: str, column: Column, original: pl.Series, coerced: pl.Series, mixed: pl.Series | None, keep: pl.Series | None, column_family: tuple[str, ...] = ()) -> None:
+def _check_column(
+    raw: RawTable,
+    user: str,
+    column: Column,
+    original: pl.Series,
+    coerced: pl.Series,
+    mixed: pl.Series | None,
+    keep: pl.Series | None,
+    column_family: tuple[str, ...] = (),
+) -> None:
     """Raise on the first problem of one coerced column."""
+
     def within(mask: pl.Series) -> pl.Series:
         return mask if keep is None else mask & keep
 
     if mixed is not None and within(mixed).any():
         family = next(iter(column_family))
         other = next(f for f in formats.DATE_FAMILIES if f != family)
-        raise _fail(raw, user, column, within(mixed), original, f"mixes date formats: it starts with {family}, but some rows use {other}",
-                    EXPECTED[column.dtype], "Export all dates of the column in one format (re-export, or format the column in Excel as one date format); the loader does not guess which format a mixed row meant.")
+        raise _fail(
+            raw,
+            user,
+            column,
+            within(mixed),
+            original,
+            f"mixes date formats: it starts with {family}, but some rows use {other}",
+            EXPECTED[column.dtype],
+            "Export all dates of the column in one format (re-export, or format the column in Excel as one date format); the loader does not guess which format a mixed row meant.",
+        )
     present = original.is_not_null()
     if original.dtype == pl.String and raw.kind != "csv" and user not in raw.text_without_empty:
         present = present & (original.str.len_bytes() > 0)  # "" is an empty cell, as in a CSV file
-    failed = None if coerced.null_count() == original.len() - present.sum() else within(present & coerced.is_null())
+    failed = (
+        None
+        if coerced.null_count() == original.len() - present.sum()
+        else within(present & coerced.is_null())
+    )
     if failed is not None and failed.any():
-        what = {"datetime": "has values that are not dates", "date": "has values that are not dates", "list[str]": "has empty or unreadable paths",
-                "float": "has values that are not numbers", "int": "has values that are not whole numbers", "bool": "has values that are not yes/no"}.get(column.dtype, "has unreadable values")
-        raise _fail(raw, user, column, failed, original, what, EXPECTED[column.dtype],
-                    f"Correct these cells in the source (or empty them if the column is optional), or map another column onto {column.name}.")
+        what = {
+            "datetime": "has values that are not dates",
+            "date": "has values that are not dates",
+            "list[str]": "has empty or unreadable paths",
+            "float": "has values that are not numbers",
+            "int": "has values that are not whole numbers",
+            "bool": "has values that are not yes/no",
+        }.get(column.dtype, "has unreadable values")
+        raise _fail(
+            raw,
+            user,
+            column,
+            failed,
+            original,
+            what,
+            EXPECTED[column.dtype],
+            f"Correct these cells in the source (or empty them if the column is optional), or map another column onto {column.name}.",
+        )
     if not column.allows_null and coerced.null_count():
         empty = within(coerced.is_null())
         if empty.any():
-            raise _fail(raw, user, column, empty, original, "is empty", f"a value in every row ({EXPECTED[column.dtype]})",
-                        f"Fill in {column.name} for these rows, or remove the rows in the source if they do not belong in the data.")
+            raise _fail(
+                raw,
+                user,
+                column,
+                empty,
+                original,
+                "is empty",
+                f"a value in every row ({EXPECTED[column.dtype]})",
+                f"Fill in {column.name} for these rows, or remove the rows in the source if they do not belong in the data.",
+            )
     if column.minimum is not None:
         below = within(coerced < column.minimum).fill_null(False)
         if below.any():
-            raise _fail(raw, user, column, below, original, f"has values below {column.minimum:g}", f"{column.name} of {column.minimum:g} or more",
-                        f"Correct or remove these rows; {column.name} cannot be below {column.minimum:g} (refunds and cancellations: net them against their order before loading).")
+            raise _fail(
+                raw,
+                user,
+                column,
+                below,
+                original,
+                f"has values below {column.minimum:g}",
+                f"{column.name} of {column.minimum:g} or more",
+                f"Correct or remove these rows; {column.name} cannot be below {column.minimum:g} (refunds and cancellations: net them against their order before loading).",
+            )
     if column.allowed is not None:
         bad = within(coerced.is_not_null() & ~coerced.is_in(list(column.allowed)))
         if bad.any():
-            pairs = pl.DataFrame({"raw": original.filter(bad).cast(pl.String), "value": coerced.filter(bad)}).unique("value").sort("value").head(8)
-            hints = {r: difflib.get_close_matches(v, column.allowed, n=1, cutoff=0.6) for r, v in pairs.iter_rows()}
+            pairs = (
+                pl.DataFrame(
+                    {"raw": original.filter(bad).cast(pl.String), "value": coerced.filter(bad)}
+                )
+                .unique("value")
+                .sort("value")
+                .head(8)
+            )
+            hints = {
+                r: difflib.get_close_matches(v, column.allowed, n=1, cutoff=0.6)
+                for r, v in pairs.iter_rows()
+            }
             pasted = ", ".join(f'"{r}": "{h[0]}"' for r, h in hints.items() if h)
             bad_values = ", ".join(repr(r) for r in hints)
-            raise _fail(raw, user, column, bad, original, f"has values outside the allowed list ({bad_values})",
-                        f"one of {', '.join(column.allowed)}",
-                        "Rename these values to the kit's names before loading"
-                        + (f", e.g. pl.col({column.name!r}).replace({{{pasted}}})" if pasted else "")
-                        + ", or remove the rows if they are not part of the process.")
+            raise _fail(
+                raw,
+                user,
+                column,
+                bad,
+                original,
+                f"has values outside the allowed list ({bad_values})",
+                f"one of {', '.join(column.allowed)}",
+                "Rename these values to the kit's names before loading"
+                + (f", e.g. pl.col({column.name!r}).replace({{{pasted}}})" if pasted else "")
+                + ", or remove the rows if they are not part of the process.",
+            )
 
 
 def _date_bound(value: Any, end: bool) -> dt.datetime:
     if isinstance(value, str):  # "2026-03-31" is a day (whole day included at the end)
         parsed, _, _ = formats.parse_datetime(pl.Series([value.strip()]))
         if parsed.item() is None:
-            raise validation_error(f"date_range: cannot read {value!r} as a date.", fix="Write dates as YYYY-MM-DD or DD.MM.YYYY.")
+            raise validation_error(
+                f"date_range: cannot read {value!r} as a date.",
+                fix="Write dates as YYYY-MM-DD or DD.MM.YYYY.",
+            )
         value = parsed.item().date() if len(value.strip()) <= 10 else parsed.item()
     if isinstance(value, dt.datetime):
         return value
@@ -313,21 +470,40 @@ class _Removals:
         return frame if self.keep is None else frame.filter(self.keep)
 
 
-def _filter_rows(frame: pl.DataFrame, rename: dict[str, str], consent_column: str | None, removals: _Removals, quality: DataQuality) -> None:
+def _filter_rows(
+    frame: pl.DataFrame,
+    rename: dict[str, str],
+    consent_column: str | None,
+    removals: _Removals,
+    quality: DataQuality,
+) -> None:
     """Mark completely empty rows and rows without marketing consent for removal."""
     if frame.null_count().sum_horizontal().item():
         blank = frame.select(pl.all_horizontal(pl.all().is_null())).to_series()
         if blank.any():
             removals.remove("empty rows removed", blank, "blank lines or rows in the source")
-    consent = rename.get(consent_column, consent_column) if consent_column else privacy.find_consent_column(frame.columns)
+    consent = (
+        rename.get(consent_column, consent_column)
+        if consent_column
+        else privacy.find_consent_column(frame.columns)
+    )
     if consent is not None:
         if consent not in frame.columns:
             privacy.filter_consent(frame, consent)  # raises the explained error
         granted = privacy.consent_mask(frame.get_column(consent))
-        quality.consent_removed = removals.remove("rows without consent removed", ~granted, consent, always_report=True)
+        quality.consent_removed = removals.remove(
+            "rows without consent removed", ~granted, consent, always_report=True
+        )
 
 
-def _coerce_columns(frame: pl.DataFrame, contract: Contract, raw: RawTable, quality: DataQuality, user_name: dict[str, str], keep: pl.Series | None) -> pl.DataFrame:
+def _coerce_columns(
+    frame: pl.DataFrame,
+    contract: Contract,
+    raw: RawTable,
+    quality: DataQuality,
+    user_name: dict[str, str],
+    keep: pl.Series | None,
+) -> pl.DataFrame:
     """Convert and check every contract column present; count empty optional cells."""
     converted = []
     for column in contract.columns:
@@ -340,15 +516,28 @@ def _coerce_columns(frame: pl.DataFrame, contract: Contract, raw: RawTable, qual
         if not column.required and coerced.null_count():
             nulls = coerced.null_count() if keep is None else int((coerced.is_null() & keep).sum())
             if nulls:
-                quality.add(f"empty cells in {column.name}", nulls, "optional column; empty means unknown")
+                quality.add(
+                    f"empty cells in {column.name}", nulls, "optional column; empty means unknown"
+                )
         converted.append(coerced.alias(column.name))
     return frame.with_columns(converted)
 
 
-def load_table(source: Source, table: str, columns: dict[str, str] | None = None, *, pseudonymize: list[str] | str | None = None, salt: str | None = None,
-               date_range: tuple[Any, Any] | None = None, allow_pii: bool = False, consent_column: str | None = None,
-               separator: str | None = None, encoding: str | None = None, sheet: str | int | None = None,
-               count_duplicates: bool = True) -> LoadResult:
+def load_table(
+    source: Source,
+    table: str,
+    columns: dict[str, str] | None = None,
+    *,
+    pseudonymize: list[str] | str | None = None,
+    salt: str | None = None,
+    date_range: tuple[Any, Any] | None = None,
+    allow_pii: bool = False,
+    consent_column: str | None = None,
+    separator: str | None = None,
+    encoding: str | None = None,
+    sheet: str | int | None = None,
+    count_duplicates: bool = True,
+) -> LoadResult:
     """Read `source` as contract `table`; return the frame and its quality summary.
 
     Parameters
@@ -385,20 +574,45 @@ def load_table(source: Source, table: str, columns: dict[str, str] | None = None
     if pseudonymize:
         privacy._salt(salt)  # fail before reading a large file
     raw = _read(source, contract, columns, separator=separator, encoding=encoding, sheet=sheet)
-    quality = DataQuality(raw.source, contract.name, rows=0, rows_read=raw.frame.height, encoding=raw.encoding, separator=raw.separator, decimal_comma=raw.decimal_comma)
+    quality = DataQuality(
+        raw.source,
+        contract.name,
+        rows=0,
+        rows_read=raw.frame.height,
+        encoding=raw.encoding,
+        separator=raw.separator,
+        decimal_comma=raw.decimal_comma,
+    )
     rename = _map_columns(raw, contract, columns)
     quality.column_mapping = rename
     frame = raw.frame.rename(rename)
     pseudonymize = [rename.get(c, c) for c in pseudonymize]
-    frame = privacy.apply_pii_policy(frame, source=raw.source, table=contract.name, contract_columns=contract.names, quality=quality, exempt=pseudonymize, allow_pii=allow_pii)
+    frame = privacy.apply_pii_policy(
+        frame,
+        source=raw.source,
+        table=contract.name,
+        contract_columns=contract.names,
+        quality=quality,
+        exempt=pseudonymize,
+        allow_pii=allow_pii,
+    )
 
     removals = _Removals()
     _filter_rows(frame, rename, consent_column, removals, quality)
-    frame = _coerce_columns(frame, contract, raw, quality, {c: u for u, c in rename.items()}, removals.keep)
+    frame = _coerce_columns(
+        frame, contract, raw, quality, {c: u for u, c in rename.items()}, removals.keep
+    )
     if date_range is not None and contract.date_column in frame.columns:
         start, end = _date_bound(date_range[0], end=False), _date_bound(date_range[1], end=True)
-        inside = frame.select(pl.col(contract.date_column).cast(pl.Datetime("us")).is_between(start, end).fill_null(False)).to_series()
-        quality.outside_date_range = removals.remove("rows outside date range", ~inside, f"{start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M}")
+        inside = frame.select(
+            pl.col(contract.date_column)
+            .cast(pl.Datetime("us"))
+            .is_between(start, end)
+            .fill_null(False)
+        ).to_series()
+        quality.outside_date_range = removals.remove(
+            "rows outside date range", ~inside, f"{start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M}"
+        )
     frame = removals.apply(frame, quality)
 
     extra = [c for c in frame.columns if c not in contract.names]
@@ -409,16 +623,24 @@ def load_table(source: Source, table: str, columns: dict[str, str] | None = None
         _count_duplicates(frame, contract.key, quality)
     if pseudonymize:
         frame = privacy.pseudonymize(frame, pseudonymize, salt)
-        quality.add("pseudonymized columns", len(pseudonymize), ", ".join(pseudonymize), share=False)
+        quality.add(
+            "pseudonymized columns", len(pseudonymize), ", ".join(pseudonymize), share=False
+        )
     quality.rows = frame.height
     return LoadResult(frame, quality)
 
 
-def _read(source: Source, contract: Contract, columns: dict[str, str] | None, **options: Any) -> RawTable:
+def _read(
+    source: Source, contract: Contract, columns: dict[str, str] | None, **options: Any
+) -> RawTable:
     """Read the raw table and reject files without data or with the wrong separator."""
+
     def contract_name(header_name: str) -> str:
         mapped = dict(columns or {})
-        return mapped.get(header_name, _normalize(header_name) if _normalize(header_name) in contract.names else header_name)
+        return mapped.get(
+            header_name,
+            _normalize(header_name) if _normalize(header_name) in contract.names else header_name,
+        )
 
     def text_columns(header: list[str]) -> list[str]:
         return [h for h in header if contract_name(h) in contract.names]
@@ -429,7 +651,9 @@ def _read(source: Source, contract: Contract, columns: dict[str, str] | None, **
 
     label = "<data frame>" if isinstance(source, pl.DataFrame | pl.LazyFrame) else str(source)
     try:
-        raw = formats.read_source(source, text_columns=text_columns, date_columns=date_columns, **options)
+        raw = formats.read_source(
+            source, text_columns=text_columns, date_columns=date_columns, **options
+        )
     except DataValidationError:
         raise
     except Exception as error:
@@ -456,7 +680,9 @@ def _read(source: Source, contract: Contract, columns: dict[str, str] | None, **
     return raw
 
 
-def read_table(source: Source, table: str, columns: dict[str, str] | None = None, **options: Any) -> pl.DataFrame:
+def read_table(
+    source: Source, table: str, columns: dict[str, str] | None = None, **options: Any
+) -> pl.DataFrame:
     """Read `source` as contract `table` and return the checked frame (see :func:`load_table`).
 
     Examples

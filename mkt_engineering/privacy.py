@@ -33,13 +33,70 @@ import polars as pl
 from mkt_engineering.formats import validation_error
 
 SALT_VARIABLE = "MKT_PSEUDONYM_SALT"
-CONSENT_NAMES = ("consent", "marketing_consent", "einwilligung", "opt_in", "optin", "marketing_opt_in", "werbeeinwilligung", "dsgvo_consent")
+CONSENT_NAMES = (
+    "consent",
+    "marketing_consent",
+    "einwilligung",
+    "opt_in",
+    "optin",
+    "marketing_opt_in",
+    "werbeeinwilligung",
+    "dsgvo_consent",
+)
 CONSENT_TRUE = ("true", "t", "1", "1.0", "yes", "y", "ja", "j", "wahr", "x")
 
-_NAME_WORDS = {"name", "vorname", "nachname", "firstname", "lastname", "fullname", "surname", "familienname", "kundenname", "contactname", "customername", "kontaktname", "ansprechpartner", "vollname"}
-_FILLER = {"address", "adresse", "addr", "customer", "kunde", "kunden", "contact", "kontakt", "nr", "no", "number", "nummer", "private", "privat", "business", "work", "primary", "1", "2", "of", "the"}
+_NAME_WORDS = {
+    "name",
+    "vorname",
+    "nachname",
+    "firstname",
+    "lastname",
+    "fullname",
+    "surname",
+    "familienname",
+    "kundenname",
+    "contactname",
+    "customername",
+    "kontaktname",
+    "ansprechpartner",
+    "vollname",
+}
+_FILLER = {
+    "address",
+    "adresse",
+    "addr",
+    "customer",
+    "kunde",
+    "kunden",
+    "contact",
+    "kontakt",
+    "nr",
+    "no",
+    "number",
+    "nummer",
+    "private",
+    "privat",
+    "business",
+    "work",
+    "primary",
+    "1",
+    "2",
+    "of",
+    "the",
+}
 _EMAIL_WORDS = {"email", "mail", "emailaddress", "emailadresse", "mailadresse"}
-_PHONE_WORDS = {"phone", "telefon", "tel", "mobile", "mobil", "handy", "phonenumber", "telefonnummer", "mobilnummer", "fax"}
+_PHONE_WORDS = {
+    "phone",
+    "telefon",
+    "tel",
+    "mobile",
+    "mobil",
+    "handy",
+    "phonenumber",
+    "telefonnummer",
+    "mobilnummer",
+    "fax",
+}
 
 EMAIL_PATTERN = r"^[\w.+'-]+@[\w-]+(\.[\w-]+)+$"
 PHONE_PATTERN = r"^(\+|00)\d[\d ()/.-]{6,}\d$|^0\d{2,5}[ /-]?\d[\d -]{3,}\d$|^\(0\d+\)[\d /-]{5,}$"
@@ -56,7 +113,9 @@ def _salt(salt: str | None) -> str:
     return salt
 
 
-def pseudonymize(frame: pl.DataFrame, columns: list[str] | str, salt: str | None = None) -> pl.DataFrame:
+def pseudonymize(
+    frame: pl.DataFrame, columns: list[str] | str, salt: str | None = None
+) -> pl.DataFrame:
     """Replace id columns by salted SHA-256 pseudonyms (64 hex characters; nulls stay null).
 
     The same value and salt always give the same pseudonym, so tables pseudonymized with one
@@ -91,10 +150,17 @@ def pseudonymize(frame: pl.DataFrame, columns: list[str] | str, salt: str | None
     for name in columns:
         distinct = frame.get_column(name).drop_nulls().cast(pl.String).unique()
         # hashlib has no vectorized form; hashing distinct ids keeps it to one call per customer.
-        digests = [hashlib.sha256((salt_text + value).encode("utf-8")).hexdigest() for value in distinct.to_list()]
+        digests = [
+            hashlib.sha256((salt_text + value).encode("utf-8")).hexdigest()
+            for value in distinct.to_list()
+        ]
         mapping = pl.DataFrame({"__key": distinct, "__hash": pl.Series(digests, dtype=pl.String)})
         replacements.append(
-            pl.col(name).cast(pl.String).replace_strict(mapping["__key"], mapping["__hash"], default=None, return_dtype=pl.String)
+            pl.col(name)
+            .cast(pl.String)
+            .replace_strict(
+                mapping["__key"], mapping["__hash"], default=None, return_dtype=pl.String
+            )
         )
     return frame.with_columns(replacements)
 
@@ -110,8 +176,16 @@ def _kind_by_name(column: str) -> str | None:
     # after dropping filler words, every word must name the kind.
     joined, tokens = _words(column)
     words = set(tokens) - _FILLER
-    for kind, vocabulary in (("email", _EMAIL_WORDS), ("phone", _PHONE_WORDS), ("name", _NAME_WORDS)):
-        if joined in vocabulary or (words and words <= vocabulary) or "".join(t for t in tokens if t not in _FILLER) in vocabulary:
+    for kind, vocabulary in (
+        ("email", _EMAIL_WORDS),
+        ("phone", _PHONE_WORDS),
+        ("name", _NAME_WORDS),
+    ):
+        if (
+            joined in vocabulary
+            or (words and words <= vocabulary)
+            or "".join(t for t in tokens if t not in _FILLER) in vocabulary
+        ):
             return kind
     return None
 
@@ -128,7 +202,11 @@ def _kind_by_values(values: pl.Series) -> str | None:
     # Capitalised first and last names; channel or campaign labels ("Store Visit") are
     # few and repeat, names are many and mostly distinct.
     distinct_share = sample.n_unique() / sample.len()
-    if sample.len() >= 20 and distinct_share >= 0.5 and sample.str.contains(NAME_PATTERN).mean() >= 0.7:
+    if (
+        sample.len() >= 20
+        and distinct_share >= 0.5
+        and sample.str.contains(NAME_PATTERN).mean() >= 0.7
+    ):
         return "name"
     return None
 
@@ -156,7 +234,16 @@ def detect_pii(frame: pl.DataFrame | pl.LazyFrame) -> dict[str, str]:
     return found
 
 
-def apply_pii_policy(frame: pl.DataFrame, *, source: str, table: str, contract_columns: tuple[str, ...], quality, exempt: list[str], allow_pii: bool) -> pl.DataFrame:
+def apply_pii_policy(
+    frame: pl.DataFrame,
+    *,
+    source: str,
+    table: str,
+    contract_columns: tuple[str, ...],
+    quality,
+    exempt: list[str],
+    allow_pii: bool,
+) -> pl.DataFrame:
     """The loader's rule for personal data: drop extra PII columns, refuse PII contract columns.
 
     Columns in `exempt` (about to be pseudonymized) are not judged. With ``allow_pii`` the
@@ -190,7 +277,9 @@ def find_consent_column(columns: list[str]) -> str | None:
     """The first column whose name is a usual consent column name (consent, einwilligung, ...)."""
     for column in columns:
         joined, tokens = _words(column)
-        if "_".join(tokens) in CONSENT_NAMES or joined in {n.replace("_", "") for n in CONSENT_NAMES}:
+        if "_".join(tokens) in CONSENT_NAMES or joined in {
+            n.replace("_", "") for n in CONSENT_NAMES
+        }:
             return column
     return None
 

@@ -78,7 +78,15 @@ class DataQuality:
     consent_removed: int = 0
     outside_date_range: int = 0
 
-    def add(self, check: str, count: int, note: str = "", *, total: int | None = None, share: bool = True) -> None:
+    def add(
+        self,
+        check: str,
+        count: int,
+        note: str = "",
+        *,
+        total: int | None = None,
+        share: bool = True,
+    ) -> None:
         """Record a finding; the share is taken of `total` (default: rows read)."""
         total = total if total is not None else (self.rows_read or self.rows)
         share = ((count / total) if total else 0.0) if share else None
@@ -100,27 +108,51 @@ class DataQuality:
     def nulls(self) -> dict[str, int]:
         """Empty cells per optional column."""
         prefix = "empty cells in "
-        return {i["check"][len(prefix):]: i["count"] for i in self.issues if i["check"].startswith(prefix)}
+        return {
+            i["check"][len(prefix) :]: i["count"]
+            for i in self.issues
+            if i["check"].startswith(prefix)
+        }
 
     def _format_facts(self) -> list[dict[str, Any]]:
-        facts = [{"check": "rows loaded", "count": self.rows, "share": (self.rows / self.rows_read) if self.rows_read else 1.0, "note": f"of {self.rows_read:,} read"}]
+        facts = [
+            {
+                "check": "rows loaded",
+                "count": self.rows,
+                "share": (self.rows / self.rows_read) if self.rows_read else 1.0,
+                "note": f"of {self.rows_read:,} read",
+            }
+        ]
         if self.encoding or self.separator:
-            sep = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}.get(self.separator or "", self.separator)
-            note = f"encoding {self.encoding}, separator {sep}" + (", decimal comma" if self.decimal_comma else "")
+            sep = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}.get(
+                self.separator or "", self.separator
+            )
+            note = f"encoding {self.encoding}, separator {sep}" + (
+                ", decimal comma" if self.decimal_comma else ""
+            )
             facts.append({"check": "file format", "count": None, "share": None, "note": note})
         if self.date_formats:
             note = ", ".join(f"{c}: {f}" for c, f in self.date_formats.items())
             facts.append({"check": "date formats", "count": None, "share": None, "note": note})
         if self.column_mapping:
             note = ", ".join(f"{u} → {c}" for u, c in self.column_mapping.items())
-            facts.append({"check": "column mapping", "count": len(self.column_mapping), "share": None, "note": note})
+            facts.append(
+                {
+                    "check": "column mapping",
+                    "count": len(self.column_mapping),
+                    "share": None,
+                    "note": note,
+                }
+            )
         return facts
 
     def to_frame(self) -> pl.DataFrame:
         """One row per fact and finding: check, count, share, note."""
         rows = self._format_facts() + self.issues
         return pl.DataFrame(
-            rows, schema={"check": pl.String, "count": pl.Int64, "share": pl.Float64, "note": pl.String}, orient="row"
+            rows,
+            schema={"check": pl.String, "count": pl.Int64, "share": pl.Float64, "note": pl.String},
+            orient="row",
         )
 
     def _cells(self) -> list[tuple[str, str, str, str]]:
@@ -133,14 +165,22 @@ class DataQuality:
 
     def to_markdown(self) -> str:
         """The summary as a markdown table (for reports and the CLI)."""
-        lines = [f"**Data quality: {self.table}** from `{self.source}`", "", "| check | count | share | note |", "|---|---:|---:|---|"]
-        lines += [f"| {c} | {n} | {s} | {note.replace('|', '/')} |" for c, n, s, note in self._cells()]
+        lines = [
+            f"**Data quality: {self.table}** from `{self.source}`",
+            "",
+            "| check | count | share | note |",
+            "|---|---:|---:|---|",
+        ]
+        lines += [
+            f"| {c} | {n} | {s} | {note.replace('|', '/')} |" for c, n, s, note in self._cells()
+        ]
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
         head = "".join(f"<th>{h}</th>" for h in ("check", "count", "share", "note"))
         body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(v)}</td>" for v in cells) + "</tr>" for cells in self._cells()
+            "<tr>" + "".join(f"<td>{html.escape(v)}</td>" for v in cells) + "</tr>"
+            for cells in self._cells()
         )
         title = f"<p><b>Data quality: {html.escape(self.table)}</b> from <code>{html.escape(self.source)}</code></p>"
         return f"{title}<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
@@ -157,22 +197,33 @@ class DataQuality:
             template = f"Optional column {column} is empty in {{count:,}} rows ({{share}}); analyses treat those as unknown."
         if template is None:
             template = "{check}: {count:,} ({share}). {note}"
-        return template.format(count=issue["count"], total=total, share=share, note=issue["note"], check=issue["check"]).strip()
+        return template.format(
+            count=issue["count"], total=total, share=share, note=issue["note"], check=issue["check"]
+        ).strip()
 
     def explain(self) -> list[str]:
         """One plain sentence per finding; a clean load says so."""
         sentences = [self._sentence(issue) for issue in self.issues]
         if not sentences:
-            sentences.append(f"All {self.rows:,} rows passed the {self.table} checks; nothing needed attention.")
+            sentences.append(
+                f"All {self.rows:,} rows passed the {self.table} checks; nothing needed attention."
+            )
         return sentences
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe summary for report manifests; each issue carries its plain sentence."""
         return {
-            "source": self.source, "table": self.table, "rows": self.rows, "rows_read": self.rows_read,
-            "rows_removed": self.rows_read - self.rows, "encoding": self.encoding, "separator": self.separator,
-            "decimal_comma": self.decimal_comma, "date_formats": dict(self.date_formats),
-            "column_mapping": dict(self.column_mapping), "pii_found": dict(self.pii_found),
+            "source": self.source,
+            "table": self.table,
+            "rows": self.rows,
+            "rows_read": self.rows_read,
+            "rows_removed": self.rows_read - self.rows,
+            "encoding": self.encoding,
+            "separator": self.separator,
+            "decimal_comma": self.decimal_comma,
+            "date_formats": dict(self.date_formats),
+            "column_mapping": dict(self.column_mapping),
+            "pii_found": dict(self.pii_found),
             "pii_removed": list(self.pii_removed),
             "issues": [issue | {"message": self._sentence(issue)} for issue in self.issues],
         }
@@ -199,7 +250,11 @@ def count_duplicates(frame: pl.DataFrame, key: tuple[str, ...], quality: DataQua
     if not key or len(key) == frame.width:
         distinct = frame.hash_rows().unique().len()
         if frame.height - distinct:
-            quality.add("exact duplicate rows", frame.height - distinct, "identical rows kept; check whether the export repeats them")
+            quality.add(
+                "exact duplicate rows",
+                frame.height - distinct,
+                "identical rows kept; check whether the export repeats them",
+            )
         return
     key_hash = frame.select(key).hash_rows()
     repeated_keys = frame.height - key_hash.unique().len()
@@ -208,6 +263,12 @@ def count_duplicates(frame: pl.DataFrame, key: tuple[str, ...], quality: DataQua
     suspects = frame.filter(key_hash.is_duplicated())
     exact = suspects.height - suspects.hash_rows().unique().len()
     if exact:
-        quality.add("exact duplicate rows", exact, "identical rows kept; check whether the export repeats them")
+        quality.add(
+            "exact duplicate rows",
+            exact,
+            "identical rows kept; check whether the export repeats them",
+        )
     if repeated_keys - exact > 0:
-        quality.add("duplicate keys", repeated_keys - exact, f"same {' + '.join(key)}, other values differ")
+        quality.add(
+            "duplicate keys", repeated_keys - exact, f"same {' + '.join(key)}, other values differ"
+        )

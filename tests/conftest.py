@@ -11,7 +11,10 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 def _reference_dir() -> Path | None:
     # ../shared/reference on the development machines; the wheel copies in a user's clone.
-    for candidate in (PROJECT_ROOT.parent / "shared" / "reference", PROJECT_ROOT / ".cache" / "reference"):
+    for candidate in (
+        PROJECT_ROOT.parent / "shared" / "reference",
+        PROJECT_ROOT / ".cache" / "reference",
+    ):
         if (candidate / "cdnow" / "CDNOW_sample.txt").exists():
             return candidate
     return None

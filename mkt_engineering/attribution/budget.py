@@ -26,7 +26,9 @@ LIMITS = (
 )
 
 
-def budget_table(credit: pl.DataFrame, spend: pl.DataFrame, intervals: pl.DataFrame | None = None) -> pl.DataFrame:
+def budget_table(
+    credit: pl.DataFrame, spend: pl.DataFrame, intervals: pl.DataFrame | None = None
+) -> pl.DataFrame:
     """Join spend to the credit of one or more models.
 
     Parameters
@@ -46,21 +48,36 @@ def budget_table(credit: pl.DataFrame, spend: pl.DataFrame, intervals: pl.DataFr
         intervals, cost_per_conversion_low/high and roas_low/high. Channels without spend
         (e.g. direct) get spend 0 and no cost per conversion.
     """
-    for name, frame, columns in (("credit", credit, ["channel", "conversions", "value"]), ("spend", spend, ["channel", "spend"])):
+    for name, frame, columns in (
+        ("credit", credit, ["channel", "conversions", "value"]),
+        ("spend", spend, ["channel", "spend"]),
+    ):
         require_columns(frame, columns, source=name, fix="Map your columns onto the contract.")
     totals = spend.group_by("channel").agg(pl.col("spend").sum())
-    table = credit.join(totals, on="channel", how="left").with_columns(pl.col("spend").fill_null(0.0))
+    table = credit.join(totals, on="channel", how="left").with_columns(
+        pl.col("spend").fill_null(0.0)
+    )
     per = {
-        "cost_per_conversion": pl.when((pl.col("spend") > 0) & (pl.col("conversions") > 0)).then(pl.col("spend") / pl.col("conversions")),
+        "cost_per_conversion": pl.when((pl.col("spend") > 0) & (pl.col("conversions") > 0)).then(
+            pl.col("spend") / pl.col("conversions")
+        ),
         "roas": pl.when(pl.col("spend") > 0).then(pl.col("value") / pl.col("spend")),
     }
     table = table.with_columns(**per)
     if intervals is not None:
-        table = table.join(intervals.select("channel", "lower", "upper", "value_lower", "value_upper"), on="channel", how="left")
+        table = table.join(
+            intervals.select("channel", "lower", "upper", "value_lower", "value_upper"),
+            on="channel",
+            how="left",
+        )
         positive = pl.col("spend") > 0
         table = table.with_columns(
-            cost_per_conversion_low=pl.when(positive & (pl.col("upper") > 0)).then(pl.col("spend") / pl.col("upper")),
-            cost_per_conversion_high=pl.when(positive & (pl.col("lower") > 0)).then(pl.col("spend") / pl.col("lower")),
+            cost_per_conversion_low=pl.when(positive & (pl.col("upper") > 0)).then(
+                pl.col("spend") / pl.col("upper")
+            ),
+            cost_per_conversion_high=pl.when(positive & (pl.col("lower") > 0)).then(
+                pl.col("spend") / pl.col("lower")
+            ),
             roas_low=pl.when(positive).then(pl.col("value_lower") / pl.col("spend")),
             roas_high=pl.when(positive).then(pl.col("value_upper") / pl.col("spend")),
         ).drop("lower", "upper", "value_lower", "value_upper")
@@ -86,8 +103,12 @@ def ranking_flips(comparison: pl.DataFrame, min_change: int = 2) -> pl.DataFrame
     [('x', 1, 3, True), ('z', 1, 3, True), ('y', 2, 2, False)]
     """
     # a channel a model does not credit at all ranks with 0 conversions, not drops out
-    grid = comparison.select("model").unique().join(comparison.select("channel").unique(), how="cross")
-    comparison = grid.join(comparison.select("model", "channel", "conversions"), on=["model", "channel"], how="left")
+    grid = (
+        comparison.select("model").unique().join(comparison.select("channel").unique(), how="cross")
+    )
+    comparison = grid.join(
+        comparison.select("model", "channel", "conversions"), on=["model", "channel"], how="left"
+    )
     ranked = comparison.with_columns(pl.col("conversions").fill_null(0.0)).with_columns(
         rank=pl.col("conversions").rank("min", descending=True).over("model").cast(pl.Int64)
     )
@@ -95,9 +116,14 @@ def ranking_flips(comparison: pl.DataFrame, min_change: int = 2) -> pl.DataFrame
         ranked.sort("rank")
         .group_by("channel")
         .agg(
-            best_rank=pl.col("rank").min(), worst_rank=pl.col("rank").max(),
-            best_model=pl.col("model").first(), worst_model=pl.col("model").last(),
+            best_rank=pl.col("rank").min(),
+            worst_rank=pl.col("rank").max(),
+            best_model=pl.col("model").first(),
+            worst_model=pl.col("model").last(),
         )
         .with_columns(flips=pl.col("worst_rank") - pl.col("best_rank") >= min_change)
-        .sort([pl.col("worst_rank") - pl.col("best_rank"), "best_rank", "channel"], descending=[True, False, False])
+        .sort(
+            [pl.col("worst_rank") - pl.col("best_rank"), "best_rank", "channel"],
+            descending=[True, False, False],
+        )
     )

@@ -20,44 +20,89 @@ from mkt_engineering.charts.theme import ACCENT, MUTED
 
 def model_comparison_chart(comparison: pl.DataFrame) -> alt.Chart:
     """Heatmap of each channel's share of conversions (rows) under each model (columns)."""
-    order = comparison.group_by("channel").agg(pl.col("share").mean()).sort("share", descending=True)["channel"].to_list()
+    order = (
+        comparison.group_by("channel")
+        .agg(pl.col("share").mean())
+        .sort("share", descending=True)["channel"]
+        .to_list()
+    )
     base = alt.Chart(comparison).encode(
         x=alt.X("model:N", title=None, axis=alt.Axis(labelAngle=-30)),
         y=alt.Y("channel:N", sort=order, title=None),
     )
     cells = base.mark_rect().encode(
-        color=alt.Color("share:Q", title="share of conversions", scale=alt.Scale(scheme="blues"), legend=alt.Legend(format=".0%")),
-        tooltip=["model", "channel", alt.Tooltip("conversions:Q", format=",.1f"), alt.Tooltip("share:Q", format=".1%")],
+        color=alt.Color(
+            "share:Q",
+            title="share of conversions",
+            scale=alt.Scale(scheme="blues"),
+            legend=alt.Legend(format=".0%"),
+        ),
+        tooltip=[
+            "model",
+            "channel",
+            alt.Tooltip("conversions:Q", format=",.1f"),
+            alt.Tooltip("share:Q", format=".1%"),
+        ],
     )
     labels = base.mark_text(fontSize=11).encode(
         text=alt.Text("share:Q", format=".0%"),
         color=alt.condition(alt.datum.share > 0.2, alt.value("white"), alt.value("black")),
     )
-    return (cells + labels).properties(title=alt.Title("Share of conversions by model", subtitle="darker = more credit"))
+    return (cells + labels).properties(
+        title=alt.Title("Share of conversions by model", subtitle="darker = more credit")
+    )
 
 
-def credit_interval_chart(intervals: pl.DataFrame, title: str = "Credit with 95% interval") -> alt.Chart:
+def credit_interval_chart(
+    intervals: pl.DataFrame, title: str = "Credit with 95% interval"
+) -> alt.Chart:
     """Bars of credit with bootstrap interval whiskers (output of `bootstrap`)."""
     order = intervals.sort("conversions", descending=True)["channel"].to_list()
     base = alt.Chart(intervals).encode(y=alt.Y("channel:N", sort=order, title=None))
     bars = base.mark_bar(color=ACCENT).encode(
         x=alt.X("conversions:Q", title="attributed conversions"),
-        tooltip=["channel", alt.Tooltip("conversions:Q", format=",.1f"), alt.Tooltip("lower:Q", format=",.1f"), alt.Tooltip("upper:Q", format=",.1f")],
+        tooltip=[
+            "channel",
+            alt.Tooltip("conversions:Q", format=",.1f"),
+            alt.Tooltip("lower:Q", format=",.1f"),
+            alt.Tooltip("upper:Q", format=",.1f"),
+        ],
     )
     whiskers = base.mark_rule(color="black", strokeWidth=1.5).encode(x="lower:Q", x2="upper:Q")
-    return (bars + whiskers).properties(title=alt.Title(title, subtitle="line = range the credit could plausibly take"))
+    return (bars + whiskers).properties(
+        title=alt.Title(title, subtitle="line = range the credit could plausibly take")
+    )
 
 
 def transition_heatmap(transitions: pl.DataFrame, max_states: int = 25) -> alt.Chart:
     """Transition probabilities of a Markov model (its ``transition_matrix_``)."""
-    busiest = transitions.group_by("from_state").agg(pl.col("count").sum()).sort("count", descending=True).head(max_states)["from_state"]
+    busiest = (
+        transitions.group_by("from_state")
+        .agg(pl.col("count").sum())
+        .sort("count", descending=True)
+        .head(max_states)["from_state"]
+    )
     data = transitions.filter(pl.col("from_state").is_in(busiest.to_list()))
-    return alt.Chart(data).mark_rect().encode(
-        x=alt.X("to_state:N", title="next step", axis=alt.Axis(labelAngle=-40)),
-        y=alt.Y("from_state:N", title="from"),
-        color=alt.Color("probability:Q", scale=alt.Scale(scheme="greens"), legend=alt.Legend(format=".0%")),
-        tooltip=["from_state", "to_state", alt.Tooltip("probability:Q", format=".1%"), alt.Tooltip("count:Q", format=",.0f")],
-    ).properties(title=alt.Title("Where journeys go next", subtitle="probability of each next step"))
+    return (
+        alt.Chart(data)
+        .mark_rect()
+        .encode(
+            x=alt.X("to_state:N", title="next step", axis=alt.Axis(labelAngle=-40)),
+            y=alt.Y("from_state:N", title="from"),
+            color=alt.Color(
+                "probability:Q", scale=alt.Scale(scheme="greens"), legend=alt.Legend(format=".0%")
+            ),
+            tooltip=[
+                "from_state",
+                "to_state",
+                alt.Tooltip("probability:Q", format=".1%"),
+                alt.Tooltip("count:Q", format=",.0f"),
+            ],
+        )
+        .properties(
+            title=alt.Title("Where journeys go next", subtitle="probability of each next step")
+        )
+    )
 
 
 def path_flow_chart(paths: pl.DataFrame, steps: int = 5) -> alt.Chart:
@@ -71,21 +116,39 @@ def path_flow_chart(paths: pl.DataFrame, steps: int = 5) -> alt.Chart:
         .agg(pl.col("conversions").sum())
         .sort("step", "channel")
     )
-    return alt.Chart(table).mark_bar().encode(
-        x=alt.X("step:O", title="touch number in the journey"),
-        y=alt.Y("conversions:Q", stack="normalize", title="share of converting journeys", axis=alt.Axis(format="%")),
-        color=alt.Color("channel:N", title="channel"),
-        tooltip=["step", "channel", alt.Tooltip("conversions:Q", format=",.0f")],
-    ).properties(title=alt.Title("How converting journeys unfold", subtitle="channel mix at each step"))
+    return (
+        alt.Chart(table)
+        .mark_bar()
+        .encode(
+            x=alt.X("step:O", title="touch number in the journey"),
+            y=alt.Y(
+                "conversions:Q",
+                stack="normalize",
+                title="share of converting journeys",
+                axis=alt.Axis(format="%"),
+            ),
+            color=alt.Color("channel:N", title="channel"),
+            tooltip=["step", "channel", alt.Tooltip("conversions:Q", format=",.0f")],
+        )
+        .properties(
+            title=alt.Title("How converting journeys unfold", subtitle="channel mix at each step")
+        )
+    )
 
 
 def top_paths(paths: pl.DataFrame, n: int = 10) -> pl.DataFrame:
     """The ``n`` paths with the most conversions, as a readable table."""
     journeys = pl.col("conversions") + pl.col("non_conversions")
     return (
-        paths.sort("conversions", descending=True).head(n)
-        .select(path_text("path").alias("path"), "conversions", "value",
-                journeys.alias("journeys"), (pl.col("conversions") / journeys).alias("conversion_rate"))
+        paths.sort("conversions", descending=True)
+        .head(n)
+        .select(
+            path_text("path").alias("path"),
+            "conversions",
+            "value",
+            journeys.alias("journeys"),
+            (pl.col("conversions") / journeys).alias("conversion_rate"),
+        )
     )
 
 
@@ -93,38 +156,74 @@ def top_paths_chart(paths: pl.DataFrame, n: int = 10) -> alt.Chart:
     """Bars of the top paths by conversions, labelled with their conversion rate."""
     table = top_paths(paths, n)
     base = alt.Chart(table).encode(y=alt.Y("path:N", sort="-x", title=None))
-    return (base.mark_bar(color=ACCENT).encode(x=alt.X("conversions:Q", title="conversions"))
-            + base.mark_text(align="left", dx=3, color=MUTED).encode(
-                x="conversions:Q", text=alt.Text("conversion_rate:Q", format=".0%"))
-            ).properties(title=alt.Title(f"Top {n} paths", subtitle="label = conversion rate of the path"))
+    return (
+        base.mark_bar(color=ACCENT).encode(x=alt.X("conversions:Q", title="conversions"))
+        + base.mark_text(align="left", dx=3, color=MUTED).encode(
+            x="conversions:Q", text=alt.Text("conversion_rate:Q", format=".0%")
+        )
+    ).properties(title=alt.Title(f"Top {n} paths", subtitle="label = conversion rate of the path"))
 
 
 def lookback_chart(sensitivity: pl.DataFrame) -> alt.Chart:
     """Lines of each channel's share against the lookback window."""
-    return alt.Chart(sensitivity).mark_line(point=True).encode(
-        x=alt.X("lookback_days:Q", title="lookback window (days)"),
-        y=alt.Y("share:Q", title="share of conversions", axis=alt.Axis(format="%")),
-        color=alt.Color("channel:N"),
-        tooltip=["channel", "lookback_days", alt.Tooltip("share:Q", format=".1%")],
-    ).properties(title=alt.Title("How credit moves with the lookback window", subtitle="flat lines = robust credit"))
+    return (
+        alt.Chart(sensitivity)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("lookback_days:Q", title="lookback window (days)"),
+            y=alt.Y("share:Q", title="share of conversions", axis=alt.Axis(format="%")),
+            color=alt.Color("channel:N"),
+            tooltip=["channel", "lookback_days", alt.Tooltip("share:Q", format=".1%")],
+        )
+        .properties(
+            title=alt.Title(
+                "How credit moves with the lookback window", subtitle="flat lines = robust credit"
+            )
+        )
+    )
 
 
 def truth_chart(comparison: pl.DataFrame) -> alt.Chart:
     """Model share against the true share (output of `truth_comparison`)."""
-    return alt.Chart(comparison).mark_point(filled=True, size=60).encode(
-        x=alt.X("true_share:Q", title="true share", axis=alt.Axis(format="%")),
-        y=alt.Y("share:Q", title="model share", axis=alt.Axis(format="%")),
-        color="model:N",
-        tooltip=["model", "channel", alt.Tooltip("share:Q", format=".1%"), alt.Tooltip("true_share:Q", format=".1%")],
-    ).properties(title=alt.Title("Models against the truth", subtitle="on the diagonal = right"))
+    return (
+        alt.Chart(comparison)
+        .mark_point(filled=True, size=60)
+        .encode(
+            x=alt.X("true_share:Q", title="true share", axis=alt.Axis(format="%")),
+            y=alt.Y("share:Q", title="model share", axis=alt.Axis(format="%")),
+            color="model:N",
+            tooltip=[
+                "model",
+                "channel",
+                alt.Tooltip("share:Q", format=".1%"),
+                alt.Tooltip("true_share:Q", format=".1%"),
+            ],
+        )
+        .properties(title=alt.Title("Models against the truth", subtitle="on the diagonal = right"))
+    )
 
 
 def budget_chart(table: pl.DataFrame) -> alt.Chart:
     """Cost per attributed conversion by channel and model."""
     data = table.filter(pl.col("cost_per_conversion").is_not_null())
-    return alt.Chart(data).mark_point(filled=True, size=70).encode(
-        x=alt.X("cost_per_conversion:Q", title="cost per attributed conversion"),
-        y=alt.Y("channel:N", title=None, sort="x"),
-        color="model:N",
-        tooltip=["model", "channel", alt.Tooltip("cost_per_conversion:Q", format=",.2f"), alt.Tooltip("roas:Q", format=",.2f")],
-    ).properties(title=alt.Title("What a conversion costs, by model", subtitle="spread across models = uncertainty of the rule"))
+    return (
+        alt.Chart(data)
+        .mark_point(filled=True, size=70)
+        .encode(
+            x=alt.X("cost_per_conversion:Q", title="cost per attributed conversion"),
+            y=alt.Y("channel:N", title=None, sort="x"),
+            color="model:N",
+            tooltip=[
+                "model",
+                "channel",
+                alt.Tooltip("cost_per_conversion:Q", format=",.2f"),
+                alt.Tooltip("roas:Q", format=",.2f"),
+            ],
+        )
+        .properties(
+            title=alt.Title(
+                "What a conversion costs, by model",
+                subtitle="spread across models = uncertainty of the rule",
+            )
+        )
+    )

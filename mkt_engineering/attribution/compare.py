@@ -21,7 +21,15 @@ from mkt_engineering.attribution.markov import MarkovModel
 from mkt_engineering.attribution.paths import as_paths, path_text
 from mkt_engineering.attribution.shapley import shapley
 
-DEFAULT_MODELS = ("first_touch", "last_touch", "last_non_direct", "linear", "position_based", "markov", "shapley")
+DEFAULT_MODELS = (
+    "first_touch",
+    "last_touch",
+    "last_non_direct",
+    "linear",
+    "position_based",
+    "markov",
+    "shapley",
+)
 
 MODELS: dict[str, Callable[..., pl.DataFrame]] = {
     "first_touch": heuristics.first_touch,
@@ -65,10 +73,15 @@ def compare(paths: pl.DataFrame, models: Sequence[ModelSpec] = DEFAULT_MODELS) -
     for spec in models:
         credit = run_model(paths, spec)
         total = credit["conversions"].sum()
-        frames.append(credit.select(
-            pl.lit(model_name(spec)).alias("model"), "channel", "conversions", "value",
-            share=pl.col("conversions") / total if total else pl.lit(0.0),
-        ))
+        frames.append(
+            credit.select(
+                pl.lit(model_name(spec)).alias("model"),
+                "channel",
+                "conversions",
+                "value",
+                share=pl.col("conversions") / total if total else pl.lit(0.0),
+            )
+        )
     return pl.concat(frames)
 
 
@@ -94,7 +107,11 @@ def _weights(paths: pl.DataFrame, spec: ModelSpec) -> pl.DataFrame:
         first_of_channel = position == position.min().over("row", "channel")
         weight = first_of_channel.cast(pl.Float64) / distinct
     elif name == "markov":
-        effects = MarkovModel(options.get("order", 1)).fit(paths).credit_.select("channel", "removal_effect")
+        effects = (
+            MarkovModel(options.get("order", 1))
+            .fit(paths)
+            .credit_.select("channel", "removal_effect")
+        )
         table = table.join(effects, on="channel", how="left")
         first_of_channel = position == position.min().over("row", "channel")
         effect = pl.when(first_of_channel).then(pl.col("removal_effect")).otherwise(0.0)
@@ -136,7 +153,9 @@ def journey_credit(paths: pl.DataFrame, model: ModelSpec = "linear") -> pl.DataF
     paths = as_paths(paths).filter(pl.col("conversions") > 0)
     name = model if isinstance(model, str) else model[0]
     weights = _weights(paths, model)
-    indexed = paths.with_row_index("row").select("row", path_text("path").alias("path"), "conversions", "value")
+    indexed = paths.with_row_index("row").select(
+        "row", path_text("path").alias("path"), "conversions", "value"
+    )
     return (
         weights.join(indexed, on="row")
         .with_columns(pl.col("conversions", "value") * pl.col("weight"))

@@ -39,8 +39,10 @@ def explain_credit(credit: pl.DataFrame, model: str = "", language: Language = "
     )
     if credit.height > 1:
         second = credit.row(1, named=True)
-        text += (f" {second['channel']} follows with {number(second['conversions'], 0, language)} "
-                 f"({percent(second['conversions'] / total, 1, language)}).")
+        text += (
+            f" {second['channel']} follows with {number(second['conversions'], 0, language)} "
+            f"({percent(second['conversions'] / total, 1, language)})."
+        )
     return text
 
 
@@ -54,8 +56,12 @@ def explain_comparison(comparison: pl.DataFrame) -> str:
     """Where the models agree and where they disagree."""
     spread = (
         comparison.group_by("channel")
-        .agg(low=pl.col("share").min(), high=pl.col("share").max(),
-             low_model=pl.col("model").sort_by("share").first(), high_model=pl.col("model").sort_by("share").last())
+        .agg(
+            low=pl.col("share").min(),
+            high=pl.col("share").max(),
+            low_model=pl.col("model").sort_by("share").first(),
+            high_model=pl.col("model").sort_by("share").last(),
+        )
         .with_columns(gap=pl.col("high") - pl.col("low"))
         .sort("gap", descending=True)
     )

@@ -65,7 +65,9 @@ def first_touch(paths: pl.DataFrame) -> pl.DataFrame:
 
 def last_touch(paths: pl.DataFrame) -> pl.DataFrame:
     """All credit to the last touch of each journey."""
-    return credit_from_weights(touches(paths), (pl.col("position") == pl.col("length") - 1).cast(pl.Float64))
+    return credit_from_weights(
+        touches(paths), (pl.col("position") == pl.col("length") - 1).cast(pl.Float64)
+    )
 
 
 def last_non_direct(paths: pl.DataFrame, direct: Sequence[str] = ("direct",)) -> pl.DataFrame:
@@ -100,7 +102,10 @@ def position_weights(
     milestone_share: float = 0.2,
 ) -> pl.Expr:
     """The per-touch weight expression of `position_based` (on the `touches` table)."""
-    if min(first, last, milestone_share) < 0 or first + last + (milestone_share if milestone else 0) > 1 + 1e-12:
+    if (
+        min(first, last, milestone_share) < 0
+        or first + last + (milestone_share if milestone else 0) > 1 + 1e-12
+    ):
         raise ValueError("position shares must be 0 or more and sum to at most 1")
     position, length = pl.col("position"), pl.col("length")
     is_first, is_last = position == 0, position == length - 1
@@ -114,14 +119,19 @@ def position_weights(
         has_milestone = milestone_position.is_not_null()
     else:
         is_milestone, has_milestone = pl.lit(False), pl.lit(False)
-    fixed = pl.lit(first) + pl.lit(last) + pl.when(has_milestone).then(milestone_share).otherwise(0.0)
+    fixed = (
+        pl.lit(first) + pl.lit(last) + pl.when(has_milestone).then(milestone_share).otherwise(0.0)
+    )
     others = (length - 2 - has_milestone.cast(pl.Int64)).clip(lower_bound=0)
     # what the fixed positions leave goes to the other middle touches; with none, the fixed
     # weights are scaled up to 1
     raw = (
-        pl.when(is_first).then(first)
-        .when(is_last).then(last)
-        .when(is_milestone).then(milestone_share)
+        pl.when(is_first)
+        .then(first)
+        .when(is_last)
+        .then(last)
+        .when(is_milestone)
+        .then(milestone_share)
         .otherwise((1.0 - fixed) / others)
     )
     scale = pl.when(others == 0).then(1.0 / fixed).otherwise(1.0)
@@ -156,7 +166,9 @@ def position_based(
     >>> dict(zip(w["channel"], w["conversions"].round(9)))
     {'a': 3.0, 'b': 3.0, 'd': 3.0, 'c': 1.0}
     """
-    return credit_from_weights(touches(paths), position_weights(first, last, milestone, milestone_share))
+    return credit_from_weights(
+        touches(paths), position_weights(first, last, milestone, milestone_share)
+    )
 
 
 def time_decay(journeys: pl.DataFrame, half_life_days: float = 7.0) -> pl.DataFrame:
@@ -175,17 +187,29 @@ def time_decay(journeys: pl.DataFrame, half_life_days: float = 7.0) -> pl.DataFr
     [('email', 0.6666666666666666, 60.0), ('search', 0.3333333333333333, 30.0)]
     """
     needed = ["path", "touch_times", "converted", "conversion_time"]
-    require_columns(journeys, needed, source="time_decay (needs touch times)",
-                    fix="Pass the journeys of journeys_from_touchpoints(touchpoints, conversions), "
-                        "not the aggregated paths.")
+    require_columns(
+        journeys,
+        needed,
+        source="time_decay (needs touch times)",
+        fix="Pass the journeys of journeys_from_touchpoints(touchpoints, conversions), "
+        "not the aggregated paths.",
+    )
     value = pl.col("value") if "value" in journeys.columns else pl.lit(0.0)
     table = (
         journeys.filter(pl.col("converted") > 0)
-        .select("path", "touch_times", "conversion_time", pl.col("converted").alias("conversions"), value.alias("value"))
+        .select(
+            "path",
+            "touch_times",
+            "conversion_time",
+            pl.col("converted").alias("conversions"),
+            value.alias("value"),
+        )
         .with_row_index("row")
         .explode("path", "touch_times")
         .rename({"path": "channel"})
     )
-    age_days = (pl.col("conversion_time") - pl.col("touch_times")).dt.total_microseconds() / 86_400e6
+    age_days = (
+        pl.col("conversion_time") - pl.col("touch_times")
+    ).dt.total_microseconds() / 86_400e6
     raw = pl.lit(0.5).pow(age_days / half_life_days)
     return credit_from_weights(table, raw / raw.sum().over("row"))

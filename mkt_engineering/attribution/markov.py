@@ -57,7 +57,9 @@ def _channel_codes(paths: pl.DataFrame) -> tuple[list[str], np.ndarray]:
     spreads it over the cores) gives both; the categorical's own numbers are renumbered
     into sorted order by a small lookup table.
     """
-    category = paths.lazy().select(pl.col("path").explode().cast(pl.Categorical)).collect().to_series()
+    category = (
+        paths.lazy().select(pl.col("path").explode().cast(pl.Categorical)).collect().to_series()
+    )
     distinct = category.unique()
     names = distinct.cast(pl.String).to_list()
     order = sorted(range(len(names)), key=names.__getitem__)
@@ -67,7 +69,9 @@ def _channel_codes(paths: pl.DataFrame) -> tuple[list[str], np.ndarray]:
     return [names[i] for i in order], table[category.to_physical().to_numpy()]
 
 
-def _touch_states(codes: np.ndarray, lengths: np.ndarray, base: int, order: int) -> tuple[np.ndarray, np.ndarray]:
+def _touch_states(
+    codes: np.ndarray, lengths: np.ndarray, base: int, order: int
+) -> tuple[np.ndarray, np.ndarray]:
     """The state code of every touch, and where each path starts in the flat touch array.
 
     ``codes`` are the paths' channel codes (1..base-1) one after another, ``lengths`` the
@@ -91,9 +95,16 @@ def _touch_states(codes: np.ndarray, lengths: np.ndarray, base: int, order: int)
     return state, starts
 
 
-def _transition_counts(index: DenseIndex, state: np.ndarray, codes: np.ndarray, starts: np.ndarray,
-                       lengths: np.ndarray, weight: np.ndarray, base: int,
-                       order: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _transition_counts(
+    index: DenseIndex,
+    state: np.ndarray,
+    codes: np.ndarray,
+    starts: np.ndarray,
+    lengths: np.ndarray,
+    weight: np.ndarray,
+    base: int,
+    order: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Summed weight of every observed (source, target) pair, sorted by source.
 
     ``index`` numbers the state codes, ``state`` and ``codes`` are every touch's state
@@ -130,8 +141,13 @@ def _add_scaled(target: np.ndarray, scale: float, vector: np.ndarray, scratch: n
     target += scratch
 
 
-def _bicgstab(operator, rhs: np.ndarray, initial: np.ndarray, tolerance: float = 1e-12,
-              max_iterations: int = 2000) -> tuple[np.ndarray, bool]:
+def _bicgstab(
+    operator,
+    rhs: np.ndarray,
+    initial: np.ndarray,
+    tolerance: float = 1e-12,
+    max_iterations: int = 2000,
+) -> tuple[np.ndarray, bool]:
     """Solve operator(x) = rhs by BiCGSTAB from ``initial``; also say whether the true
     residual reached ``tolerance`` relative to the right-hand side.
 
@@ -207,8 +223,15 @@ def _squares(block: np.ndarray) -> np.ndarray:
     return np.einsum("ij,ij->j", block, block)
 
 
-def _two_level_steps(forward: sp.csr_matrix, entries: tuple[np.ndarray, np.ndarray], direction: np.ndarray,
-                     moved: np.ndarray, residual: np.ndarray, tolerance: float, max_steps: int = 60) -> np.ndarray:
+def _two_level_steps(
+    forward: sp.csr_matrix,
+    entries: tuple[np.ndarray, np.ndarray],
+    direction: np.ndarray,
+    moved: np.ndarray,
+    residual: np.ndarray,
+    tolerance: float,
+    max_steps: int = 60,
+) -> np.ndarray:
     """Correction d with (I - B) d ~ ``residual`` for every column, B = M Q^T M, until each
     column's remaining residual is below ``tolerance`` (or ``max_steps`` passed).
 
@@ -254,8 +277,13 @@ def _two_level_steps(forward: sp.csr_matrix, entries: tuple[np.ndarray, np.ndarr
     return steps
 
 
-def _removal_visits(forward: sp.csr_matrix, visits: np.ndarray, keep: np.ndarray,
-                    tolerance: float = 1e-12, forward_single: sp.csr_matrix | None = None) -> np.ndarray:
+def _removal_visits(
+    forward: sp.csr_matrix,
+    visits: np.ndarray,
+    keep: np.ndarray,
+    tolerance: float = 1e-12,
+    forward_single: sp.csr_matrix | None = None,
+) -> np.ndarray:
     """Expected visits per state (states x scenarios) with the ``False`` states of each
     column of ``keep`` removed, for many scenarios at once.
 
@@ -271,7 +299,9 @@ def _removal_visits(forward: sp.csr_matrix, visits: np.ndarray, keep: np.ndarray
     mask = keep.astype(float)
     direction = visits[:, None] * mask
     flow = forward @ direction
-    entries = np.nonzero((flow > 0) & ~keep)  # every state is visited, so flow > 0 marks a kept predecessor
+    entries = np.nonzero(
+        (flow > 0) & ~keep
+    )  # every state is visited, so flow > 0 marks a kept predecessor
     moved = direction - mask * flow  # (I - B) u
     residual = -moved  # the starting residual: e_start - (I - B) u
     residual[0] += 1.0
@@ -285,8 +315,14 @@ def _removal_visits(forward: sp.csr_matrix, visits: np.ndarray, keep: np.ndarray
             break
         # float32 settles about six digits of a correction: aim five lower, or just past the goal
         goal = max(tolerance / 4, size * 1e-5)
-        solution += _two_level_steps(forward_single, entries, direction_single, moved_single,
-                                     residual.astype(np.float32), goal)
+        solution += _two_level_steps(
+            forward_single,
+            entries,
+            direction_single,
+            moved_single,
+            residual.astype(np.float32),
+            goal,
+        )
         residual = mask * (forward @ solution) - solution
         residual[0] += 1.0
         size, before = np.sqrt(_squares(residual).max()), size
@@ -334,7 +370,9 @@ class MarkovModel:
         # the start (code 0) is numbered too, first, though no touch is in it
         index = DenseIndex(np.concatenate([[0], state]), base**self.order, LOOKUP_LIMIT)
         m = index.values.size
-        source, target, counts = _transition_counts(index, state, codes, starts, lengths, weight, base, self.order)
+        source, target, counts = _transition_counts(
+            index, state, codes, starts, lengths, weight, base, self.order
+        )
         last = index(state[np.append(starts[1:], state.size) - 1])
         out = np.bincount(source, weights=counts, minlength=m)
         conv = np.bincount(last, weights=paths["conversions"].to_numpy(), minlength=m)
@@ -389,12 +427,19 @@ class MarkovModel:
         # release the GIL), and stay under about 400 MB of working arrays each
         workers = os.cpu_count() or 1
         width = max(1, min(-(-keep.shape[1] // workers), BLOCK_BYTES // (8 * 8 * self.states_)))
-        blocks = [np.arange(first, min(first + width, keep.shape[1])) for first in range(0, keep.shape[1], width)]
+        blocks = [
+            np.arange(first, min(first + width, keep.shape[1]))
+            for first in range(0, keep.shape[1], width)
+        ]
         forward_single = forward.astype(np.float32)
 
         def solve(block: np.ndarray) -> np.ndarray:
-            visits = _removal_visits(forward, self._visits, np.ascontiguousarray(keep[:, block]),
-                                     forward_single=forward_single)
+            visits = _removal_visits(
+                forward,
+                self._visits,
+                np.ascontiguousarray(keep[:, block]),
+                forward_single=forward_single,
+            )
             # one column of the right-hand side at a time: einsum's two-operand contraction
             # over a whole block is ten times slower
             return np.column_stack([np.einsum("ij,i->j", visits, column) for column in self._rhs.T])
@@ -405,7 +450,9 @@ class MarkovModel:
     def _solve_removals(self, paths: pl.DataFrame) -> None:
         contains = self._contains()
         if self.states_ <= DIRECT_LIMIT:
-            solved = self._absorption(np.column_stack([np.ones(self.states_, dtype=bool), ~contains]))
+            solved = self._absorption(
+                np.column_stack([np.ones(self.states_, dtype=bool), ~contains])
+            )
         else:  # the full chain needs no solve: its visits are the observed ones
             solved = np.vstack([self._visits @ self._rhs, self._absorption(~contains)])
         probability, expected_value = solved[0]
@@ -454,15 +501,26 @@ class MarkovModel:
         names = np.array(self.state_names(), dtype=object)
         states = np.arange(self.states_)
         ends = {CONVERSION: conv, NULL: null}
-        frames = [pl.DataFrame({"from_state": names[source], "to_state": names[target], "count": counts})]
+        frames = [
+            pl.DataFrame({"from_state": names[source], "to_state": names[target], "count": counts})
+        ]
         for label, weight in ends.items():
             used = weight > 0
-            frames.append(pl.DataFrame({"from_state": names[states[used]], "to_state": label, "count": weight[used]}))
+            frames.append(
+                pl.DataFrame(
+                    {"from_state": names[states[used]], "to_state": label, "count": weight[used]}
+                )
+            )
         frame = pl.concat(frames, how="vertical_relaxed")
         totals = pl.DataFrame({"from_state": names, "total": total_out})
         return (
             frame.join(totals, on="from_state", how="left")
-            .select("from_state", "to_state", probability=pl.col("count") / pl.col("total"), count="count")
+            .select(
+                "from_state",
+                "to_state",
+                probability=pl.col("count") / pl.col("total"),
+                count="count",
+            )
             .sort("from_state", "to_state")
         )
 

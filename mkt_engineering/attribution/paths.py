@@ -35,7 +35,9 @@ PATH_COLUMNS = ("path", "conversions", "value", "non_conversions")
 Frame = pl.DataFrame | pl.LazyFrame
 
 
-def group_channels(frame: Frame, rules: Mapping[str, str | Sequence[str]], column: str = "channel") -> Frame:
+def group_channels(
+    frame: Frame, rules: Mapping[str, str | Sequence[str]], column: str = "channel"
+) -> Frame:
     """Rename channels into groups by exact name or regular expression.
 
     Parameters
@@ -65,7 +67,11 @@ def group_channels(frame: Frame, rules: Mapping[str, str | Sequence[str]], colum
             condition = pl.col(column).str.contains(f"(?i)^(?:{pattern})$")
         else:
             condition = pl.col(column).is_in(list(pattern))
-        result = pl.when(condition).then(pl.lit(target)).otherwise(result if result is not None else expression)
+        result = (
+            pl.when(condition)
+            .then(pl.lit(target))
+            .otherwise(result if result is not None else expression)
+        )
     return frame if result is None else frame.with_columns(result.alias(column))
 
 
@@ -93,37 +99,61 @@ def journeys_from_touchpoints(
         value, conversion_time (null for non-converting journeys).
     """
     return (
-        _journeys(touchpoints, conversions, lookback_days, collapse_repeats, max_length, channel_rules)
+        _journeys(
+            touchpoints, conversions, lookback_days, collapse_repeats, max_length, channel_rules
+        )
         .sort("customer_id", "conversion_time", nulls_last=True)
         .collect()
     )
 
 
-def _journeys(touchpoints: Frame, conversions: Frame, lookback_days: float, collapse_repeats: bool,
-              max_length: int | None, channel_rules: Mapping[str, str | Sequence[str]] | None) -> pl.LazyFrame:
+def _journeys(
+    touchpoints: Frame,
+    conversions: Frame,
+    lookback_days: float,
+    collapse_repeats: bool,
+    max_length: int | None,
+    channel_rules: Mapping[str, str | Sequence[str]] | None,
+) -> pl.LazyFrame:
     """The journeys as a lazy query, so callers that need only paths never build touch times."""
     mapping = "Map your columns with columns={'your name': 'customer_id', ...}."
-    require_columns(touchpoints, ["customer_id", "timestamp", "channel"], source="touchpoints", fix=mapping)
+    require_columns(
+        touchpoints, ["customer_id", "timestamp", "channel"], source="touchpoints", fix=mapping
+    )
     require_columns(conversions, ["customer_id", "timestamp"], source="conversions", fix=mapping)
     touches = touchpoints.lazy().select("customer_id", "timestamp", "channel")
     if channel_rules:
         touches = group_channels(touches, channel_rules)
     conv_schema = conversions.collect_schema().names()
-    value = pl.col("value").cast(pl.Float64).fill_null(0.0) if "value" in conv_schema else pl.lit(0.0)
+    value = (
+        pl.col("value").cast(pl.Float64).fill_null(0.0) if "value" in conv_schema else pl.lit(0.0)
+    )
     convs = (
         conversions.lazy()
-        .select(pl.col("customer_id").cast(pl.String), pl.col("timestamp").alias("conversion_time"), value.alias("value"))
+        .select(
+            pl.col("customer_id").cast(pl.String),
+            pl.col("timestamp").alias("conversion_time"),
+            value.alias("value"),
+        )
         .with_row_index("conversion_id")
         .sort("conversion_time")
     )
     assigned = (
         touches.with_columns(pl.col("customer_id").cast(pl.String))
         .sort("timestamp")
-        .join_asof(convs, left_on="timestamp", right_on="conversion_time", by="customer_id",
-                   strategy="forward", check_sortedness=False)
+        .join_asof(
+            convs,
+            left_on="timestamp",
+            right_on="conversion_time",
+            by="customer_id",
+            strategy="forward",
+            check_sortedness=False,
+        )
     )
     window = pl.duration(microseconds=int(lookback_days * 86_400_000_000))
-    in_window = pl.col("conversion_time").is_null() | (pl.col("conversion_time") - pl.col("timestamp") <= window)
+    in_window = pl.col("conversion_time").is_null() | (
+        pl.col("conversion_time") - pl.col("timestamp") <= window
+    )
     kept = assigned.filter(in_window).sort("customer_id", "timestamp")
     if collapse_repeats:
         # a touch right after a touch of the same channel in the same journey adds nothing new
@@ -142,12 +172,19 @@ def _journeys(touchpoints: Frame, conversions: Frame, lookback_days: float, coll
     if max_length is not None:
         # the last touches are nearest the decision, so those are kept
         journeys = journeys.with_columns(pl.col("path", "touch_times").list.tail(max_length))
-    return journeys.select("customer_id", "path", "touch_times", "converted", "value", "conversion_time")
+    return journeys.select(
+        "customer_id", "path", "touch_times", "converted", "value", "conversion_time"
+    )
 
 
 def aggregate_journeys(journeys: Frame) -> pl.DataFrame:
     """Sum per-journey rows (path, converted, value) into the canonical paths frame."""
-    require_columns(journeys, ["path", "converted"], source="journeys", fix="Build journeys with journeys_from_touchpoints().")
+    require_columns(
+        journeys,
+        ["path", "converted"],
+        source="journeys",
+        fix="Build journeys with journeys_from_touchpoints().",
+    )
     names = journeys.collect_schema().names()
     value = pl.col("value") if "value" in names else pl.lit(0.0)
     return (
@@ -208,7 +245,11 @@ def paths_from_touchpoints(
     [(['search'], 0.0, 0.0, 1.0), (['search', 'email'], 1.0, 80.0, 0.0), (['social'], 0.0, 0.0, 1.0)]
     """
     # lazy end to end: the touch-time lists and the journey sort are never built
-    return aggregate_journeys(_journeys(touchpoints, conversions, lookback_days, collapse_repeats, max_length, channel_rules))
+    return aggregate_journeys(
+        _journeys(
+            touchpoints, conversions, lookback_days, collapse_repeats, max_length, channel_rules
+        )
+    )
 
 
 def paths_from_strings(
@@ -238,15 +279,24 @@ def paths_from_strings(
     value = value or ("value" if "value" in names else None)
     non_conversions = non_conversions or ("non_conversions" if "non_conversions" in names else None)
     needed = [path, conversions] + [c for c in (value, non_conversions) if c]
-    require_columns(frame, needed, source="paths", fix="Name your columns with path=, conversions=, value=, non_conversions=.")
+    require_columns(
+        frame,
+        needed,
+        source="paths",
+        fix="Name your columns with path=, conversions=, value=, non_conversions=.",
+    )
     if frame.collect_schema()[path] != pl.String:
         raise DataValidationError(
             f"paths: column {path!r} must hold text like 'search > email'; it is {frame.collect_schema()[path]}.",
-            source="paths", column=path, fix="Pass the column of path strings as path=.",
+            source="paths",
+            column=path,
+            fix="Pass the column of path strings as path=.",
         )
     number = {"conversions": conversions, "value": value, "non_conversions": non_conversions}
-    columns = [pl.col(src).cast(pl.Float64).fill_null(0.0).alias(dst) if src else pl.lit(0.0).alias(dst)
-               for dst, src in number.items()]
+    columns = [
+        pl.col(src).cast(pl.Float64).fill_null(0.0).alias(dst) if src else pl.lit(0.0).alias(dst)
+        for dst, src in number.items()
+    ]
     # group on plain strings (fast), then split the distinct ones
     cleaned, split_at = _path_text(frame, path, sep)
     aggregated = (
@@ -259,11 +309,15 @@ def paths_from_strings(
         .sort("conversions", "non_conversions", descending=True)
         .collect()
     )
-    negative = aggregated.filter(pl.any_horizontal(pl.col("conversions", "value", "non_conversions") < 0))
+    negative = aggregated.filter(
+        pl.any_horizontal(pl.col("conversions", "value", "non_conversions") < 0)
+    )
     if negative.height:
         raise DataValidationError(
             f"paths: negative conversions, value or non-conversions in {negative.head(5).rows()}.",
-            source="paths", column=conversions, fix="Counts and values must be 0 or more.",
+            source="paths",
+            column=conversions,
+            fix="Counts and values must be 0 or more.",
         )
     return aggregated
 
@@ -285,7 +339,11 @@ def _path_text(frame: Frame, path: str, sep: str) -> tuple[pl.Expr, str]:
     # whitespace at an end
     stray = rf"(^|[^ ]){c}|{c}($|[^ ])|\s {c}|{c} \s|{c} {c}|^\s|\s$"
     # (a lazy source is not scanned twice for this: it takes the regular expression)
-    if core and isinstance(frame, pl.DataFrame) and not frame.select(pl.col(path).str.contains(stray).any()).item():
+    if (
+        core
+        and isinstance(frame, pl.DataFrame)
+        and not frame.select(pl.col(path).str.contains(stray).any()).item()
+    ):
         return pl.col(path), literal
     pattern = r"\s*" + re.escape(sep) + r"\s*"
     return pl.col(path).str.strip_chars().str.replace_all(pattern, "\x1f"), "\x1f"
@@ -295,13 +353,19 @@ def as_paths(paths: pl.DataFrame) -> pl.DataFrame:
     """Check a canonical paths frame and fill optional columns; used by every model."""
     if isinstance(paths, pl.LazyFrame):
         paths = paths.collect()
-    require_columns(paths, ["path", "conversions"], source="paths",
-                    fix="Build it with paths_from_touchpoints() or paths_from_strings().")
+    require_columns(
+        paths,
+        ["path", "conversions"],
+        source="paths",
+        fix="Build it with paths_from_touchpoints() or paths_from_strings().",
+    )
     if not isinstance(paths.schema["path"], pl.List):
         raise DataValidationError(
             f"paths: column 'path' must be a list of channels; it is {paths.schema['path']}. "
             "Text paths like 'a > b' are read with paths_from_strings().",
-            source="paths", column="path", fix="Use paths_from_strings(frame, sep='>').",
+            source="paths",
+            column="path",
+            fix="Use paths_from_strings(frame, sep='>').",
         )
     _require_named_channels(paths)
     fill = [pl.lit(0.0).alias(c) for c in ("value", "non_conversions") if c not in paths.columns]
@@ -315,12 +379,19 @@ def _require_named_channels(paths: pl.DataFrame) -> None:
     """A null inside a path is a touch with no channel: no model can credit it."""
     if not paths["path"].explode(empty_as_null=False, keep_nulls=False).null_count():
         return
-    rows = (paths.select(pl.col("path").list.eval(pl.element().is_null().any()).list.first().fill_null(False))
-            .to_series().arg_true().to_list())
+    rows = (
+        paths.select(
+            pl.col("path").list.eval(pl.element().is_null().any()).list.first().fill_null(False)
+        )
+        .to_series()
+        .arg_true()
+        .to_list()
+    )
     raise DataValidationError(
         f"paths: {len(rows):,} path(s) have a touch with no channel (null), in rows {rows[:5]}"
         f"{' and more' if len(rows) > 5 else ''} (counting from 0).",
-        source="paths", column="path",
+        source="paths",
+        column="path",
         fix="Name those touches' channel (for example 'unknown') or drop them before building paths.",
     )
 

@@ -33,8 +33,11 @@ def load_truth(family: str = "journeys", folder: str | Path | None = None) -> di
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def truth_comparison(paths: pl.DataFrame, true_share: Mapping[str, float],
-                     models: Sequence[ModelSpec] = DEFAULT_MODELS) -> pl.DataFrame:
+def truth_comparison(
+    paths: pl.DataFrame,
+    true_share: Mapping[str, float],
+    models: Sequence[ModelSpec] = DEFAULT_MODELS,
+) -> pl.DataFrame:
     """Model share next to the true share for every channel and model.
 
     Returns
@@ -42,7 +45,9 @@ def truth_comparison(paths: pl.DataFrame, true_share: Mapping[str, float],
     DataFrame
         model, channel, share, true_share, difference (share - true_share).
     """
-    truth = pl.DataFrame({"channel": list(true_share), "true_share": [float(v) for v in true_share.values()]})
+    truth = pl.DataFrame(
+        {"channel": list(true_share), "true_share": [float(v) for v in true_share.values()]}
+    )
     credit = compare(paths, models).select("model", "channel", "share")
     grid = credit.select("model").unique(maintain_order=True).join(truth, how="cross")
     return (
@@ -53,8 +58,11 @@ def truth_comparison(paths: pl.DataFrame, true_share: Mapping[str, float],
     )
 
 
-def truth_error(paths: pl.DataFrame, true_share: Mapping[str, float],
-                models: Sequence[ModelSpec] = DEFAULT_MODELS) -> pl.DataFrame:
+def truth_error(
+    paths: pl.DataFrame,
+    true_share: Mapping[str, float],
+    models: Sequence[ModelSpec] = DEFAULT_MODELS,
+) -> pl.DataFrame:
     """Total variation distance between each model's shares and the true shares, best first."""
     return (
         truth_comparison(paths, true_share, models)

@@ -23,10 +23,19 @@ import scipy.sparse as sp
 from mkt_engineering.attribution.compare import ModelSpec, _weights, model_name, run_model
 from mkt_engineering.attribution.paths import as_paths, paths_from_touchpoints
 
-LINEAR_MODELS = {"first_touch", "last_touch", "last_non_direct", "linear", "position_based", "shapley"}
+LINEAR_MODELS = {
+    "first_touch",
+    "last_touch",
+    "last_non_direct",
+    "linear",
+    "position_based",
+    "shapley",
+}
 
 
-def _resample(paths: pl.DataFrame, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def _resample(
+    paths: pl.DataFrame, n: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
     """Journeys drawn with replacement: (n x rows) conversions and non-conversions.
 
     A multinomial draw over the path x outcome cells is the same as resampling the
@@ -43,8 +52,13 @@ def _interval(samples: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray
     return np.percentile(samples, tail, axis=0), np.percentile(samples, 100 - tail, axis=0)
 
 
-def bootstrap(paths: pl.DataFrame, model: ModelSpec = "linear", n: int = 200, seed: int = 0,
-              level: float = 0.95) -> pl.DataFrame:
+def bootstrap(
+    paths: pl.DataFrame,
+    model: ModelSpec = "linear",
+    n: int = 200,
+    seed: int = 0,
+    level: float = 0.95,
+) -> pl.DataFrame:
     """Credit with percentile intervals from resampling journeys.
 
     Rule-based models and Shapley are linear in the conversions, so all resamples are
@@ -62,15 +76,22 @@ def bootstrap(paths: pl.DataFrame, model: ModelSpec = "linear", n: int = 200, se
     channels = point["channel"].to_list()
     conversions, non_conversions = _resample(paths, n, rng)
     original = paths["conversions"].to_numpy()
-    value_per_conversion = np.divide(paths["value"].to_numpy(), original, out=np.zeros_like(original), where=original > 0)
+    value_per_conversion = np.divide(
+        paths["value"].to_numpy(), original, out=np.zeros_like(original), where=original > 0
+    )
     name = model if isinstance(model, str) else model[0]
     if name in LINEAR_MODELS:
         converting = np.flatnonzero(original > 0)  # the weights are built on converting paths only
         weights = _weights(paths, model).filter(pl.col("channel").is_in(channels))
         index = {c: i for i, c in enumerate(channels)}
         matrix = sp.csr_matrix(
-            (weights["weight"].to_numpy(),
-             (converting[weights["row"].to_numpy()], weights["channel"].replace_strict(index).to_numpy())),
+            (
+                weights["weight"].to_numpy(),
+                (
+                    converting[weights["row"].to_numpy()],
+                    weights["channel"].replace_strict(index).to_numpy(),
+                ),
+            ),
             shape=(paths.height, len(channels)),
         )
         credit = np.asarray((matrix.T @ conversions.T).T)
@@ -85,20 +106,32 @@ def bootstrap(paths: pl.DataFrame, model: ModelSpec = "linear", n: int = 200, se
                 value=pl.Series(conversions[i] * value_per_conversion),
             )
             result = run_model(sample, model)
-            mapped = dict(zip(result["channel"], zip(result["conversions"], result["value"], strict=True), strict=True))
+            mapped = dict(
+                zip(
+                    result["channel"],
+                    zip(result["conversions"], result["value"], strict=True),
+                    strict=True,
+                )
+            )
             credit[i] = [mapped.get(c, (0.0, 0.0))[0] for c in channels]
             value[i] = [mapped.get(c, (0.0, 0.0))[1] for c in channels]
     lower, upper = _interval(credit, level)
     value_lower, value_upper = _interval(value, level)
     return point.with_columns(
-        lower=pl.Series(lower), upper=pl.Series(upper),
-        value_lower=pl.Series(value_lower), value_upper=pl.Series(value_upper),
+        lower=pl.Series(lower),
+        upper=pl.Series(upper),
+        value_lower=pl.Series(value_lower),
+        value_upper=pl.Series(value_upper),
     )
 
 
-def lookback_sensitivity(touchpoints: pl.DataFrame, conversions: pl.DataFrame,
-                         windows: Sequence[float] = (7, 14, 30, 60),
-                         model: ModelSpec = "linear", **path_options) -> pl.DataFrame:
+def lookback_sensitivity(
+    touchpoints: pl.DataFrame,
+    conversions: pl.DataFrame,
+    windows: Sequence[float] = (7, 14, 30, 60),
+    model: ModelSpec = "linear",
+    **path_options,
+) -> pl.DataFrame:
     """How each channel's credit moves with the lookback window.
 
     Returns
@@ -108,10 +141,18 @@ def lookback_sensitivity(touchpoints: pl.DataFrame, conversions: pl.DataFrame,
     """
     frames = []
     for window in windows:
-        credit = run_model(paths_from_touchpoints(touchpoints, conversions, window, **path_options), model)
+        credit = run_model(
+            paths_from_touchpoints(touchpoints, conversions, window, **path_options), model
+        )
         total = credit["conversions"].sum()
-        frames.append(credit.select(
-            pl.lit(float(window)).alias("lookback_days"), pl.lit(model_name(model)).alias("model"),
-            "channel", "conversions", "value", share=pl.col("conversions") / total if total else pl.lit(0.0),
-        ))
+        frames.append(
+            credit.select(
+                pl.lit(float(window)).alias("lookback_days"),
+                pl.lit(model_name(model)).alias("model"),
+                "channel",
+                "conversions",
+                "value",
+                share=pl.col("conversions") / total if total else pl.lit(0.0),
+            )
+        )
     return pl.concat(frames)

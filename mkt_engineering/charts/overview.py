@@ -42,7 +42,12 @@ def rows_over_time(frame: pl.DataFrame, column: str, title: str, every: str = "1
 
 def category_counts(frame: pl.DataFrame, column: str, title: str, top: int = 15) -> alt.Chart:
     """Horizontal bars: rows per value of a categorical column, largest first."""
-    counts = frame.group_by(pl.col(column).cast(pl.String).fill_null("(empty)")).len(name="rows").sort("rows", descending=True).head(top)
+    counts = (
+        frame.group_by(pl.col(column).cast(pl.String).fill_null("(empty)"))
+        .len(name="rows")
+        .sort("rows", descending=True)
+        .head(top)
+    )
     return (
         alt.Chart(counts, title=title)
         .mark_bar(color=ACCENT)

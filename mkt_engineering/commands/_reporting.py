@@ -40,7 +40,9 @@ def escape(text: str) -> str:
 
 def fail(message: str, code: int = 2) -> typer.Exit:
     """Print a one-line error (no traceback) and return the Exit to raise."""
-    _console(stderr=True).print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
+    _console(stderr=True).print(
+        f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True
+    )
     return typer.Exit(code)
 
 
@@ -62,7 +64,9 @@ def parse_param_args(args: list[str]) -> dict[str, str]:
             params[args[position + 1]] = args[position + 2]
             position += 3
         else:
-            raise ValueError(f"unexpected argument '{token}'; parameters are given as -p NAME VALUE")
+            raise ValueError(
+                f"unexpected argument '{token}'; parameters are given as -p NAME VALUE"
+            )
     return params
 
 
@@ -90,7 +94,12 @@ def results_table(results: list) -> Table:
     colours = {"ok": "green", "failed": "red", "skipped": "yellow"}
     for result in results:
         where = str(result.folder / "report.html") if result.folder else result.error
-        table.add_row(escape(result.label), f"[{colours.get(result.status, 'white')}]{result.status}[/]", f"{result.seconds:.1f} s", escape(str(where)))
+        table.add_row(
+            escape(result.label),
+            f"[{colours.get(result.status, 'white')}]{result.status}[/]",
+            f"{result.seconds:.1f} s",
+            escape(str(where)),
+        )
     return table
 
 

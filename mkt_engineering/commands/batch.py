@@ -11,11 +11,19 @@ from mkt_engineering.commands._reporting import console, fail, result_line, resu
 from mkt_engineering.paths import REPORTS_DIR
 
 
-def run_with_progress(specs: list, out: Path, jobs: int | None, resume: bool, title: str = "reports") -> list:
+def run_with_progress(
+    specs: list, out: Path, jobs: int | None, resume: bool, title: str = "reports"
+) -> list:
     """Run specs with one overall progress bar and a line per finished run."""
     from mkt_engineering.reporting.batch import run_batch
 
-    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console) as progress:
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    ) as progress:
         task = progress.add_task(title, total=None)
         running = {"started": False}
 
@@ -29,15 +37,25 @@ def run_with_progress(specs: list, out: Path, jobs: int | None, resume: bool, ti
             if running["started"]:
                 progress.advance(task)
 
-        results = run_batch(specs, out, jobs=jobs, resume=resume, on_start=started, on_result=finished)
+        results = run_batch(
+            specs, out, jobs=jobs, resume=resume, on_start=started, on_result=finished
+        )
     return results
 
 
 def batch(
-    config: Path = typer.Argument(..., help="YAML file listing the runs (see reports/examples/batch.yaml)."),
-    jobs: int = typer.Option(None, "--jobs", "-j", help="Runs at the same time (default: number of cores)."),
-    resume: bool = typer.Option(False, "--resume", help="Skip runs whose last OK run had the same parameters and inputs."),
-    out: Path = typer.Option(None, "--out", help="Folder for the reports (default: the config's out:, else reports/)."),
+    config: Path = typer.Argument(
+        ..., help="YAML file listing the runs (see reports/examples/batch.yaml)."
+    ),
+    jobs: int = typer.Option(
+        None, "--jobs", "-j", help="Runs at the same time (default: number of cores)."
+    ),
+    resume: bool = typer.Option(
+        False, "--resume", help="Skip runs whose last OK run had the same parameters and inputs."
+    ),
+    out: Path = typer.Option(
+        None, "--out", help="Folder for the reports (default: the config's out:, else reports/)."
+    ),
 ) -> None:
     """Run many reports; a failing run does not stop the others. Exit 1 if any failed."""
     from mkt_engineering.reporting.batch import BatchConfigError, expand_runs, load_config

@@ -15,9 +15,13 @@ datasets_app = typer.Typer(help="Demo datasets: generate them from a seed.", no_
 
 @datasets_app.command("generate")
 def generate(
-    scale: float = typer.Option(1.0, help="Size multiplier; 1 is the committed demo size, larger is for benchmarks."),
+    scale: float = typer.Option(
+        1.0, help="Size multiplier; 1 is the committed demo size, larger is for benchmarks."
+    ),
     seed: int = typer.Option(42, help="Random seed; the same seed writes byte-identical files."),
-    out: Path = typer.Option(DATASETS_DIR, help="Folder to write into (one sub-folder per family)."),
+    out: Path = typer.Option(
+        DATASETS_DIR, help="Folder to write into (one sub-folder per family)."
+    ),
     family: list[str] = typer.Option(None, help="Only these families (repeatable). Default: all."),
 ) -> None:
     """Generate the demo datasets and their ground truth (truth.json per family)."""
@@ -26,7 +30,9 @@ def generate(
     families = family or available_families()
     unknown = sorted(set(families) - set(available_families()))
     if unknown:
-        console.print(f"[red]Unknown dataset family: {', '.join(unknown)}. Available: {', '.join(available_families())}[/red]")
+        console.print(
+            f"[red]Unknown dataset family: {', '.join(unknown)}. Available: {', '.join(available_families())}[/red]"
+        )
         raise typer.Exit(2)
     for name in families:
         with console.status(f"generating {name} (seed {seed}, scale {scale:g})"):

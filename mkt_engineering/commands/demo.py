@@ -27,7 +27,9 @@ def ensure_demo_data(datasets_dir: Path = DATASETS_DIR) -> list[str]:
 def demo(
     jobs: int = typer.Option(2, "--jobs", "-j", help="Reports run at the same time."),
     out: Path = typer.Option(REPORTS_DIR, "--out", help="Folder for the reports and index.html."),
-    generate: bool = typer.Option(True, "--generate/--no-generate", help="Write missing demo datasets first."),
+    generate: bool = typer.Option(
+        True, "--generate/--no-generate", help="Write missing demo datasets first."
+    ),
 ) -> None:
     """Generate the demo data if absent, run every report on it, write reports/index.html."""
     from mkt_engineering.commands.batch import run_with_progress

@@ -24,7 +24,9 @@ def doctor() -> None:
     console.print(table)
     red = [r for r in results if not r.ok]
     if red:
-        console.print(f"[red]{len(red)} problem(s); fix the red lines and run `mkt doctor` again.[/red]")
+        console.print(
+            f"[red]{len(red)} problem(s); fix the red lines and run `mkt doctor` again.[/red]"
+        )
         raise typer.Exit(1)
     console.print("[green]All good: this machine is ready for the workshop.[/green]")
 

@@ -23,7 +23,14 @@ def lab_command(extra: list[str] | None = None) -> tuple[list[str], dict[str, st
     env = dict(os.environ)
     # The kit is installed in the venv; PYTHONPATH also covers a plain checkout.
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
-    return [sys.executable, "-m", "jupyterlab", "--notebook-dir", str(NOTEBOOKS_DIR), *(extra or [])], env
+    return [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--notebook-dir",
+        str(NOTEBOOKS_DIR),
+        *(extra or []),
+    ], env
 
 
 def lab(ctx: typer.Context) -> None:
@@ -33,4 +40,6 @@ def lab(ctx: typer.Context) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    app.command("lab", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(lab)
+    app.command("lab", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(
+        lab
+    )

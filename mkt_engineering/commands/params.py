@@ -10,7 +10,9 @@ from rich.table import Table
 from mkt_engineering.commands._reporting import console, fail
 
 
-def params(analysis: str = typer.Argument(..., help="Analysis name (see `mkt list`) or a notebook path.")) -> None:
+def params(
+    analysis: str = typer.Argument(..., help="Analysis name (see `mkt list`) or a notebook path."),
+) -> None:
     """List an analysis's parameters: name, type, default, help."""
     from mkt_engineering.reporting.analyses import find_analysis
 
@@ -22,12 +24,19 @@ def params(analysis: str = typer.Argument(..., help="Analysis name (see `mkt lis
     for column in ("parameter", "type", "default", "help"):
         table.add_column(column)
     for spec in found.parameters:
-        default = spec.default if isinstance(spec.default, str) else json.dumps(spec.default, ensure_ascii=False)
+        default = (
+            spec.default
+            if isinstance(spec.default, str)
+            else json.dumps(spec.default, ensure_ascii=False)
+        )
         table.add_row(spec.name, spec.type_text, default, spec.help)
     console.print(table)
     inputs = [spec.input_name for spec in found.parameters if spec.is_file]
     if inputs:
-        console.print(f"Inputs for --data NAME=PATH: {', '.join(inputs)} (a bare --data PATH sets {inputs[0]}).", highlight=False)
+        console.print(
+            f"Inputs for --data NAME=PATH: {', '.join(inputs)} (a bare --data PATH sets {inputs[0]}).",
+            highlight=False,
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -30,9 +30,15 @@ def _stop_on_terminate() -> None:
 def run(
     ctx: typer.Context,
     analysis: str = typer.Argument(..., help="Analysis name (see `mkt list`) or a notebook path."),
-    params_file: Path = typer.Option(None, "-f", "--params-file", help="YAML file of parameters (name: value)."),
-    data: list[str] = typer.Option([], "--data", help="Input file, as PATH (the first input) or NAME=PATH. Repeatable."),
-    out: Path = typer.Option(REPORTS_DIR, "--out", help="Folder that receives <analysis>/<run-id>/."),
+    params_file: Path = typer.Option(
+        None, "-f", "--params-file", help="YAML file of parameters (name: value)."
+    ),
+    data: list[str] = typer.Option(
+        [], "--data", help="Input file, as PATH (the first input) or NAME=PATH. Repeatable."
+    ),
+    out: Path = typer.Option(
+        REPORTS_DIR, "--out", help="Folder that receives <analysis>/<run-id>/."
+    ),
 ) -> None:
     """Run one report notebook. Parameters: -p NAME VALUE (repeatable), after ANALYSIS.
 
@@ -50,7 +56,9 @@ def run(
 
     def announce() -> None:
         # Once the kernel is starting: loading rich (the console) for this line costs no time.
-        _reporting.console.print(f"[bold]{escape(prepared.title)}[/bold]: running {escape(prepared.notebook.name)}")
+        _reporting.console.print(
+            f"[bold]{escape(prepared.title)}[/bold]: running {escape(prepared.notebook.name)}"
+        )
 
     try:
         result = execute_run(prepared, progress_bar=True, on_kernel_started=announce)
@@ -60,10 +68,14 @@ def run(
 
     index = write_index(prepared.out)
     _reporting.console.print(result_line(result), highlight=False)
-    _reporting.console.print(f"report: {result.folder / 'report.html'}\nindex:  {index}", highlight=False)
+    _reporting.console.print(
+        f"report: {result.folder / 'report.html'}\nindex:  {index}", highlight=False
+    )
     if result.status != "ok":
         raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:
-    app.command("run", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(run)
+    app.command("run", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(
+        run
+    )

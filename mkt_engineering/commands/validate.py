@@ -28,8 +28,15 @@ def _parse_map(pairs: list[str]) -> dict[str, str]:
 
 
 def _summary_table(quality) -> Table:
-    table = Table(title=f"Data quality: {quality.table} from {quality.source}", title_justify="left")
-    for name, justify in (("check", "left"), ("count", "right"), ("share", "right"), ("note", "left")):
+    table = Table(
+        title=f"Data quality: {quality.table} from {quality.source}", title_justify="left"
+    )
+    for name, justify in (
+        ("check", "left"),
+        ("count", "right"),
+        ("share", "right"),
+        ("note", "left"),
+    ):
         table.add_column(name, justify=justify)
     for cells in quality._cells():
         table.add_row(*cells)
@@ -37,36 +44,59 @@ def _summary_table(quality) -> Table:
 
 
 def validate(
-    table: str = typer.Argument(..., help="Contract to check against: touchpoints, conversions, paths, spend, orders, experiment, lead_events."),
+    table: str = typer.Argument(
+        ...,
+        help="Contract to check against: touchpoints, conversions, paths, spend, orders, experiment, lead_events.",
+    ),
     file: Path = typer.Argument(..., help="CSV, Parquet or Excel file."),
-    map_: list[str] = typer.Option(None, "--map", help="Column mapping user_column=contract_column (repeatable)."),
+    map_: list[str] = typer.Option(
+        None, "--map", help="Column mapping user_column=contract_column (repeatable)."
+    ),
     separator: str = typer.Option(None, help="CSV separator, if the detected one is wrong."),
-    encoding: str = typer.Option(None, help="Text encoding: utf8 or cp1252, if the detected one is wrong."),
+    encoding: str = typer.Option(
+        None, help="Text encoding: utf8 or cp1252, if the detected one is wrong."
+    ),
     sheet: str = typer.Option(None, help="Excel sheet name (default: the first sheet)."),
-    allow_pii: bool = typer.Option(False, "--allow-pii", help="Keep columns with e-mail addresses, phone numbers or names."),
-    consent_column: str = typer.Option(None, help="Column holding the marketing consent (default: detected by name)."),
+    allow_pii: bool = typer.Option(
+        False, "--allow-pii", help="Keep columns with e-mail addresses, phone numbers or names."
+    ),
+    consent_column: str = typer.Option(
+        None, help="Column holding the marketing consent (default: detected by name)."
+    ),
 ) -> None:
     """Check FILE against the TABLE contract; print the data-quality summary (exit 0) or the problem (exit 1)."""
     from mkt_engineering.io import load_table
 
     try:
         result = load_table(
-            file, table, _parse_map(map_ or []),
+            file,
+            table,
+            _parse_map(map_ or []),
             separator=separator.replace("\\t", "\t") if separator else None,
-            encoding=encoding, sheet=sheet, allow_pii=allow_pii, consent_column=consent_column,
+            encoding=encoding,
+            sheet=sheet,
+            allow_pii=allow_pii,
+            consent_column=consent_column,
         )
     except DataValidationError as error:
         error_console.print(f"[bold red]✗ {file} is not a valid {table} table[/bold red]")
         error_console.print(str(error), markup=False, soft_wrap=True)
         raise typer.Exit(1) from None
     except Exception as error:  # a bug in the kit: say so plainly, without a traceback
-        error_console.print(f"[bold red]✗ could not check {file}:[/bold red] {type(error).__name__}: {error}", markup=False)
-        error_console.print("This looks like a problem in the kit rather than in your data; please report it with the file's first lines.")
+        error_console.print(
+            f"[bold red]✗ could not check {file}:[/bold red] {type(error).__name__}: {error}",
+            markup=False,
+        )
+        error_console.print(
+            "This looks like a problem in the kit rather than in your data; please report it with the file's first lines."
+        )
         raise typer.Exit(2) from None
     console.print(_summary_table(result.quality))
     for sentence in result.quality.explain():
         console.print(f"• {sentence}", markup=False)
-    console.print(f"[green]✓ {file} is a valid {table} table ({result.quality.rows:,} rows).[/green]")
+    console.print(
+        f"[green]✓ {file} is a valid {table} table ({result.quality.rows:,} rows).[/green]"
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -72,10 +72,12 @@ class AnalysisResult:
 
     def explain(self, language: str = "en") -> str:
         from mkt_engineering.experiments.explain import explain_analysis
+
         return explain_analysis(self, language=language)
 
     def chart(self):
         from mkt_engineering.experiments.charts import effects_chart
+
         return effects_chart(self.effects)
 
 
@@ -141,22 +143,49 @@ def analyze(
     if control not in names:
         raise DataValidationError(
             f"analyze: the control arm {control!r} is not in column {variant!r}; found {sorted(map(str, names))}.",
-            column=variant, fix="Set `control` to the name your data uses for the control group.")
+            column=variant,
+            fix="Set `control` to the name your data uses for the control group.",
+        )
     rows = {str(r[variant]): r for r in arms.iter_rows(named=True)}
     binary = _binary_metrics(lazy, [m for m, _ in declared if "/" not in m])
     effects = _effects(rows, control, declared, covariates, binary, alpha, guardrail_margin)
     effects = _adjust(effects, correction, alpha)
     srm = srm_test({k: rows[k]["n"] for k in rows}, weights, min_deviation=min_srm_deviation)
     primary = declared[0][0]
-    segment_frame = _segments(lazy, variant, control, primary, binary.get(primary, False), segments, alpha)
+    segment_frame = _segments(
+        lazy, variant, control, primary, binary.get(primary, False), segments, alpha
+    )
     over_time = _over_time(lazy, variant, control, primary, day, alpha, mde, planned_units_per_arm)
     bayes = _bayes(rows, control, primary, binary.get(primary, False), effects, alpha)
-    verdict = decide(effects, srm, over_time, alpha=alpha, mde=mde, planned_units_per_arm=planned_units_per_arm,
-                     arm_sizes={k: rows[k]["n"] for k in rows}, days_seen=_days_seen(lazy, day))
-    settings = {"primary": primary, "alpha": alpha, "mde": mde, "binary": binary, "control": control,
-                "covariates": covariates, "planned_units_per_arm": planned_units_per_arm}
-    return AnalysisResult(effects, segment_frame, srm, _balance(rows, control, covariates), over_time, bayes,
-                          verdict, settings)
+    verdict = decide(
+        effects,
+        srm,
+        over_time,
+        alpha=alpha,
+        mde=mde,
+        planned_units_per_arm=planned_units_per_arm,
+        arm_sizes={k: rows[k]["n"] for k in rows},
+        days_seen=_days_seen(lazy, day),
+    )
+    settings = {
+        "primary": primary,
+        "alpha": alpha,
+        "mde": mde,
+        "binary": binary,
+        "control": control,
+        "covariates": covariates,
+        "planned_units_per_arm": planned_units_per_arm,
+    }
+    return AnalysisResult(
+        effects,
+        segment_frame,
+        srm,
+        _balance(rows, control, covariates),
+        over_time,
+        bayes,
+        verdict,
+        settings,
+    )
 
 
 def _roles(metrics, guardrails, exploratory) -> list[tuple[str, str]]:
@@ -169,22 +198,36 @@ def _roles(metrics, guardrails, exploratory) -> list[tuple[str, str]]:
 
 def _check_columns(lazy, variant, declared, covariates, segments, day) -> None:
     schema = lazy.collect_schema()
-    wanted = [variant] + [c for m, _ in declared for c in m.split("/")] + covariates + segments + ([day] if day else [])
-    require_columns(lazy, wanted, source="analyze",
-                    fix="Check the analysis plan's metric names or map your columns with `columns=`.")
+    wanted = (
+        [variant]
+        + [c for m, _ in declared for c in m.split("/")]
+        + covariates
+        + segments
+        + ([day] if day else [])
+    )
+    require_columns(
+        lazy,
+        wanted,
+        source="analyze",
+        fix="Check the analysis plan's metric names or map your columns with `columns=`.",
+    )
     numeric = [c for m, _ in declared for c in m.split("/")] + covariates
     text = [c for c in dict.fromkeys(numeric) if not schema[c].is_numeric()]
     if text:
         example = lazy.select(pl.col(text[0]).drop_nulls().first()).collect().item()
         raise DataValidationError(
             f"analyze: metric or covariate column {text[0]!r} holds {schema[text[0]]} values (e.g. {example!r}), "
-            "expected numbers.", column=text[0],
-            fix="Use numeric metrics (0/1 for conversions); text columns belong in `segments`.")
+            "expected numbers.",
+            column=text[0],
+            fix="Use numeric metrics (0/1 for conversions); text columns belong in `segments`.",
+        )
     nulls = lazy.select(pl.col(variant).is_null().sum()).collect().item()
     if nulls:
         raise DataValidationError(
-            f"analyze: {nulls:,} unit(s) have no value in {variant!r}; every unit needs its arm.", column=variant,
-            fix="Drop units that were never assigned, or load the file with read_table, which checks this.")
+            f"analyze: {nulls:,} unit(s) have no value in {variant!r}; every unit needs its arm.",
+            column=variant,
+            fix="Drop units that were never assigned, or load the file with read_table, which checks this.",
+        )
 
 
 def _moment_spec(declared, covariates) -> tuple[list[str], list[tuple[str, str]]]:
@@ -202,21 +245,40 @@ def _moment_spec(declared, covariates) -> tuple[list[str], list[tuple[str, str]]
 def _binary_metrics(lazy: pl.LazyFrame, metrics: list[str]) -> dict[str, bool]:
     """Which metrics hold only 0 and 1 (tested as proportions)."""
     metrics = list(dict.fromkeys(metrics))
-    found = lazy.select([((pl.col(m) == 0) | (pl.col(m) == 1)).all().alias(m) for m in metrics]).collect()
+    found = lazy.select(
+        [((pl.col(m) == 0) | (pl.col(m) == 1)).all().alias(m) for m in metrics]
+    ).collect()
     return {m: bool(found[m][0]) for m in metrics}
 
 
 def _arm_test(row_c, row_t, metric, covariates, binary, alpha, relative) -> EffectEstimate:
     if "/" in metric:
         num, den = metric.split("/")
-        stats_c, stats_t = (RatioStats(r["n"], r[f"s|{num}"], r[f"s|{den}"], product(r, num, num),
-                                       product(r, den, den), product(r, num, den)) for r in (row_c, row_t))
+        stats_c, stats_t = (
+            RatioStats(
+                r["n"],
+                r[f"s|{num}"],
+                r[f"s|{den}"],
+                product(r, num, num),
+                product(r, den, den),
+                product(r, num, den),
+            )
+            for r in (row_c, row_t)
+        )
         return ratio_test(stats_c, stats_t, relative=relative, alpha=alpha)
     if covariates:
-        return cuped_test(*(_moments(r, metric, covariates) for r in (row_c, row_t)), relative=relative, alpha=alpha)
+        return cuped_test(
+            *(_moments(r, metric, covariates) for r in (row_c, row_t)),
+            relative=relative,
+            alpha=alpha,
+        )
     if binary and not relative:
-        return proportion_test((row_c[f"s|{metric}"], row_c["n"]), (row_t[f"s|{metric}"], row_t["n"]), alpha=alpha)
-    stats_c, stats_t = (SampleStats(r["n"], r[f"s|{metric}"], product(r, metric, metric)) for r in (row_c, row_t))
+        return proportion_test(
+            (row_c[f"s|{metric}"], row_c["n"]), (row_t[f"s|{metric}"], row_t["n"]), alpha=alpha
+        )
+    stats_c, stats_t = (
+        SampleStats(r["n"], r[f"s|{metric}"], product(r, metric, metric)) for r in (row_c, row_t)
+    )
     return mean_test(stats_c, stats_t, relative=relative, alpha=alpha)
 
 
@@ -231,19 +293,42 @@ def _effects(rows, control, declared, covariates, binary, alpha, margin) -> pl.D
     records = []
     for arm in (a for a in rows if a != control):
         for metric, role in declared:
-            absolute = _arm_test(rows[control], rows[arm], metric, covariates, binary.get(metric), alpha, False)
-            lift = _arm_test(rows[control], rows[arm], metric, covariates, binary.get(metric), alpha, True)
-            status = guardrail_status(lift.ci_low, lift.ci_high, margin=margin) if role == "guardrail" else None
-            records.append({
-                "metric": metric, "role": role, "variant": arm, "kind": _kind(metric, binary.get(metric)),
-                "method": absolute.method, "control_value": absolute.control_value,
-                "treatment_value": absolute.treatment_value, "effect": absolute.effect,
-                "ci_low": absolute.ci_low, "ci_high": absolute.ci_high, "p_value": absolute.p_value,
-                "lift": lift.effect, "lift_low": lift.ci_low, "lift_high": lift.ci_high,
-                "variance_reduction": absolute.extra.get("variance_reduction"), "guardrail_status": status,
-                "units_control": rows[control]["n"], "units_treatment": rows[arm]["n"],
-            })
-    return pl.DataFrame(records, schema_overrides={"variance_reduction": pl.Float64, "guardrail_status": pl.String})
+            absolute = _arm_test(
+                rows[control], rows[arm], metric, covariates, binary.get(metric), alpha, False
+            )
+            lift = _arm_test(
+                rows[control], rows[arm], metric, covariates, binary.get(metric), alpha, True
+            )
+            status = (
+                guardrail_status(lift.ci_low, lift.ci_high, margin=margin)
+                if role == "guardrail"
+                else None
+            )
+            records.append(
+                {
+                    "metric": metric,
+                    "role": role,
+                    "variant": arm,
+                    "kind": _kind(metric, binary.get(metric)),
+                    "method": absolute.method,
+                    "control_value": absolute.control_value,
+                    "treatment_value": absolute.treatment_value,
+                    "effect": absolute.effect,
+                    "ci_low": absolute.ci_low,
+                    "ci_high": absolute.ci_high,
+                    "p_value": absolute.p_value,
+                    "lift": lift.effect,
+                    "lift_low": lift.ci_low,
+                    "lift_high": lift.ci_high,
+                    "variance_reduction": absolute.extra.get("variance_reduction"),
+                    "guardrail_status": status,
+                    "units_control": rows[control]["n"],
+                    "units_treatment": rows[arm]["n"],
+                }
+            )
+    return pl.DataFrame(
+        records, schema_overrides={"variance_reduction": pl.Float64, "guardrail_status": pl.String}
+    )
 
 
 def _kind(metric: str, binary: bool | None) -> str:
@@ -256,13 +341,22 @@ def _adjust(effects: pl.DataFrame, correction: str, alpha: float) -> pl.DataFram
     Guardrails are not corrected (a correction would make harm harder to see), and
     exploratory metrics get BH, as they are not part of any decision.
     """
-    families = {"primary": correction, "secondary": correction, "guardrail": "none", "exploratory": "bh"}
+    families = {
+        "primary": correction,
+        "secondary": correction,
+        "guardrail": "none",
+        "exploratory": "bh",
+    }
     parts = []
     for role, method in families.items():
         part = effects.filter(pl.col("role") == role)
         if part.height:
-            parts.append(part.with_columns(pl.Series("p_adjusted", adjust(part["p_value"].to_numpy(), method)),
-                                           pl.lit(method).alias("correction")))
+            parts.append(
+                part.with_columns(
+                    pl.Series("p_adjusted", adjust(part["p_value"].to_numpy(), method)),
+                    pl.lit(method).alias("correction"),
+                )
+            )
     out = pl.concat(parts)
     return out.with_columns((pl.col("p_adjusted") < alpha).alias("significant"))
 
@@ -272,58 +366,123 @@ def _segments(lazy, variant, control, metric, binary, segments, alpha) -> pl.Dat
         return pl.DataFrame()
     frames = []
     for segment in segments:
-        reduced = reduce_moments(lazy, by=[variant, segment], columns=[metric], pairs=[(metric, metric)])
-        wide = reduced.filter(pl.col(variant) == control).drop(variant).join(
-            reduced.filter(pl.col(variant) != control), on=segment, suffix="_t")
+        reduced = reduce_moments(
+            lazy, by=[variant, segment], columns=[metric], pairs=[(metric, metric)]
+        )
+        wide = (
+            reduced.filter(pl.col(variant) == control)
+            .drop(variant)
+            .join(reduced.filter(pl.col(variant) != control), on=segment, suffix="_t")
+        )
         if binary:
-            test = proportion_test((wide[f"s|{metric}"].to_numpy(), wide["n"].to_numpy()),
-                                   (wide[f"s|{metric}_t"].to_numpy(), wide["n_t"].to_numpy()), alpha=alpha)
+            test = proportion_test(
+                (wide[f"s|{metric}"].to_numpy(), wide["n"].to_numpy()),
+                (wide[f"s|{metric}_t"].to_numpy(), wide["n_t"].to_numpy()),
+                alpha=alpha,
+            )
         else:
-            test = mean_test(SampleStats(wide["n"].to_numpy(), wide[f"s|{metric}"].to_numpy(),
-                                         wide[f"p|{metric}|{metric}"].to_numpy()),
-                             SampleStats(wide["n_t"].to_numpy(), wide[f"s|{metric}_t"].to_numpy(),
-                                         wide[f"p|{metric}|{metric}_t"].to_numpy()), alpha=alpha)
+            test = mean_test(
+                SampleStats(
+                    wide["n"].to_numpy(),
+                    wide[f"s|{metric}"].to_numpy(),
+                    wide[f"p|{metric}|{metric}"].to_numpy(),
+                ),
+                SampleStats(
+                    wide["n_t"].to_numpy(),
+                    wide[f"s|{metric}_t"].to_numpy(),
+                    wide[f"p|{metric}|{metric}_t"].to_numpy(),
+                ),
+                alpha=alpha,
+            )
         effect, se = np.atleast_1d(test.effect), np.atleast_1d(test.standard_error)
         weights = 1 / se**2
         pooled = np.sum(weights * effect) / np.sum(weights)
         q = float(np.sum(weights * (effect - pooled) ** 2))  # Cochran's Q: do the levels differ?
-        frames.append(test.to_frame().drop("method", "relative").with_columns(
-            pl.lit(segment).alias("segment"), wide[segment].cast(pl.String).alias("level"),
-            wide[variant].cast(pl.String).alias("variant"), pl.lit(metric).alias("metric"),
-            pl.lit(float(stats.chi2.sf(q, max(effect.size - 1, 1)))).alias("interaction_p_value")))
+        frames.append(
+            test.to_frame()
+            .drop("method", "relative")
+            .with_columns(
+                pl.lit(segment).alias("segment"),
+                wide[segment].cast(pl.String).alias("level"),
+                wide[variant].cast(pl.String).alias("variant"),
+                pl.lit(metric).alias("metric"),
+                pl.lit(float(stats.chi2.sf(q, max(effect.size - 1, 1)))).alias(
+                    "interaction_p_value"
+                ),
+            )
+        )
     out = pl.concat(frames)
-    return out.with_columns(pl.Series("p_adjusted", adjust(out["p_value"].to_numpy(), "bh")),
-                            pl.lit("exploratory").alias("label")).select(
-        "segment", "level", "variant", "metric", "control_value", "treatment_value", "effect", "ci_low",
-        "ci_high", "p_value", "p_adjusted", "interaction_p_value", "label")
+    return out.with_columns(
+        pl.Series("p_adjusted", adjust(out["p_value"].to_numpy(), "bh")),
+        pl.lit("exploratory").alias("label"),
+    ).select(
+        "segment",
+        "level",
+        "variant",
+        "metric",
+        "control_value",
+        "treatment_value",
+        "effect",
+        "ci_low",
+        "ci_high",
+        "p_value",
+        "p_adjusted",
+        "interaction_p_value",
+        "label",
+    )
 
 
 def _over_time(lazy, variant, control, metric, day, alpha, mde, planned) -> pl.DataFrame:
     """Cumulative effect per day and treatment arm, with always-valid and planned-look bounds."""
     if not day or "/" in metric:
         return pl.DataFrame()
-    daily = reduce_moments(lazy, by=[variant, day], columns=[metric], pairs=[(metric, metric)]).sort(day)
-    cumulative = daily.with_columns(pl.col("n", f"s|{metric}", f"p|{metric}|{metric}").cum_sum().over(variant))
-    wide = cumulative.filter(pl.col(variant) == control).drop(variant).join(
-        cumulative.filter(pl.col(variant) != control), on=day, suffix="_t").sort(variant, day)
+    daily = reduce_moments(
+        lazy, by=[variant, day], columns=[metric], pairs=[(metric, metric)]
+    ).sort(day)
+    cumulative = daily.with_columns(
+        pl.col("n", f"s|{metric}", f"p|{metric}|{metric}").cum_sum().over(variant)
+    )
+    wide = (
+        cumulative.filter(pl.col(variant) == control)
+        .drop(variant)
+        .join(cumulative.filter(pl.col(variant) != control), on=day, suffix="_t")
+        .sort(variant, day)
+    )
     # each arm is its own sequence: running minima and intersections must not cross arms
-    return pl.concat([_arm_over_time(part, variant, metric, day, alpha, mde, planned)
-                      for _, part in wide.group_by(variant, maintain_order=True)])
+    return pl.concat(
+        [
+            _arm_over_time(part, variant, metric, day, alpha, mde, planned)
+            for _, part in wide.group_by(variant, maintain_order=True)
+        ]
+    )
 
 
 def _arm_over_time(wide, variant, metric, day, alpha, mde, planned) -> pl.DataFrame:
-    test = mean_test(SampleStats(wide["n"].to_numpy(), wide[f"s|{metric}"].to_numpy(), wide[f"p|{metric}|{metric}"].to_numpy()),
-                     SampleStats(wide["n_t"].to_numpy(), wide[f"s|{metric}_t"].to_numpy(),
-                                 wide[f"p|{metric}|{metric}_t"].to_numpy()), alpha=alpha)
+    test = mean_test(
+        SampleStats(
+            wide["n"].to_numpy(),
+            wide[f"s|{metric}"].to_numpy(),
+            wide[f"p|{metric}|{metric}"].to_numpy(),
+        ),
+        SampleStats(
+            wide["n_t"].to_numpy(),
+            wide[f"s|{metric}_t"].to_numpy(),
+            wide[f"p|{metric}|{metric}_t"].to_numpy(),
+        ),
+        alpha=alpha,
+    )
     effect, se = np.atleast_1d(test.effect), np.atleast_1d(test.standard_error)
     tau = mde if mde else 2 * float(se[-1])
     low, high = sequential.confidence_sequence(effect, se**2, tau, alpha)
     out = wide.select(day, pl.col(variant).cast(pl.String)).with_columns(
         pl.Series("units_per_arm", np.minimum(wide["n"].to_numpy(), wide["n_t"].to_numpy())),
-        pl.Series("effect", effect), pl.Series("ci_low", np.atleast_1d(test.ci_low)),
-        pl.Series("ci_high", np.atleast_1d(test.ci_high)), pl.Series("always_valid_low", low),
+        pl.Series("effect", effect),
+        pl.Series("ci_low", np.atleast_1d(test.ci_low)),
+        pl.Series("ci_high", np.atleast_1d(test.ci_high)),
+        pl.Series("always_valid_low", low),
         pl.Series("always_valid_high", high),
-        pl.Series("always_valid_p", sequential.msprt_p_values(effect, se**2, tau)))
+        pl.Series("always_valid_p", sequential.msprt_p_values(effect, se**2, tau)),
+    )
     if planned:
         fraction = out["units_per_arm"].to_numpy() / planned
         usable = int(np.searchsorted(fraction, 1.0, side="right"))  # looks up to the planned size
@@ -338,13 +497,22 @@ def _bayes(rows, control, metric, binary, effects, alpha) -> pl.DataFrame:
     frames = []
     for arm in (a for a in rows if a != control):
         if binary:
-            frame = beta_binomial((rows[control][f"s|{metric}"], rows[control]["n"]),
-                                  (rows[arm][f"s|{metric}"], rows[arm]["n"]), alpha=alpha)
+            frame = beta_binomial(
+                (rows[control][f"s|{metric}"], rows[control]["n"]),
+                (rows[arm][f"s|{metric}"], rows[arm]["n"]),
+                alpha=alpha,
+            )
         else:
-            row = effects.filter((pl.col("metric") == metric) & (pl.col("variant") == arm)).row(0, named=True)
+            row = effects.filter((pl.col("metric") == metric) & (pl.col("variant") == arm)).row(
+                0, named=True
+            )
             z = stats.norm.ppf(1 - alpha / 2)
-            frame = normal_posterior(row["effect"], (row["ci_high"] - row["ci_low"]) / (2 * z), alpha=alpha)
-        frames.append(frame.with_columns(pl.lit(arm).alias("variant"), pl.lit(metric).alias("metric")))
+            frame = normal_posterior(
+                row["effect"], (row["ci_high"] - row["ci_low"]) / (2 * z), alpha=alpha
+            )
+        frames.append(
+            frame.with_columns(pl.lit(arm).alias("variant"), pl.lit(metric).alias("metric"))
+        )
     return pl.concat(frames)
 
 
@@ -356,15 +524,39 @@ def _balance(rows, control, covariates) -> pl.DataFrame:
             r = rows[arm]
             present = r["n"] - r[f"s|{c}{MISSING}"]
             mean = r[f"s|{c}"] / present if present else None
-            variance = (product(r, c, c) - present * mean**2) / (present - 1) if present > 1 else None
-            records.append({"covariate": c, "variant": arm, "mean": mean, "sd": variance**0.5 if variance else None,
-                            "missing_share": r[f"s|{c}{MISSING}"] / r["n"]})
-    frame = pl.DataFrame(records, schema={"covariate": pl.String, "variant": pl.String, "mean": pl.Float64,
-                                          "sd": pl.Float64, "missing_share": pl.Float64})
+            variance = (
+                (product(r, c, c) - present * mean**2) / (present - 1) if present > 1 else None
+            )
+            records.append(
+                {
+                    "covariate": c,
+                    "variant": arm,
+                    "mean": mean,
+                    "sd": variance**0.5 if variance else None,
+                    "missing_share": r[f"s|{c}{MISSING}"] / r["n"],
+                }
+            )
+    frame = pl.DataFrame(
+        records,
+        schema={
+            "covariate": pl.String,
+            "variant": pl.String,
+            "mean": pl.Float64,
+            "sd": pl.Float64,
+            "missing_share": pl.Float64,
+        },
+    )
     base = frame.filter(pl.col("variant") == control).select("covariate", mean_c="mean", sd_c="sd")
-    return frame.join(base, on="covariate").with_columns(
-        ((pl.col("mean") - pl.col("mean_c")) / ((pl.col("sd") ** 2 + pl.col("sd_c") ** 2) / 2).sqrt())
-        .alias("standardized_difference")).drop("mean_c", "sd_c")
+    return (
+        frame.join(base, on="covariate")
+        .with_columns(
+            (
+                (pl.col("mean") - pl.col("mean_c"))
+                / ((pl.col("sd") ** 2 + pl.col("sd_c") ** 2) / 2).sqrt()
+            ).alias("standardized_difference")
+        )
+        .drop("mean_c", "sd_c")
+    )
 
 
 def _days_seen(lazy, day) -> int | None:

@@ -41,7 +41,9 @@ def _grid(a: Any, b: Any, tail: float = 1e-13) -> tuple[np.ndarray, np.ndarray]:
     return low + half * (_NODES + 1), half * _WEIGHTS
 
 
-def chance_to_win(control: tuple[Any, Any], treatment: tuple[Any, Any], prior: tuple[float, float] = (1, 1)) -> Any:
+def chance_to_win(
+    control: tuple[Any, Any], treatment: tuple[Any, Any], prior: tuple[float, float] = (1, 1)
+) -> Any:
     """P(treatment rate > control rate) under independent beta posteriors (vectorized).
 
     Examples
@@ -49,8 +51,14 @@ def chance_to_win(control: tuple[Any, Any], treatment: tuple[Any, Any], prior: t
     >>> round(float(chance_to_win((10, 100), (10, 100))), 6)
     0.5
     """
-    a_c, b_c = prior[0] + np.asarray(control[0]), prior[1] + np.asarray(control[1]) - np.asarray(control[0])
-    a_t, b_t = prior[0] + np.asarray(treatment[0]), prior[1] + np.asarray(treatment[1]) - np.asarray(treatment[0])
+    a_c, b_c = (
+        prior[0] + np.asarray(control[0]),
+        prior[1] + np.asarray(control[1]) - np.asarray(control[0]),
+    )
+    a_t, b_t = (
+        prior[0] + np.asarray(treatment[0]),
+        prior[1] + np.asarray(treatment[1]) - np.asarray(treatment[0]),
+    )
     nodes, weights = _grid(a_c, b_c)
     density = stats.beta.pdf(nodes, a_c[..., None], b_c[..., None])
     survival = special.betainc(a_t[..., None], b_t[..., None], nodes)  # P(p_t <= node)
@@ -63,7 +71,9 @@ def _expected_shortfall(a_low, b_low, a_high, b_high) -> np.ndarray:
     a_h, b_h = a_high[..., None], b_high[..., None]
     mean_h = a_h / (a_h + b_h)
     # E[(p_h - x)+] = mean_h P_{a_h+1}(p > x) - x P_{a_h}(p > x), closed form in x
-    inner = mean_h * (1 - special.betainc(a_h + 1, b_h, nodes)) - nodes * (1 - special.betainc(a_h, b_h, nodes))
+    inner = mean_h * (1 - special.betainc(a_h + 1, b_h, nodes)) - nodes * (
+        1 - special.betainc(a_h, b_h, nodes)
+    )
     density = stats.beta.pdf(nodes, a_low[..., None], b_low[..., None])
     return np.sum(weights * density * inner, axis=-1)
 
@@ -73,13 +83,20 @@ def _difference_quantile(a_c, b_c, a_t, b_t, q: float) -> float:
     density = stats.beta.pdf(nodes, a_c, b_c)
 
     def cdf(d: float) -> float:
-        return float(np.sum(weights * density * special.betainc(a_t, b_t, np.clip(nodes + d, 0, 1)))) - q
+        return (
+            float(np.sum(weights * density * special.betainc(a_t, b_t, np.clip(nodes + d, 0, 1))))
+            - q
+        )
 
     return optimize.brentq(cdf, -1.0, 1.0, xtol=1e-10)
 
 
 def beta_binomial(
-    control: tuple[int, int], treatment: tuple[int, int], *, prior: tuple[float, float] = (1, 1), alpha: float = 0.05
+    control: tuple[int, int],
+    treatment: tuple[int, int],
+    *,
+    prior: tuple[float, float] = (1, 1),
+    alpha: float = 0.05,
 ) -> pl.DataFrame:
     """Posterior summary of a conversion test (one row).
 
@@ -91,16 +108,22 @@ def beta_binomial(
     a_c, b_c = prior[0] + control[0], prior[1] + control[1] - control[0]
     a_t, b_t = prior[0] + treatment[0], prior[1] + treatment[1] - treatment[0]
     arrays = [np.asarray(v, dtype=float) for v in (a_c, b_c, a_t, b_t)]
-    return pl.DataFrame({
-        "control_rate": [a_c / (a_c + b_c)],
-        "treatment_rate": [a_t / (a_t + b_t)],
-        "difference": [a_t / (a_t + b_t) - a_c / (a_c + b_c)],
-        "ci_low": [_difference_quantile(a_c, b_c, a_t, b_t, alpha / 2)],
-        "ci_high": [_difference_quantile(a_c, b_c, a_t, b_t, 1 - alpha / 2)],
-        "chance_to_win": [float(chance_to_win(control, treatment, prior))],
-        "expected_loss": [float(_expected_shortfall(arrays[2], arrays[3], arrays[0], arrays[1]))],
-        "expected_loss_control": [float(_expected_shortfall(arrays[0], arrays[1], arrays[2], arrays[3]))],
-    })
+    return pl.DataFrame(
+        {
+            "control_rate": [a_c / (a_c + b_c)],
+            "treatment_rate": [a_t / (a_t + b_t)],
+            "difference": [a_t / (a_t + b_t) - a_c / (a_c + b_c)],
+            "ci_low": [_difference_quantile(a_c, b_c, a_t, b_t, alpha / 2)],
+            "ci_high": [_difference_quantile(a_c, b_c, a_t, b_t, 1 - alpha / 2)],
+            "chance_to_win": [float(chance_to_win(control, treatment, prior))],
+            "expected_loss": [
+                float(_expected_shortfall(arrays[2], arrays[3], arrays[0], arrays[1]))
+            ],
+            "expected_loss_control": [
+                float(_expected_shortfall(arrays[0], arrays[1], arrays[2], arrays[3]))
+            ],
+        }
+    )
 
 
 def normal_posterior(effect: Any, standard_error: Any, *, alpha: float = 0.05) -> pl.DataFrame:
@@ -115,25 +138,33 @@ def normal_posterior(effect: Any, standard_error: Any, *, alpha: float = 0.05) -
     se = np.atleast_1d(np.asarray(standard_error, dtype=float))
     z = d / se
     z_alpha = stats.norm.ppf(1 - alpha / 2)
-    return pl.DataFrame({
-        "difference": d,
-        "ci_low": d - z_alpha * se,
-        "ci_high": d + z_alpha * se,
-        "chance_to_win": stats.norm.cdf(z),
-        # E[max(-D, 0)] and E[max(D, 0)] for D ~ N(d, se^2)
-        "expected_loss": se * stats.norm.pdf(z) - d * stats.norm.cdf(-z),
-        "expected_loss_control": se * stats.norm.pdf(z) + d * stats.norm.cdf(z),
-    })
+    return pl.DataFrame(
+        {
+            "difference": d,
+            "ci_low": d - z_alpha * se,
+            "ci_high": d + z_alpha * se,
+            "chance_to_win": stats.norm.cdf(z),
+            # E[max(-D, 0)] and E[max(D, 0)] for D ~ N(d, se^2)
+            "expected_loss": se * stats.norm.pdf(z) - d * stats.norm.cdf(-z),
+            "expected_loss_control": se * stats.norm.pdf(z) + d * stats.norm.cdf(z),
+        }
+    )
 
 
-def posterior_curves(control: tuple[int, int], treatment: tuple[int, int], *, prior=(1, 1), points: int = 200) -> pl.DataFrame:
+def posterior_curves(
+    control: tuple[int, int], treatment: tuple[int, int], *, prior=(1, 1), points: int = 200
+) -> pl.DataFrame:
     """Posterior densities of both conversion rates on a common grid (for the chart)."""
-    params = {name: (prior[0] + arm[0], prior[1] + arm[1] - arm[0]) for name, arm in
-              (("control", control), ("treatment", treatment))}
+    params = {
+        name: (prior[0] + arm[0], prior[1] + arm[1] - arm[0])
+        for name, arm in (("control", control), ("treatment", treatment))
+    }
     lows = [stats.beta.ppf(1e-4, *p) for p in params.values()]
     highs = [stats.beta.ppf(1 - 1e-4, *p) for p in params.values()]
     grid = np.linspace(min(lows), max(highs), points)
-    return pl.concat([
-        pl.DataFrame({"variant": name, "rate": grid, "density": stats.beta.pdf(grid, *p)})
-        for name, p in params.items()
-    ])
+    return pl.concat(
+        [
+            pl.DataFrame({"variant": name, "rate": grid, "density": stats.beta.pdf(grid, *p)})
+            for name, p in params.items()
+        ]
+    )

@@ -28,8 +28,13 @@ from mkt_engineering.experiments.frequentist import EffectEstimate
 
 
 def bucket_sums(
-    units: pl.DataFrame | pl.LazyFrame, *, variant: str, metric: str, denominator: str | None = None,
-    unit: str = "unit_id", buckets: int = 200,
+    units: pl.DataFrame | pl.LazyFrame,
+    *,
+    variant: str,
+    metric: str,
+    denominator: str | None = None,
+    unit: str = "unit_id",
+    buckets: int = 200,
 ) -> pl.DataFrame:
     """Reduce unit rows to (variant, bucket, numerator sum, denominator sum) rows."""
     denominator_expr = pl.col(denominator).sum() if denominator else pl.len()
@@ -37,17 +42,28 @@ def bucket_sums(
         units.lazy()
         .with_columns((pl.col(unit).hash(seed=7) % buckets).alias("_bucket"))
         .group_by(variant, "_bucket")
-        .agg(pl.col(metric).sum().cast(pl.Float64).alias("numerator"),
-             denominator_expr.cast(pl.Float64).alias("denominator"))
+        .agg(
+            pl.col(metric).sum().cast(pl.Float64).alias("numerator"),
+            denominator_expr.cast(pl.Float64).alias("denominator"),
+        )
         .sort(variant, "_bucket")
         .collect()
     )
 
 
 def poisson_bootstrap(
-    units: pl.DataFrame | pl.LazyFrame, *, variant: str, metric: str, control: str,
-    treatment: str | None = None, denominator: str | None = None, unit: str = "unit_id",
-    buckets: int = 200, replicates: int = 4000, alpha: float = 0.05, seed: int = 0,
+    units: pl.DataFrame | pl.LazyFrame,
+    *,
+    variant: str,
+    metric: str,
+    control: str,
+    treatment: str | None = None,
+    denominator: str | None = None,
+    unit: str = "unit_id",
+    buckets: int = 200,
+    replicates: int = 4000,
+    alpha: float = 0.05,
+    seed: int = 0,
 ) -> EffectEstimate:
     """Percentile bootstrap interval and p-value of the difference in mean (or ratio) per unit.
 
@@ -64,7 +80,9 @@ def poisson_bootstrap(
     buckets, replicates : int
         Buckets per arm and bootstrap replicates.
     """
-    sums = bucket_sums(units, variant=variant, metric=metric, denominator=denominator, unit=unit, buckets=buckets)
+    sums = bucket_sums(
+        units, variant=variant, metric=metric, denominator=denominator, unit=unit, buckets=buckets
+    )
     arms = sums[variant].unique().to_list()
     treatment = treatment or next(a for a in arms if a != control)
     rng = np.random.default_rng(seed)
@@ -72,12 +90,21 @@ def poisson_bootstrap(
     for arm in (control, treatment):
         part = sums.filter(pl.col(variant) == arm)
         weights = rng.poisson(1.0, size=(replicates, part.height))
-        values[arm] = (weights @ part["numerator"].to_numpy()) / (weights @ part["denominator"].to_numpy())
+        values[arm] = (weights @ part["numerator"].to_numpy()) / (
+            weights @ part["denominator"].to_numpy()
+        )
         values[arm + "_point"] = part["numerator"].sum() / part["denominator"].sum()
     difference = values[treatment] - values[control]
     effect = values[treatment + "_point"] - values[control + "_point"]
     low, high = np.quantile(difference, [alpha / 2, 1 - alpha / 2])
     p_value = min(1.0, 2 * min(np.mean(difference <= 0), np.mean(difference >= 0)))
-    return EffectEstimate(float(effect), float(low), float(high), float(p_value), float(difference.std(ddof=1)),
-                          float(values[control + "_point"]), float(values[treatment + "_point"]),
-                          f"difference in {'ratio' if denominator else 'mean'} (bucketed Poisson bootstrap)")
+    return EffectEstimate(
+        float(effect),
+        float(low),
+        float(high),
+        float(p_value),
+        float(difference.std(ddof=1)),
+        float(values[control + "_point"]),
+        float(values[treatment + "_point"]),
+        f"difference in {'ratio' if denominator else 'mean'} (bucketed Poisson bootstrap)",
+    )

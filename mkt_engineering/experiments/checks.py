@@ -81,19 +81,29 @@ def srm_test(
     """
     names = list(counts)
     observed = np.array([counts[v] for v in names], dtype=float)
-    planned = np.array([(weights or {}).get(v, 1.0) if weights else 1.0 for v in names], dtype=float)
+    planned = np.array(
+        [(weights or {}).get(v, 1.0) if weights else 1.0 for v in names], dtype=float
+    )
     if weights and set(weights) != set(names):
         raise DataValidationError(
             f"srm_test: planned weights name {sorted(weights)} but the data has variants {sorted(names)}.",
-            column="variant", fix="Give one weight per variant, spelt as in the data.")
+            column="variant",
+            fix="Give one weight per variant, spelt as in the data.",
+        )
     expected_share = planned / planned.sum()
     expected = expected_share * observed.sum()
     statistic, p_value = stats.chisquare(observed, expected)
     share = observed / observed.sum()
     deviation = float(np.abs(share - expected_share).max())
     blocked = bool(p_value < threshold and (min_deviation is None or deviation >= min_deviation))
-    table = pl.DataFrame({"variant": names, "units": observed.astype(int), "share": share,
-                          "expected_share": expected_share})
+    table = pl.DataFrame(
+        {
+            "variant": names,
+            "units": observed.astype(int),
+            "share": share,
+            "expected_share": expected_share,
+        }
+    )
     return SrmResult(table, float(statistic), float(p_value), deviation, threshold, blocked)
 
 
@@ -115,12 +125,19 @@ def balance_check(
     lazy = units.lazy()
     aggregates = [pl.len().alias("n")]
     for c in covariates:
-        aggregates += [pl.col(c).mean().alias(f"{c}__mean"), pl.col(c).var().alias(f"{c}__var"),
-                       pl.col(c).count().alias(f"{c}__count"), pl.col(c).null_count().alias(f"{c}__null")]
+        aggregates += [
+            pl.col(c).mean().alias(f"{c}__mean"),
+            pl.col(c).var().alias(f"{c}__var"),
+            pl.col(c).count().alias(f"{c}__count"),
+            pl.col(c).null_count().alias(f"{c}__null"),
+        ]
     arms = lazy.group_by(variant).agg(aggregates).collect()
     if control not in arms[variant].to_list():
-        raise DataValidationError(f"balance_check: control variant {control!r} not found in column {variant!r}.",
-                                  column=variant, fix=f"Use one of {arms[variant].to_list()}.")
+        raise DataValidationError(
+            f"balance_check: control variant {control!r} not found in column {variant!r}.",
+            column=variant,
+            fix=f"Use one of {arms[variant].to_list()}.",
+        )
     base = arms.filter(pl.col(variant) == control).row(0, named=True)
     rows = []
     for arm in arms.filter(pl.col(variant) != control).iter_rows(named=True):
@@ -130,9 +147,16 @@ def balance_check(
             nc, nt = base[f"{c}__count"], arm[f"{c}__count"]
             se = np.sqrt(vc / nc + vt / nt) if nc > 1 and nt > 1 else 0.0
             smd = (mt - mc) / np.sqrt((vc + vt) / 2) if (vc + vt) > 0 else np.nan
-            rows.append({"covariate": c, "variant": arm[variant], "mean_control": mc, "mean_treatment": mt,
-                         "standardized_difference": float(smd),
-                         "p_value": float(2 * stats.norm.sf(abs((mt - mc) / se))) if se > 0 else np.nan,
-                         "missing_control": base[f"{c}__null"] / base["n"],
-                         "missing_treatment": arm[f"{c}__null"] / arm["n"]})
+            rows.append(
+                {
+                    "covariate": c,
+                    "variant": arm[variant],
+                    "mean_control": mc,
+                    "mean_treatment": mt,
+                    "standardized_difference": float(smd),
+                    "p_value": float(2 * stats.norm.sf(abs((mt - mc) / se))) if se > 0 else np.nan,
+                    "missing_control": base[f"{c}__null"] / base["n"],
+                    "missing_treatment": arm[f"{c}__null"] / arm["n"],
+                }
+            )
     return pl.DataFrame(rows)

@@ -66,11 +66,16 @@ class Moments:
         """Means and covariance matrix (n - 1 denominator) of z."""
         n = np.asarray(self.n, dtype=float)[..., None]
         means = np.asarray(self.sums, dtype=float) / n
-        centered = np.asarray(self.cross, dtype=float) - n[..., None] * means[..., :, None] * means[..., None, :]
+        centered = (
+            np.asarray(self.cross, dtype=float)
+            - n[..., None] * means[..., :, None] * means[..., None, :]
+        )
         return means, centered / (n[..., None] - 1)
 
 
-def cuped_test(control: Moments, treatment: Moments, *, relative: bool = False, alpha: float = 0.05) -> EffectEstimate:
+def cuped_test(
+    control: Moments, treatment: Moments, *, relative: bool = False, alpha: float = 0.05
+) -> EffectEstimate:
     """Covariate-adjusted difference in means (normal approximation).
 
     Returns an `EffectEstimate` whose ``extra`` holds ``theta``, the unadjusted standard
@@ -80,12 +85,16 @@ def cuped_test(control: Moments, treatment: Moments, *, relative: bool = False, 
     n_t = np.asarray(treatment.n, dtype=float)
     means_c, cov_c = control.covariance()
     means_t, cov_t = treatment.covariance()
-    pooled = ((n_c - 1)[..., None, None] * cov_c + (n_t - 1)[..., None, None] * cov_t) / (n_c + n_t - 2)[..., None, None]
+    pooled = ((n_c - 1)[..., None, None] * cov_c + (n_t - 1)[..., None, None] * cov_t) / (
+        n_c + n_t - 2
+    )[..., None, None]
     # pinv: a covariate with no spread (e.g. no unit lacks pre-period data) gets slope 0
     theta = np.einsum("...ij,...j->...i", np.linalg.pinv(pooled[..., 1:, 1:]), pooled[..., 1:, 0])
     residual_c = _residual_variance(cov_c, theta)
     residual_t = _residual_variance(cov_t, theta)
-    overall_x = (n_c[..., None] * means_c[..., 1:] + n_t[..., None] * means_t[..., 1:]) / (n_c + n_t)[..., None]
+    overall_x = (n_c[..., None] * means_c[..., 1:] + n_t[..., None] * means_t[..., 1:]) / (
+        n_c + n_t
+    )[..., None]
     adjusted_c = means_c[..., 0] - np.einsum("...i,...i->...", theta, means_c[..., 1:] - overall_x)
     adjusted_t = means_t[..., 0] - np.einsum("...i,...i->...", theta, means_t[..., 1:] - overall_x)
     raw_se = np.sqrt(cov_c[..., 0, 0] / n_c + cov_t[..., 0, 0] / n_t)
@@ -95,16 +104,32 @@ def cuped_test(control: Moments, treatment: Moments, *, relative: bool = False, 
         effect, se = adjusted_t - adjusted_c, np.sqrt(residual_c / n_c + residual_t / n_t)
     low, high, p_value = _z_interval(effect, se, alpha)
     name = ("relative lift" if relative else "difference") + " in mean, CUPED-adjusted"
-    extra = {"theta": theta, "unadjusted_se": _out(raw_se),
-             "variance_reduction": _out(1 - (residual_c / n_c + residual_t / n_t) / raw_se**2)}
-    return EffectEstimate(_out(effect), _out(low), _out(high), _out(p_value), _out(se),
-                          _out(adjusted_c), _out(adjusted_t), name, relative, extra)
+    extra = {
+        "theta": theta,
+        "unadjusted_se": _out(raw_se),
+        "variance_reduction": _out(1 - (residual_c / n_c + residual_t / n_t) / raw_se**2),
+    }
+    return EffectEstimate(
+        _out(effect),
+        _out(low),
+        _out(high),
+        _out(p_value),
+        _out(se),
+        _out(adjusted_c),
+        _out(adjusted_t),
+        name,
+        relative,
+        extra,
+    )
 
 
 def _residual_variance(cov: np.ndarray, theta: np.ndarray) -> np.ndarray:
     """Var(y - theta' x) = var_y - 2 theta' cov_xy + theta' Sigma_xx theta."""
-    return (cov[..., 0, 0] - 2 * np.einsum("...i,...i->...", theta, cov[..., 1:, 0])
-            + np.einsum("...i,...ij,...j->...", theta, cov[..., 1:, 1:], theta))
+    return (
+        cov[..., 0, 0]
+        - 2 * np.einsum("...i,...i->...", theta, cov[..., 1:, 0])
+        + np.einsum("...i,...ij,...j->...", theta, cov[..., 1:, 1:], theta)
+    )
 
 
 def with_missing_indicator(covariate: Any) -> np.ndarray:

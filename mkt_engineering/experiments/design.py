@@ -40,7 +40,9 @@ def _proportion_sds(baseline: float, treated: float, ratio: float) -> tuple[floa
 
 def _check_rate(name: str, value: float) -> None:
     if not 0 < value < 1:
-        raise ValueError(f"{name} must be a conversion rate between 0 and 1 (exclusive), got {value}.")
+        raise ValueError(
+            f"{name} must be a conversion rate between 0 and 1 (exclusive), got {value}."
+        )
 
 
 def sample_size(
@@ -122,7 +124,9 @@ def mde(
     return difference / baseline if relative else difference
 
 
-def duration(sample_size_per_arm: float, daily_units: float, *, arms: int = 2, share: float = 1.0) -> int:
+def duration(
+    sample_size_per_arm: float, daily_units: float, *, arms: int = 2, share: float = 1.0
+) -> int:
     """Days needed to reach the sample, given units entering per day and the share in the test.
 
     Examples
@@ -136,7 +140,12 @@ def duration(sample_size_per_arm: float, daily_units: float, *, arms: int = 2, s
 
 
 def non_inferiority_sample_size(
-    baseline: float, margin: float, *, alpha: float = 0.05, power: float = 0.8, sd: float | None = None
+    baseline: float,
+    margin: float,
+    *,
+    alpha: float = 0.05,
+    power: float = 0.8,
+    sd: float | None = None,
 ) -> int:
     """Units per arm to show a guardrail is not worse by more than ``margin`` (one-sided test).
 
@@ -152,7 +161,9 @@ def non_inferiority_sample_size(
     return math.ceil(2 * variance * z**2 / margin**2)
 
 
-def guardrail_status(ci_low: Any, ci_high: Any, *, margin: float = 0.0, higher_is_better: bool = True) -> Any:
+def guardrail_status(
+    ci_low: Any, ci_high: Any, *, margin: float = 0.0, higher_is_better: bool = True
+) -> Any:
     """Read a guardrail's interval against its non-inferiority margin.
 
     Returns ``"worse"`` when the interval lies entirely on the harmful side of zero,
@@ -166,8 +177,11 @@ def guardrail_status(ci_low: Any, ci_high: Any, *, margin: float = 0.0, higher_i
     >>> guardrail_status(-0.05, -0.01)
     'worse'
     """
-    low, high = (np.asarray(ci_low), np.asarray(ci_high)) if higher_is_better else (
-        -np.asarray(ci_high), -np.asarray(ci_low))
+    low, high = (
+        (np.asarray(ci_low), np.asarray(ci_high))
+        if higher_is_better
+        else (-np.asarray(ci_high), -np.asarray(ci_low))
+    )
     if margin == 0:
         status = np.where(high < 0, "worse", "fine")
     else:
@@ -176,7 +190,13 @@ def guardrail_status(ci_low: Any, ci_high: Any, *, margin: float = 0.0, higher_i
 
 
 def power_curve(
-    baseline: float, n: float, effects: Any, *, alpha: float = 0.05, ratio: float = 1.0, sd: float | None = None
+    baseline: float,
+    n: float,
+    effects: Any,
+    *,
+    alpha: float = 0.05,
+    ratio: float = 1.0,
+    sd: float | None = None,
 ) -> Any:
     """Power of the two-sided test for each true effect, with ``n`` control units.
 
@@ -189,10 +209,14 @@ def power_curve(
     z_alpha = stats.norm.ppf(1 - alpha / 2)
     if sd is not None:
         se = sd * np.sqrt((1 + 1 / ratio) / n)
-        return stats.norm.sf(z_alpha - np.abs(effects) / se) + stats.norm.cdf(-z_alpha - np.abs(effects) / se)
+        return stats.norm.sf(z_alpha - np.abs(effects) / se) + stats.norm.cdf(
+            -z_alpha - np.abs(effects) / se
+        )
     treated = np.clip(baseline + effects, 1e-9, 1 - 1e-9)
     pooled = (baseline + ratio * treated) / (1 + ratio)
     sd_null = np.sqrt(pooled * (1 - pooled) * (1 + 1 / ratio) / n)
     sd_alt = np.sqrt((baseline * (1 - baseline) + treated * (1 - treated) / ratio) / n)
     d = np.abs(effects)
-    return stats.norm.sf((z_alpha * sd_null - d) / sd_alt) + stats.norm.cdf((-z_alpha * sd_null - d) / sd_alt)
+    return stats.norm.sf((z_alpha * sd_null - d) / sd_alt) + stats.norm.cdf(
+        (-z_alpha * sd_null - d) / sd_alt
+    )

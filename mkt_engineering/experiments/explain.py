@@ -15,19 +15,31 @@ from mkt_engineering.experiments.verdict import describe_effect
 from mkt_engineering.text import number, percent
 
 
-def explain_sample_size(n: int, *, baseline: float, mde: float, power: float = 0.8, alpha: float = 0.05,
-                        language: str = "en") -> str:
+def explain_sample_size(
+    n: int,
+    *,
+    baseline: float,
+    mde: float,
+    power: float = 0.8,
+    alpha: float = 0.05,
+    language: str = "en",
+) -> str:
     """How to read a sample size."""
-    return (f"To detect a change from {percent(baseline, language=language)} to "
-            f"{percent(baseline + mde, language=language)} with {percent(power, 0)} power at a "
-            f"{percent(alpha, 0)} false-alarm rate, the test needs {number(n, language=language)} units in each arm.")
+    return (
+        f"To detect a change from {percent(baseline, language=language)} to "
+        f"{percent(baseline + mde, language=language)} with {percent(power, 0)} power at a "
+        f"{percent(alpha, 0)} false-alarm rate, the test needs {number(n, language=language)} units in each arm."
+    )
 
 
 def explain_effect(row: dict, alpha: float = 0.05) -> str:
     """One effects row: what changed, how sure, and whether it counts."""
     text = describe_effect(row, alpha).capitalize() + "."
     if row["role"] == "exploratory":
-        return text + " This metric was not in the plan, so treat it as a hint for the next test, not a result."
+        return (
+            text
+            + " This metric was not in the plan, so treat it as a hint for the next test, not a result."
+        )
     if row["significant"]:
         text += " The interval excludes zero, so the change is unlikely to be chance"
     else:
@@ -40,10 +52,14 @@ def explain_effect(row: dict, alpha: float = 0.05) -> str:
 def explain_srm(srm: SrmResult) -> str:
     """How to read the sample-ratio check."""
     if srm.blocked:
-        return (f"The arms are not split as planned (p = {srm.p_value:.1e}). Something removed or added units in one "
-                "arm (tracking, redirects, bots); the effects below cannot be trusted until the cause is found.")
-    return (f"The arms are split as planned (largest deviation {percent(srm.max_deviation, 2)}, p = {srm.p_value:.2f}); "
-            "assignment looks healthy.")
+        return (
+            f"The arms are not split as planned (p = {srm.p_value:.1e}). Something removed or added units in one "
+            "arm (tracking, redirects, bots); the effects below cannot be trusted until the cause is found."
+        )
+    return (
+        f"The arms are split as planned (largest deviation {percent(srm.max_deviation, 2)}, p = {srm.p_value:.2f}); "
+        "assignment looks healthy."
+    )
 
 
 def explain_balance(balance: pl.DataFrame) -> str:
@@ -51,9 +67,15 @@ def explain_balance(balance: pl.DataFrame) -> str:
     if balance.is_empty():
         return "No pre-period covariates were given, so balance was not checked."
     worst = balance["standardized_difference"].abs().max()
-    verdict = "well balanced" if worst < 0.1 else "less balanced than randomization usually gives; check the assignment"
-    return (f"Before the test the arms differed by at most {number(worst, 3)} standard deviations on the "
-            f"pre-period data: {verdict}. Units without pre-period data are kept and flagged, not dropped.")
+    verdict = (
+        "well balanced"
+        if worst < 0.1
+        else "less balanced than randomization usually gives; check the assignment"
+    )
+    return (
+        f"Before the test the arms differed by at most {number(worst, 3)} standard deviations on the "
+        f"pre-period data: {verdict}. Units without pre-period data are kept and flagged, not dropped."
+    )
 
 
 def explain_cuped(effects: pl.DataFrame) -> str:
@@ -61,24 +83,40 @@ def explain_cuped(effects: pl.DataFrame) -> str:
     rows = effects.filter(pl.col("variance_reduction").is_not_null())
     if rows.is_empty():
         return "No pre-period adjustment (CUPED) was used."
-    parts = [f"{r['metric']} by {percent(max(r['variance_reduction'], 0.0))}" for r in rows.iter_rows(named=True)]
-    return ("Using what each unit did before the test (CUPED) removed noise from the estimates: the variance fell for "
-            + ", ".join(parts) + ". Less noise means narrower intervals for the same traffic.")
+    parts = [
+        f"{r['metric']} by {percent(max(r['variance_reduction'], 0.0))}"
+        for r in rows.iter_rows(named=True)
+    ]
+    return (
+        "Using what each unit did before the test (CUPED) removed noise from the estimates: the variance fell for "
+        + ", ".join(parts)
+        + ". Less noise means narrower intervals for the same traffic."
+    )
 
 
 def explain_bayes(bayes: pl.DataFrame, rule_error_rates: dict[str, float] | None = None) -> str:
     """Chance to win and expected loss, with the rule's frequentist error rate beside it."""
     row = bayes.row(0, named=True)
     chance = row["chance_to_win"]
-    chance_text = ("more than 99.9%" if chance > 0.999 else "less than 0.1%" if chance < 0.001 else percent(chance))
+    chance_text = (
+        "more than 99.9%"
+        if chance > 0.999
+        else "less than 0.1%"
+        if chance < 0.001
+        else percent(chance)
+    )
     loss = row["expected_loss"]
     loss_text = "practically nothing (less than 0.00001)" if loss < 1e-5 else f"{loss:.5g}"
-    text = (f"Given the data, the treatment has a {chance_text} chance of being better. If you ship it "
-            f"and it is in fact worse, you lose on average {loss_text} on the metric.")
+    text = (
+        f"Given the data, the treatment has a {chance_text} chance of being better. If you ship it "
+        f"and it is in fact worse, you lose on average {loss_text} on the metric."
+    )
     if rule_error_rates:
-        text += (f" Beware: the rule 'ship at 95% chance to win' declares a winner in "
-                 f"{percent(rule_error_rates['once'])} of tests without any effect when read once, and in "
-                 f"{percent(rule_error_rates['daily'])} when read every day.")
+        text += (
+            f" Beware: the rule 'ship at 95% chance to win' declares a winner in "
+            f"{percent(rule_error_rates['once'])} of tests without any effect when read once, and in "
+            f"{percent(rule_error_rates['daily'])} when read every day."
+        )
     return text
 
 
@@ -88,16 +126,26 @@ def explain_sequential(over_time: pl.DataFrame) -> str:
         return "No day column was given, so the effect over time is not shown."
     last = over_time.row(-1, named=True)
     inside = last["always_valid_low"] <= 0 <= last["always_valid_high"]
-    return (f"After {number(last['units_per_arm'])} units per arm the always-valid interval runs from "
-            f"{number(last['always_valid_low'], 4)} to {number(last['always_valid_high'], 4)}; it "
-            + ("still includes zero, so looking early would not have justified stopping."
-               if inside else "excludes zero, and this reading stays valid however often the results were checked."))
+    return (
+        f"After {number(last['units_per_arm'])} units per arm the always-valid interval runs from "
+        f"{number(last['always_valid_low'], 4)} to {number(last['always_valid_high'], 4)}; it "
+        + (
+            "still includes zero, so looking early would not have justified stopping."
+            if inside
+            else "excludes zero, and this reading stays valid however often the results were checked."
+        )
+    )
 
 
 def explain_analysis(result, language: str = "en") -> str:
     """The verdict and the reading of each part of an `analyze` result, as markdown."""
     verdict = result.verdict
     lines = [f"**{verdict.headline}**", ""] + [f"- {reason}" for reason in verdict.reasons]
-    lines += ["", explain_srm(result.srm), explain_balance(result.balance), explain_cuped(result.effects)]
+    lines += [
+        "",
+        explain_srm(result.srm),
+        explain_balance(result.balance),
+        explain_cuped(result.effects),
+    ]
     lines += [explain_effect(r) for r in result.effects.iter_rows(named=True)]
     return "\n".join(lines)

@@ -83,7 +83,9 @@ def _z_interval(effect: Any, se: Any, alpha: float) -> tuple[Any, Any, Any]:
     return effect - z * se, effect + z * se, p_value
 
 
-def _relative(control: Any, treatment: Any, var_control: Any, var_treatment: Any) -> tuple[Any, Any]:
+def _relative(
+    control: Any, treatment: Any, var_control: Any, var_treatment: Any
+) -> tuple[Any, Any]:
     """Lift treatment / control - 1 and its delta-method standard error (independent arms)."""
     lift = treatment / control - 1
     variance = var_treatment / control**2 + treatment**2 * var_control / control**4
@@ -136,8 +138,17 @@ def proportion_test(
         with np.errstate(divide="ignore", invalid="ignore"):
             p_value = 2 * stats.norm.sf(np.abs((rate_t - rate_c) / se_pooled))
         method += ", pooled p-value"
-    return EffectEstimate(_out(effect), _out(low), _out(high), _out(p_value), _out(se),
-                          _out(rate_c), _out(rate_t), method, relative)
+    return EffectEstimate(
+        _out(effect),
+        _out(low),
+        _out(high),
+        _out(p_value),
+        _out(se),
+        _out(rate_c),
+        _out(rate_t),
+        method,
+        relative,
+    )
 
 
 def mean_test(
@@ -182,8 +193,17 @@ def mean_test(
         with np.errstate(divide="ignore", invalid="ignore"):
             p_value = 2 * stats.t.sf(np.abs(effect / se), df)
         method = "difference in mean (Welch t-test)"
-    return EffectEstimate(_out(effect), _out(low), _out(high), _out(p_value), _out(se),
-                          _out(mean_c), _out(mean_t), method, relative)
+    return EffectEstimate(
+        _out(effect),
+        _out(low),
+        _out(high),
+        _out(p_value),
+        _out(se),
+        _out(mean_c),
+        _out(mean_t),
+        method,
+        relative,
+    )
 
 
 def mann_whitney_test(control_values: Any, treatment_values: Any) -> EffectEstimate:
@@ -205,8 +225,16 @@ def mann_whitney_test(control_values: Any, treatment_values: Any) -> EffectEstim
     result = stats.mannwhitneyu(y, x, alternative="two-sided")
     superiority = result.statistic / (x.size * y.size)
     nan = float("nan")
-    return EffectEstimate(float(superiority - 0.5), nan, nan, float(result.pvalue), nan,
-                          nan, nan, "Mann-Whitney: P(treatment unit > control unit) - 0.5, not a mean difference")
+    return EffectEstimate(
+        float(superiority - 0.5),
+        nan,
+        nan,
+        float(result.pvalue),
+        nan,
+        nan,
+        nan,
+        "Mann-Whitney: P(treatment unit > control unit) - 0.5, not a mean difference",
+    )
 
 
 def _out(value: Any) -> Any:

@@ -51,7 +51,9 @@ def benjamini_hochberg(p_values: Any) -> np.ndarray:
     return adjusted
 
 
-def adjust(p_values: Any, method: Literal["holm", "bonferroni", "bh", "none"] = "holm") -> np.ndarray:
+def adjust(
+    p_values: Any, method: Literal["holm", "bonferroni", "bh", "none"] = "holm"
+) -> np.ndarray:
     """Adjust p-values by name; ``"none"`` returns them unchanged."""
     functions = {"holm": holm, "bonferroni": bonferroni, "bh": benjamini_hochberg}
     if method == "none":

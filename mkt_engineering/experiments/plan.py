@@ -27,12 +27,18 @@ def plan_hash(plan: dict[str, Any]) -> str:
 
 def plan_table(plan: dict[str, Any]) -> pl.DataFrame:
     """The plan as a two-column table (item, value) plus its hash, for `save_table`."""
-    items = {**{k: json.dumps(v, default=str) if not isinstance(v, str) else v for k, v in plan.items()},
-             "plan_hash": plan_hash(plan)}
+    items = {
+        **{k: json.dumps(v, default=str) if not isinstance(v, str) else v for k, v in plan.items()},
+        "plan_hash": plan_hash(plan),
+    }
     return pl.DataFrame({"item": list(items), "value": list(items.values())})
 
 
 def outside_plan(names: list[str], plan: dict[str, Any]) -> list[str]:
     """Names analysed that the plan did not declare (to label as exploratory)."""
-    declared = {plan.get("primary_metric"), *plan.get("secondary_metrics", []), *plan.get("guardrails", [])}
+    declared = {
+        plan.get("primary_metric"),
+        *plan.get("secondary_metrics", []),
+        *plan.get("guardrails", []),
+    }
     return [n for n in names if n not in declared]

@@ -33,7 +33,9 @@ def ratio_variance(arm: RatioStats) -> tuple[np.ndarray, np.ndarray]:
     """
     mean_x, mean_y, var_x, var_y, cov_xy = arm.moments()
     ratio = mean_x / mean_y
-    variance = (var_x - 2 * ratio * cov_xy + ratio**2 * var_y) / (np.asarray(arm.n, dtype=float) * mean_y**2)
+    variance = (var_x - 2 * ratio * cov_xy + ratio**2 * var_y) / (
+        np.asarray(arm.n, dtype=float) * mean_y**2
+    )
     return ratio, variance
 
 
@@ -78,8 +80,17 @@ def ratio_test(
         effect, se = ratio_t - ratio_c, np.sqrt(var_c + var_t)
         name = "difference in ratio (delta method)"
     low, high, p_value = _z_interval(effect, se, alpha)
-    return EffectEstimate(_out(effect), _out(low), _out(high), _out(p_value), _out(se),
-                          _out(ratio_c), _out(ratio_t), name, relative)
+    return EffectEstimate(
+        _out(effect),
+        _out(low),
+        _out(high),
+        _out(p_value),
+        _out(se),
+        _out(ratio_c),
+        _out(ratio_t),
+        name,
+        relative,
+    )
 
 
 def _fieller(ratio_c, var_c, ratio_t, var_t, alpha: float) -> EffectEstimate:
@@ -96,5 +107,14 @@ def _fieller(ratio_c, var_c, ratio_t, var_t, alpha: float) -> EffectEstimate:
     high = np.where(bounded, (-b + root) / (2 * a), np.inf) - 1
     effect, se = _relative(ratio_c, ratio_t, var_c, var_t)
     p_value = 2 * stats.norm.sf(np.abs(ratio_t - ratio_c) / np.sqrt(var_c + var_t))
-    return EffectEstimate(_out(effect), _out(low), _out(high), _out(p_value), _out(se),
-                          _out(ratio_c), _out(ratio_t), "relative lift in ratio (Fieller interval)", True)
+    return EffectEstimate(
+        _out(effect),
+        _out(low),
+        _out(high),
+        _out(p_value),
+        _out(se),
+        _out(ratio_c),
+        _out(ratio_t),
+        "relative lift in ratio (Fieller interval)",
+        True,
+    )

@@ -34,13 +34,19 @@ def prepare(units: pl.DataFrame | pl.LazyFrame, covariates: list[str]) -> pl.Laz
 
 
 def reduce_moments(
-    units: pl.DataFrame | pl.LazyFrame, *, by: list[str], columns: list[str], pairs: list[tuple[str, str]]
+    units: pl.DataFrame | pl.LazyFrame,
+    *,
+    by: list[str],
+    columns: list[str],
+    pairs: list[tuple[str, str]],
 ) -> pl.DataFrame:
     """Per group: ``n``, ``s|<column>`` sums and ``p|<a>|<b>`` sums of products."""
     aggregates = [pl.len().alias("n")]
     aggregates += [pl.col(c).cast(pl.Float64).sum().alias(f"s|{c}") for c in columns]
-    aggregates += [(pl.col(a).cast(pl.Float64) * pl.col(b).cast(pl.Float64)).sum().alias(f"p|{a}|{b}")
-                   for a, b in pairs]
+    aggregates += [
+        (pl.col(a).cast(pl.Float64) * pl.col(b).cast(pl.Float64)).sum().alias(f"p|{a}|{b}")
+        for a, b in pairs
+    ]
     return units.lazy().group_by(by).agg(aggregates).collect()
 
 

@@ -31,7 +31,9 @@ from scipy import optimize, special, stats
 Spending = Literal["obrien_fleming", "pocock"]
 
 
-def spent_alpha(fraction: Any, alpha: float = 0.05, spending: Spending = "obrien_fleming") -> np.ndarray:
+def spent_alpha(
+    fraction: Any, alpha: float = 0.05, spending: Spending = "obrien_fleming"
+) -> np.ndarray:
     """Cumulative two-sided alpha spent by information fraction ``t`` (Lan & DeMets 1983).
 
     As in gsDesign and rpact, each side spends a one-sided ``alpha / 2`` with the
@@ -59,7 +61,9 @@ def group_sequential_bounds(
 
 
 @lru_cache(maxsize=64)
-def _bounds(fractions: tuple[float, ...], alpha: float, spending: Spending, grid: int) -> tuple[float, ...]:
+def _bounds(
+    fractions: tuple[float, ...], alpha: float, spending: Spending, grid: int
+) -> tuple[float, ...]:
     t = np.asarray(fractions)
     increments = np.diff(np.concatenate([[0.0], spent_alpha(t, alpha, spending)]))
     bounds = [float(stats.norm.isf(increments[0] / 2))]
@@ -70,8 +74,13 @@ def _bounds(fractions: tuple[float, ...], alpha: float, spending: Spending, grid
         step = np.sqrt(t[k] - t[k - 1])
         weights = _simpson(nodes) * density
 
-        b = optimize.brentq(_exit_gap, 0.01, 40.0, args=(nodes, weights, step, np.sqrt(t[k]), increments[k]),
-                            xtol=1e-10)
+        b = optimize.brentq(
+            _exit_gap,
+            0.01,
+            40.0,
+            args=(nodes, weights, step, np.sqrt(t[k]), increments[k]),
+            xtol=1e-10,
+        )
         bounds.append(float(b))
         new_nodes = np.linspace(-b * np.sqrt(t[k]), b * np.sqrt(t[k]), grid)
         gap = (new_nodes[:, None] - nodes[None, :]) / step
@@ -95,7 +104,9 @@ def _simpson(nodes: np.ndarray) -> np.ndarray:
     return w * h / 3
 
 
-def group_sequential_test(z: Any, fractions: Any, alpha: float = 0.05, spending: Spending = "obrien_fleming") -> dict:
+def group_sequential_test(
+    z: Any, fractions: Any, alpha: float = 0.05, spending: Spending = "obrien_fleming"
+) -> dict:
     """Stop-for-efficacy decision at planned looks; ``z`` has looks on its last axis.
 
     Returns ``rejected`` (any look crossed), ``stop_look`` (first crossing, -1 if none)
@@ -104,7 +115,11 @@ def group_sequential_test(z: Any, fractions: Any, alpha: float = 0.05, spending:
     bounds = np.asarray(group_sequential_bounds(fractions, alpha, spending))
     crossed = np.abs(np.asarray(z, dtype=float)) >= bounds
     rejected = crossed.any(axis=-1)
-    return {"rejected": rejected, "stop_look": np.where(rejected, crossed.argmax(axis=-1), -1), "bounds": bounds}
+    return {
+        "rejected": rejected,
+        "stop_look": np.where(rejected, crossed.argmax(axis=-1), -1),
+        "bounds": bounds,
+    }
 
 
 def msprt_p_values(effect: Any, variance: Any, tau: float) -> np.ndarray:
@@ -127,7 +142,9 @@ def msprt_p_values(effect: Any, variance: Any, tau: float) -> np.ndarray:
     return np.minimum.accumulate(p, axis=-1)
 
 
-def confidence_sequence(effect: Any, variance: Any, tau: float, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
+def confidence_sequence(
+    effect: Any, variance: Any, tau: float, alpha: float = 0.05
+) -> tuple[np.ndarray, np.ndarray]:
     """Always-valid (1 - alpha) interval at each look: values not rejected by the mSPRT.
 
     The running intersection is taken, so the interval never widens.

@@ -40,8 +40,15 @@ def daily_conversions(
 
 
 def simulate_aa(
-    *, experiments: int = 10_000, units_per_arm: int = 14_000, baseline: float = 0.10, effect: float = 0.0,
-    looks: int = 14, alpha: float = 0.05, tau: float | None = None, seed: int = 42,
+    *,
+    experiments: int = 10_000,
+    units_per_arm: int = 14_000,
+    baseline: float = 0.10,
+    effect: float = 0.0,
+    looks: int = 14,
+    alpha: float = 0.05,
+    tau: float | None = None,
+    seed: int = 42,
 ) -> pl.DataFrame:
     """Rejection rate (false-positive rate when ``effect=0``, power otherwise) and interval
     coverage of every procedure the kit offers, at one final look and under daily peeking.
@@ -88,7 +95,9 @@ def simulate_aa(
         ("Bayesian 95% chance to win, once at the end", 1, bayes_rule[:, -1].mean(), None),
         ("Bayesian 95% chance to win, checked daily", looks, bayes_rule.any(axis=1).mean(), None),
     ]
-    return pl.DataFrame(rows, schema=["procedure", "looks_used", "rejection_rate", "coverage"], orient="row")
+    return pl.DataFrame(
+        rows, schema=["procedure", "looks_used", "rejection_rate", "coverage"], orient="row"
+    )
 
 
 def _chance_to_win_normal(conversions_c, conversions_t, n) -> np.ndarray:
@@ -106,8 +115,13 @@ def _chance_to_win_normal(conversions_c, conversions_t, n) -> np.ndarray:
 
 
 def simulate_means(
-    *, experiments: int = 10_000, units_per_arm: int = 2_000, effect: float = 0.0, correlation: float = 0.7,
-    missing_share: float = 0.3, seed: int = 42,
+    *,
+    experiments: int = 10_000,
+    units_per_arm: int = 2_000,
+    effect: float = 0.0,
+    correlation: float = 0.7,
+    missing_share: float = 0.3,
+    seed: int = 42,
 ) -> dict[str, np.ndarray]:
     """Per-arm moments of a normal metric with a correlated pre-period covariate (batched).
 
@@ -124,7 +138,9 @@ def simulate_means(
         missing = rng.random(x.shape) < missing_share
         y = y + 0.5 * missing  # new users differ; the indicator absorbs it
         z = np.stack([y, np.where(missing, 0.0, x), missing.astype(float)], axis=-1)
-        out[arm] = Moments(np.full(experiments, units_per_arm), z.sum(axis=1), np.einsum("eni,enj->eij", z, z))
+        out[arm] = Moments(
+            np.full(experiments, units_per_arm), z.sum(axis=1), np.einsum("eni,enj->eij", z, z)
+        )
     return out
 
 

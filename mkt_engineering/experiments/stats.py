@@ -56,7 +56,9 @@ class SampleStats:
     def variance(self) -> Any:
         """Sample variance with the n - 1 denominator."""
         n = np.asarray(self.n, dtype=float)
-        return (np.asarray(self.sum_sq, dtype=float) - np.asarray(self.sum, dtype=float) ** 2 / n) / (n - 1)
+        return (
+            np.asarray(self.sum_sq, dtype=float) - np.asarray(self.sum, dtype=float) ** 2 / n
+        ) / (n - 1)
 
 
 @dataclass(frozen=True)
@@ -84,8 +86,14 @@ class RatioStats:
     def from_values(cls, numerator: Any, denominator: Any) -> RatioStats:
         x = np.asarray(numerator, dtype=float)
         y = np.asarray(denominator, dtype=float)
-        return cls(int(x.size), float(x.sum()), float(y.sum()), float((x * x).sum()),
-                   float((y * y).sum()), float((x * y).sum()))
+        return cls(
+            int(x.size),
+            float(x.sum()),
+            float(y.sum()),
+            float((x * x).sum()),
+            float((y * y).sum()),
+            float((x * y).sum()),
+        )
 
     @property
     def ratio(self) -> Any:

@@ -41,8 +41,14 @@ class Verdict:
         return f"{self.headline}\n" + "\n".join(f"- {r}" for r in self.reasons)
 
     def to_frame(self) -> pl.DataFrame:
-        return pl.DataFrame({"decision": [self.decision], "days_left": [self.days_left],
-                             "reasons": ["; ".join(self.reasons)], "headline": [self.headline]})
+        return pl.DataFrame(
+            {
+                "decision": [self.decision],
+                "days_left": [self.days_left],
+                "reasons": ["; ".join(self.reasons)],
+                "headline": [self.headline],
+            }
+        )
 
 
 def describe_effect(row: dict, alpha: float = 0.05) -> str:
@@ -77,8 +83,15 @@ def headline_effect(row: dict) -> str:
 
 
 def decide(
-    effects: pl.DataFrame, srm: SrmResult, over_time: pl.DataFrame, *, alpha: float, mde: float | None,
-    planned_units_per_arm: int | None, arm_sizes: dict[str, int], days_seen: int | None,
+    effects: pl.DataFrame,
+    srm: SrmResult,
+    over_time: pl.DataFrame,
+    *,
+    alpha: float,
+    mde: float | None,
+    planned_units_per_arm: int | None,
+    arm_sizes: dict[str, int],
+    days_seen: int | None,
 ) -> Verdict:
     """Apply the rule of the module docstring; see there."""
     primaries = effects.filter(pl.col("role") == "primary").sort("p_adjusted")
@@ -91,13 +104,17 @@ def decide(
     if guard_text:
         reasons.append(guard_text)
     if srm.blocked:
-        reasons = [f"the split of units between arms is off (sample-ratio p = {srm.p_value:.1e}); "
-                   "find the cause (tracking, redirects, bots) before reading any effect"] + reasons
+        reasons = [
+            f"the split of units between arms is off (sample-ratio p = {srm.p_value:.1e}); "
+            "find the cause (tracking, redirects, bots) before reading any effect"
+        ] + reasons
         return _verdict("inconclusive", reasons, primary)
     reasons.append(f"sample ratio is fine (p = {srm.p_value:.2f})")
     smallest = min(arm_sizes.values())
     if planned_units_per_arm and smallest < planned_units_per_arm:
-        return _interim(reasons, primary, over_time, planned_units_per_arm, smallest, days_seen, worse)
+        return _interim(
+            reasons, primary, over_time, planned_units_per_arm, smallest, days_seen, worse
+        )
     significant = primary["significant"]
     if significant and primary["effect"] > 0 and not worse:
         return _verdict("ship", reasons, primary)
@@ -111,21 +128,29 @@ def decide(
 
 
 def _interim(reasons, primary, over_time, planned, smallest, days_seen, worse) -> Verdict:
-    arm_rows = over_time.filter(pl.col("variant") == primary["variant"]) if over_time.height else over_time
+    arm_rows = (
+        over_time.filter(pl.col("variant") == primary["variant"]) if over_time.height else over_time
+    )
     if arm_rows.height:
         last = arm_rows.row(-1, named=True)
         if last["always_valid_low"] > 0 and not worse:
-            reasons.append("the always-valid interval already excludes zero, so stopping early is safe")
+            reasons.append(
+                "the always-valid interval already excludes zero, so stopping early is safe"
+            )
             return _verdict("ship", reasons, primary)
         if last["always_valid_high"] < 0:
-            reasons.append("the always-valid interval already shows harm, so stopping early is safe")
+            reasons.append(
+                "the always-valid interval already shows harm, so stopping early is safe"
+            )
             return _verdict("do not ship", reasons, primary)
     days_left = None
     if days_seen:
         daily = smallest / days_seen
         days_left = math.ceil((planned - smallest) / daily)
-    reasons.append(f"only {number(smallest)} of {number(planned)} planned units per arm so far"
-                   + (f"; about {days_left} more day(s) needed" if days_left is not None else ""))
+    reasons.append(
+        f"only {number(smallest)} of {number(planned)} planned units per arm so far"
+        + (f"; about {days_left} more day(s) needed" if days_left is not None else "")
+    )
     verdict = _verdict("keep running", reasons, primary)
     verdict.days_left = days_left
     return verdict

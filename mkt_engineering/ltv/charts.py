@@ -37,7 +37,9 @@ def _cohort_label(matrix: pl.DataFrame) -> pl.DataFrame:
     return matrix.with_columns(label.alias("cohort_label"))
 
 
-def cohort_heatmap(matrix: pl.DataFrame, metric: str = "retention", title: str | None = None) -> alt.LayerChart:
+def cohort_heatmap(
+    matrix: pl.DataFrame, metric: str = "retention", title: str | None = None
+) -> alt.LayerChart:
     """Cohort triangle as a heatmap; cells that cannot be observed yet are grey and unlabelled.
 
     Period 0 (the acquisition period) is left out of the colour scale for retention, where
@@ -49,42 +51,78 @@ def cohort_heatmap(matrix: pl.DataFrame, metric: str = "retention", title: str |
     observed = data.filter(pl.col("value").is_not_null())
     masked = data.filter(pl.col("value").is_null())
     fmt = ".0%" if metric == "retention" else ",.0f"
-    labels = data.select(pl.col("cohort_label").unique(maintain_order=True))["cohort_label"].to_list()
+    labels = data.select(pl.col("cohort_label").unique(maintain_order=True))[
+        "cohort_label"
+    ].to_list()
     y = alt.Y("cohort_label:O", title="Cohort (first order)", sort=labels)
     x = alt.X("period:O", title="Periods since the first order")
-    cells = alt.Chart(observed).mark_rect().encode(
-        x=x, y=y,
-        color=alt.Color("value:Q", title=METRIC_TITLES.get(metric, metric), scale=alt.Scale(scheme="blues"),
-                        legend=alt.Legend(format=fmt)),
-        tooltip=["cohort_label:O", "period:O", alt.Tooltip("value:Q", format=fmt), "cohort_size:Q"],
+    cells = (
+        alt.Chart(observed)
+        .mark_rect()
+        .encode(
+            x=x,
+            y=y,
+            color=alt.Color(
+                "value:Q",
+                title=METRIC_TITLES.get(metric, metric),
+                scale=alt.Scale(scheme="blues"),
+                legend=alt.Legend(format=fmt),
+            ),
+            tooltip=[
+                "cohort_label:O",
+                "period:O",
+                alt.Tooltip("value:Q", format=fmt),
+                "cohort_size:Q",
+            ],
+        )
     )
     hidden = alt.Chart(masked).mark_rect(color=MUTED, opacity=0.15).encode(x=x, y=y)
     return (hidden + cells).properties(
-        title=alt.TitleParams(title or METRIC_TITLES.get(metric, metric),
-                              subtitle="Grey: not observable yet (the period has not started)."),
+        title=alt.TitleParams(
+            title or METRIC_TITLES.get(metric, metric),
+            subtitle="Grey: not observable yet (the period has not started).",
+        ),
         height=alt.Step(14),
     )
 
 
-def cohort_curves(matrix: pl.DataFrame, metric: str = "retention", title: str | None = None) -> alt.Chart:
+def cohort_curves(
+    matrix: pl.DataFrame, metric: str = "retention", title: str | None = None
+) -> alt.Chart:
     """One line per cohort over the periods since acquisition (later cohorts are shorter)."""
     data = _cohort_label(matrix).drop_nulls("value")
     fmt = ".0%" if metric == "retention" else ",.0f"
-    color = alt.Color("cohort_label:O", title="Cohort", scale=alt.Scale(scheme="viridis"), legend=None)
+    color = alt.Color(
+        "cohort_label:O", title="Cohort", scale=alt.Scale(scheme="viridis"), legend=None
+    )
     if "acquisition_channel" in data.columns:
         color = alt.Color("acquisition_channel:N", title="Channel", scale=alt.Scale(range=PALETTE))
-    return alt.Chart(data).mark_line(opacity=0.6, point=False).encode(
-        # periods are whole: no ticks at 0.5, 1.5, ...
-        x=alt.X("period:Q", title="Periods since the first order", axis=alt.Axis(tickMinStep=1, format="d")),
-        y=alt.Y("value:Q", title=METRIC_TITLES.get(metric, metric), axis=alt.Axis(format=fmt)),
-        color=color,
-        detail="cohort_label:N",
-        tooltip=["cohort_label:N", "period:Q", alt.Tooltip("value:Q", format=fmt)],
-    ).properties(title=title or f"{METRIC_TITLES.get(metric, metric)} by cohort")
+    return (
+        alt.Chart(data)
+        .mark_line(opacity=0.6, point=False)
+        .encode(
+            # periods are whole: no ticks at 0.5, 1.5, ...
+            x=alt.X(
+                "period:Q",
+                title="Periods since the first order",
+                axis=alt.Axis(tickMinStep=1, format="d"),
+            ),
+            y=alt.Y("value:Q", title=METRIC_TITLES.get(metric, metric), axis=alt.Axis(format=fmt)),
+            color=color,
+            detail="cohort_label:N",
+            tooltip=["cohort_label:N", "period:Q", alt.Tooltip("value:Q", format=fmt)],
+        )
+        .properties(title=title or f"{METRIC_TITLES.get(metric, metric)} by cohort")
+    )
 
 
-def frequency_recency_heatmap(model, rfm: pl.DataFrame, quantity: str = "p_alive", t: float = 52.0,
-                              max_frequency: int | None = None) -> alt.Chart:
+def frequency_recency_heatmap(
+    model,
+    rfm: pl.DataFrame,
+    quantity: str = "p_alive",
+    t: float = 52.0,
+    max_frequency: int | None = None,
+) -> alt.Chart:
     """Expected purchases in the next ``t`` units, or P(alive), for each frequency and recency.
 
     Customers are assumed to be as old as the oldest customer (T = max T), so the chart
@@ -100,95 +138,218 @@ def frequency_recency_heatmap(model, rfm: pl.DataFrame, quantity: str = "p_alive
     if quantity == "p_alive":
         values, title, fmt = model._p_alive(x, tx, np.full_like(x, T)), "P(alive)", ".0%"
     else:
-        values, title, fmt = model._conditional(t, x, tx, np.full_like(x, T)), f"Expected purchases in {t:g} units", ".1f"
+        values, title, fmt = (
+            model._conditional(t, x, tx, np.full_like(x, T)),
+            f"Expected purchases in {t:g} units",
+            ".1f",
+        )
     data = pl.DataFrame({"frequency": x, "recency": tx, "value": values})
-    return alt.Chart(data).mark_rect().encode(
-        x=alt.X("recency:Q", bin=alt.Bin(maxbins=25), title="Recency (age at the last purchase)"),
-        y=alt.Y("frequency:O", sort="descending", title="Repeat purchases"),
-        color=alt.Color("mean(value):Q", title=title, scale=alt.Scale(scheme="blues"), legend=alt.Legend(format=fmt)),
-        tooltip=["frequency:O", alt.Tooltip("recency:Q", format=".1f"), alt.Tooltip("mean(value):Q", format=fmt)],
-    ).properties(title=alt.TitleParams(title, subtitle=f"For a customer first seen {T:.0f} units before the end"))
+    return (
+        alt.Chart(data)
+        .mark_rect()
+        .encode(
+            x=alt.X(
+                "recency:Q", bin=alt.Bin(maxbins=25), title="Recency (age at the last purchase)"
+            ),
+            y=alt.Y("frequency:O", sort="descending", title="Repeat purchases"),
+            color=alt.Color(
+                "mean(value):Q",
+                title=title,
+                scale=alt.Scale(scheme="blues"),
+                legend=alt.Legend(format=fmt),
+            ),
+            tooltip=[
+                "frequency:O",
+                alt.Tooltip("recency:Q", format=".1f"),
+                alt.Tooltip("mean(value):Q", format=fmt),
+            ],
+        )
+        .properties(
+            title=alt.TitleParams(
+                title, subtitle=f"For a customer first seen {T:.0f} units before the end"
+            )
+        )
+    )
 
 
 def tracking_chart(tracked: pl.DataFrame) -> alt.LayerChart:
     """Cumulative repeat purchases, actual against predicted, with the calibration end marked."""
-    long = tracked.unpivot(index=["period", "date", "phase"], on=["actual_cumulative", "predicted_cumulative"],
-                           variable_name="series", value_name="purchases").with_columns(
-        pl.col("series").replace({"actual_cumulative": "actual", "predicted_cumulative": "model"}))
-    lines = alt.Chart(long).mark_line().encode(
-        x=alt.X("date:T", title=None), y=alt.Y("purchases:Q", title="Cumulative repeat purchases"),
-        color=alt.Color("series:N", title=None, scale=alt.Scale(domain=["actual", "model"], range=[ACCENT, PALETTE[1]])),
-        strokeDash=alt.StrokeDash("series:N", legend=None, scale=alt.Scale(domain=["actual", "model"], range=[[1, 0], [6, 3]])),
+    long = tracked.unpivot(
+        index=["period", "date", "phase"],
+        on=["actual_cumulative", "predicted_cumulative"],
+        variable_name="series",
+        value_name="purchases",
+    ).with_columns(
+        pl.col("series").replace({"actual_cumulative": "actual", "predicted_cumulative": "model"})
+    )
+    lines = (
+        alt.Chart(long)
+        .mark_line()
+        .encode(
+            x=alt.X("date:T", title=None),
+            y=alt.Y("purchases:Q", title="Cumulative repeat purchases"),
+            color=alt.Color(
+                "series:N",
+                title=None,
+                scale=alt.Scale(domain=["actual", "model"], range=[ACCENT, PALETTE[1]]),
+            ),
+            strokeDash=alt.StrokeDash(
+                "series:N",
+                legend=None,
+                scale=alt.Scale(domain=["actual", "model"], range=[[1, 0], [6, 3]]),
+            ),
+        )
     )
     cut = tracked.filter(pl.col("phase") == "calibration").select(pl.col("date").max())
     rule = alt.Chart(cut).mark_rule(color=MUTED, strokeDash=[2, 2]).encode(x="date:T")
-    return (lines + rule).properties(title=alt.TitleParams(
-        "Model against reality", subtitle="Left of the dotted line: data the model saw; right: the holdout it predicted."))
+    return (lines + rule).properties(
+        title=alt.TitleParams(
+            "Model against reality",
+            subtitle="Left of the dotted line: data the model saw; right: the holdout it predicted.",
+        )
+    )
 
 
 def holdout_chart(by_frequency: pl.DataFrame) -> alt.Chart:
     """Mean holdout purchases per calibration frequency: actual against predicted."""
-    long = by_frequency.unpivot(index=["bucket", "customers"], on=["actual", "predicted"], variable_name="series",
-                                value_name="purchases")
+    long = by_frequency.unpivot(
+        index=["bucket", "customers"],
+        on=["actual", "predicted"],
+        variable_name="series",
+        value_name="purchases",
+    )
     order = by_frequency["bucket"].to_list()
-    return alt.Chart(long).mark_line(point=True).encode(
-        x=alt.X("bucket:O", sort=order, title="Repeat purchases in the calibration period"),
-        y=alt.Y("purchases:Q", title="Mean purchases in the holdout period"),
-        color=alt.Color("series:N", title=None, scale=alt.Scale(range=[ACCENT, PALETTE[1]])),
-        tooltip=["bucket:O", "customers:Q", "series:N", alt.Tooltip("purchases:Q", format=".2f")],
-    ).properties(title="Holdout purchases by past frequency")
+    return (
+        alt.Chart(long)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("bucket:O", sort=order, title="Repeat purchases in the calibration period"),
+            y=alt.Y("purchases:Q", title="Mean purchases in the holdout period"),
+            color=alt.Color("series:N", title=None, scale=alt.Scale(range=[ACCENT, PALETTE[1]])),
+            tooltip=[
+                "bucket:O",
+                "customers:Q",
+                "series:N",
+                alt.Tooltip("purchases:Q", format=".2f"),
+            ],
+        )
+        .properties(title="Holdout purchases by past frequency")
+    )
 
 
 def clv_distribution(clv: pl.DataFrame, column: str = "clv", bins: int = 40) -> alt.LayerChart:
     """Histogram of customer values; binned here, so any number of customers charts quickly."""
     values = clv[column].drop_nulls().to_numpy()
     cap = float(np.quantile(values, 0.99)) if values.size else 1.0
-    counts, edges = np.histogram(np.clip(values, None, cap), bins=bins, range=(min(0.0, values.min(initial=0)), cap or 1.0))
-    data = pl.DataFrame({"start": edges[:-1], "end": edges[1:], "customers": counts})
-    bars = alt.Chart(data).mark_bar(color=ACCENT).encode(
-        x=alt.X("start:Q", title="Customer lifetime value (the top 1% are in the last bar)"), x2="end:Q",
-        y=alt.Y("customers:Q", title="Customers"),
-        tooltip=[alt.Tooltip("start:Q", format=",.2f"), alt.Tooltip("end:Q", format=",.2f"), "customers:Q"],
+    counts, edges = np.histogram(
+        np.clip(values, None, cap), bins=bins, range=(min(0.0, values.min(initial=0)), cap or 1.0)
     )
-    mean = alt.Chart(pl.DataFrame({"mean": [float(values.mean()) if values.size else 0.0]})).mark_rule(
-        color=PALETTE[5]).encode(x="mean:Q")
-    return (bars + mean).properties(title=alt.TitleParams("How value is spread over customers",
-                                                          subtitle="Red line: the average customer."))
+    data = pl.DataFrame({"start": edges[:-1], "end": edges[1:], "customers": counts})
+    bars = (
+        alt.Chart(data)
+        .mark_bar(color=ACCENT)
+        .encode(
+            x=alt.X("start:Q", title="Customer lifetime value (the top 1% are in the last bar)"),
+            x2="end:Q",
+            y=alt.Y("customers:Q", title="Customers"),
+            tooltip=[
+                alt.Tooltip("start:Q", format=",.2f"),
+                alt.Tooltip("end:Q", format=",.2f"),
+                "customers:Q",
+            ],
+        )
+    )
+    mean = (
+        alt.Chart(pl.DataFrame({"mean": [float(values.mean()) if values.size else 0.0]}))
+        .mark_rule(color=PALETTE[5])
+        .encode(x="mean:Q")
+    )
+    return (bars + mean).properties(
+        title=alt.TitleParams(
+            "How value is spread over customers", subtitle="Red line: the average customer."
+        )
+    )
 
 
 def ltv_cac_chart(channels: pl.DataFrame) -> alt.LayerChart:
     """LTV:CAC per acquisition channel; the line at 1 is where a customer pays back her cost."""
-    bars = alt.Chart(channels).mark_bar().encode(
-        y=alt.Y("acquisition_channel:N", sort="-x", title=None),
-        x=alt.X("ltv_cac:Q", title="Lifetime value per unit of acquisition cost (LTV:CAC)"),
-        color=alt.condition(alt.datum.ltv_cac >= 1, alt.value(ACCENT), alt.value(PALETTE[5])),
-        tooltip=["acquisition_channel:N", alt.Tooltip("clv:Q", format=",.2f"), alt.Tooltip("cac:Q", format=",.2f"),
-                 alt.Tooltip("ltv_cac:Q", format=".2f"), "payback_month:Q"],
+    bars = (
+        alt.Chart(channels)
+        .mark_bar()
+        .encode(
+            y=alt.Y("acquisition_channel:N", sort="-x", title=None),
+            x=alt.X("ltv_cac:Q", title="Lifetime value per unit of acquisition cost (LTV:CAC)"),
+            color=alt.condition(alt.datum.ltv_cac >= 1, alt.value(ACCENT), alt.value(PALETTE[5])),
+            tooltip=[
+                "acquisition_channel:N",
+                alt.Tooltip("clv:Q", format=",.2f"),
+                alt.Tooltip("cac:Q", format=",.2f"),
+                alt.Tooltip("ltv_cac:Q", format=".2f"),
+                "payback_month:Q",
+            ],
+        )
     )
-    one = alt.Chart(pl.DataFrame({"x": [1.0]})).mark_rule(color=MUTED, strokeDash=[4, 2]).encode(x="x:Q")
-    return (bars + one).properties(title=alt.TitleParams("Which channels bring customers worth their cost?",
-                                                         subtitle="Right of the dashed line: value above cost."))
+    one = (
+        alt.Chart(pl.DataFrame({"x": [1.0]}))
+        .mark_rule(color=MUTED, strokeDash=[4, 2])
+        .encode(x="x:Q")
+    )
+    return (bars + one).properties(
+        title=alt.TitleParams(
+            "Which channels bring customers worth their cost?",
+            subtitle="Right of the dashed line: value above cost.",
+        )
+    )
 
 
 def forecast_chart(forecast: pl.DataFrame) -> alt.Chart:
     """Expected revenue per future month: customers already won and planned new cohorts."""
-    totals = forecast.group_by("month", "kind").agg(pl.col("expected_revenue").sum()).with_columns(
-        (pl.col("kind") == "planned").cast(pl.Int8).alias("layer"))  # existing customers at the bottom
-    return alt.Chart(totals).mark_area().encode(
-        order=alt.Order("layer:Q", sort="ascending"),
-        x=alt.X("month:T", title=None), y=alt.Y("expected_revenue:Q", title="Expected revenue", stack=True),
-        color=alt.Color("kind:N", title=None, scale=alt.Scale(domain=["existing", "planned"], range=[ACCENT, PALETTE[2]])),
-        tooltip=["month:T", "kind:N", alt.Tooltip("expected_revenue:Q", format=",.0f")],
-    ).properties(title="Revenue forecast: existing customers and planned cohorts")
+    totals = (
+        forecast.group_by("month", "kind")
+        .agg(pl.col("expected_revenue").sum())
+        .with_columns((pl.col("kind") == "planned").cast(pl.Int8).alias("layer"))
+    )  # existing customers at the bottom
+    return (
+        alt.Chart(totals)
+        .mark_area()
+        .encode(
+            order=alt.Order("layer:Q", sort="ascending"),
+            x=alt.X("month:T", title=None),
+            y=alt.Y("expected_revenue:Q", title="Expected revenue", stack=True),
+            color=alt.Color(
+                "kind:N",
+                title=None,
+                scale=alt.Scale(domain=["existing", "planned"], range=[ACCENT, PALETTE[2]]),
+            ),
+            tooltip=["month:T", "kind:N", alt.Tooltip("expected_revenue:Q", format=",.0f")],
+        )
+        .properties(title="Revenue forecast: existing customers and planned cohorts")
+    )
 
 
-def retention_projection_chart(model, observed: list[float] | np.ndarray, periods: int = 12) -> alt.LayerChart:
+def retention_projection_chart(
+    model, observed: list[float] | np.ndarray, periods: int = 12
+) -> alt.LayerChart:
     """sBG: survivors observed (dots) and projected (line) per period."""
     projection = model.projection(periods)
     counts = np.asarray(observed, dtype=float)
     dots = pl.DataFrame({"period": np.arange(counts.size), "survival": counts / counts[0]})
-    line = alt.Chart(projection).mark_line(color=ACCENT).encode(
-        x=alt.X("period:Q", title="Period"), y=alt.Y("survival:Q", title="Share still a customer", axis=alt.Axis(format=".0%")))
-    points = alt.Chart(dots).mark_point(color=PALETTE[1], filled=True, size=60).encode(x="period:Q", y="survival:Q")
-    return (line + points).properties(title=alt.TitleParams("Retention: observed and projected",
-                                                            subtitle="Dots: observed. Line: shifted-beta-geometric model."))
+    line = (
+        alt.Chart(projection)
+        .mark_line(color=ACCENT)
+        .encode(
+            x=alt.X("period:Q", title="Period"),
+            y=alt.Y("survival:Q", title="Share still a customer", axis=alt.Axis(format=".0%")),
+        )
+    )
+    points = (
+        alt.Chart(dots)
+        .mark_point(color=PALETTE[1], filled=True, size=60)
+        .encode(x="period:Q", y="survival:Q")
+    )
+    return (line + points).properties(
+        title=alt.TitleParams(
+            "Retention: observed and projected",
+            subtitle="Dots: observed. Line: shifted-beta-geometric model.",
+        )
+    )

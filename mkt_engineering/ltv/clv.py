@@ -32,15 +32,21 @@ DAYS_PER_MONTH = 365.25 / 12
 def monthly_discount(annual_rate: float) -> float:
     """The monthly rate that compounds to ``annual_rate`` over 12 months."""
     if annual_rate <= -1:
-        raise DataValidationError(f"discount_rate {annual_rate} must be above -1 (e.g. 0.10 for 10% a year).",
-                                  column="discount_rate", fix="Give the annual rate as a share, e.g. 0.1.")
+        raise DataValidationError(
+            f"discount_rate {annual_rate} must be above -1 (e.g. 0.10 for 10% a year).",
+            column="discount_rate",
+            fix="Give the annual rate as a share, e.g. 0.1.",
+        )
     return (1 + annual_rate) ** (1 / 12) - 1
 
 
 def _month_grid(horizon_months: int, time_unit: str) -> np.ndarray:
     if horizon_months < 1:
-        raise DataValidationError(f"horizon {horizon_months} must be at least 1 month.",
-                                  column="horizon", fix="Use e.g. 12 or 36 months.")
+        raise DataValidationError(
+            f"horizon {horizon_months} must be at least 1 month.",
+            column="horizon",
+            fix="Use e.g. 12 or 36 months.",
+        )
     return np.arange(horizon_months + 1) * DAYS_PER_MONTH / TIME_UNITS[time_unit]
 
 
@@ -57,20 +63,31 @@ def _spend(spend_model, rfm: pl.DataFrame, params=None) -> np.ndarray:
         return spend_model._expected_spend(x, m, params)
     raise DataValidationError(
         f"spend_model must be a fitted GammaGamma or a number (value per purchase), got {type(spend_model).__name__}.",
-        column="spend_model", fix="Fit GammaGamma().fit(rfm) or pass the average order value.",
+        column="spend_model",
+        fix="Fit GammaGamma().fit(rfm) or pass the average order value.",
     )
 
 
-def discounted_purchases(model, rfm: pl.DataFrame, horizon_months: int, discount_rate: float,
-                         time_unit: str = "W", params=None) -> np.ndarray:
+def discounted_purchases(
+    model,
+    rfm: pl.DataFrame,
+    horizon_months: int,
+    discount_rate: float,
+    time_unit: str = "W",
+    params=None,
+) -> np.ndarray:
     """Discounted expected repeat purchases of each customer over the horizon."""
     x, tx, T = as_arrays(rfm, ("frequency", "recency", "T"), type(model).__name__)
     grid = _month_grid(horizon_months, time_unit)
     unique, inverse = np.unique(np.column_stack([x, tx, T]), axis=0, return_inverse=True)
-    cumulative = np.column_stack([
-        model._conditional(t, unique[:, 0], unique[:, 1], unique[:, 2], params) if t > 0 else np.zeros(len(unique))
-        for t in grid
-    ])
+    cumulative = np.column_stack(
+        [
+            model._conditional(t, unique[:, 0], unique[:, 1], unique[:, 2], params)
+            if t > 0
+            else np.zeros(len(unique))
+            for t in grid
+        ]
+    )
     per_month = np.diff(cumulative, axis=1)
     return (per_month @ _discount_factors(horizon_months, discount_rate))[inverse.ravel()]
 
@@ -113,33 +130,66 @@ def customer_lifetime_value(
         today), expected_spend, clv, clv_lower, clv_upper.
     """
     if not 0 < margin <= 1:
-        raise DataValidationError(f"margin {margin} must be a share between 0 and 1 (e.g. 0.3).",
-                                  column="margin", fix="Give the contribution margin as a share of revenue.")
+        raise DataValidationError(
+            f"margin {margin} must be a share between 0 and 1 (e.g. 0.3).",
+            column="margin",
+            fix="Give the contribution margin as a share of revenue.",
+        )
     purchases = discounted_purchases(purchase_model, rfm, horizon_months, discount_rate, time_unit)
     spend = _spend(spend_model, rfm)
     clv = margin * purchases * spend
-    frame = pl.DataFrame({
-        "discounted_purchases": purchases,
-        "expected_spend": spend,
-        "clv": clv,
-    })
+    frame = pl.DataFrame(
+        {
+            "discounted_purchases": purchases,
+            "expected_spend": spend,
+            "clv": clv,
+        }
+    )
     if "customer_id" in rfm.columns:
         frame = frame.insert_column(0, rfm["customer_id"])
     if draws:
-        lower, upper = _bootstrap(purchase_model, spend_model, rfm, horizon_months, discount_rate,
-                                  margin, time_unit, draws, level, seed)
+        lower, upper = _bootstrap(
+            purchase_model,
+            spend_model,
+            rfm,
+            horizon_months,
+            discount_rate,
+            margin,
+            time_unit,
+            draws,
+            level,
+            seed,
+        )
         frame = frame.with_columns(pl.Series("clv_lower", lower), pl.Series("clv_upper", upper))
     return frame
 
 
-def _bootstrap(purchase_model, spend_model, rfm, horizon_months, discount_rate, margin, time_unit, draws, level, seed):
+def _bootstrap(
+    purchase_model,
+    spend_model,
+    rfm,
+    horizon_months,
+    discount_rate,
+    margin,
+    time_unit,
+    draws,
+    level,
+    seed,
+):
     purchase_draws = purchase_model.parameter_draws(draws, seed)
-    spend_draws = spend_model.parameter_draws(draws, seed + 1) if isinstance(spend_model, GammaGamma) else [None] * draws
-    values = np.column_stack([
-        margin * discounted_purchases(purchase_model, rfm, horizon_months, discount_rate, time_unit, p)
-        * _spend(spend_model, rfm, s)
-        for p, s in zip(purchase_draws, spend_draws, strict=True)
-    ])
+    spend_draws = (
+        spend_model.parameter_draws(draws, seed + 1)
+        if isinstance(spend_model, GammaGamma)
+        else [None] * draws
+    )
+    values = np.column_stack(
+        [
+            margin
+            * discounted_purchases(purchase_model, rfm, horizon_months, discount_rate, time_unit, p)
+            * _spend(spend_model, rfm, s)
+            for p, s in zip(purchase_draws, spend_draws, strict=True)
+        ]
+    )
     tail = (1 - level) / 2
     return np.nanquantile(values, tail, axis=1), np.nanquantile(values, 1 - tail, axis=1)
 
@@ -168,7 +218,9 @@ def new_customer_value(
         value (discounted margin in the month), cumulative_value.
     """
     grid = _month_grid(horizon_months, time_unit)
-    cumulative = np.asarray(purchase_model.expected_purchases_new_customer(grid, params), dtype=float)
+    cumulative = np.asarray(
+        purchase_model.expected_purchases_new_customer(grid, params), dtype=float
+    )
     per_month = np.concatenate([[1.0 if include_first_purchase else 0.0], np.diff(cumulative)])
     if isinstance(spend_model, GammaGamma):
         p, q, v = np.exp(spend_model.log_params_) if spend_params is None else spend_params
@@ -177,32 +229,51 @@ def new_customer_value(
         spend = float(spend_model)
     discount = np.concatenate([[1.0], _discount_factors(horizon_months, discount_rate)])
     value = margin * spend * per_month * discount
-    return pl.DataFrame({
-        "month": np.arange(horizon_months + 1),
-        "expected_purchases": per_month,
-        "value": value,
-        "cumulative_value": np.cumsum(value),
-    })
+    return pl.DataFrame(
+        {
+            "month": np.arange(horizon_months + 1),
+            "expected_purchases": per_month,
+            "value": value,
+            "cumulative_value": np.cumsum(value),
+        }
+    )
 
 
-def new_customer_value_interval(purchase_model, spend_model, *, draws: int = 200, level: float = 0.9,
-                                seed: int = 0, **options) -> tuple[float, float, float]:
+def new_customer_value_interval(
+    purchase_model, spend_model, *, draws: int = 200, level: float = 0.9, seed: int = 0, **options
+) -> tuple[float, float, float]:
     """Point estimate and bootstrap interval of an average new customer's CLV over the horizon."""
     point = new_customer_value(purchase_model, spend_model, **options)["cumulative_value"][-1]
     purchase_draws = purchase_model.parameter_draws(draws, seed)
-    spend_draws = spend_model.parameter_draws(draws, seed + 1) if isinstance(spend_model, GammaGamma) else [None] * draws
-    values = np.array([
-        new_customer_value(purchase_model, spend_model, params=p, spend_params=s, **options)["cumulative_value"][-1]
-        for p, s in zip(purchase_draws, spend_draws, strict=True)
-    ])
+    spend_draws = (
+        spend_model.parameter_draws(draws, seed + 1)
+        if isinstance(spend_model, GammaGamma)
+        else [None] * draws
+    )
+    values = np.array(
+        [
+            new_customer_value(purchase_model, spend_model, params=p, spend_params=s, **options)[
+                "cumulative_value"
+            ][-1]
+            for p, s in zip(purchase_draws, spend_draws, strict=True)
+        ]
+    )
     tail = (1 - level) / 2
-    return float(point), float(np.nanquantile(values, tail)), float(np.nanquantile(values, 1 - tail))
+    return (
+        float(point),
+        float(np.nanquantile(values, tail)),
+        float(np.nanquantile(values, 1 - tail)),
+    )
 
 
 def margin_share(orders: pl.DataFrame) -> float:
     """Contribution margin as a share of revenue, from the optional ``margin`` column."""
     if "margin" not in orders.columns:
-        raise DataValidationError("orders has no margin column; pass margin as a share instead.",
-                                  source="orders", column="margin", fix="Set margin=0.3 (for 30%) in the parameters.")
+        raise DataValidationError(
+            "orders has no margin column; pass margin as a share instead.",
+            source="orders",
+            column="margin",
+            fix="Set margin=0.3 (for 30%) in the parameters.",
+        )
     totals = orders.select(pl.col("margin").sum(), pl.col("revenue").sum())
     return float(totals["margin"].item() / totals["revenue"].item())

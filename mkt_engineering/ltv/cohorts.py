@@ -27,8 +27,15 @@ from mkt_engineering.errors import DataValidationError
 from mkt_engineering.ltv.rfm import _as_date, _require
 
 PERIODS = {"day": "1d", "week": "1w", "month": "1mo", "quarter": "1q"}
-METRICS = ("retention", "customers", "orders", "revenue", "cumulative_revenue_per_customer", "margin",
-           "revenue_per_customer")
+METRICS = (
+    "retention",
+    "customers",
+    "orders",
+    "revenue",
+    "cumulative_revenue_per_customer",
+    "margin",
+    "revenue_per_customer",
+)
 
 
 def _period_index(start: pl.Expr, day: pl.Expr, period: str) -> pl.Expr:
@@ -43,18 +50,31 @@ def _period_index(start: pl.Expr, day: pl.Expr, period: str) -> pl.Expr:
 
 def _check(period: str, metric: str, columns: list[str], by_channel: bool) -> None:
     if period not in PERIODS:
-        raise DataValidationError(f"period {period!r} is not known; use one of {', '.join(PERIODS)}.",
-                                  column="period", fix="Use period='month' (the usual choice).")
+        raise DataValidationError(
+            f"period {period!r} is not known; use one of {', '.join(PERIODS)}.",
+            column="period",
+            fix="Use period='month' (the usual choice).",
+        )
     if metric not in METRICS:
-        raise DataValidationError(f"metric {metric!r} is not known; use one of {', '.join(METRICS)}.",
-                                  column="metric", fix="Use metric='retention' or 'revenue'.")
+        raise DataValidationError(
+            f"metric {metric!r} is not known; use one of {', '.join(METRICS)}.",
+            column="metric",
+            fix="Use metric='retention' or 'revenue'.",
+        )
     if metric == "margin" and "margin" not in columns:
-        raise DataValidationError("metric='margin' needs a margin column in the orders; it has none.",
-                                  source="orders", column="margin", fix="Map your margin column or use metric='revenue'.")
+        raise DataValidationError(
+            "metric='margin' needs a margin column in the orders; it has none.",
+            source="orders",
+            column="margin",
+            fix="Map your margin column or use metric='revenue'.",
+        )
     if by_channel and "acquisition_channel" not in columns:
-        raise DataValidationError("by_channel=True needs an acquisition_channel column; the orders have none.",
-                                  source="orders", column="acquisition_channel",
-                                  fix="Map the column that names the acquisition channel, or set by_channel=False.")
+        raise DataValidationError(
+            "by_channel=True needs an acquisition_channel column; the orders have none.",
+            source="orders",
+            column="acquisition_channel",
+            fix="Map the column that names the acquisition channel, or set by_channel=False.",
+        )
 
 
 def cohort_matrix(
@@ -96,7 +116,10 @@ def cohort_matrix(
     keys = ["acquisition_channel"] if by_channel else []
     extra = [pl.col("margin").cast(pl.Float64)] if metric == "margin" else []
     rows = lazy.select(
-        "customer_id", pl.col("order_date").cast(pl.Date).alias("day"), pl.col("revenue").cast(pl.Float64), *extra,
+        "customer_id",
+        pl.col("order_date").cast(pl.Date).alias("day"),
+        pl.col("revenue").cast(pl.Float64),
+        *extra,
         *([pl.col("acquisition_channel")] if by_channel else []),
     )
     first = rows.group_by("customer_id").agg(
@@ -104,7 +127,11 @@ def cohort_matrix(
         *([pl.col("acquisition_channel").sort_by("day").first()] if by_channel else []),
     )
     rows = rows.drop(keys).join(first, on="customer_id")
-    rows = rows.with_columns(_period_index(pl.col("cohort"), pl.col("day").dt.truncate(every), period).cast(pl.Int64).alias("period"))
+    rows = rows.with_columns(
+        _period_index(pl.col("cohort"), pl.col("day").dt.truncate(every), period)
+        .cast(pl.Int64)
+        .alias("period")
+    )
     sizes = first.group_by([*keys, "cohort"]).agg(pl.len().alias("cohort_size"))
     value_column = "margin" if metric == "margin" else "revenue"
     cells = rows.group_by([*keys, "cohort", "period"]).agg(
@@ -112,10 +139,20 @@ def cohort_matrix(
         pl.len().alias("orders"),
         pl.col(value_column).sum().alias("amount"),
     )
-    end = _as_date(observation_end, "observation_end") if observation_end is not None else rows.select(pl.col("day").max()).collect().item()
-    grid = sizes.with_columns(
-        pl.int_ranges(0, _period_index(pl.col("cohort"), pl.lit(end).dt.truncate(every), period) + 1).alias("period")
-    ).explode("period").with_columns(pl.col("period").cast(pl.Int64))
+    end = (
+        _as_date(observation_end, "observation_end")
+        if observation_end is not None
+        else rows.select(pl.col("day").max()).collect().item()
+    )
+    grid = (
+        sizes.with_columns(
+            pl.int_ranges(
+                0, _period_index(pl.col("cohort"), pl.lit(end).dt.truncate(every), period) + 1
+            ).alias("period")
+        )
+        .explode("period")
+        .with_columns(pl.col("period").cast(pl.Int64))
+    )
     table = grid.join(cells, on=[*keys, "cohort", "period"], how="left").with_columns(
         pl.col("customers", "orders").fill_null(0), pl.col("amount").fill_null(0.0)
     )
@@ -126,16 +163,28 @@ def cohort_matrix(
         "revenue": pl.col("amount"),
         "margin": pl.col("amount"),
         "revenue_per_customer": pl.col("amount") / pl.col("cohort_size"),
-        "cumulative_revenue_per_customer": (pl.col("amount").cum_sum().over([*keys, "cohort"], order_by="period")
-                                            / pl.col("cohort_size")),
+        "cumulative_revenue_per_customer": (
+            pl.col("amount").cum_sum().over([*keys, "cohort"], order_by="period")
+            / pl.col("cohort_size")
+        ),
     }[metric]
-    full = table.with_columns(value.alias("value")).select(*keys, "cohort", "period", "cohort_size", "value")
+    full = table.with_columns(value.alias("value")).select(
+        *keys, "cohort", "period", "cohort_size", "value"
+    )
     # Later periods of a cohort exist in the frame as nulls, so every cohort has the same
     # columns in the wide table, with the unobservable corner masked.
     longest = full.select(pl.col("period").max()).collect().item()
-    corner = sizes.with_columns(pl.int_ranges(0, longest + 1).alias("period")).explode("period").with_columns(pl.col("period").cast(pl.Int64))
+    corner = (
+        sizes.with_columns(pl.int_ranges(0, longest + 1).alias("period"))
+        .explode("period")
+        .with_columns(pl.col("period").cast(pl.Int64))
+    )
     result = corner.join(full.drop("cohort_size"), on=[*keys, "cohort", "period"], how="left")
-    return result.select(*keys, "cohort", "period", "cohort_size", "value").sort([*keys, "cohort", "period"]).collect()
+    return (
+        result.select(*keys, "cohort", "period", "cohort_size", "value")
+        .sort([*keys, "cohort", "period"])
+        .collect()
+    )
 
 
 def to_wide(matrix: pl.DataFrame) -> pl.DataFrame:

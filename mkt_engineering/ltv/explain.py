@@ -14,18 +14,28 @@ import polars as pl
 from mkt_engineering.text import Language, money, number, percent
 
 
-def explain_cohorts(matrix: pl.DataFrame, metric: str = "retention", language: Language = "en") -> str:
+def explain_cohorts(
+    matrix: pl.DataFrame, metric: str = "retention", language: Language = "en"
+) -> str:
     """What the cohort table says: size of the cohorts and how many come back."""
     sizes = matrix.filter(pl.col("period") == 0)
-    text = (f"The table follows {sizes.height} cohorts of on average {number(sizes['cohort_size'].mean(), 0, language)} "
-            "new customers each, from the period of their first order onwards.")
+    text = (
+        f"The table follows {sizes.height} cohorts of on average {number(sizes['cohort_size'].mean(), 0, language)} "
+        "new customers each, from the period of their first order onwards."
+    )
     if metric == "retention":
         second = matrix.filter(pl.col("period") == 1).drop_nulls("value")
         later = matrix.filter(pl.col("period") == 6).drop_nulls("value")
         if second.height:
-            text += (f" In the period after their first order, {percent(second['value'].mean(), 1, language)} of a cohort "
-                     "buy again")
-            text += (f"; six periods later it is {percent(later['value'].mean(), 1, language)}." if later.height else ".")
+            text += (
+                f" In the period after their first order, {percent(second['value'].mean(), 1, language)} of a cohort "
+                "buy again"
+            )
+            text += (
+                f"; six periods later it is {percent(later['value'].mean(), 1, language)}."
+                if later.height
+                else "."
+            )
     return text + " Grey cells lie in the future: they are not zero, just not observed yet."
 
 
@@ -35,28 +45,39 @@ def explain_model(model, time_unit: str = "week", language: Language = "en") -> 
     p = model.params_
     if name in ("BetaGeo", "ModifiedBetaGeo"):
         rate, leave = p["r"] / p["alpha"], p["a"] / (p["a"] + p["b"])
-        return (f"While active, the average customer buys {number(rate, 3, language)} times per {time_unit} "
-                f"(about {number(rate * 52 if time_unit == 'week' else rate, 1, language)} times a year). After each "
-                f"purchase, the average chance of never buying again is {percent(leave, 1, language)}. "
-                "Customers differ a lot around these averages; the model uses the spread too.")
+        return (
+            f"While active, the average customer buys {number(rate, 3, language)} times per {time_unit} "
+            f"(about {number(rate * 52 if time_unit == 'week' else rate, 1, language)} times a year). After each "
+            f"purchase, the average chance of never buying again is {percent(leave, 1, language)}. "
+            "Customers differ a lot around these averages; the model uses the spread too."
+        )
     if name == "ParetoNBD":
         rate, death = p["r"] / p["alpha"], p["s"] / p["beta"]
-        return (f"While active, the average customer buys {number(rate, 3, language)} times per {time_unit}; the "
-                f"average chance of leaving in a given {time_unit} is about {percent(death, 2, language)}.")
+        return (
+            f"While active, the average customer buys {number(rate, 3, language)} times per {time_unit}; the "
+            f"average chance of leaving in a given {time_unit} is about {percent(death, 2, language)}."
+        )
     return f"{name}: " + ", ".join(f"{k} = {number(v, 3, language)}" for k, v in p.items())
 
 
 def explain_spend(spend_model, check: pl.DataFrame | None = None, language: Language = "en") -> str:
     """The spend model's average order value and the independence check."""
-    text = (f"A typical repeat order is worth {money(spend_model.population_mean_spend(), 2, language=language)}; "
-            "customers with few orders are pulled towards that average, since their own mean is less certain.")
+    text = (
+        f"A typical repeat order is worth {money(spend_model.population_mean_spend(), 2, language=language)}; "
+        "customers with few orders are pulled towards that average, since their own mean is less certain."
+    )
     if check is not None:
         rho = check.filter(pl.col("method") == "spearman")["correlation"].item()
         ok = abs(rho) < 0.3
-        text += (f" Spend per order and number of orders are {'hardly' if ok else 'clearly'} related "
-                 f"(rank correlation {number(rho, 2, language)}), "
-                 + ("so the spend model's main assumption holds." if ok else
-                    "so the spend model's assumption is doubtful: read spend forecasts with care."))
+        text += (
+            f" Spend per order and number of orders are {'hardly' if ok else 'clearly'} related "
+            f"(rank correlation {number(rho, 2, language)}), "
+            + (
+                "so the spend model's main assumption holds."
+                if ok
+                else "so the spend model's assumption is doubtful: read spend forecasts with care."
+            )
+        )
     return text
 
 
@@ -64,37 +85,51 @@ def explain_holdout(metrics: dict, language: Language = "en") -> str:
     """How well the model predicted the holdout period; warns when the error is large."""
     error = metrics["aggregate_error"]
     direction = "more" if error > 0 else "fewer"
-    text = (f"In the holdout period customers made {number(metrics['actual_purchases'], 0, language)} repeat purchases; "
-            f"the model expected {number(metrics['predicted_purchases'], 0, language)}, "
-            f"{percent(abs(error), 1, language)} {direction}. Per customer the prediction was off by "
-            f"{number(metrics['mae'], 2, language)} purchases on average.")
+    text = (
+        f"In the holdout period customers made {number(metrics['actual_purchases'], 0, language)} repeat purchases; "
+        f"the model expected {number(metrics['predicted_purchases'], 0, language)}, "
+        f"{percent(abs(error), 1, language)} {direction}. Per customer the prediction was off by "
+        f"{number(metrics['mae'], 2, language)} purchases on average."
+    )
     if metrics["large_error"]:
-        return text + (" ⚠️ That gap is large: the values below may be off by as much. Check for seasonality, "
-                       "a change in the business, or try another model.")
+        return text + (
+            " ⚠️ That gap is large: the values below may be off by as much. Check for seasonality, "
+            "a change in the business, or try another model."
+        )
     return text + " That is close enough to trust the forecasts below."
 
 
-def explain_clv(clv: pl.DataFrame, horizon_months: int, margin: float, language: Language = "en") -> str:
+def explain_clv(
+    clv: pl.DataFrame, horizon_months: int, margin: float, language: Language = "en"
+) -> str:
     """Average and concentration of the customers' values."""
     values = clv["clv"].sort(descending=True)
     total = values.sum()
     top_share = values.head(max(1, values.len() // 10)).sum() / total if total else 0.0
     basis = "margin" if margin < 1 else "revenue"
-    text = (f"Over the next {horizon_months} months an existing customer is worth "
-            f"{money(values.mean(), 2, language=language)} in discounted {basis} on average, "
-            f"{money(total, 0, language=language)} for all {number(values.len(), 0, language)} customers. "
-            f"The top 10% of customers bring {percent(top_share, 0, language)} of that value.")
+    text = (
+        f"Over the next {horizon_months} months an existing customer is worth "
+        f"{money(values.mean(), 2, language=language)} in discounted {basis} on average, "
+        f"{money(total, 0, language=language)} for all {number(values.len(), 0, language)} customers. "
+        f"The top 10% of customers bring {percent(top_share, 0, language)} of that value."
+    )
     if "clv_lower" in clv.columns:
-        text += (f" With the uncertainty of the model's estimates, the total lies between "
-                 f"{money(clv['clv_lower'].sum(), 0, language=language)} and {money(clv['clv_upper'].sum(), 0, language=language)}.")
+        text += (
+            f" With the uncertainty of the model's estimates, the total lies between "
+            f"{money(clv['clv_lower'].sum(), 0, language=language)} and {money(clv['clv_upper'].sum(), 0, language=language)}."
+        )
     return text
 
 
-def explain_new_customer(value: float, lower: float, upper: float, horizon_months: int, language: Language = "en") -> str:
+def explain_new_customer(
+    value: float, lower: float, upper: float, horizon_months: int, language: Language = "en"
+) -> str:
     """The headline number: value of an average new customer, with its interval."""
-    return (f"An average new customer is worth {money(value, 2, language=language)} in the first {horizon_months} months, "
-            f"first order included, discounted to today (likely between {money(lower, 2, language=language)} and "
-            f"{money(upper, 2, language=language)}). Set this against what it costs to acquire one.")
+    return (
+        f"An average new customer is worth {money(value, 2, language=language)} in the first {horizon_months} months, "
+        f"first order included, discounted to today (likely between {money(lower, 2, language=language)} and "
+        f"{money(upper, 2, language=language)}). Set this against what it costs to acquire one."
+    )
 
 
 def explain_channels(channels: pl.DataFrame, language: Language = "en") -> str:
@@ -103,12 +138,20 @@ def explain_channels(channels: pl.DataFrame, language: Language = "en") -> str:
     if ranked.is_empty():
         return "No channel has both a lifetime value and an acquisition cost, so no ratio can be shown."
     best, worst = ranked.row(0, named=True), ranked.row(-1, named=True)
-    text = (f"{best['acquisition_channel']} brings {number(best['ltv_cac'], 1, language)} in value for every unit "
-            f"spent on acquisition")
-    text += (f", paying back in month {best['payback_month']}." if best["payback_month"] is not None else ".")
-    text += (f" {worst['acquisition_channel']} returns {number(worst['ltv_cac'], 1, language)}"
-             + ("; it does not pay back within the horizon." if worst["payback_month"] is None else ".")
-             + " A ratio below 1 means the customers cost more than they bring.")
+    text = (
+        f"{best['acquisition_channel']} brings {number(best['ltv_cac'], 1, language)} in value for every unit "
+        f"spent on acquisition"
+    )
+    text += (
+        f", paying back in month {best['payback_month']}."
+        if best["payback_month"] is not None
+        else "."
+    )
+    text += (
+        f" {worst['acquisition_channel']} returns {number(worst['ltv_cac'], 1, language)}"
+        + ("; it does not pay back within the horizon." if worst["payback_month"] is None else ".")
+        + " A ratio below 1 means the customers cost more than they bring."
+    )
     return text
 
 
@@ -116,17 +159,23 @@ def explain_forecast(forecast: pl.DataFrame, language: Language = "en") -> str:
     """Total expected revenue, split into existing and planned customers."""
     totals = dict(forecast.group_by("kind").agg(pl.col("expected_revenue").sum()).iter_rows())
     months = forecast["month"].n_unique()
-    text = (f"Customers already won are expected to bring {money(totals.get('existing', 0.0), 0, language=language)} "
-            f"in the next {months} months.")
+    text = (
+        f"Customers already won are expected to bring {money(totals.get('existing', 0.0), 0, language=language)} "
+        f"in the next {months} months."
+    )
     if "planned" in totals:
-        text += (f" The acquisition plan adds {money(totals['planned'], 0, language=language)}, "
-                 "first orders included.")
+        text += (
+            f" The acquisition plan adds {money(totals['planned'], 0, language=language)}, "
+            "first orders included."
+        )
     return text
 
 
 def explain_retention(model, language: Language = "en") -> str:
     """sBG: churn heterogeneity in words."""
     rates = model.retention_rate(5)
-    return (f"Of customers who start, {percent(rates[0], 0, language)} renew after the first period; among those still "
-            f"there in period 5, {percent(rates[-1], 0, language)} renew. Retention rises because the customers "
-            "most likely to leave leave first, not because anyone grows more loyal.")
+    return (
+        f"Of customers who start, {percent(rates[0], 0, language)} renew after the first period; among those still "
+        f"there in period 5, {percent(rates[-1], 0, language)} renew. Retention rises because the customers "
+        "most likely to leave leave first, not because anyone grows more loyal."
+    )

@@ -35,7 +35,10 @@ def plan_per_month(plan: float | dict[str, float] | None) -> float:
 
 def _month_starts(end: date, months: int) -> list[date]:
     first = date(end.year + end.month // 12, end.month % 12 + 1, 1)
-    return [date(first.year + (first.month - 1 + k) // 12, (first.month - 1 + k) % 12 + 1, 1) for k in range(months)]
+    return [
+        date(first.year + (first.month - 1 + k) // 12, (first.month - 1 + k) % 12 + 1, 1)
+        for k in range(months)
+    ]
 
 
 def cohort_revenue_forecast(
@@ -70,9 +73,18 @@ def cohort_revenue_forecast(
     end = _as_date(observation_end, "observation_end")
     rfm = rfm_summary(orders, end, time_unit, keep_first_purchase=True)
     grid = _month_grid(horizon_months, time_unit)
-    frequency, recency, age = (rfm[c].cast(pl.Float64).to_numpy() for c in ("frequency", "recency", "T"))
-    unique, inverse = np.unique(np.column_stack([frequency, recency, age]), axis=0, return_inverse=True)
-    cumulative = np.column_stack([purchase_model._conditional(t, *unique.T) if t > 0 else np.zeros(len(unique)) for t in grid])
+    frequency, recency, age = (
+        rfm[c].cast(pl.Float64).to_numpy() for c in ("frequency", "recency", "T")
+    )
+    unique, inverse = np.unique(
+        np.column_stack([frequency, recency, age]), axis=0, return_inverse=True
+    )
+    cumulative = np.column_stack(
+        [
+            purchase_model._conditional(t, *unique.T) if t > 0 else np.zeros(len(unique))
+            for t in grid
+        ]
+    )
     spend = spend_model.expected_spend(rfm).to_numpy()
     revenue = np.diff(cumulative, axis=1)[inverse.ravel()] * spend[:, None]
     months = _month_starts(end, horizon_months)
@@ -88,18 +100,29 @@ def cohort_revenue_forecast(
     frames = [existing]
     per_month = plan_per_month(acquisition_plan)
     if per_month > 0:
-        curve = new_customer_value(purchase_model, spend_model, horizon_months=horizon_months,
-                                   discount_rate=0.0, time_unit=time_unit)["value"].to_numpy()
+        curve = new_customer_value(
+            purchase_model,
+            spend_model,
+            horizon_months=horizon_months,
+            discount_rate=0.0,
+            time_unit=time_unit,
+        )["value"].to_numpy()
         start, k = np.meshgrid(np.arange(horizon_months), np.arange(horizon_months), indexing="ij")
         age_in_months = k - start
         mask = age_in_months >= 0  # a planned cohort brings revenue from its own month on
-        frames.append(pl.DataFrame({
-            "cohort": pl.Series([months[i] for i in start[mask]], dtype=pl.Date),
-            "k": k[mask],
-            "expected_revenue": per_month * curve[age_in_months[mask]],
-            "kind": "planned",
-        }))
-    month_of = pl.DataFrame({"k": np.arange(horizon_months), "month": pl.Series(months, dtype=pl.Date)})
+        frames.append(
+            pl.DataFrame(
+                {
+                    "cohort": pl.Series([months[i] for i in start[mask]], dtype=pl.Date),
+                    "k": k[mask],
+                    "expected_revenue": per_month * curve[age_in_months[mask]],
+                    "kind": "planned",
+                }
+            )
+        )
+    month_of = pl.DataFrame(
+        {"k": np.arange(horizon_months), "month": pl.Series(months, dtype=pl.Date)}
+    )
     return (
         pl.concat(frames, how="vertical_relaxed")
         .join(month_of, on="k")
@@ -111,20 +134,30 @@ def cohort_revenue_forecast(
 
 def acquisition_cost(spend: pl.DataFrame, orders: pl.DataFrame) -> pl.DataFrame:
     """Cost per acquired customer per channel: spend / customers whose first order fell in the spend periods."""
-    for name, frame, needed in (("spend", spend, ("channel", "spend")), ("orders", orders, ("acquisition_channel",))):
-        require_columns(frame, needed, source=name,
-                        fix="Map the columns when reading, or give CAC per channel as a parameter instead.")
+    for name, frame, needed in (
+        ("spend", spend, ("channel", "spend")),
+        ("orders", orders, ("acquisition_channel",)),
+    ):
+        require_columns(
+            frame,
+            needed,
+            source=name,
+            fix="Map the columns when reading, or give CAC per channel as a parameter instead.",
+        )
     first = orders.group_by("customer_id").agg(
-        pl.col("order_date").min().cast(pl.Date).alias("first"), pl.col("acquisition_channel").sort_by("order_date").first()
+        pl.col("order_date").min().cast(pl.Date).alias("first"),
+        pl.col("acquisition_channel").sort_by("order_date").first(),
     )
     if "period_start" in spend.columns:
         lo, hi = spend["period_start"].min(), spend["period_start"].max()
         first = first.filter((pl.col("first") >= lo) & (pl.col("first").dt.truncate("1mo") <= hi))
     acquired = first.group_by("acquisition_channel").agg(pl.len().alias("customers"))
     cost = spend.group_by(pl.col("channel").alias("acquisition_channel")).agg(pl.col("spend").sum())
-    return acquired.join(cost, on="acquisition_channel", how="full", coalesce=True).with_columns(
-        (pl.col("spend") / pl.col("customers")).alias("cac")
-    ).sort("acquisition_channel")
+    return (
+        acquired.join(cost, on="acquisition_channel", how="full", coalesce=True)
+        .with_columns((pl.col("spend") / pl.col("customers")).alias("cac"))
+        .sort("acquisition_channel")
+    )
 
 
 def channel_value(
@@ -153,34 +186,63 @@ def channel_value(
         CAC; null when not within the horizon), fitted_on ("channel" or "all customers").
     """
     if spend is None and cac is None:
-        raise DataValidationError("channel_value needs acquisition spend or a CAC per channel.",
-                                  column="spend", fix="Pass spend=<spend table> or cac={'search': 35.0, ...}.")
+        raise DataValidationError(
+            "channel_value needs acquisition spend or a CAC per channel.",
+            column="spend",
+            fix="Pass spend=<spend table> or cac={'search': 35.0, ...}.",
+        )
     end = _as_date(observation_end, "observation_end")
     rfm = rfm_summary(orders, end, time_unit).join(
-        orders.group_by("customer_id").agg(pl.col("acquisition_channel").sort_by("order_date").first()), on="customer_id"
+        orders.group_by("customer_id").agg(
+            pl.col("acquisition_channel").sort_by("order_date").first()
+        ),
+        on="customer_id",
     )
     pooled = (model().fit(rfm), GammaGamma().fit(rfm))
-    costs = acquisition_cost(spend, orders) if spend is not None else pl.DataFrame(
-        {"acquisition_channel": list(cac), "cac": [float(v) for v in cac.values()]})
+    costs = (
+        acquisition_cost(spend, orders)
+        if spend is not None
+        else pl.DataFrame(
+            {"acquisition_channel": list(cac), "cac": [float(v) for v in cac.values()]}
+        )
+    )
     rows = []
     for channel in sorted(rfm["acquisition_channel"].unique().drop_nulls().to_list()):
         part = rfm.filter(pl.col("acquisition_channel") == channel)
         fitted_on, models = "all customers", pooled
         if part.height >= min_customers and (part["frequency"] > 0).sum() >= 20:
             models, fitted_on = (model().fit(part), GammaGamma().fit(part)), "channel"
-        curve = new_customer_value(*models, horizon_months=horizon_months, discount_rate=discount_rate,
-                                   margin=margin, time_unit=time_unit)
-        rows.append({"acquisition_channel": channel, "customers": part.height,
-                     "clv": curve["cumulative_value"][-1], "curve": curve["cumulative_value"].to_list(),
-                     "fitted_on": fitted_on})
-    table = pl.DataFrame(rows).join(costs.select("acquisition_channel", "cac"), on="acquisition_channel", how="left")
+        curve = new_customer_value(
+            *models,
+            horizon_months=horizon_months,
+            discount_rate=discount_rate,
+            margin=margin,
+            time_unit=time_unit,
+        )
+        rows.append(
+            {
+                "acquisition_channel": channel,
+                "customers": part.height,
+                "clv": curve["cumulative_value"][-1],
+                "curve": curve["cumulative_value"].to_list(),
+                "fitted_on": fitted_on,
+            }
+        )
+    table = pl.DataFrame(rows).join(
+        costs.select("acquisition_channel", "cac"), on="acquisition_channel", how="left"
+    )
     payback = [
-        next((month for month, value in enumerate(curve) if cost is not None and value >= cost), None)
+        next(
+            (month for month, value in enumerate(curve) if cost is not None and value >= cost), None
+        )
         for curve, cost in zip(table["curve"].to_list(), table["cac"].to_list(), strict=True)
     ]
     return table.with_columns(
-        (pl.col("clv") / pl.col("cac")).alias("ltv_cac"), pl.Series("payback_month", payback, dtype=pl.Int64)
-    ).select("acquisition_channel", "customers", "clv", "cac", "ltv_cac", "payback_month", "fitted_on")
+        (pl.col("clv") / pl.col("cac")).alias("ltv_cac"),
+        pl.Series("payback_month", payback, dtype=pl.Int64),
+    ).select(
+        "acquisition_channel", "customers", "clv", "cac", "ltv_cac", "payback_month", "fitted_on"
+    )
 
 
 def months_to_units(months: float, time_unit: str = "W") -> float:

@@ -50,8 +50,12 @@ def _days_per_unit(time_unit: str) -> float:
 
 def _require(orders: Frame, columns: tuple[str, ...], source: str = "orders") -> pl.LazyFrame:
     lazy = orders.lazy()
-    require_columns(lazy, columns, source=source,
-                    fix="Map your own names with columns={'your name': 'customer_id', ...} when reading.")
+    require_columns(
+        lazy,
+        columns,
+        source=source,
+        fix="Map your own names with columns={'your name': 'customer_id', ...} when reading.",
+    )
     return lazy
 
 
@@ -98,14 +102,21 @@ def _summarise(rows: pl.LazyFrame, end: date, unit: float) -> pl.LazyFrame:
     # window minimum first, so every aggregation below is a plain column reduction (fast),
     # and same-day orders merge by counting distinct days.
     first_day = pl.col("day").min().over("customer_id")
-    per_customer = rows.with_columns(
-        pl.when(pl.col("day") == first_day).then(pl.col("revenue")).otherwise(0.0).alias("first_revenue")
-    ).group_by("customer_id").agg(
-        (pl.col("day").n_unique() - 1).cast(pl.Int64).alias("frequency"),
-        pl.col("day").min().alias("first"),
-        pl.col("day").max().alias("last"),
-        pl.col("revenue").sum().alias("total"),
-        pl.col("first_revenue").sum(),
+    per_customer = (
+        rows.with_columns(
+            pl.when(pl.col("day") == first_day)
+            .then(pl.col("revenue"))
+            .otherwise(0.0)
+            .alias("first_revenue")
+        )
+        .group_by("customer_id")
+        .agg(
+            (pl.col("day").n_unique() - 1).cast(pl.Int64).alias("frequency"),
+            pl.col("day").min().alias("first"),
+            pl.col("day").max().alias("last"),
+            pl.col("revenue").sum().alias("total"),
+            pl.col("first_revenue").sum(),
+        )
     )
     return per_customer.select(
         "customer_id",
@@ -177,7 +188,11 @@ def rfm_summary(
             pl.col("revenue").sum().alias("holdout_revenue"),
         )
         # Mean value of a holdout purchase (same-day orders are one purchase).
-        .with_columns((pl.col("holdout_revenue") / pl.col("frequency_holdout")).alias("monetary_value_holdout"))
+        .with_columns(
+            (pl.col("holdout_revenue") / pl.col("frequency_holdout")).alias(
+                "monetary_value_holdout"
+            )
+        )
     )
     joined = calibration.join(holdout, on="customer_id", how="left").with_columns(
         pl.col("frequency_holdout").fill_null(0),
@@ -198,7 +213,9 @@ def rfm_dropped_customers(orders: Frame, calibration_end: date | datetime | str)
     """
     cut = _as_date(calibration_end, "calibration_end")
     lazy = _require(orders, ("customer_id", "order_date"))
-    first = lazy.group_by("customer_id").agg(pl.col("order_date").cast(pl.Date).min().alias("first"))
+    first = lazy.group_by("customer_id").agg(
+        pl.col("order_date").cast(pl.Date).min().alias("first")
+    )
     return int(first.filter(pl.col("first") > cut).select(pl.len()).collect().item())
 
 

@@ -46,11 +46,16 @@ def holdout_by_frequency(model, rfm: pl.DataFrame, max_frequency: int = 7) -> pl
         Frequencies above this are pooled into one bucket labelled ``max_frequency+``.
     """
     frame = _predicted(model, rfm)
-    bucket = pl.when(pl.col("frequency") >= max_frequency).then(pl.lit(f"{max_frequency}+")).otherwise(
-        pl.col("frequency").cast(pl.String)
+    bucket = (
+        pl.when(pl.col("frequency") >= max_frequency)
+        .then(pl.lit(f"{max_frequency}+"))
+        .otherwise(pl.col("frequency").cast(pl.String))
     )
     return (
-        frame.with_columns(bucket.alias("bucket"), pl.col("frequency").clip(upper_bound=max_frequency).alias("order"))
+        frame.with_columns(
+            bucket.alias("bucket"),
+            pl.col("frequency").clip(upper_bound=max_frequency).alias("order"),
+        )
         .group_by("bucket", "order")
         .agg(pl.len().alias("customers"), pl.col("actual").mean(), pl.col("predicted").mean())
         .sort("order")
@@ -101,7 +106,10 @@ def tracking(
         predicted_cumulative,
         phase ("calibration" or "holdout").
     """
-    cut, end = _as_date(calibration_end, "calibration_end"), _as_date(observation_end, "observation_end")
+    cut, end = (
+        _as_date(calibration_end, "calibration_end"),
+        _as_date(observation_end, "observation_end"),
+    )
     unit = TIME_UNITS[time_unit]
     days = daily_purchases(orders, end=end).collect()
     firsts = days.group_by("customer_id").agg(pl.col("day").min().alias("first"))
@@ -113,16 +121,31 @@ def tracking(
     repeat_days = repeats.select((pl.col("day") - pl.lit(start)).dt.total_days())["day"].to_numpy()
     actual = np.searchsorted(np.sort(repeat_days), edges, side="left")
     births = firsts.group_by("first").agg(pl.len().alias("n"))
-    birth_days = births.select((pl.col("first") - pl.lit(start)).dt.total_days())["first"].to_numpy()
+    birth_days = births.select((pl.col("first") - pl.lit(start)).dt.total_days())[
+        "first"
+    ].to_numpy()
     ages = np.clip(edges[None, :] - birth_days[:, None], 0, None) / unit
     predicted = births["n"].to_numpy() @ model.expected_purchases_new_customer(ages)
-    return pl.DataFrame({
-        "period": np.arange(1, steps + 1),
-        "actual_cumulative": actual.astype(float),
-        "predicted_cumulative": predicted,
-    }).with_columns(
-        # The last day of each period, so the calibration end falls in the right phase.
-        (pl.lit(start) + pl.duration(days=(pl.col("period") * unit).round(0).cast(pl.Int64) - 1)).alias("date"),
-    ).with_columns(
-        pl.when(pl.col("date") <= cut).then(pl.lit("calibration")).otherwise(pl.lit("holdout")).alias("phase")
-    ).select("period", "date", "actual_cumulative", "predicted_cumulative", "phase")
+    return (
+        pl.DataFrame(
+            {
+                "period": np.arange(1, steps + 1),
+                "actual_cumulative": actual.astype(float),
+                "predicted_cumulative": predicted,
+            }
+        )
+        .with_columns(
+            # The last day of each period, so the calibration end falls in the right phase.
+            (
+                pl.lit(start)
+                + pl.duration(days=(pl.col("period") * unit).round(0).cast(pl.Int64) - 1)
+            ).alias("date"),
+        )
+        .with_columns(
+            pl.when(pl.col("date") <= cut)
+            .then(pl.lit("calibration"))
+            .otherwise(pl.lit("holdout"))
+            .alias("phase")
+        )
+        .select("period", "date", "actual_cumulative", "predicted_cumulative", "phase")
+    )

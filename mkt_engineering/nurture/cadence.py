@@ -34,32 +34,66 @@ DAY_US = 86_400_000_000
 LEAVES_SEQUENCE = ("mql", "mqn", "fast_lane", "sales_contact", "disqualified", "won")
 
 
-def _sends_with_response(events: pl.LazyFrame, response: tuple[str, ...], window_days: float) -> pl.LazyFrame:
+def _sends_with_response(
+    events: pl.LazyFrame, response: tuple[str, ...], window_days: float
+) -> pl.LazyFrame:
     """Each send with the delay to the lead's first response (open/click) before the next send."""
-    sends = (events.filter(pl.col("event") == "email_sent").select("lead_id", pl.col("timestamp").alias("sent_at"))
-             .sort("sent_at"))
-    responses = (events.filter(pl.col("event").is_in(response)).select("lead_id", "event", "timestamp")
-                 .sort("timestamp"))
+    sends = (
+        events.filter(pl.col("event") == "email_sent")
+        .select("lead_id", pl.col("timestamp").alias("sent_at"))
+        .sort("sent_at")
+    )
+    responses = (
+        events.filter(pl.col("event").is_in(response))
+        .select("lead_id", "event", "timestamp")
+        .sort("timestamp")
+    )
     # every response belongs to the latest send before it (as-of join within the lead)
-    matched = responses.join_asof(sends, left_on="timestamp", right_on="sent_at", by="lead_id", strategy="backward",
-                               check_sortedness=False)  # sorted above; polars cannot verify within groups
-    return matched.filter(pl.col("sent_at").is_not_null()).with_columns(
-        delay_days=(pl.col("timestamp") - pl.col("sent_at")).dt.total_microseconds() / DAY_US
-    ).filter(pl.col("delay_days") <= window_days)
+    matched = responses.join_asof(
+        sends,
+        left_on="timestamp",
+        right_on="sent_at",
+        by="lead_id",
+        strategy="backward",
+        check_sortedness=False,
+    )  # sorted above; polars cannot verify within groups
+    return (
+        matched.filter(pl.col("sent_at").is_not_null())
+        .with_columns(
+            delay_days=(pl.col("timestamp") - pl.col("sent_at")).dt.total_microseconds() / DAY_US
+        )
+        .filter(pl.col("delay_days") <= window_days)
+    )
 
 
-def send_time_heatmap(events: pl.DataFrame | pl.LazyFrame, *, window_days: float = 3.0) -> pl.DataFrame:
+def send_time_heatmap(
+    events: pl.DataFrame | pl.LazyFrame, *, window_days: float = 3.0
+) -> pl.DataFrame:
     """Open rate (share of sends with an open within `window_days`) by weekday x hour of the send."""
     lazy = events.lazy()
-    opened = (_sends_with_response(lazy, ("email_open",), window_days).select("lead_id", "sent_at").unique()
-              .with_columns(opened=pl.lit(1)))
-    sends = lazy.filter(pl.col("event") == "email_sent").select("lead_id", pl.col("timestamp").alias("sent_at"))
+    opened = (
+        _sends_with_response(lazy, ("email_open",), window_days)
+        .select("lead_id", "sent_at")
+        .unique()
+        .with_columns(opened=pl.lit(1))
+    )
+    sends = lazy.filter(pl.col("event") == "email_sent").select(
+        "lead_id", pl.col("timestamp").alias("sent_at")
+    )
     return (
         sends.join(opened, on=["lead_id", "sent_at"], how="left")
-        .with_columns(weekday_index=pl.col("sent_at").dt.weekday() - 1, hour=pl.col("sent_at").dt.hour().cast(pl.Int32))
-        .group_by("weekday_index", "hour").agg(sends=pl.len(), opens=pl.col("opened").fill_null(0).sum())
-        .with_columns(open_rate=pl.col("opens") / pl.col("sends"),
-                      weekday=pl.col("weekday_index").replace_strict(dict(enumerate(WEEKDAYS)), return_dtype=pl.String))
+        .with_columns(
+            weekday_index=pl.col("sent_at").dt.weekday() - 1,
+            hour=pl.col("sent_at").dt.hour().cast(pl.Int32),
+        )
+        .group_by("weekday_index", "hour")
+        .agg(sends=pl.len(), opens=pl.col("opened").fill_null(0).sum())
+        .with_columns(
+            open_rate=pl.col("opens") / pl.col("sends"),
+            weekday=pl.col("weekday_index").replace_strict(
+                dict(enumerate(WEEKDAYS)), return_dtype=pl.String
+            ),
+        )
         .sort("weekday_index", "hour")
         .select("weekday", "hour", "sends", "opens", "open_rate")
         .collect()
@@ -72,19 +106,30 @@ def engagement_decay(events: pl.DataFrame | pl.LazyFrame, *, window_days: int = 
     The ``half_life_days`` column (same on each row) is the median delay: half of all
     responses come within that time.
     """
-    matched = _sends_with_response(events.lazy(), ("email_open", "email_click"), window_days).collect()
-    half_life = float(matched.filter(pl.col("event") == "email_open")["delay_days"].median() or np.nan)
+    matched = _sends_with_response(
+        events.lazy(), ("email_open", "email_click"), window_days
+    ).collect()
+    half_life = float(
+        matched.filter(pl.col("event") == "email_open")["delay_days"].median() or np.nan
+    )
     return (
         matched.with_columns(day=pl.col("delay_days").floor().cast(pl.Int32))
-        .group_by("day", "event").agg(responses=pl.len())
-        .with_columns(share=pl.col("responses") / pl.col("responses").sum().over("event"),
-                      half_life_days=pl.lit(half_life))
+        .group_by("day", "event")
+        .agg(responses=pl.len())
+        .with_columns(
+            share=pl.col("responses") / pl.col("responses").sum().over("event"),
+            half_life_days=pl.lit(half_life),
+        )
         .sort("event", "day")
     )
 
 
-def unsubscribe_by_frequency(events: pl.DataFrame | pl.LazyFrame, *, bins: list[float] = (0, 1.5, 2.5, 4, 100),
-                             confidence: float = 0.95) -> pl.DataFrame:
+def unsubscribe_by_frequency(
+    events: pl.DataFrame | pl.LazyFrame,
+    *,
+    bins: list[float] = (0, 1.5, 2.5, 4, 100),
+    confidence: float = 0.95,
+) -> pl.DataFrame:
     """Unsubscribe hazard (per 1,000 lead-days and per week) by e-mails per week.
 
     Returns
@@ -97,49 +142,94 @@ def unsubscribe_by_frequency(events: pl.DataFrame | pl.LazyFrame, *, bins: list[
     lazy = events.lazy()
     end = lazy.select(pl.col("timestamp").max()).collect().item()
     per_lead = (
-        lazy.group_by("lead_id").agg(
+        lazy.group_by("lead_id")
+        .agg(
             sends=(pl.col("event") == "email_sent").sum(),
             first_send=pl.col("timestamp").filter(pl.col("event") == "email_sent").min(),
-            second_send=pl.col("timestamp").filter(pl.col("event") == "email_sent").bottom_k(2).max(),
+            second_send=pl.col("timestamp")
+            .filter(pl.col("event") == "email_sent")
+            .bottom_k(2)
+            .max(),
             last_send=pl.col("timestamp").filter(pl.col("event") == "email_sent").max(),
             unsubscribed_at=pl.col("timestamp").filter(pl.col("event") == "unsubscribed").min(),
             # after qualifying, a fast-lane request or a sales call the lead leaves the sequence
             left_at=pl.col("timestamp").filter(pl.col("event").is_in(LEAVES_SEQUENCE)).min(),
         )
         .filter(pl.col("sends") >= 2)
-        .with_columns(span_days=(pl.col("last_send") - pl.col("first_send")).dt.total_microseconds() / DAY_US)
+        .with_columns(
+            span_days=(pl.col("last_send") - pl.col("first_send")).dt.total_microseconds() / DAY_US
+        )
         .filter(pl.col("span_days") > 0)
         .with_columns(emails_per_week=7 * (pl.col("sends") - 1) / pl.col("span_days"))
-        .with_columns(exposure_end=pl.coalesce("unsubscribed_at", pl.min_horizontal(
-            "left_at", pl.lit(end), pl.col("last_send") + pl.duration(
-                microseconds=(pl.col("span_days") / (pl.col("sends") - 1) * DAY_US).cast(pl.Int64)))))
+        .with_columns(
+            exposure_end=pl.coalesce(
+                "unsubscribed_at",
+                pl.min_horizontal(
+                    "left_at",
+                    pl.lit(end),
+                    pl.col("last_send")
+                    + pl.duration(
+                        microseconds=(pl.col("span_days") / (pl.col("sends") - 1) * DAY_US).cast(
+                            pl.Int64
+                        )
+                    ),
+                ),
+            )
+        )
         # a frequency exists only from the second send on, so exposure starts there
         # (counting earlier days would favour the leads that stayed long enough)
-        .with_columns(lead_days=(pl.col("exposure_end") - pl.col("second_send")).dt.total_microseconds() / DAY_US,
-                      unsubscribed=(pl.col("unsubscribed_at") >= pl.col("second_send")).fill_null(False).cast(pl.Int32))
+        .with_columns(
+            lead_days=(pl.col("exposure_end") - pl.col("second_send")).dt.total_microseconds()
+            / DAY_US,
+            unsubscribed=(pl.col("unsubscribed_at") >= pl.col("second_send"))
+            .fill_null(False)
+            .cast(pl.Int32),
+        )
         .filter(pl.col("lead_days") > 0)
         .collect()
     )
     edges = list(bins)
     labels = [f"{edges[i]:g}–{edges[i + 1]:g}" for i in range(len(edges) - 1)]
-    index = np.clip(np.digitize(per_lead["emails_per_week"].to_numpy(), edges) - 1, 0, len(labels) - 1)
-    table = (per_lead.with_columns(bin_index=pl.Series(index))
-             .group_by("bin_index").agg(leads=pl.len(), lead_days=pl.col("lead_days").sum(),
-                                        unsubscribes=pl.col("unsubscribed").sum(),
-                                        mean_emails_per_week=pl.col("emails_per_week").mean())
-             .sort("bin_index"))
+    index = np.clip(
+        np.digitize(per_lead["emails_per_week"].to_numpy(), edges) - 1, 0, len(labels) - 1
+    )
+    table = (
+        per_lead.with_columns(bin_index=pl.Series(index))
+        .group_by("bin_index")
+        .agg(
+            leads=pl.len(),
+            lead_days=pl.col("lead_days").sum(),
+            unsubscribes=pl.col("unsubscribed").sum(),
+            mean_emails_per_week=pl.col("emails_per_week").mean(),
+        )
+        .sort("bin_index")
+    )
     count, exposure = table["unsubscribes"].to_numpy(), table["lead_days"].to_numpy()
     alpha = 1 - confidence
     low = np.where(count > 0, stats.chi2.ppf(alpha / 2, 2 * count) / 2, 0.0) / exposure
     high = stats.chi2.ppf(1 - alpha / 2, 2 * count + 2) / 2 / exposure
     rate = count / exposure
     return table.with_columns(
-        emails_per_week=pl.col("bin_index").replace_strict(dict(enumerate(labels)), return_dtype=pl.String),
-        daily_hazard=pl.Series(rate), per_1000_lead_days=pl.Series(1000 * rate),
-        ci_low=pl.Series(1000 * low), ci_high=pl.Series(1000 * high),
+        emails_per_week=pl.col("bin_index").replace_strict(
+            dict(enumerate(labels)), return_dtype=pl.String
+        ),
+        daily_hazard=pl.Series(rate),
+        per_1000_lead_days=pl.Series(1000 * rate),
+        ci_low=pl.Series(1000 * low),
+        ci_high=pl.Series(1000 * high),
         weekly_probability=pl.Series(1 - np.exp(-7 * rate)),
-    ).select("emails_per_week", "mean_emails_per_week", "leads", "lead_days", "unsubscribes", "daily_hazard",
-             "per_1000_lead_days", "ci_low", "ci_high", "weekly_probability")
+    ).select(
+        "emails_per_week",
+        "mean_emails_per_week",
+        "leads",
+        "lead_days",
+        "unsubscribes",
+        "daily_hazard",
+        "per_1000_lead_days",
+        "ci_low",
+        "ci_high",
+        "weekly_probability",
+    )
 
 
 def recycled_ready_again(events: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
@@ -149,11 +239,24 @@ def recycled_ready_again(events: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
     """
     lazy = events.lazy()
     end = lazy.select(pl.col("timestamp").max()).collect().item()
-    recycled = lazy.filter(pl.col("event") == "recycled").select("lead_id", pl.col("timestamp").alias("recycled_at")).sort("recycled_at")
-    ready = (lazy.filter(pl.col("event").is_in(["mql", "mqn"])).select("lead_id", pl.col("timestamp").alias("ready_at"))
-             .sort("ready_at"))
-    paired = recycled.join_asof(ready, left_on="recycled_at", right_on="ready_at", by="lead_id", strategy="forward",
-                              check_sortedness=False).collect()
+    recycled = (
+        lazy.filter(pl.col("event") == "recycled")
+        .select("lead_id", pl.col("timestamp").alias("recycled_at"))
+        .sort("recycled_at")
+    )
+    ready = (
+        lazy.filter(pl.col("event").is_in(["mql", "mqn"]))
+        .select("lead_id", pl.col("timestamp").alias("ready_at"))
+        .sort("ready_at")
+    )
+    paired = recycled.join_asof(
+        ready,
+        left_on="recycled_at",
+        right_on="ready_at",
+        by="lead_id",
+        strategy="forward",
+        check_sortedness=False,
+    ).collect()
     if paired.is_empty():
         return kaplan_meier(np.zeros(0), np.zeros(0))
     until = paired["ready_at"].fill_null(end)

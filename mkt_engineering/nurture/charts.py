@@ -26,19 +26,32 @@ def _thin(curve: pl.DataFrame, group: list[str], max_points: int) -> pl.DataFram
     return binned.group_by([*group, "_bin"], maintain_order=True).agg(pl.all().last()).drop("_bin")
 
 
-def _with_start(curve: pl.DataFrame, value: str, start: float, max_points: int = 400) -> pl.DataFrame:
+def _with_start(
+    curve: pl.DataFrame, value: str, start: float, max_points: int = 400
+) -> pl.DataFrame:
     """Add the t = 0 point so step curves begin at 1 (survival) or 0 (incidence)."""
     group = [c for c in ("group", "cause") if c in curve.columns]
     curve = _thin(curve, group, max_points)
-    first = (curve.group_by(group, maintain_order=True).agg(pl.lit(0.0).alias("time")) if group
-             else pl.DataFrame({"time": [0.0]}))
-    first = first.with_columns(**{value: pl.lit(start), "ci_low": pl.lit(start), "ci_high": pl.lit(start)})
-    return pl.concat([first, curve.select(*group, "time", value, "ci_low", "ci_high")], how="diagonal_relaxed").sort(
-        [*group, "time"])
+    first = (
+        curve.group_by(group, maintain_order=True).agg(pl.lit(0.0).alias("time"))
+        if group
+        else pl.DataFrame({"time": [0.0]})
+    )
+    first = first.with_columns(
+        **{value: pl.lit(start), "ci_low": pl.lit(start), "ci_high": pl.lit(start)}
+    )
+    return pl.concat(
+        [first, curve.select(*group, "time", value, "ci_low", "ci_high")], how="diagonal_relaxed"
+    ).sort([*group, "time"])
 
 
-def survival_chart(curve: pl.DataFrame, *, title: str = "Share of leads not yet qualified",
-                   x_title: str = "days since the lead was created", max_days: float | None = None) -> alt.LayerChart:
+def survival_chart(
+    curve: pl.DataFrame,
+    *,
+    title: str = "Share of leads not yet qualified",
+    x_title: str = "days since the lead was created",
+    max_days: float | None = None,
+) -> alt.LayerChart:
     """Kaplan-Meier step curve(s) with the 95% band; one colour per group."""
     data = _with_start(curve, "survival", 1.0)
     if max_days is not None:
@@ -46,81 +59,176 @@ def survival_chart(curve: pl.DataFrame, *, title: str = "Share of leads not yet 
     colour = alt.Color("group:N", title=None) if "group" in data.columns else alt.value(ACCENT)
     base = alt.Chart(data).encode(x=alt.X("time:Q", title=x_title))
     band = base.mark_area(interpolate="step-after", opacity=0.18).encode(
-        y=alt.Y("ci_low:Q"), y2="ci_high:Q", color=colour)
+        y=alt.Y("ci_low:Q"), y2="ci_high:Q", color=colour
+    )
     line = base.mark_line(interpolate="step-after").encode(
-        y=alt.Y("survival:Q", title="share not yet qualified", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
-        color=colour, tooltip=[alt.Tooltip("time:Q", format=".1f"), alt.Tooltip("survival:Q", format=".1%")])
+        y=alt.Y(
+            "survival:Q",
+            title="share not yet qualified",
+            axis=alt.Axis(format="%"),
+            scale=alt.Scale(domain=[0, 1]),
+        ),
+        color=colour,
+        tooltip=[alt.Tooltip("time:Q", format=".1f"), alt.Tooltip("survival:Q", format=".1%")],
+    )
     return (band + line).properties(title=title)
 
 
-def incidence_chart(incidence: pl.DataFrame, *, title: str = "How leads leave nurturing",
-                    max_days: float | None = None) -> alt.LayerChart:
+def incidence_chart(
+    incidence: pl.DataFrame,
+    *,
+    title: str = "How leads leave nurturing",
+    max_days: float | None = None,
+) -> alt.LayerChart:
     """Cumulative incidence (Aalen-Johansen) of each way out, with 95% bands."""
     data = _with_start(incidence, "cumulative_incidence", 0.0)
     if max_days is not None:
         data = data.filter(pl.col("time") <= max_days)
-    base = alt.Chart(data).encode(x=alt.X("time:Q", title="days since the lead was created"),
-                                  color=alt.Color("cause:N", title="way out"))
-    band = base.mark_area(interpolate="step-after", opacity=0.15).encode(y="ci_low:Q", y2="ci_high:Q")
+    base = alt.Chart(data).encode(
+        x=alt.X("time:Q", title="days since the lead was created"),
+        color=alt.Color("cause:N", title="way out"),
+    )
+    band = base.mark_area(interpolate="step-after", opacity=0.15).encode(
+        y="ci_low:Q", y2="ci_high:Q"
+    )
     line = base.mark_line(interpolate="step-after").encode(
         y=alt.Y("cumulative_incidence:Q", title="share of leads", axis=alt.Axis(format="%")),
-        tooltip=["cause:N", alt.Tooltip("time:Q", format=".1f"), alt.Tooltip("cumulative_incidence:Q", format=".1%")])
+        tooltip=[
+            "cause:N",
+            alt.Tooltip("time:Q", format=".1f"),
+            alt.Tooltip("cumulative_incidence:Q", format=".1%"),
+        ],
+    )
     return (band + line).properties(title=title)
 
 
 NODE_POSITIONS = {
-    "nurturing": (0, 2), "qualified": (1, 0.5), "fast lane": (1, 1.5), "early call": (1, 2.5),
-    "unsubscribed": (1, 3.3), "disqualified": (1, 3.9), "still nurturing": (1, 4.5), "won offline": (1, 5.1),
-    "sales contact": (2, 1.5), "recycled": (3, 3), "opportunity": (3, 1), "won": (4, 0.5), "lost": (4, 1.8),
+    "nurturing": (0, 2),
+    "qualified": (1, 0.5),
+    "fast lane": (1, 1.5),
+    "early call": (1, 2.5),
+    "unsubscribed": (1, 3.3),
+    "disqualified": (1, 3.9),
+    "still nurturing": (1, 4.5),
+    "won offline": (1, 5.1),
+    "sales contact": (2, 1.5),
+    "recycled": (3, 3),
+    "opportunity": (3, 1),
+    "won": (4, 0.5),
+    "lost": (4, 1.8),
 }
 
 
-def flow_chart(flows: pl.DataFrame, *, title: str = "How leads move through the funnel") -> alt.LayerChart:
+def flow_chart(
+    flows: pl.DataFrame, *, title: str = "How leads move through the funnel"
+) -> alt.LayerChart:
     """Stage flow: stages as labelled circles, moves as lines as thick as their lead count."""
     nodes = pl.DataFrame([{"stage": s, "x": p[0], "y": p[1]} for s, p in NODE_POSITIONS.items()])
-    volume = pl.concat([flows.select(pl.col("target").alias("stage"), "leads"),
-                        flows.filter(pl.col("source") == "nurturing").select(pl.lit("nurturing").alias("stage"), "leads")])
-    nodes = nodes.join(volume.group_by("stage").agg(pl.col("leads").sum()), on="stage", how="left").with_columns(
-        pl.col("leads").fill_null(0))
-    edges = (flows.filter(pl.col("leads") > 0).with_row_index("edge")
-             .join(nodes.select(pl.col("stage").alias("source"), pl.col("x").alias("x1"), pl.col("y").alias("y1")), on="source")
-             .join(nodes.select(pl.col("stage").alias("target"), pl.col("x").alias("x2"), pl.col("y").alias("y2")), on="target"))
+    volume = pl.concat(
+        [
+            flows.select(pl.col("target").alias("stage"), "leads"),
+            flows.filter(pl.col("source") == "nurturing").select(
+                pl.lit("nurturing").alias("stage"), "leads"
+            ),
+        ]
+    )
+    nodes = nodes.join(
+        volume.group_by("stage").agg(pl.col("leads").sum()), on="stage", how="left"
+    ).with_columns(pl.col("leads").fill_null(0))
+    edges = (
+        flows.filter(pl.col("leads") > 0)
+        .with_row_index("edge")
+        .join(
+            nodes.select(
+                pl.col("stage").alias("source"), pl.col("x").alias("x1"), pl.col("y").alias("y1")
+            ),
+            on="source",
+        )
+        .join(
+            nodes.select(
+                pl.col("stage").alias("target"), pl.col("x").alias("x2"), pl.col("y").alias("y2")
+            ),
+            on="target",
+        )
+    )
     hidden = alt.Axis(labels=False, ticks=False, grid=False, domain=False, title=None)
     x = alt.X("x1:Q", axis=hidden, scale=alt.Scale(domain=[-0.4, 4.6]))
     y = alt.Y("y1:Q", axis=hidden, scale=alt.Scale(domain=[5.6, -0.3]))
-    lines = alt.Chart(edges).mark_rule(color=MUTED, opacity=0.6).encode(
-        x=x, y=y, x2="x2:Q", y2="y2:Q", strokeWidth=alt.StrokeWidth("leads:Q", legend=None, scale=alt.Scale(range=[1, 14])),
-        tooltip=["source:N", "target:N", "leads:Q"])
-    points = alt.Chart(nodes).mark_circle(color=ACCENT, opacity=0.9).encode(
-        x=alt.X("x:Q", axis=hidden), y=alt.Y("y:Q", axis=hidden), size=alt.Size("leads:Q", legend=None, scale=alt.Scale(range=[60, 900])),
-        tooltip=["stage:N", "leads:Q"])
-    labels = alt.Chart(nodes.with_columns(label=pl.format("{} ({})", "stage", "leads"))).mark_text(
-        dy=-16, fontSize=11).encode(x="x:Q", y="y:Q", text="label:N")
+    lines = (
+        alt.Chart(edges)
+        .mark_rule(color=MUTED, opacity=0.6)
+        .encode(
+            x=x,
+            y=y,
+            x2="x2:Q",
+            y2="y2:Q",
+            strokeWidth=alt.StrokeWidth("leads:Q", legend=None, scale=alt.Scale(range=[1, 14])),
+            tooltip=["source:N", "target:N", "leads:Q"],
+        )
+    )
+    points = (
+        alt.Chart(nodes)
+        .mark_circle(color=ACCENT, opacity=0.9)
+        .encode(
+            x=alt.X("x:Q", axis=hidden),
+            y=alt.Y("y:Q", axis=hidden),
+            size=alt.Size("leads:Q", legend=None, scale=alt.Scale(range=[60, 900])),
+            tooltip=["stage:N", "leads:Q"],
+        )
+    )
+    labels = (
+        alt.Chart(nodes.with_columns(label=pl.format("{} ({})", "stage", "leads")))
+        .mark_text(dy=-16, fontSize=11)
+        .encode(x="x:Q", y="y:Q", text="label:N")
+    )
     return (lines + points + labels).properties(title=title, width=620, height=340)
 
 
-def duration_chart(durations: pl.DataFrame, *, title: str = "Days between stages (completed steps)") -> alt.LayerChart:
+def duration_chart(
+    durations: pl.DataFrame, *, title: str = "Days between stages (completed steps)"
+) -> alt.LayerChart:
     """Box plots of the days each step took: box = middle half, line = 5th to 95th percentile."""
     stats = durations.group_by("step", maintain_order=True).agg(
-        leads=pl.len(), p05=pl.col("days").quantile(0.05), p25=pl.col("days").quantile(0.25),
-        median=pl.col("days").median(), p75=pl.col("days").quantile(0.75), p95=pl.col("days").quantile(0.95))
+        leads=pl.len(),
+        p05=pl.col("days").quantile(0.05),
+        p25=pl.col("days").quantile(0.25),
+        median=pl.col("days").median(),
+        p75=pl.col("days").quantile(0.75),
+        p95=pl.col("days").quantile(0.95),
+    )
     base = alt.Chart(stats).encode(y=alt.Y("step:N", title=None, sort=None))
     x = alt.X("p05:Q", title="days", scale=alt.Scale(type="symlog"))
     whisker = base.mark_rule(color=MUTED).encode(x=x, x2="p95:Q")
     box = base.mark_bar(color=ACCENT, opacity=0.5, size=18).encode(x="p25:Q", x2="p75:Q")
     middle = base.mark_tick(color="black", size=18, thickness=2).encode(
-        x="median:Q", tooltip=["step:N", "leads:Q", alt.Tooltip("median:Q", format=".1f"),
-                               alt.Tooltip("p25:Q", format=".1f"), alt.Tooltip("p75:Q", format=".1f")])
+        x="median:Q",
+        tooltip=[
+            "step:N",
+            "leads:Q",
+            alt.Tooltip("median:Q", format=".1f"),
+            alt.Tooltip("p25:Q", format=".1f"),
+            alt.Tooltip("p75:Q", format=".1f"),
+        ],
+    )
     return (whisker + box + middle).properties(title=title, height=180)
 
 
-def rate_chart(table: pl.DataFrame, *, category: str, rate: str = "win_rate", title: str,
-               x_title: str, y_title: str = "win rate") -> alt.LayerChart:
+def rate_chart(
+    table: pl.DataFrame,
+    *,
+    category: str,
+    rate: str = "win_rate",
+    title: str,
+    x_title: str,
+    y_title: str = "win rate",
+) -> alt.LayerChart:
     """Rates with 95% intervals by category (maturity bins, speed-to-lead bins)."""
     base = alt.Chart(table).encode(x=alt.X(f"{category}:N", title=x_title, sort=None))
     bars = base.mark_bar(color=ACCENT, opacity=0.85).encode(
         y=alt.Y(f"{rate}:Q", title=y_title, axis=alt.Axis(format="%")),
-        tooltip=[f"{category}:N", alt.Tooltip(f"{rate}:Q", format=".1%")] + (["contacts:Q"] if "contacts" in table.columns else []))
+        tooltip=[f"{category}:N", alt.Tooltip(f"{rate}:Q", format=".1%")]
+        + (["contacts:Q"] if "contacts" in table.columns else []),
+    )
     whiskers = base.mark_rule(color="black").encode(y="ci_low:Q", y2="ci_high:Q")
     return (bars + whiskers).properties(title=title)
 
@@ -134,59 +242,121 @@ def maturity_chart(table: pl.DataFrame) -> alt.LayerChart:
 def green_banana_chart(effect: pl.DataFrame) -> alt.LayerChart:
     """Win rate of leads called before vs when ready (observational)."""
     rates = effect.filter(pl.col("measure").str.starts_with("win rate")).with_columns(
-        group=pl.col("measure").str.replace("win rate, ", ""))
-    return rate_chart(rates, category="group", rate="estimate", title="Called too early? (green banana)",
-                      x_title=None)
+        group=pl.col("measure").str.replace("win rate, ", "")
+    )
+    return rate_chart(
+        rates,
+        category="group",
+        rate="estimate",
+        title="Called too early? (green banana)",
+        x_title=None,
+    )
 
 
 def unsubscribe_chart(table: pl.DataFrame) -> alt.LayerChart:
     """Unsubscribes per 1,000 lead-days by e-mails per week, with exact Poisson intervals."""
-    base = alt.Chart(table).encode(x=alt.X("emails_per_week:N", title="e-mails per week", sort=None))
+    base = alt.Chart(table).encode(
+        x=alt.X("emails_per_week:N", title="e-mails per week", sort=None)
+    )
     points = base.mark_point(filled=True, size=90, color=PALETTE[5]).encode(
         y=alt.Y("per_1000_lead_days:Q", title="unsubscribes per 1,000 lead-days"),
-        tooltip=["emails_per_week:N", "leads:Q", "unsubscribes:Q", alt.Tooltip("per_1000_lead_days:Q", format=".2f")])
-    return (base.mark_rule(color=PALETTE[5]).encode(y="ci_low:Q", y2="ci_high:Q") + points).properties(
-        title="E-mail fatigue: unsubscribe rate by frequency")
+        tooltip=[
+            "emails_per_week:N",
+            "leads:Q",
+            "unsubscribes:Q",
+            alt.Tooltip("per_1000_lead_days:Q", format=".2f"),
+        ],
+    )
+    return (
+        base.mark_rule(color=PALETTE[5]).encode(y="ci_low:Q", y2="ci_high:Q") + points
+    ).properties(title="E-mail fatigue: unsubscribe rate by frequency")
 
 
 def send_time_heatmap_chart(heat: pl.DataFrame, *, min_sends: int = 20) -> alt.Chart:
     """Open rate by weekday and hour of the send (cells with few sends are left out)."""
     data = heat.filter(pl.col("sends") >= min_sends)
-    return alt.Chart(data).mark_rect().encode(
-        x=alt.X("hour:O", title="hour of the send"),
-        y=alt.Y("weekday:N", title=None, sort=["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]),
-        color=alt.Color("open_rate:Q", title="open rate", scale=alt.Scale(scheme="blues"), legend=alt.Legend(format="%")),
-        tooltip=["weekday:N", "hour:O", "sends:Q", alt.Tooltip("open_rate:Q", format=".1%")],
-    ).properties(title="When are e-mails opened?")
+    return (
+        alt.Chart(data)
+        .mark_rect()
+        .encode(
+            x=alt.X("hour:O", title="hour of the send"),
+            y=alt.Y(
+                "weekday:N", title=None, sort=["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+            ),
+            color=alt.Color(
+                "open_rate:Q",
+                title="open rate",
+                scale=alt.Scale(scheme="blues"),
+                legend=alt.Legend(format="%"),
+            ),
+            tooltip=["weekday:N", "hour:O", "sends:Q", alt.Tooltip("open_rate:Q", format=".1%")],
+        )
+        .properties(title="When are e-mails opened?")
+    )
 
 
 def exclusion_chart(breakdown: pl.DataFrame) -> alt.FacetChart:
     """Share of leads that never reach sales, by persona, source, customer status and e-mail."""
-    return alt.Chart(breakdown).mark_bar(color=PALETTE[3]).encode(
-        x=alt.X("share_excluded:Q", title="share that never reaches sales", axis=alt.Axis(format="%"),
-                scale=alt.Scale(domain=[0, 1])),
-        y=alt.Y("value:N", title=None),
-        tooltip=["dimension:N", "value:N", "leads:Q", "excluded:Q", alt.Tooltip("share_excluded:Q", format=".1%")],
-    ).properties(width=380, height=alt.Step(18)).facet(
-        row=alt.Row("dimension:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left")),
-    ).resolve_scale(y="independent").properties(title="Who the targeting rules exclude")
+    return (
+        alt.Chart(breakdown)
+        .mark_bar(color=PALETTE[3])
+        .encode(
+            x=alt.X(
+                "share_excluded:Q",
+                title="share that never reaches sales",
+                axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=[0, 1]),
+            ),
+            y=alt.Y("value:N", title=None),
+            tooltip=[
+                "dimension:N",
+                "value:N",
+                "leads:Q",
+                "excluded:Q",
+                alt.Tooltip("share_excluded:Q", format=".1%"),
+            ],
+        )
+        .properties(width=380, height=alt.Step(18))
+        .facet(
+            row=alt.Row(
+                "dimension:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left")
+            ),
+        )
+        .resolve_scale(y="independent")
+        .properties(title="Who the targeting rules exclude")
+    )
 
 
 def reach_precision_chart(curve: pl.DataFrame, *, chosen: float | None = None) -> alt.LayerChart:
     """Reach (share passed to sales) against precision (share of them won) as the threshold moves."""
     data = curve.filter(pl.col("precision").is_not_null())
     base = alt.Chart(data).encode(
-        x=alt.X("reach:Q", title="reach: share of leads passed to sales", axis=alt.Axis(format="%")),
-        y=alt.Y("precision:Q", title="precision: share of them won", axis=alt.Axis(format="%")))
+        x=alt.X(
+            "reach:Q", title="reach: share of leads passed to sales", axis=alt.Axis(format="%")
+        ),
+        y=alt.Y("precision:Q", title="precision: share of them won", axis=alt.Axis(format="%")),
+    )
     line = base.mark_line(point=True, color=ACCENT).encode(
-        tooltip=["threshold:Q", alt.Tooltip("reach:Q", format=".1%"), alt.Tooltip("precision:Q", format=".1%"),
-                 alt.Tooltip("share_of_wins:Q", format=".1%")])
+        tooltip=[
+            "threshold:Q",
+            alt.Tooltip("reach:Q", format=".1%"),
+            alt.Tooltip("precision:Q", format=".1%"),
+            alt.Tooltip("share_of_wins:Q", format=".1%"),
+        ]
+    )
     layers = line + base.mark_text(dx=8, dy=-8, fontSize=10).encode(text="threshold:Q")
     if chosen is not None:
-        layers += base.transform_filter(alt.datum.threshold == chosen).mark_point(size=220, color=PALETTE[5], shape="diamond", filled=True)
+        layers += base.transform_filter(alt.datum.threshold == chosen).mark_point(
+            size=220, color=PALETTE[5], shape="diamond", filled=True
+        )
     return layers.properties(title="Reach against precision of the MQL threshold")
 
 
 def speed_to_lead_chart(table: pl.DataFrame) -> alt.LayerChart:
     """Win rate of fast-lane requests by hours until sales called back."""
-    return rate_chart(table, category="hours", title="Speed to lead: fast-lane requests", x_title="hours until the call")
+    return rate_chart(
+        table,
+        category="hours",
+        title="Speed to lead: fast-lane requests",
+        x_title="hours until the call",
+    )

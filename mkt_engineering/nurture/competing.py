@@ -48,7 +48,11 @@ def cumulative_incidence(durations, causes, *, confidence: float = 0.95) -> pl.D
         ``cause``, ``time``, ``at_risk``, ``events``, ``cumulative_incidence``, ``se``,
         ``ci_low``, ``ci_high``; one row per distinct time and cause.
     """
-    cause_series = pl.Series("cause", causes, dtype=pl.String) if not isinstance(causes, pl.Series) else causes.cast(pl.String)
+    cause_series = (
+        pl.Series("cause", causes, dtype=pl.String)
+        if not isinstance(causes, pl.Series)
+        else causes.cast(pl.String)
+    )
     exited = cause_series.is_not_null().to_numpy()
     labels = cause_series.fill_null("").to_numpy()
     names = sorted(set(labels[exited].tolist()))
@@ -66,17 +70,39 @@ def cumulative_incidence(durations, causes, *, confidence: float = 0.95) -> pl.D
         se = np.sqrt(np.clip(variance, 0, None))
         with np.errstate(divide="ignore", invalid="ignore"):
             spread = z * se / (incidence * np.abs(np.log(incidence)))
-            low = np.where((incidence > 0) & (incidence < 1), incidence ** np.exp(spread), incidence)
-            high = np.where((incidence > 0) & (incidence < 1), incidence ** np.exp(-spread), incidence)
-        frames.append(pl.DataFrame({
-            "cause": [name] * n.size, "time": overall.times, "at_risk": n.astype(np.int64),
-            "events": d.astype(np.int64), "cumulative_incidence": incidence, "se": se,
-            "ci_low": low, "ci_high": high,
-        }))
+            low = np.where(
+                (incidence > 0) & (incidence < 1), incidence ** np.exp(spread), incidence
+            )
+            high = np.where(
+                (incidence > 0) & (incidence < 1), incidence ** np.exp(-spread), incidence
+            )
+        frames.append(
+            pl.DataFrame(
+                {
+                    "cause": [name] * n.size,
+                    "time": overall.times,
+                    "at_risk": n.astype(np.int64),
+                    "events": d.astype(np.int64),
+                    "cumulative_incidence": incidence,
+                    "se": se,
+                    "ci_low": low,
+                    "ci_high": high,
+                }
+            )
+        )
     if not frames:  # nobody left by any route yet
-        return pl.DataFrame(schema={"cause": pl.String, "time": pl.Float64, "at_risk": pl.Int64, "events": pl.Int64,
-                                    "cumulative_incidence": pl.Float64, "se": pl.Float64, "ci_low": pl.Float64,
-                                    "ci_high": pl.Float64})
+        return pl.DataFrame(
+            schema={
+                "cause": pl.String,
+                "time": pl.Float64,
+                "at_risk": pl.Int64,
+                "events": pl.Int64,
+                "cumulative_incidence": pl.Float64,
+                "se": pl.Float64,
+                "ci_low": pl.Float64,
+                "ci_high": pl.Float64,
+            }
+        )
     return pl.concat(frames)
 
 
@@ -101,13 +127,21 @@ def incidence_at(incidence: pl.DataFrame, days: list[float]) -> pl.DataFrame:
         times = part["time"].to_numpy()
         values = np.r_[0.0, part["cumulative_incidence"].to_numpy()]
         index = np.searchsorted(times, np.asarray(days, dtype=float), side="right")
-        rows.extend({"cause": cause, "day": float(day), "cumulative_incidence": float(values[i])}
-                    for day, i in zip(days, index, strict=True))
+        rows.extend(
+            {"cause": cause, "day": float(day), "cumulative_incidence": float(values[i])}
+            for day, i in zip(days, index, strict=True)
+        )
     return pl.DataFrame(rows)
 
 
-NURTURE_CAUSES = {"qualified": "qualified", "unsubscribed": "unsubscribed", "disqualified": "disqualified",
-                  "fast_lane": "fast_lane", "sales_contact": "early_sales_contact", "won_offline": "won_offline"}
+NURTURE_CAUSES = {
+    "qualified": "qualified",
+    "unsubscribed": "unsubscribed",
+    "disqualified": "disqualified",
+    "fast_lane": "fast_lane",
+    "sales_contact": "early_sales_contact",
+    "won_offline": "won_offline",
+}
 
 
 def nurture_exits(timeline: pl.DataFrame, *, confidence: float = 0.95) -> pl.DataFrame:
@@ -115,5 +149,7 @@ def nurture_exits(timeline: pl.DataFrame, *, confidence: float = 0.95) -> pl.Dat
 
     Leads still in nurturing at the end of the data are censored.
     """
-    causes = timeline["nurture_exit"].replace_strict(NURTURE_CAUSES, default=None, return_dtype=pl.String)
+    causes = timeline["nurture_exit"].replace_strict(
+        NURTURE_CAUSES, default=None, return_dtype=pl.String
+    )
     return cumulative_incidence(timeline["days_in_nurturing"], causes, confidence=confidence)

@@ -34,13 +34,17 @@ from mkt_engineering.errors import DataValidationError, require_columns
 
 def design_matrix(frame: pl.DataFrame, covariates: list[str]) -> pl.DataFrame:
     """Numeric design: numbers and booleans as they are, text as 0/1 columns (first level dropped)."""
-    require_columns(frame, covariates, source="Cox covariates", fix="Pass covariates that exist in the frame.")
+    require_columns(
+        frame, covariates, source="Cox covariates", fix="Pass covariates that exist in the frame."
+    )
     parts = []
     for name in covariates:
         column = frame[name]
         if column.dtype in (pl.String, pl.Categorical, pl.Enum):
             levels = sorted(column.drop_nulls().unique().to_list())
-            parts.extend((column == level).cast(pl.Float64).alias(f"{name}={level}") for level in levels[1:])
+            parts.extend(
+                (column == level).cast(pl.Float64).alias(f"{name}={level}") for level in levels[1:]
+            )
         else:
             parts.append(column.cast(pl.Float64).alias(name))
     return pl.DataFrame(parts)
@@ -64,14 +68,21 @@ class CoxModel:
         self.ties = ties
         self.confidence = confidence
 
-    def fit(self, frame: pl.DataFrame, *, duration: str, event: str, covariates: list[str]) -> CoxModel:
+    def fit(
+        self, frame: pl.DataFrame, *, duration: str, event: str, covariates: list[str]
+    ) -> CoxModel:
         for name in (duration, event):
             if name not in frame.columns:
-                raise DataValidationError(f"Column {name!r} is missing; found {', '.join(frame.columns)}.",
-                                          column=name, fix="Pass the duration and event column names.")
+                raise DataValidationError(
+                    f"Column {name!r} is missing; found {', '.join(frame.columns)}.",
+                    column=name,
+                    fix="Pass the duration and event column names.",
+                )
         design = design_matrix(frame, covariates)
         if design.null_count().sum_horizontal().item() > 0:
-            raise DataValidationError("A covariate has missing values.", fix="Fill or drop rows with empty covariates.")
+            raise DataValidationError(
+                "A covariate has missing values.", fix="Fill or drop rows with empty covariates."
+            )
         self.covariates_ = design.columns
         self._time = frame[duration].cast(pl.Float64).to_numpy()
         self._status = frame[event].cast(pl.Float64).to_numpy()
@@ -87,12 +98,17 @@ class CoxModel:
         """covariate, coef, se, hazard_ratio, ci_low, ci_high (of the ratio), p_value."""
         z = stats.norm.ppf(0.5 + self.confidence / 2)
         coef, se = self.params_, self.standard_errors_
-        return pl.DataFrame({
-            "covariate": self.covariates_,
-            "coef": coef, "se": se, "hazard_ratio": np.exp(coef),
-            "ci_low": np.exp(coef - z * se), "ci_high": np.exp(coef + z * se),
-            "p_value": 2 * stats.norm.sf(np.abs(coef / se)),
-        })
+        return pl.DataFrame(
+            {
+                "covariate": self.covariates_,
+                "coef": coef,
+                "se": se,
+                "hazard_ratio": np.exp(coef),
+                "ci_low": np.exp(coef - z * se),
+                "ci_high": np.exp(coef + z * se),
+                "p_value": 2 * stats.norm.sf(np.abs(coef / se)),
+            }
+        )
 
     def proportional_hazards_check(self) -> pl.DataFrame:
         """Correlation of each covariate's Schoenfeld residuals with the event time's rank.
@@ -106,6 +122,12 @@ class CoxModel:
         rows = []
         for j, name in enumerate(self.covariates_):
             r, p = stats.pearsonr(time_rank, residuals[observed, j])
-            rows.append({"covariate": name, "correlation_with_time": float(r), "p_value": float(p),
-                         "proportional": bool(p >= 0.05)})
+            rows.append(
+                {
+                    "covariate": name,
+                    "correlation_with_time": float(r),
+                    "p_value": float(p),
+                    "proportional": bool(p >= 0.05),
+                }
+            )
         return pl.DataFrame(rows)

@@ -68,8 +68,12 @@ class MixtureCureModel:
     log_likelihood_ : float
     """
 
-    def __init__(self, incidence: list[str] | None = None, latency: list[str] | None = None,
-                 confidence: float = 0.95) -> None:
+    def __init__(
+        self,
+        incidence: list[str] | None = None,
+        latency: list[str] | None = None,
+        confidence: float = 0.95,
+    ) -> None:
         self.incidence = list(incidence or [])
         self.latency = list(latency or [])
         self.confidence = confidence
@@ -77,8 +81,11 @@ class MixtureCureModel:
     def fit(self, frame: pl.DataFrame, *, duration: str, event: str) -> MixtureCureModel:
         for name in (duration, event, *self.incidence, *self.latency):
             if name not in frame.columns:
-                raise DataValidationError(f"Column {name!r} is missing; found {', '.join(frame.columns)}.",
-                                          column=name, fix="Pass columns that exist in the lead timeline.")
+                raise DataValidationError(
+                    f"Column {name!r} is missing; found {', '.join(frame.columns)}.",
+                    column=name,
+                    fix="Pass columns that exist in the lead timeline.",
+                )
         time = frame[duration].cast(pl.Float64).to_numpy()
         if (time <= 0).any():
             # a lead qualified the moment it was created: shift by a minute so log t exists
@@ -87,24 +94,33 @@ class MixtureCureModel:
         self._z, self.latency_names_ = _design(frame, self.latency)
         self._t, self._d = time, frame[event].cast(pl.Float64).to_numpy()
         if self._d.sum() < 5:
-            raise DataValidationError(f"Only {int(self._d.sum())} leads reached the event; a cure model needs more.",
-                                      column=event, fix="Use a longer period or a broader event definition.")
-        start = np.r_[np.zeros(self._x.shape[1]), np.log(np.median(time[self._d > 0])),
-                      np.zeros(self._z.shape[1] - 1), 0.0]
-        fitted = optimize.minimize(self._negative_log_likelihood, start, jac=True, method="L-BFGS-B")
+            raise DataValidationError(
+                f"Only {int(self._d.sum())} leads reached the event; a cure model needs more.",
+                column=event,
+                fix="Use a longer period or a broader event definition.",
+            )
+        start = np.r_[
+            np.zeros(self._x.shape[1]),
+            np.log(np.median(time[self._d > 0])),
+            np.zeros(self._z.shape[1] - 1),
+            0.0,
+        ]
+        fitted = optimize.minimize(
+            self._negative_log_likelihood, start, jac=True, method="L-BFGS-B"
+        )
         self.converged_ = bool(fitted.success)
         self._theta = fitted.x
         self.log_likelihood_ = -float(fitted.fun)
         self._covariance = np.linalg.pinv(self._hessian(fitted.x))
         p, q = self._x.shape[1], self._z.shape[1]
-        self.incidence_params_, self.latency_params_ = fitted.x[:p], fitted.x[p:p + q]
+        self.incidence_params_, self.latency_params_ = fitted.x[:p], fitted.x[p : p + q]
         self.shape_ = float(np.exp(fitted.x[-1]))
         self.cure_fraction_ = float(1.0 - self.probability_ever(frame).mean())
         return self
 
     def _split(self, theta):
         p, q = self._x.shape[1], self._z.shape[1]
-        return theta[:p], theta[p:p + q], theta[-1]
+        return theta[:p], theta[p : p + q], theta[-1]
 
     def _negative_log_likelihood(self, theta):
         beta, gamma, rho = self._split(theta)
@@ -121,7 +137,9 @@ class MixtureCureModel:
         # gradients: events and censored leads separately
         g_eta = np.where(d > 0, 1.0 - pi, pi * (1.0 - pi) * (surv - 1.0) / censored_lik)
         g_loglam = np.where(d > 0, k * (u - 1.0), pi * surv * k * u / censored_lik)
-        g_rho = np.where(d > 0, 1.0 + k * log_ratio * (1.0 - u), -pi * surv * u * k * log_ratio / censored_lik)
+        g_rho = np.where(
+            d > 0, 1.0 + k * log_ratio * (1.0 - u), -pi * surv * u * k * log_ratio / censored_lik
+        )
         gradient = np.r_[x.T @ g_eta, z.T @ g_loglam, g_rho.sum()]
         return -ll.sum(), -gradient
 
@@ -131,8 +149,13 @@ class MixtureCureModel:
         for j in range(theta.size):
             shift = np.zeros_like(theta)
             shift[j] = step[j]
-            columns.append((self._negative_log_likelihood(theta + shift)[1]
-                            - self._negative_log_likelihood(theta - shift)[1]) / (2 * step[j]))
+            columns.append(
+                (
+                    self._negative_log_likelihood(theta + shift)[1]
+                    - self._negative_log_likelihood(theta - shift)[1]
+                )
+                / (2 * step[j])
+            )
         hessian = np.column_stack(columns)
         return (hessian + hessian.T) / 2
 
@@ -140,14 +163,28 @@ class MixtureCureModel:
         """part (incidence/latency/shape), term, estimate, se, ci_low, ci_high."""
         z = stats.norm.ppf(0.5 + self.confidence / 2)
         se = np.sqrt(np.clip(np.diag(self._covariance), 0, None))
-        parts = (["incidence"] * len(self.incidence_names_) + ["latency"] * len(self.latency_names_) + ["shape"])
+        parts = (
+            ["incidence"] * len(self.incidence_names_)
+            + ["latency"] * len(self.latency_names_)
+            + ["shape"]
+        )
         terms = [*self.incidence_names_, *self.latency_names_, "log_shape"]
-        return pl.DataFrame({"part": parts, "term": terms, "estimate": self._theta, "se": se,
-                             "ci_low": self._theta - z * se, "ci_high": self._theta + z * se})
+        return pl.DataFrame(
+            {
+                "part": parts,
+                "term": terms,
+                "estimate": self._theta,
+                "se": se,
+                "ci_low": self._theta - z * se,
+                "ci_high": self._theta + z * se,
+            }
+        )
 
     def probability_ever(self, frame: pl.DataFrame) -> np.ndarray:
         """P(lead ever qualifies) for each row of frame."""
-        x, _ = _design(frame, self.incidence) if self.incidence else (np.ones((frame.height, 1)), None)
+        x, _ = (
+            _design(frame, self.incidence) if self.incidence else (np.ones((frame.height, 1)), None)
+        )
         return 1.0 / (1.0 + np.exp(-(x @ self.incidence_params_)))
 
     def latency_scale(self, frame: pl.DataFrame) -> np.ndarray:
@@ -156,7 +193,9 @@ class MixtureCureModel:
 
     def latency_survival(self, frame: pl.DataFrame, days) -> np.ndarray:
         """P(not yet qualified by `days` | will qualify); one value per row."""
-        return np.exp(-(np.asarray(days, dtype=np.float64) / self.latency_scale(frame)) ** self.shape_)
+        return np.exp(
+            -((np.asarray(days, dtype=np.float64) / self.latency_scale(frame)) ** self.shape_)
+        )
 
     def population_survival(self, days, frame: pl.DataFrame | None = None) -> np.ndarray:
         """Share of leads not yet qualified by each of `days`, averaged over `frame`'s leads."""
@@ -164,9 +203,13 @@ class MixtureCureModel:
         pi = self.probability_ever(frame)[:, None]
         scale = self.latency_scale(frame)[:, None]
         grid = np.asarray(days, dtype=np.float64)[None, :]
-        return (1.0 - pi + pi * np.exp(-(grid / scale) ** self.shape_)).mean(axis=0)
+        return (1.0 - pi + pi * np.exp(-((grid / scale) ** self.shape_))).mean(axis=0)
 
     def median_latency(self, frame: pl.DataFrame | None = None) -> float:
         """Median days to qualify among the leads that will (average scale over frame)."""
-        scale = self.latency_scale(frame).mean() if frame is not None and self.latency else np.exp(self.latency_params_[0])
+        scale = (
+            self.latency_scale(frame).mean()
+            if frame is not None and self.latency
+            else np.exp(self.latency_params_[0])
+        )
         return float(scale * np.log(2.0) ** (1.0 / self.shape_))

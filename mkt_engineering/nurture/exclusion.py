@@ -26,25 +26,40 @@ from mkt_engineering.errors import require_columns
 BREAKDOWN = ("persona", "source", "is_customer", "has_email")
 
 
-def apply_targeting(timeline: pl.DataFrame, *, mql_score: float = 60.0, personas: list[str] | None = None,
-                    require_email: bool = True) -> pl.DataFrame:
+def apply_targeting(
+    timeline: pl.DataFrame,
+    *,
+    mql_score: float = 60.0,
+    personas: list[str] | None = None,
+    require_email: bool = True,
+) -> pl.DataFrame:
     """Flag, per lead, whether the targeting rules let it reach sales through nurturing.
 
     The first rule a lead fails is its ``exclusion_reason``: no e-mail address, persona
     not targeted, or below the MQL score (its highest score before any sales contact).
     """
     needed = ["has_email", "max_score_before_contact"] + (["persona"] if personas else [])
-    require_columns(timeline, needed, source="the lead timeline",
-                    fix="Build it with stage_timeline() from lead_events that include a score column.")
+    require_columns(
+        timeline,
+        needed,
+        source="the lead timeline",
+        fix="Build it with stage_timeline() from lead_events that include a score column.",
+    )
     no_email = ~pl.col("has_email") if require_email else pl.lit(False)
     off_persona = ~pl.col("persona").is_in(personas) if personas else pl.lit(False)
     below = pl.col("max_score_before_contact").fill_null(0) < mql_score
-    reason = (pl.when(no_email).then(pl.lit("no e-mail address"))
-              .when(off_persona).then(pl.lit("persona not targeted"))
-              .when(below).then(pl.lit("below the MQL score"))
-              .otherwise(pl.lit("reaches sales")))
+    reason = (
+        pl.when(no_email)
+        .then(pl.lit("no e-mail address"))
+        .when(off_persona)
+        .then(pl.lit("persona not targeted"))
+        .when(below)
+        .then(pl.lit("below the MQL score"))
+        .otherwise(pl.lit("reaches sales"))
+    )
     return timeline.with_columns(exclusion_reason=reason).with_columns(
-        reaches_sales=pl.col("exclusion_reason") == "reaches sales")
+        reaches_sales=pl.col("exclusion_reason") == "reaches sales"
+    )
 
 
 def exclusion_breakdown(targeted: pl.DataFrame, *, by: tuple[str, ...] = BREAKDOWN) -> pl.DataFrame:
@@ -59,17 +74,29 @@ def exclusion_breakdown(targeted: pl.DataFrame, *, by: tuple[str, ...] = BREAKDO
     frames = []
     for dimension in (c for c in by if c in targeted.columns):
         frames.append(
-            targeted.group_by(pl.col(dimension).cast(pl.String).alias("value")).agg(
+            targeted.group_by(pl.col(dimension).cast(pl.String).alias("value"))
+            .agg(
                 leads=pl.len(),
                 excluded=(~pl.col("reaches_sales")).sum(),
                 no_email=(pl.col("exclusion_reason") == "no e-mail address").sum(),
                 persona_not_targeted=(pl.col("exclusion_reason") == "persona not targeted").sum(),
                 below_score=(pl.col("exclusion_reason") == "below the MQL score").sum(),
-            ).with_columns(dimension=pl.lit(dimension), share_excluded=pl.col("excluded") / pl.col("leads"))
+            )
+            .with_columns(
+                dimension=pl.lit(dimension), share_excluded=pl.col("excluded") / pl.col("leads")
+            )
             .sort("value")
         )
-    return pl.concat(frames).select("dimension", "value", "leads", "excluded", "share_excluded", "no_email",
-                                    "persona_not_targeted", "below_score")
+    return pl.concat(frames).select(
+        "dimension",
+        "value",
+        "leads",
+        "excluded",
+        "share_excluded",
+        "no_email",
+        "persona_not_targeted",
+        "below_score",
+    )
 
 
 def excluded_conversions(targeted: pl.DataFrame) -> pl.DataFrame:
@@ -77,36 +104,58 @@ def excluded_conversions(targeted: pl.DataFrame) -> pl.DataFrame:
 
     Returns one row per exclusion reason: leads, wins and the route of the wins.
     """
-    route = (pl.when(pl.col("fast_lane_at").is_not_null()).then(pl.lit("fast_lane"))
-             .when(pl.col("first_contact_at").is_not_null()).then(pl.lit("sales_call"))
-             .otherwise(pl.lit("offline")))
+    route = (
+        pl.when(pl.col("fast_lane_at").is_not_null())
+        .then(pl.lit("fast_lane"))
+        .when(pl.col("first_contact_at").is_not_null())
+        .then(pl.lit("sales_call"))
+        .otherwise(pl.lit("offline"))
+    )
     won = pl.col("outcome") == "won"
     return (
-        targeted.filter(~pl.col("reaches_sales")).with_columns(route=route)
-        .group_by("exclusion_reason").agg(
-            leads=pl.len(), wins=won.sum(),
+        targeted.filter(~pl.col("reaches_sales"))
+        .with_columns(route=route)
+        .group_by("exclusion_reason")
+        .agg(
+            leads=pl.len(),
+            wins=won.sum(),
             wins_fast_lane=(won & (pl.col("route") == "fast_lane")).sum(),
             wins_sales_call=(won & (pl.col("route") == "sales_call")).sum(),
             wins_offline=(won & (pl.col("route") == "offline")).sum(),
-        ).with_columns(win_rate=pl.col("wins") / pl.col("leads")).sort("exclusion_reason")
+        )
+        .with_columns(win_rate=pl.col("wins") / pl.col("leads"))
+        .sort("exclusion_reason")
     )
 
 
-def reach_precision_curve(timeline: pl.DataFrame, *, thresholds: list[float] = tuple(range(0, 101, 5)),
-                          require_email: bool = True) -> pl.DataFrame:
+def reach_precision_curve(
+    timeline: pl.DataFrame,
+    *,
+    thresholds: list[float] = tuple(range(0, 101, 5)),
+    require_email: bool = True,
+) -> pl.DataFrame:
     """Reach against precision as the MQL score threshold moves.
 
     ``reach``: share of all leads passed to sales; ``precision``: share of those that were
     won; ``share_of_wins``: share of all wins that came from passed leads.
     """
     eligible = pl.col("has_email") if require_email else pl.lit(True)
-    won = (timeline["outcome"] == "won")
+    won = timeline["outcome"] == "won"
     total_wins = max(int(won.sum()), 1)
     rows = []
     for threshold in thresholds:
-        passed = timeline.select((eligible & (pl.col("max_score_before_contact").fill_null(0) >= threshold)).alias("p"))["p"]
+        passed = timeline.select(
+            (eligible & (pl.col("max_score_before_contact").fill_null(0) >= threshold)).alias("p")
+        )["p"]
         n_passed = int(passed.sum())
         wins = int((passed & won).sum())
-        rows.append({"threshold": float(threshold), "leads_passed": n_passed, "reach": n_passed / timeline.height,
-                     "precision": wins / n_passed if n_passed else None, "share_of_wins": wins / total_wins})
+        rows.append(
+            {
+                "threshold": float(threshold),
+                "leads_passed": n_passed,
+                "reach": n_passed / timeline.height,
+                "precision": wins / n_passed if n_passed else None,
+                "share_of_wins": wins / total_wins,
+            }
+        )
     return pl.DataFrame(rows)

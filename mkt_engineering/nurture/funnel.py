@@ -35,21 +35,41 @@ def stage_conversion(timeline: pl.DataFrame) -> pl.DataFrame:
     """Leads reaching each stage; share of the previous stage's leads that got here too, and of all leads."""
     # leads can skip stages (fast lane, early calls), so "from previous" counts only the
     # leads that reached both stages
-    counts = timeline.select(*(expr.is_not_null().sum().alias(name) for name, expr in STAGES)).row(0)
-    both = timeline.select(*((STAGES[i - 1][1].is_not_null() & expr.is_not_null()).sum().alias(name)
-                             for i, (name, expr) in enumerate(STAGES) if i)).row(0)
+    counts = timeline.select(*(expr.is_not_null().sum().alias(name) for name, expr in STAGES)).row(
+        0
+    )
+    both = timeline.select(
+        *(
+            (STAGES[i - 1][1].is_not_null() & expr.is_not_null()).sum().alias(name)
+            for i, (name, expr) in enumerate(STAGES)
+            if i
+        )
+    ).row(0)
     rows = []
     for i, (name, _) in enumerate(STAGES):
         previous = counts[i - 1] if i else counts[0]
         reached = both[i - 1] if i else counts[0]
-        rows.append({"stage": name, "leads": counts[i],
-                     "from_previous": reached / previous if previous else None,
-                     "from_created": counts[i] / counts[0] if counts[0] else None})
+        rows.append(
+            {
+                "stage": name,
+                "leads": counts[i],
+                "from_previous": reached / previous if previous else None,
+                "from_created": counts[i] / counts[0] if counts[0] else None,
+            }
+        )
     # the side roads: leads that asked for the fast lane, leads recycled at least once
-    fast_lane, recycled = timeline.select(pl.col("fast_lane_at").is_not_null().sum(), (pl.col("recycled") > 0).sum()).row(0)
+    fast_lane, recycled = timeline.select(
+        pl.col("fast_lane_at").is_not_null().sum(), (pl.col("recycled") > 0).sum()
+    ).row(0)
     for name, count in (("fast lane (side road)", fast_lane), ("recycled (side road)", recycled)):
-        rows.append({"stage": name, "leads": count, "from_previous": None,
-                     "from_created": count / counts[0] if counts[0] else None})
+        rows.append(
+            {
+                "stage": name,
+                "leads": count,
+                "from_previous": None,
+                "from_created": count / counts[0] if counts[0] else None,
+            }
+        )
     return pl.DataFrame(rows)
 
 
@@ -76,11 +96,20 @@ def stage_flows(timeline: pl.DataFrame) -> pl.DataFrame:
         ("early call", "sales contact"): exit_of == "sales_contact",
         ("sales contact", "opportunity"): contacted & pl.col("opportunity_at").is_not_null(),
         ("sales contact", "recycled"): contacted & (pl.col("recycled") > 0),
-        ("opportunity", "won"): pl.col("opportunity_at").is_not_null() & (pl.col("outcome") == "won"),
-        ("opportunity", "lost"): pl.col("opportunity_at").is_not_null() & (pl.col("outcome") == "lost"),
+        ("opportunity", "won"): pl.col("opportunity_at").is_not_null()
+        & (pl.col("outcome") == "won"),
+        ("opportunity", "lost"): pl.col("opportunity_at").is_not_null()
+        & (pl.col("outcome") == "lost"),
     }
-    counts = t.select(*(condition.sum().alias(f"{a}|{b}") for (a, b), condition in flows.items())).row(0)
-    return pl.DataFrame([{"source": a, "target": b, "leads": int(n)} for (a, b), n in zip(flows, counts, strict=True)])
+    counts = t.select(
+        *(condition.sum().alias(f"{a}|{b}") for (a, b), condition in flows.items())
+    ).row(0)
+    return pl.DataFrame(
+        [
+            {"source": a, "target": b, "leads": int(n)}
+            for (a, b), n in zip(flows, counts, strict=True)
+        ]
+    )
 
 
 def stage_durations(timeline: pl.DataFrame) -> pl.DataFrame:
@@ -98,12 +127,17 @@ def stage_durations(timeline: pl.DataFrame) -> pl.DataFrame:
             part = part.filter(pl.col("qualified") == 1)
         if column == "days_qualified_to_contact":  # only leads handed over through qualification
             part = part.filter(pl.col("nurture_exit") == "qualified")
-        frames.append(part.select(pl.lit(step).alias("step"), pl.col(column).cast(pl.Float64).alias("days")))
+        frames.append(
+            part.select(pl.lit(step).alias("step"), pl.col(column).cast(pl.Float64).alias("days"))
+        )
     return pl.concat(frames)
 
 
 def duration_summary(durations: pl.DataFrame) -> pl.DataFrame:
     """Median and quartiles of each step (completed steps only; see the censoring note)."""
     return durations.group_by("step", maintain_order=True).agg(
-        leads=pl.len(), median_days=pl.col("days").median(),
-        p25=pl.col("days").quantile(0.25), p75=pl.col("days").quantile(0.75))
+        leads=pl.len(),
+        median_days=pl.col("days").median(),
+        p25=pl.col("days").quantile(0.25),
+        p75=pl.col("days").quantile(0.75),
+    )

@@ -38,18 +38,29 @@ def wilson_interval(successes, trials, confidence: float = 0.95):
     return (float(low), float(high)) if low.ndim == 0 else (low, high)
 
 
-def sales_contacts(timeline: pl.DataFrame, *, follow_up_days: float = 90.0, include_fast_lane: bool = False) -> pl.DataFrame:
+def sales_contacts(
+    timeline: pl.DataFrame, *, follow_up_days: float = 90.0, include_fast_lane: bool = False
+) -> pl.DataFrame:
     """Leads with a first sales contact at least `follow_up_days` before the end of the data."""
     contacted = timeline.filter(pl.col("first_contact_at").is_not_null())
     if not include_fast_lane:
-        contacted = contacted.filter(pl.col("fast_lane_at").is_null() | (pl.col("fast_lane_at") > pl.col("first_contact_at")))
+        contacted = contacted.filter(
+            pl.col("fast_lane_at").is_null() | (pl.col("fast_lane_at") > pl.col("first_contact_at"))
+        )
     end = timeline["last_event_at"].max()
-    contacted = contacted.filter(pl.col("first_contact_at") <= pl.lit(end) - pl.duration(days=follow_up_days))
+    contacted = contacted.filter(
+        pl.col("first_contact_at") <= pl.lit(end) - pl.duration(days=follow_up_days)
+    )
     return contacted.with_columns(won=(pl.col("outcome") == "won").cast(pl.Int8))
 
 
-def win_rate_by_maturity(timeline: pl.DataFrame, *, by: str = "score_at_contact", bins: list[float] | None = None,
-                         follow_up_days: float = 90.0) -> pl.DataFrame:
+def win_rate_by_maturity(
+    timeline: pl.DataFrame,
+    *,
+    by: str = "score_at_contact",
+    bins: list[float] | None = None,
+    follow_up_days: float = 90.0,
+) -> pl.DataFrame:
     """Win rate of sales contacts by the lead's maturity when sales first called.
 
     Parameters
@@ -60,31 +71,64 @@ def win_rate_by_maturity(timeline: pl.DataFrame, *, by: str = "score_at_contact"
     bins : list of float
         Bin edges; defaults suit each measure.
     """
-    defaults = {"score_at_contact": [0, 20, 40, 60, 80, 101], "engagements_at_contact": [0, 1, 2, 4, 7, 1000],
-                "days_qualified_to_contact": [0, 1, 3, 7, 14, 10_000]}
+    defaults = {
+        "score_at_contact": [0, 20, 40, 60, 80, 101],
+        "engagements_at_contact": [0, 1, 2, 4, 7, 1000],
+        "days_qualified_to_contact": [0, 1, 3, 7, 14, 10_000],
+    }
     if by not in defaults:
-        raise DataValidationError(f"Unknown maturity measure {by!r}.", fix=f"Use one of {', '.join(defaults)}.")
+        raise DataValidationError(
+            f"Unknown maturity measure {by!r}.", fix=f"Use one of {', '.join(defaults)}."
+        )
     edges = list(bins or defaults[by])
     contacts = sales_contacts(timeline, follow_up_days=follow_up_days)
     labels = [f"{edges[i]:g}–{edges[i + 1]:g}" for i in range(len(edges) - 1)]
     # calls before readiness form their own row, whatever their score or engagement
-    values = contacts.select(pl.when(~pl.col("contacted_before_ready") | (pl.lit(by) != "days_qualified_to_contact"))
-                             .then(pl.col(by)).cast(pl.Float64))[by]
+    values = contacts.select(
+        pl.when(~pl.col("contacted_before_ready") | (pl.lit(by) != "days_qualified_to_contact"))
+        .then(pl.col(by))
+        .cast(pl.Float64)
+    )[by]
     index = np.digitize(values.fill_null(-1).to_numpy(), edges) - 1
-    label = np.where(values.is_null().to_numpy(), "before ready",
-                     np.array(labels + ["beyond"])[np.clip(index, 0, len(labels))])
-    grouped = (contacts.with_columns(bin=pl.Series(label), _order=pl.Series(np.where(values.is_null().to_numpy(), -1, index)))
-               .group_by("bin").agg(pl.col("_order").first(), contacts=pl.len(), wins=pl.col("won").sum(),
-                                    median_days_to_win=pl.col("days_contact_to_outcome").filter(pl.col("won") == 1).median())
-               .sort("_order").drop("_order"))
+    label = np.where(
+        values.is_null().to_numpy(),
+        "before ready",
+        np.array(labels + ["beyond"])[np.clip(index, 0, len(labels))],
+    )
+    grouped = (
+        contacts.with_columns(
+            bin=pl.Series(label), _order=pl.Series(np.where(values.is_null().to_numpy(), -1, index))
+        )
+        .group_by("bin")
+        .agg(
+            pl.col("_order").first(),
+            contacts=pl.len(),
+            wins=pl.col("won").sum(),
+            median_days_to_win=pl.col("days_contact_to_outcome")
+            .filter(pl.col("won") == 1)
+            .median(),
+        )
+        .sort("_order")
+        .drop("_order")
+    )
     low, high = wilson_interval(grouped["wins"].to_numpy(), grouped["contacts"].to_numpy())
-    return grouped.with_columns(win_rate=pl.col("wins") / pl.col("contacts"), ci_low=pl.Series(low),
-                                ci_high=pl.Series(high), measure=pl.lit(by)).select(
-        "measure", "bin", "contacts", "wins", "win_rate", "ci_low", "ci_high", "median_days_to_win")
+    return grouped.with_columns(
+        win_rate=pl.col("wins") / pl.col("contacts"),
+        ci_low=pl.Series(low),
+        ci_high=pl.Series(high),
+        measure=pl.lit(by),
+    ).select(
+        "measure", "bin", "contacts", "wins", "win_rate", "ci_low", "ci_high", "median_days_to_win"
+    )
 
 
-def green_banana_effect(timeline: pl.DataFrame, *, adjust: tuple[str, ...] = ("persona", "source", "is_customer"),
-                        follow_up_days: float = 90.0, confidence: float = 0.95) -> pl.DataFrame:
+def green_banana_effect(
+    timeline: pl.DataFrame,
+    *,
+    adjust: tuple[str, ...] = ("persona", "source", "is_customer"),
+    follow_up_days: float = 90.0,
+    confidence: float = 0.95,
+) -> pl.DataFrame:
     """Win rate of leads called before they were ready against leads called when ready.
 
     A logistic regression of "won" on "contacted before ready" plus the `adjust` columns
@@ -102,17 +146,27 @@ def green_banana_effect(timeline: pl.DataFrame, *, adjust: tuple[str, ...] = ("p
     early = contacts["contacted_before_ready"].cast(pl.Float64).to_numpy()
     won = contacts["won"].cast(pl.Float64).to_numpy()
     if early.sum() < 5 or (1 - early).sum() < 5:
-        raise DataValidationError("Too few leads were called before (or after) they were ready to compare.",
-                                  column="sales_contact", fix="Use a longer period of data.")
+        raise DataValidationError(
+            "Too few leads were called before (or after) they were ready to compare.",
+            column="sales_contact",
+            fix="Use a longer period of data.",
+        )
     z = stats.norm.ppf(0.5 + confidence / 2)
     rows = []
-    for name, mask in (("win rate, called before ready", early == 1), ("win rate, called when ready", early == 0)):
+    for name, mask in (
+        ("win rate, called before ready", early == 1),
+        ("win rate, called when ready", early == 0),
+    ):
         low, high = wilson_interval(won[mask].sum(), mask.sum(), confidence)
         rate = won[mask].mean()
-        rows.append((name, rate, np.sqrt(rate * (1 - rate) / mask.sum()), low, high, int(mask.sum())))
+        rows.append(
+            (name, rate, np.sqrt(rate * (1 - rate) / mask.sum()), low, high, int(mask.sum()))
+        )
     raw = won[early == 1].mean() - won[early == 0].mean()
     raw_se = np.sqrt(rows[0][2] ** 2 + rows[1][2] ** 2)
-    rows.append(("difference, unadjusted", raw, raw_se, raw - z * raw_se, raw + z * raw_se, len(won)))
+    rows.append(
+        ("difference, unadjusted", raw, raw_se, raw - z * raw_se, raw + z * raw_se, len(won))
+    )
     design = design_matrix(contacts, list(adjust)) if adjust else pl.DataFrame()
     x = np.column_stack([np.ones_like(early), early, *(design.to_numpy().T if adjust else [])])
     fit = sm.GLM(won, x, family=sm.families.Binomial()).fit()
@@ -120,25 +174,56 @@ def green_banana_effect(timeline: pl.DataFrame, *, adjust: tuple[str, ...] = ("p
     log_or, log_or_se = beta[1], np.sqrt(covariance[1, 1])
     difference, difference_se = _adjusted_difference(x[early == 1], beta, covariance)
     rows += [
-        ("difference, adjusted", difference, difference_se, difference - z * difference_se, difference + z * difference_se, len(won)),
-        ("log odds ratio, adjusted", log_or, log_or_se, log_or - z * log_or_se, log_or + z * log_or_se, len(won)),
-        ("odds ratio, adjusted", np.exp(log_or), np.exp(log_or) * log_or_se, np.exp(log_or - z * log_or_se),
-         np.exp(log_or + z * log_or_se), len(won)),
+        (
+            "difference, adjusted",
+            difference,
+            difference_se,
+            difference - z * difference_se,
+            difference + z * difference_se,
+            len(won),
+        ),
+        (
+            "log odds ratio, adjusted",
+            log_or,
+            log_or_se,
+            log_or - z * log_or_se,
+            log_or + z * log_or_se,
+            len(won),
+        ),
+        (
+            "odds ratio, adjusted",
+            np.exp(log_or),
+            np.exp(log_or) * log_or_se,
+            np.exp(log_or - z * log_or_se),
+            np.exp(log_or + z * log_or_se),
+            len(won),
+        ),
     ]
-    return pl.DataFrame(rows, schema=["measure", "estimate", "se", "ci_low", "ci_high", "leads"], orient="row")
+    return pl.DataFrame(
+        rows, schema=["measure", "estimate", "se", "ci_low", "ci_high", "leads"], orient="row"
+    )
 
 
-def _adjusted_difference(x_early: np.ndarray, beta: np.ndarray, covariance: np.ndarray) -> tuple[float, float]:
+def _adjusted_difference(
+    x_early: np.ndarray, beta: np.ndarray, covariance: np.ndarray
+) -> tuple[float, float]:
     # g-computation over the early-called leads: as called (early = 1) minus if called when ready
     as_called, if_ready = x_early.copy(), x_early.copy()
     as_called[:, 1], if_ready[:, 1] = 1.0, 0.0
     p1, p0 = 1 / (1 + np.exp(-as_called @ beta)), 1 / (1 + np.exp(-if_ready @ beta))
-    gradient = ((p1 * (1 - p1))[:, None] * as_called - (p0 * (1 - p0))[:, None] * if_ready).mean(axis=0)
+    gradient = ((p1 * (1 - p1))[:, None] * as_called - (p0 * (1 - p0))[:, None] * if_ready).mean(
+        axis=0
+    )
     return float((p1 - p0).mean()), float(np.sqrt(gradient @ covariance @ gradient))
 
 
-def handoff_rule(timeline: pl.DataFrame, *, candidates: list[float] = (30, 40, 50, 60, 70, 80),
-                 follow_up_days: float = 90.0, confidence: float = 0.95) -> pl.DataFrame:
+def handoff_rule(
+    timeline: pl.DataFrame,
+    *,
+    candidates: list[float] = (30, 40, 50, 60, 70, 80),
+    follow_up_days: float = 90.0,
+    confidence: float = 0.95,
+) -> pl.DataFrame:
     """Compare score thresholds for handing leads to sales.
 
     For threshold s: leads called below s won at rate p_below, leads called at or above s
@@ -149,7 +234,9 @@ def handoff_rule(timeline: pl.DataFrame, *, candidates: list[float] = (30, 40, 5
     above zero). Ranking by the point estimate instead would favour high thresholds, where
     many ready leads count as "below" and noise is multiplied by a large count.
     """
-    contacts = sales_contacts(timeline, follow_up_days=follow_up_days).filter(pl.col("score_at_contact").is_not_null())
+    contacts = sales_contacts(timeline, follow_up_days=follow_up_days).filter(
+        pl.col("score_at_contact").is_not_null()
+    )
     score, won = contacts["score_at_contact"].to_numpy(), contacts["won"].to_numpy().astype(float)
     z = stats.norm.ppf(0.5 + confidence / 2)
     rows = []
@@ -161,39 +248,80 @@ def handoff_rule(timeline: pl.DataFrame, *, candidates: list[float] = (30, 40, 5
         p_below, p_above = won[below].mean(), won[~below].mean()
         se = np.sqrt(p_below * (1 - p_below) / n_below + p_above * (1 - p_above) / n_above)
         gain = (p_above - p_below) * n_below
-        rows.append({"threshold": float(threshold), "contacts_below": n_below, "contacts_above": n_above,
-                     "win_rate_below": p_below, "win_rate_above": p_above, "extra_wins": gain,
-                     "extra_wins_low": (p_above - p_below - z * se) * n_below,
-                     "extra_wins_high": (p_above - p_below + z * se) * n_below,
-                     "extra_wins_per_100_contacts": 100 * gain / len(won)})
+        rows.append(
+            {
+                "threshold": float(threshold),
+                "contacts_below": n_below,
+                "contacts_above": n_above,
+                "win_rate_below": p_below,
+                "win_rate_above": p_above,
+                "extra_wins": gain,
+                "extra_wins_low": (p_above - p_below - z * se) * n_below,
+                "extra_wins_high": (p_above - p_below + z * se) * n_below,
+                "extra_wins_per_100_contacts": 100 * gain / len(won),
+            }
+        )
     table = pl.DataFrame(rows)
     eligible = table.filter(pl.col("extra_wins_low") > 0)
-    best = eligible.sort("extra_wins_low", descending=True)["threshold"][0] if eligible.height else None
-    return table.with_columns(recommended=pl.col("threshold") == best if best is not None else pl.lit(False))
+    best = (
+        eligible.sort("extra_wins_low", descending=True)["threshold"][0]
+        if eligible.height
+        else None
+    )
+    return table.with_columns(
+        recommended=pl.col("threshold") == best if best is not None else pl.lit(False)
+    )
 
 
-def speed_to_lead(timeline: pl.DataFrame, *, bins: list[float] = (0, 1, 4, 24, 72, float("inf")),
-                  follow_up_days: float = 90.0) -> pl.DataFrame:
+def speed_to_lead(
+    timeline: pl.DataFrame,
+    *,
+    bins: list[float] = (0, 1, 4, 24, 72, float("inf")),
+    follow_up_days: float = 90.0,
+) -> pl.DataFrame:
     """Win rate of fast-lane requests by hours from request to the first sales contact.
 
     The frame's ``log_odds_per_hour`` (same on every row) is the slope of a logistic
     regression of winning on hours: how much each hour of waiting lowers the odds.
     """
-    contacts = sales_contacts(timeline, follow_up_days=follow_up_days, include_fast_lane=True).filter(
-        pl.col("fast_lane_hours_to_contact").is_not_null())
+    contacts = sales_contacts(
+        timeline, follow_up_days=follow_up_days, include_fast_lane=True
+    ).filter(pl.col("fast_lane_hours_to_contact").is_not_null())
     if contacts.height < 10:
-        raise DataValidationError("Fewer than 10 fast-lane requests with a sales contact.", column="fast_lane",
-                                  fix="Check that fast_lane and sales_contact events are in the data.")
-    hours, won = contacts["fast_lane_hours_to_contact"].to_numpy(), contacts["won"].to_numpy().astype(float)
+        raise DataValidationError(
+            "Fewer than 10 fast-lane requests with a sales contact.",
+            column="fast_lane",
+            fix="Check that fast_lane and sales_contact events are in the data.",
+        )
+    hours, won = (
+        contacts["fast_lane_hours_to_contact"].to_numpy(),
+        contacts["won"].to_numpy().astype(float),
+    )
     fit = sm.GLM(won, sm.add_constant(hours), family=sm.families.Binomial()).fit()
     edges = list(bins)
     labels = [f"{edges[i]:g}–{edges[i + 1]:g} h" for i in range(len(edges) - 1)]
     index = np.clip(np.digitize(hours, edges) - 1, 0, len(labels) - 1)
-    table = (pl.DataFrame({"bin_index": index, "won": won})
-             .group_by("bin_index").agg(requests=pl.len(), wins=pl.col("won").sum()).sort("bin_index"))
+    table = (
+        pl.DataFrame({"bin_index": index, "won": won})
+        .group_by("bin_index")
+        .agg(requests=pl.len(), wins=pl.col("won").sum())
+        .sort("bin_index")
+    )
     low, high = wilson_interval(table["wins"].to_numpy(), table["requests"].to_numpy())
     return table.with_columns(
         hours=pl.col("bin_index").replace_strict(dict(enumerate(labels)), return_dtype=pl.String),
-        win_rate=pl.col("wins") / pl.col("requests"), ci_low=pl.Series(low), ci_high=pl.Series(high),
-        log_odds_per_hour=pl.lit(float(fit.params[1])), log_odds_per_hour_se=pl.lit(float(fit.bse[1])),
-    ).select("hours", "requests", "wins", "win_rate", "ci_low", "ci_high", "log_odds_per_hour", "log_odds_per_hour_se")
+        win_rate=pl.col("wins") / pl.col("requests"),
+        ci_low=pl.Series(low),
+        ci_high=pl.Series(high),
+        log_odds_per_hour=pl.lit(float(fit.params[1])),
+        log_odds_per_hour_se=pl.lit(float(fit.bse[1])),
+    ).select(
+        "hours",
+        "requests",
+        "wins",
+        "win_rate",
+        "ci_low",
+        "ci_high",
+        "log_odds_per_hour",
+        "log_odds_per_hour_se",
+    )

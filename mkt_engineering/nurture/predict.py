@@ -42,14 +42,25 @@ def open_leads(timeline: pl.DataFrame, *, target: str = "qualified") -> pl.DataF
     if target == "qualified":
         return timeline.filter(pl.col("nurture_exit") == "none")
     if target == "won":
-        return timeline.filter(pl.col("outcome") == "open", pl.col("unsubscribed_at").is_null(),
-                               pl.col("disqualified_at").is_null())
-    raise DataValidationError(f"Unknown target {target!r}.", fix="Use target='qualified' or target='won'.")
+        return timeline.filter(
+            pl.col("outcome") == "open",
+            pl.col("unsubscribed_at").is_null(),
+            pl.col("disqualified_at").is_null(),
+        )
+    raise DataValidationError(
+        f"Unknown target {target!r}.", fix="Use target='qualified' or target='won'."
+    )
 
 
-def forecast_open_leads(leads: pl.DataFrame, *, horizon: float = 30.0, model: MixtureCureModel | None = None,
-                        curve: pl.DataFrame | None = None, group: str | None = None,
-                        age: str = "days_in_nurturing") -> pl.DataFrame:
+def forecast_open_leads(
+    leads: pl.DataFrame,
+    *,
+    horizon: float = 30.0,
+    model: MixtureCureModel | None = None,
+    curve: pl.DataFrame | None = None,
+    group: str | None = None,
+    age: str = "days_in_nurturing",
+) -> pl.DataFrame:
     """Probability that each open lead qualifies within the next `horizon` days.
 
     Parameters
@@ -74,16 +85,20 @@ def forecast_open_leads(leads: pl.DataFrame, *, horizon: float = 30.0, model: Mi
         The leads with ``probability`` and ``probability_ever`` (cure model only) added.
     """
     if (model is None) == (curve is None):
-        raise DataValidationError("Pass either a fitted cure model or a Kaplan-Meier curve.",
-                                  fix="forecast_open_leads(leads, model=fitted_model) or curve=kaplan_meier(...).")
+        raise DataValidationError(
+            "Pass either a fitted cure model or a Kaplan-Meier curve.",
+            fix="forecast_open_leads(leads, model=fitted_model) or curve=kaplan_meier(...).",
+        )
     age = leads[age].cast(pl.Float64).to_numpy()
     if model is not None:
         pi = model.probability_ever(leads)
         scale = model.latency_scale(leads)
-        now = 1.0 - pi + pi * np.exp(-(age / scale) ** model.shape_)
-        later = 1.0 - pi + pi * np.exp(-((age + horizon) / scale) ** model.shape_)
-        ever = pi * np.exp(-(age / scale) ** model.shape_) / now
-        return leads.with_columns(probability=pl.Series((now - later) / now), probability_ever=pl.Series(ever))
+        now = 1.0 - pi + pi * np.exp(-((age / scale) ** model.shape_))
+        later = 1.0 - pi + pi * np.exp(-(((age + horizon) / scale) ** model.shape_))
+        ever = pi * np.exp(-((age / scale) ** model.shape_)) / now
+        return leads.with_columns(
+            probability=pl.Series((now - later) / now), probability_ever=pl.Series(ever)
+        )
     probability = np.zeros(leads.height)
     labels = leads[group].to_numpy() if group else np.array([None] * leads.height)
     for label in np.unique(labels.astype(str)) if group else [None]:
@@ -97,7 +112,11 @@ def forecast_open_leads(leads: pl.DataFrame, *, horizon: float = 30.0, model: Mi
 def expected_qualifications(forecast: pl.DataFrame, by: str | None = None) -> pl.DataFrame:
     """Sum of the probabilities: expected MQLs in the horizon, with a Poisson-binomial sd."""
     group = [by] if by else []
-    return (forecast.group_by(group, maintain_order=True) if group else forecast.group_by(pl.lit("all").alias("group"))).agg(
+    return (
+        forecast.group_by(group, maintain_order=True)
+        if group
+        else forecast.group_by(pl.lit("all").alias("group"))
+    ).agg(
         open_leads=pl.len(),
         expected_mqls=pl.col("probability").sum(),
         sd=(pl.col("probability") * (1 - pl.col("probability"))).sum().sqrt(),

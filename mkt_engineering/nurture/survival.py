@@ -54,15 +54,21 @@ def _as_array(values, name: str) -> np.ndarray:
     array = np.asarray(values, dtype=np.float64)
     if np.isnan(array).any():
         rows = (np.flatnonzero(np.isnan(array))[:5] + 1).tolist()
-        raise DataValidationError(f"{name} has missing values (rows {rows}).", column=name, rows=rows,
-                                  fix=f"Fill or drop the rows without {name} before the survival analysis.")
+        raise DataValidationError(
+            f"{name} has missing values (rows {rows}).",
+            column=name,
+            rows=rows,
+            fix=f"Fill or drop the rows without {name} before the survival analysis.",
+        )
     return array
 
 
 def _codes(values: pl.Series) -> tuple[list, np.ndarray]:
     """Sorted distinct labels and each row's index among them (a hash lookup, no string sort)."""
     names = values.unique().sort().to_list()
-    return names, values.replace_strict(names, list(range(len(names))), return_dtype=pl.Int64).to_numpy()
+    return names, values.replace_strict(
+        names, list(range(len(names))), return_dtype=pl.Int64
+    ).to_numpy()
 
 
 def risk_table(durations, events, groups=None) -> RiskTable:
@@ -80,15 +86,23 @@ def risk_table(durations, events, groups=None) -> RiskTable:
     time = _as_array(durations, "duration")
     event = _as_array(events, "event")
     if time.shape != event.shape:
-        raise DataValidationError("duration and event have different lengths.", fix="Pass one value of each per lead.")
+        raise DataValidationError(
+            "duration and event have different lengths.", fix="Pass one value of each per lead."
+        )
     if (time < 0).any():
         rows = (np.flatnonzero(time < 0)[:5] + 1).tolist()
-        raise DataValidationError(f"duration is negative in rows {rows}.", column="duration", rows=rows,
-                                  fix="Check that the end date is after the start date.")
+        raise DataValidationError(
+            f"duration is negative in rows {rows}.",
+            column="duration",
+            rows=rows,
+            fix="Check that the end date is after the start date.",
+        )
     labels = np.zeros(time.size, dtype=np.int64)
     group_names: list = ["all"]
     if groups is not None:
-        group_names, labels = _codes(groups if isinstance(groups, pl.Series) else pl.Series(np.asarray(groups)))
+        group_names, labels = _codes(
+            groups if isinstance(groups, pl.Series) else pl.Series(np.asarray(groups))
+        )
     times = np.unique(time)
     time_index = np.searchsorted(times, time)
     k = len(group_names)
@@ -138,7 +152,9 @@ def kaplan_meier(durations, events, groups=None, *, confidence: float = 0.95) ->
         ``censored``, ``survival``, ``ci_low``, ``ci_high``; one row per distinct time of
         the group, survival just after that time.
     """
-    return _curves(risk_table(durations, events, groups), grouped=groups is not None, confidence=confidence)
+    return _curves(
+        risk_table(durations, events, groups), grouped=groups is not None, confidence=confidence
+    )
 
 
 def _curves(table: RiskTable, *, grouped: bool, confidence: float) -> pl.DataFrame:
@@ -147,14 +163,20 @@ def _curves(table: RiskTable, *, grouped: bool, confidence: float) -> pl.DataFra
         present = table.removed[:, j] > 0
         d, n = table.events[present, j], table.at_risk[present, j]
         survival, low, high = _curve(table.times[present], d, n, confidence)
-        frames.append(pl.DataFrame({
-            "group": [name] * int(present.sum()),
-            "time": table.times[present],
-            "at_risk": n.astype(np.int64),
-            "events": d.astype(np.int64),
-            "censored": (table.removed[present, j] - d).astype(np.int64),
-            "survival": survival, "ci_low": low, "ci_high": high,
-        }))
+        frames.append(
+            pl.DataFrame(
+                {
+                    "group": [name] * int(present.sum()),
+                    "time": table.times[present],
+                    "at_risk": n.astype(np.int64),
+                    "events": d.astype(np.int64),
+                    "censored": (table.removed[present, j] - d).astype(np.int64),
+                    "survival": survival,
+                    "ci_low": low,
+                    "ci_high": high,
+                }
+            )
+        )
     result = pl.concat(frames)
     return result if grouped else result.drop("group")
 
@@ -185,16 +207,22 @@ def logrank(frame: pl.DataFrame, *, duration: str, event: str, group: str) -> pl
     """
     for name in (duration, event, group):
         if name not in frame.columns:
-            raise DataValidationError(f"Column {name!r} is missing; found {', '.join(frame.columns)}.",
-                                      column=name, fix="Pass the right column names to logrank(...).")
+            raise DataValidationError(
+                f"Column {name!r} is missing; found {', '.join(frame.columns)}.",
+                column=name,
+                fix="Pass the right column names to logrank(...).",
+            )
     return _logrank(risk_table(frame[duration], frame[event], frame[group]), group)
 
 
 def _logrank(table: RiskTable, group: str) -> pl.DataFrame:
     k = len(table.groups)
     if k < 2:
-        raise DataValidationError(f"logrank needs two or more groups in {group!r}; found {k}.", column=group,
-                                  fix="Choose a grouping column with at least two values.")
+        raise DataValidationError(
+            f"logrank needs two or more groups in {group!r}; found {k}.",
+            column=group,
+            fix="Choose a grouping column with at least two values.",
+        )
     d, n = table.events, table.at_risk
     d_all, n_all = d.sum(axis=1, keepdims=True), n.sum(axis=1, keepdims=True)
     keep = (n_all[:, 0] > 1) & (d_all[:, 0] > 0)
@@ -207,23 +235,31 @@ def _logrank(table: RiskTable, group: str) -> pl.DataFrame:
     covariance = np.diag(weight @ share) - np.einsum("t,tj,tk->jk", weight, share, share)
     difference = (observed - expected)[:-1]
     chi_square = float(difference @ np.linalg.solve(covariance[:-1, :-1], difference))
-    row = {"groups": k, "chi_square": chi_square, "degrees_of_freedom": k - 1,
-           "p_value": float(stats.chi2.sf(chi_square, k - 1))}
+    row = {
+        "groups": k,
+        "chi_square": chi_square,
+        "degrees_of_freedom": k - 1,
+        "p_value": float(stats.chi2.sf(chi_square, k - 1)),
+    }
     for name, o, e in zip(table.groups, observed, expected, strict=True):
         row[f"observed_{name}"] = float(o)
         row[f"expected_{name}"] = float(e)
     return pl.DataFrame([row])
 
 
-def compare_groups(frame: pl.DataFrame, *, duration: str, event: str, group: str,
-                   confidence: float = 0.95) -> tuple[pl.DataFrame, pl.DataFrame]:
+def compare_groups(
+    frame: pl.DataFrame, *, duration: str, event: str, group: str, confidence: float = 0.95
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Kaplan-Meier curves per group and the log-rank test, from one shared risk table.
 
     Same results as `kaplan_meier(..., groups)` and `logrank(...)`, with half the work.
     """
     for name in (duration, event, group):
         if name not in frame.columns:
-            raise DataValidationError(f"Column {name!r} is missing; found {', '.join(frame.columns)}.",
-                                      column=name, fix="Pass the right column names to compare_groups(...).")
+            raise DataValidationError(
+                f"Column {name!r} is missing; found {', '.join(frame.columns)}.",
+                column=name,
+                fix="Pass the right column names to compare_groups(...).",
+            )
     table = risk_table(frame[duration], frame[event], frame[group])
     return _curves(table, grouped=True, confidence=confidence), _logrank(table, group)

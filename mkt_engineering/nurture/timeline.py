@@ -60,12 +60,20 @@ def _days(end: str, start: str) -> pl.Expr:
 
 
 def _check(events: pl.LazyFrame) -> None:
-    require_columns(events, REQUIRED, source="lead_events",
-                    fix="Map your columns with columns={'your name': 'lead_id', ...} when loading.")
+    require_columns(
+        events,
+        REQUIRED,
+        source="lead_events",
+        fix="Map your columns with columns={'your name': 'lead_id', ...} when loading.",
+    )
 
 
-def stage_timeline(events: pl.DataFrame | pl.LazyFrame, *, mql_score: float | None = None,
-                   as_of: datetime | None = None) -> pl.DataFrame:
+def stage_timeline(
+    events: pl.DataFrame | pl.LazyFrame,
+    *,
+    mql_score: float | None = None,
+    as_of: datetime | None = None,
+) -> pl.DataFrame:
     """Per-lead stage dates, durations and censoring flags from a lead event log.
 
     Parameters
@@ -83,13 +91,19 @@ def stage_timeline(events: pl.DataFrame | pl.LazyFrame, *, mql_score: float | No
     _check(lazy)
     names = lazy.collect_schema().names()
     if mql_score is not None and "score" not in names:
-        raise DataValidationError("mql_score needs a score column in lead_events.", column="score",
-                                  fix="Map your lead-score column to 'score', or define MQL by the mql event.")
+        raise DataValidationError(
+            "mql_score needs a score column in lead_events.",
+            column="score",
+            fix="Map your lead-score column to 'score', or define MQL by the mql event.",
+        )
     end = as_of if as_of is not None else lazy.select(pl.col("timestamp").max()).collect().item()
     # text attributes are constant per lead; max skips empty cells and stays on the fast path
     attributes = [pl.col(c).max().alias(c) for c in ("persona", "source") if c in names]
-    qualified_at = (pl.when(pl.col("score") >= mql_score).then(pl.col("timestamp")).min() if mql_score is not None
-                    else _first(QUALIFYING))
+    qualified_at = (
+        pl.when(pl.col("score") >= mql_score).then(pl.col("timestamp")).min()
+        if mql_score is not None
+        else _first(QUALIFYING)
+    )
     first_pass = lazy.group_by("lead_id").agg(
         *attributes,
         created_at=pl.coalesce(_first("created"), pl.col("timestamp").min()),
@@ -111,7 +125,9 @@ def stage_timeline(events: pl.DataFrame | pl.LazyFrame, *, mql_score: float | No
     )
     # one row per lead: small next to the events, so collect it once and reuse it
     first_pass = first_pass.collect().lazy()
-    per_lead = first_pass.join(_second_pass(lazy, first_pass, names), on="lead_id", how="left").drop("_first_event_at")
+    per_lead = first_pass.join(
+        _second_pass(lazy, first_pass, names), on="lead_id", how="left"
+    ).drop("_first_event_at")
     return _derive(per_lead, end).sort("lead_id").collect()
 
 
@@ -119,30 +135,57 @@ def _second_pass(lazy: pl.LazyFrame, first_pass: pl.LazyFrame, names: list[str])
     """What depends on each lead's first contact / fast lane: joined back, then aggregated."""
     ts, event = pl.col("timestamp"), pl.col("event")
     contact = pl.col("first_contact_at")
-    joined = lazy.join(first_pass.select("lead_id", "first_contact_at", "fast_lane_at", "_first_event_at"), on="lead_id")
+    joined = lazy.join(
+        first_pass.select("lead_id", "first_contact_at", "fast_lane_at", "_first_event_at"),
+        on="lead_id",
+    )
     has_score = "score" in names
     return joined.group_by("lead_id").agg(
         # the status when the lead entered; it turns true after a win
-        *([pl.when(ts == pl.col("_first_event_at")).then(pl.col("is_customer")).max().alias("is_customer")]
-          if "is_customer" in names else []),
-        fast_lane_contact_at=pl.when((event == "sales_contact") & (ts >= pl.col("fast_lane_at"))).then(ts).min(),
+        *(
+            [
+                pl.when(ts == pl.col("_first_event_at"))
+                .then(pl.col("is_customer"))
+                .max()
+                .alias("is_customer")
+            ]
+            if "is_customer" in names
+            else []
+        ),
+        fast_lane_contact_at=pl.when((event == "sales_contact") & (ts >= pl.col("fast_lane_at")))
+        .then(ts)
+        .min(),
         engagements_at_contact=(event.is_in(ENGAGEMENTS) & (ts < contact)).sum().cast(pl.Int32),
-        score_at_contact=(pl.when((event == "sales_contact") & (ts == contact)).then(pl.col("score")).max()
-                          if has_score else pl.lit(None, pl.Float64)),
-        max_score_before_contact=(pl.when(contact.is_null() | (ts <= contact)).then(pl.col("score")).max()
-                                  if has_score else pl.lit(None, pl.Float64)),
+        score_at_contact=(
+            pl.when((event == "sales_contact") & (ts == contact)).then(pl.col("score")).max()
+            if has_score
+            else pl.lit(None, pl.Float64)
+        ),
+        max_score_before_contact=(
+            pl.when(contact.is_null() | (ts <= contact)).then(pl.col("score")).max()
+            if has_score
+            else pl.lit(None, pl.Float64)
+        ),
     )
 
 
 def _derive(per_lead: pl.LazyFrame, end: datetime) -> pl.LazyFrame:
     end_lit = pl.lit(end).cast(pl.Datetime("us"))
     offline_win = pl.when(pl.col("first_contact_at").is_null()).then(pl.col("won_at"))
-    early_contact = pl.when(pl.col("fast_lane_at").is_null() | (pl.col("fast_lane_at") > pl.col("first_contact_at"))).then(
-        pl.col("first_contact_at"))
-    exits = {"unsubscribed": pl.col("unsubscribed_at"), "disqualified": pl.col("disqualified_at"),
-             "fast_lane": pl.col("fast_lane_at"), "sales_contact": early_contact, "won_offline": offline_win}
+    early_contact = pl.when(
+        pl.col("fast_lane_at").is_null() | (pl.col("fast_lane_at") > pl.col("first_contact_at"))
+    ).then(pl.col("first_contact_at"))
+    exits = {
+        "unsubscribed": pl.col("unsubscribed_at"),
+        "disqualified": pl.col("disqualified_at"),
+        "fast_lane": pl.col("fast_lane_at"),
+        "sales_contact": early_contact,
+        "won_offline": offline_win,
+    }
     exit_at = pl.min_horizontal(*exits.values())
-    ready_first = pl.col("qualified_at").is_not_null() & (exit_at.is_null() | (pl.col("qualified_at") <= exit_at))
+    ready_first = pl.col("qualified_at").is_not_null() & (
+        exit_at.is_null() | (pl.col("qualified_at") <= exit_at)
+    )
     kind = pl.when(ready_first).then(pl.lit("qualified"))
     for name, at in exits.items():
         kind = kind.when(at.is_not_null() & (at == exit_at)).then(pl.lit(name))
@@ -155,15 +198,22 @@ def _derive_columns(per_lead, end_lit, kind, exit_at, ready_first) -> pl.LazyFra
         nurture_exit_at=pl.when(ready_first).then(pl.col("qualified_at")).otherwise(exit_at),
         _as_of=end_lit,
         _outcome_at=pl.coalesce("won_at", "lost_at"),
-    ).with_columns(_end=pl.coalesce("nurture_exit_at", "_as_of"), _won_or_end=pl.coalesce("won_at", "_as_of"))
+    ).with_columns(
+        _end=pl.coalesce("nurture_exit_at", "_as_of"), _won_or_end=pl.coalesce("won_at", "_as_of")
+    )
     return with_exit.with_columns(
         qualified=(pl.col("nurture_exit") == "qualified").cast(pl.Int8),
         days_in_nurturing=_days("_end", "created_at"),
-        outcome=pl.when(pl.col("won_at").is_not_null()).then(pl.lit("won"))
-        .when(pl.col("lost_at").is_not_null()).then(pl.lit("lost")).otherwise(pl.lit("open")),
+        outcome=pl.when(pl.col("won_at").is_not_null())
+        .then(pl.lit("won"))
+        .when(pl.col("lost_at").is_not_null())
+        .then(pl.lit("lost"))
+        .otherwise(pl.lit("open")),
         contacted_before_ready=pl.col("first_contact_at").is_not_null()
         & (pl.col("qualified_at").is_null() | (pl.col("first_contact_at") < pl.col("qualified_at")))
-        & (pl.col("fast_lane_at").is_null() | (pl.col("fast_lane_at") > pl.col("first_contact_at"))),
+        & (
+            pl.col("fast_lane_at").is_null() | (pl.col("fast_lane_at") > pl.col("first_contact_at"))
+        ),
         days_to_engagement=_days("first_engagement_at", "created_at"),
         days_qualified_to_contact=_days("first_contact_at", "qualified_at"),
         days_contact_to_outcome=_days("_outcome_at", "first_contact_at"),
@@ -184,11 +234,16 @@ def attach_lead_attributes(timeline: pl.DataFrame, leads: pl.DataFrame) -> pl.Da
     missing from `leads` keep nulls there.
     """
     if "lead_id" not in leads.columns:
-        raise DataValidationError(f"The lead table has no lead_id column; found {', '.join(leads.columns)}.",
-                                  column="lead_id", fix="Map the lead identifier column to 'lead_id'.")
+        raise DataValidationError(
+            f"The lead table has no lead_id column; found {', '.join(leads.columns)}.",
+            column="lead_id",
+            fix="Map the lead identifier column to 'lead_id'.",
+        )
     shared = [c for c in leads.columns if c != "lead_id" and c in timeline.columns]
     extra = leads.select("lead_id", *(c for c in leads.columns if c != "lead_id"))
-    return timeline.drop(shared).join(extra.unique("lead_id", keep="first"), on="lead_id", how="left")
+    return timeline.drop(shared).join(
+        extra.unique("lead_id", keep="first"), on="lead_id", how="left"
+    )
 
 
 def load_lead_attributes(source, columns: dict[str, str] | None = None) -> pl.DataFrame:
@@ -199,12 +254,29 @@ def load_lead_attributes(source, columns: dict[str, str] | None = None) -> pl.Da
     from mkt_engineering.paths import resolve_input
 
     path = resolve_input(source)
-    frame = pl.read_parquet(path) if str(path).endswith(".parquet") else pl.read_csv(path, infer_schema_length=10_000)
+    frame = (
+        pl.read_parquet(path)
+        if str(path).endswith(".parquet")
+        else pl.read_csv(path, infer_schema_length=10_000)
+    )
     frame = frame.rename({k: v for k, v in (columns or {}).items() if k in frame.columns})
-    truthy = {"true": True, "1": True, "yes": True, "ja": True, "false": False, "0": False, "no": False, "nein": False}
+    truthy = {
+        "true": True,
+        "1": True,
+        "yes": True,
+        "ja": True,
+        "false": False,
+        "0": False,
+        "no": False,
+        "nein": False,
+    }
     for name in ("has_email", "is_customer"):
         if name in frame.columns and frame[name].dtype == pl.String:
-            frame = frame.with_columns(pl.col(name).str.to_lowercase().replace_strict(truthy, default=None, return_dtype=pl.Boolean))
+            frame = frame.with_columns(
+                pl.col(name)
+                .str.to_lowercase()
+                .replace_strict(truthy, default=None, return_dtype=pl.Boolean)
+            )
     if "lead_id" in frame.columns:
         frame = frame.with_columns(pl.col("lead_id").cast(pl.String))
     return frame

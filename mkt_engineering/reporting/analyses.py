@@ -65,7 +65,9 @@ class Analysis:
     @property
     def parameters_source(self) -> str:
         for cell in self.cells:
-            if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
+            if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get(
+                "tags", []
+            ):
                 return cell["source"]
         return ""
 

@@ -55,16 +55,24 @@ def expand_runs(config: dict[str, Any]) -> list[RunSpec]:
     """One RunSpec per run, with every ``grid:`` combination spelled out."""
     runs = config.get("runs")
     if not isinstance(runs, list) or not runs:
-        raise BatchConfigError("the batch file needs a list 'runs:' with at least one entry (each with 'analysis:')")
+        raise BatchConfigError(
+            "the batch file needs a list 'runs:' with at least one entry (each with 'analysis:')"
+        )
     specs = []
     for number, run in enumerate(runs, start=1):
         if not isinstance(run, dict) or "analysis" not in run:
             raise BatchConfigError(f"run {number}: each entry needs 'analysis: NAME'")
         unknown = set(run) - {"analysis", "name", "parameters", "data", "grid"}
         if unknown:
-            raise BatchConfigError(f"run {number}: unknown key(s) {', '.join(sorted(unknown))}; allowed: analysis, name, parameters, data, grid")
+            raise BatchConfigError(
+                f"run {number}: unknown key(s) {', '.join(sorted(unknown))}; allowed: analysis, name, parameters, data, grid"
+            )
         data = run.get("data") or {}
-        data_items = [f"{k}={v}" for k, v in data.items()] if isinstance(data, dict) else [str(d) for d in data]
+        data_items = (
+            [f"{k}={v}" for k, v in data.items()]
+            if isinstance(data, dict)
+            else [str(d) for d in data]
+        )
         grid = run.get("grid") or {}
         if not isinstance(grid, dict) or any(not isinstance(v, list) for v in grid.values()):
             raise BatchConfigError(f"run {number}: 'grid:' maps parameter names to lists of values")
@@ -73,8 +81,14 @@ def expand_runs(config: dict[str, Any]) -> list[RunSpec]:
         combos = list(itertools.product(*grid.values())) if grid else [()]
         for combo in combos:
             chosen = dict(zip(grid, combo, strict=True))
-            suffix = "[" + ",".join(f"{k}={_short(v)}" for k, v in chosen.items()) + "]" if chosen else ""
-            specs.append(RunSpec(str(run["analysis"]), label + suffix, {**base, **chosen}, data_items))
+            suffix = (
+                "[" + ",".join(f"{k}={_short(v)}" for k, v in chosen.items()) + "]"
+                if chosen
+                else ""
+            )
+            specs.append(
+                RunSpec(str(run["analysis"]), label + suffix, {**base, **chosen}, data_items)
+            )
     return specs
 
 
@@ -109,9 +123,21 @@ def run_batch(
         except ParameterError as exc:
             results.append(RunResult(spec.label, spec.analysis, "failed", error=str(exc)))
             continue
-        previous = find_previous_ok(prepared.out, prepared.analysis, prepared.parameters, prepared.inputs) if resume else None
+        previous = (
+            find_previous_ok(prepared.out, prepared.analysis, prepared.parameters, prepared.inputs)
+            if resume
+            else None
+        )
         if previous is not None:
-            results.append(RunResult(spec.label, spec.analysis, "skipped", folder=previous, error="unchanged since that run"))
+            results.append(
+                RunResult(
+                    spec.label,
+                    spec.analysis,
+                    "skipped",
+                    folder=previous,
+                    error="unchanged since that run",
+                )
+            )
         else:
             pending.append(prepared)
     for result in results:
@@ -128,14 +154,21 @@ def run_batch(
                 on_result(result)
         return results
     # spawn: a clean interpreter per worker, no inherited threads or kernels.
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+    with ProcessPoolExecutor(
+        max_workers=jobs, mp_context=multiprocessing.get_context("spawn")
+    ) as pool:
         futures = {pool.submit(_worker, run): run for run in pending}
         for future in as_completed(futures):
             try:
                 result = future.result()
             except Exception as exc:  # the worker process itself died (e.g. out of memory)
                 run = futures[future]
-                result = RunResult(run.label, run.analysis, "failed", error=f"worker died: {type(exc).__name__}: {exc}")
+                result = RunResult(
+                    run.label,
+                    run.analysis,
+                    "failed",
+                    error=f"worker died: {type(exc).__name__}: {exc}",
+                )
             results.append(result)
             if on_result:
                 on_result(result)

@@ -23,7 +23,10 @@ from mkt_engineering.reporting.redact import redact_value
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 # A script, style sheet, image or frame that points at the network (what must never appear).
-EXTERNAL = re.compile(r"<(script|link|img|iframe|source)\b[^>]*?\b(src|href)\s*=\s*[\"']?\s*(https?:)?//", re.IGNORECASE)
+EXTERNAL = re.compile(
+    r"<(script|link|img|iframe|source)\b[^>]*?\b(src|href)\s*=\s*[\"']?\s*(https?:)?//",
+    re.IGNORECASE,
+)
 CSS = """
 .mkt-report main { max-width: 1040px; margin: 0 auto; padding: 24px 32px 48px; }
 .mkt-report { font-family: Helvetica, Arial, sans-serif; color: #1d1d1d; }
@@ -60,18 +63,26 @@ def _table(rows: list[list[str]], header: list[str]) -> str:
     return f'<table class="mkt-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
-def header_html(manifest: dict[str, Any], quality: list[dict[str, Any]], defaults: dict[str, Any]) -> str:
+def header_html(
+    manifest: dict[str, Any], quality: list[dict[str, Any]], defaults: dict[str, Any]
+) -> str:
     """Title, status, headline, parameters, inputs and data quality."""
-    parts = [f'<header class="mkt-header"><h1>{html.escape(manifest.get("title", manifest["analysis"]))}</h1>']
+    parts = [
+        f'<header class="mkt-header"><h1>{html.escape(manifest.get("title", manifest["analysis"]))}</h1>'
+    ]
     if manifest.get("description"):
         parts.append(f'<p class="mkt-description">{html.escape(manifest["description"])}</p>')
     parts.append(
         f'<p class="mkt-meta">Run {html.escape(manifest.get("run_id", ""))} · started {html.escape(str(manifest.get("started", ""))[:19]).replace("T", " ")}'
-        f' · {manifest.get("duration_seconds", 0):.1f} s · status <b>{html.escape(manifest.get("status", ""))}</b></p></header>'
+        f" · {manifest.get('duration_seconds', 0):.1f} s · status <b>{html.escape(manifest.get('status', ''))}</b></p></header>"
     )
     if manifest.get("status") != "ok":
-        error = html.escape(redact_value(str(manifest.get("error") or "the notebook stopped with an error")))
-        parts.append(f'<div class="mkt-status-failed"><b>This report is incomplete.</b> {error}. The failing step is marked below.</div>')
+        error = html.escape(
+            redact_value(str(manifest.get("error") or "the notebook stopped with an error"))
+        )
+        parts.append(
+            f'<div class="mkt-status-failed"><b>This report is incomplete.</b> {error}. The failing step is marked below.</div>'
+        )
     if manifest.get("headline"):
         parts.append(f'<div class="mkt-headline-box">{html.escape(manifest["headline"])}</div>')
     rows = []
@@ -80,15 +91,36 @@ def header_html(manifest: dict[str, Any], quality: list[dict[str, Any]], default
         shown = html.escape(redact_value(_value_text(value)))
         if name.endswith("_file") and isinstance(value, str):
             shown = html.escape(Path(value).name)
-        rows.append([f"<code>{html.escape(name)}</code>", shown, "set for this run" if changed else "default"])
-    parts.append("<section><h2>Parameters</h2>" + (_table(rows, ["parameter", "value", ""]) if rows else "<p>None.</p>") + "</section>")
+        rows.append(
+            [
+                f"<code>{html.escape(name)}</code>",
+                shown,
+                "set for this run" if changed else "default",
+            ]
+        )
+    parts.append(
+        "<section><h2>Parameters</h2>"
+        + (_table(rows, ["parameter", "value", ""]) if rows else "<p>None.</p>")
+        + "</section>"
+    )
     inputs = [
-        [html.escape(Path(item["path"]).name), f"{item['bytes']:,} bytes", f"<code>{item['sha256'][:16]}…</code>"]
+        [
+            html.escape(Path(item["path"]).name),
+            f"{item['bytes']:,} bytes",
+            f"<code>{item['sha256'][:16]}…</code>",
+        ]
         for item in manifest.get("inputs", [])
     ]
     if inputs:
-        parts.append("<section><h2>Input files</h2>" + _table(inputs, ["file", "size", "SHA-256"]) + "</section>")
-    blocks = "".join(quality_html(record) for record in quality) or "<p>The notebook reported no data-quality summary.</p>"
+        parts.append(
+            "<section><h2>Input files</h2>"
+            + _table(inputs, ["file", "size", "SHA-256"])
+            + "</section>"
+        )
+    blocks = (
+        "".join(quality_html(record) for record in quality)
+        or "<p>The notebook reported no data-quality summary.</p>"
+    )
     parts.append(f"<section><h2>Data quality</h2>{blocks}</section>")
     parts.append("<section><h2>Analysis</h2></section>")
     return "\n".join(parts)
@@ -96,8 +128,12 @@ def header_html(manifest: dict[str, Any], quality: list[dict[str, Any]], default
 
 def footer_html(manifest: dict[str, Any]) -> str:
     tables = manifest.get("tables", [])
-    links = ", ".join(f'<a href="tables/{html.escape(t)}.csv">{html.escape(t)}.csv</a>' for t in tables)
-    versions = ", ".join(f"{html.escape(k)} {html.escape(str(v))}" for k, v in manifest.get("packages", {}).items())
+    links = ", ".join(
+        f'<a href="tables/{html.escape(t)}.csv">{html.escape(t)}.csv</a>' for t in tables
+    )
+    versions = ", ".join(
+        f"{html.escape(k)} {html.escape(str(v))}" for k, v in manifest.get("packages", {}).items()
+    )
     table_line = f"<p>Tables: {links} (and .parquet beside each).</p>" if tables else ""
     return f'<footer class="mkt-footer">{table_line}<p>Made with the Marketing Engineering Notebook Kit · {versions}</p></footer>'
 
@@ -112,7 +148,11 @@ def prepare_notebook(notebook: nbformat.NotebookNode, title: str) -> nbformat.No
         tags = cell.metadata.get("tags", [])
         if cell.cell_type == "code" and ({"parameters", "injected-parameters"} & set(tags)):
             continue
-        if cell.cell_type == "markdown" and not title_seen and cell.source.lstrip().startswith("# "):
+        if (
+            cell.cell_type == "markdown"
+            and not title_seen
+            and cell.source.lstrip().startswith("# ")
+        ):
             title_seen = True
             continue  # the title cell: the header shows title and description
         if cell.cell_type == "code":
@@ -121,7 +161,11 @@ def prepare_notebook(notebook: nbformat.NotebookNode, title: str) -> nbformat.No
                 cell.metadata["tags"] = [*tags, "mkt-error"]
             else:
                 cell.metadata.setdefault("transient", {})["remove_source"] = True
-            cell.outputs = [redact_value(out) for out in cell.outputs if not out.get("metadata", {}).get(ROLE_KEY)]
+            cell.outputs = [
+                redact_value(out)
+                for out in cell.outputs
+                if not out.get("metadata", {}).get(ROLE_KEY)
+            ]
             cell.outputs = [nbformat.from_dict(out) for out in cell.outputs]
             if not cell.outputs and not failed:
                 continue
@@ -134,7 +178,12 @@ def prepare_notebook(notebook: nbformat.NotebookNode, title: str) -> nbformat.No
 
 def strip_external(page: str) -> str:
     """Drop any tag that would fetch from the network (belt and braces after the template)."""
-    return re.sub(r"<(script|link|img|iframe|source)\b[^>]*?\b(src|href)\s*=\s*[\"']?\s*(https?:)?//[^>]*>(\s*</\1>)?", "", page, flags=re.IGNORECASE)
+    return re.sub(
+        r"<(script|link|img|iframe|source)\b[^>]*?\b(src|href)\s*=\s*[\"']?\s*(https?:)?//[^>]*>(\s*</\1>)?",
+        "",
+        page,
+        flags=re.IGNORECASE,
+    )
 
 
 _exporter: Any = None
@@ -152,12 +201,16 @@ def report_exporter() -> Any:
         if _exporter is None:
             from nbconvert import HTMLExporter
 
-            exporter = HTMLExporter(template_name="mkt_report", extra_template_basedirs=[str(TEMPLATES)])
+            exporter = HTMLExporter(
+                template_name="mkt_report", extra_template_basedirs=[str(TEMPLATES)]
+            )
             exporter.exclude_input_prompt = True
             exporter.exclude_output_prompt = True
             exporter.theme = "light"
             # One small page through every step, so the first real page pays no lazy imports.
-            exporter.from_notebook_node(_warm_up_notebook(), resources={"mkt_css": "", "mkt_header": "", "mkt_footer": ""})
+            exporter.from_notebook_node(
+                _warm_up_notebook(), resources={"mkt_css": "", "mkt_header": "", "mkt_footer": ""}
+            )
             _exporter = exporter
         return _exporter
 
@@ -165,7 +218,10 @@ def report_exporter() -> Any:
 def _warm_up_notebook() -> nbformat.NotebookNode:
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-    output = new_output("display_data", data={"text/html": "<b>x</b>", "image/svg+xml": "<svg></svg>", "text/plain": "x"})
+    output = new_output(
+        "display_data",
+        data={"text/html": "<b>x</b>", "image/svg+xml": "<svg></svg>", "text/plain": "x"},
+    )
     cell = new_code_cell("x = 1", outputs=[output])
     cell.metadata["transient"] = {"remove_source": True}
     notebook = new_notebook(cells=[new_markdown_cell("## Warm-up\n\nText with `code`."), cell])
@@ -191,7 +247,12 @@ def _set_charts_aside(page: nbformat.NotebookNode) -> dict[str, str]:
     return charts
 
 
-def render_report(notebook: nbformat.NotebookNode, manifest: dict[str, Any], quality: list[dict[str, Any]], defaults: dict[str, Any]) -> str:
+def render_report(
+    notebook: nbformat.NotebookNode,
+    manifest: dict[str, Any],
+    quality: list[dict[str, Any]],
+    defaults: dict[str, Any],
+) -> str:
     """The complete report page as one HTML string."""
     exporter = report_exporter()
     resources = {

@@ -47,8 +47,14 @@ def index_html(out_dir: Path) -> str:
         link = folder.relative_to(out_dir).as_posix() + "/report.html"
         status = manifest.get("status", "?")
         when = str(manifest.get("started", ""))[:19].replace("T", " ")
-        headline = manifest.get("headline") or (manifest.get("error") or "" if status != "ok" else "")
-        target = f'<a href="{html.escape(link)}">{html.escape(manifest.get("title") or manifest.get("analysis", ""))}</a>' if (folder / "report.html").exists() else html.escape(manifest.get("analysis", ""))
+        headline = manifest.get("headline") or (
+            manifest.get("error") or "" if status != "ok" else ""
+        )
+        target = (
+            f'<a href="{html.escape(link)}">{html.escape(manifest.get("title") or manifest.get("analysis", ""))}</a>'
+            if (folder / "report.html").exists()
+            else html.escape(manifest.get("analysis", ""))
+        )
         rows.append(
             "<tr>"
             f"<td>{html.escape(when)}</td>"
@@ -58,7 +64,10 @@ def index_html(out_dir: Path) -> str:
             f"<td>{html.escape(str(headline))}</td>"
             "</tr>"
         )
-    body = "".join(rows) or '<tr><td colspan="5">No reports yet: run <code>mkt demo</code> or <code>mkt run ANALYSIS</code>.</td></tr>'
+    body = (
+        "".join(rows)
+        or '<tr><td colspan="5">No reports yet: run <code>mkt demo</code> or <code>mkt run ANALYSIS</code>.</td></tr>'
+    )
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Reports</title>'
         f"<style>{CSS}</style></head><body><main><h1>Reports</h1>"

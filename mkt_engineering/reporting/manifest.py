@@ -40,7 +40,12 @@ def sha256(path: Path, chunk: int = 1 << 20) -> str:
 def describe_input(path: Path, parameter: str | None = None) -> dict[str, Any]:
     """Path, size and hash of one input file."""
     path = Path(path).resolve()
-    return {"parameter": parameter, "path": str(path), "bytes": path.stat().st_size, "sha256": sha256(path)}
+    return {
+        "parameter": parameter,
+        "path": str(path),
+        "bytes": path.stat().st_size,
+        "sha256": sha256(path),
+    }
 
 
 def package_versions() -> dict[str, str]:
@@ -69,7 +74,9 @@ def parameters_hash(parameters: dict[str, Any]) -> str:
 
 def write_manifest(folder: Path, manifest: dict[str, Any]) -> Path:
     path = folder / MANIFEST
-    path.write_text(json.dumps(manifest, indent=2, default=str, ensure_ascii=False) + "\n", encoding="utf-8")
+    path.write_text(
+        json.dumps(manifest, indent=2, default=str, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     return path
 
 
@@ -96,12 +103,18 @@ def inputs_unchanged(manifest: dict[str, Any]) -> bool:
     """Whether every input the manifest lists still has the recorded size and hash."""
     for item in manifest.get("inputs", []):
         path = Path(item["path"])
-        if not path.exists() or path.stat().st_size != item.get("bytes") or sha256(path) != item.get("sha256"):
+        if (
+            not path.exists()
+            or path.stat().st_size != item.get("bytes")
+            or sha256(path) != item.get("sha256")
+        ):
             return False
     return True
 
 
-def find_previous_ok(out_dir: Path, analysis: str, parameters: dict[str, Any], inputs: list[dict[str, Any]]) -> Path | None:
+def find_previous_ok(
+    out_dir: Path, analysis: str, parameters: dict[str, Any], inputs: list[dict[str, Any]]
+) -> Path | None:
     """A finished OK run of `analysis` with the same parameters and unchanged inputs, if any.
 
     `inputs` are the files the new run declares; each must appear in the old manifest with

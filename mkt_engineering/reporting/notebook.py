@@ -151,8 +151,15 @@ def quality_html(record: dict[str, Any]) -> str:
         facts.append(f"{int(record['rows']):,} rows")
     issues = record.get("issues") or []
     lines = "".join(f"<li>{html.escape(_issue_text(issue))}</li>" for issue in issues)
-    scalar = {k: v for k, v in record.items() if k not in {"source", "table", "rows", "issues"} and not isinstance(v, list | dict)}
-    extra = "".join(f"<li>{html.escape(str(k).replace('_', ' '))}: {html.escape(value_text(v))}</li>" for k, v in scalar.items())
+    scalar = {
+        k: v
+        for k, v in record.items()
+        if k not in {"source", "table", "rows", "issues"} and not isinstance(v, list | dict)
+    }
+    extra = "".join(
+        f"<li>{html.escape(str(k).replace('_', ' '))}: {html.escape(value_text(v))}</li>"
+        for k, v in scalar.items()
+    )
     # The loader removes rows only for a stated reason (consent, date range, blank lines) and
     # counts them; say so instead of promising that nothing was dropped.
     removed = int(record.get("rows_removed") or 0)
@@ -198,7 +205,9 @@ def save_table(frame: pl.DataFrame | pl.LazyFrame, name: str) -> pl.DataFrame:
         frame = frame.collect()
     safe, touched = redact_frame(frame)
     if touched:
-        _display(f"<p><i>E-mail addresses in {html.escape(', '.join(touched))} were removed from the saved table.</i></p>")
+        _display(
+            f"<p><i>E-mail addresses in {html.escape(', '.join(touched))} were removed from the saved table.</i></p>"
+        )
     folder = run_dir()
     if folder is not None:
         write_table(safe, folder / "tables", name)

@@ -39,7 +39,10 @@ def demo_tables(datasets_dir: Path = DATASETS_DIR) -> list[TableFile]:
     []
     """
     files = sorted(Path(datasets_dir).glob("*/*.csv"))
-    return [TableFile(f"{p.parent.name}/{p.stem}", p, p.stem if p.stem in CONTRACTS else None) for p in files]
+    return [
+        TableFile(f"{p.parent.name}/{p.stem}", p, p.stem if p.stem in CONTRACTS else None)
+        for p in files
+    ]
 
 
 def given_tables(files: dict[str, str | None]) -> list[TableFile]:
@@ -56,7 +59,11 @@ def mapping_for(path: Path, columns: dict[str, str]) -> dict[str, str]:
     """The part of a column mapping whose user columns appear in this file's header."""
     if not columns:
         return {}
-    header = pl.scan_csv(path, infer_schema_length=0).collect_schema().names() if path.suffix == ".csv" else list(columns)
+    header = (
+        pl.scan_csv(path, infer_schema_length=0).collect_schema().names()
+        if path.suffix == ".csv"
+        else list(columns)
+    )
     return {user: canonical for user, canonical in columns.items() if user in header}
 
 
@@ -104,16 +111,33 @@ def profile(frame: pl.DataFrame) -> pl.DataFrame:
                 "filled": series.len() - series.null_count(),
                 "empty": series.null_count(),
                 "distinct": series.n_unique(),
-                "smallest": str(series.min()) if ordered and series.null_count() < series.len() else None,
-                "largest": str(series.max()) if ordered and series.null_count() < series.len() else None,
+                "smallest": str(series.min())
+                if ordered and series.null_count() < series.len()
+                else None,
+                "largest": str(series.max())
+                if ordered and series.null_count() < series.len()
+                else None,
             }
         )
-    return pl.DataFrame(rows, schema={"column": pl.String, "type": pl.String, "filled": pl.Int64, "empty": pl.Int64, "distinct": pl.Int64, "smallest": pl.String, "largest": pl.String})
+    return pl.DataFrame(
+        rows,
+        schema={
+            "column": pl.String,
+            "type": pl.String,
+            "filled": pl.Int64,
+            "empty": pl.Int64,
+            "distinct": pl.Int64,
+            "smallest": pl.String,
+            "largest": pl.String,
+        },
+    )
 
 
 def date_range(frame: pl.DataFrame) -> tuple[str | None, Any, Any]:
     """(column, first, last) of the first date/time column; (None, None, None) if there is none."""
-    column = next((name for name, dtype in frame.schema.items() if isinstance(dtype, TEMPORAL)), None)
+    column = next(
+        (name for name, dtype in frame.schema.items() if isinstance(dtype, TEMPORAL)), None
+    )
     if column is None:
         return None, None, None
     return column, frame.get_column(column).min(), frame.get_column(column).max()
@@ -124,7 +148,9 @@ def overview_chart(frame: pl.DataFrame, title: str) -> alt.Chart | None:
     column, _, _ = date_range(frame)
     if column is not None:
         return rows_over_time(frame, column, f"{title}: rows per week")
-    category = next((name for name in frame.columns if _is_categorical(frame.get_column(name))), None)
+    category = next(
+        (name for name in frame.columns if _is_categorical(frame.get_column(name))), None
+    )
     if category is not None:
         return category_counts(frame, category, f"{title}: rows per {category}")
     number = next((name for name, dtype in frame.schema.items() if dtype.is_numeric()), None)
@@ -149,8 +175,16 @@ def summary_row(table: TableFile, frame: pl.DataFrame) -> dict[str, Any]:
 def describe(table: TableFile, frame: pl.DataFrame) -> str:
     """One plain-language sentence about a table (markdown)."""
     column, first, last = date_range(frame)
-    span = f", dated {first:%Y-%m-%d} to {last:%Y-%m-%d} (column `{column}`)" if column and hasattr(first, "strftime") else ""
-    contract = f"checked against the **{table.contract}** contract" if table.contract else "no data contract, read as it is"
+    span = (
+        f", dated {first:%Y-%m-%d} to {last:%Y-%m-%d} (column `{column}`)"
+        if column and hasattr(first, "strftime")
+        else ""
+    )
+    contract = (
+        f"checked against the **{table.contract}** contract"
+        if table.contract
+        else "no data contract, read as it is"
+    )
     return f"**{table.name}** (`{table.path.name}`): {frame.height:,} rows and {frame.width} columns{span}; {contract}."
 
 
@@ -175,12 +209,28 @@ def load(table: TableFile, columns: dict[str, str]) -> tuple[pl.DataFrame | None
 
     if table.contract is None:
         frame = pl.read_csv(table.path, try_parse_dates=True, infer_schema_length=10_000)
-        hidden = [name for name in frame.columns if looks_like_email_column(frame.get_column(name).head(200).to_list())]
-        issues = [{"check": "e-mail columns left out", "count": len(hidden), "note": ", ".join(hidden)}] if hidden else []
-        quality = {"source": str(table.path), "table": table.name, "rows": frame.height, "issues": issues, "contract": "none (read as it is)"}
+        hidden = [
+            name
+            for name in frame.columns
+            if looks_like_email_column(frame.get_column(name).head(200).to_list())
+        ]
+        issues = (
+            [{"check": "e-mail columns left out", "count": len(hidden), "note": ", ".join(hidden)}]
+            if hidden
+            else []
+        )
+        quality = {
+            "source": str(table.path),
+            "table": table.name,
+            "rows": frame.height,
+            "issues": issues,
+            "contract": "none (read as it is)",
+        }
         return frame.drop(hidden), quality, None
     try:
-        loaded = load_table(table.path, table=table.contract, columns=mapping_for(table.path, columns))
+        loaded = load_table(
+            table.path, table=table.contract, columns=mapping_for(table.path, columns)
+        )
     except DataValidationError as exc:
         return None, None, str(exc)
     return loaded.frame, loaded.quality, None

@@ -106,14 +106,16 @@ def parse_parameters(source: str) -> list[ParameterSpec]:
             default = ast.unparse(node.value)  # an expression; shown as written
         lines = range(node.lineno, (node.end_lineno or node.lineno) + 1)
         help_text = next((comments[line] for line in lines if line in comments), "")
-        specs.append(ParameterSpec(node.target.id, ast.unparse(node.annotation), default, help_text))
+        specs.append(
+            ParameterSpec(node.target.id, ast.unparse(node.annotation), default, help_text)
+        )
     return specs
 
 
 def _split_optional(type_text: str) -> tuple[str, bool]:
     text = type_text.replace(" ", "")
     if text.startswith("Optional[") and text.endswith("]"):
-        return text[len("Optional["):-1], True
+        return text[len("Optional[") : -1], True
     parts = [part for part in text.split("|")]
     if "None" in parts and len(parts) > 1:
         return "|".join(p for p in parts if p != "None"), True
@@ -186,14 +188,18 @@ def convert(spec: ParameterSpec, value: Any) -> Any:
             candidate = lowered in _TRUE
         elif base == "float":
             try:
-                candidate = float(value.strip().replace(",", ".")) if value.count(",") <= 1 else value
+                candidate = (
+                    float(value.strip().replace(",", ".")) if value.count(",") <= 1 else value
+                )
             except ValueError:
                 candidate = value
         else:
             candidate = _parse_text(value)
     ok, converted = _check(base, candidate)
     if not ok:
-        raise ParameterError(f"parameter '{spec.name}' expects {spec.describe_type()}, got {value!r}")
+        raise ParameterError(
+            f"parameter '{spec.name}' expects {spec.describe_type()}, got {value!r}"
+        )
     return converted
 
 
@@ -202,7 +208,9 @@ def unknown_parameter_message(name: str, specs: list[ParameterSpec], analysis: s
     names = [spec.name for spec in specs]
     close = difflib.get_close_matches(name, names, n=1)
     hint = f" Did you mean '{close[0]}'?" if close else ""
-    return f"unknown parameter '{name}' for {analysis}.{hint} Allowed: {', '.join(names) or '(none)'}"
+    return (
+        f"unknown parameter '{name}' for {analysis}.{hint} Allowed: {', '.join(names) or '(none)'}"
+    )
 
 
 def validate(specs: list[ParameterSpec], given: dict[str, Any], analysis: str) -> dict[str, Any]:
@@ -236,7 +244,9 @@ def assign_data(specs: list[ParameterSpec], data: list[str], analysis: str) -> d
             assigned[name] = path
         elif sep and "/" not in name and "\\" not in name and "." not in name:
             allowed = ", ".join(inputs) or "(none)"
-            raise ParameterError(f"--data {item}: {analysis} has no input '{name}'. Its inputs are: {allowed}")
+            raise ParameterError(
+                f"--data {item}: {analysis} has no input '{name}'. Its inputs are: {allowed}"
+            )
         else:
             if not files:
                 raise ParameterError(f"--data {item}: {analysis} takes no input files")

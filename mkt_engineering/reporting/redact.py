@@ -44,7 +44,9 @@ def redact_value(value: Any) -> Any:
 def looks_like_email_column(values: Iterable[Any]) -> bool:
     """Whether the non-empty values of a column are mostly e-mail addresses."""
     present = [v for v in values if isinstance(v, str) and v]
-    return bool(present) and sum(bool(EMAIL.fullmatch(v.strip())) for v in present) >= 0.5 * len(present)
+    return bool(present) and sum(bool(EMAIL.fullmatch(v.strip())) for v in present) >= 0.5 * len(
+        present
+    )
 
 
 def redact_frame(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:

@@ -83,7 +83,9 @@ def _resolve_given_file(name: str, value: str) -> str:
     candidates = [path] if path.is_absolute() else [Path.cwd() / path, PROJECT_ROOT / path]
     found = next((c for c in candidates if c.is_file()), None)
     if found is None:
-        raise ParameterError(f"input file for '{name}' not found: {value} (looked in {Path.cwd()} and the project folder)")
+        raise ParameterError(
+            f"input file for '{name}' not found: {value} (looked in {Path.cwd()} and the project folder)"
+        )
     return str(found.resolve())
 
 
@@ -128,7 +130,9 @@ def prepare_run(
             given[spec.name] = _resolve_given_file(spec.name, given[spec.name])
             inputs.append(describe_input(Path(given[spec.name]), spec.name))
         elif isinstance(spec.default, str) and spec.default:
-            inputs.append(describe_input(_default_file(spec.name, spec.default, spec.input_name), spec.name))
+            inputs.append(
+                describe_input(_default_file(spec.name, spec.default, spec.input_name), spec.name)
+            )
     effective = {**analysis.defaults(), **given}
     return PreparedRun(
         analysis=analysis.name,
@@ -223,7 +227,9 @@ def _kernel_specs() -> Any:
     from jupyter_core.paths import jupyter_path
 
     ipython_dir = os.path.expanduser(os.environ.get("IPYTHONDIR") or "~/.ipython")
-    return KernelSpecManager(kernel_dirs=[*jupyter_path("kernels"), os.path.join(ipython_dir, "kernels")])
+    return KernelSpecManager(
+        kernel_dirs=[*jupyter_path("kernels"), os.path.join(ipython_dir, "kernels")]
+    )
 
 
 def start_kernel(run: PreparedRun, temp: Path) -> Any:
@@ -232,12 +238,19 @@ def start_kernel(run: PreparedRun, temp: Path) -> Any:
     if os.name == "posix":
         # Unix sockets in a private folder: no open TCP port, and no "running over TCP
         # without encryption" warning from every kernel
-        options = {"transport": "ipc", "ip": os.path.join(tempfile.mkdtemp(prefix="mkt-kernel-"), "kernel")}
-    kernel = _kernel_manager_class()(kernel_name=KERNEL, kernel_spec_manager=_kernel_specs(), **options)
+        options = {
+            "transport": "ipc",
+            "ip": os.path.join(tempfile.mkdtemp(prefix="mkt-kernel-"), "kernel"),
+        }
+    kernel = _kernel_manager_class()(
+        kernel_name=KERNEL, kernel_spec_manager=_kernel_specs(), **options
+    )
     # The notebook finds its run folder (tables, headline, quality) in MKT_RUN_DIR.
     env = {**os.environ, RUN_DIR_ENV: str(temp)}
     try:
-        kernel.start_kernel(cwd=str(run.notebook.parent), env=env, extra_arguments=kernel_arguments())
+        kernel.start_kernel(
+            cwd=str(run.notebook.parent), env=env, extra_arguments=kernel_arguments()
+        )
     except BaseException:
         kernel.stop()  # removes the socket folder; the run reports the error
         raise
@@ -327,7 +340,9 @@ def _redacted_copy(executed: Path) -> nbformat.NotebookNode:
     notebook = nbformat.read(executed, as_version=4)
     for cell in notebook.cells:
         if cell.cell_type == "code":
-            cell.outputs = [nbformat.from_dict(redact_value(dict(output))) for output in cell.outputs]
+            cell.outputs = [
+                nbformat.from_dict(redact_value(dict(output))) for output in cell.outputs
+            ]
     nbformat.write(notebook, executed)
     return notebook
 
@@ -338,7 +353,10 @@ def _write_page(temp: Path, notebook: nbformat.NotebookNode, manifest: dict[str,
 
         page = render_report(notebook, manifest, manifest["quality"], {})
     except Exception as exc:  # keep executed.ipynb and say why there is no page
-        manifest["status"], manifest["error"] = "failed", f"report page could not be rendered: {_error_line(exc)}"
+        manifest["status"], manifest["error"] = (
+            "failed",
+            f"report page could not be rendered: {_error_line(exc)}",
+        )
         return
     (temp / "report.html.part").write_text(page, encoding="utf-8")
     os.replace(temp / "report.html.part", temp / "report.html")
@@ -352,7 +370,11 @@ def _wait_for_stop(kernel: Any, stopping: threading.Thread | None) -> None:
         kernel.stop()
 
 
-def execute_run(run: PreparedRun, progress_bar: bool = False, on_kernel_started: Callable[[], None] | None = None) -> RunResult:
+def execute_run(
+    run: PreparedRun,
+    progress_bar: bool = False,
+    on_kernel_started: Callable[[], None] | None = None,
+) -> RunResult:
     """Execute a prepared run and move its complete folder into place.
 
     `on_kernel_started` is called once the kernel process is starting (e.g. to print a

@@ -41,7 +41,11 @@ SAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
 
 def escape_formulas(frame: pl.DataFrame) -> pl.DataFrame:
     """Prefix text cells that a spreadsheet would run as a formula with an apostrophe."""
-    text_columns = [name for name, dtype in frame.schema.items() if dtype in (pl.String, pl.Categorical, pl.Enum)]
+    text_columns = [
+        name
+        for name, dtype in frame.schema.items()
+        if dtype in (pl.String, pl.Categorical, pl.Enum)
+    ]
     nested = [name for name, dtype in frame.schema.items() if dtype.is_nested()]
     escaped = frame.with_columns(
         pl.when(pl.col(name).cast(pl.String).str.contains(FORMULA_START))
@@ -54,7 +58,10 @@ def escape_formulas(frame: pl.DataFrame) -> pl.DataFrame:
     for name in nested:
         as_text = escaped[name].map_elements(_nested_text, return_dtype=pl.String)
         escaped = escaped.with_columns(
-            pl.when(as_text.str.contains(FORMULA_START)).then(pl.lit("'") + as_text).otherwise(as_text).alias(name)
+            pl.when(as_text.str.contains(FORMULA_START))
+            .then(pl.lit("'") + as_text)
+            .otherwise(as_text)
+            .alias(name)
         )
     return escaped
 
@@ -85,7 +92,21 @@ def write_table(frame: pl.DataFrame, folder: Path, name: str) -> list[Path]:
 
 # A float column is a share (shown as a percentage) when a word of its name is one of these;
 # `from_previous` / `from_created` are the funnel's shares of the stage before / of all leads.
-SHARE_WORDS = frozenset({"share", "shares", "rate", "probability", "retention", "survival", "incidence", "coverage", "reach", "precision", "lift"})
+SHARE_WORDS = frozenset(
+    {
+        "share",
+        "shares",
+        "rate",
+        "probability",
+        "retention",
+        "survival",
+        "incidence",
+        "coverage",
+        "reach",
+        "precision",
+        "lift",
+    }
+)
 # Interval bounds take the format of the estimate they follow (`win_rate, ci_low, ci_high`).
 BOUND_NAMES = re.compile(r"^(ci_(low|high|lower|upper)|lower(_\d+)?|upper(_\d+)?|low|high)$")
 P_VALUE_NAMES = re.compile(r"(^p$|p_value|p_adjusted|_p$)")
@@ -144,7 +165,11 @@ def readable_number(value: float, language: Language = "en") -> str:
 
 def _share_text(value: float, language: Language) -> str:
     if 0 < abs(value) < 0.0005:  # would round to 0.0%
-        return ("< 0,1 %" if language == "de" else "<0.1%") if value > 0 else ("> -0,1 %" if language == "de" else ">-0.1%")
+        return (
+            ("< 0,1 %" if language == "de" else "<0.1%")
+            if value > 0
+            else ("> -0,1 %" if language == "de" else ">-0.1%")
+        )
     return percent(value, 1, language)
 
 
@@ -159,7 +184,11 @@ def _cell_text(value: object, kind: str, language: Language, max_text: int) -> s
         return MISSING
     if kind == "boolean":
         return ("ja" if value else "nein") if language == "de" else ("yes" if value else "no")
-    if kind in ("share", "p_value", "count", "number") and isinstance(value, float) and math.isinf(value):
+    if (
+        kind in ("share", "p_value", "count", "number")
+        and isinstance(value, float)
+        and math.isinf(value)
+    ):
         return "∞" if value > 0 else "-∞"
     if kind == "share":
         return _share_text(float(value), language)  # type: ignore[arg-type]
@@ -182,8 +211,13 @@ def value_text(value: object, language: Language = "en") -> str:
     >>> value_text(False), value_text(17724), value_text(0.123456), value_text(",")
     ('no', '17,724', '0.123', ',')
     """
-    kind = "boolean" if isinstance(value, bool) else "count" if isinstance(value, int) else (
-        "number" if isinstance(value, float) else "text")
+    kind = (
+        "boolean"
+        if isinstance(value, bool)
+        else "count"
+        if isinstance(value, int)
+        else ("number" if isinstance(value, float) else "text")
+    )
     return _cell_text(value, kind, language, max_text=200)
 
 
@@ -195,7 +229,10 @@ def _plain_text(value: object) -> str:
     if isinstance(value, list):
         return ", ".join(MISSING if item is None else _plain_text(item) for item in value)
     if isinstance(value, dict):
-        return ", ".join(f"{key}: {MISSING if item is None else _plain_text(item)}" for key, item in value.items())
+        return ", ".join(
+            f"{key}: {MISSING if item is None else _plain_text(item)}"
+            for key, item in value.items()
+        )
     return str(value)
 
 
@@ -203,7 +240,9 @@ def _shorten(text: str, max_text: int) -> str:
     return text if len(text) <= max_text else text[: max_text - 1] + "…"
 
 
-def readable_cells(series: pl.Series, kind: str | None = None, language: Language = "en", max_text: int = 60) -> list[str]:
+def readable_cells(
+    series: pl.Series, kind: str | None = None, language: Language = "en", max_text: int = 60
+) -> list[str]:
     """The cells of a column as text a reader can take in at a glance."""
     kind = kind or column_kind(series)
     return [_cell_text(value, kind, language, max_text) for value in series.to_list()]
@@ -215,7 +254,9 @@ def _shown_rows(frame: pl.DataFrame, max_rows: int) -> tuple[pl.DataFrame, pl.Da
     return frame.head(max_rows // 2), frame.tail(max_rows - max_rows // 2)
 
 
-def frame_html(frame: pl.DataFrame, language: Language = "en", max_rows: int = 20, max_text: int = 60) -> str:
+def frame_html(
+    frame: pl.DataFrame, language: Language = "en", max_rows: int = 20, max_text: int = 60
+) -> str:
     """A result table as HTML a manager can read (the display of every DataFrame in a report).
 
     Column kinds come from the data type and the name (see `column_kind`) of the whole
@@ -228,18 +269,35 @@ def frame_html(frame: pl.DataFrame, language: Language = "en", max_rows: int = 2
     head, tail = _shown_rows(frame, max_rows)
 
     def body(part: pl.DataFrame) -> list[str]:
-        columns = [readable_cells(part[name], kinds[name], language, max_text) for name in part.columns]
+        columns = [
+            readable_cells(part[name], kinds[name], language, max_text) for name in part.columns
+        ]
         classes = ["text" if kinds[name] == "text" else "num" for name in part.columns]
         return [
-            "<tr>" + "".join(f'<td class="{cls}">{html.escape(cells[row])}</td>' for cls, cells in zip(classes, columns, strict=True)) + "</tr>"
+            "<tr>"
+            + "".join(
+                f'<td class="{cls}">{html.escape(cells[row])}</td>'
+                for cls, cells in zip(classes, columns, strict=True)
+            )
+            + "</tr>"
             for row in range(part.height)
         ]
 
-    header = "".join(f'<th class="{"text" if kinds[name] == "text" else "num"}">{html.escape(name.replace("_", " "))}</th>' for name in frame.columns)
+    header = "".join(
+        f'<th class="{"text" if kinds[name] == "text" else "num"}">{html.escape(name.replace("_", " "))}</th>'
+        for name in frame.columns
+    )
     rows = body(head)
     caption = ""
     if tail is not None:
-        rows.append("<tr>" + "".join(f'<td class="{"text" if kinds[name] == "text" else "num"}">…</td>' for name in frame.columns) + "</tr>")
+        rows.append(
+            "<tr>"
+            + "".join(
+                f'<td class="{"text" if kinds[name] == "text" else "num"}">…</td>'
+                for name in frame.columns
+            )
+            + "</tr>"
+        )
         rows += body(tail)
         shown = number(frame.height, 0, language)
         caption = f"<caption>{'erste und letzte' if language == 'de' else 'first and last'} {max_rows // 2} {'von' if language == 'de' else 'of'} {shown} {'Zeilen' if language == 'de' else 'rows'}</caption>"

@@ -76,22 +76,32 @@ def generate(*, seed: int = 42, scale: float = 1.0, srm_share: float = 0.0) -> S
     sessions = 1 + rng.poisson(3 * activity)
 
     keep = ~(treated & (rng.random(n) < srm_share))
-    frame = pl.DataFrame({
-        "unit_id": [f"u{i:06d}" for i in range(n)],
-        "variant": np.where(treated, "treatment", "control"),
-        "day": day,
-        "device": device,
-        "country": country,
-        "converted": converted,
-        "orders": orders,
-        "sessions": sessions,
-        "revenue": revenue,
-        "pre_sessions": pre_sessions,
-        "pre_revenue": pre_revenue,
-    }).with_columns(
-        pl.when(pl.Series(new_user)).then(None).otherwise(pl.col(c)).alias(c) for c in ("pre_sessions", "pre_revenue")
-    ).with_columns(pl.col("pre_sessions").cast(pl.Int64)).filter(pl.Series(keep))
-    truth = _truth(p_control[keep], lift[keep], sessions[keep], activity[keep], device[keep], srm_share, seed)
+    frame = (
+        pl.DataFrame(
+            {
+                "unit_id": [f"u{i:06d}" for i in range(n)],
+                "variant": np.where(treated, "treatment", "control"),
+                "day": day,
+                "device": device,
+                "country": country,
+                "converted": converted,
+                "orders": orders,
+                "sessions": sessions,
+                "revenue": revenue,
+                "pre_sessions": pre_sessions,
+                "pre_revenue": pre_revenue,
+            }
+        )
+        .with_columns(
+            pl.when(pl.Series(new_user)).then(None).otherwise(pl.col(c)).alias(c)
+            for c in ("pre_sessions", "pre_revenue")
+        )
+        .with_columns(pl.col("pre_sessions").cast(pl.Int64))
+        .filter(pl.Series(keep))
+    )
+    truth = _truth(
+        p_control[keep], lift[keep], sessions[keep], activity[keep], device[keep], srm_share, seed
+    )
     return SyntheticData("experiment", {"experiment": frame}, truth)
 
 
@@ -110,15 +120,21 @@ def _truth(p_control, lift, sessions, activity, device, srm_share: float, seed: 
         "planned_split": {"control": 0.5, "treatment": 0.5},
         "srm_share": srm_share,
         "effects": {
-            "converted": {"absolute": conversion_effect, "relative": conversion_effect / base,
-                          "control_mean": base},
-            "revenue": {"absolute": conversion_effect * orders_per_converter * mean_order_value,
-                        "relative": conversion_effect / base,
-                        "control_mean": base * orders_per_converter * mean_order_value},
+            "converted": {
+                "absolute": conversion_effect,
+                "relative": conversion_effect / base,
+                "control_mean": base,
+            },
+            "revenue": {
+                "absolute": conversion_effect * orders_per_converter * mean_order_value,
+                "relative": conversion_effect / base,
+                "control_mean": base * orders_per_converter * mean_order_value,
+            },
             "orders_per_session": {
                 "absolute": conversion_effect * orders_per_converter / expected_sessions,
                 "relative": conversion_effect / base,
-                "control_mean": base * orders_per_converter / expected_sessions},
+                "control_mean": base * orders_per_converter / expected_sessions,
+            },
             "sessions": {"absolute": 0.0, "relative": 0.0, "control_mean": expected_sessions},
         },
         "conversion_effect_by_device": TRUE_EFFECT_BY_DEVICE,

@@ -35,22 +35,80 @@ import polars as pl
 
 from mkt_engineering.synthetic.base import SyntheticData
 
-CHANNELS = ("search", "social", "display", "email", "affiliate", "video", "direct",
-            "store_visit", "catalogue", "call_centre")
+CHANNELS = (
+    "search",
+    "social",
+    "display",
+    "email",
+    "affiliate",
+    "video",
+    "direct",
+    "store_visit",
+    "catalogue",
+    "call_centre",
+)
 OFFLINE = ("store_visit", "catalogue", "call_centre")
-INTERACTION = {"search": "click", "social": "click", "display": "impression", "email": "open",
-               "affiliate": "click", "video": "view", "direct": "visit", "store_visit": "visit",
-               "catalogue": "mail", "call_centre": "call"}
+INTERACTION = {
+    "search": "click",
+    "social": "click",
+    "display": "impression",
+    "email": "open",
+    "affiliate": "click",
+    "video": "view",
+    "direct": "visit",
+    "store_visit": "visit",
+    "catalogue": "mail",
+    "call_centre": "call",
+}
 # money per touch, for the weekly spend table (direct is free)
-COST_PER_TOUCH = {"search": 1.10, "social": 0.45, "display": 0.20, "email": 0.04, "affiliate": 0.80,
-                  "video": 0.35, "store_visit": 1.50, "catalogue": 1.20, "call_centre": 3.50}
+COST_PER_TOUCH = {
+    "search": 1.10,
+    "social": 0.45,
+    "display": 0.20,
+    "email": 0.04,
+    "affiliate": 0.80,
+    "video": 0.35,
+    "store_visit": 1.50,
+    "catalogue": 1.20,
+    "call_centre": 3.50,
+}
 # additive process: how often a touch is of each channel, its typical position, its lift
-REACH = {"search": 0.18, "social": 0.14, "display": 0.14, "email": 0.12, "affiliate": 0.06,
-         "video": 0.07, "direct": 0.14, "store_visit": 0.07, "catalogue": 0.05, "call_centre": 0.03}
-POSITION_BIAS = {"search": 0.1, "social": -0.3, "display": -0.5, "email": 0.3, "affiliate": 0.0,
-                 "video": -0.4, "direct": 0.5, "store_visit": 0.2, "catalogue": -0.2, "call_centre": 0.3}
-LIFT = {"search": 0.06, "social": 0.02, "display": 0.01, "email": 0.03, "affiliate": 0.03,
-        "video": 0.015, "direct": 0.01, "store_visit": 0.10, "catalogue": 0.04, "call_centre": 0.08}
+REACH = {
+    "search": 0.18,
+    "social": 0.14,
+    "display": 0.14,
+    "email": 0.12,
+    "affiliate": 0.06,
+    "video": 0.07,
+    "direct": 0.14,
+    "store_visit": 0.07,
+    "catalogue": 0.05,
+    "call_centre": 0.03,
+}
+POSITION_BIAS = {
+    "search": 0.1,
+    "social": -0.3,
+    "display": -0.5,
+    "email": 0.3,
+    "affiliate": 0.0,
+    "video": -0.4,
+    "direct": 0.5,
+    "store_visit": 0.2,
+    "catalogue": -0.2,
+    "call_centre": 0.3,
+}
+LIFT = {
+    "search": 0.06,
+    "social": 0.02,
+    "display": 0.01,
+    "email": 0.03,
+    "affiliate": 0.03,
+    "video": 0.015,
+    "direct": 0.01,
+    "store_visit": 0.10,
+    "catalogue": 0.04,
+    "call_centre": 0.08,
+}
 BASELINE = 0.02
 PERIOD_START = datetime(2026, 1, 5)  # a Monday, so weeks start on Mondays
 PERIOD_DAYS = 112
@@ -68,14 +126,20 @@ def _journey_starts(rng: np.random.Generator, customers: int) -> tuple[np.ndarra
     return np.concatenate([np.arange(customers), again]), np.concatenate([first, second])
 
 
-def _values(rng: np.random.Generator, store_probability: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _values(
+    rng: np.random.Generator, store_probability: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     store = rng.random(store_probability.size) < store_probability
-    value = np.exp(rng.normal(VALUE_LOG_MEAN, VALUE_LOG_SD, store.size)) * np.where(store, STORE_VALUE_FACTOR, 1.0)
+    value = np.exp(rng.normal(VALUE_LOG_MEAN, VALUE_LOG_SD, store.size)) * np.where(
+        store, STORE_VALUE_FACTOR, 1.0
+    )
     return np.round(value, 2), store
 
 
 def _expected_value(store_probability: np.ndarray) -> np.ndarray:
-    return np.exp(VALUE_LOG_MEAN + VALUE_LOG_SD**2 / 2) * (1 + (STORE_VALUE_FACTOR - 1) * store_probability)
+    return np.exp(VALUE_LOG_MEAN + VALUE_LOG_SD**2 / 2) * (
+        1 + (STORE_VALUE_FACTOR - 1) * store_probability
+    )
 
 
 def _timestamps(seconds: np.ndarray) -> pl.Series:
@@ -84,37 +148,60 @@ def _timestamps(seconds: np.ndarray) -> pl.Series:
     return pl.select((pl.lit(PERIOD_START) + offsets).cast(pl.Datetime("us"))).to_series()
 
 
-def _tables(rng, customer, start_day, journey, channel, offset_days, converted, value, store, conv_delay):
+def _tables(
+    rng, customer, start_day, journey, channel, offset_days, converted, value, store, conv_delay
+):
     """Build touchpoints, conversions and spend from per-touch and per-journey arrays."""
     ids = np.array([f"c{i:06d}" for i in range(customer.max() + 1)])
     names = np.array(CHANNELS)
     touch_time = start_day[journey] + offset_days
-    months = np.array(["jan", "feb", "mar", "apr", "may", "jun"])[(touch_time // 30.5).astype(int).clip(0, 5)]
+    months = np.array(["jan", "feb", "mar", "apr", "may", "jun"])[
+        (touch_time // 30.5).astype(int).clip(0, 5)
+    ]
     seconds = np.round(touch_time * 86400).astype("int64")
-    touchpoints = pl.DataFrame({
-        "customer_id": ids[customer[journey]],
-        "timestamp": _timestamps(seconds),
-        "channel": names[channel],
-        "campaign": np.char.add(np.char.add(names[channel], "_"), months),
-        "interaction": np.vectorize(INTERACTION.get)(names[channel]),
-    }).sort("timestamp", "customer_id")
+    touchpoints = pl.DataFrame(
+        {
+            "customer_id": ids[customer[journey]],
+            "timestamp": _timestamps(seconds),
+            "channel": names[channel],
+            "campaign": np.char.add(np.char.add(names[channel], "_"), months),
+            "interaction": np.vectorize(INTERACTION.get)(names[channel]),
+        }
+    ).sort("timestamp", "customer_id")
     last_touch = np.full(start_day.size, -np.inf)
     np.maximum.at(last_touch, journey, touch_time)
     conv_day = last_touch[converted] + conv_delay
-    conversions = pl.DataFrame({
-        "customer_id": ids[customer[converted]],
-        "timestamp": _timestamps(np.round(conv_day * 86400).astype("int64")),
-        "value": value,
-        "outlet": np.where(store, "store", "online"),
-    }).sort("timestamp", "customer_id")
+    conversions = pl.DataFrame(
+        {
+            "customer_id": ids[customer[converted]],
+            "timestamp": _timestamps(np.round(conv_day * 86400).astype("int64")),
+            "value": value,
+            "outlet": np.where(store, "store", "online"),
+        }
+    ).sort("timestamp", "customer_id")
     return touchpoints, conversions, _spend(rng, touchpoints)
 
 
 def _spend(rng: np.random.Generator, touchpoints: pl.DataFrame) -> pl.DataFrame:
-    weeks = pl.DataFrame({"period_start": pl.date_range(PERIOD_START.date(), PERIOD_START.date() + timedelta(days=PERIOD_DAYS - 1), "1w", eager=True)})
+    weeks = pl.DataFrame(
+        {
+            "period_start": pl.date_range(
+                PERIOD_START.date(),
+                PERIOD_START.date() + timedelta(days=PERIOD_DAYS - 1),
+                "1w",
+                eager=True,
+            )
+        }
+    )
     paid = pl.DataFrame({"channel": list(COST_PER_TOUCH)})
-    counts = touchpoints.group_by(pl.col("channel"), pl.col("timestamp").dt.truncate("1w").dt.date().alias("period_start")).len()
-    grid = paid.join(weeks, how="cross").join(counts, on=["channel", "period_start"], how="left").sort("channel", "period_start")
+    counts = touchpoints.group_by(
+        pl.col("channel"), pl.col("timestamp").dt.truncate("1w").dt.date().alias("period_start")
+    ).len()
+    grid = (
+        paid.join(weeks, how="cross")
+        .join(counts, on=["channel", "period_start"], how="left")
+        .sort("channel", "period_start")
+    )
     cost = grid["channel"].replace_strict(COST_PER_TOUCH, return_dtype=pl.Float64).to_numpy()
     noise = rng.lognormal(0.0, 0.1, grid.height)
     spend = np.round(grid["len"].fill_null(0).to_numpy() * cost * noise, 2)
@@ -143,14 +230,16 @@ def generate_additive(*, seed: int = 42, scale: float = 1.0) -> SyntheticData:
     store_probability = np.where(offline, 0.55, 0.15)
     value, store = _values(rng, store_probability[converted])
     delay = rng.uniform(0.02, 3.0, converted.size)
-    touchpoints, conversions, spend = _tables(rng, customer, start_day, journey, channel, offset, converted, value, store, delay)
+    touchpoints, conversions, spend = _tables(
+        rng, customer, start_day, journey, channel, offset, converted, value, store, delay
+    )
     expected_value = _expected_value(store_probability)
     incremental = touched.sum(axis=0) * lift
     incremental_value = (touched * expected_value[:, None]).sum(axis=0) * lift
     truth = {
         "process": "additive-incremental",
         "description": "P(convert) = baseline + sum of lifts of the distinct channels touched; "
-                       "true incremental conversions = lift x journeys that touched the channel.",
+        "true incremental conversions = lift x journeys that touched the channel.",
         "baseline": BASELINE,
         "lift": LIFT,
         "reach": REACH,
@@ -163,24 +252,55 @@ def generate_additive(*, seed: int = 42, scale: float = 1.0) -> SyntheticData:
         "baseline_conversions": float(BASELINE * journeys),
         "journeys_touching": dict(zip(CHANNELS, touched.sum(axis=0).tolist(), strict=True)),
         "true_incremental_conversions": dict(zip(CHANNELS, incremental.tolist(), strict=True)),
-        "true_incremental_value": dict(zip(CHANNELS, np.round(incremental_value, 2).tolist(), strict=True)),
+        "true_incremental_value": dict(
+            zip(CHANNELS, np.round(incremental_value, 2).tolist(), strict=True)
+        ),
         "true_share": dict(zip(CHANNELS, (incremental / incremental.sum()).tolist(), strict=True)),
         "lookback_days": 30,
     }
-    return SyntheticData("journeys", {"touchpoints": touchpoints, "conversions": conversions, "spend": spend}, truth)
+    return SyntheticData(
+        "journeys", {"touchpoints": touchpoints, "conversions": conversions, "spend": spend}, truth
+    )
 
 
 # Markov process: start distribution and, per channel, next-step probabilities. Rows give
 # conversion and null first, then the channels; they are normalised to sum to 1.
-MARKOV_START = {"search": 0.22, "social": 0.18, "display": 0.16, "email": 0.08, "affiliate": 0.06,
-                "video": 0.08, "direct": 0.10, "store_visit": 0.05, "catalogue": 0.05, "call_centre": 0.02}
-MARKOV_END = {  # (conversion, null) per step from each channel
-    "search": (0.08, 0.22), "social": (0.01, 0.34), "display": (0.005, 0.35), "email": (0.06, 0.25),
-    "affiliate": (0.05, 0.30), "video": (0.01, 0.35), "direct": (0.10, 0.25),
-    "store_visit": (0.18, 0.25), "catalogue": (0.03, 0.30), "call_centre": (0.20, 0.25),
+MARKOV_START = {
+    "search": 0.22,
+    "social": 0.18,
+    "display": 0.16,
+    "email": 0.08,
+    "affiliate": 0.06,
+    "video": 0.08,
+    "direct": 0.10,
+    "store_visit": 0.05,
+    "catalogue": 0.05,
+    "call_centre": 0.02,
 }
-MARKOV_NEXT_BIAS = {"search": 1.6, "social": 0.8, "display": 0.6, "email": 1.2, "affiliate": 0.6,
-                    "video": 0.5, "direct": 1.4, "store_visit": 0.9, "catalogue": 0.5, "call_centre": 0.4}
+MARKOV_END = {  # (conversion, null) per step from each channel
+    "search": (0.08, 0.22),
+    "social": (0.01, 0.34),
+    "display": (0.005, 0.35),
+    "email": (0.06, 0.25),
+    "affiliate": (0.05, 0.30),
+    "video": (0.01, 0.35),
+    "direct": (0.10, 0.25),
+    "store_visit": (0.18, 0.25),
+    "catalogue": (0.03, 0.30),
+    "call_centre": (0.20, 0.25),
+}
+MARKOV_NEXT_BIAS = {
+    "search": 1.6,
+    "social": 0.8,
+    "display": 0.6,
+    "email": 1.2,
+    "affiliate": 0.6,
+    "video": 0.5,
+    "direct": 1.4,
+    "store_visit": 0.9,
+    "catalogue": 0.5,
+    "call_centre": 0.4,
+}
 
 
 def markov_matrix() -> tuple[np.ndarray, np.ndarray]:
@@ -208,8 +328,11 @@ def markov_truth(start: np.ndarray, transitions: np.ndarray) -> dict:
     everything = np.ones(n, dtype=bool)
     base = probability(everything)
     effects = np.array([1 - probability(everything & (np.arange(n) != c)) / base for c in range(n)])
-    return {"conversion_probability": base, "removal_effects": effects,
-            "removed_probability": base * (1 - effects)}
+    return {
+        "conversion_probability": base,
+        "removal_effects": effects,
+        "removed_probability": base * (1 - effects),
+    }
 
 
 def generate_markov(*, seed: int = 42, scale: float = 1.0) -> SyntheticData:
@@ -241,7 +364,9 @@ def generate_markov(*, seed: int = 42, scale: float = 1.0) -> SyntheticData:
     gaps = rng.exponential(1.0, journey.size)
     offset = np.cumsum(gaps)
     first = np.searchsorted(journey, np.arange(journeys))
-    offset = offset - np.repeat(offset[first] - gaps[first], np.bincount(journey, minlength=journeys))
+    offset = offset - np.repeat(
+        offset[first] - gaps[first], np.bincount(journey, minlength=journeys)
+    )
     span = np.zeros(journeys)
     np.maximum.at(span, journey, offset)
     offset = offset * np.minimum(1.0, JOURNEY_DAYS / span)[journey]  # long walks are squeezed
@@ -250,28 +375,48 @@ def generate_markov(*, seed: int = 42, scale: float = 1.0) -> SyntheticData:
     store_probability = np.where(np.isin(last, [CHANNELS.index(c) for c in OFFLINE]), 0.6, 0.15)
     value, store = _values(rng, store_probability[converted])
     delay = rng.uniform(0.02, 2.0, converted.size)
-    touchpoints, conversions, spend = _tables(rng, customer, start_day, journey, channel, offset, converted, value, store, delay)
+    touchpoints, conversions, spend = _tables(
+        rng, customer, start_day, journey, channel, offset, converted, value, store, delay
+    )
     exact = markov_truth(start, transitions)
     shares = exact["removal_effects"] / exact["removal_effects"].sum()
     expected = journeys * exact["conversion_probability"]
     truth = {
         "process": "first-order Markov chain",
         "description": "Journeys walk the transition matrix below; truth is the exact removal "
-                       "effect of each channel and the credit it implies (expected conversions x share).",
+        "effect of each channel and the credit it implies (expected conversions x share).",
         "channels": list(CHANNELS),
         "start_probabilities": dict(zip(CHANNELS, start.tolist(), strict=True)),
-        "transitions": {c: dict(zip(("(conversion)", "(null)", *CHANNELS), row.tolist(), strict=True))
-                        for c, row in zip(CHANNELS, transitions, strict=True)},
+        "transitions": {
+            c: dict(zip(("(conversion)", "(null)", *CHANNELS), row.tolist(), strict=True))
+            for c, row in zip(CHANNELS, transitions, strict=True)
+        },
         "journeys": int(journeys),
         "customers": int(customer.max() + 1),
         "observed_conversions": int(converted.size),
         "conversion_probability": exact["conversion_probability"],
         "expected_conversions": float(expected),
-        "conversions_sd": float(np.sqrt(journeys * exact["conversion_probability"] * (1 - exact["conversion_probability"]))),
+        "conversions_sd": float(
+            np.sqrt(
+                journeys * exact["conversion_probability"] * (1 - exact["conversion_probability"])
+            )
+        ),
         "removal_effects": dict(zip(CHANNELS, exact["removal_effects"].tolist(), strict=True)),
-        "true_incremental_conversions": dict(zip(CHANNELS, (journeys * (exact["conversion_probability"] - exact["removed_probability"])).tolist(), strict=True)),
+        "true_incremental_conversions": dict(
+            zip(
+                CHANNELS,
+                (
+                    journeys * (exact["conversion_probability"] - exact["removed_probability"])
+                ).tolist(),
+                strict=True,
+            )
+        ),
         "true_credit": dict(zip(CHANNELS, (expected * shares).tolist(), strict=True)),
         "true_share": dict(zip(CHANNELS, shares.tolist(), strict=True)),
         "lookback_days": 30,
     }
-    return SyntheticData("journeys_markov", {"touchpoints": touchpoints, "conversions": conversions, "spend": spend}, truth)
+    return SyntheticData(
+        "journeys_markov",
+        {"touchpoints": touchpoints, "conversions": conversions, "spend": spend},
+        truth,
+    )

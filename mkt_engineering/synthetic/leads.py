@@ -52,7 +52,13 @@ INCIDENCE_CUSTOMER = 0.6
 WEIBULL_SHAPE = 1.4
 LOG_SCALE_BASE = float(np.log(28.0))
 LOG_SCALE_PERSONA = {"it_manager": 0.0, "developer": 0.25, "cfo": 0.45, "procurement": 0.7}
-LOG_SCALE_SOURCE = {"whitepaper": 0.0, "webinar": -0.35, "trade_fair": -0.1, "search_ad": 0.3, "referral": -0.2}
+LOG_SCALE_SOURCE = {
+    "whitepaper": 0.0,
+    "webinar": -0.35,
+    "trade_fair": -0.1,
+    "search_ad": 0.3,
+    "referral": -0.2,
+}
 EMAILS_PER_WEEK = (1, 2, 3, 5)
 EMAILS_PER_WEEK_SHARE = (0.3, 0.35, 0.2, 0.15)
 SEQUENCE_LENGTH = 5  # e-mails in the nurturing sequence
@@ -60,12 +66,24 @@ UNSUBSCRIBE_BASE = 0.0012  # daily hazard at one e-mail a week; grows with frequ
 DISQUALIFY_RATE = 0.0012
 FAST_LANE_RATE = 0.0012
 FAST_LANE_RATE_NO_EMAIL = 0.004
-EARLY_CALL_SHARE = {"whitepaper": 0.15, "webinar": 0.12, "trade_fair": 0.5, "search_ad": 0.35, "referral": 0.2}
+EARLY_CALL_SHARE = {
+    "whitepaper": 0.15,
+    "webinar": 0.12,
+    "trade_fair": 0.5,
+    "search_ad": 0.35,
+    "referral": 0.2,
+}
 EARLY_CALL_WINDOW = (2.0, 60.0)
 # win model at the first sales contact (logit)
 WIN_INTERCEPT = 0.2
 WIN_PERSONA = {"it_manager": 0.0, "developer": -0.2, "cfo": 0.3, "procurement": -0.4}
-WIN_SOURCE = {"whitepaper": 0.0, "webinar": 0.2, "trade_fair": -0.3, "search_ad": -0.2, "referral": 0.5}
+WIN_SOURCE = {
+    "whitepaper": 0.0,
+    "webinar": 0.2,
+    "trade_fair": -0.3,
+    "search_ad": -0.2,
+    "referral": 0.5,
+}
 WIN_CUSTOMER = 0.4
 GREEN_BANANA = -1.1
 FAST_WIN_INTERCEPT = 0.8
@@ -74,7 +92,12 @@ FAST_CONTACT_HOURS_MEAN = 20.0
 HAS_EMAIL_SHARE = 0.9
 OFFLINE_WIN_SHARE = 0.06  # leads without e-mail who buy offline without a sales contact
 OPEN_RATE = 0.22
-OPEN_HOUR = {h: m for h, m in zip(range(7, 20), (0.8, 1.2, 1.4, 1.3, 1.1, 0.9, 1.0, 1.0, 0.9, 0.8, 0.7, 0.7, 0.6), strict=True)}
+OPEN_HOUR = {
+    h: m
+    for h, m in zip(
+        range(7, 20), (0.8, 1.2, 1.4, 1.3, 1.1, 0.9, 1.0, 1.0, 0.9, 0.8, 0.7, 0.7, 0.6), strict=True
+    )
+}
 OPEN_WEEKDAY = (1.0, 1.15, 1.15, 1.1, 0.9, 0.6, 0.6)  # Monday .. Sunday
 OPEN_DELAY_MEAN_DAYS = 0.6
 CLICK_GIVEN_OPEN = 0.25
@@ -98,9 +121,17 @@ def _latent(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
     customer = rng.random(n) < 0.15
     has_email = rng.random(n) < HAS_EMAIL_SHARE
     per_week = np.array(EMAILS_PER_WEEK)[rng.choice(4, n, p=EMAILS_PER_WEEK_SHARE)]
-    incidence = _logistic(INCIDENCE_INTERCEPT + _lookup(INCIDENCE_PERSONA, persona, PERSONAS) + INCIDENCE_CUSTOMER * customer)
+    incidence = _logistic(
+        INCIDENCE_INTERCEPT
+        + _lookup(INCIDENCE_PERSONA, persona, PERSONAS)
+        + INCIDENCE_CUSTOMER * customer
+    )
     ready = (rng.random(n) < incidence) & has_email
-    scale = np.exp(LOG_SCALE_BASE + _lookup(LOG_SCALE_PERSONA, persona, PERSONAS) + _lookup(LOG_SCALE_SOURCE, source, SOURCES))
+    scale = np.exp(
+        LOG_SCALE_BASE
+        + _lookup(LOG_SCALE_PERSONA, persona, PERSONAS)
+        + _lookup(LOG_SCALE_SOURCE, source, SOURCES)
+    )
     t_ready = np.where(ready, scale * rng.weibull(WEIBULL_SHAPE, n), np.inf)
     sequence_days = SEQUENCE_LENGTH * 7.0 / per_week
     t_unsub = rng.exponential(1.0 / (UNSUBSCRIBE_BASE * per_week**1.5))
@@ -111,9 +142,17 @@ def _latent(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
     t_early = np.where(early & has_email, rng.uniform(*EARLY_CALL_WINDOW, n), np.inf)
     clocks = np.column_stack([t_ready, t_unsub, t_disq, t_fast, t_early])
     return {
-        "persona": persona, "source": source, "customer": customer, "has_email": has_email,
-        "per_week": per_week, "incidence": incidence, "ready": ready, "t_ready": t_ready,
-        "clocks": clocks, "exit_time": clocks.min(axis=1), "exit_kind": clocks.argmin(axis=1),
+        "persona": persona,
+        "source": source,
+        "customer": customer,
+        "has_email": has_email,
+        "per_week": per_week,
+        "incidence": incidence,
+        "ready": ready,
+        "t_ready": t_ready,
+        "clocks": clocks,
+        "exit_time": clocks.min(axis=1),
+        "exit_kind": clocks.argmin(axis=1),
     }
 
 
@@ -126,20 +165,31 @@ def _truth_cumulative_incidence(seed: int) -> dict[str, dict[str, float]]:
     keep = latent["has_email"]
     exit_time, kind = latent["exit_time"][keep], latent["exit_kind"][keep]
     return {
-        EXIT_KINDS[k]: {str(h): round(float(np.mean((kind == k) & (exit_time <= h))), 4) for h in (30, 60, 90, 180)}
+        EXIT_KINDS[k]: {
+            str(h): round(float(np.mean((kind == k) & (exit_time <= h))), 4)
+            for h in (30, 60, 90, 180)
+        }
         for k in range(4)
     }
 
 
 def _win_logit(latent: dict[str, np.ndarray]) -> np.ndarray:
-    return (WIN_INTERCEPT + _lookup(WIN_PERSONA, latent["persona"], PERSONAS)
-            + _lookup(WIN_SOURCE, latent["source"], SOURCES) + WIN_CUSTOMER * latent["customer"])
+    return (
+        WIN_INTERCEPT
+        + _lookup(WIN_PERSONA, latent["persona"], PERSONAS)
+        + _lookup(WIN_SOURCE, latent["source"], SOURCES)
+        + WIN_CUSTOMER * latent["customer"]
+    )
 
 
-def _score(latent: dict[str, np.ndarray], cured_ceiling: np.ndarray, lead: np.ndarray, t: np.ndarray) -> np.ndarray:
+def _score(
+    latent: dict[str, np.ndarray], cured_ceiling: np.ndarray, lead: np.ndarray, t: np.ndarray
+) -> np.ndarray:
     """Lead score at time t: reaches 60 exactly when the lead becomes ready."""
     t_ready = latent["t_ready"][lead]
-    rising = 60.0 * np.power(np.clip(t, 0, None) / np.where(np.isfinite(t_ready), t_ready, 1.0), 0.8)
+    rising = 60.0 * np.power(
+        np.clip(t, 0, None) / np.where(np.isfinite(t_ready), t_ready, 1.0), 0.8
+    )
     flat = cured_ceiling[lead] * (1.0 - np.exp(-np.clip(t, 0, None) / 20.0))
     return np.round(np.clip(np.where(np.isfinite(t_ready), rising, flat), 0, 100))
 
@@ -159,7 +209,11 @@ def _sales_outcomes(rng, events, lead, contact_day, win_probability, lost_share)
     n = lead.size
     won = rng.random(n) < win_probability
     to_opportunity = won | (rng.random(n) < lost_share)
-    events.add(lead[to_opportunity], contact_day[to_opportunity] + rng.gamma(2.0, 3.0, to_opportunity.sum()), "opportunity")
+    events.add(
+        lead[to_opportunity],
+        contact_day[to_opportunity] + rng.gamma(2.0, 3.0, to_opportunity.sum()),
+        "opportunity",
+    )
     close_day = contact_day + 7.0 + rng.gamma(2.0, 12.0, n)
     events.add(lead[won], close_day[won], "won")
     events.add(lead[to_opportunity & ~won], close_day[to_opportunity & ~won], "lost")
@@ -173,7 +227,9 @@ def _emails(rng, events, latent, created_day):
     """The nurturing sequence: sends until nurturing ends, opens by send time, clicks."""
     n_leads = latent["per_week"].size
     gap = 7.0 / latent["per_week"]
-    n_sends = np.where(latent["has_email"], np.minimum(SEQUENCE_LENGTH, np.ceil(latent["exit_time"] / gap)), 0).astype(int)
+    n_sends = np.where(
+        latent["has_email"], np.minimum(SEQUENCE_LENGTH, np.ceil(latent["exit_time"] / gap)), 0
+    ).astype(int)
     lead = np.repeat(np.arange(n_leads), n_sends)
     k = np.arange(lead.size) - np.repeat(np.cumsum(n_sends) - n_sends, n_sends)
     hour = rng.integers(7, 20, lead.size)
@@ -187,13 +243,20 @@ def _emails(rng, events, latent, created_day):
     events.add(lead, day, "email_sent")
     weekday = (START.weekday() + calendar_day.astype(int)) % 7
     hour_mult = np.array([OPEN_HOUR[h] for h in range(7, 20)])[hour - 7]
-    p_open = OPEN_RATE * hour_mult * np.array(OPEN_WEEKDAY)[weekday] * np.where(latent["ready"][lead], 1.3, 0.8)
+    p_open = (
+        OPEN_RATE
+        * hour_mult
+        * np.array(OPEN_WEEKDAY)[weekday]
+        * np.where(latent["ready"][lead], 1.3, 0.8)
+    )
     opened = rng.random(lead.size) < p_open
     open_day = day + rng.exponential(OPEN_DELAY_MEAN_DAYS, lead.size)
     opened &= open_day < latent["exit_time"][lead]
     events.add(lead[opened], open_day[opened], "email_open")
     clicked = opened & (rng.random(lead.size) < CLICK_GIVEN_OPEN)
-    events.add(lead[clicked], open_day[clicked] + rng.exponential(0.01, lead.size)[clicked], "email_click")
+    events.add(
+        lead[clicked], open_day[clicked] + rng.exponential(0.01, lead.size)[clicked], "email_click"
+    )
 
 
 def _engagements(rng, events, latent):
@@ -223,7 +286,9 @@ def _process(rng, events, latent):
     _qualify(events, latent, ready, exit_time[ready])
     contact = exit_time[ready] + rng.exponential(3.0, ready.size)
     events.add(ready, contact, "sales_contact")
-    won_r, rec_r, day_r = _sales_outcomes(rng, events, ready, contact, _logistic(_win_logit(latent)[ready]), 0.7)
+    won_r, rec_r, day_r = _sales_outcomes(
+        rng, events, ready, contact, _logistic(_win_logit(latent)[ready]), 0.7
+    )
     # recycled ready leads are ready again after a while, called again, then lost
     again = ready[rec_r]
     again_day = day_r[rec_r] + rng.gamma(2.0, RECYCLE_READY_MEAN_DAYS / 2.0, again.size)
@@ -245,8 +310,14 @@ def _process(rng, events, latent):
     events.add(fast, exit_time[fast], "fast_lane")
     hours = np.round(rng.exponential(FAST_CONTACT_HOURS_MEAN, fast.size) + 0.25, 2)
     events.add(fast, exit_time[fast] + hours / 24.0, "sales_contact")
-    won_f, _, day_f = _sales_outcomes(rng, events, fast, exit_time[fast] + hours / 24.0,
-                                      _logistic(FAST_WIN_INTERCEPT + FAST_WIN_PER_HOUR * hours), 0.8)
+    won_f, _, day_f = _sales_outcomes(
+        rng,
+        events,
+        fast,
+        exit_time[fast] + hours / 24.0,
+        _logistic(FAST_WIN_INTERCEPT + FAST_WIN_PER_HOUR * hours),
+        0.8,
+    )
 
     for code, name in ((1, "unsubscribed"), (2, "disqualified")):
         events.add(idx[kind == code], exit_time[kind == code], name)
@@ -259,14 +330,24 @@ def _process(rng, events, latent):
     won_day[early[won_e]] = day_e[won_e]
     won_day[fast[won_f]] = day_f[won_f]
     reenter = np.isfinite(won_day) & (rng.random(n) < REENTRY_SHARE)
-    events.add(idx[reenter], won_day[reenter] + rng.exponential(REENTRY_MEAN_DAYS, reenter.sum()), "mqn")
-    return {"won_day": won_day, "early": early, "won_early": won_e, "ready_contacted": ready, "won_ready": won_r}
+    events.add(
+        idx[reenter], won_day[reenter] + rng.exponential(REENTRY_MEAN_DAYS, reenter.sum()), "mqn"
+    )
+    return {
+        "won_day": won_day,
+        "early": early,
+        "won_early": won_e,
+        "ready_contacted": ready,
+        "won_ready": won_r,
+    }
 
 
 def _frame(events: _Events, latent, created_day, cured_ceiling, won_day) -> pl.DataFrame:
     lead = np.concatenate([p[0] for p in events.parts] + [np.arange(created_day.size)])
     day = np.concatenate([p[1] for p in events.parts] + [np.zeros(created_day.size)])
-    name = np.concatenate([np.full(p[0].size, p[2]) for p in events.parts] + [np.full(created_day.size, "created")])
+    name = np.concatenate(
+        [np.full(p[0].size, p[2]) for p in events.parts] + [np.full(created_day.size, "created")]
+    )
     absolute = created_day[lead] + day
     horizon = (CUTOFF - START).total_seconds() / 86400.0
     keep = absolute <= horizon
@@ -274,21 +355,44 @@ def _frame(events: _Events, latent, created_day, cured_ceiling, won_day) -> pl.D
     seconds = np.round(absolute * 86400.0).astype(np.int64)
     score = _score(latent, cured_ceiling, lead, day)
     is_customer = latent["customer"][lead] | (day > won_day[lead])
-    frame = pl.DataFrame({
-        "lead_id": np.char.add("l", np.char.zfill(lead.astype(str), 5)),
-        "seconds": seconds,
-        "event": name,
-        "persona": np.array(PERSONAS)[latent["persona"][lead]],
-        "source": np.array(SOURCES)[latent["source"][lead]],
-        "is_customer": is_customer,
-        "score": score,
-    })
-    order = {e: i for i, e in enumerate(("created", "email_sent", "email_open", "email_click", "content_download",
-                                          "webinar", "fast_lane", "mql", "mqn", "sales_contact", "opportunity",
-                                          "recycled", "won", "lost", "unsubscribed", "disqualified"))}
+    frame = pl.DataFrame(
+        {
+            "lead_id": np.char.add("l", np.char.zfill(lead.astype(str), 5)),
+            "seconds": seconds,
+            "event": name,
+            "persona": np.array(PERSONAS)[latent["persona"][lead]],
+            "source": np.array(SOURCES)[latent["source"][lead]],
+            "is_customer": is_customer,
+            "score": score,
+        }
+    )
+    order = {
+        e: i
+        for i, e in enumerate(
+            (
+                "created",
+                "email_sent",
+                "email_open",
+                "email_click",
+                "content_download",
+                "webinar",
+                "fast_lane",
+                "mql",
+                "mqn",
+                "sales_contact",
+                "opportunity",
+                "recycled",
+                "won",
+                "lost",
+                "unsubscribed",
+                "disqualified",
+            )
+        )
+    }
     return (
         frame.with_columns(
-            timestamp=pl.lit(START, dtype=pl.Datetime("us")) + pl.duration(seconds=pl.col("seconds")),
+            timestamp=pl.lit(START, dtype=pl.Datetime("us"))
+            + pl.duration(seconds=pl.col("seconds")),
             _order=pl.col("event").replace_strict(order, return_dtype=pl.Int8),
         )
         .sort("lead_id", "seconds", "_order")
@@ -306,44 +410,74 @@ def _truth(seed: int, latent, facts) -> dict:
         "has_email_share": HAS_EMAIL_SHARE,
         "incidence": {
             "note": "P(ever MQL/MQN) of leads with e-mail; logit = intercept + persona + customer",
-            "intercept": INCIDENCE_INTERCEPT, "persona": INCIDENCE_PERSONA, "customer": INCIDENCE_CUSTOMER,
-            "by_persona_non_customer": {p: round(float(_logistic(np.array(INCIDENCE_INTERCEPT + v))), 4)
-                                        for p, v in INCIDENCE_PERSONA.items()},
+            "intercept": INCIDENCE_INTERCEPT,
+            "persona": INCIDENCE_PERSONA,
+            "customer": INCIDENCE_CUSTOMER,
+            "by_persona_non_customer": {
+                p: round(float(_logistic(np.array(INCIDENCE_INTERCEPT + v))), 4)
+                for p, v in INCIDENCE_PERSONA.items()
+            },
             "population_share": round(float(latent["incidence"][latent["has_email"]].mean()), 4),
         },
         "cure_fraction": round(1.0 - float(latent["incidence"][latent["has_email"]].mean()), 4),
         "latency": {
             "note": "Weibull days to MQL of leads that become ready; log(scale) = base + persona + source",
-            "shape": WEIBULL_SHAPE, "log_scale_base": round(LOG_SCALE_BASE, 6),
-            "log_scale_persona": LOG_SCALE_PERSONA, "log_scale_source": LOG_SCALE_SOURCE,
-            "median_days_it_manager_whitepaper": round(float(np.exp(LOG_SCALE_BASE) * np.log(2) ** (1 / WEIBULL_SHAPE)), 3),
+            "shape": WEIBULL_SHAPE,
+            "log_scale_base": round(LOG_SCALE_BASE, 6),
+            "log_scale_persona": LOG_SCALE_PERSONA,
+            "log_scale_source": LOG_SCALE_SOURCE,
+            "median_days_it_manager_whitepaper": round(
+                float(np.exp(LOG_SCALE_BASE) * np.log(2) ** (1 / WEIBULL_SHAPE)), 3
+            ),
         },
         "competing_risks": {
             "note": "cumulative incidence of the first exit from nurturing, leads with e-mail, no censoring",
-            "unsubscribe_daily_hazard_by_emails_per_week": {str(f): round(UNSUBSCRIBE_BASE * f**1.5, 6) for f in EMAILS_PER_WEEK},
+            "unsubscribe_daily_hazard_by_emails_per_week": {
+                str(f): round(UNSUBSCRIBE_BASE * f**1.5, 6) for f in EMAILS_PER_WEEK
+            },
             "sequence_length_emails": SEQUENCE_LENGTH,
             "disqualify_daily_hazard": DISQUALIFY_RATE,
-            "fast_lane_daily_hazard": {"with_email": FAST_LANE_RATE, "without_email": FAST_LANE_RATE_NO_EMAIL},
+            "fast_lane_daily_hazard": {
+                "with_email": FAST_LANE_RATE,
+                "without_email": FAST_LANE_RATE_NO_EMAIL,
+            },
             "cumulative_incidence": _truth_cumulative_incidence(seed),
         },
         "green_banana_log_odds": GREEN_BANANA,
         "green_banana": {
             "note": "log-odds of winning at a sales contact before readiness vs after, given persona, source, customer",
             "odds_ratio": round(float(np.exp(GREEN_BANANA)), 4),
-            "risk_difference_among_early_contacts": round(float(np.mean(_logistic(logit_early + GREEN_BANANA) - _logistic(logit_early))), 4),
+            "risk_difference_among_early_contacts": round(
+                float(np.mean(_logistic(logit_early + GREEN_BANANA) - _logistic(logit_early))), 4
+            ),
             "early_call_share_by_source": EARLY_CALL_SHARE,
         },
-        "win_model": {"intercept": WIN_INTERCEPT, "persona": WIN_PERSONA, "source": WIN_SOURCE, "customer": WIN_CUSTOMER},
-        "fast_lane": {"win_intercept": FAST_WIN_INTERCEPT, "win_log_odds_per_hour": FAST_WIN_PER_HOUR,
-                      "contact_hours_mean": FAST_CONTACT_HOURS_MEAN},
-        "email": {"open_rate_base": OPEN_RATE, "hour_multiplier": {str(h): m for h, m in OPEN_HOUR.items()},
-                  "weekday_multiplier_mon_to_sun": list(OPEN_WEEKDAY), "open_delay_mean_days": OPEN_DELAY_MEAN_DAYS,
-                  "click_given_open": CLICK_GIVEN_OPEN},
+        "win_model": {
+            "intercept": WIN_INTERCEPT,
+            "persona": WIN_PERSONA,
+            "source": WIN_SOURCE,
+            "customer": WIN_CUSTOMER,
+        },
+        "fast_lane": {
+            "win_intercept": FAST_WIN_INTERCEPT,
+            "win_log_odds_per_hour": FAST_WIN_PER_HOUR,
+            "contact_hours_mean": FAST_CONTACT_HOURS_MEAN,
+        },
+        "email": {
+            "open_rate_base": OPEN_RATE,
+            "hour_multiplier": {str(h): m for h, m in OPEN_HOUR.items()},
+            "weekday_multiplier_mon_to_sun": list(OPEN_WEEKDAY),
+            "open_delay_mean_days": OPEN_DELAY_MEAN_DAYS,
+            "click_given_open": CLICK_GIVEN_OPEN,
+        },
         "recycling": {"ready_again_mean_days_after_ready_path": RECYCLE_READY_MEAN_DAYS},
         "reentry": {"share_of_won": REENTRY_SHARE, "mean_days_to_mqn": REENTRY_MEAN_DAYS},
         "offline_win_share_without_email": OFFLINE_WIN_SHARE,
-        "counts": {"leads": int(latent["persona"].size), "early_contacts": int(early.size),
-                   "ready_contacts": int(ready.size)},
+        "counts": {
+            "leads": int(latent["persona"].size),
+            "early_contacts": int(early.size),
+            "ready_contacts": int(ready.size),
+        },
     }
 
 
@@ -366,7 +500,9 @@ def generate(*, seed: int = 42, scale: float = 1.0) -> SyntheticData:
     rng = np.random.default_rng(seed)
     n = max(50, int(round(1800 * scale)))
     latent = _latent(rng, n)
-    horizon_days = (datetime(2026, 3, 20) - START).days  # leads keep coming until shortly before the cut
+    horizon_days = (
+        datetime(2026, 3, 20) - START
+    ).days  # leads keep coming until shortly before the cut
     created_day = rng.integers(0, horizon_days, n) + rng.integers(8 * 60, 18 * 60, n) / 1440.0
     cured_ceiling = rng.uniform(15, 58, n)
     events = _Events()
@@ -374,11 +510,15 @@ def generate(*, seed: int = 42, scale: float = 1.0) -> SyntheticData:
     _engagements(rng, events, latent)
     facts = _process(rng, events, latent)
     lead_events = _frame(events, latent, created_day, cured_ceiling, facts["won_day"])
-    leads = pl.DataFrame({
-        "lead_id": np.char.add("l", np.char.zfill(np.arange(n).astype(str), 5)),
-        "persona": np.array(PERSONAS)[latent["persona"]],
-        "source": np.array(SOURCES)[latent["source"]],
-        "is_customer": latent["customer"],
-        "has_email": latent["has_email"],
-    })
-    return SyntheticData("leads", {"lead_events": lead_events, "leads": leads}, _truth(seed, latent, facts))
+    leads = pl.DataFrame(
+        {
+            "lead_id": np.char.add("l", np.char.zfill(np.arange(n).astype(str), 5)),
+            "persona": np.array(PERSONAS)[latent["persona"]],
+            "source": np.array(SOURCES)[latent["source"]],
+            "is_customer": latent["customer"],
+            "has_email": latent["has_email"],
+        }
+    )
+    return SyntheticData(
+        "leads", {"lead_events": lead_events, "leads": leads}, _truth(seed, latent, facts)
+    )

@@ -39,24 +39,42 @@ OBSERVATION_END = date(2025, 12, 31)
 # customers acquired per month at scale 1. Search buys often and spends most; social
 # brings many cheap customers who leave soon.
 CHANNELS: dict[str, dict] = {
-    "search": {"bgnbd": {"r": 0.30, "alpha": 5.0, "a": 0.8, "b": 3.0},
-               "gammagamma": {"p": 6.0, "q": 4.0, "v": 15.0}, "cac": 18.0, "margin_rate": 0.35,
-               "customers_per_month": 100},
-    "social": {"bgnbd": {"r": 0.20, "alpha": 6.0, "a": 1.2, "b": 2.0},
-               "gammagamma": {"p": 5.0, "q": 4.0, "v": 12.0}, "cac": 9.0, "margin_rate": 0.30,
-               "customers_per_month": 110},
-    "affiliate": {"bgnbd": {"r": 0.25, "alpha": 4.0, "a": 0.9, "b": 2.5},
-                  "gammagamma": {"p": 6.0, "q": 3.5, "v": 12.0}, "cac": 12.0, "margin_rate": 0.25,
-                  "customers_per_month": 55},
-    "display": {"bgnbd": {"r": 0.15, "alpha": 7.0, "a": 1.1, "b": 1.5},
-                "gammagamma": {"p": 4.0, "q": 4.0, "v": 12.0}, "cac": 14.0, "margin_rate": 0.30,
-                "customers_per_month": 45},
+    "search": {
+        "bgnbd": {"r": 0.30, "alpha": 5.0, "a": 0.8, "b": 3.0},
+        "gammagamma": {"p": 6.0, "q": 4.0, "v": 15.0},
+        "cac": 18.0,
+        "margin_rate": 0.35,
+        "customers_per_month": 100,
+    },
+    "social": {
+        "bgnbd": {"r": 0.20, "alpha": 6.0, "a": 1.2, "b": 2.0},
+        "gammagamma": {"p": 5.0, "q": 4.0, "v": 12.0},
+        "cac": 9.0,
+        "margin_rate": 0.30,
+        "customers_per_month": 110,
+    },
+    "affiliate": {
+        "bgnbd": {"r": 0.25, "alpha": 4.0, "a": 0.9, "b": 2.5},
+        "gammagamma": {"p": 6.0, "q": 3.5, "v": 12.0},
+        "cac": 12.0,
+        "margin_rate": 0.25,
+        "customers_per_month": 55,
+    },
+    "display": {
+        "bgnbd": {"r": 0.15, "alpha": 7.0, "a": 1.1, "b": 1.5},
+        "gammagamma": {"p": 4.0, "q": 4.0, "v": 12.0},
+        "cac": 14.0,
+        "margin_rate": 0.30,
+        "customers_per_month": 45,
+    },
 }
 
 
 def _acquisitions(rng: np.random.Generator, scale: float) -> pl.DataFrame:
     """One row per customer: channel and acquisition time (weeks after START)."""
-    month_starts = [START.replace(year=START.year + m // 12, month=m % 12 + 1) for m in range(MONTHS + 1)]
+    month_starts = [
+        START.replace(year=START.year + m // 12, month=m % 12 + 1) for m in range(MONTHS + 1)
+    ]
     offsets = np.array([(d - START).total_seconds() / 86400 / 7 for d in month_starts])
     channels, times, months = [], [], []
     growth = np.linspace(0.8, 1.2, MONTHS)  # the business grows over the two years
@@ -67,11 +85,13 @@ def _acquisitions(rng: np.random.Generator, scale: float) -> pl.DataFrame:
         channels += [name] * month.size
         times.append(offsets[month] + within)
         months.append(month)
-    return pl.DataFrame({
-        "acquisition_channel": channels,
-        "acquired_week": np.concatenate(times),
-        "month": np.concatenate(months),
-    }).sort("acquired_week")
+    return pl.DataFrame(
+        {
+            "acquisition_channel": channels,
+            "acquired_week": np.concatenate(times),
+            "month": np.concatenate(months),
+        }
+    ).sort("acquired_week")
 
 
 def _repeat_purchases(rng, lam, p, horizon):
@@ -99,7 +119,9 @@ def generate(*, seed: int = 42, scale: float = 1.0) -> SyntheticData:
     customers = _acquisitions(rng, scale)
     n = customers.height
     channel = customers["acquisition_channel"].to_numpy()
-    end_week = (datetime.combine(OBSERVATION_END, datetime.max.time()) - START).total_seconds() / 86400 / 7
+    end_week = (
+        (datetime.combine(OBSERVATION_END, datetime.max.time()) - START).total_seconds() / 86400 / 7
+    )
     horizon = end_week - customers["acquired_week"].to_numpy()
 
     def per_channel(model: str, name: str) -> np.ndarray:
@@ -117,17 +139,25 @@ def generate(*, seed: int = 42, scale: float = 1.0) -> SyntheticData:
     seconds = np.round((customers["acquired_week"].to_numpy()[owner] + weeks) * 7 * 86400)
 
     orders = (
-        pl.DataFrame({
-            "customer_id": [f"c{i + 1:05d}" for i in range(n)],
-            "acquisition_channel": channel,
-        })[owner]
+        pl.DataFrame(
+            {
+                "customer_id": [f"c{i + 1:05d}" for i in range(n)],
+                "acquisition_channel": channel,
+            }
+        )[owner]
         .with_columns(
-            (pl.lit(START) + pl.duration(seconds=pl.Series(seconds.astype(np.int64)))).cast(pl.Datetime("us")).alias("order_date"),
+            (pl.lit(START) + pl.duration(seconds=pl.Series(seconds.astype(np.int64))))
+            .cast(pl.Datetime("us"))
+            .alias("order_date"),
             pl.Series("revenue", revenue),
             pl.Series("margin", np.round(revenue * margin_rate, 2)),
         )
         .sort("order_date", "customer_id")
-        .with_columns(pl.format("o{}", pl.int_range(1, pl.len() + 1).cast(pl.String).str.zfill(6)).alias("order_id"))
+        .with_columns(
+            pl.format("o{}", pl.int_range(1, pl.len() + 1).cast(pl.String).str.zfill(6)).alias(
+                "order_id"
+            )
+        )
         .select("customer_id", "order_date", "revenue", "order_id", "acquisition_channel", "margin")
     )
     spend = _spend(rng, customers)
@@ -138,8 +168,13 @@ def generate(*, seed: int = 42, scale: float = 1.0) -> SyntheticData:
         "observation_end": OBSERVATION_END.isoformat(),
         "customers": n,
         "channels": {
-            name: {**spec, "customers": int((channel == name).sum()),
-                   "mean_order_value": spec["gammagamma"]["p"] * spec["gammagamma"]["v"] / (spec["gammagamma"]["q"] - 1)}
+            name: {
+                **spec,
+                "customers": int((channel == name).sum()),
+                "mean_order_value": spec["gammagamma"]["p"]
+                * spec["gammagamma"]["v"]
+                / (spec["gammagamma"]["q"] - 1),
+            }
             for name, spec in CHANNELS.items()
         },
         "notes": "cac is the expected spend per acquired customer; spend has +-10% noise per month.",
@@ -152,13 +187,16 @@ def _spend(rng: np.random.Generator, customers: pl.DataFrame) -> pl.DataFrame:
     grid = pl.DataFrame({"acquisition_channel": list(CHANNELS)}).join(
         pl.DataFrame({"month": np.arange(MONTHS)}), how="cross"
     )
-    table = grid.join(counts, on=["acquisition_channel", "month"], how="left").with_columns(pl.col("acquired").fill_null(0))
+    table = grid.join(counts, on=["acquisition_channel", "month"], how="left").with_columns(
+        pl.col("acquired").fill_null(0)
+    )
     cac = np.array([CHANNELS[c]["cac"] for c in table["acquisition_channel"]])
     noise = rng.lognormal(0, 0.1, table.height)
     starts = [date(START.year + m // 12, m % 12 + 1, 1) for m in table["month"]]
-    return pl.DataFrame({
-        "channel": table["acquisition_channel"],
-        "period_start": pl.Series(starts, dtype=pl.Date),
-        "spend": np.round(table["acquired"].to_numpy() * cac * noise, 2),
-    }).sort("channel", "period_start")
-
+    return pl.DataFrame(
+        {
+            "channel": table["acquisition_channel"],
+            "period_start": pl.Series(starts, dtype=pl.Date),
+            "spend": np.round(table["acquired"].to_numpy() * cac * noise, 2),
+        }
+    ).sort("channel", "period_start")

@@ -34,10 +34,16 @@ for _module in pkgutil.iter_modules(__path__):
         for _name in dir(_mod):
             if _name.startswith("check_") and callable(getattr(_mod, _name)):
                 _previous = globals().get(_name)
-                if _previous is not None and _previous is not getattr(_mod, _name) \
-                        and _previous.__module__ != _mod.__name__:
-                    warnings.warn(f"teaching: {_name} of {_module.name} replaces the one of "
-                                  f"{_previous.__module__}; give one of them another name.", stacklevel=1)
+                if (
+                    _previous is not None
+                    and _previous is not getattr(_mod, _name)
+                    and _previous.__module__ != _mod.__name__
+                ):
+                    warnings.warn(
+                        f"teaching: {_name} of {_module.name} replaces the one of "
+                        f"{_previous.__module__}; give one of them another name.",
+                        stacklevel=1,
+                    )
                 globals()[_name] = getattr(_mod, _name)
                 if _name not in __all__:
                     __all__.append(_name)

@@ -29,17 +29,32 @@ def check_conversion_probability(answer: Any, paths: pl.DataFrame) -> Feedback:
     failures = float(paths["non_conversions"].sum())
     expected = conversions / (conversions + failures)
     candidates = [
-        (conversions / failures, "You divided by the non-converting journeys only. Divide by all journeys: "
-         "converting plus non-converting."),
-        (conversions / paths.height, "You divided by the number of distinct paths. A path row can stand for "
-         "several journeys: add up conversions and non-conversions."),
-        (100 * expected, "That looks like a percentage. Give the probability as a number between 0 and 1."),
+        (
+            conversions / failures,
+            "You divided by the non-converting journeys only. Divide by all journeys: "
+            "converting plus non-converting.",
+        ),
+        (
+            conversions / paths.height,
+            "You divided by the number of distinct paths. A path row can stand for "
+            "several journeys: add up conversions and non-conversions.",
+        ),
+        (
+            100 * expected,
+            "That looks like a percentage. Give the probability as a number between 0 and 1.",
+        ),
     ]
     mistakes: dict[float, str] = {}
     for wrong, hint in candidates:  # when two mistakes give the same number, the first hint stays
         mistakes.setdefault(wrong, hint)
-    return check_number(answer, expected, label="the conversion probability", tolerance=1e-3, mistakes=mistakes,
-                        hint="Count all journeys that converted and divide by all journeys.")
+    return check_number(
+        answer,
+        expected,
+        label="the conversion probability",
+        tolerance=1e-3,
+        mistakes=mistakes,
+        hint="Count all journeys that converted and divide by all journeys.",
+    )
 
 
 def check_removal_effect(answer: Any, paths: pl.DataFrame, channel: str) -> Feedback:
@@ -51,19 +66,28 @@ def check_removal_effect(answer: Any, paths: pl.DataFrame, channel: str) -> Feed
     expected = float(row["removal_effect"].item())
     probability = model.conversion_probability_
     mistakes = {
-        1 - expected: "That is the share of conversions that survive without the channel. The removal "
+        1
+        - expected: "That is the share of conversions that survive without the channel. The removal "
         "effect is the share that is lost: 1 minus that.",
-        probability * (1 - expected): "That is the conversion probability without the channel. Compare it "
+        probability
+        * (1 - expected): "That is the conversion probability without the channel. Compare it "
         "with the probability with all channels: 1 - (without / with).",
-        probability * expected: "That is the drop in conversion probability itself. Divide it by the "
+        probability
+        * expected: "That is the drop in conversion probability itself. Divide it by the "
         "probability with all channels to get the share lost.",
-        float(row["conversions"].item()) / float(paths["conversions"].sum()): "That is the channel's share "
+        float(row["conversions"].item())
+        / float(paths["conversions"].sum()): "That is the channel's share "
         "of the credit (removal effects scaled to add up to 1). The removal effect is before scaling.",
     }
-    return check_number(answer, expected, label=f"the removal effect of {channel}", tolerance=2e-3,
-                        mistakes=mistakes,
-                        hint=f"Send every step into {channel} to 'null', recompute the conversion probability, "
-                             "and compare it with the original one.")
+    return check_number(
+        answer,
+        expected,
+        label=f"the removal effect of {channel}",
+        tolerance=2e-3,
+        mistakes=mistakes,
+        hint=f"Send every step into {channel} to 'null', recompute the conversion probability, "
+        "and compare it with the original one.",
+    )
 
 
 def check_linear_credit(answer: Any, paths: pl.DataFrame) -> Feedback:
@@ -83,30 +107,52 @@ def check_linear_credit(answer: Any, paths: pl.DataFrame) -> Feedback:
         return all(abs(got.get(c, 0.0) - v) < 1e-6 for c, v in distinct.items())
 
     mistakes = {
-        "The credit adds up to 1: those are shares. Multiply by the conversions to get counts.": sums_to(1.0),
+        "The credit adds up to 1: those are shares. Multiply by the conversions to get counts.": sums_to(
+            1.0
+        ),
         "The credit adds up to the number of converting path rows, not conversions: weight each path by "
-        "its conversions.": sums_to(float(converting_rows)) if converting_rows != total else (lambda frame: False),
+        "its conversions.": sums_to(float(converting_rows))
+        if converting_rows != total
+        else (lambda frame: False),
         "You split each journey over its distinct channels. Linear counts every touch, so a channel "
         "touched twice gets two shares.": equals_distinct,
     }
-    return check_frame(answer, expected, key="channel", value="conversions", label="your linear credit",
-                       tolerance=1e-6, mistakes=mistakes)
+    return check_frame(
+        answer,
+        expected,
+        key="channel",
+        value="conversions",
+        label="your linear credit",
+        tolerance=1e-6,
+        mistakes=mistakes,
+    )
 
 
 def check_best_model(answer: Any, errors: pl.DataFrame) -> Feedback:
     """Exercise 4: name the model with the smallest error against the truth."""
     names = errors["model"].to_list()
     if not isinstance(answer, str):
-        return Feedback(False, f"Give the model's name as text, e.g. {names[-1]!r}; you gave a {type(answer).__name__}.",
-                        hint="Put the name in quotes.")
+        return Feedback(
+            False,
+            f"Give the model's name as text, e.g. {names[-1]!r}; you gave a {type(answer).__name__}.",
+            hint="Put the name in quotes.",
+        )
     best = errors.sort("error").row(0, named=True)["model"]
     worst = errors.sort("error").row(errors.height - 1, named=True)["model"]
     if answer.strip() == best:
         return Feedback(True, "Right: that model's credit is closest to the truth on this data.")
     if answer.strip() not in names:
-        return Feedback(False, f"{answer!r} is not one of the models compared.", hint=f"Choose one of {names}.")
+        return Feedback(
+            False, f"{answer!r} is not one of the models compared.", hint=f"Choose one of {names}."
+        )
     if answer.strip() == worst:
-        return Feedback(False, "That model is the furthest from the truth.",
-                        hint="The error is the share of credit with the wrong channels: smaller is better.")
-    return Feedback(False, "That model is not the closest to the truth.",
-                    hint="Sort the error table by error, smallest first.")
+        return Feedback(
+            False,
+            "That model is the furthest from the truth.",
+            hint="The error is the share of credit with the wrong channels: smaller is better.",
+        )
+    return Feedback(
+        False,
+        "That model is not the closest to the truth.",
+        hint="Sort the error table by error, smallest first.",
+    )

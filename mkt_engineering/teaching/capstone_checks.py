@@ -25,32 +25,52 @@ import polars as pl
 from mkt_engineering.teaching.feedback import Feedback, check_number
 
 
-def _choice(answer: Any, expected: str, *, label: str, options: Iterable[str],
-            mistakes: Mapping[str, str], hint: str) -> Feedback:
+def _choice(
+    answer: Any,
+    expected: str,
+    *,
+    label: str,
+    options: Iterable[str],
+    mistakes: Mapping[str, str],
+    hint: str,
+) -> Feedback:
     """A one-word answer (a channel name), compared without regard to case and spaces."""
     options = list(options)
     if answer is None:
-        return Feedback(False, f"{label}: there is no answer yet (the variable is None).",
-                        hint="Replace the None with the channel name, in quotes.")
+        return Feedback(
+            False,
+            f"{label}: there is no answer yet (the variable is None).",
+            hint="Replace the None with the channel name, in quotes.",
+        )
     if isinstance(answer, pl.DataFrame | pl.Series | list | tuple):
-        return Feedback(False, f"{label}: expected one channel name, got a {type(answer).__name__}.",
-                        hint="Pick the single name out, e.g. with frame['channel'][0] after sorting.")
+        return Feedback(
+            False,
+            f"{label}: expected one channel name, got a {type(answer).__name__}.",
+            hint="Pick the single name out, e.g. with frame['channel'][0] after sorting.",
+        )
     text = str(answer).strip().casefold()
     if text == expected.casefold():
         return Feedback(True, f"{label} is right.")
     if text not in {option.casefold() for option in options}:
-        return Feedback(False, f"{label}: {str(answer)[:30]!r} is not one of the channels.",
-                        hint=f"The channels are: {', '.join(sorted(options))}.")
+        return Feedback(
+            False,
+            f"{label}: {str(answer)[:30]!r} is not one of the channels.",
+            hint=f"The channels are: {', '.join(sorted(options))}.",
+        )
     for wrong, mistake_hint in mistakes.items():
         if text == wrong.casefold():
-            return Feedback(False, f"{label} is not right yet; this comes from a common mistake.",
-                            hint=mistake_hint)
+            return Feedback(
+                False,
+                f"{label} is not right yet; this comes from a common mistake.",
+                hint=mistake_hint,
+            )
     return Feedback(False, f"{label} is not right yet.", hint=hint)
 
 
 def _shares(comparison: pl.DataFrame) -> pl.DataFrame:
     wide = comparison.filter(pl.col("model").is_in(["last_touch", "markov"])).pivot(
-        on="model", index="channel", values="share")
+        on="model", index="channel", values="share"
+    )
     return wide.with_columns((pl.col("markov") - pl.col("last_touch")).alias("gain"))
 
 
@@ -61,13 +81,20 @@ def check_biggest_gain(answer: Any, comparison: pl.DataFrame) -> Feedback:
     top_markov = shares.sort("markov", descending=True)["channel"][0]
     mistakes = {}
     if top_markov != by_gain[0]:
-        mistakes[top_markov] = ("That channel has the largest Markov share. The question is about the "
-                                "change: Markov share minus last-touch share.")
+        mistakes[top_markov] = (
+            "That channel has the largest Markov share. The question is about the "
+            "change: Markov share minus last-touch share."
+        )
     # the channel that loses most gets the loser's hint, even when it also leads under Markov
     mistakes[by_gain[-1]] = f"{by_gain[-1]} loses share under Markov. Which channel gains the most?"
-    return _choice(answer, by_gain[0], label="The channel that gains most", options=shares["channel"],
-                   mistakes=mistakes,
-                   hint="Put the two models side by side (pivot), subtract last touch from Markov, sort.")
+    return _choice(
+        answer,
+        by_gain[0],
+        label="The channel that gains most",
+        options=shares["channel"],
+        mistakes=mistakes,
+        hint="Put the two models side by side (pivot), subtract last touch from Markov, sort.",
+    )
 
 
 def check_losing_channels(answer: Any, channel_values: pl.DataFrame) -> Feedback:
@@ -77,20 +104,32 @@ def check_losing_channels(answer: Any, channel_values: pl.DataFrame) -> Feedback
     if isinstance(answer, pl.Series):
         answer = answer.to_list()
     if answer is None or isinstance(answer, str | pl.DataFrame):
-        return Feedback(False, f"{label}: expected a list of channel names.",
-                        hint="Filter the table, then take the column as a list with .to_list().")
+        return Feedback(
+            False,
+            f"{label}: expected a list of channel names.",
+            hint="Filter the table, then take the column as a list with .to_list().",
+        )
     given = {str(item).strip().casefold() for item in answer}
     if given == {name.casefold() for name in expected}:
         return Feedback(True, f"{label}: right.")
     winners = set(channel_values.filter(pl.col("ltv_cac") >= 1)["acquisition_channel"].to_list())
     if given and given == {name.casefold() for name in winners}:
-        return Feedback(False, f"{label}: these are the other way round.",
-                        hint="An LTV:CAC below 1 means a customer brings less margin than it cost to win.")
+        return Feedback(
+            False,
+            f"{label}: these are the other way round.",
+            hint="An LTV:CAC below 1 means a customer brings less margin than it cost to win.",
+        )
     if given >= {name.casefold() for name in expected}:
-        return Feedback(False, f"{label}: the list is too long.",
-                        hint="Keep only channels whose lifetime value is below the acquisition cost.")
-    return Feedback(False, f"{label}: not right yet.",
-                    hint="Compare the column ltv_cac with 1 (value of a customer / cost to win one).")
+        return Feedback(
+            False,
+            f"{label}: the list is too long.",
+            hint="Keep only channels whose lifetime value is below the acquisition cost.",
+        )
+    return Feedback(
+        False,
+        f"{label}: not right yet.",
+        hint="Compare the column ltv_cac with 1 (value of a customer / cost to win one).",
+    )
 
 
 def check_conversion_effect(answer: Any, result: Any) -> Feedback:
@@ -98,16 +137,27 @@ def check_conversion_effect(answer: Any, result: Any) -> Feedback:
     effects = result.effects.filter(pl.col("metric") == "converted").row(0, named=True)
     revenue = result.effects.filter(pl.col("metric") == "revenue")
     mistakes = {
-        effects["lift"]: "That is the relative lift (change / control rate). The exercise asks for the "
-                         "difference in conversion rate, the column effect.",
-        effects["treatment_value"]: "That is the conversion rate of the new page alone. Subtract the control "
-                                    "rate: the column effect holds the difference.",
+        effects[
+            "lift"
+        ]: "That is the relative lift (change / control rate). The exercise asks for the "
+        "difference in conversion rate, the column effect.",
+        effects[
+            "treatment_value"
+        ]: "That is the conversion rate of the new page alone. Subtract the control "
+        "rate: the column effect holds the difference.",
     }
     if not revenue.is_empty():
-        mistakes[revenue["effect"][0]] = "That is the effect on revenue. Filter the row of the metric converted."
-    return check_number(answer, effects["effect"], label="The effect on conversion", tolerance=1e-6,
-                        mistakes=mistakes,
-                        hint="Filter result.effects to the metric converted and take its effect.")
+        mistakes[revenue["effect"][0]] = (
+            "That is the effect on revenue. Filter the row of the metric converted."
+        )
+    return check_number(
+        answer,
+        effects["effect"],
+        label="The effect on conversion",
+        tolerance=1e-6,
+        mistakes=mistakes,
+        hint="Filter result.effects to the metric converted and take its effect.",
+    )
 
 
 def check_share_ready(answer: Any, timeline: pl.DataFrame, days: float = 60) -> Feedback:
@@ -119,10 +169,18 @@ def check_share_ready(answer: Any, timeline: pl.DataFrame, days: float = 60) -> 
     within = timeline.filter((pl.col("qualified") == 1) & (pl.col("days_in_nurturing") <= days))
     mistakes = {
         not_yet: "That is the share NOT yet qualified. The question asks for the share that is ready: 1 minus it.",
-        within.height / timeline.height: "That counts every lead as if it had been watched for the whole time. "
-                                         "Recent leads have not had the time yet: read the Kaplan-Meier curve.",
-        float(timeline["qualified"].mean()): "That is the share qualified at any time, not within the days asked.",
+        within.height
+        / timeline.height: "That counts every lead as if it had been watched for the whole time. "
+        "Recent leads have not had the time yet: read the Kaplan-Meier curve.",
+        float(
+            timeline["qualified"].mean()
+        ): "That is the share qualified at any time, not within the days asked.",
     }
-    return check_number(answer, 1 - not_yet, label=f"The share of leads ready within {days:g} days",
-                        tolerance=1e-3, mistakes=mistakes,
-                        hint="nurture.survival_at(curve, [days]) gives the share not yet qualified.")
+    return check_number(
+        answer,
+        1 - not_yet,
+        label=f"The share of leads ready within {days:g} days",
+        tolerance=1e-3,
+        mistakes=mistakes,
+        hint="nurture.survival_at(curve, [days]) gives the share not yet qualified.",
+    )

@@ -30,7 +30,9 @@ from mkt_engineering.paths import PROJECT_ROOT, REPORTS_DIR
 
 LOCK_FILE = PROJECT_ROOT / "uv.lock"
 PROJECT_NAME = "mkt-engineering"
-SYNC_FIX = "In the kit folder run `make setup` (or `uv sync --frozen --all-groups`), then restart Jupyter."
+SYNC_FIX = (
+    "In the kit folder run `make setup` (or `uv sync --frozen --all-groups`), then restart Jupyter."
+)
 MIN_FREE_GB = 1.0
 
 
@@ -59,16 +61,26 @@ def _requires_python(lock: dict) -> str:
     return lock.get("requires-python", ">=3.11")
 
 
-def check_python(version: tuple[int, int, int] | None = None, lock_file: Path = LOCK_FILE) -> CheckResult:
+def check_python(
+    version: tuple[int, int, int] | None = None, lock_file: Path = LOCK_FILE
+) -> CheckResult:
     from packaging.specifiers import SpecifierSet
 
     version = version or sys.version_info[:3]
     text = ".".join(map(str, version))
-    spec = _requires_python(tomllib.loads(lock_file.read_text("utf-8"))) if lock_file.exists() else ">=3.11"
+    spec = (
+        _requires_python(tomllib.loads(lock_file.read_text("utf-8")))
+        if lock_file.exists()
+        else ">=3.11"
+    )
     if text in SpecifierSet(spec):
         return CheckResult("Python", True, f"Python {text} (the kit needs {spec})")
-    return CheckResult("Python", False, f"Python {text}, the kit needs {spec}",
-                       f"Install Python {spec.lstrip('>=')} or newer (python.org or `uv python install 3.12`), then `make setup`.")
+    return CheckResult(
+        "Python",
+        False,
+        f"Python {text}, the kit needs {spec}",
+        f"Install Python {spec.lstrip('>=')} or newer (python.org or `uv python install 3.12`), then `make setup`.",
+    )
 
 
 def locked_packages(lock_file: Path = LOCK_FILE, environment: dict | None = None) -> dict[str, str]:
@@ -120,12 +132,17 @@ def locked_packages(lock_file: Path = LOCK_FILE, environment: dict | None = None
     return wanted
 
 
-def check_packages(lock_file: Path = LOCK_FILE,
-                   lookup: Callable[[str], str | None] | None = None) -> CheckResult:
+def check_packages(
+    lock_file: Path = LOCK_FILE, lookup: Callable[[str], str | None] | None = None
+) -> CheckResult:
     lookup = lookup or installed_version
     if not lock_file.exists():
-        return CheckResult("Packages", False, f"no lock file at {lock_file}",
-                           "Run `mkt doctor` from the kit's folder (the one with uv.lock).")
+        return CheckResult(
+            "Packages",
+            False,
+            f"no lock file at {lock_file}",
+            "Run `mkt doctor` from the kit's folder (the one with uv.lock).",
+        )
     wanted = locked_packages(lock_file)
     missing, different = [], []
     for name, version in sorted(wanted.items()):
@@ -142,7 +159,9 @@ def check_packages(lock_file: Path = LOCK_FILE,
     if missing:
         parts.append(f"missing: {', '.join(missing[:6])}{' …' if len(missing) > 6 else ''}")
     if different:
-        parts.append(f"other version: {', '.join(different[:4])}{' …' if len(different) > 4 else ''}")
+        parts.append(
+            f"other version: {', '.join(different[:4])}{' …' if len(different) > 4 else ''}"
+        )
     return CheckResult("Packages", False, "; ".join(parts), SYNC_FIX)
 
 
@@ -154,17 +173,31 @@ def check_kernel() -> CheckResult:
     try:
         spec = KernelSpecManager().get_kernel_spec("python3")
     except NoSuchKernel:
-        return CheckResult("Jupyter kernel", False, "no 'python3' kernel found",
-                           "Run `python -m ipykernel install --user` with the kit's Python.")
+        return CheckResult(
+            "Jupyter kernel",
+            False,
+            "no 'python3' kernel found",
+            "Run `python -m ipykernel install --user` with the kit's Python.",
+        )
     python = spec.argv[0]
     # Jupyter starts a kernel named plain "python" with its own interpreter (jupyter_client does so).
-    if python in {"python", f"python{sys.version_info[0]}", "python{}.{}".format(*sys.version_info[:2])}:
+    if python in {
+        "python",
+        f"python{sys.version_info[0]}",
+        "python{}.{}".format(*sys.version_info[:2]),
+    }:
         python = sys.executable
-    probe = subprocess.run([python, "-c", "import mkt_engineering, polars"], capture_output=True, timeout=60)
+    probe = subprocess.run(
+        [python, "-c", "import mkt_engineering, polars"], capture_output=True, timeout=60
+    )
     if probe.returncode != 0:
-        return CheckResult("Jupyter kernel", False, f"the python3 kernel ({python}) cannot import the kit",
-                           "Register the kit's environment: `.venv/bin/python -m ipykernel install --user "
-                           "--name python3`, then restart Jupyter.")
+        return CheckResult(
+            "Jupyter kernel",
+            False,
+            f"the python3 kernel ({python}) cannot import the kit",
+            "Register the kit's environment: `.venv/bin/python -m ipykernel install --user "
+            "--name python3`, then restart Jupyter.",
+        )
     return CheckResult("Jupyter kernel", True, f"python3 kernel imports the kit ({python})")
 
 
@@ -179,16 +212,24 @@ def check_writable(folders: list[Path] | None = None) -> CheckResult:
         except OSError:
             blocked.append(str(folder))
     if blocked:
-        return CheckResult("Writable folders", False, f"cannot write to {', '.join(blocked)}",
-                           "Unzip the kit into a folder you own (e.g. in Documents), not a shared or read-only drive.")
+        return CheckResult(
+            "Writable folders",
+            False,
+            f"cannot write to {', '.join(blocked)}",
+            "Unzip the kit into a folder you own (e.g. in Documents), not a shared or read-only drive.",
+        )
     return CheckResult("Writable folders", True, ", ".join(str(f) for f in folders))
 
 
 def check_disk(folder: Path = PROJECT_ROOT, minimum_gb: float = MIN_FREE_GB) -> CheckResult:
     free = shutil.disk_usage(folder).free / 1e9
     if free < minimum_gb:
-        return CheckResult("Free disk", False, f"{free:.1f} GB free, need {minimum_gb:g} GB",
-                           "Free some disk space (empty the downloads and the recycle bin).")
+        return CheckResult(
+            "Free disk",
+            False,
+            f"{free:.1f} GB free, need {minimum_gb:g} GB",
+            "Free some disk space (empty the downloads and the recycle bin).",
+        )
     return CheckResult("Free disk", True, f"{free:.0f} GB free")
 
 
@@ -197,36 +238,62 @@ def check_notebook_runs(timeout: int = 120) -> CheckResult:
     from nbclient import NotebookClient
     from nbformat.v4 import new_code_cell, new_notebook
 
-    notebook = new_notebook(cells=[new_code_cell(
-        "import polars as pl\nprint(pl.DataFrame({'leads': [1, 2]})['leads'].sum())")])
+    notebook = new_notebook(
+        cells=[
+            new_code_cell(
+                "import polars as pl\nprint(pl.DataFrame({'leads': [1, 2]})['leads'].sum())"
+            )
+        ]
+    )
     try:
         NotebookClient(notebook, timeout=timeout, kernel_name="python3").execute()
     except Exception as error:
-        return CheckResult("Notebook runs", False, f"a two-line notebook failed: {type(error).__name__}",
-                           "Fix the kernel line above first; then run `jupyter lab` once and check for errors.")
+        return CheckResult(
+            "Notebook runs",
+            False,
+            f"a two-line notebook failed: {type(error).__name__}",
+            "Fix the kernel line above first; then run `jupyter lab` once and check for errors.",
+        )
     text = nbformat.writes(notebook)
     ok = '"3\\n"' in text
-    return CheckResult("Notebook runs", ok, "a tiny notebook executes" if ok else "unexpected output",
-                       "" if ok else SYNC_FIX)
+    return CheckResult(
+        "Notebook runs",
+        ok,
+        "a tiny notebook executes" if ok else "unexpected output",
+        "" if ok else SYNC_FIX,
+    )
 
 
 def check_chart_offline() -> CheckResult:
     try:
         import vl_convert
 
-        spec = {"data": {"values": [{"channel": "search", "leads": 3}]}, "mark": "bar",
-                "encoding": {"x": {"field": "channel", "type": "nominal"},
-                             "y": {"field": "leads", "type": "quantitative"}}}
+        spec = {
+            "data": {"values": [{"channel": "search", "leads": 3}]},
+            "mark": "bar",
+            "encoding": {
+                "x": {"field": "channel", "type": "nominal"},
+                "y": {"field": "leads", "type": "quantitative"},
+            },
+        }
         svg = vl_convert.vegalite_to_svg(spec)
     except Exception as error:
-        return CheckResult("Chart renders offline", False, f"vl-convert failed: {type(error).__name__}",
-                           SYNC_FIX)
-    return CheckResult("Chart renders offline", "<svg" in svg, "a bar chart renders to SVG without internet")
+        return CheckResult(
+            "Chart renders offline", False, f"vl-convert failed: {type(error).__name__}", SYNC_FIX
+        )
+    return CheckResult(
+        "Chart renders offline", "<svg" in svg, "a bar chart renders to SVG without internet"
+    )
 
 
 CHECKS: list[Callable[[], CheckResult]] = [
-    check_python, check_packages, check_kernel, check_writable, check_disk,
-    check_notebook_runs, check_chart_offline,
+    check_python,
+    check_packages,
+    check_kernel,
+    check_writable,
+    check_disk,
+    check_notebook_runs,
+    check_chart_offline,
 ]
 
 

@@ -28,46 +28,83 @@ def check_sample_size(answer: Any, baseline: float = 0.10, mde: float = 0.02) ->
     """Exercise 1: units per arm to detect ``baseline`` -> ``baseline + mde`` (alpha 0.05, power 0.8)."""
     expected = sample_size(baseline, mde)
     mistakes = {
-        float(2 * expected): "That is both arms together. The exercise asks for the units in EACH arm.",
-        float(sample_size(baseline, mde, relative=True)): "You passed the change as a relative lift. "
+        float(
+            2 * expected
+        ): "That is both arms together. The exercise asks for the units in EACH arm.",
+        float(
+            sample_size(baseline, mde, relative=True)
+        ): "You passed the change as a relative lift. "
         "2 points (10% -> 12%) is an absolute difference: keep relative=False.",
         float(sample_size(baseline, mde, alpha=0.10)): "That is a one-sided test (or alpha 0.10). "
         "Keep the usual two-sided alpha = 0.05.",
-        float(sample_size(baseline, mde, power=0.9)): "That is for 90% power; the plan asks for 80%.",
-        float(sample_size(baseline, mde / 100)): "The difference is 0.02 (two points as a share), not 0.0002.",
+        float(
+            sample_size(baseline, mde, power=0.9)
+        ): "That is for 90% power; the plan asks for 80%.",
+        float(
+            sample_size(baseline, mde / 100)
+        ): "The difference is 0.02 (two points as a share), not 0.0002.",
     }
-    return check_number(answer, float(expected), label="the sample size per arm", tolerance=1e-6,
-                        mistakes=mistakes, hint="Use sample_size(baseline, mde) with baseline and mde as shares.")
+    return check_number(
+        answer,
+        float(expected),
+        label="the sample size per arm",
+        tolerance=1e-6,
+        mistakes=mistakes,
+        hint="Use sample_size(baseline, mde) with baseline and mde as shares.",
+    )
 
 
 def check_conversion_rates(answer: Any, units: pl.DataFrame) -> Feedback:
     """Exercise 2: a frame with one row per ``variant`` and its ``conversion_rate`` (a share)."""
     if isinstance(answer, pl.LazyFrame):
-        return Feedback(False, "Expected a DataFrame, got a LazyFrame.", hint="Add .collect() at the end.")
+        return Feedback(
+            False, "Expected a DataFrame, got a LazyFrame.", hint="Add .collect() at the end."
+        )
     if not isinstance(answer, pl.DataFrame):
-        return Feedback(False, f"Expected a polars DataFrame, got a {type(answer).__name__}.",
-                        hint="Start from units.group_by('variant').agg(...), which returns a DataFrame.")
+        return Feedback(
+            False,
+            f"Expected a polars DataFrame, got a {type(answer).__name__}.",
+            hint="Start from units.group_by('variant').agg(...), which returns a DataFrame.",
+        )
     if "conversion_rate" not in answer.columns or "variant" not in answer.columns:
         candidates = [c for c in answer.columns if c not in ("variant",)]
-        hint = (f"Name the rate column 'conversion_rate', e.g. pl.col('converted').mean().alias('conversion_rate')"
-                f"{' (yours is ' + repr(candidates[0]) + ')' if candidates else ''}.")
-        return Feedback(False, "The frame needs the columns variant and conversion_rate.", hint=hint)
+        hint = (
+            f"Name the rate column 'conversion_rate', e.g. pl.col('converted').mean().alias('conversion_rate')"
+            f"{' (yours is ' + repr(candidates[0]) + ')' if candidates else ''}."
+        )
+        return Feedback(
+            False, "The frame needs the columns variant and conversion_rate.", hint=hint
+        )
     if not answer["conversion_rate"].dtype.is_numeric():
-        return Feedback(False, f"conversion_rate holds {answer['conversion_rate'].dtype}, expected numbers.",
-                        hint="Compute the mean of the 0/1 column converted; do not format it as text.")
+        return Feedback(
+            False,
+            f"conversion_rate holds {answer['conversion_rate'].dtype}, expected numbers.",
+            hint="Compute the mean of the 0/1 column converted; do not format it as text.",
+        )
     expected = units.group_by("variant").agg(pl.col("converted").mean().alias("conversion_rate"))
-    joined = expected.join(answer.select("variant", pl.col("conversion_rate").alias("answer")), on="variant", how="left")
+    joined = expected.join(
+        answer.select("variant", pl.col("conversion_rate").alias("answer")),
+        on="variant",
+        how="left",
+    )
     if joined["answer"].null_count():
-        return Feedback(False, "Some variants are missing.", hint="Group by variant so each arm gets one row.")
+        return Feedback(
+            False, "Some variants are missing.", hint="Group by variant so each arm gets one row."
+        )
     right, given = joined["conversion_rate"].to_numpy(), joined["answer"].to_numpy().astype(float)
     if np.allclose(given, right, rtol=1e-6):
         return Feedback(True, "The conversion rates are right.", right=["one row per variant"])
     if np.allclose(given, 100 * right, rtol=1e-6):
-        return Feedback(False, "These look like percentages.", hint="Keep rates as shares between 0 and 1.")
+        return Feedback(
+            False, "These look like percentages.", hint="Keep rates as shares between 0 and 1."
+        )
     sums = units.group_by("variant").agg(pl.col("converted").sum()).sort("variant")
     if np.allclose(np.sort(given), np.sort(sums["converted"].to_numpy().astype(float))):
-        return Feedback(False, "These are counts of conversions, not rates.",
-                        hint="Use .mean() of the 0/1 column instead of .sum().")
+        return Feedback(
+            False,
+            "These are counts of conversions, not rates.",
+            hint="Use .mean() of the 0/1 column instead of .sum().",
+        )
     return Feedback(False, "The rates are off.", hint="Take the mean of converted per variant.")
 
 
@@ -77,46 +114,81 @@ def check_peeking_rate(answer: Any, simulation: pl.DataFrame) -> Feedback:
     expected = rates["fixed-horizon z-test, checked daily"]
     mistakes = {
         0.05: "0.05 is what the test promises when read once. The exercise asks what actually happens when "
-              "it is read every day: look it up in the simulation table.",
-        rates["fixed-horizon z-test, once at the end"]: "That is the rate when the test is read once at the end. "
-        "Pick the row 'checked daily'.",
-        rates["mSPRT always-valid test, checked daily"]: "That is the always-valid test, which is built for peeking. "
+        "it is read every day: look it up in the simulation table.",
+        rates[
+            "fixed-horizon z-test, once at the end"
+        ]: "That is the rate when the test is read once at the end. Pick the row 'checked daily'.",
+        rates[
+            "mSPRT always-valid test, checked daily"
+        ]: "That is the always-valid test, which is built for peeking. "
         "Pick the fixed-horizon z-test checked daily.",
         100 * expected: "That looks like a percentage. Give the rate as a share between 0 and 1.",
     }
-    return check_number(answer, expected, label="the false-positive rate under daily peeking", tolerance=1e-6,
-                        mistakes=mistakes, hint="Filter the table to the fixed-horizon z-test checked daily.")
+    return check_number(
+        answer,
+        expected,
+        label="the false-positive rate under daily peeking",
+        tolerance=1e-6,
+        mistakes=mistakes,
+        hint="Filter the table to the fixed-horizon z-test checked daily.",
+    )
 
 
 def check_srm_p_value(answer: Any, counts: dict[str, int]) -> Feedback:
     """Exercise 4: the sample-ratio p-value of ``counts`` against a 50/50 plan."""
     if isinstance(answer, bool):
-        return Feedback(False, "Expected the p-value (a number), got True/False.",
-                        hint="Take the .p_value attribute of the srm_test result, not .blocked.")
+        return Feedback(
+            False,
+            "Expected the p-value (a number), got True/False.",
+            hint="Take the .p_value attribute of the srm_test result, not .blocked.",
+        )
     expected = srm_test(counts).p_value
     observed = np.array(list(counts.values()), dtype=float)
     shares = observed / observed.sum()
     mistakes = {
-        float(stats.chisquare(shares).pvalue): "You tested the shares. The chi-square test needs the counts of units.",
-        float(stats.binomtest(int(observed[0]), int(observed.sum())).pvalue / 2):
-            "That is a one-sided p-value; the check is two-sided.",
+        float(
+            stats.chisquare(shares).pvalue
+        ): "You tested the shares. The chi-square test needs the counts of units.",
+        float(
+            stats.binomtest(int(observed[0]), int(observed.sum())).pvalue / 2
+        ): "That is a one-sided p-value; the check is two-sided.",
     }
-    return check_number(answer, expected, label="the sample-ratio p-value", tolerance=1e-4, mistakes=mistakes,
-                        hint="Call experiments.srm_test(counts) and read .p_value.")
+    return check_number(
+        answer,
+        expected,
+        label="the sample-ratio p-value",
+        tolerance=1e-4,
+        mistakes=mistakes,
+        hint="Call experiments.srm_test(counts) and read .p_value.",
+    )
 
 
 def check_verdict(answer: Any, result: Any) -> Feedback:
     """Exercise 5: the decision string of an `analyze` result."""
     if not isinstance(answer, str):
-        return Feedback(False, f"Expected text such as 'ship', got a {type(answer).__name__}.",
-                        hint="Read result.verdict.decision.")
+        return Feedback(
+            False,
+            f"Expected text such as 'ship', got a {type(answer).__name__}.",
+            hint="Read result.verdict.decision.",
+        )
     cleaned = answer.strip().lower()
     if cleaned == result.verdict.decision:
         return Feedback(True, "That is the verdict.")
     if cleaned.startswith("verdict"):
-        return Feedback(False, "That is the whole headline.", hint="Give only the decision: result.verdict.decision.")
+        return Feedback(
+            False,
+            "That is the whole headline.",
+            hint="Give only the decision: result.verdict.decision.",
+        )
     options = ("ship", "do not ship", "keep running", "inconclusive")
     if cleaned not in options:
-        return Feedback(False, f"{answer!r} is not one of the four decisions.", hint=f"Use one of {', '.join(options)}.")
-    return Feedback(False, "Not the verdict the analysis reached.",
-                    hint="Read the reasons: is the primary metric's interval clear of zero, and is any guardrail worse?")
+        return Feedback(
+            False,
+            f"{answer!r} is not one of the four decisions.",
+            hint=f"Use one of {', '.join(options)}.",
+        )
+    return Feedback(
+        False,
+        "Not the verdict the analysis reached.",
+        hint="Read the reasons: is the primary metric's interval clear of zero, and is any guardrail worse?",
+    )

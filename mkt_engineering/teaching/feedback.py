@@ -97,22 +97,38 @@ def check_number(
         return type_problem
     value = float(answer.item() if hasattr(answer, "item") else answer)
     if math.isnan(value):
-        return Feedback(False, f"{label} is NaN (not a number).",
-                        hint="A division by zero or an empty group gives NaN; check the rows you kept.")
+        return Feedback(
+            False,
+            f"{label} is NaN (not a number).",
+            hint="A division by zero or an empty group gives NaN; check the rows you kept.",
+        )
     if _close(value, expected, tolerance):
         return Feedback(True, f"{label} is right.")
     for wrong_value, mistake_hint in (mistakes or {}).items():
         if _close(value, wrong_value, tolerance):
-            return Feedback(False, f"{label} is not right yet; this value comes from a common mistake.", hint=mistake_hint)
+            return Feedback(
+                False,
+                f"{label} is not right yet; this value comes from a common mistake.",
+                hint=mistake_hint,
+            )
     if expected != 0 and _close(value, 100 * expected, tolerance):
-        return Feedback(False, f"{label} is 100 times too large.",
-                        hint="This looks like a percentage. Give the share as a number between 0 and 1.")
+        return Feedback(
+            False,
+            f"{label} is 100 times too large.",
+            hint="This looks like a percentage. Give the share as a number between 0 and 1.",
+        )
     if expected != 0 and _close(value, expected / 100, tolerance):
-        return Feedback(False, f"{label} is 100 times too small.",
-                        hint="The exercise asks for a percentage or an amount, not a share between 0 and 1.")
+        return Feedback(
+            False,
+            f"{label} is 100 times too small.",
+            hint="The exercise asks for a percentage or an amount, not a share between 0 and 1.",
+        )
     if not float(expected).is_integer() and _close(value, expected, max(50 * tolerance, 0.02)):
-        return Feedback(False, f"{label} is close but not within the tolerance.",
-                        hint="Did you round an intermediate result? Keep full precision until the end.")
+        return Feedback(
+            False,
+            f"{label} is close but not within the tolerance.",
+            hint="Did you round an intermediate result? Keep full precision until the end.",
+        )
     direction = "high" if value > expected else "low"
     return Feedback(False, f"{label} is too {direction}.", hint=hint)
 
@@ -120,30 +136,51 @@ def check_number(
 def _number_type_problem(answer: Any, label: str) -> Feedback | None:
     """A feedback for an answer that is not a single number, or None when it is one."""
     if answer is None:
-        return Feedback(False, f"{label}: there is no answer yet (the variable is None).",
-                        hint="Replace the None with your calculation and run the cell again.")
+        return Feedback(
+            False,
+            f"{label}: there is no answer yet (the variable is None).",
+            hint="Replace the None with your calculation and run the cell again.",
+        )
     if isinstance(answer, bool):
-        return Feedback(False, f"{label}: expected a number, got True/False.",
-                        hint="A comparison gives True/False. Compute the number itself.")
+        return Feedback(
+            False,
+            f"{label}: expected a number, got True/False.",
+            hint="A comparison gives True/False. Compute the number itself.",
+        )
     if isinstance(answer, pl.LazyFrame):
-        return Feedback(False, f"{label}: expected a number, got a LazyFrame (a plan, not a result).",
-                        hint="Run the plan with .collect(), then pick the single value with .item().")
+        return Feedback(
+            False,
+            f"{label}: expected a number, got a LazyFrame (a plan, not a result).",
+            hint="Run the plan with .collect(), then pick the single value with .item().",
+        )
     if isinstance(answer, pl.DataFrame | pl.Series):
-        return Feedback(False, f"{label}: expected a single number, got a {type(answer).__name__}.",
-                        hint="Pick the one value out, e.g. with .item() or frame['column'][0].")
+        return Feedback(
+            False,
+            f"{label}: expected a single number, got a {type(answer).__name__}.",
+            hint="Pick the one value out, e.g. with .item() or frame['column'][0].",
+        )
     if isinstance(answer, str):
         try:
             float(answer.replace(",", ".").strip().rstrip("%"))
         except ValueError:
-            return Feedback(False, f"{label}: expected a number, got the text {answer[:30]!r}.",
-                            hint="Make sure the variable holds a calculation, not a label.")
-        return Feedback(False, f"{label}: expected a number, got text.",
-                        hint="Your answer is text (in quotes). Remove the quotes so Python sees a number.")
+            return Feedback(
+                False,
+                f"{label}: expected a number, got the text {answer[:30]!r}.",
+                hint="Make sure the variable holds a calculation, not a label.",
+            )
+        return Feedback(
+            False,
+            f"{label}: expected a number, got text.",
+            hint="Your answer is text (in quotes). Remove the quotes so Python sees a number.",
+        )
     try:
         float(answer.item() if hasattr(answer, "item") else answer)
     except (TypeError, ValueError):
-        return Feedback(False, f"{label}: expected a number, got {type(answer).__name__}.",
-                        hint="Make sure the cell ends with a number, not text or None.")
+        return Feedback(
+            False,
+            f"{label}: expected a number, got {type(answer).__name__}.",
+            hint="Make sure the cell ends with a number, not text or None.",
+        )
     return None
 
 
@@ -151,12 +188,18 @@ def check_columns(frame: Any, required: Iterable[str], *, label: str = "your tab
     """Check that an answer is a polars frame with the required columns."""
     required = list(required)
     if not isinstance(frame, pl.DataFrame):
-        return Feedback(False, f"{label}: expected a polars DataFrame, got {type(frame).__name__}.",
-                        hint=_frame_type_hint(frame))
+        return Feedback(
+            False,
+            f"{label}: expected a polars DataFrame, got {type(frame).__name__}.",
+            hint=_frame_type_hint(frame),
+        )
     missing = [c for c in required if c not in frame.columns]
     if missing:
-        return Feedback(False, f"{label} lacks the column(s) {', '.join(missing)}.",
-                        hint=_column_name_hint(missing, frame.columns))
+        return Feedback(
+            False,
+            f"{label} lacks the column(s) {', '.join(missing)}.",
+            hint=_column_name_hint(missing, frame.columns),
+        )
     return Feedback(True, f"{label} has the right columns.")
 
 
@@ -166,7 +209,9 @@ def _frame_type_hint(answer: Any) -> str:
     if isinstance(answer, pl.LazyFrame):
         return "This is a LazyFrame (a plan). Run it with .collect() to get the table."
     if isinstance(answer, pl.Series):
-        return "This is a single column (a Series). Keep the table: use .select(...) or .to_frame()."
+        return (
+            "This is a single column (a Series). Keep the table: use .select(...) or .to_frame()."
+        )
     if type(answer).__module__.startswith("pandas"):
         return "This is a pandas table. Convert it with pl.from_pandas(...), or stay in polars."
     if isinstance(answer, int | float):
@@ -180,14 +225,20 @@ def _column_name_hint(missing: list[str], present: list[str]) -> str:
         folded = {column.strip().casefold(): column for column in present}
         if name.casefold() in folded:
             found = folded[name.casefold()]
-            return (f"Column names are exact: you have {found!r}, the exercise asks for {name!r}. "
-                    "Rename with .rename({'old': 'new'}) or .alias('new').")
+            return (
+                f"Column names are exact: you have {found!r}, the exercise asks for {name!r}. "
+                "Rename with .rename({'old': 'new'}) or .alias('new')."
+            )
         close = difflib.get_close_matches(name, present, n=1, cutoff=0.6)
         if close:
-            return (f"Is {close[0]!r} meant to be {name!r}? Name it exactly {name!r}, "
-                    "e.g. with .alias() in your expression or .rename().")
-    return (f"It has {', '.join(present)}. Name your result columns with .alias('name'), "
-            "or rename with .rename({'old': 'new'}).")
+            return (
+                f"Is {close[0]!r} meant to be {name!r}? Name it exactly {name!r}, "
+                "e.g. with .alias() in your expression or .rename()."
+            )
+    return (
+        f"It has {', '.join(present)}. Name your result columns with .alias('name'), "
+        "or rename with .rename({'old': 'new'})."
+    )
 
 
 def check_frame(
@@ -209,24 +260,37 @@ def check_frame(
     if not columns:
         return columns
     if not answer.schema[value].is_numeric():
-        return Feedback(False, f"{label}: the column {value!r} holds {answer.schema[value]}, not numbers.",
-                        hint="Numbers read as text (e.g. '1.234,50') need converting: "
-                             "use .cast(pl.Float64), or read the file with the right decimal mark.",
-                        right=[columns.message])
+        return Feedback(
+            False,
+            f"{label}: the column {value!r} holds {answer.schema[value]}, not numbers.",
+            hint="Numbers read as text (e.g. '1.234,50') need converting: "
+            "use .cast(pl.Float64), or read the file with the right decimal mark.",
+            right=[columns.message],
+        )
     if answer[key].is_duplicated().any():
-        return Feedback(False, f"{label} has some {key} values more than once.",
-                        hint=f"Did you forget to group by {key!r} and aggregate? "
-                             f"Each {key} should appear exactly once.", right=[columns.message])
+        return Feedback(
+            False,
+            f"{label} has some {key} values more than once.",
+            hint=f"Did you forget to group by {key!r} and aggregate? "
+            f"Each {key} should appear exactly once.",
+            right=[columns.message],
+        )
     if answer.schema[key] != expected.schema[key]:
         try:
             answer = answer.with_columns(pl.col(key).cast(expected.schema[key]))
         except pl.exceptions.PolarsError:
-            return Feedback(False, f"{label}: the column {key!r} holds {answer.schema[key]}, "
-                            f"expected {expected.schema[key]}.",
-                            hint=f"Keep {key!r} as it comes from the data; do not convert it.",
-                            right=[columns.message])
+            return Feedback(
+                False,
+                f"{label}: the column {key!r} holds {answer.schema[key]}, "
+                f"expected {expected.schema[key]}.",
+                hint=f"Keep {key!r} as it comes from the data; do not convert it.",
+                right=[columns.message],
+            )
     joined = expected.select(key, pl.col(value).alias("_expected")).join(
-        answer.select(key, pl.col(value).cast(pl.Float64).alias("_answer")), on=key, how="full", coalesce=True
+        answer.select(key, pl.col(value).cast(pl.Float64).alias("_answer")),
+        on=key,
+        how="full",
+        coalesce=True,
     )
     missing_keys = joined.filter(pl.col("_answer").is_null())[key].to_list()
     extra_keys = joined.filter(pl.col("_expected").is_null())[key].to_list()
@@ -236,19 +300,31 @@ def check_frame(
             parts.append(f"missing {', '.join(map(str, missing_keys[:5]))}")
         if extra_keys:
             parts.append(f"unexpected {', '.join(map(str, extra_keys[:5]))}")
-        return Feedback(False, f"{label} has the wrong rows ({'; '.join(parts)}).",
-                        hint=f"Each {key} should appear exactly once.", right=[columns.message])
+        return Feedback(
+            False,
+            f"{label} has the wrong rows ({'; '.join(parts)}).",
+            hint=f"Each {key} should appear exactly once.",
+            right=[columns.message],
+        )
     wrong = joined.filter(
-        (pl.col("_answer") - pl.col("_expected")).abs() > tolerance * pl.max_horizontal(pl.col("_expected").abs(), pl.lit(1.0))
+        (pl.col("_answer") - pl.col("_expected")).abs()
+        > tolerance * pl.max_horizontal(pl.col("_expected").abs(), pl.lit(1.0))
     )
     if wrong.is_empty():
         return Feedback(True, f"{label} is right.", right=[columns.message])
     for mistake_hint, predicate in (mistakes or {}).items():
         if predicate(answer):
-            return Feedback(False, f"{label}: {wrong.height} value(s) differ; this looks like a common mistake.",
-                            hint=mistake_hint, right=[columns.message])
-    return Feedback(False, f"{label}: {value} is off for {', '.join(map(str, wrong[key].to_list()[:5]))}.",
-                    right=[columns.message])
+            return Feedback(
+                False,
+                f"{label}: {wrong.height} value(s) differ; this looks like a common mistake.",
+                hint=mistake_hint,
+                right=[columns.message],
+            )
+    return Feedback(
+        False,
+        f"{label}: {value} is off for {', '.join(map(str, wrong[key].to_list()[:5]))}.",
+        right=[columns.message],
+    )
 
 
 _VEGA_TYPES = {"N": "nominal", "O": "ordinal", "Q": "quantitative", "T": "temporal"}
@@ -307,13 +383,21 @@ def check_chart(
     """
     spec = _chart_spec(answer)
     if spec is None:
-        hint = ("This is the data, not a chart. Start with alt.Chart(your_table), add a mark "
-                "and .encode(...)." if isinstance(answer, pl.DataFrame | pl.LazyFrame)
-                else "Build the chart with alt.Chart(table).mark_...().encode(...).")
-        return Feedback(False, f"{label}: expected an altair chart, got {type(answer).__name__}.", hint=hint)
+        hint = (
+            "This is the data, not a chart. Start with alt.Chart(your_table), add a mark "
+            "and .encode(...)."
+            if isinstance(answer, pl.DataFrame | pl.LazyFrame)
+            else "Build the chart with alt.Chart(table).mark_...().encode(...)."
+        )
+        return Feedback(
+            False, f"{label}: expected an altair chart, got {type(answer).__name__}.", hint=hint
+        )
     layers = spec.get("layer") or [spec]
-    wanted = {name: _parse_field(shorthand) for name, shorthand in
-              {"x": x, "y": y, "color": color}.items() if shorthand}
+    wanted = {
+        name: _parse_field(shorthand)
+        for name, shorthand in {"x": x, "y": y, "color": color}.items()
+        if shorthand
+    }
     results = [_check_layer(layer, mark, wanted, label) for layer in layers]
     passed = [result for result in results if result.passed]
     return passed[0] if passed else results[0]
@@ -323,17 +407,28 @@ def _check_layer(layer: dict, mark: str, wanted: dict[str, dict[str, str]], labe
     got_mark = layer.get("mark")
     got_mark = got_mark.get("type") if isinstance(got_mark, dict) else got_mark
     if got_mark != mark:
-        return Feedback(False, f"{label} draws {got_mark or 'no'} marks.",
-                        hint=f"Change the mark: .mark_{got_mark}() draws {got_mark}s; "
-                             f"the exercise asks for {mark!r} marks." if got_mark
-                             else f"Add a mark, e.g. .mark_{mark}().")
+        return Feedback(
+            False,
+            f"{label} draws {got_mark or 'no'} marks.",
+            hint=f"Change the mark: .mark_{got_mark}() draws {got_mark}s; "
+            f"the exercise asks for {mark!r} marks."
+            if got_mark
+            else f"Add a mark, e.g. .mark_{mark}().",
+        )
     right = [f"the mark ({mark}) is right"]
     encoding = layer.get("encoding", {})
     fields = {name: (encoding.get(name) or {}).get("field") for name in ("x", "y", "color")}
-    if {"x", "y"} <= wanted.keys() and fields["x"] == wanted["y"].get("field") \
-            and fields["y"] == wanted["x"].get("field"):
-        return Feedback(False, f"{label}: x and y are swapped.",
-                        hint="Swap the two fields in .encode(x=..., y=...).", right=right)
+    if (
+        {"x", "y"} <= wanted.keys()
+        and fields["x"] == wanted["y"].get("field")
+        and fields["y"] == wanted["x"].get("field")
+    ):
+        return Feedback(
+            False,
+            f"{label}: x and y are swapped.",
+            hint="Swap the two fields in .encode(x=..., y=...).",
+            right=right,
+        )
     for name, expected in wanted.items():
         problem = _encoding_problem(name, encoding.get(name) or {}, expected, label)
         if problem is not None:
@@ -343,23 +438,36 @@ def _check_layer(layer: dict, mark: str, wanted: dict[str, dict[str, str]], labe
     return Feedback(True, f"{label} is right.", right=right)
 
 
-def _encoding_problem(name: str, got: dict, expected: dict[str, str], label: str) -> Feedback | None:
+def _encoding_problem(
+    name: str, got: dict, expected: dict[str, str], label: str
+) -> Feedback | None:
     where = _CHANNEL_NAMES[name]
     if not got.get("field"):
-        return Feedback(False, f"{label} has nothing on the {where}.",
-                        hint=f"Add {name}=... inside .encode(...) with the column to show there.")
+        return Feedback(
+            False,
+            f"{label} has nothing on the {where}.",
+            hint=f"Add {name}=... inside .encode(...) with the column to show there.",
+        )
     if "field" in expected and got["field"] != expected["field"]:
-        hint = (f"Column names are exact: check the spelling of {got['field']!r}."
-                if got["field"].casefold() == expected["field"].casefold()
-                else f"The {where} shows {got['field']!r}. Which column answers the question there?")
+        hint = (
+            f"Column names are exact: check the spelling of {got['field']!r}."
+            if got["field"].casefold() == expected["field"].casefold()
+            else f"The {where} shows {got['field']!r}. Which column answers the question there?"
+        )
         return Feedback(False, f"{label} shows a different column on the {where}.", hint=hint)
     if "aggregate" in expected and got.get("aggregate") != expected["aggregate"]:
-        hint = ("Each row is drawn on its own. Add an aggregation such as sum() or mean() "
-                "to show one value per group." if not got.get("aggregate")
-                else f"The {where} uses {got['aggregate']}(); is that the summary the question asks for?")
+        hint = (
+            "Each row is drawn on its own. Add an aggregation such as sum() or mean() "
+            "to show one value per group."
+            if not got.get("aggregate")
+            else f"The {where} uses {got['aggregate']}(); is that the summary the question asks for?"
+        )
         return Feedback(False, f"{label}: the {where} is not summarised as asked.", hint=hint)
     if "type" in expected and got.get("type") != expected["type"]:
-        return Feedback(False, f"{label}: the {where} treats {got['field']!r} as {got.get('type')}.",
-                        hint="Set the data type after a colon: :Q numbers, :N categories, "
-                             ":O ordered categories, :T dates.")
+        return Feedback(
+            False,
+            f"{label}: the {where} treats {got['field']!r} as {got.get('type')}.",
+            hint="Set the data type after a colon: :Q numbers, :N categories, "
+            ":O ordered categories, :T dates.",
+        )
     return None

@@ -74,10 +74,17 @@ def glossary_markdown() -> str:
         rows = frame.filter(pl.col("area") == area)
         if rows.is_empty():
             continue
-        lines += ["", f"## {title_de} · {title_en}", "",
-                  "| Deutsch | English | Meaning | Bedeutung |", "|---|---|---|---|"]
-        lines += [f"| **{r['de']}** | {r['en']} | {r['meaning']} | {r['bedeutung']} |"
-                  for r in rows.iter_rows(named=True)]
+        lines += [
+            "",
+            f"## {title_de} · {title_en}",
+            "",
+            "| Deutsch | English | Meaning | Bedeutung |",
+            "|---|---|---|---|",
+        ]
+        lines += [
+            f"| **{r['de']}** | {r['en']} | {r['meaning']} | {r['bedeutung']} |"
+            for r in rows.iter_rows(named=True)
+        ]
     return "\n".join(lines) + "\n"
 
 

@@ -26,7 +26,9 @@ import polars as pl
 from mkt_engineering.teaching.feedback import Feedback, check_columns, check_number
 
 
-def check_cohort_retention(answer: Any, orders: pl.DataFrame, cohort: date = date(2024, 1, 1)) -> Feedback:
+def check_cohort_retention(
+    answer: Any, orders: pl.DataFrame, cohort: date = date(2024, 1, 1)
+) -> Feedback:
     """Exercise 1: share of a monthly cohort that ordered again in the month after the first order."""
     from mkt_engineering.ltv import cohort_matrix
 
@@ -35,28 +37,49 @@ def check_cohort_retention(answer: Any, orders: pl.DataFrame, cohort: date = dat
     expected = retention.filter(pl.col("period") == 1)["value"].item()
     mistakes = {
         1.0: "That is period 0, the month of the first order, where every customer buys by definition. Take period 1.",
-        float(counts.filter(pl.col("period") == 1)["value"].item()): "That is a number of customers. "
+        float(
+            counts.filter(pl.col("period") == 1)["value"].item()
+        ): "That is a number of customers. "
         "Divide by the cohort size, or read the retention metric directly.",
         100 * expected: "That looks like a percentage. Give the share as a number between 0 and 1.",
-        float(retention.filter(pl.col("period") == 2)["value"].item()): "That is two months after the first "
+        float(
+            retention.filter(pl.col("period") == 2)["value"].item()
+        ): "That is two months after the first "
         "order (period 2). Period 1 is the month right after.",
     }
-    return check_number(answer, expected, label=f"the share of the {cohort:%B %Y} cohort buying again a month later",
-                        tolerance=1e-3, mistakes=mistakes,
-                        hint="Filter the retention matrix to the cohort and period 1, then take value.")
+    return check_number(
+        answer,
+        expected,
+        label=f"the share of the {cohort:%B %Y} cohort buying again a month later",
+        tolerance=1e-3,
+        mistakes=mistakes,
+        hint="Filter the retention matrix to the cohort and period 1, then take value.",
+    )
 
 
 def check_average_order_value(answer: Any, orders: pl.DataFrame) -> Feedback:
     """Exercise 2: the average revenue of an order."""
     expected = float(orders["revenue"].mean())
     mistakes = {
-        float(orders["revenue"].sum() / orders["customer_id"].n_unique()): "That is revenue per customer. "
+        float(
+            orders["revenue"].sum() / orders["customer_id"].n_unique()
+        ): "That is revenue per customer. "
         "The exercise asks for revenue per order: divide by the number of orders instead.",
-        float(orders["revenue"].median()): "That is the median order. The exercise asks for the mean (average).",
-        float(orders["revenue"].sum()): "That is the total revenue. Divide it by the number of orders.",
+        float(
+            orders["revenue"].median()
+        ): "That is the median order. The exercise asks for the mean (average).",
+        float(
+            orders["revenue"].sum()
+        ): "That is the total revenue. Divide it by the number of orders.",
     }
-    return check_number(answer, expected, label="the average order value", tolerance=1e-3, mistakes=mistakes,
-                        hint="Take the mean of the revenue column.")
+    return check_number(
+        answer,
+        expected,
+        label="the average order value",
+        tolerance=1e-3,
+        mistakes=mistakes,
+        hint="Take the mean of the revenue column.",
+    )
 
 
 def check_rfm_table(answer: Any, orders: pl.DataFrame, observation_end: date) -> Feedback:
@@ -64,30 +87,56 @@ def check_rfm_table(answer: Any, orders: pl.DataFrame, observation_end: date) ->
     from mkt_engineering.ltv import rfm_summary
 
     if isinstance(answer, pl.LazyFrame):
-        return Feedback(False, "your RFM table is a LazyFrame: it has not been computed yet.",
-                        hint="rfm_summary returns a DataFrame; call .collect() if you built it lazily.")
-    columns = check_columns(answer, ("customer_id", "frequency", "recency", "T", "monetary_value"), label="your RFM table")
+        return Feedback(
+            False,
+            "your RFM table is a LazyFrame: it has not been computed yet.",
+            hint="rfm_summary returns a DataFrame; call .collect() if you built it lazily.",
+        )
+    columns = check_columns(
+        answer,
+        ("customer_id", "frequency", "recency", "T", "monetary_value"),
+        label="your RFM table",
+    )
     if not columns:
         return columns
     expected = rfm_summary(orders, observation_end)
     if answer.height != expected.height:
-        return Feedback(False, f"your RFM table has {answer.height:,} rows; it needs one row per customer.",
-                        hint="Did you filter orders, or pass a different observation_end?", right=[columns.message])
+        return Feedback(
+            False,
+            f"your RFM table has {answer.height:,} rows; it needs one row per customer.",
+            hint="Did you filter orders, or pass a different observation_end?",
+            right=[columns.message],
+        )
     got, want = float(answer["frequency"].sum()), float(expected["frequency"].sum())
     if abs(got - want - expected.height) < 0.5:
-        return Feedback(False, "frequency counts one purchase too many per customer.",
-                        hint="frequency counts repeat purchases only: the first purchase is not counted.",
-                        right=[columns.message])
+        return Feedback(
+            False,
+            "frequency counts one purchase too many per customer.",
+            hint="frequency counts repeat purchases only: the first purchase is not counted.",
+            right=[columns.message],
+        )
     if abs(got - want) > 0.5:
-        return Feedback(False, "frequency is not right yet.", hint="Use rfm_summary: it merges same-day orders.",
-                        right=[columns.message])
+        return Feedback(
+            False,
+            "frequency is not right yet.",
+            hint="Use rfm_summary: it merges same-day orders.",
+            right=[columns.message],
+        )
     ratio = float(answer["T"].mean() / expected["T"].mean())
     if abs(ratio - 7) < 0.05:
-        return Feedback(False, "recency and T are in days; the lesson works in weeks.",
-                        hint="Pass time_unit='W' (the default) to rfm_summary.", right=[columns.message])
+        return Feedback(
+            False,
+            "recency and T are in days; the lesson works in weeks.",
+            hint="Pass time_unit='W' (the default) to rfm_summary.",
+            right=[columns.message],
+        )
     if abs(ratio - 1) > 1e-6:
-        return Feedback(False, "T is not right yet.", hint="Use the observation_end the exercise gives.",
-                        right=[columns.message])
+        return Feedback(
+            False,
+            "T is not right yet.",
+            hint="Use the observation_end the exercise gives.",
+            right=[columns.message],
+        )
     return Feedback(True, "your RFM table is right.", right=[columns.message])
 
 
@@ -101,29 +150,60 @@ def check_holdout_error(answer: Any, model, calibration: pl.DataFrame) -> Feedba
         -expected: "The sign is flipped. Compute (predicted - actual) / actual: positive means the model expected more.",
         100 * expected: "That looks like a percentage. Give the error as a share (0.05 for 5%).",
         metrics["mae"]: "That is the mean absolute error per customer, not the aggregate error.",
-        metrics["predicted_purchases"] - metrics["actual_purchases"]: "That is the gap in purchases. "
+        metrics["predicted_purchases"]
+        - metrics["actual_purchases"]: "That is the gap in purchases. "
         "Divide it by the actual purchases to get a relative error.",
     }
-    return check_number(answer, expected, label="the aggregate holdout error", tolerance=1e-3, mistakes=mistakes,
-                        hint="Use holdout_metrics(model, calibration) and read 'aggregate_error'.")
+    return check_number(
+        answer,
+        expected,
+        label="the aggregate holdout error",
+        tolerance=1e-3,
+        mistakes=mistakes,
+        hint="Use holdout_metrics(model, calibration) and read 'aggregate_error'.",
+    )
 
 
-def check_new_customer_clv(answer: Any, purchases, spend_model, *, margin: float, discount_rate: float,
-                           horizon_months: int = 12) -> Feedback:
+def check_new_customer_clv(
+    answer: Any,
+    purchases,
+    spend_model,
+    *,
+    margin: float,
+    discount_rate: float,
+    horizon_months: int = 12,
+) -> Feedback:
     """Exercise 5: the discounted margin value of an average new customer over the horizon."""
     from mkt_engineering.ltv import new_customer_value
 
     def value(**changes) -> float:
-        options = {"horizon_months": horizon_months, "discount_rate": discount_rate, "margin": margin, **changes}
+        options = {
+            "horizon_months": horizon_months,
+            "discount_rate": discount_rate,
+            "margin": margin,
+            **changes,
+        }
         return float(new_customer_value(purchases, spend_model, **options)["cumulative_value"][-1])
 
     mistakes = {
-        value(margin=1.0): "That is the value in revenue. Multiply by the margin share: the business keeps only "
+        value(
+            margin=1.0
+        ): "That is the value in revenue. Multiply by the margin share: the business keeps only "
         "the margin of each order.",
-        value(discount_rate=0.0): "That value is not discounted. Pass the discount rate: a euro next year is "
+        value(
+            discount_rate=0.0
+        ): "That value is not discounted. Pass the discount rate: a euro next year is "
         "worth less than a euro today.",
-        value(include_first_purchase=False): "The first order is missing. A new customer's value starts with her "
+        value(
+            include_first_purchase=False
+        ): "The first order is missing. A new customer's value starts with her "
         "first order (include_first_purchase=True, the default).",
     }
-    return check_number(answer, value(), label=f"the {horizon_months}-month value of a new customer", tolerance=1e-3,
-                        mistakes=mistakes, hint="Use new_customer_value(...) and take the last cumulative_value.")
+    return check_number(
+        answer,
+        value(),
+        label=f"the {horizon_months}-month value of a new customer",
+        tolerance=1e-3,
+        mistakes=mistakes,
+        hint="Use new_customer_value(...) and take the last cumulative_value.",
+    )

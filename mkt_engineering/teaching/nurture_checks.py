@@ -28,66 +28,123 @@ def check_naive_mean(answer: Any, timeline: pl.DataFrame) -> Feedback:
     """Exercise 1: the plain average days to MQL of the leads that qualified."""
     qualified = timeline.filter(pl.col("qualified") == 1)["days_in_nurturing"]
     mistakes = {
-        float(timeline["days_in_nurturing"].mean()): "You averaged over all leads. Keep only the qualified ones "
+        float(
+            timeline["days_in_nurturing"].mean()
+        ): "You averaged over all leads. Keep only the qualified ones "
         "(qualified == 1) first: this exercise is about what the converted leads alone suggest.",
         float(qualified.median()): "That is the median. The exercise asks for the mean (average).",
         float(qualified.len()): "That is how many leads qualified, not how long they took.",
     }
-    return check_number(answer, float(qualified.mean()), label="the average days to MQL of qualified leads",
-                        tolerance=1e-3, mistakes=mistakes,
-                        hint="Filter the timeline to qualified == 1, then take the mean of days_in_nurturing.")
+    return check_number(
+        answer,
+        float(qualified.mean()),
+        label="the average days to MQL of qualified leads",
+        tolerance=1e-3,
+        mistakes=mistakes,
+        hint="Filter the timeline to qualified == 1, then take the mean of days_in_nurturing.",
+    )
 
 
 def check_censored_share(answer: Any, timeline: pl.DataFrame) -> Feedback:
     """Exercise 2: the share of leads still in nurturing (censored at the end of the data)."""
     still = timeline["nurture_exit"] == "none"
     mistakes = {
-        float(1 - timeline["qualified"].mean()): "That is the share NOT qualified. It also counts leads that left "
+        float(
+            1 - timeline["qualified"].mean()
+        ): "That is the share NOT qualified. It also counts leads that left "
         "another way (unsubscribed, disqualified, fast lane, early call). Look at nurture_exit == 'none'.",
-        float(still.sum()): "That is a count of leads. Divide by the number of all leads to get a share.",
-        float(100 * still.mean()): "That looks like a percentage. Give the share as a number between 0 and 1.",
+        float(
+            still.sum()
+        ): "That is a count of leads. Divide by the number of all leads to get a share.",
+        float(
+            100 * still.mean()
+        ): "That looks like a percentage. Give the share as a number between 0 and 1.",
     }
-    return check_number(answer, float(still.mean()), label="the share of leads still in nurturing", tolerance=1e-3,
-                        mistakes=mistakes, hint="Count the leads whose nurture_exit is 'none' and divide by all leads.")
+    return check_number(
+        answer,
+        float(still.mean()),
+        label="the share of leads still in nurturing",
+        tolerance=1e-3,
+        mistakes=mistakes,
+        hint="Count the leads whose nurture_exit is 'none' and divide by all leads.",
+    )
 
 
 def check_survival_input(answer: Any, timeline: pl.DataFrame) -> Feedback:
     """Exercise 3: a frame with one row per lead, ``days`` (float) and ``mql`` (0/1)."""
     if not isinstance(answer, pl.DataFrame):
         kind = type(answer).__name__
-        hint = ("Did you forget .collect() on a LazyFrame?" if kind == "LazyFrame"
-                else "Build it with timeline.select(...), which returns a DataFrame.")
+        hint = (
+            "Did you forget .collect() on a LazyFrame?"
+            if kind == "LazyFrame"
+            else "Build it with timeline.select(...), which returns a DataFrame."
+        )
         return Feedback(False, f"Expected a polars DataFrame, got a {kind}.", hint=hint)
     missing = [c for c in ("days", "mql") if c not in answer.columns]
     if missing:
         renames = {"days_in_nurturing": "days", "qualified": "mql"}
-        found = [f"'{old}' → '{new}'" for old, new in renames.items() if old in answer.columns and new in missing]
-        hint = (f"Rename the columns: {', '.join(found)}, e.g. with .alias(...) inside select." if found
-                else f"The frame has {', '.join(answer.columns)}; name the columns exactly 'days' and 'mql'.")
+        found = [
+            f"'{old}' → '{new}'"
+            for old, new in renames.items()
+            if old in answer.columns and new in missing
+        ]
+        hint = (
+            f"Rename the columns: {', '.join(found)}, e.g. with .alias(...) inside select."
+            if found
+            else f"The frame has {', '.join(answer.columns)}; name the columns exactly 'days' and 'mql'."
+        )
         return Feedback(False, f"The frame lacks the column(s) {', '.join(missing)}.", hint=hint)
     right = ["the frame has the columns days and mql"]
     if answer["days"].dtype not in (pl.Float64, pl.Float32, pl.Int64, pl.Int32):
-        return Feedback(False, f"'days' has the type {answer['days'].dtype}, expected a number of days.",
-                        hint="Use the days_in_nurturing column (a float), not a date or a duration.", right=right)
+        return Feedback(
+            False,
+            f"'days' has the type {answer['days'].dtype}, expected a number of days.",
+            hint="Use the days_in_nurturing column (a float), not a date or a duration.",
+            right=right,
+        )
     if answer["mql"].dtype == pl.String:
-        return Feedback(False, "'mql' holds text, expected 1 (qualified) or 0 (censored).",
-                        hint="Use the qualified column, which is already 1 or 0.", right=right)
+        return Feedback(
+            False,
+            "'mql' holds text, expected 1 (qualified) or 0 (censored).",
+            hint="Use the qualified column, which is already 1 or 0.",
+            right=right,
+        )
     if answer.height < timeline.height and answer.height == int(timeline["qualified"].sum()):
-        return Feedback(False, "The frame holds only the qualified leads.",
-                        hint="Keep every lead: the leads that have not qualified (yet) are what makes the curve honest.",
-                        right=right)
+        return Feedback(
+            False,
+            "The frame holds only the qualified leads.",
+            hint="Keep every lead: the leads that have not qualified (yet) are what makes the curve honest.",
+            right=right,
+        )
     if answer.height != timeline.height:
-        return Feedback(False, f"The frame has {answer.height:,} rows; it needs one row per lead.",
-                        hint="Select from the lead timeline without filtering or grouping.", right=right)
+        return Feedback(
+            False,
+            f"The frame has {answer.height:,} rows; it needs one row per lead.",
+            hint="Select from the lead timeline without filtering or grouping.",
+            right=right,
+        )
     if int(answer["mql"].cast(pl.Int64).sum()) == answer.height:
-        return Feedback(False, "Every lead has mql = 1.",
-                        hint="mql must be 0 for leads that have not qualified; take it from the qualified column.",
-                        right=right)
-    if abs(float(answer["days"].sum()) - float(timeline["days_in_nurturing"].sum())) > 1e-6 * timeline.height:
-        return Feedback(False, "The days differ from the days in nurturing.",
-                        hint="Use days_in_nurturing: for censored leads it is the time until they left or the data ended.",
-                        right=right)
-    return Feedback(True, "Your survival input is right: one row per lead, days and the event flag.", right=right)
+        return Feedback(
+            False,
+            "Every lead has mql = 1.",
+            hint="mql must be 0 for leads that have not qualified; take it from the qualified column.",
+            right=right,
+        )
+    if (
+        abs(float(answer["days"].sum()) - float(timeline["days_in_nurturing"].sum()))
+        > 1e-6 * timeline.height
+    ):
+        return Feedback(
+            False,
+            "The days differ from the days in nurturing.",
+            hint="Use days_in_nurturing: for censored leads it is the time until they left or the data ended.",
+            right=right,
+        )
+    return Feedback(
+        True,
+        "Your survival input is right: one row per lead, days and the event flag.",
+        right=right,
+    )
 
 
 def check_share_not_qualified(answer: Any, timeline: pl.DataFrame, day: float = 30.0) -> Feedback:
@@ -96,18 +153,29 @@ def check_share_not_qualified(answer: Any, timeline: pl.DataFrame, day: float = 
 
     curve = kaplan_meier(timeline["days_in_nurturing"], timeline["qualified"])
     expected = float(survival_at(curve, [day])[0])
-    naive = float(1 - ((timeline["qualified"] == 1) & (timeline["days_in_nurturing"] <= day)).mean())
+    naive = float(
+        1 - ((timeline["qualified"] == 1) & (timeline["days_in_nurturing"] <= day)).mean()
+    )
     mistakes = {
-        1 - expected: "That is the share that HAS qualified. The curve gives the share not yet qualified.",
+        1
+        - expected: "That is the share that HAS qualified. The curve gives the share not yet qualified.",
         naive: "That counts every lead as if it had been watched for the full time. Leads that left early or "
         "arrived recently were not; read the value off the Kaplan-Meier curve instead.",
         100 * expected: "That looks like a percentage. Give the share as a number between 0 and 1.",
     }
-    return check_number(answer, expected, label=f"the share not yet qualified after {day:g} days", tolerance=2e-3,
-                        mistakes=mistakes, hint="Use nurture.survival_at(curve, [30])[0] on the Kaplan-Meier curve.")
+    return check_number(
+        answer,
+        expected,
+        label=f"the share not yet qualified after {day:g} days",
+        tolerance=2e-3,
+        mistakes=mistakes,
+        hint="Use nurture.survival_at(curve, [30])[0] on the Kaplan-Meier curve.",
+    )
 
 
-def check_early_win_rate(answer: Any, timeline: pl.DataFrame, follow_up_days: float = 90.0) -> Feedback:
+def check_early_win_rate(
+    answer: Any, timeline: pl.DataFrame, follow_up_days: float = 90.0
+) -> Feedback:
     """Exercise 5: the win rate of leads called before they were ready."""
     from mkt_engineering.nurture.handoff import sales_contacts
 
@@ -115,12 +183,24 @@ def check_early_win_rate(answer: Any, timeline: pl.DataFrame, follow_up_days: fl
     expected = float(contacts.filter(pl.col("contacted_before_ready"))["won"].mean())
     all_early = timeline.filter(pl.col("contacted_before_ready"))
     mistakes = {
-        float((all_early["outcome"] == "won").mean()): "You kept calls from the last weeks too, whose outcome is not "
+        float(
+            (all_early["outcome"] == "won").mean()
+        ): "You kept calls from the last weeks too, whose outcome is not "
         "known yet. Start from nurture.sales_contacts(timeline), which keeps calls with enough follow-up.",
-        float(contacts.filter(~pl.col("contacted_before_ready"))["won"].mean()): "That is the win rate of the leads "
+        float(
+            contacts.filter(~pl.col("contacted_before_ready"))["won"].mean()
+        ): "That is the win rate of the leads "
         "called when ready. Filter on contacted_before_ready being true.",
-        float(contacts["won"].mean()): "That is the win rate of all calls. Keep only the early ones.",
+        float(
+            contacts["won"].mean()
+        ): "That is the win rate of all calls. Keep only the early ones.",
         100 * expected: "That looks like a percentage. Give the rate as a number between 0 and 1.",
     }
-    return check_number(answer, expected, label="the win rate of early calls", tolerance=1e-3, mistakes=mistakes,
-                        hint="Filter the sales contacts on contacted_before_ready, then take the mean of won.")
+    return check_number(
+        answer,
+        expected,
+        label="the win rate of early calls",
+        tolerance=1e-3,
+        mistakes=mistakes,
+        hint="Filter the sales contacts on contacted_before_ready, then take the mean of won.",
+    )

@@ -37,14 +37,17 @@ def is_solution(cell: Any) -> bool:
 
 
 def is_check(cell: Any) -> bool:
-    return cell.cell_type == "code" and ("teaching.check_" in cell.source
-                                         or "check" in cell.metadata.get("tags", []))
+    return cell.cell_type == "code" and (
+        "teaching.check_" in cell.source or "check" in cell.metadata.get("tags", [])
+    )
 
 
 def assigned_names(source: str) -> list[str]:
     """Names a cell assigns or defines at top level, in order (``a, b = ...`` gives a and b)."""
     # IPython magics (%time, !pip) are not Python; leave them out before parsing
-    code = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!")))
+    code = "\n".join(
+        line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))
+    )
     try:
         tree = ast.parse(code)
     except SyntaxError:
@@ -89,8 +92,12 @@ def code_lines(source: str) -> set[str]:
     found = set()
     for line in source.splitlines():
         text = line.split("  #")[0].strip()
-        if (len(text) > 3 and not text.startswith("#") and any(ch.isalnum() for ch in text)
-                and not text.isidentifier()):
+        if (
+            len(text) > 3
+            and not text.startswith("#")
+            and any(ch.isalnum() for ch in text)
+            and not text.isidentifier()
+        ):
             found.add(text)
     return found
 
@@ -137,7 +144,9 @@ def translate(lesson: Any, cells: dict[str, dict[str, str]], *, name: str = "les
     hash of the English text the translation was written from. A translation whose English
     text changed since is used but reported, and so is one that matches no cell.
     """
-    by_hash = {entry.get("source_sha"): entry for entry in cells.values() if entry.get("source_sha")}
+    by_hash = {
+        entry.get("source_sha"): entry for entry in cells.values() if entry.get("source_sha")
+    }
     used, stale = set(), []
     for cell in lesson.cells:
         if cell.cell_type != "markdown":
@@ -151,8 +160,11 @@ def translate(lesson: Any, cells: dict[str, dict[str, str]], *, name: str = "les
         cell.source = entry["text"].strip()
     stale += [key for key, entry in cells.items() if id(entry) not in used]
     if stale:
-        warnings.warn(f"{name}: the translation of cell(s) {', '.join(stale)} may be out of date "
-                      "(the English text changed, or the cell is gone).", stacklevel=2)
+        warnings.warn(
+            f"{name}: the translation of cell(s) {', '.join(stale)} may be out of date "
+            "(the English text changed, or the cell is gone).",
+            stacklevel=2,
+        )
     return stale
 
 
@@ -161,8 +173,9 @@ def strip_outputs(notebook: Any) -> None:
         if cell.cell_type == "code":
             cell.outputs = []
             cell.execution_count = None
-            cell.source = "\n".join(line for line in cell.source.splitlines()
-                                    if "NBVAL_CHECK_OUTPUT" not in line)
+            cell.source = "\n".join(
+                line for line in cell.source.splitlines() if "NBVAL_CHECK_OUTPUT" not in line
+            )
         cell.metadata.pop("execution", None)
 
 
@@ -173,8 +186,9 @@ def student_copy(lesson: Any, *, language: str = "en", translation: dict | None 
         translate(student, translation)
     for cell in student.cells:
         if is_solution(cell):
-            cell.source = solution_stub(cell.source, instruction=cell.metadata.get("instruction"),
-                                        language=language)
+            cell.source = solution_stub(
+                cell.source, instruction=cell.metadata.get("instruction"), language=language
+            )
             tags = [tag for tag in cell.metadata.get("tags", []) if tag != SOLUTION_TAG]
             cell.metadata["tags"] = [*tags, "exercise"]
             cell.metadata.pop("instruction", None)
@@ -185,8 +199,10 @@ def student_copy(lesson: Any, *, language: str = "en", translation: dict | None 
     return student
 
 
-GLOSSARY_LINE = {"en": "More terms, in German and English: [glossary](glossary.md).",
-                 "de": "Weitere Begriffe, deutsch und englisch: [Glossar](glossary.md)."}
+GLOSSARY_LINE = {
+    "en": "More terms, in German and English: [glossary](glossary.md).",
+    "de": "Weitere Begriffe, deutsch und englisch: [Glossar](glossary.md).",
+}
 
 
 def _link_glossary(notebook: Any, language: str) -> None:
@@ -194,9 +210,17 @@ def _link_glossary(notebook: Any, language: str) -> None:
     markdown = [cell for cell in notebook.cells if cell.cell_type == "markdown"]
     if not markdown or any("glossary.md" in cell.source for cell in markdown):
         return
-    target = next((cell for cell in reversed(markdown)
-                   if re.search(r"^#+ .*glossar", cell.source, re.IGNORECASE | re.MULTILINE)), markdown[-1])
-    target.source = target.source.rstrip() + "\n\n" + GLOSSARY_LINE.get(language, GLOSSARY_LINE["en"])
+    target = next(
+        (
+            cell
+            for cell in reversed(markdown)
+            if re.search(r"^#+ .*glossar", cell.source, re.IGNORECASE | re.MULTILINE)
+        ),
+        markdown[-1],
+    )
+    target.source = (
+        target.source.rstrip() + "\n\n" + GLOSSARY_LINE.get(language, GLOSSARY_LINE["en"])
+    )
 
 
 def fill_solutions(student: Any, lesson: Any) -> Any:
@@ -217,8 +241,12 @@ def execute(notebook: Any, folder: Path, *, timeout: int = 600) -> Any:
     """Run a notebook in ``folder`` (its working directory) with the python3 kernel."""
     from nbclient import NotebookClient
 
-    NotebookClient(notebook, timeout=timeout, kernel_name="python3",
-                   resources={"metadata": {"path": str(folder)}}).execute()
+    NotebookClient(
+        notebook,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(folder)}},
+    ).execute()
     return notebook
 
 
@@ -234,5 +262,8 @@ def output_text(cell: Any) -> str:
 
 def check_results(notebook: Any) -> dict[str, bool]:
     """Check cell id -> passed (its output shows a green tick and no amber 'not yet')."""
-    return {cell.id: "✅" in output_text(cell) and "🟠" not in output_text(cell)
-            for cell in notebook.cells if is_check(cell)}
+    return {
+        cell.id: "✅" in output_text(cell) and "🟠" not in output_text(cell)
+        for cell in notebook.cells
+        if is_check(cell)
+    }

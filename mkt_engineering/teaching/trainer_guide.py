@@ -48,13 +48,27 @@ CORE_MISTAKES = {
 
 LABELS = {
     "en": {
-        "title": "Trainer guide", "before": "Before the workshop", "agenda": "Agenda",
-        "start": "Start", "end": "End", "session": "Session", "minutes": "Minutes",
-        "goals": "Learning goals", "prereq": "Prerequisites", "time": "Time", "unlocks": "Unlocks",
-        "exercises": "Exercises and solutions", "exercise": "Exercise", "checked_by": "Checked by",
-        "mistakes": "Mistakes this check recognises", "discussion": "Discussion questions",
-        "core": "Every check also recognises", "break": "Break", "lunch": "Lunch break",
-        "arrival": "Arrival, `mkt doctor` on every laptop", "min": "min",
+        "title": "Trainer guide",
+        "before": "Before the workshop",
+        "agenda": "Agenda",
+        "start": "Start",
+        "end": "End",
+        "session": "Session",
+        "minutes": "Minutes",
+        "goals": "Learning goals",
+        "prereq": "Prerequisites",
+        "time": "Time",
+        "unlocks": "Unlocks",
+        "exercises": "Exercises and solutions",
+        "exercise": "Exercise",
+        "checked_by": "Checked by",
+        "mistakes": "Mistakes this check recognises",
+        "discussion": "Discussion questions",
+        "core": "Every check also recognises",
+        "break": "Break",
+        "lunch": "Lunch break",
+        "arrival": "Arrival, `mkt doctor` on every laptop",
+        "min": "min",
         "before_text": (
             "1. Run `mkt doctor` on every laptop a few days before; each red line names its fix.\n"
             "2. Hand out `workshop-student.zip`; learners unzip it and start `jupyter lab` in the folder.\n"
@@ -63,13 +77,27 @@ LABELS = {
         ),
     },
     "de": {
-        "title": "Leitfaden für Trainer", "before": "Vor dem Workshop", "agenda": "Ablauf",
-        "start": "Beginn", "end": "Ende", "session": "Einheit", "minutes": "Minuten",
-        "goals": "Lernziele", "prereq": "Voraussetzungen", "time": "Dauer", "unlocks": "Führt hin zu",
-        "exercises": "Übungen und Lösungen", "exercise": "Übung", "checked_by": "Geprüft von",
-        "mistakes": "Typische Fehler, die diese Prüfung erkennt", "discussion": "Fragen für die Diskussion",
-        "core": "Jede Prüfung erkennt außerdem", "break": "Pause", "lunch": "Mittagspause",
-        "arrival": "Ankommen, `mkt doctor` auf jedem Laptop", "min": "Min.",
+        "title": "Leitfaden für Trainer",
+        "before": "Vor dem Workshop",
+        "agenda": "Ablauf",
+        "start": "Beginn",
+        "end": "Ende",
+        "session": "Einheit",
+        "minutes": "Minuten",
+        "goals": "Lernziele",
+        "prereq": "Voraussetzungen",
+        "time": "Dauer",
+        "unlocks": "Führt hin zu",
+        "exercises": "Übungen und Lösungen",
+        "exercise": "Übung",
+        "checked_by": "Geprüft von",
+        "mistakes": "Typische Fehler, die diese Prüfung erkennt",
+        "discussion": "Fragen für die Diskussion",
+        "core": "Jede Prüfung erkennt außerdem",
+        "break": "Pause",
+        "lunch": "Mittagspause",
+        "arrival": "Ankommen, `mkt doctor` auf jedem Laptop",
+        "min": "Min.",
         "before_text": (
             "1. Lassen Sie `mkt doctor` ein paar Tage vorher auf jedem Laptop laufen; jede rote "
             "Zeile nennt die Abhilfe.\n"
@@ -107,7 +135,9 @@ def _text_of(node: ast.AST) -> list[str]:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return [node.value]
     if isinstance(node, ast.JoinedStr):
-        return ["".join(part.value if isinstance(part, ast.Constant) else "…" for part in node.values)]
+        return [
+            "".join(part.value if isinstance(part, ast.Constant) else "…" for part in node.values)
+        ]
     if isinstance(node, ast.IfExp):
         return _text_of(node.body) + _text_of(node.orelse)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
@@ -119,15 +149,25 @@ def _text_of(node: ast.AST) -> list[str]:
 def _hints_in(function: ast.FunctionDef, constants: dict[str, ast.AST]) -> list[str]:
     found: list[str] = []
     # names bound inside the function (``mistakes = {...}`` then ``mistakes=mistakes``)
-    constants = {**constants, **{target.id: node.value for node in ast.walk(function)
-                                 if isinstance(node, ast.Assign)
-                                 for target in node.targets if isinstance(target, ast.Name)}}
+    constants = {
+        **constants,
+        **{
+            target.id: node.value
+            for node in ast.walk(function)
+            if isinstance(node, ast.Assign)
+            for target in node.targets
+            if isinstance(target, ast.Name)
+        },
+    }
     for node in ast.walk(function):
         if not isinstance(node, ast.Call):
             continue
         for keyword in node.keywords:
-            value = constants.get(keyword.value.id, keyword.value) if isinstance(keyword.value, ast.Name) \
+            value = (
+                constants.get(keyword.value.id, keyword.value)
+                if isinstance(keyword.value, ast.Name)
                 else keyword.value
+            )
             if keyword.arg == "hint":
                 found += _text_of(value)
             elif keyword.arg == "mistakes" and isinstance(value, ast.Dict):
@@ -142,8 +182,13 @@ def _module_tree(module_name: str) -> tuple[dict[str, ast.FunctionDef], dict[str
 
     tree = ast.parse(inspect.getsource(importlib.import_module(module_name)))
     functions = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
-    constants = {target.id: node.value for node in tree.body if isinstance(node, ast.Assign)
-                 for target in node.targets if isinstance(target, ast.Name)}
+    constants = {
+        target.id: node.value
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
     return functions, constants
 
 
@@ -154,8 +199,11 @@ def check_hints(check: Callable) -> list[str]:
     if own is None:
         return []
     hints = _hints_in(own, constants)
-    called = {node.func.id for node in ast.walk(own)
-              if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
+    called = {
+        node.func.id
+        for node in ast.walk(own)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+    }
     for name in sorted(called & functions.keys()):
         if name != check.__name__:
             hints += _hints_in(functions[name], constants)
@@ -163,7 +211,9 @@ def check_hints(check: Callable) -> list[str]:
     return list(dict.fromkeys([*declared, *hints]))
 
 
-def agenda(sessions: list[tuple[str, str, int]], start: str = "09:00") -> list[tuple[str, str, str, int]]:
+def agenda(
+    sessions: list[tuple[str, str, int]], start: str = "09:00"
+) -> list[tuple[str, str, str, int]]:
     """Rows (start, end, session, minutes): arrival, lessons, breaks, one lunch after noon."""
     clock = datetime.strptime(start, "%H:%M")
     rows = []
@@ -189,28 +239,55 @@ def agenda(sessions: list[tuple[str, str, int]], start: str = "09:00") -> list[t
 
 def guide_markdown(lessons: list[LessonDoc], *, language: str = "en", title: str = "") -> str:
     label = LABELS.get(language, LABELS["en"])
-    lines = [f"# {label['title']}{': ' + title if title else ''}", "", f"## {label['before']}", "",
-             label["before_text"], "", f"## {label['agenda']}", "",
-             f"| {label['start']} | {label['end']} | {label['session']} | {label['minutes']} |",
-             "|---|---|---|---|"]
+    lines = [
+        f"# {label['title']}{': ' + title if title else ''}",
+        "",
+        f"## {label['before']}",
+        "",
+        label["before_text"],
+        "",
+        f"## {label['agenda']}",
+        "",
+        f"| {label['start']} | {label['end']} | {label['session']} | {label['minutes']} |",
+        "|---|---|---|---|",
+    ]
     english = LABELS["en"]
     for start, end, session, minutes in agenda([(d.stem, d.title, d.minutes) for d in lessons]):
-        session = {english[k]: label[k] for k in ("arrival", "break", "lunch")}.get(session, session)
+        session = {english[k]: label[k] for k in ("arrival", "break", "lunch")}.get(
+            session, session
+        )
         lines.append(f"| {start} | {end} | {session} | {minutes} |")
     for doc in lessons:
-        lines += ["", f"## {doc.title}", "",
-                  f"**{label['time']}:** {doc.minutes} {label['min']} · **{label['prereq']}:** "
-                  f"{doc.prerequisites or '–'} · **{label['unlocks']}:** {doc.unlocks or '–'}", "",
-                  f"### {label['goals']}", ""]
+        lines += [
+            "",
+            f"## {doc.title}",
+            "",
+            f"**{label['time']}:** {doc.minutes} {label['min']} · **{label['prereq']}:** "
+            f"{doc.prerequisites or '–'} · **{label['unlocks']}:** {doc.unlocks or '–'}",
+            "",
+            f"### {label['goals']}",
+            "",
+        ]
         lines += [f"- {goal}" for goal in doc.goals] or ["- –"]
         if doc.exercises:
             lines += ["", f"### {label['exercises']}"]
         for number, exercise in enumerate(doc.exercises, start=1):
             heading, body = _split_heading(exercise.instruction)
-            lines += ["", f"#### {heading or label['exercise'] + ' ' + str(number)}", "", body, "",
-                      "```python", exercise.solution.strip(), "```", ""]
+            lines += [
+                "",
+                f"#### {heading or label['exercise'] + ' ' + str(number)}",
+                "",
+                body,
+                "",
+                "```python",
+                exercise.solution.strip(),
+                "```",
+                "",
+            ]
             if exercise.checks:
-                lines.append(f"*{label['checked_by']}:* " + ", ".join(f"`{c}`" for c in exercise.checks))
+                lines.append(
+                    f"*{label['checked_by']}:* " + ", ".join(f"`{c}`" for c in exercise.checks)
+                )
             if exercise.mistakes:
                 lines += ["", f"*{label['mistakes']}:*", ""]
                 lines += [f"- {mistake}" for mistake in exercise.mistakes]
@@ -232,7 +309,7 @@ def _split_heading(text: str) -> tuple[str, str]:
     for index in range(len(lines) - 1, -1, -1):
         line = lines[index]
         if line.startswith("#") and re.search(r"exercise|übung|aufgabe|task", line, re.IGNORECASE):
-            return line.lstrip("#").strip(), _bold_headings("\n".join(lines[index + 1:]))
+            return line.lstrip("#").strip(), _bold_headings("\n".join(lines[index + 1 :]))
     if lines and lines[0].startswith("#"):
         return lines[0].lstrip("#").strip(), _bold_headings("\n".join(lines[1:]))
     return "", _bold_headings(text)
@@ -240,8 +317,10 @@ def _split_heading(text: str) -> tuple[str, str]:
 
 def _bold_headings(text: str) -> str:
     """Headings inside pasted lesson text become bold lines, so the guide keeps its outline."""
-    return "\n".join(f"**{line.lstrip('#').strip()}**" if line.startswith("#") else line
-                     for line in text.strip().splitlines())
+    return "\n".join(
+        f"**{line.lstrip('#').strip()}**" if line.startswith("#") else line
+        for line in text.strip().splitlines()
+    )
 
 
 HTML_TEMPLATE = """<!DOCTYPE html>

@@ -103,7 +103,9 @@ def check_search_leads(answer: Any) -> Feedback:
         label="Leads from search",
         tolerance=1e-9,
         mistakes={
-            results["leads"].sum(): "This is the total of all channels: filter the search rows first.",
+            results[
+                "leads"
+            ].sum(): "This is the total of all channels: filter the search rows first.",
             search["clicks"].sum(): "This counts clicks; the question asks for leads.",
             search["leads"].mean(): "This is the average week. Sum the weeks with .sum().",
             search.height: "This counts rows (weeks), not leads. Sum the leads column.",
@@ -119,19 +121,34 @@ def check_joined_spend(answer: Any) -> Feedback:
         return columns
     expected_rows = campaign_results().height
     if answer.height == expected_rows - len(WEEKS):
-        return Feedback(False, "The joined table lost the email weeks.",
-                        hint="An inner join keeps only rows found in both files, and email has no "
-                             "media spend. Keep every results row with how='left'.", right=[columns.message])
+        return Feedback(
+            False,
+            "The joined table lost the email weeks.",
+            hint="An inner join keeps only rows found in both files, and email has no "
+            "media spend. Keep every results row with how='left'.",
+            right=[columns.message],
+        )
     if answer.height > expected_rows:
-        return Feedback(False, f"The joined table has {answer.height} rows, more than the results export.",
-                        hint="Each week of a channel matched several spend rows. Join on the channel "
-                             "AND the week (left_on=[...], right_on=[...]).", right=[columns.message])
+        return Feedback(
+            False,
+            f"The joined table has {answer.height} rows, more than the results export.",
+            hint="Each week of a channel matched several spend rows. Join on the channel "
+            "AND the week (left_on=[...], right_on=[...]).",
+            right=[columns.message],
+        )
     if answer.height != expected_rows:
-        return Feedback(False, "The joined table should keep every row of the results export.",
-                        hint="Start from the results table and join the spend onto it.",
-                        right=[columns.message])
-    return check_number(answer["spend"].sum(), _joined()["spend"].sum(), label="The joined spend",
-                        hint="Check that the week of the results matches the 'Woche ab' of the budget.")
+        return Feedback(
+            False,
+            "The joined table should keep every row of the results export.",
+            hint="Start from the results table and join the spend onto it.",
+            right=[columns.message],
+        )
+    return check_number(
+        answer["spend"].sum(),
+        _joined()["spend"].sum(),
+        label="The joined spend",
+        hint="Check that the week of the results matches the 'Woche ab' of the budget.",
+    )
 
 
 def check_cost_per_lead(answer: Any) -> Feedback:
@@ -143,12 +160,17 @@ def check_cost_per_lead(answer: Any) -> Feedback:
         .group_by("channel")
         .agg((pl.col("spend").fill_null(0) / pl.col("leads")).mean().alias("cost_per_lead"))
     )
-    leads_per_euro = totals.select("channel", (pl.col("leads") / pl.col("spend")).alias("cost_per_lead"))
+    leads_per_euro = totals.select(
+        "channel", (pl.col("leads") / pl.col("spend")).alias("cost_per_lead")
+    )
 
     def same_as(other: pl.DataFrame):
         def predicate(frame: pl.DataFrame) -> bool:
             joined = frame.join(other, on="channel", suffix="_other").drop_nulls()
-            return bool(np.allclose(joined["cost_per_lead"], joined["cost_per_lead_other"], rtol=1e-6))
+            return bool(
+                np.allclose(joined["cost_per_lead"], joined["cost_per_lead_other"], rtol=1e-6)
+            )
+
         return predicate
 
     return check_frame(

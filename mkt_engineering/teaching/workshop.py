@@ -51,52 +51,118 @@ class LessonEntry:
 
 
 CATALOGUE = [
-    LessonEntry("00_welcome", "00 · Welcome: Jupyter and polars for marketers", 45,
-                "reading your own exports; the basics every report uses", "none",
-                {"en": ["Which export do you build by hand every week, and which steps of this lesson would it need?",
-                        "Where in your reporting is a ratio averaged instead of summed first?",
-                        "Which of your data sources leave out a channel, as the media budget leaves out email?"],
-                 "de": ["Welchen Export bauen Sie jede Woche von Hand, und welche Schritte dieser Lektion bräuchte er?",
-                        "Wo in Ihrem Reporting wird eine Quote gemittelt, statt erst zu summieren?",
-                        "Welche Ihrer Datenquellen lassen einen Kanal weg, so wie das Mediabudget E-Mail?"]},
-                unlocks_de="eigene Exporte lesen; die Grundlagen jedes Berichts"),
-    LessonEntry("01_attribution", "01 · Attribution: which channels earn the conversions", 60,
-                "the attribution report (`mkt run attribution`)", "00_welcome",
-                {"en": ["Which channel would lose budget under last-click but not under the Markov model, and why?",
-                        "What do the non-converting journeys tell us that the converting ones cannot?",
-                        "How wide may an interval be before you would not move budget on it?"],
-                 "de": ["Welcher Kanal verlöre unter Last Click Budget, unter dem Markov-Modell aber nicht, und warum?",
-                        "Was verraten die Journeys ohne Conversion, was die mit Conversion nicht können?",
-                        "Wie breit darf ein Intervall sein, bevor Sie darauf kein Budget verschieben würden?"]},
-                unlocks_de="den Attributionsbericht (`mkt run attribution`)"),
-    LessonEntry("02_cohort_value", "02 · Cohort value: what a customer is worth", 60,
-                "the cohort lifetime value report (`mkt run cohort_ltv`)", "00_welcome",
-                {"en": ["Which acquisition channel brings cheap customers that are worth little?",
-                        "How far ahead would you trust a lifetime value forecast in your business?"],
-                 "de": ["Welcher Akquisekanal bringt günstige Kunden, die wenig wert sind?",
-                        "Wie weit in die Zukunft würden Sie einer Kundenwert-Prognose in Ihrem Geschäft trauen?"]},
-                unlocks_de="den Kundenwert-Bericht nach Kohorten (`mkt run cohort_ltv`)"),
-    LessonEntry("03_ab_testing", "03 · A/B testing: did the change work, and how sure are we?", 60,
-                "the experiment report (`mkt run ab_test`)", "00_welcome",
-                {"en": ["When did you last stop a test early because it looked good? What does peeking do?",
-                        "Which of your tests would have needed more visitors than you had?"],
-                 "de": ["Wann haben Sie zuletzt einen Test früh beendet, weil er gut aussah? Was bewirkt das ständige Nachschauen?",
-                        "Welcher Ihrer Tests hätte mehr Besucher gebraucht, als Sie hatten?"]},
-                unlocks_de="den Experiment-Bericht (`mkt run ab_test`)"),
-    LessonEntry("04_nurture_timing", "04 · Nurture timing: when leads become ready", 60,
-                "the nurture timing report (`mkt run nurture_timing`)", "00_welcome",
-                {"en": ["Where in your funnel are leads handed to sales too early (green bananas)?",
-                        "Which leads will never become ready, and what should nurturing do with them?"],
-                 "de": ["Wo in Ihrem Funnel gehen Leads zu früh an den Vertrieb (grüne Bananen)?",
-                        "Welche Leads werden nie reif, und was sollte das Nurturing mit ihnen tun?"]},
-                unlocks_de="den Nurture-Timing-Bericht (`mkt run nurture_timing`)"),
-    LessonEntry("05_capstone", "05 · Capstone: one company, end to end", 75,
-                "running all four reports on your own data", "01–04",
-                {"en": ["Which one decision would you take to your manager tomorrow, and which number backs it?",
-                        "Which assumption of the case would you check first on your own data?"],
-                 "de": ["Welche eine Entscheidung würden Sie morgen Ihrer Führungskraft vorschlagen, und welche Zahl trägt sie?",
-                        "Welche Annahme des Falls würden Sie an Ihren eigenen Daten zuerst prüfen?"]},
-                unlocks_de="alle vier Berichte auf Ihren eigenen Daten"),
+    LessonEntry(
+        "00_welcome",
+        "00 · Welcome: Jupyter and polars for marketers",
+        45,
+        "reading your own exports; the basics every report uses",
+        "none",
+        {
+            "en": [
+                "Which export do you build by hand every week, and which steps of this lesson would it need?",
+                "Where in your reporting is a ratio averaged instead of summed first?",
+                "Which of your data sources leave out a channel, as the media budget leaves out email?",
+            ],
+            "de": [
+                "Welchen Export bauen Sie jede Woche von Hand, und welche Schritte dieser Lektion bräuchte er?",
+                "Wo in Ihrem Reporting wird eine Quote gemittelt, statt erst zu summieren?",
+                "Welche Ihrer Datenquellen lassen einen Kanal weg, so wie das Mediabudget E-Mail?",
+            ],
+        },
+        unlocks_de="eigene Exporte lesen; die Grundlagen jedes Berichts",
+    ),
+    LessonEntry(
+        "01_attribution",
+        "01 · Attribution: which channels earn the conversions",
+        60,
+        "the attribution report (`mkt run attribution`)",
+        "00_welcome",
+        {
+            "en": [
+                "Which channel would lose budget under last-click but not under the Markov model, and why?",
+                "What do the non-converting journeys tell us that the converting ones cannot?",
+                "How wide may an interval be before you would not move budget on it?",
+            ],
+            "de": [
+                "Welcher Kanal verlöre unter Last Click Budget, unter dem Markov-Modell aber nicht, und warum?",
+                "Was verraten die Journeys ohne Conversion, was die mit Conversion nicht können?",
+                "Wie breit darf ein Intervall sein, bevor Sie darauf kein Budget verschieben würden?",
+            ],
+        },
+        unlocks_de="den Attributionsbericht (`mkt run attribution`)",
+    ),
+    LessonEntry(
+        "02_cohort_value",
+        "02 · Cohort value: what a customer is worth",
+        60,
+        "the cohort lifetime value report (`mkt run cohort_ltv`)",
+        "00_welcome",
+        {
+            "en": [
+                "Which acquisition channel brings cheap customers that are worth little?",
+                "How far ahead would you trust a lifetime value forecast in your business?",
+            ],
+            "de": [
+                "Welcher Akquisekanal bringt günstige Kunden, die wenig wert sind?",
+                "Wie weit in die Zukunft würden Sie einer Kundenwert-Prognose in Ihrem Geschäft trauen?",
+            ],
+        },
+        unlocks_de="den Kundenwert-Bericht nach Kohorten (`mkt run cohort_ltv`)",
+    ),
+    LessonEntry(
+        "03_ab_testing",
+        "03 · A/B testing: did the change work, and how sure are we?",
+        60,
+        "the experiment report (`mkt run ab_test`)",
+        "00_welcome",
+        {
+            "en": [
+                "When did you last stop a test early because it looked good? What does peeking do?",
+                "Which of your tests would have needed more visitors than you had?",
+            ],
+            "de": [
+                "Wann haben Sie zuletzt einen Test früh beendet, weil er gut aussah? Was bewirkt das ständige Nachschauen?",
+                "Welcher Ihrer Tests hätte mehr Besucher gebraucht, als Sie hatten?",
+            ],
+        },
+        unlocks_de="den Experiment-Bericht (`mkt run ab_test`)",
+    ),
+    LessonEntry(
+        "04_nurture_timing",
+        "04 · Nurture timing: when leads become ready",
+        60,
+        "the nurture timing report (`mkt run nurture_timing`)",
+        "00_welcome",
+        {
+            "en": [
+                "Where in your funnel are leads handed to sales too early (green bananas)?",
+                "Which leads will never become ready, and what should nurturing do with them?",
+            ],
+            "de": [
+                "Wo in Ihrem Funnel gehen Leads zu früh an den Vertrieb (grüne Bananen)?",
+                "Welche Leads werden nie reif, und was sollte das Nurturing mit ihnen tun?",
+            ],
+        },
+        unlocks_de="den Nurture-Timing-Bericht (`mkt run nurture_timing`)",
+    ),
+    LessonEntry(
+        "05_capstone",
+        "05 · Capstone: one company, end to end",
+        75,
+        "running all four reports on your own data",
+        "01–04",
+        {
+            "en": [
+                "Which one decision would you take to your manager tomorrow, and which number backs it?",
+                "Which assumption of the case would you check first on your own data?",
+            ],
+            "de": [
+                "Welche eine Entscheidung würden Sie morgen Ihrer Führungskraft vorschlagen, und welche Zahl trägt sie?",
+                "Welche Annahme des Falls würden Sie an Ihren eigenen Daten zuerst prüfen?",
+            ],
+        },
+        unlocks_de="alle vier Berichte auf Ihren eigenen Daten",
+    ),
 ]
 
 
@@ -109,13 +175,24 @@ def lesson_paths(lessons: list[str] | None = None, folder: Path = LESSONS_DIR) -
     found = sorted(folder.glob("[0-9][0-9]_*.ipynb"))
     if not lessons:
         return found
-    picked = [path for path in found if any(path.stem == name or path.stem.startswith(f"{name}_")
-                                            or path.stem.split("_")[0] == name for name in lessons)]
-    missing = [name for name in lessons if not any(
-        path.stem == name or path.stem.split("_")[0] == name for path in picked)]
+    picked = [
+        path
+        for path in found
+        if any(
+            path.stem == name or path.stem.startswith(f"{name}_") or path.stem.split("_")[0] == name
+            for name in lessons
+        )
+    ]
+    missing = [
+        name
+        for name in lessons
+        if not any(path.stem == name or path.stem.split("_")[0] == name for path in picked)
+    ]
     if missing:
         available = ", ".join(path.stem for path in found)
-        raise ValueError(f"No lesson named {', '.join(missing)} in {folder}. Available: {available}.")
+        raise ValueError(
+            f"No lesson named {', '.join(missing)} in {folder}. Available: {available}."
+        )
     return picked
 
 
@@ -135,9 +212,11 @@ def _goals(text: str) -> list[str]:
     """The bullet list that follows the 'learning goals' line of the opening cell."""
     lines = text.splitlines()
     for index, line in enumerate(lines):
-        if re.search(r"learning goals|lernziele|you will|you can|sie können|goals", line, re.IGNORECASE):
+        if re.search(
+            r"learning goals|lernziele|you will|you can|sie können|goals", line, re.IGNORECASE
+        ):
             goals = []
-            for item in lines[index + 1:]:
+            for item in lines[index + 1 :]:
                 if re.match(r"\s*(?:[-*]|\d+\.)\s+", item):
                     goals.append(re.sub(r"^\s*(?:[-*]|\d+\.)\s+", "", item).strip().rstrip(",;."))
                 elif goals and item.strip():
@@ -157,16 +236,25 @@ def describe_lesson(lesson: Any, stem: str, *, language: str = "en") -> guide.Le
     entry = next((e for e in CATALOGUE if e.stem == stem), None)
     markdown = [cell.source for cell in lesson.cells if cell.cell_type == "markdown"]
     opening = "\n\n".join(markdown[:2])
-    title = next((line.lstrip("# ").strip() for line in opening.splitlines() if line.startswith("# ")),
-                 entry.title if entry else stem)
-    default_minutes = lesson.metadata.get("lesson", {}).get("minutes") or (entry.minutes if entry else 45)
+    title = next(
+        (line.lstrip("# ").strip() for line in opening.splitlines() if line.startswith("# ")),
+        entry.title if entry else stem,
+    )
+    default_minutes = lesson.metadata.get("lesson", {}).get("minutes") or (
+        entry.minutes if entry else 45
+    )
     return guide.LessonDoc(
         stem=stem,
         title=title,
-        minutes=_minutes(_line_after(opening, "time needed|time|dauer|zeitbedarf") or opening, default_minutes),
+        minutes=_minutes(
+            _line_after(opening, "time needed|time|dauer|zeitbedarf") or opening, default_minutes
+        ),
         goals=_goals(opening),
-        prerequisites=_line_after(opening, "prerequisites|voraussetzungen") or (entry.prerequisites if entry else ""),
-        unlocks=(entry.unlocks_de if language == "de" and entry.unlocks_de else entry.unlocks) if entry else "",
+        prerequisites=_line_after(opening, "prerequisites|voraussetzungen")
+        or (entry.prerequisites if entry else ""),
+        unlocks=(entry.unlocks_de if language == "de" and entry.unlocks_de else entry.unlocks)
+        if entry
+        else "",
         exercises=_exercises(lesson),
         discussion=_discussion(lesson, entry, language),
     )
@@ -180,17 +268,29 @@ def _exercises(lesson: Any) -> list[guide.Exercise]:
     for index, cell in enumerate(cells):
         if not edition.is_solution(cell):
             continue
-        instruction = next((c.source for c in reversed(cells[:index]) if c.cell_type == "markdown"), "")
-        following = "\n".join(c.source for c in cells[index + 1:index + 3] if edition.is_check(c))
+        instruction = next(
+            (c.source for c in reversed(cells[:index]) if c.cell_type == "markdown"), ""
+        )
+        following = "\n".join(c.source for c in cells[index + 1 : index + 3] if edition.is_check(c))
         checks = list(dict.fromkeys(re.findall(r"teaching\.(check_\w+)", following)))
-        mistakes = [hint for name in checks if callable(getattr(teaching, name, None))
-                    for hint in guide.check_hints(getattr(teaching, name))]
-        exercises.append(guide.Exercise(instruction, cell.source, checks, list(dict.fromkeys(mistakes))))
+        mistakes = [
+            hint
+            for name in checks
+            if callable(getattr(teaching, name, None))
+            for hint in guide.check_hints(getattr(teaching, name))
+        ]
+        exercises.append(
+            guide.Exercise(instruction, cell.source, checks, list(dict.fromkeys(mistakes)))
+        )
     return exercises
 
 
 def _discussion(lesson: Any, entry: LessonEntry | None, language: str) -> list[str]:
-    tagged = [cell.source.strip() for cell in lesson.cells if "discussion" in cell.metadata.get("tags", [])]
+    tagged = [
+        cell.source.strip()
+        for cell in lesson.cells
+        if "discussion" in cell.metadata.get("tags", [])
+    ]
     if tagged:
         return tagged
     if entry is None:
@@ -207,19 +307,29 @@ def lint_lesson(lesson: Any) -> list[str]:
     """
     markdown = [cell.source for cell in lesson.cells if cell.cell_type == "markdown"]
     opening, closing = "\n".join(markdown[:2]), "\n".join(markdown[-3:])
-    problems = [f"no {what} at the start" for what, pattern in
-                (("learning goals", r"learning goals|lernziele"), ("time needed", r"time|dauer"),
-                 ("prerequisites", r"prerequisite|voraussetzung"))
-                if not re.search(pattern, opening, re.IGNORECASE)]
-    problems += [f"no {what} at the end" for what, pattern in
-                 (("recap", r"recap|summary|zusammenfassung|in kürze"), ("glossary", r"glossary|glossar"))
-                 if not re.search(pattern, closing, re.IGNORECASE)]
+    problems = [
+        f"no {what} at the start"
+        for what, pattern in (
+            ("learning goals", r"learning goals|lernziele"),
+            ("time needed", r"time|dauer"),
+            ("prerequisites", r"prerequisite|voraussetzung"),
+        )
+        if not re.search(pattern, opening, re.IGNORECASE)
+    ]
+    problems += [
+        f"no {what} at the end"
+        for what, pattern in (
+            ("recap", r"recap|summary|zusammenfassung|in kürze"),
+            ("glossary", r"glossary|glossar"),
+        )
+        if not re.search(pattern, closing, re.IGNORECASE)
+    ]
     cells = lesson.cells
     solutions = [index for index, cell in enumerate(cells) if edition.is_solution(cell)]
     if not solutions:
         problems.append("no exercise (a code cell tagged 'solution')")
     for index in solutions:
-        if not any(edition.is_check(cell) for cell in cells[index + 1:index + 3]):
+        if not any(edition.is_check(cell) for cell in cells[index + 1 : index + 3]):
             problems.append(f"solution cell {cells[index].id} has no check cell after it")
         if not edition.assigned_names(cells[index].source):
             problems.append(f"solution cell {cells[index].id} assigns no name for its check")
@@ -237,20 +347,26 @@ class WorkshopResult:
 
 STUDENT_README = {
     "en": "# Workshop folder\n\n1. Open a terminal in this folder and run `jupyter lab`.\n"
-          "2. Open the lessons in order, starting with `00_welcome.ipynb`.\n"
-          "3. Run the cells from top to bottom (Shift + Enter). Where a cell says "
-          "`# YOUR ANSWER HERE`, write your answer, then run the check cell below it.\n"
-          "4. Terms: see `glossary.md`. Demo data: `datasets/`.\n",
+    "2. Open the lessons in order, starting with `00_welcome.ipynb`.\n"
+    "3. Run the cells from top to bottom (Shift + Enter). Where a cell says "
+    "`# YOUR ANSWER HERE`, write your answer, then run the check cell below it.\n"
+    "4. Terms: see `glossary.md`. Demo data: `datasets/`.\n",
     "de": "# Workshop-Ordner\n\n1. Öffnen Sie in diesem Ordner ein Terminal und starten Sie `jupyter lab`.\n"
-          "2. Öffnen Sie die Lektionen der Reihe nach, beginnend mit `00_welcome.ipynb`.\n"
-          "3. Führen Sie die Zellen von oben nach unten aus (Umschalt + Enter). Wo in einer Zelle "
-          "`# IHRE LÖSUNG HIER` steht, tragen Sie Ihre Lösung ein und führen dann die Prüfzelle darunter aus.\n"
-          "4. Begriffe: siehe `glossary.md`. Demodaten: `datasets/`.\n",
+    "2. Öffnen Sie die Lektionen der Reihe nach, beginnend mit `00_welcome.ipynb`.\n"
+    "3. Führen Sie die Zellen von oben nach unten aus (Umschalt + Enter). Wo in einer Zelle "
+    "`# IHRE LÖSUNG HIER` steht, tragen Sie Ihre Lösung ein und führen dann die Prüfzelle darunter aus.\n"
+    "4. Begriffe: siehe `glossary.md`. Demodaten: `datasets/`.\n",
 }
 
 
-def build_workshop(out: Path, *, lessons: list[str] | None = None, language: str = "en",
-                   lessons_dir: Path = LESSONS_DIR, datasets_dir: Path = DATASETS_DIR) -> WorkshopResult:
+def build_workshop(
+    out: Path,
+    *,
+    lessons: list[str] | None = None,
+    language: str = "en",
+    lessons_dir: Path = LESSONS_DIR,
+    datasets_dir: Path = DATASETS_DIR,
+) -> WorkshopResult:
     """Write the student folder, the trainer guide and the zip (see the module docstring)."""
     if language not in ("en", "de"):
         raise ValueError(f"language must be 'en' or 'de', got {language!r}")
@@ -270,8 +386,11 @@ def build_workshop(out: Path, *, lessons: list[str] | None = None, language: str
         nbformat.write(lesson, trainer_dir / "solutions" / path.name)
         docs.append(describe_lesson(lesson, path.stem, language=language))
     if datasets_dir.exists():
-        shutil.copytree(datasets_dir, student_dir / "datasets",
-                        ignore=shutil.ignore_patterns("*.parquet.tmp", "__pycache__", ".*"))
+        shutil.copytree(
+            datasets_dir,
+            student_dir / "datasets",
+            ignore=shutil.ignore_patterns("*.parquet.tmp", "__pycache__", ".*"),
+        )
     if GLOSSARY_FILE.exists():
         shutil.copy2(GLOSSARY_FILE, student_dir / "glossary.md")
     (student_dir / "README.md").write_text(STUDENT_README[language], encoding="utf-8")
@@ -279,11 +398,17 @@ def build_workshop(out: Path, *, lessons: list[str] | None = None, language: str
     (trainer_dir / "trainer_guide.md").write_text(text, encoding="utf-8")
     title = guide.LABELS[language]["title"]
     (trainer_dir / "trainer_guide.html").write_text(
-        guide.markdown_to_html(text, title=title, language=language), encoding="utf-8")
+        guide.markdown_to_html(text, title=title, language=language), encoding="utf-8"
+    )
     zip_path = out / "workshop-student.zip"
     _zip_folder(student_dir, zip_path)
-    return WorkshopResult(student_dir, trainer_dir, zip_path, [d.stem for d in docs],
-                          {k: v for k, v in stale.items() if v})
+    return WorkshopResult(
+        student_dir,
+        trainer_dir,
+        zip_path,
+        [d.stem for d in docs],
+        {k: v for k, v in stale.items() if v},
+    )
 
 
 def _zip_folder(folder: Path, zip_path: Path) -> None:
@@ -307,13 +432,22 @@ def verify_lessons(lessons: list[str] | None = None, lessons_dir: Path = LESSONS
             student = nbformat.read(built.student_dir / f"{stem}.ipynb", as_version=4)
             started = time.perf_counter()
             try:
-                executed = edition.execute(edition.fill_solutions(student, lesson), built.student_dir)
+                executed = edition.execute(
+                    edition.fill_solutions(student, lesson), built.student_dir
+                )
                 results, error = edition.check_results(executed), ""
             except Exception as failure:  # report the failing lesson, go on with the next
                 results, error = {}, f"{type(failure).__name__}: {str(failure)[-300:]}"
-            rows.append({"lesson": stem, "seconds": round(time.perf_counter() - started, 1),
-                         "checks": len(results), "passed": sum(results.values()),
-                         "failed": [cell for cell, ok in results.items() if not ok], "error": error})
+            rows.append(
+                {
+                    "lesson": stem,
+                    "seconds": round(time.perf_counter() - started, 1),
+                    "checks": len(results),
+                    "passed": sum(results.values()),
+                    "failed": [cell for cell, ok in results.items() if not ok],
+                    "error": error,
+                }
+            )
     return rows
 
 
@@ -337,18 +471,32 @@ def render_lessons_page(out: Path | None = None, lessons_dir: Path = LESSONS_DIR
 
     ``mkt demo`` can call ``render_lessons_page(REPORTS_DIR / "lessons.html")``.
     """
-    intro = ("# Lessons: the learning path\n\nWork through the lessons in order. Each one opens "
-             "with its goals, time and prerequisites and ends with a recap and a glossary. "
-             "Open them with `jupyter lab notebooks/lessons`.\n\n")
+    intro = (
+        "# Lessons: the learning path\n\nWork through the lessons in order. Each one opens "
+        "with its goals, time and prerequisites and ends with a recap and a glossary. "
+        "Open them with `jupyter lab notebooks/lessons`.\n\n"
+    )
     link_prefix = ""
     if out is not None:
-        link_prefix = Path(os.path.relpath(lessons_dir, Path(out).resolve().parent)).as_posix() + "/"
-    page = guide.markdown_to_html(intro + lessons_index_markdown(lessons_dir, link_prefix), title="Lessons")
+        link_prefix = (
+            Path(os.path.relpath(lessons_dir, Path(out).resolve().parent)).as_posix() + "/"
+        )
+    page = guide.markdown_to_html(
+        intro + lessons_index_markdown(lessons_dir, link_prefix), title="Lessons"
+    )
     if out is not None:
         Path(out).parent.mkdir(parents=True, exist_ok=True)
         Path(out).write_text(page, encoding="utf-8")
     return page
 
 
-__all__ = ["CATALOGUE", "WorkshopResult", "build_workshop", "describe_lesson",
-           "lesson_catalogue", "lesson_paths", "lessons_index_markdown", "render_lessons_page"]
+__all__ = [
+    "CATALOGUE",
+    "WorkshopResult",
+    "build_workshop",
+    "describe_lesson",
+    "lesson_catalogue",
+    "lesson_paths",
+    "lessons_index_markdown",
+    "render_lessons_page",
+]

@@ -15,11 +15,13 @@ from mkt_engineering.attribution.markov import MarkovModel
 # the package exports a function named markov, so fetch the module itself
 markov_module = importlib.import_module("mkt_engineering.attribution.markov")
 
-HAND = pl.DataFrame({
-    "path": [["A", "B"], ["A"], ["B"], ["A", "C", "B"], ["C"]],
-    "conversions": [2.0, 0, 1, 1, 0],
-    "non_conversions": [1.0, 2, 1, 0, 1],
-})
+HAND = pl.DataFrame(
+    {
+        "path": [["A", "B"], ["A"], ["B"], ["A", "C", "B"], ["C"]],
+        "conversions": [2.0, 0, 1, 1, 0],
+        "non_conversions": [1.0, 2, 1, 0, 1],
+    }
+)
 
 
 def test_hand_example_from_reference_readme():
@@ -38,8 +40,12 @@ def test_hand_example_from_reference_readme():
 def brute_force(paths: pl.DataFrame, order: int, removed: str | None = None) -> tuple[float, float]:
     """Independent dense solve: states are tuples of the last `order` channels (dicts, loops)."""
     counts: dict = {}
-    for path, conv, null, value in paths.select("path", "conversions", "non_conversions", "value").iter_rows():
-        states = [("START",)] + [tuple(path[max(0, i - order + 1) : i + 1]) for i in range(len(path))]
+    for path, conv, null, value in paths.select(
+        "path", "conversions", "non_conversions", "value"
+    ).iter_rows():
+        states = [("START",)] + [
+            tuple(path[max(0, i - order + 1) : i + 1]) for i in range(len(path))
+        ]
         for a, b in itertools.pairwise(states):
             counts.setdefault(a, {}).setdefault(b, [0.0, 0.0])
             counts[a][b][0] += conv + null
@@ -48,7 +54,9 @@ def brute_force(paths: pl.DataFrame, order: int, removed: str | None = None) -> 
         counts[states[-1]]["CONV"][1] += value
         counts[states[-1]].setdefault("NULL", [0.0, 0.0])
         counts[states[-1]]["NULL"][0] += null
-    states = sorted(set(counts) | {b for row in counts.values() for b in row} - {"CONV", "NULL"}, key=str)
+    states = sorted(
+        set(counts) | {b for row in counts.values() for b in row} - {"CONV", "NULL"}, key=str
+    )
     index = {s: i for i, s in enumerate(states)}
     n = len(states)
     q = np.zeros((n, n))
@@ -68,11 +76,14 @@ def random_paths(seed: int, channels: str = "abcd", rows: int = 40) -> pl.DataFr
     rng = np.random.default_rng(seed)
     paths = [list(rng.choice(list(channels), rng.integers(1, 6))) for _ in range(rows)]
     conversions = rng.integers(0, 4, rows).astype(float) * rng.choice([1.0, 0.5], rows)
-    return pl.DataFrame({
-        "path": paths, "conversions": conversions,
-        "non_conversions": rng.integers(0, 6, rows).astype(float) + (conversions == 0),
-        "value": np.round(conversions * rng.uniform(10, 100, rows), 2),
-    })
+    return pl.DataFrame(
+        {
+            "path": paths,
+            "conversions": conversions,
+            "non_conversions": rng.integers(0, 6, rows).astype(float) + (conversions == 0),
+            "value": np.round(conversions * rng.uniform(10, 100, rows), 2),
+        }
+    )
 
 
 @pytest.mark.parametrize("order", [1, 2, 3])
@@ -85,7 +96,9 @@ def test_removal_effects_match_brute_force(order, iterative, monkeypatch):
     probability, value = brute_force(paths, order)
     assert model.conversion_probability_ == pytest.approx(probability, rel=1e-10)
     assert model.expected_value_ == pytest.approx(value, rel=1e-10)
-    for channel, effect, value_effect in model.credit_.select("channel", "removal_effect", "value_removal_effect").iter_rows():
+    for channel, effect, value_effect in model.credit_.select(
+        "channel", "removal_effect", "value_removal_effect"
+    ).iter_rows():
         removed_probability, removed_value = brute_force(paths, order, channel)
         assert effect == pytest.approx(1 - removed_probability / probability, abs=1e-10)
         assert value_effect == pytest.approx(1 - removed_value / value, abs=1e-10)
@@ -121,7 +134,9 @@ def test_iterative_solver_without_values(monkeypatch):
     assert model.credit_["value"].sum() == 0.0
     channel = model.credit_["channel"][0]
     removed = brute_force(paths, 2, channel)[0]
-    assert model.credit_["removal_effect"][0] == pytest.approx(1 - removed / model.conversion_probability_, abs=1e-10)
+    assert model.credit_["removal_effect"][0] == pytest.approx(
+        1 - removed / model.conversion_probability_, abs=1e-10
+    )
 
 
 def test_state_numbering_by_sorting_matches_brute_force(monkeypatch):
@@ -143,19 +158,27 @@ def test_visits_of_the_full_chain_are_the_observed_ones():
     q = model._matrix.toarray()
     start = np.zeros(model.states_)
     start[0] = 1.0
-    assert model._visits == pytest.approx(np.linalg.solve(np.eye(model.states_) - q.T, start), rel=1e-12)
+    assert model._visits == pytest.approx(
+        np.linalg.solve(np.eye(model.states_) - q.T, start), rel=1e-12
+    )
 
 
 def test_iterative_breakdown_falls_back_to_a_direct_solve(monkeypatch):
     """Neither the batched iteration nor BiCGSTAB settles: each scenario is solved by LU."""
     monkeypatch.setattr(markov_module, "DIRECT_LIMIT", 0)
-    monkeypatch.setattr(markov_module, "_two_level_steps", lambda forward, mask, direction, *rest: np.zeros_like(direction))
+    monkeypatch.setattr(
+        markov_module,
+        "_two_level_steps",
+        lambda forward, mask, direction, *rest: np.zeros_like(direction),
+    )
     monkeypatch.setattr(markov_module, "_bicgstab", lambda operator, rhs, initial: (initial, False))
     paths = random_paths(4)
     model = MarkovModel(2).fit(paths)
     channel = model.credit_["channel"][0]
     removed = brute_force(paths, 2, channel)[0]
-    assert model.credit_["removal_effect"][0] == pytest.approx(1 - removed / model.conversion_probability_, abs=1e-10)
+    assert model.credit_["removal_effect"][0] == pytest.approx(
+        1 - removed / model.conversion_probability_, abs=1e-10
+    )
 
 
 def test_chain_with_two_slow_loops_is_finished_by_bicgstab(monkeypatch):
@@ -177,8 +200,13 @@ def test_chain_with_two_slow_loops_is_finished_by_bicgstab(monkeypatch):
         first, other = rng.permutation(["a", "b"])
         runs = [first] * int(rng.integers(20, 60)) + [other] * int(rng.integers(20, 60))
         paths.append(runs + list(rng.choice(["c", "d"], 2)))
-    frame = pl.DataFrame({"path": paths, "conversions": rng.integers(0, 3, 60).astype(float),
-                          "non_conversions": rng.integers(1, 3, 60).astype(float)})
+    frame = pl.DataFrame(
+        {
+            "path": paths,
+            "conversions": rng.integers(0, 3, 60).astype(float),
+            "non_conversions": rng.integers(1, 3, 60).astype(float),
+        }
+    )
     frame = frame.with_columns(value=pl.col("conversions") * 10.0)
     model = MarkovModel(1).fit(frame)
     assert finished, "the slow chain should reach the BiCGSTAB fallback"

@@ -18,19 +18,38 @@ from mkt_engineering.attribution import (
 )
 from mkt_engineering.errors import DataValidationError
 
-TOUCHES = pl.DataFrame({
-    "customer_id": ["a"] * 6 + ["b", "b"],
-    "timestamp": [t(2026, 1, 1), t(2026, 1, 20), t(2026, 1, 21), t(2026, 1, 21, 5), t(2026, 2, 10), t(2026, 3, 1),
-                  t(2026, 1, 5), t(2026, 1, 6)],
-    "channel": ["display", "search", "email", "email", "social", "video", "search", "search"],
-})
-CONVERSIONS = pl.DataFrame({
-    "customer_id": ["a", "a"], "timestamp": [t(2026, 1, 25), t(2026, 2, 12)], "value": [100.0, 40.0],
-})
+TOUCHES = pl.DataFrame(
+    {
+        "customer_id": ["a"] * 6 + ["b", "b"],
+        "timestamp": [
+            t(2026, 1, 1),
+            t(2026, 1, 20),
+            t(2026, 1, 21),
+            t(2026, 1, 21, 5),
+            t(2026, 2, 10),
+            t(2026, 3, 1),
+            t(2026, 1, 5),
+            t(2026, 1, 6),
+        ],
+        "channel": ["display", "search", "email", "email", "social", "video", "search", "search"],
+    }
+)
+CONVERSIONS = pl.DataFrame(
+    {
+        "customer_id": ["a", "a"],
+        "timestamp": [t(2026, 1, 25), t(2026, 2, 12)],
+        "value": [100.0, 40.0],
+    }
+)
 
 
 def rows(frame: pl.DataFrame) -> set:
-    return {(" > ".join(p), c, v, n) for p, c, v, n in frame.select("path", "conversions", "value", "non_conversions").iter_rows()}
+    return {
+        (" > ".join(p), c, v, n)
+        for p, c, v, n in frame.select(
+            "path", "conversions", "value", "non_conversions"
+        ).iter_rows()
+    }
 
 
 def test_journeys_lookback_repeat_purchase_and_tail():
@@ -57,10 +76,14 @@ def test_collapse_and_max_length_keep_the_last_touches():
 
 
 def test_channel_rules_exact_and_regex():
-    paths = paths_from_touchpoints(TOUCHES, CONVERSIONS, 10, channel_rules={"paid": ["search", "social"], "owned": "e.*|video"})
+    paths = paths_from_touchpoints(
+        TOUCHES, CONVERSIONS, 10, channel_rules={"paid": ["search", "social"], "owned": "e.*|video"}
+    )
     assert rows(paths) == {
-        ("paid > owned > owned", 1.0, 100.0, 0.0), ("paid", 1.0, 40.0, 0.0),
-        ("owned", 0.0, 0.0, 1.0), ("paid > paid", 0.0, 0.0, 1.0),
+        ("paid > owned > owned", 1.0, 100.0, 0.0),
+        ("paid", 1.0, 40.0, 0.0),
+        ("owned", 0.0, 0.0, 1.0),
+        ("paid > paid", 0.0, 0.0, 1.0),
     }
     assert group_channels(TOUCHES, {})["channel"].to_list() == TOUCHES["channel"].to_list()
 
@@ -71,14 +94,28 @@ def test_lazy_input_gives_the_same_result():
 
 
 def test_channel_attribution_export_format():
-    export = pl.DataFrame({
-        "path": ["a > b > c", " a>b>c ", "b", "c >  a"],
-        "total_conversions": [1, 2, 0, 1], "total_conversion_value": [10.0, 5.0, 0.0, 7.5],
-        "total_null": [3, 0, 4, 1],
-    })
-    paths = paths_from_strings(export, conversions="total_conversions", value="total_conversion_value", non_conversions="total_null")
-    assert rows(paths) == {("a > b > c", 3.0, 15.0, 3.0), ("b", 0.0, 0.0, 4.0), ("c > a", 1.0, 7.5, 1.0)}
-    pipe = paths_from_strings(pl.DataFrame({"p": ["x|y", "x | y"], "conversions": [1, 1]}), path="p", sep="|")
+    export = pl.DataFrame(
+        {
+            "path": ["a > b > c", " a>b>c ", "b", "c >  a"],
+            "total_conversions": [1, 2, 0, 1],
+            "total_conversion_value": [10.0, 5.0, 0.0, 7.5],
+            "total_null": [3, 0, 4, 1],
+        }
+    )
+    paths = paths_from_strings(
+        export,
+        conversions="total_conversions",
+        value="total_conversion_value",
+        non_conversions="total_null",
+    )
+    assert rows(paths) == {
+        ("a > b > c", 3.0, 15.0, 3.0),
+        ("b", 0.0, 0.0, 4.0),
+        ("c > a", 1.0, 7.5, 1.0),
+    }
+    pipe = paths_from_strings(
+        pl.DataFrame({"p": ["x|y", "x | y"], "conversions": [1, 1]}), path="p", sep="|"
+    )
     assert rows(pipe) == {("x > y", 2.0, 0.0, 0.0)}
 
 
@@ -94,9 +131,20 @@ SPACING = st.sampled_from([" > ", ">", "  > ", " >  ", "\t>", " > ", " > ", " > 
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.lists(st.tuples(st.lists(CHANNEL_NAMES, min_size=1, max_size=4), st.lists(SPACING, min_size=3, max_size=3),
-                          st.booleans()), min_size=1, max_size=8))
-@example([(["search", ">", "search"], [" > ", " > ", " > "], False)])  # "search > > > search": an empty channel
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(CHANNEL_NAMES, min_size=1, max_size=4),
+            st.lists(SPACING, min_size=3, max_size=3),
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+@example(
+    [(["search", ">", "search"], [" > ", " > ", " > "], False)]
+)  # "search > > > search": an empty channel
 def test_path_text_splits_like_a_regular_expression_whatever_the_spacing(rows_drawn):
     """Tidy " > " exports take a literal fast path; any other spacing (or a separator inside
     a name) must give exactly what splitting on whitespace-sep-whitespace gives."""
@@ -114,9 +162,15 @@ def test_path_text_splits_like_a_regular_expression_whatever_the_spacing(rows_dr
 
 
 def test_a_touch_without_channel_is_named_not_crashed_on():
-    paths = pl.DataFrame({"path": [["a", "b"], [], ["a", None], [None]], "conversions": [1.0, 0.0, 1.0, 0.0]})
-    with pytest.raises(DataValidationError, match=r"2 path\(s\) have a touch with no channel \(null\), in rows \[2, 3\]") as error:
+    paths = pl.DataFrame(
+        {"path": [["a", "b"], [], ["a", None], [None]], "conversions": [1.0, 0.0, 1.0, 0.0]}
+    )
+    with pytest.raises(
+        DataValidationError,
+        match=r"2 path\(s\) have a touch with no channel \(null\), in rows \[2, 3\]",
+    ) as error:
         from mkt_engineering.attribution import linear, markov
+
         markov(paths)
     assert "unknown" in error.value.fix
     with pytest.raises(DataValidationError, match="no channel"):

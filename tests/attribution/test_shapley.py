@@ -36,20 +36,30 @@ def shapley_by_definition(paths: pl.DataFrame, column: str = "conversions") -> d
 
 def test_closed_form_equals_enumeration():
     rng = np.random.default_rng(4)
-    paths = pl.DataFrame({
-        "path": [list(rng.choice(list("abcdef"), rng.integers(1, 5))) for _ in range(30)],
-        "conversions": rng.uniform(0, 3, 30), "value": rng.uniform(0, 90, 30),
-    })
+    paths = pl.DataFrame(
+        {
+            "path": [list(rng.choice(list("abcdef"), rng.integers(1, 5))) for _ in range(30)],
+            "conversions": rng.uniform(0, 3, 30),
+            "value": rng.uniform(0, 90, 30),
+        }
+    )
     credit = shapley(paths)
     for column in ("conversions", "value"):
-        assert dict(zip(credit["channel"], credit[column], strict=True)) == pytest.approx(shapley_by_definition(paths, column), rel=1e-12)
+        assert dict(zip(credit["channel"], credit[column], strict=True)) == pytest.approx(
+            shapley_by_definition(paths, column), rel=1e-12
+        )
 
 
 def test_ordered_variant_splits_by_first_position():
     paths = pl.DataFrame({"path": [["a", "b", "a"], ["b", "a"]], "conversions": [2.0, 4.0]})
     ordered = shapley(paths, ordered=True)
     assert ordered.select("channel", "position", "conversions").rows() == [
-        ("a", 1, 1.0), ("a", 2, 2.0), ("b", 1, 2.0), ("b", 2, 1.0),
+        ("a", 1, 1.0),
+        ("a", 2, 2.0),
+        ("b", 1, 2.0),
+        ("b", 2, 1.0),
     ]
     totals = ordered.group_by("channel").agg(pl.col("conversions").sum()).sort("channel")
-    assert totals["conversions"].to_list() == shapley(paths).sort("channel")["conversions"].to_list()
+    assert (
+        totals["conversions"].to_list() == shapley(paths).sort("channel")["conversions"].to_list()
+    )

@@ -10,8 +10,14 @@ from mkt_engineering.experiments import analyze, mean_test, poisson_bootstrap, p
 from mkt_engineering.experiments.stats import SampleStats
 from mkt_engineering.synthetic.experiment import generate
 
-PLAN = dict(metrics=["converted", "revenue", "orders/sessions"], guardrails=["sessions"],
-            covariates=["pre_sessions"], segments=["device", "country"], day="day", mde=0.01)
+PLAN = dict(
+    metrics=["converted", "revenue", "orders/sessions"],
+    guardrails=["sessions"],
+    covariates=["pre_sessions"],
+    segments=["device", "country"],
+    day="day",
+    mde=0.01,
+)
 
 
 @pytest.fixture(scope="module")
@@ -26,8 +32,12 @@ def result(demo):
 
 def test_intervals_cover_the_true_effects(demo, result):
     truth = demo.truth["effects"]
-    for metric, key in (("converted", "converted"), ("revenue", "revenue"), ("orders/sessions", "orders_per_session"),
-                        ("sessions", "sessions")):
+    for metric, key in (
+        ("converted", "converted"),
+        ("revenue", "revenue"),
+        ("orders/sessions", "orders_per_session"),
+        ("sessions", "sessions"),
+    ):
         row = result.effects.filter(pl.col("metric") == metric).row(0, named=True)
         assert row["ci_low"] <= truth[key]["absolute"] <= row["ci_high"], metric
 
@@ -45,10 +55,14 @@ def test_unadjusted_effect_matches_hand_computed_tests(demo):
     units = demo.tables["experiment"]
     out = analyze(units, metrics=["converted", "revenue"])
     arms = {v: units.filter(pl.col("variant") == v) for v in ("control", "treatment")}
-    by_hand = proportion_test(*((arms[v]["converted"].sum(), arms[v].height) for v in ("control", "treatment")))
+    by_hand = proportion_test(
+        *((arms[v]["converted"].sum(), arms[v].height) for v in ("control", "treatment"))
+    )
     row = out.effects.filter(pl.col("metric") == "converted").row(0, named=True)
     assert row["p_value"] == pytest.approx(by_hand.p_value, rel=1e-9)
-    welch = mean_test(*(SampleStats.from_values(arms[v]["revenue"]) for v in ("control", "treatment")))
+    welch = mean_test(
+        *(SampleStats.from_values(arms[v]["revenue"]) for v in ("control", "treatment"))
+    )
     row = out.effects.filter(pl.col("metric") == "revenue").row(0, named=True)
     assert row["effect"] == pytest.approx(welch.effect, rel=1e-9)
     assert row["ci_high"] == pytest.approx(welch.ci_high, rel=1e-9)
@@ -92,8 +106,13 @@ def test_exploratory_metrics_never_drive_the_verdict(demo):
 
 def test_bootstrap_agrees_with_welch_on_revenue(demo):
     units = demo.tables["experiment"]
-    boot = poisson_bootstrap(units, variant="variant", metric="revenue", control="control", replicates=2000)
-    arms = [SampleStats.from_values(units.filter(pl.col("variant") == v)["revenue"]) for v in ("control", "treatment")]
+    boot = poisson_bootstrap(
+        units, variant="variant", metric="revenue", control="control", replicates=2000
+    )
+    arms = [
+        SampleStats.from_values(units.filter(pl.col("variant") == v)["revenue"])
+        for v in ("control", "treatment")
+    ]
     welch = mean_test(*arms)
     assert boot.effect == pytest.approx(welch.effect, rel=1e-9)
     assert boot.standard_error == pytest.approx(welch.standard_error, rel=0.15)
@@ -116,14 +135,21 @@ def test_text_metric_and_missing_variant_are_explained(demo):
     with pytest.raises(DataValidationError, match="expected numbers") as error:
         analyze(units, metrics=["device"])
     assert error.value.column == "device" and "segments" in error.value.fix
-    gap = units.with_columns(pl.when(pl.col("unit_id") == "u000003").then(None).otherwise(pl.col("variant")).alias("variant"))
+    gap = units.with_columns(
+        pl.when(pl.col("unit_id") == "u000003")
+        .then(None)
+        .otherwise(pl.col("variant"))
+        .alias("variant")
+    )
     with pytest.raises(DataValidationError, match="no value in 'variant'"):
         analyze(gap, metrics=["converted"])
 
 
 def test_swapping_arms_flips_the_effect(demo):
     units = demo.tables["experiment"]
-    swapped = units.with_columns(pl.col("variant").replace({"control": "treatment", "treatment": "control"}))
+    swapped = units.with_columns(
+        pl.col("variant").replace({"control": "treatment", "treatment": "control"})
+    )
     a = analyze(units, metrics=["converted"]).effects.row(0, named=True)
     b = analyze(swapped, metrics=["converted"]).effects.row(0, named=True)
     assert a["effect"] == pytest.approx(-b["effect"], rel=1e-12)

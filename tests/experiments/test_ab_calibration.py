@@ -27,7 +27,9 @@ EXPERIMENTS = 10_000
 
 @pytest.fixture(scope="module")
 def aa_table():
-    table = simulate_aa(experiments=EXPERIMENTS, units_per_arm=14_000, baseline=0.10, looks=14, seed=11)
+    table = simulate_aa(
+        experiments=EXPERIMENTS, units_per_arm=14_000, baseline=0.10, looks=14, seed=11
+    )
     return dict(zip(table["procedure"], table.iter_rows(named=True), strict=True))
 
 
@@ -52,8 +54,12 @@ def test_sequential_procedures_hold_alpha_under_daily_looks(aa_table):
 
 
 def test_interval_coverage_under_an_effect():
-    table = simulate_aa(experiments=EXPERIMENTS, units_per_arm=14_000, baseline=0.10, effect=0.01, seed=12)
-    row = table.filter(table["procedure"] == "fixed-horizon z-test, once at the end").row(0, named=True)
+    table = simulate_aa(
+        experiments=EXPERIMENTS, units_per_arm=14_000, baseline=0.10, effect=0.01, seed=12
+    )
+    row = table.filter(table["procedure"] == "fixed-horizon z-test, once at the end").row(
+        0, named=True
+    )
     assert 0.94 <= row["coverage"] <= 0.96
     assert row["rejection_rate"] > 0.7  # power is there too
 
@@ -61,10 +67,12 @@ def test_interval_coverage_under_an_effect():
 def test_welch_false_positive_rate_and_coverage_on_skewed_revenue():
     """Log-normal revenue with 90% zeros, 1,500 units per arm; sums reduced per experiment."""
     rng = np.random.default_rng(13)
+
     def arm(shift: float) -> SampleStats:
         converted = rng.random((EXPERIMENTS, 1500)) < 0.1
         revenue = converted * rng.lognormal(3.0 + shift, 0.8, converted.shape)
         return SampleStats(np.full(EXPERIMENTS, 1500), revenue.sum(1), (revenue**2).sum(1))
+
     r = mean_test(arm(0.0), arm(0.0))
     assert 0.04 <= np.mean(r.p_value < 0.05) <= 0.06
     assert 0.94 <= np.mean((r.ci_low <= 0) & (0 <= r.ci_high)) <= 0.96
@@ -72,12 +80,20 @@ def test_welch_false_positive_rate_and_coverage_on_skewed_revenue():
 
 def test_ratio_delta_method_false_positive_rate():
     rng = np.random.default_rng(14)
+
     def arm() -> RatioStats:
         propensity = rng.beta(1, 9, (EXPERIMENTS, 400))
         sessions = 1 + rng.poisson(3, propensity.shape)
         orders = rng.binomial(sessions, propensity)
-        return RatioStats(np.full(EXPERIMENTS, 400), orders.sum(1), sessions.sum(1), (orders**2).sum(1),
-                          (sessions**2).sum(1), (orders * sessions).sum(1))
+        return RatioStats(
+            np.full(EXPERIMENTS, 400),
+            orders.sum(1),
+            sessions.sum(1),
+            (orders**2).sum(1),
+            (sessions**2).sum(1),
+            (orders * sessions).sum(1),
+        )
+
     r = ratio_test(arm(), arm())
     assert 0.04 <= np.mean(r.p_value < 0.05) <= 0.06
 
@@ -97,7 +113,9 @@ def test_cuped_is_unbiased_and_calibrated():
 
 def test_proportion_test_is_vectorized_not_looped():
     data = daily_conversions(EXPERIMENTS, 7000, 0.1, 0.0, 1, seed=17)
-    r = proportion_test((data["control"][:, 0], data["units"][:, 0]), (data["treatment"][:, 0], data["units"][:, 0]))
+    r = proportion_test(
+        (data["control"][:, 0], data["units"][:, 0]), (data["treatment"][:, 0], data["units"][:, 0])
+    )
     assert r.p_value.shape == (EXPERIMENTS,)
 
 

@@ -34,12 +34,20 @@ FAST = settings(deadline=None, max_examples=40)
 
 
 @FAST
-@given(st.integers(5, 5000), st.integers(5, 5000), st.floats(-5, 5), st.floats(-5, 5),
-       st.floats(0.1, 10), st.floats(0.1, 10))
+@given(
+    st.integers(5, 5000),
+    st.integers(5, 5000),
+    st.floats(-5, 5),
+    st.floats(-5, 5),
+    st.floats(0.1, 10),
+    st.floats(0.1, 10),
+)
 def test_welch_matches_scipy(n_c, n_t, mean_c, mean_t, sd_c, sd_t):
     """scipy.stats.ttest_ind_from_stats(equal_var=False) on the same summaries."""
+
     def stats_of(n, mean, sd):
         return SampleStats(n, n * mean, (n - 1) * sd**2 + n * mean**2)
+
     r = mean_test(stats_of(n_c, mean_c, sd_c), stats_of(n_t, mean_t, sd_t))
     ref = sps.ttest_ind_from_stats(mean_t, sd_t, n_t, mean_c, sd_c, n_c, equal_var=False)
     assert r.p_value == pytest.approx(ref.pvalue, rel=1e-6, abs=1e-12)
@@ -71,7 +79,9 @@ def test_sample_size_matches_statsmodels(baseline, difference, ratio):
     n = sample_size(baseline, difference, ratio=ratio)
 
     def power(m: float) -> float:
-        return power_proportions_2indep(difference, baseline, ratio * m, ratio=1 / ratio).power - 0.8
+        return (
+            power_proportions_2indep(difference, baseline, ratio * m, ratio=1 / ratio).power - 0.8
+        )
 
     exact = optimize.brentq(power, 2, 1e8)
     assert n == pytest.approx(exact, abs=1.5)
@@ -81,7 +91,9 @@ def test_sample_size_matches_statsmodels(baseline, difference, ratio):
 @given(st.floats(0.05, 2.0), st.sampled_from([0.5, 1.0, 3.0]))
 def test_mean_sample_size_matches_normal_ind_power(effect_size, ratio):
     n = sample_size(0.0, effect_size, sd=1.0, ratio=ratio)
-    exact = NormalIndPower().solve_power(effect_size=effect_size, alpha=0.05, power=0.8, ratio=ratio)
+    exact = NormalIndPower().solve_power(
+        effect_size=effect_size, alpha=0.05, power=0.8, ratio=ratio
+    )
     assert n == pytest.approx(exact, abs=1.5)
 
 
@@ -100,9 +112,11 @@ def test_ratio_delta_matches_linearization():
         results.append((orders, sessions))
     (x_c, y_c), (x_t, y_t) = results
     r = ratio_test(RatioStats.from_values(x_c, y_c), RatioStats.from_values(x_t, y_t))
+
     def linear_var(x, y):
         ratio = x.sum() / y.sum()
         return np.var(x - ratio * y, ddof=1) / (len(x) * y.mean() ** 2)
+
     se = np.sqrt(linear_var(x_c, y_c) + linear_var(x_t, y_t))
     assert r.standard_error == pytest.approx(se, rel=1e-9)
     assert r.effect == pytest.approx(x_t.sum() / y_t.sum() - x_c.sum() / y_c.sum(), rel=1e-12)
@@ -126,7 +140,9 @@ def test_ratio_naive_session_test_is_too_confident():
 def test_holm_and_bh_match_statsmodels(p_values):
     p = np.array(p_values)
     np.testing.assert_allclose(holm(p), multipletests(p, method="holm")[1], rtol=1e-12)
-    np.testing.assert_allclose(benjamini_hochberg(p), multipletests(p, method="fdr_bh")[1], rtol=1e-12)
+    np.testing.assert_allclose(
+        benjamini_hochberg(p), multipletests(p, method="fdr_bh")[1], rtol=1e-12
+    )
 
 
 def test_cuped_effect_equals_ancova_ols():
@@ -150,8 +166,12 @@ def test_chance_to_win_matches_closed_form(x_c, n_c, x_t, n_t):
     """Evan Miller's closed form for integer beta parameters (sum of beta functions)."""
     a_c, b_c, a_t, b_t = 1 + x_c, 1 + n_c - x_c, 1 + x_t, 1 + n_t - x_t
     i = np.arange(a_t)
-    closed = np.exp(special.betaln(a_c + i, b_c + b_t) - np.log(b_t + i) - special.betaln(1 + i, b_t)
-                    - special.betaln(a_c, b_c)).sum()
+    closed = np.exp(
+        special.betaln(a_c + i, b_c + b_t)
+        - np.log(b_t + i)
+        - special.betaln(1 + i, b_t)
+        - special.betaln(a_c, b_c)
+    ).sum()
     assert chance_to_win((x_c, n_c), (x_t, n_t)) == pytest.approx(closed, abs=1e-6)
 
 
@@ -162,8 +182,10 @@ def test_cuped_invariant_to_shifting_and_scaling_the_covariate(shift, scale, see
     rng = np.random.default_rng(seed)
     x = rng.normal(size=(2, 300))
     y = x + rng.normal(size=(2, 300))
+
     def estimate(covariate):
         return cuped_test(*(Moments.from_values(y[i], covariate[i][:, None]) for i in (0, 1)))
+
     plain, moved = estimate(x), estimate(scale * x + shift)
     assert moved.effect == pytest.approx(plain.effect, rel=1e-6, abs=1e-9)
     assert moved.standard_error == pytest.approx(plain.standard_error, rel=1e-6)

@@ -37,7 +37,9 @@ def test_conversion_rate_check():
 
 def test_peeking_and_srm_and_verdict_checks():
     table = simulate_aa(experiments=2000, seed=1)
-    daily = table.filter(pl.col("procedure") == "fixed-horizon z-test, checked daily")["rejection_rate"][0]
+    daily = table.filter(pl.col("procedure") == "fixed-horizon z-test, checked daily")[
+        "rejection_rate"
+    ][0]
     assert teaching.check_peeking_rate(daily, table).passed
     assert "promises" in teaching.check_peeking_rate(0.05, table).hint
     counts = {"control": 5000, "treatment": 5210}

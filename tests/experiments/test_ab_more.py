@@ -28,8 +28,14 @@ def _three_arms() -> pl.DataFrame:
     n = 9000
     variant = rng.choice(["control", "b", "c"], n)
     lift = np.select([variant == "b", variant == "c"], [0.04, 0.0], 0.0)
-    return pl.DataFrame({"unit_id": [f"u{i}" for i in range(n)], "variant": variant,
-                         "converted": (rng.random(n) < 0.1 + lift).astype(int), "revenue": rng.exponential(5, n)})
+    return pl.DataFrame(
+        {
+            "unit_id": [f"u{i}" for i in range(n)],
+            "variant": variant,
+            "converted": (rng.random(n) < 0.1 + lift).astype(int),
+            "revenue": rng.exponential(5, n),
+        }
+    )
 
 
 def test_several_arms_are_each_compared_to_control_with_holm():
@@ -37,16 +43,24 @@ def test_several_arms_are_each_compared_to_control_with_holm():
     out = analyze(units, metrics=["converted", "revenue"], day="day", planned_units_per_arm=3000)
     primary = out.effects.filter(pl.col("role") == "primary").sort("variant")
     assert primary["variant"].to_list() == ["b", "c"]
-    np.testing.assert_allclose(primary["p_adjusted"].to_numpy(), holm(primary["p_value"].to_numpy()))
+    np.testing.assert_allclose(
+        primary["p_adjusted"].to_numpy(), holm(primary["p_value"].to_numpy())
+    )
     assert primary.filter(pl.col("variant") == "b")["significant"].item()
     assert out.verdict.decision == "ship"
     assert out.bayes.height == 2
     # each arm has its own sequence over time
     assert out.over_time.group_by("variant").len()["len"].to_list() == [7, 7]
-    alone = analyze(units.filter(pl.col("variant") != "b"), metrics=["converted"], day="day",
-                    planned_units_per_arm=3000).over_time
+    alone = analyze(
+        units.filter(pl.col("variant") != "b"),
+        metrics=["converted"],
+        day="day",
+        planned_units_per_arm=3000,
+    ).over_time
     c_arm = out.over_time.filter(pl.col("variant") == "c")
-    np.testing.assert_allclose(c_arm["always_valid_low"].to_numpy(), alone["always_valid_low"].to_numpy(), rtol=1e-12)
+    np.testing.assert_allclose(
+        c_arm["always_valid_low"].to_numpy(), alone["always_valid_low"].to_numpy(), rtol=1e-12
+    )
 
 
 def test_fieller_interval_contains_delta_interval_centre_and_is_asymmetric():
@@ -55,9 +69,12 @@ def test_fieller_interval_contains_delta_interval_centre_and_is_asymmetric():
     fieller = ratio_test(control, treatment, method="fieller")
     delta = ratio_test(control, treatment, relative=True)
     assert fieller.ci_low < delta.effect < fieller.ci_high
-    assert (fieller.ci_high - fieller.effect) > (fieller.effect - fieller.ci_low)  # skewed to the right
+    assert (fieller.ci_high - fieller.effect) > (
+        fieller.effect - fieller.ci_low
+    )  # skewed to the right
     # each bound q solves Fieller's equation (r_t - q r_c)^2 = z^2 (var_t + q^2 var_c)
     from mkt_engineering.experiments.ratio import ratio_variance
+
     (r_c, v_c), (r_t, v_t) = ratio_variance(control), ratio_variance(treatment)
     for bound in (fieller.ci_low, fieller.ci_high):
         q = 1 + bound
@@ -78,7 +95,9 @@ def test_pocock_spends_alpha_evenly_and_keeps_it():
 def test_design_helpers():
     assert duration(1094, daily_units=500) == 5
     # one-sided non-inferiority: 2 p q (z_0.95 + z_0.8)^2 / margin^2
-    assert non_inferiority_sample_size(0.5, 0.05) == int(np.ceil(2 * 0.25 * (1.6448536 + 0.8416212) ** 2 / 0.0025))
+    assert non_inferiority_sample_size(0.5, 0.05) == int(
+        np.ceil(2 * 0.25 * (1.6448536 + 0.8416212) ** 2 / 0.0025)
+    )
     assert guardrail_status(-0.03, -0.01) == "worse"
     assert guardrail_status(-0.03, 0.02, margin=0.02) == "unclear"
     assert guardrail_status(-0.01, 0.02, margin=0.02) == "fine"
@@ -87,14 +106,27 @@ def test_design_helpers():
 @pytest.fixture(scope="module")
 def result():
     units = generate(scale=0.5).tables["experiment"]
-    return analyze(units, metrics=["converted", "revenue"], guardrails=["sessions"], covariates=["pre_sessions"],
-                   segments=["device"], day="day", mde=0.015, planned_units_per_arm=3000)
+    return analyze(
+        units,
+        metrics=["converted", "revenue"],
+        guardrails=["sessions"],
+        covariates=["pre_sessions"],
+        segments=["device"],
+        day="day",
+        mde=0.015,
+        planned_units_per_arm=3000,
+    )
 
 
 def test_every_chart_builds(result):
-    built = [charts.effects_chart(result.effects), charts.cumulative_chart(result.over_time),
-             charts.posterior_chart(posterior_curves((100, 1000), (120, 1000))), charts.segment_forest(result.segments),
-             charts.trust_chart(result.srm, result.balance), charts.power_chart(0.1, 3000)]
+    built = [
+        charts.effects_chart(result.effects),
+        charts.cumulative_chart(result.over_time),
+        charts.posterior_chart(posterior_curves((100, 1000), (120, 1000))),
+        charts.segment_forest(result.segments),
+        charts.trust_chart(result.srm, result.balance),
+        charts.power_chart(0.1, 3000),
+    ]
     for chart in built:
         assert chart.to_dict()["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
 

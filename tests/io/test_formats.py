@@ -13,7 +13,11 @@ from mkt_engineering.formats import parse_bool, parse_datetime, parse_float, par
 @pytest.mark.parametrize(
     ("text", "separator", "decimal_comma"),
     [
-        ('kunde;kommentar;umsatz\nc1;"gut, schnell";12,50\nc2;"ok";3\n', ";", True),  # commas inside quotes
+        (
+            'kunde;kommentar;umsatz\nc1;"gut, schnell";12,50\nc2;"ok";3\n',
+            ";",
+            True,
+        ),  # commas inside quotes
         ("a,b,c\n1,2,3\n4,5,6\n", ",", False),
         ("a\tb\n1,5\t2\n", "\t", True),
         ("a|b|c\n1|2|3\n", "|", False),
@@ -59,5 +63,17 @@ def test_parse_float(values, comma, expected):
 
 
 def test_parse_bool_and_path():
-    assert parse_bool(pl.Series(["Ja", "NEIN", "1", "0", "yes", "no", "?"])).to_list() == [True, False, True, False, True, False, None]
-    assert parse_path(pl.Series(["search>email > direct", None, "a >> b"])).to_list() == [["search", "email", "direct"], None, ["a", "b"]]
+    assert parse_bool(pl.Series(["Ja", "NEIN", "1", "0", "yes", "no", "?"])).to_list() == [
+        True,
+        False,
+        True,
+        False,
+        True,
+        False,
+        None,
+    ]
+    assert parse_path(pl.Series(["search>email > direct", None, "a >> b"])).to_list() == [
+        ["search", "email", "direct"],
+        None,
+        ["a", "b"],
+    ]

@@ -11,13 +11,22 @@ from mkt_engineering.quality import DataQuality, count_duplicates
 
 
 def _orders() -> pl.DataFrame:
-    return pl.DataFrame({
-        "customer_id": ["c1", "c1", "c2", "c2", "c3", "c4"],
-        "order_date": ["2026-01-05", "2026-01-05", "2026-01-06", "2026-01-06", "2026-01-07", "2026-01-08"],
-        "revenue": [10.0, 10.0, 5.0, 5.0, 7.5, 3.0],
-        "order_id": ["o1", "o1", "o2", "o2", "o2", None],
-        "margin": [1.0, 1.0, None, None, 2.0, None],
-    })
+    return pl.DataFrame(
+        {
+            "customer_id": ["c1", "c1", "c2", "c2", "c3", "c4"],
+            "order_date": [
+                "2026-01-05",
+                "2026-01-05",
+                "2026-01-06",
+                "2026-01-06",
+                "2026-01-07",
+                "2026-01-08",
+            ],
+            "revenue": [10.0, 10.0, 5.0, 5.0, 7.5, 3.0],
+            "order_id": ["o1", "o1", "o2", "o2", "o2", None],
+            "margin": [1.0, 1.0, None, None, 2.0, None],
+        }
+    )
 
 
 def test_counts_match_brute_force():
@@ -49,8 +58,12 @@ def test_views_agree():
 
 
 def test_clean_load_says_so():
-    quality = load_table(pl.DataFrame({"unit_id": ["u1", "u2"], "variant": ["A", "B"]}), "experiment").quality
-    assert quality.explain() == ["All 2 rows passed the experiment checks; nothing needed attention."]
+    quality = load_table(
+        pl.DataFrame({"unit_id": ["u1", "u2"], "variant": ["A", "B"]}), "experiment"
+    ).quality
+    assert quality.explain() == [
+        "All 2 rows passed the experiment checks; nothing needed attention."
+    ]
 
 
 def test_html_escapes_names():
@@ -61,7 +74,9 @@ def test_html_escapes_names():
 def test_to_dict_is_json_safe_and_explained():
     import json
 
-    record = load_table(_orders(), "orders", date_range=("2026-01-06", "2026-01-08")).quality.to_dict()
+    record = load_table(
+        _orders(), "orders", date_range=("2026-01-06", "2026-01-08")
+    ).quality.to_dict()
     assert json.loads(json.dumps(record)) == record
     assert record["rows_read"] == 6 and record["rows"] == 4 and record["rows_removed"] == 2
     messages = [issue["message"] for issue in record["issues"]]
@@ -69,9 +84,20 @@ def test_to_dict_is_json_safe_and_explained():
 
 
 @settings(deadline=None, max_examples=60)
-@given(rows=st.lists(st.tuples(st.sampled_from(["o1", "o2", "o3", None]), st.integers(0, 2), st.sampled_from(["a", "b"])), max_size=25))
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from(["o1", "o2", "o3", None]),
+            st.integers(0, 2),
+            st.sampled_from(["a", "b"]),
+        ),
+        max_size=25,
+    )
+)
 def test_duplicate_counts_match_python_sets(rows):
-    frame = pl.DataFrame(rows, schema={"order_id": pl.String, "revenue": pl.Int64, "note": pl.String}, orient="row")
+    frame = pl.DataFrame(
+        rows, schema={"order_id": pl.String, "revenue": pl.Int64, "note": pl.String}, orient="row"
+    )
     quality = DataQuality("x", "orders", rows=len(rows), rows_read=len(rows))
     count_duplicates(frame, ("order_id",), quality)
     exact = len(rows) - len(set(rows))

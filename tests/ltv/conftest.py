@@ -11,7 +11,9 @@ import pytest
 def read_cdnow(path) -> pl.DataFrame:
     """CDNOW_sample.txt (whitespace-separated, no header) as an ``orders`` table."""
     rows = [line.split() for line in path.read_text().splitlines() if line.strip()]
-    frame = pl.DataFrame(rows, schema=["master_id", "customer_id", "day", "cds", "revenue"], orient="row")
+    frame = pl.DataFrame(
+        rows, schema=["master_id", "customer_id", "day", "cds", "revenue"], orient="row"
+    )
     return frame.select(
         pl.col("customer_id").cast(pl.Int64),
         pl.col("day").str.strptime(pl.Date, "%Y%m%d").alias("order_date"),
@@ -34,4 +36,6 @@ def cdnow_published(reference_dir) -> pl.DataFrame:
 def cdnow_rfm(cdnow_orders) -> pl.DataFrame:
     from mkt_engineering.ltv.rfm import rfm_summary
 
-    return rfm_summary(cdnow_orders, observation_end=date(1998, 6, 30), calibration_end=date(1997, 9, 30))
+    return rfm_summary(
+        cdnow_orders, observation_end=date(1998, 6, 30), calibration_end=date(1997, 9, 30)
+    )

@@ -24,14 +24,21 @@ def fitted(orders):
 
 
 def test_checks_are_exported():
-    for name in ("check_cohort_retention", "check_average_order_value", "check_rfm_table",
-                 "check_holdout_error", "check_new_customer_clv"):
+    for name in (
+        "check_cohort_retention",
+        "check_average_order_value",
+        "check_rfm_table",
+        "check_holdout_error",
+        "check_new_customer_clv",
+    ):
         assert callable(getattr(teaching, name))
 
 
 def test_cohort_retention(orders):
     matrix = ltv.cohort_matrix(orders, metric="retention")
-    right = matrix.filter((pl.col("cohort") == date(2024, 1, 1)) & (pl.col("period") == 1))["value"].item()
+    right = matrix.filter((pl.col("cohort") == date(2024, 1, 1)) & (pl.col("period") == 1))[
+        "value"
+    ].item()
     assert teaching.check_cohort_retention(right, orders).passed
     assert "period 0" in teaching.check_cohort_retention(1.0, orders).hint
     assert "percentage" in teaching.check_cohort_retention(100 * right, orders).hint
@@ -73,12 +80,15 @@ def test_holdout_error(orders):
 
 def test_new_customer_clv(fitted):
     purchases, spend = fitted
+
     def value(**options):
         base = {"horizon_months": 12, "discount_rate": 0.1, "margin": 0.3, **options}
         return ltv.new_customer_value(purchases, spend, **base)["cumulative_value"][-1]
 
     def check(answer):
-        return teaching.check_new_customer_clv(answer, purchases, spend, margin=0.3, discount_rate=0.1)
+        return teaching.check_new_customer_clv(
+            answer, purchases, spend, margin=0.3, discount_rate=0.1
+        )
 
     assert check(value()).passed
     assert "margin" in check(value(margin=1.0)).hint

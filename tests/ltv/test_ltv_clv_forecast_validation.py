@@ -57,7 +57,9 @@ def test_new_customer_value_matches_simulation():
 def test_undiscounted_clv_is_purchases_times_spend_times_margin(cdnow_rfm):
     """Identity: with no discounting, CLV = E[purchases over the horizon] * spend * margin."""
     model, spend = BetaGeo().fit(cdnow_rfm), GammaGamma().fit(cdnow_rfm)
-    clv = customer_lifetime_value(model, spend, cdnow_rfm, horizon_months=6, discount_rate=0.0, margin=0.4, draws=0)
+    clv = customer_lifetime_value(
+        model, spend, cdnow_rfm, horizon_months=6, discount_rate=0.0, margin=0.4, draws=0
+    )
     weeks = 6 * 365.25 / 12 / 7
     expected = 0.4 * model.expected_purchases(weeks, cdnow_rfm) * spend.expected_spend(cdnow_rfm)
     np.testing.assert_allclose(clv["clv"].to_numpy(), expected.to_numpy(), rtol=1e-9)
@@ -67,14 +69,18 @@ def test_bootstrap_interval_brackets_the_estimate(cdnow_rfm):
     model, spend = BetaGeo().fit(cdnow_rfm), GammaGamma().fit(cdnow_rfm)
     sample = cdnow_rfm.head(200)
     clv = model.clv(sample, spend, horizon=12, discount_rate=0.1, margin=0.3, draws=50)
-    assert ((clv["clv_lower"] <= clv["clv"] * 1.001) & (clv["clv"] <= clv["clv_upper"] * 1.001)).all()
+    assert (
+        (clv["clv_lower"] <= clv["clv"] * 1.001) & (clv["clv"] <= clv["clv_upper"] * 1.001)
+    ).all()
     point, lower, upper = new_customer_value_interval(model, spend, draws=50, margin=0.3)
     assert lower < point < upper
 
 
 @settings(deadline=None, max_examples=25)
 @given(
-    x=st.integers(0, 300), recency_share=st.floats(0, 1), T=st.floats(0.5, 150),
+    x=st.integers(0, 300),
+    recency_share=st.floats(0, 1),
+    T=st.floats(0.5, 150),
     which=st.sampled_from(["bg", "pareto", "mbg"]),
 )
 def test_p_alive_in_unit_interval_and_purchases_grow_with_t(x, recency_share, T, which):
@@ -91,8 +97,12 @@ def test_p_alive_in_unit_interval_and_purchases_grow_with_t(x, recency_share, T,
 @settings(deadline=None, max_examples=20)
 @given(low=st.floats(0.0, 0.5), extra=st.floats(0.01, 0.5), months=st.integers(1, 36))
 def test_clv_falls_with_the_discount_rate(low, extra, months):
-    cheap = new_customer_value(PARETO, 25.0, horizon_months=months, discount_rate=low)["cumulative_value"][-1]
-    dear = new_customer_value(PARETO, 25.0, horizon_months=months, discount_rate=low + extra)["cumulative_value"][-1]
+    cheap = new_customer_value(PARETO, 25.0, horizon_months=months, discount_rate=low)[
+        "cumulative_value"
+    ][-1]
+    dear = new_customer_value(PARETO, 25.0, horizon_months=months, discount_rate=low + extra)[
+        "cumulative_value"
+    ][-1]
     assert dear < cheap
 
 
@@ -118,7 +128,9 @@ def test_cdnow_tracking_and_holdout(cdnow_orders, cdnow_rfm):
     assert tracked.filter(pl.col("period") == 39)["phase"].item() == "calibration"
     metrics = holdout_metrics(model, cdnow_rfm)
     assert metrics["actual_purchases"] == 1882
-    assert metrics["predicted_purchases"] == pytest.approx(model.expected_purchases(39, cdnow_rfm).sum())
+    assert metrics["predicted_purchases"] == pytest.approx(
+        model.expected_purchases(39, cdnow_rfm).sum()
+    )
     buckets = holdout_by_frequency(model, cdnow_rfm)
     assert buckets["customers"].sum() == 2357 and buckets["bucket"][-1] == "7+"
 
@@ -135,7 +147,9 @@ def test_forecast_of_existing_cohorts_telescopes(demo):
     orders, _ = demo
     rfm = rfm_summary(orders, "2025-12-31")
     model, spend = BetaGeo().fit(rfm), GammaGamma().fit(rfm)
-    forecast = cohort_revenue_forecast(model, spend, orders, "2025-12-31", horizon_months=6, acquisition_plan=300)
+    forecast = cohort_revenue_forecast(
+        model, spend, orders, "2025-12-31", horizon_months=6, acquisition_plan=300
+    )
     weeks = 6 * 365.25 / 12 / 7
     total = (model.expected_purchases(weeks, rfm) * spend.expected_spend(rfm)).sum()
     existing = forecast.filter(pl.col("kind") == "existing")
@@ -148,12 +162,21 @@ def test_forecast_of_existing_cohorts_telescopes(demo):
 
 def test_channel_value_recovers_cac_and_the_worst_channel(demo):
     orders, spend = demo
-    truth = __import__("json").loads((__import__("pathlib").Path(__file__).parents[2] / "datasets/orders/truth.json").read_text())
+    truth = __import__("json").loads(
+        (__import__("pathlib").Path(__file__).parents[2] / "datasets/orders/truth.json").read_text()
+    )
     costs = acquisition_cost(spend, orders)
     for row in costs.iter_rows(named=True):
-        assert row["cac"] == pytest.approx(truth["channels"][row["acquisition_channel"]]["cac"], rel=0.05)
-    value = channel_value(orders, "2025-12-31", spend=spend, margin=margin_share(orders), horizon_months=24)
+        assert row["cac"] == pytest.approx(
+            truth["channels"][row["acquisition_channel"]]["cac"], rel=0.05
+        )
+    value = channel_value(
+        orders, "2025-12-31", spend=spend, margin=margin_share(orders), horizon_months=24
+    )
     assert value.sort("ltv_cac")["acquisition_channel"][0] == "display"  # low spend, few repeats
     paid_back = value.filter(pl.col("payback_month").is_not_null())
     assert (paid_back["ltv_cac"] >= 1).all()
-    assert value.filter(pl.col("payback_month").is_null())["ltv_cac"].max() < 1 or paid_back.height == value.height
+    assert (
+        value.filter(pl.col("payback_month").is_null())["ltv_cac"].max() < 1
+        or paid_back.height == value.height
+    )

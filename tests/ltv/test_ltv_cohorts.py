@@ -10,14 +10,31 @@ import pytest
 from mkt_engineering import DataValidationError
 from mkt_engineering.ltv.cohorts import cohort_matrix, to_wide
 
-ORDERS = pl.DataFrame({
-    "customer_id": ["a", "a", "a", "b", "c", "c", "d"],
-    "order_date": [date(2024, 1, 5), date(2024, 1, 25), date(2024, 3, 9), date(2024, 1, 20),
-                   date(2024, 2, 2), date(2024, 3, 30), date(2024, 3, 3)],
-    "revenue": [10.0, 5.0, 20.0, 15.0, 30.0, 12.0, 8.0],
-    "margin": [3.0, 1.5, 6.0, 4.5, 9.0, 3.6, 2.4],
-    "acquisition_channel": ["search", "social", "social", "social", "search", "search", "search"],
-})
+ORDERS = pl.DataFrame(
+    {
+        "customer_id": ["a", "a", "a", "b", "c", "c", "d"],
+        "order_date": [
+            date(2024, 1, 5),
+            date(2024, 1, 25),
+            date(2024, 3, 9),
+            date(2024, 1, 20),
+            date(2024, 2, 2),
+            date(2024, 3, 30),
+            date(2024, 3, 3),
+        ],
+        "revenue": [10.0, 5.0, 20.0, 15.0, 30.0, 12.0, 8.0],
+        "margin": [3.0, 1.5, 6.0, 4.5, 9.0, 3.6, 2.4],
+        "acquisition_channel": [
+            "search",
+            "social",
+            "social",
+            "social",
+            "search",
+            "search",
+            "search",
+        ],
+    }
+)
 
 
 def test_hand_computed_retention_and_revenue():
@@ -52,14 +69,19 @@ def test_totals_add_up_on_demo_data(project_root):
     weekly = cohort_matrix(orders, period="week", metric="retention")
     assert weekly.filter(pl.col("period") == 0)["value"].min() == 1.0
     cumulative = cohort_matrix(orders, metric="cumulative_revenue_per_customer").drop_nulls()
-    steps = cumulative.with_columns(pl.col("value").diff().over("cohort", order_by="period").alias("step"))
+    steps = cumulative.with_columns(
+        pl.col("value").diff().over("cohort", order_by="period").alias("step")
+    )
     assert steps["step"].drop_nulls().min() >= 0
 
 
 def test_by_channel_uses_the_first_orders_channel():
     matrix = cohort_matrix(ORDERS, metric="customers", by_channel=True)
     january = matrix.filter((pl.col("cohort") == date(2024, 1, 1)) & (pl.col("period") == 0))
-    assert dict(zip(january["acquisition_channel"], january["cohort_size"], strict=True)) == {"search": 1, "social": 1}
+    assert dict(zip(january["acquisition_channel"], january["cohort_size"], strict=True)) == {
+        "search": 1,
+        "social": 1,
+    }
 
 
 def test_errors_name_the_fix():

@@ -17,8 +17,13 @@ def _rfm_like(days_per_unit: float, n: int = 3000, seed: int = 0) -> pl.DataFram
     rng = np.random.default_rng(seed)
     T = rng.integers(1, 400, n)
     recency = np.where(rng.random(n) < 0.4, 0, rng.integers(0, 400, n) % T)
-    return pl.DataFrame({"frequency": rng.poisson(2, n).astype(float),
-                         "recency": recency / days_per_unit, "T": T / days_per_unit})
+    return pl.DataFrame(
+        {
+            "frequency": rng.poisson(2, n).astype(float),
+            "recency": recency / days_per_unit,
+            "T": T / days_per_unit,
+        }
+    )
 
 
 @pytest.mark.parametrize("days_per_unit", [1.0, 7.0, 365.25 / 12, 3.3])
@@ -38,34 +43,58 @@ def test_compress_equals_a_group_by(days_per_unit):
     np.testing.assert_array_equal(T_levels[pair_T][row_pair], compressed.values["T"])
 
 
-@pytest.mark.parametrize("module, params", [
-    (bgnbd, [0.3, 4.0, 0.7, 2.0]),
-    (paretonbd, [0.55, 10.5, 0.6, 11.7]),
-    (paretonbd, [0.5, 3.0, 0.8, 0.5]),    # beta < alpha
-    (paretonbd, [2.0, 1.0, 0.3, 40.0]),   # beta >> alpha
-])
+@pytest.mark.parametrize(
+    "module, params",
+    [
+        (bgnbd, [0.3, 4.0, 0.7, 2.0]),
+        (paretonbd, [0.55, 10.5, 0.6, 11.7]),
+        (paretonbd, [0.5, 3.0, 0.8, 0.5]),  # beta < alpha
+        (paretonbd, [2.0, 1.0, 0.3, 40.0]),  # beta >> alpha
+    ],
+)
 def test_analytic_gradient_and_hessian_match_differences(module, params, cdnow_rfm):
     data = compress(cdnow_rfm, FRT)
     point = np.log(params)
     value, gradient, hessian = module._terms(point, data, hessian=True)
     x, tx, T = (data.values[c] for c in FRT)
-    assert value == pytest.approx(-float(data.weights @ module.log_likelihood(np.exp(point), x, tx, T)), rel=1e-12)
+    assert value == pytest.approx(
+        -float(data.weights @ module.log_likelihood(np.exp(point), x, tx, T)), rel=1e-12
+    )
     step = 1e-5
-    numeric_gradient = [(module._terms(point + e, data)[0] - module._terms(point - e, data)[0]) / (2 * step)
-                        for e in np.eye(4) * step]
-    numeric_hessian = [(module._terms(point + e, data)[1] - module._terms(point - e, data)[1]) / (2 * step)
-                       for e in np.eye(4) * step]
-    np.testing.assert_allclose(gradient, numeric_gradient, rtol=1e-6, atol=1e-6 * np.abs(gradient).max())
-    np.testing.assert_allclose(hessian, numeric_hessian, rtol=1e-6, atol=1e-6 * np.abs(hessian).max())
+    numeric_gradient = [
+        (module._terms(point + e, data)[0] - module._terms(point - e, data)[0]) / (2 * step)
+        for e in np.eye(4) * step
+    ]
+    numeric_hessian = [
+        (module._terms(point + e, data)[1] - module._terms(point - e, data)[1]) / (2 * step)
+        for e in np.eye(4) * step
+    ]
+    np.testing.assert_allclose(
+        gradient, numeric_gradient, rtol=1e-6, atol=1e-6 * np.abs(gradient).max()
+    )
+    np.testing.assert_allclose(
+        hessian, numeric_hessian, rtol=1e-6, atol=1e-6 * np.abs(hessian).max()
+    )
 
 
-@pytest.mark.parametrize("params", [
-    (0.55, 10.5, 0.6, 11.7), (0.5, 1.0, 0.5, 100.0), (0.5, 100.0, 0.5, 1.0), (0.3, 10.0, 1.5, 0.5), (5.0, 0.1, 3.0, 0.01),
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        (0.55, 10.5, 0.6, 11.7),
+        (0.5, 1.0, 0.5, 100.0),
+        (0.5, 100.0, 0.5, 1.0),
+        (0.3, 10.0, 1.5, 0.5),
+        (5.0, 0.1, 3.0, 0.01),
+    ],
+)
 def test_pareto_quadrature_matches_the_closed_form(params):
     """The fit's integral (quadrature) against the hypergeometric closed form, heavy buyers included."""
-    grid = [(x, 0.0 if x == 0 else T * share, T) for x in (0, 1, 3, 30, 300, 800)
-            for share in (0.0, 0.01, 0.3, 0.9, 0.999) for T in (1.0, 10.0, 78.0, 1000.0)]
+    grid = [
+        (x, 0.0 if x == 0 else T * share, T)
+        for x in (0, 1, 3, 30, 300, 800)
+        for share in (0.0, 0.01, 0.3, 0.9, 0.999)
+        for T in (1.0, 10.0, 78.0, 1000.0)
+    ]
     x, tx, T = (np.array(column) for column in zip(*grid, strict=True))
     quadrature = paretonbd._integral_moments(np.array(params), x, tx, T, second=False)[0]
     _, log_left = paretonbd._log_parts(np.array(params), x, tx, T)

@@ -61,8 +61,12 @@ def test_bgnbd_standard_errors_match_brute_force_hessian(bgnbd, cdnow_rfm):
     for i in range(4):
         for j in range(4):
             ei, ej = np.eye(4)[i] * h[i], np.eye(4)[j] * h[j]
-            hessian[i, j] = (total(theta + ei + ej) - total(theta + ei - ej) - total(theta - ei + ej)
-                             + total(theta - ei - ej)) / (4 * h[i] * h[j])
+            hessian[i, j] = (
+                total(theta + ei + ej)
+                - total(theta + ei - ej)
+                - total(theta - ei + ej)
+                + total(theta - ei - ej)
+            ) / (4 * h[i] * h[j])
     se = np.sqrt(np.diag(np.linalg.inv(-hessian)))
     np.testing.assert_allclose(bgnbd.summary()["standard_error"].to_numpy(), se, rtol=1e-3)
 
@@ -82,7 +86,9 @@ def test_paretonbd_customer_predictions(pareto):
     assert pareto.expected_purchases(52, one).item() == pytest.approx(25.46, abs=5e-3)
 
 
-@pytest.mark.parametrize("x, tx, T", [(5, 20.0, 40.0), (0, 0.0, 30.0), (300, 50.0, 52.0), (800, 99.0, 104.0)])
+@pytest.mark.parametrize(
+    "x, tx, T", [(5, 20.0, 40.0), (0, 0.0, 30.0), (300, 50.0, 52.0), (800, 99.0, 104.0)]
+)
 def test_paretonbd_likelihood_against_numerical_integration(x, tx, T):
     """Independent: the integral form of the likelihood by adaptive quadrature, in logs.
 
@@ -99,8 +105,16 @@ def test_paretonbd_likelihood_against_numerical_integration(x, tx, T):
     integral = integrate.quad(scaled, tx, T, epsabs=0, epsrel=1e-12, limit=200)[0]
     log_alive = -(r + x) * np.log(alpha + T) - s * np.log(beta + T)
     log_left = np.log(s) + log_peak + np.log(integral) if integral > 0 else -np.inf
-    expected = gammaln(r + x) - gammaln(r) + r * np.log(alpha) + s * np.log(beta) + np.logaddexp(log_alive, log_left)
-    got = paretonbd.log_likelihood(np.array([r, alpha, s, beta]), np.array([x]), np.array([tx]), np.array([T]))[0]
+    expected = (
+        gammaln(r + x)
+        - gammaln(r)
+        + r * np.log(alpha)
+        + s * np.log(beta)
+        + np.logaddexp(log_alive, log_left)
+    )
+    got = paretonbd.log_likelihood(
+        np.array([r, alpha, s, beta]), np.array([x]), np.array([tx]), np.array([T])
+    )[0]
     assert np.isfinite(got)
     assert got == pytest.approx(expected, rel=1e-9, abs=1e-8)
 
@@ -113,7 +127,9 @@ def test_gammagamma_parameters(cdnow_rfm, cdnow_published):
         assert model.params_[name] == pytest.approx(value, abs=5e-3)
     assert model.log_likelihood_ == pytest.approx(-4055.92, abs=0.05)
     # The published file rounds zbar to cents, which moves v in the second decimal.
-    rounded = cdnow_published.select(pl.col("x").alias("frequency"), pl.col("zbar").alias("monetary_value"))
+    rounded = cdnow_published.select(
+        pl.col("x").alias("frequency"), pl.col("zbar").alias("monetary_value")
+    )
     on_rounded = GammaGamma().fit(rounded)
     for name, value in {"p": 6.25, "q": 3.74, "v": 15.44}.items():
         assert on_rounded.params_[name] == pytest.approx(value, abs=1e-2)
@@ -126,10 +142,13 @@ def test_mbgnbd_parameters(cdnow_rfm):
         assert model.params_[name] == pytest.approx(value, abs=5e-3)
 
 
-@pytest.mark.parametrize("counts, alpha, beta, loglik", [
-    ([1000, 631, 468, 382, 326, 289, 262, 241], 0.704, 1.182, -1680.27),
-    ([1000, 869, 743, 653, 593, 551, 517, 491], 0.668, 3.806, -1611.16),
-])
+@pytest.mark.parametrize(
+    "counts, alpha, beta, loglik",
+    [
+        ([1000, 631, 468, 382, 326, 289, 262, 241], 0.704, 1.182, -1680.27),
+        ([1000, 869, 743, 653, 593, 551, 517, 491], 0.668, 3.806, -1611.16),
+    ],
+)
 def test_sbg_parameters(counts, alpha, beta, loglik):
     """Fader & Hardie (2007), "How to project customer retention": regular and high end."""
     model = ShiftedBetaGeo().fit(counts)
@@ -143,9 +162,13 @@ def test_sbg_lifetimes_against_brute_force_sums():
     survival = model.survival(20000)
     d = 0.1
     discount = (1 + d) ** -np.arange(survival.size)
-    assert model.discounted_expected_lifetime(d) == pytest.approx((survival * discount).sum(), rel=1e-9)
+    assert model.discounted_expected_lifetime(d) == pytest.approx(
+        (survival * discount).sum(), rel=1e-9
+    )
     n = 3  # renewals made; the next payment (period n + 1) counts in full
-    residual = (survival[n + 1:] / survival[n] * (1 + d) ** -np.arange(survival.size - n - 1)).sum()
+    residual = (
+        survival[n + 1 :] / survival[n] * (1 + d) ** -np.arange(survival.size - n - 1)
+    ).sum()
     assert model.discounted_expected_residual_lifetime(d, n) == pytest.approx(residual, rel=1e-6)
     # Observed retention rates rise as in the paper's regular segment: 0.631 ... 0.92
     assert model.retention_rate(7)[0] == pytest.approx(1 - 0.704 / (0.704 + 1.182), abs=1e-3)
@@ -165,17 +188,29 @@ def test_bgbb_likelihood_against_numerical_integration():
     alpha, beta, gamma, delta = 1.2, 0.75, 0.66, 2.78
 
     def mean_p(f):
-        return integrate.quad(lambda p: f(p) * stats.beta.pdf(p, alpha, beta), 0, 1, epsrel=1e-11)[0]
+        return integrate.quad(lambda p: f(p) * stats.beta.pdf(p, alpha, beta), 0, 1, epsrel=1e-11)[
+            0
+        ]
 
     def mean_theta(f):
-        return integrate.quad(lambda t: f(t) * stats.beta.pdf(t, gamma, delta), 0, 1, epsrel=1e-11)[0]
+        return integrate.quad(lambda t: f(t) * stats.beta.pdf(t, gamma, delta), 0, 1, epsrel=1e-11)[
+            0
+        ]
 
     for x, tx, n in [(0, 0, 6), (2, 4, 6), (6, 6, 6), (1, 1, 6)]:
-        value = mean_p(lambda p, x=x, n=n: p**x * (1 - p) ** (n - x)) * mean_theta(lambda t, n=n: (1 - t) ** n)
+        value = mean_p(lambda p, x=x, n=n: p**x * (1 - p) ** (n - x)) * mean_theta(
+            lambda t, n=n: (1 - t) ** n
+        )
         for i in range(n - tx):
-            value += (mean_p(lambda p, x=x, k=tx - x + i: p**x * (1 - p) ** k)
-                      * mean_theta(lambda t, k=tx + i: t * (1 - t) ** k))
-        got = log_likelihood((alpha, beta, gamma, delta), np.array([x], float), np.array([tx], float), np.array([n], float))
+            value += mean_p(lambda p, x=x, k=tx - x + i: p**x * (1 - p) ** k) * mean_theta(
+                lambda t, k=tx + i: t * (1 - t) ** k
+            )
+        got = log_likelihood(
+            (alpha, beta, gamma, delta),
+            np.array([x], float),
+            np.array([tx], float),
+            np.array([n], float),
+        )
         assert got[0] == pytest.approx(np.log(value), abs=1e-6)
 
 
@@ -184,7 +219,9 @@ def test_bgbb_probabilities_sum_to_one_and_match_the_mean():
     model.log_params_ = np.log([1.2, 0.75, 0.66, 2.78])
     probabilities = model.probability_of_n_purchases(6, np.arange(7))
     assert probabilities.sum() == pytest.approx(1.0, abs=1e-12)
-    assert (np.arange(7) * probabilities).sum() == pytest.approx(model.expected_purchases_new_customer(6), rel=1e-10)
+    assert (np.arange(7) * probabilities).sum() == pytest.approx(
+        model.expected_purchases_new_customer(6), rel=1e-10
+    )
 
 
 @pytest.mark.parametrize("model_class, shift", [(BetaGeo, -1), (ModifiedBetaGeo, 0)])
@@ -196,9 +233,16 @@ def test_conditional_expectation_matches_the_textbook_form(model_class, shift):
     r, alpha, a, b = 0.3, 5.0, 0.8, 2.5
     model = model_class()
     model.log_params_ = np.log([r, alpha, a, b])
-    x, tx, T, t = np.array([0.0, 1, 5, 20]), np.array([0.0, 3, 20, 30]), np.array([40.0, 40, 40, 31]), 26.0
+    x, tx, T, t = (
+        np.array([0.0, 1, 5, 20]),
+        np.array([0.0, 3, 20, 30]),
+        np.array([40.0, 40, 40, 31]),
+        26.0,
+    )
     z = t / (alpha + T + t)
-    textbook_growth = 1 - ((alpha + T) / (alpha + T + t)) ** (r + x) * hyp2f1(r + x, b + x + shift + 1, a + b + x + shift, z)
+    textbook_growth = 1 - ((alpha + T) / (alpha + T + t)) ** (r + x) * hyp2f1(
+        r + x, b + x + shift + 1, a + b + x + shift, z
+    )
     head = (a + b + x + shift) / (a - 1)
     expected = head * textbook_growth * model._p_alive(x, tx, T)
     np.testing.assert_allclose(model._conditional(t, x, tx, T), expected, rtol=1e-10)

@@ -37,7 +37,9 @@ def test_bgbb_recovers_its_parameters():
         bought = alive & (rng.random(n) < p)
         x += bought
         recency = np.where(bought, t, recency)
-    data = pl.DataFrame({"frequency": x, "recency": recency, "n_periods": np.full(n, opportunities)})
+    data = pl.DataFrame(
+        {"frequency": x, "recency": recency, "n_periods": np.full(n, opportunities)}
+    )
     model = BetaGeoBetaBinom().fit(data)
     assert model.n_unique_rows_ == 22  # all (x, t_x) patterns for n = 6
     for name, value in {"alpha": alpha, "beta": beta, "gamma": gamma, "delta": delta}.items():

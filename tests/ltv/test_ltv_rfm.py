@@ -38,12 +38,19 @@ def test_lazy_input_gives_the_same_result(cdnow_orders):
 
 
 def test_hand_computed_example():
-    orders = pl.DataFrame({
-        "customer_id": ["a", "a", "a", "a", "b"],
-        "order_date": [datetime(2024, 1, 1, 9), datetime(2024, 1, 1, 18), datetime(2024, 1, 8),
-                       datetime(2024, 1, 22), datetime(2024, 1, 29)],
-        "revenue": [10.0, 5.0, 20.0, 40.0, 7.0],
-    })
+    orders = pl.DataFrame(
+        {
+            "customer_id": ["a", "a", "a", "a", "b"],
+            "order_date": [
+                datetime(2024, 1, 1, 9),
+                datetime(2024, 1, 1, 18),
+                datetime(2024, 1, 8),
+                datetime(2024, 1, 22),
+                datetime(2024, 1, 29),
+            ],
+            "revenue": [10.0, 5.0, 20.0, 40.0, 7.0],
+        }
+    )
     rfm = rfm_summary(orders, observation_end=date(2024, 1, 29), time_unit="D")
     a = rfm.row(0, named=True)
     # Same-day orders merge: purchases on days 0, 7, 21 -> 2 repeat purchases, mean 30.
@@ -53,7 +60,9 @@ def test_hand_computed_example():
 
 def test_customers_born_in_holdout_are_dropped_and_counted(cdnow_orders):
     full = rfm_summary(cdnow_orders, observation_end="1998-06-30")
-    calibration = rfm_summary(cdnow_orders, observation_end="1998-06-30", calibration_end="1997-02-15")
+    calibration = rfm_summary(
+        cdnow_orders, observation_end="1998-06-30", calibration_end="1997-02-15"
+    )
     dropped = rfm_dropped_customers(cdnow_orders, "1997-02-15")
     assert dropped > 0
     assert calibration.height + dropped == full.height
@@ -61,12 +70,16 @@ def test_customers_born_in_holdout_are_dropped_and_counted(cdnow_orders):
 
 def test_missing_column_names_the_fix():
     with pytest.raises(DataValidationError, match="revenue") as error:
-        rfm_summary(pl.DataFrame({"customer_id": ["a"], "order_date": [date(2024, 1, 1)]}), "2024-02-01")
+        rfm_summary(
+            pl.DataFrame({"customer_id": ["a"], "order_date": [date(2024, 1, 1)]}), "2024-02-01"
+        )
     assert "columns=" in error.value.fix
 
 
 def test_bad_time_unit_and_calibration_order():
-    orders = pl.DataFrame({"customer_id": ["a"], "order_date": [date(2024, 1, 1)], "revenue": [1.0]})
+    orders = pl.DataFrame(
+        {"customer_id": ["a"], "order_date": [date(2024, 1, 1)], "revenue": [1.0]}
+    )
     with pytest.raises(DataValidationError, match="time_unit"):
         rfm_summary(orders, "2024-02-01", time_unit="weeks")
     with pytest.raises(DataValidationError, match="calibration_end"):
@@ -74,7 +87,11 @@ def test_bad_time_unit_and_calibration_order():
 
 
 @settings(deadline=None, max_examples=30)
-@given(st.lists(st.tuples(st.integers(0, 4), st.integers(0, 60), st.floats(0, 500)), min_size=1, max_size=40))
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 4), st.integers(0, 60), st.floats(0, 500)), min_size=1, max_size=40
+    )
+)
 def test_rfm_invariants(rows):
     orders = pl.DataFrame(rows, schema=["customer_id", "day", "revenue"], orient="row").select(
         pl.col("customer_id").cast(pl.String),

@@ -40,11 +40,19 @@ def test_engagement_decay_half_life_near_truth(lead_events, truth):
 
 def test_recycled_ready_again_by_hand():
     t = datetime
-    events = pl.DataFrame({
-        "lead_id": ["a", "a", "b", "b", "c"],
-        "timestamp": [t(2025, 1, 1), t(2025, 1, 11), t(2025, 1, 1), t(2025, 1, 21), t(2025, 2, 1)],
-        "event": ["recycled", "mql", "recycled", "mqn", "created"],
-    })
+    events = pl.DataFrame(
+        {
+            "lead_id": ["a", "a", "b", "b", "c"],
+            "timestamp": [
+                t(2025, 1, 1),
+                t(2025, 1, 11),
+                t(2025, 1, 1),
+                t(2025, 1, 21),
+                t(2025, 2, 1),
+            ],
+            "event": ["recycled", "mql", "recycled", "mqn", "created"],
+        }
+    )
     curve = recycled_ready_again(events)
     assert curve["time"].to_list() == [10.0, 20.0]
     assert curve["survival"].to_list() == [0.5, 0.0]

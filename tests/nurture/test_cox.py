@@ -25,12 +25,16 @@ def test_rossi_efron_matches_r(rossi_model):
     np.testing.assert_allclose(summary["coef"].to_numpy(), r_coef, atol=1e-5)
     assert rossi_model.log_likelihood_ == pytest.approx(-658.75, abs=5e-3)
     np.testing.assert_allclose(summary["hazard_ratio"].to_numpy(), np.exp(r_coef), rtol=1e-4)
-    assert (summary["ci_low"] < summary["hazard_ratio"]).all() and (summary["hazard_ratio"] < summary["ci_high"]).all()
+    assert (summary["ci_low"] < summary["hazard_ratio"]).all() and (
+        summary["hazard_ratio"] < summary["ci_high"]
+    ).all()
 
 
 def test_breslow_differs_from_efron(reference_dir):
     rossi = pl.read_csv(reference_dir / "survival" / "rossi.csv")
-    breslow = CoxModel(ties="breslow").fit(rossi, duration="week", event="arrest", covariates=COVARIATES)
+    breslow = CoxModel(ties="breslow").fit(
+        rossi, duration="week", event="arrest", covariates=COVARIATES
+    )
     assert abs(breslow.params_[0] - (-0.3794222)) > 1e-4
 
 
@@ -42,7 +46,12 @@ def test_proportional_hazards_check_flags_age_and_wexp(rossi_model):
 
 
 def test_text_covariates_become_indicator_columns():
-    frame = pl.DataFrame({"t": [1, 2, 3, 4, 5, 6, 7, 8], "e": [1] * 8,
-                          "persona": ["cfo", "it", "cfo", "it", "dev", "dev", "it", "cfo"]})
+    frame = pl.DataFrame(
+        {
+            "t": [1, 2, 3, 4, 5, 6, 7, 8],
+            "e": [1] * 8,
+            "persona": ["cfo", "it", "cfo", "it", "dev", "dev", "it", "cfo"],
+        }
+    )
     model = CoxModel().fit(frame, duration="t", event="e", covariates=["persona"])
     assert model.covariates_ == ["persona=dev", "persona=it"]

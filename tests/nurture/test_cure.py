@@ -33,10 +33,15 @@ def test_recovers_simulated_parameters():
 
 def test_gradient_is_analytic_and_right():
     frame = _simulate(n=500).with_columns(group=pl.Series(np.arange(500) % 2).cast(pl.String))
-    model = MixtureCureModel(incidence=["group"], latency=["group"]).fit(frame, duration="days", event="mql")
+    model = MixtureCureModel(incidence=["group"], latency=["group"]).fit(
+        frame, duration="days", event="mql"
+    )
     theta = model._theta + 0.05
-    error = optimize.check_grad(lambda t: model._negative_log_likelihood(t)[0],
-                                lambda t: model._negative_log_likelihood(t)[1], theta)
+    error = optimize.check_grad(
+        lambda t: model._negative_log_likelihood(t)[0],
+        lambda t: model._negative_log_likelihood(t)[1],
+        theta,
+    )
     assert error < 1e-3 * max(1.0, np.abs(model._negative_log_likelihood(theta)[1]).max())
 
 
@@ -54,12 +59,20 @@ def test_synthetic_leads_cure_fraction_and_effects(timeline, truth):
     persona = truth["incidence"]["persona"]
     for name in ("developer", "it_manager", "procurement"):
         row = summary.filter(pl.col("part") == "incidence", pl.col("term") == f"persona={name}")
-        assert row["ci_low"].item() - 0.05 < persona[name] - persona["cfo"] < row["ci_high"].item() + 0.05
+        assert (
+            row["ci_low"].item() - 0.05
+            < persona[name] - persona["cfo"]
+            < row["ci_high"].item() + 0.05
+        )
     customer = summary.filter(pl.col("part") == "incidence", pl.col("term") == "is_customer")
     assert customer["ci_low"].item() < truth["incidence"]["customer"] < customer["ci_high"].item()
     source = truth["latency"]["log_scale_source"]
     webinar = summary.filter(pl.col("part") == "latency", pl.col("term") == "source=webinar")
-    assert webinar["ci_low"].item() < source["webinar"] - source["referral"] < webinar["ci_high"].item()
+    assert (
+        webinar["ci_low"].item()
+        < source["webinar"] - source["referral"]
+        < webinar["ci_high"].item()
+    )
 
 
 def test_population_survival_flattens_at_cure_fraction():

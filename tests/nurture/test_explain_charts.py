@@ -38,21 +38,31 @@ def test_green_banana_text_says_observational_and_uses_numbers(timeline):
 def test_headline_and_handoff_text(timeline):
     rule = handoff_rule(timeline)
     threshold = rule.filter(pl.col("recommended"))["threshold"].item()
-    assert explain.headline(23.2, threshold) == f"Median 23 days to MQL; hand over at score ≥ {threshold:.0f}"
+    assert (
+        explain.headline(23.2, threshold)
+        == f"Median 23 days to MQL; hand over at score ≥ {threshold:.0f}"
+    )
     assert f"reaches {threshold:.0f}" in explain.explain_handoff_rule(rule)
 
 
 def test_exclusion_paragraph_counts(timeline):
     targeted = apply_targeting(timeline, mql_score=60, personas=["it_manager", "cfo"])
-    text = explain.explain_exclusion(targeted, excluded_conversions(targeted), mql_score=60,
-                                     personas=["it_manager", "cfo"], require_email=True)
+    text = explain.explain_exclusion(
+        targeted,
+        excluded_conversions(targeted),
+        mql_score=60,
+        personas=["it_manager", "cfo"],
+        require_email=True,
+    )
     excluded = int((~targeted["reaches_sales"]).sum())
     assert f"{excluded:,} of {timeline.height:,} leads" in text
 
 
 def test_every_chart_renders_to_a_vega_lite_spec(timeline, lead_events):
     built = [
-        charts.survival_chart(kaplan_meier(timeline["days_in_nurturing"], timeline["qualified"], timeline["persona"])),
+        charts.survival_chart(
+            kaplan_meier(timeline["days_in_nurturing"], timeline["qualified"], timeline["persona"])
+        ),
         charts.incidence_chart(nurture_exits(timeline)),
         charts.flow_chart(stage_flows(timeline)),
         charts.duration_chart(stage_durations(timeline)),

@@ -37,7 +37,9 @@ def test_green_banana_sign_and_size_other_seeds(seed):
     from mkt_engineering.synthetic.leads import generate
 
     data = generate(seed=seed)
-    timeline = attach_lead_attributes(stage_timeline(data.tables["lead_events"]), data.tables["leads"])
+    timeline = attach_lead_attributes(
+        stage_timeline(data.tables["lead_events"]), data.tables["leads"]
+    )
     log_odds = _row(green_banana_effect(timeline), "log odds ratio, adjusted")
     assert log_odds["ci_low"] < data.truth["green_banana_log_odds"] < log_odds["ci_high"] < 0
 
@@ -46,9 +48,17 @@ def test_adjusted_odds_ratio_matches_statsmodels_logit(timeline):
     """Independent fit: statsmodels Logit via formula on the same contacts."""
     import statsmodels.formula.api as smf
 
-    contacts = sales_contacts(timeline).with_columns(early=pl.col("contacted_before_ready").cast(pl.Int8),
-                                                     customer=pl.col("is_customer").cast(pl.Int8)).to_pandas()
-    fit = smf.logit("won ~ early + C(persona) + C(source) + customer", data=contacts).fit(disp=False)
+    contacts = (
+        sales_contacts(timeline)
+        .with_columns(
+            early=pl.col("contacted_before_ready").cast(pl.Int8),
+            customer=pl.col("is_customer").cast(pl.Int8),
+        )
+        .to_pandas()
+    )
+    fit = smf.logit("won ~ early + C(persona) + C(source) + customer", data=contacts).fit(
+        disp=False
+    )
     ours = _row(green_banana_effect(timeline), "log odds ratio, adjusted")
     assert ours["estimate"] == pytest.approx(fit.params["early"], rel=1e-6)
     assert ours["se"] == pytest.approx(fit.bse["early"], rel=1e-4)
@@ -90,9 +100,14 @@ def test_speed_to_lead_slope_near_truth(timeline, truth):
     slope, se = table["log_odds_per_hour"][0], table["log_odds_per_hour_se"][0]
     assert slope < 0
     assert abs(slope - truth["fast_lane"]["win_log_odds_per_hour"]) < 3 * se
-    hours = sales_contacts(timeline, include_fast_lane=True).filter(pl.col("fast_lane_hours_to_contact").is_not_null())
-    fit = sm.GLM(hours["won"].to_numpy(), sm.add_constant(hours["fast_lane_hours_to_contact"].to_numpy()),
-                 family=sm.families.Binomial()).fit()
+    hours = sales_contacts(timeline, include_fast_lane=True).filter(
+        pl.col("fast_lane_hours_to_contact").is_not_null()
+    )
+    fit = sm.GLM(
+        hours["won"].to_numpy(),
+        sm.add_constant(hours["fast_lane_hours_to_contact"].to_numpy()),
+        family=sm.families.Binomial(),
+    ).fit()
     assert slope == pytest.approx(fit.params[1])
     assert table["requests"].sum() == hours.height
     assert (table["ci_low"] <= table["win_rate"]).all()

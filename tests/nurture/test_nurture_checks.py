@@ -31,9 +31,13 @@ def test_censored_share(timeline):
 
 
 def test_survival_input_names_types_and_rows(timeline):
-    right = timeline.select(pl.col("days_in_nurturing").alias("days"), pl.col("qualified").alias("mql"))
+    right = timeline.select(
+        pl.col("days_in_nurturing").alias("days"), pl.col("qualified").alias("mql")
+    )
     assert teaching.check_survival_input(right, timeline).passed
-    unnamed = teaching.check_survival_input(timeline.select("days_in_nurturing", "qualified"), timeline)
+    unnamed = teaching.check_survival_input(
+        timeline.select("days_in_nurturing", "qualified"), timeline
+    )
     assert not unnamed.passed and "'days_in_nurturing' → 'days'" in unnamed.hint
     as_text = right.with_columns(pl.col("mql").cast(pl.String))
     assert "text" in teaching.check_survival_input(as_text, timeline).message
@@ -60,4 +64,7 @@ def test_early_win_rate(timeline):
     assert teaching.check_early_win_rate(right, timeline).passed
     ready = contacts.filter(~pl.col("contacted_before_ready"))["won"].mean()
     assert "called when ready" in teaching.check_early_win_rate(ready, timeline).hint
-    assert "expected a single number" in teaching.check_early_win_rate(contacts["won"], timeline).message
+    assert (
+        "expected a single number"
+        in teaching.check_early_win_rate(contacts["won"], timeline).message
+    )

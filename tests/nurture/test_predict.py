@@ -30,13 +30,24 @@ def test_cure_forecast_close_to_truth(timeline, truth):
     still_open = open_leads(leads)
     forecast = forecast_open_leads(still_open, model=model, horizon=30)
     inc, lat = truth["incidence"], truth["latency"]
-    pi = 1 / (1 + np.exp(-(inc["intercept"] + still_open["persona"].replace_strict(inc["persona"]).to_numpy()
-                           + inc["customer"] * still_open["is_customer"].to_numpy())))
-    scale = np.exp(lat["log_scale_base"] + still_open["persona"].replace_strict(lat["log_scale_persona"]).to_numpy()
-                   + still_open["source"].replace_strict(lat["log_scale_source"]).to_numpy())
+    pi = 1 / (
+        1
+        + np.exp(
+            -(
+                inc["intercept"]
+                + still_open["persona"].replace_strict(inc["persona"]).to_numpy()
+                + inc["customer"] * still_open["is_customer"].to_numpy()
+            )
+        )
+    )
+    scale = np.exp(
+        lat["log_scale_base"]
+        + still_open["persona"].replace_strict(lat["log_scale_persona"]).to_numpy()
+        + still_open["source"].replace_strict(lat["log_scale_source"]).to_numpy()
+    )
     age = still_open["days_in_nurturing"].to_numpy()
-    s_now = 1 - pi + pi * np.exp(-(age / scale) ** lat["shape"])
-    s_later = 1 - pi + pi * np.exp(-((age + 30) / scale) ** lat["shape"])
+    s_now = 1 - pi + pi * np.exp(-((age / scale) ** lat["shape"]))
+    s_later = 1 - pi + pi * np.exp(-(((age + 30) / scale) ** lat["shape"]))
     expected = ((s_now - s_later) / s_now).sum()
     ours = forecast["probability"].sum()
     assert ours == pytest.approx(expected, rel=0.2)
@@ -53,9 +64,15 @@ def test_win_forecast_uses_the_won_clock(timeline):
     assert still_open.filter(pl.col("won") == 1).is_empty()
     forecast = forecast_open_leads(still_open, model=model, horizon=30, age="days_to_won_or_end")
     # by hand: population survival of the fitted model, conditional on the lead's age
-    pi, scale, k = model.probability_ever(still_open)[0], model.latency_scale(still_open)[0], model.shape_
+    pi, scale, k = (
+        model.probability_ever(still_open)[0],
+        model.latency_scale(still_open)[0],
+        model.shape_,
+    )
     s = still_open["days_to_won_or_end"].to_numpy()
-    by_hand = (pi * (np.exp(-(s / scale) ** k) - np.exp(-((s + 30) / scale) ** k))) / (1 - pi + pi * np.exp(-(s / scale) ** k))
+    by_hand = (pi * (np.exp(-((s / scale) ** k)) - np.exp(-(((s + 30) / scale) ** k)))) / (
+        1 - pi + pi * np.exp(-((s / scale) ** k))
+    )
     np.testing.assert_allclose(forecast["probability"].to_numpy(), by_hand, rtol=1e-9, atol=1e-12)
     with pytest.raises(DataValidationError, match="Unknown target"):
         open_leads(timeline, target="opportunity")

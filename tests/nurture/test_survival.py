@@ -19,13 +19,19 @@ from mkt_engineering.nurture.survival import (
 
 @pytest.fixture(scope="module")
 def g3(reference_dir):
-    return pl.read_csv(reference_dir / "survival" / "g3.csv").with_columns(pl.col("event").cast(pl.Int8))
+    return pl.read_csv(reference_dir / "survival" / "g3.csv").with_columns(
+        pl.col("event").cast(pl.Int8)
+    )
 
 
 @pytest.fixture(scope="module")
 def gehan(reference_dir):
-    return pl.read_csv(reference_dir / "survival" / "gehan.dat", separator=" ", has_header=False,
-                       new_columns=["group", "time", "status"])
+    return pl.read_csv(
+        reference_dir / "survival" / "gehan.dat",
+        separator=" ",
+        has_header=False,
+        new_columns=["group", "time", "status"],
+    )
 
 
 def test_kaplan_meier_g3_matches_published(g3):
@@ -37,7 +43,9 @@ def test_kaplan_meier_g3_matches_published(g3):
     other = curve.filter(pl.col("group") != "RIT", pl.col("events") > 0)
     assert other["time"].to_list() == [9.0, 19.0, 32.0, 34.0]
     np.testing.assert_allclose(other["survival"].to_numpy(), [0.833, 0.667, 0.5, 0.333], atol=5e-4)
-    np.testing.assert_allclose(other["ci_low"].to_numpy(), [0.2731, 0.1946, 0.1109, 0.0461], atol=5e-5)
+    np.testing.assert_allclose(
+        other["ci_low"].to_numpy(), [0.2731, 0.1946, 0.1109, 0.0461], atol=5e-5
+    )
 
 
 def test_logrank_g3_and_gehan_match_published(g3, gehan):
@@ -57,7 +65,9 @@ def test_logrank_three_groups_matches_statsmodels():
     group = rng.choice(["a", "b", "c"], 300)
     time = np.round(rng.exponential(np.where(group == "a", 10, np.where(group == "b", 14, 12))), 1)
     event = (rng.random(300) < 0.8).astype(int)
-    ours = logrank(pl.DataFrame({"t": time, "e": event, "g": group}), duration="t", event="e", group="g")
+    ours = logrank(
+        pl.DataFrame({"t": time, "e": event, "g": group}), duration="t", event="e", group="g"
+    )
     chi2, p = survdiff(time, event, group)
     assert ours["chi_square"].item() == pytest.approx(chi2, rel=1e-9)
     assert ours["degrees_of_freedom"].item() == 2
@@ -92,7 +102,9 @@ def test_curve_is_monotone_and_bounds_contain_it(rows):
     curve = kaplan_meier(time, event)
     survival = curve["survival"].to_numpy()
     assert np.all(np.diff(survival) <= 1e-12) and np.all((survival >= 0) & (survival <= 1))
-    assert (curve["ci_low"] <= curve["survival"] + 1e-12).all() and (curve["ci_high"] >= curve["survival"] - 1e-12).all()
+    assert (curve["ci_low"] <= curve["survival"] + 1e-12).all() and (
+        curve["ci_high"] >= curve["survival"] - 1e-12
+    ).all()
     assert curve["at_risk"][0] == len(rows)
 
 
@@ -107,7 +119,12 @@ def test_bad_input_names_the_problem():
     with pytest.raises(DataValidationError, match="negative"):
         kaplan_meier([1, -2], [1, 1])
     with pytest.raises(DataValidationError, match="two or more groups"):
-        logrank(pl.DataFrame({"t": [1, 2], "e": [1, 1], "g": ["a", "a"]}), duration="t", event="e", group="g")
+        logrank(
+            pl.DataFrame({"t": [1, 2], "e": [1, 1], "g": ["a", "a"]}),
+            duration="t",
+            event="e",
+            group="g",
+        )
     with pytest.raises(DataValidationError, match="'days' is missing"):
         logrank(pl.DataFrame({"t": [1, 2]}), duration="days", event="e", group="g")
 

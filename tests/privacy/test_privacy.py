@@ -25,7 +25,9 @@ from mkt_engineering.privacy import (
 def test_pseudonym_is_salted_sha256():
     frame = pl.DataFrame({"customer_id": ["c1", "c2", None, "c1"], "n": [1, 2, 3, 4]})
     out = pseudonymize(frame, ["customer_id"], salt="kiwi")
-    expected = [hashlib.sha256(f"kiwi{v}".encode()).hexdigest() if v else None for v in frame["customer_id"]]
+    expected = [
+        hashlib.sha256(f"kiwi{v}".encode()).hexdigest() if v else None for v in frame["customer_id"]
+    ]
     assert out["customer_id"].to_list() == expected
     assert out["n"].to_list() == [1, 2, 3, 4]
 
@@ -47,7 +49,10 @@ def test_different_salts_differ_and_numbers_are_hashed_as_text():
 
 
 @settings(deadline=None, max_examples=50)
-@given(values=st.lists(st.text(min_size=1, max_size=12), min_size=1, max_size=40), salt=st.text(min_size=1, max_size=10))
+@given(
+    values=st.lists(st.text(min_size=1, max_size=12), min_size=1, max_size=40),
+    salt=st.text(min_size=1, max_size=10),
+)
 def test_pseudonymize_keeps_joins(values, salt):
     # equal ids stay equal, different ids stay different: joins and counts survive
     out = pseudonymize(pl.DataFrame({"id": values}), "id", salt=salt)["id"].to_list()
@@ -59,11 +64,49 @@ def test_pseudonymize_keeps_joins(values, salt):
 @pytest.mark.parametrize(
     ("frame", "expected"),
     [
-        (pl.DataFrame({"E-Mail": ["x"], "Vorname": ["Anna"], "Nachname": ["Schmidt"], "Telefon": ["1"]}), {"E-Mail": "email", "Vorname": "name", "Nachname": "name", "Telefon": "phone"}),
-        (pl.DataFrame({"contact": ["anna@example.de", "bob@example.com"], "kontakt_tel": ["+49 30 1234567", "0171-2345678"]}), {"contact": "email", "kontakt_tel": "phone"}),
-        (pl.DataFrame({"channel": ["Store Visit", "Call Centre"] * 20, "campaign_name": ["Spring Sale"] * 40, "email_opens": [1] * 40}), {}),
-        (pl.DataFrame({"who": [f"{first} {last}" for first in ("Anna", "Bernd", "Clara", "Dieter", "Eva") for last in ("Schmidt", "Müller", "Weber", "Becker", "Fischer")]}), {"who": "name"}),
-        (pl.DataFrame({"customer_id": ["c000123", "c000124"], "order_id": ["12345678", "12345679"]}), {}),
+        (
+            pl.DataFrame(
+                {"E-Mail": ["x"], "Vorname": ["Anna"], "Nachname": ["Schmidt"], "Telefon": ["1"]}
+            ),
+            {"E-Mail": "email", "Vorname": "name", "Nachname": "name", "Telefon": "phone"},
+        ),
+        (
+            pl.DataFrame(
+                {
+                    "contact": ["anna@example.de", "bob@example.com"],
+                    "kontakt_tel": ["+49 30 1234567", "0171-2345678"],
+                }
+            ),
+            {"contact": "email", "kontakt_tel": "phone"},
+        ),
+        (
+            pl.DataFrame(
+                {
+                    "channel": ["Store Visit", "Call Centre"] * 20,
+                    "campaign_name": ["Spring Sale"] * 40,
+                    "email_opens": [1] * 40,
+                }
+            ),
+            {},
+        ),
+        (
+            pl.DataFrame(
+                {
+                    "who": [
+                        f"{first} {last}"
+                        for first in ("Anna", "Bernd", "Clara", "Dieter", "Eva")
+                        for last in ("Schmidt", "Müller", "Weber", "Becker", "Fischer")
+                    ]
+                }
+            ),
+            {"who": "name"},
+        ),
+        (
+            pl.DataFrame(
+                {"customer_id": ["c000123", "c000124"], "order_id": ["12345678", "12345679"]}
+            ),
+            {},
+        ),
     ],
 )
 def test_detect_pii(frame, expected):
@@ -72,27 +115,41 @@ def test_detect_pii(frame, expected):
 
 def test_consent_values():
     values = pl.Series(["ja", "Nein", "TRUE", "0", "yes", None, "x", "vielleicht", "1"])
-    assert consent_mask(values).to_list() == [True, False, True, False, True, False, True, False, True]
+    assert consent_mask(values).to_list() == [
+        True,
+        False,
+        True,
+        False,
+        True,
+        False,
+        True,
+        False,
+        True,
+    ]
     assert find_consent_column(["customer_id", "Marketing-Consent"]) == "Marketing-Consent"
     assert find_consent_column(["Einwilligung"]) == "Einwilligung"
     assert find_consent_column(["consent_date_note", "x"]) is None
 
 
 def test_filter_consent_reports_removed():
-    kept, removed = filter_consent(pl.DataFrame({"id": [1, 2, 3, 4], "opt_in": [True, False, None, True]}), "opt_in")
+    kept, removed = filter_consent(
+        pl.DataFrame({"id": [1, 2, 3, 4], "opt_in": [True, False, None, True]}), "opt_in"
+    )
     assert kept["id"].to_list() == [1, 4] and removed == 2
     with pytest.raises(DataValidationError, match="Consent column"):
         filter_consent(pl.DataFrame({"id": [1]}), "consent")
 
 
 def _touches() -> pl.DataFrame:
-    return pl.DataFrame({
-        "customer_id": ["c1", "c2", "c3"],
-        "timestamp": ["2026-03-01", "2026-03-02", "2026-03-03"],
-        "channel": ["search", "email", "direct"],
-        "email": ["a@b.de", "c@d.de", "e@f.de"],
-        "Einwilligung": ["ja", "nein", "ja"],
-    })
+    return pl.DataFrame(
+        {
+            "customer_id": ["c1", "c2", "c3"],
+            "timestamp": ["2026-03-01", "2026-03-02", "2026-03-03"],
+            "channel": ["search", "email", "direct"],
+            "email": ["a@b.de", "c@d.de", "e@f.de"],
+            "Einwilligung": ["ja", "nein", "ja"],
+        }
+    )
 
 
 def test_read_table_removes_pii_columns_and_filters_consent():
@@ -119,7 +176,13 @@ def test_read_table_named_consent_column_and_missing_one():
 
 
 def test_read_table_pseudonymizes_pii_id(monkeypatch):
-    frame = pl.DataFrame({"Kunde": ["anna@example.de", "bob@example.com"], "timestamp": ["2026-03-01", "2026-03-02"], "channel": ["a", "b"]})
+    frame = pl.DataFrame(
+        {
+            "Kunde": ["anna@example.de", "bob@example.com"],
+            "timestamp": ["2026-03-01", "2026-03-02"],
+            "channel": ["a", "b"],
+        }
+    )
     with pytest.raises(DataValidationError, match="pseudonymize"):
         read_table(frame, "touchpoints", {"Kunde": "customer_id"})
     monkeypatch.setenv(SALT_VARIABLE, "pepper")
@@ -128,4 +191,3 @@ def test_read_table_pseudonymizes_pii_id(monkeypatch):
     monkeypatch.delenv(SALT_VARIABLE)
     with pytest.raises(DataValidationError, match=SALT_VARIABLE):
         read_table(frame, "touchpoints", {"Kunde": "customer_id"}, pseudonymize=["customer_id"])
-

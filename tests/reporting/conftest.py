@@ -17,7 +17,9 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
-def mkt(*args: str, cwd: Path | None = None, timeout: float = 300, env: dict | None = None) -> subprocess.CompletedProcess:
+def mkt(
+    *args: str, cwd: Path | None = None, timeout: float = 300, env: dict | None = None
+) -> subprocess.CompletedProcess:
     """Run the `mkt` command in a subprocess, as a user would."""
     return subprocess.run(
         [sys.executable, "-m", "mkt_engineering.cli", *args],
@@ -43,7 +45,9 @@ def write_tiny_notebook(folder: Path, numbers_file: Path) -> Path:
     cells = [
         new_markdown_cell("# Tiny check\n\nA tiny report for the pipeline tests.\n\nMore text."),
         new_code_cell(params, metadata={"tags": ["parameters"]}),
-        new_code_cell("from mkt_engineering.reporting import save_table, set_headline, setup_notebook, show_quality\nsetup_notebook()"),
+        new_code_cell(
+            "from mkt_engineering.reporting import save_table, set_headline, setup_notebook, show_quality\nsetup_notebook()"
+        ),
         new_code_cell(
             "import os, time\nfrom pathlib import Path\nimport polars as pl\n"
             "frame = pl.read_csv(numbers_file)\n"
@@ -52,11 +56,13 @@ def write_tiny_notebook(folder: Path, numbers_file: Path) -> Path:
             "time.sleep(sleep_seconds)"
         ),
         # An address built at run time, like one coming from the data.
-        new_code_cell('print("careless output: write to " + "@".join(["anna.schmidt", "example.org"]))'),
+        new_code_cell(
+            'print("careless output: write to " + "@".join(["anna.schmidt", "example.org"]))'
+        ),
         new_code_cell('if fail:\n    raise ValueError("deliberate failure for the test")'),
         new_code_cell(
             'scaled = save_table(frame.with_columns(pl.col("n") * factor), "scaled")\n'
-            'set_headline(f"total {scaled[\'n\'].sum()}")'
+            "set_headline(f\"total {scaled['n'].sum()}\")"
         ),
         new_code_cell(
             "import altair as alt\n"
@@ -64,7 +70,11 @@ def write_tiny_notebook(folder: Path, numbers_file: Path) -> Path:
         ),
     ]
     notebook = new_notebook(cells=cells)
-    notebook.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    notebook.metadata["kernelspec"] = {
+        "display_name": "Python 3",
+        "language": "python",
+        "name": "python3",
+    }
     path = folder / "tiny.ipynb"
     nbformat.write(notebook, path)
     return path
@@ -75,7 +85,9 @@ def tiny(tmp_path_factory) -> dict[str, Path]:
     """A folder with the tiny notebook, its input and an output folder."""
     folder = tmp_path_factory.mktemp("tiny")
     numbers = folder / "numbers.csv"
-    numbers.write_text('n,channel\n1,search\n2,"=HYPERLINK(""http://x"",""y"")"\n3,email\n', encoding="utf-8")
+    numbers.write_text(
+        'n,channel\n1,search\n2,"=HYPERLINK(""http://x"",""y"")"\n3,email\n', encoding="utf-8"
+    )
     notebook = write_tiny_notebook(folder, numbers)
     return {"folder": folder, "notebook": notebook, "numbers": numbers, "out": folder / "reports"}
 

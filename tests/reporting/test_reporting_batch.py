@@ -23,14 +23,25 @@ def _config(path: Path, runs: list[dict]) -> Path:
 
 
 def _folders(out: Path) -> list[Path]:
-    return sorted(p for p in (out / "tiny").iterdir() if not p.name.startswith(".")) if (out / "tiny").exists() else []
+    return (
+        sorted(p for p in (out / "tiny").iterdir() if not p.name.startswith("."))
+        if (out / "tiny").exists()
+        else []
+    )
 
 
 @pytest.fixture(scope="module")
 def batch_run(tiny, mkt_cli) -> dict:
     numbers = tiny["folder"] / "batch_numbers.csv"
     shutil.copy(tiny["numbers"], numbers)
-    ok_runs = [{"analysis": str(tiny["notebook"]), "name": "scaled", "data": {"numbers": str(numbers)}, "grid": {"factor": [2, 3]}}]
+    ok_runs = [
+        {
+            "analysis": str(tiny["notebook"]),
+            "name": "scaled",
+            "data": {"numbers": str(numbers)},
+            "grid": {"factor": [2, 3]},
+        }
+    ]
     broken = {"analysis": str(tiny["notebook"]), "name": "broken", "parameters": {"fail": True}}
     out = tiny["folder"] / "batch_reports"
     config = _config(tiny["folder"] / "batch.yaml", [*ok_runs, broken])
@@ -48,18 +59,30 @@ def test_a_failing_run_does_not_stop_the_others(batch_run):
     manifests = _manifests(batch_run["out"])
     assert sorted(m["status"] for m in manifests) == ["failed", "ok", "ok"]
     assert sorted(m["parameters"]["factor"] for m in manifests if m["status"] == "ok") == [2, 3]
-    assert sorted(m["headline"] for m in manifests if m["status"] == "ok") == ["total 12", "total 18"]
+    assert sorted(m["headline"] for m in manifests if m["status"] == "ok") == [
+        "total 12",
+        "total 18",
+    ]
     for label in ("scaled[factor=2]", "scaled[factor=3]", "broken"):
         assert label in result.stdout
     assert "Runs" in result.stdout and "failed" in result.stdout  # the summary table
 
 
 def test_the_failed_run_keeps_its_notebook_with_the_error(batch_run):
-    [failed] = [folder for folder in _folders(batch_run["out"]) if json.loads((folder / "manifest.json").read_text())["status"] == "failed"]
+    [failed] = [
+        folder
+        for folder in _folders(batch_run["out"])
+        if json.loads((folder / "manifest.json").read_text())["status"] == "failed"
+    ]
     manifest = json.loads((failed / "manifest.json").read_text())
     assert manifest["error"] == "ValueError: deliberate failure for the test"
     executed = json.loads((failed / "executed.ipynb").read_text())
-    errors = [out for cell in executed["cells"] for out in cell.get("outputs", []) if out["output_type"] == "error"]
+    errors = [
+        out
+        for cell in executed["cells"]
+        for out in cell.get("outputs", [])
+        if out["output_type"] == "error"
+    ]
     assert errors and errors[0]["evalue"] == "deliberate failure for the test"
     page = (failed / "report.html").read_text()
     assert "celltag_mkt-error" in page and "This report is incomplete" in page
@@ -67,7 +90,11 @@ def test_the_failed_run_keeps_its_notebook_with_the_error(batch_run):
 
 
 def test_the_scaled_tables_are_written(batch_run):
-    ok = [f for f in _folders(batch_run["out"]) if json.loads((f / "manifest.json").read_text())["status"] == "ok"]
+    ok = [
+        f
+        for f in _folders(batch_run["out"])
+        if json.loads((f / "manifest.json").read_text())["status"] == "ok"
+    ]
     for folder in ok:
         text = (folder / "tables" / "scaled.csv").read_text()
         assert "'=HYPERLINK" in text and "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
@@ -91,7 +118,9 @@ def test_resume_skips_unchanged_runs_and_reruns_changed_inputs(batch_run, mkt_cl
     assert again.returncode == 0, again.stdout + again.stderr
     assert again.stdout.count("skipped") >= 2 and _folders(out) == before
     # One kernel start is enough to show that a changed input is run again.
-    config = _config(tiny["folder"] / "resume.yaml", [{**batch_run["ok_runs"][0], "grid": {"factor": [2]}}])
+    config = _config(
+        tiny["folder"] / "resume.yaml", [{**batch_run["ok_runs"][0], "grid": {"factor": [2]}}]
+    )
     with open(batch_run["numbers"], "a", encoding="utf-8") as handle:
         handle.write("10,display\n")
     changed = mkt_cli("batch", str(config), "--resume", "--out", str(out))
@@ -108,8 +137,21 @@ def test_invalid_batch_file_is_one_line_exit_2(tmp_path, mkt_cli):
 
 def test_killing_a_run_midway_leaves_no_report(tiny):
     out = tiny["folder"] / "killed"
-    command = [sys.executable, "-m", "mkt_engineering.cli", "run", str(tiny["notebook"]), "-p", "sleep_seconds", "120", "--out", str(out)]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    command = [
+        sys.executable,
+        "-m",
+        "mkt_engineering.cli",
+        "run",
+        str(tiny["notebook"]),
+        "-p",
+        "sleep_seconds",
+        "120",
+        "--out",
+        str(out),
+    ]
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
     try:
         deadline = time.time() + 180
         while time.time() < deadline and not list(out.glob("tiny/.tmp-*/started")):

@@ -11,7 +11,14 @@ from mkt_engineering.paths import NOTEBOOKS_DIR, PROJECT_ROOT
 
 def test_lab_starts_jupyterlab_in_notebooks_with_the_kit_importable():
     command, env = lab_command(["--no-browser"])
-    assert command == [sys.executable, "-m", "jupyterlab", "--notebook-dir", str(NOTEBOOKS_DIR), "--no-browser"]
+    assert command == [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--notebook-dir",
+        str(NOTEBOOKS_DIR),
+        "--no-browser",
+    ]
     assert str(PROJECT_ROOT) in env["PYTHONPATH"].split(":")
 
 
@@ -26,6 +33,7 @@ def test_ensure_demo_data_generates_only_missing_families(tmp_path, monkeypatch)
         def generate(**_):
             calls.append(family)
             return base.SyntheticData(family, {"t": pl.DataFrame({"a": [1]})}, {})
+
         return generate
 
     (tmp_path / "present").mkdir()
@@ -37,7 +45,13 @@ def test_ensure_demo_data_generates_only_missing_families(tmp_path, monkeypatch)
 
 
 def test_demo_runs_every_notebook_and_prints_the_index(tiny, tmp_path, mkt_cli):
-    result = mkt_cli("demo", "--no-generate", "--out", str(tmp_path), env={"MKT_REPORT_NOTEBOOKS": str(tiny["folder"])})
+    result = mkt_cli(
+        "demo",
+        "--no-generate",
+        "--out",
+        str(tmp_path),
+        env={"MKT_REPORT_NOTEBOOKS": str(tiny["folder"])},
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     index = tmp_path / "index.html"
     assert result.stdout.strip().splitlines()[-1] == str(index)

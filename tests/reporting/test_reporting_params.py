@@ -16,7 +16,7 @@ from mkt_engineering.reporting.params import (
 )
 from mkt_engineering.reporting.runner import prepare_run
 
-CELL = '''
+CELL = """
 lookback_days: int = 30  # days of touches before a conversion that count
 share: float = 0.5  # a share
 regions: list[str] = ["DE"]  # regions to include
@@ -25,7 +25,7 @@ verbose: bool = False  # say more
 note: str | None = None  # optional note
 touchpoints_file: str = "datasets/journeys/touchpoints.csv"  # touchpoints
 spend_file: str = "datasets/journeys/spend.csv"  # spend per channel and week
-'''
+"""
 
 
 @pytest.fixture
@@ -36,7 +36,11 @@ def specs():
 def test_parse_reads_names_types_defaults_and_help(specs):
     first = specs[0]
     assert (first.name, first.type_text, first.default, first.help) == (
-        "lookback_days", "int", 30, "days of touches before a conversion that count")
+        "lookback_days",
+        "int",
+        30,
+        "days of touches before a conversion that count",
+    )
     assert [s.name for s in specs if s.is_file] == ["touchpoints_file", "spend_file"]
     assert specs[5].optional and not specs[0].optional
 
@@ -82,7 +86,10 @@ def test_convert_rejects_wrong_types_naming_parameter_and_allowed_type(specs, na
 
 
 def test_yaml_values_are_type_checked(specs):
-    assert validate(specs, {"lookback_days": 7, "share": 2}, "a") == {"lookback_days": 7, "share": 2.0}
+    assert validate(specs, {"lookback_days": 7, "share": 2}, "a") == {
+        "lookback_days": 7,
+        "share": 2.0,
+    }
     with pytest.raises(ParameterError, match="'lookback_days' expects a whole number"):
         validate(specs, {"lookback_days": "7 days"}, "a")
     with pytest.raises(ParameterError, match="'verbose'"):
@@ -99,21 +106,33 @@ def test_unknown_parameter_suggests_the_closest_and_lists_all(specs):
 
 def test_data_options_map_onto_file_parameters(specs):
     assert assign_data(specs, ["export.csv"], "a") == {"touchpoints_file": "export.csv"}
-    assert assign_data(specs, ["spend=b.csv", "touchpoints=t.csv"], "a") == {"spend_file": "b.csv", "touchpoints_file": "t.csv"}
-    with pytest.raises(ParameterError, match="has no input 'orders'. Its inputs are: touchpoints, spend"):
+    assert assign_data(specs, ["spend=b.csv", "touchpoints=t.csv"], "a") == {
+        "spend_file": "b.csv",
+        "touchpoints_file": "t.csv",
+    }
+    with pytest.raises(
+        ParameterError, match="has no input 'orders'. Its inputs are: touchpoints, spend"
+    ):
         assign_data(specs, ["orders=o.csv"], "a")
 
 
 def test_prepare_run_rejects_a_missing_input_file(tiny):
-    with pytest.raises(ParameterError, match="input file for 'numbers_file' not found: nowhere.csv"):
+    with pytest.raises(
+        ParameterError, match="input file for 'numbers_file' not found: nowhere.csv"
+    ):
         prepare_run(str(tiny["notebook"]), {}, ["nowhere.csv"], tiny["out"])
 
 
 def test_prepare_run_hashes_inputs_and_resolves_paths(tiny):
-    run = prepare_run(str(tiny["notebook"]), {"factor": "3"}, [f"numbers={tiny['numbers']}"], tiny["out"])
+    run = prepare_run(
+        str(tiny["notebook"]), {"factor": "3"}, [f"numbers={tiny['numbers']}"], tiny["out"]
+    )
     assert run.given == {"factor": 3, "numbers_file": str(tiny["numbers"].resolve())}
     assert run.parameters["fail"] is False and run.parameters["factor"] == 3
-    assert run.inputs[0]["bytes"] == tiny["numbers"].stat().st_size and len(run.inputs[0]["sha256"]) == 64
+    assert (
+        run.inputs[0]["bytes"] == tiny["numbers"].stat().st_size
+        and len(run.inputs[0]["sha256"]) == 64
+    )
 
 
 @pytest.mark.parametrize(
@@ -131,7 +150,9 @@ def test_cli_errors_are_one_line_exit_2_and_start_no_kernel(tiny, args, expected
     from mkt_engineering.cli import app
 
     started = time.perf_counter()
-    result = CliRunner().invoke(app, ["run", str(tiny["notebook"]), *args, "--out", str(tiny["folder"] / "never")])
+    result = CliRunner().invoke(
+        app, ["run", str(tiny["notebook"]), *args, "--out", str(tiny["folder"] / "never")]
+    )
     assert result.exit_code == 2, result.output
     assert expected in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
@@ -141,7 +162,9 @@ def test_cli_errors_are_one_line_exit_2_and_start_no_kernel(tiny, args, expected
 
 
 def test_unknown_analysis_lists_the_available_ones():
-    with pytest.raises(ParameterError, match="unknown analysis 'data_overveiw'. Did you mean 'data_overview'"):
+    with pytest.raises(
+        ParameterError, match="unknown analysis 'data_overveiw'. Did you mean 'data_overview'"
+    ):
         find_analysis("data_overveiw")
 
 
@@ -158,7 +181,11 @@ def test_every_report_notebook_declares_title_description_and_typed_parameters()
 
 def test_params_and_list_commands(tiny, mkt_cli):
     shown = mkt_cli("params", "data_overview")
-    assert shown.returncode == 0 and "touchpoints_file" in shown.stdout and "str | None" in shown.stdout
+    assert (
+        shown.returncode == 0
+        and "touchpoints_file" in shown.stdout
+        and "str | None" in shown.stdout
+    )
     listed = mkt_cli("list")
     assert listed.returncode == 0 and "data_overview" in listed.stdout
 
@@ -170,7 +197,12 @@ def test_params_file_is_checked_like_command_line_values(tiny, tmp_path):
 
     params = tmp_path / "params.yaml"
     params.write_text("factor: 3\nlabels: [a, b]\nfail: maybe\n", encoding="utf-8")
-    result = CliRunner().invoke(app, ["run", str(tiny["notebook"]), "-f", str(params), "--out", str(tmp_path / "never")])
-    assert result.exit_code == 2 and "parameter 'fail' expects true or false (bool), got 'maybe'" in result.stderr
+    result = CliRunner().invoke(
+        app, ["run", str(tiny["notebook"]), "-f", str(params), "--out", str(tmp_path / "never")]
+    )
+    assert (
+        result.exit_code == 2
+        and "parameter 'fail' expects true or false (bool), got 'maybe'" in result.stderr
+    )
     run = prepare_run(str(tiny["notebook"]), {"factor": 3, "labels": ["a", "b"]}, [], tmp_path)
     assert run.given == {"factor": 3, "labels": ["a", "b"]}

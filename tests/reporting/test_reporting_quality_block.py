@@ -4,15 +4,27 @@ from mkt_engineering.reporting.notebook import quality_html
 
 
 def test_quality_block_reports_removed_rows():
-    text = quality_html({"table": "touchpoints", "rows": 8, "rows_removed": 2,
-                         "issues": [{"message": "2 rows without marketing consent were removed."}]})
+    text = quality_html(
+        {
+            "table": "touchpoints",
+            "rows": 8,
+            "rows_removed": 2,
+            "issues": [{"message": "2 rows without marketing consent were removed."}],
+        }
+    )
     assert "2 row(s) removed" in text
     assert "no rows removed" not in text
 
 
 def test_quality_block_without_removals():
-    text = quality_html({"table": "orders", "rows": 8, "rows_removed": 0,
-                         "issues": [{"message": "3 duplicate rows (kept)."}]})
+    text = quality_html(
+        {
+            "table": "orders",
+            "rows": 8,
+            "rows_removed": 0,
+            "issues": [{"message": "3 duplicate rows (kept)."}],
+        }
+    )
     assert "no rows removed" in text
 
 
@@ -26,7 +38,14 @@ def test_index_links_the_lessons_page_once_it_exists(tmp_path):
 
 
 def test_loader_facts_read_as_words_and_grouped_numbers():
-    text = quality_html({"table": "lead_events", "rows": 17724, "rows_read": 17724, "decimal_comma": False,
-                         "separator": ",", "issues": []})
+    text = quality_html(
+        {
+            "table": "lead_events",
+            "rows": 17724,
+            "rows_read": 17724,
+            "decimal_comma": False,
+            "separator": ",",
+            "issues": [],
+        }
+    )
     assert "rows read: 17,724" in text and "decimal comma: no" in text and "separator: ," in text
-

@@ -21,7 +21,9 @@ import pytest
 
 from mkt_engineering.reporting.redact import EMAIL
 
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+CHROMIUM = shutil.which("chromium") or (
+    "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+)
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +34,9 @@ def overview_run(tmp_path_factory, mkt_cli) -> dict:
         {
             "customer_id": [f"c{i % 40}" for i in range(rows)],
             "timestamp": [dt.datetime(2024, 1, 1) + dt.timedelta(hours=7 * i) for i in range(rows)],
-            "channel": [["search", "social", '=HYPERLINK("http://x","y")'][i % 3] for i in range(rows)],
+            "channel": [
+                ["search", "social", '=HYPERLINK("http://x","y")'][i % 3] for i in range(rows)
+            ],
             "email": [f"person{i % 40}@example.com" for i in range(rows)],
         }
     )
@@ -40,7 +44,11 @@ def overview_run(tmp_path_factory, mkt_cli) -> dict:
     export.write_csv(path)
     out = folder / "reports"
     result = mkt_cli("run", "data_overview", "--data", f"touchpoints={path}", "--out", str(out))
-    runs = [p for p in (out / "data_overview").iterdir() if not p.name.startswith(".")] if (out / "data_overview").exists() else []
+    runs = (
+        [p for p in (out / "data_overview").iterdir() if not p.name.startswith(".")]
+        if (out / "data_overview").exists()
+        else []
+    )
     return {"result": result, "out": out, "input": path, "runs": runs}
 
 
@@ -50,7 +58,12 @@ def test_run_succeeds_and_writes_a_complete_folder(overview_run):
     assert len(overview_run["runs"]) == 1
     run = overview_run["runs"][0]
     assert re.fullmatch(r"\d{8}-\d{6}-[0-9a-f]{6}", run.name)
-    assert {p.name for p in run.iterdir()} >= {"report.html", "executed.ipynb", "manifest.json", "tables"}
+    assert {p.name for p in run.iterdir()} >= {
+        "report.html",
+        "executed.ipynb",
+        "manifest.json",
+        "tables",
+    }
     assert sorted(p.name for p in (run / "tables").iterdir()) == ["tables.csv", "tables.parquet"]
     assert not list((overview_run["out"] / "data_overview").glob(".tmp-*"))
     assert str(run / "report.html") in result.stdout.replace("\n", "")
@@ -101,12 +114,21 @@ def test_report_html_is_offline_and_has_every_chart_inline(overview_run):
     page = (overview_run["runs"][0] / "report.html").read_text(encoding="utf-8")
     tags = _Tags()
     tags.feed(page)
-    remote = [(tag, ref) for tag, ref in tags.references if tag in ("script", "link", "img", "iframe", "source") and re.match(r"\s*(https?:)?//", ref)]
+    remote = [
+        (tag, ref)
+        for tag, ref in tags.references
+        if tag in ("script", "link", "img", "iframe", "source")
+        and re.match(r"\s*(https?:)?//", ref)
+    ]
     assert not remote
     assert not re.search(r"url\(\s*['\"]?(https?:)?//", page)
     assert "<script src" not in page
     executed = json.loads((overview_run["runs"][0] / "executed.ipynb").read_text())
-    charts = sum("image/svg+xml" in out.get("data", {}) for cell in executed["cells"] for out in cell.get("outputs", []))
+    charts = sum(
+        "image/svg+xml" in out.get("data", {})
+        for cell in executed["cells"]
+        for out in cell.get("outputs", [])
+    )
     assert charts >= 1 and tags.svg >= charts
 
 
@@ -127,24 +149,58 @@ def test_index_lists_the_run(overview_run):
 @pytest.mark.browser
 def test_report_renders_in_headless_chromium_without_network(overview_run, tmp_path):
     if CHROMIUM is None:
-        pytest.skip("Chromium is not installed (apt-get install chromium); the offline browser check did not run")
+        pytest.skip(
+            "Chromium is not installed (apt-get install chromium); the offline browser check did not run"
+        )
     report = overview_run["runs"][0] / "report.html"
     flags = [
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--proxy-server=127.0.0.1:9", "--host-resolver-rules=MAP * ~NOTFOUND",
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--proxy-server=127.0.0.1:9",
+        "--host-resolver-rules=MAP * ~NOTFOUND",
         f"--user-data-dir={tmp_path / 'profile'}",
     ]
     # No network at all where a fresh network namespace can be made; the flags block it otherwise.
-    prefix = ["unshare", "-n"] if shutil.which("unshare") and subprocess.run(["unshare", "-n", "true"], capture_output=True).returncode == 0 else []
-    dom = subprocess.run([*prefix, CHROMIUM, *flags, "--dump-dom", report.as_uri()], capture_output=True, text=True, timeout=120)
+    prefix = (
+        ["unshare", "-n"]
+        if shutil.which("unshare")
+        and subprocess.run(["unshare", "-n", "true"], capture_output=True).returncode == 0
+        else []
+    )
+    dom = subprocess.run(
+        [*prefix, CHROMIUM, *flags, "--dump-dom", report.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert dom.returncode == 0, dom.stderr[-2000:]
     executed = json.loads((report.parent / "executed.ipynb").read_text())
-    charts = sum("image/svg+xml" in out.get("data", {}) for cell in executed["cells"] for out in cell.get("outputs", []))
+    charts = sum(
+        "image/svg+xml" in out.get("data", {})
+        for cell in executed["cells"]
+        for out in cell.get("outputs", [])
+    )
     assert dom.stdout.count('class="marks"') >= charts >= 1
     assert "Traceback" not in dom.stdout and "Javascript Error" not in dom.stdout
     shot = tmp_path / "report.png"
-    subprocess.run([*prefix, CHROMIUM, *flags, "--window-size=1100,2400", f"--screenshot={shot}", report.as_uri()], capture_output=True, timeout=120)
+    subprocess.run(
+        [
+            *prefix,
+            CHROMIUM,
+            *flags,
+            "--window-size=1100,2400",
+            f"--screenshot={shot}",
+            report.as_uri(),
+        ],
+        capture_output=True,
+        timeout=120,
+    )
     assert shot.exists() and shot.stat().st_size > 20_000
 
 

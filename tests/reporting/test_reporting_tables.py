@@ -17,12 +17,14 @@ DANGEROUS = ['=HYPERLINK("http://x","y")', "+1+2", "-2+3", "@SUM(A1)", "\tx", "\
 
 
 def test_hyperlink_channel_comes_out_inert(tmp_path):
-    frame = pl.DataFrame({"channel": [*DANGEROUS, "search"], "conversions": [-1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]})
+    frame = pl.DataFrame(
+        {"channel": [*DANGEROUS, "search"], "conversions": [-1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]}
+    )
     csv_path, parquet_path = write_table(frame, tmp_path, "channels")
     with open(csv_path, newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     cells = [row["channel"] for row in rows]
-    assert cells[0] == "'=HYPERLINK(\"http://x\",\"y\")"
+    assert cells[0] == '\'=HYPERLINK("http://x","y")'
     # No cell a spreadsheet would evaluate: every one starts with a plain character.
     assert all(not cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in cells)
     assert cells[-1] == "search"
@@ -63,7 +65,9 @@ def save_and_list(frame, folder):
 def _cells(page: str) -> list[list[str]]:
     import re
 
-    return [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", page)][1:]
+    return [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", page)][
+        1:
+    ]
 
 
 def test_tables_read_like_a_report_not_like_a_repr():
@@ -85,10 +89,32 @@ def test_tables_read_like_a_report_not_like_a_repr():
     )
     page = frame_html(funnel)
     assert "&quot;" not in page and "null" not in page
-    assert _cells(page)[0] == ["MQL", "12,345", "12.3%", "25.0%", "20.0%", "3.14", "30", "&lt; 0.001", "2024", "yes"]
-    assert _cells(page)[1] == ["won &lt;b&gt;", "67", "50.0%", "&lt;0.1%", "0.0%", "12,346", "40", "0.043", "2025", "no"]
+    assert _cells(page)[0] == [
+        "MQL",
+        "12,345",
+        "12.3%",
+        "25.0%",
+        "20.0%",
+        "3.14",
+        "30",
+        "&lt; 0.001",
+        "2024",
+        "yes",
+    ]
+    assert _cells(page)[1] == [
+        "won &lt;b&gt;",
+        "67",
+        "50.0%",
+        "&lt;0.1%",
+        "0.0%",
+        "12,346",
+        "40",
+        "0.043",
+        "2025",
+        "no",
+    ]
     assert _cells(page)[2] == ["–", "–", "–", "100.0%", "90.0%", "–", "50", "0.500", "2026", "–"]
-    assert "<th class=\"num\">from created</th>" in page  # readable headers, numbers right-aligned
+    assert '<th class="num">from created</th>' in page  # readable headers, numbers right-aligned
     german = _cells(frame_html(funnel, language="de"))[0]
     assert german[1:5] == ["12.345", "12,3 %", "25,0 %", "20,0 %"] and german[-1] == "ja"
 
@@ -96,7 +122,9 @@ def test_tables_read_like_a_report_not_like_a_repr():
 def test_interval_bounds_follow_their_estimate_and_long_tables_are_cut():
     from mkt_engineering.reporting.tables import frame_html
 
-    cox = pl.DataFrame({"hazard_ratio": [0.66, 2.08], "ci_low": [0.47, 1.65], "ci_high": [0.93, 2.63]})
+    cox = pl.DataFrame(
+        {"hazard_ratio": [0.66, 2.08], "ci_low": [0.47, 1.65], "ci_high": [0.93, 2.63]}
+    )
     assert _cells(frame_html(cox))[0] == ["0.660", "0.470", "0.930"]  # not percentages
     long = pl.DataFrame({"n": list(range(1000))})
     page = frame_html(long, max_rows=6)
@@ -114,7 +142,9 @@ def test_setup_notebook_shows_every_frame_through_the_shared_formatter():
         notebook.setup_notebook(language="en")
         shown, _ = shell.display_formatter.format(pl.DataFrame({"stage": ["MQL"], "share": [0.5]}))
         assert 'class="mkt-frame"' in shown["text/html"] and "50.0%" in shown["text/html"]
-        assert "MQL" in shown["text/plain"]  # the plain view (and pinned notebook output) stays polars'
+        assert (
+            "MQL" in shown["text/plain"]
+        )  # the plain view (and pinned notebook output) stays polars'
 
 
 @contextlib.contextmanager

@@ -28,12 +28,19 @@ def sample() -> pl.DataFrame:
     )
 
 
-@pytest.mark.parametrize(("language", "thousands", "march"), [("de", "10.000", "Mär"), ("en", "10,000", "Mar")])
+@pytest.mark.parametrize(
+    ("language", "thousands", "march"), [("de", "10.000", "Mär"), ("en", "10,000", "Mar")]
+)
 def test_number_and_month_formats_follow_the_language(sample, language, thousands, march):
     use_theme(language)
     try:
-        chart = alt.Chart(sample).mark_line().encode(
-            x=alt.X("month:T", axis=alt.Axis(format="%b %Y")), y=alt.Y("revenue:Q", axis=alt.Axis(format=",.0f"))
+        chart = (
+            alt.Chart(sample)
+            .mark_line()
+            .encode(
+                x=alt.X("month:T", axis=alt.Axis(format="%b %Y")),
+                y=alt.Y("revenue:Q", axis=alt.Axis(format=",.0f")),
+            )
         )
         labels = re.findall(r">([^<>]+)</text>", _svg(chart))
     finally:

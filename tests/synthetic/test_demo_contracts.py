@@ -22,7 +22,10 @@ def _require(family: str) -> None:
 @pytest.fixture(scope="module")
 def generated():
     """Each available family generated twice with the same seed at a small scale."""
-    return {family: (generator(family)(seed=7, scale=SMALL), generator(family)(seed=7, scale=SMALL)) for family in available_families()}
+    return {
+        family: (generator(family)(seed=7, scale=SMALL), generator(family)(seed=7, scale=SMALL))
+        for family in available_families()
+    }
 
 
 @pytest.mark.parametrize("family", sorted(FAMILIES))
@@ -89,5 +92,7 @@ def test_committed_demo_files_are_what_the_generator_writes(family, tmp_path):
     written = write_family(generator(family)(), tmp_path)  # default seed and scale, as committed
     for path in written:
         committed = DATASETS_DIR / family / path.name
-        assert committed.read_bytes() == path.read_bytes(), f"{family}/{path.name}: run `mkt datasets generate --family {family}`"
+        assert committed.read_bytes() == path.read_bytes(), (
+            f"{family}/{path.name}: run `mkt datasets generate --family {family}`"
+        )
     assert sum(p.stat().st_size for p in written) < 1.5e6, f"{family}: demo files must stay small"

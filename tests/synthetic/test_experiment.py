@@ -35,15 +35,26 @@ def test_passes_its_contract(seed):
 def test_shape_and_columns():
     frame = generate().tables["experiment"]
     assert frame.height == 20_000
-    assert {"unit_id", "variant", "converted", "revenue", "orders", "sessions", "pre_sessions", "pre_revenue",
-            "device", "country", "day"} <= set(frame.columns)
+    assert {
+        "unit_id",
+        "variant",
+        "converted",
+        "revenue",
+        "orders",
+        "sessions",
+        "pre_sessions",
+        "pre_revenue",
+        "device",
+        "country",
+        "day",
+    } <= set(frame.columns)
     assert frame["converted"].is_in([0, 1]).all()
     assert (frame["revenue"] >= 0).all() and (frame["orders"] <= frame["orders"].max()).all()
     new_users = frame["pre_sessions"].null_count() / frame.height
     assert 0.27 < new_users < 0.33
     # heavy tail: the top 1% of converting units hold a large share of the revenue
     revenue = np.sort(frame.filter(pl.col("converted") == 1)["revenue"].to_numpy())
-    assert revenue[-len(revenue) // 100:].sum() / revenue.sum() > 0.05
+    assert revenue[-len(revenue) // 100 :].sum() / revenue.sum() > 0.05
 
 
 def test_truth_agrees_with_the_data():

@@ -31,17 +31,24 @@ def test_deterministic_per_seed(seed):
 @given(st.integers(0, 10_000))
 def test_true_conversions_sum_to_the_observed_total(seed):
     additive = generate_additive(seed=seed, scale=0.5).truth
-    expected = additive["baseline_conversions"] + sum(additive["true_incremental_conversions"].values())
+    expected = additive["baseline_conversions"] + sum(
+        additive["true_incremental_conversions"].values()
+    )
     assert expected == pytest.approx(additive["expected_conversions"], rel=1e-12)
     assert abs(additive["observed_conversions"] - expected) < 4 * additive["conversions_sd"]
     chain = generate_markov(seed=seed, scale=0.5).truth
     assert sum(chain["true_credit"].values()) == pytest.approx(chain["expected_conversions"])
-    assert abs(chain["observed_conversions"] - chain["expected_conversions"]) < 4 * chain["conversions_sd"]
+    assert (
+        abs(chain["observed_conversions"] - chain["expected_conversions"])
+        < 4 * chain["conversions_sd"]
+    )
 
 
 def test_tables_follow_the_contracts_and_offline_is_present():
     data = generate_additive(seed=5, scale=0.3)
-    touchpoints, conversions, spend = (data.tables[k] for k in ("touchpoints", "conversions", "spend"))
+    touchpoints, conversions, spend = (
+        data.tables[k] for k in ("touchpoints", "conversions", "spend")
+    )
     assert touchpoints.schema["timestamp"] == pl.Datetime("us")
     assert set(touchpoints["channel"]) == set(CHANNELS)
     assert spend.schema["period_start"] == pl.Date and (spend["spend"] >= 0).all()
@@ -64,7 +71,11 @@ def test_markov_truth_by_monte_carlo():
         alive &= state != removed
         while alive.any():
             idx = np.flatnonzero(alive)
-            move = (rng.random(idx.size)[:, None] > cumulative[state[idx]]).sum(axis=1).clip(max=transitions.shape[1] - 1)
+            move = (
+                (rng.random(idx.size)[:, None] > cumulative[state[idx]])
+                .sum(axis=1)
+                .clip(max=transitions.shape[1] - 1)
+            )
             converted[idx[move == 0]] = True
             alive[idx[move < 2]] = False
             going = idx[move >= 2]

@@ -39,7 +39,9 @@ def test_every_lead_starts_with_created_and_events_stay_before_cutoff(demo):
 
 
 def test_leads_without_email_get_no_emails_and_never_qualify(demo):
-    events = demo.tables["lead_events"].join(demo.tables["leads"].select("lead_id", "has_email"), on="lead_id")
+    events = demo.tables["lead_events"].join(
+        demo.tables["leads"].select("lead_id", "has_email"), on="lead_id"
+    )
     no_email = events.filter(~pl.col("has_email"))
     assert no_email.filter(pl.col("event").str.starts_with("email")).is_empty()
     first_qualification = no_email.filter(pl.col("event").is_in(["mql", "mqn"]))
@@ -51,15 +53,24 @@ def test_leads_without_email_get_no_emails_and_never_qualify(demo):
 
 def test_customers_get_mqn_and_new_leads_mql(demo):
     events = demo.tables["lead_events"]
-    first = (events.filter(pl.col("event").is_in(["mql", "mqn"])).sort("timestamp")
-             .group_by("lead_id").agg(pl.col("event").first(), pl.col("is_customer").first()))
+    first = (
+        events.filter(pl.col("event").is_in(["mql", "mqn"]))
+        .sort("timestamp")
+        .group_by("lead_id")
+        .agg(pl.col("event").first(), pl.col("is_customer").first())
+    )
     assert (first.filter(pl.col("event") == "mql")["is_customer"] == False).all()  # noqa: E712
     assert (first.filter(pl.col("event") == "mqn")["is_customer"]).all()
 
 
 def test_score_reaches_60_exactly_at_mql(demo):
     events = demo.tables["lead_events"]
-    first_mql = (events.filter(pl.col("event") == "mql").sort("timestamp").group_by("lead_id").agg(pl.col("score").first()))
+    first_mql = (
+        events.filter(pl.col("event") == "mql")
+        .sort("timestamp")
+        .group_by("lead_id")
+        .agg(pl.col("score").first())
+    )
     assert (first_mql["score"] >= 59).mean() > 0.95
 
 

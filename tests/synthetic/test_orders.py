@@ -40,7 +40,9 @@ def test_same_seed_same_data(seed):
 def test_truth_counts_and_spend_match_the_data(demo):
     orders, spend, truth = demo.tables["orders"], demo.tables["spend"], demo.truth
     assert orders["customer_id"].n_unique() == truth["customers"]
-    per_channel = orders.group_by("acquisition_channel").agg(pl.col("customer_id").n_unique().alias("n"))
+    per_channel = orders.group_by("acquisition_channel").agg(
+        pl.col("customer_id").n_unique().alias("n")
+    )
     spend_total = spend.group_by("channel").agg(pl.col("spend").sum())
     for channel, spec in truth["channels"].items():
         n = per_channel.filter(pl.col("acquisition_channel") == channel)["n"].item()
@@ -54,7 +56,12 @@ def test_truth_counts_and_spend_match_the_data(demo):
 def test_first_order_of_every_customer_is_its_acquisition(demo):
     orders = demo.tables["orders"]
     # Every customer keeps one acquisition channel.
-    assert orders.group_by("customer_id").agg(pl.col("acquisition_channel").n_unique())["acquisition_channel"].max() == 1
+    assert (
+        orders.group_by("customer_id")
+        .agg(pl.col("acquisition_channel").n_unique())["acquisition_channel"]
+        .max()
+        == 1
+    )
 
 
 def test_models_recover_the_true_parameters():
@@ -65,7 +72,9 @@ def test_models_recover_the_true_parameters():
     data = generate(seed=7, scale=2.0)
     orders, truth = data.tables["orders"], data.truth
     for channel in ("search", "social"):
-        rfm = rfm_summary(orders.filter(pl.col("acquisition_channel") == channel), truth["observation_end"])
+        rfm = rfm_summary(
+            orders.filter(pl.col("acquisition_channel") == channel), truth["observation_end"]
+        )
         fitted = BetaGeo().fit(rfm)
         true = truth["channels"][channel]["bgnbd"]
         assert fitted.params_["r"] == pytest.approx(true["r"], rel=0.15)
@@ -74,7 +83,9 @@ def test_models_recover_the_true_parameters():
         dropout = fitted.params_["a"] / (fitted.params_["a"] + fitted.params_["b"])
         assert dropout == pytest.approx(true["a"] / (true["a"] + true["b"]), abs=0.07)
         spend = GammaGamma().fit(rfm)
-        assert spend.population_mean_spend() == pytest.approx(truth["channels"][channel]["mean_order_value"], rel=0.1)
+        assert spend.population_mean_spend() == pytest.approx(
+            truth["channels"][channel]["mean_order_value"], rel=0.1
+        )
 
 
 def test_repeat_purchase_counts_match_the_bgnbd_expectation(demo):
@@ -89,7 +100,11 @@ def test_repeat_purchase_counts_match_the_bgnbd_expectation(demo):
         r, alpha, a, b = (spec["bgnbd"][k] for k in ("r", "alpha", "a", "b"))
         T = rfm.filter(pl.col("acquisition_channel") == channel)["T"].to_numpy()
         x = rfm.filter(pl.col("acquisition_channel") == channel)["frequency"].to_numpy()
-        expected = (a + b - 1) / (a - 1) * (1 - (alpha / (alpha + T)) ** r * hyp2f1(r, b, a + b - 1, T / (alpha + T)))
+        expected = (
+            (a + b - 1)
+            / (a - 1)
+            * (1 - (alpha / (alpha + T)) ** r * hyp2f1(r, b, a + b - 1, T / (alpha + T)))
+        )
         # Within 4 standard errors of the sample mean (heavy-tailed counts are noisy).
         standard_error = x.std() / np.sqrt(x.size)
         assert abs(x.mean() - expected.mean()) < 4 * standard_error, channel

@@ -32,7 +32,9 @@ def test_doctor_passes_here():
 
 def test_missing_package_is_red_with_a_fix(monkeypatch):
     real = doctor.installed_version
-    monkeypatch.setattr(doctor, "installed_version", lambda name: None if name == "polars" else real(name))
+    monkeypatch.setattr(
+        doctor, "installed_version", lambda name: None if name == "polars" else real(name)
+    )
     result = doctor.check_packages()
     assert not result.ok and "missing: polars" in result.detail and "uv sync" in result.fix
     monkeypatch.setattr(doctor, "CHECKS", [doctor.check_python, doctor.check_packages])
@@ -43,7 +45,9 @@ def test_missing_package_is_red_with_a_fix(monkeypatch):
 
 def test_other_version_is_red(monkeypatch):
     real = doctor.installed_version
-    monkeypatch.setattr(doctor, "installed_version", lambda name: "0.0.1" if name == "altair" else real(name))
+    monkeypatch.setattr(
+        doctor, "installed_version", lambda name: "0.0.1" if name == "altair" else real(name)
+    )
     result = doctor.check_packages()
     assert not result.ok and "altair 0.0.1 (lock:" in result.detail
 

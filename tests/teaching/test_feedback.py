@@ -45,7 +45,10 @@ def test_number_each_mistake_has_its_own_hint(answer, fragment):
 
 
 def test_number_named_mistake_wins_and_hints_differ():
-    mistakes = {4 / 5: "Did you forget the non-converting paths?", 1.0: "Did you count paths twice?"}
+    mistakes = {
+        4 / 5: "Did you forget the non-converting paths?",
+        1.0: "Did you count paths twice?",
+    }
     hints = {check_number(v, EXPECTED, label="share", mistakes=mistakes).hint for v in mistakes}
     assert hints == set(mistakes.values())
 
@@ -69,7 +72,9 @@ def test_columns_hints():
     assert check_columns(frame, ["Channel", "revnue"]).passed
 
 
-EXPECTED_FRAME = pl.DataFrame({"channel": ["Search", "Email", "Social"], "revenue": [120.0, 80.0, 40.0]})
+EXPECTED_FRAME = pl.DataFrame(
+    {"channel": ["Search", "Email", "Social"], "revenue": [120.0, 80.0, 40.0]}
+)
 
 
 def test_frame_right_answer_passes_in_any_order_and_int_values():
@@ -79,16 +84,19 @@ def test_frame_right_answer_passes_in_any_order_and_int_values():
 
 def test_frame_hints_for_type_duplicates_rows_and_named_mistake():
     as_text = EXPECTED_FRAME.with_columns(pl.col("revenue").cast(pl.String))
-    assert ".cast(pl.Float64)" in check_frame(as_text, EXPECTED_FRAME, key="channel", value="revenue").hint
+    assert (
+        ".cast(pl.Float64)"
+        in check_frame(as_text, EXPECTED_FRAME, key="channel", value="revenue").hint
+    )
     raw_rows = pl.concat([EXPECTED_FRAME, EXPECTED_FRAME])
     assert "group by" in check_frame(raw_rows, EXPECTED_FRAME, key="channel", value="revenue").hint
     missing = check_frame(EXPECTED_FRAME.head(2), EXPECTED_FRAME, key="channel", value="revenue")
     assert "missing Social" in missing.message
     doubled = EXPECTED_FRAME.with_columns(pl.col("revenue") * 2)
     mistakes = {"Did you add the revenue twice?": lambda f: f["revenue"].sum() == 480.0}
-    assert check_frame(doubled, EXPECTED_FRAME, key="channel", value="revenue", mistakes=mistakes).hint == (
-        "Did you add the revenue twice?"
-    )
+    assert check_frame(
+        doubled, EXPECTED_FRAME, key="channel", value="revenue", mistakes=mistakes
+    ).hint == ("Did you add the revenue twice?")
     plain = check_frame(doubled, EXPECTED_FRAME, key="channel", value="revenue")
     assert not plain.passed and "120" not in _all_text(plain)
 
@@ -101,7 +109,9 @@ WANT = {"mark": "bar", "x": "channel:N", "y": "sum(revenue):Q"}
 def test_chart_right_answer_passes_including_layers_and_dicts():
     right = BASE.mark_bar().encode(x="channel:N", y="sum(revenue):Q")
     assert check_chart(right, **WANT).passed
-    assert check_chart(right + BASE.mark_text().encode(x="channel:N", text="revenue"), **WANT).passed
+    assert check_chart(
+        right + BASE.mark_text().encode(x="channel:N", text="revenue"), **WANT
+    ).passed
     assert check_chart(right.to_dict(), **WANT).passed
 
 
@@ -116,8 +126,12 @@ def test_chart_right_answer_passes_including_layers_and_dicts():
         (BASE.mark_bar().encode(x="channel:N", y="revenue:Q"), "aggregation"),
         (BASE.mark_bar().encode(x="channel:N", y="mean(revenue):Q"), "mean()"),
         (BASE.mark_bar().encode(x="channel:O", y="sum(revenue):Q"), ":N categories"),
-        (alt.Chart(CHART_DATA.rename({"channel": "Channel"})).mark_bar().encode(
-            x="Channel:N", y="sum(revenue):Q"), "spelling"),
+        (
+            alt.Chart(CHART_DATA.rename({"channel": "Channel"}))
+            .mark_bar()
+            .encode(x="Channel:N", y="sum(revenue):Q"),
+            "spelling",
+        ),
     ],
 )
 def test_chart_each_mistake_has_its_own_hint(answer, fragment):
@@ -129,7 +143,9 @@ def test_chart_each_mistake_has_its_own_hint(answer, fragment):
 def test_every_lesson_check_is_exported():
     import pkgutil
 
-    modules = [m.name for m in pkgutil.iter_modules(teaching.__path__) if m.name.endswith("_checks")]
+    modules = [
+        m.name for m in pkgutil.iter_modules(teaching.__path__) if m.name.endswith("_checks")
+    ]
     assert "welcome_checks" in modules
     assert all(name in teaching.__all__ for name in ("check_chart", "check_number"))
 

@@ -9,8 +9,18 @@ import pytest
 
 from mkt_engineering.teaching import glossary
 
-REQUIRED = ["MQL", "MQN", "Customer Journey", "Kohorte", "Kundenwert", "Signifikanz",
-            "Konfidenzintervall", "Stichprobengröße", "Abwanderung", "Einwilligung"]
+REQUIRED = [
+    "MQL",
+    "MQN",
+    "Customer Journey",
+    "Kohorte",
+    "Kundenwert",
+    "Signifikanz",
+    "Konfidenzintervall",
+    "Stichprobengröße",
+    "Abwanderung",
+    "Einwilligung",
+]
 
 
 def test_at_least_forty_complete_one_line_entries():
@@ -37,7 +47,9 @@ def test_lookup_both_ways_and_unknown():
 
 def test_docs_page_is_generated_from_the_data(project_root):
     page = (project_root / "docs" / "glossary.md").read_text(encoding="utf-8")
-    assert page == glossary.glossary_markdown(), "run glossary.write_glossary() after editing the YAML"
+    assert page == glossary.glossary_markdown(), (
+        "run glossary.write_glossary() after editing the YAML"
+    )
     rows = [line for line in page.splitlines() if re.match(r"\| \*\*", line)]
     assert len(rows) == glossary.load_glossary().height
 

@@ -56,12 +56,20 @@ def test_cost_per_lead():
     for row in rows:
         spend, leads = totals.setdefault(row["channel"], [0.0, 0.0])
         totals[row["channel"]] = [spend + (row["spend"] or 0.0), leads + row["leads"]]
-    right = pl.DataFrame({"channel": list(totals), "cost_per_lead": [s / n for s, n in totals.values()]})
+    right = pl.DataFrame(
+        {"channel": list(totals), "cost_per_lead": [s / n for s, n in totals.values()]}
+    )
     assert welcome.check_cost_per_lead(right).passed
-    weekly_mean = _joined().group_by("channel").agg(
-        (pl.col("spend").fill_null(0) / pl.col("leads")).mean().alias("cost_per_lead"))
-    upside_down = _joined().group_by("channel").agg(
-        (pl.col("leads").sum() / pl.col("spend").sum()).alias("cost_per_lead"))
+    weekly_mean = (
+        _joined()
+        .group_by("channel")
+        .agg((pl.col("spend").fill_null(0) / pl.col("leads")).mean().alias("cost_per_lead"))
+    )
+    upside_down = (
+        _joined()
+        .group_by("channel")
+        .agg((pl.col("leads").sum() / pl.col("spend").sum()).alias("cost_per_lead"))
+    )
     assert "averages the weekly" in welcome.check_cost_per_lead(weekly_mean).hint
     assert "upside down" in welcome.check_cost_per_lead(upside_down).hint
     assert "exact" in welcome.check_cost_per_lead(right.rename({"channel": "Channel"})).hint
@@ -69,9 +77,21 @@ def test_cost_per_lead():
 
 def test_revenue_chart():
     data = RESULTS.group_by("channel").agg(pl.col("revenue").sum())
-    assert welcome.check_revenue_chart(alt.Chart(data).mark_bar().encode(x="channel", y="revenue")).passed
-    assert welcome.check_revenue_chart(alt.Chart(RESULTS).mark_bar().encode(x="channel", y="sum(revenue)")).passed
-    assert "swapped" in welcome.check_revenue_chart(
-        alt.Chart(data).mark_bar().encode(y="channel", x="revenue")).message
-    assert ".mark_point()" in welcome.check_revenue_chart(
-        alt.Chart(data).mark_point().encode(x="channel", y="revenue")).hint
+    assert welcome.check_revenue_chart(
+        alt.Chart(data).mark_bar().encode(x="channel", y="revenue")
+    ).passed
+    assert welcome.check_revenue_chart(
+        alt.Chart(RESULTS).mark_bar().encode(x="channel", y="sum(revenue)")
+    ).passed
+    assert (
+        "swapped"
+        in welcome.check_revenue_chart(
+            alt.Chart(data).mark_bar().encode(y="channel", x="revenue")
+        ).message
+    )
+    assert (
+        ".mark_point()"
+        in welcome.check_revenue_chart(
+            alt.Chart(data).mark_point().encode(x="channel", y="revenue")
+        ).hint
+    )

@@ -59,7 +59,9 @@ def test_no_solution_text_survives(workshop, stem):
 @pytest.mark.parametrize("stem", LESSONS)
 def test_student_copy_links_the_bundled_glossary(workshop, stem):
     student = _student(workshop, stem)
-    assert any("](glossary.md)" in cell.source for cell in student.cells if cell.cell_type == "markdown")
+    assert any(
+        "](glossary.md)" in cell.source for cell in student.cells if cell.cell_type == "markdown"
+    )
     assert (workshop.student_dir / "glossary.md").exists()
 
 
@@ -87,14 +89,18 @@ def test_empty_student_copy_answers_not_yet(workshop):
     executed = _execute(_student(workshop, "00_welcome"), workshop.student_dir)
     checks = [cell for cell in executed.cells if edition.is_check(cell)]
     assert checks and all("🟠" in _output_text(cell) for cell in checks)
-    assert not any(o.get("output_type") == "error" for c in executed.cells for o in c.get("outputs", []))
+    assert not any(
+        o.get("output_type") == "error" for c in executed.cells for o in c.get("outputs", [])
+    )
 
 
 def test_zip_has_lessons_data_and_glossary_but_no_guide(workshop):
     names = zipfile.ZipFile(workshop.zip_path).namelist()
     for stem in LESSONS:
         assert f"workshop/{stem}.ipynb" in names
-    data_files = [name for name in names if name.startswith("workshop/datasets/") and name.endswith(".csv")]
+    data_files = [
+        name for name in names if name.startswith("workshop/datasets/") and name.endswith(".csv")
+    ]
     assert data_files
     assert "workshop/README.md" in names
     assert not any("trainer" in name or "solutions" in name for name in names)
@@ -103,8 +109,14 @@ def test_zip_has_lessons_data_and_glossary_but_no_guide(workshop):
 def test_trainer_guide_is_complete_and_offline(workshop):
     text = (workshop.trainer_dir / "trainer_guide.md").read_text(encoding="utf-8")
     page = (workshop.trainer_dir / "trainer_guide.html").read_text(encoding="utf-8")
-    for needed in ("## Agenda", "### Learning goals", "### Discussion questions", "```python",
-                   "averages the weekly", "inner join keeps only rows"):
+    for needed in (
+        "## Agenda",
+        "### Learning goals",
+        "### Discussion questions",
+        "```python",
+        "averages the weekly",
+        "inner join keeps only rows",
+    ):
         assert needed.lower() in text.lower(), needed
     assert "<table>" in page and "<pre>" in page
     assert not re.search(r"""(src|href)=["']?https?://""", page)
@@ -149,7 +161,9 @@ def test_stale_translation_is_reported(tmp_path):
     lesson = _lesson("00_welcome")
     lesson.cells[0].source += "\n\nA new sentence."
     with pytest.warns(UserWarning, match="out of date"):
-        stale = edition.translate(lesson, edition.load_translation(LESSONS_DIR / "00_welcome.ipynb", "de"))
+        stale = edition.translate(
+            lesson, edition.load_translation(LESSONS_DIR / "00_welcome.ipynb", "de")
+        )
     assert stale == [lesson.cells[0].id]
 
 
@@ -173,11 +187,19 @@ def test_verify_reports_a_check_that_does_not_pass(tmp_path):
 
     solution = new_code_cell("answer = 2 + 2", id="solution-1")
     solution.metadata["tags"] = ["solution"]
-    lesson = new_notebook(cells=[
-        new_markdown_cell("# 07 · Tiny\n\n**Learning goals.** You can\n- add\n\n**Time needed:** 5 minutes", id="title"),
-        solution,
-        new_code_cell("from mkt_engineering import teaching\nteaching.check_number(answer, 5, label='sum')", id="check-1"),
-    ])
+    lesson = new_notebook(
+        cells=[
+            new_markdown_cell(
+                "# 07 · Tiny\n\n**Learning goals.** You can\n- add\n\n**Time needed:** 5 minutes",
+                id="title",
+            ),
+            solution,
+            new_code_cell(
+                "from mkt_engineering import teaching\nteaching.check_number(answer, 5, label='sum')",
+                id="check-1",
+            ),
+        ]
+    )
     nbformat.write(lesson, tmp_path / "07_tiny.ipynb")
     (row,) = verify_lessons(lessons_dir=tmp_path)
     assert row["lesson"] == "07_tiny" and row["checks"] == 1 and row["failed"] == ["check-1"]
@@ -188,7 +210,9 @@ def test_translation_survives_regenerated_cell_ids():
     lesson = _lesson("00_welcome")
     for number, cell in enumerate(lesson.cells):
         cell.id = f"new-{number}"
-    stale = edition.translate(lesson, edition.load_translation(LESSONS_DIR / "00_welcome.ipynb", "de"))
+    stale = edition.translate(
+        lesson, edition.load_translation(LESSONS_DIR / "00_welcome.ipynb", "de")
+    )
     assert stale == [] and lesson.cells[0].source.startswith("# 00 · Willkommen")
 
 

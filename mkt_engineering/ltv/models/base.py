@@ -60,21 +60,29 @@ class CompressedData:
             second_levels, second_index = self.levels(second)
             key = first_index.astype(np.int64) * second_levels.size + second_index
             distinct, row_pair = _dense_codes(key, first_levels.size * second_levels.size)
-            self._cache[first, second] = (row_pair, distinct // second_levels.size, distinct % second_levels.size)
+            self._cache[first, second] = (
+                row_pair,
+                distinct // second_levels.size,
+                distinct % second_levels.size,
+            )
         return self._cache[first, second]
 
     def level_weights(self, name: str) -> np.ndarray:
         """Total weight (customers) at each distinct value of a column (cached)."""
         if ("weights", name) not in self._cache:
             _, index = self.levels(name)
-            self._cache["weights", name] = np.bincount(index, weights=self.weights, minlength=self.levels(name)[0].size)
+            self._cache["weights", name] = np.bincount(
+                index, weights=self.weights, minlength=self.levels(name)[0].size
+            )
         return self._cache["weights", name]
 
     def pair_weights(self, first: str, second: str) -> np.ndarray:
         """Total weight (customers) of each distinct (first, second) pair (cached)."""
         if ("weights", first, second) not in self._cache:
             row_pair, pair_first, _ = self.pairs(first, second)
-            self._cache["weights", first, second] = np.bincount(row_pair, weights=self.weights, minlength=pair_first.size)
+            self._cache["weights", first, second] = np.bincount(
+                row_pair, weights=self.weights, minlength=pair_first.size
+            )
         return self._cache["weights", first, second]
 
 
@@ -93,8 +101,13 @@ def require_columns(data: pl.DataFrame, columns: tuple[str, ...], model: str) ->
             source="rfm",
             fix="Build it with mkt_engineering.ltv.rfm_summary(orders, observation_end).",
         )
-    errors.require_columns(data, columns, source=f"{model} input",
-                    fix="Build the input with mkt_engineering.ltv.rfm_summary(orders, observation_end).")
+    errors.require_columns(
+        data,
+        columns,
+        source=f"{model} input",
+        fix="Build the input with mkt_engineering.ltv.rfm_summary(orders, observation_end).",
+    )
+
     def bad(column: str) -> pl.Expr:
         value = pl.col(column).cast(pl.Float64)
         return value.is_null() | ~value.is_finite() | (value < 0)
@@ -123,7 +136,9 @@ def compress(data: pl.DataFrame, columns: tuple[str, ...]) -> CompressedData:
     """
     coded = [_level_codes(data[c].cast(pl.Float64).to_numpy()) for c in columns]
     sizes = [levels.size for levels, _ in coded]
-    if float(np.prod(np.array(sizes, dtype=float))) >= 2.0**62:  # the key would overflow: group in polars
+    if (
+        float(np.prod(np.array(sizes, dtype=float))) >= 2.0**62
+    ):  # the key would overflow: group in polars
         grouped = data.group_by(list(columns)).agg(pl.len().alias("_weight")).sort(list(columns))
         values = {c: grouped[c].cast(pl.Float64).to_numpy() for c in columns}
         return CompressedData(values, grouped["_weight"].cast(pl.Float64).to_numpy())
@@ -154,7 +169,9 @@ def _level_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         if not np.array_equal(np.rint(head * days) / days, head):  # cheap test on the first rows
             continue
         whole = np.rint(values * days)
-        if whole.max(initial=0) <= 4 * values.size + 100_000 and np.array_equal(whole / days, values):
+        if whole.max(initial=0) <= 4 * values.size + 100_000 and np.array_equal(
+            whole / days, values
+        ):
             distinct, codes = _dense_codes(whole.astype(np.int64), int(whole.max(initial=0)) + 1)
             return distinct / days, codes
     levels = np.sort(pl.Series(values).unique().to_numpy())
@@ -170,7 +187,9 @@ def _dense_codes(key: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
     return index.values, index(key)
 
 
-def numerical_hessian(gradient: Callable[[np.ndarray], np.ndarray], point: np.ndarray) -> np.ndarray:
+def numerical_hessian(
+    gradient: Callable[[np.ndarray], np.ndarray], point: np.ndarray
+) -> np.ndarray:
     """Central differences of an analytic gradient, symmetrised."""
     size = point.size
     hessian = np.empty((size, size))
@@ -219,11 +238,14 @@ class LikelihoodModel:
         self.penalizer = penalizer
 
     # -- fitting ---------------------------------------------------------------------------
-    def _negative_log_likelihood(self, log_params: np.ndarray, data: CompressedData) -> tuple[float, np.ndarray]:
+    def _negative_log_likelihood(
+        self, log_params: np.ndarray, data: CompressedData
+    ) -> tuple[float, np.ndarray]:
         raise NotImplementedError
 
-    def _negative_log_likelihood_hessian(self, log_params: np.ndarray,
-                                         data: CompressedData) -> tuple[float, np.ndarray, np.ndarray]:
+    def _negative_log_likelihood_hessian(
+        self, log_params: np.ndarray, data: CompressedData
+    ) -> tuple[float, np.ndarray, np.ndarray]:
         raise NotImplementedError
 
     def _objective(self, log_params: np.ndarray, data: CompressedData) -> tuple[float, np.ndarray]:
@@ -240,15 +262,25 @@ class LikelihoodModel:
             gradient = gradient + 2 * self.penalizer * params**2
         return value, gradient
 
-    def _objective_hessian(self, log_params: np.ndarray, data: CompressedData) -> tuple[float, np.ndarray, np.ndarray]:
+    def _objective_hessian(
+        self, log_params: np.ndarray, data: CompressedData
+    ) -> tuple[float, np.ndarray, np.ndarray]:
         """Value, gradient and Hessian of the penalised objective; value inf where it overflows."""
         with np.errstate(all="ignore"):
             value, gradient, hessian = self._negative_log_likelihood_hessian(log_params, data)
-        if not (np.isfinite(value) and np.all(np.isfinite(gradient)) and np.all(np.isfinite(hessian))):
+        if not (
+            np.isfinite(value) and np.all(np.isfinite(gradient)) and np.all(np.isfinite(hessian))
+        ):
             return np.inf, gradient, hessian
         if self.penalizer:
-            ridge = self.penalizer * np.exp(2 * log_params)  # d/dlog p of p^2 is 2 p^2, and again 4 p^2
-            value, gradient, hessian = value + float(ridge.sum()), gradient + 2 * ridge, hessian + np.diag(4 * ridge)
+            ridge = self.penalizer * np.exp(
+                2 * log_params
+            )  # d/dlog p of p^2 is 2 p^2, and again 4 p^2
+            value, gradient, hessian = (
+                value + float(ridge.sum()),
+                gradient + 2 * ridge,
+                hessian + np.diag(4 * ridge),
+            )
         return value, gradient, hessian
 
     def _likelihood_hessian(self, log_params: np.ndarray, hessian: np.ndarray) -> np.ndarray:
@@ -259,12 +291,15 @@ class LikelihoodModel:
         checked = require_columns(data, self.data_columns, type(self).__name__)
         if checked.height == 0:
             raise DataValidationError(
-                f"{type(self).__name__}: the data has no rows.", source="rfm",
+                f"{type(self).__name__}: the data has no rows.",
+                source="rfm",
                 fix="Check the date filters: no customer made a purchase in the period.",
             )
         return compress(checked, self.data_columns)
 
-    def fit(self, data: pl.DataFrame, *, initial: dict[str, float] | None = None) -> LikelihoodModel:
+    def fit(
+        self, data: pl.DataFrame, *, initial: dict[str, float] | None = None
+    ) -> LikelihoodModel:
         """Fit by maximum likelihood; returns self with ``params_``, ``log_likelihood_``.
 
         Parameters
@@ -275,17 +310,28 @@ class LikelihoodModel:
             Starting values; defaults are good for weekly data.
         """
         compressed = self._prepare(data)
-        start = np.log(np.array([(initial or {}).get(n, v) for n, v in zip(self.parameter_names, self.initial, strict=True)]))
+        start = np.log(
+            np.array(
+                [
+                    (initial or {}).get(n, v)
+                    for n, v in zip(self.parameter_names, self.initial, strict=True)
+                ]
+            )
+        )
         if self.analytic_hessian:
             newton = self._newton(start, compressed)
             if newton is not None:
-                self._store(newton.x, compressed, hessian=self._likelihood_hessian(newton.x, newton.hessian))
+                self._store(
+                    newton.x, compressed, hessian=self._likelihood_hessian(newton.x, newton.hessian)
+                )
                 return self
         result = self._minimise(start, compressed)
         self._store(result.x, compressed)
         return self
 
-    def _newton(self, start: np.ndarray, data: CompressedData, max_iterations: int = 50) -> optimize.OptimizeResult | None:
+    def _newton(
+        self, start: np.ndarray, data: CompressedData, max_iterations: int = 50
+    ) -> optimize.OptimizeResult | None:
         """Damped Newton's method in log parameters; None if it does not converge.
 
         Far from the optimum, steps are capped (a factor e per parameter) and halved until
@@ -305,8 +351,12 @@ class LikelihoodModel:
             size = float(np.max(np.abs(step)))
             if plain and size < 1e-4:
                 self.convergence_ = optimize.OptimizeResult(
-                    x=point + step, hessian=hessian, nit=iteration, success=True,
-                    message=f"Newton step {size:.1e}: error left about its square")
+                    x=point + step,
+                    hessian=hessian,
+                    nit=iteration,
+                    success=True,
+                    message=f"Newton step {size:.1e}: error left about its square",
+                )
                 return self.convergence_
             step = step / max(size, 1.0)
             slope = float(gradient @ step)
@@ -323,13 +373,21 @@ class LikelihoodModel:
 
     def _minimise(self, start: np.ndarray, data: CompressedData) -> optimize.OptimizeResult:
         result = optimize.minimize(
-            self._objective, start, args=(data,), jac=True, method="L-BFGS-B",
+            self._objective,
+            start,
+            args=(data,),
+            jac=True,
+            method="L-BFGS-B",
             options={"maxiter": 2000, "ftol": 1e-15, "gtol": 1e-9, "maxcor": 20},
         )
         # L-BFGS-B can stop on a small relative change while the gradient is not yet small
         # (flat directions such as Pareto/NBD's beta); a BFGS pass from there finishes.
         result = optimize.minimize(
-            self._objective, result.x, args=(data,), jac=True, method="BFGS",
+            self._objective,
+            result.x,
+            args=(data,),
+            jac=True,
+            method="BFGS",
             options={"maxiter": 500, "gtol": 1e-8},
         )
         if not np.all(np.isfinite(result.x)):
@@ -337,7 +395,9 @@ class LikelihoodModel:
         self.convergence_ = result
         return result
 
-    def _store(self, log_params: np.ndarray, data: CompressedData, hessian: np.ndarray | None = None) -> None:
+    def _store(
+        self, log_params: np.ndarray, data: CompressedData, hessian: np.ndarray | None = None
+    ) -> None:
         self.log_params_ = log_params
         self.params_ = dict(zip(self.parameter_names, np.exp(log_params).tolist(), strict=True))
         self.log_likelihood_ = self._log_likelihood_at(log_params, data)
@@ -356,6 +416,7 @@ class LikelihoodModel:
         where the model has it, else central differences of the analytic gradient.
         """
         if hessian is None:
+
             def gradient(log_params: np.ndarray) -> np.ndarray:
                 return self._negative_log_likelihood(log_params, data)[1]
 
@@ -387,13 +448,15 @@ class LikelihoodModel:
         z = float(stats.norm.ppf(0.5 + level / 2))
         estimate = np.exp(self.log_params_)
         log_se = np.sqrt(np.clip(np.diag(self.log_covariance_), 0, None))
-        return pl.DataFrame({
-            "parameter": list(self.parameter_names),
-            "estimate": estimate,
-            "standard_error": np.sqrt(np.clip(np.diag(self.covariance_), 0, None)),
-            "lower_95": estimate * np.exp(-z * log_se),
-            "upper_95": estimate * np.exp(z * log_se),
-        })
+        return pl.DataFrame(
+            {
+                "parameter": list(self.parameter_names),
+                "estimate": estimate,
+                "standard_error": np.sqrt(np.clip(np.diag(self.covariance_), 0, None)),
+                "lower_95": estimate * np.exp(-z * log_se),
+                "upper_95": estimate * np.exp(z * log_se),
+            }
+        )
 
     def parameter_draws(self, draws: int = 200, seed: int = 0) -> np.ndarray:
         """Parameter sets drawn from the estimates' asymptotic normal law (log scale).
@@ -404,7 +467,9 @@ class LikelihoodModel:
         self._check_fitted()
         rng = np.random.default_rng(seed)
         covariance = np.nan_to_num(self.log_covariance_)
-        return np.exp(rng.multivariate_normal(self.log_params_, covariance, size=draws, method="eigh"))
+        return np.exp(
+            rng.multivariate_normal(self.log_params_, covariance, size=draws, method="eigh")
+        )
 
     def __repr__(self) -> str:
         if not hasattr(self, "params_"):
@@ -424,16 +489,33 @@ class PurchaseModel(LikelihoodModel):
 
     data_columns = ("frequency", "recency", "T")
 
-    def clv(self, rfm: pl.DataFrame, spend_model, horizon: int = 12, discount_rate: float = 0.10,
-            margin: float = 1.0, *, time_unit: str = "W", draws: int = 100) -> pl.DataFrame:
+    def clv(
+        self,
+        rfm: pl.DataFrame,
+        spend_model,
+        horizon: int = 12,
+        discount_rate: float = 0.10,
+        margin: float = 1.0,
+        *,
+        time_unit: str = "W",
+        draws: int = 100,
+    ) -> pl.DataFrame:
         """Discounted CLV of each customer over ``horizon`` months, with a bootstrap interval.
 
         See `mkt_engineering.ltv.clv.customer_lifetime_value`.
         """
         from mkt_engineering.ltv.clv import customer_lifetime_value
 
-        return customer_lifetime_value(self, spend_model, rfm, horizon_months=horizon, discount_rate=discount_rate,
-                                       margin=margin, time_unit=time_unit, draws=draws)
+        return customer_lifetime_value(
+            self,
+            spend_model,
+            rfm,
+            horizon_months=horizon,
+            discount_rate=discount_rate,
+            margin=margin,
+            time_unit=time_unit,
+            draws=draws,
+        )
 
     def expected_purchases(self, t: float, rfm: pl.DataFrame) -> pl.Series:
         """Expected repeat purchases of each customer in the next ``t`` time units."""

@@ -42,13 +42,22 @@ COLUMNS = ("frequency", "recency", "n_periods")
 def _log_parts(params, x, tx, n):
     """log of the 'alive through n' term and the 'left after t_x + i' terms."""
     alpha, beta, gamma, delta = params
-    log_alive = betaln(alpha + x, beta + n - x) - betaln(alpha, beta) + betaln(gamma, delta + n) - betaln(gamma, delta)
+    log_alive = (
+        betaln(alpha + x, beta + n - x)
+        - betaln(alpha, beta)
+        + betaln(gamma, delta + n)
+        - betaln(gamma, delta)
+    )
     steps = np.arange(int(np.max(n - tx)) if x.size else 0)
     i = steps[None, :]
     valid = i < (n - tx)[:, None]
     x_, tx_ = x[:, None], tx[:, None]
-    log_left = (betaln(alpha + x_, beta + tx_ - x_ + i) - betaln(alpha, beta)
-                + betaln(gamma + 1, delta + tx_ + i) - betaln(gamma, delta))
+    log_left = (
+        betaln(alpha + x_, beta + tx_ - x_ + i)
+        - betaln(alpha, beta)
+        + betaln(gamma + 1, delta + tx_ + i)
+        - betaln(gamma, delta)
+    )
     return log_alive, np.where(valid, log_left, -np.inf)
 
 
@@ -61,7 +70,12 @@ def log_likelihood(params, x, tx, n) -> np.ndarray:
 
 
 def _negative_log_likelihood(log_params, data: CompressedData):
-    x, tx, n, w = data.values["frequency"], data.values["recency"], data.values["n_periods"], data.weights
+    x, tx, n, w = (
+        data.values["frequency"],
+        data.values["recency"],
+        data.values["n_periods"],
+        data.weights,
+    )
 
     def total(lp):
         return -float(w @ log_likelihood(np.exp(lp), x, tx, n))
@@ -69,7 +83,9 @@ def _negative_log_likelihood(log_params, data: CompressedData):
     value = total(log_params)
     # Finite differences: the data are a few dozen unique rows, so this is cheap and exact
     # enough (the sum over opportunities has no compact derivative).
-    gradient = np.array([(total(log_params + h) - total(log_params - h)) / 2e-6 for h in np.eye(4) * 1e-6])
+    gradient = np.array(
+        [(total(log_params + h) - total(log_params - h)) / 2e-6 for h in np.eye(4) * 1e-6]
+    )
     return value, gradient
 
 
@@ -90,24 +106,34 @@ class BetaGeoBetaBinom(LikelihoodModel):
             raise DataValidationError(
                 f"BetaGeoBetaBinom: rows {[int(i) + 1 for i in bad[:5]]} are impossible "
                 "(need frequency <= recency <= n_periods, and recency >= 1 when frequency > 0).",
-                source="rfm", column="recency", rows=[int(i) + 1 for i in bad[:5]],
+                source="rfm",
+                column="recency",
+                rows=[int(i) + 1 for i in bad[:5]],
                 fix="Count opportunities in whole periods after the first transaction.",
             )
         return super()._prepare(data)
 
     def _p_alive(self, x, tx, n, params=None):
         alpha, beta, gamma, delta = self._params(params)
-        log_next = (betaln(alpha + x, beta + n - x) - betaln(alpha, beta)
-                    + betaln(gamma, delta + n + 1) - betaln(gamma, delta))
+        log_next = (
+            betaln(alpha + x, beta + n - x)
+            - betaln(alpha, beta)
+            + betaln(gamma, delta + n + 1)
+            - betaln(gamma, delta)
+        )
         return np.exp(log_next - log_likelihood((alpha, beta, gamma, delta), x, tx, n))
 
     def _conditional(self, future, x, tx, n, params=None):
         alpha, beta, gamma, delta = self._params(params)
-        log_head = (betaln(alpha + x + 1, beta + n - x) - betaln(alpha, beta)
-                    - log_likelihood((alpha, beta, gamma, delta), x, tx, n))
+        log_head = (
+            betaln(alpha + x + 1, beta + n - x)
+            - betaln(alpha, beta)
+            - log_likelihood((alpha, beta, gamma, delta), x, tx, n)
+        )
         scale = delta / (gamma - 1) * np.exp(gammaln(gamma + delta) - gammaln(1 + delta))
-        span = (np.exp(gammaln(1 + delta + n) - gammaln(gamma + delta + n))
-                - np.exp(gammaln(1 + delta + n + future) - gammaln(gamma + delta + n + future)))
+        span = np.exp(gammaln(1 + delta + n) - gammaln(gamma + delta + n)) - np.exp(
+            gammaln(1 + delta + n + future) - gammaln(gamma + delta + n + future)
+        )
         return np.exp(log_head) * scale * span
 
     def expected_purchases(self, t: int, rfm: pl.DataFrame) -> pl.Series:
@@ -124,7 +150,12 @@ class BetaGeoBetaBinom(LikelihoodModel):
         """E[X(n)]: expected transactions of a new customer in the first n opportunities."""
         alpha, beta, gamma, delta = self._params(params)
         n = np.asarray(n, dtype=float)
-        ratio = np.exp(gammaln(gamma + delta) - gammaln(gamma + delta + n) + gammaln(1 + delta + n) - gammaln(1 + delta))
+        ratio = np.exp(
+            gammaln(gamma + delta)
+            - gammaln(gamma + delta + n)
+            + gammaln(1 + delta + n)
+            - gammaln(1 + delta)
+        )
         return alpha / (alpha + beta) * delta / (gamma - 1) * (1 - ratio)
 
     def probability_of_n_purchases(self, t: int, n) -> np.ndarray:
@@ -135,11 +166,21 @@ class BetaGeoBetaBinom(LikelihoodModel):
         def log_choose(a, b):
             return gammaln(a + 1) - gammaln(b + 1) - gammaln(a - b + 1)
 
-        alive = np.exp(log_choose(t, k[:, 0]) + betaln(alpha + k[:, 0], beta + t - k[:, 0]) - betaln(alpha, beta)
-                       + betaln(gamma, delta + t) - betaln(gamma, delta))
+        alive = np.exp(
+            log_choose(t, k[:, 0])
+            + betaln(alpha + k[:, 0], beta + t - k[:, 0])
+            - betaln(alpha, beta)
+            + betaln(gamma, delta + t)
+            - betaln(gamma, delta)
+        )
         i = np.arange(t)[None, :].astype(float)
         valid = i >= k
         with np.errstate(invalid="ignore"):
-            terms = np.exp(log_choose(i, k) + betaln(alpha + k, beta + i - k) - betaln(alpha, beta)
-                           + betaln(gamma + 1, delta + i) - betaln(gamma, delta))
+            terms = np.exp(
+                log_choose(i, k)
+                + betaln(alpha + k, beta + i - k)
+                - betaln(alpha, beta)
+                + betaln(gamma + 1, delta + i)
+                - betaln(gamma, delta)
+            )
         return (alive + np.where(valid, terms, 0.0).sum(axis=1)).squeeze()

@@ -83,20 +83,26 @@ def _terms(log_params: np.ndarray, data: CompressedData, hessian: bool = False):
     # Per distinct frequency: the base and log(b + x - 1) of the drop-out term (repeat buyers).
     repeat = xs > 0
     b_x1 = np.where(repeat, b + xs - 1, 1.0)
-    base = (dot(count, gammaln(r + xs) + betaln(a, b + xs))
-            + customers * (r * np.log(alpha) - gammaln(r) - betaln(a, b)))
+    base = dot(count, gammaln(r + xs) + betaln(a, b + xs)) + customers * (
+        r * np.log(alpha) - gammaln(r) - betaln(a, b)
+    )
     # Per pair: logs of the alive-at-T and the dead-after-t_x terms.
     rx_alive, rx_dead = r + xs[alive_x], r + xs[dead_x]
     log_alpha_T, log_alpha_tx = np.log(alpha + ages)[alive_T], np.log(alpha + last)[dead_tx]
     log_alive = -rx_alive * log_alpha_T
-    log_dead = np.where(repeat[dead_x], np.log(a) - np.log(b_x1)[dead_x] - rx_dead * log_alpha_tx, -np.inf)
+    log_dead = np.where(
+        repeat[dead_x], np.log(a) - np.log(b_x1)[dead_x] - rx_dead * log_alpha_tx, -np.inf
+    )
     # Per customer row: log(alive + dead) = log alive + softplus(d), d = log(dead / alive); the
     # share of the dead term is the logistic of d. exp(-|d|) keeps both finite for heavy buyers.
     log_ratio = log_dead[row_dead] - log_alive[row_alive]
     small = np.exp(-np.abs(log_ratio))
     share_dead = np.where(log_ratio > 0, 1.0, small) / (1 + small)
-    value = -(base + dot(data.pair_weights("frequency", "T"), log_alive)
-              + dot(w, np.maximum(log_ratio, 0) + np.log1p(small)))
+    value = -(
+        base
+        + dot(data.pair_weights("frequency", "T"), log_alive)
+        + dot(w, np.maximum(log_ratio, 0) + np.log1p(small))
+    )
     weighted_dead = w * share_dead
     weighted_alive = w - weighted_dead
     alive_weight = np.bincount(row_alive, weights=weighted_alive, minlength=log_alive.size)
@@ -107,13 +113,21 @@ def _terms(log_params: np.ndarray, data: CompressedData, hessian: bool = False):
     inv_alpha_T, inv_alpha_tx = 1 / (alpha + ages)[alive_T], 1 / (alpha + last)[dead_tx]
     inv_b_x1 = np.where(repeat, 1 / b_x1, 0.0)[dead_x]
     psi_abx = digamma(a + b + xs)
-    grad = np.array([
-        dot(count, digamma(r + xs)) + customers * (np.log(alpha) - digamma(r))
-        - dot(alive_weight, log_alpha_T) - dot(dead_weight, log_alpha_tx),
-        customers * r / alpha - dot(alive_weight, rx_alive * inv_alpha_T) - dot(dead_weight, rx_dead * inv_alpha_tx),
-        dot(count, digamma(a + b) - psi_abx) + dead_total / a,
-        dot(count, digamma(b + xs) - psi_abx) + customers * (digamma(a + b) - digamma(b)) - dot(dead_weight, inv_b_x1),
-    ])
+    grad = np.array(
+        [
+            dot(count, digamma(r + xs))
+            + customers * (np.log(alpha) - digamma(r))
+            - dot(alive_weight, log_alpha_T)
+            - dot(dead_weight, log_alpha_tx),
+            customers * r / alpha
+            - dot(alive_weight, rx_alive * inv_alpha_T)
+            - dot(dead_weight, rx_dead * inv_alpha_tx),
+            dot(count, digamma(a + b) - psi_abx) + dead_total / a,
+            dot(count, digamma(b + xs) - psi_abx)
+            + customers * (digamma(a + b) - digamma(b))
+            - dot(dead_weight, inv_b_x1),
+        ]
+    )
     if not hessian:
         return float(value), -grad * params
 
@@ -123,22 +137,35 @@ def _terms(log_params: np.ndarray, data: CompressedData, hessian: bool = False):
     h = np.zeros((4, 4))
     h[0, 0] = dot(count, polygamma(1, r + xs)) - customers * polygamma(1, r)
     h[0, 1] = customers / alpha - dot(alive_weight, inv_alpha_T) - dot(dead_weight, inv_alpha_tx)
-    h[1, 1] = (-customers * r / alpha**2 + dot(alive_weight, rx_alive * inv_alpha_T**2)
-               + dot(dead_weight, rx_dead * inv_alpha_tx**2))
+    h[1, 1] = (
+        -customers * r / alpha**2
+        + dot(alive_weight, rx_alive * inv_alpha_T**2)
+        + dot(dead_weight, rx_dead * inv_alpha_tx**2)
+    )
     h[2, 2] = dot(count, polygamma(1, a + b) - tri_abx) - dead_total / a**2
     h[2, 3] = dot(count, polygamma(1, a + b) - tri_abx)
-    h[3, 3] = (dot(count, polygamma(1, b + xs) - tri_abx) + customers * (polygamma(1, a + b) - polygamma(1, b))
-               + dot(dead_weight, inv_b_x1**2))
+    h[3, 3] = (
+        dot(count, polygamma(1, b + xs) - tri_abx)
+        + customers * (polygamma(1, a + b) - polygamma(1, b))
+        + dot(dead_weight, inv_b_x1**2)
+    )
     h = np.triu(h) + np.triu(h, 1).T
-    h += _share_change(weighted_alive * share_dead, data,
-                       np.stack([-log_alpha_T, -rx_alive * inv_alpha_T], axis=1),
-                       np.stack([-log_alpha_tx, -rx_dead * inv_alpha_tx, np.full(dead_x.size, 1 / a), -inv_b_x1], axis=1))
+    h += _share_change(
+        weighted_alive * share_dead,
+        data,
+        np.stack([-log_alpha_T, -rx_alive * inv_alpha_T], axis=1),
+        np.stack(
+            [-log_alpha_tx, -rx_dead * inv_alpha_tx, np.full(dead_x.size, 1 / a), -inv_b_x1], axis=1
+        ),
+    )
     # To log parameters: d2/dlog_i dlog_j = p_i p_j H_ij + [i = j] p_i g_i.
     log_hessian = h * np.outer(params, params) + np.diag(grad * params)
     return float(value), -grad * params, -log_hessian
 
 
-def _share_change(v: np.ndarray, data: CompressedData, alive_gradient: np.ndarray, dead_gradient: np.ndarray):
+def _share_change(
+    v: np.ndarray, data: CompressedData, alive_gradient: np.ndarray, dead_gradient: np.ndarray
+):
     """Sum over customers of v (g_alive - g_dead)(g_alive - g_dead)^T, g per pair, as a 4 x 4 matrix.
 
     The alive gradient (per (x, T) pair) has the first two parameters only. The square
@@ -153,12 +180,16 @@ def _share_change(v: np.ndarray, data: CompressedData, alive_gradient: np.ndarra
     v_dead = np.bincount(row_dead, weights=v, minlength=dead_gradient.shape[0])
     cross = np.zeros((4, 4))
     for k in range(2):
-        per_dead_pair = np.bincount(row_dead, weights=v * alive_gradient[row_alive, k], minlength=dead_gradient.shape[0])
+        per_dead_pair = np.bincount(
+            row_dead, weights=v * alive_gradient[row_alive, k], minlength=dead_gradient.shape[0]
+        )
         cross[k] = np.einsum("i,ij->j", per_dead_pair, dead_gradient)
     return weighted_gram(alive, v_alive) + weighted_gram(dead_gradient, v_dead) - cross - cross.T
 
 
-def _negative_log_likelihood(log_params: np.ndarray, data: CompressedData) -> tuple[float, np.ndarray]:
+def _negative_log_likelihood(
+    log_params: np.ndarray, data: CompressedData
+) -> tuple[float, np.ndarray]:
     return _terms(log_params, data)
 
 
@@ -208,7 +239,13 @@ class BetaGeo(PurchaseModel):
         """P(X(t) = n): chance that a new customer makes exactly n repeat purchases in (0, t]."""
         r, alpha, a, b = self._params()
         n = np.asarray(n)
-        log_nb = gammaln(r + n) - gammaln(r) - gammaln(n + 1) + r * np.log(alpha / (alpha + t)) + n * np.log(t / (alpha + t))
+        log_nb = (
+            gammaln(r + n)
+            - gammaln(r)
+            - gammaln(n + 1)
+            + r * np.log(alpha / (alpha + t))
+            + n * np.log(t / (alpha + t))
+        )
         alive = np.exp(betaln(a, b + n) - betaln(a, b) + log_nb)
         below = _negative_binomial_cdf_below(n, r, alpha, t)
         dead = np.where(n > 0, np.exp(betaln(a + 1, b + n - 1) - betaln(a, b)) * (1 - below), 0.0)

@@ -37,13 +37,22 @@ from mkt_engineering.ltv.models.base import CompressedData, LikelihoodModel, as_
 COLUMNS = ("frequency", "monetary_value")
 
 
-def _negative_log_likelihood(log_params: np.ndarray, data: CompressedData) -> tuple[float, np.ndarray]:
+def _negative_log_likelihood(
+    log_params: np.ndarray, data: CompressedData
+) -> tuple[float, np.ndarray]:
     params = np.exp(log_params)
     p, q, v = params
     x, m, w = data.values["frequency"], data.values["monetary_value"], data.weights
     px = p * x
-    ll = (gammaln(px + q) - gammaln(px) - gammaln(q) + q * np.log(v) + (px - 1) * np.log(m)
-          + px * np.log(x) - (px + q) * np.log(v + m * x))
+    ll = (
+        gammaln(px + q)
+        - gammaln(px)
+        - gammaln(q)
+        + q * np.log(v)
+        + (px - 1) * np.log(m)
+        + px * np.log(x)
+        - (px + q) * np.log(v + m * x)
+    )
     d_p = x * (digamma(px + q) - digamma(px) + np.log(m) + np.log(x) - np.log(v + m * x))
     d_q = digamma(px + q) - digamma(q) + np.log(v) - np.log(v + m * x)
     d_v = q / v - (px + q) / (v + m * x)
@@ -67,15 +76,20 @@ class GammaGamma(LikelihoodModel):
         if np.any(repeat & (checked[1] <= 0)):
             raise DataValidationError(
                 "GammaGamma: repeat buyers need a mean spend above 0; some have 0.",
-                source="rfm", column="monetary_value",
+                source="rfm",
+                column="monetary_value",
                 fix="Drop zero-revenue orders or customers before fitting the spend model.",
             )
         if repeat.sum() < 10:
             raise DataValidationError(
                 f"GammaGamma needs at least 10 repeat buyers; the data has {int(repeat.sum())}.",
-                source="rfm", column="frequency", fix="Use a longer period or more customers.",
+                source="rfm",
+                column="frequency",
+                fix="Use a longer period or more customers.",
             )
-        frame = pl.DataFrame({"frequency": checked[0][repeat], "monetary_value": checked[1][repeat]})
+        frame = pl.DataFrame(
+            {"frequency": checked[0][repeat], "monetary_value": checked[1][repeat]}
+        )
         return super()._prepare(frame)
 
     def expected_spend(self, rfm: pl.DataFrame, params=None) -> pl.Series:
@@ -115,7 +129,9 @@ def spend_frequency_check(rfm: pl.DataFrame) -> pl.DataFrame:
     repeat = x > 0
     pearson = stats.pearsonr(x[repeat], m[repeat])
     spearman = stats.spearmanr(x[repeat], m[repeat])
-    rows = [("pearson", float(pearson.statistic), float(pearson.pvalue)),
-            ("spearman", float(spearman.statistic), float(spearman.pvalue))]
+    rows = [
+        ("pearson", float(pearson.statistic), float(pearson.pvalue)),
+        ("spearman", float(spearman.statistic), float(spearman.pvalue)),
+    ]
     frame = pl.DataFrame(rows, schema=["method", "correlation", "p_value"], orient="row")
     return frame.with_columns((pl.col("correlation").abs() < 0.3).alias("assumption_ok"))

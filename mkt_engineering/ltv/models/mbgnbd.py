@@ -45,7 +45,9 @@ def log_likelihood(params, x, tx, T) -> np.ndarray:
     return base + np.logaddexp(*_log_terms(params, x, tx, T))
 
 
-def _negative_log_likelihood(log_params: np.ndarray, data: CompressedData) -> tuple[float, np.ndarray]:
+def _negative_log_likelihood(
+    log_params: np.ndarray, data: CompressedData
+) -> tuple[float, np.ndarray]:
     params = np.exp(log_params)
     r, alpha, a, b = params
     x, tx, T, w = data.values["frequency"], data.values["recency"], data.values["T"], data.weights
@@ -54,10 +56,22 @@ def _negative_log_likelihood(log_params: np.ndarray, data: CompressedData) -> tu
     total = np.logaddexp(log_alive, log_dead)
     share_alive = np.exp(log_alive - total)
     share_dead = 1 - share_alive
-    d_r = digamma(r + x) - digamma(r) + np.log(alpha) - share_alive * np.log(alpha + T) - share_dead * np.log(alpha + tx)
+    d_r = (
+        digamma(r + x)
+        - digamma(r)
+        + np.log(alpha)
+        - share_alive * np.log(alpha + T)
+        - share_dead * np.log(alpha + tx)
+    )
     d_alpha = r / alpha - (r + x) * (share_alive / (alpha + T) + share_dead / (alpha + tx))
     d_a = digamma(a + b) - digamma(a + b + x + 1) + share_dead / a
-    d_b = digamma(a + b) + digamma(b + x + 1) - digamma(b) - digamma(a + b + x + 1) - share_dead / (b + x)
+    d_b = (
+        digamma(a + b)
+        + digamma(b + x + 1)
+        - digamma(b)
+        - digamma(a + b + x + 1)
+        - share_dead / (b + x)
+    )
     gradient = np.array([w @ d_r, w @ d_alpha, w @ d_a, w @ d_b]) * params
     return -float(w @ (base + total)), -gradient
 
@@ -88,12 +102,21 @@ class ModifiedBetaGeo(PurchaseModel):
         """E[X(t)]: expected repeat purchases in (0, t] of a customer just acquired."""
         r, alpha, a, b = self._params(params)
         t = np.asarray(t, dtype=float)
-        return b / (a - 1) * (1 - (alpha / (alpha + t)) ** r * hyp2f1(r, b + 1, a + b, t / (alpha + t)))
+        return (
+            b
+            / (a - 1)
+            * (1 - (alpha / (alpha + t)) ** r * hyp2f1(r, b + 1, a + b, t / (alpha + t)))
+        )
 
     def probability_of_n_purchases(self, t: float, n) -> np.ndarray:
         """P(X(t) = n) for a new customer: alive throughout, or left after the n-th purchase."""
         r, alpha, a, b = self._params()
         n = np.asarray(n)
         nb = stats.nbinom.pmf(n, r, alpha / (alpha + t))
-        reached = 1 - np.where(n > 0, stats.nbinom.cdf(np.maximum(n - 1, 0), r, alpha / (alpha + t)), 0.0)
-        return np.exp(betaln(a, b + n + 1) - betaln(a, b)) * nb + np.exp(betaln(a + 1, b + n) - betaln(a, b)) * reached
+        reached = 1 - np.where(
+            n > 0, stats.nbinom.cdf(np.maximum(n - 1, 0), r, alpha / (alpha + t)), 0.0
+        )
+        return (
+            np.exp(betaln(a, b + n + 1) - betaln(a, b)) * nb
+            + np.exp(betaln(a + 1, b + n) - betaln(a, b)) * reached
+        )

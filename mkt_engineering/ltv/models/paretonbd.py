@@ -181,22 +181,36 @@ def _terms(log_params: np.ndarray, data: CompressedData, hessian: bool = False):
     small = np.exp(-np.abs(log_ratio))
     share_left = np.where(log_ratio > 0, 1.0, small) / (1 + small)
     share_alive = 1 - share_left
-    base = dot(count, gammaln(r + xs)) + customers * (r * np.log(alpha) + s * np.log(beta) - gammaln(r))
+    base = dot(count, gammaln(r + xs)) + customers * (
+        r * np.log(alpha) + s * np.log(beta) - gammaln(r)
+    )
     value = base + dot(w, log_alive + np.maximum(log_ratio, 0) + np.log1p(small))
 
     # Per-row gradients of log alive and log left in the natural parameters.
     log_start = -np.log(inv_alpha_tx)
     grad_alive = np.stack([-log_alpha_T, -rx * inv_alpha_T, -log_beta_T, -s * inv_beta_T], axis=1)
-    grad_left = np.stack([
-        -(log_start + means[:, 0]),
-        -rx * inv_alpha_tx * means[:, 1],
-        1 / s - (log_start + means[:, 0] + means[:, 2]),
-        -(s + 1) * inv_alpha_tx * means[:, 3],
-    ], axis=1)
+    grad_left = np.stack(
+        [
+            -(log_start + means[:, 0]),
+            -rx * inv_alpha_tx * means[:, 1],
+            1 / s - (log_start + means[:, 0] + means[:, 2]),
+            -(s + 1) * inv_alpha_tx * means[:, 3],
+        ],
+        axis=1,
+    )
     w_alive, w_left = w * share_alive, w * share_left
-    grad = (np.einsum("r,rk->k", w_alive, grad_alive) + np.einsum("r,rk->k", w_left, grad_left)
-            + np.array([dot(count, digamma(r + xs)) + customers * (np.log(alpha) - digamma(r)),
-                        customers * r / alpha, customers * np.log(beta), customers * s / beta]))
+    grad = (
+        np.einsum("r,rk->k", w_alive, grad_alive)
+        + np.einsum("r,rk->k", w_left, grad_left)
+        + np.array(
+            [
+                dot(count, digamma(r + xs)) + customers * (np.log(alpha) - digamma(r)),
+                customers * r / alpha,
+                customers * np.log(beta),
+                customers * s / beta,
+            ]
+        )
+    )
     if not hessian:
         return -float(value), -grad * params
 
@@ -224,7 +238,9 @@ def _terms(log_params: np.ndarray, data: CompressedData, hessian: bool = False):
     h = np.triu(h) + np.triu(h, 1).T
     # d log(integrand) / d(r, alpha, s, beta) = -M (scale * features) + constants, with M
     # taking (tau, e, L, a) to (tau, e, tau + L, a); its covariance is M (scale C scale) M'.
-    scale = np.stack([np.ones_like(rx), rx * inv_alpha_tx, np.ones_like(rx), (s + 1) * inv_alpha_tx], axis=1)
+    scale = np.stack(
+        [np.ones_like(rx), rx * inv_alpha_tx, np.ones_like(rx), (s + 1) * inv_alpha_tx], axis=1
+    )
     scaled = (covariance * scale[:, :, None] * scale[:, None, :]).reshape(-1, 16)
     mixing = np.array([[1.0, 0, 0, 0], [0, 1, 0, 0], [1, 0, 1, 0], [0, 0, 0, 1]])
     h += mixing @ np.einsum("r,rk->k", w_left, scaled).reshape(4, 4) @ mixing.T
@@ -235,7 +251,9 @@ def _terms(log_params: np.ndarray, data: CompressedData, hessian: bool = False):
     return -float(value), -grad * params, -log_hessian
 
 
-def _negative_log_likelihood(log_params: np.ndarray, data: CompressedData) -> tuple[float, np.ndarray]:
+def _negative_log_likelihood(
+    log_params: np.ndarray, data: CompressedData
+) -> tuple[float, np.ndarray]:
     """Weighted negative log-likelihood and its gradient in log parameters."""
     return _terms(log_params, data)
 
@@ -268,7 +286,9 @@ class ParetoNBD(PurchaseModel):
         log_ratio = np.log((beta + T) / (beta + T + t))
         # [1 - ratio^(s-1)] / (s-1), written to stay exact when s is close to 1.
         growth = np.where(
-            abs(s - 1) > 1e-10, -np.expm1((s - 1) * log_ratio) / (s - 1 if s != 1 else 1.0), -log_ratio
+            abs(s - 1) > 1e-10,
+            -np.expm1((s - 1) * log_ratio) / (s - 1 if s != 1 else 1.0),
+            -log_ratio,
         )
         rate = (r + x) * (beta + T) / (alpha + T)
         return rate * growth * self._p_alive(x, tx, T, params)
@@ -292,8 +312,13 @@ class ParetoNBD(PurchaseModel):
         n = np.atleast_1d(np.asarray(n, dtype=float))[:, None]
 
         def log_nb(u):
-            return (gammaln(r + n) - gammaln(r) - gammaln(n + 1) + r * np.log(alpha / (alpha + u))
-                    + np.where(n > 0, n * np.log(np.maximum(u, 1e-300) / (alpha + u)), 0.0))
+            return (
+                gammaln(r + n)
+                - gammaln(r)
+                - gammaln(n + 1)
+                + r * np.log(alpha / (alpha + u))
+                + np.where(n > 0, n * np.log(np.maximum(u, 1e-300) / (alpha + u)), 0.0)
+            )
 
         nodes, weights = np.polynomial.legendre.leggauss(400)
         u = (nodes + 1) * t / 2

@@ -32,7 +32,9 @@ from mkt_engineering.errors import DataValidationError
 from mkt_engineering.ltv.models.base import CompressedData, LikelihoodModel
 
 
-def _negative_log_likelihood(log_params: np.ndarray, data: CompressedData) -> tuple[float, np.ndarray]:
+def _negative_log_likelihood(
+    log_params: np.ndarray, data: CompressedData
+) -> tuple[float, np.ndarray]:
     alpha, beta = np.exp(log_params)
     period, churned = data.values["period"], data.values["churned"]
     # Churn in period t: B(alpha+1, beta+t-1) / B(alpha, beta); still active after the last
@@ -43,10 +45,12 @@ def _negative_log_likelihood(log_params: np.ndarray, data: CompressedData) -> tu
     log_survive = betaln(alpha, beta + last) - betaln(alpha, beta)
     value = churned @ log_churn + survivors * log_survive
     common = digamma(alpha + beta)
-    d_alpha = (churned @ (digamma(alpha + 1) - digamma(alpha + beta + period) + common - digamma(alpha))
-               + survivors * (digamma(alpha) - digamma(alpha + beta + last) + common - digamma(alpha)))
-    d_beta = (churned @ (digamma(beta + period - 1) - digamma(alpha + beta + period) + common - digamma(beta))
-              + survivors * (digamma(beta + last) - digamma(alpha + beta + last) + common - digamma(beta)))
+    d_alpha = churned @ (
+        digamma(alpha + 1) - digamma(alpha + beta + period) + common - digamma(alpha)
+    ) + survivors * (digamma(alpha) - digamma(alpha + beta + last) + common - digamma(alpha))
+    d_beta = churned @ (
+        digamma(beta + period - 1) - digamma(alpha + beta + period) + common - digamma(beta)
+    ) + survivors * (digamma(beta + last) - digamma(alpha + beta + last) + common - digamma(beta))
     return -float(value), -np.array([d_alpha * alpha, d_beta * beta])
 
 
@@ -55,7 +59,8 @@ def _survivor_counts(data) -> np.ndarray:
         if "survivors" not in data.columns:
             raise DataValidationError(
                 f"ShiftedBetaGeo needs a 'survivors' column; the data has {', '.join(data.columns)}.",
-                source="survivors", column="survivors",
+                source="survivors",
+                column="survivors",
                 fix="Give customers still active at the start of each period, cohort size first.",
             )
         data = data["survivors"].to_numpy()
@@ -63,13 +68,16 @@ def _survivor_counts(data) -> np.ndarray:
     if counts.ndim != 1 or counts.size < 2:
         raise DataValidationError(
             "ShiftedBetaGeo needs at least two survivor counts (the cohort size and one more period).",
-            source="survivors", fix="Pass e.g. [1000, 631, 468].",
+            source="survivors",
+            fix="Pass e.g. [1000, 631, 468].",
         )
     if np.any(np.diff(counts) > 0) or np.any(counts < 0):
         rows = [int(i) + 2 for i in np.flatnonzero(np.diff(counts) > 0)[:5]]
         raise DataValidationError(
             "Survivor counts must not grow from one period to the next (and not be negative).",
-            source="survivors", column="survivors", rows=rows,
+            source="survivors",
+            column="survivors",
+            rows=rows,
             fix="Count customers of one cohort only; new customers belong to a new cohort.",
         )
     return counts
@@ -87,8 +95,11 @@ class ShiftedBetaGeo(LikelihoodModel):
     def _prepare(self, data) -> CompressedData:
         counts = _survivor_counts(data)
         periods = np.arange(1, counts.size, dtype=float)
-        values = {"period": periods, "churned": -np.diff(counts),
-                  "last_period": np.array([float(counts.size - 1)])}
+        values = {
+            "period": periods,
+            "churned": -np.diff(counts),
+            "last_period": np.array([float(counts.size - 1)]),
+        }
         return CompressedData(values, np.array([counts[-1]]))
 
     def _store(self, log_params, data):
@@ -119,12 +130,14 @@ class ShiftedBetaGeo(LikelihoodModel):
     def projection(self, periods: int) -> pl.DataFrame:
         """Survival and retention per period, observed periods and projections alike."""
         survival = self.survival(periods)
-        return pl.DataFrame({
-            "period": np.arange(0, periods + 1),
-            "survival": survival,
-            "retention": np.concatenate([[np.nan], self.retention_rate(periods)]),
-            "expected_active": survival * self.n_customers_,
-        }).with_columns(pl.col("retention").fill_nan(None))
+        return pl.DataFrame(
+            {
+                "period": np.arange(0, periods + 1),
+                "survival": survival,
+                "retention": np.concatenate([[np.nan], self.retention_rate(periods)]),
+                "expected_active": survival * self.n_customers_,
+            }
+        ).with_columns(pl.col("retention").fill_nan(None))
 
     def discounted_expected_lifetime(self, discount_rate: float) -> float:
         """DEL: discounted expected number of payments of a new customer, first one included.
