@@ -55,6 +55,7 @@ test: setup reference-data
 
 lint: setup
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 # Peer libraries live in their own environment so they never become runtime dependencies.
 .venv-bench/.ready: benchmarks/requirements.txt benchmarks/requirements-nodeps.txt pyproject.toml | $(UV)
