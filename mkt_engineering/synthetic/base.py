@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import importlib
 import json
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 
@@ -75,6 +77,45 @@ def generate_all(*, seed: int = 42, scale: float = 1.0) -> dict[str, SyntheticDa
     return {family: generator(family)(seed=seed, scale=scale) for family in available_families()}
 
 
+TRUTH_DIGITS = 12
+"""Significant digits of the floats in ``truth.json``.
+
+Solved truth values (a linear solve through BLAS/LAPACK) differ in the last one or two of
+their 17 digits between CPU kernels (``0.19611702877615025`` on Haswell, ``...023`` on
+SkylakeX). Twelve significant digits are far more than any test or report needs and are the
+same on every platform, so the file is reproducible byte for byte.
+"""
+
+
+def round_floats(value: Any, digits: int = TRUTH_DIGITS) -> Any:
+    """Round every float in a nested truth structure to ``digits`` significant digits.
+
+    Parameters
+    ----------
+    value : dict, list, tuple, float or other
+        A JSON-shaped structure; numpy floats are rounded too, other values pass through.
+    digits : int
+        Significant digits kept.
+
+    Returns
+    -------
+    The same structure with rounded floats (tuples become lists, as in JSON).
+
+    Examples
+    --------
+    >>> round_floats({"p": 0.19611702877615025, "n": 3, "xs": [1 / 3]})
+    {'p': 0.196117028776, 'n': 3, 'xs': [0.333333333333]}
+    """
+    if isinstance(value, dict):
+        return {key: round_floats(item, digits) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [round_floats(item, digits) for item in value]
+    if isinstance(value, float | np.floating):
+        number = float(value)
+        return float(f"{number:.{digits}g}") if math.isfinite(number) else number
+    return value
+
+
 def _json_default(value: Any) -> Any:
     if hasattr(value, "isoformat"):
         return value.isoformat()
@@ -87,7 +128,9 @@ def write_family(data: SyntheticData, out_dir: Path) -> list[Path]:
     """Write one family as CSV files plus ``truth.json``; returns the paths written.
 
     Lists (paths) are written as ``a > b > c`` strings so the CSV stays flat and readable.
-    Floats are rounded by the generators, so files are byte-identical for the same seed.
+    Floats in the tables are rounded by the generators, and the floats in ``truth.json`` to
+    ``TRUTH_DIGITS`` significant digits, so files are byte-identical for the same seed on
+    every CPU.
     """
     folder = Path(out_dir) / data.family
     folder.mkdir(parents=True, exist_ok=True)
@@ -100,7 +143,8 @@ def write_family(data: SyntheticData, out_dir: Path) -> list[Path]:
         written.append(path)
     truth_path = folder / "truth.json"
     truth_path.write_text(
-        json.dumps(data.truth, indent=2, sort_keys=True, default=_json_default) + "\n",
+        json.dumps(round_floats(data.truth), indent=2, sort_keys=True, default=_json_default)
+        + "\n",
         encoding="utf-8",
     )
     written.append(truth_path)
