@@ -36,6 +36,7 @@ from mkt_engineering.nurture.handoff import (
 )
 from mkt_engineering.nurture.predict import expected_qualifications, forecast_open_leads, open_leads
 from mkt_engineering.nurture.survival import (
+    compare_groups,
     kaplan_meier,
     logrank,
     median_survival_time,
