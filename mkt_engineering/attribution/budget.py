@@ -65,8 +65,11 @@ def budget_table(
     }
     table = table.with_columns(**per)
     if intervals is not None:
-        table = table.join(
-            intervals.select("channel", "lower", "upper", "value_lower", "value_upper"),
+        bounds = ["lower", "upper", "value_lower", "value_upper"]
+        # the credit may itself be the bootstrap frame (the report passes it as both); its
+        # own bounds would come back from the join as stray lower_right/upper_right columns
+        table = table.drop(bounds, strict=False).join(
+            intervals.select("channel", *bounds),
             on="channel",
             how="left",
         )
@@ -80,7 +83,7 @@ def budget_table(
             ),
             roas_low=pl.when(positive).then(pl.col("value_lower") / pl.col("spend")),
             roas_high=pl.when(positive).then(pl.col("value_upper") / pl.col("spend")),
-        ).drop("lower", "upper", "value_lower", "value_upper")
+        ).drop(bounds)
     keys = ["model"] if "model" in table.columns else []
     return table.sort([*keys, "conversions"], descending=[False] * len(keys) + [True])
 

@@ -64,13 +64,19 @@ def bootstrap(
     Rule-based models and Shapley are linear in the conversions, so all resamples are
     one sparse matrix product. Markov is refitted on each resample.
 
+    The journeys are sorted before resampling, so a seed gives the same intervals in every
+    process, whatever order the journeys arrive in.
+
     Returns
     -------
     DataFrame
         channel, conversions, value (the point estimate on the data), lower, upper
         (interval for conversions), value_lower, value_upper.
     """
-    paths = as_paths(paths)
+    # The multinomial draw assigns random numbers to the rows in order, and the order of
+    # aggregated journeys varies between processes (parallel group-by); sorting makes the
+    # same seed give the same intervals everywhere.
+    paths = as_paths(paths).sort("path", "conversions", "non_conversions", "value")
     rng = np.random.default_rng(seed)
     point = run_model(paths, model)
     channels = point["channel"].to_list()
