@@ -42,7 +42,14 @@ from mkt_engineering.errors import DataValidationError
 from mkt_engineering.formats import RawTable, validation_error
 from mkt_engineering.quality import DataQuality
 from mkt_engineering.quality import count_duplicates as _count_duplicates
-from mkt_engineering.schemas import Column, Contract, get_contract
+from mkt_engineering.schemas import (
+    EARLIEST_DATE,
+    FUTURE_SLACK,
+    MOST_ROWS,
+    Column,
+    Contract,
+    get_contract,
+)
 
 __all__ = ["DataQuality", "LoadResult", "load_table", "read_table"]
 
@@ -306,12 +313,9 @@ def _coerce(
             # a ;-file with decimal commas in its first lines is German; otherwise the values decide
             values = formats.parse_float(values, True if raw.decimal_comma else None)
         values = values.cast(pl.Float64, strict=False)
-        if kind == "int":
-            values = (
-                pl.select(pl.when(values == values.round(0)).then(values))
-                .to_series()
-                .cast(pl.Int64)
-            )
+        if kind == "int":  # inf, NaN and values beyond 64 bits are no whole numbers
+            whole = values.is_finite() & (values == values.round(0)) & (values.abs() < 2.0**63)
+            values = pl.select(pl.when(whole).then(values)).to_series().cast(pl.Int64)
         return values, None
     if kind == "bool":
         return formats.parse_bool(values), None
@@ -321,6 +325,35 @@ def _coerce(
             values.name
         ), None
     raise ValueError(f"unknown contract dtype {kind}")
+
+
+def _check_finite(
+    raw: RawTable,
+    user: str,
+    column: Column,
+    original: pl.Series,
+    coerced: pl.Series,
+    keep: pl.Series | None,
+) -> None:
+    """Refuse NaN and infinite numbers (``nan``, ``inf``, ``1e400``): they poison every sum."""
+    if not coerced.dtype.is_float():
+        return
+    bad = ~coerced.is_finite().fill_null(True)  # one pass; empty cells are judged elsewhere
+    if keep is not None:
+        bad = bad & keep
+    if bad.any():
+        raise _fail(
+            raw,
+            user,
+            column,
+            bad,
+            original,
+            "has values that are not finite numbers (NaN, infinity, or too large such as 1e400)",
+            EXPECTED["float"],
+            "Replace these cells by real numbers in the source, or empty them if the value is "
+            "unknown and the column is optional; a spreadsheet's #DIV/0! or an overflowing formula "
+            "usually causes them.",
+        )
 
 
 def _check_column(
@@ -351,6 +384,7 @@ def _check_column(
             EXPECTED[column.dtype],
             "Export all dates of the column in one format (re-export, or format the column in Excel as one date format); the loader does not guess which format a mixed row meant.",
         )
+    _check_finite(raw, user, column, original, coerced, keep)
     present = original.is_not_null()
     if original.dtype == pl.String and raw.kind != "csv" and user not in raw.text_without_empty:
         present = present & (original.str.len_bytes() > 0)  # "" is an empty cell, as in a CSV file
@@ -435,12 +469,12 @@ def _check_column(
             )
 
 
-def _date_bound(value: Any, end: bool) -> dt.datetime:
+def _date_bound(value: Any, end: bool, what: str = "date_range") -> dt.datetime:
     if isinstance(value, str):  # "2026-03-31" is a day (whole day included at the end)
         parsed, _, _ = formats.parse_datetime(pl.Series([value.strip()]))
         if parsed.item() is None:
             raise validation_error(
-                f"date_range: cannot read {value!r} as a date.",
+                f"{what}: cannot read {value!r} as a date.",
                 fix="Write dates as YYYY-MM-DD or DD.MM.YYYY.",
             )
         value = parsed.item().date() if len(value.strip()) <= 10 else parsed.item()
@@ -520,7 +554,86 @@ def _coerce_columns(
                     f"empty cells in {column.name}", nulls, "optional column; empty means unknown"
                 )
         converted.append(coerced.alias(column.name))
+    for name in frame.columns:  # metrics of an experiment, other extra numbers
+        if name not in contract.names:
+            values = frame.get_column(name)
+            _check_finite(raw, name, Column(name, "float"), values, _as_number(values), keep)
     return frame.with_columns(converted)
+
+
+def _as_number(values: pl.Series) -> pl.Series:
+    """An extra column as the numbers it holds; text that is not all numbers stays as it is.
+
+    CSV reading keeps a column with a ``nan`` or ``-Infinity`` cell as text, which would
+    turn a metric into a segment; a text column whose every value reads as a number is a
+    number column with bad cells.
+    """
+    if values.dtype != pl.String:
+        return values
+    numbers = values.cast(pl.Float64, strict=False)
+    return numbers if numbers.null_count() == values.null_count() else values
+
+
+def _check_dates(
+    frame: pl.DataFrame,
+    contract: Contract,
+    raw: RawTable,
+    removals: _Removals,
+    user_name: dict[str, str],
+    as_of: dt.datetime,
+) -> int:
+    """Drop (and count) or refuse rows dated before 1990 or after the export time.
+
+    Returns the number of rows marked for removal. One vectorised comparison per date
+    column; rows already marked for removal are not counted twice.
+    """
+    latest = as_of + FUTURE_SLACK
+    dropped = 0
+    for column in contract.columns:
+        if column.dtype not in ("date", "datetime") or column.name not in frame.columns:
+            continue
+        values = frame.get_column(column.name).cast(pl.Datetime("us"))
+        out = ((values < EARLIEST_DATE) | (values > latest)).fill_null(False)
+        if removals.keep is not None:
+            out = out & removals.keep
+        count = int(out.sum())
+        if not count:
+            continue
+        rows = frame.height if removals.keep is None else int(removals.keep.sum())
+        user = user_name.get(column.name, column.name)
+        window = f"{EARLIEST_DATE:%Y-%m-%d} to {latest:%Y-%m-%d %H:%M}"
+        if contract.out_of_range_dates == "refuse" or count > MOST_ROWS * rows:
+            why = (
+                f"the {contract.name} contract refuses such rows"
+                if contract.out_of_range_dates == "refuse"
+                else "that is most of the rows, so the dates are probably misread"
+            )
+            raise _fail(
+                raw,
+                user,
+                column,
+                out,
+                values.dt.strftime("%Y-%m-%d %H:%M:%S"),
+                f"has dates before {EARLIEST_DATE:%Y-%m-%d} or after the export time ({why})",
+                f"dates from {window} (the export time plus one day)",
+                "Correct these dates in the source (typos such as 2999 or placeholders such as "
+                "1900-01-01) or remove the rows; planned periods do not belong in the data.",
+            )
+        examples = ", ".join(
+            f"{raw.position_word} {p}: {v}"
+            for p, v in zip(
+                raw.positions(out),
+                values.filter(out).head(5).dt.strftime("%Y-%m-%d").to_list(),
+                strict=True,
+            )
+        )
+        dropped += removals.remove(
+            "rows with impossible dates removed",
+            out,
+            f"{user} outside {window}; {examples}",
+            always_report=False,
+        )
+    return dropped
 
 
 def load_table(
@@ -537,6 +650,7 @@ def load_table(
     encoding: str | None = None,
     sheet: str | int | None = None,
     count_duplicates: bool = True,
+    as_of: Any = None,
 ) -> LoadResult:
     """Read `source` as contract `table`; return the frame and its quality summary.
 
@@ -568,6 +682,15 @@ def load_table(
     count_duplicates : bool
         Count exact duplicate rows and repeated keys for the summary (one hash pass over
         the table). ``read_table`` skips it, since it returns no summary.
+    as_of : date, datetime or str, optional
+        When the data were exported; default: now. Dates after it (plus one day for time
+        zones) or before 1990-01-01 cannot be real: the contract says whether such rows are
+        dropped and counted or the file is refused (see ``schemas.Contract``).
+
+    Notes
+    -----
+    Numbers that are NaN or infinite (``nan``, ``inf``, ``1e400``) are refused in every
+    numeric column, contract or extra, naming the rows.
     """
     contract = get_contract(table)
     pseudonymize = [pseudonymize] if isinstance(pseudonymize, str) else list(pseudonymize or [])
@@ -599,8 +722,11 @@ def load_table(
 
     removals = _Removals()
     _filter_rows(frame, rename, consent_column, removals, quality)
-    frame = _coerce_columns(
-        frame, contract, raw, quality, {c: u for u, c in rename.items()}, removals.keep
+    user_name = {c: u for u, c in rename.items()}
+    frame = _coerce_columns(frame, contract, raw, quality, user_name, removals.keep)
+    export_time = dt.datetime.now() if as_of is None else _date_bound(as_of, end=True, what="as_of")
+    quality.out_of_range_dates = _check_dates(
+        frame, contract, raw, removals, user_name, export_time
     )
     if date_range is not None and contract.date_column in frame.columns:
         start, end = _date_bound(date_range[0], end=False), _date_bound(date_range[1], end=True)

@@ -30,6 +30,7 @@ _SENTENCES = {
     "duplicate keys": "{count:,} row(s) ({share}) repeat the key of another row ({note}); they are kept.",
     "empty rows removed": "{count:,} completely empty row(s) were skipped.",
     "rows outside date range": "{count:,} row(s) ({share}) fall outside the date range {note} and were removed.",
+    "rows with impossible dates removed": "{count:,} row(s) ({share}) were dated before 1990 or after the export time and were removed: {note}.",
     "rows without consent removed": "{count:,} row(s) ({share}) had no marketing consent in column {note} and were removed.",
     "pii columns removed": "Columns with personal data were removed before analysis: {note}.",
     "pii columns kept": "Columns with personal data were kept because allow_pii=True: {note}. Do not show them in reports.",
@@ -77,6 +78,8 @@ class DataQuality:
     pii_removed: list[str] = field(default_factory=list)
     consent_removed: int = 0
     outside_date_range: int = 0
+    out_of_range_dates: int = 0
+    pii_masked: dict[str, int] = field(default_factory=dict)
 
     def add(
         self,

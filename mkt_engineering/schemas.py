@@ -9,17 +9,28 @@ Examples
 --------
 >>> from mkt_engineering.schemas import CONTRACTS
 >>> sorted(CONTRACTS)
-['conversions', 'experiment', 'lead_events', 'orders', 'paths', 'spend', 'touchpoints']
+['conversions', 'experiment', 'lead_events', 'leads', 'orders', 'paths', 'spend', 'touchpoints']
 >>> CONTRACTS["orders"].required_names
 ('customer_id', 'order_date', 'revenue')
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
 DType = Literal["string", "datetime", "date", "float", "int", "bool", "list[str]"]
+DatePolicy = Literal["drop", "refuse"]
+
+# Dates outside [EARLIEST_DATE, export time + FUTURE_SLACK] cannot be real events: a typo
+# (2999-12-31), a placeholder (1900-01-01) or a plan. Each contract's ``out_of_range_dates``
+# says whether such rows are dropped (and counted) or the whole file is refused.
+EARLIEST_DATE = dt.datetime(1990, 1, 1)
+FUTURE_SLACK = dt.timedelta(days=1)  # time zones: "today" elsewhere may be tomorrow here
+# A "drop" contract still refuses the file when more than this share of its rows is out of
+# range: then the dates are misread or the export is broken, not a stray typo.
+MOST_ROWS = 0.5
 
 LEAD_EVENTS = (
     "created",
@@ -86,6 +97,12 @@ class Contract:
     ``extra_columns`` says what happens to columns the contract does not name: the
     experiment table keeps them (they are the metrics), the others keep them too but
     analyses ignore them.
+
+    ``out_of_range_dates`` says what the loader does with rows whose date lies before
+    :data:`EARLIEST_DATE` or after the export time plus :data:`FUTURE_SLACK`: ``"drop"``
+    removes them and counts them (with example lines) in the quality summary, unless more
+    than :data:`MOST_ROWS` of the rows are out of range, which is refused; ``"refuse"``
+    raises a :class:`~mkt_engineering.DataValidationError` for any such row.
     """
 
     name: str
@@ -95,6 +112,7 @@ class Contract:
     date_column: str | None = None
     extra_columns: str = "kept, ignored by the analyses"
     notes: tuple[str, ...] = field(default_factory=tuple)
+    out_of_range_dates: DatePolicy = "drop"
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -244,6 +262,12 @@ CONTRACTS: dict[str, Contract] = {
             ),
             key=("channel", "period_start"),
             date_column="period_start",
+            # a dropped period would silently lower the spend and inflate ROAS
+            out_of_range_dates="refuse",
+            notes=(
+                "A period_start before 1990 or after the export time is refused, not dropped: "
+                "spend rows are few and each one moves ROAS.",
+            ),
         ),
         Contract(
             "orders",
@@ -357,6 +381,48 @@ CONTRACTS: dict[str, Contract] = {
             ),
             key=("lead_id", "timestamp", "event"),
             date_column="timestamp",
+        ),
+        Contract(
+            "leads",
+            "One row per lead with its attributes; completes the lead event log.",
+            (
+                Column("lead_id", "string", description="The lead.", example="l000017"),
+                Column(
+                    "persona",
+                    "string",
+                    required=False,
+                    description="Buyer persona.",
+                    example="it_manager",
+                ),
+                Column(
+                    "source",
+                    "string",
+                    required=False,
+                    description="Content or channel that created the lead.",
+                    example="whitepaper",
+                ),
+                Column(
+                    "is_customer",
+                    "bool",
+                    required=False,
+                    description="Existing customer (then MQN instead of MQL).",
+                    example="false",
+                ),
+                Column(
+                    "has_email",
+                    "bool",
+                    required=False,
+                    description="Whether the lead has an e-mail address (nurturing needs one).",
+                    example="true",
+                ),
+            ),
+            key=("lead_id",),
+            notes=(
+                "Names, e-mail addresses and phone numbers are removed on load like in every table.",
+                "A lead of the event log without a row here keeps the attributes its events carry; "
+                "text attributes it still lacks become 'unknown', has_email is taken from its e-mail "
+                "sends. The quality summary counts these leads.",
+            ),
         ),
     )
 }

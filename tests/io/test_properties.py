@@ -43,7 +43,7 @@ def test_orders_round_trip(tmp_path_factory, rows, german, bom):
         columns, data = None, text.encode("utf-8")
     path = folder / "orders.csv"
     path.write_bytes((b"\xef\xbb\xbf" if bom and not german else b"") + data)
-    frame = read_table(path, "orders", columns)
+    frame = read_table(path, "orders", columns, as_of="2036-01-01")  # moments run to 2035
     assert frame["customer_id"].to_list() == [c for c, _, _ in rows]
     assert frame["order_date"].to_list() == [d for _, d, _ in rows]
     assert frame["revenue"].to_list() == [v for _, _, v in rows]
@@ -59,7 +59,7 @@ def test_parquet_round_trip_is_identity(tmp_path_factory, frame_rows):
     )
     path = tmp_path_factory.mktemp("parquet") / "orders.parquet"
     frame.write_parquet(path)
-    assert read_table(path, "orders").equals(frame)
+    assert read_table(path, "orders", as_of="2036-01-01").equals(frame)
 
 
 @settings(deadline=None, max_examples=60)
