@@ -29,7 +29,9 @@ from mkt_engineering.experiments.frequentist import (
     EffectEstimate,
     mann_whitney_test,
     mean_test,
+    newcombe_interval,
     proportion_test,
+    wilson_interval,
 )
 from mkt_engineering.experiments.multiple import adjust, benjamini_hochberg, bonferroni, holm
 from mkt_engineering.experiments.plan import outside_plan, plan_hash, plan_table
@@ -71,6 +73,7 @@ __all__ = [
     "mde",
     "mean_test",
     "msprt_p_values",
+    "newcombe_interval",
     "non_inferiority_sample_size",
     "normal_posterior",
     "outside_plan",
@@ -86,5 +89,6 @@ __all__ = [
     "simulate_means",
     "spent_alpha",
     "srm_test",
+    "wilson_interval",
     "with_missing_indicator",
 ]

@@ -40,7 +40,7 @@ from mkt_engineering.experiments.reduction import (
     reduce_moments,
 )
 from mkt_engineering.experiments.stats import RatioStats, SampleStats
-from mkt_engineering.experiments.verdict import Verdict, decide
+from mkt_engineering.experiments.verdict import MIN_EVENTS, Verdict, decide
 
 
 @dataclass
@@ -140,6 +140,14 @@ def analyze(
     columns, pairs = _moment_spec(declared, covariates)
     arms = reduce_moments(lazy, by=[variant], columns=columns, pairs=pairs)
     names = arms[variant].cast(pl.String).to_list()
+    if len(names) < 2:
+        raise DataValidationError(
+            f"analyze: column {variant!r} holds only one variant, {names[0]!r} "
+            f"({arms['n'][0]:,} units); an experiment compares at least two groups.",
+            column=variant,
+            fix="Load the file with every arm in it (control and treatment), or point "
+            "`variant` at the column that holds the assignment.",
+        )
     if control not in names:
         raise DataValidationError(
             f"analyze: the control arm {control!r} is not in column {variant!r}; found {sorted(map(str, names))}.",
@@ -266,7 +274,7 @@ def _arm_test(row_c, row_t, metric, covariates, binary, alpha, relative) -> Effe
             for r in (row_c, row_t)
         )
         return ratio_test(stats_c, stats_t, relative=relative, alpha=alpha)
-    if covariates:
+    if covariates and not (binary and _few_events(row_c, row_t, metric)):
         return cuped_test(
             *(_moments(r, metric, covariates) for r in (row_c, row_t)),
             relative=relative,
@@ -280,6 +288,18 @@ def _arm_test(row_c, row_t, metric, covariates, binary, alpha, relative) -> Effe
         SampleStats(r["n"], r[f"s|{metric}"], product(r, metric, metric)) for r in (row_c, row_t)
     )
     return mean_test(stats_c, stats_t, relative=relative, alpha=alpha)
+
+
+def _few_events(row_c: dict, row_t: dict, metric: str) -> bool:
+    """Too few conversions or non-conversions in an arm for a normal-theory interval.
+
+    CUPED's regression interval is a Wald interval and collapses like one (0 conversions
+    in both arms gives [0, 0]), so a 0/1 metric with so few events is tested without the
+    adjustment, with Newcombe's interval, which stays honest at small counts.
+    """
+    events = [r[f"s|{metric}"] for r in (row_c, row_t)]
+    non_events = [r["n"] - e for r, e in zip((row_c, row_t), events, strict=True)]
+    return min(events + non_events) < MIN_EVENTS
 
 
 def _moments(row: dict, metric: str, covariates: list[str]) -> Moments:
@@ -358,7 +378,13 @@ def _adjust(effects: pl.DataFrame, correction: str, alpha: float) -> pl.DataFram
                 )
             )
     out = pl.concat(parts)
-    return out.with_columns((pl.col("p_adjusted") < alpha).alias("significant"))
+    # significant needs the p-value AND the interval: at small counts the z-test's p can dip
+    # under alpha while Newcombe's interval still includes zero (0/100 against 4/100); a NaN
+    # p-value (nothing to test) is never significant
+    excludes_zero = (pl.col("ci_low") > 0) | (pl.col("ci_high") < 0)
+    return out.with_columns(
+        ((pl.col("p_adjusted") < alpha) & excludes_zero).fill_null(False).alias("significant")
+    )
 
 
 def _segments(lazy, variant, control, metric, binary, segments, alpha) -> pl.DataFrame:

@@ -8,6 +8,8 @@ Examples
 
 from __future__ import annotations
 
+import math
+
 import polars as pl
 
 from mkt_engineering.experiments.checks import SrmResult
@@ -44,7 +46,8 @@ def explain_effect(row: dict, alpha: float = 0.05) -> str:
         text += " The interval excludes zero, so the change is unlikely to be chance"
     else:
         text += " The interval includes zero, so the data cannot tell this change from chance"
-    if row.get("correction") not in (None, "none") and row["p_adjusted"] != row["p_value"]:
+    corrected = row.get("correction") not in (None, "none")
+    if corrected and math.isfinite(row["p_value"]) and row["p_adjusted"] != row["p_value"]:
         text += f" (after correcting for {row['correction']} multiple comparisons)"
     return text + "."
 

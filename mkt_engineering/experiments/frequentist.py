@@ -4,6 +4,11 @@ Every test returns an `EffectEstimate` with effect, ci_low, ci_high and p_value.
 may be numpy arrays of statistics (one entry per simulated experiment); the calibration
 simulations use that to test 10,000 experiments in one call.
 
+The difference of two conversion rates gets Newcombe's hybrid score interval (built from
+the two Wilson intervals), not the Wald interval: Wald collapses to [0, 0] when neither arm
+converts and is far too narrow at small counts, while Newcombe's stays honest there and
+agrees with Wald at large counts.
+
 Examples
 --------
 Two proportions, 42/104 against 500/1009 (reference values in tests):
@@ -83,12 +88,87 @@ def _z_interval(effect: Any, se: Any, alpha: float) -> tuple[Any, Any, Any]:
     return effect - z * se, effect + z * se, p_value
 
 
+def wilson_interval(successes: Any, n: Any, alpha: float = 0.05) -> tuple[Any, Any]:
+    """Wilson score interval of one proportion.
+
+    Parameters
+    ----------
+    successes, n : int or array
+        Converting units and all units.
+    alpha : float
+        1 - confidence level.
+
+    Returns
+    -------
+    (low, high) : floats or arrays
+
+    Examples
+    --------
+    >>> low, high = wilson_interval(0, 100)
+    >>> round(float(low), 4), round(float(high), 4)
+    (0.0, 0.037)
+    """
+    x, n = (np.asarray(v, dtype=float) for v in (successes, n))
+    z = stats.norm.ppf(1 - alpha / 2)
+    centre = (x + z**2 / 2) / (n + z**2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        half = z * np.sqrt(x * (n - x) / n + z**2 / 4) / (n + z**2)
+    return np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
+
+
+def newcombe_interval(
+    control: tuple[Any, Any], treatment: tuple[Any, Any], alpha: float = 0.05
+) -> tuple[Any, Any]:
+    """Newcombe's hybrid score interval for treatment rate minus control rate.
+
+    Method 10 of Newcombe (1998): the distances from each rate to its own Wilson limits are
+    combined like standard errors. It never collapses to a point (0 of 100 in both arms
+    gives about -3.7 to +3.7 points, not [0, 0]) and keeps close to its nominal coverage
+    down to small counts, where the Wald interval fails.
+
+    Parameters
+    ----------
+    control, treatment : (conversions, n)
+        Scalars or numpy arrays.
+    alpha : float
+        1 - confidence level.
+
+    Returns
+    -------
+    (low, high) : floats or arrays
+
+    References
+    ----------
+    Newcombe, R. G. (1998). Interval estimation for the difference between independent
+    proportions: comparison of eleven methods. Statistics in Medicine 17, 873-890.
+
+    Examples
+    --------
+    Example (a) of Newcombe's Table II, 56/70 against 48/80:
+
+    >>> low, high = newcombe_interval(control=(48, 80), treatment=(56, 70))
+    >>> round(float(low), 4), round(float(high), 4)
+    (0.0524, 0.3339)
+    """
+    (conv_c, n_c), (conv_t, n_t) = (
+        tuple(np.asarray(v, dtype=float) for v in arm) for arm in (control, treatment)
+    )
+    rate_c, rate_t = conv_c / n_c, conv_t / n_t
+    low_c, high_c = wilson_interval(conv_c, n_c, alpha)
+    low_t, high_t = wilson_interval(conv_t, n_t, alpha)
+    difference = rate_t - rate_c
+    low = difference - np.sqrt((rate_t - low_t) ** 2 + (high_c - rate_c) ** 2)
+    high = difference + np.sqrt((high_t - rate_t) ** 2 + (rate_c - low_c) ** 2)
+    return low, high
+
+
 def _relative(
     control: Any, treatment: Any, var_control: Any, var_treatment: Any
 ) -> tuple[Any, Any]:
     """Lift treatment / control - 1 and its delta-method standard error (independent arms)."""
-    lift = treatment / control - 1
-    variance = var_treatment / control**2 + treatment**2 * var_control / control**4
+    with np.errstate(divide="ignore", invalid="ignore"):  # no control events: NaN, not a warning
+        lift = treatment / control - 1
+        variance = var_treatment / control**2 + treatment**2 * var_control / control**4
     return lift, np.sqrt(variance)
 
 
@@ -99,6 +179,7 @@ def proportion_test(
     relative: bool = False,
     pooled: bool = False,
     alpha: float = 0.05,
+    interval: str = "newcombe",
 ) -> EffectEstimate:
     """Compare two conversion rates with a z-test.
 
@@ -109,17 +190,32 @@ def proportion_test(
     relative : bool
         Report the relative lift (delta method) instead of the difference in points.
     pooled : bool
-        Use the pooled rate for the p-value (the classic chi-square test). The interval is
-        always the unpooled Wald interval, because under an effect the rates differ.
+        Use the pooled rate for the p-value (the classic chi-square test).
     alpha : float
         1 - confidence level.
+    interval : {"newcombe", "wald"}
+        Interval of the difference: Newcombe's hybrid score interval (default; honest at
+        small counts, see `newcombe_interval`) or the unpooled Wald interval (the textbook
+        interval, which collapses to [0, 0] when neither arm converts). The relative lift
+        always uses the delta method.
+
+    Notes
+    -----
+    The p-value is the z-test's. When it cannot be computed (no conversions or no
+    non-conversions in either arm) it is NaN, and `analyze` then reports the effect as not
+    significant and its verdict as not judgeable.
 
     Examples
     --------
-    >>> r = proportion_test(control=(42, 104), treatment=(500, 1009))
+    >>> r = proportion_test(control=(42, 104), treatment=(500, 1009), interval="wald")
     >>> round(float(r.p_value), 6), round(float(r.ci_low), 6), round(float(r.ci_high), 6)
     (0.070093, -0.007525, 0.190913)
+    >>> r = proportion_test(control=(0, 100), treatment=(0, 100))
+    >>> round(float(r.ci_low), 4), round(float(r.ci_high), 4)
+    (-0.037, 0.037)
     """
+    if interval not in ("newcombe", "wald"):
+        raise ValueError(f"interval must be 'newcombe' or 'wald', not {interval!r}.")
     conv_c, n_c = (np.asarray(v, dtype=float) for v in control)
     conv_t, n_t = (np.asarray(v, dtype=float) for v in treatment)
     rate_c, rate_t = conv_c / n_c, conv_t / n_t
@@ -132,6 +228,9 @@ def proportion_test(
         effect, se = rate_t - rate_c, np.sqrt(var_c + var_t)
         low, high, p_value = _z_interval(effect, se, alpha)
         method = "difference in conversion rate (z-test)"
+        if interval == "newcombe":
+            low, high = newcombe_interval((conv_c, n_c), (conv_t, n_t), alpha)
+            method = "difference in conversion rate (z-test, Newcombe interval)"
     if pooled:
         rate = (conv_c + conv_t) / (n_c + n_t)
         se_pooled = np.sqrt(rate * (1 - rate) * (1 / n_c + 1 / n_t))

@@ -32,10 +32,12 @@ def holm(p_values: Any) -> np.ndarray:
     m = p.shape[-1]
     order = np.argsort(p, axis=-1)
     ranked = np.take_along_axis(p, order, axis=-1) * (m - np.arange(m))
-    ranked = np.minimum(np.maximum.accumulate(ranked, axis=-1), 1.0)
+    # fmax: a NaN p-value (a test that could not be computed; sorted last) must not turn
+    # the others into NaN; it stays NaN itself
+    ranked = np.minimum(np.fmax.accumulate(ranked, axis=-1), 1.0)
     adjusted = np.empty_like(ranked)
     np.put_along_axis(adjusted, order, ranked, axis=-1)
-    return adjusted
+    return np.where(np.isnan(p), np.nan, adjusted)
 
 
 def benjamini_hochberg(p_values: Any) -> np.ndarray:
@@ -45,10 +47,11 @@ def benjamini_hochberg(p_values: Any) -> np.ndarray:
     order = np.argsort(p, axis=-1)
     ranked = np.take_along_axis(p, order, axis=-1) * m / np.arange(1, m + 1)
     # step-up: running minimum from the largest p-value down
-    ranked = np.minimum(np.flip(np.minimum.accumulate(np.flip(ranked, -1), axis=-1), -1), 1.0)
+    # (fmin, so a NaN p-value, sorted last, does not make every other adjusted p NaN)
+    ranked = np.minimum(np.flip(np.fmin.accumulate(np.flip(ranked, -1), axis=-1), -1), 1.0)
     adjusted = np.empty_like(ranked)
     np.put_along_axis(adjusted, order, ranked, axis=-1)
-    return adjusted
+    return np.where(np.isnan(p), np.nan, adjusted)
 
 
 def adjust(

@@ -72,21 +72,24 @@ def simulate_aa(
     DataFrame
         procedure, looks_used, rejection_rate, coverage (where the procedure has an interval).
     """
-    data = daily_conversions(experiments, units_per_arm, baseline, effect, looks, seed)
-    n = data["units"]
-    z_test = proportion_test((data["control"], n), (data["treatment"], n), alpha=alpha)
-    z = z_test.effect / z_test.standard_error
-    final = z_test.p_value[:, -1] < alpha
-    covered = (z_test.ci_low[:, -1] <= effect) & (effect <= z_test.ci_high[:, -1])
-    peeked = (z_test.p_value < alpha).any(axis=1)
-    tau = tau or (abs(effect) if effect else 2 * float(np.median(z_test.standard_error[:, -1])))
-    variance = z_test.standard_error**2
-    msprt = msprt_p_values(z_test.effect, variance, tau)[:, -1] < alpha
-    cs_low, cs_high = confidence_sequence(z_test.effect, variance, tau, alpha)
-    cs_covered = ((cs_low <= effect) & (effect <= cs_high)).all(axis=1)
-    gst = group_sequential_test(z, n[0] / n[0, -1], alpha)["rejected"]
-    win = _chance_to_win_normal(data["control"], data["treatment"], n)
-    bayes_rule = (win > 0.95) | (win < 0.05)  # a winner declared either way
+    # tiny simulated arms can have no conversions at all: their z and likelihood ratios are
+    # NaN (counted as "not rejected"), which is no reason for a warning per experiment
+    with np.errstate(divide="ignore", invalid="ignore"):
+        data = daily_conversions(experiments, units_per_arm, baseline, effect, looks, seed)
+        n = data["units"]
+        z_test = proportion_test((data["control"], n), (data["treatment"], n), alpha=alpha)
+        z = z_test.effect / z_test.standard_error
+        final = z_test.p_value[:, -1] < alpha
+        covered = (z_test.ci_low[:, -1] <= effect) & (effect <= z_test.ci_high[:, -1])
+        peeked = (z_test.p_value < alpha).any(axis=1)
+        tau = tau or (abs(effect) if effect else 2 * float(np.median(z_test.standard_error[:, -1])))
+        variance = z_test.standard_error**2
+        msprt = msprt_p_values(z_test.effect, variance, tau)[:, -1] < alpha
+        cs_low, cs_high = confidence_sequence(z_test.effect, variance, tau, alpha)
+        cs_covered = ((cs_low <= effect) & (effect <= cs_high)).all(axis=1)
+        gst = group_sequential_test(z, n[0] / n[0, -1], alpha)["rejected"]
+        win = _chance_to_win_normal(data["control"], data["treatment"], n)
+        bayes_rule = (win > 0.95) | (win < 0.05)  # a winner declared either way
     rows = [
         ("fixed-horizon z-test, once at the end", 1, final.mean(), covered.mean()),
         ("fixed-horizon z-test, checked daily", looks, peeked.mean(), None),

@@ -5,10 +5,13 @@ The rule, in order:
 1. Sample-ratio mismatch -> **inconclusive**: the split is broken, no number can be trusted.
 2. Planned sample not reached -> **keep running** (with the expected days left), unless the
    always-valid interval, valid under daily peeking, already excludes zero.
-3. Primary metric significantly better (after the correction across arms) and no
-   guardrail significantly worse -> **ship**.
-4. Primary metric significantly worse, or a guardrail significantly worse -> **do not ship**.
-5. Otherwise: if the interval rules out the minimum effect worth shipping (MDE) ->
+3. A guardrail significantly worse -> **do not ship**.
+4. The primary effect cannot be judged -> **inconclusive**, naming what is missing: fewer
+   than `MIN_EVENTS` conversions (or non-conversions) in every arm, a p-value that could
+   not be computed, or an interval of zero width. No verdict rests on such numbers.
+5. Primary metric significantly better (after the correction across arms) -> **ship**.
+6. Primary metric significantly worse -> **do not ship**.
+7. Otherwise: if the interval rules out the minimum effect worth shipping (MDE) ->
    **do not ship** (whatever the effect is, it is too small to matter); else **inconclusive**.
 
 Examples
@@ -26,6 +29,13 @@ import polars as pl
 
 from mkt_engineering.experiments.checks import SrmResult
 from mkt_engineering.text import number, percent, points
+
+MIN_EVENTS = 5
+"""Conversions (and non-conversions) one arm at least needs before a rate test is judged.
+
+The usual rule of thumb for the normal approximation behind the z-test; below it in every
+arm, the data say too little either way (0 of 100 in both arms rules nothing in or out).
+"""
 
 
 @dataclass
@@ -55,7 +65,7 @@ def describe_effect(row: dict, alpha: float = 0.05) -> str:
     """'conversion rose by 1.8 points, 95% interval 0.6 to 3.0' for one effects row."""
     level = f"{100 * (1 - alpha):.0f}%"
     name = metric_name(row["metric"])
-    direction = "rose" if row["effect"] > 0 else "fell"
+    direction = "rose" if row["effect"] > 0 else "fell" if row["effect"] < 0 else "changed"
     if row["kind"] == "proportion":
         size = points(abs(row["effect"]))
         interval = f"{number(100 * row['ci_low'], 1)} to {number(100 * row['ci_high'], 1)} points"
@@ -115,16 +125,71 @@ def decide(
         return _interim(
             reasons, primary, over_time, planned_units_per_arm, smallest, days_seen, worse
         )
+    if worse:
+        return _verdict("do not ship", reasons, primary)
+    missing = what_is_missing(primary)
+    if missing:
+        reasons.append(missing)
+        return _verdict("inconclusive", reasons, primary)
     significant = primary["significant"]
-    if significant and primary["effect"] > 0 and not worse:
+    if significant and primary["effect"] > 0:
         return _verdict("ship", reasons, primary)
-    if (significant and primary["effect"] < 0) or worse:
+    if significant and primary["effect"] < 0:
         return _verdict("do not ship", reasons, primary)
     if mde is not None and primary["ci_high"] < mde and primary["ci_low"] > -mde:
         reasons.append("the interval rules out an effect as large as the minimum worth shipping")
         return _verdict("do not ship", reasons, primary)
     reasons.append("the planned sample is reached but the interval still includes no effect")
     return _verdict("inconclusive", reasons, primary)
+
+
+def what_is_missing(row: dict) -> str:
+    """Why an effects row cannot carry a verdict, in words; "" when it can.
+
+    Examples
+    --------
+    >>> row = {"metric": "converted", "kind": "proportion", "control_value": 0.0,
+    ...        "treatment_value": 0.0, "units_control": 100, "units_treatment": 100,
+    ...        "p_value": float("nan"), "ci_low": -0.037, "ci_high": 0.037}
+    >>> what_is_missing(row)
+    'not enough conversions to judge: 0 in both groups (a rate test needs at least 5 in one group)'
+    """
+    if row["kind"] == "proportion":
+        text = _too_few_events(row)
+        if text:
+            return text
+    if not all(math.isfinite(row[k]) for k in ("p_value", "ci_low", "ci_high")):
+        return (
+            f"the {metric_name(row['metric'])} effect could not be computed (no variation "
+            "in the data); no verdict can rest on it"
+        )
+    if row["ci_high"] - row["ci_low"] <= 0:
+        return (
+            f"the interval of {metric_name(row['metric'])} has zero width (every unit has "
+            "the same value), which is no evidence either way"
+        )
+    return ""
+
+
+def _too_few_events(row: dict) -> str:
+    arms = ("control", "treatment")
+    events = {a: round(row[f"{a}_value"] * row[f"units_{a}"]) for a in arms}
+    non_events = {a: row[f"units_{a}"] - events[a] for a in arms}
+    for counts, what in ((events, "conversions"), (non_events, "non-conversions")):
+        if max(counts.values()) >= MIN_EVENTS:
+            continue
+        if counts["control"] == counts["treatment"]:
+            found = f"{number(counts['control'])} in both groups"
+        else:
+            found = (
+                f"{number(counts['control'])} in control and "
+                f"{number(counts['treatment'])} in treatment"
+            )
+        return (
+            f"not enough {what} to judge: {found} "
+            f"(a rate test needs at least {MIN_EVENTS} in one group)"
+        )
+    return ""
 
 
 def _interim(reasons, primary, over_time, planned, smallest, days_seen, worse) -> Verdict:

@@ -25,7 +25,7 @@ def test_welch_reference():
 
 def test_proportions_reference():
     """42/104 vs 500/1009: pooled p 0.074866, CI (-0.007525, 0.190913), unpooled p 0.070093."""
-    pooled = proportion_test(control=(42, 104), treatment=(500, 1009), pooled=True)
+    pooled = proportion_test(control=(42, 104), treatment=(500, 1009), pooled=True, interval="wald")
     assert pooled.effect == pytest.approx(0.091694, abs=5e-7)
     assert pooled.p_value == pytest.approx(0.074866, abs=5e-7)
     assert pooled.ci_low == pytest.approx(-0.007525, abs=5e-7)
