@@ -133,26 +133,99 @@ def _guess_separator(lines: list[str]) -> str:
     return best
 
 
+# First bytes of files that are often renamed to .csv by mistake, and what to say about them.
+_SIGNATURES = (
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"%PDF", "a PDF document"),
+    (b"PK\x03\x04", "a zip archive (an .xlsx workbook is one: give it the .xlsx ending)"),
+    (b"\xd0\xcf\x11\xe0", "an old Excel .xls workbook (save it as .xlsx or CSV)"),
+    (b"PAR1", "a Parquet file (give it the .parquet ending)"),
+    (b"\x1f\x8b", "a gzip archive (unpack it first)"),
+    (b"SQLite format", "an SQLite database"),
+)
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf8"),
+    (b"\xff\xfe", "utf-16-le"),  # before any check for NUL bytes: UTF-16 is full of them
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
+def detect_encoding(head: bytes) -> tuple[str, int]:
+    """The encoding a byte-order mark (or UTF-16's zero bytes) announces, and the BOM length.
+
+    UTF-16 without a BOM is recognised by its zero bytes: ASCII text in UTF-16-LE has a
+    zero in every odd position, in UTF-16-BE in every even one. Anything else is "utf8"
+    here; cp1252 is decided when the text does not decode.
+
+    Examples
+    --------
+    >>> detect_encoding("a,b".encode("utf-16"))
+    ('utf-16-le', 2)
+    >>> detect_encoding("a,b\\n1,2".encode("utf-16-be"))
+    ('utf-16-be', 0)
+    """
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):
+            return encoding, len(bom)
+    window = head[:4096]
+    if len(window) >= 4 and b"\x00" in window:
+        even, odd = window[0::2], window[1::2]
+        if odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+            return "utf-16-le", 0
+        if even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+            return "utf-16-be", 0
+    return "utf8", 0
+
+
+def _not_text(path: Path, head: bytes, text: str) -> DataValidationError | None:
+    """A short error for a binary file (image, archive, random bytes) read as a CSV."""
+    kind = next((what for magic, what in _SIGNATURES if head.startswith(magic)), None)
+    if kind is None and text:
+        # NUL bytes, other control characters and undecodable bytes do not occur in exports
+        odd = sum(1 for c in text if (c < " " and c not in "\t\n\r\f\v") or c == "\ufffd")
+        if odd > max(0.01 * len(text), 0) or "\x00" in text:
+            kind = "binary data, not text"
+    if kind is None:
+        return None
+    return validation_error(
+        f"{path}: this is not a CSV text file; it looks like {kind}.",
+        source=str(path),
+        fix="Export the table as CSV (UTF-8), Excel (.xlsx) or Parquet and pass that file.",
+    )
+
+
 def sniff_file(path: Path) -> CsvDialect:
     """Read the start of a text file and sniff encoding, separator and header."""
     with open(path, "rb") as handle:
         head = handle.read(SAMPLE_BYTES)
-    bom = head.startswith(b"\xef\xbb\xbf")
-    head = head.removeprefix(b"\xef\xbb\xbf")
-    try:
-        text, encoding = head.decode("utf-8"), "utf8"
-    except UnicodeDecodeError as error:
-        if len(head) == SAMPLE_BYTES and error.start >= len(head) - 3:  # cut inside a character
-            text, encoding = head[: error.start].decode("utf-8"), "utf8"
-        else:
-            text, encoding = head.decode("cp1252", errors="replace"), "cp1252"
+    encoding, bom_length = detect_encoding(head)
+    body = head[bom_length:]
+    if encoding.startswith("utf-16"):
+        cut = len(body) - len(body) % 2  # a sample may end inside a character
+        text = body[:cut].decode(encoding, errors="replace")
+    else:
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as error:
+            if len(head) == SAMPLE_BYTES and error.start >= len(body) - 3:  # cut in a character
+                text = body[: error.start].decode("utf-8")
+            else:
+                text, encoding = body.decode("cp1252", errors="replace"), "cp1252"
+    problem = _not_text(path, head, text)
+    if problem is not None:
+        raise problem
     if len(head) == SAMPLE_BYTES:  # the last line is probably cut
         text = text[: text.rfind("\n") + 1] or text
-    return sniff_text(text, encoding, bom)
+    return sniff_text(text, encoding, bom_length > 0)
 
 
-def _transcode(path: Path) -> bytes:
+def _transcode(path: Path, encoding: str = "cp1252") -> bytes:
     raw = Path(path).read_bytes()
+    if encoding.startswith("utf-16"):
+        _, length = detect_encoding(raw)
+        return raw[length:].decode(encoding).encode("utf-8")
     try:
         return raw.decode("cp1252").encode("utf-8")
     except UnicodeDecodeError:  # bytes cp1252 leaves undefined: latin-1 maps every byte
@@ -205,7 +278,7 @@ def read_csv(
                 raise
             dialect.encoding = "cp1252"  # the sample was clean UTF-8, a later line is not
     if dialect.encoding != "utf8":
-        frame = read(io.BytesIO(_transcode(path)))
+        frame = read(io.BytesIO(_transcode(path, dialect.encoding)))
     parsed = {
         name: ParsedDates(frame.get_column(hidden).alias(name), date_family(date_formats[name]))
         for name, hidden in parsed_name.items()
@@ -270,7 +343,8 @@ def read_source(
         Given the header names, returns those holding dates (CSV only); they are also
         parsed while reading when the sniffed lines show one format (see :func:`read_csv`).
     separator, encoding : str, optional
-        Override what sniffing would find (``encoding`` is ``"utf8"`` or ``"cp1252"``).
+        Override what sniffing would find (``encoding`` is ``"utf8"``, ``"cp1252"`` or
+        ``"utf-16"``; UTF-16 with a byte-order mark, or plain text in UTF-16, is detected).
     sheet : str or int, optional
         Excel sheet name or 0-based number.
     """
@@ -282,6 +356,33 @@ def read_source(
         return RawTable(source, "<data frame>", "frame", first_line=0, position_word="row index")
     path = resolve_input(source)
     label = str(path)
+    try:
+        return _read_file(path, label, text_columns, date_columns, separator, encoding, sheet)
+    except (PermissionError, IsADirectoryError):
+        what = "is a folder, not a file" if path.is_dir() else "cannot be opened (no permission)"
+        raise validation_error(
+            f"{label}: {what}.",
+            source=label,
+            fix=(
+                "Pass one exported file inside the folder, e.g. its .csv file."
+                if path.is_dir()
+                else "Give your user read permission (e.g. chmod u+r on the file), or copy the "
+                "file to a folder of your own; a file open in Excel on Windows is locked too."
+            ),
+        ) from None
+
+
+def _read_file(
+    path: Path,
+    label: str,
+    text_columns: Callable[[list[str]], list[str]] | None,
+    date_columns: Callable[[list[str]], list[str]] | None,
+    separator: str | None,
+    encoding: str | None,
+    sheet: str | int | None,
+) -> RawTable:
+    if path.is_dir():
+        raise IsADirectoryError(label)
     if not path.exists():
         raise validation_error(
             f"{label}: file not found.",
@@ -318,10 +419,15 @@ def read_source(
         dialect.header = next(csv.reader([_first_line(path, dialect)], delimiter=separator), [])
         dialect.decimal_comma = dialect.decimal_comma and separator != ","
     if encoding is not None:
+        named = encoding.lower().replace("-", "").replace("_", "")
         dialect.encoding = (
             "cp1252"
-            if encoding.lower().replace("-", "") in ("cp1252", "windows1252", "latin1")
-            else "utf8"
+            if named in ("cp1252", "windows1252", "latin1")
+            else {
+                "utf16": dialect.encoding if dialect.encoding.startswith("utf-16") else "utf-16-le",
+                "utf16le": "utf-16-le",
+                "utf16be": "utf-16-be",
+            }.get(named, "utf8")
         )
     text = list(text_columns(dialect.header)) if text_columns else []
     dates = sample_date_formats(
@@ -368,12 +474,12 @@ def parquet_text_without_empty(path: Path, columns: list[str]) -> frozenset[str]
 
 def _first_line(path: Path, dialect: CsvDialect) -> str:
     with open(path, "rb") as handle:
-        lines = (
-            handle.read(SAMPLE_BYTES)
-            .removeprefix(b"\xef\xbb\xbf")
-            .decode("utf-8" if dialect.encoding == "utf8" else "cp1252", errors="replace")
-            .splitlines()
-        )
+        head = handle.read(SAMPLE_BYTES)
+    body = head[detect_encoding(head)[1] :]
+    codec = {"utf8": "utf-8"}.get(dialect.encoding, dialect.encoding)
+    if codec.startswith("utf-16"):
+        body = body[: len(body) - len(body) % 2]
+    lines = body.decode(codec, errors="replace").splitlines()
     return lines[dialect.skip_lines] if len(lines) > dialect.skip_lines else ""
 
 

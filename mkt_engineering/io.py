@@ -101,6 +101,16 @@ SYNONYMS = {
 }
 
 
+def _short(text: str, limit: int = 80) -> str:
+    """Text from a file or a reader's error, safe to quote: printable and at most `limit` long.
+
+    A binary file or a broken line can make a header or an error hold thousands of
+    characters; a message quotes the start.
+    """
+    printable = "".join(c if c.isprintable() else "\ufffd" for c in text[: limit + 1])
+    return printable if len(printable) <= limit else printable[: limit - 1] + "…"
+
+
 def _normalize(name: str) -> str:
     return re.sub(r"[^0-9a-z]+", "_", name.strip().lower()).strip("_")
 
@@ -127,10 +137,10 @@ def _header_problem(
         else ""
     )
     return validation_error(
-        f"{source}: the whole header was read as ONE column, {header[0]!r}, so the separator is wrong.{said}\n"
+        f"{source}: the whole header was read as ONE column, {_short(header[0])!r}, so the separator is wrong.{said}\n"
         f"Expected the {contract.name} columns {', '.join(contract.required_names)} as separate columns.",
         source=source,
-        column=header[0],
+        column=_short(header[0]),
         fix=(
             f"Read it with separator={guess!r} (CLI: --separator '{guess}')"
             if guess
@@ -202,7 +212,9 @@ def _missing_columns(
         f"{source}: the {contract.name} table needs column{'s' if len(missing) > 1 else ''} "
         f"{', '.join(missing)}, which {'were' if len(missing) > 1 else 'was'} not found."
     ]
-    lines.append(f"Columns found: {', '.join(repr(f) for f in found)}.")
+    shown = ", ".join(repr(_short(f, 40)) for f in found[:30])
+    more = f" and {len(found) - 30} more" if len(found) > 30 else ""
+    lines.append(f"Columns found: {shown}{more}.")
     for name in missing:
         match = next((u for u, c in suggestion.items() if c == name), None)
         lines.append(
@@ -237,7 +249,10 @@ def _fail(
 ) -> DataValidationError:
     """Build the error for rows where `mask` is true, quoting their raw `values`."""
     positions = raw.positions(mask)
-    quoted = values.filter(mask).head(5).cast(pl.String).to_list()
+    quoted = [  # a cell of an unclosed quote can hold the rest of the file
+        v if v is None or len(v) <= 80 else v[:79] + "…"
+        for v in values.filter(mask).head(5).cast(pl.String).to_list()
+    ]
     total = int(mask.sum())
     named = f"column {user!r}" + (
         f" (contract column {column.name!r})" if user != column.name else ""
@@ -789,6 +804,7 @@ def _read(
         detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         if isinstance(error, pl.exceptions.NoDataError):
             detail = "the file holds no data (only blank lines)"
+        detail = _short(detail, 120)
         raise validation_error(
             f"{label}: could not be read: {detail}.",
             source=label,

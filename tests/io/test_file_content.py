@@ -1,0 +1,132 @@
+"""What a file holds, not what its name says: UTF-16 text is read, binary files and
+unreadable paths give a short DataValidationError instead of a traceback or a
+20,000-character dump of garbage."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import zipfile
+
+import polars as pl
+import pytest
+
+from mkt_engineering import DataValidationError, formats
+from mkt_engineering.io import load_table, read_table
+
+GERMAN = "Kunde;Datum;Umsatz\nMüller-Brot;01.03.2026;89,90\nKöln Süd;02.03.2026;1.234,50\n"
+EXPECTED = {
+    "customer_id": ["Müller-Brot", "Köln Süd"],
+    "order_date": [dt.datetime(2026, 3, 1), dt.datetime(2026, 3, 2)],
+    "revenue": [89.9, 1234.5],
+}
+COLUMNS = {"Kunde": "customer_id", "Datum": "order_date", "Umsatz": "revenue"}
+
+
+@pytest.mark.parametrize(
+    ("codec", "bom"),
+    [
+        ("utf-16-le", b"\xff\xfe"),
+        ("utf-16-be", b"\xfe\xff"),
+        ("utf-16-le", b""),
+        ("utf-16-be", b""),
+    ],
+)
+def test_utf16_files_are_detected_and_read(tmp_path, codec, bom):
+    path = tmp_path / "orders.csv"
+    path.write_bytes(bom + GERMAN.encode(codec))
+    result = load_table(path, "orders", COLUMNS)
+    assert result.frame.to_dict(as_series=False) == EXPECTED
+    assert result.quality.encoding == codec and result.quality.decimal_comma
+
+
+def test_utf16_from_python_with_its_bom_and_a_separator_override(tmp_path):
+    path = tmp_path / "orders.txt"
+    path.write_bytes(GERMAN.replace(";", "|").encode("utf-16"))  # Python writes LE with a BOM
+    frame = read_table(path, "orders", COLUMNS, separator="|")
+    assert frame["customer_id"].to_list() == EXPECTED["customer_id"]
+
+
+def _png(path):
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 80)
+
+
+def _zip(path):
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("sheet.xml", "<row>" * 5000)
+
+
+def _random(path):
+    path.write_bytes(os.urandom(20_000))
+
+
+def _nul_text(path):
+    path.write_bytes(b"customer_id,order_date,revenue\n" + b"c1\x00\x00\x01,2026,\x02\n" * 2000)
+
+
+@pytest.mark.parametrize(
+    ("write", "kind"),
+    [(_png, "PNG image"), (_zip, "zip archive"), (_random, "binary"), (_nul_text, "binary")],
+)
+def test_binary_files_give_one_short_error(tmp_path, write, kind):
+    path = tmp_path / "orders.csv"
+    write(path)
+    with pytest.raises(DataValidationError) as caught:
+        read_table(path, "orders")
+    message = str(caught.value)
+    assert kind in message and str(path) in message
+    assert len(message) < 300
+    assert all(line.isprintable() for line in message.splitlines())
+    assert len(message.splitlines()) == 2
+
+
+def test_long_garbage_in_a_reader_error_is_cut(tmp_path):
+    path = tmp_path / "orders.parquet"
+    path.write_bytes(b"x" * 5000)
+    with pytest.raises(DataValidationError, match="could not be read") as caught:
+        read_table(path, "orders")
+    assert len(str(caught.value)) < 400
+
+
+def test_one_column_header_of_a_huge_line_is_quoted_short(tmp_path):
+    path = tmp_path / "orders.csv"
+    path.write_text("a" * 20_000 + "\n" + "b" * 20_000 + "\n", encoding="utf-8")
+    with pytest.raises(DataValidationError) as caught:
+        read_table(path, "orders")
+    assert len(str(caught.value)) < 800
+
+
+def test_a_folder_is_named_as_a_folder(tmp_path):
+    folder = tmp_path / "orders.csv"
+    folder.mkdir()
+    with pytest.raises(DataValidationError, match="is a folder, not a file") as caught:
+        read_table(folder, "orders")
+    assert caught.value.source == str(folder) and "Fix:" in str(caught.value)
+
+
+@pytest.mark.parametrize("name", ["orders.csv", "orders.parquet"])
+def test_a_file_without_read_permission_gives_the_kit_error(tmp_path, monkeypatch, name):
+    path = tmp_path / name
+    pl.DataFrame(EXPECTED).write_csv(path) if name.endswith("csv") else pl.DataFrame(
+        EXPECTED
+    ).write_parquet(path)
+    real_open = open
+
+    def denied(file, *args, **kwargs):  # root may read anything, so chmod proves nothing here
+        if str(file) == str(path):
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", denied)
+    monkeypatch.setattr(
+        pl, "read_parquet", lambda *a, **k: denied(path)
+    )  # polars opens files in Rust
+    with pytest.raises(DataValidationError, match="no permission") as caught:
+        read_table(path, "orders")
+    assert str(path) in str(caught.value) and "chmod" in str(caught.value)
+
+
+def test_detect_encoding_leaves_plain_text_alone():
+    assert formats.detect_encoding(b"a,b\n1,2\n") == ("utf8", 0)
+    assert formats.detect_encoding(b"\xef\xbb\xbfa,b") == ("utf8", 3)
+    assert formats.detect_encoding("Kunde;Umsatz".encode("cp1252")) == ("utf8", 0)
