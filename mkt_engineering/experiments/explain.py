@@ -13,8 +13,8 @@ import math
 import polars as pl
 
 from mkt_engineering.experiments.checks import SrmResult
-from mkt_engineering.experiments.verdict import describe_effect
 from mkt_engineering.text import number, percent
+from mkt_engineering.experiments.verdict import describe_effect, what_is_missing
 
 
 def explain_sample_size(
@@ -42,6 +42,9 @@ def explain_effect(row: dict, alpha: float = 0.05) -> str:
             text
             + " This metric was not in the plan, so treat it as a hint for the next test, not a result."
         )
+    missing = what_is_missing(row)
+    if missing:
+        return f"{text} {missing[0].upper()}{missing[1:]}."
     if row["significant"]:
         text += " The interval excludes zero, so the change is unlikely to be chance"
     else:
@@ -128,6 +131,13 @@ def explain_sequential(over_time: pl.DataFrame) -> str:
     if over_time.is_empty():
         return "No day column was given, so the effect over time is not shown."
     last = over_time.row(-1, named=True)
+    bounds = (last["always_valid_low"], last["always_valid_high"])
+    if not all(math.isfinite(b) for b in bounds):
+        return (
+            f"After {number(last['units_per_arm'])} units per arm the always-valid interval "
+            "cannot be computed: the metric has not varied yet (for a rate: no conversions), "
+            "so the view over time says nothing either way."
+        )
     inside = last["always_valid_low"] <= 0 <= last["always_valid_high"]
     return (
         f"After {number(last['units_per_arm'])} units per arm the always-valid interval runs from "

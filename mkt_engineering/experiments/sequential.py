@@ -52,12 +52,23 @@ def group_sequential_bounds(
 ) -> list[float]:
     """Two-sided z boundaries, one per planned look at information ``fractions`` (ending at 1).
 
+    A look so early that the spending function spends (numerically) nothing gets the
+    unreachable boundary ``MAX_BOUND``.
+
     Examples
     --------
     >>> round(group_sequential_bounds([1.0])[0], 4)
     1.96
+    >>> [round(b, 2) for b in group_sequential_bounds([0.0005, 0.001, 0.5, 1.0])]
+    [40.0, 40.0, 2.96, 1.97]
     """
     return list(_bounds(tuple(float(f) for f in fractions), alpha, spending, grid))
+
+
+MAX_BOUND = 40.0
+"""Largest z boundary reported. A look at a tiny information fraction (a first day with
+0.3% of the planned units) spends less alpha than a double can hold, so its exact
+boundary is infinite; 40 is as unreachable and keeps the integration grid finite."""
 
 
 @lru_cache(maxsize=64)
@@ -66,7 +77,7 @@ def _bounds(
 ) -> tuple[float, ...]:
     t = np.asarray(fractions)
     increments = np.diff(np.concatenate([[0.0], spent_alpha(t, alpha, spending)]))
-    bounds = [float(stats.norm.isf(increments[0] / 2))]
+    bounds = [min(float(stats.norm.isf(increments[0] / 2)), MAX_BOUND)]
     # density of the score S(t) = Z sqrt(t) on the continuation region, on a grid
     nodes = np.linspace(-bounds[0] * np.sqrt(t[0]), bounds[0] * np.sqrt(t[0]), grid)
     density = stats.norm.pdf(nodes, scale=np.sqrt(t[0]))
@@ -74,13 +85,11 @@ def _bounds(
         step = np.sqrt(t[k] - t[k - 1])
         weights = _simpson(nodes) * density
 
-        b = optimize.brentq(
-            _exit_gap,
-            0.01,
-            40.0,
-            args=(nodes, weights, step, np.sqrt(t[k]), increments[k]),
-            xtol=1e-10,
-        )
+        args = (nodes, weights, step, np.sqrt(t[k]), increments[k])
+        if _exit_gap(MAX_BOUND, *args) >= 0:  # nothing left to spend at this look
+            b = MAX_BOUND
+        else:
+            b = optimize.brentq(_exit_gap, 0.01, MAX_BOUND, args=args, xtol=1e-10)
         bounds.append(float(b))
         new_nodes = np.linspace(-b * np.sqrt(t[k]), b * np.sqrt(t[k]), grid)
         gap = (new_nodes[:, None] - nodes[None, :]) / step

@@ -71,7 +71,9 @@ def describe_effect(row: dict, alpha: float = 0.05) -> str:
         interval = f"{number(100 * row['ci_low'], 1)} to {number(100 * row['ci_high'], 1)} points"
     else:
         decimals = 4 if abs(row["effect"]) < 0.1 else 2
-        size = f"{number(abs(row['effect']), decimals)} ({percent(abs(row['lift']))})"
+        size = number(abs(row["effect"]), decimals)
+        if math.isfinite(row["lift"]):  # no lift when the control value is 0
+            size += f" ({percent(abs(row['lift']))})"
         interval = f"{number(row['ci_low'], decimals)} to {number(row['ci_high'], decimals)}"
     return f"{name} {direction} by {size}, {level} interval {interval}"
 
@@ -89,6 +91,8 @@ def headline_effect(row: dict) -> str:
     sign = "+" if row["effect"] >= 0 else "−"
     if row["kind"] == "proportion":
         return f"{row['metric']} {sign}{points(abs(row['effect']))}"
+    if not math.isfinite(row["lift"]):  # control value 0: no relative change exists
+        return f"{row['metric']} {sign}{number(abs(row['effect']), 2)}"
     return f"{row['metric']} {sign}{percent(abs(row['lift']))}"
 
 

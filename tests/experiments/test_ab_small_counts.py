@@ -12,12 +12,14 @@ from statsmodels.stats.proportion import confint_proportions_2indep
 from mkt_engineering.errors import DataValidationError
 from mkt_engineering.experiments import (
     analyze,
+    explain,
     newcombe_interval,
     proportion_test,
     simulate_aa,
     wilson_interval,
 )
 from mkt_engineering.experiments.multiple import benjamini_hochberg, holm
+from mkt_engineering.experiments.sequential import MAX_BOUND, group_sequential_bounds
 
 # Newcombe (1998), Statistics in Medicine 17:873-890, Table II, method 10 (hybrid score,
 # no continuity correction): (treatment x/n, control x/n) -> 95% limits, 4 decimals.
@@ -139,3 +141,39 @@ def test_corrections_keep_other_p_values_when_one_is_nan():
     assert holm(p)[[0, 2]] == pytest.approx([0.03, 0.06])
     assert benjamini_hochberg(p)[[0, 2]] == pytest.approx([0.03, 0.045])
     assert np.isnan(holm(p)[1]) and np.isnan(benjamini_hochberg(p)[1])
+
+
+def test_texts_name_what_cannot_be_computed():
+    """No 'nan' in the reading: a metric without variation says so, the view over time too."""
+    units = _units(0, 0).with_columns(
+        pl.lit(0).alias("orders"),
+        pl.lit(3).alias("sessions"),
+        (pl.int_range(200) % 14).alias("day"),
+    )
+    result = analyze(
+        units,
+        metrics=["converted", "orders/sessions"],
+        day="day",
+        planned_units_per_arm=100,
+        mde=0.05,
+    )
+    text = result.explain() + explain.explain_sequential(result.over_time)
+    assert "nan" not in text.lower()
+    assert "orders per session effect could not be computed" in text
+    assert "always-valid interval cannot be computed" in text
+
+
+def test_very_early_looks_get_an_unreachable_bound_instead_of_a_crash():
+    """A first day with 0.05% of the planned units spends less alpha than a double holds;
+    the boundary integration failed with 'function value is NaN'. Such looks change nothing
+    for the later ones (the same as planning only the later looks)."""
+    early = group_sequential_bounds([0.0005, 0.001, 0.5, 1.0])
+    assert early[:2] == [MAX_BOUND, MAX_BOUND]
+    assert early[2:] == pytest.approx(group_sequential_bounds([0.5, 1.0]), abs=1e-6)
+
+
+def test_analysis_far_from_the_planned_sample_completes():
+    units = _units(3, 6).with_columns((pl.int_range(200) % 20).alias("day"))
+    result = analyze(units, metrics=["converted"], day="day", planned_units_per_arm=7000)
+    assert result.verdict.decision == "keep running"
+    assert result.over_time["obf_bound_z"].is_not_nan().any()
