@@ -152,6 +152,9 @@ _BOMS = (
 )
 
 
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\ufffd]")
+
+
 def detect_encoding(head: bytes) -> tuple[str, int]:
     """The encoding a byte-order mark (or UTF-16's zero bytes) announces, and the BOM length.
 
@@ -184,8 +187,8 @@ def _not_text(path: Path, head: bytes, text: str) -> DataValidationError | None:
     kind = next((what for magic, what in _SIGNATURES if head.startswith(magic)), None)
     if kind is None and text:
         # NUL bytes, other control characters and undecodable bytes do not occur in exports
-        odd = sum(1 for c in text if (c < " " and c not in "\t\n\r\f\v") or c == "\ufffd")
-        if odd > max(0.01 * len(text), 0) or "\x00" in text:
+        odd = len(_CONTROL.findall(text))
+        if odd > 0.01 * len(text) or "\x00" in text:
             kind = "binary data, not text"
     if kind is None:
         return None

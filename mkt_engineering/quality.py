@@ -33,6 +33,7 @@ _SENTENCES = {
     "rows with impossible dates removed": "{count:,} row(s) ({share}) were dated before 1990 or after the export time and were removed: {note}.",
     "rows without consent removed": "{count:,} row(s) ({share}) had no marketing consent in column {note} and were removed.",
     "pii columns removed": "Columns with personal data were removed before analysis: {note}.",
+    "cells with personal data masked": "{count:,} cell(s) held e-mail addresses, phone numbers or IP addresses and were replaced by placeholders such as [e-mail 1] before analysis: {note}.",
     "pii columns kept": "Columns with personal data were kept because allow_pii=True: {note}. Do not show them in reports.",
     "pseudonymized columns": "These id columns were replaced by salted SHA-256 pseudonyms: {note}.",
 }
@@ -62,6 +63,10 @@ class DataQuality:
         Column -> kind (email, phone, name) of columns that looked like personal data.
     pii_removed : list of str
         Columns dropped because they held personal data.
+    pii_masked : dict
+        Column -> cells whose e-mail address, phone number or IP address was masked.
+    out_of_range_dates : int
+        Rows removed because their date lay before 1990 or after the export time.
     """
 
     source: str
@@ -228,6 +233,8 @@ class DataQuality:
             "column_mapping": dict(self.column_mapping),
             "pii_found": dict(self.pii_found),
             "pii_removed": list(self.pii_removed),
+            "pii_masked": dict(self.pii_masked),
+            "out_of_range_dates": self.out_of_range_dates,
             "issues": [issue | {"message": self._sentence(issue)} for issue in self.issues],
         }
 
