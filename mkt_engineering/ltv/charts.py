@@ -80,10 +80,18 @@ def cohort_heatmap(
     return (hidden + cells).properties(
         title=alt.TitleParams(
             title or METRIC_TITLES.get(metric, metric),
-            subtitle="Grey: not observable yet (the period has not started).",
+            subtitle=_masked_note(matrix),
         ),
         height=alt.Step(14),
     )
+
+
+def _masked_note(matrix: pl.DataFrame) -> str:
+    """What the grey cells mean, naming a partly observed last period when there is one."""
+    note = "Grey: not observable yet (the period has not started)"
+    if "partial" in matrix.columns and matrix["partial"].any():
+        note += " or only partly observed (the data end inside it, so it is not shown as a drop)"
+    return note + "."
 
 
 def cohort_curves(

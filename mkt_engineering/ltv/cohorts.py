@@ -2,7 +2,10 @@
 
 A cohort matrix has one row per cohort and one column per period since acquisition
 (period 0 is the acquisition period). Cells that cannot be observed yet (the period has
-not started by the end of the data) are null, not zero, so charts can mask them.
+not started by the end of the data) are null, not zero, so charts can mask them. So are
+the cells of the calendar period in which the data end, when it has not ended with them:
+data cut on 3 December hold three days of December, and a December retention of 1% next
+to 9% for November would read as a collapse. Those cells have ``partial = True``.
 
 Examples
 --------
@@ -13,7 +16,8 @@ Examples
 ...     "order_date": [date(2024, 1, 5), date(2024, 2, 9), date(2024, 1, 20), date(2024, 2, 2)],
 ...     "revenue": [10.0, 20.0, 15.0, 30.0],
 ... })
->>> cohort_matrix(orders, metric="retention").select("cohort", "period", "value").rows()
+>>> cohort_matrix(orders, metric="retention", observation_end=date(2024, 2, 29)).select(
+...     "cohort", "period", "value").rows()
 [(datetime.date(2024, 1, 1), 0, 1.0), (datetime.date(2024, 1, 1), 1, 0.5), (datetime.date(2024, 2, 1), 0, 1.0), (datetime.date(2024, 2, 1), 1, None)]
 """
 
@@ -101,13 +105,26 @@ def cohort_matrix(
         Split cohorts by ``acquisition_channel`` (first order's channel).
     observation_end : date, optional
         Last day of data; defaults to the last order date. Periods that start after it
-        are null.
+        are null, and so is the period it falls in unless it is that period's last day.
 
     Returns
     -------
     DataFrame
-        [acquisition_channel,] cohort (date), period (int), cohort_size, value.
+        [acquisition_channel,] cohort (date), period (int), cohort_size, value, partial
+        (True where the value is null because its period was only partly observed).
         Use `to_wide` for the classic triangle.
+
+    Examples
+    --------
+    Data that stop on 3 February: February is masked, not shown as a drop.
+
+    >>> import polars as pl
+    >>> from datetime import date
+    >>> orders = pl.DataFrame({"customer_id": ["a", "a", "b", "b"],
+    ...     "order_date": [date(2024, 1, 5), date(2024, 2, 3), date(2024, 1, 9), date(2024, 1, 20)],
+    ...     "revenue": [10.0, 20.0, 15.0, 30.0]})
+    >>> cohort_matrix(orders).select("period", "value", "partial").rows()
+    [(0, 1.0, False), (1, None, True)]
     """
     lazy = _require(orders, ("customer_id", "order_date", "revenue"))
     columns = lazy.collect_schema().names()
@@ -168,9 +185,10 @@ def cohort_matrix(
             / pl.col("cohort_size")
         ),
     }[metric]
-    full = table.with_columns(value.alias("value")).select(
-        *keys, "cohort", "period", "cohort_size", "value"
-    )
+    partial = _partial_period(pl.col("cohort"), end, period)
+    full = table.with_columns(
+        pl.when(partial).then(None).otherwise(value).alias("value"), partial.alias("partial")
+    ).select(*keys, "cohort", "period", "cohort_size", "value", "partial")
     # Later periods of a cohort exist in the frame as nulls, so every cohort has the same
     # columns in the wide table, with the unobservable corner masked.
     longest = full.select(pl.col("period").max()).collect().item()
@@ -181,10 +199,24 @@ def cohort_matrix(
     )
     result = corner.join(full.drop("cohort_size"), on=[*keys, "cohort", "period"], how="left")
     return (
-        result.select(*keys, "cohort", "period", "cohort_size", "value")
+        result.select(
+            *keys, "cohort", "period", "cohort_size", "value", pl.col("partial").fill_null(False)
+        )
         .sort([*keys, "cohort", "period"])
         .collect()
     )
+
+
+def _partial_period(cohort: pl.Expr, end: date, period: str) -> pl.Expr:
+    """True for the cells of the calendar period that holds ``end``, if it goes on after it.
+
+    A period is complete when the day after ``end`` already starts a new one (data up to 31
+    December complete December; data up to 3 December do not).
+    """
+    every = PERIODS[period]
+    last = pl.lit(end).dt.truncate(every)
+    goes_on = pl.lit(end).dt.offset_by("1d").dt.truncate(every) == last
+    return goes_on & (pl.col("period") == _period_index(cohort, last, period))
 
 
 def to_wide(matrix: pl.DataFrame) -> pl.DataFrame:

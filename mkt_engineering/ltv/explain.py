@@ -36,7 +36,13 @@ def explain_cohorts(
                 if later.height
                 else "."
             )
-    return text + " Grey cells lie in the future: they are not zero, just not observed yet."
+    text += " Grey cells lie in the future: they are not zero, just not observed yet."
+    if "partial" in matrix.columns and matrix["partial"].any():
+        text += (
+            " The last period had not ended when the data stop, so its cells are grey too: "
+            "a few days of a period would read as a false drop."
+        )
+    return text
 
 
 def explain_model(model, time_unit: str = "week", language: Language = "en") -> str:

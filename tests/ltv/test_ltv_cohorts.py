@@ -36,18 +36,22 @@ ORDERS = pl.DataFrame(
     }
 )
 
+MARCH_END = date(2024, 3, 31)  # the data cover all of March (the last order is on the 30th)
+
 
 def test_hand_computed_retention_and_revenue():
-    retention = to_wide(cohort_matrix(ORDERS, metric="retention"))
+    retention = to_wide(cohort_matrix(ORDERS, metric="retention", observation_end=MARCH_END))
     # January cohort (a, b): month 1 nobody, month 2 a -> 0.5. February (c): month 1 c.
     assert retention.rows() == [
         (date(2024, 1, 1), 2, 1.0, 0.0, 0.5),
         (date(2024, 2, 1), 1, 1.0, 1.0, None),
         (date(2024, 3, 1), 1, 1.0, None, None),
     ]
-    revenue = to_wide(cohort_matrix(ORDERS, metric="revenue"))
+    revenue = to_wide(cohort_matrix(ORDERS, metric="revenue", observation_end=MARCH_END))
     assert revenue.row(0) == (date(2024, 1, 1), 2, 30.0, 0.0, 20.0)
-    cumulative = to_wide(cohort_matrix(ORDERS, metric="cumulative_revenue_per_customer"))
+    cumulative = to_wide(
+        cohort_matrix(ORDERS, metric="cumulative_revenue_per_customer", observation_end=MARCH_END)
+    )
     assert cumulative.row(0) == (date(2024, 1, 1), 2, 15.0, 15.0, 25.0)
 
 
@@ -93,3 +97,58 @@ def test_errors_name_the_fix():
         cohort_matrix(ORDERS.drop("acquisition_channel"), by_channel=True)
     with pytest.raises(DataValidationError, match="margin"):
         cohort_matrix(ORDERS.drop("margin"), metric="margin")
+
+
+def test_a_partly_observed_last_period_is_masked_not_shown_as_a_drop(project_root):
+    """The demo cut on 3 December read December retention as 1-1.5% against about 9% in
+    earlier months: three days of December shown as a whole month."""
+    orders = pl.read_csv(project_root / "datasets/orders/orders.csv", try_parse_dates=True)
+    cut = orders.filter(pl.col("order_date").dt.date() <= date(2025, 12, 3))
+    matrix = cohort_matrix(cut, metric="retention")
+    december = matrix.filter(
+        pl.col("cohort").dt.offset_by(pl.format("{}mo", pl.col("period"))) == date(2025, 12, 1)
+    )
+    cohorts = matrix["cohort"].n_unique()
+    assert december.height == cohorts  # one cell per cohort, December's own included
+    assert december["value"].is_null().all() and december["partial"].all()
+    # the complete months are what the full data say about them (independent of the cut)
+    full = cohort_matrix(orders, metric="retention").filter(
+        pl.col("cohort").dt.offset_by(pl.format("{}mo", pl.col("period"))) == date(2025, 11, 1)
+    )
+    november = matrix.join(full, on=["cohort", "period"], suffix="_full")
+    assert november.height == full.height == cohorts - 1
+    assert (november["value"] == november["value_full"]).all()
+    assert not matrix.filter(pl.col("value").is_not_null())["partial"].any()
+
+
+@pytest.mark.parametrize(
+    ("end", "masked"), [("2024-03-31", False), ("2024-03-30", True), ("2024-03-03", True)]
+)
+def test_only_a_period_that_goes_on_after_the_end_is_partial(end, masked):
+    matrix = cohort_matrix(
+        ORDERS.filter(pl.col("order_date") <= date(2024, 3, 3)), observation_end=end
+    )
+    march = matrix.filter((pl.col("cohort") == date(2024, 3, 1)) & (pl.col("period") == 0))
+    assert march["partial"].to_list() == [masked]
+    assert march["value"].is_null().to_list() == [masked]
+
+
+def test_partial_weeks_are_masked_too():
+    matrix = cohort_matrix(ORDERS, period="week", metric="orders", observation_end="2024-03-30")
+    last_week = matrix.filter(pl.col("partial"))
+    # 30 March 2024 is a Saturday: that week runs to Sunday 31 March
+    assert last_week.height > 0 and last_week["value"].is_null().all()
+    assert cohort_matrix(ORDERS, period="week", observation_end="2024-03-31")["partial"].sum() == 0
+
+
+def test_chart_and_text_say_the_last_period_is_partial():
+    from mkt_engineering.ltv.charts import cohort_heatmap
+    from mkt_engineering.ltv.explain import explain_cohorts
+
+    partial = cohort_matrix(ORDERS, observation_end="2024-03-30")
+    complete = cohort_matrix(ORDERS, observation_end="2024-03-31")
+    subtitle = cohort_heatmap(partial).to_dict()["title"]["subtitle"]
+    assert "partly observed" in subtitle
+    assert "partly observed" not in cohort_heatmap(complete).to_dict()["title"]["subtitle"]
+    assert "had not ended" in explain_cohorts(partial)
+    assert "had not ended" not in explain_cohorts(complete)
