@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from mkt_engineering.attribution import heuristics
@@ -106,19 +107,111 @@ def _weights(paths: pl.DataFrame, spec: ModelSpec) -> pl.DataFrame:
         distinct = pl.col("channel").n_unique().over("row")
         first_of_channel = position == position.min().over("row", "channel")
         weight = first_of_channel.cast(pl.Float64) / distinct
-    elif name == "markov":
-        effects = (
-            MarkovModel(options.get("order", 1))
-            .fit(paths)
-            .credit_.select("channel", "removal_effect")
-        )
-        table = table.join(effects, on="channel", how="left")
-        first_of_channel = position == position.min().over("row", "channel")
-        effect = pl.when(first_of_channel).then(pl.col("removal_effect")).otherwise(0.0)
-        weight = effect / effect.sum().over("row")
     else:
         raise ValueError(f"journey_credit does not know model {name!r}")
     return table.with_columns(weight=weight).group_by("row", "channel").agg(pl.col("weight").sum())
+
+
+def _options(spec: ModelSpec) -> Mapping[str, Any]:
+    return {} if isinstance(spec, str) else spec[1]
+
+
+def markov_journey_credit(
+    everything: pl.DataFrame, converting: pl.DataFrame, options: dict[str, Any]
+) -> pl.DataFrame:
+    """Markov credit per converting journey (row) and channel that adds up to the model.
+
+    Parameters
+    ----------
+    everything : DataFrame
+        All journeys (canonical paths); the model is fitted on them.
+    converting : DataFrame
+        The converting journeys, in the row order the caller indexes them by.
+    options : dict
+        Options of `MarkovModel` (``order``).
+
+    Returns
+    -------
+    DataFrame
+        row, channel, weight, conversions, value.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> paths = pl.DataFrame({"path": [["a", "b"], ["a"], ["b"]],
+    ...     "conversions": [2.0, 1.0, 1.0], "non_conversions": [1.0, 2.0, 0.0],
+    ...     "value": [20.0, 10.0, 10.0]})
+    >>> out = markov_journey_credit(paths, paths, {})
+    >>> summed = out.group_by("channel").agg(pl.col("conversions").sum().round(9))
+    >>> summed.sort("channel").rows()  # the Markov credit: a 2.08, b 1.92
+    [('a', 2.08), ('b', 1.92)]
+    """
+    credit = MarkovModel(options.get("order", 1)).fit(everything).credit_
+    pairs = (
+        converting.with_row_index("row")
+        .select("row", pl.col("path").alias("channel"), "conversions", "value")
+        .explode("channel")
+        .unique(["row", "channel"])
+        .join(credit.select("channel", "removal_effect", "value_removal_effect"), on="channel")
+        .sort("row", "channel")
+    )
+    rows = pairs["row"].to_numpy()
+    codes = pairs["channel"].cast(pl.Categorical).to_physical().to_numpy()
+    totals = credit.join(
+        pairs.select(
+            pl.col("channel").cast(pl.Categorical).to_physical().alias("code"), "channel"
+        ).unique(),
+        on="channel",
+    ).sort("code")
+    conversions = _balance(
+        rows,
+        codes,
+        pairs["conversions"].to_numpy(),
+        pairs["removal_effect"].to_numpy(),
+        totals["conversions"].to_numpy(),
+    )
+    value = _balance(
+        rows,
+        codes,
+        pairs["value"].to_numpy(),
+        pairs["value_removal_effect"].to_numpy(),
+        totals["value"].to_numpy(),
+    )
+    return pairs.select(
+        "row",
+        "channel",
+        weight=pl.Series(conversions) / pl.col("conversions"),
+        conversions=pl.Series(conversions),
+        value=pl.Series(value),
+    )
+
+
+def _balance(rows, codes, amount, effect, totals, *, steps: int = 2000) -> np.ndarray:
+    """Split each journey's ``amount`` over its channels so the channels get ``totals``.
+
+    Iterative proportional fitting (Sinkhorn): a journey's share for a channel is
+    effect x factor[channel], normalised within the journey; the factors are rescaled until
+    every channel's sum matches its total (relative 1e-13). A channel with effect 0 is given
+    a tiny one so that a journey whose channels all have 0 still hands out its amount.
+    """
+    if not totals.sum():
+        return np.zeros(rows.size)
+    effect = np.where(effect > 0, effect, 1e-12)
+    factor = np.ones(totals.size)
+    journey_amount = np.bincount(rows, weights=amount)[rows] / np.bincount(rows)[rows]
+    for _ in range(steps):
+        weight = effect * factor[codes]
+        share = weight / np.bincount(rows, weights=weight)[rows]
+        given = share * journey_amount
+        received = np.bincount(codes, weights=given, minlength=totals.size)
+        if np.allclose(received, totals, rtol=1e-13, atol=1e-13 * totals.sum()):
+            return given
+        factor *= np.divide(totals, received, out=np.ones_like(totals), where=received > 0)
+    raise ValueError(
+        "journey_credit: the Markov channel credit cannot be split over the journeys "
+        f"(channel totals off by up to {np.abs(received - totals).max():.3g} after "
+        f"{steps} steps); a channel earns more than the journeys it appears in convert."
+    )
 
 
 def _why(name: str) -> pl.Expr:
@@ -130,13 +223,22 @@ def _why(name: str) -> pl.Expr:
         "linear": "every touch gets an equal share",
         "position_based": "the first and last touches get fixed shares, the middle shares the rest",
         "shapley": "each distinct channel of the journey gets an equal share",
-        "markov": "shares follow the channels' removal effects across all journeys",
+        "markov": "shares follow the channels' removal effects, balanced so that all "
+        "journeys add up to the Markov credit",
     }
     return pl.concat_str(pl.col("channel"), pl.lit(" gets "), share, pl.lit(": " + reasons[name]))
 
 
 def journey_credit(paths: pl.DataFrame, model: ModelSpec = "linear") -> pl.DataFrame:
     """Credit per path and channel, with a one-line reason.
+
+    For the rule-based models and Shapley the credit of a journey follows from the journey
+    alone. Markov credit is global (removal effects over all journeys), so its journey
+    credit is a balanced split: each journey's conversions go to its channels in proportion
+    to removal effect x a per-channel factor, and the factors are fitted (iterative
+    proportional fitting) so that the journeys add up to the Markov model's channel credit
+    exactly. Value is split the same way with the value removal effects. Every journey
+    still hands out exactly its own conversions and value.
 
     Returns
     -------
@@ -150,16 +252,25 @@ def journey_credit(paths: pl.DataFrame, model: ModelSpec = "linear") -> pl.DataF
     >>> journey_credit(paths, "linear").select("channel", "conversions", "why").rows()
     [('search', 2.0, 'search gets 67%: every touch gets an equal share'), ('social', 1.0, 'social gets 33%: every touch gets an equal share')]
     """
-    paths = as_paths(paths).filter(pl.col("conversions") > 0)
+    everything = as_paths(paths)
+    paths = everything.filter(pl.col("conversions") > 0)
     name = model if isinstance(model, str) else model[0]
-    weights = _weights(paths, model)
     indexed = paths.with_row_index("row").select(
         "row", path_text("path").alias("path"), "conversions", "value"
     )
+    if name == "markov":
+        # fitted on every journey, the non-converting ones included, as in compare()
+        credited = markov_journey_credit(everything, paths, dict(_options(model))).join(
+            indexed.drop("conversions", "value"), on="row"
+        )
+    else:
+        credited = (
+            _weights(paths, model)
+            .join(indexed, on="row")
+            .with_columns(pl.col("conversions", "value") * pl.col("weight"))
+        )
     return (
-        weights.join(indexed, on="row")
-        .with_columns(pl.col("conversions", "value") * pl.col("weight"))
-        .filter(pl.col("weight") > 0)
+        credited.filter(pl.col("weight") > 0)
         .with_columns(why=_why(name))
         .sort(["row", "weight", "channel"], descending=[False, True, False])
         .select("path", "channel", "weight", "conversions", "value", "why")
