@@ -234,3 +234,55 @@ def load(table: TableFile, columns: dict[str, str]) -> tuple[pl.DataFrame | None
     except DataValidationError as exc:
         return None, None, str(exc)
     return loaded.frame, loaded.quality, None
+
+
+def require_readable(
+    tables: list[TableFile], summaries: list[dict], problems: dict[str, str]
+) -> None:
+    """Fail the run when inputs were given and not one of them could be read.
+
+    A report that says "No tables found" with status ok hides the real problem; the
+    error names each input and why it could not be read.
+
+    Parameters
+    ----------
+    tables : list of TableFile
+        The tables the report tried.
+    summaries : list of dict
+        One summary per table that was read.
+    problems : dict
+        Table name -> the loader's message, for each table that could not be read.
+
+    Raises
+    ------
+    DataValidationError
+        When ``problems`` is not empty and ``summaries`` is.
+
+    Examples
+    --------
+    >>> table = TableFile("orders", Path("orders.csv"), "orders")
+    >>> require_readable([table], [], {"orders": "orders.csv: not a CSV file\\n(details)"})
+    Traceback (most recent call last):
+    ...
+    mkt_engineering.errors.DataValidationError: data_overview: none of the 1 given input(s) could be read. orders (orders.csv): orders.csv: not a CSV file
+    """
+    from mkt_engineering.errors import DataValidationError
+
+    if summaries or not problems:
+        return
+    paths = {table.name: table.path.name for table in tables}
+    details = "; ".join(
+        f"{name} ({paths.get(name, '?')}): {_first_line(problem)}"
+        for name, problem in problems.items()
+    )
+    raise DataValidationError(
+        f"data_overview: none of the {len(problems)} given input(s) could be read. {details}",
+        source=", ".join(str(table.path) for table in tables),
+        fix="Check that each file exists, is readable and is a table (CSV, Excel or Parquet); "
+        "the reason for each file is given above.",
+    )
+
+
+def _first_line(text: str, limit: int = 300) -> str:
+    line = text.strip().splitlines()[0] if text.strip() else "no reason given"
+    return line if len(line) <= limit else line[: limit - 1] + "…"
