@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from mkt_engineering.text import Language, money, number, percent
+from mkt_engineering.text import Language, markdown_literal, money, number, percent
 
 MODEL_WORDS = {
     "first_touch": "gives all credit to the channel that opened the journey",
@@ -34,13 +34,13 @@ def explain_credit(credit: pl.DataFrame, model: str = "", language: Language = "
         return "No conversions in these journeys, so no channel earns credit."
     top = credit.row(0, named=True)
     text = (f"Under the {model} model, " if model else "") + (
-        f"{top['channel']} earns the most conversions: {number(top['conversions'], 0, language)} of "
+        f"{markdown_literal(top['channel'])} earns the most conversions: {number(top['conversions'], 0, language)} of "
         f"{number(total, 0, language)} ({percent(top['conversions'] / total, 1, language)})."
     )
     if credit.height > 1:
         second = credit.row(1, named=True)
         text += (
-            f" {second['channel']} follows with {number(second['conversions'], 0, language)} "
+            f" {markdown_literal(second['channel'])} follows with {number(second['conversions'], 0, language)} "
             f"({percent(second['conversions'] / total, 1, language)})."
         )
     return text
@@ -68,9 +68,9 @@ def explain_comparison(comparison: pl.DataFrame) -> str:
     widest = spread.row(0, named=True)
     narrowest = spread.row(spread.height - 1, named=True)
     return (
-        f"The models disagree most about {widest['channel']}: from {percent(widest['low'])} of the "
+        f"The models disagree most about {markdown_literal(widest['channel'])}: from {percent(widest['low'])} of the "
         f"conversions ({widest['low_model']}) to {percent(widest['high'])} ({widest['high_model']}). "
-        f"They agree most about {narrowest['channel']} ({percent(narrowest['low'])} to "
+        f"They agree most about {markdown_literal(narrowest['channel'])} ({percent(narrowest['low'])} to "
         f"{percent(narrowest['high'])}). Where models disagree, the rule you pick decides the answer, "
         "so read those channels with care."
     )
@@ -81,7 +81,7 @@ def explain_interval(intervals: pl.DataFrame, level: float = 0.95) -> str:
     top = intervals.sort("conversions", descending=True).row(0, named=True)
     widths = (intervals["upper"] - intervals["lower"]) / intervals["conversions"].sum()
     return (
-        f"{top['channel']} earns {number(top['conversions'], 0)} conversions; resampling the journeys puts "
+        f"{markdown_literal(top['channel'])} earns {number(top['conversions'], 0)} conversions; resampling the journeys puts "
         f"this between {number(top['lower'], 0)} and {number(top['upper'], 0)} in {percent(level, 0)} of cases. "
         f"The widest interval spans {percent(float(widths.max()))} of all conversions: "
         "channels whose intervals overlap cannot be ranked with confidence."
@@ -102,7 +102,7 @@ def explain_markov(conversion_probability: float, credit: pl.DataFrame) -> str:
     """The removal effects in words."""
     top = credit.sort("removal_effect", descending=True).row(0, named=True)
     return (
-        f"A journey converts with probability {percent(conversion_probability)}. Without {top['channel']}, "
+        f"A journey converts with probability {percent(conversion_probability)}. Without {markdown_literal(top['channel'])}, "
         f"{percent(top['removal_effect'])} of the conversions would be lost: its removal effect. "
         "Removal effects overlap (a journey can need two channels), so they add up to more than 100% "
         "and are scaled to share out the conversions."
@@ -116,7 +116,7 @@ def explain_budget(table: pl.DataFrame) -> str:
         return "No channel has both spend and attributed conversions."
     cheap, dear = paid.row(0, named=True), paid.row(paid.height - 1, named=True)
     return (
-        f"{cheap['channel']} costs the least per attributed conversion ({money(cheap['cost_per_conversion'])}), "
-        f"{dear['channel']} the most ({money(dear['cost_per_conversion'])}). This ranks channels by their "
+        f"{markdown_literal(cheap['channel'])} costs the least per attributed conversion ({money(cheap['cost_per_conversion'])}), "
+        f"{markdown_literal(dear['channel'])} the most ({money(dear['cost_per_conversion'])}). This ranks channels by their "
         "share of past conversions; it does not say what extra spend would bring."
     )

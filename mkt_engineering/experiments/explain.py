@@ -13,8 +13,8 @@ import math
 import polars as pl
 
 from mkt_engineering.experiments.checks import SrmResult
-from mkt_engineering.text import number, percent
 from mkt_engineering.experiments.verdict import describe_effect, what_is_missing
+from mkt_engineering.text import markdown_literal, number, percent
 
 
 def explain_sample_size(
@@ -90,7 +90,7 @@ def explain_cuped(effects: pl.DataFrame) -> str:
     if rows.is_empty():
         return "No pre-period adjustment (CUPED) was used."
     parts = [
-        f"{r['metric']} by {percent(max(r['variance_reduction'], 0.0))}"
+        f"{markdown_literal(r['metric'])} by {percent(max(r['variance_reduction'], 0.0))}"
         for r in rows.iter_rows(named=True)
     ]
     return (

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from mkt_engineering.text import Language, money, number, percent
+from mkt_engineering.text import Language, markdown_literal, money, number, percent
 
 
 def explain_cohorts(
@@ -145,7 +145,7 @@ def explain_channels(channels: pl.DataFrame, language: Language = "en") -> str:
         return "No channel has both a lifetime value and an acquisition cost, so no ratio can be shown."
     best, worst = ranked.row(0, named=True), ranked.row(-1, named=True)
     text = (
-        f"{best['acquisition_channel']} brings {number(best['ltv_cac'], 1, language)} in value for every unit "
+        f"{markdown_literal(best['acquisition_channel'])} brings {number(best['ltv_cac'], 1, language)} in value for every unit "
         f"spent on acquisition"
     )
     text += (
@@ -154,7 +154,7 @@ def explain_channels(channels: pl.DataFrame, language: Language = "en") -> str:
         else "."
     )
     text += (
-        f" {worst['acquisition_channel']} returns {number(worst['ltv_cac'], 1, language)}"
+        f" {markdown_literal(worst['acquisition_channel'])} returns {number(worst['ltv_cac'], 1, language)}"
         + ("; it does not pay back within the horizon." if worst["payback_month"] is None else ".")
         + " A ratio below 1 means the customers cost more than they bring."
     )

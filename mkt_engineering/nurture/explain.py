@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from mkt_engineering.text import Language, number, percent, points
+from mkt_engineering.text import Language, markdown_literal, number, percent, points
 
 OBSERVATIONAL = (
     "This is an observational comparison: nobody decided at random when sales called, so part of the "
@@ -206,7 +206,7 @@ def explain_exclusion(
     excluded = int((~targeted["reaches_sales"]).sum())
     rules = [f"an MQL score of {number(mql_score, 0, language)}"]
     if personas:
-        rules.append(f"the personas {', '.join(personas)}")
+        rules.append(f"the personas {', '.join(markdown_literal(p) for p in personas)}")
     if require_email:
         rules.append("an e-mail address for nurturing")
     reasons = (

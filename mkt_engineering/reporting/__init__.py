@@ -6,15 +6,17 @@ The notebook-side API (used inside report notebooks) is fixed:
 - ``show_quality(quality)``: display a loader's DataQuality and record it for the report.
 - ``save_table(frame, name)``: write ``tables/<name>.csv|parquet`` when run by ``mkt run``.
 - ``set_headline(text)``: the one headline number the reports index shows.
+- ``say(markdown)``: show explanatory text; raw HTML is escaped and unsafe links blocked.
 """
 
 from __future__ import annotations
 
 from mkt_engineering.reporting.notebook import (
     save_table,
+    say,
     set_headline,
     setup_notebook,
     show_quality,
 )
 
-__all__ = ["save_table", "set_headline", "setup_notebook", "show_quality"]
+__all__ = ["save_table", "say", "set_headline", "setup_notebook", "show_quality"]

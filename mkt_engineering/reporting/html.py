@@ -20,6 +20,7 @@ import nbformat
 
 from mkt_engineering.reporting.notebook import ROLE_KEY, quality_html
 from mkt_engineering.reporting.redact import redact_value
+from mkt_engineering.reporting.safe_html import markdown_html, with_csp
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 # A script, style sheet, image or frame that points at the network (what must never appear).
@@ -107,7 +108,7 @@ def header_html(
         [
             html.escape(Path(item["path"]).name),
             f"{item['bytes']:,} bytes",
-            f"<code>{item['sha256'][:16]}…</code>",
+            f"<code>{html.escape(str(item['sha256'])[:16])}…</code>",
         ]
         for item in manifest.get("inputs", [])
     ]
@@ -202,7 +203,9 @@ def report_exporter() -> Any:
             from nbconvert import HTMLExporter
 
             exporter = HTMLExporter(
-                template_name="mkt_report", extra_template_basedirs=[str(TEMPLATES)]
+                template_name="mkt_report",
+                extra_template_basedirs=[str(TEMPLATES)],
+                filters={"mkt_safe_markdown": markdown_html},
             )
             exporter.exclude_input_prompt = True
             exporter.exclude_output_prompt = True
@@ -265,4 +268,4 @@ def render_report(
     body, _ = exporter.from_notebook_node(page_notebook, resources=resources)
     for placeholder, svg in charts.items():
         body = body.replace(placeholder, svg, 1)
-    return strip_external(body)
+    return with_csp(strip_external(body))

@@ -10,6 +10,7 @@ from typing import Any
 
 from mkt_engineering.reporting.manifest import all_manifests
 from mkt_engineering.reporting.redact import redact_value
+from mkt_engineering.reporting.safe_html import with_csp
 
 CSS = """
 body { font-family: Helvetica, Arial, sans-serif; color: #1d1d1d; margin: 0; }
@@ -68,14 +69,18 @@ def index_html(out_dir: Path) -> str:
         "".join(rows)
         or '<tr><td colspan="5">No reports yet: run <code>mkt demo</code> or <code>mkt run ANALYSIS</code>.</td></tr>'
     )
-    return (
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Reports</title>'
+    # The generator tag marks the page as the kit's own (reporting.folders checks it before
+    # overwriting an index.html); written here, so the CSP meta stays the head's first element.
+    page = (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="generator" content="mkt-engineering"><title>Reports</title>'
         f"<style>{CSS}</style></head><body><main><h1>Reports</h1>"
         f'<p class="lead">{len(rows)} report run(s), newest first. Each link opens an offline report.</p>'
         f"{_lessons_link(out_dir)}"
         "<table><thead><tr><th>started</th><th>report</th><th>parameters</th><th>status</th><th>headline</th></tr></thead>"
         f"<tbody>{body}</tbody></table></main></body></html>\n"
     )
+    return with_csp(page)
 
 
 def _lessons_link(out_dir: Path) -> str:

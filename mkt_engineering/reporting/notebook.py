@@ -46,15 +46,39 @@ def _write_state() -> None:
     (folder / STATE_FILE).write_text(json.dumps(_state, indent=2, default=str), encoding="utf-8")
 
 
-def _display(html_text: str, role: str | None = None) -> None:
+def _display(html_text: str, role: str | None = None, plain: str | None = None) -> None:
+    """Show already-escaped HTML; `plain` is the text/plain form (for nbval and consoles)."""
     try:
         from IPython import get_ipython
-        from IPython.display import HTML, display
+        from IPython.display import display
     except ImportError:
         return
     if get_ipython() is None:  # plain Python (a script export of the notebook, a doctest)
         return
-    display(HTML(html_text), metadata={ROLE_KEY: role} if role else None)
+    data = {"text/html": html_text, "text/plain": plain if plain is not None else html_text}
+    display(data, raw=True, metadata={ROLE_KEY: role} if role else None)
+
+
+def say(text: str) -> None:
+    """Show Markdown text in the report, safely: the one text sink of the report notebooks.
+
+    Raw HTML in `text` is escaped and links other than http(s), mailto, anchors and relative
+    paths are blocked (see `mkt_engineering.reporting.safe_html`), so a channel or column
+    name from the data shows as text and never runs as script. Mark a data-derived name with
+    `mkt_engineering.text.markdown_literal` to keep its ``*``, ``_`` or ``[…](…)`` literal too.
+
+    Parameters
+    ----------
+    text : str
+        Markdown: emphasis, lists, tables, code and links work as usual.
+
+    Examples
+    --------
+    >>> say("**Search** earns most")  # displays only inside a notebook
+    """
+    from mkt_engineering.reporting.safe_html import markdown_html
+
+    _display(markdown_html(str(text)), plain=str(text))
 
 
 def svg_renderer(spec: dict, **metadata: Any) -> dict:

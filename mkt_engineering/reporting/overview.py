@@ -17,6 +17,7 @@ from mkt_engineering.charts.overview import category_counts, histogram, rows_ove
 from mkt_engineering.paths import DATASETS_DIR
 from mkt_engineering.reporting.redact import looks_like_email_column
 from mkt_engineering.schemas import CONTRACTS
+from mkt_engineering.text import markdown_literal
 
 TEMPORAL = (pl.Date, pl.Datetime)
 
@@ -173,10 +174,10 @@ def summary_row(table: TableFile, frame: pl.DataFrame) -> dict[str, Any]:
 
 
 def describe(table: TableFile, frame: pl.DataFrame) -> str:
-    """One plain-language sentence about a table (markdown)."""
+    """One plain-language sentence about a table (markdown; file and column names literal)."""
     column, first, last = date_range(frame)
     span = (
-        f", dated {first:%Y-%m-%d} to {last:%Y-%m-%d} (column `{column}`)"
+        f", dated {first:%Y-%m-%d} to {last:%Y-%m-%d} (column {markdown_literal(column)})"
         if column and hasattr(first, "strftime")
         else ""
     )
@@ -185,7 +186,10 @@ def describe(table: TableFile, frame: pl.DataFrame) -> str:
         if table.contract
         else "no data contract, read as it is"
     )
-    return f"**{table.name}** (`{table.path.name}`): {frame.height:,} rows and {frame.width} columns{span}; {contract}."
+    name, file = markdown_literal(table.name), markdown_literal(table.path.name)
+    return (
+        f"**{name}** ({file}): {frame.height:,} rows and {frame.width} columns{span}; {contract}."
+    )
 
 
 def headline(summary: pl.DataFrame) -> str:

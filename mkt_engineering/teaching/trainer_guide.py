@@ -340,8 +340,14 @@ code {{ font-family: Menlo, Consolas, monospace; font-size: 90%; }}
 
 
 def markdown_to_html(text: str, *, title: str, language: str = "en") -> str:
-    """A self-contained HTML page (no scripts, no remote files) from Markdown."""
-    import mistune
+    """A self-contained HTML page (no scripts, no remote files) from Markdown.
 
-    render = mistune.create_markdown(plugins=["table"])
-    return HTML_TEMPLATE.format(lang=language, title=html.escape(title), body=render(text))
+    Raw HTML in the text is escaped and unsafe link targets are blocked (the text holds
+    lesson titles, goals and solutions); the page carries the kit's Content-Security-Policy.
+    """
+    from mkt_engineering.reporting.safe_html import markdown_html, with_csp
+
+    page = HTML_TEMPLATE.format(
+        lang=html.escape(language), title=html.escape(title), body=markdown_html(text)
+    )
+    return with_csp(page)

@@ -32,6 +32,7 @@ import nbformat
 from mkt_engineering.paths import DATASETS_DIR, NOTEBOOKS_DIR, PROJECT_ROOT
 from mkt_engineering.teaching import student_edition as edition
 from mkt_engineering.teaching import trainer_guide as guide
+from mkt_engineering.text import markdown_literal
 
 LESSONS_DIR = NOTEBOOKS_DIR / "lessons"
 GLOSSARY_FILE = PROJECT_ROOT / "docs" / "glossary.md"
@@ -458,7 +459,11 @@ def lessons_index_markdown(lessons_dir: Path = LESSONS_DIR, link_prefix: str = "
     for entry in CATALOGUE:
         if entry.stem in present:
             doc = describe_lesson(edition.read_lesson(present[entry.stem]), entry.stem)
-            goals, minutes, title = "; ".join(doc.goals) or "–", doc.minutes, doc.title
+            # Goals are the lesson's own Markdown (bold terms); a '|' must not split the table
+            # row. The title is link text, so it is literal. Raw HTML is escaped at rendering.
+            goals = "; ".join(" ".join(goal.split("\n")).replace("|", "\\|") for goal in doc.goals)
+            goals = goals or "–"
+            minutes, title = doc.minutes, markdown_literal(doc.title)
             title = f"[{title}]({link_prefix}{entry.stem}.ipynb)" if link_prefix else title
         else:
             goals, minutes, title = "(being written)", entry.minutes, entry.title
