@@ -1,4 +1,4 @@
-"""`mkt params ANALYSIS`: the parameters a report takes, with type, default and help."""
+"""`mkt params ANALYSIS`: the parameters a report takes: type, default, allowed values, help."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ import json
 import typer
 from rich.table import Table
 
-from mkt_engineering.commands._reporting import console, fail
+from mkt_engineering.commands._reporting import console, escape, fail
 
 
 def params(
     analysis: str = typer.Argument(..., help="Analysis name (see `mkt list`) or a notebook path."),
 ) -> None:
-    """List an analysis's parameters: name, type, default, help."""
+    """List an analysis's parameters: name, type, default, allowed values, help."""
     from mkt_engineering.reporting.analyses import find_analysis
 
     try:
@@ -21,7 +21,7 @@ def params(
     except ValueError as exc:
         raise fail(str(exc)) from None
     table = Table(title=f"{found.title} ({found.name})")
-    for column in ("parameter", "type", "default", "help"):
+    for column in ("parameter", "type", "default", "allowed", "help"):
         table.add_column(column)
     for spec in found.parameters:
         default = (
@@ -29,7 +29,13 @@ def params(
             if isinstance(spec.default, str)
             else json.dumps(spec.default, ensure_ascii=False)
         )
-        table.add_row(spec.name, spec.type_text, default, spec.help)
+        table.add_row(
+            escape(spec.name),
+            escape(spec.type_text),
+            escape(default),
+            escape(spec.allowed_text()),
+            escape(spec.help),
+        )
     console.print(table)
     inputs = [spec.input_name for spec in found.parameters if spec.is_file]
     if inputs:

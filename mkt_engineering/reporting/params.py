@@ -1,18 +1,26 @@
 """The parameters cell of a report notebook: parse it, then check and convert user values.
 
 A report notebook's first code cell is tagged ``parameters``; each line is an annotated
-assignment with a help comment::
+assignment with a help comment, optionally followed by what is allowed::
 
-    lookback_days: int = 30  # days of touches before a conversion that count
+    lookback_days: int = 30  # days of touches before a conversion that count; range: 1..365
+    language: str = "en"  # number formats; choices: en, de
+    lookback_windows: list[int] = [7, 30]  # windows to compare; range: 1..365; length: 1..20
+
+``range: LOW..HIGH`` (inclusive; either end may be left open) bounds a number, each item
+of a list and each value of a mapping; ``choices: a, b`` lists the allowed texts (of a
+text, or of each item of a list); ``length: LOW..HIGH`` bounds the number of items.
 
 Everything is checked here, before a kernel starts, so a typo costs a second and gives a
-one-line message instead of a traceback from inside the notebook.
+one-line message instead of a traceback from inside the notebook. Values must be plain
+JSON-shaped data (text, finite numbers, true/false, null, lists, mappings with text keys):
+only such values can be written into the parameters cell safely.
 
 Examples
 --------
->>> specs = parse_parameters('days: int = 30  # how far back\\nregions: list[str] = []  # which')
->>> [(s.name, s.type_text, s.default, s.help) for s in specs]
-[('days', 'int', 30, 'how far back'), ('regions', 'list[str]', [], 'which')]
+>>> specs = parse_parameters('days: int = 30  # how far back; range: 1..365\\nregions: list[str] = []  # which')
+>>> [(s.name, s.type_text, s.default, s.help, s.allowed_text()) for s in specs]
+[('days', 'int', 30, 'how far back', '1..365'), ('regions', 'list[str]', [], 'which', '')]
 >>> convert(specs[0], "45")
 45
 >>> convert(specs[1], "[DE, AT]")
@@ -21,15 +29,20 @@ Examples
 Traceback (most recent call last):
 ...
 mkt_engineering.errors.ParameterError: parameter 'days' expects a whole number (int, e.g. 30), got 'many'
+>>> convert(specs[0], "-5")
+Traceback (most recent call last):
+...
+mkt_engineering.errors.ParameterError: parameter 'days' must be between 1 and 365, got -5
 """
 
 from __future__ import annotations
 
 import ast
-import datetime as dt
 import difflib
 import io
 import json
+import math
+import re
 import tokenize
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +50,14 @@ from typing import Any
 from mkt_engineering.errors import ParameterError
 
 FILE_SUFFIX = "_file"
+# Bounds of one parameter value: deeper, longer or bigger values are refused before a
+# kernel starts (and before papermill writes them into the notebook).
+MAX_DEPTH = 20
+MAX_TEXT = 10_000
+MAX_VALUES = 10_000
+MAX_INT = 2**63 - 1
+# Command-line text longer than this is not parsed at all.
+MAX_ARGUMENT = 100_000
 
 _TYPE_WORDS = {
     "int": "a whole number (int, e.g. 30)",
@@ -49,17 +70,25 @@ _TYPE_WORDS = {
     "list[float]": "a list of numbers (e.g. [0.1, 0.2])",
     "dict": 'a mapping (e.g. {"Kanal": "channel"})',
     "dict[str, str]": 'a mapping of text to text (e.g. {"Kanal": "channel"})',
+    "dict[str, float]": 'a mapping of text to numbers (e.g. {"search": 0.5})',
+    "dict[str, int]": 'a mapping of text to whole numbers (e.g. {"search": 120})',
 }
+_ALLOWED = re.compile(r";\s*(range|choices|length):\s*([^;]*)")
+
+Bounds = tuple[float | None, float | None]
 
 
 @dataclass(frozen=True)
 class ParameterSpec:
-    """One line of a parameters cell."""
+    """One line of a parameters cell: name, type, default, help and what is allowed."""
 
     name: str
     type_text: str
     default: Any
     help: str = ""
+    value_range: Bounds | None = None
+    choices: tuple[str, ...] = ()
+    length: Bounds | None = None
 
     @property
     def optional(self) -> bool:
@@ -77,8 +106,30 @@ class ParameterSpec:
 
     def describe_type(self) -> str:
         base, optional = _split_optional(self.type_text)
-        words = _TYPE_WORDS.get(base, base)
+        words = _TYPE_WORDS.get(base, _TYPE_WORDS.get(base.replace(",", ", "), base))
         return f"{words} or None" if optional else words
+
+    def allowed_text(self) -> str:
+        """What the parameter allows beyond its type, as `mkt params` shows it."""
+        parts = []
+        if self.value_range:
+            parts.append(_bounds_text(self.value_range))
+        if self.choices:
+            parts.append(", ".join(self.choices))
+        if self.length:
+            parts.append(f"{_bounds_text(self.length)} items")
+        return "; ".join(parts)
+
+
+def _bounds_text(bounds: Bounds) -> str:
+    low, high = bounds
+    return (
+        f"{'' if low is None else _number_text(low)}..{'' if high is None else _number_text(high)}"
+    )
+
+
+def _number_text(number: float) -> str:
+    return str(int(number)) if float(number).is_integer() else repr(number)
 
 
 def _comments_by_line(source: str) -> dict[int, str]:
@@ -90,6 +141,39 @@ def _comments_by_line(source: str) -> dict[int, str]:
     except (tokenize.TokenError, IndentationError):
         pass
     return comments
+
+
+def _parse_bounds(text: str, where: str) -> Bounds:
+    low, sep, high = text.strip().partition("..")
+    try:
+        if not sep:
+            raise ValueError
+        return (float(low) if low.strip() else None, float(high) if high.strip() else None)
+    except ValueError:
+        raise ParameterError(f"{where}: cannot read '{text.strip()}'; write e.g. 1..365") from None
+
+
+def split_help(comment: str, where: str = "parameters cell") -> dict[str, Any]:
+    """The help text and the ``range:``, ``choices:`` and ``length:`` clauses of a comment.
+
+    Examples
+    --------
+    >>> split_help("significance level; range: 0.0001..0.5")
+    {'help': 'significance level', 'value_range': (0.0001, 0.5)}
+    >>> split_help("number format; choices: en, de")
+    {'help': 'number format', 'choices': ('en', 'de')}
+    """
+    found = list(_ALLOWED.finditer(comment))
+    parts: dict[str, Any] = {"help": comment[: found[0].start()].strip() if found else comment}
+    for match in found:
+        key, text = match.group(1), match.group(2)
+        if key == "choices":
+            parts["choices"] = tuple(word.strip() for word in text.split(",") if word.strip())
+        else:
+            parts["value_range" if key == "range" else "length"] = _parse_bounds(
+                text, f"{where}: {key}"
+            )
+    return parts
 
 
 def parse_parameters(source: str) -> list[ParameterSpec]:
@@ -105,9 +189,10 @@ def parse_parameters(source: str) -> list[ParameterSpec]:
         except ValueError:
             default = ast.unparse(node.value)  # an expression; shown as written
         lines = range(node.lineno, (node.end_lineno or node.lineno) + 1)
-        help_text = next((comments[line] for line in lines if line in comments), "")
+        comment = next((comments[line] for line in lines if line in comments), "")
+        name = node.target.id
         specs.append(
-            ParameterSpec(node.target.id, ast.unparse(node.annotation), default, help_text)
+            ParameterSpec(name, ast.unparse(node.annotation), default, **split_help(comment, name))
         )
     return specs
 
@@ -116,58 +201,218 @@ def _split_optional(type_text: str) -> tuple[str, bool]:
     text = type_text.replace(" ", "")
     if text.startswith("Optional[") and text.endswith("]"):
         return text[len("Optional[") : -1], True
-    parts = [part for part in text.split("|")]
+    parts = text.split("|")
     if "None" in parts and len(parts) > 1:
         return "|".join(p for p in parts if p != "None"), True
     return text, False
 
 
-def _parse_text(text: str) -> Any:
+def _short(value: Any, limit: int = 60) -> str:
+    """A value for a message: its repr, cut (a 10 MB string must not become the message)."""
+    text = repr(value) if not isinstance(value, str) or len(value) <= limit else repr(value[:limit])
+    return text if len(text) <= limit + 2 else text[:limit] + "…"
+
+
+def plain_problem(value: Any, max_values: int = MAX_VALUES) -> str | None:
+    """Why `value` is not plain JSON-shaped data, or None when it is.
+
+    Plain means None, bool, int (64-bit), finite float, str of at most 10,000 characters,
+    and lists and dicts (with str keys) of them, nested at most 20 deep, with at most
+    `max_values` values counted after shared parts (YAML aliases) are expanded.
+
+    Examples
+    --------
+    >>> plain_problem({"a": [1, 2.5, None, True, "x"]}) is None
+    True
+    >>> plain_problem({"a": b"bytes"})
+    "contains a bytes value (b'bytes'); only text, numbers, true/false, null, lists and mappings are allowed"
+    >>> plain_problem([float("nan")])
+    'contains nan, which is not a finite number'
+    """
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    count = 0
+    while stack:
+        item, depth = stack.pop()
+        count += 1
+        if count > max_values:
+            return f"holds more than {max_values:,} values (are aliases repeating parts?)"
+        if depth > MAX_DEPTH:
+            return f"is nested more than {MAX_DEPTH} levels deep"
+        kind = type(item)
+        if item is None or kind is bool:
+            continue
+        if kind is int:
+            if abs(item) > MAX_INT:
+                return f"contains the number {_short(item)}, too large for a parameter"
+        elif kind is float:
+            if not math.isfinite(item):
+                return f"contains {item}, which is not a finite number"
+        elif kind is str:
+            if len(item) > MAX_TEXT:
+                return f"contains a text of {len(item):,} characters (at most {MAX_TEXT:,})"
+        elif kind is list:
+            stack.extend((element, depth + 1) for element in item)
+        elif kind is dict:
+            for key, element in item.items():
+                if type(key) is not str:
+                    return f"has a key {_short(key)} that is not text; keys must be text"
+                stack.append((key, depth + 1))
+                stack.append((element, depth + 1))
+        else:
+            return (
+                f"contains a {kind.__name__} value ({_short(item)}); only text, numbers, "
+                "true/false, null, lists and mappings are allowed"
+            )
+    return None
+
+
+def ensure_plain(parameters: dict[str, Any]) -> None:
+    """Refuse anything but plain values: the last check before papermill writes the cell.
+
+    Raises
+    ------
+    ParameterError
+        Naming the parameter and what it contains.
+
+    Examples
+    --------
+    >>> ensure_plain({"days": 30, "regions": ["DE"]})
+    >>> ensure_plain({"days": {1, 2}})
+    Traceback (most recent call last):
+    ...
+    mkt_engineering.errors.ParameterError: parameter 'days' contains a set value ({1, 2}); only text, numbers, true/false, null, lists and mappings are allowed
+    """
+    for name, value in parameters.items():
+        if type(name) is not str or not name.isidentifier():
+            raise ParameterError(f"parameter name {_short(name)} is not a valid name")
+        problem = plain_problem(value)
+        if problem:
+            raise ParameterError(f"parameter '{name}' {problem}")
+
+
+def _parse_text(name: str, text: str) -> Any:
     """A command-line value: JSON first, then YAML (so `[DE, AT]` works unquoted)."""
+    if len(text) > MAX_ARGUMENT:
+        raise ParameterError(
+            f"parameter '{name}' is {len(text):,} characters long (at most {MAX_ARGUMENT:,})"
+        )
     try:
         return json.loads(text)
+    except RecursionError:
+        raise ParameterError(
+            f"parameter '{name}' is nested more than {MAX_DEPTH} levels deep"
+        ) from None
     except ValueError:
-        import yaml  # here: `mkt run` without such values starts its kernel sooner
+        pass
+    # here: `mkt run` without such values starts its kernel sooner
+    from mkt_engineering.reporting.yaml_files import PlainYamlError, load_plain_yaml
 
-        try:
-            return yaml.safe_load(text)
-        except yaml.YAMLError:
-            return text
+    try:
+        return load_plain_yaml(text)
+    except PlainYamlError as exc:
+        if str(exc).startswith("not valid YAML"):
+            return text  # plain words: the type check names what was expected
+        raise ParameterError(f"parameter '{name}': {exc}") from None
 
 
 _TRUE = {"true", "yes", "1", "on", "ja"}
 _FALSE = {"false", "no", "0", "off", "nein"}
 
 
-def _check(base: str, value: Any) -> tuple[bool, Any]:
-    """Whether `value` (already parsed) fits the type `base`; returns (ok, converted)."""
-    if isinstance(value, dt.date | dt.datetime) and base == "str":
-        return True, value.isoformat()
-    if base in ("bool",):
-        return isinstance(value, bool), value
+def _inner_types(base: str) -> list[str]:
+    """``list[int]`` -> ``['int']``, ``dict[str, float]`` -> ``['str', 'float']``."""
+    inner = base[base.index("[") + 1 : -1] if "[" in base and base.endswith("]") else ""
+    parts, level, start = [], 0, 0
+    for position, char in enumerate(inner):
+        level += {"[": 1, "]": -1}.get(char, 0)
+        if char == "," and level == 0:
+            parts.append(inner[start:position])
+            start = position + 1
+    return [*parts, inner[start:]] if inner else []
+
+
+def _check(type_text: str, value: Any) -> tuple[bool, Any]:
+    """Whether `value` (already parsed) fits the type; returns (ok, converted).
+
+    Recursive: ``list[int]`` checks every item, ``dict[str, float]`` every key and value.
+    """
+    base, optional = _split_optional(type_text)
+    if value is None:
+        return optional, None
+    if base == "bool":
+        return type(value) is bool, value
     if base == "int":
-        ok = isinstance(value, int) and not isinstance(value, bool)
-        return ok, value
+        return type(value) is int, value
     if base == "float":
-        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        ok = type(value) in (int, float)
         return ok, float(value) if ok else value
     if base == "str":
-        return isinstance(value, str), value
+        return type(value) is str, value
     if base.startswith("list"):
-        if not isinstance(value, list):
+        inner = _inner_types(base)
+        if type(value) is not list:
             return False, value
-        inner = base[5:-1] if base.startswith("list[") else ""
-        if inner:
-            checked = [_check(inner, item) for item in value]
-            return all(ok for ok, _ in checked), [item for _, item in checked]
-        return True, value
+        checked = [_check(inner[0], item) for item in value] if inner else []
+        if inner and not all(ok for ok, _ in checked):
+            return False, value
+        return True, [item for _, item in checked] if inner else value
     if base.startswith("dict"):
-        return isinstance(value, dict), value
-    return True, value  # an annotation we do not know: pass through unchecked
+        inner = _inner_types(base)
+        if type(value) is not dict:
+            return False, value
+        if len(inner) != 2:
+            return True, value
+        keys = [_check(inner[0], key) for key in value]
+        items = [_check(inner[1], item) for item in value.values()]
+        if not all(ok for ok, _ in keys + items):
+            return False, value
+        return True, dict(zip([k for _, k in keys], [v for _, v in items], strict=True))
+    return True, value  # an annotation we do not know: plain data, checked by plain_problem
+
+
+def _within(number: float, bounds: Bounds) -> bool:
+    low, high = bounds
+    return (low is None or number >= low) and (high is None or number <= high)
+
+
+def _between(bounds: Bounds) -> str:
+    low, high = bounds
+    if low is not None and high is not None:
+        return f"between {_number_text(low)} and {_number_text(high)}"
+    return f"at least {_number_text(low)}" if low is not None else f"at most {_number_text(high)}"
+
+
+def _allowed_problem(spec: ParameterSpec, value: Any) -> str | None:
+    """What in a type-checked value lies outside the declared range, choices or length."""
+    if value is None:
+        return None
+    if isinstance(value, list | dict):
+        if spec.length and not _within(len(value), spec.length):
+            return f"needs {_between(spec.length)} items, got {len(value)}"
+        items, what = (
+            (list(value.values()), "values") if isinstance(value, dict) else (value, "items")
+        )
+    else:
+        items, what = [value], ""
+    for item in items:
+        number = type(item) in (int, float)
+        if number and spec.value_range and not _within(item, spec.value_range):
+            return f"{what + ' ' if what else ''}must be {_between(spec.value_range)}, got {_short(item)}"
+        if type(item) is str and spec.choices and item not in spec.choices:
+            close = difflib.get_close_matches(item, spec.choices, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            return (
+                f"{what + ' ' if what else ''}must be one of {', '.join(spec.choices)}; "
+                f"got {_short(item)}{hint}"
+            )
+    return None
 
 
 def convert(spec: ParameterSpec, value: Any) -> Any:
     """Check one value against its spec; text from the command line is parsed first.
+
+    The value must be plain data (`plain_problem`), fit the declared type (recursively)
+    and lie inside the declared range, choices and length.
 
     Raises
     ------
@@ -177,9 +422,7 @@ def convert(spec: ParameterSpec, value: Any) -> Any:
     base, optional = _split_optional(spec.type_text)
     if isinstance(value, str) and value.strip().lower() in ("none", "null") and optional:
         return None
-    if value is None:
-        if optional:
-            return None
+    if value is None and not optional:
         raise ParameterError(f"parameter '{spec.name}' expects {spec.describe_type()}, got None")
     candidate = value
     if isinstance(value, str) and base != "str":
@@ -194,12 +437,18 @@ def convert(spec: ParameterSpec, value: Any) -> Any:
             except ValueError:
                 candidate = value
         else:
-            candidate = _parse_text(value)
-    ok, converted = _check(base, candidate)
+            candidate = _parse_text(spec.name, value)
+    problem = plain_problem(candidate)
+    if problem:
+        raise ParameterError(f"parameter '{spec.name}' {problem}")
+    ok, converted = _check(spec.type_text, candidate)
     if not ok:
         raise ParameterError(
-            f"parameter '{spec.name}' expects {spec.describe_type()}, got {value!r}"
+            f"parameter '{spec.name}' expects {spec.describe_type()}, got {_short(value)}"
         )
+    problem = _allowed_problem(spec, converted)
+    if problem:
+        raise ParameterError(f"parameter '{spec.name}' {problem}")
     return converted
 
 
@@ -209,7 +458,8 @@ def unknown_parameter_message(name: str, specs: list[ParameterSpec], analysis: s
     close = difflib.get_close_matches(name, names, n=1)
     hint = f" Did you mean '{close[0]}'?" if close else ""
     return (
-        f"unknown parameter '{name}' for {analysis}.{hint} Allowed: {', '.join(names) or '(none)'}"
+        f"unknown parameter {_short(name)} for {analysis}.{hint} "
+        f"Allowed: {', '.join(names) or '(none)'}"
     )
 
 
@@ -227,6 +477,8 @@ def validate(specs: list[ParameterSpec], given: dict[str, Any], analysis: str) -
 def assign_data(specs: list[ParameterSpec], data: list[str], analysis: str) -> dict[str, str]:
     """Map ``--data [name=]PATH`` options onto the ``*_file`` parameters.
 
+    An input given twice is refused: which of two files the user meant cannot be guessed.
+
     Examples
     --------
     >>> specs = parse_parameters('touchpoints_file: str = "a.csv"\\nspend_file: str = "b.csv"')
@@ -239,9 +491,9 @@ def assign_data(specs: list[ParameterSpec], data: list[str], analysis: str) -> d
     for item in data:
         name, sep, path = item.partition("=")
         if sep and name in inputs:
-            assigned[inputs[name]] = path
+            target = inputs[name]
         elif sep and name.endswith(FILE_SUFFIX) and name in inputs.values():
-            assigned[name] = path
+            target = name
         elif sep and "/" not in name and "\\" not in name and "." not in name:
             allowed = ", ".join(inputs) or "(none)"
             raise ParameterError(
@@ -250,9 +502,12 @@ def assign_data(specs: list[ParameterSpec], data: list[str], analysis: str) -> d
         else:
             if not files:
                 raise ParameterError(f"--data {item}: {analysis} takes no input files")
-            if files[0].name in assigned:
-                raise ParameterError(
-                    f"--data {item}: '{files[0].input_name}' is already given; name the input, e.g. --data {files[-1].input_name}=PATH"
-                )
-            assigned[files[0].name] = item
+            target, path = files[0].name, item
+        if target in assigned:
+            input_name = target.removesuffix(FILE_SUFFIX)
+            raise ParameterError(
+                f"--data {item}: '{input_name}' is given twice ({assigned[target]} and {path}); "
+                f"give each input once, e.g. --data {input_name}=PATH"
+            )
+        assigned[target] = path
     return assigned

@@ -206,3 +206,122 @@ def test_params_file_is_checked_like_command_line_values(tiny, tmp_path):
     )
     run = prepare_run(str(tiny["notebook"]), {"factor": 3, "labels": ["a", "b"]}, [], tmp_path)
     assert run.given == {"factor": 3, "labels": ["a", "b"]}
+
+
+# --- declared ranges and choices, checked with the types before any kernel starts ----
+
+
+@pytest.mark.parametrize(
+    ("analysis", "name", "value", "words"),
+    [
+        ("attribution", "lookback_days", "-5", "between 1 and 365, got -5"),
+        ("attribution", "bootstrap_size", "0", "between 10 and 10000, got 0"),
+        ("ab_test", "alpha", "1.5", "between 0.0001 and 0.5, got 1.5"),
+        ("ab_test", "power", "0", "between 0.5 and 0.9999, got 0.0"),
+        ("attribution", "markov_order", "9", "between 1 and 4, got 9"),
+        ("nurture_timing", "max_days", "-1", "between 1 and 3650, got -1"),
+        ("attribution", "lookback_windows", "[7,x]", "a list of whole numbers"),
+        ("attribution", "lookback_windows", "[7, 100000000000]", "items must be between 1 and 365"),
+        (
+            "attribution",
+            "lookback_windows",
+            str(list(range(1, 40))),
+            "needs between 1 and 20 items",
+        ),
+        ("attribution", "models", "[markov, magic]", "must be one of first_touch"),
+        ("attribution", "language", "fr", "must be one of en, de"),
+        ("cohort_ltv", "model", "bgndb", "did you mean 'bgnbd'?"),
+        ("cohort_ltv", "cac", '{"search": -3}', "values must be between 0 and"),
+        ("cohort_ltv", "acquisition_plan", '{"search": "many"}', "mapping of text to numbers"),
+        ("ab_test", "alpha", "nan", "not a finite number"),
+        ("ab_test", "mde", "1e400", "not a finite number"),
+        ("ab_test", "columns", '{"a": 1}', "mapping of text to text"),
+    ],
+)
+def test_out_of_range_values_are_refused_before_a_kernel(analysis, name, value, words):
+    started = time.perf_counter()
+    with pytest.raises(ParameterError) as error:
+        prepare_run(analysis, {name: value})
+    message = str(error.value)
+    assert f"parameter '{name}'" in message and words in message and "\n" not in message
+    assert time.perf_counter() - started < 2
+
+
+def test_range_refusal_through_mkt_run_is_exit_2_and_starts_no_kernel(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from mkt_engineering.cli import app
+    from mkt_engineering.reporting import runner
+
+    starts = []
+    monkeypatch.setattr(runner, "start_kernel", lambda *args: starts.append(args))
+    started = time.perf_counter()
+    result = CliRunner().invoke(
+        app, ["run", "attribution", "-p", "lookback_days", "-5", "--out", str(tmp_path / "o")]
+    )
+    assert result.exit_code == 2 and "between 1 and 365" in result.stderr
+    assert not starts and not (tmp_path / "o").exists()
+    assert time.perf_counter() - started < 5
+
+
+def test_every_number_parameter_of_the_reports_declares_a_range_its_default_meets():
+    for analysis in list_analyses():
+        for spec in analysis.parameters:
+            base = spec.type_text.replace(" | None", "")
+            if base in ("int", "float", "list[int]", "list[float]"):
+                assert spec.value_range, f"{analysis.name}.{spec.name} declares no range"
+            assert convert(spec, spec.default) == spec.default or spec.type_text == "float"
+        assert "lookback_days" not in [s.name for s in analysis.parameters] or analysis.name == (
+            "attribution"
+        )
+    languages = [
+        spec.choices for a in list_analyses() for spec in a.parameters if spec.name == "language"
+    ]
+    assert languages and all(choices == ("en", "de") for choices in languages)
+
+
+def test_range_and_choices_are_read_from_the_comment_and_shown_by_mkt_params(mkt_cli):
+    spec = parse_parameters("days: int = 30  # how far back; range: 1..365")[0]
+    assert (spec.help, spec.value_range, spec.allowed_text()) == (
+        "how far back",
+        (1, 365),
+        "1..365",
+    )
+    shown = mkt_cli("params", "attribution")
+    assert shown.returncode == 0 and "allowed" in shown.stdout and "1..365" in shown.stdout
+
+
+def test_types_are_checked_recursively():
+    cell = (
+        "windows: list[int] = [7]  # w\nnames: dict[str, str] = {}  # n\n"
+        "shares: dict[str, float] = {}  # s\nany_map: dict = {}  # a"
+    )
+    windows, names, shares, any_map = parse_parameters(cell)
+    assert convert(windows, "[7, 30]") == [7, 30]
+    assert convert(shares, '{"a": 1}') == {"a": 1.0}
+    for spec, text in [(windows, "[7, 1.5]"), (windows, "[7, true]"), (names, '{"a": [1]}')]:
+        with pytest.raises(ParameterError, match=f"parameter '{spec.name}' expects"):
+            convert(spec, text)
+    with pytest.raises(ParameterError, match="key 1 that is not text"):
+        convert(any_map, "{1: a}")
+
+
+def test_an_unquoted_date_in_a_params_file_is_text(tmp_path):
+    from mkt_engineering.reporting.yaml_files import read_yaml
+
+    path = tmp_path / "p.yaml"
+    path.write_text("calibration_end: 2024-01-01\nhorizon_months: 2025-06-30\n", encoding="utf-8")
+    values = read_yaml(path, "parameters file")
+    assert values == {"calibration_end": "2024-01-01", "horizon_months": "2025-06-30"}
+    with pytest.raises(ParameterError, match="'horizon_months' expects a whole number"):
+        prepare_run("cohort_ltv", values)
+    assert prepare_run("cohort_ltv", {"calibration_end": values["calibration_end"]}).given == {
+        "calibration_end": "2024-01-01"
+    }
+
+
+def test_the_same_input_given_twice_is_refused(specs):
+    with pytest.raises(ParameterError, match="'touchpoints' is given twice"):
+        assign_data(specs, ["touchpoints=a.csv", "touchpoints=b.csv"], "a")
+    with pytest.raises(ParameterError, match="'touchpoints' is given twice"):
+        assign_data(specs, ["a.csv", "touchpoints_file=b.csv"], "a")
