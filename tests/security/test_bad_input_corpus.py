@@ -25,6 +25,7 @@ import re
 import signal
 import subprocess
 import sys
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,6 +58,7 @@ class Outcome:
     stdout: str
     stderr: str
     out: Path
+    seconds: float
     timed_out: bool = False
 
 
@@ -96,6 +98,7 @@ def _run(case: dict, root: Path, work: Path) -> Outcome:
         start_new_session=True,
     )
     timeout = KERNEL_TIMEOUT if _needs_kernel(case) else FAST_TIMEOUT
+    started = time.perf_counter()
     try:
         stdout, stderr = process.communicate(timeout=timeout)
         timed_out = False
@@ -108,6 +111,7 @@ def _run(case: dict, root: Path, work: Path) -> Outcome:
         stdout.decode("utf-8", "replace"),
         stderr.decode("utf-8", "replace"),
         out,
+        round(time.perf_counter() - started, 1),
         timed_out,
     )
 
@@ -180,7 +184,7 @@ def formula_cells(table: Path) -> list[str]:
 
 def _describe(case: dict, outcome: Outcome) -> str:
     output = without_progress(outcome.stdout + "\n" + outcome.stderr)
-    head = f"mkt {' '.join(case['argv'])}\nexit code {outcome.returncode}"
+    head = f"mkt {' '.join(case['argv'])}\nexit code {outcome.returncode} after {outcome.seconds} s"
     if TRACEBACK in outcome.stdout + outcome.stderr:
         head += f"\ntraceback: {traceback_summary(outcome.stdout + outcome.stderr)}"
     return f"{head}\n--- output (end) ---\n{output[-1500:]}"
@@ -254,8 +258,10 @@ def test_bad_input_case(bad_input_case: dict, corpus_outcomes: dict[str, Future]
         searchable = check_report(case, outcome, problems)
     if "exit" in case and outcome.returncode != case["exit"]:
         problems.append(f"exit code {outcome.returncode}, expected {case['exit']}")
-    if "message" in case and not re.search(case["message"], flat(ANSI.sub("", searchable)), re.I):
-        problems.append(f"no match for {case['message']!r} in the {expect}")
+    messages = case.get("message", [])
+    for message in [messages] if isinstance(messages, str) else messages:
+        if not re.search(message, flat(ANSI.sub("", searchable)), re.I):
+            problems.append(f"no match for {message!r} in the {expect}")
     check_written(case, outcome, problems)
     assert not problems, f"{case['id']}: " + "; ".join(problems) + "\n" + _describe(case, outcome)
 

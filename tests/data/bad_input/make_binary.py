@@ -194,18 +194,15 @@ def inf_conversion(case: Path) -> None:
     _write_csv(case / "conversions.csv", header, rows)
 
 
-def partial_last_period(case: Path) -> None:
-    """The demo orders cut on 3 December: the last month is only 3 days observed."""
+def partial_period_and_2099(case: Path) -> None:
+    """The demo orders cut on 3 December (the last month is 3 days observed), plus an
+    order dated 2099 (a typo that would otherwise stretch every cohort to 2099)."""
     header, rows = _demo_rows("orders/orders.csv")
     column = header.index("order_date")
-    _write_csv(case / "orders.csv", header, [r for r in rows if r[column] < "2025-12-04"])
-
-
-def order_in_2099(case: Path) -> None:
-    header, rows = _demo_rows("orders/orders.csv")
+    kept = [r for r in rows if r[column] < "2025-12-04"]
     extra = dict(zip(header, rows[0], strict=True))
     extra.update(order_date="2099-06-01 12:00:00", order_id="o999999", revenue="25.00")
-    _write_csv(case / "orders.csv", header, [*rows, [extra[name] for name in header]])
+    _write_csv(case / "orders.csv", header, [*kept, [extra[name] for name in header]])
 
 
 def one_variant(case: Path) -> None:
@@ -226,16 +223,11 @@ def zero_conversions(case: Path) -> None:
     _write_csv(case / "experiment.csv", header, kept)
 
 
-def leads_missing_some(case: Path) -> None:
-    """The lead attribute table without every fifth lead."""
+def leads_missing_with_names(case: Path) -> None:
+    """The lead attribute table without every fifth lead, and with first and last names
+    (personal data that must not reach the report or its tables)."""
     header, rows = _demo_rows("leads/leads.csv")
-    _write_csv(case / "leads.csv", header, [r for i, r in enumerate(rows) if i % 5 != 0])
-
-
-def leads_with_names(case: Path) -> None:
-    """The lead attribute table with first and last names (personal data)."""
-    header, rows = _demo_rows("leads/leads.csv")
-    rows = [[*r, f"Anna{i}", f"Mustermann{i}"] for i, r in enumerate(rows)]
+    rows = [[*r, f"Anna{i}", f"Mustermann{i}"] for i, r in enumerate(rows) if i % 5 != 0]
     _write_csv(case / "leads.csv", [*header, "first_name", "last_name"], rows)
 
 
@@ -265,12 +257,10 @@ MAKERS: dict[str, Callable[[Path], None]] = {
     "r_attr_hostile_channels": hostile_channels,
     "r_attr_10000_channels": ten_thousand_channels,
     "r_attr_inf_conversion": inf_conversion,
-    "r_ltv_partial_period": partial_last_period,
-    "r_ltv_order_2099": order_in_2099,
+    "r_ltv_partial_period_and_2099": partial_period_and_2099,
     "r_ab_one_variant": one_variant,
     "r_ab_zero_conversions": zero_conversions,
-    "r_nurture_leads_missing": leads_missing_some,
-    "r_nurture_leads_pii": leads_with_names,
+    "r_nurture_leads_missing_with_names": leads_missing_with_names,
     "r_nurture_event_2999": lead_event_2999,
 }
 
