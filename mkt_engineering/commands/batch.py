@@ -56,21 +56,35 @@ def batch(
     out: Path = typer.Option(
         None, "--out", help="Folder for the reports (default: the config's out:, else reports/)."
     ),
+    replace_index: bool = typer.Option(
+        False,
+        "--replace-index",
+        help="Overwrite an index.html in --out that the kit did not write.",
+    ),
 ) -> None:
     """Run many reports; a failing run does not stop the others. Exit 1 if any failed."""
-    from mkt_engineering.reporting.batch import BatchConfigError, expand_runs, load_config
+    from mkt_engineering.reporting.batch import check_jobs, expand_runs, load_config
+    from mkt_engineering.reporting.folders import check_out_folder, mark_index
     from mkt_engineering.reporting.index import write_index
 
     try:
         loaded = load_config(config)
         specs = expand_runs(loaded)
-    except BatchConfigError as exc:
+        jobs = check_jobs(jobs or loaded.get("jobs"))
+        out = Path(out or loaded.get("out") or REPORTS_DIR).resolve()
+        check_out_folder(out, replace_index)
+    except ValueError as exc:  # BatchConfigError, ParameterError: one line, exit 2
         raise fail(str(exc)) from None
-    out = Path(out or loaded.get("out") or REPORTS_DIR).resolve()
-    jobs = jobs or loaded.get("jobs")
-    results = run_with_progress(specs, out, jobs, resume, title=f"{len(specs)} run(s)")
-    console.print(results_table(results))
-    console.print(f"index: {write_index(out)}", highlight=False)
+    try:
+        results = run_with_progress(specs, out, jobs, resume, title=f"{len(specs)} run(s)")
+        console.print(results_table(results))
+        console.print(f"index: {mark_index(write_index(out))}", highlight=False)
+    except OSError as exc:  # a full disk, a folder that became read-only
+        raise fail(
+            f"could not write the reports into {out}: {exc.strerror or exc}; "
+            "free some space or choose another --out",
+            code=1,
+        ) from None
     if any(result.status == "failed" for result in results):
         raise typer.Exit(1)
 

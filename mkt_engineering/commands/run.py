@@ -39,17 +39,24 @@ def run(
     out: Path = typer.Option(
         REPORTS_DIR, "--out", help="Folder that receives <analysis>/<run-id>/."
     ),
+    replace_index: bool = typer.Option(
+        False,
+        "--replace-index",
+        help="Overwrite an index.html in --out that the kit did not write.",
+    ),
 ) -> None:
     """Run one report notebook. Parameters: -p NAME VALUE (repeatable), after ANALYSIS.
 
     Example: mkt run attribution --data touchpoints=export.csv -p columns '{"Kanal": "channel"}'
     """
     # Only what the checks need loads before the kernel starts; the rest waits until used.
+    from mkt_engineering.reporting.folders import check_out_folder, mark_index
     from mkt_engineering.reporting.runner import execute_run, prepare_run
 
     try:
         parameters = {**load_params_file(params_file), **parse_param_args(ctx.args)}
         prepared = prepare_run(analysis, parameters, data, out)
+        check_out_folder(prepared.out, replace_index)
     except ValueError as exc:
         raise fail(str(exc)) from None
     _stop_on_terminate()
@@ -62,11 +69,17 @@ def run(
 
     try:
         result = execute_run(prepared, progress_bar=True, on_kernel_started=announce)
+        from mkt_engineering.reporting.index import write_index
+
+        index = mark_index(write_index(prepared.out))
     except KeyboardInterrupt:
         raise fail("interrupted; nothing was written", code=130) from None
-    from mkt_engineering.reporting.index import write_index
-
-    index = write_index(prepared.out)
+    except OSError as exc:  # a full disk, a folder that became read-only
+        raise fail(
+            f"could not write the report into {prepared.out}: {exc.strerror or exc}; "
+            "free some space or choose another --out",
+            code=1,
+        ) from None
     _reporting.console.print(result_line(result), highlight=False)
     _reporting.console.print(
         f"report: {result.folder / 'report.html'}\nindex:  {index}", highlight=False

@@ -19,10 +19,14 @@ Examples
 
 from __future__ import annotations
 
+import ctypes
 import itertools
 import json
+import math
 import multiprocessing
 import os
+import signal
+import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -30,9 +34,10 @@ from pathlib import Path
 from typing import Any
 
 from mkt_engineering.reporting.manifest import find_previous_ok
-from mkt_engineering.reporting.params import ParameterError
 from mkt_engineering.reporting.runner import PreparedRun, RunResult, execute_run, prepare_run
 from mkt_engineering.reporting.yaml_files import read_yaml
+
+MAX_RUNS = 1000
 
 
 class BatchConfigError(ValueError):
@@ -51,6 +56,58 @@ def _short(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
+def _data_items(number: int, data: Any) -> list[str]:
+    """``data:`` as --data items: a mapping NAME: PATH, a list of them, or one PATH."""
+    if isinstance(data, str):
+        return [data]
+    if isinstance(data, dict) and all(isinstance(v, str) for v in data.values()):
+        return [f"{k}={v}" for k, v in data.items()]
+    if isinstance(data, list) and all(isinstance(d, str) for d in data):
+        return list(data)
+    raise BatchConfigError(
+        f"run {number}: 'data:' maps input names to file paths, e.g. data: {{touchpoints: export.csv}}"
+    )
+
+
+def _run_entry(number: int, run: Any) -> dict[str, Any]:
+    """One entry of ``runs:``, checked for shape (values are checked by prepare_run)."""
+    if not isinstance(run, dict) or not isinstance(run.get("analysis"), str):
+        raise BatchConfigError(f"run {number}: each entry needs 'analysis: NAME'")
+    unknown = set(run) - {"analysis", "name", "parameters", "data", "grid"}
+    if unknown:
+        raise BatchConfigError(
+            f"run {number}: unknown key(s) {', '.join(sorted(map(str, unknown)))}; "
+            "allowed: analysis, name, parameters, data, grid"
+        )
+    if not isinstance(run.get("parameters") or {}, dict):
+        raise BatchConfigError(
+            f"run {number}: 'parameters:' maps names to values, e.g. parameters: {{language: de}}"
+        )
+    grid = run.get("grid") or {}
+    if not isinstance(grid, dict) or any(not isinstance(v, list) or not v for v in grid.values()):
+        raise BatchConfigError(
+            f"run {number}: 'grid:' maps parameter names to non-empty lists of values"
+        )
+    if not isinstance(run.get("name") or "", str | int | float):
+        raise BatchConfigError(f"run {number}: 'name:' is a short text")
+    return run
+
+
+def check_jobs(jobs: Any) -> int | None:
+    """``jobs:`` (or --jobs): a whole number of parallel runs, 1 or more, or None.
+
+    Examples
+    --------
+    >>> check_jobs(2), check_jobs(None)
+    (2, None)
+    """
+    if jobs is None:
+        return None
+    if type(jobs) is not int or not 1 <= jobs <= 256:
+        raise BatchConfigError(f"jobs: expects a whole number from 1 to 256, got {jobs!r}")
+    return jobs
+
+
 def expand_runs(config: dict[str, Any]) -> list[RunSpec]:
     """One RunSpec per run, with every ``grid:`` combination spelled out."""
     runs = config.get("runs")
@@ -58,24 +115,17 @@ def expand_runs(config: dict[str, Any]) -> list[RunSpec]:
         raise BatchConfigError(
             "the batch file needs a list 'runs:' with at least one entry (each with 'analysis:')"
         )
-    specs = []
-    for number, run in enumerate(runs, start=1):
-        if not isinstance(run, dict) or "analysis" not in run:
-            raise BatchConfigError(f"run {number}: each entry needs 'analysis: NAME'")
-        unknown = set(run) - {"analysis", "name", "parameters", "data", "grid"}
-        if unknown:
+    specs: list[RunSpec] = []
+    for number, entry in enumerate(runs, start=1):
+        run = _run_entry(number, entry)
+        combinations = math.prod(len(values) for values in (run.get("grid") or {}).values())
+        if len(specs) + combinations > MAX_RUNS:
             raise BatchConfigError(
-                f"run {number}: unknown key(s) {', '.join(sorted(unknown))}; allowed: analysis, name, parameters, data, grid"
+                f"run {number}: the batch would start more than {MAX_RUNS:,} runs; "
+                "split it into several batch files"
             )
-        data = run.get("data") or {}
-        data_items = (
-            [f"{k}={v}" for k, v in data.items()]
-            if isinstance(data, dict)
-            else [str(d) for d in data]
-        )
+        data_items = _data_items(number, run.get("data") or {})
         grid = run.get("grid") or {}
-        if not isinstance(grid, dict) or any(not isinstance(v, list) for v in grid.values()):
-            raise BatchConfigError(f"run {number}: 'grid:' maps parameter names to lists of values")
         base = dict(run.get("parameters") or {})
         label = str(run.get("name") or run["analysis"])
         combos = list(itertools.product(*grid.values())) if grid else [()]
@@ -93,10 +143,40 @@ def expand_runs(config: dict[str, Any]) -> list[RunSpec]:
 
 
 def load_config(path: Path) -> dict[str, Any]:
+    """The batch file, read with the restricted YAML loader and checked for shape."""
     config = read_yaml(path, "batch file", BatchConfigError)
     if not isinstance(config, dict):
         raise BatchConfigError(f"batch file {path} must be a mapping with 'runs:'")
+    unknown = set(config) - {"runs", "jobs", "out"}
+    if unknown:
+        raise BatchConfigError(
+            f"batch file {path}: unknown key(s) {', '.join(sorted(map(str, unknown)))}; "
+            "allowed: runs, jobs, out"
+        )
+    check_jobs(config.get("jobs"))
+    if not isinstance(config.get("out") or "", str):
+        raise BatchConfigError(f"batch file {path}: 'out:' is a folder path")
     return config
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """Pool initializer: the worker ends when the batch process ends, even by ``kill -9``.
+
+    Linux delivers SIGKILL to the worker when its parent dies (prctl PR_SET_PDEATHSIG);
+    a kernel the worker started notices its parent is gone and exits too (ipykernel's
+    parent poller). Elsewhere nothing changes.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            return
+    if os.getppid() != parent:  # the parent died before the signal was asked for
+        os._exit(1)
 
 
 def _worker(run: PreparedRun) -> RunResult:
@@ -120,7 +200,7 @@ def run_batch(
     for spec in specs:
         try:
             prepared = prepare_run(spec.analysis, spec.parameters, spec.data, out, label=spec.label)
-        except ParameterError as exc:
+        except ValueError as exc:  # ParameterError and the like: only this run fails
             results.append(RunResult(spec.label, spec.analysis, "failed", error=str(exc)))
             continue
         previous = (
@@ -155,7 +235,10 @@ def run_batch(
         return results
     # spawn: a clean interpreter per worker, no inherited threads or kernels.
     with ProcessPoolExecutor(
-        max_workers=jobs, mp_context=multiprocessing.get_context("spawn")
+        max_workers=jobs,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_die_with_parent,
+        initargs=(os.getpid(),),
     ) as pool:
         futures = {pool.submit(_worker, run): run for run in pending}
         for future in as_completed(futures):

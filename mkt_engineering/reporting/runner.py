@@ -31,6 +31,15 @@ from typing import TYPE_CHECKING, Any
 # papermill, nbconvert and polars load later, while the kernel boots or the notebook runs.
 from mkt_engineering.paths import PROJECT_ROOT, REPORTS_DIR
 from mkt_engineering.reporting.analyses import Analysis, find_analysis
+from mkt_engineering.reporting.folders import (
+    KERNEL_PREFIX,
+    OWNER_FILE,
+    TEMP_PREFIX,
+    clean_stale_kernel_folders,
+    clean_stale_temp,
+    mark_owner,
+    run_folder_name,
+)
 from mkt_engineering.reporting.manifest import (
     describe_input,
     package_versions,
@@ -38,13 +47,12 @@ from mkt_engineering.reporting.manifest import (
     write_manifest,
 )
 from mkt_engineering.reporting.notebook import RUN_DIR_ENV, STATE_FILE
-from mkt_engineering.reporting.params import ParameterError, assign_data, validate
+from mkt_engineering.reporting.params import ParameterError, assign_data, ensure_plain, validate
 
 if TYPE_CHECKING:
     import nbformat
 
 KERNEL = "python3"
-TEMP_PREFIX = ".tmp-"
 # What report notebooks import first; the kernel imports it while it starts, at the same
 # time as this process imports papermill, instead of in the notebook's first cells.
 # the kit first: its __init__ spares altair's import a slow optional grammar
@@ -64,6 +72,7 @@ class PreparedRun:
     inputs: list[dict[str, Any]]
     out: Path
     label: str = ""
+    folder_name: str = ""
 
 
 @dataclass
@@ -100,6 +109,17 @@ def _default_file(name: str, value: str, input_name: str) -> Path:
     return path
 
 
+def _describe(path: Path, name: str) -> dict[str, Any]:
+    """`describe_input`, with an unreadable file as a one-line ParameterError."""
+    try:
+        return describe_input(path, name)
+    except OSError as exc:
+        raise ParameterError(
+            f"input file for '{name}' cannot be read: {path} ({exc.strerror or exc}); "
+            "check its permissions, or give another file with --data"
+        ) from None
+
+
 def prepare_run(
     analysis_name: str,
     parameters: dict[str, Any] | None = None,
@@ -128,12 +148,13 @@ def prepare_run(
             if given[spec.name] in (None, ""):
                 continue  # an optional input left out
             given[spec.name] = _resolve_given_file(spec.name, given[spec.name])
-            inputs.append(describe_input(Path(given[spec.name]), spec.name))
+            inputs.append(_describe(Path(given[spec.name]), spec.name))
         elif isinstance(spec.default, str) and spec.default:
             inputs.append(
-                describe_input(_default_file(spec.name, spec.default, spec.input_name), spec.name)
+                _describe(_default_file(spec.name, spec.default, spec.input_name), spec.name)
             )
     effective = {**analysis.defaults(), **given}
+    ensure_plain(effective)
     return PreparedRun(
         analysis=analysis.name,
         notebook=analysis.path,
@@ -144,28 +165,8 @@ def prepare_run(
         inputs=inputs,
         out=Path(out or REPORTS_DIR).resolve(),
         label=label or analysis.name,
+        folder_name=run_folder_name(analysis.name),
     )
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def clean_stale_temp(folder: Path) -> None:
-    """Remove temporary folders of runs whose process is gone (a crash or a kill)."""
-    for temp in folder.glob(f"{TEMP_PREFIX}*"):
-        try:
-            pid = int(temp.name.split("-")[-2])
-        except (ValueError, IndexError):
-            continue
-        if not _pid_alive(pid):
-            shutil.rmtree(temp, ignore_errors=True)
 
 
 def _error_line(exc: BaseException) -> str:
@@ -236,11 +237,16 @@ def start_kernel(run: PreparedRun, temp: Path) -> Any:
     """Start the notebook's kernel now; it boots while this process loads papermill."""
     options: dict[str, Any] = {}
     if os.name == "posix":
+        clean_stale_kernel_folders()
         # Unix sockets in a private folder: no open TCP port, and no "running over TCP
-        # without encryption" warning from every kernel
+        # without encryption" warning from every kernel. The connection file goes there
+        # too, so a killed run leaves one marked folder that the next run removes.
+        private = Path(tempfile.mkdtemp(prefix=KERNEL_PREFIX))
+        mark_owner(private)
         options = {
             "transport": "ipc",
-            "ip": os.path.join(tempfile.mkdtemp(prefix="mkt-kernel-"), "kernel"),
+            "ip": str(private / "kernel"),
+            "connection_file": str(private / "connection.json"),
         }
     kernel = _kernel_manager_class()(
         kernel_name=KERNEL, kernel_spec_manager=_kernel_specs(), **options
@@ -282,6 +288,9 @@ def _execute(run: PreparedRun, temp: Path, progress_bar: bool, kernel: Any) -> s
     logging.getLogger("papermill").setLevel(logging.ERROR)
     _prepare_page_in_background()
     try:
+        # The last guard: papermill writes values into the notebook as code, and only plain
+        # data is written safely (bytes, for one, were written unescaped).
+        ensure_plain(run.given)
         papermill.execute_notebook(
             str(run.notebook),
             str(temp / "executed.ipynb"),
@@ -380,13 +389,15 @@ def execute_run(
     `on_kernel_started` is called once the kernel process is starting (e.g. to print a
     line); the kernel boots meanwhile, so whatever it loads costs no time.
     """
+    ensure_plain(run.given)  # before anything starts, whoever prepared the run
     started_clock, started = time.perf_counter(), dt.datetime.now().astimezone()
     run_id = f"{started:%Y%m%d-%H%M%S}-{parameters_hash(run.parameters)}"
-    parent = run.out / run.analysis
+    parent = run.out / (run.folder_name or run_folder_name(run.analysis))
     parent.mkdir(parents=True, exist_ok=True)
     clean_stale_temp(parent)
     temp = parent / f"{TEMP_PREFIX}{run_id}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
     temp.mkdir()
+    mark_owner(temp)
     kernel, stopping = None, None
     try:
         try:
@@ -425,6 +436,7 @@ def execute_run(
         if notebook is not None:
             _write_page(temp, notebook, manifest)
         write_manifest(temp, manifest)
+        (temp / OWNER_FILE).unlink()
         final = _final_folder(parent, run_id)
         os.rename(temp, final)
     except BaseException:

@@ -164,3 +164,89 @@ def test_killing_a_run_midway_leaves_no_report(tiny):
     assert not [p for p in (out / "tiny").iterdir() if not p.name.startswith(".")]
     clean_stale_temp(out / "tiny")  # the next run tidies up what the crash left
     assert not list((out / "tiny").iterdir())
+
+
+def _dead_pid() -> int:
+    process = subprocess.Popen(["true"])
+    process.wait()
+    return process.pid
+
+
+def test_stale_clean_up_removes_only_folders_the_kit_marked(tmp_path):
+    from mkt_engineering.reporting.folders import OWNER_FILE
+
+    pid = _dead_pid()
+    users = tmp_path / f".tmp-20240101-000000-abcdef-{pid}-123456"  # named like a run's
+    users.mkdir()
+    (users / "notes.txt").write_text("mine")
+    kits = tmp_path / f".tmp-20240101-000001-abcdef-{pid}-654321"
+    kits.mkdir()
+    (kits / OWNER_FILE).write_text(json.dumps({"pid": pid, "started": "1"}))
+    clean_stale_temp(tmp_path)
+    assert (users / "notes.txt").read_text() == "mine"
+    assert not kits.exists()
+
+
+def _descendants(root: int) -> set[int]:
+    """Every process below `root` (read from /proc)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    found, frontier = set(), {root}
+    while frontier:
+        frontier = {pid for pid, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")  # a zombie has ended; only its exit status is left
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_kill_9_of_a_batch_leaves_no_worker_or_kernel_running(tiny, tmp_path):
+    runs = [
+        {
+            "analysis": str(tiny["notebook"]),
+            "name": f"slow{n}",
+            "parameters": {"sleep_seconds": 120, "factor": n},
+        }
+        for n in (2, 3)
+    ]
+    config = _config(tmp_path / "slow.yaml", runs)
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "mkt_engineering.cli", "batch", str(config), "-j", "2"]
+    process = subprocess.Popen(
+        [*command, "--out", str(out)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    children: set[int] = set()
+    try:
+        deadline = time.time() + 240
+        while time.time() < deadline and len(list(out.glob("tiny/.tmp-*/started"))) < 2:
+            time.sleep(0.5)
+        assert len(list(out.glob("tiny/.tmp-*/started"))) == 2, "the runs never started"
+        children = _descendants(process.pid)
+        assert len(children) >= 4  # two workers, each with its kernel
+        os.kill(process.pid, signal.SIGKILL)  # the batch process only, as a crash would
+        process.wait(timeout=30)
+        deadline = time.time() + 20
+        while time.time() < deadline and any(_running(pid) for pid in children):
+            time.sleep(0.5)
+        assert not [pid for pid in children if _running(pid)], "processes outlived the batch"
+    finally:
+        for pid in [process.pid, *children]:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass

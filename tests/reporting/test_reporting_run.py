@@ -222,3 +222,81 @@ def test_a_kernel_that_fails_to_start_leaves_no_socket_folder(tmp_path, monkeypa
     with pytest.raises(RuntimeError, match="no kernel today"):
         runner.start_kernel(SimpleNamespace(notebook=tmp_path / "x.ipynb"), tmp_path / "run")
     assert not list(tmp_path.glob("mkt-kernel-*"))
+
+
+def _dead_pid() -> int:
+    """The pid of a process that has exited (and been reaped)."""
+    process = subprocess.Popen(["true"])
+    process.wait()
+    return process.pid
+
+
+def test_stale_kernel_folders_of_killed_runs_are_removed_at_the_next_start(tmp_path, monkeypatch):
+    import tempfile
+    from types import SimpleNamespace
+
+    from jupyter_client.manager import KernelManager
+
+    from mkt_engineering.reporting import runner
+    from mkt_engineering.reporting.folders import OWNER_FILE
+
+    stale = tmp_path / "mkt-kernel-stale"
+    stale.mkdir()
+    (stale / OWNER_FILE).write_text(json.dumps({"pid": _dead_pid(), "started": "1"}))
+    (stale / "connection.json").write_text("{}")
+    unmarked = tmp_path / "mkt-kernel-someone-elses"
+    unmarked.mkdir()
+    alive = tmp_path / "mkt-kernel-alive"
+    alive.mkdir()
+    runner.mark_owner(alive)  # this very process: still running
+    seen = {}
+
+    def record(self, **kwargs):
+        seen["connection_file"], seen["ip"] = self.connection_file, self.ip
+        raise RuntimeError("stop here")
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(KernelManager, "start_kernel", record)
+    with pytest.raises(RuntimeError, match="stop here"):
+        runner.start_kernel(SimpleNamespace(notebook=tmp_path / "x.ipynb"), tmp_path / "run")
+    assert not stale.exists() and unmarked.exists() and alive.exists()
+    # The connection file lives in the private folder, so the clean-up takes it too.
+    assert Path(seen["connection_file"]).parent == Path(seen["ip"]).parent
+    assert Path(seen["connection_file"]).parent.name.startswith("mkt-kernel-")
+
+
+def test_a_notebook_outside_notebooks_writes_only_inside_out(tmp_path, monkeypatch):
+    from mkt_engineering.reporting import runner
+
+    source = tmp_path / "elsewhere"
+    source.mkdir()
+    # "...ipynb" has the stem "..": once a run folder named after it landed beside --out.
+    notebook = source / "...ipynb"
+    notebook.write_text(
+        json.dumps(
+            {
+                "cells": [
+                    {
+                        "cell_type": "code",
+                        "metadata": {"tags": ["parameters"]},
+                        "source": "n: int = 1  # a number; range: 0..9",
+                        "outputs": [],
+                        "execution_count": None,
+                    }
+                ],
+                "metadata": {},
+                "nbformat": 4,
+                "nbformat_minor": 5,
+            }
+        )
+    )
+    out = tmp_path / "area" / "out"
+
+    def no_kernel(*args):
+        raise RuntimeError("no kernel in this test")
+
+    monkeypatch.setattr(runner, "start_kernel", no_kernel)
+    before = set((tmp_path / "area").glob("*")) if (tmp_path / "area").exists() else set()
+    result = runner.execute_run(runner.prepare_run(str(notebook), {}, [], out))
+    assert result.status == "failed" and result.folder.resolve().is_relative_to(out.resolve())
+    assert set((tmp_path / "area").glob("*")) - before == {out}
