@@ -132,6 +132,8 @@ class Browser:
             and not value.startswith(("data:image/png;base64,", "data:image/jpeg;base64,"))
         ]
         assert not bad, f"{page.name}: script URLs {bad[:5]}"
+        # The corpus's web link (a name like "[Open](https://evil.example/...)") stays text.
+        assert not [url for url in parsed.urls if "evil.example" in url[2]], f"{page.name}"
         text = " ".join(" ".join(parsed.text).split())
         for payload in shown:
             # Long names are shortened in tables and chart labels; their start always shows.

@@ -42,6 +42,8 @@ PAYLOADS = {
     "js_link": f"[click](javascript:{MARK})",
     "attribute_break": f'"><script>{MARK}</script>',
     "style_break": f"</style><script>{MARK}</script>",
+    # Not script, but a live link from the data would still send readers elsewhere.
+    "web_link": "[Open the offer](https://evil.example/offer)",
 }
 # Column names are shortened to 40 characters in the loader's messages: short payloads there.
 SHORT = {
@@ -68,6 +70,7 @@ def attribution_inputs(folder: Path) -> list[str]:
         "email": PAYLOADS["js_link"],
         "affiliate": PAYLOADS["attribute_break"],
         "video": PAYLOADS["style_break"],
+        "direct": PAYLOADS["web_link"],
     }
     source = DATASETS / "journeys"
     touchpoints, spend = folder / "touchpoints.csv", folder / "spend.csv"
@@ -150,7 +153,7 @@ def overview_inputs(folder: Path) -> list[str]:
 
 
 REPORTS = {
-    "attribution": (attribution_inputs, ["img", "script", "svg", "attribute_break"]),
+    "attribution": (attribution_inputs, ["img", "script", "svg", "attribute_break", "web_link"]),
     "cohort_ltv": (cohort_inputs, ["img", "script", "style_break"]),
     "ab_test": (ab_inputs, ["script", "img"]),
     "nurture_timing": (nurture_inputs, ["script", "style_break"]),
