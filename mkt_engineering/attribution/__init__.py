@@ -8,6 +8,7 @@ intervals (`bootstrap`), check against known truth (`truth_error`) and join spen
 """
 
 from mkt_engineering.attribution.budget import LIMITS, budget_table, ranking_flips
+from mkt_engineering.attribution.channels import MAX_CHANNELS, long_tail_rules
 from mkt_engineering.attribution.compare import DEFAULT_MODELS, MODELS, compare, journey_credit
 from mkt_engineering.attribution.heuristics import (
     first_touch,
@@ -32,6 +33,7 @@ from mkt_engineering.attribution.uncertainty import bootstrap, lookback_sensitiv
 __all__ = [
     "DEFAULT_MODELS",
     "LIMITS",
+    "MAX_CHANNELS",
     "MODELS",
     "MarkovModel",
     "aggregate_journeys",
@@ -42,6 +44,7 @@ __all__ = [
     "group_channels",
     "journey_credit",
     "journeys_from_touchpoints",
+    "long_tail_rules",
     "last_non_direct",
     "last_touch",
     "linear",

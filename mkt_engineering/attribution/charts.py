@@ -15,17 +15,46 @@ import altair as alt
 import polars as pl
 
 from mkt_engineering.attribution.paths import path_text
-from mkt_engineering.charts.theme import ACCENT, MUTED
+from mkt_engineering.charts.theme import ACCENT, MUTED, TOP_N, top_and_other
+
+
+def _limit(
+    frame: pl.DataFrame,
+    by: str,
+    sums: tuple[str, ...],
+    group_by: tuple[str, ...] = (),
+    category: str = "channel",
+    n: int = TOP_N,
+) -> pl.DataFrame:
+    """The top channels plus one merged "other" row (per group), for charts with one mark
+    per channel; columns the frame lacks are skipped."""
+    present = set(frame.columns)
+    return top_and_other(
+        frame,
+        category,
+        by=by,
+        sums=[c for c in sums if c in present],
+        group_by=[c for c in group_by if c in present],
+        n=n,
+    )
+
+
+def _order(frame: pl.DataFrame, by: str, category: str = "channel") -> list[str]:
+    """Categories by their total ``by``, largest first, the merged "other" row last."""
+    totals = frame.group_by(category).agg(pl.col(by).sum())
+    merged = pl.col(category).str.starts_with("other (") & pl.col(category).str.ends_with(
+        " channels)"
+    )
+    return totals.sort(merged, by, descending=[False, True])[category].to_list()
 
 
 def model_comparison_chart(comparison: pl.DataFrame) -> alt.Chart:
-    """Heatmap of each channel's share of conversions (rows) under each model (columns)."""
-    order = (
-        comparison.group_by("channel")
-        .agg(pl.col("share").mean())
-        .sort("share", descending=True)["channel"]
-        .to_list()
-    )
+    """Heatmap of each channel's share of conversions (rows) under each model (columns).
+
+    With many channels, the top ones are shown and the rest merged into "other".
+    """
+    comparison = _limit(comparison, "share", ("conversions", "value", "share"), ("model",))
+    order = _order(comparison, "share")
     base = alt.Chart(comparison).encode(
         x=alt.X("model:N", title=None, axis=alt.Axis(labelAngle=-30)),
         y=alt.Y("channel:N", sort=order, title=None),
@@ -56,8 +85,13 @@ def model_comparison_chart(comparison: pl.DataFrame) -> alt.Chart:
 def credit_interval_chart(
     intervals: pl.DataFrame, title: str = "Credit with 95% interval"
 ) -> alt.Chart:
-    """Bars of credit with bootstrap interval whiskers (output of `bootstrap`)."""
-    order = intervals.sort("conversions", descending=True)["channel"].to_list()
+    """Bars of credit with bootstrap interval whiskers (output of `bootstrap`).
+
+    With many channels the rest are merged into "other", which has a bar but no whisker:
+    summed interval limits are not an interval of the sum.
+    """
+    intervals = _limit(intervals, "conversions", ("conversions", "value"))
+    order = _order(intervals, "conversions")
     base = alt.Chart(intervals).encode(y=alt.Y("channel:N", sort=order, title=None))
     bars = base.mark_bar(color=ACCENT).encode(
         x=alt.X("conversions:Q", title="attributed conversions"),
@@ -82,7 +116,14 @@ def transition_heatmap(transitions: pl.DataFrame, max_states: int = 25) -> alt.C
         .sort("count", descending=True)
         .head(max_states)["from_state"]
     )
-    data = transitions.filter(pl.col("from_state").is_in(busiest.to_list()))
+    data = _limit(
+        transitions.filter(pl.col("from_state").is_in(busiest.to_list())),
+        "count",
+        ("count", "probability"),
+        ("from_state",),
+        category="to_state",
+        n=max_states,
+    )
     return (
         alt.Chart(data)
         .mark_rect()
@@ -116,6 +157,7 @@ def path_flow_chart(paths: pl.DataFrame, steps: int = 5) -> alt.Chart:
         .agg(pl.col("conversions").sum())
         .sort("step", "channel")
     )
+    table = _limit(table, "conversions", ("conversions",), ("step",))
     return (
         alt.Chart(table)
         .mark_bar()
@@ -165,7 +207,10 @@ def top_paths_chart(paths: pl.DataFrame, n: int = 10) -> alt.Chart:
 
 
 def lookback_chart(sensitivity: pl.DataFrame) -> alt.Chart:
-    """Lines of each channel's share against the lookback window."""
+    """Lines of each channel's share against the lookback window (top channels + "other")."""
+    sensitivity = _limit(
+        sensitivity, "share", ("conversions", "value", "share"), ("lookback_days", "model")
+    )
     return (
         alt.Chart(sensitivity)
         .mark_line(point=True)
@@ -185,6 +230,7 @@ def lookback_chart(sensitivity: pl.DataFrame) -> alt.Chart:
 
 def truth_chart(comparison: pl.DataFrame) -> alt.Chart:
     """Model share against the true share (output of `truth_comparison`)."""
+    comparison = _limit(comparison, "true_share", ("share", "true_share"), ("model",))
     return (
         alt.Chart(comparison)
         .mark_point(filled=True, size=60)
@@ -204,8 +250,17 @@ def truth_chart(comparison: pl.DataFrame) -> alt.Chart:
 
 
 def budget_chart(table: pl.DataFrame) -> alt.Chart:
-    """Cost per attributed conversion by channel and model."""
-    data = table.filter(pl.col("cost_per_conversion").is_not_null())
+    """Cost per attributed conversion by channel and model (top channels by spend + "other",
+    whose cost is its total spend over its total conversions)."""
+    data = _limit(
+        table.filter(pl.col("cost_per_conversion").is_not_null()),
+        "spend",
+        ("spend", "conversions", "value"),
+        ("model",),
+    ).with_columns(
+        pl.coalesce("cost_per_conversion", pl.col("spend") / pl.col("conversions")),
+        pl.coalesce("roas", pl.col("value") / pl.col("spend")),
+    )
     return (
         alt.Chart(data)
         .mark_point(filled=True, size=70)

@@ -149,3 +149,74 @@ def use_theme(language: Literal["en", "de"] = "en") -> None:
 
     name = f"mkt_{language}"
     alt.theme.register(name, enable=True)(lambda: theme_config(language))
+
+
+TOP_N = 11
+"""Categories a chart shows one by one; with the merged rest that is one colour each of
+the 12 in `PALETTE`, and it keeps every chart far below altair's 5,000-row limit."""
+
+
+def top_and_other(
+    frame,
+    category: str,
+    *,
+    by: str,
+    sums: tuple[str, ...] | list[str],
+    group_by: tuple[str, ...] | list[str] = (),
+    n: int = TOP_N,
+):
+    """Keep the ``n`` categories with the largest total ``by``; merge the rest into one row.
+
+    One mark per channel breaks with thousands of channels (altair refuses more than
+    5,000 rows, and nobody can read 10,000 bars). Every chart with one mark per channel
+    passes its data through here first.
+
+    Parameters
+    ----------
+    frame : polars DataFrame
+        Chart data, one row per category (and per ``group_by`` value).
+    category : str
+        The column to limit (e.g. ``channel``).
+    by : str
+        Ranks the categories by the sum of its absolute values over all rows.
+    sums : list of str
+        Columns added up for the merged row; other columns are null there.
+    group_by : list of str
+        Columns the merged row is made per (e.g. ``model``, ``step``).
+    n : int
+        Categories kept one by one; the frame is returned unchanged when at most
+        ``n + 1`` exist (merging a single category would hide it for nothing).
+
+    Returns
+    -------
+    DataFrame
+        The kept rows in their order, then the merged rows labelled ``other (k channels)``
+        where k is the number merged.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> f = pl.DataFrame({"channel": list("abcde"), "conversions": [5.0, 4, 3, 2, 1]})
+    >>> top_and_other(f, "channel", by="conversions", sums=["conversions"], n=2).rows()
+    [('a', 5.0), ('b', 4.0), ('other (3 channels)', 6.0)]
+    """
+    import polars as pl
+
+    ranking = (
+        frame.group_by(category)
+        .agg(pl.col(by).abs().sum().alias("_rank"))
+        .sort(["_rank", category], descending=[True, False], nulls_last=True)
+    )
+    if ranking.height <= n + 1:
+        return frame
+    kept = ranking.head(n)[category].implode()
+    label = f"other ({ranking.height - n:,} channels)"
+    rest = (
+        frame.filter(~pl.col(category).is_in(kept))
+        .group_by(list(group_by), maintain_order=True)
+        .agg(pl.col(list(sums)).sum())
+        .with_columns(pl.lit(label).alias(category))
+    )
+    if not group_by:
+        rest = rest.select(category, *sums)
+    return pl.concat([frame.filter(pl.col(category).is_in(kept)), rest], how="diagonal_relaxed")
