@@ -186,9 +186,10 @@ def _not_text(path: Path, head: bytes, text: str) -> DataValidationError | None:
     """A short error for a binary file (image, archive, random bytes) read as a CSV."""
     kind = next((what for magic, what in _SIGNATURES if head.startswith(magic)), None)
     if kind is None and text:
-        # NUL bytes, other control characters and undecodable bytes do not occur in exports
+        # NUL bytes, control characters and undecodable bytes do not occur in exports; a
+        # few stray ones (an old DOS end-of-file mark) do not make a file binary
         odd = len(_CONTROL.findall(text))
-        if odd > 0.01 * len(text) or "\x00" in text:
+        if (odd >= 8 and odd > 0.01 * len(text)) or "\x00" in text:
             kind = "binary data, not text"
     if kind is None:
         return None

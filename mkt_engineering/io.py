@@ -733,6 +733,7 @@ def load_table(
         quality=quality,
         exempt=pseudonymize,
         allow_pii=allow_pii,
+        typed_columns=tuple(c.name for c in contract.columns if c.dtype != "string"),
     )
 
     removals = _Removals()

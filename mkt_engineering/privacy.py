@@ -386,6 +386,7 @@ def apply_pii_policy(
     quality,
     exempt: list[str],
     allow_pii: bool,
+    typed_columns: tuple[str, ...] = (),
 ) -> pl.DataFrame:
     """The loader's rule for personal data, applied to the data before anything renders.
 
@@ -399,11 +400,18 @@ def apply_pii_policy(
       column of tables up to FULL_SCAN_CELLS text cells; in larger tables in every column
       whose sample shows an "@".
 
-    Columns in `exempt` (about to be pseudonymized) are not judged. With ``allow_pii``
+    Columns in `exempt` (about to be pseudonymized) are not judged. Contract columns of a
+    date, number, yes/no or path type (`typed_columns`) are judged by their name only: a
+    date such as 0001-01-01 looks like a phone number, and the type check refuses text
+    there anyway (with addresses inside it masked first). With ``allow_pii``
     everything is kept and the summary says so. All findings are counted in `quality`.
     """
     sample = _sample(frame)
-    judged = {c: kw for c, kw in _judge(frame, sample).items() if c not in exempt}
+    judged = {
+        c: kw
+        for c, kw in _judge(frame, sample.drop(typed_columns, strict=False)).items()
+        if c not in exempt
+    }
     quality.pii_found = {c: kind for c, (kind, _) in judged.items()}
     if allow_pii:
         if judged:

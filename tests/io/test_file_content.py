@@ -130,3 +130,10 @@ def test_detect_encoding_leaves_plain_text_alone():
     assert formats.detect_encoding(b"a,b\n1,2\n") == ("utf8", 0)
     assert formats.detect_encoding(b"\xef\xbb\xbfa,b") == ("utf8", 3)
     assert formats.detect_encoding("Kunde;Umsatz".encode("cp1252")) == ("utf8", 0)
+
+
+def test_one_stray_control_character_does_not_make_a_file_binary(tmp_path):
+    # found by the load_table fuzz: one control character in a cell of a small export
+    path = tmp_path / "orders.csv"
+    path.write_bytes(b"customer_id,order_date,revenue\nc1\x14,2026-03-01,5\n")
+    assert read_table(path, "orders")["revenue"].to_list() == [5.0]

@@ -131,3 +131,13 @@ def test_a_chart_of_the_loaded_data_carries_no_address():
     counts = frame.group_by("channel").len()
     spec = alt.Chart(counts.to_pandas()).mark_bar().encode(x="channel", y="len").to_json()
     assert "schmidt" not in spec and "@" not in spec.replace('"$schema"', "")
+
+
+def test_dates_and_numbers_are_not_judged_as_phone_numbers(tmp_path):
+    # found by the load_table fuzz: "0001-01-01" matched the phone pattern
+    path = tmp_path / "orders.csv"
+    path.write_text(
+        "customer_id,order_date,revenue\nc1,0001-01-01,1\nc2,2026-01-01,2\nc3,2026-01-02,3\n"
+    )
+    result = load_table(path, "orders", as_of="2026-06-30")
+    assert result.quality.out_of_range_dates == 1 and result.quality.pii_found == {}
