@@ -86,6 +86,17 @@ class MixtureCureModel:
                     column=name,
                     fix="Pass columns that exist in the lead timeline.",
                 )
+        empty = [
+            c for c in dict.fromkeys((*self.incidence, *self.latency)) if frame[c].null_count()
+        ]
+        if empty:  # a NaN in the design makes the optimiser fail deep inside numpy
+            raise DataValidationError(
+                f"Covariate {empty[0]!r} is empty for {frame[empty[0]].null_count():,} of "
+                f"{frame.height:,} leads; the cure model needs a value for every lead.",
+                column=empty[0],
+                fix=f"Leave {empty[0]!r} out of the incidence and latency terms, or give every lead "
+                "a value (e.g. a lead table with the column for every lead).",
+            )
         time = frame[duration].cast(pl.Float64).to_numpy()
         if (time <= 0).any():
             # a lead qualified the moment it was created: shift by a minute so log t exists

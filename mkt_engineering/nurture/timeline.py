@@ -226,57 +226,138 @@ def _derive_columns(per_lead, end_lit, kind, exit_at, ready_first) -> pl.LazyFra
     ).drop("_end", "_outcome_at", "_as_of", "_won_or_end")
 
 
-def attach_lead_attributes(timeline: pl.DataFrame, leads: pl.DataFrame) -> pl.DataFrame:
+UNKNOWN = "unknown"  # the group of a lead whose text attribute nobody recorded
+
+
+def attach_lead_attributes(timeline: pl.DataFrame, leads, quality=None) -> pl.DataFrame:
     """Take lead attributes (persona, source, is_customer, has_email...) from a lead table.
 
     Without it ``has_email`` is inferred from e-mail sends, which misses leads that left
-    before their first e-mail. Columns of `leads` replace those of the timeline; leads
-    missing from `leads` keep nulls there.
+    before their first e-mail.
+
+    Parameters
+    ----------
+    timeline : DataFrame
+        The result of :func:`stage_timeline`.
+    leads : DataFrame or LoadResult
+        The ``leads`` table, ideally from :func:`load_lead_attributes` (which applies the
+        privacy rules, the consent filter and the yes/no words).
+    quality : DataQuality, optional
+        Where to count the leads without an attribute row; default: the LoadResult's own
+        summary when `leads` is one.
+
+    Returns
+    -------
+    DataFrame
+        One row per lead of the timeline, as many as before. Values of `leads` replace those
+        of the timeline. A lead without a row in `leads` (or with an empty cell there) is
+        kept in every analysis and keeps what its events say: persona, source and
+        is_customer from the event log, has_email from its e-mail sends. Text attributes
+        that are still empty read ``"unknown"``, a group of their own in every comparison;
+        is_customer stays empty only when neither table has it, and the models that use
+        it then say so. The number of such leads goes into `quality`.
+
+    Examples
+    --------
+    >>> from datetime import datetime as dt
+    >>> events = pl.DataFrame({"lead_id": ["a", "b"], "timestamp": [dt(2025, 1, 1)] * 2,
+    ...                        "event": ["created", "email_sent"]})
+    >>> leads = pl.DataFrame({"lead_id": ["a"], "persona": ["cfo"], "has_email": [False]})
+    >>> attach_lead_attributes(stage_timeline(events), leads).select("lead_id", "persona", "has_email").rows()
+    [('a', 'cfo', False), ('b', 'unknown', True)]
     """
-    if "lead_id" not in leads.columns:
+    frame, quality = _lead_frame(leads, quality)
+    extra = frame.select("lead_id", *(c for c in frame.columns if c != "lead_id"))
+    extra = extra.with_columns(pl.col("lead_id").cast(pl.String)).unique("lead_id", keep="first")
+    shared = [c for c in extra.columns if c != "lead_id" and c in timeline.columns]
+    joined = timeline.join(
+        extra.with_columns(_in_lead_table=pl.lit(True)), on="lead_id", how="left", suffix="_table"
+    )
+    texts = [c for c in extra.columns if c != "lead_id" and extra.schema[c] == pl.String]
+    texts += [c for c in ("persona", "source") if c in timeline.columns and c not in texts]
+    joined = joined.with_columns(
+        (
+            pl.coalesce(f"{c}_table", c)
+            if timeline.schema[c] == extra.schema[c]
+            else pl.col(f"{c}_table")  # another type in the lead table: it wins outright
+        ).alias(c)
+        for c in shared
+    ).with_columns(pl.col(c).fill_null(UNKNOWN) for c in texts if joined.schema.get(c) == pl.String)
+    without = int(joined.get_column("_in_lead_table").null_count())
+    if quality is not None:
+        quality.add(
+            "leads without an attribute row",
+            without,
+            "kept in every analysis with the attributes of their events; "
+            f"missing text attributes read {UNKNOWN!r}",
+            total=timeline.height,
+        )
+        unused = extra.height - (timeline.height - without)
+        if unused:
+            quality.add(
+                "attribute rows without events",
+                unused,
+                "not in the event log; ignored",
+                share=False,
+            )
+    return joined.drop("_in_lead_table", *(f"{c}_table" for c in shared), strict=False)
+
+
+def _lead_frame(leads, quality):
+    """The lead table as a frame, and the quality summary to count into."""
+    frame = getattr(leads, "frame", leads)
+    quality = quality if quality is not None else getattr(leads, "quality", None)
+    if "lead_id" not in frame.columns:
         raise DataValidationError(
-            f"The lead table has no lead_id column; found {', '.join(leads.columns)}.",
+            f"The lead table has no lead_id column; found {', '.join(frame.columns)}.",
             column="lead_id",
             fix="Map the lead identifier column to 'lead_id'.",
         )
-    shared = [c for c in leads.columns if c != "lead_id" and c in timeline.columns]
-    extra = leads.select("lead_id", *(c for c in leads.columns if c != "lead_id"))
-    return timeline.drop(shared).join(
-        extra.unique("lead_id", keep="first"), on="lead_id", how="left"
-    )
+    return frame, quality
 
 
-def load_lead_attributes(source, columns: dict[str, str] | None = None) -> pl.DataFrame:
-    """Read an optional lead table (CSV or Parquet): lead_id plus attributes such as has_email.
+def load_lead_attributes(source, columns: dict[str, str] | None = None, **options):
+    """Read a lead table (CSV, Excel, Parquet or a frame) as the ``leads`` contract.
 
-    True/false columns written as text ("true"/"false", "1"/"0", "ja"/"nein") become booleans.
+    It goes through :func:`mkt_engineering.io.load_table` like every input: names, e-mail
+    addresses and phone numbers are removed or masked, rows without consent are dropped,
+    yes/no words (true/false, 1/0, ja/nein, x) become booleans, and NaN or impossible
+    values are refused. Mappings in `columns` for columns the lead table does not have
+    (the event log's, shared by the report) are ignored.
+
+    Returns
+    -------
+    LoadResult
+        ``.frame`` and ``.quality``; pass it on to :func:`attach_lead_attributes`, which adds
+        the count of leads without a row to the same quality summary.
+
+    Examples
+    --------
+    >>> leads = load_lead_attributes("datasets/leads/leads.csv")
+    >>> leads.frame.schema["has_email"], leads.quality.table
+    (Boolean, 'leads')
     """
+    from mkt_engineering.io import load_table
+
+    found = _source_columns(source)
+    if found is not None:
+        columns = {user: name for user, name in (columns or {}).items() if user in found}
+    return load_table(source, "leads", columns, **options)
+
+
+def _source_columns(source) -> list[str] | None:
+    """The column names of a source, or None when they cannot be read cheaply."""
+    from mkt_engineering import formats
     from mkt_engineering.paths import resolve_input
 
+    if isinstance(source, pl.DataFrame | pl.LazyFrame):
+        return source.collect_schema().names()
     path = resolve_input(source)
-    frame = (
-        pl.read_parquet(path)
-        if str(path).endswith(".parquet")
-        else pl.read_csv(path, infer_schema_length=10_000)
-    )
-    frame = frame.rename({k: v for k, v in (columns or {}).items() if k in frame.columns})
-    truthy = {
-        "true": True,
-        "1": True,
-        "yes": True,
-        "ja": True,
-        "false": False,
-        "0": False,
-        "no": False,
-        "nein": False,
-    }
-    for name in ("has_email", "is_customer"):
-        if name in frame.columns and frame[name].dtype == pl.String:
-            frame = frame.with_columns(
-                pl.col(name)
-                .str.to_lowercase()
-                .replace_strict(truthy, default=None, return_dtype=pl.Boolean)
-            )
-    if "lead_id" in frame.columns:
-        frame = frame.with_columns(pl.col("lead_id").cast(pl.String))
-    return frame
+    try:
+        if path.suffix.lower() in formats.PARQUET_SUFFIXES:
+            return list(pl.read_parquet_schema(path))
+        if path.suffix.lower() in formats.EXCEL_SUFFIXES:
+            return None
+        return formats.sniff_file(path).header
+    except Exception:  # noqa: BLE001 - load_table reads the file again and explains the problem
+        return None
