@@ -64,7 +64,7 @@ def batch(
 ) -> None:
     """Run many reports; a failing run does not stop the others. Exit 1 if any failed."""
     from mkt_engineering.reporting.batch import check_jobs, expand_runs, load_config
-    from mkt_engineering.reporting.folders import check_out_folder, mark_index
+    from mkt_engineering.reporting.folders import check_out_folder
     from mkt_engineering.reporting.index import write_index
 
     try:
@@ -78,7 +78,7 @@ def batch(
     try:
         results = run_with_progress(specs, out, jobs, resume, title=f"{len(specs)} run(s)")
         console.print(results_table(results))
-        console.print(f"index: {mark_index(write_index(out))}", highlight=False)
+        console.print(f"index: {write_index(out)}", highlight=False)
     except OSError as exc:  # a full disk, a folder that became read-only
         raise fail(
             f"could not write the reports into {out}: {exc.strerror or exc}; "

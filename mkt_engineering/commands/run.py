@@ -50,7 +50,7 @@ def run(
     Example: mkt run attribution --data touchpoints=export.csv -p columns '{"Kanal": "channel"}'
     """
     # Only what the checks need loads before the kernel starts; the rest waits until used.
-    from mkt_engineering.reporting.folders import check_out_folder, mark_index
+    from mkt_engineering.reporting.folders import check_out_folder
     from mkt_engineering.reporting.runner import execute_run, prepare_run
 
     try:
@@ -71,7 +71,7 @@ def run(
         result = execute_run(prepared, progress_bar=True, on_kernel_started=announce)
         from mkt_engineering.reporting.index import write_index
 
-        index = mark_index(write_index(prepared.out))
+        index = write_index(prepared.out)
     except KeyboardInterrupt:
         raise fail("interrupted; nothing was written", code=130) from None
     except OSError as exc:  # a full disk, a folder that became read-only

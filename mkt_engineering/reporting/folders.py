@@ -132,13 +132,3 @@ def check_out_folder(out: Path, replace_index: bool = False) -> None:
             f"cannot write to --out {out}: {exc.strerror or exc}; choose a folder you can "
             "write to, with free space"
         ) from None
-
-
-def mark_index(page: Path) -> Path:
-    """Add the kit's generator tag to an index.html it has just written (atomically)."""
-    text = page.read_text(encoding="utf-8")
-    if INDEX_GENERATOR not in text and "<head>" in text:
-        temp = page.with_name(f".{page.name}.{os.getpid()}")
-        temp.write_text(text.replace("<head>", "<head>" + INDEX_GENERATOR, 1), encoding="utf-8")
-        os.replace(temp, page)
-    return page
