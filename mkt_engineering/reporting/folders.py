@@ -122,6 +122,12 @@ def check_out_folder(out: Path, replace_index: bool = False) -> None:
             f"--out {out} holds an index.html the kit did not write; choose another --out, "
             "or pass --replace-index to overwrite it"
         )
+    existing = next((p for p in (out, *out.parents) if p.exists()), None)
+    if existing is not None and not existing.is_dir():
+        raise ParameterError(
+            f"cannot write to --out {out}: {existing} is a file, not a folder; "
+            "choose a folder for the reports"
+        )
     probe = out / f".mkt-write-check-{os.getpid()}"
     try:
         out.mkdir(parents=True, exist_ok=True)

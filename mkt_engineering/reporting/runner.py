@@ -90,6 +90,12 @@ class RunResult:
 def _resolve_given_file(name: str, value: str) -> str:
     path = Path(value).expanduser()
     candidates = [path] if path.is_absolute() else [Path.cwd() / path, PROJECT_ROOT / path]
+    folder = next((c for c in candidates if c.is_dir()), None)
+    if folder is not None:
+        raise ParameterError(
+            f"input for '{name}' is a folder: {value}; give one file in it, e.g. --data "
+            f"{name.removesuffix('_file')}={Path(value) / 'export.csv'}"
+        )
     found = next((c for c in candidates if c.is_file()), None)
     if found is None:
         raise ParameterError(

@@ -86,6 +86,8 @@ def test_an_out_folder_that_cannot_be_written_is_refused_before_the_kernel(tmp_p
     for out in (a_file / "reports", Path("/proc/mkt-reports")):
         result = _invoke("run", "data_overview", "--out", str(out))
         _one_line_error(result, 2, f"cannot write to --out {out}")
+    result = _invoke("run", "data_overview", "--out", str(a_file))
+    _one_line_error(result, 2, f"{a_file} is a file, not a folder")
 
 
 def test_a_full_disk_during_the_run_is_one_line_exit_1(tmp_path, monkeypatch):
@@ -150,10 +152,12 @@ def test_a_batch_file_of_the_wrong_shape_is_one_line_exit_2(tmp_path, text, word
     _one_line_error(result, 2, words)
 
 
-def test_a_folder_given_as_batch_file_or_params_file_is_one_line_exit_2(tmp_path):
+def test_a_folder_given_as_batch_file_params_file_or_input_is_one_line_exit_2(tmp_path):
     _one_line_error(_invoke("batch", str(tmp_path)), 2, "is a folder")
     result = _invoke("run", "data_overview", "-f", str(tmp_path), "--out", str(tmp_path / "o"))
     _one_line_error(result, 2, "is a folder")
+    result = _invoke("run", "data_overview", "--data", f"touchpoints={tmp_path}")
+    _one_line_error(result, 2, f"input for 'touchpoints_file' is a folder: {tmp_path}")
 
 
 def test_the_same_input_twice_on_the_command_line_is_refused(tmp_path):
