@@ -176,6 +176,8 @@ def guardrail_status(
     'fine'
     >>> guardrail_status(-0.05, -0.01)
     'worse'
+    >>> guardrail_status(float("nan"), float("nan"))
+    'unclear'
     """
     low, high = (
         (np.asarray(ci_low), np.asarray(ci_high))
@@ -186,6 +188,8 @@ def guardrail_status(
         status = np.where(high < 0, "worse", "fine")
     else:
         status = np.where(high < 0, "worse", np.where(low > -margin, "fine", "unclear"))
+    # an interval that could not be computed (no variation, no control value) shows nothing
+    status = np.where(np.isnan(low) | np.isnan(high), "unclear", status)
     return str(status) if status.ndim == 0 else status
 
 

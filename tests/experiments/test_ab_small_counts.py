@@ -177,3 +177,12 @@ def test_analysis_far_from_the_planned_sample_completes():
     result = analyze(units, metrics=["converted"], day="day", planned_units_per_arm=7000)
     assert result.verdict.decision == "keep running"
     assert result.over_time["obf_bound_z"].is_not_nan().any()
+
+
+def test_a_guardrail_without_an_interval_is_unclear_not_fine():
+    """A guardrail whose lift could not be computed (0 in control) was read as 'fine'."""
+    units = _units(20, 25, n=200).with_columns(pl.lit(0).alias("orders"))
+    result = analyze(units, metrics=["converted"], guardrails=["orders"])
+    row = result.effects.filter(pl.col("metric") == "orders").row(0, named=True)
+    assert row["guardrail_status"] == "unclear"
+    assert "orders" in str(result.verdict)  # named as not yet shown within the margin
