@@ -135,8 +135,10 @@ def test_invalid_batch_file_is_one_line_exit_2(tmp_path, mkt_cli):
     assert result.returncode == 2 and "each entry needs 'analysis: NAME'" in result.stderr
 
 
-def test_killing_a_run_midway_leaves_no_report(tiny):
+def test_killing_a_run_midway_leaves_no_report(tiny, tmp_path, monkeypatch):
     out = tiny["folder"] / "killed"
+    private_tmp = tmp_path / "tmp"  # the kernel's socket folder lands here
+    private_tmp.mkdir()
     command = [
         sys.executable,
         "-m",
@@ -150,7 +152,11 @@ def test_killing_a_run_midway_leaves_no_report(tiny):
         str(out),
     ]
     process = subprocess.Popen(
-        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        command,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        env={**os.environ, "TMPDIR": str(private_tmp)},
     )
     try:
         deadline = time.time() + 180
@@ -164,6 +170,17 @@ def test_killing_a_run_midway_leaves_no_report(tiny):
     assert not [p for p in (out / "tiny").iterdir() if not p.name.startswith(".")]
     clean_stale_temp(out / "tiny")  # the next run tidies up what the crash left
     assert not list((out / "tiny").iterdir())
+    # The kernel's socket folder and connection file were left behind by the kill; the
+    # next kernel start removes them.
+    import tempfile
+
+    from mkt_engineering.reporting.folders import clean_stale_kernel_folders
+
+    left = list(private_tmp.glob("mkt-kernel-*"))
+    assert left and (left[0] / "connection.json").exists()
+    monkeypatch.setattr(tempfile, "tempdir", str(private_tmp))
+    clean_stale_kernel_folders()
+    assert not list(private_tmp.glob("mkt-kernel-*"))
 
 
 def _dead_pid() -> int:
