@@ -160,7 +160,7 @@ def prepare_run(
                 _describe(_default_file(spec.name, spec.default, spec.input_name), spec.name)
             )
     effective = {**analysis.defaults(), **given}
-    ensure_plain(effective)
+    ensure_plain(given)  # what papermill will write; the notebook's own defaults stay as written
     return PreparedRun(
         analysis=analysis.name,
         notebook=analysis.path,

@@ -325,3 +325,30 @@ def test_the_same_input_given_twice_is_refused(specs):
         assign_data(specs, ["touchpoints=a.csv", "touchpoints=b.csv"], "a")
     with pytest.raises(ParameterError, match="'touchpoints' is given twice"):
         assign_data(specs, ["a.csv", "touchpoints_file=b.csv"], "a")
+
+
+def test_a_notebook_default_that_is_not_plain_data_does_not_block_its_runs(tmp_path):
+    """Only given values are written by papermill; a tuple default stays as the notebook has it."""
+    import json
+
+    notebook = tmp_path / "t.ipynb"
+    cell = "sizes: tuple = (1, 2)  # sizes\nn: int = 1  # a number; range: 0..5"
+    notebook.write_text(
+        json.dumps(
+            {
+                "cells": [
+                    {
+                        "cell_type": "code",
+                        "metadata": {"tags": ["parameters"]},
+                        "source": cell,
+                        "outputs": [],
+                        "execution_count": None,
+                    }
+                ],
+                "metadata": {},
+                "nbformat": 4,
+                "nbformat_minor": 5,
+            }
+        )
+    )
+    assert prepare_run(str(notebook), {"n": "3"}, [], tmp_path / "out").given == {"n": 3}
