@@ -420,10 +420,7 @@ def _segments(lazy, variant, control, metric, binary, segments, alpha) -> pl.Dat
                 ),
                 alpha=alpha,
             )
-        effect, se = np.atleast_1d(test.effect), np.atleast_1d(test.standard_error)
-        weights = 1 / se**2
-        pooled = np.sum(weights * effect) / np.sum(weights)
-        q = float(np.sum(weights * (effect - pooled) ** 2))  # Cochran's Q: do the levels differ?
+        interaction = _interaction_p(np.atleast_1d(test.effect), np.atleast_1d(test.standard_error))
         frames.append(
             test.to_frame()
             .drop("method", "relative")
@@ -432,9 +429,7 @@ def _segments(lazy, variant, control, metric, binary, segments, alpha) -> pl.Dat
                 wide[segment].cast(pl.String).alias("level"),
                 wide[variant].cast(pl.String).alias("variant"),
                 pl.lit(metric).alias("metric"),
-                pl.lit(float(stats.chi2.sf(q, max(effect.size - 1, 1)))).alias(
-                    "interaction_p_value"
-                ),
+                pl.lit(interaction).alias("interaction_p_value"),
             )
         )
     out = pl.concat(frames)
@@ -456,6 +451,19 @@ def _segments(lazy, variant, control, metric, binary, segments, alpha) -> pl.Dat
         "interaction_p_value",
         "label",
     )
+
+
+def _interaction_p(effect: np.ndarray, se: np.ndarray) -> float:
+    """Cochran's Q test of "the segment levels differ", over the levels with a usable
+    standard error; a level without one (no conversions in it) cannot weigh in, and
+    with fewer than two usable levels there is nothing to compare (NaN)."""
+    usable = np.isfinite(effect) & np.isfinite(se) & (se > 0)
+    if usable.sum() < 2:
+        return float("nan")
+    effect, weights = effect[usable], 1 / se[usable] ** 2
+    pooled = np.sum(weights * effect) / np.sum(weights)
+    q = float(np.sum(weights * (effect - pooled) ** 2))
+    return float(stats.chi2.sf(q, usable.sum() - 1))
 
 
 def _over_time(lazy, variant, control, metric, day, alpha, mde, planned) -> pl.DataFrame:

@@ -186,3 +186,21 @@ def test_a_guardrail_without_an_interval_is_unclear_not_fine():
     row = result.effects.filter(pl.col("metric") == "orders").row(0, named=True)
     assert row["guardrail_status"] == "unclear"
     assert "orders" in str(result.verdict)  # named as not yet shown within the margin
+
+
+def test_segment_interaction_ignores_a_level_without_conversions():
+    """One segment level without any conversion made the interaction p-value NaN."""
+    rng = np.random.default_rng(5)
+    n = 600
+    units = pl.DataFrame(
+        {
+            "variant": ["control", "treatment"] * (n // 2),
+            "device": ["desktop"] * 250 + ["mobile"] * 250 + ["tv"] * 100,
+            "converted": rng.binomial(1, 0.2, n),
+        }
+    ).with_columns(
+        pl.when(pl.col("device") == "tv").then(0).otherwise(pl.col("converted")).alias("converted")
+    )
+    result = analyze(units, metrics=["converted"], segments=["device"])
+    p_values = result.segments["interaction_p_value"].unique()
+    assert p_values.len() == 1 and 0 <= p_values[0] <= 1
