@@ -93,7 +93,7 @@ def _resolve_given_file(name: str, value: str) -> str:
     folder = next((c for c in candidates if c.is_dir()), None)
     if folder is not None:
         raise ParameterError(
-            f"input for '{name}' is a folder: {value}; give one file in it, e.g. --data "
+            f"input file for '{name}': {value} is a folder; give one file in it, e.g. --data "
             f"{name.removesuffix('_file')}={Path(value) / 'export.csv'}"
         )
     found = next((c for c in candidates if c.is_file()), None)

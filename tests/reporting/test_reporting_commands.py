@@ -157,7 +157,7 @@ def test_a_folder_given_as_batch_file_params_file_or_input_is_one_line_exit_2(tm
     result = _invoke("run", "data_overview", "-f", str(tmp_path), "--out", str(tmp_path / "o"))
     _one_line_error(result, 2, "is a folder")
     result = _invoke("run", "data_overview", "--data", f"touchpoints={tmp_path}")
-    _one_line_error(result, 2, f"input for 'touchpoints_file' is a folder: {tmp_path}")
+    _one_line_error(result, 2, f"input file for 'touchpoints_file': {tmp_path} is a folder")
 
 
 def test_the_same_input_twice_on_the_command_line_is_refused(tmp_path):
