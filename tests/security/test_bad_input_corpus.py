@@ -119,6 +119,8 @@ def _run(case: dict, root: Path, work: Path) -> Outcome:
 @pytest.fixture(scope="session")
 def corpus_outcomes(request, tmp_path_factory) -> dict[str, Future]:
     """Start every selected case at once (two at a time, kernel cases first)."""
+    if not MKT.exists():
+        pytest.fail(f"the mkt command is not installed next to {sys.executable}: run make setup")
     root = _load_make_binary().materialize(tmp_path_factory.mktemp("bad_input"))
     selected = [
         item.callspec.params["bad_input_case"]
