@@ -4,14 +4,15 @@ read (it used to exit 0 with status ok and "No tables found")."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from mkt_engineering.errors import DataValidationError
 from mkt_engineering.reporting.overview import TableFile, require_readable
-
-from .conftest import mkt
 
 
 def test_require_readable_names_each_input_and_reason():
@@ -39,7 +40,14 @@ def test_require_readable_passes_when_something_was_read():
 def test_run_with_only_an_unreadable_input_fails(tmp_path):
     bad = tmp_path / "orders.csv"
     bad.write_bytes(b"\x00\x01\x02binary\xff\xfe")
-    result = mkt("run", "data_overview", "-p", "orders_file", str(bad), "--out", str(tmp_path))
+    result = subprocess.run(
+        [sys.executable, "-m", "mkt_engineering.cli", "run", "data_overview"]
+        + ["-p", "orders_file", str(bad), "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "COLUMNS": "200"},
+    )
     assert result.returncode != 0, result.stdout
     output = result.stdout + result.stderr
     assert "could be read" in output and "orders.csv" in output
