@@ -36,6 +36,36 @@ SEPARATOR_NAMES = {",": "comma (,)", ";": "semicolon (;)", "\t": "tab", "|": "pi
 SAMPLE_BYTES = 256 * 1024
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 PARQUET_SUFFIXES = (".parquet", ".pq")
+# Files that are surely no table the kit reads (a CSV may have any other ending: .txt, .dat).
+OTHER_SUFFIXES = (
+    ".json",
+    ".jsonl",
+    ".ndjson",
+    ".xml",
+    ".html",
+    ".htm",
+    ".pdf",
+    ".doc",
+    ".docx",
+    ".pptx",
+    ".zip",
+    ".gz",
+    ".7z",
+    ".png",
+    ".jpg",
+    ".jpeg",
+)
+ENCODINGS = {  # what encoding= accepts, by its name without dashes and underscores
+    "utf8": "utf8",
+    "utf8sig": "utf8",
+    "cp1252": "cp1252",
+    "windows1252": "cp1252",
+    "latin1": "cp1252",
+    "iso88591": "cp1252",
+    "utf16": "utf-16",
+    "utf16le": "utf-16-le",
+    "utf16be": "utf-16-be",
+}
 
 # A decimal-comma number: 89,90 or 1.234,50 (German thousands dots allowed).
 _DECIMAL_COMMA = re.compile(r"^\s*-?(\d{1,3}(\.\d{3})+|\d+),\d+\s*$")
@@ -319,9 +349,30 @@ def sample_date_formats(dialect: CsvDialect, columns: list[str]) -> dict[str, st
 def read_excel(path: Path, sheet: str | int | None) -> pl.DataFrame:
     """Read one sheet (default: the first) with calamine; empty rows are kept so rows match."""
     where = {"sheet_name": sheet} if isinstance(sheet, str) else {"sheet_id": (sheet or 0) + 1}
-    return pl.read_excel(
-        path, engine="calamine", drop_empty_rows=False, infer_schema_length=None, **where
-    )
+    try:
+        return pl.read_excel(
+            path, engine="calamine", drop_empty_rows=False, infer_schema_length=None, **where
+        )
+    except Exception as error:
+        names = _sheet_names(path) if sheet is not None else None
+        if names is None or "sheet" not in str(error).lower():
+            raise
+        raise validation_error(
+            f"{path}: there is no sheet {sheet!r}; the workbook has "
+            f"{', '.join(repr(n) for n in names)}.",
+            source=str(path),
+            fix="Pass one of these sheet names with sheet=... (CLI: --sheet NAME), or a sheet "
+            "number counted from 0.",
+        ) from None
+
+
+def _sheet_names(path: Path) -> list[str] | None:
+    try:
+        import fastexcel
+
+        return list(fastexcel.read_excel(path).sheet_names)
+    except Exception:  # noqa: BLE001 - only used to explain another error
+        return None
 
 
 def read_source(
@@ -400,6 +451,13 @@ def _read_file(
             fix="Export the data again; make sure the export finished and included a header row.",
         )
     suffix = path.suffix.lower()
+    if suffix in OTHER_SUFFIXES:
+        raise validation_error(
+            f"{path}: {suffix} files are not supported; the kit reads tables from CSV, Parquet "
+            "or Excel (.xlsx) files.",
+            source=label,
+            fix="Export the table as CSV (UTF-8) or Excel (.xlsx) and pass that file.",
+        )
     if suffix in PARQUET_SUFFIXES:
         frame = pl.read_parquet(path)
         text = [
@@ -423,21 +481,28 @@ def _read_file(
         dialect.header = next(csv.reader([_first_line(path, dialect)], delimiter=separator), [])
         dialect.decimal_comma = dialect.decimal_comma and separator != ","
     if encoding is not None:
-        named = encoding.lower().replace("-", "").replace("_", "")
-        dialect.encoding = (
-            "cp1252"
-            if named in ("cp1252", "windows1252", "latin1")
-            else {
-                "utf16": dialect.encoding if dialect.encoding.startswith("utf-16") else "utf-16-le",
-                "utf16le": "utf-16-le",
-                "utf16be": "utf-16-be",
-            }.get(named, "utf8")
-        )
+        named = ENCODINGS.get(encoding.lower().replace("-", "").replace("_", ""))
+        if named is None:
+            raise validation_error(
+                f"{label}: encoding {encoding!r} is not one the kit reads.",
+                source=label,
+                fix="Pass encoding='utf-8', 'cp1252' or 'utf-16' (CLI: --encoding utf-8), or leave "
+                "it out: the loader detects these itself.",
+            )
+        if named == "utf-16":  # the byte-order mark, or else little-endian, tells which
+            named = dialect.encoding if dialect.encoding.startswith("utf-16") else "utf-16-le"
+        dialect.encoding = named
     text = list(text_columns(dialect.header)) if text_columns else []
     dates = sample_date_formats(
         dialect, [c for c in (date_columns(dialect.header) if date_columns else []) if c in text]
     )
-    frame, parsed = read_csv(path, dialect, text, dates)
+    try:
+        frame, parsed = read_csv(path, dialect, text, dates)
+    except pl.exceptions.ComputeError:
+        problem = csv_problem(path, dialect)
+        if problem is None:
+            raise
+        raise problem from None
     return RawTable(
         frame,
         label,
@@ -448,6 +513,70 @@ def _read_file(
         first_line=2 + dialect.skip_lines,
         position_word="line",
         parsed_dates=parsed,
+    )
+
+
+def csv_problem(path: Path, dialect: CsvDialect) -> DataValidationError | None:
+    """After a failed read: the first line with a wrong number of fields or an open quote.
+
+    Only runs when polars has already refused the file, so a plain Python pass over the
+    text is affordable; polars' own message names no line.
+    """
+    codec = {"utf8": "utf-8-sig"}.get(dialect.encoding, dialect.encoding)
+    raw = path.read_bytes()
+    text = raw[detect_encoding(raw)[1] :].decode(codec.removesuffix("-sig"), errors="replace")
+    lines = text.splitlines(keepends=True)[dialect.skip_lines :]
+    reader = csv.reader(lines, delimiter=dialect.separator)
+    records, first = [], 1 + dialect.skip_lines
+    try:
+        for row in reader:
+            last = reader.line_num + dialect.skip_lines
+            if any(cell.strip() for cell in row):
+                records.append((first, last, row))
+            first = last + 1
+    except csv.Error:
+        return _open_quote(path, first, lines, first - dialect.skip_lines)
+    if not records:
+        return None
+    expected, end_of_file = len(records[0][2]), len(lines) + dialect.skip_lines
+    for first, last, row in records[1:]:
+        if last > first and last == end_of_file and any("\n" in cell for cell in row):
+            return _open_quote(
+                path, first, lines, first - dialect.skip_lines
+            )  # the quoted cell swallowed the rest
+        if len(row) != expected:
+            hint = (
+                " A decimal comma in a comma-separated file splits numbers in two: quote "
+                "such numbers or export with ';'."
+                if dialect.separator == "," and len(row) > expected
+                else ""
+            )
+            return validation_error(
+                f"{path}: line {first} has {len(row)} fields, the header has {expected} "
+                f"(separator {SEPARATOR_NAMES.get(dialect.separator)}).{hint}\n"
+                + _quote_line(lines, first - dialect.skip_lines, first),
+                source=str(path),
+                rows=[first],
+                fix="Make every line have as many separators as the header (or quote cells "
+                "that contain the separator), then export again.",
+            )
+    return None
+
+
+def _quote_line(lines: list[str], index: int, line: int) -> str:
+    """``  line 7: 'c001,2026-...'``: the start of a line of the file, as messages quote it."""
+    text = lines[index - 1].rstrip("\r\n") if 0 < index <= len(lines) else ""
+    return f"  line {line}: {text[:80] + '…' if len(text) > 80 else text!r}"
+
+
+def _open_quote(path: Path, line: int, lines: list[str], index: int) -> DataValidationError:
+    return validation_error(
+        f"{path}: the quote opened on line {line} is never closed, so the lines after it run "
+        "together into one cell.\n" + _quote_line(lines, index, line),
+        source=str(path),
+        rows=[line],
+        fix=f'Close the quote on line {line} (a cell that starts with " must end with "), or '
+        "remove the stray quote character, then export again.",
     )
 
 

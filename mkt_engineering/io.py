@@ -150,6 +150,26 @@ def _header_problem(
     )
 
 
+def _repeated_column(
+    raw: RawTable, contract: Contract, contract_name
+) -> DataValidationError | None:
+    """A contract column named twice in the header (polars reads the second as x_duplicated_0)."""
+    for name in raw.frame.columns:
+        match = re.fullmatch(r"(.+)_duplicated_\d+", name)
+        if match and match.group(1) in raw.frame.columns:
+            original = match.group(1)
+            if contract_name(original) in contract.names:
+                return validation_error(
+                    f"{raw.source}: column {original!r} appears more than once in the header, so "
+                    f"it is unclear which one holds {contract_name(original)}.",
+                    source=raw.source,
+                    column=original,
+                    fix="Remove or rename the repeated column in the source (or in the export's "
+                    "column selection), then load the file again.",
+                )
+    return None
+
+
 def _map_columns(
     raw: RawTable, contract: Contract, columns: dict[str, str] | None
 ) -> dict[str, str]:
@@ -811,7 +831,9 @@ def _read(
             source=label,
             fix="Check that the file is a CSV, Parquet or Excel (.xlsx) export and opens in a spreadsheet program; for CSV check that every line has the same number of separators and that quotes are closed.",
         ) from None
-    problem = _header_problem(raw.source, raw.frame.columns, contract)
+    problem = _header_problem(raw.source, raw.frame.columns, contract) or _repeated_column(
+        raw, contract, contract_name
+    )
     if problem is not None:
         raise problem
     if raw.frame.height == 0:

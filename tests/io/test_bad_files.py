@@ -54,7 +54,7 @@ CASES = [
     ("null_variant.csv", "experiment", {}, "variant", "Fill in variant", [3]),
     ("pii_in_id.csv", "touchpoints", {}, "customer_id", "pseudonymize=['customer_id']", []),
     ("bad_path.csv", "paths", {}, "path", "Correct these cells", [3]),
-    ("unclosed_quote.csv", "touchpoints", {}, "", "quotes are closed", []),
+    ("unclosed_quote.csv", "touchpoints", {}, "", "Close the quote on line 2", [2]),
     ("not_a_spreadsheet.xlsx", "orders", {}, "", "opens in a spreadsheet program", []),
 ]
 

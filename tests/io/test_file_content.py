@@ -137,3 +137,58 @@ def test_one_stray_control_character_does_not_make_a_file_binary(tmp_path):
     path = tmp_path / "orders.csv"
     path.write_bytes(b"customer_id,order_date,revenue\nc1\x14,2026-03-01,5\n")
     assert read_table(path, "orders")["revenue"].to_list() == [5.0]
+
+
+def test_a_ragged_line_is_named_with_its_text(tmp_path):
+    path = tmp_path / "conversions.csv"
+    path.write_text(
+        "customer_id,timestamp,value\nc1,2026-01-13 04:47:31,45.70\nc2,2026-01-13 10:08:10,26,72\n"
+    )
+    with pytest.raises(
+        DataValidationError, match="line 3 has 4 fields, the header has 3"
+    ) as caught:
+        read_table(path, "conversions")
+    assert caught.value.rows == [3] and "decimal comma" in str(caught.value)
+    assert "line 3: 'c2,2026-01-13 10:08:10,26,72'" in str(caught.value)
+
+
+def test_an_unclosed_quote_is_named_by_the_line_it_opens_on(tmp_path):
+    path = tmp_path / "touchpoints.csv"
+    path.write_text(
+        "sep=,\ncustomer_id,timestamp,channel\nc1,2026-01-05 13:48:08,display\n"
+        'c2,2026-01-07 16:19:04,"email\nc3,2026-01-08 10:00:00,social,x\n'
+    )
+    with pytest.raises(DataValidationError, match="quote opened on line 4") as caught:
+        read_table(path, "touchpoints")
+    assert caught.value.rows == [4]
+
+
+def test_a_contract_column_named_twice_is_refused(tmp_path):
+    path = tmp_path / "orders.csv"
+    path.write_text("customer_id,order_date,revenue,customer_id\nc1,2026-01-05,5,c2\n")
+    with pytest.raises(DataValidationError, match="'customer_id' appears more than once"):
+        read_table(path, "orders")
+
+
+def test_a_missing_excel_sheet_lists_the_sheets(tmp_path):
+    path = tmp_path / "orders.xlsx"
+    pl.DataFrame(EXPECTED).write_excel(path, worksheet="Bestellungen")
+    with pytest.raises(
+        DataValidationError, match="no sheet 'Nope'; the workbook has 'Bestellungen'"
+    ):
+        read_table(path, "orders", sheet="Nope")
+
+
+def test_a_json_file_is_named_as_unsupported(tmp_path):
+    path = tmp_path / "orders.json"
+    path.write_text('[{"customer_id": "c1", "order_date": "2026-01-05", "revenue": 5}]')
+    with pytest.raises(DataValidationError, match=".json files are not supported"):
+        read_table(path, "orders")
+
+
+def test_an_unknown_encoding_option_is_refused(tmp_path):
+    path = tmp_path / "orders.csv"
+    pl.DataFrame(EXPECTED).write_csv(path)
+    with pytest.raises(DataValidationError, match="encoding 'klingon' is not one the kit reads"):
+        read_table(path, "orders", encoding="klingon")
+    assert read_table(path, "orders", encoding="UTF-8").height == 2
