@@ -41,6 +41,9 @@ TRACEBACK = "Traceback (most recent call last)"
 # Exception names that are the kit's own way of saying what is wrong with the input.
 KIT_ERRORS = {"DataValidationError", "ParameterError", "BatchConfigError"}
 EXCEPTION_NAME = re.compile(r"\b([A-Z][A-Za-z0-9]*(?:Error|Exception))\b")
+# A failed run's line names the exception the notebook raised: "✗ attribution (6.4 s) error: ..."
+# (re.error, say, has a lower-case name).
+FAILED_RUN = re.compile(r"✗ \S+ \([0-9.]+ s\) ([A-Za-z_][A-Za-z0-9_.]*):")
 # `mkt validate` prints this when the check itself crashed (a bug in the kit, not the data).
 KIT_BUG = "problem in the kit"
 # The page marks a failed cell with this class (its style sheet names it on every page).
@@ -162,7 +165,8 @@ def traceback_summary(text: str) -> str:
 
 def internal_errors(text: str) -> list[str]:
     """Exception names in the output that are not the kit's own errors."""
-    return sorted({name for name in EXCEPTION_NAME.findall(text) if name not in KIT_ERRORS})
+    names = {*EXCEPTION_NAME.findall(text), *FAILED_RUN.findall(text)}
+    return sorted(name for name in names if name not in KIT_ERRORS)
 
 
 def written_files(out: Path) -> tuple[list[Path], list[Path]]:
