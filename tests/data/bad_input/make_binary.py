@@ -146,6 +146,11 @@ def long_header(case: Path) -> None:
     _write_csv(case / "orders.csv", header, [["c001", "2025-01-05", "49.90"]])
 
 
+def notebook_not_json(case: Path) -> None:
+    # Written here, not committed: pytest's notebook plugin would collect a committed .ipynb.
+    (case / "my_report.ipynb").write_text("this is not a notebook\n", encoding="utf-8")
+
+
 def overview_unreadable(case: Path) -> None:
     (case / "touchpoints.csv").write_bytes(PNG_HEADER + _random_bytes(5_000, seed=3))
 
@@ -251,6 +256,7 @@ MAKERS: dict[str, Callable[[Path], None]] = {
     "v_parquet_wrong_types": parquet_wrong_types,
     "v_long_cell": long_cell,
     "v_long_header": long_header,
+    "p_notebook_not_json": notebook_not_json,
     "r_overview_unreadable": overview_unreadable,
     "r_overview_two_unreadable": overview_one_unreadable,
     "r_overview_utf16": overview_utf16,
