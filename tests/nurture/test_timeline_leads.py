@@ -112,3 +112,26 @@ def test_a_plain_frame_and_an_explicit_quality_still_work(leads_file):
     assert quality.count("attribute rows without events") == 1
     with pytest.raises(DataValidationError, match="no lead_id column"):
         attach_lead_attributes(timeline, leads.rename({"lead_id": "id"}))
+
+
+def test_an_event_in_2999_no_longer_moves_the_end_of_the_data(tmp_path):
+    # before: the 2999 event became the data end, every open lead looked 974 years old and
+    # every expected-MQL value was 0.0
+    from mkt_engineering.io import load_table
+
+    events = _events(True)
+    stray = pl.DataFrame(
+        {
+            "lead_id": ["l01"],
+            "timestamp": [dt(2999, 12, 31)],
+            "event": ["email_sent"],
+            "persona": ["developer"],
+        }
+    )
+    path = tmp_path / "lead_events.csv"
+    pl.concat([events, stray]).write_csv(path)
+    loaded = load_table(path, "lead_events", as_of="2025-06-30")
+    assert loaded.quality.out_of_range_dates == 1
+    timeline = stage_timeline(loaded.frame)
+    assert timeline["last_event_at"].max() == events["timestamp"].max()
+    assert timeline["days_observed"].max() < 100
