@@ -141,7 +141,8 @@ def kaplan_meier(durations, events, groups=None, *, confidence: float = 0.95) ->
     events : array-like or Series
         1 if the event (e.g. MQL) happened, 0 if censored.
     groups : array-like or Series, optional
-        One curve per distinct label.
+        One curve per distinct label. Empty labels (a lead whose persona nobody recorded)
+        form a curve of their own called ``"unknown"``.
     confidence : float
         Level of the pointwise interval.
 
@@ -152,6 +153,10 @@ def kaplan_meier(durations, events, groups=None, *, confidence: float = 0.95) ->
         ``censored``, ``survival``, ``ci_low``, ``ci_high``; one row per distinct time of
         the group, survival just after that time.
     """
+    if groups is not None:
+        groups = groups if isinstance(groups, pl.Series) else pl.Series(np.asarray(groups))
+        if groups.null_count():  # a null label made the curves fail to stack (SchemaError)
+            groups = groups.cast(pl.String).fill_null("unknown")
     return _curves(
         risk_table(durations, events, groups), grouped=groups is not None, confidence=confidence
     )

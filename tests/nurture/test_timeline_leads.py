@@ -135,3 +135,11 @@ def test_an_event_in_2999_no_longer_moves_the_end_of_the_data(tmp_path):
     timeline = stage_timeline(loaded.frame)
     assert timeline["last_event_at"].max() == events["timestamp"].max()
     assert timeline["days_observed"].max() < 100
+
+
+def test_kaplan_meier_names_leads_without_a_group_unknown():
+    curves = nurture.kaplan_meier(
+        [1.0, 2, 3, 4, 5, 6], [1, 0, 1, 1, 0, 1], pl.Series([True, False, None, True, None, False])
+    )
+    assert sorted(curves["group"].unique().to_list()) == ["false", "true", UNKNOWN]
+    survival_chart(curves).to_dict()
