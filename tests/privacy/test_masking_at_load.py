@@ -141,3 +141,11 @@ def test_dates_and_numbers_are_not_judged_as_phone_numbers(tmp_path):
     )
     result = load_table(path, "orders", as_of="2026-06-30")
     assert result.quality.out_of_range_dates == 1 and result.quality.pii_found == {}
+
+
+def test_report_redaction_also_catches_cut_off_addresses():
+    # the last line of defence: a chart label Vega already shortened
+    from mkt_engineering.reporting.redact import redact_text
+
+    assert redact_text("top: anna.schmidt@examp…") == "top: [e-mail removed]"
+    assert redact_text("vega-embed@6.22.1") == "vega-embed@6.22.1"  # a version, not an address
