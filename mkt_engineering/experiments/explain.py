@@ -36,7 +36,10 @@ def explain_sample_size(
 
 def explain_effect(row: dict, alpha: float = 0.05) -> str:
     """One effects row: what changed, how sure, and whether it counts."""
-    text = describe_effect(row, alpha).capitalize() + "."
+    # Markdown-literal: the metric name comes from the user's column. Only the first letter is
+    # raised (str.capitalize would lower the rest: "ARPU" -> "Arpu").
+    described = describe_effect(row, alpha)
+    text = markdown_literal(described[:1].upper() + described[1:] + ".")
     if row["role"] == "exploratory":
         return (
             text
@@ -44,7 +47,7 @@ def explain_effect(row: dict, alpha: float = 0.05) -> str:
         )
     missing = what_is_missing(row)
     if missing:
-        return f"{text} {missing[0].upper()}{missing[1:]}."
+        return f"{text} {markdown_literal(missing[0].upper() + missing[1:])}."
     if row["significant"]:
         text += " The interval excludes zero, so the change is unlikely to be chance"
     else:
@@ -150,10 +153,41 @@ def explain_sequential(over_time: pl.DataFrame) -> str:
     )
 
 
+def verdict_markdown(verdict, heading: str = "**") -> str:
+    """The verdict's headline and reasons as Markdown, with metric names as literal text.
+
+    Metric and variant names come from the user's columns, so every reason is escaped with
+    :func:`~mkt_engineering.text.markdown_literal` (a metric named like a link stays text).
+
+    Parameters
+    ----------
+    verdict : Verdict
+        From ``analyze(...).verdict``.
+    heading : str
+        ``"**"`` for a bold first line, ``"###"`` for a heading.
+
+    Returns
+    -------
+    str
+        The headline, then one list item per reason.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> v = SimpleNamespace(headline="Verdict: ship", reasons=["[x](https://e.example) rose"])
+    >>> print(verdict_markdown(v))
+    **Verdict: ship**
+    <BLANKLINE>
+    - \\[x\\](https://e.example) rose
+    """
+    title = markdown_literal(verdict.headline)
+    first = f"### {title}" if heading == "###" else f"**{title}**"
+    return "\n".join([first, ""] + [f"- {markdown_literal(reason)}" for reason in verdict.reasons])
+
+
 def explain_analysis(result, language: str = "en") -> str:
     """The verdict and the reading of each part of an `analyze` result, as markdown."""
-    verdict = result.verdict
-    lines = [f"**{verdict.headline}**", ""] + [f"- {reason}" for reason in verdict.reasons]
+    lines = [verdict_markdown(result.verdict)]
     lines += [
         "",
         explain_srm(result.srm),
@@ -161,4 +195,49 @@ def explain_analysis(result, language: str = "en") -> str:
         explain_cuped(result.effects),
     ]
     lines += [explain_effect(r) for r in result.effects.iter_rows(named=True)]
+    return "\n".join(lines)
+
+
+def explain_segments(segments: pl.DataFrame, alpha: float = 0.05) -> str:
+    """One Markdown line per segment column: does the effect differ between its groups?
+
+    Parameters
+    ----------
+    segments : polars.DataFrame
+        ``analyze(...).segments``, with ``segment`` and ``interaction_p_value``.
+    alpha : float
+        The level below which a difference between groups is called out.
+
+    Returns
+    -------
+    str
+        One list item per segment column; a p-value that cannot be computed (fewer than two
+        groups with conversions) is said so, never printed as "nan".
+
+    Examples
+    --------
+    >>> frame = pl.DataFrame({"segment": ["device", "country"],
+    ...                       "interaction_p_value": [0.01, float("nan")]})
+    >>> print(explain_segments(frame))
+    - **device**: interaction p = 0.01; the effect seems to differ between the groups (exploratory, check in a new test).
+    - **country**: no interaction p-value: fewer than two of its groups have the variation a test needs.
+    """
+    lines = []
+    for name, part in segments.group_by("segment", maintain_order=True):
+        label = f"- **{markdown_literal(name[0])}**"
+        p = part["interaction_p_value"][0]
+        if p is None or not math.isfinite(p):
+            lines.append(
+                f"{label}: no interaction p-value: fewer than two of its groups have the "
+                "variation a test needs."
+            )
+        elif p < alpha:
+            lines.append(
+                f"{label}: interaction p = {p:.2f}; the effect seems to differ between the "
+                "groups (exploratory, check in a new test)."
+            )
+        else:
+            lines.append(
+                f"{label}: interaction p = {p:.2f}; no sign the effect differs between the groups."
+            )
     return "\n".join(lines)
