@@ -135,8 +135,10 @@ def analyze(
     covariates, segments = list(covariates or []), list(segments or [])
     guardrails, exploratory = list(guardrails or []), list(exploratory or [])
     declared = _roles(metrics, guardrails, exploratory)
+    # Checked before `prepare` casts the covariates to numbers: a text covariate must get the
+    # "expected numbers" message, not a failed cast from inside polars.
+    _check_columns(units.lazy(), variant, declared, covariates, segments, day)
     lazy = prepare(units, covariates)
-    _check_columns(lazy, variant, declared, covariates, segments, day)
     columns, pairs = _moment_spec(declared, covariates)
     arms = reduce_moments(lazy, by=[variant], columns=columns, pairs=pairs)
     names = arms[variant].cast(pl.String).to_list()

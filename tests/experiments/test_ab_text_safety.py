@@ -39,3 +39,12 @@ def test_segment_lines_never_print_nan():
     text = explain_segments(segments)
     assert "nan" not in text.lower()
     assert "country" in text and "no interaction p-value" in text
+
+
+def test_a_text_covariate_is_named_not_a_failed_cast():
+    import pytest
+
+    from mkt_engineering.errors import DataValidationError
+
+    with pytest.raises(DataValidationError, match="'device'.*expected numbers"):
+        analyze(_units(), metrics=[LINK_METRIC], covariates=["device"])
