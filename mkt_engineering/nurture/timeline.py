@@ -356,8 +356,8 @@ def _source_columns(source) -> list[str] | None:
     try:
         if path.suffix.lower() in formats.PARQUET_SUFFIXES:
             return list(pl.read_parquet_schema(path))
-        if path.suffix.lower() in formats.EXCEL_SUFFIXES:
-            return None
+        if path.suffix.lower() in formats.EXCEL_SUFFIXES:  # lead tables are small
+            return formats.read_excel(path, None).columns
         return formats.sniff_file(path).header
     except Exception:  # noqa: BLE001 - load_table reads the file again and explains the problem
         return None

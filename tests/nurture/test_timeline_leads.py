@@ -143,3 +143,12 @@ def test_kaplan_meier_names_leads_without_a_group_unknown():
     )
     assert sorted(curves["group"].unique().to_list()) == ["false", "true", UNKNOWN]
     survival_chart(curves).to_dict()
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".parquet"])
+def test_the_event_log_mapping_is_ignored_for_other_file_kinds(tmp_path, suffix):
+    frame = pl.DataFrame({"Lead-Nr": ["l00", "l01"], "persona": ["cfo", "developer"]})
+    path = tmp_path / f"leads{suffix}"
+    frame.write_excel(path) if suffix == ".xlsx" else frame.write_parquet(path)
+    leads = load_lead_attributes(path, {"Lead-Nr": "lead_id", "Ereignis": "event"})
+    assert leads.frame["lead_id"].to_list() == ["l00", "l01"]
