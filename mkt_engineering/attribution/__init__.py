@@ -1,6 +1,7 @@
 """Attribution: which channels earn the conversions and the revenue?
 
-Build journeys (`paths_from_touchpoints`, `paths_from_strings`), credit them with rule-based
+Build journeys (`paths_from_touchpoints`, `paths_from_strings`, or read a path export with
+`load_paths`), credit them with rule-based
 models, exact Markov removal effects or Shapley values, compare models (`compare`), add
 intervals (`bootstrap`), check against known truth (`truth_error`) and join spend
 (`budget_table`). Charts live in `attribution.charts`, plain-language text in
@@ -19,6 +20,7 @@ from mkt_engineering.attribution.heuristics import (
     time_decay,
 )
 from mkt_engineering.attribution.markov import MarkovModel, markov
+from mkt_engineering.attribution.path_files import load_paths, reshape_paths
 from mkt_engineering.attribution.paths import (
     aggregate_journeys,
     group_channels,
@@ -48,6 +50,7 @@ __all__ = [
     "last_non_direct",
     "last_touch",
     "linear",
+    "load_paths",
     "load_truth",
     "lookback_sensitivity",
     "markov",
@@ -55,6 +58,7 @@ __all__ = [
     "paths_from_touchpoints",
     "position_based",
     "ranking_flips",
+    "reshape_paths",
     "shapley",
     "time_decay",
     "truth_comparison",
