@@ -66,12 +66,23 @@ EXPECTED = {
 }
 
 
+# The columns that name a person: consent is given (or not) by a person, not by a row.
+PERSON_IDS = ("customer_id", "lead_id", "unit_id")
+
+
 @dataclass
 class LoadResult:
-    """A loaded table and the quality summary of the load."""
+    """A loaded table and the quality summary of the load.
+
+    ``without_consent`` holds the person ids (customer_id, lead_id or unit_id, pseudonymized
+    like the frame) of the rows removed for lack of consent, or None when the table had no
+    consent column. Other tables about the same people use it to drop those people too
+    (a lead without consent in the lead table must not be analysed through its events).
+    """
 
     frame: pl.DataFrame
     quality: DataQuality
+    without_consent: pl.Series | None = None
 
 
 # Usual names in (German) exports, only ever *suggested* for a missing column, never mapped.
@@ -525,6 +536,7 @@ class _Removals:
 
     keep: pl.Series | None = None
     counts: list[tuple[str, int, str, bool]] = field(default_factory=list)
+    no_consent: pl.Series | None = None
 
     def remove(self, check: str, drop: pl.Series, note: str, *, always_report: bool = False) -> int:
         count = int((drop if self.keep is None else drop & self.keep).sum())
@@ -560,6 +572,7 @@ def _filter_rows(
         if consent not in frame.columns:
             privacy.filter_consent(frame, consent)  # raises the explained error
         granted = privacy.consent_mask(frame.get_column(consent))
+        removals.no_consent = ~granted
         quality.consent_removed = removals.remove(
             "rows without consent removed", ~granted, consent, always_report=True
         )
@@ -775,6 +788,7 @@ def load_table(
         quality.outside_date_range = removals.remove(
             "rows outside date range", ~inside, f"{start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M}"
         )
+    without_consent = _ids_without_consent(frame, contract, removals)
     frame = removals.apply(frame, quality)
 
     extra = [c for c in frame.columns if c not in contract.names]
@@ -788,8 +802,22 @@ def load_table(
         quality.add(
             "pseudonymized columns", len(pseudonymize), ", ".join(pseudonymize), share=False
         )
+        if without_consent is not None and without_consent.name in pseudonymize:
+            ids = without_consent.to_frame()
+            without_consent = privacy.pseudonymize(ids, [ids.columns[0]], salt).to_series()
     quality.rows = frame.height
-    return LoadResult(frame, quality)
+    return LoadResult(frame, quality, without_consent)
+
+
+def _ids_without_consent(
+    frame: pl.DataFrame, contract: Contract, removals: _Removals
+) -> pl.Series | None:
+    """The distinct person ids of rows removed for lack of consent (None: no consent column)."""
+    person = next((c for c in PERSON_IDS if c in frame.columns), None)
+    if removals.no_consent is None or person is None:
+        return None
+    ids = frame.get_column(person).filter(removals.no_consent.fill_null(True))
+    return ids.drop_nulls().cast(pl.String).unique(maintain_order=True)
 
 
 def _read(

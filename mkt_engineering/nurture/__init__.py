@@ -42,13 +42,18 @@ from mkt_engineering.nurture.survival import (
     median_survival_time,
     survival_at,
 )
-from mkt_engineering.nurture.timeline import attach_lead_attributes, stage_timeline
+from mkt_engineering.nurture.timeline import (
+    attach_lead_attributes,
+    drop_leads_without_consent,
+    stage_timeline,
+)
 
 __all__ = [
     "CoxModel",
     "MixtureCureModel",
     "apply_targeting",
     "attach_lead_attributes",
+    "drop_leads_without_consent",
     "cumulative_incidence",
     "duration_summary",
     "engagement_decay",

@@ -361,3 +361,51 @@ def _source_columns(source) -> list[str] | None:
         return formats.sniff_file(path).header
     except Exception:  # noqa: BLE001 - load_table reads the file again and explains the problem
         return None
+
+
+def drop_leads_without_consent(events: pl.DataFrame, leads) -> pl.DataFrame:
+    """Remove every event of a lead whose row in the lead table was removed for lack of consent.
+
+    Consent belongs to the person: a lead who refused marketing use is left out of the
+    whole analysis, not only out of the attribute table. Call it before
+    :func:`stage_timeline`.
+
+    Parameters
+    ----------
+    events : DataFrame
+        The ``lead_events`` table.
+    leads : LoadResult
+        From :func:`load_lead_attributes`; its ``without_consent`` ids are removed, and the
+        count of events and leads removed goes into its quality summary.
+
+    Returns
+    -------
+    DataFrame
+        `events` without those leads (unchanged when the lead table has no consent column).
+
+    Examples
+    --------
+    >>> from datetime import datetime as dt
+    >>> events = pl.DataFrame({"lead_id": ["a", "b", "b"], "timestamp": [dt(2025, 1, 1)] * 3,
+    ...                        "event": ["created", "created", "email_sent"]})
+    >>> table = pl.DataFrame({"lead_id": ["a", "b"], "consent": ["yes", "no"]})
+    >>> leads = load_lead_attributes(table)
+    >>> drop_leads_without_consent(events, leads)["lead_id"].to_list()
+    ['a']
+    """
+    withdrawn = getattr(leads, "without_consent", None)
+    if withdrawn is None or withdrawn.is_empty():
+        return events
+    gone = pl.col("lead_id").cast(pl.String).is_in(withdrawn.implode())
+    kept = events.filter(~gone)
+    removed = events.height - kept.height
+    quality = getattr(leads, "quality", None)
+    if quality is not None:
+        quality.add(
+            "events of leads without consent removed",
+            removed,
+            f"{withdrawn.len():,} lead(s) without consent in the lead table are left out "
+            "of the whole analysis",
+            total=events.height,
+        )
+    return kept
