@@ -45,9 +45,9 @@ REPEATS = 5
 
 
 def touchpoints(rows: int, seed: int = 7) -> pl.DataFrame:
-    """A touchpoints table of `rows` rows: 10 touches per customer on average, over 2026."""
+    """A touchpoints table of `rows` rows: 10 touches per customer on average, over 2025 (in the past: the loader drops dates after the export time)."""
     rng = np.random.default_rng(seed)
-    start = np.datetime64("2026-01-01T00:00:00", "us")
+    start = np.datetime64("2025-01-01T00:00:00", "us")
     seconds = rng.integers(0, 365 * 24 * 3600, rows).astype("timedelta64[s]")
     return (
         pl.DataFrame(
