@@ -9,7 +9,7 @@ Examples
 --------
 >>> from mkt_engineering.schemas import CONTRACTS
 >>> sorted(CONTRACTS)
-['conversions', 'experiment', 'lead_events', 'leads', 'orders', 'paths', 'spend', 'touchpoints']
+['conversions', 'experiment', 'experiment_totals', 'lead_events', 'leads', 'orders', 'paths', 'spend', 'touchpoints']
 >>> CONTRACTS["orders"].required_names
 ('customer_id', 'order_date', 'revenue')
 """
@@ -330,6 +330,50 @@ CONTRACTS: dict[str, Contract] = {
                 "Metric columns are any numeric columns, e.g. converted (0/1), revenue, orders, sessions.",
                 "Pre-period covariates are numeric columns named in the analysis plan; empty means no pre-period data.",
                 "Segments are text columns, e.g. device, country.",
+            ),
+        ),
+        Contract(
+            "experiment_totals",
+            "One row per arm of an experiment with its totals, as A/B testing tools show them.",
+            (
+                Column("variant", "string", description="The arm.", example="treatment"),
+                Column(
+                    "units",
+                    "int",
+                    description="Units (visitors, users) assigned to the arm.",
+                    example="10250",
+                    minimum=1.0,
+                ),
+                Column(
+                    "conversions",
+                    "float",
+                    description="Units that converted (each unit counted once), 0 to units.",
+                    example="1187",
+                    minimum=0.0,
+                ),
+                Column(
+                    "revenue",
+                    "float",
+                    required=False,
+                    description="Sum of the revenue per unit over the arm's units.",
+                    example="48210.50",
+                ),
+                Column(
+                    "revenue_sq",
+                    "float",
+                    required=False,
+                    description="Sum of the squared revenue per unit (for the revenue test).",
+                    example="4120388.25",
+                    minimum=0.0,
+                ),
+            ),
+            key=("variant",),
+            notes=(
+                "Tested as the unit-level metrics converted (rate conversions/units) and revenue "
+                "(mean revenue/units; its variance needs revenue_sq).",
+                "A further metric X is tested when both X and X_sq are given.",
+                "Sections that need unit rows (CUPED, segments, over time, bootstrap) are not "
+                "shown for totals.",
             ),
         ),
         Contract(

@@ -1,7 +1,8 @@
 """A/B tests: design, frequentist and Bayesian analysis, CUPED, sequential monitoring, SRM,
 multiple testing, calibrated verdicts.
 
-Start with `analyze` (unit rows -> results and a verdict) or the single tests
+Start with `analyze` (unit rows -> results and a verdict), `analyze_totals` (totals per arm,
+as testing tools show them; read with `load_totals`) or the single tests
 (`proportion_test`, `mean_test`, `ratio_test`) when you already have per-arm sums.
 """
 
@@ -45,6 +46,7 @@ from mkt_engineering.experiments.sequential import (
 )
 from mkt_engineering.experiments.simulate import simulate_aa, simulate_means
 from mkt_engineering.experiments.stats import RatioStats, SampleStats
+from mkt_engineering.experiments.totals import analyze_totals, load_totals, totals_moments
 from mkt_engineering.experiments.verdict import Verdict
 
 __all__ = [
@@ -57,6 +59,7 @@ __all__ = [
     "Verdict",
     "adjust",
     "analyze",
+    "analyze_totals",
     "balance_check",
     "benjamini_hochberg",
     "beta_binomial",
@@ -69,6 +72,7 @@ __all__ = [
     "group_sequential_test",
     "guardrail_status",
     "holm",
+    "load_totals",
     "mann_whitney_test",
     "mde",
     "mean_test",
@@ -89,6 +93,7 @@ __all__ = [
     "simulate_means",
     "spent_alpha",
     "srm_test",
+    "totals_moments",
     "wilson_interval",
     "with_missing_indicator",
 ]

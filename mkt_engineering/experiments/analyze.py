@@ -142,10 +142,38 @@ def analyze(
     columns, pairs = _moment_spec(declared, covariates)
     arms = reduce_moments(lazy, by=[variant], columns=columns, pairs=pairs)
     names = arms[variant].cast(pl.String).to_list()
+    _check_arms(names, arms["n"].to_list(), variant, control)
+    rows = {str(r[variant]): r for r in arms.iter_rows(named=True)}
+    binary = _binary_metrics(lazy, [m for m, _ in declared if "/" not in m])
+    primary = declared[0][0]
+    return analyze_arms(
+        rows,
+        binary,
+        declared,
+        control=control,
+        covariates=covariates,
+        segments=_segments(
+            lazy, variant, control, primary, binary.get(primary, False), segments, alpha
+        ),
+        over_time=_over_time(
+            lazy, variant, control, primary, day, alpha, mde, planned_units_per_arm
+        ),
+        days_seen=_days_seen(lazy, day),
+        alpha=alpha,
+        mde=mde,
+        planned_units_per_arm=planned_units_per_arm,
+        weights=weights,
+        guardrail_margin=guardrail_margin,
+        correction=correction,
+        min_srm_deviation=min_srm_deviation,
+    )
+
+
+def _check_arms(names: list[str], sizes: list[int], variant: str, control: str) -> None:
     if len(names) < 2:
         raise DataValidationError(
             f"analyze: column {variant!r} holds only one variant, {names[0]!r} "
-            f"({arms['n'][0]:,} units); an experiment compares at least two groups.",
+            f"({sizes[0]:,} units); an experiment compares at least two groups.",
             column=variant,
             fix="Load the file with every arm in it (control and treatment), or point "
             "`variant` at the column that holds the assignment.",
@@ -156,16 +184,36 @@ def analyze(
             column=variant,
             fix="Set `control` to the name your data uses for the control group.",
         )
-    rows = {str(r[variant]): r for r in arms.iter_rows(named=True)}
-    binary = _binary_metrics(lazy, [m for m, _ in declared if "/" not in m])
+
+
+def analyze_arms(
+    rows: dict[str, dict],
+    binary: dict[str, bool],
+    declared: list[tuple[str, str]],
+    *,
+    control: str,
+    covariates: list[str],
+    segments: pl.DataFrame,
+    over_time: pl.DataFrame,
+    days_seen: int | None,
+    alpha: float,
+    mde: float | None,
+    planned_units_per_arm: int | None,
+    weights: dict[str, float] | None,
+    guardrail_margin: float,
+    correction: str,
+    min_srm_deviation: float | None,
+) -> AnalysisResult:
+    """The analysis from the per-arm sums: checks, effects, corrections, Bayes, verdict.
+
+    ``rows`` maps each arm to its sums as `reduction.reduce_moments` writes them (``n``,
+    ``s|metric``, ``p|a|b``), whether they were reduced from unit rows (`analyze`) or
+    read from totals a testing tool exports (`totals.analyze_totals`).
+    """
+    primary = declared[0][0]
     effects = _effects(rows, control, declared, covariates, binary, alpha, guardrail_margin)
     effects = _adjust(effects, correction, alpha)
     srm = srm_test({k: rows[k]["n"] for k in rows}, weights, min_deviation=min_srm_deviation)
-    primary = declared[0][0]
-    segment_frame = _segments(
-        lazy, variant, control, primary, binary.get(primary, False), segments, alpha
-    )
-    over_time = _over_time(lazy, variant, control, primary, day, alpha, mde, planned_units_per_arm)
     bayes = _bayes(rows, control, primary, binary.get(primary, False), effects, alpha)
     verdict = decide(
         effects,
@@ -175,7 +223,7 @@ def analyze(
         mde=mde,
         planned_units_per_arm=planned_units_per_arm,
         arm_sizes={k: rows[k]["n"] for k in rows},
-        days_seen=_days_seen(lazy, day),
+        days_seen=days_seen,
     )
     settings = {
         "primary": primary,
@@ -188,7 +236,7 @@ def analyze(
     }
     return AnalysisResult(
         effects,
-        segment_frame,
+        segments,
         srm,
         _balance(rows, control, covariates),
         over_time,
