@@ -30,9 +30,16 @@ from typing import NamedTuple
 import polars as pl
 
 from mkt_engineering.errors import DataValidationError
+from mkt_engineering.layout import WHITESPACE, Layout
 
 SEPARATORS = (",", ";", "\t", "|")
-SEPARATOR_NAMES = {",": "comma (,)", ";": "semicolon (;)", "\t": "tab", "|": "pipe (|)"}
+SEPARATOR_NAMES = {
+    ",": "comma (,)",
+    ";": "semicolon (;)",
+    "\t": "tab",
+    "|": "pipe (|)",
+    "whitespace": "runs of spaces",
+}
 SAMPLE_BYTES = 256 * 1024
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 PARQUET_SUFFIXES = (".parquet", ".pq")
@@ -94,8 +101,11 @@ class CsvDialect:
     header: list[str]
     decimal_comma: bool
     bom: bool = False
-    skip_lines: int = 0  # an Excel "sep=;" line before the header
+    skip_lines: int = 0  # an Excel "sep=;" line, or title lines, before the header
     sample: str = field(default="", repr=False)  # the sniffed text, for guessing date formats
+    has_header: bool = True  # False: every line is data, `header` holds the given names
+    title: str = ""  # the title line(s) skipped above the header, for the quality summary
+    fields: int = 0  # fields in the first line after the skipped lines
 
 
 class ParsedDates(NamedTuple):
@@ -121,6 +131,8 @@ class RawTable:
     # when no row failed), and text columns that Parquet statistics show hold no "".
     parsed_dates: dict[str, ParsedDates] = field(default_factory=dict)
     text_without_empty: frozenset[str] = frozenset()
+    title: str = ""  # title line(s) skipped above the header
+    layout: Layout = field(default_factory=Layout)  # what the caller said about the file
 
     def positions(self, mask: pl.Series) -> list[int]:
         """Position numbers (line in the file, or row) of the rows where `mask` is true."""
@@ -131,22 +143,81 @@ def _strip_quoted(line: str) -> str:
     return re.sub(r'"[^"]*"', "", line)
 
 
-def sniff_text(sample: str, encoding: str = "utf8", bom: bool = False) -> CsvDialect:
-    """Guess separator, header and decimal comma from the first lines of a text file."""
-    lines = [line for line in sample.splitlines() if line.strip()][:50]
-    skip = 0
-    if lines and re.fullmatch(r"sep=.", lines[0].strip(), flags=re.IGNORECASE):
-        separator, skip, lines = lines[0].strip()[4], 1, lines[1:]
+def sniff_text(
+    sample: str, encoding: str = "utf8", bom: bool = False, layout: Layout | None = None
+) -> CsvDialect:
+    """Guess separator, header, lines above the header and decimal comma from a file's start.
+
+    A title line above the header ("Bestellungen Export 01.03.2026", or such a line followed
+    by empty cells, as spreadsheets write it) is skipped; `layout` overrides what is
+    guessed (separator, lines to skip, no header).
+
+    Examples
+    --------
+    >>> dialect = sniff_text("Bestellungen Export 01.03.2026\\nKunde;Umsatz\\n17;89,90\\n")
+    >>> dialect.skip_lines, dialect.header, dialect.title
+    (1, ['Kunde', 'Umsatz'], 'Bestellungen Export 01.03.2026')
+    """
+    layout = layout or Layout()
+    numbered = [(i, line) for i, line in enumerate(sample.splitlines()) if line.strip()][:55]
+    lines = [line for _, line in numbered]
+    skip, title, separator = 0, "", layout.separator
+    if layout.skip_lines is not None:
+        skip = layout.skip_lines
+        lines = [line for i, line in numbered if i >= skip]
+    elif lines and re.fullmatch(r"sep=.", lines[0].strip(), flags=re.IGNORECASE):
+        separator, skip, lines = separator or lines[0].strip()[4], 1, lines[1:]
+    elif separator != WHITESPACE:
+        titles = _title_lines(lines, separator)
+        if titles:
+            skip, title = numbered[titles][0], " / ".join(s.strip() for s in lines[:titles])
+            lines = lines[titles:]
+    lines = lines[:50]
+    separator = separator or _guess_separator(lines)
+    if separator == WHITESPACE:
+        first = lines[0].split() if lines else []
     else:
-        separator = _guess_separator(lines)
-    header = next(csv.reader([lines[0]], delimiter=separator)) if lines else []
-    decimal_comma = False
-    if separator != ",":
+        first = next(csv.reader([lines[0]], delimiter=separator)) if lines else []
+    header = [h.strip() for h in first]
+    if not layout.header:
+        header = list(layout.names) or [f"column_{i + 1}" for i in range(len(first))]
+        lines = [""] + lines  # the first line is data: sniff decimals in it too
+    decimal_comma = bool(layout.decimal_comma)
+    if layout.decimal_comma is None and separator not in (",", WHITESPACE):
         fields = (f for row in csv.reader(lines[1:], delimiter=separator) for f in row)
         decimal_comma = any(_DECIMAL_COMMA.match(f) for f in fields)
-    return CsvDialect(
-        encoding, separator, [h.strip() for h in header], decimal_comma, bom, skip, sample
-    )
+    dialect = CsvDialect(encoding, separator, header, decimal_comma, bom, skip, sample)
+    dialect.has_header, dialect.title, dialect.fields = layout.header, title, len(first)
+    return dialect
+
+
+def _title_lines(lines: list[str], separator: str | None) -> int:
+    """How many of the first lines are a title above the table (0 when none).
+
+    A title line holds at most one non-empty cell, and the lines below it form a table:
+    the separator appears in the next line and as often in (nearly) every line after it.
+    A header with more fields than the data (a ragged file) is no title: it has cells.
+    """
+    if _consistent(lines, separator or _guess_separator(lines)):
+        return 0  # the first line already fits the table
+    for count in range(1, min(5, len(lines) - 1) + 1):
+        rest = lines[count:]
+        guess = separator or _guess_separator(rest)
+        counts = [_strip_quoted(line).count(guess) for line in rest[:20]]
+        if counts[0] == 0 or sum(c == counts[0] for c in counts) < 0.9 * len(counts):
+            continue
+        above = csv.reader(lines[:count], delimiter=guess)
+        if all(sum(1 for cell in row if cell.strip()) <= 1 for row in above):
+            return count
+        return 0
+    return 0
+
+
+def _consistent(lines: list[str], separator: str) -> bool:
+    """The separator is in the first line and as often in nine of ten of the next lines."""
+    counts = [_strip_quoted(line).count(separator) for line in lines[:20]]
+    data = counts[1:] or counts
+    return bool(counts) and counts[0] > 0 and sum(c == counts[0] for c in data) >= 0.9 * len(data)
 
 
 def _guess_separator(lines: list[str]) -> str:
@@ -230,7 +301,7 @@ def _not_text(path: Path, head: bytes, text: str) -> DataValidationError | None:
     )
 
 
-def sniff_file(path: Path) -> CsvDialect:
+def sniff_file(path: Path, layout: Layout | None = None) -> CsvDialect:
     """Read the start of a text file and sniff encoding, separator and header."""
     with open(path, "rb") as handle:
         head = handle.read(SAMPLE_BYTES)
@@ -252,7 +323,7 @@ def sniff_file(path: Path) -> CsvDialect:
         raise problem
     if len(head) == SAMPLE_BYTES:  # the last line is probably cut
         text = text[: text.rfind("\n") + 1] or text
-    return sniff_text(text, encoding, bom_length > 0)
+    return sniff_text(text, encoding, bom_length > 0, layout)
 
 
 def _transcode(path: Path, encoding: str = "cp1252") -> bytes:
@@ -289,6 +360,8 @@ def read_csv(
     options = dict(
         separator=dialect.separator,
         skip_lines=dialect.skip_lines,
+        has_header=dialect.has_header,
+        new_columns=None if dialect.has_header else dialect.header,
         schema_overrides={name: pl.String for name in text_columns},
         decimal_comma=dialect.decimal_comma,
         infer_schema_length=10_000,
@@ -333,6 +406,8 @@ def sample_date_formats(dialect: CsvDialect, columns: list[str]) -> dict[str, st
             io.BytesIO(dialect.sample.encode("utf-8")),
             separator=dialect.separator,
             skip_lines=dialect.skip_lines,
+            has_header=dialect.has_header,
+            new_columns=None if dialect.has_header else dialect.header,
             infer_schema=False,
             truncate_ragged_lines=False,
         )
@@ -383,6 +458,7 @@ def read_source(
     separator: str | None = None,
     encoding: str | None = None,
     sheet: str | int | None = None,
+    layout: Layout | None = None,
 ) -> RawTable:
     """Read any supported source into a raw frame.
 
@@ -402,17 +478,26 @@ def read_source(
         ``"utf-16"``; UTF-16 with a byte-order mark, or plain text in UTF-16, is detected).
     sheet : str or int, optional
         Excel sheet name or 0-based number.
+    layout : Layout, optional
+        What the file's text cannot tell (no header, whitespace separator, lines to skip);
+        `separator` and `encoding` given separately win over the layout's.
     """
     from mkt_engineering.paths import resolve_input
 
+    layout = (layout or Layout()).with_overrides(separator=separator, encoding=encoding)
     if isinstance(source, pl.LazyFrame):
         source = source.collect()
     if isinstance(source, pl.DataFrame):
-        return RawTable(source, "<data frame>", "frame", first_line=0, position_word="row index")
+        _text_options_only("<data frame>", layout)
+        frame = RawTable(source, "<data frame>", "frame", first_line=0, position_word="row index")
+        frame.layout = layout
+        return frame
     path = resolve_input(source)
     label = str(path)
     try:
-        return _read_file(path, label, text_columns, date_columns, separator, encoding, sheet)
+        raw = _read_file(path, label, text_columns, date_columns, layout, sheet)
+        raw.layout = layout
+        return raw
     except (PermissionError, IsADirectoryError):
         what = "is a folder, not a file" if path.is_dir() else "cannot be opened (no permission)"
         raise validation_error(
@@ -427,13 +512,34 @@ def read_source(
         ) from None
 
 
+def _text_options_only(label: str, layout: Layout) -> None:
+    """Header, names, separator and skipped lines describe text files; refuse them elsewhere."""
+    given = [
+        name
+        for name, value in (
+            ("header", not layout.header),
+            ("names", layout.names),
+            ("separator", layout.separator),
+            ("skip_lines", layout.skip_lines is not None),
+        )
+        if value
+    ]
+    if given:
+        raise validation_error(
+            f"{label}: the layout options {', '.join(given)} describe text (CSV) files; this "
+            "input is a table already (Excel, Parquet or a data frame).",
+            source=label,
+            fix="Leave these options out for this input (date_format, thousands and decimal "
+            "still apply), or export the table as CSV.",
+        )
+
+
 def _read_file(
     path: Path,
     label: str,
     text_columns: Callable[[list[str]], list[str]] | None,
     date_columns: Callable[[list[str]], list[str]] | None,
-    separator: str | None,
-    encoding: str | None,
+    layout: Layout,
     sheet: str | int | None,
 ) -> RawTable:
     if path.is_dir():
@@ -458,6 +564,8 @@ def _read_file(
             source=label,
             fix="Export the table as CSV (UTF-8) or Excel (.xlsx) and pass that file.",
         )
+    if suffix in PARQUET_SUFFIXES + EXCEL_SUFFIXES:
+        _text_options_only(label, layout)
     if suffix in PARQUET_SUFFIXES:
         frame = pl.read_parquet(path)
         text = [
@@ -475,11 +583,8 @@ def _read_file(
         )
     if suffix in EXCEL_SUFFIXES:
         return RawTable(read_excel(path, sheet), label, "excel", first_line=2, position_word="row")
-    dialect = sniff_file(path)
-    if separator is not None:
-        dialect.separator = separator
-        dialect.header = next(csv.reader([_first_line(path, dialect)], delimiter=separator), [])
-        dialect.decimal_comma = dialect.decimal_comma and separator != ","
+    dialect = sniff_file(path, layout)
+    encoding = layout.encoding
     if encoding is not None:
         named = ENCODINGS.get(encoding.lower().replace("-", "").replace("_", ""))
         if named is None:
@@ -492,9 +597,15 @@ def _read_file(
         if named == "utf-16":  # the byte-order mark, or else little-endian, tells which
             named = dialect.encoding if dialect.encoding.startswith("utf-16") else "utf-16-le"
         dialect.encoding = named
+    if layout.separator == WHITESPACE:
+        return read_whitespace(path, label, dialect, layout, text_columns)
+    _check_names(path, dialect, layout)
     text = list(text_columns(dialect.header)) if text_columns else []
-    dates = sample_date_formats(
-        dialect, [c for c in (date_columns(dialect.header) if date_columns else []) if c in text]
+    dated = [c for c in (date_columns(dialect.header) if date_columns else []) if c in text]
+    dates = (
+        dict.fromkeys(dated, layout.date_format)
+        if layout.date_format
+        else sample_date_formats(dialect, dated)
     )
     try:
         frame, parsed = read_csv(path, dialect, text, dates)
@@ -510,10 +621,125 @@ def _read_file(
         dialect.encoding,
         dialect.separator,
         dialect.decimal_comma,
-        first_line=2 + dialect.skip_lines,
+        first_line=1 + dialect.has_header + dialect.skip_lines,
         position_word="line",
         parsed_dates=parsed,
+        title=dialect.title,
     )
+
+
+def _check_names(path: Path, dialect: CsvDialect, layout: Layout) -> None:
+    """A file without header must have as many fields per line as the layout has names."""
+    if layout.header or not layout.names or dialect.fields == len(layout.names):
+        return
+    raise validation_error(
+        f"{path}: the layout names {len(layout.names)} columns ({', '.join(layout.names)}), "
+        f"but the first line has {dialect.fields} fields "
+        f"(separator {SEPARATOR_NAMES.get(dialect.separator, repr(dialect.separator))}).",
+        source=str(path),
+        rows=[dialect.skip_lines + 1],
+        fix="Give one name per column, in file order (names for columns you do not need "
+        "too), or check the separator.",
+    )
+
+
+def read_whitespace(
+    path: Path,
+    label: str,
+    dialect: CsvDialect,
+    layout: Layout,
+    text_columns: Callable[[list[str]], list[str]] | None,
+) -> RawTable:
+    """Read a file whose columns are separated by runs of spaces or tabs (no quoting).
+
+    polars reads the lines, and splits them on runs of blanks in one vectorised pass;
+    leading and trailing blanks (and a Windows line end) are ignored. Blank lines stay
+    as empty rows, so row numbers keep matching line numbers; the loader counts them.
+    """
+    source = path if dialect.encoding == "utf8" else io.BytesIO(_transcode(path, dialect.encoding))
+    read = pl.read_csv(
+        source,
+        has_header=False,
+        separator="\x1f",  # a character no export holds: every line is one cell
+        quote_char=None,
+        new_columns=["line"],
+        schema_overrides={"line": pl.String},
+        skip_lines=dialect.skip_lines,
+    )
+    text = read.get_column("line").str.strip_chars()
+    cells = text.str.replace_all(r"[ \t]+", "\x1f").str.split("\x1f")
+    first = int(cells.is_not_null().arg_true().first() or 0)  # blank lines before the table
+    if layout.header:
+        header, cells, text = cells[first].to_list(), cells[first + 1 :], text[first + 1 :]
+        first_line = dialect.skip_lines + first + 2
+    else:
+        width = 0 if cells.null_count() == cells.len() else len(cells[first])
+        header = list(layout.names) or [f"column_{i + 1}" for i in range(width)]
+        first_line = dialect.skip_lines + 1
+    _check_fields(label, cells, text, header, first_line, layout)
+    strings = set(text_columns(header)) if text_columns else set()
+    frame = pl.DataFrame({"cells": cells}).select(
+        pl.col("cells").list.get(i, null_on_oob=True).alias(name) for i, name in enumerate(header)
+    )
+    frame = frame.with_columns(_as_numbers(frame, [c for c in header if c not in strings]))
+    return RawTable(
+        frame,
+        label,
+        "csv",
+        dialect.encoding,
+        WHITESPACE,
+        bool(layout.decimal_comma),
+        first_line=first_line,
+        position_word="line",
+    )
+
+
+def _check_fields(
+    label: str,
+    cells: pl.Series,
+    text: pl.Series,
+    header: list[str],
+    first_line: int,
+    layout: Layout,
+) -> None:
+    """Refuse lines with another number of fields than the header (or the layout's names)."""
+    counts = cells.list.len()
+    bad = counts.is_not_null() & (counts != len(header))
+    if not bad.any():
+        return
+    rows = (bad.arg_true() + first_line).head(5).to_list()
+    shown = "\n".join(
+        f"  line {row}: {line[:80]!r} ({count} fields)"
+        for row, line, count in zip(
+            rows,
+            text.filter(bad).head(5).to_list(),
+            counts.filter(bad).head(5).to_list(),
+            strict=True,
+        )
+    )
+    what = "the layout names" if layout.names else "the header has"
+    raise validation_error(
+        f"{label}: {int(bad.sum()):,} line(s) split into another number of fields than "
+        f"{what} ({len(header)}: {', '.join(header)}), separating on runs of spaces.\n{shown}",
+        source=label,
+        rows=rows,
+        fix="Give one name per column in file order (names=[...], CLI: --names a,b,c); a text "
+        "cell holding spaces cannot be read with a whitespace separator: export the file "
+        "with ';' or tabs instead.",
+    )
+
+
+def _as_numbers(frame: pl.DataFrame, columns: list[str]) -> list[pl.Series]:
+    """Columns that hold only whole numbers (or only numbers) as Int64 (Float64); others as text."""
+    converted = []
+    for name in columns:
+        values = frame.get_column(name)
+        for dtype in (pl.Int64, pl.Float64):
+            numbers = values.cast(dtype, strict=False)
+            if numbers.null_count() == values.null_count():
+                converted.append(numbers)
+                break
+    return converted
 
 
 def csv_problem(path: Path, dialect: CsvDialect) -> DataValidationError | None:
@@ -605,17 +831,6 @@ def parquet_text_without_empty(path: Path, columns: list[str]) -> frozenset[str]
     return frozenset(columns) if empty == 0 else frozenset()
 
 
-def _first_line(path: Path, dialect: CsvDialect) -> str:
-    with open(path, "rb") as handle:
-        head = handle.read(SAMPLE_BYTES)
-    body = head[detect_encoding(head)[1] :]
-    codec = {"utf8": "utf-8"}.get(dialect.encoding, dialect.encoding)
-    if codec.startswith("utf-16"):
-        body = body[: len(body) - len(body) % 2]
-    lines = body.decode(codec, errors="replace").splitlines()
-    return lines[dialect.skip_lines] if len(lines) > dialect.skip_lines else ""
-
-
 # --------------------------------------------------------------------------- value formats
 
 # "...Z" (UTC) stamps are read as they are, without a time zone, like all the others.
@@ -630,17 +845,27 @@ ISO_FORMATS = (
     "%Y-%m-%d %H:%M:%S%.fZ",
 )
 GERMAN_FORMATS = ("%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y")
+COMPACT_FAMILY = "YYYYMMDD"
+WEEK_FAMILY = "YYYY-Www (ISO week, its Monday)"
 DATE_FAMILIES = {
     "YYYY-MM-DD [HH:MM[:SS]]": ISO_FORMATS,
     "DD.MM.YYYY [HH:MM[:SS]]": GERMAN_FORMATS,
+    COMPACT_FAMILY: ("%Y%m%d",),
+    WEEK_FAMILY: ("%G-W%V-%u",),
 }
+# How the first value shows its family; the ISO family is the default.
+_FAMILY_LOOKS = (
+    (r"^\s*\d{1,2}\.\d{1,2}\.\d{4}", "DD.MM.YYYY [HH:MM[:SS]]"),
+    (r"^\s*\d{8}\s*$", COMPACT_FAMILY),
+    (r"^\s*\d{4}-?W\d{2}(-?\d)?\s*$", WEEK_FAMILY),
+)
 TRUE_WORDS = ("true", "t", "1", "1.0", "yes", "y", "ja", "j", "wahr", "x")
 FALSE_WORDS = ("false", "f", "0", "0.0", "no", "n", "nein", "falsch")
 
 
 def date_family(fmt: str) -> str:
-    """The family (a key of DATE_FAMILIES) that the strptime format `fmt` belongs to."""
-    return next(family for family, members in DATE_FAMILIES.items() if fmt in members)
+    """The family (a key of DATE_FAMILIES) of the strptime format `fmt`; else `fmt` itself."""
+    return next((family for family, members in DATE_FAMILIES.items() if fmt in members), fmt)
 
 
 def single_date_format(text: pl.Series) -> str | None:
@@ -656,10 +881,34 @@ def single_date_format(text: pl.Series) -> str | None:
     values = text.drop_nulls()
     if values.len() == 0 or values.dtype != pl.String:
         return None
-    for fmt in (fmt for members in DATE_FAMILIES.values() for fmt in members):
+    # Only the two families strptime reads exactly; YYYYMMDD (strptime also takes 7 digits)
+    # and ISO weeks are parsed after reading, by parse_datetime.
+    for fmt in ISO_FORMATS + GERMAN_FORMATS:
         if values.str.to_datetime(fmt, strict=False, time_unit="us", cache=False).null_count() == 0:
             return fmt
     return None
+
+
+def _try_family(text: pl.Series, family: str) -> pl.Series:
+    """Parse `text` in the formats of one family; null where none fits."""
+    if family == COMPACT_FAMILY:  # exactly eight digits
+        text = pl.select(pl.when(text.str.contains(r"^\d{8}$")).then(text)).to_series()
+    elif family == WEEK_FAMILY:  # 2024-W05, 2024W05 and 2024-W05-3: the week's Monday
+        text = text.str.replace(r"^(\d{4})-?W(\d{2})$", "${1}-W${2}-1").str.replace(
+            r"^(\d{4})-?W(\d{2})-?(\d)$", "${1}-W${2}-${3}"
+        )
+    return _try_formats(text, DATE_FAMILIES[family])
+
+
+def parse_with_format(text: pl.Series, fmt: str) -> pl.Series:
+    """Dates in one given strptime format (a layout's ``date_format``); null where it does not fit.
+
+    Examples
+    --------
+    >>> parse_with_format(pl.Series(["03/01/2026 02:30 PM", "x"]), "%m/%d/%Y %I:%M %p").to_list()
+    [datetime.datetime(2026, 3, 1, 14, 30), None]
+    """
+    return text.str.strip_chars().str.to_datetime(fmt, strict=False, time_unit="us", cache=False)
 
 
 def _try_formats(text: pl.Series, formats: tuple[str, ...]) -> pl.Series:
@@ -703,25 +952,56 @@ def parse_datetime(text: pl.Series) -> tuple[pl.Series, str, pl.Series | None]:
     if fast is not None:
         return fast, list(DATE_FAMILIES)[0], None
     first = text.drop_nulls().head(1).to_list()
-    german = bool(first) and re.match(r"^\s*\d{1,2}\.\d{1,2}\.\d{4}", first[0]) is not None
-    family = list(DATE_FAMILIES)[1 if german else 0]
-    parsed = _try_formats(text, DATE_FAMILIES[family])
+    family = next(
+        (name for look, name in _FAMILY_LOOKS if first and re.match(look, first[0])),
+        list(DATE_FAMILIES)[0],
+    )
+    parsed = _try_family(text, family)
     if parsed.null_count() > text.null_count():
         stripped = text.str.strip_chars()
-        parsed = parsed.fill_null(_try_formats(stripped, DATE_FAMILIES[family]))
+        parsed = parsed.fill_null(_try_family(stripped, family))
         if parsed.null_count() > text.null_count():
-            other = list(DATE_FAMILIES)[0 if german else 1]
-            in_other = _try_formats(stripped, DATE_FAMILIES[other])
-            mixed = parsed.is_null() & in_other.is_not_null()
+            in_other = pl.Series(text.name, [False] * text.len())
+            for other in (name for name in DATE_FAMILIES if name != family):
+                in_other = in_other | _try_family(stripped, other).is_not_null()
+            mixed = parsed.is_null() & in_other
             return parsed, family, (mixed if mixed.any() else None)
     return parsed, family, None
 
 
-def parse_float(text: pl.Series, decimal_comma: bool | None = None) -> pl.Series:
+def family_of(value: str) -> str:
+    """The date format family a date written as `value` belongs to, judged by its look.
+
+    Examples
+    --------
+    >>> family_of("24.12.2026 10:00"), family_of("20261224")
+    ('DD.MM.YYYY [HH:MM[:SS]]', 'YYYYMMDD')
+    """
+    return next(
+        (name for look, name in _FAMILY_LOOKS if re.match(look, value)), list(DATE_FAMILIES)[0]
+    )
+
+
+class ParsedNumbers(NamedTuple):
+    """Numbers parsed from text, and what the text showed about its format."""
+
+    values: pl.Series
+    decimal_comma: bool  # the values were read with a decimal comma
+    currency: str | None  # a currency sign or code written in the cells (€, $, EUR ...)
+
+
+_CURRENCY = r"([€$£¥]|\b(?:EUR|USD|GBP|CHF|JPY)\b)"
+
+
+def parse_float(
+    text: pl.Series, decimal_comma: bool | None = None, thousands: str | None = None
+) -> pl.Series:
     """Parse numbers written as text: decimal comma or point, thousands separators, € signs.
 
     ``decimal_comma=None`` decides from the values that do not parse as plain numbers: a
     comma followed by other than three digits (``89,90``) means decimal comma.
+    `thousands` names the thousands separator when it is not ``.`` or ``,`` (``1 234,50``,
+    ``1'234.50``) or to have it removed everywhere.
 
     Examples
     --------
@@ -729,13 +1009,41 @@ def parse_float(text: pl.Series, decimal_comma: bool | None = None) -> pl.Series
     [89.9, 1234.5, 7.0]
     >>> parse_float(pl.Series(["1,234.50", "12"])).to_list()
     [1234.5, 12.0]
+    >>> parse_float(pl.Series(["1'234.50", "12"]), thousands="'").to_list()
+    [1234.5, 12.0]
+    """
+    return parse_numbers(text, decimal_comma, thousands).values
+
+
+def parse_numbers(
+    text: pl.Series, decimal_comma: bool | None = None, thousands: str | None = None
+) -> ParsedNumbers:
+    """:func:`parse_float`, also saying whether decimal commas were read and the currency sign.
+
+    Plain numbers cost one cast; only text that is not plain numbers is looked at further.
+
+    Examples
+    --------
+    >>> parsed = parse_numbers(pl.Series(["1.234,50 €", "89,90 €"]))
+    >>> parsed.values.to_list(), parsed.decimal_comma, parsed.currency
+    ([1234.5, 89.9], True, '€')
     """
     fast = None
     if not decimal_comma:
         fast = text.cast(pl.Float64, strict=False)
         if fast.null_count() == text.null_count():
-            return fast
-    cleaned = text.str.strip_chars(" \u00a0€$%").str.replace_all("\u00a0", "")
+            return ParsedNumbers(fast, False, None)
+    unusual = text if fast is None else text.filter(fast.is_null())
+    found = unusual.drop_nulls().head(10_000).str.extract(_CURRENCY).drop_nulls().head(1)
+    currency = found.item() if found.len() else None
+    cleaned = text.str.strip_chars(" \u00a0\u202f€$£¥%").str.replace_all("\u00a0", "")
+    cleaned = cleaned.str.replace(
+        r"^\s*(?:EUR|USD|GBP|CHF|JPY)\s*|\s*(?:EUR|USD|GBP|CHF|JPY)\s*$", ""
+    )
+    if thousands is not None:
+        cleaned = cleaned.str.replace_all(thousands, "", literal=True)
+        if decimal_comma is None:
+            decimal_comma = thousands == "."
     if decimal_comma is None:
         decimal_comma = looks_decimal_comma(cleaned.filter(fast.is_null()))
     if decimal_comma:
@@ -753,7 +1061,7 @@ def parse_float(text: pl.Series, decimal_comma: bool | None = None) -> pl.Series
             .then(cleaned.str.replace_all(",", "", literal=True))
             .otherwise(cleaned)
         ).to_series()
-    return cleaned.cast(pl.Float64, strict=False)
+    return ParsedNumbers(cleaned.cast(pl.Float64, strict=False), bool(decimal_comma), currency)
 
 
 def looks_decimal_comma(text: pl.Series) -> bool:

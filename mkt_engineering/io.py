@@ -40,6 +40,7 @@ import polars as pl
 from mkt_engineering import formats, privacy
 from mkt_engineering.errors import DataValidationError
 from mkt_engineering.formats import RawTable, validation_error
+from mkt_engineering.layout import Layout
 from mkt_engineering.quality import DataQuality
 from mkt_engineering.quality import count_duplicates as _count_duplicates
 from mkt_engineering.schemas import (
@@ -51,7 +52,7 @@ from mkt_engineering.schemas import (
     get_contract,
 )
 
-__all__ = ["DataQuality", "LoadResult", "load_table", "read_table"]
+__all__ = ["DataQuality", "Layout", "LoadResult", "load_table", "read_table"]
 
 Source = str | Path | pl.DataFrame | pl.LazyFrame
 
@@ -142,6 +143,8 @@ def _header_problem(
         s for s in (":", " ") if s in header[0].strip()
     ]
     guess = found[0] if found else None
+    if guess == " ":  # runs of spaces: the whitespace separator, which is never guessed
+        guess = "whitespace"
     said = (
         f" The header looks separated by {formats.SEPARATOR_NAMES.get(guess, repr(guess))}."
         if guess
@@ -156,6 +159,12 @@ def _header_problem(
             f"Read it with separator={guess!r} (CLI: --separator '{guess}')"
             if guess
             else "Pass the file's separator with separator=..."
+        )
+        + (
+            ". The first line looks like data, not a header: also pass layout={'header': "
+            "False, 'names': [...]} (CLI: --no-header --names a,b,c)"
+            if re.match(r"\s*[\d.,-]+\s", header[0])
+            else ""
         )
         + ", or export it again as a CSV with ',' or ';' between columns.",
     )
@@ -324,11 +333,17 @@ def _to_text(values: pl.Series, raw: RawTable, user: str) -> pl.Series:
 
 
 def _parse_dates(
-    text: pl.Series, parsed: formats.ParsedDates | None
+    text: pl.Series, parsed: formats.ParsedDates | None, date_format: str | None = None
 ) -> tuple[pl.Series, str, pl.Series | None]:
-    """Dates from text: those parsed while reading if every row parsed, else parse the text."""
+    """Dates from text: those parsed while reading if every row parsed, else parse the text.
+
+    With the layout's `date_format`, only that format counts: rows in another one fail
+    the column's check (naming them) instead of being read in a guessed format.
+    """
     if parsed is not None and parsed.values.null_count() == text.null_count():
         return parsed.values.alias(text.name), parsed.family, None
+    if date_format:
+        return formats.parse_with_format(text, date_format), date_format, None
     return formats.parse_datetime(text)  # some row is in another format: the careful path
 
 
@@ -345,7 +360,7 @@ def _coerce(
     if kind in ("datetime", "date"):
         if values.dtype == pl.String:
             values, family, mixed = _parse_dates(
-                _to_text(values, raw, user), raw.parsed_dates.get(user)
+                _to_text(values, raw, user), raw.parsed_dates.get(user), raw.layout.date_format
             )
             quality.date_formats[column.name] = family
         elif isinstance(values.dtype, pl.Datetime) and values.dtype.time_zone is not None:
@@ -357,7 +372,16 @@ def _coerce(
     if kind in ("float", "int"):
         if values.dtype == pl.String:
             # a ;-file with decimal commas in its first lines is German; otherwise the values decide
-            values = formats.parse_float(values, True if raw.decimal_comma else None)
+            given = raw.layout.decimal_comma
+            parsed = formats.parse_numbers(
+                values,
+                given if given is not None else (True if raw.decimal_comma else None),
+                raw.layout.thousands,
+            )
+            values = parsed.values
+            quality.decimal_comma = quality.decimal_comma or parsed.decimal_comma
+            if parsed.currency:
+                quality.currency_signs[column.name] = parsed.currency
         values = values.cast(pl.Float64, strict=False)
         if kind == "int":  # inf, NaN and values beyond 64 bits are no whole numbers
             whole = values.is_finite() & (values == values.round(0)) & (values.abs() < 2.0**63)
@@ -419,7 +443,7 @@ def _check_column(
 
     if mixed is not None and within(mixed).any():
         family = next(iter(column_family))
-        other = next(f for f in formats.DATE_FAMILIES if f != family)
+        other = formats.family_of(str(original.filter(within(mixed)).head(1).item()).strip())
         raise _fail(
             raw,
             user,
@@ -699,6 +723,7 @@ def load_table(
     sheet: str | int | None = None,
     count_duplicates: bool = True,
     as_of: Any = None,
+    layout: Layout | dict[str, Any] | None = None,
 ) -> LoadResult:
     """Read `source` as contract `table`; return the frame and its quality summary.
 
@@ -727,6 +752,12 @@ def load_table(
         are removed and counted.
     separator, encoding, sheet : optional
         Override the detected separator / encoding, or pick an Excel sheet.
+    layout : Layout or dict, optional
+        What cannot be detected about a text file: no header (``header=False`` with
+        ``names``), ``separator="whitespace"`` (runs of spaces), ``skip_lines``, a
+        ``date_format`` such as ``"%Y%m%d"``, the ``thousands`` separator and the
+        ``decimal`` mark (see :class:`mkt_engineering.layout.Layout`). A title line above
+        the header is skipped without it.
     count_duplicates : bool
         Count exact duplicate rows and repeated keys for the summary (one hash pass over
         the table). ``read_table`` skips it, since it returns no summary.
@@ -744,7 +775,15 @@ def load_table(
     pseudonymize = [pseudonymize] if isinstance(pseudonymize, str) else list(pseudonymize or [])
     if pseudonymize:
         privacy._salt(salt)  # fail before reading a large file
-    raw = _read(source, contract, columns, separator=separator, encoding=encoding, sheet=sheet)
+    raw = _read(
+        source,
+        contract,
+        columns,
+        separator=separator,
+        encoding=encoding,
+        sheet=sheet,
+        layout=Layout.from_value(layout),
+    )
     quality = DataQuality(
         raw.source,
         contract.name,
@@ -753,7 +792,10 @@ def load_table(
         encoding=raw.encoding,
         separator=raw.separator,
         decimal_comma=raw.decimal_comma,
+        layout=raw.layout.to_dict(),
     )
+    if raw.title:
+        quality.add("title lines skipped", raw.first_line - 2, repr(_short(raw.title)), share=False)
     rename = _map_columns(raw, contract, columns)
     quality.column_mapping = rename
     frame = raw.frame.rename(rename)

@@ -36,6 +36,7 @@ _SENTENCES = {
     "cells with personal data masked": "{count:,} cell(s) held e-mail addresses, phone numbers or IP addresses and were replaced by placeholders such as [e-mail 1] before analysis: {note}.",
     "pii columns kept": "Columns with personal data were kept because allow_pii=True: {note}. Do not show them in reports.",
     "pseudonymized columns": "These id columns were replaced by salted SHA-256 pseudonyms: {note}.",
+    "title lines skipped": "{count:,} title line(s) above the header were skipped: {note}.",
 }
 
 
@@ -56,7 +57,12 @@ class DataQuality:
     encoding, separator : str or None
         What was detected in a text file.
     decimal_comma : bool
-        Whether numbers were read with a decimal comma.
+        Whether numbers were read with a decimal comma (found while sniffing the file, or
+        while parsing a number column such as ``1.234,50 €``).
+    currency_signs : dict
+        Column -> the currency sign or code its cells were written with (``€``, ``USD``).
+    layout : dict
+        The layout options the file was read with (only those given; see ``Layout``).
     column_mapping : dict
         Source column name -> contract name, for every column that was renamed.
     pii_found : dict
@@ -85,6 +91,8 @@ class DataQuality:
     outside_date_range: int = 0
     out_of_range_dates: int = 0
     pii_masked: dict[str, int] = field(default_factory=dict)
+    currency_signs: dict[str, str] = field(default_factory=dict)
+    layout: dict[str, Any] = field(default_factory=dict)
 
     def add(
         self,
@@ -142,6 +150,12 @@ class DataQuality:
         if self.date_formats:
             note = ", ".join(f"{c}: {f}" for c, f in self.date_formats.items())
             facts.append({"check": "date formats", "count": None, "share": None, "note": note})
+        if self.currency_signs:
+            note = ", ".join(f"{c}: {sign}" for c, sign in self.currency_signs.items())
+            facts.append({"check": "currency signs", "count": None, "share": None, "note": note})
+        if self.layout:
+            note = ", ".join(f"{k}={v!r}" for k, v in self.layout.items())
+            facts.append({"check": "file layout", "count": None, "share": None, "note": note})
         if self.column_mapping:
             note = ", ".join(f"{u} → {c}" for u, c in self.column_mapping.items())
             facts.append(
@@ -235,6 +249,8 @@ class DataQuality:
             "pii_removed": list(self.pii_removed),
             "pii_masked": dict(self.pii_masked),
             "out_of_range_dates": self.out_of_range_dates,
+            "currency_signs": dict(self.currency_signs),
+            "layout": dict(self.layout),
             "issues": [issue | {"message": self._sentence(issue)} for issue in self.issues],
         }
 

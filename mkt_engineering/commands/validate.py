@@ -52,7 +52,9 @@ def validate(
     map_: list[str] = typer.Option(
         None, "--map", help="Column mapping user_column=contract_column (repeatable)."
     ),
-    separator: str = typer.Option(None, help="CSV separator, if the detected one is wrong."),
+    separator: str = typer.Option(
+        None, help="CSV separator, if the detected one is wrong: ';', tab, or whitespace."
+    ),
     encoding: str = typer.Option(
         None, help="Text encoding: utf8 or cp1252, if the detected one is wrong."
     ),
@@ -63,10 +65,45 @@ def validate(
     consent_column: str = typer.Option(
         None, help="Column holding the marketing consent (default: detected by name)."
     ),
+    no_header: bool = typer.Option(
+        False, "--no-header", help="The file has no header line; name the columns with --names."
+    ),
+    names: str = typer.Option(
+        None, help="Column names of a file without header, comma-separated: a,b,c."
+    ),
+    skip: int = typer.Option(
+        None, "--skip", help="Lines to skip above the header (default: a title line is detected)."
+    ),
+    date_format: str = typer.Option(
+        None, help="strptime format of the date columns, e.g. %Y%m%d or '%m/%d/%Y %I:%M %p'."
+    ),
+    thousands: str = typer.Option(None, help="Thousands separator of numbers: . , ' or space."),
+    decimal: str = typer.Option(None, help="Decimal mark: , or . (default: detected)."),
 ) -> None:
     """Check FILE against the TABLE contract; print the data-quality summary (exit 0) or the problem (exit 1)."""
+    from mkt_engineering.errors import ParameterError
     from mkt_engineering.io import load_table
+    from mkt_engineering.layout import Layout
 
+    try:
+        layout = Layout.from_value(
+            {
+                key: value
+                for key, value in {
+                    "header": False if no_header else None,
+                    "names": [n.strip() for n in names.split(",")] if names else None,
+                    "skip_lines": skip,
+                    "date_format": date_format,
+                    "thousands": thousands,
+                    "decimal": decimal,
+                }.items()
+                if value is not None
+            }
+        )
+    except ParameterError as error:
+        error_console.print("[bold red]✗ layout options:[/bold red]", end=" ")
+        error_console.print(str(error), markup=False, soft_wrap=True)
+        raise typer.Exit(2) from None
     try:
         result = load_table(
             file,
@@ -77,6 +114,7 @@ def validate(
             sheet=sheet,
             allow_pii=allow_pii,
             consent_column=consent_column,
+            layout=layout,
         )
     except DataValidationError as error:
         error_console.print(f"[bold red]✗ {file} is not a valid {table} table[/bold red]")
