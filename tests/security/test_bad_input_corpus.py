@@ -36,6 +36,7 @@ import yaml
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "bad_input"
 CASES = yaml.safe_load((CORPUS / "cases.yaml").read_text(encoding="utf-8"))
 MKT = Path(sys.executable).with_name("mkt")
+DATASETS = CORPUS.parents[2] / "datasets"
 
 TRACEBACK = "Traceback (most recent call last)"
 # Exception names that are the kit's own way of saying what is wrong with the input.
@@ -89,7 +90,8 @@ def _run(case: dict, root: Path, work: Path) -> Outcome:
     folder, out = root / case["id"], work / "out"
     folder.mkdir(exist_ok=True)
     out.mkdir(parents=True)
-    argv = [arg.replace("{case}", str(folder)).replace("{out}", str(out)) for arg in case["argv"]]
+    fill = {"{case}": str(folder), "{out}": str(out), "{datasets}": str(DATASETS)}
+    argv = [re.sub(r"\{case\}|\{out\}|\{datasets\}", lambda m: fill[m[0]], a) for a in case["argv"]]
     env = {**os.environ, "COLUMNS": "160", "NO_COLOR": "1", "TERM": "dumb"}
     process = subprocess.Popen(
         [str(MKT), *argv],
