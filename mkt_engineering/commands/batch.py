@@ -61,6 +61,11 @@ def batch(
         "--replace-index",
         help="Overwrite an index.html in --out that the kit did not write.",
     ),
+    strict: bool = typer.Option(
+        False,
+        "--strict",
+        help="Fail every run that leaves a report section out (as 'strict: true' in the file).",
+    ),
 ) -> None:
     """Run many reports; a failing run does not stop the others. Exit 1 if any failed."""
     from mkt_engineering.reporting.batch import check_jobs, expand_runs, load_config
@@ -69,7 +74,7 @@ def batch(
 
     try:
         loaded = load_config(config)
-        specs = expand_runs(loaded)
+        specs = expand_runs(loaded, strict=strict)
         jobs = check_jobs(jobs or loaded.get("jobs"))
         out = Path(out or loaded.get("out") or REPORTS_DIR).resolve()
         check_out_folder(out, replace_index)

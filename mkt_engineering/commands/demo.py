@@ -31,17 +31,28 @@ def demo(
         True, "--generate/--no-generate", help="Write missing demo datasets first."
     ),
 ) -> None:
-    """Generate the demo data if absent, run every report on it, write reports/index.html."""
+    """Generate the demo data if absent, run every report on it, write reports/index.html.
+
+    The demo files and the demo's plan are given to each report explicitly (see
+    `mkt_engineering.reporting.demo_inputs`); a report never reads them by default.
+    """
     from mkt_engineering.commands.batch import run_with_progress
     from mkt_engineering.reporting.analyses import list_analyses
     from mkt_engineering.reporting.batch import RunSpec
+    from mkt_engineering.reporting.demo_inputs import demo_data, demo_parameters
     from mkt_engineering.reporting.index import write_index
     from mkt_engineering.teaching.workshop import render_lessons_page
 
     made = ensure_demo_data() if generate else []
     if made:
         console.print(f"demo data written: {', '.join(made)} → {DATASETS_DIR}", highlight=False)
-    specs = [RunSpec(analysis.name, analysis.name) for analysis in list_analyses()]
+    # The demo data are passed explicitly: no report reads them by default.
+    specs = [
+        RunSpec(
+            analysis.name, analysis.name, demo_parameters(analysis.name), demo_data(analysis.name)
+        )
+        for analysis in list_analyses()
+    ]
     if not specs:
         console.print("[red]no report notebooks found[/red]")
         raise typer.Exit(1)

@@ -44,6 +44,11 @@ def run(
         "--replace-index",
         help="Overwrite an index.html in --out that the kit did not write.",
     ),
+    strict: bool = typer.Option(
+        False,
+        "--strict",
+        help="Fail the run when a report section is not shown because its data are missing.",
+    ),
 ) -> None:
     """Run one report notebook. Parameters: -p NAME VALUE (repeatable), after ANALYSIS.
 
@@ -55,7 +60,7 @@ def run(
 
     try:
         parameters = {**load_params_file(params_file), **parse_param_args(ctx.args)}
-        prepared = prepare_run(analysis, parameters, data, out)
+        prepared = prepare_run(analysis, parameters, data, out, strict=strict)
         check_out_folder(prepared.out, replace_index)
     except ValueError as exc:
         raise fail(str(exc)) from None

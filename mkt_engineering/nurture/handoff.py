@@ -261,6 +261,15 @@ def handoff_rule(
                 "extra_wins_per_100_contacts": 100 * gain / len(won),
             }
         )
+    if not rows:  # e.g. every call came after the lead qualified, so no score splits them
+        raise DataValidationError(
+            "No candidate threshold has sales contacts both below and at or above it "
+            f"(thresholds {', '.join(f'{c:g}' for c in candidates)}; "
+            f"{len(won):,} contacts with a score).",
+            column="score_at_contact",
+            fix="Add sales_contact events of leads called at lower and higher scores, "
+            "or choose handoff_candidates inside the range of the scores at contact.",
+        )
     table = pl.DataFrame(rows)
     eligible = table.filter(pl.col("extra_wins_low") > 0)
     best = (

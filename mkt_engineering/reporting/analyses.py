@@ -32,9 +32,13 @@ class Analysis:
     path: Path
 
     @cached_property
-    def cells(self) -> list[dict[str, Any]]:
+    def _document(self) -> dict[str, Any]:
         # Plain JSON: nbformat's import costs seconds, too much for `mkt list`.
-        cells = json.loads(self.path.read_text(encoding="utf-8")).get("cells", [])
+        return json.loads(self.path.read_text(encoding="utf-8"))
+
+    @cached_property
+    def cells(self) -> list[dict[str, Any]]:
+        cells = self._document.get("cells", [])
         for cell in cells:
             source = cell.get("source", "")
             cell["source"] = "".join(source) if isinstance(source, list) else source
@@ -77,6 +81,18 @@ class Analysis:
 
     def defaults(self) -> dict:
         return {spec.name: spec.default for spec in self.parameters}
+
+    @property
+    def required_inputs(self) -> list[list[str]]:
+        """Which inputs a run needs: every input of at least one group (``--data`` names).
+
+        Declared in the notebook's metadata (``"mkt": {"required_inputs": [["orders"]]}``);
+        groups naming an input the notebook does not have are ignored. Empty: no rule.
+        """
+        declared = self._document.get("metadata", {}).get("mkt", {}).get("required_inputs", [])
+        known = {spec.input_name for spec in self.parameters if spec.is_file}
+        groups = [list(group) for group in declared if isinstance(group, list) and group]
+        return [group for group in groups if set(group) <= known]
 
 
 def list_analyses() -> list[Analysis]:

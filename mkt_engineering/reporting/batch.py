@@ -3,6 +3,7 @@
 Config shape (``reports/examples/batch.yaml``)::
 
     jobs: 2                      # optional; default: number of cores
+    strict: false                # optional: a report section not shown fails its run
     runs:
       - analysis: data_overview  # a name from `mkt list`, or a path to a notebook
         name: overview-en        # optional label for progress and summary
@@ -14,7 +15,7 @@ Config shape (``reports/examples/batch.yaml``)::
 Examples
 --------
 >>> expand_runs({"runs": [{"analysis": "a", "parameters": {"x": 1}, "grid": {"y": [1, 2]}}]})
-[RunSpec(analysis='a', label='a[y=1]', parameters={'x': 1, 'y': 1}, data=[]), RunSpec(analysis='a', label='a[y=2]', parameters={'x': 1, 'y': 2}, data=[])]
+[RunSpec(analysis='a', label='a[y=1]', parameters={'x': 1, 'y': 1}, data=[], strict=False), RunSpec(analysis='a', label='a[y=2]', parameters={'x': 1, 'y': 2}, data=[], strict=False)]
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ class RunSpec:
     label: str
     parameters: dict[str, Any] = field(default_factory=dict)
     data: list[str] = field(default_factory=list)
+    strict: bool = False
 
 
 def _short(value: Any) -> str:
@@ -73,12 +75,14 @@ def _run_entry(number: int, run: Any) -> dict[str, Any]:
     """One entry of ``runs:``, checked for shape (values are checked by prepare_run)."""
     if not isinstance(run, dict) or not isinstance(run.get("analysis"), str):
         raise BatchConfigError(f"run {number}: each entry needs 'analysis: NAME'")
-    unknown = set(run) - {"analysis", "name", "parameters", "data", "grid"}
+    unknown = set(run) - {"analysis", "name", "parameters", "data", "grid", "strict"}
     if unknown:
         raise BatchConfigError(
             f"run {number}: unknown key(s) {', '.join(sorted(map(str, unknown)))}; "
-            "allowed: analysis, name, parameters, data, grid"
+            "allowed: analysis, name, parameters, data, grid, strict"
         )
+    if type(run.get("strict", False)) is not bool:
+        raise BatchConfigError(f"run {number}: 'strict:' is true or false")
     if not isinstance(run.get("parameters") or {}, dict):
         raise BatchConfigError(
             f"run {number}: 'parameters:' maps names to values, e.g. parameters: {{language: de}}"
@@ -108,8 +112,12 @@ def check_jobs(jobs: Any) -> int | None:
     return jobs
 
 
-def expand_runs(config: dict[str, Any]) -> list[RunSpec]:
-    """One RunSpec per run, with every ``grid:`` combination spelled out."""
+def expand_runs(config: dict[str, Any], strict: bool = False) -> list[RunSpec]:
+    """One RunSpec per run, with every ``grid:`` combination spelled out.
+
+    A run is strict when `strict` (``--strict``), the file's ``strict: true`` or the run's
+    own ``strict: true`` says so.
+    """
     runs = config.get("runs")
     if not isinstance(runs, list) or not runs:
         raise BatchConfigError(
@@ -128,6 +136,7 @@ def expand_runs(config: dict[str, Any]) -> list[RunSpec]:
         grid = run.get("grid") or {}
         base = dict(run.get("parameters") or {})
         label = str(run.get("name") or run["analysis"])
+        run_strict = strict or bool(config.get("strict")) or bool(run.get("strict"))
         combos = list(itertools.product(*grid.values())) if grid else [()]
         for combo in combos:
             chosen = dict(zip(grid, combo, strict=True))
@@ -137,7 +146,13 @@ def expand_runs(config: dict[str, Any]) -> list[RunSpec]:
                 else ""
             )
             specs.append(
-                RunSpec(str(run["analysis"]), label + suffix, {**base, **chosen}, data_items)
+                RunSpec(
+                    str(run["analysis"]),
+                    label + suffix,
+                    {**base, **chosen},
+                    data_items,
+                    strict=run_strict,
+                )
             )
     return specs
 
@@ -147,12 +162,14 @@ def load_config(path: Path) -> dict[str, Any]:
     config = read_yaml(path, "batch file", BatchConfigError)
     if not isinstance(config, dict):
         raise BatchConfigError(f"batch file {path} must be a mapping with 'runs:'")
-    unknown = set(config) - {"runs", "jobs", "out"}
+    unknown = set(config) - {"runs", "jobs", "out", "strict"}
     if unknown:
         raise BatchConfigError(
             f"batch file {path}: unknown key(s) {', '.join(sorted(map(str, unknown)))}; "
-            "allowed: runs, jobs, out"
+            "allowed: runs, jobs, out, strict"
         )
+    if type(config.get("strict", False)) is not bool:
+        raise BatchConfigError(f"batch file {path}: 'strict:' is true or false")
     check_jobs(config.get("jobs"))
     if not isinstance(config.get("out") or "", str):
         raise BatchConfigError(f"batch file {path}: 'out:' is a folder path")
@@ -199,7 +216,9 @@ def run_batch(
     pending: list[PreparedRun] = []
     for spec in specs:
         try:
-            prepared = prepare_run(spec.analysis, spec.parameters, spec.data, out, label=spec.label)
+            prepared = prepare_run(
+                spec.analysis, spec.parameters, spec.data, out, label=spec.label, strict=spec.strict
+            )
         except ValueError as exc:  # ParameterError and the like: only this run fails
             results.append(RunResult(spec.label, spec.analysis, "failed", error=str(exc)))
             continue

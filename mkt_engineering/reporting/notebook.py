@@ -29,7 +29,13 @@ STATE_FILE = "notebook_state.json"
 # Output metadata that marks what the report header shows already (kept out of the body).
 ROLE_KEY = "mkt_role"
 
-_state: dict[str, Any] = {"headline": None, "quality": [], "tables": [], "language": "en"}
+_state: dict[str, Any] = {
+    "headline": None,
+    "quality": [],
+    "tables": [],
+    "language": "en",
+    "sections": [],
+}
 
 
 def run_dir() -> Path | None:
@@ -238,6 +244,36 @@ def save_table(frame: pl.DataFrame | pl.LazyFrame, name: str) -> pl.DataFrame:
         _state["tables"].append(safe_table_name(name))
         _write_state()
     return safe
+
+
+def language() -> str:
+    """The report's language, as `setup_notebook` set it ("en" until then)."""
+    return _state["language"]
+
+
+def record_section(name: str, status: str, reason: str = "") -> None:
+    """Note whether a report section was shown or skipped (and why) for the manifest.
+
+    A section recorded again (a cell run twice) keeps only its latest status.
+
+    Parameters
+    ----------
+    name : str
+        The section's short name, e.g. ``"money"``.
+    status : {"shown", "skipped"}
+    reason : str
+        Why it was skipped and what to add, as plain text ("" when shown).
+    """
+    if status not in ("shown", "skipped"):
+        raise ValueError(f"status must be 'shown' or 'skipped', got {status!r}")
+    kept = [entry for entry in _state["sections"] if entry["name"] != name]
+    _state["sections"] = [*kept, {"name": name, "status": status, "reason": reason}]
+    _write_state()
+
+
+def section_status(name: str) -> str | None:
+    """'shown', 'skipped', or None when the section has not run (yet)."""
+    return next((e["status"] for e in _state["sections"] if e["name"] == name), None)
 
 
 def set_headline(text: str) -> str:

@@ -511,3 +511,41 @@ def assign_data(specs: list[ParameterSpec], data: list[str], analysis: str) -> d
             )
         assigned[target] = path
     return assigned
+
+
+def missing_inputs_problem(
+    analysis: str, groups: list[list[str]], present: set[str] | list[str]
+) -> str | None:
+    """Why a run lacks a required input, in one line naming the ``--data`` option; or None.
+
+    `groups` are the analysis's required inputs (every input of at least one group).
+
+    Examples
+    --------
+    >>> missing_inputs_problem("attribution", [["touchpoints", "conversions"], ["paths"]], ["touchpoints"])
+    'attribution needs conversions too: give it with --data conversions=FILE (or instead: --data paths=FILE)'
+    >>> missing_inputs_problem("cohort_ltv", [["orders"]], [])
+    'cohort_ltv needs orders: give it with --data orders=FILE'
+    >>> missing_inputs_problem("data_overview", [["orders"], ["spend"]], [])
+    'data_overview needs at least one input: give one with --data orders=FILE or --data spend=FILE'
+    >>> missing_inputs_problem("cohort_ltv", [["orders"]], ["orders"]) is None
+    True
+    """
+    present = set(present)
+    if not groups or any(set(group) <= present for group in groups):
+        return None
+    if all(len(group) == 1 for group in groups) and len(groups) > 1:
+        options = " or ".join(f"--data {group[0]}=FILE" for group in groups)
+        return f"{analysis} needs at least one input: give one with {options}"
+    best = max(groups, key=lambda group: len(set(group) & present))  # first of the best
+    missing = [name for name in best if name not in present]
+    too = " too" if set(best) & present else ""
+    options = " ".join(f"--data {name}=FILE" for name in missing)
+    text = f"{analysis} needs {' and '.join(missing)}{too}: give {'it' if len(missing) == 1 else 'them'} with {options}"
+    others = [group for group in groups if group is not best]
+    if others:
+        alternatives = " or ".join(
+            " ".join(f"--data {name}=FILE" for name in group) for group in others
+        )
+        text += f" (or instead: {alternatives})"
+    return text

@@ -47,7 +47,13 @@ from mkt_engineering.reporting.manifest import (
     write_manifest,
 )
 from mkt_engineering.reporting.notebook import RUN_DIR_ENV, STATE_FILE
-from mkt_engineering.reporting.params import ParameterError, assign_data, ensure_plain, validate
+from mkt_engineering.reporting.params import (
+    ParameterError,
+    assign_data,
+    ensure_plain,
+    missing_inputs_problem,
+    validate,
+)
 
 if TYPE_CHECKING:
     import nbformat
@@ -73,6 +79,7 @@ class PreparedRun:
     out: Path
     label: str = ""
     folder_name: str = ""
+    strict: bool = False  # a section that is not shown fails the run
 
 
 @dataclass
@@ -132,13 +139,17 @@ def prepare_run(
     data: list[str] | None = None,
     out: Path | None = None,
     label: str = "",
+    strict: bool = False,
 ) -> PreparedRun:
     """Check everything a run needs before any kernel starts.
+
+    `strict` makes a report section that is not shown (its data were missing) fail the run.
 
     Raises
     ------
     ParameterError
-        Unknown analysis or parameter, a wrong type, or a missing input file (one line).
+        Unknown analysis or parameter, a wrong type, a required input not given, or a
+        missing input file (one line).
     """
     analysis: Analysis = find_analysis(analysis_name)
     specs = analysis.parameters
@@ -146,7 +157,13 @@ def prepare_run(
     for name, path in assign_data(specs, list(data or []), analysis.name).items():
         raw[name] = path
     given = validate(specs, raw, analysis.name)
-    inputs = []
+    if given.get("layouts"):  # per input; checked here so a typo costs no kernel start
+        from mkt_engineering.layout import check_layouts
+
+        given["layouts"] = check_layouts(
+            given["layouts"], [s.input_name for s in specs if s.is_file]
+        )
+    inputs, present = [], set()
     for spec in specs:
         if not spec.is_file:
             continue
@@ -159,6 +176,13 @@ def prepare_run(
             inputs.append(
                 _describe(_default_file(spec.name, spec.default, spec.input_name), spec.name)
             )
+        else:
+            continue
+        present.add(spec.input_name)
+    # Inputs default to nothing: a required one left out is named here, before any kernel.
+    problem = missing_inputs_problem(analysis.name, analysis.required_inputs, present)
+    if problem:
+        raise ParameterError(problem)
     effective = {**analysis.defaults(), **given}
     ensure_plain(given)  # what papermill will write; the notebook's own defaults stay as written
     return PreparedRun(
@@ -172,6 +196,7 @@ def prepare_run(
         out=Path(out or REPORTS_DIR).resolve(),
         label=label or analysis.name,
         folder_name=run_folder_name(analysis.name),
+        strict=strict,
     )
 
 
@@ -324,6 +349,26 @@ def _read_state(temp: Path) -> dict[str, Any]:
     return state
 
 
+def strict_problem(sections: list[dict[str, Any]]) -> str:
+    """The error of a ``--strict`` run whose report skipped sections ("" if none was skipped).
+
+    Examples
+    --------
+    >>> strict_problem([{"name": "money", "status": "skipped", "reason": "no spend file was given"}])
+    'strict: 1 section not shown: money (no spend file was given)'
+    >>> strict_problem([{"name": "money", "status": "shown", "reason": ""}])
+    ''
+    """
+    skipped = [entry for entry in sections if entry.get("status") == "skipped"]
+    if not skipped:
+        return ""
+    listed = "; ".join(
+        f"{entry['name']} ({entry.get('reason') or 'no reason given'})" for entry in skipped
+    )
+    noun = "section" if len(skipped) == 1 else "sections"
+    return f"strict: {len(skipped)} {noun} not shown: {listed}"
+
+
 def _inputs_read(run: PreparedRun, state: dict[str, Any]) -> list[dict[str, Any]]:
     """Declared inputs plus any other file the notebook loaded (seen via show_quality)."""
     inputs = list(run.inputs)
@@ -417,6 +462,9 @@ def execute_run(
             stopping = threading.Thread(target=kernel.stop, name="mkt-kernel-stop", daemon=True)
             stopping.start()
         state = _read_state(temp)
+        sections = state.get("sections", [])
+        if run.strict and not error:
+            error = strict_problem(sections)
         manifest = {
             "analysis": run.analysis,
             "title": run.title,
@@ -430,6 +478,8 @@ def execute_run(
             "inputs": _inputs_read(run, state),
             "tables": state.get("tables", []),
             "quality": state.get("quality", []),
+            "sections": sections,
+            "strict": run.strict,
             "notebook": str(run.notebook),
             "packages": package_versions(),
             "started": started.isoformat(timespec="seconds"),

@@ -10,6 +10,10 @@ import pytest
 from mkt_engineering.commands import demo as demo_command
 from mkt_engineering.commands.lab import lab_command
 from mkt_engineering.paths import NOTEBOOKS_DIR, PROJECT_ROOT
+from mkt_engineering.reporting.demo_inputs import demo_files
+
+# data_overview reads only the files it is given: one small demo table will do
+OVERVIEW_DATA = ["--data", f"spend={demo_files('attribution')['spend']}"]
 
 
 def test_lab_starts_jupyterlab_in_notebooks_with_the_kit_importable():
@@ -84,9 +88,9 @@ def test_an_out_folder_that_cannot_be_written_is_refused_before_the_kernel(tmp_p
     a_file = tmp_path / "a_file"
     a_file.write_text("x")
     for out in (a_file / "reports", Path("/proc/mkt-reports")):
-        result = _invoke("run", "data_overview", "--out", str(out))
+        result = _invoke("run", "data_overview", *OVERVIEW_DATA, "--out", str(out))
         _one_line_error(result, 2, f"cannot write to --out {out}")
-    result = _invoke("run", "data_overview", "--out", str(a_file))
+    result = _invoke("run", "data_overview", *OVERVIEW_DATA, "--out", str(a_file))
     _one_line_error(result, 2, f"{a_file} is a file, not a folder")
 
 
@@ -99,7 +103,7 @@ def test_a_full_disk_during_the_run_is_one_line_exit_1(tmp_path, monkeypatch):
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(runner, "execute_run", full)
-    result = _invoke("run", "data_overview", "--out", str(tmp_path / "out"))
+    result = _invoke("run", "data_overview", *OVERVIEW_DATA, "--out", str(tmp_path / "out"))
     _one_line_error(result, 1, "No space left on device")
 
 
@@ -112,7 +116,10 @@ def test_a_foreign_index_html_in_out_is_not_overwritten(tmp_path, monkeypatch):
     out.mkdir()
     (out / "index.html").write_text("<html>my own page</html>", encoding="utf-8")
     monkeypatch.setattr(runner, "start_kernel", lambda *a: pytest.fail("a kernel started"))
-    for command in (["run", "data_overview"], ["batch", str(_batch_file(tmp_path))]):
+    batch_file = _batch_file(
+        tmp_path, f"runs:\n  - analysis: data_overview\n    data: [{OVERVIEW_DATA[1]}]\n"
+    )
+    for command in (["run", "data_overview", *OVERVIEW_DATA], ["batch", str(batch_file)]):
         result = _invoke(*command, "--out", str(out))
         _one_line_error(result, 2, "holds an index.html the kit did not write")
         assert "--replace-index" in result.stderr

@@ -7,6 +7,7 @@ import time
 import pytest
 
 from mkt_engineering.reporting.analyses import Analysis, find_analysis, list_analyses
+from mkt_engineering.reporting.demo_inputs import demo_data
 from mkt_engineering.reporting.params import (
     ParameterError,
     assign_data,
@@ -315,9 +316,9 @@ def test_an_unquoted_date_in_a_params_file_is_text(tmp_path):
     assert values == {"calibration_end": "2024-01-01", "horizon_months": "2025-06-30"}
     with pytest.raises(ParameterError, match="'horizon_months' expects a whole number"):
         prepare_run("cohort_ltv", values)
-    assert prepare_run("cohort_ltv", {"calibration_end": values["calibration_end"]}).given == {
-        "calibration_end": "2024-01-01"
-    }
+    orders = demo_data("cohort_ltv")[:1]  # the report reads no demo file by default
+    given = prepare_run("cohort_ltv", {"calibration_end": values["calibration_end"]}, orders).given
+    assert given["calibration_end"] == "2024-01-01"
 
 
 def test_the_same_input_given_twice_is_refused(specs):

@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 
 from mkt_engineering.cli import app
 from mkt_engineering.reporting import runner
+from mkt_engineering.reporting.demo_inputs import demo_data
 
 
 def _binary_payload(marker: Path) -> str:
@@ -140,7 +141,9 @@ def test_payload_through_batch_is_refused(payload, tmp_path, kernel_starts):
 def test_the_last_guard_refuses_what_skipped_the_checks(tmp_path, kernel_starts):
     """A run built by hand with bytes in it never reaches papermill."""
     marker = tmp_path / "marker"
-    prepared = runner.prepare_run("data_overview", {}, [], tmp_path / "out")
+    prepared = runner.prepare_run(
+        "data_overview", {}, demo_data("attribution")[2:], tmp_path / "out"
+    )
     prepared.given["columns"] = {"a": base64.b64decode(_binary_payload(marker).split()[1])}
     with pytest.raises(runner.ParameterError, match="parameter 'columns' contains a bytes value"):
         runner.execute_run(prepared)
