@@ -9,7 +9,7 @@ Examples
 --------
 >>> from mkt_engineering.schemas import CONTRACTS
 >>> sorted(CONTRACTS)
-['conversions', 'experiment', 'experiment_totals', 'lead_events', 'leads', 'orders', 'paths', 'spend', 'touchpoints']
+['conversions', 'experiment', 'experiment_totals', 'lead_events', 'lead_lifecycle', 'leads', 'orders', 'paths', 'spend', 'touchpoints']
 >>> CONTRACTS["orders"].required_names
 ('customer_id', 'order_date', 'revenue')
 """
@@ -39,6 +39,21 @@ LEAD_EVENTS = (
     "email_click",
     "content_download",
     "webinar",
+    "mql",
+    "mqn",
+    "sales_contact",
+    "fast_lane",
+    "opportunity",
+    "won",
+    "lost",
+    "recycled",
+    "unsubscribed",
+    "disqualified",
+)
+
+
+# The lead events a CRM records as the date a lead reached a stage (a wide export's columns).
+LIFECYCLE_STAGES = (
     "mql",
     "mqn",
     "sales_contact",
@@ -425,6 +440,58 @@ CONTRACTS: dict[str, Contract] = {
             ),
             key=("lead_id", "timestamp", "event"),
             date_column="timestamp",
+        ),
+        Contract(
+            "lead_lifecycle",
+            "One row per lead with the date it reached each lifecycle stage (a CRM's contact export).",
+            (
+                Column("lead_id", "string", description="The lead.", example="l000017"),
+                Column(
+                    "created",
+                    "datetime",
+                    description="When the lead was created.",
+                    example="2026-02-02 09:14",
+                ),
+                *(
+                    Column(
+                        stage,
+                        "datetime",
+                        required=False,
+                        description=f"When the lead reached {stage}; empty = not reached.",
+                        example="2026-02-20 16:05",
+                    )
+                    for stage in LIFECYCLE_STAGES
+                ),
+                Column(
+                    "persona",
+                    "string",
+                    required=False,
+                    description="Buyer persona.",
+                    example="it_manager",
+                ),
+                Column(
+                    "source",
+                    "string",
+                    required=False,
+                    description="Content or channel that created the lead.",
+                    example="whitepaper",
+                ),
+                Column(
+                    "is_customer",
+                    "bool",
+                    required=False,
+                    description="Existing customer (then MQN instead of MQL).",
+                    example="false",
+                ),
+            ),
+            key=("lead_id",),
+            date_column="created",
+            notes=(
+                "Unpivoted into lead_events by nurture.load_lifecycle: one event per filled "
+                "stage date; an empty cell means the stage was not reached.",
+                "The stage columns are named after the lead events; map a CRM's columns onto "
+                "them with stages={...} (HubSpot's names map by default).",
+            ),
         ),
         Contract(
             "leads",

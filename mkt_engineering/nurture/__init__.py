@@ -1,6 +1,7 @@
 """Nurture timing: funnel stages, time to MQL, handoff timing, cadence, exclusion.
 
-Start with `stage_timeline(lead_events)`; every other analysis takes its per-lead result
+Start with `stage_timeline(lead_events)` (a CRM's wide lifecycle export becomes lead events
+with `load_lifecycle`); every other analysis takes its per-lead result
 (or the event log itself for cadence). See ``notebooks/reports/nurture_timing.ipynb``.
 """
 
@@ -47,8 +48,10 @@ from mkt_engineering.nurture.timeline import (
     drop_leads_without_consent,
     stage_timeline,
 )
+from mkt_engineering.nurture.wide import HUBSPOT_STAGES, lead_events_from_lifecycle, load_lifecycle
 
 __all__ = [
+    "HUBSPOT_STAGES",
     "CoxModel",
     "MixtureCureModel",
     "apply_targeting",
@@ -65,6 +68,8 @@ __all__ = [
     "handoff_rule",
     "incidence_at",
     "kaplan_meier",
+    "lead_events_from_lifecycle",
+    "load_lifecycle",
     "logrank",
     "compare_groups",
     "median_survival_time",
