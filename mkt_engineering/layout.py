@@ -192,3 +192,60 @@ def _check(layout: Layout) -> None:
             raise ParameterError("thousands and decimal must differ")
     if layout.encoding is not None and not isinstance(layout.encoding, str):
         raise ParameterError(f"encoding must be text such as 'cp1252', got {layout.encoding!r:.40}")
+
+
+def check_layouts(value: Any, inputs: list[str]) -> dict[str, dict[str, Any]]:
+    """Check a report's ``layouts`` parameter (input name -> layout options); return it plain.
+
+    Raises
+    ------
+    ParameterError
+        An input the report does not have (with the closest name), or a bad option.
+
+    Examples
+    --------
+    >>> check_layouts({"orders": {"separator": "tab"}}, ["orders", "spend"])
+    {'orders': {'separator': '\\t'}}
+    >>> check_layouts({"order": {}}, ["orders", "spend"])
+    Traceback (most recent call last):
+    ...
+    mkt_engineering.errors.ParameterError: layouts: the report has no input 'order' (did you mean 'orders'?); its inputs: orders, spend
+    """
+    if not isinstance(value, dict):
+        raise ParameterError('layouts: expected a mapping such as {"orders": {"separator": ";"}}')
+    checked = {}
+    for name, options in value.items():
+        if name not in inputs:
+            close = difflib.get_close_matches(str(name), inputs, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise ParameterError(
+                f"layouts: the report has no input {name!r}{hint}; its inputs: {', '.join(inputs)}"
+            )
+        checked[name] = Layout.from_value(options, where=f"layout of {name}").to_dict()
+    return checked
+
+
+def parse_layout_option(item: str) -> tuple[str, dict[str, Any]]:
+    """``--layout NAME=JSON`` as (input name, options).
+
+    Examples
+    --------
+    >>> parse_layout_option('orders={"header": false, "names": ["a", "b"]}')
+    ('orders', {'header': False, 'names': ['a', 'b']})
+    """
+    import json
+
+    name, sep, text = item.partition("=")
+    if not sep or not name.strip():
+        raise ParameterError(
+            f"--layout {item[:60]!r}: write NAME=OPTIONS, e.g. --layout "
+            'orders=\'{"header": false, "separator": "whitespace"}\''
+        )
+    try:
+        options = json.loads(text)
+    except ValueError:
+        raise ParameterError(
+            f"--layout {name}: the options are not JSON ({text[:60]!r}); write e.g. "
+            '\'{"separator": ";", "skip_lines": 1}\' (double quotes, false/true in lower case)'
+        ) from None
+    return name.strip(), options

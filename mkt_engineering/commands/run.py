@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import signal
 from pathlib import Path
 
@@ -49,6 +50,12 @@ def run(
         "--strict",
         help="Fail the run when a report section is not shown because its data are missing.",
     ),
+    layout: list[str] = typer.Option(
+        [],
+        "--layout",
+        help='File layout of an input, NAME=JSON, e.g. orders=\'{"header": false, '
+        '"names": ["id", "date", "revenue"], "separator": "whitespace"}\'. Repeatable.',
+    ),
 ) -> None:
     """Run one report notebook. Parameters: -p NAME VALUE (repeatable), after ANALYSIS.
 
@@ -60,6 +67,12 @@ def run(
 
     try:
         parameters = {**load_params_file(params_file), **parse_param_args(ctx.args)}
+        if layout:  # --layout NAME=JSON, merged into the report's `layouts` parameter
+            from mkt_engineering.layout import parse_layout_option
+
+            given = parameters.get("layouts") or {}
+            given = json.loads(given) if isinstance(given, str) else dict(given)
+            parameters["layouts"] = given | dict(parse_layout_option(item) for item in layout)
         prepared = prepare_run(analysis, parameters, data, out, strict=strict)
         check_out_folder(prepared.out, replace_index)
     except ValueError as exc:

@@ -18,6 +18,7 @@ import numpy as np
 import polars as pl
 
 from mkt_engineering.charts.theme import ACCENT, MUTED, PALETTE
+from mkt_engineering.text import Currency
 
 METRIC_TITLES = {
     "retention": "Share of the cohort buying",
@@ -28,6 +29,17 @@ METRIC_TITLES = {
     "cumulative_revenue_per_customer": "Cumulative revenue per customer",
     "margin": "Margin",
 }
+
+
+# Metrics that are amounts of money: their axis titles carry the currency.
+MONEY_METRICS = {"revenue", "revenue_per_customer", "cumulative_revenue_per_customer", "margin"}
+
+
+def _unit(currency: str | Currency | None) -> str:
+    """' (EUR)' after an axis title; '' when the amounts have no currency."""
+    if isinstance(currency, Currency):
+        return currency.unit()
+    return f" ({currency})" if currency else ""
 
 
 def _cohort_label(matrix: pl.DataFrame) -> pl.DataFrame:
@@ -95,10 +107,20 @@ def _masked_note(matrix: pl.DataFrame) -> str:
 
 
 def cohort_curves(
-    matrix: pl.DataFrame, metric: str = "retention", title: str | None = None
+    matrix: pl.DataFrame,
+    metric: str = "retention",
+    title: str | None = None,
+    currency: str | Currency | None = None,
 ) -> alt.Chart:
-    """One line per cohort over the periods since acquisition (later cohorts are shorter)."""
+    """One line per cohort over the periods since acquisition (later cohorts are shorter).
+
+    `currency` (a symbol, code or :class:`~mkt_engineering.text.Currency`) is named in the
+    axis title of money metrics.
+    """
     data = _cohort_label(matrix).drop_nulls("value")
+    axis_title = METRIC_TITLES.get(metric, metric) + (
+        _unit(currency) if metric in MONEY_METRICS else ""
+    )
     fmt = ".0%" if metric == "retention" else ",.0f"
     color = alt.Color(
         "cohort_label:O", title="Cohort", scale=alt.Scale(scheme="viridis"), legend=None
@@ -115,7 +137,7 @@ def cohort_curves(
                 title="Periods since the first order",
                 axis=alt.Axis(tickMinStep=1, format="d"),
             ),
-            y=alt.Y("value:Q", title=METRIC_TITLES.get(metric, metric), axis=alt.Axis(format=fmt)),
+            y=alt.Y("value:Q", title=axis_title, axis=alt.Axis(format=fmt)),
             color=color,
             detail="cohort_label:N",
             tooltip=["cohort_label:N", "period:Q", alt.Tooltip("value:Q", format=fmt)],
@@ -245,7 +267,12 @@ def holdout_chart(by_frequency: pl.DataFrame) -> alt.Chart:
     )
 
 
-def clv_distribution(clv: pl.DataFrame, column: str = "clv", bins: int = 40) -> alt.LayerChart:
+def clv_distribution(
+    clv: pl.DataFrame,
+    column: str = "clv",
+    bins: int = 40,
+    currency: str | Currency | None = None,
+) -> alt.LayerChart:
     """Histogram of customer values; binned here, so any number of customers charts quickly."""
     values = clv[column].drop_nulls().to_numpy()
     cap = float(np.quantile(values, 0.99)) if values.size else 1.0
@@ -257,7 +284,10 @@ def clv_distribution(clv: pl.DataFrame, column: str = "clv", bins: int = 40) -> 
         alt.Chart(data)
         .mark_bar(color=ACCENT)
         .encode(
-            x=alt.X("start:Q", title="Customer lifetime value (the top 1% are in the last bar)"),
+            x=alt.X(
+                "start:Q",
+                title=f"Customer lifetime value{_unit(currency)} (the top 1% are in the last bar)",
+            ),
             x2="end:Q",
             y=alt.Y("customers:Q", title="Customers"),
             tooltip=[
@@ -279,7 +309,7 @@ def clv_distribution(clv: pl.DataFrame, column: str = "clv", bins: int = 40) -> 
     )
 
 
-def ltv_cac_chart(channels: pl.DataFrame) -> alt.LayerChart:
+def ltv_cac_chart(channels: pl.DataFrame, currency: str | Currency | None = None) -> alt.LayerChart:
     """LTV:CAC per acquisition channel; the line at 1 is where a customer pays back her cost."""
     bars = (
         alt.Chart(channels)
@@ -290,8 +320,8 @@ def ltv_cac_chart(channels: pl.DataFrame) -> alt.LayerChart:
             color=alt.condition(alt.datum.ltv_cac >= 1, alt.value(ACCENT), alt.value(PALETTE[5])),
             tooltip=[
                 "acquisition_channel:N",
-                alt.Tooltip("clv:Q", format=",.2f"),
-                alt.Tooltip("cac:Q", format=",.2f"),
+                alt.Tooltip("clv:Q", format=",.2f", title=f"clv{_unit(currency)}"),
+                alt.Tooltip("cac:Q", format=",.2f", title=f"cac{_unit(currency)}"),
                 alt.Tooltip("ltv_cac:Q", format=".2f"),
                 "payback_month:Q",
             ],
@@ -310,7 +340,7 @@ def ltv_cac_chart(channels: pl.DataFrame) -> alt.LayerChart:
     )
 
 
-def forecast_chart(forecast: pl.DataFrame) -> alt.Chart:
+def forecast_chart(forecast: pl.DataFrame, currency: str | Currency | None = None) -> alt.Chart:
     """Expected revenue per future month: customers already won and planned new cohorts."""
     totals = (
         forecast.group_by("month", "kind")
@@ -323,13 +353,19 @@ def forecast_chart(forecast: pl.DataFrame) -> alt.Chart:
         .encode(
             order=alt.Order("layer:Q", sort="ascending"),
             x=alt.X("month:T", title=None),
-            y=alt.Y("expected_revenue:Q", title="Expected revenue", stack=True),
+            y=alt.Y("expected_revenue:Q", title=f"Expected revenue{_unit(currency)}", stack=True),
             color=alt.Color(
                 "kind:N",
                 title=None,
                 scale=alt.Scale(domain=["existing", "planned"], range=[ACCENT, PALETTE[2]]),
             ),
-            tooltip=["month:T", "kind:N", alt.Tooltip("expected_revenue:Q", format=",.0f")],
+            tooltip=[
+                "month:T",
+                "kind:N",
+                alt.Tooltip(
+                    "expected_revenue:Q", format=",.0f", title=f"expected revenue{_unit(currency)}"
+                ),
+            ],
         )
         .properties(title="Revenue forecast: existing customers and planned cohorts")
     )

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from mkt_engineering.text import Language, markdown_literal, money, number, percent
+from mkt_engineering.text import Currency, Language, markdown_literal, money, number, percent
+
+Money = str | Currency  # a symbol ("€") or a report's Currency (text.currency_for)
 
 
 def explain_cohorts(
@@ -66,10 +68,15 @@ def explain_model(model, time_unit: str = "week", language: Language = "en") -> 
     return f"{name}: " + ", ".join(f"{k} = {number(v, 3, language)}" for k, v in p.items())
 
 
-def explain_spend(spend_model, check: pl.DataFrame | None = None, language: Language = "en") -> str:
+def explain_spend(
+    spend_model,
+    check: pl.DataFrame | None = None,
+    language: Language = "en",
+    currency: Money = "€",
+) -> str:
     """The spend model's average order value and the independence check."""
     text = (
-        f"A typical repeat order is worth {money(spend_model.population_mean_spend(), 2, language=language)}; "
+        f"A typical repeat order is worth {money(spend_model.population_mean_spend(), 2, currency, language)}; "
         "customers with few orders are pulled towards that average, since their own mean is less certain."
     )
     if check is not None:
@@ -106,7 +113,11 @@ def explain_holdout(metrics: dict, language: Language = "en") -> str:
 
 
 def explain_clv(
-    clv: pl.DataFrame, horizon_months: int, margin: float, language: Language = "en"
+    clv: pl.DataFrame,
+    horizon_months: int,
+    margin: float,
+    language: Language = "en",
+    currency: Money = "€",
 ) -> str:
     """Average and concentration of the customers' values."""
     values = clv["clv"].sort(descending=True)
@@ -115,26 +126,31 @@ def explain_clv(
     basis = "margin" if margin < 1 else "revenue"
     text = (
         f"Over the next {horizon_months} months an existing customer is worth "
-        f"{money(values.mean(), 2, language=language)} in discounted {basis} on average, "
-        f"{money(total, 0, language=language)} for all {number(values.len(), 0, language)} customers. "
+        f"{money(values.mean(), 2, currency, language)} in discounted {basis} on average, "
+        f"{money(total, 0, currency, language)} for all {number(values.len(), 0, language)} customers. "
         f"The top 10% of customers bring {percent(top_share, 0, language)} of that value."
     )
     if "clv_lower" in clv.columns:
         text += (
             f" With the uncertainty of the model's estimates, the total lies between "
-            f"{money(clv['clv_lower'].sum(), 0, language=language)} and {money(clv['clv_upper'].sum(), 0, language=language)}."
+            f"{money(clv['clv_lower'].sum(), 0, currency, language)} and {money(clv['clv_upper'].sum(), 0, currency, language)}."
         )
     return text
 
 
 def explain_new_customer(
-    value: float, lower: float, upper: float, horizon_months: int, language: Language = "en"
+    value: float,
+    lower: float,
+    upper: float,
+    horizon_months: int,
+    language: Language = "en",
+    currency: Money = "€",
 ) -> str:
     """The headline number: value of an average new customer, with its interval."""
     return (
-        f"An average new customer is worth {money(value, 2, language=language)} in the first {horizon_months} months, "
-        f"first order included, discounted to today (likely between {money(lower, 2, language=language)} and "
-        f"{money(upper, 2, language=language)}). Set this against what it costs to acquire one."
+        f"An average new customer is worth {money(value, 2, currency, language)} in the first {horizon_months} months, "
+        f"first order included, discounted to today (likely between {money(lower, 2, currency, language)} and "
+        f"{money(upper, 2, currency, language)}). Set this against what it costs to acquire one."
     )
 
 
@@ -161,17 +177,19 @@ def explain_channels(channels: pl.DataFrame, language: Language = "en") -> str:
     return text
 
 
-def explain_forecast(forecast: pl.DataFrame, language: Language = "en") -> str:
+def explain_forecast(
+    forecast: pl.DataFrame, language: Language = "en", currency: Money = "€"
+) -> str:
     """Total expected revenue, split into existing and planned customers."""
     totals = dict(forecast.group_by("kind").agg(pl.col("expected_revenue").sum()).iter_rows())
     months = forecast["month"].n_unique()
     text = (
-        f"Customers already won are expected to bring {money(totals.get('existing', 0.0), 0, language=language)} "
+        f"Customers already won are expected to bring {money(totals.get('existing', 0.0), 0, currency, language)} "
         f"in the next {months} months."
     )
     if "planned" in totals:
         text += (
-            f" The acquisition plan adds {money(totals['planned'], 0, language=language)}, "
+            f" The acquisition plan adds {money(totals['planned'], 0, currency, language)}, "
             "first orders included."
         )
     return text
@@ -184,4 +202,80 @@ def explain_retention(model, language: Language = "en") -> str:
         f"Of customers who start, {percent(rates[0], 0, language)} renew after the first period; among those still "
         f"there in period 5, {percent(rates[-1], 0, language)} renew. Retention rises because the customers "
         "most likely to leave leave first, not because anyone grows more loyal."
+    )
+
+
+def fit_comparison(calibration_model, full_model) -> pl.DataFrame:
+    """The purchase model fitted on the calibration period beside the refit on all orders.
+
+    Published results (CDNOW: Fader, Hardie & Lee 2005) are fits on a calibration period,
+    so the first column is the one to compare with them; the report's values use the second.
+
+    Parameters
+    ----------
+    calibration_model, full_model : fitted purchase models
+        The same model class, fitted on the calibration period and on all orders.
+
+    Returns
+    -------
+    polars.DataFrame
+        quantity (each parameter, then log_likelihood and customers), calibration_fit,
+        all_data_fit.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> early = SimpleNamespace(params_={"r": 0.2426, "alpha": 4.4136}, log_likelihood_=-9582.43, n_customers_=2357)
+    >>> late = SimpleNamespace(params_={"r": 0.25, "alpha": 4.1}, log_likelihood_=-12000.0, n_customers_=2357)
+    >>> fit_comparison(early, late)["calibration_fit"].to_list()
+    [0.2426, 4.4136, -9582.43, 2357.0]
+    """
+    names = list(calibration_model.params_)
+
+    def column(model) -> list[float]:
+        customers = getattr(model, "n_customers_", None)
+        return [float(model.params_[name]) for name in names] + [
+            float(model.log_likelihood_),
+            float(customers) if customers is not None else None,
+        ]
+
+    return pl.DataFrame(
+        {
+            "quantity": [*names, "log_likelihood", "customers"],
+            "calibration_fit": column(calibration_model),
+            "all_data_fit": column(full_model),
+        }
+    )
+
+
+def explain_fit_comparison(
+    table: pl.DataFrame, calibration_end, model_name: str = "BG/NBD", language: Language = "en"
+) -> str:
+    """The calibration fit's parameters and log-likelihood in words, beside the refit.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> table = pl.DataFrame({"quantity": ["r", "log_likelihood"],
+    ...                       "calibration_fit": [0.2426, -9582.43], "all_data_fit": [0.25, -12000.0]})
+    >>> explain_fit_comparison(table, dt.date(1997, 9, 30))
+    'Fitted on the orders up to 30 Sep 1997 (the calibration period), the BG/NBD model has r = 0.2426, log-likelihood -9,582.43. Refitted on all orders, which the values below use: r = 0.2500, log-likelihood -12,000.00. Compare published results with the calibration fit: they are fits to a calibration period too.'
+    """
+
+    def listed(column: str) -> str:
+        parts = []
+        for quantity, value in zip(table["quantity"], table[column], strict=True):
+            if quantity == "customers" or value is None:
+                continue
+            if quantity == "log_likelihood":
+                parts.append(f"log-likelihood {number(value, 2, language)}")
+            else:
+                parts.append(f"{quantity} = {number(value, 4, language)}")
+        return ", ".join(parts)
+
+    return (
+        f"Fitted on the orders up to {calibration_end:%d %b %Y} (the calibration period), the "
+        f"{model_name} model has {listed('calibration_fit')}. Refitted on all orders, which the "
+        f"values below use: {listed('all_data_fit')}. Compare published results with the "
+        "calibration fit: they are fits to a calibration period too."
     )
