@@ -29,6 +29,7 @@ from mkt_engineering import formats
 from mkt_engineering.attribution.paths import as_paths, group_channels, paths_from_strings
 from mkt_engineering.errors import ParameterError
 from mkt_engineering.io import LoadResult, Source, load_table
+from mkt_engineering.layout import Layout
 
 # Column names of path exports -> the paths contract. ChannelAttribution (R and Python)
 # writes path, total_conversions, total_conversion_value, total_null; others use the
@@ -129,8 +130,15 @@ def _export_mapping(
 def _header(source: Source, options: dict[str, Any]) -> list[str]:
     if isinstance(source, pl.DataFrame | pl.LazyFrame):
         return source.collect_schema().names()
+    return formats.read_source(source, **_layout_options(options)).frame.columns
+
+
+def _layout_options(options: dict[str, Any]) -> dict[str, Any]:
+    """The reading options of `options`, so the header is read as `load_table` reads it."""
     layout = {k: v for k, v in options.items() if k in _LAYOUT}
-    return formats.read_source(source, **layout).frame.columns
+    if options.get("layout") is not None:
+        layout["layout"] = Layout.from_value(options["layout"])
+    return layout
 
 
 def _detect_separator(paths: pl.Series) -> str:

@@ -28,6 +28,7 @@ from mkt_engineering import formats
 from mkt_engineering.errors import DataValidationError
 from mkt_engineering.experiments.analyze import AnalysisResult, _check_arms, analyze_arms
 from mkt_engineering.io import LoadResult, Source, load_table
+from mkt_engineering.layout import Layout
 
 __all__ = ["TOTALS_COLUMNS", "analyze_totals", "load_totals", "totals_moments"]
 
@@ -88,8 +89,7 @@ def _default_mapping(
         if isinstance(source, pl.DataFrame | pl.LazyFrame):
             header = source.collect_schema().names()
         else:
-            layout = {k: v for k, v in options.items() if k in _LAYOUT}
-            header = formats.read_source(source, **layout).frame.columns
+            header = formats.read_source(source, **_layout_options(options)).frame.columns
     except Exception:  # unreadable: load_table reads it again and names the problem
         return {}
     given = dict(columns or {})
@@ -102,6 +102,14 @@ def _default_mapping(
             mapping[name] = target
             taken.add(target)
     return mapping
+
+
+def _layout_options(options: dict[str, Any]) -> dict[str, Any]:
+    """The reading options of `options`, so the header is read as `load_table` reads it."""
+    layout = {k: v for k, v in options.items() if k in _LAYOUT}
+    if options.get("layout") is not None:
+        layout["layout"] = Layout.from_value(options["layout"])
+    return layout
 
 
 def totals_moments(

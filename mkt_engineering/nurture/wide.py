@@ -30,6 +30,7 @@ import polars as pl
 from mkt_engineering import formats
 from mkt_engineering.errors import ParameterError
 from mkt_engineering.io import LoadResult, Source, load_table
+from mkt_engineering.layout import Layout
 from mkt_engineering.schemas import LIFECYCLE_STAGES, get_contract
 
 __all__ = ["HUBSPOT_STAGES", "LifecycleResult", "lead_events_from_lifecycle", "load_lifecycle"]
@@ -134,10 +135,17 @@ def _raw(source: Source, options: dict[str, Any]) -> pl.DataFrame | None:
     try:
         if isinstance(source, pl.DataFrame | pl.LazyFrame):
             return source.lazy().collect()
-        layout = {k: v for k, v in options.items() if k in _LAYOUT}
-        return formats.read_source(source, text_columns=list, **layout).frame
+        return formats.read_source(source, text_columns=list, **_layout_options(options)).frame
     except Exception:  # load_table reads it again and names the problem
         return None
+
+
+def _layout_options(options: dict[str, Any]) -> dict[str, Any]:
+    """The reading options of `options`, so the header is read as `load_table` reads it."""
+    layout = {k: v for k, v in options.items() if k in _LAYOUT}
+    if options.get("layout") is not None:
+        layout["layout"] = Layout.from_value(options["layout"])
+    return layout
 
 
 def _has_email(

@@ -96,6 +96,16 @@ def test_any_separator_gives_the_same_paths(tmp_path, sep, given):
     assert _close(_as_dict(frame), _reference(DATA_CSV, ">"))
 
 
+def test_layout_options_reach_the_column_names(tmp_path):
+    """A title line and no header: the names given in the layout map like a header's."""
+    lines = DATA_CSV.read_text(encoding="utf-8").splitlines()
+    export = tmp_path / "paths.txt"
+    export.write_text("\n".join(["Pfade Export 2024", *lines[1:]]) + "\n", encoding="utf-8")
+    layout = {"header": False, "skip_lines": 1, "separator": ";", "names": lines[0].split(";")}
+    frame = load_paths(export, layout=layout).frame
+    assert _close(_as_dict(frame), _reference(DATA_CSV, ">"))
+
+
 def test_equal_paths_with_different_spacing_are_summed(tmp_path):
     export = tmp_path / "paths.csv"
     export.write_text(
