@@ -86,6 +86,22 @@ def utf16_be(case: Path) -> None:
     (case / "orders.csv").write_bytes(b"\xfe\xff" + text.encode("utf-16-be"))
 
 
+def utf16_le_without_bom(case: Path) -> None:
+    text = _csv_text(ORDERS_HEADER, ORDERS_ROWS)
+    (case / "orders.csv").write_bytes(text.encode("utf-16-le"))
+
+
+def broken_xls(case: Path) -> None:
+    # The signature of an old Excel (OLE) file and nothing after it: a cut-off download.
+    (case / "orders.xls").write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + b"\x00" * 40)
+
+
+def truncated_parquet(case: Path) -> None:
+    parquet_wrong_types(case)
+    whole = (case / "orders.parquet").read_bytes()
+    (case / "orders.parquet").write_bytes(whole[: len(whole) // 2])
+
+
 def png_as_csv(case: Path) -> None:
     (case / "orders.csv").write_bytes(PNG_HEADER + _random_bytes(2_000, seed=1))
 
@@ -247,6 +263,9 @@ def lead_event_2999(case: Path) -> None:
 MAKERS: dict[str, Callable[[Path], None]] = {
     "v_utf16_le": utf16_le,
     "v_utf16_be": utf16_be,
+    "v_utf16_le_without_bom": utf16_le_without_bom,
+    "v_xls_signature_only": broken_xls,
+    "v_parquet_cut_in_half": truncated_parquet,
     "v_png_as_csv": png_as_csv,
     "v_random_bytes": random_bytes,
     "v_zip_as_xlsx": zip_as_xlsx,
@@ -257,6 +276,7 @@ MAKERS: dict[str, Callable[[Path], None]] = {
     "v_long_cell": long_cell,
     "v_long_header": long_header,
     "p_notebook_not_json": notebook_not_json,
+    "p_params_notebook_not_json": notebook_not_json,
     "r_overview_unreadable": overview_unreadable,
     "r_overview_two_unreadable": overview_one_unreadable,
     "r_overview_utf16": overview_utf16,
