@@ -99,10 +99,6 @@ def test_a_stage_that_is_no_lead_event_is_refused():
         nurture.load_lifecycle(HUBSPOT, stages={"Became a Lead Date": "lead"})
 
 
-@pytest.mark.skipif(
-    not (ROOT / "mkt_engineering" / "reporting" / "sections.py").exists(),
-    reason="the report's 'Not shown' sections (reporting.sections) are not in this checkout",
-)
 def test_report_runs_on_the_hubspot_export_alone(tmp_path):
     """`mkt run nurture_timing --data lifecycle=…`: complete; what the export lacks is named."""
     done = subprocess.run(
@@ -122,6 +118,10 @@ def test_report_runs_on_the_hubspot_export_alone(tmp_path):
     assert [item["path"] for item in manifest["inputs"]] == [str(HUBSPOT)]
     html = (run / "report.html").read_text(encoding="utf-8")
     assert "because the data have no email_sent events" in html  # fatigue, send time
+    # no lead scores: the exclusion by score is not shown instead of excluding every lead
+    assert "because the data have no column score" in html
+    skipped = {s["name"] for s in manifest.get("sections", []) if s["status"] == "skipped"}
+    assert {"fatigue", "send_time", "exclusion", "reach_precision"} <= skipped
     cells = json.loads((run / "executed.ipynb").read_text(encoding="utf-8"))["cells"]
     assert not [o for c in cells for o in c.get("outputs", []) if o["output_type"] == "error"]
     # the analyses the export does allow were computed from it
