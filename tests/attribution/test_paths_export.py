@@ -157,8 +157,7 @@ def test_report_runs_on_the_data_csv_export_alone(tmp_path):
     """`mkt run attribution --data paths=Data.csv`: a complete report, no demo file read."""
     done = subprocess.run(
         [sys.executable, "-m", "mkt_engineering.cli", "run", "attribution"]
-        + ["--data", f"paths={DATA_CSV}", "--data", "touchpoints=", "--data", "conversions="]
-        + ["--data", "spend=", "-p", "bootstrap_size", "20", "--out", str(tmp_path)],
+        + ["--data", f"paths={DATA_CSV}", "-p", "bootstrap_size", "20", "--out", str(tmp_path)],
         capture_output=True,
         text=True,
         cwd=ROOT,

@@ -135,13 +135,11 @@ def test_metrics_the_totals_cannot_give_are_named(metric):
 
 
 def test_report_runs_on_totals_alone(tmp_path):
-    """`mkt run ab_test --data totals=…`: complete, unit-row sections say why they are not shown."""
+    """`mkt run ab_test --data totals=…` with no hand editing: complete, unit-row parts named."""
     done = subprocess.run(
         [sys.executable, "-m", "mkt_engineering.cli", "run", "ab_test"]
-        + ["--data", f"totals={FIXTURE}", "--data", "experiment="]
-        + ["-p", "control", "control", "-p", "planned_units_per_arm", "10000"]
-        + ["-p", "secondary_metrics", "[revenue]", "-p", "segments", "[device]"]
-        + ["-p", "covariates", "[pre_sessions]", "--out", str(tmp_path)],
+        + ["--data", f"totals={FIXTURE}", "-p", "secondary_metrics", "[revenue]"]
+        + ["--out", str(tmp_path)],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -154,8 +152,12 @@ def test_report_runs_on_totals_alone(tmp_path):
     assert manifest["status"] == "ok"
     assert [item["path"] for item in manifest["inputs"]] == [str(FIXTURE)]
     html = (run / "report.html").read_text(encoding="utf-8")
+    # what needs unit rows says so, with the way to get it, even where nothing asked for it
     for section in ("CUPED", "the bootstrap cross-check", "the effect over time", "segments"):
         assert f"Not shown: {section}, because" in html, section
+    skipped = {s["name"]: s["reason"] for s in manifest["sections"] if s["status"] == "skipped"}
+    assert set(skipped) == {"cuped", "bootstrap_check", "over_time", "segments"}
+    assert all("totals per variant" in reason for reason in skipped.values()), skipped
     effects = pl.read_csv(run / "tables" / "effects.csv")
     assert effects["metric"].to_list() == ["converted", "revenue"]
     cells = json.loads((run / "executed.ipynb").read_text(encoding="utf-8"))["cells"]
