@@ -268,8 +268,9 @@ def test_bad_input_case(bad_input_case: dict, corpus_outcomes: dict[str, Future]
         searchable = check_report(case, outcome, problems)
     if "exit" in case and outcome.returncode != case["exit"]:
         problems.append(f"exit code {outcome.returncode}, expected {case['exit']}")
-    # The case folder's path holds the case id, which would match its own message ("2999").
-    searchable = flat(ANSI.sub("", searchable).replace(str(outcome.folder), "{case}"))
+    # The case's folders are named after its id, which would match its own message ("2999").
+    searchable = ANSI.sub("", searchable).replace(str(outcome.folder), "{case}")
+    searchable = flat(searchable.replace(str(outcome.out.parent), "{work}"))
     messages = case.get("message", [])
     for message in [messages] if isinstance(messages, str) else messages:
         if not re.search(message, searchable, re.I):
