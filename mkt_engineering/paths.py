@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = PACKAGE_DIR.parent
-DATASETS_DIR = PROJECT_ROOT / "datasets"
+# MKT_DATASETS_DIR moves the demo data elsewhere (tests use it to show no report needs them).
+DATASETS_DIR = Path(os.environ.get("MKT_DATASETS_DIR") or PROJECT_ROOT / "datasets")
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 REPORTS_DIR = PROJECT_ROOT / "reports"
 
