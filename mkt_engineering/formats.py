@@ -225,7 +225,7 @@ def sniff_text(
     if not layout.header:
         header = list(layout.names) or [f"column_{i + 1}" for i in range(len(first))]
         lines = [""] + lines  # the first line is data: sniff decimals in it too
-    decimal_comma = bool(layout.decimal_comma)
+    decimal_comma = bool(layout.decimal_comma) and separator != ","  # polars: not with ","
     if layout.decimal_comma is None and separator not in (",", WHITESPACE):
         fields = (f for row in csv.reader(lines[1:], delimiter=separator) for f in row)
         decimal_comma = any(_DECIMAL_COMMA.match(f) for f in fields)

@@ -279,3 +279,28 @@ def explain_fit_comparison(
         f"values below use: {listed('all_data_fit')}. Compare published results with the "
         "calibration fit: they are fits to a calibration period too."
     )
+
+
+# Columns of the lifetime-value tables that hold amounts of money.
+MONEY_COLUMNS = ("clv", "clv_lower", "clv_upper", "cac", "spend", "revenue", "expected_revenue")
+
+
+def with_currency(table: pl.DataFrame, currency: Money | None) -> pl.DataFrame:
+    """A table for display whose money columns name the currency: ``clv`` -> ``clv (USD)``.
+
+    Saved tables keep the plain names, so scripts that read them do not depend on it.
+
+    Examples
+    --------
+    >>> from mkt_engineering.text import currency_for
+    >>> with_currency(pl.DataFrame({"acquisition_channel": ["search"], "clv": [30.0]}), currency_for("USD")).columns
+    ['acquisition_channel', 'clv (USD)']
+    """
+    unit = (
+        currency.unit()
+        if isinstance(currency, Currency)
+        else (f" ({currency})" if currency else "")
+    )
+    if not unit:
+        return table
+    return table.rename({c: c + unit for c in table.columns if c in MONEY_COLUMNS})

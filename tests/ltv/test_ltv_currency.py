@@ -62,3 +62,13 @@ def test_forecast_axis_names_the_currency():
         charts.forecast_chart(forecast, currency=currency_for("€")).to_dict()
     )
     assert "$" in explain.explain_forecast(forecast, currency=currency_for("USD"))
+
+
+def test_displayed_channel_table_names_the_currency():
+    channels = pl.DataFrame({"acquisition_channel": ["search"], "clv": [30.0], "ltv_cac": [2.0]})
+    assert explain.with_currency(channels, currency_for("GBP")).columns == [
+        "acquisition_channel",
+        "clv (GBP)",
+        "ltv_cac",
+    ]
+    assert explain.with_currency(channels, currency_for("")).columns == channels.columns
