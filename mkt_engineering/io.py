@@ -833,6 +833,7 @@ def load_table(
     without_consent = _ids_without_consent(frame, contract, removals)
     frame = removals.apply(frame, quality)
 
+    frame = _unnamed_columns(frame, quality)
     extra = [c for c in frame.columns if c not in contract.names]
     if extra:
         quality.add("extra columns kept", len(extra), ", ".join(extra), share=False)
@@ -860,6 +861,35 @@ def _ids_without_consent(
         return None
     ids = frame.get_column(person).filter(removals.no_consent.fill_null(True))
     return ids.drop_nulls().cast(pl.String).unique(maintain_order=True)
+
+
+def _unnamed_columns(frame: pl.DataFrame, quality: DataQuality) -> pl.DataFrame:
+    """Columns whose header cell is empty: removed when empty, else renamed unnamed_1, ...
+
+    A separator at the end of every line (``a,b,c,``) makes an empty column without a name;
+    polars calls repeated empty names ``_duplicated_0``, ``_duplicated_1``.
+    """
+    unnamed = [c for c in frame.columns if not c.strip() or re.fullmatch(r"_duplicated_\d+", c)]
+    if not unnamed:
+        return frame
+    empty = [c for c in unnamed if frame.get_column(c).null_count() == frame.height]
+    if empty:
+        quality.add(
+            "empty columns without a name removed",
+            len(empty),
+            "the header has an empty cell, usually a separator at the end of every line",
+            share=False,
+        )
+    kept = [c for c in unnamed if c not in empty]
+    names = {c: f"unnamed_{i}" for i, c in enumerate(kept, start=1)}
+    if names:
+        quality.add(
+            "columns without a name kept",
+            len(names),
+            ", ".join(names.values()) + " (the header cell is empty)",
+            share=False,
+        )
+    return frame.drop(empty).rename(names)
 
 
 def _read(

@@ -37,6 +37,8 @@ _SENTENCES = {
     "pii columns kept": "Columns with personal data were kept because allow_pii=True: {note}. Do not show them in reports.",
     "pseudonymized columns": "These id columns were replaced by salted SHA-256 pseudonyms: {note}.",
     "title lines skipped": "{count:,} title line(s) above the header were skipped: {note}.",
+    "empty columns without a name removed": "{count:,} empty column(s) without a name were removed: {note}.",
+    "columns without a name kept": "{count:,} column(s) without a name hold values and were kept as {note}.",
 }
 
 

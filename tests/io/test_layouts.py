@@ -207,3 +207,13 @@ def test_validate_command_takes_layout_options(tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert "valid orders table (3 rows)" in result.output
+
+
+def test_a_separator_at_every_line_end_makes_no_nameless_column(tmp_path):
+    text = "customer_id;order_date;revenue;\nc1;2026-01-05;1;\nc2;2026-01-06;2;\n"
+    result = load_table(_write(tmp_path, text), "orders")
+    assert result.frame.columns == ["customer_id", "order_date", "revenue"]
+    assert result.quality.count("empty columns without a name removed") == 1
+    text = "customer_id,order_date,revenue,\nc1,2026-01-05,1,x\nc2,2026-01-06,2,\n"
+    result = load_table(_write(tmp_path, text), "orders")
+    assert result.frame["unnamed_1"].to_list() == ["x", None]
