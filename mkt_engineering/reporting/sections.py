@@ -120,6 +120,60 @@ NEEDS: dict[str, tuple[dict[str, str], dict[str, str]]] = {
         },
         {"en": "{events} events to the export", "de": "Ereignisse {events} im Export"},
     ),
+    "spend_channels": (
+        {
+            "en": "the spend file names none of the channels of the journeys",
+            "de": "die Ausgabendatei keinen der Kanäle der Customer Journeys nennt",
+        },
+        {
+            "en": "spend rows for these channels (or `-p channel_rules` to group yours)",
+            "de": "Ausgaben für diese Kanäle (oder `-p channel_rules`, um Ihre zu gruppieren)",
+        },
+    ),
+    "unit_rows": (
+        {
+            "en": "totals per variant have no rows per unit",
+            "de": "Summen je Variante keine Zeilen je Einheit haben",
+        },
+        {
+            "en": "unit rows (`--data experiment=FILE`) instead of totals",
+            "de": "Zeilen je Einheit (`--data experiment=DATEI`) statt Summen",
+        },
+    ),
+    "touches": (
+        {
+            "en": "this run reads paths that are already summed, without touch times",
+            "de": "dieser Lauf bereits summierte Pfade ohne Kontaktzeiten liest",
+        },
+        {
+            "en": "touchpoints and conversions (`--data touchpoints=FILE --data conversions=FILE`)",
+            "de": "Kontakte und Conversions (`--data touchpoints=DATEI --data conversions=DATEI`)",
+        },
+    ),
+    "second_variant": (
+        {"en": "the data hold only one variant", "de": "die Daten nur eine Variante enthalten"},
+        {"en": "the units of a second variant", "de": "die Einheiten einer zweiten Variante"},
+    ),
+    "journeys": (
+        {
+            "en": "no journey has a touch in the lookback window",
+            "de": "keine Customer Journey einen Kontakt im Rückblickfenster hat",
+        },
+        {
+            "en": "touches before the conversions, or a longer `-p lookback_days`",
+            "de": "Kontakte vor den Conversions oder ein längeres `-p lookback_days`",
+        },
+    ),
+    "one_group": (
+        {
+            "en": "all leads share one value of {column}",
+            "de": "alle Leads denselben Wert in {column} haben",
+        },
+        {
+            "en": "leads of a second group, or another `-p group_by`",
+            "de": "Leads einer zweiten Gruppe oder ein anderes `-p group_by`",
+        },
+    ),
     "binary_primary": (
         {
             "en": "the primary metric is not a 0/1 rate",
@@ -140,6 +194,14 @@ TITLES: dict[str, dict[str, str]] = {
     "bootstrap_check": {"en": "the bootstrap cross-check", "de": "die Bootstrap-Gegenprobe"},
     "bayes": {"en": "the Bayesian reading", "de": "die bayessche Lesart"},
 }
+
+# "Not shown: <section>, because it builds on <earlier>, which is not shown above."
+_EARLIER = {
+    "en": "it builds on {earlier}, which is not shown above",
+    "de": "er auf {earlier} aufbaut, das oben nicht gezeigt wird",
+}
+# Titles of the sections run so far, for the reason of a section that builds on one.
+_seen_titles: dict[str, str] = {}
 
 _WORDS = {
     "en": ("Not shown", "because", "the data do not allow it", "Add {add} to see it."),
@@ -213,6 +275,16 @@ class Section:
             raise SectionNotAvailable(because_text, add_text)
         raise SectionNotAvailable(because or _WORDS[language()][2], add)
 
+    def after(self, *names: str) -> None:
+        """Skip the rest of the section unless every section in `names` was shown.
+
+        For a section that uses another's results: the reason names the earlier section.
+        """
+        for name in names:
+            if not section_ok(name):
+                earlier = _seen_titles.get(name) or _pick(TITLES.get(name, {"en": name}))
+                raise SectionNotAvailable(_pick(_EARLIER).format(earlier=earlier))
+
 
 def not_shown_text(title: str, because: str, add: str = "", fix: str = "") -> str:
     """The one Markdown line a skipped section shows, in the report's language.
@@ -279,6 +351,7 @@ def section(name: str, title: str | None = None) -> Iterator[Section]:
     False
     """
     handle = Section(name, title)
+    _seen_titles[name] = handle.title
     try:
         yield handle
     except SectionNotAvailable as exc:

@@ -1,5 +1,6 @@
 """Every report, run twice: on the demo inputs (every section shown) and on user-shaped
-inputs with the optional ones left out (each missing section says "Not shown" and why).
+inputs with the optional ones left out (each missing section says "Not shown" and why);
+attribution once more, with spend for channels its journeys never name.
 
 These runs replace nbval for the report notebooks (notebooks/conftest.py): run as they
 are, without inputs, the reports would only say what is missing. The user-shaped runs
@@ -60,6 +61,9 @@ def _user_inputs(folder: Path) -> dict[str, list[str]]:
     events.filter(~pl.col("event").is_in(SALES_EVENTS)).drop("persona", "source").write_csv(
         folder / "events.csv"
     )
+    # spend of channels the journeys never name (the demo spend once met a user's channels)
+    spend = pl.read_csv(journeys["spend"]).with_columns(channel=pl.lit("tv"))
+    spend.write_csv(folder / "tv_spend.csv")
     return {
         "attribution": [
             f"touchpoints={folder / 'touches.csv'}",
@@ -86,6 +90,8 @@ def runs(tmp_path_factory) -> dict[str, dict]:
     specs += [
         RunSpec(name, f"user-{name}", quick.get(name, {}), user_data[name]) for name in REPORTS
     ]
+    tv = [*user_data["attribution"], f"spend={user / 'tv_spend.csv'}"]
+    specs.append(RunSpec("attribution", "user-other-spend", quick["attribution"], tv))
     with pytest.MonkeyPatch.context() as patch:
         # the demo folder "moved away": workers and kernels inherit this
         patch.setenv("MKT_DATASETS_DIR", str(root / "no-datasets-here"))
@@ -152,3 +158,12 @@ def test_the_user_reports_state_what_they_inferred_and_leave_the_demo_plan_out(r
 def test_the_nurture_headline_names_no_handoff_threshold_without_sales_calls(runs):
     headline = runs["user-nurture_timing"]["result"].headline
     assert "MQL" in headline and "threshold" not in headline and "score" not in headline
+
+
+def test_spend_for_none_of_the_journeys_channels_leaves_the_money_section_out(runs):
+    result = runs["user-other-spend"]["result"]
+    assert result.status == "ok", result.error
+    money = _sections(result.manifest)["money"]
+    assert money["status"] == "skipped"
+    assert money["reason"].startswith("the spend file names none of the channels of the journeys")
+    assert result.headline.startswith("Top channel:")  # the summary did not need the spend

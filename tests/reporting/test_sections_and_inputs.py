@@ -293,3 +293,18 @@ def test_strict_on_the_command_line_reaches_the_run_and_fails_it(tmp_path, monke
             app, ["batch", str(batch), "--jobs", "1", "--out", str(out), *extra]
         )
         assert result.exit_code == code, result.output
+
+
+def test_a_section_that_builds_on_a_skipped_one_names_it(fresh_state, monkeypatch):
+    with sections.section("model", "the purchase model") as shown:
+        shown.need(False, because="too few repeat buyers")
+    with sections.section("clv") as shown:
+        shown.after("model")
+    monkeypatch.setitem(notebook._state, "language", "de")
+    with sections.section("forecast", "die Prognose") as shown:
+        shown.after("model")
+    assert fresh_state[1:] == [
+        "Not shown: clv, because it builds on the purchase model, which is not shown above.",
+        "Nicht gezeigt: die Prognose, weil er auf the purchase model aufbaut, das oben nicht "
+        "gezeigt wird.",
+    ]
