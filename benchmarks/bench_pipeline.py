@@ -29,8 +29,10 @@ import time
 from pathlib import Path
 
 from mkt_engineering.paths import NOTEBOOKS_DIR, PROJECT_ROOT
+from mkt_engineering.reporting.demo_inputs import demo_data
 
-NOTEBOOK = NOTEBOOKS_DIR / "reports" / "data_overview.ipynb"
+DEMO = "data_overview"
+NOTEBOOK = NOTEBOOKS_DIR / "reports" / f"{DEMO}.ipynb"
 
 
 def _timed(command: list[str], cwd: Path) -> float:
@@ -42,9 +44,18 @@ def _timed(command: list[str], cwd: Path) -> float:
 
 
 def _plain_script(folder: Path) -> Path:
+    import nbformat
     from nbconvert import PythonExporter
 
-    source, _ = PythonExporter().from_filename(str(NOTEBOOK))
+    from mkt_engineering.reporting.demo_inputs import demo_files
+
+    # The report reads only the files it is given: the demo tables, as `mkt run` gets them.
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    given = "".join(f"\n{name}_file = {str(path)!r}" for name, path in demo_files(DEMO).items())
+    for cell in notebook.cells:
+        if "parameters" in cell.metadata.get("tags", []):
+            cell.source += given
+    source, _ = PythonExporter().from_notebook_node(notebook)
     script = folder / "data_overview.py"
     script.write_text(source, encoding="utf-8")
     return script
@@ -66,6 +77,7 @@ def _kernel_start() -> float:
 def run(scale: float = 1.0) -> list[dict]:
     repetitions = max(1, round(3 * scale))
     mkt = [sys.executable, "-m", "mkt_engineering.cli"]
+    data = [item for entry in demo_data(DEMO) for item in ("--data", entry)]
     with tempfile.TemporaryDirectory(prefix="mkt-bench-pipeline-") as temp:
         folder = Path(temp)
         script = _plain_script(folder)
@@ -79,9 +91,7 @@ def run(scale: float = 1.0) -> list[dict]:
             )
             kernel.append(_kernel_start())
             pipeline.append(
-                _timed(
-                    [*mkt, "run", "data_overview", "--out", str(folder / "runs")], cwd=PROJECT_ROOT
-                )
+                _timed([*mkt, "run", DEMO, *data, "--out", str(folder / "runs")], cwd=PROJECT_ROOT)
             )
         demo = _timed(
             [*mkt, "demo", "--no-generate", "--out", str(folder / "demo")], cwd=PROJECT_ROOT

@@ -59,7 +59,8 @@ def run(
 ) -> None:
     """Run one report notebook. Parameters: -p NAME VALUE (repeatable), after ANALYSIS.
 
-    Example: mkt run attribution --data touchpoints=export.csv -p columns '{"Kanal": "channel"}'
+    Example: mkt run attribution --data touchpoints=touches.csv --data conversions=sales.csv
+    -p columns '{"Kanal": "channel"}'
     """
     # Only what the checks need loads before the kernel starts; the rest waits until used.
     from mkt_engineering.reporting.folders import check_out_folder
