@@ -81,8 +81,14 @@ def header_html(
         error = html.escape(
             redact_value(str(manifest.get("error") or "the notebook stopped with an error"))
         )
+        # a --strict run failed for sections left out, not for a failing step
+        where = (
+            "The sections left out are listed below."
+            if str(manifest.get("error") or "").startswith("strict:")
+            else "The failing step is marked below."
+        )
         parts.append(
-            f'<div class="mkt-status-failed"><b>This report is incomplete.</b> {error}. The failing step is marked below.</div>'
+            f'<div class="mkt-status-failed"><b>This report is incomplete.</b> {error}. {where}</div>'
         )
     if manifest.get("headline"):
         parts.append(f'<div class="mkt-headline-box">{html.escape(manifest["headline"])}</div>')
@@ -118,6 +124,7 @@ def header_html(
             + _table(inputs, ["file", "size", "SHA-256"])
             + "</section>"
         )
+    parts.append(_skipped_html(manifest.get("sections") or []))
     blocks = (
         "".join(quality_html(record) for record in quality)
         or "<p>The notebook reported no data-quality summary.</p>"
@@ -125,6 +132,19 @@ def header_html(
     parts.append(f"<section><h2>Data quality</h2>{blocks}</section>")
     parts.append("<section><h2>Analysis</h2></section>")
     return "\n".join(parts)
+
+
+def _skipped_html(sections: list[dict[str, Any]]) -> str:
+    """The sections the report left out and why ("" when every section was shown)."""
+    skipped = [entry for entry in sections if entry.get("status") == "skipped"]
+    if not skipped:
+        return ""
+    items = "".join(
+        f"<li><b>{html.escape(str(entry.get('name', '')).replace('_', ' '))}</b>: "
+        f"{html.escape(redact_value(str(entry.get('reason') or 'no reason given')))}</li>"
+        for entry in skipped
+    )
+    return f"<section><h2>Sections not shown</h2><ul>{items}</ul></section>"
 
 
 def footer_html(manifest: dict[str, Any]) -> str:

@@ -308,3 +308,23 @@ def test_a_section_that_builds_on_a_skipped_one_names_it(fresh_state, monkeypatc
         "Nicht gezeigt: die Prognose, weil er auf the purchase model aufbaut, das oben nicht "
         "gezeigt wird.",
     ]
+
+
+def test_the_page_lists_the_sections_left_out_and_a_strict_failure_says_so():
+    from mkt_engineering.reporting.html import header_html
+
+    manifest = {
+        "analysis": "attribution",
+        "status": "failed",
+        "error": "strict: 1 section not shown: money (no spend file was given)",
+        "sections": [
+            {"name": "credit", "status": "shown", "reason": ""},
+            {"name": "money", "status": "skipped", "reason": "no <b>spend</b> file was given"},
+        ],
+    }
+    page = header_html(manifest, [], {})
+    assert "<h2>Sections not shown</h2>" in page
+    assert "<li><b>money</b>: no &lt;b&gt;spend&lt;/b&gt; file was given</li>" in page
+    assert "credit" not in page and "The sections left out are listed below." in page
+    manifest.update(status="ok", error=None, sections=manifest["sections"][:1])
+    assert "Sections not shown" not in header_html(manifest, [], {})
