@@ -203,6 +203,9 @@ _EARLIER = {
 # Titles of the sections run so far, for the reason of a section that builds on one.
 _seen_titles: dict[str, str] = {}
 
+# The plain reason the manifest and the page's list record for a section left out.
+_REASON = {"en": "{because}; add {add} to see it", "de": "{because}; ergänzen Sie {add}"}
+
 _WORDS = {
     "en": ("Not shown", "because", "the data do not allow it", "Add {add} to see it."),
     "de": (
@@ -238,7 +241,7 @@ def _pick(text: dict[str, str] | str) -> str:
 def reason(need: str) -> str:
     """The plain reason for a missing `need` of `NEEDS`, as the manifest records it."""
     because, add = NEEDS[need]
-    return _plain(f"{_pick(because)}; add {_pick(add)} to see it")
+    return _plain(_pick(_REASON).format(because=_pick(because), add=_pick(add)))
 
 
 class Section:
@@ -311,7 +314,8 @@ def _plain(markdown: str) -> str:
 def _skip(shown: Section, because: str, add: str = "", fix: str = "") -> None:
     say(not_shown_text(shown.title, because, add, fix))
     because = because.rstrip(".")
-    reason = f"{because}; add {add} to see it" if add else f"{because}. {fix}" if fix else because
+    with_add = _pick(_REASON).format(because=because, add=add)
+    reason = with_add if add else f"{because}. {fix}" if fix else because
     record_section(shown.name, "skipped", _plain(reason).strip())
 
 

@@ -328,3 +328,13 @@ def test_the_page_lists_the_sections_left_out_and_a_strict_failure_says_so():
     assert "credit" not in page and "The sections left out are listed below." in page
     manifest.update(status="ok", error=None, sections=manifest["sections"][:1])
     assert "Sections not shown" not in header_html(manifest, [], {})
+
+
+def test_the_recorded_reason_is_in_the_report_language(fresh_state, tmp_path, monkeypatch):
+    monkeypatch.setitem(notebook._state, "language", "de")
+    with sections.section("channels") as shown:
+        shown.need(False, "spend_or_cac")
+    assert _recorded(tmp_path)[0]["reason"] == (
+        "weder eine Ausgabendatei noch Kosten je Neukunde angegeben wurden; ergänzen Sie eine "
+        "Ausgabendatei (--data spend=DATEI) oder -p cac '{\"search\": 18}'"
+    )
