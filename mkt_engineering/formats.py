@@ -473,8 +473,10 @@ def read_excel(path: Path, sheet: str | int | None) -> pl.DataFrame:
         )
     except Exception as error:
         names = _sheet_names(path) if sheet is not None else None
-        if names is None or "sheet" not in str(error).lower():
+        if isinstance(error, PermissionError):
             raise
+        if names is None or "sheet" not in str(error).lower():
+            raise _damaged(path, "Excel workbook", error) from None
         raise validation_error(
             f"{path}: there is no sheet {sheet!r}; the workbook has "
             f"{', '.join(repr(n) for n in names)}.",
@@ -482,6 +484,18 @@ def read_excel(path: Path, sheet: str | int | None) -> pl.DataFrame:
             fix="Pass one of these sheet names with sheet=... (CLI: --sheet NAME), or a sheet "
             "number counted from 0.",
         ) from None
+
+
+def _damaged(path: Path, kind: str, error: Exception) -> DataValidationError:
+    """A binary file its reader refuses: damaged, cut off, or another file renamed."""
+    said = str(error).strip().splitlines()[0][:60] if str(error).strip() else type(error).__name__
+    return validation_error(
+        f"{path}: could not be read: not a valid {kind}; damaged, cut off or another file "
+        f"renamed ({said}).",
+        source=str(path),
+        fix="Check that it opens in a spreadsheet program or the tool that wrote it, then "
+        "export or copy it again.",
+    )
 
 
 def _sheet_names(path: Path) -> list[str] | None:
@@ -610,7 +624,12 @@ def _read_file(
     if suffix in PARQUET_SUFFIXES + EXCEL_SUFFIXES:
         _text_options_only(label, layout)
     if suffix in PARQUET_SUFFIXES:
-        frame = pl.read_parquet(path)
+        try:
+            frame = pl.read_parquet(path)
+        except PermissionError:
+            raise
+        except (pl.exceptions.PolarsError, OSError) as error:
+            raise _damaged(path, "Parquet file", error) from None
         text = [
             c
             for c in (text_columns(frame.columns) if text_columns else [])
