@@ -120,3 +120,39 @@ def find_analysis(name: str) -> Analysis:
     hint = f" Did you mean '{close[0]}'?" if close else ""
     available = ", ".join(analyses) or "(none yet)"
     raise ParameterError(f"unknown analysis '{name}'.{hint} Available: {available}")
+
+
+def require_inputs(analysis: str, **files: str | None) -> None:
+    """Refuse, in the notebook, a run without its required inputs (as `mkt run` does before).
+
+    Opened in Jupyter, a report notebook has no input until one is set in its parameters
+    cell; without this check the first loader would fail with a puzzling message.
+
+    Parameters
+    ----------
+    analysis : str
+        The report's name, e.g. ``"cohort_ltv"``.
+    **files : str or None
+        Each input by its ``--data`` name: ``orders=orders_file``.
+
+    Raises
+    ------
+    ParameterError
+        Naming what is missing, the ``--data`` option and the parameter to set.
+
+    Examples
+    --------
+    >>> require_inputs("cohort_ltv", orders="orders.csv", spend=None)
+    >>> require_inputs("cohort_ltv", orders="", spend=None)
+    Traceback (most recent call last):
+    ...
+    mkt_engineering.errors.ParameterError: cohort_ltv needs orders: give it with --data orders=FILE; in Jupyter, set its *_file parameter in the parameters cell
+    """
+    from mkt_engineering.reporting.params import missing_inputs_problem
+
+    present = {name for name, value in files.items() if value}
+    problem = missing_inputs_problem(analysis, find_analysis(analysis).required_inputs, present)
+    if problem:
+        raise ParameterError(
+            f"{problem}; in Jupyter, set its *_file parameter in the parameters cell"
+        )

@@ -338,3 +338,18 @@ def test_the_recorded_reason_is_in_the_report_language(fresh_state, tmp_path, mo
         "weder eine Ausgabendatei noch Kosten je Neukunde angegeben wurden; ergänzen Sie eine "
         "Ausgabendatei (--data spend=DATEI) oder -p cac '{\"search\": 18}'"
     )
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_opened_in_jupyter_without_inputs_the_report_says_what_to_set(report):
+    from mkt_engineering.reporting.analyses import require_inputs
+
+    analysis = find_analysis(report)
+    source = "".join(cell["source"] for cell in analysis.cells if cell.get("cell_type") == "code")
+    for group in analysis.required_inputs:  # the notebook passes each input it may need
+        for name in group:
+            assert f"{name}={name}_file" in source, name
+    empty = {name: "" for group in analysis.required_inputs for name in group}
+    with pytest.raises(ParameterError, match=f"{report} needs .*set its \\*_file parameter"):
+        require_inputs(report, **empty)
+    require_inputs(report, **{name: "x.csv" for name in analysis.required_inputs[0]})
