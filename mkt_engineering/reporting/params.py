@@ -549,3 +549,31 @@ def missing_inputs_problem(
         )
         text += f" (or instead: {alternatives})"
     return text
+
+
+def date_parameter(name: str, text: str):
+    """A date parameter written YYYY-MM-DD as a ``datetime.date``; one clear error otherwise.
+
+    Raises
+    ------
+    ParameterError
+        Naming the parameter, the value and the format.
+
+    Examples
+    --------
+    >>> date_parameter("calibration_end", "1997-09-30")
+    datetime.date(1997, 9, 30)
+    >>> date_parameter("calibration_end", "03/12/2025")
+    Traceback (most recent call last):
+    ...
+    mkt_engineering.errors.ParameterError: parameter 'calibration_end' must be a date written YYYY-MM-DD (e.g. 2025-12-03), got '03/12/2025'
+    """
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(str(text).strip())
+    except ValueError:
+        raise ParameterError(
+            f"parameter '{name}' must be a date written YYYY-MM-DD (e.g. 2025-12-03), "
+            f"got {_short(text)}"
+        ) from None
