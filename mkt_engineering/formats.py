@@ -660,7 +660,7 @@ def _read_file(
             named = dialect.encoding if dialect.encoding.startswith("utf-16") else "utf-16-le"
         dialect.encoding = named
     if layout.separator == WHITESPACE:
-        return read_whitespace(path, label, dialect, layout, text_columns)
+        return _read_whitespace(path, label, dialect, layout, text_columns)
     _check_names(path, dialect, layout)
     text = list(text_columns(dialect.header)) if text_columns else []
     dated = [c for c in (date_columns(dialect.header) if date_columns else []) if c in text]
@@ -705,7 +705,7 @@ def _check_names(path: Path, dialect: CsvDialect, layout: Layout) -> None:
     )
 
 
-def read_whitespace(
+def _read_whitespace(
     path: Path,
     label: str,
     dialect: CsvDialect,
