@@ -358,6 +358,8 @@ def _coerce(
             text = text.str.strip_chars().str.to_lowercase().str.replace_all(r"[\s-]+", "_")
         return text, None
     if kind in ("datetime", "date"):
+        if values.dtype.is_integer():  # 19970101 in an Excel, Parquet or frame column
+            values = values.cast(pl.String)
         if values.dtype == pl.String:
             values, family, mixed = _parse_dates(
                 _to_text(values, raw, user), raw.parsed_dates.get(user), raw.layout.date_format

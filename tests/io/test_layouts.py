@@ -217,3 +217,8 @@ def test_a_separator_at_every_line_end_makes_no_nameless_column(tmp_path):
     text = "customer_id,order_date,revenue,\nc1,2026-01-05,1,x\nc2,2026-01-06,2,\n"
     result = load_table(_write(tmp_path, text), "orders")
     assert result.frame["unnamed_1"].to_list() == ["x", None]
+
+
+def test_whole_number_dates_in_a_table_read_as_yyyymmdd():
+    frame = pl.DataFrame({"customer_id": ["c"], "order_date": [19970101], "revenue": [1.0]})
+    assert read_table(frame, "orders")["order_date"].to_list() == [dt.datetime(1997, 1, 1)]
