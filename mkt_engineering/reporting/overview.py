@@ -56,15 +56,22 @@ def given_tables(files: dict[str, str | None]) -> list[TableFile]:
     return tables
 
 
-def mapping_for(path: Path, columns: dict[str, str]) -> dict[str, str]:
-    """The part of a column mapping whose user columns appear in this file's header."""
+def mapping_for(path: Path, columns: dict[str, str], layout: Any = None) -> dict[str, str]:
+    """The part of a column mapping whose user columns appear in this file's header.
+
+    The header is sniffed as the loader reads it (separator, title line, `layout`).
+    """
     if not columns:
         return {}
-    header = (
-        pl.scan_csv(path, infer_schema_length=0).collect_schema().names()
-        if path.suffix == ".csv"
-        else list(columns)
-    )
+    header = list(columns)
+    if path.suffix == ".csv":
+        from mkt_engineering import formats
+        from mkt_engineering.layout import Layout
+
+        try:
+            header = formats.sniff_file(path, Layout.from_value(layout)).header
+        except Exception:  # noqa: BLE001 - load_table reads the file again and explains it
+            header = list(columns)
     return {user: canonical for user, canonical in columns.items() if user in header}
 
 
@@ -202,13 +209,15 @@ def headline(summary: pl.DataFrame) -> str:
     return f"{summary.height} tables, {summary.get_column('rows').sum():,} rows{span}"
 
 
-def load(table: TableFile, columns: dict[str, str]) -> tuple[pl.DataFrame | None, Any, str | None]:
+def load(
+    table: TableFile, columns: dict[str, str], layout: Any = None
+) -> tuple[pl.DataFrame | None, Any, str | None]:
     """(frame, quality, problem) for one table; a file the loader rejects gives its message.
 
     Contract tables go through `mkt_engineering.io.load_table` (validation, PII removal).
     Other files (helper tables of the demo data) are read as they are, without e-mail columns.
     """
-    from mkt_engineering.errors import DataValidationError
+    from mkt_engineering.errors import DataValidationError, ParameterError
     from mkt_engineering.io import load_table
 
     if table.contract is None:
@@ -233,9 +242,12 @@ def load(table: TableFile, columns: dict[str, str]) -> tuple[pl.DataFrame | None
         return frame.drop(hidden), quality, None
     try:
         loaded = load_table(
-            table.path, table=table.contract, columns=mapping_for(table.path, columns)
+            table.path,
+            table=table.contract,
+            columns=mapping_for(table.path, columns, layout),
+            layout=layout,
         )
-    except DataValidationError as exc:
+    except (DataValidationError, ParameterError) as exc:  # a bad layout option too
         return None, None, str(exc)
     return loaded.frame, loaded.quality, None
 

@@ -222,3 +222,17 @@ def test_a_separator_at_every_line_end_makes_no_nameless_column(tmp_path):
 def test_whole_number_dates_in_a_table_read_as_yyyymmdd():
     frame = pl.DataFrame({"customer_id": ["c"], "order_date": [19970101], "revenue": [1.0]})
     assert read_table(frame, "orders")["order_date"].to_list() == [dt.datetime(1997, 1, 1)]
+
+
+def test_data_overview_maps_columns_below_a_title_line_and_of_a_headerless_file(tmp_path):
+    """The overview filtered the mapping by a header read with ',' and no title detection."""
+    from mkt_engineering.reporting.overview import mapping_for
+
+    mapping = {"Kundennummer": "customer_id", "Betrag": "revenue", "elsewhere": "channel"}
+    assert mapping_for(GERMAN_SHOP / "bestellungen_export.csv", mapping) == {
+        "Kundennummer": "customer_id",
+        "Betrag": "revenue",
+    }
+    path = _write(tmp_path, WHITESPACE_ORDERS, "orders.csv")
+    layout = {"header": False, "names": CDNOW_NAMES, "separator": "whitespace"}
+    assert mapping_for(path, {"cds": "quantity", "x": "y"}, layout) == {"cds": "quantity"}
