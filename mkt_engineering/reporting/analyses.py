@@ -34,7 +34,19 @@ class Analysis:
     @cached_property
     def _document(self) -> dict[str, Any]:
         # Plain JSON: nbformat's import costs seconds, too much for `mkt list`.
-        return json.loads(self.path.read_text(encoding="utf-8"))
+        try:
+            document = json.loads(self.path.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError) as exc:  # JSONDecodeError is a ValueError
+            raise ParameterError(
+                f"{self.path.name} is not a notebook: it cannot be read as notebook JSON "
+                f"({' '.join(str(exc).split())[:120]}); save it from Jupyter as .ipynb"
+            ) from None
+        if not isinstance(document, dict) or not isinstance(document.get("cells", []), list):
+            raise ParameterError(
+                f"{self.path.name} is not a notebook: its JSON has no list of cells; "
+                "save it from Jupyter as .ipynb"
+            )
+        return document
 
     @cached_property
     def cells(self) -> list[dict[str, Any]]:
@@ -112,7 +124,9 @@ def find_analysis(name: str) -> Analysis:
     """
     candidate = Path(name)
     if candidate.suffix == ".ipynb" and candidate.exists():
-        return Analysis(candidate.stem, candidate.resolve())
+        found = Analysis(candidate.stem, candidate.resolve())
+        found.cells  # noqa: B018 - a file that is no notebook is refused here, in one line
+        return found
     analyses = {analysis.name: analysis for analysis in list_analyses()}
     if name in analyses:
         return analyses[name]
