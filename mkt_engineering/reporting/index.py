@@ -40,6 +40,22 @@ def _parameters_text(manifest: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
+def _skipped_note(manifest: dict[str, Any]) -> str:
+    """'2 sections not shown' under a run's status, so partial reports stand out.
+
+    Examples
+    --------
+    >>> _skipped_note({"sections": [{"status": "skipped"}, {"status": "shown"}]})
+    '<br><small>1 section not shown</small>'
+    >>> _skipped_note({})
+    ''
+    """
+    count = sum(entry.get("status") == "skipped" for entry in manifest.get("sections") or [])
+    if not count:
+        return ""
+    return f"<br><small>{count} section{'' if count == 1 else 's'} not shown</small>"
+
+
 def index_html(out_dir: Path) -> str:
     """The landing page's HTML for every run folder under `out_dir`."""
     rows = []
@@ -61,7 +77,7 @@ def index_html(out_dir: Path) -> str:
             f"<td>{html.escape(when)}</td>"
             f"<td>{target}<br><small>{html.escape(folder.name)}</small></td>"
             f'<td class="params">{html.escape(_parameters_text(manifest))}</td>'
-            f'<td class="{html.escape(status)}">{html.escape(status)}</td>'
+            f'<td class="{html.escape(status)}">{html.escape(status)}{_skipped_note(manifest)}</td>'
             f"<td>{html.escape(str(headline))}</td>"
             "</tr>"
         )

@@ -167,3 +167,15 @@ def test_spend_for_none_of_the_journeys_channels_leaves_the_money_section_out(ru
     assert money["status"] == "skipped"
     assert money["reason"].startswith("the spend file names none of the channels of the journeys")
     assert result.headline.startswith("Top channel:")  # the summary did not need the spend
+
+
+def test_the_reports_index_marks_the_runs_with_sections_left_out(runs):
+    from mkt_engineering.reporting.index import index_html
+
+    out = runs["user-attribution"]["result"].folder.parents[1]
+    page = index_html(out)
+    partial = sum(
+        any(s["status"] == "skipped" for s in run["result"].manifest["sections"])
+        for run in runs.values()
+    )
+    assert page.count(" not shown</small>") == partial > 0
