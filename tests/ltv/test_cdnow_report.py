@@ -35,16 +35,23 @@ CDNOW_LAYOUT = {
 GERMAN_SHOP = PROJECT / "tests" / "data" / "real_world" / "german_shop" / "bestellungen_export.csv"
 
 
-def _run(out: Path, *args: str) -> Path:
-    """`mkt run cohort_ltv ...` as a user types it; returns the report folder."""
-    result = subprocess.run(
+def _start(out: Path, *args: str) -> tuple[subprocess.Popen, Path]:
+    """Start `mkt run cohort_ltv ...` as a user types it (both reports run side by side)."""
+    process = subprocess.Popen(
         [*MKT, "run", "cohort_ltv", *args, "--out", str(out)],
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
         cwd=PROJECT,
-        timeout=300,
     )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return process, out
+
+
+def _finish(started: tuple[subprocess.Popen, Path]) -> Path:
+    """Wait for a started run; return its report folder."""
+    process, out = started
+    stdout, stderr = process.communicate(timeout=300)
+    assert process.returncode == 0, stdout[-3000:] + stderr[-3000:]
     (folder,) = (out / "cohort_ltv").iterdir()
     return folder
 
@@ -59,8 +66,15 @@ def _no_demo_inputs(folder: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def cdnow_report(reference_dir, tmp_path_factory) -> Path:
-    return _run(
+def reports(reference_dir, tmp_path_factory) -> dict[str, Path]:
+    """The CDNOW and the German shop report, run at the same time."""
+    mapping = {
+        "Kundennummer": "customer_id",
+        "Bestelldatum": "order_date",
+        "Betrag": "revenue",
+        "Bestellnummer": "order_id",
+    }
+    cdnow = _start(
         tmp_path_factory.mktemp("cdnow"),
         "--data",
         f"orders={reference_dir / 'cdnow' / 'CDNOW_sample.txt'}",
@@ -70,6 +84,25 @@ def cdnow_report(reference_dir, tmp_path_factory) -> Path:
         "calibration_end",
         "1997-09-30",
     )
+    german = _start(
+        tmp_path_factory.mktemp("german"),
+        "--data",
+        f"orders={GERMAN_SHOP}",
+        "-p",
+        "columns",
+        json.dumps(mapping),
+    )
+    return {"cdnow": _finish(cdnow), "german": _finish(german)}
+
+
+@pytest.fixture(scope="module")
+def cdnow_report(reports) -> Path:
+    return reports["cdnow"]
+
+
+@pytest.fixture(scope="module")
+def german_report(reports) -> Path:
+    return reports["german"]
 
 
 def test_cdnow_calibration_fit_matches_the_published_values(cdnow_report):
@@ -88,24 +121,6 @@ def test_cdnow_report_states_the_published_values(cdnow_report):
         "log-likelihood -9,582.43" in text
     )
     _no_demo_inputs(cdnow_report)
-
-
-@pytest.fixture(scope="module")
-def german_report(tmp_path_factory) -> Path:
-    mapping = {
-        "Kundennummer": "customer_id",
-        "Bestelldatum": "order_date",
-        "Betrag": "revenue",
-        "Bestellnummer": "order_id",
-    }
-    return _run(
-        tmp_path_factory.mktemp("german"),
-        "--data",
-        f"orders={GERMAN_SHOP}",
-        "-p",
-        "columns",
-        json.dumps(mapping),
-    )
 
 
 def test_german_shop_export_runs_with_a_column_mapping_only(german_report):
