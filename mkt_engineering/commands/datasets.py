@@ -27,6 +27,9 @@ def generate(
     """Generate the demo datasets and their ground truth (truth.json per family)."""
     from mkt_engineering.synthetic.base import available_families, generator, write_family
 
+    if not 0 < scale <= 1000:  # a size multiplier: 0 or less writes nothing useful
+        console.print(f"[red]--scale must be above 0 and at most 1000, got {scale:g}.[/red]")
+        raise typer.Exit(2)
     families = family or available_families()
     unknown = sorted(set(families) - set(available_families()))
     if unknown:

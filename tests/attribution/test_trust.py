@@ -221,3 +221,12 @@ def test_ten_thousand_channels_report_functions_complete(many_channels):
         explain.explain_credit(intervals, "markov"),
     ):
         assert text
+
+
+def test_a_channel_rule_that_is_no_regular_expression_names_the_parameter():
+    from mkt_engineering.attribution import group_channels
+    from mkt_engineering.errors import ParameterError
+
+    frame = pl.DataFrame({"channel": ["paid_search", "email"]})
+    with pytest.raises(ParameterError, match="channel_rules: the rule for 'paid'"):
+        group_channels(frame, {"paid": "(unclosed"})
