@@ -154,4 +154,5 @@ def test_contracts_state_their_date_policy():
         "spend": "refuse",
         "orders": "drop",
         "lead_events": "drop",
+        "lead_lifecycle": "drop",
     }
