@@ -52,6 +52,7 @@ DEMO_PARAMETERS: dict[str, dict[str, Any]] = {
     },
     "cohort_ltv": {
         "acquisition_plan": {"search": 120, "social": 120, "affiliate": 60, "display": 40},
+        "currency": "€",  # the demo shop sells in euros; its files carry no currency sign
     },
 }
 
