@@ -285,13 +285,14 @@ def attach_lead_attributes(timeline: pl.DataFrame, leads, quality=None) -> pl.Da
     ).with_columns(pl.col(c).fill_null(UNKNOWN) for c in texts if joined.schema.get(c) == pl.String)
     without = int(joined.get_column("_in_lead_table").null_count())
     if quality is not None:
-        quality.add(
-            "leads without an attribute row",
-            without,
-            "kept in every analysis with the attributes of their events; "
-            f"missing text attributes read {UNKNOWN!r}",
-            total=timeline.height,
-        )
+        if without:  # a count of 0 is no finding: the report would call it "1 issue noted"
+            quality.add(
+                "leads without an attribute row",
+                without,
+                "kept in every analysis with the attributes of their events; "
+                f"missing text attributes read {UNKNOWN!r}",
+                total=timeline.height,
+            )
         unused = extra.height - (timeline.height - without)
         if unused:
             quality.add(

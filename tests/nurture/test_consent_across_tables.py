@@ -69,3 +69,11 @@ def test_the_nurture_report_leaves_them_out(tmp_path):
     leads_total = pl.read_csv(DEMO / "leads.csv").height
     assert f"{leads_total - len(refused):,} leads with" in page
     assert json.loads(manifest_path.read_text())["status"] == "ok"
+
+
+def test_a_complete_lead_table_notes_no_issue():
+    # a count of 0 was recorded as a finding, and the report said "1 issue(s) noted"
+    events = pl.read_csv(DEMO / "lead_events.csv", try_parse_dates=True)
+    leads = load_lead_attributes(DEMO / "leads.csv")
+    nurture.attach_lead_attributes(nurture.stage_timeline(events), leads)
+    assert leads.quality.issues == []
