@@ -144,6 +144,29 @@ class Contract:
         raise KeyError(name)
 
 
+# Lead attributes shared by the lead event log, the lead table and lifecycle exports.
+_PERSONA = Column(
+    "persona",
+    "string",
+    required=False,
+    description="Buyer persona.",
+    example="it_manager",
+)
+_LEAD_SOURCE = Column(
+    "source",
+    "string",
+    required=False,
+    description="Content or channel that created the lead.",
+    example="whitepaper",
+)
+_IS_CUSTOMER = Column(
+    "is_customer",
+    "bool",
+    required=False,
+    description="Existing customer (then MQN instead of MQL).",
+    example="false",
+)
+
 CONTRACTS: dict[str, Contract] = {
     c.name: c
     for c in (
@@ -409,27 +432,9 @@ CONTRACTS: dict[str, Contract] = {
                     example="email_open",
                     allowed=LEAD_EVENTS,
                 ),
-                Column(
-                    "persona",
-                    "string",
-                    required=False,
-                    description="Buyer persona.",
-                    example="it_manager",
-                ),
-                Column(
-                    "source",
-                    "string",
-                    required=False,
-                    description="Content or channel that created the lead.",
-                    example="whitepaper",
-                ),
-                Column(
-                    "is_customer",
-                    "bool",
-                    required=False,
-                    description="Existing customer (then MQN instead of MQL).",
-                    example="false",
-                ),
+                _PERSONA,
+                _LEAD_SOURCE,
+                _IS_CUSTOMER,
                 Column(
                     "score",
                     "float",
@@ -462,27 +467,9 @@ CONTRACTS: dict[str, Contract] = {
                     )
                     for stage in LIFECYCLE_STAGES
                 ),
-                Column(
-                    "persona",
-                    "string",
-                    required=False,
-                    description="Buyer persona.",
-                    example="it_manager",
-                ),
-                Column(
-                    "source",
-                    "string",
-                    required=False,
-                    description="Content or channel that created the lead.",
-                    example="whitepaper",
-                ),
-                Column(
-                    "is_customer",
-                    "bool",
-                    required=False,
-                    description="Existing customer (then MQN instead of MQL).",
-                    example="false",
-                ),
+                _PERSONA,
+                _LEAD_SOURCE,
+                _IS_CUSTOMER,
             ),
             key=("lead_id",),
             date_column="created",
@@ -498,27 +485,9 @@ CONTRACTS: dict[str, Contract] = {
             "One row per lead with its attributes; completes the lead event log.",
             (
                 Column("lead_id", "string", description="The lead.", example="l000017"),
-                Column(
-                    "persona",
-                    "string",
-                    required=False,
-                    description="Buyer persona.",
-                    example="it_manager",
-                ),
-                Column(
-                    "source",
-                    "string",
-                    required=False,
-                    description="Content or channel that created the lead.",
-                    example="whitepaper",
-                ),
-                Column(
-                    "is_customer",
-                    "bool",
-                    required=False,
-                    description="Existing customer (then MQN instead of MQL).",
-                    example="false",
-                ),
+                _PERSONA,
+                _LEAD_SOURCE,
+                _IS_CUSTOMER,
                 Column(
                     "has_email",
                     "bool",
