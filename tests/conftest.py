@@ -34,3 +34,43 @@ def reference_dir() -> Path:
 @pytest.fixture(scope="session")
 def project_root() -> Path:
     return PROJECT_ROOT
+
+
+@pytest.fixture
+def run_report(tmp_path):
+    """Run ``mkt run ANALYSIS ARGS... --out tmp`` and return the finished run folder.
+
+    The run must exit 0 with status ok; the folder holds manifest.json, report.html,
+    executed.ipynb and tables/. One helper for the tests that take an export through a
+    whole report.
+    """
+    import json
+    import os
+    import subprocess
+    import sys
+
+    def run(analysis: str, *args: str) -> Path:
+        out = tmp_path / "reports"
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "mkt_engineering.cli",
+                "run",
+                analysis,
+                *args,
+                "--out",
+                str(out),
+            ],
+            capture_output=True,
+            text=True,
+            cwd=PROJECT_ROOT,
+            timeout=300,
+            env={**os.environ, "COLUMNS": "200"},
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        [folder] = (out / analysis).iterdir()
+        assert json.loads((folder / "manifest.json").read_text())["status"] == "ok"
+        return folder
+
+    return run

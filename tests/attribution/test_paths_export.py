@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import subprocess
-import sys
 from collections import defaultdict
 from pathlib import Path
 
@@ -153,21 +150,10 @@ def test_reshape_matches_a_hand_built_reference():
     assert _as_dict(reshaped) == {("mail", "shop"): (3.0, 15.0, 1.0), ("x",): (0.0, 0.0, 3.0)}
 
 
-def test_report_runs_on_the_data_csv_export_alone(tmp_path):
+def test_report_runs_on_the_data_csv_export_alone(run_report):
     """`mkt run attribution --data paths=Data.csv`: a complete report, no demo file read."""
-    done = subprocess.run(
-        [sys.executable, "-m", "mkt_engineering.cli", "run", "attribution"]
-        + ["--data", f"paths={DATA_CSV}", "-p", "bootstrap_size", "20", "--out", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=300,
-        env={**os.environ, "COLUMNS": "200"},
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    [run] = (tmp_path / "attribution").iterdir()
+    run = run_report("attribution", "--data", f"paths={DATA_CSV}", "-p", "bootstrap_size", "20")
     manifest = json.loads((run / "manifest.json").read_text())
-    assert manifest["status"] == "ok"
     assert [item["path"] for item in manifest["inputs"]] == [str(DATA_CSV)]
     assert "datasets" not in json.dumps(manifest["inputs"])
     html = (run / "report.html").read_text(encoding="utf-8")

@@ -8,9 +8,6 @@ two-proportion z-test, Welch's t-test from summary statistics, the chi-square SR
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -134,22 +131,12 @@ def test_metrics_the_totals_cannot_give_are_named(metric):
         analyze_totals(totals, metrics=["converted", metric])
 
 
-def test_report_runs_on_totals_alone(tmp_path):
+def test_report_runs_on_totals_alone(run_report):
     """`mkt run ab_test --data totals=…` with no hand editing: complete, unit-row parts named."""
-    done = subprocess.run(
-        [sys.executable, "-m", "mkt_engineering.cli", "run", "ab_test"]
-        + ["--data", f"totals={FIXTURE}", "-p", "secondary_metrics", "[revenue]"]
-        + ["--out", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=300,
-        env={**os.environ, "COLUMNS": "200"},
+    run = run_report(
+        "ab_test", "--data", f"totals={FIXTURE}", "-p", "secondary_metrics", "[revenue]"
     )
-    assert done.returncode == 0, done.stdout + done.stderr
-    [run] = (tmp_path / "ab_test").iterdir()
     manifest = json.loads((run / "manifest.json").read_text())
-    assert manifest["status"] == "ok"
     assert [item["path"] for item in manifest["inputs"]] == [str(FIXTURE)]
     html = (run / "report.html").read_text(encoding="utf-8")
     # what needs unit rows says so, with the way to get it, even where nothing asked for it

@@ -9,9 +9,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import polars as pl
@@ -99,22 +96,18 @@ def test_a_stage_that_is_no_lead_event_is_refused():
         nurture.load_lifecycle(HUBSPOT, stages={"Became a Lead Date": "lead"})
 
 
-def test_report_runs_on_the_hubspot_export_alone(tmp_path):
+def test_report_runs_on_the_hubspot_export_alone(run_report):
     """`mkt run nurture_timing --data lifecycle=…`: complete; what the export lacks is named."""
-    done = subprocess.run(
-        [sys.executable, "-m", "mkt_engineering.cli", "run", "nurture_timing"]
-        + ["--data", f"lifecycle={HUBSPOT}", "--data", "lead_events=", "--data", "leads="]
-        + ["--out", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=300,
-        env={**os.environ, "COLUMNS": "200"},
+    run = run_report(
+        "nurture_timing",
+        "--data",
+        f"lifecycle={HUBSPOT}",
+        "--data",
+        "lead_events=",
+        "--data",
+        "leads=",
     )
-    assert done.returncode == 0, done.stdout + done.stderr
-    [run] = (tmp_path / "nurture_timing").iterdir()
     manifest = json.loads((run / "manifest.json").read_text())
-    assert manifest["status"] == "ok"
     assert [item["path"] for item in manifest["inputs"]] == [str(HUBSPOT)]
     html = (run / "report.html").read_text(encoding="utf-8")
     assert "because the data have no email_sent events" in html  # fatigue, send time
