@@ -56,6 +56,12 @@ def run(
         help='File layout of an input, NAME=JSON, e.g. orders=\'{"header": false, '
         '"names": ["id", "date", "revenue"], "separator": "whitespace"}\'. Repeatable.',
     ),
+    preset: list[str] = typer.Option(
+        [],
+        "--preset",
+        help="A named tool's export (e.g. google_ads, hubspot_contacts; see `mkt inspect`): "
+        "maps its columns and layout onto the input it feeds. Repeatable, one per input.",
+    ),
 ) -> None:
     """Run one report notebook. Parameters: -p NAME VALUE (repeatable), after ANALYSIS.
 
@@ -74,6 +80,11 @@ def run(
             given = parameters.get("layouts") or {}
             given = json.loads(given) if isinstance(given, str) else dict(given)
             parameters["layouts"] = given | dict(parse_layout_option(item) for item in layout)
+        if preset:  # each preset's columns and layout, checked against its file's header
+            from mkt_engineering.presets import apply_to_run
+
+            for name in preset:
+                parameters = apply_to_run(name, parameters, data)
         prepared = prepare_run(analysis, parameters, data, out, strict=strict)
         check_out_folder(prepared.out, replace_index)
     except ValueError as exc:

@@ -48,7 +48,9 @@ def validate(
         ...,
         help="Contract to check against: touchpoints, conversions, paths, spend, orders, experiment, lead_events.",
     ),
-    file: Path = typer.Argument(..., help="CSV, Parquet or Excel file."),
+    file: Path = typer.Argument(
+        None, help="CSV, Parquet or Excel file (with --preset: the only argument)."
+    ),
     map_: list[str] = typer.Option(
         None, "--map", help="Column mapping user_column=contract_column (repeatable)."
     ),
@@ -79,12 +81,20 @@ def validate(
     ),
     thousands: str = typer.Option(None, help="Thousands separator of numbers: . , ' or space."),
     decimal: str = typer.Option(None, help="Decimal mark: , or . (default: detected)."),
+    preset: str = typer.Option(
+        None,
+        "--preset",
+        help="A named tool's export, e.g. google_ads: mkt validate --preset NAME FILE.",
+    ),
 ) -> None:
     """Check FILE against the TABLE contract; print the data-quality summary (exit 0) or the problem (exit 1)."""
     from mkt_engineering.errors import ParameterError
     from mkt_engineering.io import load_table
     from mkt_engineering.layout import Layout
 
+    if preset or file is None:
+        _validate_preset(preset, Path(table) if file is None else file, _parse_map(map_ or []))
+        return
     try:
         layout = Layout.from_value(
             {
@@ -135,6 +145,26 @@ def validate(
     console.print(
         f"[green]✓ {file} is a valid {table} table ({result.quality.rows:,} rows).[/green]"
     )
+
+
+def _validate_preset(name: str | None, file: Path, columns: dict[str, str]) -> None:
+    """`mkt validate --preset NAME FILE`: the preset's checks and each table's summary."""
+    from mkt_engineering.presets import load_with_preset
+
+    if not name:
+        error_console.print("✗ give TABLE and FILE, or --preset NAME and FILE.", markup=False)
+        raise typer.Exit(2)
+    try:
+        results = load_with_preset(name, file, columns)
+    except ValueError as error:  # DataValidationError, ParameterError
+        error_console.print(f"[bold red]✗ {file} does not fit preset {name}[/bold red]")
+        error_console.print(str(error), markup=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    for table, result in results.items():
+        console.print(_summary_table(result.quality))
+        console.print(
+            f"[green]✓ {file} gives a valid {table} table ({result.quality.rows:,} rows).[/green]"
+        )
 
 
 def register(app: typer.Typer) -> None:
