@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -142,21 +141,23 @@ def test_validate_and_convert_commands(tmp_path, monkeypatch):
     assert "next: mkt run attribution --data touchpoints=" in done.output
 
 
-def test_preset_runs_a_report_with_two_presets(run_report):
-    folder = run_report(
-        "cohort_ltv",
-        "--data",
-        f"orders={FIXTURES['woocommerce_orders']}",
-        "--preset",
-        "woocommerce_orders",
-        "--data",
-        f"spend={FIXTURES['google_ads']}",
-        "--preset",
-        "google_ads",
+def test_the_run_layout_reads_the_input_as_the_report_does():
+    """cohort_ltv reads spend with its layout only (no columns): the preset's layout suffices."""
+    from mkt_engineering.io import load_table
+
+    data = [f"orders={FIXTURES['woocommerce_orders']}", f"spend={FIXTURES['google_ads']}"]
+    parameters = apply_to_run("woocommerce_orders", {}, data)
+    parameters = apply_to_run("google_ads", parameters, data)
+    layouts = parameters["layouts"]
+    spend = load_table(FIXTURES["google_ads"], "spend", layout=layouts["spend"]).frame
+    expected = load_with_preset("google_ads", FIXTURES["google_ads"])["spend"].frame
+    assert spend.equals(expected)
+    orders = load_table(FIXTURES["woocommerce_orders"], "orders", layout=layouts["orders"])
+    rows = _rows(FIXTURES["woocommerce_orders"])
+    assert orders.frame.height == len(rows)
+    assert orders.frame["revenue"].sum() == pytest.approx(
+        sum(float(r["order_total"]) for r in rows)
     )
-    manifest = json.loads((folder / "manifest.json").read_text())
-    paths = [Path(i["path"]).name for i in manifest["inputs"]]
-    assert paths == ["woocommerce_orders_export.csv", "google_ads_campaign_report.csv"]
 
 
 def test_run_with_a_wrong_preset_stops_before_the_kernel(tmp_path):
@@ -171,3 +172,18 @@ def test_run_with_a_wrong_preset_stops_before_the_kernel(tmp_path):
     )
     assert done.returncode == 2
     assert "closest: meta_ads" in done.stderr
+
+
+def test_ga4_export_as_parquet_gives_the_same_tables(tmp_path):
+    import polars as pl
+
+    text = pl.read_csv(FIXTURES["ga4_events"], infer_schema_length=0)
+    typed = text.with_columns(  # as BigQuery writes them: integer microseconds, float revenue
+        pl.col("event_timestamp").cast(pl.Int64),
+        pl.col("ecommerce.purchase_revenue").cast(pl.Float64),
+    )
+    typed.write_parquet(tmp_path / "events.parquet")
+    from_csv = load_with_preset("ga4_events", FIXTURES["ga4_events"])
+    from_parquet = load_with_preset("ga4_events", tmp_path / "events.parquet")
+    for table in ("touchpoints", "conversions"):
+        assert from_parquet[table].frame.equals(from_csv[table].frame), table
