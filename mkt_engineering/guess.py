@@ -215,8 +215,12 @@ def _contract_command(contract: str, path: Path, mapping: dict[str, str]) -> str
             f" --map {_q(f'{s}={t}')}" for s, t in renames.items()
         )
     command = f"mkt run {report} --data {data}={_q(path)}"
-    if contract in PARTNER:
-        command += f" --data {PARTNER[contract]}={PARTNER[contract].upper()}.csv"
+    if contract in PARTNER:  # the other file of the pair: next to this one, if it is there
+        partner = PARTNER[contract]
+        sibling = path.with_name(f"{partner}{path.suffix}")
+        command += f" --data {partner}=" + (
+            _q(sibling) if sibling.is_file() else f"{partner.upper()}.csv"
+        )
     if renames and contract != "lead_lifecycle":  # the lifecycle reader maps its stages
         command += f" -p columns {_q(json.dumps(renames, ensure_ascii=False))}"
     return command

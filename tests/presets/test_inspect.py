@@ -68,6 +68,14 @@ def test_the_cdnow_sample_is_read_without_header(reference_dir):
     assert best.layout["names"][4] == "revenue"
 
 
+def test_touchpoints_name_the_conversions_file_next_to_them():
+    best = guess(ROOT / "datasets" / "journeys" / "touchpoints.csv")[0]
+    assert best.name == "touchpoints"
+    assert best.command.endswith(
+        "--data conversions=" + str(ROOT / "datasets/journeys/conversions.csv")
+    )
+
+
 def test_a_file_nothing_fits_says_so(tmp_path):
     from mkt_engineering.cli import app
 
