@@ -85,6 +85,31 @@ _FILLER = {
     "2",
     "of",
     "the",
+    # whose address or name: shop and CRM exports prefix them (billing_first_name,
+    # Shipping Phone, lead_owner_name); the prefix does not make them less personal
+    "billing",
+    "shipping",
+    "delivery",
+    "invoice",
+    "rechnung",
+    "rechnungs",
+    "liefer",
+    "lieferung",
+    "recipient",
+    "empfänger",
+    "buyer",
+    "käufer",
+    "owner",
+    "lead",
+    "rep",
+    "agent",
+    # parts of a name: first_name, Given Name, middle_name, Family Name
+    "first",
+    "last",
+    "given",
+    "middle",
+    "family",
+    "full",
 }
 _EMAIL_WORDS = {"email", "mail", "emailaddress", "emailadresse", "mailadresse"}
 _PHONE_WORDS = {
