@@ -2,9 +2,10 @@
 
 A preset says which report input a tool's export feeds (``--data NAME``), how the tool's
 documented column names map onto the contract, and what cannot be detected about the file
-(a :class:`~mkt_engineering.layout.Layout`). Two exports need a reshape, not only a
-renaming: Shopify writes one row per line item (an order's total sits on its first line)
-and GA4's BigQuery export is an event log. Their presets convert the file into contract
+(a :class:`~mkt_engineering.layout.Layout`). Three exports need a reshape, not only a
+renaming: Shopify writes one row per line item (an order's total sits on its first line),
+GA4's BigQuery export is an event log, and Salesforce's Lead History has a row per field
+change. Their presets convert the file into contract
 tables (``mkt convert --preset NAME FILE OUTDIR``), which then run like any other input.
 
 ``mkt run REPORT --data NAME=FILE --preset PRESET`` merges the preset's mapping into the
@@ -21,7 +22,7 @@ Examples
 >>> get_preset("shopfy")
 Traceback (most recent call last):
 ...
-mkt_engineering.errors.ParameterError: unknown preset 'shopfy' (did you mean 'shopify_orders'?). Presets: ab_totals, ga4_events, google_ads, hubspot_contacts, meta_ads, shopify_orders, woocommerce_orders
+mkt_engineering.errors.ParameterError: unknown preset 'shopfy' (did you mean 'shopify_orders'?). Presets: ab_totals, ga4_events, google_ads, hubspot_contacts, meta_ads, salesforce_lead_history, shopify_orders, woocommerce_orders
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from mkt_engineering.nurture.wide import HUBSPOT_STAGES
 
 __all__ = [
     "PRESETS",
+    "SALESFORCE_STATUSES",
     "Preset",
     "apply_to_run",
     "check_header",
@@ -93,6 +95,16 @@ class Preset:
 
 
 _SPEND = ("attribution", "cohort_ltv")
+
+# Salesforce's default Lead Status picklist (plus the commonly added "Marketing Qualified")
+# -> lead event. "Open - Not Contacted" is the status a lead is created with: no event.
+SALESFORCE_STATUSES: dict[str, str] = {
+    "Marketing Qualified": "mql",
+    "Working - Contacted": "sales_contact",
+    "Closed - Converted": "opportunity",
+    "Closed - Not Converted": "disqualified",
+}
+SALESFORCE_DATE = "%m/%d/%Y %I:%M %p"  # the US locale's export: 3/5/2024 2:22 PM
 
 PRESETS: dict[str, Preset] = {
     p.name: p
@@ -199,6 +211,23 @@ PRESETS: dict[str, Preset] = {
             "direct); purchase events become conversions (value = ecommerce.purchase_revenue "
             "when present). traffic_source is the user's first source, as GA4 exports it.",
             outputs=("touchpoints", "conversions"),
+        ),
+        Preset(
+            "salesforce_lead_history",
+            "Salesforce Lead History report export (Reports > Lead History, CSV)",
+            "lead_events",
+            "lead_events",
+            ("nurture_timing",),
+            {"Lead ID": "lead_id", "Edit Date": "timestamp", "New Value": "event"},
+            ("Lead ID", "Field / Event", "New Value", "Edit Date"),
+            "Salesforce Help, 'LeadHistory' object and the Lead History report type "
+            "(Field / Event, Old Value, New Value, Edit Date, Edited By); the default Lead "
+            "Status picklist",
+            "'Created.' rows become created events and Lead Status changes become lead events "
+            "through the statuses mapping (override with mkt convert --statuses JSON); other "
+            "field changes are dropped and counted. Edit Date as Salesforce's US export "
+            "writes it (3/5/2024 2:22 PM).",
+            outputs=("lead_events",),
         ),
         Preset(
             "ab_totals",
@@ -489,17 +518,108 @@ def _ga4(frame: pl.DataFrame) -> dict[str, pl.DataFrame]:
     return {"touchpoints": touches, "conversions": sales}
 
 
-def convert(preset: Preset, path: Path, salt: str | None = None) -> dict[str, pl.DataFrame]:
+def _salesforce_statuses(statuses: dict[str, str] | None) -> dict[str, str]:
+    """The default picklist mapping with the user's entries over it, checked."""
+    from mkt_engineering.schemas import LEAD_EVENTS
+
+    merged = SALESFORCE_STATUSES | dict(statuses or {})
+    wrong = sorted({v for v in merged.values() if v and v not in LEAD_EVENTS})
+    if wrong:
+        raise ParameterError(
+            f"statuses: {', '.join(map(repr, wrong))} is no lead event. "
+            f'Fix: use one of {", ".join(LEAD_EVENTS)} (or "" to drop a status).'
+        )
+    return {k: v for k, v in merged.items() if v}
+
+
+def _salesforce(
+    frame: pl.DataFrame, source: str, statuses: dict[str, str] | None, notes: list[str]
+) -> dict[str, pl.DataFrame]:
+    """Lead History rows -> lead events: creations and mapped Lead Status changes."""
+    mapping = _salesforce_statuses(statuses)
+    field_ = _text(frame, "Field / Event")
+    value = _text(frame, "New Value")
+    rows = frame.with_row_index("line", offset=2).select(  # line 1 is the header
+        "line",
+        _text(frame, "Lead ID").alias("lead_id"),
+        _text(frame, "Edit Date").alias("edit_date"),
+        field_.alias("field"),
+        value.alias("value"),
+        pl.when(field_.str.to_lowercase().str.strip_chars_end(".") == "created")
+        .then(pl.lit("created"))
+        .when(field_ == "Lead Status")
+        .then(value.replace_strict(mapping, default=None))
+        .alias("event"),
+    )
+    when = pl.col("edit_date").str.strptime(pl.Datetime, SALESFORCE_DATE, strict=False)
+    rows = rows.with_columns(when.alias("timestamp"))
+    _refuse_bad_dates(rows, source)
+    _note_dropped(rows, mapping, notes)
+    events = rows.filter(pl.col("event").is_not_null()).select(
+        "lead_id", pl.col("timestamp").dt.strftime("%Y-%m-%d %H:%M:%S"), "event"
+    )
+    return {"lead_events": events}
+
+
+def _refuse_bad_dates(rows: pl.DataFrame, source: str) -> None:
+    """An Edit Date that is not in the US export format: refused, with the lines."""
+    bad = rows.filter(pl.col("timestamp").is_null() & pl.col("event").is_not_null())
+    if bad.is_empty():
+        return
+    examples = ", ".join(
+        f"line {n}: {v!r}" for n, v in bad.select("line", "edit_date").head(3).rows()
+    )
+    raise DataValidationError(
+        f"{source}: column 'Edit Date' has {bad.height} value(s) that are not dates like "
+        f"'3/5/2024 2:22 PM' ({examples}).\n"
+        "Fix: export the report with a US English locale (Setup > Personal Information > "
+        "Locale: English (United States)), or correct those rows.",
+        source=source,
+        column="Edit Date",
+        fix="Export with the English (United States) locale.",
+    )
+
+
+def _note_dropped(rows: pl.DataFrame, mapping: dict[str, str], notes: list[str]) -> None:
+    """Count the rows that become no event: other fields, and statuses not mapped."""
+    dropped = rows.filter(pl.col("event").is_null())
+    other = dropped.filter(pl.col("field") != "Lead Status")
+    if other.height:
+        fields = ", ".join(other["field"].drop_nulls().unique(maintain_order=True).head(5))
+        notes.append(f"{other.height} change(s) of other fields dropped ({fields})")
+    unmapped = dropped.filter(pl.col("field") == "Lead Status")
+    if unmapped.height:
+        values = ", ".join(
+            repr(v) for v in unmapped["value"].drop_nulls().unique(maintain_order=True).head(5)
+        )
+        notes.append(
+            f"{unmapped.height} Lead Status change(s) to a status without event dropped "
+            f'({values}); map them with --statuses \'{{"STATUS": "EVENT"}}\''
+        )
+
+
+def convert(
+    preset: Preset,
+    path: Path,
+    salt: str | None = None,
+    statuses: dict[str, str] | None = None,
+    notes: list[str] | None = None,
+) -> dict[str, pl.DataFrame]:
     """Reshape an export into the preset's contract tables (frames, not yet validated).
 
     Parameters
     ----------
     preset : Preset
-        A preset with `outputs` (shopify_orders, ga4_events).
+        A preset with `outputs` (shopify_orders, ga4_events, salesforce_lead_history).
     path : path
         The export.
     salt : str, optional
         Secret salt for pseudonymized ids; default: ``MKT_PSEUDONYM_SALT``.
+    statuses : dict, optional
+        salesforce_lead_history: Lead Status value -> lead event, merged over
+        :data:`SALESFORCE_STATUSES` (map a status to ``""`` to drop it).
+    notes : list, optional
+        Receives what the conversion dropped, one sentence each.
 
     Returns
     -------
@@ -528,4 +648,8 @@ def convert(preset: Preset, path: Path, salt: str | None = None) -> dict[str, pl
     check_header(preset, read_header(path, preset), str(path))
     frame = read_source(Path(path), text_columns=lambda h: h).frame
     frame = frame.rename({c: c.lstrip("\ufeff").strip() for c in frame.columns})
+    if preset.name == "salesforce_lead_history":
+        return _salesforce(frame, str(path), statuses, notes if notes is not None else [])
+    if statuses:
+        raise ParameterError(f"preset {preset.name} takes no statuses mapping")
     return _shopify(frame, salt) if preset.name == "shopify_orders" else _ga4(frame)

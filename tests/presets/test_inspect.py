@@ -27,6 +27,7 @@ EXPECTED = {  # fixture -> (kind, name) of the best guess
     "presets/meta_ads_campaign_report.csv": ("preset", "meta_ads"),
     "presets/shopify_orders_export.csv": ("preset", "shopify_orders"),
     "presets/woocommerce_orders_export.csv": ("preset", "woocommerce_orders"),
+    "presets/salesforce_lead_history.csv": ("preset", "salesforce_lead_history"),
 }
 
 

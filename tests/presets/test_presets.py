@@ -35,6 +35,7 @@ FIXTURES = {
     "meta_ads": DIR / "meta_ads_campaign_report.csv",
     "ga4_events": DIR / "ga4_events_flat.csv",
     "ab_totals": DIR / "ab_tool_totals.csv",
+    "salesforce_lead_history": DIR / "salesforce_lead_history.csv",
 }
 SALT = "test-salt"
 
@@ -187,3 +188,110 @@ def test_ga4_export_as_parquet_gives_the_same_tables(tmp_path):
     from_parquet = load_with_preset("ga4_events", tmp_path / "events.parquet")
     for table in ("touchpoints", "conversions"):
         assert from_parquet[table].frame.equals(from_csv[table].frame), table
+
+
+SF_EVENTS = {  # the default Lead Status picklist (plus Marketing Qualified) -> lead event
+    "Working - Contacted": "sales_contact",
+    "Marketing Qualified": "mql",
+    "Closed - Converted": "opportunity",
+    "Closed - Not Converted": "disqualified",
+}
+
+
+def _salesforce_expected(rows: list[dict[str, str]], events: dict[str, str]) -> list[tuple]:
+    """(lead, ISO time, event) per row, from the csv module and datetime.strptime."""
+    import datetime as dt
+
+    out = []
+    for row in rows:
+        if row["Field / Event"] == "Created.":
+            event = "created"
+        elif row["Field / Event"] == "Lead Status" and row["New Value"] in events:
+            event = events[row["New Value"]]
+        else:
+            continue
+        when = dt.datetime.strptime(row["Edit Date"], "%m/%d/%Y %I:%M %p")
+        out.append((row["Lead ID"], when, event))
+    return sorted(out)
+
+
+def test_salesforce_history_becomes_lead_events_like_the_file():
+    rows = _rows(FIXTURES["salesforce_lead_history"])
+    loaded = load_with_preset("salesforce_lead_history", FIXTURES["salesforce_lead_history"])
+    frame = loaded["lead_events"].frame
+    got = sorted(frame.select("lead_id", "timestamp", "event").rows())
+    assert got == _salesforce_expected(rows, SF_EVENTS)
+    # 12-hour clock: 12:xx AM is just after midnight, PM after noon
+    assert any(t.hour >= 13 for _, t, _ in got) and all(0 <= t.hour < 24 for _, t, _ in got)
+
+
+def test_salesforce_convert_counts_what_it_drops_and_takes_a_statuses_mapping(tmp_path):
+    from mkt_engineering.cli import app
+
+    rows = _rows(FIXTURES["salesforce_lead_history"])
+    other = sum(r["Field / Event"] not in ("Created.", "Lead Status") for r in rows)
+    unmapped = sum(
+        r["Field / Event"] == "Lead Status" and r["New Value"] not in SF_EVENTS for r in rows
+    )
+    assert other and unmapped  # the fixture has both kinds
+    path = str(FIXTURES["salesforce_lead_history"])
+    done = CliRunner().invoke(
+        app, ["convert", "--preset", "salesforce_lead_history", path, str(tmp_path / "a")]
+    )
+    assert done.exit_code == 0, done.output
+    text = " ".join(done.output.split())
+    assert f"{other} change(s) of other fields dropped" in text
+    assert f"{unmapped} Lead Status change(s) to a status without event dropped" in text
+    assert f"next: mkt run nurture_timing --data lead_events={tmp_path / 'a'}" in text
+    written = list(csv.DictReader((tmp_path / "a" / "lead_events.csv").open()))
+    assert len(written) == len(_salesforce_expected(rows, SF_EVENTS))
+    # the user's mapping: the recycled status becomes an event, MQL is dropped
+    mine = {"Open - Not Contacted": "recycled", "Marketing Qualified": ""}
+    import json
+
+    done = CliRunner().invoke(
+        app,
+        [
+            "convert",
+            "--preset",
+            "salesforce_lead_history",
+            path,
+            str(tmp_path / "b"),
+            "--statuses",
+            json.dumps(mine),
+        ],
+    )
+    assert done.exit_code == 0, done.output
+    expected = _salesforce_expected(
+        rows,
+        {
+            **{k: v for k, v in SF_EVENTS.items() if k != "Marketing Qualified"},
+            "Open - Not Contacted": "recycled",
+        },
+    )
+    written = list(csv.DictReader((tmp_path / "b" / "lead_events.csv").open()))
+    assert sorted(r["event"] for r in written) == sorted(e for _, _, e in expected)
+    bad = CliRunner().invoke(
+        app,
+        [
+            "convert",
+            "--preset",
+            "salesforce_lead_history",
+            path,
+            str(tmp_path / "c"),
+            "--statuses",
+            '{"Working - Contacted": "called"}',
+        ],
+    )
+    assert bad.exit_code == 2 and "'called' is no lead event" in bad.output
+
+
+def test_salesforce_dates_in_another_locale_are_refused_with_their_lines(tmp_path):
+    path = tmp_path / "history.csv"
+    path.write_text(
+        "Lead ID,Field / Event,Old Value,New Value,Edit Date,Edited By\n"
+        "00Q1,Created.,,,3/5/2024 2:22 PM,A\n"
+        "00Q1,Lead Status,Open - Not Contacted,Working - Contacted,05.03.2024 15:10,A\n"
+    )
+    with pytest.raises(DataValidationError, match=r"Edit Date.*line 3: '05.03.2024 15:10'"):
+        load_with_preset("salesforce_lead_history", path)
