@@ -227,7 +227,14 @@ class BetaGeo(PurchaseModel):
         head = (a + b + x - 1) / (a - 1)
         # ((alpha+T)/(alpha+T+t))^(r+x) 2F1(r+x, b+x; a+b+x-1; z) after Euler's transformation:
         # the same value, but it stays finite for customers with hundreds of purchases.
-        growth = 1 - (1 - z) ** (a - 1) * hyp2f1(a + b - 1 - r, a - 1, a + b + x - 1, z)
+        with np.errstate(invalid="ignore", over="ignore"):  # 0 * inf at huge a, b: below
+            growth = 1 - (1 - z) ** (a - 1) * hyp2f1(a + b - 1 - r, a - 1, a + b + x - 1, z)
+        # With a and b in the hundreds of thousands (dropout without heterogeneity) the
+        # transformed form is 0 * inf; the direct form is finite there.
+        bad = ~np.isfinite(growth)
+        if np.any(bad):
+            direct = 1 - (1 - z) ** (r + x) * hyp2f1(r + x, b + x, a + b + x - 1, z)
+            growth = np.where(bad, direct, growth)
         return head * growth * self._p_alive(x, tx, T, params)
 
     def _p_alive(self, x, tx, T, params=None) -> np.ndarray:
