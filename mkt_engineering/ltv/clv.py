@@ -89,7 +89,21 @@ def discounted_purchases(
         ]
     )
     per_month = np.diff(cumulative, axis=1)
+    _require_finite(model, cumulative)
     return (per_month @ _discount_factors(horizon_months, discount_rate))[inverse.ravel()]
+
+
+def _require_finite(model, expected: np.ndarray) -> None:
+    """Refuse to value customers with predictions that are not numbers (never average NaN)."""
+    bad = ~np.isfinite(expected).all(axis=1)
+    if bad.any():
+        name = type(model).__name__
+        raise DataValidationError(
+            f"The {name} fit gives no finite expected purchases for {int(bad.sum()):,} of "
+            f"{len(bad):,} distinct customer histories, so their value cannot be computed. "
+            "The fitted parameters sit at the edge of what the model can describe.",
+            fix="Try another purchase model (model=mbgnbd or paretonbd) or more months of orders.",
+        )
 
 
 def customer_lifetime_value(

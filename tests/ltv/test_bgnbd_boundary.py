@@ -45,3 +45,19 @@ def test_conditional_expectation_is_finite_and_right_at_huge_a_and_b():
         got = model._conditional(13.0, np.array([x]), np.array([tx]), np.array([T]))[0]
         assert np.isfinite(got)
         assert np.isclose(got, _expected_by_series(model, 13.0, x, tx, T), rtol=1e-9)
+
+
+def test_predictions_that_are_not_numbers_are_refused_not_averaged():
+    import polars as pl
+    import pytest
+
+    from mkt_engineering.errors import DataValidationError
+    from mkt_engineering.ltv.clv import discounted_purchases
+
+    class Broken:
+        def _conditional(self, t, x, tx, T, params=None):
+            return np.where(x > 1, np.nan, 0.1 * t)
+
+    rfm = pl.DataFrame({"frequency": [0.0, 3.0], "recency": [0.0, 9.0], "T": [20.0, 20.0]})
+    with pytest.raises(DataValidationError, match="1 of 2 distinct customer histories"):
+        discounted_purchases(Broken(), rfm, horizon_months=12, discount_rate=0.1)
