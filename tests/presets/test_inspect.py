@@ -87,40 +87,65 @@ def test_a_file_nothing_fits_says_so(tmp_path):
     assert "no contract or preset fits" in shown.output
 
 
-@pytest.mark.parametrize(
-    "names",
-    [
-        (
-            "channelattribution_Data.csv",
-            "hubspot_contacts_lifecycle.csv",
-            "presets/ab_tool_totals.csv",
-        )
-    ],
-)
-def test_printed_commands_run_as_printed_without_demo_data(names, tmp_path):
-    commands = [_printed_command(REAL / name) for name in names]
-    assert all(c.startswith("mkt run ") for c in commands)
-    env = {**os.environ, "MKT_DATASETS_DIR": str(tmp_path / "no-demo-data")}
-    started = []
-    for number, command in enumerate(commands):
-        out = tmp_path / f"out{number}"
-        argv = [sys.executable, "-m", "mkt_engineering.cli", *shlex.split(command)[1:]]
-        started.append(
-            (
-                out,
-                subprocess.Popen(
-                    [*argv, "--out", str(out)],
-                    cwd=ROOT,
-                    env=env,
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.STDOUT,
-                    text=True,
-                ),
-            )
-        )
-    for (out, process), command in zip(started, commands, strict=True):
-        output, _ = process.communicate(timeout=300)
-        assert process.returncode == 0, command + "\n" + output
-        [manifest] = out.glob("*/*/manifest.json")
-        inputs = json.loads(manifest.read_text())["inputs"]
-        assert inputs and all(Path(i["path"]).is_relative_to(REAL) for i in inputs), inputs
+def _run(argv: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "mkt_engineering.cli", *argv]
+    return subprocess.run(
+        command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+
+
+def _inspect_to_run(name: str, tmp: Path, env: dict[str, str]) -> tuple[str, Path | None, Path]:
+    """The printed command of `mkt inspect`, run as printed (a conversion first).
+
+    Returns the command, the report's output folder (None for spend: no report reads it on
+    its own, its printed command validates) and the folder the files may come from.
+    """
+    work = tmp / name.replace("/", "_")
+    work.mkdir()
+    command = _printed_command(REAL / name)
+    allowed = REAL
+    if command.startswith("mkt convert "):  # run as printed, in a folder of its own
+        done = _run(shlex.split(command)[1:], work, env)
+        assert done.returncode == 0, command + "\n" + done.stdout
+        [line] = [x for x in done.stdout.splitlines() if x.startswith("next: ")]
+        command, allowed = line.removeprefix("next: "), work
+    argv = shlex.split(command)[1:]
+    if argv[0] == "validate":  # spend: checked, then read by the reports that take it
+        done = _run(argv, work, env)
+        assert done.returncode == 0, command + "\n" + done.stdout
+        return command, None, allowed
+    done = _run([*argv, "--out", str(work / "out")], work, env)
+    assert done.returncode == 0, command + "\n" + done.stdout
+    return command, work / "out", allowed
+
+
+@pytest.mark.slow
+def test_every_fixture_runs_from_inspect_to_a_complete_report_without_demo_data(tmp_path):
+    """inspect -> (convert ->) run for every fixture: status ok, every section shown or
+    skipped with its reason, and the fixture (or its converted files) as the only input."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    empty = tmp_path / "no-demo-data"
+    empty.mkdir()
+    # the Shopify e-mail becomes a pseudonym: the salt is the user's setup step, as documented
+    env = {**os.environ, "MKT_DATASETS_DIR": str(empty), "MKT_PSEUDONYM_SALT": "test-salt"}
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(lambda n: _inspect_to_run(n, tmp_path, env), sorted(EXPECTED)))
+    reports = 0
+    for command, out, allowed in results:
+        if out is None:
+            continue
+        reports += 1
+        [path] = out.glob("*/*/manifest.json")
+        manifest = json.loads(path.read_text())
+        assert manifest["status"] == "ok", command
+        inputs = [Path(i["path"]).resolve() for i in manifest["inputs"]]
+        assert inputs and all(i.is_relative_to(allowed.resolve()) for i in inputs), inputs
+        assert not any(i.is_relative_to(ROOT / "datasets") for i in inputs), inputs
+        sections = manifest["sections"]
+        assert sections, command
+        for section in sections:
+            assert section["status"] in ("shown", "skipped"), (command, section)
+            if section["status"] == "skipped":
+                assert section["reason"].strip(), (command, section)
+    assert reports == len(EXPECTED) - 2  # all but the two spend reports
