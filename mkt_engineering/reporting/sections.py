@@ -113,6 +113,17 @@ NEEDS: dict[str, tuple[dict[str, str], dict[str, str]]] = {
             "de": "eine Spalte {column} (eigene Namen über `-p columns`)",
         },
     ),
+    "follow_up": (
+        {
+            "en": "no sales call has finished its follow-up window of {days} days yet",
+            "de": "noch kein Vertriebskontakt sein Nachbeobachtungsfenster von {days} Tagen "
+            "abgeschlossen hat",
+        },
+        {
+            "en": "more months of data, or a shorter window (`-p follow_up_days 30`)",
+            "de": "weitere Monate an Daten oder ein kürzeres Fenster (`-p follow_up_days 30`)",
+        },
+    ),
     "events": (
         {
             "en": "the data have no {events} events",
