@@ -94,15 +94,17 @@ def _run(argv: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Complete
     )
 
 
-def _inspect_to_run(name: str, tmp: Path, env: dict[str, str]) -> tuple[str, Path | None, Path]:
-    """The printed command of `mkt inspect`, run as printed (a conversion first).
+def _inspect_to_run(
+    name: str, command: str, tmp: Path, env: dict[str, str]
+) -> tuple[str, Path | None, Path]:
+    """`command`, the one `mkt inspect` printed for fixture `name`, run as printed (a
+    conversion first).
 
     Returns the command, the report's output folder (None for spend: no report reads it on
     its own, its printed command validates) and the folder the files may come from.
     """
     work = tmp / name.replace("/", "_")
     work.mkdir()
-    command = _printed_command(REAL / name)
     allowed = REAL
     if command.startswith("mkt convert "):  # run as printed, in a folder of its own
         done = _run(shlex.split(command)[1:], work, env)
@@ -129,8 +131,13 @@ def test_every_fixture_runs_from_inspect_to_a_complete_report_without_demo_data(
     empty.mkdir()
     # the Shopify e-mail becomes a pseudonym: the salt is the user's setup step, as documented
     env = {**os.environ, "MKT_DATASETS_DIR": str(empty), "MKT_PSEUDONYM_SALT": "test-salt"}
+    # inspect runs in this thread: CliRunner swaps sys.stdout for the whole process, so two
+    # threads inspecting at once read each other's (or no) output
+    printed = {name: _printed_command(REAL / name) for name in sorted(EXPECTED)}
     with ThreadPoolExecutor(2) as pool:
-        results = list(pool.map(lambda n: _inspect_to_run(n, tmp_path, env), sorted(EXPECTED)))
+        results = list(
+            pool.map(lambda n: _inspect_to_run(n, printed[n], tmp_path, env), sorted(EXPECTED))
+        )
     reports = 0
     for command, out, allowed in results:
         if out is None:
