@@ -53,18 +53,7 @@ LEAD_EVENTS = (
 
 
 # The lead events a CRM records as the date a lead reached a stage (a wide export's columns).
-LIFECYCLE_STAGES = (
-    "mql",
-    "mqn",
-    "sales_contact",
-    "fast_lane",
-    "opportunity",
-    "won",
-    "lost",
-    "recycled",
-    "unsubscribed",
-    "disqualified",
-)
+LIFECYCLE_STAGES = LEAD_EVENTS[LEAD_EVENTS.index("mql") :]
 
 
 @dataclass(frozen=True)

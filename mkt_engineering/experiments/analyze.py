@@ -458,16 +458,8 @@ def _segments(lazy, variant, control, metric, binary, segments, alpha) -> pl.Dat
             )
         else:
             test = mean_test(
-                SampleStats(
-                    wide["n"].to_numpy(),
-                    wide[f"s|{metric}"].to_numpy(),
-                    wide[f"p|{metric}|{metric}"].to_numpy(),
-                ),
-                SampleStats(
-                    wide["n_t"].to_numpy(),
-                    wide[f"s|{metric}_t"].to_numpy(),
-                    wide[f"p|{metric}|{metric}_t"].to_numpy(),
-                ),
+                _sample_stats(wide, metric),
+                _sample_stats(wide, metric, "_t"),
                 alpha=alpha,
             )
         interaction = _interaction_p(np.atleast_1d(test.effect), np.atleast_1d(test.standard_error))
@@ -543,21 +535,18 @@ def _over_time(lazy, variant, control, metric, day, alpha, mde, planned) -> pl.D
 
 # days before the metric varies (no conversions yet) have no standard error: their bounds
 # are NaN, which explain_sequential names; a warning per day would only be noise
+def _sample_stats(wide: pl.DataFrame, metric: str, suffix: str = "") -> SampleStats:
+    """Per-row moments of `metric` from a joined control/treatment frame (treatment: "_t")."""
+    return SampleStats(
+        wide[f"n{suffix}"].to_numpy(),
+        wide[f"s|{metric}{suffix}"].to_numpy(),
+        wide[f"p|{metric}|{metric}{suffix}"].to_numpy(),
+    )
+
+
 @np.errstate(divide="ignore", invalid="ignore")
 def _arm_over_time(wide, variant, metric, day, alpha, mde, planned) -> pl.DataFrame:
-    test = mean_test(
-        SampleStats(
-            wide["n"].to_numpy(),
-            wide[f"s|{metric}"].to_numpy(),
-            wide[f"p|{metric}|{metric}"].to_numpy(),
-        ),
-        SampleStats(
-            wide["n_t"].to_numpy(),
-            wide[f"s|{metric}_t"].to_numpy(),
-            wide[f"p|{metric}|{metric}_t"].to_numpy(),
-        ),
-        alpha=alpha,
-    )
+    test = mean_test(_sample_stats(wide, metric), _sample_stats(wide, metric, "_t"), alpha=alpha)
     effect, se = np.atleast_1d(test.effect), np.atleast_1d(test.standard_error)
     tau = mde if mde else 2 * float(se[-1])
     low, high = sequential.confidence_sequence(effect, se**2, tau, alpha)
