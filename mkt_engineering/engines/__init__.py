@@ -1,0 +1,1 @@
+"""Reductions that run where the data live: polars, DuckDB or Spark (see ``frames``)."""
