@@ -54,7 +54,9 @@ from mkt_engineering.schemas import (
 
 __all__ = ["DataQuality", "Layout", "LoadResult", "load_table", "read_table"]
 
-Source = str | Path | pl.DataFrame | pl.LazyFrame
+# A file path, a polars frame, a source URI (duckdb://..., see mkt_engineering.sources) or a
+# native engine frame (DuckDB relation, Spark DataFrame).
+Source = str | Path | pl.DataFrame | pl.LazyFrame | Any
 
 EXPECTED = {
     "datetime": "a date or date-time in one format for the whole column: YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS], DD.MM.YYYY or DD.MM.YYYY HH:MM",
@@ -726,13 +728,16 @@ def load_table(
     count_duplicates: bool = True,
     as_of: Any = None,
     layout: Layout | dict[str, Any] | None = None,
+    keep_in_engine: bool | None = None,
 ) -> LoadResult:
     """Read `source` as contract `table`; return the frame and its quality summary.
 
     Parameters
     ----------
-    source : path, DataFrame or LazyFrame
-        CSV (any of ``, ; tab |``, UTF-8 with or without BOM, or cp1252), Parquet or Excel.
+    source : path, DataFrame, LazyFrame, source URI or engine frame
+        CSV (any of ``, ; tab |``, UTF-8 with or without BOM, or cp1252), Parquet or Excel;
+        a source URI such as ``duckdb:///shop.duckdb::orders`` (see
+        :mod:`mkt_engineering.sources`), or a DuckDB relation or Spark DataFrame.
     table : str
         Contract name: touchpoints, conversions, paths, spend, orders, experiment, lead_events.
     columns : dict, optional
@@ -767,6 +772,12 @@ def load_table(
         When the data were exported; default: now. Dates after it (plus one day for time
         zones) or before 1990-01-01 cannot be real: the contract says whether such rows are
         dropped and counted or the file is refused (see ``schemas.Contract``).
+    keep_in_engine : bool, optional
+        For a source URI or engine frame: True runs the checks in the engine as aggregate
+        queries and returns the cleaned table as a lazy native frame (nothing collected);
+        False brings the rows into polars and loads them like a file. Default: stay in the
+        engine under a memory cap (``mkt run --memory``) or above
+        ``engines.loading.COLLECT_ROWS`` rows, else collect.
 
     Notes
     -----
@@ -777,6 +788,15 @@ def load_table(
     pseudonymize = [pseudonymize] if isinstance(pseudonymize, str) else list(pseudonymize or [])
     if pseudonymize:
         privacy._salt(salt)  # fail before reading a large file
+    from mkt_engineering.engines import loading
+
+    engine = loading.engine_source(source)
+    if engine is not None:
+        native, described = engine
+        in_engine, _ = loading.stays_in_engine(native, keep_in_engine)
+        if in_engine:
+            raise NotImplementedError("checks in the engine")  # pragma: no cover
+        source = loading.collect(native)  # the engine selects, polars gets Arrow columns
     raw = _read(
         source,
         contract,
@@ -785,6 +805,7 @@ def load_table(
         encoding=encoding,
         sheet=sheet,
         layout=Layout.from_value(layout),
+        label=None if engine is None else described.uri,
     )
     quality = DataQuality(
         raw.source,
@@ -796,6 +817,9 @@ def load_table(
         decimal_comma=raw.decimal_comma,
         layout=raw.layout.to_dict(),
     )
+    if engine is not None:
+        quality.engine, quality.source_table = described.kind, described.table
+        quality.query = described.query
     if raw.title:
         quality.add("title lines skipped", raw.first_line - 2, repr(_short(raw.title)), share=False)
     rename = _map_columns(raw, contract, columns)
@@ -895,9 +919,16 @@ def _unnamed_columns(frame: pl.DataFrame, quality: DataQuality) -> pl.DataFrame:
 
 
 def _read(
-    source: Source, contract: Contract, columns: dict[str, str] | None, **options: Any
+    source: Source,
+    contract: Contract,
+    columns: dict[str, str] | None,
+    label: str | None = None,
+    **options: Any,
 ) -> RawTable:
-    """Read the raw table and reject files without data or with the wrong separator."""
+    """Read the raw table and reject files without data or with the wrong separator.
+
+    `label` names a frame collected from an engine (its URI without secrets) in messages.
+    """
 
     def contract_name(header_name: str) -> str:
         mapped = dict(columns or {})
@@ -913,11 +944,15 @@ def _read(
         dates = {c.name for c in contract.columns if c.dtype in ("datetime", "date")}
         return [h for h in header if contract_name(h) in dates]
 
-    label = "<data frame>" if isinstance(source, pl.DataFrame | pl.LazyFrame) else str(source)
+    label = label or (
+        "<data frame>" if isinstance(source, pl.DataFrame | pl.LazyFrame) else str(source)
+    )
     try:
         raw = formats.read_source(
             source, text_columns=text_columns, date_columns=date_columns, **options
         )
+        if raw.kind == "frame" and label != "<data frame>":  # rows of an engine's query
+            raw.source, raw.first_line, raw.position_word = label, 1, "row"
     except DataValidationError:
         raise
     except Exception as error:

@@ -75,6 +75,14 @@ class DataQuality:
         Column -> cells whose e-mail address, phone number or IP address was masked.
     out_of_range_dates : int
         Rows removed because their date lay before 1990 or after the export time.
+    engine : str or None
+        The engine that held the table (duckdb, spark, postgresql, files), None for a file
+        or a polars frame. ``source`` is then the URI without secrets (or
+        ``<duckdb relation>``) and takes the place of a file hash in manifests.
+    source_table, query : str or None
+        The table named in the source URI, or the SQL query that gave the rows.
+    in_engine : bool
+        True when the checks ran in the engine and the frame stayed there (not collected).
     """
 
     source: str
@@ -95,6 +103,10 @@ class DataQuality:
     pii_masked: dict[str, int] = field(default_factory=dict)
     currency_signs: dict[str, str] = field(default_factory=dict)
     layout: dict[str, Any] = field(default_factory=dict)
+    engine: str | None = None
+    source_table: str | None = None
+    query: str | None = None
+    in_engine: bool = False
 
     def add(
         self,
@@ -141,6 +153,11 @@ class DataQuality:
                 "note": f"of {self.rows_read:,} read",
             }
         ]
+        if self.engine:
+            read = f"table {self.source_table}" if self.source_table else "a query"
+            how = "checked in the engine" if self.in_engine else "collected"
+            note = f"{self.engine}, {read if self.source_table or self.query else 'a frame'}, {how}"
+            facts.append({"check": "engine", "count": None, "share": None, "note": note})
         if self.encoding or self.separator:
             sep = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}.get(
                 self.separator or "", self.separator
@@ -253,6 +270,10 @@ class DataQuality:
             "out_of_range_dates": self.out_of_range_dates,
             "currency_signs": dict(self.currency_signs),
             "layout": dict(self.layout),
+            "engine": self.engine,
+            "source_table": self.source_table,
+            "query": self.query,
+            "in_engine": self.in_engine,
             "issues": [issue | {"message": self._sentence(issue)} for issue in self.issues],
         }
 

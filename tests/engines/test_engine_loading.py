@@ -1,0 +1,92 @@
+"""Loading from an engine gives what loading the same data from a file gives."""
+
+from __future__ import annotations
+
+import sys
+import types
+
+import pytest
+
+from mkt_engineering.errors import DataValidationError
+from mkt_engineering.io import load_table
+
+AS_OF = "2026-12-01"
+DEMO = [
+    ("datasets/orders/orders.csv", "orders"),
+    ("datasets/orders/spend.csv", "spend"),
+    ("datasets/journeys/touchpoints.csv", "touchpoints"),
+    ("datasets/journeys/conversions.csv", "conversions"),
+    ("datasets/experiment/experiment.csv", "experiment"),
+    ("datasets/leads/lead_events.csv", "lead_events"),
+    ("datasets/leads/leads.csv", "leads"),
+]
+NATIVE_ENGINES = ["duckdb", pytest.param("spark", marks=pytest.mark.spark)]
+
+
+@pytest.fixture
+def read_in_engine(request):
+    """``read_in_engine(path, engine)``: the CSV read by the engine's own reader (own types)."""
+
+    def read(path: str, engine: str):
+        if engine == "duckdb":
+            return request.getfixturevalue("duckdb_connection").read_csv(path)
+        spark = request.getfixturevalue("spark_session")
+        return spark.read.csv(path, header=True, inferSchema=True)
+
+    return read
+
+
+def _counts(quality) -> list[tuple[str, int]]:
+    return sorted((issue["check"], issue["count"]) for issue in quality.issues)
+
+
+@pytest.mark.parametrize("engine", NATIVE_ENGINES)
+@pytest.mark.parametrize(("path", "table"), DEMO)
+def test_collect_mode_equals_the_file_load_on_the_demo_data(path, table, engine, read_in_engine):
+    """The engine parses the CSV itself (DuckDB/Spark types), the file loader parses text."""
+    from_file = load_table(path, table, as_of=AS_OF)
+    native = read_in_engine(path, engine)
+    collected = load_table(native, table, as_of=AS_OF, keep_in_engine=False)
+    assert collected.frame.equals(from_file.frame), table
+    assert _counts(collected.quality) == _counts(from_file.quality)
+    assert collected.quality.rows == from_file.quality.rows
+    assert collected.quality.rows_read == from_file.quality.rows_read
+    assert (
+        collected.quality.source == f"<{engine} {'dataframe' if engine == 'spark' else 'relation'}>"
+    )
+    assert collected.quality.engine == engine
+
+
+@pytest.fixture
+def fake_sources(monkeypatch, duckdb_connection):
+    """A stand-in for mkt_engineering.sources: ``test://orders`` opens a DuckDB relation."""
+    relation = duckdb_connection.sql(
+        "select * from (values ('c1', timestamp '2026-03-01 10:00', 9.5),"
+        " ('c2', timestamp '2026-03-02 11:00', -1.0)) t(customer_id, order_date, revenue)"
+    )
+    module = types.ModuleType("mkt_engineering.sources")
+    described = types.SimpleNamespace(
+        kind="duckdb", uri="test://orders", table="orders", query=None
+    )
+    module.is_source_uri = lambda text: text.startswith("test://")
+    module.open_source = lambda text: (relation, described)
+    module.memory_limit = lambda: None
+    monkeypatch.setitem(sys.modules, "mkt_engineering.sources", module)
+    monkeypatch.setattr("mkt_engineering.sources", module, raising=False)
+    return module
+
+
+def test_a_source_uri_is_loaded_and_named_in_errors(fake_sources):
+    """The URI (without secrets) names the source; rows are counted from 1 in the result."""
+    with pytest.raises(DataValidationError) as caught:
+        load_table("test://orders", "orders", as_of=AS_OF)
+    message = str(caught.value)
+    assert message.startswith("test://orders: column 'revenue' has values below 0")
+    assert "  row 2: '-1.0'" in message
+    assert caught.value.rows == [2]
+
+
+def test_a_plain_file_path_stays_with_the_file_reader(fake_sources):
+    result = load_table("datasets/orders/spend.csv", "spend", as_of=AS_OF)
+    assert result.quality.engine is None
+    assert result.quality.source.endswith("datasets/orders/spend.csv")
