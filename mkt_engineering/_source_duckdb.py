@@ -1,0 +1,145 @@
+"""DuckDB files and Parquet/CSV folders as lazy DuckDB relations (used by ``sources``)."""
+
+from __future__ import annotations
+
+import glob as globbing
+import os
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from mkt_engineering.errors import DataValidationError
+from mkt_engineering.sources import Source, closest_table, duckdb_config, short_message
+
+_PARQUET = (".parquet", ".pq")
+
+
+def connect(path: str = ":memory:", *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection under the kit's memory cap, spilling to a temporary folder."""
+    config = duckdb_config()
+    Path(config["temp_directory"]).mkdir(parents=True, exist_ok=True)
+    connection = duckdb.connect(path, read_only=read_only, config=config)
+    # Timestamps without a zone stay as written; ones with a zone read in UTC, like polars.
+    connection.execute("SET TimeZone = 'UTC'")
+    return connection
+
+
+def quote_name(name: str) -> str:
+    """``schema.table`` quoted part by part, so any name is an identifier, never SQL."""
+    return ".".join('"' + part.replace('"', '""') + '"' for part in name.split("."))
+
+
+def open_duckdb(source: Source) -> Any:
+    """The table or query of a DuckDB file, opened read-only."""
+    path = source.uri.removeprefix("duckdb://")
+    if not Path(path).is_file():
+        raise DataValidationError(
+            f"{source.label}: the DuckDB file {path} does not exist. Check the path after "
+            "duckdb:// (duckdb:///absolute/path.duckdb or duckdb://relative/path.duckdb).",
+            source=source.label,
+            fix="Check the path of the DuckDB file.",
+        )
+    try:
+        connection = connect(path, read_only=True)
+    except duckdb.Error as error:
+        raise DataValidationError(
+            f"{source.label}: DuckDB cannot open {path}: {short_message(error)}",
+            source=source.label,
+        ) from error
+    return relation(connection, source)
+
+
+def relation(connection: duckdb.DuckDBPyConnection, source: Source) -> Any:
+    """The source's table or query on ``connection``, with clear errors for both."""
+    if source.table is not None:
+        tables = table_names(connection)
+        wanted = source.table.lower()
+        if wanted not in {t.lower() for t in tables} and not _exists(connection, source.table):
+            raise DataValidationError(
+                f"{source.label}: there is no table {source.table}. "
+                + closest_table(source.table, tables),
+                source=source.label,
+                fix="Name one of the tables there after '::'.",
+            )
+        return (
+            connection.table(source.table)
+            if "." not in source.table
+            else _sql(connection, f"select * from {quote_name(source.table)}", source)
+        )
+    return _sql(connection, source.query, source)
+
+
+def _exists(connection: duckdb.DuckDBPyConnection, table: str) -> bool:
+    try:
+        connection.execute(f"select * from {quote_name(table)} limit 0")
+    except duckdb.Error:
+        return False
+    return True
+
+
+def _sql(connection: duckdb.DuckDBPyConnection, query: str, source: Source) -> Any:
+    try:
+        return connection.sql(query)
+    except duckdb.Error as error:
+        raise DataValidationError(
+            f"{source.label}: DuckDB refused the query: {short_message(error)}",
+            source=source.label,
+            fix="Correct the query after '::'.",
+        ) from error
+
+
+def table_names(connection: duckdb.DuckDBPyConnection) -> list[str]:
+    """Tables and views there, as ``table`` in the main schema and ``schema.table`` elsewhere."""
+    rows = connection.execute(
+        "select table_schema, table_name from information_schema.tables "
+        "where table_schema not in ('information_schema', 'pg_catalog')"
+    ).fetchall()
+    return [name if schema == "main" else f"{schema}.{name}" for schema, name in rows]
+
+
+def open_files(source: Source) -> Any:
+    """A Parquet/CSV glob or folder (hive partitions ``key=value/`` become columns)."""
+    pattern, kind = _file_pattern(source)
+    reader = "read_parquet" if kind == "parquet" else "read_csv"
+    literal = "'" + pattern.replace("'", "''") + "'"
+    connection = connect()
+    return _sql(
+        connection,
+        f"select * from {reader}({literal}, hive_partitioning = true, union_by_name = true)",
+        source,
+    )
+
+
+def _file_pattern(source: Source) -> tuple[str, str]:
+    """The glob to read and whether it is Parquet or CSV; refuses an empty or mixed folder."""
+    text = source.uri
+    if globbing.has_magic(text):
+        files = globbing.glob(text, recursive=True)
+        pattern = text
+    else:
+        if not Path(text).is_dir():
+            raise DataValidationError(
+                f"{text}: the folder does not exist.", source=text, fix="Check the path."
+            )
+        files = [str(p) for p in Path(text).rglob("*") if p.is_file()]
+        pattern = None
+    data = [f for f in files if not Path(f).name.startswith((".", "_"))]
+    parquet = [f for f in data if f.lower().endswith(_PARQUET)]
+    csv = [f for f in data if f.lower().endswith((".csv", ".tsv", ".txt", ".csv.gz"))]
+    if not parquet and not csv:
+        raise DataValidationError(
+            f"{text}: no Parquet or CSV files there.",
+            source=text,
+            fix="Point to a folder or glob with .parquet or .csv files.",
+        )
+    if pattern is None:
+        if parquet and csv:
+            raise DataValidationError(
+                f"{text}: the folder holds both Parquet and CSV files; give a glob for one "
+                f"kind (e.g. {os.path.join(text, '**', '*.parquet')}).",
+                source=text,
+            )
+        suffix = "*.parquet" if parquet else "*.csv"
+        pattern = os.path.join(text, "**", suffix)
+    return pattern, "parquet" if parquet else "csv"

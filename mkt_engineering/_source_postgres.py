@@ -1,0 +1,116 @@
+"""Postgres tables and queries, streamed through ADBC into a temporary DuckDB database.
+
+Why ADBC: Apache Arrow's driver ships libpq inside its wheel and hands Arrow record batches
+over directly, so it works offline, needs no system library and no run-time download
+(DuckDB's postgres extension downloads itself when first used). The batches go into a table
+of a DuckDB file in a temporary folder: DuckDB spills it to disk under the memory cap, so a
+table larger than memory is copied without holding it in Python.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+from mkt_engineering._source_duckdb import connect, quote_name
+from mkt_engineering.errors import DataValidationError
+from mkt_engineering.sources import Source, closest_table, scratch_dir, short_message
+
+_COPIES = itertools.count(1)
+_UNDEFINED_TABLE = "42P01"
+
+
+def open_postgres(source: Source, columns: list[str] | None = None) -> Any:
+    """Copy the table (only ``columns`` of it, when given) or the query's rows into DuckDB."""
+    driver = _driver(source)
+    try:
+        connection = driver.connect(source.uri)
+    except driver.Error as error:
+        raise DataValidationError(
+            f"{source.label}: cannot reach Postgres at {_where(source.uri)}: "
+            f"{short_message(error)}",
+            source=source.label,
+            fix="Check host, port and database; the password comes from PGPASSWORD or ~/.pgpass.",
+        ) from error
+    try:
+        return _copy(connection, driver, source, columns)
+    finally:
+        connection.close()
+
+
+def _driver(source: Source) -> Any:
+    try:
+        import adbc_driver_postgresql.dbapi as driver
+    except ImportError as error:
+        raise DataValidationError(
+            f"{source.label}: Postgres sources need the ADBC driver. Install the kit's postgres "
+            "extra (pip install 'mkt-engineering[postgres]').",
+            source=source.label,
+        ) from error
+    return driver
+
+
+def _where(uri: str) -> str:
+    """Host and port (or the socket folder) of a Postgres URI, for messages: no secrets."""
+    parts = urlsplit(uri)
+    host = parts.hostname or dict(
+        pair.split("=", 1) for pair in parts.query.split("&") if "=" in pair
+    ).get("host", "localhost (default socket)")
+    return f"{host}:{parts.port or 5432}"
+
+
+def _select(source: Source, columns: list[str] | None) -> str:
+    if source.query is not None:
+        return source.query
+    wanted = ", ".join(quote_name(c) for c in columns) if columns else "*"
+    return f"select {wanted} from {quote_name(source.table)}"
+
+
+def _copy(connection: Any, driver: Any, source: Source, columns: list[str] | None) -> Any:
+    cursor = connection.cursor()
+    try:
+        cursor.execute(_select(source, columns))
+        batches = cursor.fetch_record_batch()
+    except driver.Error as error:
+        raise _refused(connection, source, error) from error
+    target = connect(str(scratch_dir() / f"postgres-{next(_COPIES)}.duckdb"))
+    # DuckDB reads the Arrow stream batch by batch; Python never holds the whole table.
+    target.register("postgres_rows", batches)
+    target.execute("create table source_rows as select * from postgres_rows")
+    target.unregister("postgres_rows")
+    cursor.close()
+    return target.table("source_rows")
+
+
+def _refused(connection: Any, source: Source, error: Exception) -> DataValidationError:
+    """The error for a missing table (with the tables there) or a query Postgres refused."""
+    state = getattr(error, "sqlstate", None) or ""
+    if source.table is not None and (
+        state == _UNDEFINED_TABLE or re.search(r"relation .* does not exist", str(error))
+    ):
+        tables = _tables(connection)
+        return DataValidationError(
+            f"{source.label}: there is no table {source.table}. "
+            + closest_table(source.table, tables),
+            source=source.label,
+            fix="Name one of the tables there after '::' (schema.table).",
+        )
+    return DataValidationError(
+        f"{source.label}: Postgres refused the query: {short_message(error)}",
+        source=source.label,
+        fix="Correct the table or query after '::'.",
+    )
+
+
+def _tables(connection: Any) -> list[str]:
+    connection.rollback()
+    cursor = connection.cursor()
+    cursor.execute(
+        "select table_schema, table_name from information_schema.tables "
+        "where table_schema not in ('information_schema', 'pg_catalog')"
+    )
+    rows = cursor.fetchall()
+    cursor.close()
+    return [name if schema == "public" else f"{schema}.{name}" for schema, name in rows]

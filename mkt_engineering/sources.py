@@ -1,0 +1,370 @@
+"""Tables where they live: DuckDB files, Postgres, Spark, and folders of Parquet or CSV files.
+
+A source is named by one line of text, the same in ``--data``, batch files, ``mkt validate``,
+``mkt inspect`` and the Python API:
+
+==============================================  ==============================================
+``duckdb:///data/shop.duckdb::orders``          a table in a DuckDB file (opened read-only)
+``duckdb://shop.duckdb::select * from orders``  a query on it (a relative path after ``//``)
+``postgresql://me@db.example:5432/shop::public.orders``  a Postgres table (``postgres://`` too)
+``postgresql://me@db/shop::select ...``         a Postgres query
+``spark://sales.orders``                        a table of the active Spark session
+``spark://select * from sales.orders``          a Spark SQL query
+``data/orders/*.parquet``, ``data/orders/``     Parquet or CSV files by glob, or a folder
+                                                (``year=2024/...`` folders become columns)
+==============================================  ==============================================
+
+The text after ``::`` (after ``spark://``) is a query when it starts with ``select``, ``with``,
+``from`` or ``(``, otherwise a table name (``schema.table``). Passwords never go into the text:
+it lands in the parameters, the manifest and the report. Postgres reads them from the
+environment (``PGPASSWORD``, ``~/.pgpass``, ``PGSERVICE``), as every libpq program does.
+
+Postgres is read through Apache Arrow's ADBC driver (libpq inside the wheel, no run-time
+download) and streamed, batch by batch, into a table of a temporary DuckDB database, which
+spills to disk under :func:`memory_limit`. Nothing else is collected: :func:`open_source`
+returns a DuckDB relation or a Spark DataFrame.
+
+Examples
+--------
+>>> parse_source("duckdb:///data/shop.duckdb::orders")
+Source(kind='duckdb', uri='duckdb:///data/shop.duckdb', table='orders', query=None)
+>>> parse_source("postgresql://me@localhost/shop::select id from orders").query
+'select id from orders'
+>>> is_source_uri("orders.csv"), is_source_uri("data/orders/*.parquet")
+(False, True)
+"""
+
+from __future__ import annotations
+
+import atexit
+import difflib
+import glob as globbing
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from mkt_engineering.errors import DataValidationError, ParameterError
+
+#: Environment variable through which ``mkt run --memory`` hands the cap to the kernel.
+MEMORY_ENV = "MKT_ENGINE_MEMORY"
+_SCHEMES = {"duckdb": "duckdb", "postgresql": "postgresql", "postgres": "postgresql"}
+_SCHEMES_TEXT = "duckdb://, postgresql://, spark://, or a Parquet/CSV glob or folder"
+_URI = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
+_QUERY_START = re.compile(r"^\s*(select|with|from|values|\()", re.IGNORECASE)
+_FILE_SUFFIXES = (".parquet", ".pq", ".csv", ".tsv", ".txt", ".csv.gz")
+_MEMORY = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(MB|GB|TB|MiB|GiB|TiB)\s*$", re.IGNORECASE)
+_UNIT_BYTES = {"mb": 10**6, "gb": 10**9, "tb": 10**12, "mib": 2**20, "gib": 2**30, "tib": 2**40}
+_MEMORY_RANGE = (512 * 10**6, 10**12)
+_PASSWORD_FIX = (
+    "Remove it from the text and put it in PGPASSWORD or ~/.pgpass (or a PGSERVICE entry): "
+    "the source text is written to the parameters, the manifest and the report."
+)
+
+
+@dataclass(frozen=True)
+class Source:
+    """One table or query where it lives.
+
+    Attributes
+    ----------
+    kind : str
+        ``duckdb``, ``postgresql``, ``spark`` or ``files`` (a Parquet/CSV glob or folder).
+    uri : str
+        The display form, without secrets and without the table or query: it goes to the
+        manifest and the report.
+    table : str or None
+        The table (``schema.table``), when one was named.
+    query : str or None
+        The SQL query, when one was given.
+    """
+
+    kind: str
+    uri: str
+    table: str | None = None
+    query: str | None = None
+
+    @property
+    def label(self) -> str:
+        """The whole source as one secret-free line (URI, then table or query)."""
+        what = self.table or self.query
+        if self.kind in ("files",) or what is None:
+            return self.uri
+        if self.kind == "spark":
+            return f"spark://{what}"
+        return f"{self.uri}::{what}"
+
+
+def is_source_uri(text: Any) -> bool:
+    """True when ``text`` names a source this module opens (not a single file).
+
+    URIs with any ``scheme://`` count (an unknown scheme then gets a clear error from
+    :func:`parse_source` instead of "file not found"), and so do Parquet/CSV globs and
+    folders. A plain single file path stays with the kit's file reader.
+
+    Examples
+    --------
+    >>> [is_source_uri(t) for t in ["spark://db.orders", "mysql://x/y", "a.csv", "a/*.csv"]]
+    [True, True, False, True]
+    """
+    if not isinstance(text, str | os.PathLike):
+        return False
+    text = os.fspath(text)
+    if _URI.match(text):
+        return True
+    if globbing.has_magic(text):
+        return text.lower().endswith(_FILE_SUFFIXES)
+    return text.endswith(("/", os.sep)) or Path(text).is_dir()
+
+
+def parse_source(text: str) -> Source:
+    """Read a source text into a :class:`Source`, refusing passwords and unknown schemes.
+
+    Parameters
+    ----------
+    text : str
+        A source URI, glob or folder (see the module docstring for the forms).
+
+    Returns
+    -------
+    Source
+        Kind, secret-free URI, and table or query.
+
+    Raises
+    ------
+    ParameterError
+        For a password in the text, an unknown scheme, or a URI without a table or query.
+
+    Examples
+    --------
+    >>> parse_source("spark://select 1 as x")
+    Source(kind='spark', uri='spark://', table=None, query='select 1 as x')
+    >>> try:
+    ...     parse_source("postgresql://me:secret@db/shop::orders")
+    ... except ParameterError as error:
+    ...     print(str(error)[:69])
+    postgresql://me@db/shop::orders: the source text contains a password.
+    """
+    text = os.fspath(text).strip()
+    match = _URI.match(text)
+    if match is None:
+        return _parse_files(text)
+    scheme = match.group(1).lower()
+    rest = text[match.end() :]
+    if scheme == "spark":
+        table, query = _table_or_query(rest, text)
+        return Source("spark", "spark://", table, query)
+    if scheme not in _SCHEMES:
+        raise ParameterError(f"{scheme}://...: unknown kind of source. Use {_SCHEMES_TEXT}.")
+    location, _, what = rest.partition("::")
+    if scheme == "duckdb":
+        table, query = _table_or_query(what, f"duckdb://{location}")
+        return Source("duckdb", f"duckdb://{location}", table, query)
+    uri = _postgres_uri(f"postgresql://{location}", what)
+    table, query = _table_or_query(what, uri)
+    return Source("postgresql", uri, table, query)
+
+
+def _table_or_query(what: str, where: str) -> tuple[str | None, str | None]:
+    what = what.strip()
+    if not what:
+        raise ParameterError(
+            f"{where}: no table or query. Add '::table' or '::select ...' after the address "
+            "(for Spark: spark://db.table or spark://select ...)."
+        )
+    if _QUERY_START.match(what):
+        return None, what
+    return what, None
+
+
+def _postgres_uri(uri: str, what: str) -> str:
+    """The Postgres address without secrets; refuses a password in it."""
+    parts = urlsplit(uri)
+    options = parse_qsl(parts.query, keep_blank_values=True)
+    if parts.password is not None or any(k.lower() == "password" for k, _ in options):
+        netloc = parts.netloc.rpartition("@")[2]
+        user = f"{parts.username}@" if parts.username else ""
+        kept = "&".join(f"{k}={v}" for k, v in options if k.lower() != "password")
+        shown = f"postgresql://{user}{netloc}{parts.path}{'?' + kept if kept else ''}"
+        raise ParameterError(
+            f"{shown}{'::' + what if what else ''}: the source text contains a password. "
+            + _PASSWORD_FIX
+        )
+    return uri
+
+
+def _parse_files(text: str) -> Source:
+    if globbing.has_magic(text):
+        if not text.lower().endswith(_FILE_SUFFIXES):
+            raise ParameterError(
+                f"{text}: a glob must end in .parquet or .csv (e.g. data/orders/*.parquet)."
+            )
+        return Source("files", text)
+    if text.endswith(("/", os.sep)) or Path(text).is_dir():
+        return Source("files", text)
+    raise ParameterError(
+        f"{text}: not a source address. Use {_SCHEMES_TEXT}; a single file is read as a file."
+    )
+
+
+def memory_limit() -> str | None:
+    """The DuckDB memory cap in force (``mkt run --memory 4GB``), or None for DuckDB's default.
+
+    Examples
+    --------
+    >>> os.environ[MEMORY_ENV] = "4gb"
+    >>> memory_limit()
+    '4GB'
+    >>> del os.environ[MEMORY_ENV]
+    >>> memory_limit() is None
+    True
+    """
+    value = os.environ.get(MEMORY_ENV, "").strip()
+    return check_memory(value) if value else None
+
+
+def check_memory(value: str) -> str:
+    """Check a memory cap like ``4GB`` or ``512MB`` (512 MB to 1 TB); return it normalised.
+
+    Raises
+    ------
+    ParameterError
+        For another form or a value outside the range.
+
+    Examples
+    --------
+    >>> check_memory(" 1.5 gb ")
+    '1.5GB'
+    >>> try:
+    ...     check_memory("4")
+    ... except ParameterError as error:
+    ...     print(error)
+    --memory 4: give a size with a unit between 512MB and 1TB, e.g. --memory 4GB.
+    """
+    match = _MEMORY.match(str(value))
+    fix = "give a size with a unit between 512MB and 1TB, e.g. --memory 4GB."
+    if match is None:
+        raise ParameterError(f"--memory {value}: {fix}")
+    number, unit = match.group(1), match.group(2)
+    size = float(number) * _UNIT_BYTES[unit.lower()]
+    if not _MEMORY_RANGE[0] <= size <= _MEMORY_RANGE[1]:
+        raise ParameterError(f"--memory {value.strip()}: {fix}")
+    unit = unit.upper() if len(unit) == 2 else unit[0].upper() + "iB"
+    return f"{number}{unit}"
+
+
+def open_source(source: str | Source, *, columns: list[str] | None = None) -> tuple[Any, Source]:
+    """Open a source lazily: a DuckDB relation or a Spark DataFrame, nothing collected.
+
+    Parameters
+    ----------
+    source : str or Source
+        A source text (see the module docstring) or a parsed :class:`Source`.
+    columns : list of str, optional
+        Only these columns of a named table are needed (Postgres then transfers only them).
+
+    Returns
+    -------
+    tuple
+        The native lazy frame and the :class:`Source`.
+
+    Raises
+    ------
+    DataValidationError
+        Missing DuckDB file, missing table (with the tables there and the closest match), a
+        query the engine refuses, Postgres unreachable, no active Spark session.
+
+    Examples
+    --------
+    >>> import duckdb, tempfile, os
+    >>> path = os.path.join(tempfile.mkdtemp(), "shop.duckdb")
+    >>> with duckdb.connect(path) as con:
+    ...     _ = con.execute("create table orders as select 1 as id, 9.5 as revenue")
+    >>> relation, parsed = open_source(f"duckdb://{path}::orders")
+    >>> relation.fetchall(), parsed.table
+    ([(1, Decimal('9.5'))], 'orders')
+    """
+    parsed = source if isinstance(source, Source) else parse_source(source)
+    if parsed.kind == "duckdb":
+        from mkt_engineering import _source_duckdb
+
+        return _source_duckdb.open_duckdb(parsed), parsed
+    if parsed.kind == "files":
+        from mkt_engineering import _source_duckdb
+
+        return _source_duckdb.open_files(parsed), parsed
+    if parsed.kind == "postgresql":
+        from mkt_engineering import _source_postgres
+
+        return _source_postgres.open_postgres(parsed, columns), parsed
+    return _open_spark(parsed), parsed
+
+
+def duckdb_config() -> dict[str, str]:
+    """Settings for every DuckDB connection a source opens: memory cap and a spill folder."""
+    config = {"temp_directory": str(scratch_dir() / "spill")}
+    limit = memory_limit()
+    if limit is not None:
+        config["memory_limit"] = limit
+    return config
+
+
+_SCRATCH: list[Path] = []
+
+
+def scratch_dir() -> Path:
+    """One temporary folder per process for spilled data and copied Postgres tables."""
+    if not _SCRATCH:
+        path = Path(tempfile.mkdtemp(prefix="mkt-sources-"))
+        atexit.register(shutil.rmtree, path, True)
+        _SCRATCH.append(path)
+    return _SCRATCH[0]
+
+
+def closest_table(name: str, tables: list[str]) -> str:
+    """The sentence that lists the tables there and the closest match to ``name``."""
+    close = difflib.get_close_matches(name.lower(), [t.lower() for t in tables], n=1)
+    found = next((t for t in tables if close and t.lower() == close[0]), None)
+    listed = ", ".join(sorted(tables)[:20]) or "none"
+    hint = f" Did you mean {found}?" if found else ""
+    return f"Tables there: {listed}.{hint}"
+
+
+def short_message(error: BaseException, limit: int = 300) -> str:
+    """The engine's own message, first lines only, for an error the user can act on."""
+    lines = [line.strip() for line in str(error).strip().splitlines() if line.strip()]
+    text = " ".join(lines[:3])
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _open_spark(source: Source) -> Any:
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as error:
+        raise DataValidationError(
+            f"{source.label}: Spark sources need pyspark. Install the kit's spark extra "
+            "(pip install 'mkt-engineering[spark]').",
+            source=source.label,
+        ) from error
+    session = SparkSession.getActiveSession()
+    if session is None and os.environ.get("SPARK_REMOTE"):
+        session = SparkSession.builder.remote(os.environ["SPARK_REMOTE"]).getOrCreate()
+    if session is None:
+        raise DataValidationError(
+            f"{source.label}: there is no active Spark session. Start one in the notebook "
+            "(SparkSession.builder.getOrCreate()) or set SPARK_REMOTE to a Spark Connect URL "
+            "(sc://host:15002).",
+            source=source.label,
+            fix="Start a Spark session or set SPARK_REMOTE.",
+        )
+    try:
+        return session.sql(source.query) if source.query else session.table(source.table)
+    except Exception as error:  # noqa: BLE001 - Spark raises many kinds; the message is what helps
+        raise DataValidationError(
+            f"{source.label}: Spark refused it: {short_message(error)}",
+            source=source.label,
+        ) from error
