@@ -9,12 +9,13 @@ BIN := $(VENV)/bin
 REFERENCE_CACHE := .cache/reference
 PYTEST_ARGS ?=
 
-.PHONY: help setup report test bench lint reference-data datasets clean
+.PHONY: help setup report test test-engines bench lint reference-data datasets clean
 
 help:
 	@echo "make report   set up, then run every report on the bundled demo data"
 	@echo "make test     set up, then run every test (notebooks included)"
-	@echo "make bench    side-by-side timings against peer libraries (slow)"
+	@echo "make test-engines  the Spark and PostgreSQL tests (need Java and a PostgreSQL server)"
+	@echo "make bench    side-by-side timings against peer libraries and engines (slow)"
 	@echo "make lint     ruff"
 
 .tools/bin/uv:
@@ -53,6 +54,16 @@ report: setup
 test: setup reference-data
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The tests that need a tool beyond Python: a local Spark session (Java) and a PostgreSQL
+# server (the tests start their own in a temporary folder). Each skips, with the reason, when
+# its tool is missing. `-m` here replaces the default "not spark" of pyproject's addopts.
+# pytest exits 5 when it collects no test; that means none is marked yet, not a failure.
+ENGINE_MARKERS := spark or postgres
+test-engines: setup
+	@status=0; $(BIN)/python -m pytest tests -m "$(ENGINE_MARKERS)" $(PYTEST_ARGS) || status=$$?; \
+	if [ $$status -eq 5 ]; then echo "test-engines: no test is marked $(ENGINE_MARKERS)"; status=0; fi; \
+	exit $$status
+
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -60,7 +71,7 @@ lint: setup
 # Peer libraries live in their own environment so they never become runtime dependencies.
 .venv-bench/.ready: benchmarks/requirements.txt benchmarks/requirements-nodeps.txt pyproject.toml | $(UV)
 	$(UV) venv --quiet --allow-existing .venv-bench
-	$(UV) pip install --quiet --compile-bytecode --python .venv-bench/bin/python -e . -r benchmarks/requirements.txt
+	$(UV) pip install --quiet --compile-bytecode --python .venv-bench/bin/python -e ".[spark]" -r benchmarks/requirements.txt
 	$(UV) pip install --quiet --python .venv-bench/bin/python --no-deps -r benchmarks/requirements-nodeps.txt
 	touch $@
 
