@@ -23,6 +23,9 @@ import numpy as np
 import polars as pl
 from scipy import stats
 
+from mkt_engineering.engines import experiments as engine
+from mkt_engineering.engines import frames
+from mkt_engineering.engines.frames import is_engine_frame
 from mkt_engineering.errors import DataValidationError, require_columns
 from mkt_engineering.experiments import sequential
 from mkt_engineering.experiments.bayesian import beta_binomial, normal_posterior
@@ -82,7 +85,7 @@ class AnalysisResult:
 
 
 def analyze(
-    units: pl.DataFrame | pl.LazyFrame,
+    units: Any,
     *,
     variant: str = "variant",
     metrics: list[str],
@@ -104,8 +107,9 @@ def analyze(
 
     Parameters
     ----------
-    units : DataFrame or LazyFrame
-        One row per randomized unit (the ``experiment`` contract).
+    units : DataFrame, LazyFrame, DuckDB relation or Spark DataFrame
+        One row per randomized unit (the ``experiment`` contract). An engine frame is
+        reduced in its engine (sums per arm, segment and day); only those come back.
     variant, control : str
         Arm column and the name of the control arm.
     metrics : list of str
@@ -137,14 +141,17 @@ def analyze(
     declared = _roles(metrics, guardrails, exploratory)
     # Checked before `prepare` casts the covariates to numbers: a text covariate must get the
     # "expected numbers" message, not a failed cast from inside polars.
-    _check_columns(units.lazy(), variant, declared, covariates, segments, day)
-    lazy = prepare(units, covariates)
+    _check_columns(units, variant, declared, covariates, segments, day)
+    # an engine frame (DuckDB, Spark) is reduced where it lives; only the sums come back
+    on_engine = is_engine_frame(units)
+    lazy = engine.prepare(units, covariates) if on_engine else prepare(units, covariates)
+    reduce = engine.reduce_moments if on_engine else reduce_moments
     columns, pairs = _moment_spec(declared, covariates)
-    arms = reduce_moments(lazy, by=[variant], columns=columns, pairs=pairs)
+    arms = reduce(lazy, by=[variant], columns=columns, pairs=pairs)
     names = arms[variant].cast(pl.String).to_list()
     _check_arms(names, arms["n"].to_list(), variant, control)
     rows = {str(r[variant]): r for r in arms.iter_rows(named=True)}
-    binary = _binary_metrics(lazy, [m for m, _ in declared if "/" not in m])
+    binary = engine.binary_metrics(lazy, [m for m, _ in declared if "/" not in m])
     primary = declared[0][0]
     return analyze_arms(
         rows,
@@ -153,12 +160,12 @@ def analyze(
         control=control,
         covariates=covariates,
         segments=_segments(
-            lazy, variant, control, primary, binary.get(primary, False), segments, alpha
+            reduce, lazy, variant, control, primary, binary.get(primary, False), segments, alpha
         ),
         over_time=_over_time(
-            lazy, variant, control, primary, day, alpha, mde, planned_units_per_arm
+            reduce, lazy, variant, control, primary, day, alpha, mde, planned_units_per_arm
         ),
-        days_seen=_days_seen(lazy, day),
+        days_seen=engine.distinct_count(lazy, day) if day else None,
         alpha=alpha,
         mde=mde,
         planned_units_per_arm=planned_units_per_arm,
@@ -254,7 +261,9 @@ def _roles(metrics, guardrails, exploratory) -> list[tuple[str, str]]:
     return roles
 
 
-def _check_columns(lazy, variant, declared, covariates, segments, day) -> None:
+def _check_columns(units, variant, declared, covariates, segments, day) -> None:
+    """Columns, their types and the arm column, as aggregate queries (any engine)."""
+    lazy = frames.lazy(units)
     schema = lazy.collect_schema()
     wanted = (
         [variant]
@@ -272,14 +281,14 @@ def _check_columns(lazy, variant, declared, covariates, segments, day) -> None:
     numeric = [c for m, _ in declared for c in m.split("/")] + covariates
     text = [c for c in dict.fromkeys(numeric) if not schema[c].is_numeric()]
     if text:
-        example = lazy.select(pl.col(text[0]).drop_nulls().first()).collect().item()
+        example = engine.example_value(lazy, text[0])
         raise DataValidationError(
             f"analyze: metric or covariate column {text[0]!r} holds {schema[text[0]]} values (e.g. {example!r}), "
             "expected numbers.",
             column=text[0],
             fix="Use numeric metrics (0/1 for conversions); text columns belong in `segments`.",
         )
-    nulls = lazy.select(pl.col(variant).is_null().sum()).collect().item()
+    nulls = engine.null_count(lazy, variant)
     if nulls:
         raise DataValidationError(
             f"analyze: {nulls:,} unit(s) have no value in {variant!r}; every unit needs its arm.",
@@ -298,15 +307,6 @@ def _moment_spec(declared, covariates) -> tuple[list[str], list[tuple[str, str]]
         if len(parts) == 1:
             pairs += [(metric, c) for c in model]
     return list(dict.fromkeys(columns)), list(dict.fromkeys(pairs))
-
-
-def _binary_metrics(lazy: pl.LazyFrame, metrics: list[str]) -> dict[str, bool]:
-    """Which metrics hold only 0 and 1 (tested as proportions)."""
-    metrics = list(dict.fromkeys(metrics))
-    found = lazy.select(
-        [((pl.col(m) == 0) | (pl.col(m) == 1)).all().alias(m) for m in metrics]
-    ).collect()
-    return {m: bool(found[m][0]) for m in metrics}
 
 
 def _arm_test(row_c, row_t, metric, covariates, binary, alpha, relative) -> EffectEstimate:
@@ -437,14 +437,12 @@ def _adjust(effects: pl.DataFrame, correction: str, alpha: float) -> pl.DataFram
     )
 
 
-def _segments(lazy, variant, control, metric, binary, segments, alpha) -> pl.DataFrame:
+def _segments(reduce, lazy, variant, control, metric, binary, segments, alpha) -> pl.DataFrame:
     if not segments or "/" in metric:
         return pl.DataFrame()
     frames = []
     for segment in segments:
-        reduced = reduce_moments(
-            lazy, by=[variant, segment], columns=[metric], pairs=[(metric, metric)]
-        )
+        reduced = reduce(lazy, by=[variant, segment], columns=[metric], pairs=[(metric, metric)])
         wide = (
             reduced.filter(pl.col(variant) == control)
             .drop(variant)
@@ -508,13 +506,11 @@ def _interaction_p(effect: np.ndarray, se: np.ndarray) -> float:
     return float(stats.chi2.sf(q, usable.sum() - 1))
 
 
-def _over_time(lazy, variant, control, metric, day, alpha, mde, planned) -> pl.DataFrame:
+def _over_time(reduce, lazy, variant, control, metric, day, alpha, mde, planned) -> pl.DataFrame:
     """Cumulative effect per day and treatment arm, with always-valid and planned-look bounds."""
     if not day or "/" in metric:
         return pl.DataFrame()
-    daily = reduce_moments(
-        lazy, by=[variant, day], columns=[metric], pairs=[(metric, metric)]
-    ).sort(day)
+    daily = reduce(lazy, by=[variant, day], columns=[metric], pairs=[(metric, metric)]).sort(day)
     cumulative = daily.with_columns(
         pl.col("n", f"s|{metric}", f"p|{metric}|{metric}").cum_sum().over(variant)
     )
@@ -633,10 +629,6 @@ def _balance(rows, control, covariates) -> pl.DataFrame:
         )
         .drop("mean_c", "sd_c")
     )
-
-
-def _days_seen(lazy, day) -> int | None:
-    return int(lazy.select(pl.col(day).n_unique()).collect().item()) if day else None
 
 
 def summary(result: AnalysisResult) -> dict[str, Any]:

@@ -21,14 +21,18 @@ True
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import polars as pl
 
+from mkt_engineering.engines import experiments as engine
+from mkt_engineering.engines.frames import is_engine_frame
 from mkt_engineering.experiments.frequentist import EffectEstimate
 
 
 def bucket_sums(
-    units: pl.DataFrame | pl.LazyFrame,
+    units: Any,
     *,
     variant: str,
     metric: str,
@@ -36,11 +40,28 @@ def bucket_sums(
     unit: str = "unit_id",
     buckets: int = 200,
 ) -> pl.DataFrame:
-    """Reduce unit rows to (variant, bucket, numerator sum, denominator sum) rows."""
+    """Reduce unit rows to (variant, bucket, numerator sum, denominator sum) rows.
+
+    A unit's bucket is the md5 digest of its id as text (`engines.experiments.unit_bucket`):
+    the same on polars, DuckDB and Spark and in every polars version, so the interval does
+    not depend on where the data live. polars' own hash has no twin in other engines and
+    may change between polars versions. Engine frames are reduced in their engine.
+    """
+    if is_engine_frame(units):
+        return engine.bucket_sums(
+            units,
+            variant=variant,
+            metric=metric,
+            denominator=denominator,
+            unit=unit,
+            buckets=buckets,
+        )
+    needed = list(dict.fromkeys([unit, variant, metric, *([denominator] if denominator else [])]))
+    rows = units.lazy().select(needed).collect()
     denominator_expr = pl.col(denominator).sum() if denominator else pl.len()
     return (
-        units.lazy()
-        .with_columns((pl.col(unit).hash(seed=7) % buckets).alias("_bucket"))
+        rows.lazy()
+        .with_columns(engine.unit_bucket(rows[unit].cast(pl.String), buckets).alias("_bucket"))
         .group_by(variant, "_bucket")
         .agg(
             pl.col(metric).sum().cast(pl.Float64).alias("numerator"),
@@ -52,7 +73,7 @@ def bucket_sums(
 
 
 def poisson_bootstrap(
-    units: pl.DataFrame | pl.LazyFrame,
+    units: Any,
     *,
     variant: str,
     metric: str,
@@ -69,8 +90,8 @@ def poisson_bootstrap(
 
     Parameters
     ----------
-    units : DataFrame or LazyFrame
-        One row per unit.
+    units : DataFrame, LazyFrame, DuckDB relation or Spark DataFrame
+        One row per unit; an engine frame is reduced to bucket sums in its engine.
     variant, metric : str
         Arm column and metric column.
     control, treatment : str

@@ -40,14 +40,18 @@ def reduce_moments(
     columns: list[str],
     pairs: list[tuple[str, str]],
 ) -> pl.DataFrame:
-    """Per group: ``n``, ``s|<column>`` sums and ``p|<a>|<b>`` sums of products."""
+    """Per group: ``n``, ``s|<column>`` sums and ``p|<a>|<b>`` sums of products, sorted by `by`.
+
+    Sorted so that the analysis lists arms, segments and days in the same order on every
+    run and every engine (`engines.experiments.reduce_moments` is the engine twin).
+    """
     aggregates = [pl.len().alias("n")]
     aggregates += [pl.col(c).cast(pl.Float64).sum().alias(f"s|{c}") for c in columns]
     aggregates += [
         (pl.col(a).cast(pl.Float64) * pl.col(b).cast(pl.Float64)).sum().alias(f"p|{a}|{b}")
         for a, b in pairs
     ]
-    return units.lazy().group_by(by).agg(aggregates).collect()
+    return units.lazy().group_by(by).agg(aggregates).sort(by).collect()
 
 
 def product(row: dict, a: str, b: str) -> float:
