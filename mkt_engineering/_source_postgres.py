@@ -28,11 +28,14 @@ def open_postgres(source: Source, columns: list[str] | None = None) -> Any:
     try:
         connection = driver.connect(source.uri)
     except driver.Error as error:
+        fix = (
+            "Check host, port, user and database; the password comes from PGPASSWORD or ~/.pgpass."
+        )
         raise DataValidationError(
-            f"{source.label}: cannot reach Postgres at {_where(source.uri)}: "
-            f"{short_message(error)}",
+            f"{source.label}: cannot connect to Postgres at {_where(source.uri)}: "
+            f"{short_message(error)}. {fix}",
             source=source.label,
-            fix="Check host, port and database; the password comes from PGPASSWORD or ~/.pgpass.",
+            fix=fix,
         ) from error
     try:
         return _copy(connection, driver, source, columns)

@@ -1,0 +1,132 @@
+"""DuckDB files and Parquet/CSV folders: lazy relations, read-only, clear errors, memory cap."""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+import pytest
+
+from mkt_engineering import sources
+from mkt_engineering.engines.frames import engine_name
+from mkt_engineering.errors import DataValidationError
+
+ORDERS = pl.DataFrame(
+    {
+        "customer_id": ["a", "b", "a", "c"],
+        "order_date": pl.Series(
+            ["2024-01-02", "2024-02-03", "2023-03-04", "2023-05-01"]
+        ).str.to_date(),
+        "revenue": [10.5, 20.0, 30.25, 1.0],
+    }
+)
+
+
+@pytest.fixture
+def shop(tmp_path):
+    path = tmp_path / "shop.duckdb"
+    with duckdb.connect(str(path)) as connection:
+        connection.register("frame", ORDERS.to_arrow())
+        connection.execute("create table orders as select * from frame")
+        connection.execute("create schema crm")
+        connection.execute("create table crm.leads as select 1 as lead_id")
+    return path
+
+
+def rows(relation) -> pl.DataFrame:
+    return pl.from_arrow(relation.arrow()).sort("order_date")
+
+
+def test_table_and_query_are_lazy_relations(shop):
+    relation, source = sources.open_source(f"duckdb://{shop}::orders")
+    assert engine_name(relation) == "duckdb"
+    assert rows(relation).equals(ORDERS.sort("order_date"))
+    assert (source.table, source.query) == ("orders", None)
+    query, _ = sources.open_source(f"duckdb://{shop}::select * from orders where revenue > 15")
+    assert rows(query)["revenue"].to_list() == [30.25, 20.0]
+    schema_table, _ = sources.open_source(f"duckdb://{shop}::crm.leads")
+    assert schema_table.fetchall() == [(1,)]
+
+
+def test_file_opens_read_only(shop):
+    relation, _ = sources.open_source(f"duckdb://{shop}::orders")
+    with pytest.raises(duckdb.Error, match="read-only"):
+        relation.query("orders_view", "insert into orders values ('x', date '2024-01-01', 1)")
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(DataValidationError, match="does not exist") as caught:
+        sources.open_source(f"duckdb://{tmp_path}/nope.duckdb::orders")
+    assert not (tmp_path / "nope.duckdb").exists()  # not created by opening it
+    assert "nope.duckdb" in str(caught.value)
+
+
+def test_missing_table_lists_the_tables_and_the_closest(shop):
+    with pytest.raises(DataValidationError) as caught:
+        sources.open_source(f"duckdb://{shop}::order")
+    message = str(caught.value)
+    assert "there is no table order" in message
+    assert "crm.leads, orders" in message and "Did you mean orders?" in message
+
+
+def test_bad_query_gives_the_engine_message_short(shop):
+    with pytest.raises(DataValidationError, match="DuckDB refused the query") as caught:
+        sources.open_source(f"duckdb://{shop}::select revenu from orders")
+    assert "revenu" in str(caught.value) and len(str(caught.value)) < 450
+    assert "Traceback" not in str(caught.value)
+
+
+def test_parquet_glob_and_hive_folder(tmp_path):
+    for year, part in ORDERS.group_by(pl.col("order_date").dt.year(), maintain_order=True):
+        folder = tmp_path / "orders" / f"year={year[0]}"
+        folder.mkdir(parents=True)
+        part.write_parquet(folder / "part-0.parquet")
+    (tmp_path / "orders" / "_SUCCESS").write_text("")
+    relation, source = sources.open_source(str(tmp_path / "orders") + "/")
+    back = rows(relation)
+    assert source.kind == "files"
+    assert back.drop("year").equals(ORDERS.sort("order_date"))
+    assert back["year"].to_list() == [2023, 2023, 2024, 2024]
+    globbed, _ = sources.open_source(str(tmp_path / "orders" / "year=2024" / "*.parquet"))
+    assert len(rows(globbed)) == 2
+
+
+def test_csv_glob(tmp_path):
+    ORDERS.head(2).write_csv(tmp_path / "a.csv")
+    ORDERS.tail(2).write_csv(tmp_path / "b.csv")
+    relation, _ = sources.open_source(str(tmp_path / "*.csv"))
+    assert rows(relation)["revenue"].sum() == ORDERS["revenue"].sum()
+
+
+def test_folder_errors(tmp_path):
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(DataValidationError, match="no Parquet or CSV files"):
+        sources.open_source(str(tmp_path / "empty"))
+    mixed = tmp_path / "mixed"
+    mixed.mkdir()
+    ORDERS.write_csv(mixed / "a.csv")
+    ORDERS.write_parquet(mixed / "b.parquet")
+    with pytest.raises(DataValidationError, match="both Parquet and CSV"):
+        sources.open_source(str(mixed))
+    with pytest.raises(DataValidationError, match="no Parquet or CSV files"):
+        sources.open_source(str(tmp_path / "nothing" / "*.parquet"))
+
+
+def test_memory_cap_and_spill_folder_apply(shop, monkeypatch):
+    monkeypatch.setenv(sources.MEMORY_ENV, "600MB")
+    relation, _ = sources.open_source(f"duckdb://{shop}::orders")
+    limit, spill = relation.query(
+        "r", "select current_setting('memory_limit'), current_setting('temp_directory')"
+    ).fetchall()[0]
+    assert limit in ("572.2 MiB", "600.0 MB")  # DuckDB prints it in MiB
+    assert spill.startswith(str(sources.scratch_dir()))
+
+
+def test_no_active_spark_session(monkeypatch):
+    pytest.importorskip("pyspark")
+    from pyspark.sql import SparkSession
+
+    if SparkSession.getActiveSession() is not None:
+        pytest.skip("a Spark session is active in this run")
+    monkeypatch.delenv("SPARK_REMOTE", raising=False)
+    with pytest.raises(DataValidationError, match="no active Spark session.*SPARK_REMOTE"):
+        sources.open_source("spark://sales.orders")
