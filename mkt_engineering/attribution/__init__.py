@@ -18,6 +18,7 @@ from mkt_engineering.attribution.heuristics import (
     linear,
     position_based,
     time_decay,
+    time_decay_from_touchpoints,
 )
 from mkt_engineering.attribution.markov import MarkovModel, markov
 from mkt_engineering.attribution.path_files import load_paths, reshape_paths
@@ -61,6 +62,7 @@ __all__ = [
     "reshape_paths",
     "shapley",
     "time_decay",
+    "time_decay_from_touchpoints",
     "truth_comparison",
     "truth_error",
 ]

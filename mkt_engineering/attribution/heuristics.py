@@ -18,12 +18,12 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import polars as pl
 
-from mkt_engineering.attribution.paths import as_paths
-from mkt_engineering.errors import require_columns
+from mkt_engineering.attribution.paths import _in_engine, as_paths, journeys_from_touchpoints
+from mkt_engineering.errors import ParameterError, require_columns
 
 CREDIT_COLUMNS = ("channel", "conversions", "value")
 
@@ -186,6 +186,13 @@ def time_decay(journeys: pl.DataFrame, half_life_days: float = 7.0) -> pl.DataFr
     >>> time_decay(j, half_life_days=7).rows()
     [('email', 0.6666666666666666, 60.0), ('search', 0.3333333333333333, 30.0)]
     """
+    from mkt_engineering.engines.frames import is_engine_frame
+
+    if is_engine_frame(journeys):
+        raise ParameterError(
+            "time_decay takes journeys in memory; for touchpoints in a database use "
+            "time_decay_from_touchpoints(touchpoints, conversions), which weighs the touches there."
+        )
     needed = ["path", "touch_times", "converted", "conversion_time"]
     require_columns(
         journeys,
@@ -213,3 +220,56 @@ def time_decay(journeys: pl.DataFrame, half_life_days: float = 7.0) -> pl.DataFr
     ).dt.total_microseconds() / 86_400e6
     raw = pl.lit(0.5).pow(age_days / half_life_days)
     return credit_from_weights(table, raw / raw.sum().over("row"))
+
+
+def time_decay_from_touchpoints(
+    touchpoints,
+    conversions,
+    lookback_days: float = 30,
+    half_life_days: float = 7.0,
+    *,
+    collapse_repeats: bool = False,
+    max_length: int | None = None,
+    channel_rules: Mapping[str, str | Sequence[str]] | None = None,
+) -> pl.DataFrame:
+    """Time-decay credit straight from touches and conversions, wherever they live.
+
+    Polars frames take `time_decay` on `journeys_from_touchpoints`; a DuckDB relation or a
+    Spark DataFrame gets its per-touch weights computed in the engine, so no touch row
+    comes back (`mkt_engineering.engines.paths.time_decay_credit`). Both give the same credit.
+
+    Parameters
+    ----------
+    touchpoints, conversions : polars frames, DuckDB relations or Spark DataFrames
+        The touchpoints and conversions contracts.
+    lookback_days, collapse_repeats, max_length, channel_rules
+        As in `paths_from_touchpoints`.
+    half_life_days : float
+        Days after which a touch's weight halves.
+
+    Returns
+    -------
+    DataFrame
+        channel, conversions, value (as `time_decay`).
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from datetime import datetime as t
+    >>> tp = pl.DataFrame({"customer_id": ["a", "a"], "timestamp": [t(2026, 1, 1), t(2026, 1, 8)],
+    ...                    "channel": ["search", "email"]})
+    >>> cv = pl.DataFrame({"customer_id": ["a"], "timestamp": [t(2026, 1, 8)], "value": [90.0]})
+    >>> time_decay_from_touchpoints(tp, cv, half_life_days=7).rows()
+    [('email', 0.6666666666666666, 60.0), ('search', 0.3333333333333333, 30.0)]
+    """
+    options = {
+        "collapse_repeats": collapse_repeats,
+        "max_length": max_length,
+        "channel_rules": channel_rules,
+    }
+    if _in_engine(touchpoints, conversions):
+        from mkt_engineering.engines.paths import time_decay_credit
+
+        return time_decay_credit(touchpoints, conversions, lookback_days, half_life_days, **options)
+    journeys = journeys_from_touchpoints(touchpoints, conversions, lookback_days, **options)
+    return time_decay(journeys, half_life_days)

@@ -110,6 +110,12 @@ def journeys_from_touchpoints(
         customer_id, path (list[str]), touch_times (list[datetime]), converted (0/1 float),
         value, conversion_time (null for non-converting journeys).
     """
+    if _in_engine(touchpoints, conversions):
+        raise ParameterError(
+            "journeys_from_touchpoints returns one row per journey, which would bring the "
+            "journeys out of the database. Use paths_from_touchpoints (paths) or "
+            "time_decay_from_touchpoints (time-decay credit): they reduce in the engine."
+        )
     return (
         _journeys(
             touchpoints, conversions, lookback_days, collapse_repeats, max_length, channel_rules
@@ -133,7 +139,8 @@ def _journeys(
         touchpoints, ["customer_id", "timestamp", "channel"], source="touchpoints", fix=mapping
     )
     require_columns(conversions, ["customer_id", "timestamp"], source="conversions", fix=mapping)
-    touches = touchpoints.lazy().select("customer_id", "timestamp", "channel")
+    # a zoned time keeps its wall clock, as io.load_table reads it (and the engines do)
+    touches = touchpoints.lazy().select("customer_id", _naive_time(touchpoints), "channel")
     if channel_rules:
         touches = group_channels(touches, channel_rules)
     conv_schema = conversions.collect_schema().names()
@@ -144,11 +151,13 @@ def _journeys(
         conversions.lazy()
         .select(
             pl.col("customer_id").cast(pl.String),
-            pl.col("timestamp").alias("conversion_time"),
+            _naive_time(conversions).alias("conversion_time"),
             value.alias("value"),
         )
         .with_row_index("conversion_id")
-        .sort("conversion_time")
+        # two conversions at one instant: the touches go to the larger value (the forward
+        # join takes the first), so the result does not depend on the row order
+        .sort("conversion_time", "value", descending=[False, True])
     )
     assigned = (
         touches.with_columns(pl.col("customer_id").cast(pl.String))
@@ -166,11 +175,14 @@ def _journeys(
     in_window = pl.col("conversion_time").is_null() | (
         pl.col("conversion_time") - pl.col("timestamp") <= window
     )
-    kept = assigned.filter(in_window).sort("customer_id", "timestamp")
+    # touches at one instant in channel order (a missing channel last), as in the engines
+    kept = assigned.filter(in_window).sort("customer_id", "timestamp", "channel", nulls_last=True)
     if collapse_repeats:
         # a touch right after a touch of the same channel in the same journey adds nothing new
+        # (a touch with no channel is never merged: dropping it would hide it from the check
+        # that refuses paths with missing channels)
         previous = pl.col("channel").shift(1).over("customer_id", "conversion_id")
-        kept = kept.filter(previous.is_null() | (pl.col("channel") != previous))
+        kept = kept.filter((pl.col("channel") != previous).fill_null(True))
     journeys = (
         kept.group_by("customer_id", "conversion_id")
         .agg(
@@ -187,6 +199,29 @@ def _journeys(
     return journeys.select(
         "customer_id", "path", "touch_times", "converted", "value", "conversion_time"
     )
+
+
+def _in_engine(touchpoints, conversions) -> bool:
+    """True when both tables live in one engine (DuckDB, Spark); False for polars frames."""
+    from mkt_engineering.engines.frames import engine_name, is_engine_frame
+
+    engines = {
+        engine_name(f) if is_engine_frame(f) else "polars" for f in (touchpoints, conversions)
+    }
+    if len(engines) > 1:
+        raise ParameterError(
+            f"touchpoints and conversions live in different engines ({', '.join(sorted(engines))}); "
+            "the journeys join them, so both must be in the same one. Load both from the same "
+            "database or session, or both as files."
+        )
+    return engines != {"polars"}
+
+
+def _naive_time(frame: Frame) -> pl.Expr:
+    """The timestamp column without its time zone, keeping the wall clock (io.load_table's rule)."""
+    dtype = frame.collect_schema()["timestamp"]
+    zoned = isinstance(dtype, pl.Datetime) and dtype.time_zone is not None
+    return pl.col("timestamp").dt.replace_time_zone(None) if zoned else pl.col("timestamp")
 
 
 def aggregate_journeys(journeys: Frame) -> pl.DataFrame:
@@ -256,6 +291,17 @@ def paths_from_touchpoints(
     >>> paths_from_touchpoints(tp, cv).sort("path").rows()
     [(['search'], 0.0, 0.0, 1.0), (['search', 'email'], 1.0, 80.0, 0.0), (['social'], 0.0, 0.0, 1.0)]
     """
+    if _in_engine(touchpoints, conversions):
+        from mkt_engineering.engines import paths as engine_paths
+
+        return engine_paths.paths(
+            touchpoints,
+            conversions,
+            lookback_days,
+            collapse_repeats=collapse_repeats,
+            max_length=max_length,
+            channel_rules=channel_rules,
+        )
     # lazy end to end: the touch-time lists and the journey sort are never built
     return aggregate_journeys(
         _journeys(
