@@ -22,8 +22,10 @@ _COPIES = itertools.count(1)
 _UNDEFINED_TABLE = "42P01"
 
 
-def open_postgres(source: Source, columns: list[str] | None = None) -> Any:
-    """Copy the table (only ``columns`` of it, when given) or the query's rows into DuckDB."""
+def open_postgres(
+    source: Source, columns: list[str] | None = None, limit: int | None = None
+) -> Any:
+    """Copy the table or the query's rows into DuckDB: only ``columns`` and ``limit`` rows."""
     driver = _driver(source)
     try:
         connection = driver.connect(source.uri)
@@ -38,7 +40,7 @@ def open_postgres(source: Source, columns: list[str] | None = None) -> Any:
             fix=fix,
         ) from error
     try:
-        return _copy(connection, driver, source, columns)
+        return _copy(connection, driver, source, columns, limit)
     finally:
         connection.close()
 
@@ -64,17 +66,22 @@ def _where(uri: str) -> str:
     return f"{host}:{parts.port or 5432}"
 
 
-def _select(source: Source, columns: list[str] | None) -> str:
-    if source.query is not None:
-        return source.query
+def _select(source: Source, columns: list[str] | None, limit: int | None) -> str:
     wanted = ", ".join(quote_name(c) for c in columns) if columns else "*"
-    return f"select {wanted} from {quote_name(source.table)}"
+    rows = "" if limit is None else f" limit {int(limit)}"
+    if source.query is not None:
+        if not columns and limit is None:
+            return source.query
+        return f"select {wanted} from ({source.query}) as source_query{rows}"
+    return f"select {wanted} from {quote_name(source.table)}{rows}"
 
 
-def _copy(connection: Any, driver: Any, source: Source, columns: list[str] | None) -> Any:
+def _copy(
+    connection: Any, driver: Any, source: Source, columns: list[str] | None, limit: int | None
+) -> Any:
     cursor = connection.cursor()
     try:
-        cursor.execute(_select(source, columns))
+        cursor.execute(_select(source, columns, limit))
         batches = cursor.fetch_record_batch()
     except driver.Error as error:
         raise _refused(connection, source, error) from error

@@ -55,6 +55,8 @@ _DATE = re.compile(
     r"^(\d{4}-\d{2}-\d{2}([ T]\d{1,2}:\d{2}(:\d{2})?)?|\d{1,2}\.\d{1,2}\.\d{4}( \d{1,2}:\d{2})?"
     r"|\d{1,2}/\d{1,2}/\d{4}.*|(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])|\d{4}-W\d{2})$"
 )
+#: Rows of a source that ``mkt inspect`` reads (never the whole table).
+SAMPLE_ROWS = 200
 _NUMBER = re.compile(r"^[-+]?[€$£]?\s*[-+]?\d[\d.,' \u00a0]*\s*[€$£%]?(EUR|USD)?$")
 
 
@@ -188,11 +190,37 @@ def _orders_by_values(path: Path) -> Guess | None:
     return Guess("contract", "orders", 0.6, mapping, command, layout_dict)
 
 
+def source_sample(text: str, rows: int | None = None) -> pl.DataFrame:
+    """The first rows of a source (URI, glob or folder) as text-like values, like a file's.
+
+    Only ``rows`` rows leave the engine (Postgres sends only them). Dates and times are
+    written ``YYYY-MM-DD HH:MM:SS`` so that they read as dates the way a CSV's do.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, polars as pl
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> pl.DataFrame({"id": ["a"]}).with_columns(day=pl.date(2024, 1, 2)).write_parquet(
+    ...     folder / "x.parquet")
+    >>> source_sample(str(folder / "*.parquet")).to_dicts()
+    [{'id': 'a', 'day': '2024-01-02 00:00:00'}]
+    """
+    from mkt_engineering.engines.frames import lazy, to_polars
+    from mkt_engineering.sources import open_source
+
+    native, _ = open_source(text, limit=rows or SAMPLE_ROWS)
+    sample = to_polars(lazy(native))
+    dates = [name for name, dtype in sample.schema.items() if dtype in (pl.Date, pl.Datetime)]
+    return sample.with_columns(
+        pl.col(dates).cast(pl.Datetime).dt.strftime("%Y-%m-%d %H:%M:%S") if dates else []
+    )
+
+
 def _q(value: Any) -> str:
     return shlex.quote(str(value))
 
 
-def _preset_guess(preset: Preset, path: Path, header: set[str]) -> Guess:
+def _preset_guess(preset: Preset, path: Path | str, header: set[str]) -> Guess:
     found = [c for c in preset.expects if _norm(c) in header]
     confidence = len(found) / len(preset.expects)
     present = {k: v for k, v in preset.columns.items() if _norm(k) in header}
@@ -207,7 +235,7 @@ def _preset_guess(preset: Preset, path: Path, header: set[str]) -> Guess:
     return Guess("preset", preset.name, confidence, present, command, dict(preset.layout))
 
 
-def _contract_command(contract: str, path: Path, mapping: dict[str, str]) -> str:
+def _contract_command(contract: str, path: Path | str, mapping: dict[str, str]) -> str:
     report, data = TARGETS[contract]
     renames = {s: t for s, t in mapping.items() if s != t}
     if report is None:
@@ -217,9 +245,9 @@ def _contract_command(contract: str, path: Path, mapping: dict[str, str]) -> str
     command = f"mkt run {report} --data {data}={_q(path)}"
     if contract in PARTNER:  # the other file of the pair: next to this one, if it is there
         partner = PARTNER[contract]
-        sibling = path.with_name(f"{partner}{path.suffix}")
+        sibling = path.with_name(f"{partner}{path.suffix}") if isinstance(path, Path) else None
         command += f" --data {partner}=" + (
-            _q(sibling) if sibling.is_file() else f"{partner.upper()}.csv"
+            _q(sibling) if sibling is not None and sibling.is_file() else f"{partner.upper()}.csv"
         )
     if renames and contract != "lead_lifecycle":  # the lifecycle reader maps its stages
         command += f" -p columns {_q(json.dumps(renames, ensure_ascii=False))}"
@@ -232,7 +260,8 @@ def guess(path: str | Path, top: int = 3) -> list[Guess]:
     Parameters
     ----------
     path : str or Path
-        A CSV, Parquet or Excel file.
+        A CSV, Parquet or Excel file, or a source URI, glob or folder
+        (:mod:`mkt_engineering.sources`; only its first :data:`SAMPLE_ROWS` rows are read).
     top : int
         How many candidates to return.
 
@@ -247,12 +276,17 @@ def guess(path: str | Path, top: int = 3) -> list[Guess]:
         The file cannot be read at all (missing, binary, empty).
     """
     from mkt_engineering.formats import read_source
+    from mkt_engineering.sources import is_source_uri
 
-    path = Path(path)
-    sample = read_source(path, text_columns=lambda h: h).frame.head(200)
-    if _headerless(sample):
-        found = _orders_by_values(path)
-        return [found] if found else []
+    if is_source_uri(path):  # a table where it lives: its first rows only
+        path = str(path)
+        sample = source_sample(path)
+    else:
+        path = Path(path)
+        sample = read_source(path, text_columns=lambda h: h).frame.head(200)
+        if _headerless(sample):
+            found = _orders_by_values(path)
+            return [found] if found else []
     header = {_norm(c) for c in sample.columns}
     guesses = [_preset_guess(p, path, header) for p in PRESETS.values()]
     known = _known_names()

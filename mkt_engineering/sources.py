@@ -211,6 +211,90 @@ def _parse_files(text: str) -> Source:
     )
 
 
+def resolve_source(text: str, roots: list[Path]) -> Source:
+    """Parse ``text`` and make a local path in it absolute (the kernel runs elsewhere).
+
+    A relative DuckDB file, glob or folder is looked up in each of ``roots`` in turn (the
+    current folder, then the project), like a relative input file.
+
+    Raises
+    ------
+    ParameterError
+        The text is refused (see :func:`parse_source`), or the DuckDB file, the files of a
+        glob or the folder are not there.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> root = Path(tempfile.mkdtemp())
+    >>> _ = (root / "shop.duckdb").write_bytes(b"")
+    >>> resolve_source("duckdb://shop.duckdb::orders", [root]).uri == f"duckdb://{root}/shop.duckdb"
+    True
+    """
+    source = parse_source(text)
+    if source.kind not in ("duckdb", "files"):
+        return source
+    where = source.uri.removeprefix("duckdb://") if source.kind == "duckdb" else source.uri
+    path = Path(where).expanduser()
+    candidates = [path] if path.is_absolute() else [Path(root) / path for root in roots]
+    if source.kind == "duckdb":
+        found = next((c for c in candidates if c.is_file()), None)
+    elif globbing.has_magic(where):
+        found = next((c for c in candidates if globbing.glob(str(c), recursive=True)), None)
+    else:
+        found = next((c for c in candidates if c.is_dir()), None)
+    if found is None:
+        looked = ", ".join(str(root) for root in roots) if not path.is_absolute() else "-"
+        what = "DuckDB file" if source.kind == "duckdb" else "files or folder"
+        raise ParameterError(
+            f"{source.label}: the {what} {where} cannot be found (looked in {looked}); "
+            "check the path"
+        )
+    if source.kind == "files" and not _has_data_files(found):
+        raise ParameterError(
+            f"{text}: is a folder or glob with no Parquet or CSV files in it; give one file, "
+            "or a folder or glob of .parquet or .csv files"
+        )
+    resolved = str(found.resolve()) if not globbing.has_magic(where) else str(found)
+    if source.kind == "files" and where.endswith(("/", os.sep)):
+        resolved += os.sep
+    uri = f"duckdb://{resolved}" if source.kind == "duckdb" else resolved
+    return Source(source.kind, uri, source.table, source.query)
+
+
+def _has_data_files(found: Path) -> bool:
+    """Whether a folder or glob holds a Parquet or CSV file (hidden and _SUCCESS ones aside)."""
+    names = (
+        found.rglob("*") if found.is_dir() else map(Path, globbing.glob(str(found), recursive=True))
+    )
+    return any(
+        name.name.lower().endswith(_FILE_SUFFIXES) and not name.name.startswith((".", "_"))
+        for name in names
+    )
+
+
+def display_name(text: str) -> str:
+    """A short secret-free name for a report page: a DuckDB or files source without folders.
+
+    Examples
+    --------
+    >>> display_name("duckdb:///home/ana/shop.duckdb::orders")
+    'shop.duckdb::orders'
+    >>> display_name("/data/lake/orders/*.parquet")
+    'orders/*.parquet'
+    >>> display_name("postgresql://ana@db/shop::public.orders")
+    'postgresql://ana@db/shop::public.orders'
+    """
+    source = parse_source(text)
+    if source.kind == "duckdb":
+        name = Path(source.uri.removeprefix("duckdb://")).name
+        return f"{name}::{source.table or source.query}"
+    if source.kind == "files":
+        path = Path(source.uri)
+        return f"{path.parent.name}/{path.name}" if globbing.has_magic(source.uri) else path.name
+    return source.label
+
+
 def memory_limit() -> str | None:
     """The DuckDB memory cap in force (``mkt run --memory 4GB``), or None for DuckDB's default.
 
@@ -257,7 +341,9 @@ def check_memory(value: str) -> str:
     return f"{number}{unit}"
 
 
-def open_source(source: str | Source, *, columns: list[str] | None = None) -> tuple[Any, Source]:
+def open_source(
+    source: str | Source, *, columns: list[str] | None = None, limit: int | None = None
+) -> tuple[Any, Source]:
     """Open a source lazily: a DuckDB relation or a Spark DataFrame, nothing collected.
 
     Parameters
@@ -266,6 +352,8 @@ def open_source(source: str | Source, *, columns: list[str] | None = None) -> tu
         A source text (see the module docstring) or a parsed :class:`Source`.
     columns : list of str, optional
         Only these columns of a named table are needed (Postgres then transfers only them).
+    limit : int, optional
+        Only the first rows (``mkt inspect``): Postgres then transfers only these rows.
 
     Returns
     -------
@@ -289,19 +377,22 @@ def open_source(source: str | Source, *, columns: list[str] | None = None) -> tu
     ([(1, Decimal('9.5'))], 'orders')
     """
     parsed = source if isinstance(source, Source) else parse_source(source)
-    if parsed.kind == "duckdb":
-        from mkt_engineering import _source_duckdb
-
-        return _source_duckdb.open_duckdb(parsed), parsed
-    if parsed.kind == "files":
-        from mkt_engineering import _source_duckdb
-
-        return _source_duckdb.open_files(parsed), parsed
     if parsed.kind == "postgresql":
         from mkt_engineering import _source_postgres
 
-        return _source_postgres.open_postgres(parsed, columns), parsed
-    return _open_spark(parsed), parsed
+        return _source_postgres.open_postgres(parsed, columns, limit), parsed
+    if parsed.kind == "spark":
+        native = _open_spark(parsed)
+    else:
+        from mkt_engineering import _source_duckdb
+
+        opener = (
+            _source_duckdb.open_duckdb if parsed.kind == "duckdb" else _source_duckdb.open_files
+        )
+        native = opener(parsed)
+    if columns:
+        native = native.select(*columns)
+    return (native if limit is None else native.limit(limit)), parsed
 
 
 def duckdb_config() -> dict[str, str]:

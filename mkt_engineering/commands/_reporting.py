@@ -70,6 +70,25 @@ def parse_param_args(args: list[str]) -> dict[str, str]:
     return params
 
 
+def set_engine_memory(value: str) -> str:
+    """Check a ``--memory`` cap and hand it to the kernels this process starts.
+
+    Kernels and batch workers inherit the environment; :func:`mkt_engineering.sources.
+    memory_limit` reads it there and caps every DuckDB connection a source opens.
+
+    Raises
+    ------
+    ParameterError
+        A value without unit or outside 512MB..1TB (before any kernel starts).
+    """
+    import os
+
+    from mkt_engineering.sources import MEMORY_ENV, check_memory
+
+    os.environ[MEMORY_ENV] = checked = check_memory(value)
+    return checked
+
+
 def load_params_file(path: Path | None) -> dict[str, Any]:
     """Parameters from a YAML (or JSON) file: a mapping of name to value."""
     if path is None:

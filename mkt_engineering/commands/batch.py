@@ -7,7 +7,13 @@ from pathlib import Path
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from mkt_engineering.commands._reporting import console, fail, result_line, results_table
+from mkt_engineering.commands._reporting import (
+    console,
+    fail,
+    result_line,
+    results_table,
+    set_engine_memory,
+)
 from mkt_engineering.paths import REPORTS_DIR
 
 
@@ -66,6 +72,11 @@ def batch(
         "--strict",
         help="Fail every run that leaves a report section out (as 'strict: true' in the file).",
     ),
+    memory: str = typer.Option(
+        None,
+        "--memory",
+        help="Memory cap of the engine in every run, e.g. 4GB (as 'memory: 4GB' in the file).",
+    ),
 ) -> None:
     """Run many reports; a failing run does not stop the others. Exit 1 if any failed."""
     from mkt_engineering.reporting.batch import check_jobs, expand_runs, load_config
@@ -76,6 +87,8 @@ def batch(
         loaded = load_config(config)
         specs = expand_runs(loaded, strict=strict)
         jobs = check_jobs(jobs or loaded.get("jobs"))
+        if memory or loaded.get("memory"):  # the workers and their kernels inherit it
+            set_engine_memory(str(memory or loaded.get("memory")))
         out = Path(out or loaded.get("out") or REPORTS_DIR).resolve()
         check_out_folder(out, replace_index)
     except ValueError as exc:  # BatchConfigError, ParameterError: one line, exit 2

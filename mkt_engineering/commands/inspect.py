@@ -1,19 +1,22 @@
-"""`mkt inspect FILE`: which contract or preset fits a file, and the command to run next."""
+"""`mkt inspect FILE`: which contract or preset fits a file or source, and the command to run."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import typer
 
 
 def inspect_file(
-    file: Path = typer.Argument(..., help="CSV, Parquet or Excel file."),
+    file: str = typer.Argument(
+        ...,
+        help="CSV, Parquet or Excel file, or a source: duckdb:///shop.duckdb::orders, "
+        "postgresql://user@host/db::schema.table, spark://db.table, a Parquet/CSV glob or "
+        "folder (only the first rows are read).",
+    ),
     top: int = typer.Option(3, "--top", min=1, max=20, help="How many candidates to show."),
 ) -> None:
     """Guess which contract or tool preset FILE fits; print the mapping and the next command.
 
-    Example: mkt inspect export.csv
+    Example: mkt inspect export.csv, mkt inspect duckdb:///data/shop.duckdb::orders
     """
     from mkt_engineering.commands._reporting import fail
     from mkt_engineering.guess import guess

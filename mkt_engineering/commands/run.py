@@ -15,6 +15,7 @@ from mkt_engineering.commands._reporting import (
     load_params_file,
     parse_param_args,
     result_line,
+    set_engine_memory,
 )
 from mkt_engineering.paths import REPORTS_DIR
 
@@ -35,7 +36,9 @@ def run(
         None, "-f", "--params-file", help="YAML file of parameters (name: value)."
     ),
     data: list[str] = typer.Option(
-        [], "--data", help="Input file, as PATH (the first input) or NAME=PATH. Repeatable."
+        [],
+        "--data",
+        help="Input file or source URI, as PATH (the first input) or NAME=PATH. Repeatable.",
     ),
     out: Path = typer.Option(
         REPORTS_DIR, "--out", help="Folder that receives <analysis>/<run-id>/."
@@ -56,6 +59,12 @@ def run(
         help='File layout of an input, NAME=JSON, e.g. orders=\'{"header": false, '
         '"names": ["id", "date", "revenue"], "separator": "whitespace"}\'. Repeatable.',
     ),
+    memory: str = typer.Option(
+        None,
+        "--memory",
+        help="Memory cap of the engine for database and Parquet sources, e.g. 4GB "
+        "(512MB to 1TB): DuckDB spills to disk beyond it and the tables stay in the engine.",
+    ),
     preset: list[str] = typer.Option(
         [],
         "--preset",
@@ -67,12 +76,18 @@ def run(
 
     Example: mkt run attribution --data touchpoints=touches.csv --data conversions=sales.csv
     -p columns '{"Kanal": "channel"}'
+
+    Inputs may be sources where the data live: --data orders=duckdb:///shop.duckdb::orders,
+    postgresql://user@host/db::schema.orders (password in PGPASSWORD or ~/.pgpass),
+    spark://db.orders, or a Parquet/CSV glob or folder (data/orders/*.parquet).
     """
     # Only what the checks need loads before the kernel starts; the rest waits until used.
     from mkt_engineering.reporting.folders import check_out_folder
     from mkt_engineering.reporting.runner import execute_run, prepare_run
 
     try:
+        if memory is not None:  # checked before any kernel starts; the kernel inherits it
+            set_engine_memory(memory)
         parameters = {**load_params_file(params_file), **parse_param_args(ctx.args)}
         if layout:  # --layout NAME=JSON, merged into the report's `layouts` parameter
             from mkt_engineering.layout import parse_layout_option

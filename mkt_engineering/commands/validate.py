@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from mkt_engineering.errors import DataValidationError
+from mkt_engineering.sources import is_source_uri
 
 console = Console(highlight=False)
 error_console = Console(stderr=True, highlight=False)
@@ -48,8 +49,11 @@ def validate(
         ...,
         help="Contract to check against: touchpoints, conversions, paths, spend, orders, experiment, lead_events.",
     ),
-    file: Path = typer.Argument(
-        None, help="CSV, Parquet or Excel file (with --preset: the only argument)."
+    file: str = typer.Argument(
+        None,
+        help="CSV, Parquet or Excel file (with --preset: the only argument), or a source: "
+        "duckdb:///shop.duckdb::orders, postgresql://user@host/db::schema.table, "
+        "spark://db.table, a Parquet/CSV glob or folder.",
     ),
     map_: list[str] = typer.Option(
         None, "--map", help="Column mapping user_column=contract_column (repeatable)."
@@ -93,8 +97,9 @@ def validate(
     from mkt_engineering.layout import Layout
 
     if preset or file is None:
-        _validate_preset(preset, Path(table) if file is None else file, _parse_map(map_ or []))
+        _validate_preset(preset, Path(table if file is None else file), _parse_map(map_ or []))
         return
+    file = file if is_source_uri(file) else Path(file)
     try:
         layout = Layout.from_value(
             {
@@ -126,8 +131,15 @@ def validate(
             consent_column=consent_column,
             layout=layout,
         )
+    except ParameterError as error:  # a source text refused (a password in it, a typo)
+        # Not the text as typed: it may hold the password that the message refuses.
+        error_console.print("✗ this source cannot be read:", style="bold red", end=" ")
+        error_console.print(str(error), markup=False, soft_wrap=True)
+        raise typer.Exit(2) from None
     except DataValidationError as error:
-        error_console.print(f"[bold red]✗ {file} is not a valid {table} table[/bold red]")
+        error_console.print(
+            f"✗ {file} is not a valid {table} table", style="bold red", markup=False
+        )
         error_console.print(str(error), markup=False, soft_wrap=True)
         raise typer.Exit(1) from None
     except Exception as error:  # a bug in the kit: say so plainly, without a traceback
@@ -143,7 +155,9 @@ def validate(
     for sentence in result.quality.explain():
         console.print(f"• {sentence}", markup=False)
     console.print(
-        f"[green]✓ {file} is a valid {table} table ({result.quality.rows:,} rows).[/green]"
+        f"✓ {file} is a valid {table} table ({result.quality.rows:,} rows).",
+        style="green",
+        markup=False,
     )
 
 

@@ -4,11 +4,13 @@ Config shape (``reports/examples/batch.yaml``)::
 
     jobs: 2                      # optional; default: number of cores
     strict: false                # optional: a report section not shown fails its run
+    memory: 4GB                  # optional: the engine's memory cap (as --memory)
     runs:
       - analysis: data_overview  # a name from `mkt list`, or a path to a notebook
         name: overview-en        # optional label for progress and summary
         parameters: {language: en}
         data: {touchpoints: datasets/journeys/touchpoints.csv}   # optional, like --data
+                                 # (a source URI too: orders: duckdb:///shop.duckdb::orders)
         grid:                    # optional: one run per combination
           language: [en, de]
 
@@ -162,12 +164,19 @@ def load_config(path: Path) -> dict[str, Any]:
     config = read_yaml(path, "batch file", BatchConfigError)
     if not isinstance(config, dict):
         raise BatchConfigError(f"batch file {path} must be a mapping with 'runs:'")
-    unknown = set(config) - {"runs", "jobs", "out", "strict"}
+    unknown = set(config) - {"runs", "jobs", "out", "strict", "memory"}
     if unknown:
         raise BatchConfigError(
             f"batch file {path}: unknown key(s) {', '.join(sorted(map(str, unknown)))}; "
-            "allowed: runs, jobs, out, strict"
+            "allowed: runs, jobs, out, strict, memory"
         )
+    if config.get("memory") is not None:
+        from mkt_engineering.sources import check_memory
+
+        try:
+            check_memory(str(config["memory"]))
+        except ValueError as error:
+            raise BatchConfigError(f"batch file {path}: 'memory:' {error}") from None
     if type(config.get("strict", False)) is not bool:
         raise BatchConfigError(f"batch file {path}: 'strict:' is true or false")
     check_jobs(config.get("jobs"))

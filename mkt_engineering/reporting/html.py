@@ -58,6 +58,28 @@ def _value_text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def _file_name(value: str) -> str:
+    """An input file's name, or a source's short secret-free name (no local folders)."""
+    from mkt_engineering.sources import display_name, is_source_uri
+
+    if is_source_uri(value):
+        try:
+            return display_name(value)
+        except ValueError:  # not a source the kit reads; shown like a file
+            pass
+    return Path(value).name
+
+
+def _source_cells(item: dict[str, Any]) -> list[str]:
+    """A source input (a table where it lives): its name, rows read, and no hash."""
+    rows = item.get("rows_read")
+    return [
+        html.escape(_file_name(item["source"])),
+        f"{rows:,} rows" if isinstance(rows, int) else "",
+        "none (a table, not a file)",
+    ]
+
+
 def _table(rows: list[list[str]], header: list[str]) -> str:
     head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
     body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
@@ -97,7 +119,7 @@ def header_html(
         changed = name in manifest.get("parameters_given", {})
         shown = html.escape(redact_value(_value_text(value)))
         if name.endswith("_file") and isinstance(value, str):
-            shown = html.escape(Path(value).name)
+            shown = html.escape(_file_name(value))
         rows.append(
             [
                 f"<code>{html.escape(name)}</code>",
@@ -116,6 +138,8 @@ def header_html(
             f"{item['bytes']:,} bytes",
             f"<code>{html.escape(str(item['sha256'])[:16])}…</code>",
         ]
+        if "source" not in item
+        else _source_cells(item)
         for item in manifest.get("inputs", [])
     ]
     if inputs:

@@ -1,5 +1,8 @@
 """What a run records about itself: inputs with SHA-256, package versions, timings, status.
 
+Sources (database tables, queries, folders of files; see :mod:`mkt_engineering.sources`)
+are recorded by URI without secrets, table or query, and row counts instead of a hash.
+
 ``manifest.json`` lets anyone see exactly what a report was made from, and lets
 ``mkt batch --resume`` skip a run whose parameters and inputs are unchanged.
 """
@@ -46,6 +49,64 @@ def describe_input(path: Path, parameter: str | None = None) -> dict[str, Any]:
         "bytes": path.stat().st_size,
         "sha256": sha256(path),
     }
+
+
+def describe_source(
+    text: str, parameter: str | None, roots: list[Path]
+) -> tuple[str, dict[str, Any]]:
+    """A source given for an input, checked before any kernel starts: its text and record.
+
+    A table in a database has no file hash: the manifest records the URI without secrets,
+    the table or the query, and (after the run) the rows read and loaded, which
+    :func:`add_source_rows` takes from the notebook's data-quality summaries.
+
+    Returns
+    -------
+    tuple
+        The source text to hand to the notebook (local paths made absolute) and the
+        manifest record.
+
+    Examples
+    --------
+    >>> text, record = describe_source("postgresql://ana@db/shop::public.orders", "orders_file", [])
+    >>> record["source"], record["table"], record["rows"]
+    ('postgresql://ana@db/shop::public.orders', 'public.orders', None)
+    """
+    from mkt_engineering.sources import resolve_source
+
+    source = resolve_source(text, roots)
+    record = {
+        "parameter": parameter,
+        "source": source.label,
+        "uri": source.uri,
+        "kind": source.kind,
+        "table": source.table,
+        "query": source.query,
+        "rows_read": None,
+        "rows": None,
+    }
+    return source.label, record
+
+
+def add_source_rows(inputs: list[dict[str, Any]], quality: list[dict[str, Any]]) -> list:
+    """Fill the rows read and loaded of each source input from the quality summaries.
+
+    Examples
+    --------
+    >>> inputs = [{"source": "s", "uri": "duckdb:///a", "table": "t", "query": None}]
+    >>> quality = [{"source": "duckdb:///a", "source_table": "t", "query": None, "rows": 9,
+    ...             "rows_read": 10}]
+    >>> add_source_rows(inputs, quality)[0]["rows"]
+    9
+    """
+    for item in inputs:
+        if "source" not in item:
+            continue
+        key = (item["uri"], item["table"], item["query"])
+        for record in quality:
+            if (record.get("source"), record.get("source_table"), record.get("query")) == key:
+                item["rows_read"], item["rows"] = record.get("rows_read"), record.get("rows")
+    return inputs
 
 
 def package_versions() -> dict[str, str]:
@@ -100,8 +161,14 @@ def all_manifests(out_dir: Path) -> list[tuple[Path, dict[str, Any]]]:
 
 
 def inputs_unchanged(manifest: dict[str, Any]) -> bool:
-    """Whether every input the manifest lists still has the recorded size and hash."""
+    """Whether every input the manifest lists still has the recorded size and hash.
+
+    A source (a database table, a query) has no hash and can change at any time: a run
+    that read one never counts as unchanged.
+    """
     for item in manifest.get("inputs", []):
+        if "source" in item:
+            return False
         path = Path(item["path"])
         if (
             not path.exists()
@@ -120,13 +187,15 @@ def find_previous_ok(
     `inputs` are the files the new run declares; each must appear in the old manifest with
     the same hash, and every other input the old run read must be unchanged too.
     """
+    if any("source" in item for item in inputs):
+        return None  # a database table may have changed since; it has no hash to compare
     wanted = json.dumps(parameters, sort_keys=True, default=str)
     for folder, manifest in all_manifests(Path(out_dir)):
         if manifest.get("analysis") != analysis or manifest.get("status") != "ok":
             continue
         if json.dumps(manifest.get("parameters", {}), sort_keys=True, default=str) != wanted:
             continue
-        recorded = {item["path"]: item.get("sha256") for item in manifest.get("inputs", [])}
+        recorded = {item.get("path"): item.get("sha256") for item in manifest.get("inputs", [])}
         if any(recorded.get(item["path"]) != item["sha256"] for item in inputs):
             continue
         if inputs_unchanged(manifest) and (folder / "report.html").exists():

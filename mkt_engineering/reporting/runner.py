@@ -41,7 +41,9 @@ from mkt_engineering.reporting.folders import (
     run_folder_name,
 )
 from mkt_engineering.reporting.manifest import (
+    add_source_rows,
     describe_input,
+    describe_source,
     package_versions,
     parameters_hash,
     write_manifest,
@@ -54,6 +56,7 @@ from mkt_engineering.reporting.params import (
     missing_inputs_problem,
     validate,
 )
+from mkt_engineering.sources import is_source_uri
 
 if TYPE_CHECKING:
     import nbformat
@@ -170,6 +173,13 @@ def prepare_run(
         if spec.name in given:
             if given[spec.name] in (None, ""):
                 continue  # an optional input left out
+            if is_source_uri(given[spec.name]):  # a table where it lives: no file to hash
+                given[spec.name], entry = describe_source(
+                    given[spec.name], spec.name, [Path.cwd(), PROJECT_ROOT]
+                )
+                inputs.append(entry)
+                present.add(spec.input_name)
+                continue
             given[spec.name] = _resolve_given_file(spec.name, given[spec.name])
             inputs.append(_describe(Path(given[spec.name]), spec.name))
         elif isinstance(spec.default, str) and spec.default:
@@ -371,8 +381,8 @@ def strict_problem(sections: list[dict[str, Any]]) -> str:
 
 def _inputs_read(run: PreparedRun, state: dict[str, Any]) -> list[dict[str, Any]]:
     """Declared inputs plus any other file the notebook loaded (seen via show_quality)."""
-    inputs = list(run.inputs)
-    known = {item["path"] for item in inputs}
+    inputs = add_source_rows([dict(item) for item in run.inputs], state.get("quality", []))
+    known = {item.get("path") for item in inputs}
     for record in state.get("quality", []):
         source = record.get("source")
         path = Path(str(source)) if source else None

@@ -163,8 +163,9 @@ def test_a_folder_given_as_batch_file_params_file_or_input_is_one_line_exit_2(tm
     _one_line_error(_invoke("batch", str(tmp_path)), 2, "is a folder")
     result = _invoke("run", "data_overview", "-f", str(tmp_path), "--out", str(tmp_path / "o"))
     _one_line_error(result, 2, "is a folder")
+    # A folder of Parquet or CSV files is a source (mkt_engineering.sources); this one has none.
     result = _invoke("run", "data_overview", "--data", f"touchpoints={tmp_path}")
-    _one_line_error(result, 2, f"input file for 'touchpoints_file': {tmp_path} is a folder")
+    _one_line_error(result, 2, f"{tmp_path}: is a folder or glob with no Parquet or CSV files")
 
 
 def test_the_same_input_twice_on_the_command_line_is_refused(tmp_path):
