@@ -291,27 +291,101 @@ def _fail(
 ) -> DataValidationError:
     """Build the error for rows where `mask` is true, quoting their raw `values`."""
     positions = raw.positions(mask)
-    quoted = [  # a cell of an unclosed quote can hold the rest of the file
-        v if v is None or len(v) <= 80 else v[:79] + "…"
-        for v in values.filter(mask).head(5).cast(pl.String).to_list()
-    ]
-    total = int(mask.sum())
-    named = f"column {user!r}" + (
-        f" (contract column {column.name!r})" if user != column.name else ""
+    where = [f"{raw.position_word} {p}" for p in positions]
+    values = values.filter(mask).head(5).cast(pl.String).to_list()
+    return Failure(raw.source, user, column.name, problem, int(mask.sum()), where, values).error(
+        expected, fix, positions
     )
-    lines = [
-        f"{raw.source}: {named} {problem} ({total:,} row{'s' if total != 1 else ''} affected)."
-    ]
-    lines += [
-        f"  {raw.position_word} {p}: {'<empty>' if v is None else repr(v)}"
-        for p, v in zip(positions, quoted, strict=True)
-    ]
-    if total > len(positions):
-        lines.append(f"  ... and {total - len(positions):,} more")
-    lines.append(f"Expected: {expected}.")
-    return validation_error(
-        "\n".join(lines), source=raw.source, column=user, rows=positions, fix=fix
-    )
+
+
+@dataclass
+class Failure:
+    """A refusal's message: source, column, problem, count and up to five example rows.
+
+    Shared by the file loader and the checks that run in an engine
+    (:mod:`mkt_engineering.engines.checks`), which name rows by their key instead of a line.
+    """
+
+    source: str
+    user: str
+    contract_name: str
+    problem: str
+    total: int
+    where: list[str]  # "line 4", or "row with customer_id 'c2'"
+    values: list[str | None]
+
+    def error(self, expected: str, fix: str, rows: list[int] | None = None) -> DataValidationError:
+        quoted = [  # a cell of an unclosed quote can hold the rest of the file
+            v if v is None or len(v) <= 80 else v[:79] + "…" for v in self.values
+        ]
+        named = f"column {self.user!r}" + (
+            f" (contract column {self.contract_name!r})" if self.user != self.contract_name else ""
+        )
+        total = self.total
+        lines = [
+            f"{self.source}: {named} {self.problem} ({total:,} row{'s' if total != 1 else ''} affected)."
+        ]
+        lines += [
+            f"  {w}: {'<empty>' if v is None else repr(v)}"
+            for w, v in zip(self.where, quoted, strict=True)
+        ]
+        if total > len(self.where):
+            lines.append(f"  ... and {total - len(self.where):,} more")
+        lines.append(f"Expected: {expected}.")
+        return validation_error(
+            "\n".join(lines), source=self.source, column=self.user, rows=rows, fix=fix
+        )
+
+
+# What each refusal says (problem, expected, fix), shared by files and engine checks.
+NOT_FINITE = (
+    "has values that are not finite numbers (NaN, infinity, or too large such as 1e400)",
+    EXPECTED["float"],
+    "Replace these cells by real numbers in the source, or empty them if the value is "
+    "unknown and the column is optional; a spreadsheet's #DIV/0! or an overflowing formula "
+    "usually causes them.",
+)
+UNREADABLE = {
+    "datetime": "has values that are not dates",
+    "date": "has values that are not dates",
+    "list[str]": "has empty or unreadable paths",
+    "float": "has values that are not numbers",
+    "int": "has values that are not whole numbers",
+    "bool": "has values that are not yes/no",
+}
+
+
+def refusal(check: str, column: Column, why: str = "", window: str = "") -> tuple[str, str, str]:
+    """(problem, expected, fix) of the refusal `check` for `column`.
+
+    `check` is one of unreadable, empty, below, dates (with `why` and `window`).
+    """
+    if check == "unreadable":
+        return (
+            UNREADABLE.get(column.dtype, "has unreadable values"),
+            EXPECTED[column.dtype],
+            f"Correct these cells in the source (or empty them if the column is optional), or map another column onto {column.name}.",
+        )
+    if check == "empty":
+        return (
+            "is empty",
+            f"a value in every row ({EXPECTED[column.dtype]})",
+            f"Fill in {column.name} for these rows, or remove the rows in the source if they do not belong in the data.",
+        )
+    if check == "below":
+        return (
+            f"has values below {column.minimum:g}",
+            f"{column.name} of {column.minimum:g} or more",
+            f"Correct or remove these rows; {column.name} cannot be below {column.minimum:g} (refunds and cancellations: net them against their order before loading).",
+        )
+    if check == "dates":
+        return (
+            f"has dates before {EARLIEST_DATE:%Y-%m-%d} or after the export time ({why})",
+            f"dates from {window} (the export time plus one day)",
+            "Correct these dates in the source (typos such as 2999 or placeholders such as "
+            "1900-01-01) or remove the rows; planned periods do not belong in the data.",
+        )
+    raise ValueError(f"unknown refusal {check}")
 
 
 def _to_text(values: pl.Series, raw: RawTable, user: str) -> pl.Series:
@@ -416,18 +490,7 @@ def _check_finite(
     if keep is not None:
         bad = bad & keep
     if bad.any():
-        raise _fail(
-            raw,
-            user,
-            column,
-            bad,
-            original,
-            "has values that are not finite numbers (NaN, infinity, or too large such as 1e400)",
-            EXPECTED["float"],
-            "Replace these cells by real numbers in the source, or empty them if the value is "
-            "unknown and the column is optional; a spreadsheet's #DIV/0! or an overflowing formula "
-            "usually causes them.",
-        )
+        raise _fail(raw, user, column, bad, original, *NOT_FINITE)
 
 
 def _check_column(
@@ -468,50 +531,15 @@ def _check_column(
         else within(present & coerced.is_null())
     )
     if failed is not None and failed.any():
-        what = {
-            "datetime": "has values that are not dates",
-            "date": "has values that are not dates",
-            "list[str]": "has empty or unreadable paths",
-            "float": "has values that are not numbers",
-            "int": "has values that are not whole numbers",
-            "bool": "has values that are not yes/no",
-        }.get(column.dtype, "has unreadable values")
-        raise _fail(
-            raw,
-            user,
-            column,
-            failed,
-            original,
-            what,
-            EXPECTED[column.dtype],
-            f"Correct these cells in the source (or empty them if the column is optional), or map another column onto {column.name}.",
-        )
+        raise _fail(raw, user, column, failed, original, *refusal("unreadable", column))
     if not column.allows_null and coerced.null_count():
         empty = within(coerced.is_null())
         if empty.any():
-            raise _fail(
-                raw,
-                user,
-                column,
-                empty,
-                original,
-                "is empty",
-                f"a value in every row ({EXPECTED[column.dtype]})",
-                f"Fill in {column.name} for these rows, or remove the rows in the source if they do not belong in the data.",
-            )
+            raise _fail(raw, user, column, empty, original, *refusal("empty", column))
     if column.minimum is not None:
         below = within(coerced < column.minimum).fill_null(False)
         if below.any():
-            raise _fail(
-                raw,
-                user,
-                column,
-                below,
-                original,
-                f"has values below {column.minimum:g}",
-                f"{column.name} of {column.minimum:g} or more",
-                f"Correct or remove these rows; {column.name} cannot be below {column.minimum:g} (refunds and cancellations: net them against their order before loading).",
-            )
+            raise _fail(raw, user, column, below, original, *refusal("below", column))
     if column.allowed is not None:
         bad = within(coerced.is_not_null() & ~coerced.is_in(list(column.allowed)))
         if bad.any():
@@ -523,24 +551,24 @@ def _check_column(
                 .sort("value")
                 .head(8)
             )
-            hints = {
-                r: difflib.get_close_matches(v, column.allowed, n=1, cutoff=0.6)
-                for r, v in pairs.iter_rows()
-            }
-            pasted = ", ".join(f'"{r}": "{h[0]}"' for r, h in hints.items() if h)
-            bad_values = ", ".join(repr(r) for r in hints)
-            raise _fail(
-                raw,
-                user,
-                column,
-                bad,
-                original,
-                f"has values outside the allowed list ({bad_values})",
-                f"one of {', '.join(column.allowed)}",
-                "Rename these values to the kit's names before loading"
-                + (f", e.g. pl.col({column.name!r}).replace({{{pasted}}})" if pasted else "")
-                + ", or remove the rows if they are not part of the process.",
-            )
+            raise _fail(raw, user, column, bad, original, *not_allowed(column, pairs))
+
+
+def not_allowed(column: Column, pairs: pl.DataFrame) -> tuple[str, str, str]:
+    """(problem, expected, fix) for values outside `column.allowed`; `pairs` holds raw, value."""
+    hints = {
+        r: difflib.get_close_matches(v, column.allowed, n=1, cutoff=0.6)
+        for r, v in pairs.iter_rows()
+    }
+    pasted = ", ".join(f'"{r}": "{h[0]}"' for r, h in hints.items() if h)
+    bad_values = ", ".join(repr(r) for r in hints)
+    return (
+        f"has values outside the allowed list ({bad_values})",
+        f"one of {', '.join(column.allowed)}",
+        "Rename these values to the kit's names before loading"
+        + (f", e.g. pl.col({column.name!r}).replace({{{pasted}}})" if pasted else "")
+        + ", or remove the rows if they are not part of the process.",
+    )
 
 
 def _date_bound(value: Any, end: bool, what: str = "date_range") -> dt.datetime:
@@ -690,10 +718,7 @@ def _check_dates(
                 column,
                 out,
                 values.dt.strftime("%Y-%m-%d %H:%M:%S"),
-                f"has dates before {EARLIEST_DATE:%Y-%m-%d} or after the export time ({why})",
-                f"dates from {window} (the export time plus one day)",
-                "Correct these dates in the source (typos such as 2999 or placeholders such as "
-                "1900-01-01) or remove the rows; planned periods do not belong in the data.",
+                *refusal("dates", column, why, window),
             )
         examples = ", ".join(
             f"{raw.position_word} {p}: {v}"
@@ -793,9 +818,17 @@ def load_table(
     engine = loading.engine_source(source)
     if engine is not None:
         native, described = engine
-        in_engine, _ = loading.stays_in_engine(native, keep_in_engine)
-        if in_engine:
-            raise NotImplementedError("checks in the engine")  # pragma: no cover
+        if loading.stays_in_engine(native, keep_in_engine, contract)[0]:
+            options = {
+                "columns": columns,
+                "pseudonymize": pseudonymize,
+                "date_range": date_range,
+                "allow_pii": allow_pii,
+                "consent_column": consent_column,
+                "count_duplicates": count_duplicates,
+                "as_of": as_of,
+            }
+            return loading.load_in_engine(native, described, contract, options)
         source = loading.collect(native)  # the engine selects, polars gets Arrow columns
     raw = _read(
         source,

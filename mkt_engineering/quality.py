@@ -27,6 +27,7 @@ from mkt_engineering.text import percent
 _SENTENCES = {
     "exact duplicate rows": "{count:,} of {total:,} rows ({share}) repeat an earlier row exactly; they are kept, check whether the export repeats them.",
     "extra columns kept": "Columns that are not part of the contract were kept as they are: {note}.",
+    "extra text columns left in the engine": "Text columns that are not part of the contract stayed in the engine, unread (they could hold personal data, and the analyses do not use them): {note}.",
     "duplicate keys": "{count:,} row(s) ({share}) repeat the key of another row ({note}); they are kept.",
     "empty rows removed": "{count:,} completely empty row(s) were skipped.",
     "rows outside date range": "{count:,} row(s) ({share}) fall outside the date range {note} and were removed.",

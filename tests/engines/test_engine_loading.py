@@ -5,8 +5,11 @@ from __future__ import annotations
 import sys
 import types
 
+import polars as pl
 import pytest
+from polars.testing import assert_frame_equal
 
+from mkt_engineering.engines.frames import is_engine_frame, lazy, to_polars
 from mkt_engineering.errors import DataValidationError
 from mkt_engineering.io import load_table
 
@@ -90,3 +93,29 @@ def test_a_plain_file_path_stays_with_the_file_reader(fake_sources):
     result = load_table("datasets/orders/spend.csv", "spend", as_of=AS_OF)
     assert result.quality.engine is None
     assert result.quality.source.endswith("datasets/orders/spend.csv")
+
+
+def _sorted(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.sort(frame.columns, nulls_last=True)
+
+
+@pytest.mark.parametrize("engine", NATIVE_ENGINES)
+@pytest.mark.parametrize(("path", "table"), DEMO)
+def test_engine_mode_gives_the_rows_and_counts_of_collect_mode(path, table, engine, read_in_engine):
+    native = read_in_engine(path, engine)
+    collected = load_table(native, table, as_of=AS_OF, keep_in_engine=False)
+    checked = load_table(native, table, as_of=AS_OF, keep_in_engine=True)
+    assert is_engine_frame(checked.frame) and checked.quality.in_engine
+    rows = to_polars(lazy(checked.frame))
+    # extra text columns stay in the engine (conversions' outlet); the rest is equal
+    left = checked.quality.count("extra text columns left in the engine")
+    kept = [c for c in collected.frame.columns if c in rows.columns]
+    assert len(kept) == collected.frame.width - left
+    assert_frame_equal(_sorted(rows.select(kept)), _sorted(collected.frame.select(kept)))
+    ignore = {"extra columns kept", "extra text columns left in the engine"}
+    assert [c for c in _counts(checked.quality) if c[0] not in ignore] == [
+        c for c in _counts(collected.quality) if c[0] not in ignore
+    ]
+    assert checked.quality.rows == collected.quality.rows == rows.height
+    assert checked.quality.rows_read == collected.quality.rows_read
+    assert checked.quality.date_formats == collected.quality.date_formats

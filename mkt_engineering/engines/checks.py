@@ -1,0 +1,212 @@
+"""The loader's contract checks as aggregate queries in the engine that holds the table.
+
+:func:`typed_frame` converts the contract columns in the engine (one SQL select per
+engine: a failed conversion becomes NULL instead of an error), :func:`counts` counts every
+problem in one aggregate pass, and :func:`examples` fetches the first few offending rows
+(a LIMIT query) for the message. Nothing collects the table. The messages and their
+order are the file loader's (:mod:`mkt_engineering.io`).
+
+Examples
+--------
+>>> import duckdb
+>>> from mkt_engineering.schemas import get_contract
+>>> relation = duckdb.sql("select * from (values ('c1', '2026-03-01', '9.5'), ('c2', 'x', '1')) t(k, d, r)")
+>>> typed, families = typed_frame(relation, get_contract("orders"), {"k": "customer_id", "d": "order_date", "r": "revenue"})
+>>> frames.to_polars(frames.lazy(typed).select("order_date", "revenue")).rows()
+[(datetime.datetime(2026, 3, 1, 0, 0), 9.5), (None, 1.0)]
+>>> families
+{'order_date': 'YYYY-MM-DD [HH:MM[:SS]]'}
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import narwhals as nw
+import polars as pl
+
+from mkt_engineering import privacy
+from mkt_engineering.engines import frames
+from mkt_engineering.formats import validation_error
+from mkt_engineering.schemas import Column, Contract
+from mkt_engineering.values import DATE_FAMILIES, FALSE_WORDS, TRUE_WORDS, family_of
+
+RAW = "__raw__"  # prefix of the source's own values, kept beside the converted ones
+ISO, GERMAN = list(DATE_FAMILIES)[:2]
+_SPARK_FORMATS = {"%d.%m.%Y %H:%M:%S": "dd.MM.yyyy HH:mm:ss", "%d.%m.%Y %H:%M": "dd.MM.yyyy HH:mm"}
+_SPARK_FORMATS["%d.%m.%Y"] = "dd.MM.yyyy"
+
+
+def _quote(name: str, engine: str) -> str:
+    if engine == "spark":
+        return "`" + name.replace("`", "``") + "`"
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _words(words: tuple[str, ...]) -> str:
+    return ", ".join(_literal(w) for w in words)
+
+
+def _text(source: str, dtype: Any, engine: str) -> str:
+    """The column as text; an empty string is an empty cell, as in a CSV file."""
+    if dtype == nw.String:
+        return f"CASE WHEN length({source}) > 0 THEN {source} END"
+    return f"CAST({source} AS {'STRING' if engine == 'spark' else 'VARCHAR'})"
+
+
+def _date_sql(source: str, dtype: Any, engine: str, family: str | None) -> str:
+    """A timestamp without time zone from a date/time column or text in the ISO or German family."""
+    timestamp = "TIMESTAMP_NTZ" if engine == "spark" else "TIMESTAMP"
+    if dtype.is_temporal():
+        return f"CAST({source} AS {timestamp})"
+    text = f"trim({_text(source, dtype, engine)})"
+    if family == ISO:
+        return f"{'try_cast' if engine == 'spark' else 'TRY_CAST'}({text} AS {timestamp})"
+    formats = DATE_FAMILIES[GERMAN]
+    if engine == "spark":
+        tries = [f"try_to_timestamp({text}, {_literal(_SPARK_FORMATS[f])})" for f in formats]
+        return f"CAST(coalesce({', '.join(tries)}) AS {timestamp})"
+    tries = [f"try_strptime({text}, {_literal(f)})" for f in formats]
+    return f"CAST(coalesce({', '.join(tries)}) AS {timestamp})"
+
+
+def _convert_sql(column: Column, source: str, dtype: Any, engine: str, family: str | None) -> str:
+    """SQL converting one source column to the contract type; NULL where a value does not fit."""
+    kind = column.dtype
+    if kind == "string":
+        text = _text(source, dtype, engine)
+        if column.allowed is None:
+            return text
+        # runs of spaces and dashes become "_" ("Email Open" is email_open), as in files
+        if engine == "spark":  # Spark SQL literals take backslash escapes
+            return f"regexp_replace(lower(trim({text})), '[\\\\s-]+', '_')"
+        return f"regexp_replace(lower(trim({text})), '[\\s-]+', '_', 'g')"
+    if kind in ("datetime", "date"):
+        timestamp = _date_sql(source, dtype, engine, family)
+        return f"CAST({timestamp} AS DATE)" if kind == "date" else timestamp
+    if kind in ("float", "int"):
+        if dtype.is_numeric() or dtype == nw.Boolean:
+            return f"CAST({source} AS DOUBLE)"
+        cast = "try_cast" if engine == "spark" else "TRY_CAST"
+        return f"{cast}(trim({_text(source, dtype, engine)}) AS DOUBLE)"
+    if kind == "bool":
+        if dtype == nw.Boolean:
+            return source
+        text = f"lower(trim({_text(source, dtype, engine)}))"
+        return (
+            f"CASE WHEN {text} IN ({_words(TRUE_WORDS)}) THEN TRUE "
+            f"WHEN {text} IN ({_words(FALSE_WORDS)}) THEN FALSE END"
+        )
+    raise ValueError(f"{kind} columns are not converted in an engine")
+
+
+def date_family(native: Any, user: str, source: str) -> str:
+    """The date format family of a text column, judged by its first value (as files are).
+
+    Families other than YYYY-MM-DD and DD.MM.YYYY (compact YYYYMMDD, ISO weeks) are not
+    parsed in an engine: the message says how to load the table instead.
+    """
+    first = frames.to_polars(
+        frames.lazy(native).select(user).filter(~nw.col(user).is_null()).head(1)
+    )
+    family = family_of(str(first.item()).strip()) if first.height else ISO
+    if family not in (ISO, GERMAN):
+        raise validation_error(
+            f"{source}: column {user!r} holds dates written as {family}, which are read only "
+            "after loading the rows, not inside the engine.",
+            source=source,
+            column=user,
+            fix="Convert the column to a DATE or TIMESTAMP in the query (or the table), or "
+            "load with keep_in_engine=False.",
+        )
+    return family
+
+
+def typed_frame(
+    native: Any,
+    contract: Contract,
+    rename: dict[str, str],
+    keep: tuple[str, ...] = (),
+    label: str = "<engine>",
+) -> tuple[Any, dict[str, str]]:
+    """The native frame with each contract column converted, its raw values beside it.
+
+    Returns the new (lazy) native frame and the date format family of each date column
+    read from text. The columns in `keep` (extras, consent) are passed through as they are.
+    """
+    engine = frames.engine_name(native)
+    schema = frames.lazy(native).collect_schema()
+    user_name = {rename.get(c, c): c for c in schema.names()}
+    selected, families = [], {}
+    for column in contract.columns:
+        user = user_name.get(column.name)
+        if user is None:
+            continue
+        dtype, source = schema[user], _quote(user, engine)
+        family = None
+        if column.dtype in ("date", "datetime") and not dtype.is_temporal():
+            family = families[column.name] = date_family(native, user, label)
+        selected.append(
+            f"{_convert_sql(column, source, dtype, engine, family)} AS {_quote(column.name, engine)}"
+        )
+        selected.append(f"{source} AS {_quote(RAW + column.name, engine)}")
+    selected += [_quote(name, engine) for name in keep]
+    if engine == "spark":
+        return native.selectExpr(*selected), families
+    return native.select(", ".join(selected)), families
+
+
+def flag(mask: nw.Expr) -> nw.Expr:
+    """A row mask as 0/1, NULL counted as 0, ready to be summed."""
+    return mask.fill_null(False).cast(nw.Int64)
+
+
+def counts(typed: Any, masks: dict[str, nw.Expr]) -> dict[str, int]:
+    """Every mask's number of rows in one aggregate query (one pass over the table)."""
+    exprs = [nw.len().alias("__rows")] + [flag(m).sum().alias(n) for n, m in masks.items()]
+    row = frames.to_polars(frames.lazy(typed).select(exprs)).row(0, named=True)
+    return {name: int(value or 0) for name, value in row.items()}
+
+
+def examples(
+    typed: Any, mask: nw.Expr, value: nw.Expr, column: str, keys: list[str], limit: int = 5
+) -> tuple[list[str], list[str | None]]:
+    """The first `limit` rows where `mask` holds: who they are (their key) and the value.
+
+    Rows in an engine have no line numbers, so a row is named by its key columns
+    ("row with customer_id 'c2'"), leaving out the `column` at fault.
+    """
+    keys = [k for k in keys if k != column]
+    shown = frames.lazy(typed).filter(mask.fill_null(False))
+    rows = frames.to_polars(shown.select(*keys, value.alias("__value")).head(limit))
+    where = [
+        "row with " + ", ".join(f"{k} {v!r}" for k, v in zip(keys, r[:-1], strict=True))
+        if keys
+        else "row"
+        for r in rows.iter_rows()
+    ]
+    return where, rows.get_column("__value").to_list()
+
+
+def consent_granted(name: str, dtype: Any) -> nw.Expr:
+    """The engine's form of :func:`mkt_engineering.privacy.consent_mask`."""
+    if dtype == nw.Boolean:
+        return nw.col(name).fill_null(False)
+    text = nw.col(name).cast(nw.String).str.strip_chars().str.to_lowercase()
+    return text.is_in(list(privacy.CONSENT_TRUE)).fill_null(False)
+
+
+def outside_dates(name: str, latest: dt.datetime, earliest: dt.datetime) -> nw.Expr:
+    """Dates before `earliest` or after `latest` (NULL is not outside)."""
+    values = nw.col(name).cast(nw.Datetime("us"))
+    return ((values < earliest) | (values > latest)).fill_null(False)
+
+
+def sample(native: Any, rows: int = privacy.SAMPLE_ROWS) -> pl.DataFrame:
+    """The first rows of the table, to judge personal data by their values (a LIMIT query)."""
+    return frames.to_polars(frames.lazy(native).head(rows))

@@ -1,0 +1,176 @@
+"""Each refusal of the loader, run as aggregate queries in the engine, says what files say."""
+
+from __future__ import annotations
+
+import math
+
+import duckdb
+import polars as pl
+import pytest
+
+from mkt_engineering import privacy
+from mkt_engineering.engines import frames
+from mkt_engineering.errors import DataValidationError
+from mkt_engineering.io import load_table
+
+AS_OF = "2026-12-01"
+
+
+def _orders(**changes) -> pl.DataFrame:
+    """Six good orders (text columns, as an export holds them) with `changes` by row."""
+    frame = pl.DataFrame(
+        {
+            "customer_id": ["c1", "c2", "c3", "c4", "c5", "c6"],
+            "order_date": [f"2026-03-0{i} 10:00:00" for i in range(1, 7)],
+            "revenue": ["10.5", "20", "30", "40", "50", "60"],
+            "order_id": [f"o{i}" for i in range(1, 7)],
+        }
+    )
+    for column, cells in changes.items():
+        values = frame.get_column(column).to_list()
+        for row, value in cells.items():
+            values[row] = value
+        frame = frame.with_columns(pl.Series(column, values, dtype=pl.String))
+    return frame
+
+
+def _typed_orders(revenue: list[float]) -> pl.DataFrame:
+    frame = _orders().with_columns(pl.col("order_date").str.to_datetime())
+    return frame.with_columns(pl.Series("revenue", revenue, dtype=pl.Float64))
+
+
+BAD = {  # name: (table, frame, column in the message, text of the first offending row)
+    "empty customer_id": ("orders", _orders(customer_id={2: None}), "customer_id", "<empty>"),
+    "revenue as text 'nan'": ("orders", _orders(revenue={3: "nan"}), "revenue", "'nan'"),
+    "NaN revenue": ("orders", _typed_orders([1, 2, math.nan, 4, 5, 6]), "revenue", "'nan'"),
+    "infinite revenue": ("orders", _typed_orders([1, 2, 3, math.inf, 5, 6]), "revenue", "'inf'"),
+    "revenue not a number": ("orders", _orders(revenue={1: "twenty"}), "revenue", "'twenty'"),
+    "negative revenue": ("orders", _orders(revenue={4: "-5"}), "revenue", "'-5'"),
+    "a date that is no date": (
+        "orders",
+        _orders(order_date={0: "yesterday"}),
+        "order_date",
+        "'yesterday'",
+    ),
+    "most dates in the future": (
+        "orders",
+        _orders(order_date={i: "2999-01-01 00:00:00" for i in range(4)}),
+        "order_date",
+        "'2999-01-01 00:00:00'",
+    ),
+    "spend refuses a future period": (
+        "spend",
+        pl.DataFrame(
+            {
+                "channel": ["search", "email"],
+                "period_start": ["2026-01-05", "2999-01-05"],
+                "spend": [10.0, 20.0],
+            }
+        ),
+        "period_start",
+        "'2999-01-05 00:00:00'",
+    ),
+    "an event outside the list": (
+        "lead_events",
+        pl.DataFrame(
+            {
+                "lead_id": ["l1", "l1"],
+                "timestamp": ["2026-01-05 10:00", "2026-01-06 10:00"],
+                "event": ["created", "phoned"],
+            }
+        ),
+        "event",
+        "'phoned'",
+    ),
+    "e-mail addresses as customer ids": (
+        "orders",
+        _orders(customer_id={i: f"person{i}@example.com" for i in range(6)}),
+        "customer_id",
+        None,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD))
+def test_engine_refusals_name_column_and_rows_like_the_file_loader(case, duckdb_connection):
+    """The engine's message has the file loader's first line (same problem, same count)."""
+    table, frame, column, first_value = BAD[case]
+    relation = duckdb_connection.from_arrow(frame.to_arrow())
+    with pytest.raises(DataValidationError) as from_memory:
+        load_table(relation, table, as_of=AS_OF, keep_in_engine=False)
+    with pytest.raises(DataValidationError) as in_engine:
+        load_table(relation, table, as_of=AS_OF, keep_in_engine=True)
+    message, expected = str(in_engine.value), str(from_memory.value)
+    assert message.splitlines()[0] == expected.splitlines()[0], case
+    assert in_engine.value.column == column
+    assert message.split("Fix: ")[-1] == expected.split("Fix: ")[-1]
+    if first_value is not None:  # the first offending row, named by its key, and its value
+        assert "  row with " in message.splitlines()[1]
+        assert message.splitlines()[1].endswith(f": {first_value}"), message
+
+
+def test_a_missing_column_is_named_with_the_closest_match(duckdb_connection):
+    frame = _orders().rename({"revenue": "Umsatz"})
+    relation = duckdb_connection.from_arrow(frame.to_arrow())
+    with pytest.raises(DataValidationError) as caught:
+        load_table(relation, "orders", keep_in_engine=True)
+    assert "needs column revenue, which was not found" in str(caught.value)
+    assert "'Umsatz'" in str(caught.value)
+    renamed = load_table(
+        relation, "orders", {"Umsatz": "revenue"}, as_of=AS_OF, keep_in_engine=True
+    )
+    assert renamed.quality.rows == 6
+
+
+def test_impossible_dates_are_dropped_and_counted_with_examples(duckdb_connection):
+    frame = _orders(order_date={1: "1900-01-01 00:00:00"}, customer_id={4: None})
+    frame = frame.with_columns(consent=pl.Series(["ja", "ja", "nein", "ja", "ja", None]))
+    relation = duckdb_connection.from_arrow(frame.to_arrow())
+    options = {"as_of": AS_OF, "date_range": ("2026-03-01", "2026-03-04")}
+    for keep_in_engine in (False, True):  # an empty customer_id is refused, not dropped
+        with pytest.raises(DataValidationError, match="'customer_id' is empty"):
+            load_table(relation, "orders", keep_in_engine=keep_in_engine, **options)
+    frame = frame.with_columns(pl.col("customer_id").fill_null("c5"))
+    relation = duckdb_connection.from_arrow(frame.to_arrow())
+    collected = load_table(relation, "orders", keep_in_engine=False, **options)
+    checked = load_table(relation, "orders", keep_in_engine=True, **options)
+    expected = {
+        "rows without consent removed": 2,
+        "rows with impossible dates removed": 1,
+        "rows outside date range": 1,
+    }
+    for quality in (collected.quality, checked.quality):
+        assert {k: quality.count(k) for k in expected} == expected
+        assert quality.rows == 2
+    note = next(i["note"] for i in checked.quality.issues if "impossible" in i["check"])
+    assert note.endswith("row with customer_id 'c2', order_id 'o2': 1900-01-01"), note
+    assert sorted(checked.without_consent.to_list()) == ["c3", "c6"]
+    assert sorted(collected.without_consent.to_list()) == ["c3", "c6"]
+
+
+def test_engine_mode_does_not_collect_the_table(duckdb_connection, monkeypatch):
+    """Half a million orders: every query that comes back to Python is a sample or a count."""
+    duckdb_connection.execute(
+        "create or replace temporary table big_orders as select 'c' || (i % 5000) as customer_id, "
+        "timestamp '2024-01-01' + to_seconds(i) as order_date, "
+        "(i % 97)::double as revenue, 'o' || i as order_id, "
+        "'u' || (i % 7) || '@example.com' as email "
+        "from range(500000) t(i)"
+    )
+    relation = duckdb_connection.table("big_orders")
+    fetched = []
+    to_polars = frames.to_polars
+
+    def counting(frame):
+        result = to_polars(frame)
+        fetched.append(result.height)
+        return result
+
+    monkeypatch.setattr(frames, "to_polars", counting)
+    result = load_table(relation, "orders", as_of=AS_OF, keep_in_engine=True)
+    assert result.quality.rows_read == 500_000
+    assert max(fetched) <= privacy.SAMPLE_ROWS  # the first rows, for personal data
+    assert "email" in result.quality.pii_removed
+    assert isinstance(result.frame, duckdb.DuckDBPyRelation)
+    assert "email" not in result.frame.columns
+    assert result.frame.aggregate("count(*)").fetchall()[0][0] == 500_000
