@@ -96,17 +96,23 @@ def day_number(column: str | nw.Expr) -> nw.Expr:
     --------
     >>> import polars as pl
     >>> from datetime import date
-    >>> days = pl.DataFrame({"d": [date(1970, 1, 1), date(2000, 3, 1), date(1969, 12, 31)]})
+    >>> days = pl.DataFrame({"d": [date(1970, 1, 1), date(2000, 3, 1), date(1969, 12, 31),
+    ...                            date(1, 1, 1), date(9999, 12, 31)]})
     >>> to_polars(lazy(days).select(day_number("d").alias("n")))["n"].to_list()
-    [0, 11017, -1]
+    [0, 11017, -1, -719162, 2932896]
     """
     expr = nw.col(column) if isinstance(column, str) else column
     year, month, day = expr.dt.year(), expr.dt.month(), expr.dt.day()
     # Howard Hinnant's days_from_civil: years start in March so that leap days come last.
-    shifted = year - (month <= 2).cast(nw.Int64)
-    era = shifted // 400
-    year_of_era = shifted - era * 400
+    shifted = (year - (month <= 2).cast(nw.Int64)).cast(nw.Int64)
     month_from_march = (month + 9) % 12
-    day_of_year = (153 * month_from_march + 2) // 5 + day - 1
-    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
-    return (era * 146097 + day_of_era - 719468).cast(nw.Int64)
+    leap_days = _floor_div(shifted, 4) - _floor_div(shifted, 100) + _floor_div(shifted, 400)
+    day_of_year = _floor_div(153 * month_from_march + 2, 5) + day - 1
+    return (365 * shifted + leap_days + day_of_year - 719468).cast(nw.Int64)
+
+
+def _floor_div(numerator: nw.Expr, divisor: int) -> nw.Expr:
+    # narwhals spells ``//`` out on SQL engines as a CASE that repeats its operand six
+    # times, so nested divisions grew the DuckDB query to 12 000 characters and 0.3 s of
+    # planning per query. The floor of a float quotient is exact for these small integers.
+    return (numerator / divisor).floor().cast(nw.Int64)
