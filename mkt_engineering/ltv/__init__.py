@@ -15,6 +15,7 @@ from mkt_engineering.ltv.clv import (
     new_customer_value_interval,
 )
 from mkt_engineering.ltv.cohorts import cohort_matrix, to_wide
+from mkt_engineering.ltv.facts import OrderFacts, order_facts
 from mkt_engineering.ltv.forecast import acquisition_cost, channel_value, cohort_revenue_forecast
 from mkt_engineering.ltv.models import (
     PURCHASE_MODELS,
@@ -35,6 +36,7 @@ __all__ = [
     "BetaGeoBetaBinom",
     "GammaGamma",
     "ModifiedBetaGeo",
+    "OrderFacts",
     "ParetoNBD",
     "ShiftedBetaGeo",
     "acquisition_cost",
@@ -48,6 +50,7 @@ __all__ = [
     "monthly_discount",
     "new_customer_value",
     "new_customer_value_interval",
+    "order_facts",
     "rfm_dropped_customers",
     "rfm_segments",
     "rfm_summary",

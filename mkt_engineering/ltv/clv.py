@@ -21,6 +21,8 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from mkt_engineering.engines import frames
+from mkt_engineering.engines import ltv as engine_ltv
 from mkt_engineering.errors import DataValidationError
 from mkt_engineering.ltv.models.base import as_arrays
 from mkt_engineering.ltv.models.gammagamma import GammaGamma
@@ -280,14 +282,30 @@ def new_customer_value_interval(
     )
 
 
-def margin_share(orders: pl.DataFrame) -> float:
-    """Contribution margin as a share of revenue, from the optional ``margin`` column."""
-    if "margin" not in orders.columns:
+def _engine_totals(orders) -> pl.LazyFrame:
+    """The margin and revenue sums of an engine's orders, as a one-row frame."""
+    if "margin" not in frames.columns(orders):
+        return pl.LazyFrame({"revenue": [0.0]})  # only the missing column matters below
+    totals = engine_ltv.order_facts(orders)
+    # A column of nulls sums to 0 in polars; the engines give null.
+    return pl.LazyFrame(
+        {"margin": [totals["margin"] or 0.0], "revenue": [totals["revenue"] or 0.0]}
+    )
+
+
+def margin_share(orders) -> float:
+    """Contribution margin as a share of revenue, from the optional ``margin`` column.
+
+    ``orders`` may also be a DuckDB relation or Spark DataFrame: the two sums are computed
+    inside the engine.
+    """
+    orders = _engine_totals(orders) if frames.is_engine_frame(orders) else orders.lazy()
+    if "margin" not in orders.collect_schema().names():
         raise DataValidationError(
             "orders has no margin column; pass margin as a share instead.",
             source="orders",
             column="margin",
             fix="Set margin=0.3 (for 30%) in the parameters.",
         )
-    totals = orders.select(pl.col("margin").sum(), pl.col("revenue").sum())
+    totals = orders.select(pl.col("margin").sum(), pl.col("revenue").sum()).collect()
     return float(totals["margin"].item() / totals["revenue"].item())

@@ -23,12 +23,14 @@ Examples
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import polars as pl
 
+from mkt_engineering.engines import frames
+from mkt_engineering.engines import ltv as engine_ltv
 from mkt_engineering.errors import DataValidationError
-from mkt_engineering.ltv.rfm import _as_date, _require
+from mkt_engineering.ltv.rfm import EPOCH, _as_date, _require
 
 PERIODS = {"day": "1d", "week": "1w", "month": "1mo", "quarter": "1q"}
 METRICS = (
@@ -82,7 +84,7 @@ def _check(period: str, metric: str, columns: list[str], by_channel: bool) -> No
 
 
 def cohort_matrix(
-    orders: pl.DataFrame | pl.LazyFrame,
+    orders,
     period: str = "month",
     metric: str = "retention",
     *,
@@ -93,8 +95,9 @@ def cohort_matrix(
 
     Parameters
     ----------
-    orders : DataFrame or LazyFrame
-        customer_id, order_date, revenue (+ margin, acquisition_channel when used).
+    orders : DataFrame, LazyFrame, DuckDB relation or Spark DataFrame
+        customer_id, order_date, revenue (+ margin, acquisition_channel when used). An
+        engine's table is reduced to cohort cells inside the engine.
     period : {"month", "week", "quarter", "day"}
         Length of a period; cohorts are the period of each customer's first order.
     metric : str
@@ -102,7 +105,8 @@ def cohort_matrix(
         ordered), orders, revenue, revenue_per_customer, cumulative_revenue_per_customer
         or margin.
     by_channel : bool
-        Split cohorts by ``acquisition_channel`` (first order's channel).
+        Split cohorts by ``acquisition_channel`` (the channel of the first order, see
+        `first_channel`); customers without one form their own cohorts (null channel).
     observation_end : date, optional
         Last day of data; defaults to the last order date. Periods that start after it
         are null, and so is the period it falls in unless it is that period's last day.
@@ -129,19 +133,43 @@ def cohort_matrix(
     lazy = _require(orders, ("customer_id", "order_date", "revenue"))
     columns = lazy.collect_schema().names()
     _check(period, metric, columns, by_channel)
-    every = PERIODS[period]
     keys = ["acquisition_channel"] if by_channel else []
-    extra = [pl.col("margin").cast(pl.Float64)] if metric == "margin" else []
+    value_column = "margin" if metric == "margin" else "revenue"
+    if frames.is_engine_frame(orders):
+        sizes, cells, last = _engine_cells(orders, period, value_column, keys)
+    else:
+        sizes, cells, last = _polars_cells(lazy, period, value_column, keys)
+    end = _as_date(observation_end, "observation_end") if observation_end is not None else last()
+    return _finish(sizes, cells, end, period, metric, keys)
+
+
+def first_channel() -> pl.Expr:
+    """The acquisition channel of a customer's first order, as an aggregation per customer.
+
+    The first order is the earliest ``order_date``; orders at that same instant with
+    different channels give the alphabetically first non-null one, so the channel does not
+    depend on the order of the rows (engines keep no row order).
+    """
+    return (
+        pl.col("acquisition_channel")
+        .sort_by("order_date", "acquisition_channel", nulls_last=True)
+        .first()
+    )
+
+
+def _polars_cells(lazy: pl.LazyFrame, period: str, value_column: str, keys: list[str]):
+    """Cohort sizes, cells and the last order day of polars orders (lazy)."""
+    every = PERIODS[period]
     rows = lazy.select(
         "customer_id",
+        "order_date",
         pl.col("order_date").cast(pl.Date).alias("day"),
-        pl.col("revenue").cast(pl.Float64),
-        *extra,
-        *([pl.col("acquisition_channel")] if by_channel else []),
+        pl.col(value_column).cast(pl.Float64).alias("amount"),
+        *[pl.col(key) for key in keys],
     )
     first = rows.group_by("customer_id").agg(
         pl.col("day").min().dt.truncate(every).alias("cohort"),
-        *([pl.col("acquisition_channel").sort_by("day").first()] if by_channel else []),
+        *([first_channel()] if keys else []),
     )
     rows = rows.drop(keys).join(first, on="customer_id")
     rows = rows.with_columns(
@@ -150,17 +178,34 @@ def cohort_matrix(
         .alias("period")
     )
     sizes = first.group_by([*keys, "cohort"]).agg(pl.len().alias("cohort_size"))
-    value_column = "margin" if metric == "margin" else "revenue"
     cells = rows.group_by([*keys, "cohort", "period"]).agg(
         pl.col("customer_id").n_unique().alias("customers"),
         pl.len().alias("orders"),
-        pl.col(value_column).sum().alias("amount"),
+        pl.col("amount").sum(),
     )
-    end = (
-        _as_date(observation_end, "observation_end")
-        if observation_end is not None
-        else rows.select(pl.col("day").max()).collect().item()
+    return sizes, cells, lambda: rows.select(pl.col("day").max()).collect().item()
+
+
+def _engine_cells(orders, period: str, value_column: str, keys: list[str]):
+    """Cohort sizes, cells and the last order day, reduced inside the orders' engine."""
+    cells = engine_ltv.cohort_cells(orders, period, value_column, bool(keys))
+    # Each customer orders in period 0 of her own cohort, so its customers are the cohort.
+    sizes = cells.filter(pl.col("period") == 0).select(
+        *keys, "cohort", pl.col("customers").alias("cohort_size")
     )
+    last = cells["last_day"].max()
+    return (
+        sizes.lazy(),
+        cells.drop("last_day").lazy(),
+        lambda: None if last is None else EPOCH + timedelta(days=int(last)),
+    )
+
+
+def _finish(
+    sizes: pl.LazyFrame, cells: pl.LazyFrame, end: date, period: str, metric: str, keys: list[str]
+) -> pl.DataFrame:
+    """The long cohort table from cohort sizes and cells, with unobservable cells masked."""
+    every = PERIODS[period]
     grid = (
         sizes.with_columns(
             pl.int_ranges(
@@ -170,9 +215,10 @@ def cohort_matrix(
         .explode("period")
         .with_columns(pl.col("period").cast(pl.Int64))
     )
-    table = grid.join(cells, on=[*keys, "cohort", "period"], how="left").with_columns(
-        pl.col("customers", "orders").fill_null(0), pl.col("amount").fill_null(0.0)
-    )
+    # nulls_equal: customers without an acquisition channel are a cohort of their own.
+    table = grid.join(
+        cells, on=[*keys, "cohort", "period"], how="left", nulls_equal=True
+    ).with_columns(pl.col("customers", "orders").fill_null(0), pl.col("amount").fill_null(0.0))
     value = {
         "retention": pl.col("customers") / pl.col("cohort_size"),
         "customers": pl.col("customers").cast(pl.Float64),
@@ -197,7 +243,9 @@ def cohort_matrix(
         .explode("period")
         .with_columns(pl.col("period").cast(pl.Int64))
     )
-    result = corner.join(full.drop("cohort_size"), on=[*keys, "cohort", "period"], how="left")
+    result = corner.join(
+        full.drop("cohort_size"), on=[*keys, "cohort", "period"], how="left", nulls_equal=True
+    )
     return (
         result.select(
             *keys, "cohort", "period", "cohort_size", "value", pl.col("partial").fill_null(False)

@@ -18,8 +18,11 @@ from datetime import date
 import numpy as np
 import polars as pl
 
+from mkt_engineering.engines import frames
+from mkt_engineering.engines import ltv as engine_ltv
 from mkt_engineering.errors import DataValidationError, require_columns
 from mkt_engineering.ltv.clv import DAYS_PER_MONTH, _month_grid, new_customer_value
+from mkt_engineering.ltv.cohorts import first_channel
 from mkt_engineering.ltv.models import BetaGeo, GammaGamma
 from mkt_engineering.ltv.rfm import TIME_UNITS, _as_date, rfm_summary
 
@@ -132,22 +135,35 @@ def cohort_revenue_forecast(
     )
 
 
-def acquisition_cost(spend: pl.DataFrame, orders: pl.DataFrame) -> pl.DataFrame:
+def first_orders(orders) -> pl.DataFrame:
+    """Per customer: the day of the first order and its channel (see `cohorts.first_channel`).
+
+    An engine's orders (DuckDB, Spark) are reduced inside the engine.
+    """
+    if frames.is_engine_frame(orders):
+        firsts = engine_ltv.first_orders(orders)
+        return firsts.with_columns(pl.col("first").cast(pl.Date))
+    return (
+        orders.lazy()
+        .group_by("customer_id")
+        .agg(pl.col("order_date").min().cast(pl.Date).alias("first"), first_channel())
+        .collect()
+    )
+
+
+def acquisition_cost(spend: pl.DataFrame, orders) -> pl.DataFrame:
     """Cost per acquired customer per channel: spend / customers whose first order fell in the spend periods."""
     for name, frame, needed in (
         ("spend", spend, ("channel", "spend")),
         ("orders", orders, ("acquisition_channel",)),
     ):
         require_columns(
-            frame,
+            frames.lazy(frame) if frames.is_engine_frame(frame) else frame,
             needed,
             source=name,
             fix="Map the columns when reading, or give CAC per channel as a parameter instead.",
         )
-    first = orders.group_by("customer_id").agg(
-        pl.col("order_date").min().cast(pl.Date).alias("first"),
-        pl.col("acquisition_channel").sort_by("order_date").first(),
-    )
+    first = first_orders(orders)
     if "period_start" in spend.columns:
         lo, hi = spend["period_start"].min(), spend["period_start"].max()
         first = first.filter((pl.col("first") >= lo) & (pl.col("first").dt.truncate("1mo") <= hi))
@@ -161,7 +177,7 @@ def acquisition_cost(spend: pl.DataFrame, orders: pl.DataFrame) -> pl.DataFrame:
 
 
 def channel_value(
-    orders: pl.DataFrame,
+    orders,
     observation_end: date | str,
     *,
     spend: pl.DataFrame | None = None,
@@ -193,10 +209,7 @@ def channel_value(
         )
     end = _as_date(observation_end, "observation_end")
     rfm = rfm_summary(orders, end, time_unit).join(
-        orders.group_by("customer_id").agg(
-            pl.col("acquisition_channel").sort_by("order_date").first()
-        ),
-        on="customer_id",
+        first_orders(orders).select("customer_id", "acquisition_channel"), on="customer_id"
     )
     pooled = (model().fit(rfm), GammaGamma().fit(rfm))
     costs = (

@@ -29,6 +29,8 @@ from datetime import date, datetime
 
 import polars as pl
 
+from mkt_engineering.engines import frames
+from mkt_engineering.engines import ltv as engine_ltv
 from mkt_engineering.errors import DataValidationError, require_columns
 
 TIME_UNITS = {"D": 1.0, "W": 7.0, "M": 365.25 / 12}
@@ -49,7 +51,8 @@ def _days_per_unit(time_unit: str) -> float:
 
 
 def _require(orders: Frame, columns: tuple[str, ...], source: str = "orders") -> pl.LazyFrame:
-    lazy = orders.lazy()
+    # An engine frame (DuckDB, Spark) is only asked for its schema here.
+    lazy = frames.lazy(orders) if frames.is_engine_frame(orders) else orders.lazy()
     require_columns(
         lazy,
         columns,
@@ -98,11 +101,15 @@ def _order_days(orders: Frame, end: date) -> pl.LazyFrame:
 
 
 def _summarise(rows: pl.LazyFrame, end: date, unit: float) -> pl.LazyFrame:
+    return _finish(_customer_parts(rows), end, unit)
+
+
+def _customer_parts(rows: pl.LazyFrame) -> pl.LazyFrame:
     # One pass over the orders: the revenue of each customer's first day is marked with a
     # window minimum first, so every aggregation below is a plain column reduction (fast),
     # and same-day orders merge by counting distinct days.
     first_day = pl.col("day").min().over("customer_id")
-    per_customer = (
+    return (
         rows.with_columns(
             pl.when(pl.col("day") == first_day)
             .then(pl.col("revenue"))
@@ -118,6 +125,10 @@ def _summarise(rows: pl.LazyFrame, end: date, unit: float) -> pl.LazyFrame:
             pl.col("first_revenue").sum(),
         )
     )
+
+
+def _finish(per_customer: pl.LazyFrame, end: date, unit: float) -> pl.LazyFrame:
+    """Recency, T and mean repeat spend from the per-customer sums (any engine's)."""
     return per_customer.select(
         "customer_id",
         "frequency",
@@ -129,6 +140,16 @@ def _summarise(rows: pl.LazyFrame, end: date, unit: float) -> pl.LazyFrame:
         .alias("monetary_value"),
         pl.col("first").cast(pl.Date).alias("first_purchase"),
     )
+
+
+def _engine_parts(orders, end: date, cut: date | None) -> tuple[pl.LazyFrame, pl.LazyFrame | None]:
+    """The per-customer sums computed inside the engine that holds ``orders``."""
+    _require(orders, ("customer_id", "order_date", "revenue"))
+    end_day = (end - EPOCH).days
+    if cut is None:
+        return engine_ltv.rfm_parts(orders, end_day).lazy(), None
+    calibration, holdout = engine_ltv.rfm_holdout_parts(orders, (cut - EPOCH).days, end_day)
+    return calibration.lazy(), holdout.lazy()
 
 
 def rfm_summary(
@@ -143,9 +164,10 @@ def rfm_summary(
 
     Parameters
     ----------
-    orders : DataFrame or LazyFrame
+    orders : DataFrame, LazyFrame, DuckDB relation or Spark DataFrame
         The ``orders`` contract: customer_id, order_date, revenue. A LazyFrame stays lazy
-        until the per-customer result, so large files can be scanned.
+        until the per-customer result, so large files can be scanned; an engine's table is
+        reduced to per-customer sums inside the engine (`engines.ltv.rfm_parts`).
     observation_end : date
         Last day of data (inclusive). Orders after it are ignored.
     time_unit : {"W", "D", "M"}
@@ -168,7 +190,11 @@ def rfm_summary(
     unit = _days_per_unit(time_unit)
     end = _as_date(observation_end, "observation_end")
     if calibration_end is None:
-        result = _summarise(_order_days(orders, end), end, unit).sort("customer_id")
+        if frames.is_engine_frame(orders):
+            summary = _finish(_engine_parts(orders, end, None)[0], end, unit)
+        else:
+            summary = _summarise(_order_days(orders, end), end, unit)
+        result = summary.sort("customer_id")
         columns = [*RFM_COLUMNS, "first_purchase"] if keep_first_purchase else list(RFM_COLUMNS)
         return result.select(columns).collect()
     cut = _as_date(calibration_end, "calibration_end")
@@ -178,21 +204,23 @@ def rfm_summary(
             column="calibration_end",
             fix="Choose a calibration end that leaves a holdout period before the end of the data.",
         )
-    rows = _order_days(orders, end)
-    calibration = _summarise(rows.filter(pl.col("day") <= (cut - EPOCH).days), cut, unit)
-    holdout = (
-        rows.filter(pl.col("day") > (cut - EPOCH).days)
-        .group_by("customer_id")
-        .agg(
-            pl.col("day").n_unique().cast(pl.Int64).alias("frequency_holdout"),
-            pl.col("revenue").sum().alias("holdout_revenue"),
-        )
-        # Mean value of a holdout purchase (same-day orders are one purchase).
-        .with_columns(
-            (pl.col("holdout_revenue") / pl.col("frequency_holdout")).alias(
-                "monetary_value_holdout"
+    if frames.is_engine_frame(orders):
+        parts, holdout = _engine_parts(orders, end, cut)
+        calibration = _finish(parts, cut, unit)
+    else:
+        rows = _order_days(orders, end)
+        calibration = _summarise(rows.filter(pl.col("day") <= (cut - EPOCH).days), cut, unit)
+        holdout = (
+            rows.filter(pl.col("day") > (cut - EPOCH).days)
+            .group_by("customer_id")
+            .agg(
+                pl.col("day").n_unique().cast(pl.Int64).alias("frequency_holdout"),
+                pl.col("revenue").sum().alias("holdout_revenue"),
             )
         )
+    holdout = holdout.with_columns(
+        # Mean value of a holdout purchase (same-day orders are one purchase).
+        (pl.col("holdout_revenue") / pl.col("frequency_holdout")).alias("monetary_value_holdout")
     )
     joined = calibration.join(holdout, on="customer_id", how="left").with_columns(
         pl.col("frequency_holdout").fill_null(0),
@@ -213,6 +241,8 @@ def rfm_dropped_customers(orders: Frame, calibration_end: date | datetime | str)
     """
     cut = _as_date(calibration_end, "calibration_end")
     lazy = _require(orders, ("customer_id", "order_date"))
+    if frames.is_engine_frame(orders):
+        return engine_ltv.dropped_customers(orders, (cut - EPOCH).days)
     first = lazy.group_by("customer_id").agg(
         pl.col("order_date").cast(pl.Date).min().alias("first")
     )

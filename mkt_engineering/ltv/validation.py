@@ -21,8 +21,10 @@ from datetime import date, datetime
 import numpy as np
 import polars as pl
 
+from mkt_engineering.engines import frames
+from mkt_engineering.engines import ltv as engine_ltv
 from mkt_engineering.ltv.models.base import as_arrays
-from mkt_engineering.ltv.rfm import TIME_UNITS, _as_date, daily_purchases
+from mkt_engineering.ltv.rfm import EPOCH, TIME_UNITS, _as_date, _require, daily_purchases
 
 HOLDOUT_COLUMNS = ("frequency", "recency", "T", "frequency_holdout", "duration_holdout")
 LARGE_ERROR = 0.15  # aggregate holdout error above which reports warn
@@ -87,6 +89,25 @@ def holdout_metrics(model, rfm: pl.DataFrame) -> dict[str, float]:
     }
 
 
+def _purchase_counts(orders, cut: date, end: date) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """First purchases (first, n) and repeat purchases (day, n) per day of the customers
+    acquired up to ``cut``; an engine's orders are counted inside the engine."""
+    if frames.is_engine_frame(orders):
+        _require(orders, ("customer_id", "order_date", "revenue"))
+        counts = engine_ltv.daily_repeats(orders, (cut - EPOCH).days, (end - EPOCH).days)
+        as_date = pl.col("day").cast(pl.Date)
+        births = counts.filter(pl.col("first")).select(as_date.alias("first"), "n")
+        return births, counts.filter(~pl.col("first")).select(as_date, "n")
+    days = daily_purchases(orders, end=end).collect()
+    firsts = days.group_by("customer_id").agg(pl.col("day").min().alias("first"))
+    firsts = firsts.filter(pl.col("first") <= cut)
+    repeats = days.join(firsts, on="customer_id").filter(pl.col("day") > pl.col("first"))
+    return (
+        firsts.group_by("first").agg(pl.len().alias("n")),
+        repeats.group_by("day").agg(pl.len().alias("n")),
+    )
+
+
 def tracking(
     model,
     orders: pl.DataFrame | pl.LazyFrame,
@@ -111,16 +132,15 @@ def tracking(
         _as_date(observation_end, "observation_end"),
     )
     unit = TIME_UNITS[time_unit]
-    days = daily_purchases(orders, end=end).collect()
-    firsts = days.group_by("customer_id").agg(pl.col("day").min().alias("first"))
-    firsts = firsts.filter(pl.col("first") <= cut)
-    repeats = days.join(firsts, on="customer_id").filter(pl.col("day") > pl.col("first"))
-    start = firsts["first"].min()
+    births, repeats = _purchase_counts(orders, cut, end)
+    start = births["first"].min()
     steps = int(np.ceil((end - start).days / unit))
     edges = np.arange(1, steps + 1) * unit  # days since start at the end of each period
-    repeat_days = repeats.select((pl.col("day") - pl.lit(start)).dt.total_days())["day"].to_numpy()
-    actual = np.searchsorted(np.sort(repeat_days), edges, side="left")
-    births = firsts.group_by("first").agg(pl.len().alias("n"))
+    repeats = repeats.sort("day")
+    repeat_days = repeats.select((pl.col("day") - pl.lit(start)).dt.total_days())["day"]
+    # Repeat purchases before each edge: the running count up to the first day at or after it.
+    running = np.concatenate([[0], np.cumsum(repeats["n"].to_numpy())])
+    actual = running[np.searchsorted(repeat_days.to_numpy(), edges, side="left")]
     birth_days = births.select((pl.col("first") - pl.lit(start)).dt.total_days())[
         "first"
     ].to_numpy()

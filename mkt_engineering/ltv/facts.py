@@ -1,0 +1,97 @@
+"""The header facts of an orders table, computed where the orders live.
+
+A report's first sentence names how many orders and customers it reads and the days they
+span. `order_facts` asks the engine that holds the orders (polars, DuckDB, Spark) for
+those few numbers in one query, so a report on a warehouse table never brings its rows
+into memory just to count them.
+
+Examples
+--------
+>>> import polars as pl
+>>> from datetime import date
+>>> orders = pl.DataFrame({
+...     "customer_id": ["a", "a", "b"],
+...     "order_date": [date(2024, 1, 1), date(2024, 1, 15), date(2024, 1, 8)],
+...     "revenue": [10.0, 20.0, 30.0],
+...     "margin": [3.0, 6.0, 6.0],
+... })
+>>> facts = order_facts(orders)
+>>> facts.orders, facts.customers, facts.first_day, facts.last_day, facts.margin_share
+(3, 2, datetime.date(2024, 1, 1), datetime.date(2024, 1, 15), 0.25)
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from mkt_engineering.engines import frames
+from mkt_engineering.engines import ltv as engine_ltv
+from mkt_engineering.errors import DataValidationError, require_columns
+
+
+@dataclass(frozen=True)
+class OrderFacts:
+    """Counts and totals of an orders table (see `order_facts`)."""
+
+    orders: int
+    customers: int
+    first_day: date
+    last_day: date
+    revenue: float
+    margin: float | None
+    columns: tuple[str, ...]
+
+    @property
+    def margin_share(self) -> float | None:
+        """Margin as a share of revenue (`ltv.margin_share`); None without a margin column."""
+        if "margin" not in self.columns:
+            return None
+        if not math.isfinite(self.revenue) or self.revenue <= 0:
+            raise DataValidationError(
+                f"The revenue of the orders adds up to {self.revenue}, so margin cannot be "
+                "a share of it.",
+                source="orders",
+                column="revenue",
+                fix="Check the revenue column, or give the margin as a share (margin=0.3).",
+            )
+        return (self.margin or 0.0) / self.revenue
+
+
+def _day(value: date | datetime | None) -> date | None:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def order_facts(orders: Any) -> OrderFacts:
+    """Rows, distinct customers, first and last order day, revenue and margin of ``orders``.
+
+    Parameters
+    ----------
+    orders : DataFrame, LazyFrame, DuckDB relation or Spark DataFrame
+        The ``orders`` contract: customer_id, order_date, revenue (+ margin).
+
+    Returns
+    -------
+    OrderFacts
+        orders, customers, first_day, last_day (dates; a time of day is dropped), revenue,
+        margin (None without a margin column), columns, and ``margin_share``.
+    """
+    table = frames.lazy(orders)
+    names = require_columns(
+        table,
+        ("customer_id", "order_date", "revenue"),
+        source="orders",
+        fix="Map your own names with columns={'your name': 'customer_id', ...} when reading.",
+    )
+    totals = engine_ltv.order_facts(table)
+    return OrderFacts(
+        orders=int(totals["orders"]),
+        customers=int(totals["customers"]),
+        first_day=_day(totals["first_order"]),
+        last_day=_day(totals["last_order"]),
+        revenue=float(totals["revenue"] or 0.0),
+        margin=None if totals["margin"] is None else float(totals["margin"]),
+        columns=tuple(names),
+    )
