@@ -77,6 +77,8 @@ PERSON_IDS = ("customer_id", "lead_id", "unit_id")
 class LoadResult:
     """A loaded table and the quality summary of the load.
 
+    ``frame`` is a polars DataFrame, or for a table checked in its engine
+    (``keep_in_engine``) the cleaned native frame (DuckDB relation, Spark DataFrame), lazy.
     ``without_consent`` holds the person ids (customer_id, lead_id or unit_id, pseudonymized
     like the frame) of the rows removed for lack of consent, or None when the table had no
     consent column. Other tables about the same people use it to drop those people too
@@ -358,8 +360,15 @@ UNREADABLE = {
 def refusal(check: str, column: Column, why: str = "", window: str = "") -> tuple[str, str, str]:
     """(problem, expected, fix) of the refusal `check` for `column`.
 
-    `check` is one of unreadable, empty, below, dates (with `why` and `window`).
+    `check` is one of unreadable, empty, below, dates (with `why` and `window`), mixed
+    (with the column's date format family as `why` and the other one as `window`).
     """
+    if check == "mixed":
+        return (
+            f"mixes date formats: it starts with {why}, but some rows use {window}",
+            EXPECTED[column.dtype],
+            "Export all dates of the column in one format (re-export, or format the column in Excel as one date format); the loader does not guess which format a mixed row meant.",
+        )
     if check == "unreadable":
         return (
             UNREADABLE.get(column.dtype, "has unreadable values"),
@@ -511,16 +520,8 @@ def _check_column(
     if mixed is not None and within(mixed).any():
         family = next(iter(column_family))
         other = formats.family_of(str(original.filter(within(mixed)).head(1).item()).strip())
-        raise _fail(
-            raw,
-            user,
-            column,
-            within(mixed),
-            original,
-            f"mixes date formats: it starts with {family}, but some rows use {other}",
-            EXPECTED[column.dtype],
-            "Export all dates of the column in one format (re-export, or format the column in Excel as one date format); the loader does not guess which format a mixed row meant.",
-        )
+        texts = refusal("mixed", column, why=family, window=other)
+        raise _fail(raw, user, column, within(mixed), original, *texts)
     _check_finite(raw, user, column, original, coerced, keep)
     present = original.is_not_null()
     if original.dtype == pl.String and raw.kind != "csv" and user not in raw.text_without_empty:
@@ -822,6 +823,7 @@ def load_table(
             options = {
                 "columns": columns,
                 "pseudonymize": pseudonymize,
+                "salt": salt,
                 "date_range": date_range,
                 "allow_pii": allow_pii,
                 "consent_column": consent_column,

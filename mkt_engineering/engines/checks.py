@@ -11,16 +11,17 @@ Examples
 >>> import duckdb
 >>> from mkt_engineering.schemas import get_contract
 >>> relation = duckdb.sql("select * from (values ('c1', '2026-03-01', '9.5'), ('c2', 'x', '1')) t(k, d, r)")
->>> typed, families = typed_frame(relation, get_contract("orders"), {"k": "customer_id", "d": "order_date", "r": "revenue"})
+>>> typed, facts = typed_frame(relation, get_contract("orders"), {"k": "customer_id", "d": "order_date", "r": "revenue"})
 >>> frames.to_polars(frames.lazy(typed).select("order_date", "revenue")).rows()
 [(datetime.datetime(2026, 3, 1, 0, 0), 9.5), (None, 1.0)]
->>> families
+>>> facts.date_formats
 {'order_date': 'YYYY-MM-DD [HH:MM[:SS]]'}
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from typing import Any
 
 import narwhals as nw
@@ -30,9 +31,16 @@ from mkt_engineering import privacy
 from mkt_engineering.engines import frames
 from mkt_engineering.formats import validation_error
 from mkt_engineering.schemas import Column, Contract
-from mkt_engineering.values import DATE_FAMILIES, FALSE_WORDS, TRUE_WORDS, family_of
+from mkt_engineering.values import (
+    DATE_FAMILIES,
+    FALSE_WORDS,
+    TRUE_WORDS,
+    family_of,
+    parse_numbers,
+)
 
 RAW = "__raw__"  # prefix of the source's own values, kept beside the converted ones
+OTHER = "__other__"  # prefix of a text date column parsed in its other format family
 ISO, GERMAN = list(DATE_FAMILIES)[:2]
 _SPARK_FORMATS = {"%d.%m.%Y %H:%M:%S": "dd.MM.yyyy HH:mm:ss", "%d.%m.%Y %H:%M": "dd.MM.yyyy HH:mm"}
 _SPARK_FORMATS["%d.%m.%Y"] = "dd.MM.yyyy"
@@ -75,7 +83,48 @@ def _date_sql(source: str, dtype: Any, engine: str, family: str | None) -> str:
     return f"CAST(coalesce({', '.join(tries)}) AS {timestamp})"
 
 
-def _convert_sql(column: Column, source: str, dtype: Any, engine: str, family: str | None) -> str:
+def _regex(pattern: str, engine: str) -> str:
+    """A regular expression as an SQL literal (Spark reads backslash escapes in literals)."""
+    return _literal(pattern.replace("\\", "\\\\") if engine == "spark" else pattern)
+
+
+def _try_cast(text: str, engine: str, to: str = "DOUBLE") -> str:
+    return f"{'try_cast' if engine == 'spark' else 'TRY_CAST'}({text} AS {to})"
+
+
+_SIGNS = " \u00a0\u202f€$£¥%"
+_CODES = r"^\s*(?:EUR|USD|GBP|CHF|JPY)\s*|\s*(?:EUR|USD|GBP|CHF|JPY)\s*$"
+
+
+def _number_sql(text: str, engine: str, decimal_comma: bool) -> str:
+    """Numbers written with currency signs, thousands separators or decimal commas.
+
+    The SQL twin of :func:`mkt_engineering.values.parse_numbers` once the decimal mark is
+    known: signs and codes stripped, thousands separators dropped, a decimal comma read.
+    """
+    ends = f"^[{_SIGNS}]+|[{_SIGNS}]+$"
+    if engine == "spark":
+        cleaned = f"regexp_replace(regexp_replace({text}, {_regex(ends, engine)}, ''), {_regex(_CODES, engine)}, '')"
+        matches = "{} RLIKE {}"
+    else:
+        cleaned = f"regexp_replace(regexp_replace({text}, {_regex(ends, engine)}, '', 'g'), {_regex(_CODES, engine)}, '')"
+        matches = "regexp_full_match({}, {})"
+    cleaned = f"replace({cleaned}, '\u00a0', '')"
+    thousands, grouped = (
+        (".", r"^-?\d{1,3}(\.\d{3})+(,\d*)?$")
+        if decimal_comma
+        else (",", r"^-?\d{1,3}(,\d{3})+(\.\d*)?$")
+    )
+    ungrouped = (
+        f"CASE WHEN {matches.format(cleaned, _regex(grouped, engine))} "
+        f"THEN replace({cleaned}, '{thousands}', '') ELSE {cleaned} END"
+    )
+    return _try_cast(f"replace({ungrouped}, ',', '.')" if decimal_comma else ungrouped, engine)
+
+
+def _convert_sql(
+    column: Column, source: str, dtype: Any, engine: str, family: str | None, comma: bool | None
+) -> str:
     """SQL converting one source column to the contract type; NULL where a value does not fit."""
     kind = column.dtype
     if kind == "string":
@@ -92,8 +141,9 @@ def _convert_sql(column: Column, source: str, dtype: Any, engine: str, family: s
     if kind in ("float", "int"):
         if dtype.is_numeric() or dtype == nw.Boolean:
             return f"CAST({source} AS DOUBLE)"
-        cast = "try_cast" if engine == "spark" else "TRY_CAST"
-        return f"{cast}(trim({_text(source, dtype, engine)}) AS DOUBLE)"
+        if comma is not None:  # some values are not plain numbers: read them as files are
+            return _number_sql(_text(source, dtype, engine), engine, comma)
+        return _try_cast(f"trim({_text(source, dtype, engine)})", engine)
     if kind == "bool":
         if dtype == nw.Boolean:
             return source
@@ -127,6 +177,28 @@ def date_family(native: Any, user: str, source: str) -> str:
     return family
 
 
+@dataclass
+class Facts:
+    """What converting the columns found out, for the quality summary and the checks."""
+
+    date_formats: dict[str, str] = field(default_factory=dict)
+    decimal_comma: bool = False
+    currency_signs: dict[str, str] = field(default_factory=dict)
+    other_family: dict[str, str] = field(default_factory=dict)  # date column -> its twin
+
+
+def _unusual_numbers(native: Any, user: str, engine: str) -> pl.Series:
+    """Up to 10,000 values of a text column that are not plain numbers (a LIMIT query)."""
+    source = _quote(user, engine)
+    plain = _try_cast(f"trim({source})", engine)
+    condition = f"{source} IS NOT NULL AND length({source}) > 0 AND {plain} IS NULL"
+    if engine == "spark":
+        rows = native.where(condition).select(user).limit(10_000)
+    else:
+        rows = native.filter(condition).select(source).limit(10_000)
+    return frames.to_polars(frames.lazy(rows)).to_series()
+
+
 def typed_frame(
     native: Any,
     contract: Contract,
@@ -136,29 +208,42 @@ def typed_frame(
 ) -> tuple[Any, dict[str, str]]:
     """The native frame with each contract column converted, its raw values beside it.
 
-    Returns the new (lazy) native frame and the date format family of each date column
-    read from text. The columns in `keep` (extras, consent) are passed through as they are.
+    Returns the new (lazy) native frame and the :class:`Facts` found on the way. A text
+    date column also gets its parse in the other format family (``OTHER`` + name), so
+    the checks can name rows in mixed formats. The columns in `keep` (extras, consent) are
+    passed through as they are.
     """
     engine = frames.engine_name(native)
     schema = frames.lazy(native).collect_schema()
     user_name = {rename.get(c, c): c for c in schema.names()}
-    selected, families = [], {}
+    selected, facts = [], Facts()
     for column in contract.columns:
         user = user_name.get(column.name)
         if user is None:
             continue
         dtype, source = schema[user], _quote(user, engine)
-        family = None
+        family, comma = None, None
         if column.dtype in ("date", "datetime") and not dtype.is_temporal():
-            family = families[column.name] = date_family(native, user, label)
-        selected.append(
-            f"{_convert_sql(column, source, dtype, engine, family)} AS {_quote(column.name, engine)}"
-        )
+            family = facts.date_formats[column.name] = date_family(native, user, label)
+            other = GERMAN if family == ISO else ISO
+            facts.other_family[column.name] = other
+            twin = _date_sql(source, dtype, engine, other)
+            selected.append(f"{twin} AS {_quote(OTHER + column.name, engine)}")
+        if column.dtype in ("float", "int") and dtype == nw.String:
+            unusual = _unusual_numbers(native, user, engine)
+            if unusual.len():
+                parsed = parse_numbers(unusual)
+                comma = parsed.decimal_comma
+                facts.decimal_comma = facts.decimal_comma or comma
+                if parsed.currency:
+                    facts.currency_signs[column.name] = parsed.currency
+        converted = _convert_sql(column, source, dtype, engine, family, comma)
+        selected.append(f"{converted} AS {_quote(column.name, engine)}")
         selected.append(f"{source} AS {_quote(RAW + column.name, engine)}")
     selected += [_quote(name, engine) for name in keep]
     if engine == "spark":
-        return native.selectExpr(*selected), families
-    return native.select(", ".join(selected)), families
+        return native.selectExpr(*selected), facts
+    return native.select(", ".join(selected)), facts
 
 
 def flag(mask: nw.Expr) -> nw.Expr:

@@ -32,7 +32,6 @@ import polars as pl
 
 from mkt_engineering import privacy
 from mkt_engineering.engines import checks, frames
-from mkt_engineering.errors import ParameterError
 from mkt_engineering.formats import RawTable, validation_error
 from mkt_engineering.quality import DataQuality
 from mkt_engineering.schemas import EARLIEST_DATE, FUTURE_SLACK, MOST_ROWS, Contract
@@ -152,25 +151,22 @@ def load_in_engine(
         in_engine=True,
         column_mapping=rename,
     )
-    if options["pseudonymize"]:
-        raise ParameterError(
-            f"{label}: pseudonymize=... is applied to rows in memory; this table is checked "
-            "inside its engine. Pseudonymize the ids in the query (e.g. sha256(salt || id)), "
-            "or load with keep_in_engine=False."
-        )
+    pseudonymize = [rename.get(c, c) for c in options["pseudonymize"]]
     mapped = {user: rename.get(user, user) for user in schema.names()}
-    _personal_data(native, label, contract, rename, options["allow_pii"], quality)
+    _personal_data(native, label, contract, rename, options["allow_pii"], quality, pseudonymize)
     consent = _consent_column(options["consent_column"], rename, list(mapped.values()))
     extras = [
         u
         for u, m in mapped.items()
         if m not in contract.names and u not in quality.pii_removed and u != consent
     ]
-    typed, quality.date_formats = checks.typed_frame(
+    typed, facts = checks.typed_frame(
         native, contract, rename, tuple(extras) + ((consent,) if consent else ()), label
     )
+    quality.date_formats, quality.currency_signs = facts.date_formats, facts.currency_signs
+    quality.decimal_comma = facts.decimal_comma
     typed = _whole_numbers(typed, contract)
-    plan = _Plan(contract, typed, mapped, extras, consent, options, label)
+    plan = _Plan(contract, typed, mapped, extras, consent, options, label, facts.other_family)
     counted = checks.counts(typed, plan.masks())
     if counted["__rows"] == 0:
         raise validation_error(
@@ -179,8 +175,43 @@ def load_in_engine(
             fix="Export again with the data; check the export's filters and date range.",
         )
     plan.refuse(counted)
-    clean = plan.record(counted, quality)
-    return io.LoadResult(clean.to_native(), quality, plan.without_consent())
+    clean = plan.record(counted, quality).to_native()
+    without_consent = plan.without_consent()
+    if pseudonymize:
+        clean = _pseudonymize(clean, pseudonymize, options["salt"], label)
+        quality.add(
+            "pseudonymized columns", len(pseudonymize), ", ".join(pseudonymize), share=False
+        )
+        if without_consent is not None and without_consent.name in pseudonymize:
+            ids = without_consent.to_frame()
+            salt = options["salt"]
+            without_consent = privacy.pseudonymize(ids, [ids.columns[0]], salt).to_series()
+    return io.LoadResult(clean, quality, without_consent)
+
+
+def _pseudonymize(native: Any, columns: list[str], salt: str | None, label: str) -> Any:
+    """The id columns replaced by SHA-256 of salt + id, computed in the engine.
+
+    The same pseudonyms as :func:`mkt_engineering.privacy.pseudonymize` (hex digest of the
+    salt followed by the id as text), so tables loaded from files and from engines join.
+    The salt travels to the engine inside the query text; it never reaches the manifest.
+    """
+    names = frames.columns(native)
+    missing = [c for c in columns if c not in names]
+    if missing:  # the file loader's message
+        privacy.pseudonymize(pl.DataFrame(schema=dict.fromkeys(names, pl.String)), missing, salt)
+    salt_text = checks._literal(privacy._salt(salt))
+    engine = frames.engine_name(native)
+    exprs = []
+    for name in names:
+        quoted = checks._quote(name, engine)
+        if name not in columns:
+            exprs.append(quoted)
+        elif engine == "spark":
+            exprs.append(f"sha2(concat({salt_text}, CAST({quoted} AS STRING)), 256) AS {quoted}")
+        else:
+            exprs.append(f"sha256({salt_text} || CAST({quoted} AS VARCHAR)) AS {quoted}")
+    return native.selectExpr(*exprs) if engine == "spark" else native.select(", ".join(exprs))
 
 
 def _header(label: str, names: list[str]) -> RawTable:
@@ -189,7 +220,13 @@ def _header(label: str, names: list[str]) -> RawTable:
 
 
 def _personal_data(
-    native: Any, label: str, contract: Contract, rename: dict[str, str], allow: bool, quality
+    native: Any,
+    label: str,
+    contract: Contract,
+    rename: dict[str, str],
+    allow: bool,
+    quality: DataQuality,
+    exempt: list[str],
 ) -> None:
     """The file loader's personal-data rule, judged on the first rows (a LIMIT query).
 
@@ -203,7 +240,7 @@ def _personal_data(
         table=contract.name,
         contract_columns=contract.names,
         quality=judged,
-        exempt=[],
+        exempt=exempt,
         allow_pii=allow,
         typed_columns=tuple(c.name for c in contract.columns if c.dtype != "string"),
     )
@@ -247,6 +284,7 @@ class _Plan:
     consent: str | None
     options: dict[str, Any]
     label: str
+    other_family: dict[str, str]  # text date column -> the family of its twin parse
     steps: dict[str, nw.Expr] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -286,6 +324,9 @@ class _Plan:
             present = ~raw.is_null()
             if self.schema[RAW + column.name] == nw.String:
                 present = present & (raw.str.len_chars() > 0)
+            if column.name in self.other_family:  # parses only in the other family
+                twin = nw.col(checks.OTHER + column.name)
+                steps[f"mixed|{column.name}"] = keep & value.is_null() & ~twin.is_null()
             if column.dtype == "float":
                 steps[f"finite|{column.name}"] = keep & ~value.is_finite()
             steps[f"unreadable|{column.name}"] = keep & present & value.is_null()
@@ -335,10 +376,12 @@ class _Plan:
         """Raise the file loader's first error, in its order of checks."""
         io = self.io
         for column in self.present:
-            for check in ("finite", "unreadable", "empty", "below", "allowed"):
+            for check in ("mixed", "finite", "unreadable", "empty", "below", "allowed"):
                 if not counted.get(f"{check}|{column.name}"):
                     continue
-                if check == "finite":
+                if check == "mixed":
+                    texts = self._mixed(column)
+                elif check == "finite":
                     texts = io.NOT_FINITE
                 elif check == "allowed":
                     texts = io.not_allowed(column, self._allowed_pairs(column.name))
@@ -366,6 +409,18 @@ class _Plan:
                     texts[0], out, where, values,
                 )  # fmt: skip
                 raise failure.error(texts[1], texts[2])
+
+    def _mixed(self, column) -> tuple[str, str, str]:
+        """The file loader's texts for dates in two formats, naming the first stray one."""
+        mask = self.steps[f"mixed|{column.name}"]
+        raw = nw.col(RAW + column.name).cast(nw.String)
+        _, values = checks.examples(self.typed, mask, raw, column.name, [], limit=1)
+        family = self.io.formats.family_of(str(values[0]).strip())
+        return self.io.refusal("mixed", column, self.facts_family(column.name), family)
+
+    def facts_family(self, name: str) -> str:
+        """The format family a text date column starts with (its twin parses the other)."""
+        return checks.GERMAN if self.other_family[name] == checks.ISO else checks.ISO
 
     def _allowed_pairs(self, name: str) -> pl.DataFrame:
         """Up to eight distinct values outside the allowed list, with their raw text."""
@@ -428,7 +483,7 @@ class _Plan:
         segments = self.contract.name == "experiment"
         left = [] if segments else text
         kept = [e for e in self.extras if e not in with_email and e not in left]
-        if self.consent and self.consent not in self.mapped.values():
+        if self.consent and self.consent not in self.contract.names:
             kept.append(self.consent)  # as in files, where it is an extra column too
         if left:
             quality.add(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 
 import duckdb
@@ -14,6 +15,20 @@ from mkt_engineering.errors import DataValidationError
 from mkt_engineering.io import load_table
 
 AS_OF = "2026-12-01"
+NATIVE_ENGINES = ["duckdb", pytest.param("spark", marks=pytest.mark.spark)]
+
+
+@pytest.fixture(params=NATIVE_ENGINES)
+def native(request):
+    """``native(polars_frame)``: the same rows as a DuckDB relation or Spark DataFrame."""
+
+    def convert(frame: pl.DataFrame):
+        if request.param == "duckdb":
+            return request.getfixturevalue("duckdb_connection").from_arrow(frame.to_arrow())
+        spark = request.getfixturevalue("spark_session")
+        return spark.createDataFrame(frame.to_arrow().to_pandas())
+
+    return convert
 
 
 def _orders(**changes) -> pl.DataFrame:
@@ -82,6 +97,12 @@ BAD = {  # name: (table, frame, column in the message, text of the first offendi
         "event",
         "'phoned'",
     ),
+    "dates in two formats": (
+        "orders",
+        _orders(order_date={2: "03.03.2026 10:00"}),
+        "order_date",
+        "'03.03.2026 10:00'",
+    ),
     "e-mail addresses as customer ids": (
         "orders",
         _orders(customer_id={i: f"person{i}@example.com" for i in range(6)}),
@@ -92,10 +113,10 @@ BAD = {  # name: (table, frame, column in the message, text of the first offendi
 
 
 @pytest.mark.parametrize("case", list(BAD))
-def test_engine_refusals_name_column_and_rows_like_the_file_loader(case, duckdb_connection):
+def test_engine_refusals_name_column_and_rows_like_the_file_loader(case, native):
     """The engine's message has the file loader's first line (same problem, same count)."""
     table, frame, column, first_value = BAD[case]
-    relation = duckdb_connection.from_arrow(frame.to_arrow())
+    relation = native(frame)
     with pytest.raises(DataValidationError) as from_memory:
         load_table(relation, table, as_of=AS_OF, keep_in_engine=False)
     with pytest.raises(DataValidationError) as in_engine:
@@ -109,9 +130,9 @@ def test_engine_refusals_name_column_and_rows_like_the_file_loader(case, duckdb_
         assert message.splitlines()[1].endswith(f": {first_value}"), message
 
 
-def test_a_missing_column_is_named_with_the_closest_match(duckdb_connection):
+def test_a_missing_column_is_named_with_the_closest_match(native):
     frame = _orders().rename({"revenue": "Umsatz"})
-    relation = duckdb_connection.from_arrow(frame.to_arrow())
+    relation = native(frame)
     with pytest.raises(DataValidationError) as caught:
         load_table(relation, "orders", keep_in_engine=True)
     assert "needs column revenue, which was not found" in str(caught.value)
@@ -122,16 +143,16 @@ def test_a_missing_column_is_named_with_the_closest_match(duckdb_connection):
     assert renamed.quality.rows == 6
 
 
-def test_impossible_dates_are_dropped_and_counted_with_examples(duckdb_connection):
+def test_impossible_dates_are_dropped_and_counted_with_examples(native):
     frame = _orders(order_date={1: "1900-01-01 00:00:00"}, customer_id={4: None})
     frame = frame.with_columns(consent=pl.Series(["ja", "ja", "nein", "ja", "ja", None]))
-    relation = duckdb_connection.from_arrow(frame.to_arrow())
+    relation = native(frame)
     options = {"as_of": AS_OF, "date_range": ("2026-03-01", "2026-03-04")}
     for keep_in_engine in (False, True):  # an empty customer_id is refused, not dropped
         with pytest.raises(DataValidationError, match="'customer_id' is empty"):
             load_table(relation, "orders", keep_in_engine=keep_in_engine, **options)
     frame = frame.with_columns(pl.col("customer_id").fill_null("c5"))
-    relation = duckdb_connection.from_arrow(frame.to_arrow())
+    relation = native(frame)
     collected = load_table(relation, "orders", keep_in_engine=False, **options)
     checked = load_table(relation, "orders", keep_in_engine=True, **options)
     expected = {
@@ -174,3 +195,42 @@ def test_engine_mode_does_not_collect_the_table(duckdb_connection, monkeypatch):
     assert isinstance(result.frame, duckdb.DuckDBPyRelation)
     assert "email" not in result.frame.columns
     assert result.frame.aggregate("count(*)").fetchall()[0][0] == 500_000
+
+
+def test_pseudonyms_from_the_engine_equal_those_of_the_file_loader(native):
+    """sha256(salt || id) in DuckDB is privacy.pseudonymize's digest, also for ids without consent."""
+    frame = _orders(customer_id={5: None}).with_columns(
+        consent=pl.Series(["ja", "nein", "ja", "ja", "ja", "nein"])
+    )
+    relation = native(frame)
+    options = {"as_of": AS_OF, "pseudonymize": ["customer_id"], "salt": "pepper"}
+    collected = load_table(relation, "orders", keep_in_engine=False, **options)
+    checked = load_table(relation, "orders", keep_in_engine=True, **options)
+    rows = frames.to_polars(frames.lazy(checked.frame))
+    expected = hashlib.sha256(b"pepperc1").hexdigest()
+    assert rows.sort("order_id")["customer_id"][0] == expected
+    assert rows.sort("order_id").equals(collected.frame.sort("order_id"))
+    assert sorted(checked.without_consent.to_list()) == sorted(collected.without_consent.to_list())
+    assert hashlib.sha256(b"pepperc2").hexdigest() in checked.without_consent.to_list()
+    assert checked.quality.count("pseudonymized columns") == 1
+
+
+def test_a_german_export_in_an_engine_reads_as_the_file_loader_reads_it(native):
+    """DD.MM.YYYY dates, decimal commas, thousands dots and euro signs, all as text."""
+    frame = pl.DataFrame(
+        {
+            "Kunde": ["c1", "c2", "c3", "c4"],
+            "Datum": ["01.03.2026 10:00", "02.03.2026", "03.03.2026 11:30:15", "04.03.2026"],
+            "Umsatz": ["89,90 €", "1.234,50 €", "12 €", "0,99 €"],
+        }
+    )
+    relation = native(frame)
+    columns = {"Kunde": "customer_id", "Datum": "order_date", "Umsatz": "revenue"}
+    collected = load_table(relation, "orders", columns, as_of=AS_OF, keep_in_engine=False)
+    checked = load_table(relation, "orders", columns, as_of=AS_OF, keep_in_engine=True)
+    rows = frames.to_polars(frames.lazy(checked.frame))
+    assert rows["revenue"].to_list() == [89.9, 1234.5, 12.0, 0.99]
+    assert rows.equals(collected.frame)
+    for quality in (checked.quality, collected.quality):
+        assert quality.decimal_comma and quality.currency_signs == {"revenue": "€"}
+        assert quality.date_formats == {"order_date": "DD.MM.YYYY [HH:MM[:SS]]"}

@@ -9,6 +9,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
+from mkt_engineering.engines import loading
 from mkt_engineering.engines.frames import is_engine_frame, lazy, to_polars
 from mkt_engineering.errors import DataValidationError
 from mkt_engineering.io import load_table
@@ -119,3 +120,17 @@ def test_engine_mode_gives_the_rows_and_counts_of_collect_mode(path, table, engi
     assert checked.quality.rows == collected.quality.rows == rows.height
     assert checked.quality.rows_read == collected.quality.rows_read
     assert checked.quality.date_formats == collected.quality.date_formats
+
+
+def test_a_memory_cap_keeps_the_table_in_its_engine(fake_sources, monkeypatch):
+    """Under `mkt run --memory` the rows must not come into Python: the frame stays lazy."""
+    monkeypatch.setattr(fake_sources, "memory_limit", lambda: "1GB")
+    with pytest.raises(DataValidationError, match="row with customer_id 'c2': '-1.0'"):
+        load_table("test://orders", "orders", as_of=AS_OF)
+    monkeypatch.setattr(loading, "COLLECT_ROWS", 1)  # and so do tables above the threshold
+    monkeypatch.setattr(fake_sources, "memory_limit", lambda: None)
+    with pytest.raises(DataValidationError, match="row with customer_id 'c2': '-1.0'"):
+        load_table("test://orders", "orders", as_of=AS_OF)
+    monkeypatch.setattr(loading, "COLLECT_ROWS", 10)
+    with pytest.raises(DataValidationError, match="  row 2: '-1.0'"):
+        load_table("test://orders", "orders", as_of=AS_OF)
