@@ -27,8 +27,17 @@ class TableFile:
     """One file to summarise: its name in the report, its path and its contract (if any)."""
 
     name: str
-    path: Path
+    path: Path | str  # a file, or a source URI kept as text (a Path would fold its "//")
     contract: str | None
+
+    @property
+    def file_name(self) -> str:
+        """The file's name, or the source's short name without folders or secrets."""
+        if isinstance(self.path, Path):
+            return self.path.name
+        from mkt_engineering.sources import display_name
+
+        return display_name(self.path)
 
 
 def demo_tables(datasets_dir: Path = DATASETS_DIR) -> list[TableFile]:
@@ -48,11 +57,14 @@ def demo_tables(datasets_dir: Path = DATASETS_DIR) -> list[TableFile]:
 
 def given_tables(files: dict[str, str | None]) -> list[TableFile]:
     """Tables the user named (``touchpoints_file="export.csv"`` -> contract touchpoints)."""
+    from mkt_engineering.sources import is_source_uri
+
     tables = []
     for parameter, value in files.items():
         if value:
             name = parameter.removesuffix("_file")
-            tables.append(TableFile(name, Path(value), name if name in CONTRACTS else None))
+            source = value if is_source_uri(value) else Path(value)
+            tables.append(TableFile(name, source, name if name in CONTRACTS else None))
     return tables
 
 
@@ -64,7 +76,7 @@ def mapping_for(path: Path, columns: dict[str, str], layout: Any = None) -> dict
     if not columns:
         return {}
     header = list(columns)
-    if path.suffix == ".csv":
+    if isinstance(path, Path) and path.suffix == ".csv":
         from mkt_engineering import formats
         from mkt_engineering.layout import Layout
 
@@ -193,7 +205,7 @@ def describe(table: TableFile, frame: pl.DataFrame) -> str:
         if table.contract
         else "no data contract, read as it is"
     )
-    name, file = markdown_literal(table.name), markdown_literal(table.path.name)
+    name, file = markdown_literal(table.name), markdown_literal(table.file_name)
     return (
         f"**{name}** ({file}): {frame.height:,} rows and {frame.width} columns{span}; {contract}."
     )
@@ -286,7 +298,7 @@ def require_readable(
 
     if summaries or not problems:
         return
-    paths = {table.name: table.path.name for table in tables}
+    paths = {table.name: table.file_name for table in tables}
     details = "; ".join(
         f"{name} ({paths.get(name, '?')}): {_first_line(problem)}"
         for name, problem in problems.items()
