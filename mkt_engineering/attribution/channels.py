@@ -58,11 +58,15 @@ def long_tail_rules(
     require_columns(
         touchpoints, [column], source="touchpoints", fix="Name the channel column with `column=`."
     )
-    counts = (
-        touchpoints.group_by(column)
-        .agg(pl.len().alias("touches"))
-        .sort(["touches", column], descending=[True, False], nulls_last=True)
-    )
+    from mkt_engineering.engines.frames import is_engine_frame
+
+    if is_engine_frame(touchpoints):  # counted in the engine: one row per channel comes back
+        from mkt_engineering.engines.paths import channel_counts
+
+        counts = channel_counts(touchpoints, column)
+    else:
+        counts = touchpoints.group_by(column).agg(pl.len().alias("touches"))
+    counts = counts.sort(["touches", column], descending=[True, False], nulls_last=True)
     if counts.height <= max_channels:
         return {}, ""
     kept = max(max_channels - 1, 1)

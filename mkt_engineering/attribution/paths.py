@@ -59,6 +59,12 @@ def group_channels(
     ['social', 'social', 'search', 'email']
     """
     require_columns(frame, [column], source="frame", fix="Name the channel column with `column=`.")
+    from mkt_engineering.engines.frames import is_engine_frame
+
+    if is_engine_frame(frame):  # renamed in the engine; the table stays there
+        from mkt_engineering.engines import paths as engine_paths
+
+        return engine_paths.group_channels(frame, rules, column).to_native()
     expression = pl.col(column)
     result = None
     for target, pattern in reversed(list(rules.items())):

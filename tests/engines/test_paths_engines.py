@@ -235,3 +235,58 @@ def test_per_journey_rows_are_not_brought_out_of_the_engine():
         at.journeys_from_touchpoints(*native)
     with pytest.raises(ParameterError, match="time_decay_from_touchpoints"):
         at.time_decay(native[0])
+
+
+def _report_tables(touchpoints, conversions) -> dict:
+    """The calls of notebooks/reports/attribution.ipynb on touches and conversions."""
+    grouped = at.group_channels(touchpoints, {"paid": "search|display", "owned": ["email"]})
+    tail_rules, tail_note = at.long_tail_rules(grouped, max_channels=4)
+    grouped = at.group_channels(grouped, tail_rules)
+    paths = at.paths_from_touchpoints(grouped, conversions, 30, collapse_repeats=True)
+    sensitivity = at.lookback_sensitivity(grouped, conversions, [7, 30], model="markov")
+    return {
+        "tail": (tail_rules, tail_note),
+        "conversions": engine_paths.row_count(conversions),
+        "paths": paths,
+        "sensitivity": sensitivity.sort("lookback_days", "channel"),
+    }
+
+
+def test_the_report_never_brings_the_touch_rows_back(demo, duckdb_connection, monkeypatch):
+    """Every attribution call of the report on DuckDB relations: only aggregates leave.
+
+    Each result DuckDB hands back is counted; none is as long as the touches, and the
+    report's tables equal those of the polars run.
+    """
+    from narwhals._duckdb.dataframe import DuckDBLazyFrame
+
+    touchpoints, conversions = demo
+    heights: list[int] = []
+    collect = DuckDBLazyFrame.collect
+
+    def counted(self, *args, **kwargs):
+        result = collect(self, *args, **kwargs)
+        heights.append(len(result.native))
+        return result
+
+    monkeypatch.setattr(DuckDBLazyFrame, "collect", counted)
+    native = [duckdb_connection.from_arrow(frame.to_arrow()) for frame in demo]
+    results = _report_tables(*native)
+    expected = _report_tables(touchpoints, conversions)
+    # one row per distinct path at most (828 on the demo data), never the 11 085 touches
+    assert heights and max(heights) < touchpoints.height / 10
+    assert results["tail"] == expected["tail"] and expected["tail"][0]
+    assert results["conversions"] == conversions.height
+    assert_same_paths(results["paths"], expected["paths"])
+    got, want = results["sensitivity"], expected["sensitivity"]
+    assert got.select("lookback_days", "channel").equals(want.select("lookback_days", "channel"))
+    for column in ("conversions", "value", "share"):
+        assert got[column].to_list() == pytest.approx(want[column].to_list(), rel=1e-9)
+
+
+def test_tables_of_two_duckdb_connections_are_joined():
+    """Two DuckDB sources (two tables of one file) come with a connection each."""
+    touches, conversions = edge_case_tables()
+    in_touches = duckdb.connect().from_arrow(touches.to_arrow())
+    in_conversions = duckdb.connect().from_arrow(conversions.to_arrow())
+    assert keyed(at.paths_from_touchpoints(in_touches, in_conversions, 30)) == EDGE_PATHS
