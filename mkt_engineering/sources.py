@@ -48,7 +48,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from mkt_engineering.errors import DataValidationError, ParameterError
+from mkt_engineering.errors import ParameterError
 
 #: Environment variable through which ``mkt run --memory`` hands the cap to the kernel.
 MEMORY_ENV = "MKT_ENGINE_MEMORY"
@@ -102,9 +102,9 @@ class Source:
 def is_source_uri(text: Any) -> bool:
     """True when ``text`` names a source this module opens (not a single file).
 
-    URIs with any ``scheme://`` count (an unknown scheme then gets a clear error from
-    :func:`parse_source` instead of "file not found"), and so do Parquet/CSV globs and
-    folders. A plain single file path stays with the kit's file reader.
+    URIs with any ``scheme://`` count, and so do globs and folders (an unknown scheme or a
+    glob of other files then gets a clear error from :func:`parse_source` instead of "file
+    not found"). A single existing file stays with the kit's file reader.
 
     Examples
     --------
@@ -116,9 +116,9 @@ def is_source_uri(text: Any) -> bool:
     text = os.fspath(text)
     if _URI.match(text):
         return True
-    if globbing.has_magic(text):
-        return text.lower().endswith(_FILE_SUFFIXES)
-    return text.endswith(("/", os.sep)) or Path(text).is_dir()
+    if Path(text).is_file():  # even one named like a glob: orders[2024].csv
+        return False
+    return globbing.has_magic(text) or text.endswith(("/", os.sep)) or Path(text).is_dir()
 
 
 def parse_source(text: str) -> Source:
@@ -382,7 +382,9 @@ def open_source(
 
         return _source_postgres.open_postgres(parsed, columns, limit), parsed
     if parsed.kind == "spark":
-        native = _open_spark(parsed)
+        from mkt_engineering._source_spark import open_spark
+
+        native = open_spark(parsed)
     else:
         from mkt_engineering import _source_duckdb
 
@@ -430,32 +432,3 @@ def short_message(error: BaseException, limit: int = 300) -> str:
     lines = [line.strip() for line in str(error).strip().splitlines() if line.strip()]
     text = " ".join(lines[:3])
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _open_spark(source: Source) -> Any:
-    try:
-        from pyspark.sql import SparkSession
-    except ImportError as error:
-        raise DataValidationError(
-            f"{source.label}: Spark sources need pyspark. Install the kit's spark extra "
-            "(pip install 'mkt-engineering[spark]').",
-            source=source.label,
-        ) from error
-    session = SparkSession.getActiveSession()
-    if session is None and os.environ.get("SPARK_REMOTE"):
-        session = SparkSession.builder.remote(os.environ["SPARK_REMOTE"]).getOrCreate()
-    if session is None:
-        raise DataValidationError(
-            f"{source.label}: there is no active Spark session. Start one in the notebook "
-            "(SparkSession.builder.getOrCreate()) or set SPARK_REMOTE to a Spark Connect URL "
-            "(sc://host:15002).",
-            source=source.label,
-            fix="Start a Spark session or set SPARK_REMOTE.",
-        )
-    try:
-        return session.sql(source.query) if source.query else session.table(source.table)
-    except Exception as error:  # noqa: BLE001 - Spark raises many kinds; the message is what helps
-        raise DataValidationError(
-            f"{source.label}: Spark refused it: {short_message(error)}",
-            source=source.label,
-        ) from error

@@ -95,6 +95,10 @@ def test_is_source_uri(tmp_path):
     assert is_source_uri("unknown://x")  # so that the user gets the source error
     assert is_source_uri("orders/*.parquet") and is_source_uri("orders/**/*.CSV")
     assert is_source_uri(tmp_path) and is_source_uri("not/there/yet/")
+    assert is_source_uri("orders/*.json")  # so that parse_source names the fix
+    odd = tmp_path / "orders[2024].csv"  # a file named like a glob stays a file
+    odd.write_text("a\n1\n")
+    assert not is_source_uri(odd) and is_source_uri(tmp_path / "orders[0-9].csv")
     assert not is_source_uri("orders.csv")
     assert not is_source_uri(tmp_path / "orders.parquet")
     assert not is_source_uri(None) and not is_source_uri(3)

@@ -49,6 +49,15 @@ def test_only_the_needed_columns_are_transferred(loaded, postgres_env):
     assert relation.columns == ["customer_id", "revenue"]
 
 
+def test_first_rows_only_leave_the_server(loaded, postgres_env):
+    table, _ = sources.open_source(f"{loaded.uri}::shop.orders", limit=2)
+    assert len(table.fetchall()) == 2
+    query, _ = sources.open_source(
+        f"{loaded.uri}::select revenue from shop.orders order by revenue", limit=1
+    )
+    assert query.fetchall() == [(10.5,)]
+
+
 def test_query(loaded, postgres_env):
     relation, source = sources.open_source(
         f"{loaded.uri}::select customer_id, sum(revenue) as revenue from shop.orders group by 1"
