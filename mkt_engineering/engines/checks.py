@@ -1,21 +1,17 @@
 """The loader's contract checks as aggregate queries in the engine that holds the table.
 
-:func:`typed_frame` converts the contract columns in the engine (one SQL select per
-engine: a failed conversion becomes NULL instead of an error), :func:`counts` counts every
-problem in one aggregate pass, and :func:`examples` fetches the first few offending rows
-(a LIMIT query) for the message. Nothing collects the table. The messages and their
-order are the file loader's (:mod:`mkt_engineering.io`).
+:class:`Checks` builds one row mask per check (in the file loader's order), :func:`counts`
+counts them all in one aggregate pass, and a refusal fetches its first offending rows
+with a LIMIT query (:func:`examples`) for the file loader's message. Nothing collects
+the table.
 
 Examples
 --------
 >>> import duckdb
->>> from mkt_engineering.schemas import get_contract
->>> relation = duckdb.sql("select * from (values ('c1', '2026-03-01', '9.5'), ('c2', 'x', '1')) t(k, d, r)")
->>> typed, facts = typed_frame(relation, get_contract("orders"), {"k": "customer_id", "d": "order_date", "r": "revenue"})
->>> frames.to_polars(frames.lazy(typed).select("order_date", "revenue")).rows()
-[(datetime.datetime(2026, 3, 1, 0, 0), 9.5), (None, 1.0)]
->>> facts.date_formats
-{'order_date': 'YYYY-MM-DD [HH:MM[:SS]]'}
+>>> import narwhals as nw
+>>> relation = duckdb.sql("select * from (values (1.0), ('nan'::double), (null)) t(x)")
+>>> counts(relation, {"not finite": ~nw.col("x").is_finite()})
+{'__rows': 3, 'not finite': 1}
 """
 
 from __future__ import annotations
@@ -29,221 +25,9 @@ import polars as pl
 
 from mkt_engineering import privacy
 from mkt_engineering.engines import frames
-from mkt_engineering.formats import validation_error
-from mkt_engineering.schemas import Column, Contract
-from mkt_engineering.values import (
-    DATE_FAMILIES,
-    FALSE_WORDS,
-    TRUE_WORDS,
-    family_of,
-    parse_numbers,
-)
-
-RAW = "__raw__"  # prefix of the source's own values, kept beside the converted ones
-OTHER = "__other__"  # prefix of a text date column parsed in its other format family
-ISO, GERMAN = list(DATE_FAMILIES)[:2]
-_SPARK_FORMATS = {"%d.%m.%Y %H:%M:%S": "dd.MM.yyyy HH:mm:ss", "%d.%m.%Y %H:%M": "dd.MM.yyyy HH:mm"}
-_SPARK_FORMATS["%d.%m.%Y"] = "dd.MM.yyyy"
-
-
-def _quote(name: str, engine: str) -> str:
-    if engine == "spark":
-        return "`" + name.replace("`", "``") + "`"
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _words(words: tuple[str, ...]) -> str:
-    return ", ".join(_literal(w) for w in words)
-
-
-def _text(source: str, dtype: Any, engine: str) -> str:
-    """The column as text; an empty string is an empty cell, as in a CSV file."""
-    if dtype == nw.String:
-        return f"CASE WHEN length({source}) > 0 THEN {source} END"
-    return f"CAST({source} AS {'STRING' if engine == 'spark' else 'VARCHAR'})"
-
-
-def _date_sql(source: str, dtype: Any, engine: str, family: str | None) -> str:
-    """A timestamp without time zone from a date/time column or text in the ISO or German family."""
-    timestamp = "TIMESTAMP_NTZ" if engine == "spark" else "TIMESTAMP"
-    if dtype.is_temporal():
-        return f"CAST({source} AS {timestamp})"
-    text = f"trim({_text(source, dtype, engine)})"
-    if family == ISO:
-        return f"{'try_cast' if engine == 'spark' else 'TRY_CAST'}({text} AS {timestamp})"
-    formats = DATE_FAMILIES[GERMAN]
-    if engine == "spark":
-        tries = [f"try_to_timestamp({text}, {_literal(_SPARK_FORMATS[f])})" for f in formats]
-        return f"CAST(coalesce({', '.join(tries)}) AS {timestamp})"
-    tries = [f"try_strptime({text}, {_literal(f)})" for f in formats]
-    return f"CAST(coalesce({', '.join(tries)}) AS {timestamp})"
-
-
-def _regex(pattern: str, engine: str) -> str:
-    """A regular expression as an SQL literal (Spark reads backslash escapes in literals)."""
-    return _literal(pattern.replace("\\", "\\\\") if engine == "spark" else pattern)
-
-
-def _try_cast(text: str, engine: str, to: str = "DOUBLE") -> str:
-    return f"{'try_cast' if engine == 'spark' else 'TRY_CAST'}({text} AS {to})"
-
-
-_SIGNS = " \u00a0\u202f€$£¥%"
-_CODES = r"^\s*(?:EUR|USD|GBP|CHF|JPY)\s*|\s*(?:EUR|USD|GBP|CHF|JPY)\s*$"
-
-
-def _number_sql(text: str, engine: str, decimal_comma: bool) -> str:
-    """Numbers written with currency signs, thousands separators or decimal commas.
-
-    The SQL twin of :func:`mkt_engineering.values.parse_numbers` once the decimal mark is
-    known: signs and codes stripped, thousands separators dropped, a decimal comma read.
-    """
-    ends = f"^[{_SIGNS}]+|[{_SIGNS}]+$"
-    if engine == "spark":
-        cleaned = f"regexp_replace(regexp_replace({text}, {_regex(ends, engine)}, ''), {_regex(_CODES, engine)}, '')"
-        matches = "{} RLIKE {}"
-    else:
-        cleaned = f"regexp_replace(regexp_replace({text}, {_regex(ends, engine)}, '', 'g'), {_regex(_CODES, engine)}, '')"
-        matches = "regexp_full_match({}, {})"
-    cleaned = f"replace({cleaned}, '\u00a0', '')"
-    thousands, grouped = (
-        (".", r"^-?\d{1,3}(\.\d{3})+(,\d*)?$")
-        if decimal_comma
-        else (",", r"^-?\d{1,3}(,\d{3})+(\.\d*)?$")
-    )
-    ungrouped = (
-        f"CASE WHEN {matches.format(cleaned, _regex(grouped, engine))} "
-        f"THEN replace({cleaned}, '{thousands}', '') ELSE {cleaned} END"
-    )
-    return _try_cast(f"replace({ungrouped}, ',', '.')" if decimal_comma else ungrouped, engine)
-
-
-def _convert_sql(
-    column: Column, source: str, dtype: Any, engine: str, family: str | None, comma: bool | None
-) -> str:
-    """SQL converting one source column to the contract type; NULL where a value does not fit."""
-    kind = column.dtype
-    if kind == "string":
-        text = _text(source, dtype, engine)
-        if column.allowed is None:
-            return text
-        # runs of spaces and dashes become "_" ("Email Open" is email_open), as in files
-        if engine == "spark":  # Spark SQL literals take backslash escapes
-            return f"regexp_replace(lower(trim({text})), '[\\\\s-]+', '_')"
-        return f"regexp_replace(lower(trim({text})), '[\\s-]+', '_', 'g')"
-    if kind in ("datetime", "date"):
-        timestamp = _date_sql(source, dtype, engine, family)
-        return f"CAST({timestamp} AS DATE)" if kind == "date" else timestamp
-    if kind in ("float", "int"):
-        if dtype.is_numeric() or dtype == nw.Boolean:
-            return f"CAST({source} AS DOUBLE)"
-        if comma is not None:  # some values are not plain numbers: read them as files are
-            return _number_sql(_text(source, dtype, engine), engine, comma)
-        return _try_cast(f"trim({_text(source, dtype, engine)})", engine)
-    if kind == "bool":
-        if dtype == nw.Boolean:
-            return source
-        text = f"lower(trim({_text(source, dtype, engine)}))"
-        return (
-            f"CASE WHEN {text} IN ({_words(TRUE_WORDS)}) THEN TRUE "
-            f"WHEN {text} IN ({_words(FALSE_WORDS)}) THEN FALSE END"
-        )
-    raise ValueError(f"{kind} columns are not converted in an engine")
-
-
-def date_family(native: Any, user: str, source: str) -> str:
-    """The date format family of a text column, judged by its first value (as files are).
-
-    Families other than YYYY-MM-DD and DD.MM.YYYY (compact YYYYMMDD, ISO weeks) are not
-    parsed in an engine: the message says how to load the table instead.
-    """
-    first = frames.to_polars(
-        frames.lazy(native).select(user).filter(~nw.col(user).is_null()).head(1)
-    )
-    family = family_of(str(first.item()).strip()) if first.height else ISO
-    if family not in (ISO, GERMAN):
-        raise validation_error(
-            f"{source}: column {user!r} holds dates written as {family}, which are read only "
-            "after loading the rows, not inside the engine.",
-            source=source,
-            column=user,
-            fix="Convert the column to a DATE or TIMESTAMP in the query (or the table), or "
-            "load with keep_in_engine=False.",
-        )
-    return family
-
-
-@dataclass
-class Facts:
-    """What converting the columns found out, for the quality summary and the checks."""
-
-    date_formats: dict[str, str] = field(default_factory=dict)
-    decimal_comma: bool = False
-    currency_signs: dict[str, str] = field(default_factory=dict)
-    other_family: dict[str, str] = field(default_factory=dict)  # date column -> its twin
-
-
-def _unusual_numbers(native: Any, user: str, engine: str) -> pl.Series:
-    """Up to 10,000 values of a text column that are not plain numbers (a LIMIT query)."""
-    source = _quote(user, engine)
-    plain = _try_cast(f"trim({source})", engine)
-    condition = f"{source} IS NOT NULL AND length({source}) > 0 AND {plain} IS NULL"
-    if engine == "spark":
-        rows = native.where(condition).select(user).limit(10_000)
-    else:
-        rows = native.filter(condition).select(source).limit(10_000)
-    return frames.to_polars(frames.lazy(rows)).to_series()
-
-
-def typed_frame(
-    native: Any,
-    contract: Contract,
-    rename: dict[str, str],
-    keep: tuple[str, ...] = (),
-    label: str = "<engine>",
-) -> tuple[Any, dict[str, str]]:
-    """The native frame with each contract column converted, its raw values beside it.
-
-    Returns the new (lazy) native frame and the :class:`Facts` found on the way. A text
-    date column also gets its parse in the other format family (``OTHER`` + name), so
-    the checks can name rows in mixed formats. The columns in `keep` (extras, consent) are
-    passed through as they are.
-    """
-    engine = frames.engine_name(native)
-    schema = frames.lazy(native).collect_schema()
-    user_name = {rename.get(c, c): c for c in schema.names()}
-    selected, facts = [], Facts()
-    for column in contract.columns:
-        user = user_name.get(column.name)
-        if user is None:
-            continue
-        dtype, source = schema[user], _quote(user, engine)
-        family, comma = None, None
-        if column.dtype in ("date", "datetime") and not dtype.is_temporal():
-            family = facts.date_formats[column.name] = date_family(native, user, label)
-            other = GERMAN if family == ISO else ISO
-            facts.other_family[column.name] = other
-            twin = _date_sql(source, dtype, engine, other)
-            selected.append(f"{twin} AS {_quote(OTHER + column.name, engine)}")
-        if column.dtype in ("float", "int") and dtype == nw.String:
-            unusual = _unusual_numbers(native, user, engine)
-            if unusual.len():
-                parsed = parse_numbers(unusual)
-                comma = parsed.decimal_comma
-                facts.decimal_comma = facts.decimal_comma or comma
-                if parsed.currency:
-                    facts.currency_signs[column.name] = parsed.currency
-        converted = _convert_sql(column, source, dtype, engine, family, comma)
-        selected.append(f"{converted} AS {_quote(column.name, engine)}")
-        selected.append(f"{source} AS {_quote(RAW + column.name, engine)}")
-    selected += [_quote(name, engine) for name in keep]
-    if engine == "spark":
-        return native.selectExpr(*selected), facts
-    return native.select(", ".join(selected)), facts
+from mkt_engineering.engines.convert import GERMAN, ISO, OTHER, RAW
+from mkt_engineering.quality import DataQuality
+from mkt_engineering.schemas import EARLIEST_DATE, FUTURE_SLACK, MOST_ROWS, Contract
 
 
 def flag(mask: nw.Expr) -> nw.Expr:
@@ -295,3 +79,270 @@ def outside_dates(name: str, latest: dt.datetime, earliest: dt.datetime) -> nw.E
 def sample(native: Any, rows: int = privacy.SAMPLE_ROWS) -> pl.DataFrame:
     """The first rows of the table, to judge personal data by their values (a LIMIT query)."""
     return frames.to_polars(frames.lazy(native).head(rows))
+
+
+@dataclass
+class Checks:
+    """The masks of one load, in the file loader's order, and what follows from their counts."""
+
+    contract: Contract
+    typed: nw.LazyFrame
+    mapped: dict[str, str]  # source name -> name in the typed frame
+    extras: list[str]
+    consent: str | None
+    options: dict[str, Any]
+    label: str
+    other_family: dict[str, str]  # text date column -> the family of its twin parse
+    steps: dict[str, nw.Expr] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        from mkt_engineering import io
+
+        self.io = io
+        self.schema = self.typed.collect_schema()
+        self.present = [c for c in self.contract.columns if c.name in self.schema.names()]
+        self.user = {m: u for u, m in self.mapped.items()}
+        export = self.options["as_of"]
+        export = (
+            dt.datetime.now() if export is None else io._date_bound(export, end=True, what="as_of")
+        )
+        self.latest = export + FUTURE_SLACK
+        self.window = f"{EARLIEST_DATE:%Y-%m-%d} to {self.latest:%Y-%m-%d %H:%M}"
+        looked_at = [RAW + c.name for c in self.present] + self.extras
+        looked_at += [self.consent] if self.consent else []
+        self.blank = nw.all_horizontal(
+            *[nw.col(c).is_null() for c in looked_at], ignore_nulls=False
+        )
+        self.granted = (
+            consent_granted(self.consent, self.schema[self.consent])
+            if self.consent
+            else nw.lit(True)
+        )
+        self.keep = ~self.blank & self.granted
+        self.keys = [c for c in (*io.PERSON_IDS, *self.contract.key) if c in self.schema.names()]
+        self.keys = list(dict.fromkeys(self.keys))
+
+    def masks(self) -> dict[str, nw.Expr]:
+        """Every row mask to count, named check|column."""
+        keep, steps = self.keep, {"blank": self.blank}
+        if self.consent:
+            steps["no_consent"] = ~self.blank & ~self.granted
+        for column in self.present:
+            value, raw = nw.col(column.name), nw.col(RAW + column.name)
+            present = ~raw.is_null()
+            if self.schema[RAW + column.name] == nw.String:
+                present = present & (raw.str.len_chars() > 0)
+            if column.name in self.other_family:  # parses only in the other family
+                twin = nw.col(OTHER + column.name)
+                steps[f"mixed|{column.name}"] = keep & value.is_null() & ~twin.is_null()
+            if column.dtype == "float":
+                steps[f"finite|{column.name}"] = keep & ~value.is_finite()
+            steps[f"unreadable|{column.name}"] = keep & present & value.is_null()
+            if not column.allows_null:
+                steps[f"empty|{column.name}"] = keep & value.is_null()
+            if column.minimum is not None:
+                steps[f"below|{column.name}"] = keep & (value < column.minimum)
+            if column.allowed is not None:
+                allowed = ~value.is_null() & ~value.is_in(list(column.allowed))
+                steps[f"allowed|{column.name}"] = keep & allowed
+            if not column.required:
+                steps[f"nulls|{column.name}"] = keep & value.is_null()
+        for extra in self.extras:
+            if self.schema[extra].is_float():
+                steps[f"finite|{extra}"] = keep & ~nw.col(extra).is_finite()
+            if self.schema[extra] == nw.String:
+                steps[f"email|{extra}"] = nw.col(extra).str.contains("@")
+        for column in self.present:
+            if column.dtype in ("date", "datetime"):
+                steps[f"before|{column.name}"] = keep
+                out = keep & outside_dates(column.name, self.latest, EARLIEST_DATE)
+                steps[f"dates|{column.name}"] = out
+                keep = keep & ~out
+        date_range, date_column = self.options["date_range"], self.contract.date_column
+        if date_range is not None and date_column in self.schema.names():
+            start = self.io._date_bound(date_range[0], end=False)
+            end = self.io._date_bound(date_range[1], end=True)
+            self.range_note = f"{start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M}"
+            inside = nw.col(date_column).cast(nw.Datetime("us")).is_between(start, end)
+            steps["range"] = keep & ~inside.fill_null(False)
+            keep = keep & inside.fill_null(False)
+        self.final, self.steps = keep, steps
+        return steps
+
+    def _refusal(
+        self, check: str, name: str, counted: dict[str, int], texts: tuple[str, str, str]
+    ) -> Exception:
+        """The error for `check` on column `name`, quoting its first offending rows."""
+        mask = self.steps[f"{check}|{name}"]
+        value = nw.col(RAW + name if RAW + name in self.schema.names() else name)
+        where, values = examples(self.typed, mask, value.cast(nw.String), name, self.keys)
+        total = counted[f"{check}|{name}"]
+        failure = self.io.Failure(
+            self.label, self.user.get(name, name), name, texts[0], total, where, values
+        )
+        return failure.error(texts[1], texts[2])
+
+    def refuse(self, counted: dict[str, int]) -> None:
+        """Raise the file loader's first error, in its order of"""
+        io = self.io
+        for column in self.present:
+            for check in ("mixed", "finite", "unreadable", "empty", "below", "allowed"):
+                if not counted.get(f"{check}|{column.name}"):
+                    continue
+                if check == "mixed":
+                    texts = self._mixed(column)
+                elif check == "finite":
+                    texts = io.NOT_FINITE
+                elif check == "allowed":
+                    texts = io.not_allowed(column, self._allowed_pairs(column.name))
+                else:
+                    texts = io.refusal(check, column)
+                raise self._refusal(check, column.name, counted, texts)
+        for extra in self.extras:
+            if counted.get(f"finite|{extra}"):
+                raise self._refusal("finite", extra, counted, io.NOT_FINITE)
+        for column in self.present:
+            out = counted.get(f"dates|{column.name}", 0)
+            refused = self.contract.out_of_range_dates == "refuse"
+            if out and (refused or out > MOST_ROWS * counted[f"before|{column.name}"]):
+                why = (
+                    f"the {self.contract.name} contract refuses such rows"
+                    if refused
+                    else "that is most of the rows, so the dates are probably misread"
+                )
+                texts = io.refusal("dates", column, why, self.window)
+                mask = self.steps[f"dates|{column.name}"]
+                shown = nw.col(column.name).cast(nw.Datetime("us")).cast(nw.String)
+                where, values = examples(self.typed, mask, shown, column.name, self.keys)
+                failure = io.Failure(
+                    self.label, self.user.get(column.name, column.name), column.name,
+                    texts[0], out, where, values,
+                )  # fmt: skip
+                raise failure.error(texts[1], texts[2])
+
+    def _mixed(self, column) -> tuple[str, str, str]:
+        """The file loader's texts for dates in two formats, naming the first stray one."""
+        mask = self.steps[f"mixed|{column.name}"]
+        raw = nw.col(RAW + column.name).cast(nw.String)
+        _, values = examples(self.typed, mask, raw, column.name, [], limit=1)
+        family = self.io.formats.family_of(str(values[0]).strip())
+        return self.io.refusal("mixed", column, self.facts_family(column.name), family)
+
+    def facts_family(self, name: str) -> str:
+        """The format family a text date column starts with (its twin parses the other)."""
+        return GERMAN if self.other_family[name] == ISO else ISO
+
+    def _allowed_pairs(self, name: str) -> pl.DataFrame:
+        """Up to eight distinct values outside the allowed list, with their raw text."""
+        bad = frames.lazy(self.typed).filter(self.steps[f"allowed|{name}"].fill_null(False))
+        pairs = bad.select(
+            nw.col(RAW + name).cast(nw.String).alias("raw"), nw.col(name).alias("value")
+        ).unique(["value"], keep="any")
+        return frames.to_polars(pairs.sort("value").head(8)).select("raw", "value")
+
+    def record(self, counted: dict[str, int], quality: DataQuality) -> nw.LazyFrame:
+        """Fill in the quality summary as the file loader does; return the cleaned frame."""
+        quality.rows_read = rows = counted["__rows"]
+        for column in self.present:
+            if counted.get(f"nulls|{column.name}"):
+                quality.add(
+                    f"empty cells in {column.name}",
+                    counted[f"nulls|{column.name}"],
+                    "optional column; empty means unknown",
+                )
+        removed = 0
+        if counted["blank"]:
+            quality.add("empty rows removed", counted["blank"], "blank lines or rows in the source")
+            removed += counted["blank"]
+        if self.consent:
+            quality.consent_removed = counted["no_consent"]
+            quality.add("rows without consent removed", counted["no_consent"], self.consent)
+            removed += counted["no_consent"]
+        for column in self.present:
+            out = counted.get(f"dates|{column.name}", 0)
+            if out:
+                quality.out_of_range_dates += out
+                quality.add("rows with impossible dates removed", out, self._date_note(column.name))
+                removed += out
+        if counted.get("range"):
+            quality.outside_date_range = counted["range"]
+            quality.add("rows outside date range", counted["range"], self.range_note)
+            removed += counted["range"]
+        kept = self._kept_extras(counted, quality)
+        clean = frames.lazy(self.typed).filter(self.final.fill_null(False))
+        clean = clean.select(*[c.name for c in self.present], *kept)
+        if self.options["count_duplicates"]:
+            _engine_duplicates(clean, self.contract.key, rows - removed, quality)
+        quality.rows = rows - removed
+        return clean
+
+    def _date_note(self, name: str) -> str:
+        mask = self.steps[f"dates|{name}"]
+        shown = nw.col(name).cast(nw.Datetime("us")).cast(nw.String).str.slice(0, 10)
+        where, values = examples(self.typed, mask, shown, name, self.keys)
+        shown = ", ".join(f"{w}: {v}" for w, v in zip(where, values, strict=True))
+        return f"{self.user.get(name, name)} outside {self.window}; {shown}"
+
+    def _kept_extras(self, counted: dict[str, int], quality: DataQuality) -> list[str]:
+        """Extra columns to keep: numbers, yes/no and dates; an experiment's text segments."""
+        with_email = [e for e in self.extras if counted.get(f"email|{e}")]
+        if with_email:
+            quality.pii_removed = quality.pii_removed + with_email
+            quality.add("pii columns removed", len(with_email), ", ".join(with_email), share=False)
+        text = [e for e in self.extras if self.schema[e] == nw.String and e not in with_email]
+        segments = self.contract.name == "experiment"
+        left = [] if segments else text
+        kept = [e for e in self.extras if e not in with_email and e not in left]
+        if self.consent and self.consent not in self.contract.names:
+            kept.append(self.consent)  # as in files, where it is an extra column too
+        if left:
+            quality.add(
+                "extra text columns left in the engine", len(left), ", ".join(left), share=False
+            )
+        if kept:
+            quality.add("extra columns kept", len(kept), ", ".join(kept), share=False)
+        return kept
+
+    def without_consent(self) -> pl.Series | None:
+        """The distinct person ids of rows without consent (a small query; None without consent)."""
+        person = next((c for c in self.io.PERSON_IDS if c in self.schema.names()), None)
+        if self.consent is None or person is None:
+            return None
+        ids = frames.lazy(self.typed).filter(~self.granted).select(nw.col(person).cast(nw.String))
+        ids = ids.filter(~nw.col(person).is_null()).unique()
+        return frames.to_polars(ids).get_column(person)
+
+
+def _engine_duplicates(
+    clean: nw.LazyFrame, key: tuple[str, ...], rows: int, quality: DataQuality
+) -> None:
+    """Exact duplicate rows and repeated keys, counted with DISTINCT in the engine.
+
+    The same counts as :func:`mkt_engineering.quality.count_duplicates`: rows that repeat
+    exactly also repeat their key, so exact = rows - distinct rows, and the key repeats
+    that are not exact duplicates are rows - distinct keys - exact.
+    """
+    if rows < 2:
+        return
+    names = clean.collect_schema().names()
+    key = [c for c in key if c in names]
+
+    def distinct(frame: nw.LazyFrame) -> int:
+        return int(frames.to_polars(frame.unique().select(nw.len())).item())
+
+    by_key = key and len(key) < len(names)
+    repeated = rows - distinct(clean.select(key)) if by_key else None
+    if repeated == 0:  # exact duplicates repeat their key too: none, so no full DISTINCT
+        return
+    exact = rows - distinct(clean)
+    repeated = exact if repeated is None else repeated
+    if exact:
+        quality.add(
+            "exact duplicate rows",
+            exact,
+            "identical rows kept; check whether the export repeats them",
+        )
+    if repeated - exact > 0:
+        quality.add(
+            "duplicate keys", repeated - exact, f"same {' + '.join(key)}, other values differ"
+        )
