@@ -288,7 +288,9 @@ def guess(path: str | Path, top: int = 3) -> list[Guess]:
             found = _orders_by_values(path)
             return [found] if found else []
     header = {_norm(c) for c in sample.columns}
-    guesses = [_preset_guess(p, path, header) for p in PRESETS.values()]
+    # Presets describe tools' file exports (header lines, layouts): a source gets contracts.
+    presets = [] if isinstance(path, str) else PRESETS.values()
+    guesses = [_preset_guess(p, path, header) for p in presets]
     known = _known_names()
     for contract in TARGETS:
         mapping, score = _map(contract, sample, known[contract])

@@ -29,6 +29,28 @@ def _stop_on_terminate() -> None:
     signal.signal(signal.SIGTERM, handler)
 
 
+def refuse_preset_on_source(name: str, data: list[str]) -> None:
+    """A preset describes a tool's file export (header, layout); a source has neither.
+
+    Without this check the preset would be skipped silently and its columns left unmapped.
+    """
+    from mkt_engineering.errors import ParameterError
+    from mkt_engineering.presets import get_preset
+    from mkt_engineering.sources import is_source_uri
+
+    wanted = get_preset(name).input
+    given = [item.partition("=")[2] if "=" in item else item for item in data]
+    named = [
+        value for item, value in zip(data, given, strict=True) if item.startswith(wanted + "=")
+    ]
+    if any(is_source_uri(value) for value in named or given[:1]):
+        raise ParameterError(
+            f"--preset {name} describes a file export; the {wanted} source is a table or "
+            'folder: map its columns with -p columns \'{"COLUMN": "contract_column"}\' '
+            "(mkt inspect SOURCE prints the mapping)"
+        )
+
+
 def run(
     ctx: typer.Context,
     analysis: str = typer.Argument(..., help="Analysis name (see `mkt list`) or a notebook path."),
@@ -99,6 +121,7 @@ def run(
             from mkt_engineering.presets import apply_to_run
 
             for name in preset:
+                refuse_preset_on_source(name, data)
                 parameters = apply_to_run(name, parameters, data)
         prepared = prepare_run(analysis, parameters, data, out, strict=strict)
         check_out_folder(prepared.out, replace_index)

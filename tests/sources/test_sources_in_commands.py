@@ -143,3 +143,23 @@ def test_batch_file_memory_and_source_data(tmp_path):
     bad.write_text("memory: 100MB\nruns:\n  - analysis: cohort_ltv\n")
     with pytest.raises(BatchConfigError, match="'memory:'.*between 512MB and 1TB"):
         load_config(bad)
+
+
+def test_a_preset_on_a_source_is_refused_not_skipped(shop, tmp_path):
+    done = invoke(
+        "run", "cohort_ltv", "--data", "orders=duckdb://shop.duckdb::bestellungen",
+        "--preset", "woocommerce_orders", "--out", str(tmp_path / "reports"),
+    )  # fmt: skip
+    assert done.exit_code == 2, done.output
+    assert "--preset woocommerce_orders describes a file export" in done.stderr
+    assert "-p columns" in done.stderr and not (tmp_path / "reports").exists()
+
+
+def test_inspect_offers_contracts_for_a_source_not_presets(shop):
+    with duckdb.connect(str(shop)) as connection:  # columns a WooCommerce export has too
+        connection.execute(
+            "create table woo as select Kunde as customer_id, Bestelldatum as order_date, "
+            "Betrag as revenue, 'o1' as order_id from bestellungen"
+        )
+    found = guess("duckdb://shop.duckdb::woo", top=20)
+    assert found and all(candidate.kind == "contract" for candidate in found)
