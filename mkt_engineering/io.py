@@ -829,6 +829,10 @@ def load_table(
                 "consent_column": consent_column,
                 "count_duplicates": count_duplicates,
                 "as_of": as_of,
+                "layout": Layout.from_value(layout).with_overrides(
+                    separator=separator, encoding=encoding
+                ),
+                "sheet": sheet,
             }
             return loading.load_in_engine(native, described, contract, options)
         source = loading.collect(native)  # the engine selects, polars gets Arrow columns

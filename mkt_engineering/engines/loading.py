@@ -32,6 +32,7 @@ import polars as pl
 from mkt_engineering import privacy
 from mkt_engineering.engines import checks, convert, frames
 from mkt_engineering.formats import RawTable, validation_error
+from mkt_engineering.layout import Layout
 from mkt_engineering.quality import DataQuality
 from mkt_engineering.schemas import Contract
 
@@ -136,6 +137,7 @@ def load_in_engine(
     from mkt_engineering import io
 
     label = described.uri
+    _file_options_only(label, options["layout"], options["sheet"])
     schema = frames.lazy(native).collect_schema()
     rename = io._map_columns(_header(label, schema.names()), contract, options["columns"])
     quality = DataQuality(
@@ -186,6 +188,24 @@ def load_in_engine(
             salt = options["salt"]
             without_consent = privacy.pseudonymize(ids, [ids.columns[0]], salt).to_series()
     return io.LoadResult(clean, quality, without_consent)
+
+
+def _file_options_only(label: str, layout: Layout, sheet: Any) -> None:
+    """Refuse the options that describe a file's text: an engine's columns have types.
+
+    Silently ignoring a ``date_format`` or a ``decimal`` mark would read other values than
+    the user asked for; collected rows honour them, so the fix names that route.
+    """
+    given = [name for name, value in layout.to_dict().items() if value is not None]
+    given += ["sheet"] if sheet is not None else []
+    if given:
+        raise validation_error(
+            f"{label}: the options {', '.join(given)} describe a file's text; this table is "
+            "checked inside its engine, where columns have types.",
+            source=label,
+            fix="Leave these options out and convert the columns in the query (CAST, "
+            "strptime), or load with keep_in_engine=False to read the rows like a file.",
+        )
 
 
 def _header(label: str, names: list[str]) -> RawTable:

@@ -236,3 +236,11 @@ def test_a_german_export_in_an_engine_reads_as_the_file_loader_reads_it(native):
     for quality in (checked.quality, collected.quality):
         assert quality.decimal_comma and quality.currency_signs == {"revenue": "€"}
         assert quality.date_formats == {"order_date": "DD.MM.YYYY [HH:MM[:SS]]"}
+
+
+def test_text_file_options_are_refused_in_the_engine_not_ignored(native):
+    """A date_format or decimal mark would silently not apply to typed engine columns."""
+    relation = native(_orders())
+    with pytest.raises(DataValidationError, match="the options date_format describe") as caught:
+        load_table(relation, "orders", layout={"date_format": "%d/%m/%Y"}, keep_in_engine=True)
+    assert "keep_in_engine=False" in caught.value.fix
