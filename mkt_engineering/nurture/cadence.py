@@ -8,7 +8,9 @@
 - `send_time_heatmap`: share of sends opened, by weekday and hour of the send.
 - `recycled_ready_again`: Kaplan-Meier of days from recycling to the next MQL/MQN.
 
-All inputs are the ``lead_events`` table (DataFrame or LazyFrame).
+All inputs are the ``lead_events`` table: a polars DataFrame or LazyFrame, or a DuckDB
+relation or Spark DataFrame, which is reduced in its engine (`engines.nurture`) to counts
+per hour or day, one row per lead or per recycling; the tables are finished in polars.
 
 Examples
 --------
@@ -23,10 +25,13 @@ Examples
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import polars as pl
 from scipy import stats
 
+from mkt_engineering.engines.frames import is_engine_frame
 from mkt_engineering.nurture.survival import kaplan_meier
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -66,10 +71,12 @@ def _sends_with_response(
     )
 
 
-def send_time_heatmap(
-    events: pl.DataFrame | pl.LazyFrame, *, window_days: float = 3.0
-) -> pl.DataFrame:
+def send_time_heatmap(events: Any, *, window_days: float = 3.0) -> pl.DataFrame:
     """Open rate (share of sends with an open within `window_days`) by weekday x hour of the send."""
+    if is_engine_frame(events):
+        from mkt_engineering.engines import nurture as engine
+
+        return _heatmap(engine.send_hour_counts(events, window_days).lazy())
     lazy = events.lazy()
     opened = (
         _sends_with_response(lazy, ("email_open",), window_days)
@@ -80,7 +87,7 @@ def send_time_heatmap(
     sends = lazy.filter(pl.col("event") == "email_sent").select(
         "lead_id", pl.col("timestamp").alias("sent_at")
     )
-    return (
+    counts = (
         sends.join(opened, on=["lead_id", "sent_at"], how="left")
         .with_columns(
             weekday_index=pl.col("sent_at").dt.weekday() - 1,
@@ -88,7 +95,14 @@ def send_time_heatmap(
         )
         .group_by("weekday_index", "hour")
         .agg(sends=pl.len(), opens=pl.col("opened").fill_null(0).sum())
-        .with_columns(
+    )
+    return _heatmap(counts)
+
+
+def _heatmap(counts: pl.LazyFrame) -> pl.DataFrame:
+    """Open rates and weekday names from sends and opens per weekday index (0 = Monday) and hour."""
+    return (
+        counts.with_columns(
             open_rate=pl.col("opens") / pl.col("sends"),
             weekday=pl.col("weekday_index").replace_strict(
                 dict(enumerate(WEEKDAYS)), return_dtype=pl.String
@@ -100,32 +114,36 @@ def send_time_heatmap(
     )
 
 
-def engagement_decay(events: pl.DataFrame | pl.LazyFrame, *, window_days: int = 7) -> pl.DataFrame:
+def engagement_decay(events: Any, *, window_days: int = 7) -> pl.DataFrame:
     """Opens and clicks by whole days since the send, with the share of all responses.
 
     The ``half_life_days`` column (same on each row) is the median delay: half of all
-    responses come within that time.
+    responses come within that time (NaN without any open).
     """
-    matched = _sends_with_response(
-        events.lazy(), ("email_open", "email_click"), window_days
-    ).collect()
-    half_life = float(
-        matched.filter(pl.col("event") == "email_open")["delay_days"].median() or np.nan
-    )
-    return (
-        matched.with_columns(day=pl.col("delay_days").floor().cast(pl.Int32))
-        .group_by("day", "event")
-        .agg(responses=pl.len())
-        .with_columns(
-            share=pl.col("responses") / pl.col("responses").sum().over("event"),
-            half_life_days=pl.lit(half_life),
+    if is_engine_frame(events):
+        from mkt_engineering.engines import nurture as engine
+
+        counts, median = engine.response_day_counts(events, window_days)
+    else:
+        matched = _sends_with_response(
+            events.lazy(), ("email_open", "email_click"), window_days
+        ).collect()
+        median = matched.filter(pl.col("event") == "email_open")["delay_days"].median()
+        counts = (
+            matched.with_columns(day=pl.col("delay_days").floor().cast(pl.Int32))
+            .group_by("day", "event")
+            .agg(responses=pl.len())
         )
-        .sort("event", "day")
-    )
+    # a median of 0 (opens in the same instant as the send) is a half-life of 0, not NaN
+    half_life = np.nan if median is None else float(median)
+    return counts.with_columns(
+        share=pl.col("responses") / pl.col("responses").sum().over("event"),
+        half_life_days=pl.lit(half_life),
+    ).sort("event", "day")
 
 
 def unsubscribe_by_frequency(
-    events: pl.DataFrame | pl.LazyFrame,
+    events: Any,
     *,
     bins: list[float] = (0, 1.5, 2.5, 4, 100),
     confidence: float = 0.95,
@@ -139,23 +157,34 @@ def unsubscribe_by_frequency(
         ``per_1000_lead_days`` with exact Poisson ``ci_low`` / ``ci_high``, and
         ``weekly_probability`` (chance to unsubscribe in a week at that rate).
     """
-    lazy = events.lazy()
-    end = lazy.select(pl.col("timestamp").max()).collect().item()
-    per_lead = (
-        lazy.group_by("lead_id")
-        .agg(
-            sends=(pl.col("event") == "email_sent").sum(),
-            first_send=pl.col("timestamp").filter(pl.col("event") == "email_sent").min(),
-            second_send=pl.col("timestamp")
-            .filter(pl.col("event") == "email_sent")
-            .bottom_k(2)
-            .max(),
-            last_send=pl.col("timestamp").filter(pl.col("event") == "email_sent").max(),
-            unsubscribed_at=pl.col("timestamp").filter(pl.col("event") == "unsubscribed").min(),
-            # after qualifying, a fast-lane request or a sales call the lead leaves the sequence
-            left_at=pl.col("timestamp").filter(pl.col("event").is_in(LEAVES_SEQUENCE)).min(),
-        )
-        .filter(pl.col("sends") >= 2)
+    if is_engine_frame(events):
+        from mkt_engineering.engines import nurture as engine
+
+        end, sends = engine.latest(events), engine.per_lead_sends(events).lazy()
+    else:
+        lazy = events.lazy()
+        end, sends = lazy.select(pl.col("timestamp").max()).collect().item(), _per_lead_sends(lazy)
+    per_lead = _exposure(sends, end)
+    return _frequency_table(per_lead, bins, confidence)
+
+
+def _per_lead_sends(lazy: pl.LazyFrame) -> pl.LazyFrame:
+    """Sends, first, second and last send, unsubscribe and exit from the sequence per lead."""
+    return lazy.group_by("lead_id").agg(
+        sends=(pl.col("event") == "email_sent").sum(),
+        first_send=pl.col("timestamp").filter(pl.col("event") == "email_sent").min(),
+        second_send=pl.col("timestamp").filter(pl.col("event") == "email_sent").bottom_k(2).max(),
+        last_send=pl.col("timestamp").filter(pl.col("event") == "email_sent").max(),
+        unsubscribed_at=pl.col("timestamp").filter(pl.col("event") == "unsubscribed").min(),
+        # after qualifying, a fast-lane request or a sales call the lead leaves the sequence
+        left_at=pl.col("timestamp").filter(pl.col("event").is_in(LEAVES_SEQUENCE)).min(),
+    )
+
+
+def _exposure(sends: pl.LazyFrame, end) -> pl.DataFrame:
+    """Frequency, days at risk (from the second send) and the unsubscribe flag per lead."""
+    return (
+        sends.filter(pl.col("sends") >= 2)
         .with_columns(
             span_days=(pl.col("last_send") - pl.col("first_send")).dt.total_microseconds() / DAY_US
         )
@@ -188,6 +217,10 @@ def unsubscribe_by_frequency(
         .filter(pl.col("lead_days") > 0)
         .collect()
     )
+
+
+def _frequency_table(per_lead: pl.DataFrame, bins, confidence: float) -> pl.DataFrame:
+    """Leads, lead-days and unsubscribes per frequency bin, with exact Poisson intervals."""
     edges = list(bins)
     labels = [f"{edges[i]:g}–{edges[i + 1]:g}" for i in range(len(edges) - 1)]
     index = np.clip(
@@ -232,11 +265,15 @@ def unsubscribe_by_frequency(
     )
 
 
-def recycled_ready_again(events: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
+def recycled_ready_again(events: Any) -> pl.DataFrame:
     """Kaplan-Meier of the days from each recycling to the lead's next MQL/MQN.
 
     Recycled leads not ready again by the end of the data are censored there.
     """
+    if is_engine_frame(events):
+        from mkt_engineering.engines import nurture as engine
+
+        return _recycled_curve(engine.recycled_pairs(events), engine.latest(events))
     lazy = events.lazy()
     end = lazy.select(pl.col("timestamp").max()).collect().item()
     recycled = (
@@ -257,6 +294,11 @@ def recycled_ready_again(events: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
         strategy="forward",
         check_sortedness=False,
     ).collect()
+    return _recycled_curve(paired, end)
+
+
+def _recycled_curve(paired: pl.DataFrame, end) -> pl.DataFrame:
+    """Kaplan-Meier from recycled_at and the next ready_at (null: censored at `end`)."""
     if paired.is_empty():
         return kaplan_meier(np.zeros(0), np.zeros(0))
     until = paired["ready_at"].fill_null(end)

@@ -37,9 +37,13 @@ Examples
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
+import narwhals as nw
 import polars as pl
 
+from mkt_engineering.engines import frames
+from mkt_engineering.engines.frames import is_engine_frame
 from mkt_engineering.errors import DataValidationError, require_columns
 
 ENGAGEMENTS = ("email_open", "email_click", "content_download", "webinar")
@@ -69,7 +73,7 @@ def _check(events: pl.LazyFrame) -> None:
 
 
 def stage_timeline(
-    events: pl.DataFrame | pl.LazyFrame,
+    events: Any,
     *,
     mql_score: float | None = None,
     as_of: datetime | None = None,
@@ -78,16 +82,18 @@ def stage_timeline(
 
     Parameters
     ----------
-    events : DataFrame or LazyFrame
+    events : DataFrame, LazyFrame, DuckDB relation or Spark DataFrame
         The ``lead_events`` table (lead_id, timestamp, event, optional persona, source,
-        is_customer, score).
+        is_customer, score). An engine frame is reduced to one row per lead in its engine
+        (`engines.nurture.per_lead_stages`); the rest runs in polars on that.
     mql_score : float, optional
         Define "qualified" as the first event with score >= this value instead of the
         mql/mqn events.
     as_of : datetime, optional
         End of the data; defaults to the latest timestamp. Open leads are censored here.
     """
-    lazy = events.lazy()
+    on_engine = is_engine_frame(events)
+    lazy = frames.lazy(events) if on_engine else events.lazy()
     _check(lazy)
     names = lazy.collect_schema().names()
     if mql_score is not None and "score" not in names:
@@ -96,7 +102,21 @@ def stage_timeline(
             column="score",
             fix="Map your lead-score column to 'score', or define MQL by the mql event.",
         )
-    end = as_of if as_of is not None else lazy.select(pl.col("timestamp").max()).collect().item()
+    if on_engine:
+        from mkt_engineering.engines import nurture as engine
+
+        end = as_of if as_of is not None else engine.latest(events)
+        per_lead = engine.per_lead_stages(events, mql_score=mql_score).lazy()
+    else:
+        end = (
+            as_of if as_of is not None else lazy.select(pl.col("timestamp").max()).collect().item()
+        )
+        per_lead = _per_lead(lazy, names, mql_score)
+    return _derive(per_lead, end).sort("lead_id").collect()
+
+
+def _per_lead(lazy: pl.LazyFrame, names: list[str], mql_score: float | None) -> pl.LazyFrame:
+    """Stage dates and counts per lead: two group-bys over the events."""
     # text attributes are constant per lead; max skips empty cells and stays on the fast path
     attributes = [pl.col(c).max().alias(c) for c in ("persona", "source") if c in names]
     qualified_at = (
@@ -125,10 +145,9 @@ def stage_timeline(
     )
     # one row per lead: small next to the events, so collect it once and reuse it
     first_pass = first_pass.collect().lazy()
-    per_lead = first_pass.join(
-        _second_pass(lazy, first_pass, names), on="lead_id", how="left"
-    ).drop("_first_event_at")
-    return _derive(per_lead, end).sort("lead_id").collect()
+    return first_pass.join(_second_pass(lazy, first_pass, names), on="lead_id", how="left").drop(
+        "_first_event_at"
+    )
 
 
 def _second_pass(lazy: pl.LazyFrame, first_pass: pl.LazyFrame, names: list[str]) -> pl.LazyFrame:
@@ -364,7 +383,35 @@ def _source_columns(source) -> list[str] | None:
         return None
 
 
-def drop_leads_without_consent(events: pl.DataFrame, leads) -> pl.DataFrame:
+def event_count(events: Any, event: str | None = None) -> int:
+    """Rows of the event log, or of one event type, as one count query on any engine.
+
+    Parameters
+    ----------
+    events : DataFrame, LazyFrame, DuckDB relation or Spark DataFrame
+        The ``lead_events`` table.
+    event : str, optional
+        Count only this event type (e.g. ``"email_sent"``).
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> from datetime import datetime as dt
+    >>> events = pl.DataFrame({"lead_id": ["a", "a"], "timestamp": [dt(2025, 1, 1)] * 2,
+    ...                        "event": ["created", "email_sent"]})
+    >>> event_count(events), event_count(events, "email_sent"), event_count(events, "won")
+    (2, 1, 0)
+    """
+    frame = frames.lazy(events)
+    if event is not None:
+        frame = frame.filter(nw.col("event") == event)
+    return int(frames.to_polars(frame.select(nw.len())).item())
+
+
+def drop_leads_without_consent(events: Any, leads) -> Any:
     """Remove every event of a lead whose row in the lead table was removed for lack of consent.
 
     Consent belongs to the person: a lead who refused marketing use is left out of the
@@ -373,15 +420,15 @@ def drop_leads_without_consent(events: pl.DataFrame, leads) -> pl.DataFrame:
 
     Parameters
     ----------
-    events : DataFrame
-        The ``lead_events`` table.
+    events : DataFrame, DuckDB relation or Spark DataFrame
+        The ``lead_events`` table; an engine frame stays in its engine (filtered there).
     leads : LoadResult
         From :func:`load_lead_attributes`; its ``without_consent`` ids are removed, and the
         count of events and leads removed goes into its quality summary.
 
     Returns
     -------
-    DataFrame
+    DataFrame, or a frame of the input's engine
         `events` without those leads (unchanged when the lead table has no consent column).
 
     Examples
@@ -397,9 +444,13 @@ def drop_leads_without_consent(events: pl.DataFrame, leads) -> pl.DataFrame:
     withdrawn = getattr(leads, "without_consent", None)
     if withdrawn is None or withdrawn.is_empty():
         return events
-    gone = pl.col("lead_id").cast(pl.String).is_in(withdrawn.implode())
-    kept = events.filter(~gone)
-    removed = events.height - kept.height
+    if is_engine_frame(events):
+        gone = nw.col("lead_id").cast(nw.String).is_in(withdrawn.to_list())
+        kept = frames.lazy(events).filter(~gone).to_native()
+    else:
+        kept = events.filter(~pl.col("lead_id").cast(pl.String).is_in(withdrawn.implode()))
+    total = event_count(events)
+    removed = total - event_count(kept)
     quality = getattr(leads, "quality", None)
     if quality is not None:
         quality.add(
@@ -407,6 +458,6 @@ def drop_leads_without_consent(events: pl.DataFrame, leads) -> pl.DataFrame:
             removed,
             f"{withdrawn.len():,} lead(s) without consent in the lead table are left out "
             "of the whole analysis",
-            total=events.height,
+            total=total,
         )
     return kept
