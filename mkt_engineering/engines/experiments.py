@@ -80,7 +80,8 @@ def distinct_count(units: Any, column: str) -> int:
 
 def null_count(units: Any, column: str) -> int:
     """Rows without a value in `column`."""
-    return int(to_polars(lazy(units).select(nw.col(column).is_null().sum())).item())
+    # counted as integers: Spark cannot sum booleans
+    return int(to_polars(lazy(units).select(nw.col(column).is_null().cast(nw.Int64).sum())).item())
 
 
 def example_value(units: Any, column: str) -> Any:

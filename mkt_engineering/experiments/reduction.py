@@ -14,7 +14,12 @@ Examples
 
 from __future__ import annotations
 
+from typing import Any
+
 import polars as pl
+
+from mkt_engineering.engines import experiments as engine
+from mkt_engineering.engines.frames import is_engine_frame
 
 MISSING = "__missing"
 
@@ -57,3 +62,29 @@ def reduce_moments(
 def product(row: dict, a: str, b: str) -> float:
     """Sum of a*b from a reduced row, whichever order the pair was stored in."""
     return row[f"p|{a}|{b}"] if f"p|{a}|{b}" in row else row[f"p|{b}|{a}"]
+
+
+def arm_totals(units: Any, variant: str, metric: str) -> dict[str, tuple[float, int]]:
+    """Sum of `metric` and number of units per arm, from unit rows on any engine.
+
+    Parameters
+    ----------
+    units : DataFrame, LazyFrame, DuckDB relation or Spark DataFrame
+        One row per unit.
+    variant, metric : str
+        Arm column and metric column.
+
+    Returns
+    -------
+    dict
+        Arm name -> (sum of the metric, units).
+
+    Examples
+    --------
+    >>> units = pl.DataFrame({"variant": ["a", "b", "b"], "converted": [1, 0, 1]})
+    >>> arm_totals(units, "variant", "converted")
+    {'a': (1.0, 1), 'b': (1.0, 2)}
+    """
+    reduce = engine.reduce_moments if is_engine_frame(units) else reduce_moments
+    sums = reduce(units, by=[variant], columns=[metric], pairs=[])
+    return {str(r[variant]): (r[f"s|{metric}"], r["n"]) for r in sums.iter_rows(named=True)}

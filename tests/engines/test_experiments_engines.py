@@ -17,6 +17,7 @@ from mkt_engineering.engines import experiments as engine_experiments
 from mkt_engineering.errors import DataValidationError
 from mkt_engineering.experiments import analyze, poisson_bootstrap
 from mkt_engineering.experiments.bootstrap import bucket_sums
+from mkt_engineering.experiments.reduction import arm_totals
 from mkt_engineering.io import load_table
 
 PLAN = {
@@ -168,3 +169,9 @@ def test_bootstrap_equals_polars_on_every_engine(engine, as_engine, demo_units):
         )
         for name in ("effect", "ci_low", "ci_high", "p_value", "standard_error"):
             assert getattr(actual, name) == pytest.approx(getattr(expected, name), rel=1e-9)
+
+
+def test_arm_totals_for_the_posterior_chart(engine, as_engine):
+    units = pl.DataFrame({"variant": ["b", "a", "a", "b", "b"], "converted": [1, 0, 1, 1, 0]})
+    totals = arm_totals(as_engine(units), "variant", "converted")
+    assert totals == {"a": (1.0, 2), "b": (2.0, 3)}
