@@ -90,12 +90,23 @@ def validate(
         "--preset",
         help="A named tool's export, e.g. google_ads: mkt validate --preset NAME FILE.",
     ),
+    contract: str = typer.Option(
+        None,
+        "--table",
+        help="The contract, when the only argument is the file or source: "
+        "mkt validate duckdb:///shop.duckdb::orders --table orders.",
+    ),
 ) -> None:
     """Check FILE against the TABLE contract; print the data-quality summary (exit 0) or the problem (exit 1)."""
     from mkt_engineering.errors import ParameterError
     from mkt_engineering.io import load_table
     from mkt_engineering.layout import Layout
 
+    if contract is not None:  # mkt validate SOURCE --table CONTRACT
+        if file is not None:
+            error_console.print("✗ give TABLE FILE, or FILE --table TABLE, not both.")
+            raise typer.Exit(2)
+        table, file = contract, table
     if preset or file is None:
         _validate_preset(preset, Path(table if file is None else file), _parse_map(map_ or []))
         return

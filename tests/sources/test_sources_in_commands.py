@@ -48,6 +48,16 @@ def test_validate_a_table_in_a_duckdb_file(shop):
     assert "is a valid orders table (500 rows)" in done.output
 
 
+def test_validate_a_source_with_the_table_option(shop):
+    maps = ["--map", "Kunde=customer_id", "--map", "Bestelldatum=order_date", "--map",
+            "Betrag=revenue"]  # fmt: skip
+    done = invoke("validate", "duckdb://shop.duckdb::bestellungen", "--table", "orders", *maps)
+    assert done.exit_code == 0, done.output
+    assert "is a valid orders table (500 rows)" in done.output
+    both = invoke("validate", "orders", "duckdb://shop.duckdb::bestellungen", "--table", "orders")
+    assert both.exit_code == 2 and "not both" in both.stderr
+
+
 def test_validate_names_the_tables_there(shop):
     done = invoke("validate", "orders", "duckdb://shop.duckdb::bestellung")
     assert done.exit_code == 1
