@@ -41,8 +41,8 @@ from typing import Any
 import narwhals as nw
 import polars as pl
 
-from mkt_engineering.engines.frames import day_number, engine_name, lazy, to_polars
-from mkt_engineering.errors import require_columns
+from mkt_engineering.engines.frames import ENGINES, day_number, engine_name, lazy, to_polars
+from mkt_engineering.errors import ParameterError, require_columns
 
 #: The order of the touches inside a journey (time, then channel name, a missing one last).
 TOUCH_ORDER = ("_us", "_missing", "channel")
@@ -168,6 +168,12 @@ def _inputs(touchpoints: Any, conversions: Any) -> tuple[nw.LazyFrame, nw.LazyFr
     Columns: customer_id, timestamp (naive, microseconds), _is_conversion (0/1), channel
     (null for a conversion), value (null for a touch).
     """
+    engine = engine_name(touchpoints)
+    if engine not in ENGINES:
+        raise ParameterError(
+            f"Paths are built from polars, DuckDB or Spark tables, not from {engine}. "
+            "Convert the table to polars (pl.from_pandas, pl.from_arrow) or load it with load_table."
+        )
     mapping = "Map your columns with columns={'your name': 'customer_id', ...}."
     touches, convs = lazy(touchpoints), lazy(_beside(touchpoints, conversions))
     require_columns(
@@ -318,7 +324,7 @@ def _ordered_paths(kept: nw.LazyFrame) -> nw.LazyFrame:
             f"select list(channel order by {order}) as path, first(converted) as converted, "
             'first(value) as value from kept group by customer_id, "_journey"',
         )
-    elif engine == "spark":
+    else:
         from pyspark.sql import functions as F
 
         ordered = F.array_sort(F.collect_list(F.struct(*TOUCH_ORDER)))
@@ -327,8 +333,6 @@ def _ordered_paths(kept: nw.LazyFrame) -> nw.LazyFrame:
             F.first("converted").alias("converted"),
             F.first("value").alias("value"),
         )
-    else:
-        raise NotImplementedError(f"paths are built on polars, DuckDB and Spark, not on {engine}")
     return nw.from_native(result).select("path", "converted", "value")
 
 

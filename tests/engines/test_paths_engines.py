@@ -222,6 +222,8 @@ def test_tables_in_two_engines_are_refused_with_the_fix():
     relation = duckdb.connect().from_arrow(conversions.to_arrow())
     with pytest.raises(ParameterError, match="different engines"):
         at.paths_from_touchpoints(touches, relation)
+    with pytest.raises(ParameterError, match="pl.from_pandas"):
+        at.paths_from_touchpoints(touches.to_pandas(), conversions.to_pandas())
 
 
 def test_per_journey_rows_are_not_brought_out_of_the_engine():
@@ -290,3 +292,20 @@ def test_tables_of_two_duckdb_connections_are_joined():
     in_touches = duckdb.connect().from_arrow(touches.to_arrow())
     in_conversions = duckdb.connect().from_arrow(conversions.to_arrow())
     assert keyed(at.paths_from_touchpoints(in_touches, in_conversions, 30)) == EDGE_PATHS
+
+
+def test_no_conversions_or_no_touches(engine, as_engine):
+    """Empty tables: every journey is non-converting, or there is no path at all."""
+    touches, conversions = edge_case_tables()
+    no_conversions = as_engine(touches), as_engine(conversions.clear())
+    assert keyed(at.paths_from_touchpoints(*no_conversions, 30)) == {
+        ("email", "search", "display"): (0.0, 0.0, 1.0),
+        ("social", "affiliate", None): (0.0, 0.0, 1.0),
+        ("display", "email"): (0.0, 0.0, 1.0),
+        ("search", "email", "email", "social"): (0.0, 0.0, 1.0),
+        ("video",): (0.0, 0.0, 1.0),
+    }
+    empty = engine_paths.paths(as_engine(touches.clear()), as_engine(conversions), 30)
+    assert empty.height == 0 and empty.schema["path"] == pl.List(pl.String)
+    credit = engine_paths.time_decay_credit(as_engine(touches.clear()), as_engine(conversions))
+    assert credit.height == 0 and credit.columns == ["channel", "conversions", "value"]
