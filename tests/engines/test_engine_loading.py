@@ -134,3 +134,23 @@ def test_a_memory_cap_keeps_the_table_in_its_engine(fake_sources, monkeypatch):
     monkeypatch.setattr(loading, "COLLECT_ROWS", 10)
     with pytest.raises(DataValidationError, match="  row 2: '-1.0'"):
         load_table("test://orders", "orders", as_of=AS_OF)
+
+
+def test_time_zone_aware_timestamps_read_alike_in_both_modes():
+    """TIMESTAMPTZ becomes the session's wall-clock time (Berlin: UTC+1 in March, +2 in July)."""
+    import datetime as dt
+
+    import duckdb
+
+    with duckdb.connect() as connection:
+        connection.execute("SET TimeZone = 'Europe/Berlin'")
+        relation = connection.sql(
+            "select 'c1' as customer_id, timestamptz '2026-03-01 10:00:00+00' as order_date,"
+            " 1.0 as revenue union all"
+            " select 'c2', timestamptz '2026-07-01 23:30:00+00', 2.0"
+        )
+        expected = [dt.datetime(2026, 3, 1, 11, 0), dt.datetime(2026, 7, 2, 1, 30)]
+        collected = load_table(relation, "orders", as_of=AS_OF, keep_in_engine=False)
+        checked = load_table(relation, "orders", as_of=AS_OF, keep_in_engine=True)
+        assert sorted(collected.frame["order_date"].to_list()) == expected
+        assert sorted(to_polars(lazy(checked.frame))["order_date"].to_list()) == expected
