@@ -7,7 +7,9 @@ per distinct path (`paths`) or per channel (`time_decay_credit`), never the touc
 How a touch finds its journey without an as-of join (Spark has none in narwhals): touches
 and conversions are stacked, ordered per customer by time (a conversion after the touches
 of the same instant), and a running count of conversions gives each touch the number of
-the next conversion; an equi-join on (customer, that number) brings the conversion.
+the next conversion; an equi-join on (customer, that number) brings the conversion. On
+DuckDB that running count over every row was 1.7x slower than hand-written SQL at 10M
+touches, so there the same assignment is DuckDB's own as-of join (`_DUCKDB_ASSIGN`).
 
 Ties are broken alike on every engine and in the polars code:
 
