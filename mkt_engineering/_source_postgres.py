@@ -86,11 +86,19 @@ def _copy(
     except driver.Error as error:
         raise _refused(connection, source, error) from error
     target = connect(str(scratch_dir() / f"postgres-{next(_COPIES)}.duckdb"))
-    # DuckDB reads the Arrow stream batch by batch; Python never holds the whole table.
-    target.register("postgres_rows", batches)
-    target.execute("create table source_rows as select * from postgres_rows")
-    target.unregister("postgres_rows")
-    cursor.close()
+    try:
+        # DuckDB reads the Arrow stream batch by batch; Python never holds the whole table.
+        target.register("postgres_rows", batches)
+        target.execute("create table source_rows as select * from postgres_rows")
+        target.unregister("postgres_rows")
+    except Exception as error:  # noqa: BLE001 - Postgres fails mid-stream, or a type DuckDB lacks
+        raise DataValidationError(
+            f"{source.label}: the rows could not be copied from Postgres: {short_message(error)}",
+            source=source.label,
+            fix="Select the columns you need, cast unusual types (e.g. ::text) in a query.",
+        ) from error
+    finally:
+        cursor.close()
     return target.table("source_rows")
 
 

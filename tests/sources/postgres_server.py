@@ -77,9 +77,8 @@ def _as_server_user(command: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *command]
 
 
-@pytest.fixture(scope="session")
-def postgres_server():
-    """Start a PostgreSQL server for the session; yield a :class:`PostgresServer`."""
+def binaries_or_skip() -> Path:
+    """The folder of initdb and pg_ctl; without them the test skips and says why."""
     binaries = _binaries()
     if binaries is None:
         pytest.skip(
@@ -88,6 +87,13 @@ def postgres_server():
         )
     if os.geteuid() == 0 and shutil.which("runuser") is None:
         pytest.skip("running as root without runuser: cannot start PostgreSQL as another user")
+    return binaries
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """Start a PostgreSQL server for the session; yield a :class:`PostgresServer`."""
+    binaries = binaries_or_skip()
     folder = Path(tempfile.mkdtemp(prefix="mkt-postgres-"))
     server = PostgresServer("127.0.0.1", _free_port(), "mkt", secrets.token_hex(8), "postgres")
     (folder / "password").write_text(server.password)

@@ -126,3 +126,19 @@ def test_memory_limit_reads_the_environment(monkeypatch):
     monkeypatch.setenv(MEMORY_ENV, "6")
     with pytest.raises(ParameterError):
         memory_limit()
+
+
+def test_the_postgres_fixture_skips_with_the_reason_without_server_binaries(monkeypatch):
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    path = Path(__file__).with_name("postgres_server.py")
+    spec = importlib.util.spec_from_file_location("postgres_server_probe", path)
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "postgres_server_probe", module)  # for its dataclass
+    spec.loader.exec_module(module)
+    monkeypatch.setattr(module.shutil, "which", lambda name: None)
+    monkeypatch.setattr(module.glob, "glob", lambda pattern: [])
+    with pytest.raises(pytest.skip.Exception, match="no PostgreSQL server binaries"):
+        module.binaries_or_skip()

@@ -80,6 +80,13 @@ def test_bad_query(loaded, postgres_env):
         sources.open_source(f"{loaded.uri}::select revenu from shop.orders")
 
 
+def test_an_error_while_the_rows_stream_is_one_clear_error(loaded, postgres_env):
+    # Postgres evaluates the division row by row, after the query was accepted.
+    query = "select 1 / (revenue::int - 20) as x from shop.orders"
+    with pytest.raises(DataValidationError, match="division by zero"):
+        sources.open_source(f"{loaded.uri}::{query}")
+
+
 def test_missing_column_is_not_called_a_missing_table(loaded, postgres_env):
     with pytest.raises(DataValidationError, match="Postgres refused the query"):
         sources.open_source(f"{loaded.uri}::shop.orders", columns=["customer_id", "margin"])
