@@ -244,3 +244,22 @@ def test_text_file_options_are_refused_in_the_engine_not_ignored(native):
     with pytest.raises(DataValidationError, match="the options date_format describe") as caught:
         load_table(relation, "orders", layout={"date_format": "%d/%m/%Y"}, keep_in_engine=True)
     assert "keep_in_engine=False" in caught.value.fix
+
+
+def test_several_date_columns_drop_rows_in_the_file_loaders_order(native):
+    """lead_lifecycle: a row out of range in two columns is counted once, at the first."""
+    frame = pl.DataFrame(
+        {
+            "lead_id": ["l1", "l2", "l3", "l4", "l5"],
+            "created": ["2026-01-05", "1900-01-01", "2026-01-07", "2026-01-08", "2026-01-09"],
+            "mql": ["2026-02-01", "2999-01-01", None, "2999-01-01", "2026-02-03"],
+        }
+    )
+    relation = native(frame)
+    collected = load_table(relation, "lead_lifecycle", as_of=AS_OF, keep_in_engine=False)
+    checked = load_table(relation, "lead_lifecycle", as_of=AS_OF, keep_in_engine=True)
+    counts = [(i["check"], i["count"]) for i in checked.quality.issues]
+    assert counts == [(i["check"], i["count"]) for i in collected.quality.issues]
+    assert checked.quality.out_of_range_dates == collected.quality.out_of_range_dates == 2
+    rows = frames.to_polars(frames.lazy(checked.frame)).sort("lead_id")
+    assert rows.equals(collected.frame.sort("lead_id"))
