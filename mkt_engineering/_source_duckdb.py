@@ -62,11 +62,8 @@ def relation(connection: duckdb.DuckDBPyConnection, source: Source) -> Any:
                 source=source.label,
                 fix="Name one of the tables there after '::'.",
             )
-        return (
-            connection.table(source.table)
-            if "." not in source.table
-            else _sql(connection, f"select * from {quote_name(source.table)}", source)
-        )
+        # Quoted part by part: a name with spaces or capitals is a name, never SQL.
+        return _sql(connection, f"select * from {quote_name(source.table)}", source)
     return _sql(connection, source.query, source)
 
 

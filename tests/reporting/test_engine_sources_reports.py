@@ -21,6 +21,8 @@ from polars.testing import assert_frame_equal
 from mkt_engineering.reporting.batch import RunSpec, run_batch
 from mkt_engineering.reporting.demo_inputs import demo_data, demo_files, demo_parameters
 
+pytestmark = pytest.mark.slow  # ten report runs, two at a time (about a minute on two cores)
+
 REPORTS = ["attribution", "ab_test", "cohort_ltv", "nurture_timing", "data_overview"]
 # Fewer bootstrap draws: the comparison needs equal numbers, not precise intervals.
 QUICK = {"attribution": {"bootstrap_size": 20}}

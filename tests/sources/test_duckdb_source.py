@@ -29,6 +29,7 @@ def shop(tmp_path):
         connection.execute("create table orders as select * from frame")
         connection.execute("create schema crm")
         connection.execute("create table crm.leads as select 1 as lead_id")
+        connection.execute('create table "Web Orders" as select 2 as id')
     return path
 
 
@@ -45,6 +46,8 @@ def test_table_and_query_are_lazy_relations(shop):
     assert rows(query)["revenue"].to_list() == [30.25, 20.0]
     schema_table, _ = sources.open_source(f"duckdb://{shop}::crm.leads")
     assert schema_table.fetchall() == [(1,)]
+    spaced, _ = sources.open_source(f"duckdb://{shop}::Web Orders")
+    assert spaced.fetchall() == [(2,)]
 
 
 def test_file_opens_read_only(shop):
@@ -65,7 +68,7 @@ def test_missing_table_lists_the_tables_and_the_closest(shop):
         sources.open_source(f"duckdb://{shop}::order")
     message = str(caught.value)
     assert "there is no table order" in message
-    assert "crm.leads, orders" in message and "Did you mean orders?" in message
+    assert "Web Orders, crm.leads, orders" in message and "Did you mean orders?" in message
 
 
 def test_bad_query_gives_the_engine_message_short(shop):
