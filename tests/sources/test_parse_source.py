@@ -51,6 +51,13 @@ def test_forms_parse(text, expected):
     assert parse_source(text) == expected
 
 
+@pytest.mark.parametrize("name", ["selected_orders", "withdrawals", "from_crm", "values2024"])
+def test_a_table_named_like_a_query_word_is_a_table(name):
+    assert parse_source(f"duckdb://a.duckdb::{name}").table == name
+    assert parse_source(f"spark://sales.{name}").table == f"sales.{name}"
+    assert parse_source(f"spark://{name}").table == name
+
+
 def test_label_is_the_whole_source_without_secrets():
     assert parse_source("duckdb://a.duckdb::orders").label == "duckdb://a.duckdb::orders"
     assert parse_source("spark://db.t").label == "spark://db.t"
