@@ -58,12 +58,25 @@ def _driver(source: Source) -> Any:
 
 
 def _where(uri: str) -> str:
-    """Host and port (or the socket folder) of a Postgres URI, for messages: no secrets."""
+    """Host and port (or the socket folder) of a Postgres URI, for messages: no secrets.
+
+    Examples
+    --------
+    >>> _where("postgresql://me@db.example:5433/shop"), _where("postgresql:///shop?host=/run/pg")
+    ('db.example:5433', '/run/pg:5432')
+    >>> _where("postgresql://me@h1:5432,h2:5433/shop")  # several hosts: as written
+    'h1:5432,h2:5433'
+    """
     parts = urlsplit(uri)
+    hosts = parts.netloc.rpartition("@")[2]
+    try:
+        port = parts.port
+    except ValueError:  # several hosts, or a port libpq will name the problem of
+        return hosts
     host = parts.hostname or dict(
         pair.split("=", 1) for pair in parts.query.split("&") if "=" in pair
     ).get("host", "localhost (default socket)")
-    return f"{host}:{parts.port or 5432}"
+    return f"{host}:{port or 5432}"
 
 
 def _select(source: Source, columns: list[str] | None, limit: int | None) -> str:

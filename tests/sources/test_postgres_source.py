@@ -111,3 +111,13 @@ def test_unreachable_server_names_host_and_port(monkeypatch):
         DataValidationError, match=f"cannot connect to Postgres at 127.0.0.1:{port}"
     ):
         sources.open_source(f"postgresql://me@127.0.0.1:{port}/shop::orders")
+
+
+@pytest.mark.parametrize(
+    ("address", "shown"),
+    [("127.0.0.1:notaport", "127.0.0.1:notaport"), ("127.0.0.1:1,127.0.0.1:2", "127.0.0.1:1,")],
+)
+def test_a_bad_port_or_several_hosts_give_the_kit_error(address, shown, monkeypatch):
+    monkeypatch.setenv("PGCONNECT_TIMEOUT", "3")
+    with pytest.raises(DataValidationError, match=f"cannot connect to Postgres at {shown}"):
+        sources.open_source(f"postgresql://me@{address}/shop::orders")
