@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import itertools
 import re
+import weakref
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -98,7 +100,11 @@ def _copy(
         batches = cursor.fetch_record_batch()
     except driver.Error as error:
         raise _refused(connection, source, error) from error
-    target = connect(str(scratch_dir() / f"postgres-{next(_COPIES)}.duckdb"))
+    path = scratch_dir() / f"postgres-{next(_COPIES)}.duckdb"
+    target = connect(str(path))
+    # The copy can be as large as the table: gone with the last relation that reads it, not
+    # only when the process ends (a notebook may load a table many times).
+    weakref.finalize(target, _remove_copy, path)
     try:
         # DuckDB reads the Arrow stream batch by batch; Python never holds the whole table.
         target.register("postgres_rows", batches)
@@ -113,6 +119,11 @@ def _copy(
     finally:
         cursor.close()
     return target.table("source_rows")
+
+
+def _remove_copy(path: Path) -> None:
+    for leftover in (path, path.with_name(path.name + ".wal")):
+        leftover.unlink(missing_ok=True)
 
 
 def _refused(connection: Any, source: Source, error: Exception) -> DataValidationError:

@@ -42,6 +42,18 @@ def test_table_streams_into_duckdb_with_password_from_the_environment(loaded, po
     assert loaded.password not in source.label
 
 
+def test_the_copy_goes_with_the_last_relation(loaded, postgres_env):
+    import gc
+
+    before = set(sources.scratch_dir().glob("postgres-*.duckdb"))
+    relation, _ = sources.open_source(f"{loaded.uri}::shop.orders")
+    [copy] = set(sources.scratch_dir().glob("postgres-*.duckdb")) - before
+    assert len(relation.fetchall()) == ORDERS.height
+    del relation
+    gc.collect()
+    assert not copy.exists()
+
+
 def test_only_the_needed_columns_are_transferred(loaded, postgres_env):
     relation, _ = sources.open_source(
         f"{loaded.uri}::shop.orders", columns=["customer_id", "revenue"]
