@@ -122,6 +122,9 @@ def test_report_from_a_duckdb_file_equals_the_csv_run(runs, report):
     assert sources.keys() == {_table_name(p) for p in demo_files(report).values()}
     assert all(item["kind"] == "duckdb" and item["rows_read"] > 0 for item in sources.values())
     assert all("sha256" not in item for item in sources.values())
+    page = (duck.folder / "report.html").read_text(encoding="utf-8")
+    for table, item in sources.items():  # the Input files table: the source, rows, no hash
+        assert f"<td>demo.duckdb::{table}</td><td>{item['rows_read']:,} rows</td>" in page
 
 
 @pytest.mark.postgres
