@@ -101,11 +101,24 @@ def open_files(source: Source) -> Any:
     reader = "read_parquet" if kind == "parquet" else "read_csv"
     literal = "'" + pattern.replace("'", "''") + "'"
     connection = connect()
-    return _sql(
-        connection,
-        f"select * from {reader}({literal}, hive_partitioning = true, union_by_name = true)",
-        source,
-    )
+    query = f"select * from {reader}({literal}, hive_partitioning = true, union_by_name = true)"
+    try:
+        return connection.sql(query)
+    except duckdb.Error as error:
+        # DuckDB reads a folder of CSV files as UTF-8 with the header on the first line; the
+        # kit's file reader (one file) also handles cp1252, title lines and other layouts.
+        fix = (
+            "A folder or glob of CSV files is read by DuckDB: UTF-8, the header on the first "
+            "line. Give such an export one file at a time (the kit's reader handles encodings "
+            "and title lines), or convert the files to Parquet."
+            if kind == "csv"
+            else "Check that every file is a complete Parquet file."
+        )
+        raise DataValidationError(
+            f"{source.label}: DuckDB cannot read the files: {short_message(error)} {fix}",
+            source=source.label,
+            fix=fix,
+        ) from error
 
 
 def _file_pattern(source: Source) -> tuple[str, str]:

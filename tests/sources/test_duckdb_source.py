@@ -100,6 +100,15 @@ def test_csv_glob(tmp_path):
     assert rows(relation)["revenue"].sum() == ORDERS["revenue"].sum()
 
 
+def test_a_csv_folder_duckdb_cannot_read_names_the_way_out(tmp_path):
+    # A German export: cp1252 (the euro sign is byte 0x80) and a title line above the header.
+    text = "Bestellungen Export\nKunde;Datum;Betrag\nK1;01.09.2024;28,97 \u20ac\n"
+    (tmp_path / "a.csv").write_bytes(text.encode("cp1252"))
+    with pytest.raises(DataValidationError, match="UTF-8, the header on the first line") as caught:
+        sources.open_source(str(tmp_path / "*.csv"))
+    assert "one file at a time" in str(caught.value)
+
+
 def test_folder_errors(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(DataValidationError, match="no Parquet or CSV files"):
