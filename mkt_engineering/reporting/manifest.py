@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import platform
 from importlib import metadata
 from pathlib import Path
@@ -72,9 +73,17 @@ def describe_source(
     >>> record["source"], record["table"], record["rows"]
     ('postgresql://ana@db/shop::public.orders', 'public.orders', None)
     """
+    from mkt_engineering.errors import ParameterError
     from mkt_engineering.sources import resolve_source
 
     source = resolve_source(text, roots)
+    if source.kind == "spark" and not os.environ.get("SPARK_REMOTE"):
+        # A report's kernel is a fresh process: no session of the user's is active there.
+        raise ParameterError(
+            f"{source.label}: a report runs in its own kernel, where no Spark session is "
+            "active; set SPARK_REMOTE to a Spark Connect URL (e.g. sc://spark.example:15002), "
+            "or call the kit's functions in a notebook that has the session"
+        )
     record = {
         "parameter": parameter,
         "source": source.label,

@@ -115,6 +115,15 @@ def test_prepare_run_refuses_before_any_kernel(shop):
         prepare_run("cohort_ltv", {}, ["orders=mysql://db/shop::orders"])
 
 
+def test_a_spark_source_in_a_run_needs_spark_connect(monkeypatch):
+    monkeypatch.delenv("SPARK_REMOTE", raising=False)
+    with pytest.raises(ParameterError, match="set SPARK_REMOTE to a Spark Connect URL"):
+        prepare_run("cohort_ltv", {}, ["orders=spark://sales.orders"])
+    monkeypatch.setenv("SPARK_REMOTE", "sc://spark.example:15002")
+    prepared = prepare_run("cohort_ltv", {}, ["orders=spark://sales.orders"])
+    assert prepared.given["orders_file"] == "spark://sales.orders"
+
+
 def test_a_run_from_a_source_is_never_skipped_as_unchanged(shop, tmp_path):
     prepared = prepare_run("cohort_ltv", {}, ["orders=duckdb://shop.duckdb::bestellungen"])
     assert find_previous_ok(tmp_path, "cohort_ltv", prepared.parameters, prepared.inputs) is None
