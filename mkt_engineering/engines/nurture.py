@@ -39,6 +39,7 @@ from mkt_engineering.nurture.cadence import LEAVES_SEQUENCE
 from mkt_engineering.nurture.timeline import ENGAGEMENTS, QUALIFYING
 
 DAY_US = 86_400_000_000
+NEVER = 2**62  # a time no event has, in microseconds: the sentinel of the as-of windows
 INT_COLUMNS = ("recycled", "emails_sent", "engagements", "engagements_at_contact")
 SECOND_PASS = (
     "is_customer",
@@ -209,17 +210,17 @@ def as_of_match(
     *,
     forward: bool,
 ) -> nw.LazyFrame:
-    """Each source event with the timestamp of its target event within the lead.
+    """Each source event with the time of its target event within the lead.
 
     Backward: the latest target at or before the source (polars ``join_asof`` backward);
     forward: the earliest target at or after it. `view` carries ``_us`` (`with_epoch`).
-    Returns lead_id, event, timestamp, ``_us``, ``matched_at`` (null when there is none)
-    and its ``_matched_us``.
+    Returns lead_id, event, timestamp, ``_us`` and ``_matched_us``, the target's time in
+    microseconds (null when there is none).
 
-    A running count of targets, in time order with targets first at equal times, gives
-    each source the number of its target; the target with that number is the match.
-    Targets at the same instant share a timestamp, so whichever of them carries the
-    number, the match is the same time (``unique`` keeps one).
+    One window does it: in time order, with targets first at equal times, the running
+    maximum of the targets' times (backward) is the latest target so far; in reverse
+    order the running minimum is the earliest one ahead. Sources carry a sentinel that
+    never wins, because narwhals' running maximum leaves rows with an empty value empty.
     """
     columns = ["lead_id", "event", "timestamp", "_us"]
     # targets sort before sources at equal times: first ascending (backward), last
@@ -235,21 +236,15 @@ def as_of_match(
             .with_columns(_target=nw.lit(0), _order=nw.lit(source_order)),
         ]
     )
-    numbered = both.with_columns(
-        _number=nw.col("_target")
-        .cum_sum(reverse=forward)
-        .over("lead_id", order_by=["_us", "_order"])
-        .cast(nw.Int64)
-    )
-    matches = (
-        numbered.filter(nw.col("_target") == 1)
-        .select("lead_id", "_number", matched_at=nw.col("timestamp"), _matched_us=nw.col("_us"))
-        .unique()
-    )
+    sentinel = NEVER if forward else -NEVER
+    target_us = nw.when(nw.col("_target") == 1).then(nw.col("_us")).otherwise(nw.lit(sentinel))
+    running = target_us.cum_min(reverse=True) if forward else target_us.cum_max()
+    found = running.over("lead_id", order_by=["_us", "_order"])
     return (
-        numbered.filter(nw.col("_target") == 0)
-        .join(matches, on=["lead_id", "_number"], how="left")
-        .select(*columns, "matched_at", "_matched_us")
+        both.with_columns(_found=found)
+        .filter(nw.col("_target") == 0)
+        .with_columns(_matched_us=nw.when(nw.col("_found") != sentinel).then(nw.col("_found")))
+        .select(*columns, "_matched_us")
     )
 
 
@@ -257,14 +252,14 @@ def sends_with_response(view: nw.LazyFrame, response: tuple[str, ...], window_da
     """Responses matched to the latest send before them, within `window_days`.
 
     The twin of `nurture.cadence._sends_with_response`: lead_id, event, timestamp,
-    ``sent_at`` and ``delay_days`` (plus ``_delay_us``, the delay in microseconds).
+    ``_sent_us`` (the send's time in microseconds), ``delay_days`` and ``_delay_us``.
     """
     matched = as_of_match(view, response, ("email_sent",), forward=False).rename(
-        {"matched_at": "sent_at"}
+        {"_matched_us": "_sent_us"}
     )
-    delay = nw.col("_us") - nw.col("_matched_us")
+    delay = nw.col("_us") - nw.col("_sent_us")
     return (
-        matched.filter(~nw.col("sent_at").is_null())
+        matched.filter(~nw.col("_sent_us").is_null())
         .with_columns(_delay_us=delay, delay_days=delay / DAY_US)
         .filter(nw.col("delay_days") <= window_days)
     )
@@ -273,10 +268,11 @@ def sends_with_response(view: nw.LazyFrame, response: tuple[str, ...], window_da
 def send_hour_counts(events: Any, window_days: float) -> pl.DataFrame:
     """Sends and opened sends by weekday (0 = Monday) and hour of the send."""
     view = with_epoch(events_view(events))
+    # a send counts once however many opens it had (a group-by: cheaper than unique())
     opened = (
         sends_with_response(view, ("email_open",), window_days)
-        .select("lead_id", "sent_at")
-        .unique()
+        .group_by("lead_id", "_sent_us")
+        .agg(opened=nw.len())
         .with_columns(opened=nw.lit(1))
     )
     sends = view.filter(nw.col("event") == "email_sent").select(
@@ -287,7 +283,7 @@ def send_hour_counts(events: Any, window_days: float) -> pl.DataFrame:
     # reads Sunday as 0, so the weekday comes from the day number on every engine.
     weekday = ((nw.col("_us") // DAY_US + 3) % 7 + 7) % 7
     counts = (
-        sends.join(opened, on=["lead_id", "sent_at"], how="left")
+        sends.join(opened, left_on=["lead_id", "_us"], right_on=["lead_id", "_sent_us"], how="left")
         .with_columns(
             weekday_index=weekday,
             hour=nw.col("sent_at").dt.hour(),
@@ -362,6 +358,12 @@ def recycled_pairs(events: Any) -> pl.DataFrame:
     """Each recycling with the lead's next MQL/MQN at or after it (``ready_at``, or null)."""
     view = with_epoch(events_view(events))
     matched = as_of_match(view, ("recycled",), QUALIFYING, forward=True)
-    return to_polars(
-        matched.select("lead_id", recycled_at=nw.col("timestamp"), ready_at=nw.col("matched_at"))
-    ).with_columns(pl.col("recycled_at", "ready_at").cast(pl.Datetime("us")))
+    pairs = to_polars(
+        matched.select("lead_id", recycled_at=nw.col("timestamp"), _ready_us=nw.col("_matched_us"))
+    )
+    # the wall-clock microseconds back to the wall-clock time
+    return pairs.select(
+        "lead_id",
+        pl.col("recycled_at").cast(pl.Datetime("us")),
+        pl.from_epoch(pl.col("_ready_us").cast(pl.Int64), time_unit="us").alias("ready_at"),
+    )

@@ -118,11 +118,19 @@ def test_cadence_edge_cases_equal_polars(engine, as_engine, edge_events, table):
 
 def test_as_of_matches_at_equal_instants_by_hand(engine, as_engine, edge_events):
     view = engine_nurture.with_epoch(engine_nurture.events_view(as_engine(edge_events)))
-    opens = engine_nurture.to_polars(
-        engine_nurture.sends_with_response(view, ("email_open",), 3.0).select(
-            "lead_id", "timestamp", "sent_at"
+    opens = (
+        engine_nurture.to_polars(
+            engine_nurture.sends_with_response(view, ("email_open",), 3.0).select(
+                "lead_id", "timestamp", "_sent_us"
+            )
         )
-    ).sort("lead_id", "timestamp")
+        .select(
+            "lead_id",
+            pl.col("timestamp").cast(pl.Datetime("us")),
+            pl.from_epoch("_sent_us", time_unit="us").alias("sent_at"),
+        )
+        .sort("lead_id", "timestamp")
+    )
     # an open at the instant of a send belongs to that send (delay 0), once, not per send
     assert opens.rows() == [
         ("a", dt(2025, 3, 3, 9), dt(2025, 3, 3, 9)),
