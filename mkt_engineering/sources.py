@@ -410,12 +410,41 @@ _SCRATCH: list[Path] = []
 
 
 def scratch_dir() -> Path:
-    """One temporary folder per process for spilled data and copied Postgres tables."""
+    """One temporary folder per process for spilled data and copied Postgres tables.
+
+    The folders live in one parent per user, named by process id: a report's kernel is
+    ended without running exit handlers, so each new folder first removes those of
+    processes that are gone.
+    """
     if not _SCRATCH:
-        path = Path(tempfile.mkdtemp(prefix="mkt-sources-"))
+        parent = Path(tempfile.gettempdir()) / f"mkt-sources-{os.getuid()}"
+        parent.mkdir(mode=0o700, exist_ok=True)
+        remove_stale_scratch(parent)
+        path = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=parent))
         atexit.register(shutil.rmtree, path, True)
         _SCRATCH.append(path)
     return _SCRATCH[0]
+
+
+def remove_stale_scratch(parent: Path) -> list[Path]:
+    """Remove the scratch folders (``PID-...``) of processes that no longer run."""
+    removed = []
+    for folder in parent.glob("*-*"):
+        pid = folder.name.partition("-")[0]
+        if pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: it runs
+        return True
+    return True
 
 
 def closest_table(name: str, tables: list[str]) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import duckdb
 import polars as pl
 import pytest
@@ -142,3 +144,18 @@ def test_no_active_spark_session(monkeypatch):
     monkeypatch.delenv("SPARK_REMOTE", raising=False)
     with pytest.raises(DataValidationError, match="no active Spark session.*SPARK_REMOTE"):
         sources.open_source("spark://sales.orders")
+
+
+def test_scratch_folders_of_ended_processes_are_removed(tmp_path):
+    import subprocess
+    import sys
+
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                           capture_output=True, text=True, check=True)  # fmt: skip
+    stale = tmp_path / f"{ended.stdout.strip()}-abc"
+    (stale / "spill").mkdir(parents=True)
+    alive = tmp_path / f"{os.getpid()}-def"
+    alive.mkdir()
+    assert sources.remove_stale_scratch(tmp_path) == [stale]
+    assert not stale.exists() and alive.exists()
+    assert sources.scratch_dir().name.startswith(f"{os.getpid()}-")
