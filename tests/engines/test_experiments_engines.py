@@ -80,6 +80,11 @@ def test_edge_cases_empty_segment_cells_nulls_and_one_sided_levels(engine, as_en
     expected = analyze(units, **plan)
     actual = analyze(as_engine(units), **plan)
     assert_same_analysis(expected, actual)
+    # assignment days as calendar dates (DuckDB DATE, Spark DateType) give the same days
+    dated = units.with_columns(pl.col("day").cast(pl.Date))
+    dated_result = analyze(as_engine(dated), **plan)
+    assert_same(expected.over_time.drop("day"), dated_result.over_time.drop("day"))
+    assert dated_result.over_time["day"].dtype == pl.Date
     levels = set(expected.segments["level"].to_list())
     assert "tv" not in levels and "print" not in levels  # one-sided levels have no effect
 
