@@ -40,6 +40,8 @@ HEX_DIGITS = 15
 
 def prepare(units: Any, covariates: list[str]) -> nw.LazyFrame:
     """Covariates as floats, 0 where missing, with their 'no pre-period data' flag."""
+    if not covariates:  # narwhals refuses an empty with_columns
+        return lazy(units)
     return lazy(units).with_columns(
         *[nw.col(c).is_null().cast(nw.Float64).alias(c + MISSING) for c in covariates],
         *[nw.col(c).cast(nw.Float64).fill_null(0.0) for c in covariates],

@@ -8,9 +8,12 @@ and the report states what it chose and how to change it.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
+import narwhals as nw
 import polars as pl
 
+from mkt_engineering.engines.frames import columns, is_engine_frame, lazy, to_polars
 from mkt_engineering.reporting.notebook import language
 from mkt_engineering.text import markdown_literal
 
@@ -18,12 +21,38 @@ from mkt_engineering.text import markdown_literal
 CONTROL_NAMES = ("control", "baseline", "original", "a", "kontrolle", "kontrollgruppe")
 
 
-def control_arm(frame: pl.DataFrame, variant_column: str, given: str = "") -> tuple[str, str]:
+def variants_in(frame: Any, variant_column: str) -> list[str]:
+    """The distinct arms in ``variant_column``, missing values left out.
+
+    A polars frame keeps the order of first appearance. A table in a database engine has no
+    row order, so its arms come sorted by name (and the control note says "first by name").
+
+    Examples
+    --------
+    >>> variants_in(pl.DataFrame({"variant": ["B", None, "A", "B"]}), "variant")
+    ['B', 'A']
+    """
+    if not is_engine_frame(frame):
+        values = frame[variant_column] if isinstance(frame, pl.DataFrame) else None
+        if values is None:
+            values = frame.select(variant_column).collect().to_series()
+        return values.drop_nulls().cast(pl.String).unique(maintain_order=True).to_list()
+    arms = (
+        lazy(frame)
+        .select(nw.col(variant_column).cast(nw.String))
+        .drop_nulls()
+        .unique()
+        .sort(variant_column)
+    )
+    return to_polars(arms).to_series().to_list()
+
+
+def control_arm(frame: Any, variant_column: str, given: str = "") -> tuple[str, str]:
     """The control arm: `given`, else the one variant named like a control, else the first.
 
     Parameters
     ----------
-    frame : polars.DataFrame
+    frame : polars frame, DuckDB relation or Spark DataFrame
         One row per unit (or per variant), with `variant_column`.
     variant_column : str
         The column holding each unit's arm.
@@ -46,11 +75,9 @@ def control_arm(frame: pl.DataFrame, variant_column: str, given: str = "") -> tu
     >>> control_arm(units, "variant", "B")
     ('B', '')
     """
-    if given or variant_column not in frame.columns:
+    if given or variant_column not in columns(frame):
         return given, ""
-    variants = (
-        frame[variant_column].drop_nulls().cast(pl.String).unique(maintain_order=True).to_list()
-    )
+    variants = variants_in(frame, variant_column)
     if not variants:
         return given, ""
     named = [name for name in variants if name.strip().lower() in CONTROL_NAMES]
@@ -64,7 +91,10 @@ def control_arm(frame: pl.DataFrame, variant_column: str, given: str = "") -> tu
         )
     else:
         chosen = variants[0]
-        why = "die erste Variante in den Daten" if german else "the first variant in the data"
+        if is_engine_frame(frame):  # a database table has no row order
+            why = "die erste Variante nach Namen" if german else "the first variant by name"
+        else:
+            why = "die erste Variante in den Daten" if german else "the first variant in the data"
     if german:
         return chosen, (
             f"Kontrollgruppe: '{markdown_literal(chosen)}' ({why}; mit `-p control NAME` ändern)."

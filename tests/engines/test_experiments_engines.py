@@ -56,6 +56,14 @@ def test_analyze_on_the_demo_experiment_equals_polars(engine, as_engine, demo_un
     assert_same_analysis(expected, actual)
 
 
+def test_analyze_without_covariates_or_segments_as_the_report_runs_it(
+    engine, as_engine, demo_units
+):
+    # The A/B report's default plan declares no covariates: nothing to prepare, no error.
+    plan = {"metrics": ["converted"], "planned_units_per_arm": 3000}
+    assert_same_analysis(analyze(demo_units, **plan), analyze(as_engine(demo_units), **plan))
+
+
 def test_edge_cases_empty_segment_cells_nulls_and_one_sided_levels(engine, as_engine):
     # level "tv" has treatment units only, "print" control only; a segment cell and a
     # covariate are empty; the metric is missing for one unit (counted in n, not in sums)
