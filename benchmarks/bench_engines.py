@@ -154,7 +154,7 @@ def _row(name: str, engine: str, measured: dict, out: Path, reference: Path | No
         return {**row, "notes": f"failed: {measured['error']}"}
     row |= {"seconds": measured["seconds"], "peak_mb": measured["peak_mb"]}
     if "jvm_peak_mb" in measured:
-        row["notes_memory"] = f"JVM peak {measured['jvm_peak_mb']:.0f} MB"
+        row["jvm_peak_mb"] = measured["jvm_peak_mb"]  # Spark's memory is the JVM's
     if reference is not None and reference.exists():
         key = "path" if "path" in pl.read_parquet_schema(out) else "customer_id"
         row["notes"] = compare(pl.read_parquet(out), pl.read_parquet(reference), key)
@@ -217,14 +217,14 @@ def run(scale: float = 1.0) -> list[dict]:
         parquet = "read_parquet('{}/*.parquet')"
         rfm = _step(
             "rfm",
-            f"RFM, {orders:,} orders / {customers:,} customers",
+            f"RFM, {orders / 1e6:g}M orders",
             inputs,
             rfm_sql(parquet.format(order_folder)),
             folder,
         )
         paths = _step(
             "paths",
-            f"paths, {touches:,} touches / {conversions:,} conversions",
+            f"paths, {touches / 1e6:g}M touches",
             inputs,
             paths_sql(
                 parquet.format(touch_folder), parquet.format(conversion_folder), LOOKBACK_DAYS
