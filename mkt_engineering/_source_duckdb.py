@@ -9,7 +9,7 @@ from typing import Any
 
 import duckdb
 
-from mkt_engineering.errors import DataValidationError
+from mkt_engineering.formats import validation_error
 from mkt_engineering.sources import Source, closest_table, duckdb_config, short_message
 
 _PARQUET = (".parquet", ".pq")
@@ -34,7 +34,7 @@ def open_duckdb(source: Source) -> Any:
     """The table or query of a DuckDB file, opened read-only."""
     path = source.uri.removeprefix("duckdb://")
     if not Path(path).is_file():
-        raise DataValidationError(
+        raise validation_error(
             f"{source.label}: the DuckDB file {path} does not exist. Check the path after "
             "duckdb:// (duckdb:///absolute/path.duckdb or duckdb://relative/path.duckdb).",
             source=source.label,
@@ -43,9 +43,10 @@ def open_duckdb(source: Source) -> Any:
     try:
         connection = connect(path, read_only=True)
     except duckdb.Error as error:
-        raise DataValidationError(
+        raise validation_error(
             f"{source.label}: DuckDB cannot open {path}: {short_message(error)}",
             source=source.label,
+            fix="Check that the file is a DuckDB database written by DuckDB 1.x or newer, that no other program holds it open for writing, and that you may read it.",
         ) from error
     return relation(connection, source)
 
@@ -56,7 +57,7 @@ def relation(connection: duckdb.DuckDBPyConnection, source: Source) -> Any:
         tables = table_names(connection)
         wanted = source.table.lower()
         if wanted not in {t.lower() for t in tables} and not _exists(connection, source.table):
-            raise DataValidationError(
+            raise validation_error(
                 f"{source.label}: there is no table {source.table}. "
                 + closest_table(source.table, tables),
                 source=source.label,
@@ -79,7 +80,7 @@ def _sql(connection: duckdb.DuckDBPyConnection, query: str, source: Source) -> A
     try:
         return connection.sql(query)
     except duckdb.Error as error:
-        raise DataValidationError(
+        raise validation_error(
             f"{source.label}: DuckDB refused the query: {short_message(error)}",
             source=source.label,
             fix="Correct the query after '::'.",
@@ -114,7 +115,7 @@ def open_files(source: Source) -> Any:
             if kind == "csv"
             else "Check that every file is a complete Parquet file."
         )
-        raise DataValidationError(
+        raise validation_error(
             f"{source.label}: DuckDB cannot read the files: {short_message(error)} {fix}",
             source=source.label,
             fix=fix,
@@ -129,7 +130,7 @@ def _file_pattern(source: Source) -> tuple[str, str]:
         pattern = text
     else:
         if not Path(text).is_dir():
-            raise DataValidationError(
+            raise validation_error(
                 f"{text}: the folder does not exist.", source=text, fix="Check the path."
             )
         files = [str(p) for p in Path(text).rglob("*") if p.is_file()]
@@ -138,17 +139,20 @@ def _file_pattern(source: Source) -> tuple[str, str]:
     parquet = [f for f in data if f.lower().endswith(_PARQUET)]
     csv = [f for f in data if f.lower().endswith((".csv", ".tsv", ".txt", ".csv.gz"))]
     if not parquet and not csv:
-        raise DataValidationError(
-            f"{text}: no Parquet or CSV files there.",
+        raise validation_error(
+            f"{text} is a folder, not a file, and holds no Parquet or CSV files."
+            if pattern is None
+            else f"{text}: no Parquet or CSV files match.",
             source=text,
             fix="Point to a folder or glob with .parquet or .csv files.",
         )
     if pattern is None:
         if parquet and csv:
-            raise DataValidationError(
+            raise validation_error(
                 f"{text}: the folder holds both Parquet and CSV files; give a glob for one "
                 f"kind (e.g. {os.path.join(text, '**', '*.parquet')}).",
                 source=text,
+                fix="Give a glob that matches one kind of file, e.g. folder/**/*.parquet.",
             )
         suffix = "*.parquet" if parquet else "*.csv"
         pattern = os.path.join(text, "**", suffix)

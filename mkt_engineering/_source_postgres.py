@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from mkt_engineering._source_duckdb import connect, quote_name
 from mkt_engineering.errors import DataValidationError
+from mkt_engineering.formats import validation_error
 from mkt_engineering.sources import Source, closest_table, scratch_dir, short_message
 
 _COPIES = itertools.count(1)
@@ -35,7 +36,7 @@ def open_postgres(
         fix = (
             "Check host, port, user and database; the password comes from PGPASSWORD or ~/.pgpass."
         )
-        raise DataValidationError(
+        raise validation_error(
             f"{source.label}: cannot connect to Postgres at {_where(source.uri)}: "
             f"{short_message(error)}. {fix}",
             source=source.label,
@@ -51,10 +52,11 @@ def _driver(source: Source) -> Any:
     try:
         import adbc_driver_postgresql.dbapi as driver
     except ImportError as error:
-        raise DataValidationError(
+        raise validation_error(
             f"{source.label}: Postgres sources need the ADBC driver. Install the kit's postgres "
             "extra (pip install 'mkt-engineering[postgres]').",
             source=source.label,
+            fix="pip install 'mkt-engineering[postgres]' (or uv sync --extra postgres), then run again.",
         ) from error
     return driver
 
@@ -111,7 +113,7 @@ def _copy(
         target.execute("create table source_rows as select * from postgres_rows")
         target.unregister("postgres_rows")
     except Exception as error:  # noqa: BLE001 - Postgres fails mid-stream, or a type DuckDB lacks
-        raise DataValidationError(
+        raise validation_error(
             f"{source.label}: the rows could not be copied from Postgres: {short_message(error)}",
             source=source.label,
             fix="Select the columns you need, cast unusual types (e.g. ::text) in a query.",
@@ -133,13 +135,13 @@ def _refused(connection: Any, source: Source, error: Exception) -> DataValidatio
         state == _UNDEFINED_TABLE or re.search(r"relation .* does not exist", str(error))
     ):
         tables = _tables(connection)
-        return DataValidationError(
+        return validation_error(
             f"{source.label}: there is no table {source.table}. "
             + closest_table(source.table, tables),
             source=source.label,
             fix="Name one of the tables there after '::' (schema.table).",
         )
-    return DataValidationError(
+    return validation_error(
         f"{source.label}: Postgres refused the query: {short_message(error)}",
         source=source.label,
         fix="Correct the table or query after '::'.",
