@@ -29,6 +29,11 @@ def rows_over_time(frame: pl.DataFrame, column: str, title: str, every: str = "1
         .len(name="rows")
         .sort("period")
     )
+    return weekly_rows_chart(counts, title)
+
+
+def weekly_rows_chart(counts: pl.DataFrame, title: str) -> alt.Chart:
+    """The line of `rows_over_time` from counts already made (period, rows), e.g. in an engine."""
     return (
         alt.Chart(counts, title=title)
         .mark_line(color=ACCENT, point=True)
@@ -48,6 +53,11 @@ def category_counts(frame: pl.DataFrame, column: str, title: str, top: int = 15)
         .sort("rows", descending=True)
         .head(top)
     )
+    return value_counts_chart(counts, column, title)
+
+
+def value_counts_chart(counts: pl.DataFrame, column: str, title: str) -> alt.Chart:
+    """The bars of `category_counts` from counts already made (column, rows)."""
     return (
         alt.Chart(counts, title=title)
         .mark_bar(color=ACCENT)
@@ -71,6 +81,11 @@ def histogram(frame: pl.DataFrame, column: str, title: str, bins: int = 30) -> a
         .with_columns(start=low + pl.col("bin") * width, end=low + (pl.col("bin") + 1) * width)
         .sort("bin")
     )
+    return binned_chart(counts, column, title)
+
+
+def binned_chart(counts: pl.DataFrame, column: str, title: str) -> alt.Chart:
+    """The bars of `histogram` from counts already made (start, end, rows)."""
     return (
         alt.Chart(counts, title=title)
         .mark_bar(color=ACCENT)

@@ -13,7 +13,16 @@ from typing import Any
 import altair as alt
 import polars as pl
 
-from mkt_engineering.charts.overview import category_counts, histogram, rows_over_time
+from mkt_engineering.charts.overview import (
+    binned_chart,
+    category_counts,
+    histogram,
+    rows_over_time,
+    value_counts_chart,
+    weekly_rows_chart,
+)
+from mkt_engineering.engines import overview as in_engine
+from mkt_engineering.engines.frames import is_engine_frame
 from mkt_engineering.paths import DATASETS_DIR
 from mkt_engineering.reporting.redact import looks_like_email_column
 from mkt_engineering.schemas import CONTRACTS
@@ -120,6 +129,8 @@ def profile(frame: pl.DataFrame) -> pl.DataFrame:
     >>> profile(pl.DataFrame({"a": [1, None, 3], "b": ["x", "y", "y"]})).to_dicts()[0]
     {'column': 'a', 'type': 'whole number', 'filled': 2, 'empty': 1, 'distinct': 3, 'smallest': '1', 'largest': '3'}
     """
+    if is_engine_frame(frame):  # a table kept in its engine: one aggregate query
+        return in_engine.table_profile(frame)
     rows: list[dict[str, Any]] = []
     for name, dtype in frame.schema.items():
         series = frame.get_column(name)
@@ -155,6 +166,9 @@ def profile(frame: pl.DataFrame) -> pl.DataFrame:
 
 def date_range(frame: pl.DataFrame) -> tuple[str | None, Any, Any]:
     """(column, first, last) of the first date/time column; (None, None, None) if there is none."""
+    if is_engine_frame(frame):
+        column = in_engine.first_date_column(frame)
+        return (column, *in_engine.first_and_last(frame, column)) if column else (None,) * 3
     column = next(
         (name for name, dtype in frame.schema.items() if isinstance(dtype, TEMPORAL)), None
     )
@@ -165,6 +179,8 @@ def date_range(frame: pl.DataFrame) -> tuple[str | None, Any, Any]:
 
 def overview_chart(frame: pl.DataFrame, title: str) -> alt.Chart | None:
     """The most telling single chart for a table: rows over time, else a category, else a number."""
+    if is_engine_frame(frame):
+        return _engine_chart(frame, title)
     column, _, _ = date_range(frame)
     if column is not None:
         return rows_over_time(frame, column, f"{title}: rows per week")
@@ -179,13 +195,40 @@ def overview_chart(frame: pl.DataFrame, title: str) -> alt.Chart | None:
     return None
 
 
+def _engine_chart(frame: Any, title: str) -> alt.Chart | None:
+    """`overview_chart` for a table in its engine: the counts are made there."""
+    column = in_engine.first_date_column(frame)
+    if column is not None:
+        return weekly_rows_chart(in_engine.rows_per_week(frame, column), f"{title}: rows per week")
+    table = in_engine.table_profile(frame)
+    for row in table.iter_rows(named=True):
+        if row["type"] in ("text", "yes/no") and 1 < row["distinct"] <= 30:
+            if not looks_like_email_column(in_engine.sample_values(frame, row["column"])):
+                name = row["column"]
+                counts = in_engine.rows_per_value(frame, name)
+                return value_counts_chart(counts, name, f"{title}: rows per {name}")
+    number = next((r["column"] for r in table.iter_rows(named=True) if "number" in r["type"]), None)
+    if number is not None:
+        counts = in_engine.histogram_counts(frame, number)
+        return binned_chart(counts, number, f"{title}: distribution of {number}")
+    return None
+
+
+def shape(frame: Any) -> tuple[int, int]:
+    """(rows, columns) of a polars frame or of a table in its engine (counted there)."""
+    if is_engine_frame(frame):
+        return in_engine.table_shape(frame)
+    return frame.height, frame.width
+
+
 def summary_row(table: TableFile, frame: pl.DataFrame) -> dict[str, Any]:
     column, first, last = date_range(frame)
+    rows, width = shape(frame)
     return {
         "table": table.name,
         "contract": table.contract or "(none)",
-        "rows": frame.height,
-        "columns": frame.width,
+        "rows": rows,
+        "columns": width,
         "date_column": column,
         "first": str(first) if first is not None else None,
         "last": str(last) if last is not None else None,
@@ -206,9 +249,8 @@ def describe(table: TableFile, frame: pl.DataFrame) -> str:
         else "no data contract, read as it is"
     )
     name, file = markdown_literal(table.name), markdown_literal(table.file_name)
-    return (
-        f"**{name}** ({file}): {frame.height:,} rows and {frame.width} columns{span}; {contract}."
-    )
+    rows, width = shape(frame)
+    return f"**{name}** ({file}): {rows:,} rows and {width} columns{span}; {contract}."
 
 
 def headline(summary: pl.DataFrame) -> str:

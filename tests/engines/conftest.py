@@ -63,6 +63,7 @@ def as_engine(request, engine):
             connection = request.getfixturevalue("duckdb_connection")
             return connection.from_arrow(frame.to_arrow())
         spark = request.getfixturevalue("spark_session")
-        return spark.createDataFrame(frame.to_arrow().to_pandas())
+        # From Arrow, not pandas: pandas turns integers with gaps into floats and NaN into null.
+        return spark.createDataFrame(frame.to_arrow())
 
     return convert
