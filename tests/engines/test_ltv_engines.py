@@ -258,3 +258,14 @@ def _report_tables(orders, spend) -> dict:
         "channels": ltv.channel_value(orders, facts.last_day, spend=spend),
         "forecast": ltv.cohort_revenue_forecast(purchases, spending, orders, facts.last_day),
     }
+
+
+def test_zoned_order_times_count_the_utc_day(edges, as_engine):
+    """Times in UTC: 23:59:59 and 00:00:01 stay on their two days on every engine."""
+    zoned = as_engine(edges.with_columns(pl.col("order_date").dt.replace_time_zone("UTC")))
+    end = date(2024, 3, 31)
+    same(ltv.rfm_summary(edges, end, "D"), ltv.rfm_summary(zoned, end, "D"))
+    same(
+        ltv.cohort_matrix(edges, "week", "orders", by_channel=True),
+        ltv.cohort_matrix(zoned, "week", "orders", by_channel=True),
+    )
