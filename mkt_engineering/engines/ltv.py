@@ -30,9 +30,7 @@ import polars as pl
 
 from mkt_engineering.engines.frames import day_number, lazy, to_polars
 
-#: Per-customer columns of `rfm_parts`, finished into recency, T and spend by `ltv.rfm`.
 EPOCH = date(1970, 1, 1)
-PART_COLUMNS = ("customer_id", "frequency", "first", "last", "total", "first_revenue")
 
 
 def _as_day(day: int) -> date:
