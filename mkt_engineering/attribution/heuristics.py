@@ -218,7 +218,10 @@ def time_decay(journeys: pl.DataFrame, half_life_days: float = 7.0) -> pl.DataFr
     age_days = (
         pl.col("conversion_time") - pl.col("touch_times")
     ).dt.total_microseconds() / 86_400e6
-    raw = pl.lit(0.5).pow(age_days / half_life_days)
+    # Ages count from the journey's newest touch: the same weights once divided by their sum,
+    # but the newest weighs 1, so a short half-life cannot underflow every weight to 0 (0/0).
+    relative_age = age_days - age_days.min().over("row")
+    raw = pl.lit(0.5).pow(relative_age / half_life_days)
     return credit_from_weights(table, raw / raw.sum().over("row"))
 
 

@@ -419,7 +419,9 @@ def time_decay_credit(
         max_length=max_length,
         channel_rules=channel_rules,
     ).filter(nw.col("converted") > 0)
-    age_in_half_lives = nw.col("age_us").cast(nw.Float64) / (_MICROSECONDS_PER_DAY * half_life_days)
+    # From the journey's newest touch (as attribution.time_decay): no underflow to 0/0.
+    relative_age = nw.col("age_us") - nw.col("age_us").min().over(*_JOURNEY)
+    age_in_half_lives = relative_age.cast(nw.Float64) / (_MICROSECONDS_PER_DAY * half_life_days)
     raw = nw.lit(0.5) ** age_in_half_lives
     weighted = kept.with_columns(_raw=raw).with_columns(
         _weight=nw.col("_raw") / nw.col("_raw").sum().over(*_JOURNEY)

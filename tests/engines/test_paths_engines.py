@@ -177,6 +177,28 @@ def test_edge_case_time_decay_weights(engine, as_engine):
     assert_same_credit(result, at.time_decay_from_touchpoints(touches, conversions, 30, 1.0))
 
 
+def test_a_short_half_life_gives_the_newest_touch_the_credit_not_nan(engine, as_engine):
+    """25 days at a 1-hour half-life is 600 half-lives: 0.5**600 underflows no float, but
+    0.5**(25 days / 30 s) does; every weight of the journey was 0 and the credit 0/0."""
+    touches = pl.DataFrame(
+        {
+            "customer_id": ["a", "a"],
+            "timestamp": [datetime(2026, 1, 1), datetime(2026, 1, 2)],
+            "channel": ["search", "email"],
+        }
+    )
+    conversions = pl.DataFrame(
+        {"customer_id": ["a"], "timestamp": [datetime(2026, 1, 27)], "value": [10.0]}
+    )
+    half_life = 30 / 86_400  # 30 seconds
+    result = engine_paths.time_decay_credit(
+        as_engine(touches), as_engine(conversions), 30, half_life
+    )
+    assert dict(zip(result["channel"], result["conversions"], strict=True)) == {"email": 1.0}
+    assert result["value"].to_list() == [10.0]
+    assert_same_credit(result, at.time_decay_from_touchpoints(touches, conversions, 30, half_life))
+
+
 def _zoned(frame: pl.DataFrame, zone: str) -> pl.DataFrame:
     return frame.with_columns(pl.col("timestamp").dt.replace_time_zone(zone))
 
