@@ -11,7 +11,8 @@ Rows, each step in its own fresh Python process (time and peak memory are its ow
   ``paths_sql``), the baseline the issue measures the DuckDB reduction against
   (target: at most 1.5 times its time, column ``vs_sql``).
 
-Every result is compared with the polars one (counts exact, floats within 1e-9 relative), so a
+The polars and DuckDB rows are the best of three runs (the machine may be shared); Spark
+runs once. Every result is compared with the polars one (counts exact, floats within 1e-9 relative), so a
 fast row that computes something else is called out. An engine whose reduction is not in
 this checkout yet says "not available yet" instead of a time.
 
@@ -41,6 +42,7 @@ from benchmarks.engine_data import (
 LOOKBACK_DAYS = 30
 SPARK_MEMORY = "4g"
 SQL_ENGINE = "duckdb (hand-written SQL)"
+REPEATS = 3  # polars and DuckDB rows: best of three (Spark runs once; its start-up dominates)
 
 # What each engine reads; the kit's functions are the same public ones on every engine.
 READERS = {
@@ -148,6 +150,13 @@ def compare(result: pl.DataFrame, reference: pl.DataFrame, key: str) -> str:
     return "equal"
 
 
+def _best(code: str, repeats: int = REPEATS) -> dict:
+    """The fastest of ``repeats`` fresh runs: on a shared machine one run can be 2x off."""
+    runs = [run_child(code) for _ in range(repeats)]
+    timed = [run for run in runs if "seconds" in run]
+    return min(timed, key=lambda run: run["seconds"]) if timed else runs[-1]
+
+
 def _row(name: str, engine: str, measured: dict, out: Path, reference: Path | None) -> dict:
     row = {"name": name, "engine": engine}
     if "error" in measured:
@@ -173,12 +182,12 @@ def _step(step: str, name: str, inputs: dict, sql: str, folder: Path) -> list[di
             rows.append(_not_available(name, engine, f"{ENGINE_MODULES[step]} is not written"))
             continue
         out = folder / f"{step}_{engine}.parquet"
-        measured = run_child(_kit_code(step, engine, inputs, out))
+        measured = _best(_kit_code(step, engine, inputs, out))
         rows.append(
             _row(name, f"{engine} (kit)", measured, out, None if engine == "polars" else reference)
         )
     out = folder / f"{step}_sql.parquet"
-    rows.append(_row(name, SQL_ENGINE, run_child(_sql_code(sql, out)), out, reference))
+    rows.append(_row(name, SQL_ENGINE, _best(_sql_code(sql, out)), out, reference))
     rows.extend(_spark(step, name, inputs, folder, reference))
     sql_seconds = next(r.get("seconds") for r in rows if r["engine"] == SQL_ENGINE)
     for row in rows:
