@@ -44,6 +44,8 @@ if TYPE_CHECKING:
 #: Ten million rows of a five-column table are about 1 GB in polars: beyond that, bringing
 #: the table into Python first is the wrong default on a laptop.
 COLLECT_ROWS = int(os.environ.get("MKT_COLLECT_ROWS", 10_000_000))
+#: Contracts that hold totals, not events: always collected (see `stays_in_engine`).
+AGGREGATE_TABLES = frozenset({"spend", "experiment_totals"})
 
 
 @dataclass(frozen=True)
@@ -103,12 +105,16 @@ def stays_in_engine(
     ``keep_in_engine`` True or False decides; None (the default) keeps the table in the
     engine under a memory cap (the user asked that the data not come into Python memory)
     or when it has more than :data:`COLLECT_ROWS` rows. The paths table (one row per
-    distinct journey, lists of channels) is an aggregate already and is always collected.
+    distinct journey, lists of channels) is an aggregate already and is always collected,
+    and so are the tables of totals (spend per channel and period, totals per arm): a row
+    per channel and month is small whatever the business, and the models read them whole.
     """
     if contract is not None and any(c.dtype == "list[str]" for c in contract.columns):
         return False, None
     if keep_in_engine is not None:
         return bool(keep_in_engine), None
+    if contract is not None and contract.name in AGGREGATE_TABLES:
+        return False, None
     if memory_limit():
         return True, None
     rows = count_rows(native)

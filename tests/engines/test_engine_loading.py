@@ -136,6 +136,20 @@ def test_a_memory_cap_keeps_the_table_in_its_engine(fake_sources, monkeypatch):
         load_table("test://orders", "orders", as_of=AS_OF)
 
 
+def test_under_a_memory_cap_tables_of_totals_are_still_collected(monkeypatch):
+    """Spend per channel and month is small whatever the business; the models read it whole
+    (the LTV report's channel section called .min() on a DuckDB relation)."""
+    import duckdb
+
+    monkeypatch.setattr(loading, "memory_limit", lambda: "1GB")
+    with duckdb.connect() as connection:
+        spend = connection.sql(
+            "select 'search' as channel, date '2025-01-01' as period_start, 10.0 as spend"
+        )
+        assert isinstance(load_table(spend, "spend", as_of=AS_OF).frame, pl.DataFrame)
+        assert is_engine_frame(load_table(spend, "spend", as_of=AS_OF, keep_in_engine=True).frame)
+
+
 def test_time_zone_aware_timestamps_read_alike_in_both_modes():
     """TIMESTAMPTZ becomes the session's wall-clock time (Berlin: UTC+1 in March, +2 in July)."""
     import datetime as dt
