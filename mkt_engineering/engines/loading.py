@@ -44,8 +44,9 @@ if TYPE_CHECKING:
 #: Ten million rows of a five-column table are about 1 GB in polars: beyond that, bringing
 #: the table into Python first is the wrong default on a laptop.
 COLLECT_ROWS = int(os.environ.get("MKT_COLLECT_ROWS", 10_000_000))
-#: Contracts that hold totals, not events: always collected (see `stays_in_engine`).
-AGGREGATE_TABLES = frozenset({"spend", "experiment_totals"})
+#: Contracts collected even under a memory cap (see `stays_in_engine`): totals, and the lead
+#: attributes (one row per lead, like the stage timeline that the report holds anyway).
+COLLECTED_TABLES = frozenset({"spend", "experiment_totals", "leads"})
 
 
 @dataclass(frozen=True)
@@ -108,12 +109,13 @@ def stays_in_engine(
     distinct journey, lists of channels) is an aggregate already and is always collected,
     and so are the tables of totals (spend per channel and period, totals per arm): a row
     per channel and month is small whatever the business, and the models read them whole.
+    The lead attributes come back too: one row per lead, joined to the per-lead timeline.
     """
     if contract is not None and any(c.dtype == "list[str]" for c in contract.columns):
         return False, None
     if keep_in_engine is not None:
         return bool(keep_in_engine), None
-    if contract is not None and contract.name in AGGREGATE_TABLES:
+    if contract is not None and contract.name in COLLECTED_TABLES:
         return False, None
     if memory_limit():
         return True, None

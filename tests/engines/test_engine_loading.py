@@ -148,6 +148,8 @@ def test_under_a_memory_cap_tables_of_totals_are_still_collected(monkeypatch):
         )
         assert isinstance(load_table(spend, "spend", as_of=AS_OF).frame, pl.DataFrame)
         assert is_engine_frame(load_table(spend, "spend", as_of=AS_OF, keep_in_engine=True).frame)
+        leads = connection.sql("select 'l1' as lead_id, 'cfo' as persona")
+        assert isinstance(load_table(leads, "leads", as_of=AS_OF).frame, pl.DataFrame)
 
 
 def test_time_zone_aware_timestamps_read_alike_in_both_modes():
