@@ -98,7 +98,7 @@ def describe_source(
 
 
 def add_source_rows(inputs: list[dict[str, Any]], quality: list[dict[str, Any]]) -> list:
-    """Fill the rows read and loaded of each source input from the quality summaries.
+    """Fill the rows read and loaded of each source input (and whether it stayed in its engine).
 
     Examples
     --------
@@ -115,6 +115,8 @@ def add_source_rows(inputs: list[dict[str, Any]], quality: list[dict[str, Any]])
         for record in quality:
             if (record.get("source"), record.get("source_table"), record.get("query")) == key:
                 item["rows_read"], item["rows"] = record.get("rows_read"), record.get("rows")
+                # checked and reduced where it lives (True), or its rows came into the kernel
+                item["in_engine"] = bool(record.get("in_engine"))
     return inputs
 
 

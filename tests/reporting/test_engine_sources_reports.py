@@ -8,8 +8,10 @@ types (timestamps, booleans, integers) against the kit's CSV parsing.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -20,6 +22,7 @@ from polars.testing import assert_frame_equal
 
 from mkt_engineering.reporting.batch import RunSpec, run_batch
 from mkt_engineering.reporting.demo_inputs import demo_data, demo_files, demo_parameters
+from mkt_engineering.sources import MEMORY_ENV
 
 pytestmark = pytest.mark.slow  # ten report runs, two at a time (about a minute on two cores)
 
@@ -64,6 +67,21 @@ def _duckdb_data(name: str, database: Path) -> list[str]:
     ]
 
 
+@contextlib.contextmanager
+def _engine_memory(memory: str | None):
+    """Run with MKT_ENGINE_MEMORY set as `mkt run --memory` sets it (None: as it is)."""
+    before = os.environ.get(MEMORY_ENV)
+    if memory is not None:
+        os.environ[MEMORY_ENV] = memory
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(MEMORY_ENV, None)
+        else:
+            os.environ[MEMORY_ENV] = before
+
+
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
     """``runs(report, "csv", "duckdb")``: those runs of a report, each done once per module.
@@ -77,14 +95,18 @@ def runs(tmp_path_factory):
 
     def get(report: str, *kinds: str) -> list:
         parameters = {**demo_parameters(report), **QUICK.get(report, {})}
-        data = {"csv": demo_data(report), "duckdb": _duckdb_data(report, database)}
+        duck = _duckdb_data(report, database)
+        data = {"csv": demo_data(report), "duckdb": duck, "engine": duck}
         specs = [
             RunSpec(report, f"{kind}-{report}", parameters, data[kind])
             for kind in kinds
             if f"{kind}-{report}" not in done
         ]
-        if specs:
-            done.update({r.label: r for r in run_batch(specs, root / "reports", jobs=2)})
+        capped = [s for s in specs if s.label.startswith("engine-")]
+        for group, memory in ((capped, "1GB"), ([s for s in specs if s not in capped], None)):
+            if group:
+                with _engine_memory(memory):  # `mkt run --memory`: the kernels inherit it
+                    done.update({r.label: r for r in run_batch(group, root / "reports", jobs=2)})
         return [done[f"{kind}-{report}"] for kind in kinds]
 
     return get
@@ -125,6 +147,30 @@ def test_report_from_a_duckdb_file_equals_the_csv_run(runs, report):
     page = (duck.folder / "report.html").read_text(encoding="utf-8")
     for table, item in sources.items():  # the Input files table: the source, rows, no hash
         assert f"<td>demo.duckdb::{table}</td><td>{item['rows_read']:,} rows</td>" in page
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_report_kept_in_the_engine_under_a_memory_cap_equals_the_csv_run(runs, report):
+    """`--memory`: the event tables stay in DuckDB, checked and reduced there (in_engine)."""
+    csv, capped = runs(report, "csv", "engine")
+    assert capped.status == "ok", capped.error
+    assert capped.headline == csv.headline
+    if report == "data_overview":
+        # Extra text columns stay in the engine unread (they may hold personal data that a
+        # file load would scan and drop): the conversions' outlet column is not counted.
+        expected, got = _tables(csv.folder)["tables"], _tables(capped.folder)["tables"]
+        extra = expected.filter(pl.col("columns") != got["columns"])
+        assert extra["table"].to_list() == ["conversions"]
+        assert (
+            extra["columns"] - got.filter(pl.col("table") == "conversions")["columns"]
+        ).to_list() == [1]
+        assert_frame_equal(got.drop("columns"), expected.drop("columns"))
+        return
+    assert_same_tables(csv.folder, capped.folder)
+    manifest = json.loads((capped.folder / "manifest.json").read_text(encoding="utf-8"))
+    kept = {item["table"]: item.get("in_engine") for item in manifest["inputs"]}
+    totals = {"spend", "leads"}  # collected even under a cap: totals, one row per lead
+    assert all(v for name, v in kept.items() if not name.endswith(tuple(totals))), kept
 
 
 @pytest.mark.postgres
