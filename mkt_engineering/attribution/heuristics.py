@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 
 import polars as pl
 
-from mkt_engineering.attribution.paths import _in_engine, as_paths, journeys_from_touchpoints
+from mkt_engineering.attribution.paths import as_paths, in_one_engine, journeys_from_touchpoints
 from mkt_engineering.errors import ParameterError, require_columns
 
 CREDIT_COLUMNS = ("channel", "conversions", "value")
@@ -270,7 +270,7 @@ def time_decay_from_touchpoints(
         "max_length": max_length,
         "channel_rules": channel_rules,
     }
-    if _in_engine(touchpoints, conversions):
+    if in_one_engine(touchpoints, conversions):
         from mkt_engineering.engines.paths import time_decay_credit
 
         return time_decay_credit(touchpoints, conversions, lookback_days, half_life_days, **options)

@@ -69,7 +69,7 @@ def group_channels(
     result = None
     for target, pattern in reversed(list(rules.items())):
         if isinstance(pattern, str):
-            _check_pattern(target, pattern)
+            check_channel_pattern(target, pattern)
             condition = pl.col(column).str.contains(f"(?i)^(?:{pattern})$")
         else:
             condition = pl.col(column).is_in(list(pattern))
@@ -81,7 +81,7 @@ def group_channels(
     return frame if result is None else frame.with_columns(result.alias(column))
 
 
-def _check_pattern(target: str, pattern: str) -> None:
+def check_channel_pattern(target: str, pattern: str) -> None:
     """A channel rule that is no valid regular expression, named with its fix (not re.error)."""
     try:
         re.compile(pattern)
@@ -116,7 +116,7 @@ def journeys_from_touchpoints(
         customer_id, path (list[str]), touch_times (list[datetime]), converted (0/1 float),
         value, conversion_time (null for non-converting journeys).
     """
-    if _in_engine(touchpoints, conversions):
+    if in_one_engine(touchpoints, conversions):
         raise ParameterError(
             "journeys_from_touchpoints returns one row per journey, which would bring the "
             "journeys out of the database. Use paths_from_touchpoints (paths) or "
@@ -207,7 +207,7 @@ def _journeys(
     )
 
 
-def _in_engine(touchpoints, conversions) -> bool:
+def in_one_engine(touchpoints, conversions) -> bool:
     """True when both tables live in one engine (DuckDB, Spark); False for polars frames."""
     from mkt_engineering.engines.frames import engine_name, is_engine_frame
 
@@ -297,7 +297,7 @@ def paths_from_touchpoints(
     >>> paths_from_touchpoints(tp, cv).sort("path").rows()
     [(['search'], 0.0, 0.0, 1.0), (['search', 'email'], 1.0, 80.0, 0.0), (['social'], 0.0, 0.0, 1.0)]
     """
-    if _in_engine(touchpoints, conversions):
+    if in_one_engine(touchpoints, conversions):
         from mkt_engineering.engines import paths as engine_paths
 
         return engine_paths.paths(

@@ -67,13 +67,13 @@ def group_channels(
     >>> to_polars(group_channels(tp, {"social": ["facebook"], "search": "google.*"}))["channel"].to_list()
     ['social', 'search', 'email']
     """
-    from mkt_engineering.attribution.paths import _check_pattern
+    from mkt_engineering.attribution.paths import check_channel_pattern
 
     frame = lazy(frame)
     result = nw.col(column)
     for target, pattern in reversed(list(rules.items())):
         if isinstance(pattern, str):
-            _check_pattern(target, pattern)
+            check_channel_pattern(target, pattern)
             condition = nw.col(column).str.contains(f"(?i)^(?:{pattern})$")
         else:
             condition = nw.col(column).is_in(list(pattern))
