@@ -187,7 +187,10 @@ def _cohort_rows(orders: Any, period: str, value_column: str, by_channel: bool) 
         # integer division out in full wherever its operand appears.
         rows = rows.with_columns(day_number("day").alias("number"))
         rows = rows.with_columns(_period_key(nw.col("number"), period).alias("key"))
-    rows = rows.with_columns(nw.col("key").min().over("customer_id").alias("cohort"))
+    # A group-by and a join rather than a window: DuckDB spills both to disk under a memory
+    # cap, while a window over every customer-day of 100M orders ran out of memory.
+    cohorts = rows.group_by("customer_id").agg(nw.col("key").min().alias("cohort"))
+    rows = rows.join(cohorts, on="customer_id", how="inner")
     if by_channel:
         channels = lazy(orders).select("customer_id", "order_date", "acquisition_channel")
         first_instant = nw.col("order_date").min().over("customer_id")
@@ -216,9 +219,13 @@ def cohort_cells(orders: Any, period: str, value_column: str, by_channel: bool) 
     divisor = 3 if period == "quarter" else 1
     cells = to_polars(
         rows.with_columns(((nw.col("key") - nw.col("cohort")) // divisor).alias("period"))
+        # Customers per cell in two plain group-bys, not a distinct count: DuckDB cannot
+        # spill a distinct count's hash sets, and they outgrew a 2 GB cap at 100M orders.
+        .group_by(*keys, "cohort", "period", "customer_id")
+        .agg(nw.col("orders").sum(), nw.col("amount").sum(), nw.col("day").max())
         .group_by(*keys, "cohort", "period")
         .agg(
-            nw.col("customer_id").n_unique().alias("customers"),
+            nw.len().alias("customers"),
             nw.col("orders").sum(),
             nw.col("amount").sum(),
             nw.col("day").max().alias("last_day"),
