@@ -56,6 +56,11 @@ def _purchase_days(orders: Any, end_day: int | None = None) -> nw.LazyFrame:
 
 def _parts(days: nw.LazyFrame) -> nw.LazyFrame:
     """Per customer: repeat purchases, first and last day, total and first-day revenue."""
+    native = _parts_in_sql(days)
+    if native is not None:
+        return native.with_columns(
+            day_number("first").alias("first"), day_number("last").alias("last")
+        )
     first_day = nw.col("day").min().over("customer_id")
     return (
         days.with_columns(
@@ -74,6 +79,38 @@ def _parts(days: nw.LazyFrame) -> nw.LazyFrame:
         )
         .with_columns(day_number("first").alias("first"), day_number("last").alias("last"))
     )
+
+
+# The revenue of the first purchase day is the one ordered aggregate of the RFM table.
+# narwhals writes it as a window (min day over the customer), which DuckDB runs 2.5x slower
+# than its own arg_min; DuckDB and Spark get that one aggregate in their own words.
+_FIRST_REVENUE = {
+    "duckdb": "arg_min(revenue, day)",
+    "spark": "min_by(revenue, day)",
+}
+
+
+def _parts_in_sql(days: nw.LazyFrame) -> nw.LazyFrame | None:
+    """`_parts` as one grouped aggregate of the engine (None where polars runs it)."""
+    engine = days.implementation
+    name = "spark" if engine.is_pyspark() else "duckdb" if engine.is_duckdb() else None
+    if name is None:
+        return None
+    aggregates = [
+        "count(*) - 1 AS frequency",
+        "min(day) AS first",
+        "max(day) AS last",
+        "sum(revenue) AS total",
+        f"{_FIRST_REVENUE[name]} AS first_revenue",
+    ]
+    native = days.to_native()
+    if name == "duckdb":
+        result = native.aggregate(", ".join(["customer_id", *aggregates]), "customer_id")
+    else:
+        from pyspark.sql import functions
+
+        result = native.groupBy("customer_id").agg(*map(functions.expr, aggregates))
+    return nw.from_native(result)
 
 
 def rfm_parts(orders: Any, end_day: int) -> pl.DataFrame:
