@@ -1,4 +1,4 @@
-"""The data overview of a table that stays in its engine: counts come back, rows do not.
+"""The data overview of a table wherever it lives: counts come back, rows do not.
 
 The overview report profiles every column (filled, empty, distinct, smallest, largest) and
 draws one chart per table. For a DuckDB relation or Spark DataFrame each of these is one
@@ -33,7 +33,13 @@ PROFILE_SCHEMA = {
 
 
 def type_name(dtype: Any) -> str:
-    """A narwhals column type in the words of `reporting.overview.type_name`."""
+    """A column type in words a marketer reads ("date-time", "whole number", "text").
+
+    Examples
+    --------
+    >>> type_name(nw.Datetime("us")), type_name(nw.Int32()), type_name(nw.String())
+    ('date-time', 'whole number', 'text')
+    """
     if isinstance(dtype, nw.Datetime) or dtype == nw.Datetime:
         return "date-time"
     if dtype == nw.Date:

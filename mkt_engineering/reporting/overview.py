@@ -104,24 +104,7 @@ def _is_categorical(series: pl.Series) -> bool:
     return 1 < distinct <= 30 and not looks_like_email_column(sample)
 
 
-def type_name(dtype: pl.DataType) -> str:
-    """A column type in words a marketer reads ("date-time", "whole number", "text")."""
-    if isinstance(dtype, pl.Datetime):
-        return "date-time"
-    if isinstance(dtype, pl.Date):
-        return "date"
-    if dtype.is_integer():
-        return "whole number"
-    if dtype.is_float() or dtype.is_decimal():
-        return "number"
-    if dtype == pl.Boolean:
-        return "yes/no"
-    if dtype in (pl.String, pl.Categorical, pl.Enum):
-        return "text"
-    return str(dtype)
-
-
-def profile(frame: pl.DataFrame) -> pl.DataFrame:
+def profile(frame: Any) -> pl.DataFrame:
     """One row per column: type, filled, empty, distinct, and smallest/largest for numbers and dates.
 
     Examples
@@ -129,39 +112,8 @@ def profile(frame: pl.DataFrame) -> pl.DataFrame:
     >>> profile(pl.DataFrame({"a": [1, None, 3], "b": ["x", "y", "y"]})).to_dicts()[0]
     {'column': 'a', 'type': 'whole number', 'filled': 2, 'empty': 1, 'distinct': 3, 'smallest': '1', 'largest': '3'}
     """
-    if is_engine_frame(frame):  # a table kept in its engine: one aggregate query
-        return in_engine.table_profile(frame)
-    rows: list[dict[str, Any]] = []
-    for name, dtype in frame.schema.items():
-        series = frame.get_column(name)
-        ordered = dtype.is_numeric() or isinstance(dtype, TEMPORAL)
-        rows.append(
-            {
-                "column": name,
-                "type": type_name(dtype),
-                "filled": series.len() - series.null_count(),
-                "empty": series.null_count(),
-                "distinct": series.n_unique(),
-                "smallest": str(series.min())
-                if ordered and series.null_count() < series.len()
-                else None,
-                "largest": str(series.max())
-                if ordered and series.null_count() < series.len()
-                else None,
-            }
-        )
-    return pl.DataFrame(
-        rows,
-        schema={
-            "column": pl.String,
-            "type": pl.String,
-            "filled": pl.Int64,
-            "empty": pl.Int64,
-            "distinct": pl.Int64,
-            "smallest": pl.String,
-            "largest": pl.String,
-        },
-    )
+    # One aggregate query, the same for a polars frame and a table in its engine.
+    return in_engine.table_profile(frame)
 
 
 def date_range(frame: pl.DataFrame) -> tuple[str | None, Any, Any]:
