@@ -76,6 +76,25 @@ def test_bootstrap_interval_brackets_the_estimate(cdnow_rfm):
     assert lower < point < upper
 
 
+def test_bootstrap_in_blocks_of_customers_gives_each_customer_his_own_interval(
+    cdnow_rfm, monkeypatch
+):
+    """Millions of customers are valued in blocks; a block boundary must not shift rows."""
+    import mkt_engineering.ltv.clv as clv_module
+
+    model, spend = BetaGeo().fit(cdnow_rfm), GammaGamma().fit(cdnow_rfm)
+    sample = cdnow_rfm.head(100)
+    whole = model.clv(sample, spend, horizon=12, draws=20)
+    monkeypatch.setattr(clv_module, "BOOTSTRAP_BLOCK", 7)  # 14 full blocks and one of 2
+    blocks = model.clv(sample, spend, horizon=12, draws=20)
+    # equal but for the last bit (special functions run on each block's distinct values)
+    for column in ("clv_lower", "clv_upper"):
+        np.testing.assert_allclose(blocks[column].to_numpy(), whole[column].to_numpy(), rtol=1e-12)
+    # and each interval is the customer's own: the one of row 50 valued alone
+    alone = model.clv(sample.slice(50, 1), spend, horizon=12, draws=20)
+    assert alone["clv_lower"][0] == pytest.approx(blocks["clv_lower"][50], rel=1e-12)
+
+
 @settings(deadline=None, max_examples=25)
 @given(
     x=st.integers(0, 300),
