@@ -184,7 +184,11 @@ def quality_html(record: dict[str, Any]) -> str:
     scalar = {
         k: v
         for k, v in record.items()
-        if k not in {"source", "table", "rows", "issues"} and not isinstance(v, list | dict)
+        if k not in {"source", "table", "rows", "issues"}
+        and not isinstance(v, list | dict)
+        # a fact that does not apply (no encoding for a database table, no query for a
+        # file) is left out instead of listed as a dash
+        and v is not None
     }
     extra = "".join(
         f"<li>{html.escape(str(k).replace('_', ' '))}: {html.escape(value_text(v))}</li>"

@@ -49,3 +49,23 @@ def test_loader_facts_read_as_words_and_grouped_numbers():
         }
     )
     assert "rows read: 17,724" in text and "decimal comma: no" in text and "separator: ," in text
+
+
+def test_facts_that_do_not_apply_are_left_out_not_shown_as_dashes():
+    """A database table has no encoding or separator, a file no engine or query."""
+    from mkt_engineering.reporting.notebook import quality_html
+
+    record = {
+        "source": "duckdb:///shop.duckdb",
+        "table": "orders",
+        "rows": 10,
+        "issues": [],
+        "encoding": None,
+        "separator": None,
+        "engine": "duckdb",
+        "query": None,
+        "in_engine": True,
+    }
+    block = quality_html(record)
+    assert "encoding" not in block and "separator" not in block and "query" not in block
+    assert "<li>engine: duckdb</li>" in block and "<li>in engine: yes</li>" in block
