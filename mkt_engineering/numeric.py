@@ -51,3 +51,33 @@ class DenseIndex:
         if self._table is not None:
             return self._table[keys]
         return np.searchsorted(self.values, keys)
+
+
+def row_quantiles(values: np.ndarray, q: float) -> np.ndarray:
+    """The ``q`` quantile of each row, missing values (NaN) left out: ``np.nanquantile``'s
+    linear method along ``axis=1``, without its Python loop over rows.
+
+    ``np.nanquantile(values, q, axis=1)`` calls a one-dimensional quantile per row (5
+    million rows took most of an hour); sorting once puts the NaN last in every row, and
+    each row's quantile is read from its own count of values. A row without any value
+    gives NaN.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> values = np.array([[1.0, 3.0, 2.0, np.nan], [np.nan, np.nan, np.nan, np.nan]])
+    >>> row_quantiles(values, 0.5)
+    array([ 2., nan])
+    """
+    ordered = np.sort(values, axis=1)  # NaN sort last
+    counts = np.count_nonzero(~np.isnan(values), axis=1)
+    position = q * (counts - 1)
+    below = np.clip(np.floor(position).astype(np.int64), 0, None)
+    above = np.minimum(below + 1, np.maximum(counts - 1, 0))
+    rows = np.arange(values.shape[0])
+    low, high = ordered[rows, below], ordered[rows, above]
+    weight = position - below
+    # numpy's lerp, so results agree with np.nanquantile to the last bit or so
+    difference = high - low
+    result = np.where(weight >= 0.5, high - difference * (1 - weight), low + difference * weight)
+    return np.where(counts > 0, result, np.nan)

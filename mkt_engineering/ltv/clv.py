@@ -27,6 +27,7 @@ from mkt_engineering.errors import DataValidationError
 from mkt_engineering.ltv.models.base import as_arrays
 from mkt_engineering.ltv.models.gammagamma import GammaGamma
 from mkt_engineering.ltv.rfm import TIME_UNITS
+from mkt_engineering.numeric import row_quantiles
 
 DAYS_PER_MONTH = 365.25 / 12
 #: Customers per block of the CLV interval's draws (memory: block x draws floats).
@@ -217,8 +218,8 @@ def _bootstrap(
             ]
         )
         stop = start + block.height
-        lower[start:stop] = np.nanquantile(values, tail, axis=1)
-        upper[start:stop] = np.nanquantile(values, 1 - tail, axis=1)
+        lower[start:stop] = row_quantiles(values, tail)
+        upper[start:stop] = row_quantiles(values, 1 - tail)
     return lower, upper
 
 
