@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-
 import polars as pl
 import pytest
 
@@ -16,23 +13,11 @@ pytestmark = pytest.mark.spark
 
 
 @pytest.fixture(scope="module")
-def spark():
-    """The active session of the run if there is one (getOrCreate), else a local[2] one."""
-    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
-        pytest.skip("Spark tests need a Java runtime (apt-get install -y default-jre-headless)")
-    pyspark_sql = pytest.importorskip("pyspark.sql")
-    session = (
-        pyspark_sql.SparkSession.builder.master("local[2]")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "4")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.driver.host", "127.0.0.1")
-        .getOrCreate()
-    )
+def spark(spark_session):
+    """The run's local Spark session, with a small orders view."""
     frame = pl.DataFrame({"customer_id": ["a", "b", "a"], "revenue": [1.5, 2.0, 3.25]})
-    session.createDataFrame(frame.to_pandas()).createOrReplaceTempView("shop_orders")
-    return session
+    spark_session.createDataFrame(frame.to_arrow()).createOrReplaceTempView("shop_orders")
+    return spark_session
 
 
 def test_table_and_query_of_the_active_session(spark):
