@@ -4,7 +4,7 @@ The data are written once per size into the git-ignored cache ``.cache/bench/`` 
 Parquet files, written chunk by chunk with vectorised numpy, so 100 million orders never sit
 in memory at once) and reused by later runs. Every measured step runs in a fresh Python
 process, so its time and peak memory are its own; `run_child` can put that process under an
-OS memory cap (``prlimit --as``).
+OS memory cap (`benchmarks.memory_cap.MemoryCap`: a memory cgroup, else ``prlimit --as``).
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
+
+from benchmarks.memory_cap import MemoryCap
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".cache" / "bench"
@@ -188,12 +190,6 @@ def paths_sql(touchpoints: str, conversions: str, lookback_days: float = 30) -> 
     """
 
 
-# `prlimit --as` caps address space, not resident memory. Allocators reserve address space
-# they never touch: with duckdb, polars and pyarrow loaded, glibc's per-thread arenas and
-# Arrow's jemalloc pool reserved 2.4 GB of it for 0.14 GB resident. The system allocator for
-# Arrow and two glibc arenas bring that to 0.6 GB, so the cap measures the data, not them.
-CAPPED_ENVIRONMENT = {"ARROW_DEFAULT_MEMORY_POOL": "system", "MALLOC_ARENA_MAX": "2"}
-
 CHILD_PRELUDE = """
 import json, sys, time
 def peak_mb():
@@ -202,7 +198,7 @@ def peak_mb():
         if line.startswith("VmHWM"):
             return int(line.split()[1]) / 1024
 def virtual_peak_mb():
-    # VmPeak: the peak address space, what `prlimit --as` caps (larger than the resident peak)
+    # VmPeak: the peak address space, what `prlimit --as` would cap (above the resident peak)
     for line in open("/proc/self/status"):
         if line.startswith("VmPeak"):
             return int(line.split()[1]) / 1024
@@ -217,16 +213,23 @@ def run_child(code: str, *, memory_cap_bytes: int | None = None, timeout: float 
     """Run ``code`` in a fresh interpreter; return what it `report`-ed plus its peak memory.
 
     ``peak_mb`` is the child's own peak resident memory (VmHWM, read when it reports), so
-    the parent's size never counts. With ``memory_cap_bytes`` the child runs under
-    ``prlimit --as``: its address space cannot grow past the cap, so exceeding it fails the
-    step (a real cap, not a promise of the engine's own ``memory_limit``). The address space
-    is larger than the resident memory, so the child then runs with `CAPPED_ENVIRONMENT`.
+    the parent's size never counts. With ``memory_cap_bytes`` the child runs under a
+    `MemoryCap`: a memory cgroup where the machine allows one (resident memory; going past
+    it gets the child killed), else ``prlimit --as``. ``cap`` in the result says which.
     """
     command = [sys.executable, "-c", CHILD_PRELUDE + textwrap.dedent(code)]
+    cap = MemoryCap(memory_cap_bytes, "bench") if memory_cap_bytes is not None else None
+    try:
+        return _run(command, cap, timeout)
+    finally:
+        if cap is not None:
+            cap.close()
+
+
+def _run(command: list[str], cap: MemoryCap | None, timeout: float) -> dict:
     environment = dict(os.environ)
-    if memory_cap_bytes is not None:
-        command = ["prlimit", f"--as={memory_cap_bytes}", "--", *command]
-        environment |= CAPPED_ENVIRONMENT
+    if cap is not None:
+        command, environment = cap.command(command), cap.environment(environment)
     started = time.perf_counter()
     with subprocess.Popen(
         command,
@@ -235,6 +238,7 @@ def run_child(code: str, *, memory_cap_bytes: int | None = None, timeout: float 
         text=True,
         cwd=ROOT,
         env=environment,
+        preexec_fn=cap.join if cap is not None else None,
     ) as child:
         try:
             out, err = child.communicate(timeout=timeout)
@@ -243,10 +247,13 @@ def run_child(code: str, *, memory_cap_bytes: int | None = None, timeout: float 
             out, err = child.communicate()
             return {"error": f"timed out after {timeout:.0f} s"}
     wall = time.perf_counter() - started
+    capped = {} if cap is None else {"cap": cap.label, "cap_peak_bytes": cap.peak_bytes()}
+    if cap is not None and cap.oom_killed():
+        return capped | {"error": f"killed for going past the memory cap ({cap.label})"}
     lines = [line for line in out.splitlines() if line.startswith("BENCH-RESULT ")]
     if child.returncode != 0 or not lines:
-        return {"error": _last_error(err or out, child.returncode)}
-    result = json.loads(lines[-1].removeprefix("BENCH-RESULT "))
+        return capped | {"error": _last_error(err or out, child.returncode)}
+    result = capped | json.loads(lines[-1].removeprefix("BENCH-RESULT "))
     result.setdefault("process_seconds", wall)
     return result
 
