@@ -96,3 +96,25 @@ def tiny(tmp_path_factory) -> dict[str, Path]:
 def mkt_cli():
     """The `mkt` runner (a fixture, since test folders here are not packages)."""
     return mkt
+
+
+DEMO_REPORTS = ["attribution", "ab_test", "cohort_ltv", "nurture_timing", "data_overview"]
+
+
+@pytest.fixture(scope="session")
+def demo_runs(tmp_path_factory) -> dict:
+    """The five reports run as `mkt demo` runs them (demo files, demo parameters), once per
+    session, two at a time: ``{report: RunResult}``.
+
+    Shared by the sections tests, the golden-table guard and the profile tests, since each
+    run costs seconds of kernel time.
+    """
+    from mkt_engineering.reporting.batch import RunSpec, run_batch
+    from mkt_engineering.reporting.demo_inputs import demo_data, demo_parameters
+
+    specs = [
+        RunSpec(name, f"demo-{name}", demo_parameters(name), demo_data(name))
+        for name in DEMO_REPORTS
+    ]
+    results = run_batch(specs, tmp_path_factory.mktemp("demo") / "reports", jobs=2)
+    return {result.analysis: result for result in results}

@@ -17,7 +17,7 @@ import polars as pl
 import pytest
 
 from mkt_engineering.reporting.batch import RunSpec, run_batch
-from mkt_engineering.reporting.demo_inputs import demo_data, demo_files, demo_parameters
+from mkt_engineering.reporting.demo_inputs import demo_files
 
 REPORTS = ["attribution", "ab_test", "cohort_ltv", "nurture_timing", "data_overview"]
 SALES_EVENTS = ["sales_contact", "opportunity", "won", "lost", "fast_lane"]
@@ -77,17 +77,15 @@ def _user_inputs(folder: Path) -> dict[str, list[str]]:
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory) -> dict[str, dict]:
-    """Ten runs, two at a time: each report on the demo inputs and on user-shaped ones."""
+def runs(tmp_path_factory, demo_runs) -> dict[str, dict]:
+    """Each report on the demo inputs (the session's ``demo_runs``, shared with the golden
+    tables guard) and on user-shaped ones, two at a time."""
     root = tmp_path_factory.mktemp("sections")
     user = root / "user"
     user.mkdir()
     user_data = _user_inputs(user)
-    specs = [
-        RunSpec(name, f"demo-{name}", demo_parameters(name), demo_data(name)) for name in REPORTS
-    ]
     quick = {"attribution": {"bootstrap_size": 20}}  # the user runs need no precise intervals
-    specs += [
+    specs = [
         RunSpec(name, f"user-{name}", quick.get(name, {}), user_data[name]) for name in REPORTS
     ]
     tv = [*user_data["attribution"], f"spend={user / 'tv_spend.csv'}"]
@@ -95,7 +93,7 @@ def runs(tmp_path_factory) -> dict[str, dict]:
     with pytest.MonkeyPatch.context() as patch:
         # the demo folder "moved away": workers and kernels inherit this
         patch.setenv("MKT_DATASETS_DIR", str(root / "no-datasets-here"))
-        results = run_batch(specs, root / "reports", jobs=2)
+        results = [*run_batch(specs, root / "reports", jobs=2), *demo_runs.values()]
     return {result.label: {"result": result, "user": user} for result in results}
 
 
