@@ -149,6 +149,10 @@ def run(
             code=1,
         ) from None
     _reporting.console.print(result_line(result), highlight=False)
+    from mkt_engineering.reporting.profiling import slowest_line
+
+    if slow := slowest_line(result.manifest.get("profile", {})):
+        _reporting.console.print(escape(slow), highlight=False)
     _reporting.console.print(
         f"report: {result.folder / 'report.html'}\nindex:  {index}", highlight=False
     )

@@ -125,6 +125,10 @@ def setup_notebook(language: str = "en") -> None:
     pl.Config.set_decimal_separator("," if language == "de" else ".")
     _show_tables_readably(language)
     _state["language"] = language
+    # seconds and peak memory per cell and section, for the manifest's profile
+    from mkt_engineering.reporting import profiling
+
+    profiling.start(_state.setdefault("profile", []), _write_state)
     _write_state()
 
 

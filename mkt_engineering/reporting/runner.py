@@ -56,6 +56,7 @@ from mkt_engineering.reporting.params import (
     missing_inputs_problem,
     validate,
 )
+from mkt_engineering.reporting.profiling import manifest_profile
 from mkt_engineering.sources import is_source_uri
 
 if TYPE_CHECKING:
@@ -489,6 +490,9 @@ def execute_run(
             "tables": state.get("tables", []),
             "quality": state.get("quality", []),
             "sections": sections,
+            # where the time and memory went (seconds and peak MB per section and cell)
+            "profile": manifest_profile(state.get("profile", [])),
+            "chart_sizes": state.get("chart_rows", []),
             "strict": run.strict,
             "notebook": str(run.notebook),
             "packages": package_versions(),

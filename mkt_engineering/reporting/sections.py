@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from mkt_engineering.errors import DataValidationError
+from mkt_engineering.reporting import profiling
 from mkt_engineering.reporting.notebook import language, record_section, say, section_status
 from mkt_engineering.text import markdown_literal
 
@@ -367,6 +368,7 @@ def section(name: str, title: str | None = None) -> Iterator[Section]:
     """
     handle = Section(name, title)
     _seen_titles[name] = handle.title
+    profiling.section_started()  # seconds and peak memory for the manifest's profile
     try:
         yield handle
     except SectionNotAvailable as exc:
@@ -376,6 +378,8 @@ def section(name: str, title: str | None = None) -> Iterator[Section]:
         _skip(handle, f"{_WORDS.get(language(), _WORDS['en'])[2]}: {message}", fix=fix)
     else:
         record_section(name, "shown")
+    finally:
+        profiling.section_finished(name)
 
 
 def section_ok(name: str) -> bool:
