@@ -30,6 +30,8 @@ from scipy import stats
 from statsmodels.duration.hazard_regression import PHReg
 
 from mkt_engineering.errors import DataValidationError, require_columns
+from mkt_engineering.formats import validation_error
+from mkt_engineering.nurture.efron import EfronPartialLikelihood
 
 
 def design_matrix(frame: pl.DataFrame, covariates: list[str]) -> pl.DataFrame:
@@ -48,6 +50,37 @@ def design_matrix(frame: pl.DataFrame, covariates: list[str]) -> pl.DataFrame:
         else:
             parts.append(column.cast(pl.Float64).alias(name))
     return pl.DataFrame(parts)
+
+
+def efron_likelihood(
+    time: np.ndarray, status: np.ndarray, exog: np.ndarray, duration: str = "duration"
+) -> EfronPartialLikelihood:
+    """The partial likelihood of the fit, refusing durations and events it cannot use.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> efron_likelihood(np.array([1.0, np.nan]), np.array([1.0, 0.0]), np.ones((2, 1)), "days")
+    Traceback (most recent call last):
+    ...
+    mkt_engineering.errors.DataValidationError: 1 value(s) of 'days' are missing or infinite (rows 2 of the frame).
+    Fix: Drop or fill the rows without a duration before fitting the Cox model.
+    """
+    bad = np.flatnonzero(~np.isfinite(time))
+    if bad.size:
+        raise validation_error(
+            f"{bad.size:,} value(s) of {duration!r} are missing or infinite "
+            f"(rows {', '.join(str(i + 1) for i in bad[:5])} of the frame).",
+            column=duration,
+            rows=[int(i) + 1 for i in bad[:5]],
+            fix="Drop or fill the rows without a duration before fitting the Cox model.",
+        )
+    if not (status == 1).any():
+        raise validation_error(
+            "No row has an event, so the Cox model has nothing to compare.",
+            fix="Fit it on data in which some leads have qualified.",
+        )
+    return EfronPartialLikelihood(time, status, exog)
 
 
 class CoxModel:
@@ -87,6 +120,13 @@ class CoxModel:
         self._time = frame[duration].cast(pl.Float64).to_numpy()
         self._status = frame[event].cast(pl.Float64).to_numpy()
         self._exog = design.to_numpy()
+        if self.ties == "efron":  # the same Newton fit as PHReg, on arrays instead of a loop
+            self._efron = efron_likelihood(self._time, self._status, self._exog, duration)
+            self.params_, covariance, _ = self._efron.fit()
+            self.standard_errors_ = np.sqrt(np.diag(covariance))
+            self.log_likelihood_ = self._efron.loglike(self.params_)
+            self._result = None
+            return self
         model = PHReg(self._time, self._exog, status=self._status, ties=self.ties)
         self._result = model.fit(disp=False)
         self.params_ = np.asarray(self._result.params)
@@ -116,7 +156,10 @@ class CoxModel:
         A small p-value says the effect changes over time (hazards not proportional). The
         rank transform follows lifelines' default ``check_assumptions``.
         """
-        residuals = np.asarray(self._result.schoenfeld_residuals)
+        if self._result is None:
+            residuals = self._efron.schoenfeld_residuals(self.params_)
+        else:
+            residuals = np.asarray(self._result.schoenfeld_residuals)
         observed = ~np.isnan(residuals[:, 0])
         time_rank = stats.rankdata(self._time[observed])
         rows = []
