@@ -35,7 +35,17 @@ _state: dict[str, Any] = {
     "tables": [],
     "language": "en",
     "sections": [],
+    # one {"chart", "rows", "seconds"} per chart drawn, in order (see `chart_sizes`)
+    "chart_rows": [],
 }
+
+MAX_CHART_ROWS = 5000
+"""Data rows one chart may carry (altair's own limit). Chart functions aggregate first (bins,
+a grid, thinned curves), so a chart above it is a fault of the chart, not of the data size."""
+
+
+class ChartTooLargeError(RuntimeError):
+    """A chart spec carries more data rows than `MAX_CHART_ROWS`."""
 
 
 def run_dir() -> Path | None:
@@ -87,16 +97,112 @@ def say(text: str) -> None:
     _display(markdown_html(str(text)), plain=str(text))
 
 
+def spec_rows(spec: dict) -> int:
+    """Data rows a Vega-Lite spec carries: inline ``data.values`` anywhere plus ``datasets``.
+
+    Parameters
+    ----------
+    spec : dict
+        A chart's spec, e.g. ``chart.to_dict()``.
+
+    Returns
+    -------
+    int
+        The rows of every dataset and every inline data block, added up.
+
+    Examples
+    --------
+    >>> spec_rows({"datasets": {"a": [{"x": 1}, {"x": 2}]},
+    ...            "layer": [{"data": {"values": [{"y": 0}]}, "mark": "rule"}]})
+    3
+    """
+    rows = sum(len(v) for v in (spec.get("datasets") or {}).values() if isinstance(v, list))
+    stack: list[Any] = [spec]
+    while stack:  # walks the nesting of layers, concats and facets, never the data rows
+        node = stack.pop()
+        if isinstance(node, dict):
+            data = node.get("data")
+            if isinstance(data, dict) and isinstance(data.get("values"), list):
+                rows += len(data["values"])
+            stack.extend(v for k, v in node.items() if k not in ("data", "datasets"))
+        elif isinstance(node, list):
+            stack.extend(node)
+    return rows
+
+
+def _title_text(title: Any) -> str:
+    text = title.get("text") if isinstance(title, dict) else title
+    if isinstance(text, list):
+        text = " ".join(str(part) for part in text)
+    return str(text) if text else ""
+
+
+def _chart_label(spec: dict) -> str:
+    """The chart's title, else its first mark: how the size record names a chart.
+
+    A title or mark may sit on the chart or on its first layer or concatenated part.
+    """
+    node: Any = spec
+    mark = None
+    while isinstance(node, dict):
+        title = _title_text(node.get("title"))
+        if title:
+            return title
+        if mark is None and node.get("mark") is not None:
+            mark = node["mark"].get("type") if isinstance(node["mark"], dict) else node["mark"]
+        parts = node.get("layer") or node.get("hconcat") or node.get("vconcat") or []
+        node = parts[0] if parts else node.get("spec")
+    return f"untitled {mark}" if mark else "untitled"
+
+
 def svg_renderer(spec: dict, **metadata: Any) -> dict:
-    """Altair renderer: the chart as inline SVG (vl-convert), so reports need no JavaScript."""
+    """Altair renderer: the chart as inline SVG (vl-convert), so reports need no JavaScript.
+
+    Each chart's data rows and render seconds are recorded (see `chart_sizes`); a chart with
+    more than `MAX_CHART_ROWS` rows is recorded and then refused with `ChartTooLargeError`,
+    instead of being truncated or drawn slowly.
+    """
+    import time
+
     import altair as alt
     import vl_convert
 
+    label, rows = _chart_label(spec), spec_rows(spec)
+    entry = {"chart": label, "rows": rows, "seconds": None}
+    _state["chart_rows"].append(entry)
+    _write_state()
+    if rows > MAX_CHART_ROWS:
+        raise ChartTooLargeError(
+            f"The chart {label!r} carries {rows:,} data rows, more than the "
+            f"{MAX_CHART_ROWS:,} a report chart may carry; its chart function must aggregate "
+            "(bin, thin, merge categories) before charting."
+        )
     version = alt.SCHEMA_VERSION.lstrip("v").rsplit(".", 1)[0]
+    started = time.perf_counter()
     svg = vl_convert.vegalite_to_svg(spec, vl_version=version)
-    title = spec.get("title")
-    label = title.get("text") if isinstance(title, dict) else title
-    return {"image/svg+xml": svg, "text/plain": f"<chart: {label or 'untitled'}>"}
+    entry["seconds"] = round(time.perf_counter() - started, 4)
+    _write_state()
+    plain = _title_text(spec.get("title")) or "untitled"  # as before: the top-level title
+    return {"image/svg+xml": svg, "text/plain": f"<chart: {plain}>"}
+
+
+def chart_sizes() -> list[dict[str, Any]]:
+    """Every chart drawn so far with its data rows and SVG render seconds, in order.
+
+    The notebook state that ``mkt run`` reads back keeps the same list under ``chart_rows``.
+
+    Returns
+    -------
+    list of dict
+        ``{"chart": title or mark, "rows": int, "seconds": float or None}`` per chart
+        (``seconds`` is None for a chart refused for its size).
+
+    Examples
+    --------
+    >>> isinstance(chart_sizes(), list)
+    True
+    """
+    return [dict(entry) for entry in _state["chart_rows"]]
 
 
 def setup_notebook(language: str = "en") -> None:
