@@ -239,6 +239,12 @@ def _kernel_manager_class() -> type:
         `stop` closes those clients and shuts the kernel down.
         """
 
+        # nbclient runs the cells on an event loop and watches the kernel from a task on that
+        # loop. A blocking client's wait for output blocked the whole loop, so when the
+        # kernel died (killed for memory, say) nothing noticed: the run waited for minutes or
+        # for ever. An async client lets the watch fail the cell within about a second.
+        client_class = "jupyter_client.asynchronous.AsyncKernelClient"
+
         def client(self, **kwargs: Any) -> Any:
             client = super().client(**kwargs)
             self.opened_clients = [*getattr(self, "opened_clients", []), client]

@@ -300,3 +300,35 @@ def test_a_notebook_outside_notebooks_writes_only_inside_out(tmp_path, monkeypat
     result = runner.execute_run(runner.prepare_run(str(notebook), {}, [], out))
     assert result.status == "failed" and result.folder.resolve().is_relative_to(out.resolve())
     assert set((tmp_path / "area").glob("*")) - before == {out}
+
+
+def test_a_kernel_killed_midway_fails_the_run_within_seconds(tmp_path):
+    """A kernel killed for memory (here: by itself) ends the run at once, as a failure.
+
+    With a blocking kernel client the cell's wait for output blocked the event loop that
+    watches the kernel, so the run hung for minutes, or for ever.
+    """
+    import threading
+
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    from mkt_engineering.reporting import runner
+
+    notebook = new_notebook(
+        cells=[
+            new_code_cell("x = 1  # parameters", metadata={"tags": ["parameters"]}),
+            new_code_cell("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"),
+            new_code_cell("y = 2"),
+        ]
+    )
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    path = tmp_path / "killed.ipynb"
+    nbformat.write(notebook, path)
+    results = []
+    run = runner.prepare_run(str(path), {}, [], tmp_path / "out")
+    worker = threading.Thread(target=lambda: results.append(runner.execute_run(run)), daemon=True)
+    worker.start()
+    worker.join(timeout=90)
+    assert results, "the run was still waiting for a dead kernel after 90 s"
+    assert results[0].status == "failed" and "died" in results[0].error.lower()
