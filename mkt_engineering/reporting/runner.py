@@ -211,7 +211,18 @@ def prepare_run(
     )
 
 
+# A dead kernel says only "Kernel died"; nearly always the system stopped it for memory.
+KERNEL_DIED = (
+    "The report's Python process stopped in the middle of a cell (DeadKernelError), most "
+    "often because it ran out of memory. Give it more memory, or let a database hold the "
+    "data: a DuckDB file or folder of Parquet files with --memory (see "
+    "docs/data-in-a-warehouse.md)."
+)
+
+
 def _error_line(exc: BaseException) -> str:
+    if type(exc).__name__ == "DeadKernelError":
+        return KERNEL_DIED
     ename, evalue = getattr(exc, "ename", None), getattr(exc, "evalue", None)
     text = f"{ename}: {evalue}" if ename else f"{type(exc).__name__}: {exc}"
     return " ".join(text.split())[:500]

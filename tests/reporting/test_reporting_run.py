@@ -331,4 +331,5 @@ def test_a_kernel_killed_midway_fails_the_run_within_seconds(tmp_path):
     worker.start()
     worker.join(timeout=90)
     assert results, "the run was still waiting for a dead kernel after 90 s"
-    assert results[0].status == "failed" and "died" in results[0].error.lower()
+    assert results[0].status == "failed"
+    assert "ran out of memory" in results[0].error and "--memory" in results[0].error
