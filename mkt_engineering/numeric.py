@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 
@@ -53,14 +55,14 @@ class DenseIndex:
         return np.searchsorted(self.values, keys)
 
 
-def row_quantiles(values: np.ndarray, q: float) -> np.ndarray:
+def row_quantiles(values: np.ndarray, q: float | Sequence[float]) -> np.ndarray:
     """The ``q`` quantile of each row, missing values (NaN) left out: ``np.nanquantile``'s
     linear method along ``axis=1``, without its Python loop over rows.
 
     ``np.nanquantile(values, q, axis=1)`` calls a one-dimensional quantile per row (5
     million rows took most of an hour); sorting once puts the NaN last in every row, and
     each row's quantile is read from its own count of values. A row without any value
-    gives NaN.
+    gives NaN. Several levels ``q`` are read from the same sort (one row of the result each).
 
     Examples
     --------
@@ -68,13 +70,23 @@ def row_quantiles(values: np.ndarray, q: float) -> np.ndarray:
     >>> values = np.array([[1.0, 3.0, 2.0, np.nan], [np.nan, np.nan, np.nan, np.nan]])
     >>> row_quantiles(values, 0.5)
     array([ 2., nan])
+    >>> row_quantiles(values, [0.0, 1.0])
+    array([[ 1., nan],
+           [ 3., nan]])
     """
     ordered = np.sort(values, axis=1)  # NaN sort last
     counts = np.count_nonzero(~np.isnan(values), axis=1)
+    if np.ndim(q) == 0:
+        return _read_quantile(ordered, counts, float(q))
+    return np.stack([_read_quantile(ordered, counts, float(level)) for level in q])
+
+
+def _read_quantile(ordered: np.ndarray, counts: np.ndarray, q: float) -> np.ndarray:
+    """The ``q`` quantile of each row of ``ordered`` (sorted rows, NaN last, ``counts`` values)."""
     position = q * (counts - 1)
     below = np.clip(np.floor(position).astype(np.int64), 0, None)
     above = np.minimum(below + 1, np.maximum(counts - 1, 0))
-    rows = np.arange(values.shape[0])
+    rows = np.arange(ordered.shape[0])
     low, high = ordered[rows, below], ordered[rows, above]
     weight = position - below
     # numpy's lerp, so results agree with np.nanquantile to the last bit or so

@@ -18,20 +18,25 @@ True
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import polars as pl
 
 from mkt_engineering.engines import frames
 from mkt_engineering.engines import ltv as engine_ltv
 from mkt_engineering.errors import DataValidationError
-from mkt_engineering.ltv.models.base import as_arrays
+from mkt_engineering.ltv.models.base import as_arrays, level_codes, period_purchases
 from mkt_engineering.ltv.models.gammagamma import GammaGamma
 from mkt_engineering.ltv.rfm import TIME_UNITS
 from mkt_engineering.numeric import row_quantiles
 
 DAYS_PER_MONTH = 365.25 / 12
-#: Customers per block of the CLV interval's draws (memory: block x draws floats).
+#: Most customers per block of the CLV interval's draws.
 BOOTSTRAP_BLOCK = 250_000
+#: Most values (customers x draws) per block: 2 million floats are 16 MB per array.
+VALUES_PER_BLOCK = 2_000_000
+FRT = ("frequency", "recency", "T")
 
 
 def monthly_discount(annual_rate: float) -> float:
@@ -73,6 +78,81 @@ def _spend(spend_model, rfm: pl.DataFrame, params=None) -> np.ndarray:
     )
 
 
+@dataclass
+class Histories:
+    """The distinct customer histories (frequency, recency, T) of an RFM table.
+
+    ``x``, ``tx`` and ``T`` hold one row per distinct history, sorted by frequency, then
+    age, then recency (so histories with the same (frequency, age) pair are neighbours);
+    ``index`` is each customer's history and ``order`` the customers sorted by history.
+    """
+
+    x: np.ndarray
+    tx: np.ndarray
+    T: np.ndarray
+    index: np.ndarray
+    order: np.ndarray
+
+    @property
+    def rows(self) -> int:
+        return int(self.x.size)
+
+
+def distinct_histories(x: np.ndarray, tx: np.ndarray, T: np.ndarray) -> Histories:
+    """Number the distinct (frequency, recency, T) rows: one sort of an integer key.
+
+    Examples
+    --------
+    >>> found = distinct_histories(np.array([1.0, 0, 1]), np.array([4.0, 0, 4]),
+    ...                            np.array([9.0, 9, 9]))
+    >>> found.x, found.index, found.order
+    (array([0., 1.]), array([1, 0, 1]), array([1, 0, 2]))
+    """
+    if x.size == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return Histories(x, tx, T, empty, empty)
+    coded = [level_codes(column) for column in (x, T, tx)]
+    sizes = [float(levels.size) for levels, _ in coded]
+    if sizes[0] * sizes[1] * sizes[2] < 2.0**62:
+        key = np.zeros(x.size, dtype=np.int64)
+        for levels, codes in coded:
+            key = key * levels.size + codes
+        order = np.argsort(key, kind="stable")
+        ordered = key[order]
+        starts = np.concatenate([[True], ordered[1:] != ordered[:-1]])
+    else:  # the key would overflow: sort by the columns themselves
+        order = np.lexsort((tx, T, x))
+        changes = [np.diff(column[order]) != 0 for column in (x, T, tx)]
+        starts = np.concatenate([[True], changes[0] | changes[1] | changes[2]])
+    index = np.empty(x.size, dtype=np.int64)
+    index[order] = np.cumsum(starts) - 1
+    firsts = order[starts]
+    return Histories(x[firsts], tx[firsts], T[firsts], index, order)
+
+
+def history_purchases(
+    model,
+    histories: Histories,
+    grid: np.ndarray,
+    discount: np.ndarray,
+    rows: slice = slice(None),
+    params: np.ndarray | None = None,
+) -> np.ndarray:
+    """Discounted expected repeat purchases of distinct histories (``rows`` of them).
+
+    With ``params`` (draws x parameters) the result is draws x rows. A model without its
+    own ``period_purchases`` (any object with ``_conditional``) takes the generic path.
+    """
+    method = getattr(model, "period_purchases", None)
+    arguments = (grid, histories.x[rows], histories.tx[rows], histories.T[rows])
+    if method is None:
+        values = period_purchases(model, *arguments, weights=discount, params=params)
+    else:
+        values = method(*arguments, weights=discount, params=params)
+    _require_finite(model, values, drawn=params is not None)
+    return values
+
+
 def discounted_purchases(
     model,
     rfm: pl.DataFrame,
@@ -81,32 +161,34 @@ def discounted_purchases(
     time_unit: str = "W",
     params=None,
 ) -> np.ndarray:
-    """Discounted expected repeat purchases of each customer over the horizon."""
-    x, tx, T = as_arrays(rfm, ("frequency", "recency", "T"), type(model).__name__)
+    """Discounted expected repeat purchases of each customer over the horizon.
+
+    Computed once per distinct (frequency, recency, T) history and gathered per customer.
+    """
+    x, tx, T = as_arrays(rfm, FRT, type(model).__name__)
     grid = _month_grid(horizon_months, time_unit)
-    unique, inverse = np.unique(np.column_stack([x, tx, T]), axis=0, return_inverse=True)
-    cumulative = np.column_stack(
-        [
-            model._conditional(t, unique[:, 0], unique[:, 1], unique[:, 2], params)
-            if t > 0
-            else np.zeros(len(unique))
-            for t in grid
-        ]
-    )
-    per_month = np.diff(cumulative, axis=1)
-    _require_finite(model, cumulative)
-    return (per_month @ _discount_factors(horizon_months, discount_rate))[inverse.ravel()]
+    histories = distinct_histories(x, tx, T)
+    discount = _discount_factors(horizon_months, discount_rate)
+    return history_purchases(model, histories, grid, discount, params=params)[histories.index]
 
 
-def _require_finite(model, expected: np.ndarray) -> None:
+def _require_finite(model, expected: np.ndarray, drawn: bool = False) -> None:
     """Refuse to value customers with predictions that are not numbers (never average NaN)."""
-    bad = ~np.isfinite(expected).all(axis=1)
+    bad = ~np.isfinite(expected)
+    if bad.ndim == 2:
+        bad = bad.any(axis=0)
     if bad.any():
         name = type(model).__name__
+        which = (
+            f"under some of its parameter draws (the interval) for at least {int(bad.sum()):,} "
+            "distinct customer histories"
+            if drawn
+            else f"for {int(bad.sum()):,} of {len(bad):,} distinct customer histories"
+        )
         raise DataValidationError(
-            f"The {name} fit gives no finite expected purchases for {int(bad.sum()):,} of "
-            f"{len(bad):,} distinct customer histories, so their value cannot be computed. "
-            "The fitted parameters sit at the edge of what the model can describe.",
+            f"The {name} fit gives no finite expected purchases {which}, so their value "
+            "cannot be computed. The fitted parameters sit at the edge of what the model "
+            "can describe.",
             fix="Try another purchase model (model=mbgnbd or paretonbd) or more months of orders.",
         )
 
@@ -125,6 +207,10 @@ def customer_lifetime_value(
     seed: int = 0,
 ) -> pl.DataFrame:
     """Discounted future value of each existing customer, with a bootstrap interval.
+
+    The purchase part is computed once per distinct (frequency, recency, T) history, and
+    the spend part is applied per customer through the Gamma-Gamma mean's closed form
+    (affine in the customer's mean spend); see `customer_value_intervals` for the draws.
 
     Parameters
     ----------
@@ -147,6 +233,17 @@ def customer_lifetime_value(
     DataFrame
         customer_id, discounted_purchases (expected repeat purchases, each discounted to
         today), expected_spend, clv, clv_lower, clv_upper.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from mkt_engineering.ltv import BetaGeo
+    >>> model = BetaGeo()
+    >>> model.log_params_ = np.log([0.24, 4.41, 0.79, 2.43])
+    >>> rfm = pl.DataFrame({"customer_id": [1, 2], "frequency": [0, 3], "recency": [0.0, 20.0],
+    ...                     "T": [30.0, 30.0]})
+    >>> customer_lifetime_value(model, 25.0, rfm, draws=0)["clv"].round(2).to_list()
+    [7.26, 56.56]
     """
     if not 0 < margin <= 1:
         raise DataValidationError(
@@ -154,72 +251,97 @@ def customer_lifetime_value(
             column="margin",
             fix="Give the contribution margin as a share of revenue.",
         )
-    purchases = discounted_purchases(purchase_model, rfm, horizon_months, discount_rate, time_unit)
+    x, tx, T = as_arrays(rfm, FRT, type(purchase_model).__name__)
     spend = _spend(spend_model, rfm)
-    clv = margin * purchases * spend
+    grid = _month_grid(horizon_months, time_unit)
+    discount = _discount_factors(horizon_months, discount_rate)
+    histories = distinct_histories(x, tx, T)
+    purchases = history_purchases(purchase_model, histories, grid, discount)[histories.index]
     frame = pl.DataFrame(
         {
             "discounted_purchases": purchases,
             "expected_spend": spend,
-            "clv": clv,
+            "clv": margin * purchases * spend,
         }
     )
     if "customer_id" in rfm.columns:
         frame = frame.insert_column(0, rfm["customer_id"])
     if draws:
-        lower, upper = _bootstrap(
+        lower, upper = customer_value_intervals(
             purchase_model,
             spend_model,
             rfm,
-            horizon_months,
-            discount_rate,
-            margin,
-            time_unit,
-            draws,
-            level,
-            seed,
+            histories,
+            grid,
+            discount,
+            margin=margin,
+            draws=draws,
+            level=level,
+            seed=seed,
         )
         frame = frame.with_columns(pl.Series("clv_lower", lower), pl.Series("clv_upper", upper))
     return frame
 
 
-def _bootstrap(
+def _spend_draws(spend_model, rfm: pl.DataFrame, draws: int, seed: int):
+    """Per frequency level and draw, the intercept and slope of the expected spend.
+
+    Returns the two (levels x draws; the slope None for a fixed value per purchase), each
+    customer's level and each customer's mean spend (None for a fixed value).
+    """
+    if not isinstance(spend_model, GammaGamma):
+        value = np.full((1, draws), float(spend_model))
+        return value, None, np.zeros(rfm.height, dtype=np.int64), None
+    x, m = as_arrays(rfm, ("frequency", "monetary_value"), "customer_lifetime_value")
+    levels, codes = level_codes(x)
+    intercept, slope = spend_model.spend_coefficients(
+        levels, spend_model.parameter_draws(draws, seed)
+    )
+    return np.ascontiguousarray(intercept.T), np.ascontiguousarray(slope.T), codes, m
+
+
+def customer_value_intervals(
     purchase_model,
     spend_model,
-    rfm,
-    horizon_months,
-    discount_rate,
-    margin,
-    time_unit,
-    draws,
-    level,
-    seed,
-):
+    rfm: pl.DataFrame,
+    histories: Histories,
+    grid: np.ndarray,
+    discount: np.ndarray,
+    *,
+    margin: float,
+    draws: int,
+    level: float,
+    seed: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each customer's ``level`` interval of the CLV under parameter draws.
+
+    Under draw d, customer i with history h and mean spend m is worth
+    margin * P_d(h) * (a_d(x) + b_d(x) m): P_d, the discounted purchases, is computed once
+    per distinct history for all draws at once, a_d and b_d once per frequency, and the
+    product per customer, whose quantiles over the draws are the interval. Purchase and
+    spend draws pair up as they always did (seeds ``seed`` and ``seed + 1``). Customers go
+    in blocks, sorted by history, so a block needs the draws of a contiguous run of
+    histories only, and memory stays at block x draws floats.
+    """
     purchase_draws = purchase_model.parameter_draws(draws, seed)
-    spend_draws = (
-        spend_model.parameter_draws(draws, seed + 1)
-        if isinstance(spend_model, GammaGamma)
-        else [None] * draws
-    )
+    intercept, slope, codes, mean_spend = _spend_draws(spend_model, rfm, draws, seed + 1)
     tail = (1 - level) / 2
     lower, upper = np.empty(rfm.height), np.empty(rfm.height)
-    # Customers in blocks: the draws of one block are a block x draws matrix, so 5 million
-    # customers need 100 MB at a time instead of 2 GB (times the quantiles' copies).
-    for start in range(0, rfm.height, BOOTSTRAP_BLOCK):
-        block = rfm.slice(start, BOOTSTRAP_BLOCK)
-        values = np.column_stack(
-            [
-                margin
-                * discounted_purchases(
-                    purchase_model, block, horizon_months, discount_rate, time_unit, p
-                )
-                * _spend(spend_model, block, s)
-                for p, s in zip(purchase_draws, spend_draws, strict=True)
-            ]
+    block = max(1, min(BOOTSTRAP_BLOCK, VALUES_PER_BLOCK // draws))
+    for start in range(0, rfm.height, block):
+        customers = histories.order[start : start + block]
+        rows = histories.index[customers]  # increasing: customers are sorted by history
+        first, last = int(rows[0]), int(rows[-1]) + 1
+        per_history = history_purchases(
+            purchase_model, histories, grid, discount, slice(first, last), purchase_draws
         )
-        stop = start + block.height
-        lower[start:stop] = row_quantiles(values, tail)
-        upper[start:stop] = row_quantiles(values, 1 - tail)
+        purchases = np.ascontiguousarray(per_history.T)[rows - first]
+        spend = intercept[codes[customers]]
+        if slope is not None:
+            spend = spend + slope[codes[customers]] * mean_spend[customers, None]
+        lower[customers], upper[customers] = row_quantiles(
+            margin * purchases * spend, (tail, 1 - tail)
+        )
     return lower, upper
 
 

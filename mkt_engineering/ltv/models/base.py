@@ -134,7 +134,7 @@ def compress(data: pl.DataFrame, columns: tuple[str, ...]) -> CompressedData:
     per row, and counting the distinct keys is a single sort of integers. The result is
     sorted by the columns in order, and the per-column codes are kept for `levels`.
     """
-    coded = [_level_codes(data[c].cast(pl.Float64).to_numpy()) for c in columns]
+    coded = [level_codes(data[c].cast(pl.Float64).to_numpy()) for c in columns]
     sizes = [levels.size for levels, _ in coded]
     if (
         float(np.prod(np.array(sizes, dtype=float))) >= 2.0**62
@@ -157,12 +157,17 @@ def compress(data: pl.DataFrame, columns: tuple[str, ...]) -> CompressedData:
     return CompressedData(values, counts.astype(float), _levels=cached)
 
 
-def _level_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def level_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Sorted distinct values of a column and each row's index into them.
 
     Counts and `rfm_summary` ages are whole numbers of days divided by the time unit; those
     are coded by counting, without a sort. Other columns use a hash for the distinct values
     and a binary search for the codes.
+
+    Examples
+    --------
+    >>> level_codes(np.array([2.0, 0.5, 2.0]))
+    (array([0.5, 2. ]), array([1, 0, 1]))
     """
     head = values[:1000]
     for days in DAYS_PER_UNIT:
@@ -484,10 +489,98 @@ def as_arrays(data: pl.DataFrame, columns: tuple[str, ...], model: str) -> list[
     return [checked[c].cast(pl.Float64).to_numpy() for c in columns]
 
 
+def distinct_pairs(first: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Distinct (first, second) value pairs: each row's pair, and the pairs' two values.
+
+    Terms of a prediction that depend on two columns only (such as frequency and age) are
+    computed once per pair and gathered; the pairs are sorted by ``first``, then ``second``.
+
+    Examples
+    --------
+    >>> index, x, T = distinct_pairs(np.array([1.0, 0.0, 1.0]), np.array([5.0, 3.0, 5.0]))
+    >>> index, x, T
+    (array([1, 0, 1]), array([0., 1.]), array([3., 5.]))
+    """
+    first_levels, first_codes = level_codes(first)
+    second_levels, second_codes = level_codes(second)
+    key = first_codes.astype(np.int64) * second_levels.size + second_codes
+    distinct, index = np.unique(key, return_inverse=True)
+    return (
+        index.ravel(),
+        first_levels[distinct // second_levels.size],
+        second_levels[distinct % second_levels.size],
+    )
+
+
+def stacked_draws(params: np.ndarray | None) -> np.ndarray | None:
+    """Parameter draws (draws x parameters) as columns that broadcast against data rows.
+
+    The result has shape (parameters, draws, 1): unpacked, each parameter is a column of
+    draws, and a formula of parameters and data (rows) gives a draws x rows array.
+    One parameter set (a vector) or None is returned as it is.
+
+    Examples
+    --------
+    >>> stacked_draws(np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])).shape
+    (2, 3, 1)
+    """
+    if params is None or np.ndim(params) < 2:
+        return params
+    return np.asarray(params, dtype=float).T[:, :, None]
+
+
+def period_purchases(
+    model,
+    times: np.ndarray,
+    x: np.ndarray,
+    tx: np.ndarray,
+    T: np.ndarray,
+    *,
+    weights: np.ndarray | None = None,
+    params: np.ndarray | None = None,
+) -> np.ndarray:
+    """Expected repeat purchases of each data row in each period between ``times``.
+
+    The model's own conditional expectation E[X(t) | x, t_x, T] (``model._conditional``)
+    at each time, differenced: the generic path for any purchase model. ``times`` starts at
+    0 (no purchases yet). With ``weights`` (one per period), the weighted sum over periods.
+    ``params`` (draws x parameters) values every row under every draw: the draws are
+    broadcast when the model says its formulas allow it (``broadcasts_parameters``), else
+    evaluated one after the other.
+
+    Returns
+    -------
+    ndarray
+        rows x periods, or rows with ``weights``; a leading draws axis with ``params`` of
+        two dimensions.
+    """
+    if params is not None and np.ndim(params) == 2:
+        if not getattr(model, "broadcasts_parameters", False):
+            return np.stack(
+                [
+                    period_purchases(model, times, x, tx, T, weights=weights, params=p)
+                    for p in params
+                ]
+            )
+        params = stacked_draws(params)
+    previous, total, periods = 0.0, 0.0, []
+    for k, t in enumerate(times[1:]):
+        current = model._conditional(float(t), x, tx, T, params)
+        if weights is None:
+            periods.append(current - previous)
+        else:
+            total = total + weights[k] * (current - previous)
+        previous = current
+    return np.stack(periods, axis=-1) if weights is None else total
+
+
 class PurchaseModel(LikelihoodModel):
     """A model of repeat purchases in continuous time (BG/NBD family, Pareto/NBD)."""
 
     data_columns = ("frequency", "recency", "T")
+    #: Whether the prediction formulas accept parameter draws as broadcasting columns
+    #: (see `stacked_draws`); models with branches on a parameter's value do not.
+    broadcasts_parameters: bool = False
 
     def clv(
         self,
@@ -516,6 +609,49 @@ class PurchaseModel(LikelihoodModel):
             time_unit=time_unit,
             draws=draws,
         )
+
+    def period_purchases(
+        self,
+        times: np.ndarray,
+        x: np.ndarray,
+        tx: np.ndarray,
+        T: np.ndarray,
+        *,
+        weights: np.ndarray | None = None,
+        params: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """Expected repeat purchases of each customer history in each period between ``times``.
+
+        Parameters
+        ----------
+        times : ndarray
+            Increasing times in the model's unit, starting at 0.
+        x, tx, T : ndarray
+            Frequency, recency and age of each history (one row each).
+        weights : ndarray, optional
+            One per period (e.g. discount factors): return the weighted sum over periods.
+        params : ndarray, optional
+            Parameter sets (draws x parameters, natural scale) to value every row under
+            each; default the fitted ones.
+
+        Returns
+        -------
+        ndarray
+            rows x periods (rows with ``weights``), with a leading draws axis for 2-D
+            ``params``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from mkt_engineering.ltv import BetaGeo
+        >>> model = BetaGeo()
+        >>> model.log_params_ = np.log([0.24, 4.41, 0.79, 2.43])
+        >>> one = [np.array([2.0]), np.array([30.0]), np.array([38.0])]
+        >>> months = model.period_purchases(np.array([0.0, 4.0, 8.0]), *one)
+        >>> bool(np.isclose(months.sum(), model._conditional(8.0, *one)[0]))
+        True
+        """
+        return period_purchases(self, times, x, tx, T, weights=weights, params=params)
 
     def expected_purchases(self, t: float, rfm: pl.DataFrame) -> pl.Series:
         """Expected repeat purchases of each customer in the next ``t`` time units."""

@@ -32,7 +32,12 @@ from scipy import stats
 from scipy.special import digamma, gammaln
 
 from mkt_engineering.errors import DataValidationError
-from mkt_engineering.ltv.models.base import CompressedData, LikelihoodModel, as_arrays
+from mkt_engineering.ltv.models.base import (
+    CompressedData,
+    LikelihoodModel,
+    as_arrays,
+    stacked_draws,
+)
 
 COLUMNS = ("frequency", "monetary_value")
 
@@ -105,6 +110,35 @@ class GammaGamma(LikelihoodModel):
         self._check_fitted()
         p, q, v = np.exp(self.log_params_) if params is None else params
         return p * (v + x * m) / (p * x + q - 1)
+
+    def spend_coefficients(self, x, params=None) -> tuple[np.ndarray, np.ndarray]:
+        """Intercept and slope of the expected spend in the customer's own mean spend.
+
+        E[M | x, m] = p (v + x m) / (p x + q - 1) = intercept(x) + slope(x) m, so spend
+        can be applied after everything that depends on frequency alone: per frequency
+        (and parameter draw) two numbers, per customer one multiply-add.
+
+        Parameters
+        ----------
+        x : ndarray
+            Frequencies.
+        params : ndarray, optional
+            Parameter sets (draws x 3, natural scale); default the fitted ones. With
+            draws, both results are draws x frequencies.
+
+        Examples
+        --------
+        >>> model = GammaGamma()
+        >>> model.log_params_ = np.log([6.25, 3.74, 15.44])
+        >>> intercept, slope = model.spend_coefficients(np.array([0.0, 2.0]))
+        >>> bool(np.allclose(intercept + slope * 30.0,
+        ...                  model._expected_spend(np.array([0.0, 2.0]), 30.0)))
+        True
+        """
+        self._check_fitted()
+        p, q, v = stacked_draws(np.exp(self.log_params_) if params is None else params)
+        denominator = p * x + q - 1
+        return p * v / denominator, p * x / denominator
 
     def population_mean_spend(self) -> float:
         """Mean spend per purchase across customers, p v / (q - 1) (infinite if q <= 1)."""

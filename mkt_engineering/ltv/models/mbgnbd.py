@@ -82,6 +82,7 @@ class ModifiedBetaGeo(PurchaseModel):
     parameter_names = ("r", "alpha", "a", "b")
     data_columns = FRT
     initial = (0.5, 5.0, 0.8, 2.5)
+    broadcasts_parameters = True
 
     def _negative_log_likelihood(self, log_params, data):
         return _negative_log_likelihood(log_params, data)
