@@ -13,6 +13,8 @@ Examples
 
 from __future__ import annotations
 
+import math
+
 import altair as alt
 import numpy as np
 import polars as pl
@@ -49,17 +51,50 @@ def _cohort_label(matrix: pl.DataFrame) -> pl.DataFrame:
     return matrix.with_columns(label.alias("cohort_label"))
 
 
+# Cells one cohort chart draws at most: with two years of weekly cohorts a triangle has
+# about 11,000 cells, beyond what a chart can carry (5,000 rows) or anyone can read.
+MAX_COHORT_CELLS = 4000
+
+
+def _every_kth_cohort(data: pl.DataFrame, max_cells: int) -> tuple[pl.DataFrame, str]:
+    """Every k-th cohort counted back from the newest, so at most `max_cells` rows remain.
+
+    Returns the rows kept and a note naming what was left out ("" when all are kept).
+    Cohorts are skipped rather than merged: a merged cohort would be a new number.
+    """
+    if data.height <= max_cells:
+        return data, ""
+    labels = data.select(pl.col("cohort_label").unique(maintain_order=True))
+    step = -(-data.height // max_cells)  # ceiling division
+    newest_first = labels.reverse().with_row_index("_age")
+    kept = newest_first.filter(pl.col("_age") % step == 0)["cohort_label"].implode()
+    shown = data.filter(pl.col("cohort_label").is_in(kept))
+    note = (
+        f"Every {_ordinal(step)} cohort shown, counted back from the newest "
+        f"({kept.list.len()[0]:,} of {labels.height:,})."
+    )
+    return shown, note
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 def cohort_heatmap(
     matrix: pl.DataFrame, metric: str = "retention", title: str | None = None
 ) -> alt.LayerChart:
     """Cohort triangle as a heatmap; cells that cannot be observed yet are grey and unlabelled.
 
     Period 0 (the acquisition period) is left out of the colour scale for retention, where
-    it is 100% by definition and would wash out the rest.
+    it is 100% by definition and would wash out the rest. With more than
+    `MAX_COHORT_CELLS` cells (e.g. two years of weekly cohorts) every k-th cohort is shown,
+    counted back from the newest, and the subtitle says so.
     """
     data = _cohort_label(matrix)
     if metric == "retention":
         data = data.filter(pl.col("period") > 0)
+    data, thinned = _every_kth_cohort(data, MAX_COHORT_CELLS)
     observed = data.filter(pl.col("value").is_not_null())
     masked = data.filter(pl.col("value").is_null())
     fmt = ".0%" if metric == "retention" else ",.0f"
@@ -92,7 +127,7 @@ def cohort_heatmap(
     return (hidden + cells).properties(
         title=alt.TitleParams(
             title or METRIC_TITLES.get(metric, metric),
-            subtitle=_masked_note(matrix),
+            subtitle=[_masked_note(matrix), thinned] if thinned else _masked_note(matrix),
         ),
         height=alt.Step(14),
     )
@@ -115,9 +150,11 @@ def cohort_curves(
     """One line per cohort over the periods since acquisition (later cohorts are shorter).
 
     `currency` (a symbol, code or :class:`~mkt_engineering.text.Currency`) is named in the
-    axis title of money metrics.
+    axis title of money metrics. With more than `MAX_COHORT_CELLS` points every k-th cohort
+    is drawn, counted back from the newest, and the subtitle says so.
     """
-    data = _cohort_label(matrix).drop_nulls("value")
+    data, thinned = _every_kth_cohort(_cohort_label(matrix).drop_nulls("value"), MAX_COHORT_CELLS)
+    heading = title or f"{METRIC_TITLES.get(metric, metric)} by cohort"
     axis_title = METRIC_TITLES.get(metric, metric) + (
         _unit(currency) if metric in MONEY_METRICS else ""
     )
@@ -142,7 +179,7 @@ def cohort_curves(
             detail="cohort_label:N",
             tooltip=["cohort_label:N", "period:Q", alt.Tooltip("value:Q", format=fmt)],
         )
-        .properties(title=title or f"{METRIC_TITLES.get(metric, metric)} by cohort")
+        .properties(title=alt.TitleParams(heading, subtitle=thinned) if thinned else heading)
     )
 
 
@@ -202,15 +239,44 @@ def frequency_recency_heatmap(
     )
 
 
+# Periods the tracking chart draws per line at most: ten years by day would be 3,650.
+MAX_TRACKING_PERIODS = 1500
+
+
+def _thin_periods(tracked: pl.DataFrame, max_periods: int) -> pl.DataFrame:
+    """Every k-th period, plus the first, the last and the calibration end, when too many.
+
+    The lines are cumulative counts, so points a few days apart lie on a smooth curve;
+    the last period of each phase is kept so the lines end where the data end and the
+    dotted line sits where it did.
+    """
+    if tracked.height <= max_periods:
+        return tracked
+    step = -(-tracked.height // max_periods)
+    row = pl.int_range(pl.len())
+    phase_end = pl.col("phase") != pl.col("phase").shift(-1)
+    return tracked.filter((row % step == 0) | phase_end.fill_null(True))
+
+
 def tracking_chart(tracked: pl.DataFrame) -> alt.LayerChart:
-    """Cumulative repeat purchases, actual against predicted, with the calibration end marked."""
-    long = tracked.unpivot(
-        index=["period", "date", "phase"],
-        on=["actual_cumulative", "predicted_cumulative"],
-        variable_name="series",
-        value_name="purchases",
-    ).with_columns(
-        pl.col("series").replace({"actual_cumulative": "actual", "predicted_cumulative": "model"})
+    """Cumulative repeat purchases, actual against predicted, with the calibration end marked.
+
+    More than `MAX_TRACKING_PERIODS` periods (years by day) are thinned to every k-th, with
+    the first, the last and the calibration end kept.
+    """
+    long = (
+        _thin_periods(tracked.sort("period"), MAX_TRACKING_PERIODS)
+        .unpivot(
+            index=["period", "date", "phase"],
+            on=["actual_cumulative", "predicted_cumulative"],
+            variable_name="series",
+            value_name="purchases",
+        )
+        .with_columns(
+            pl.col("series").replace(
+                {"actual_cumulative": "actual", "predicted_cumulative": "model"}
+            )
+        )
     )
     lines = (
         alt.Chart(long)
@@ -267,25 +333,83 @@ def holdout_chart(by_frequency: pl.DataFrame) -> alt.Chart:
     )
 
 
+def nice_step(span: float, bins: int) -> float:
+    """The round bin width (1, 2, 2.5 or 5 times a power of ten) giving at most `bins` bins.
+
+    Parameters
+    ----------
+    span : float
+        Width of the range to cover (> 0).
+    bins : int
+        Most bins wanted.
+
+    Returns
+    -------
+    float
+        The smallest round width w with ``span / w <= bins``.
+
+    Examples
+    --------
+    >>> nice_step(1234.0, 40), nice_step(0.37, 40), nice_step(100.0, 40)
+    (50.0, 0.01, 2.5)
+    """
+    raw = span / bins
+    power = 10.0 ** math.floor(math.log10(raw))
+    # the tiny tolerance keeps 100 / 40 = 2.5 at 2.5 although the division may round above;
+    # 12 significant digits drop the float noise of 0.001 * 10 = 0.010000000000000002
+    width = next(power * m for m in (1.0, 2.0, 2.5, 5.0, 10.0) if power * m >= raw * (1 - 1e-12))
+    return float(f"{width:.12g}")
+
+
+def _value_bins(values: pl.Series, bins: int) -> pl.DataFrame:
+    """Counts per round-edged bin from 0 (or the lowest value) to the 99th percentile.
+
+    Values above the 99th percentile count in the last bin, so one whale does not squeeze
+    every other customer into the first bar. Bins without customers are kept (zero bars).
+    """
+    values = values.drop_nulls().cast(pl.Float64)
+    low = min(0.0, float(values.min() or 0.0))
+    cap = float(values.quantile(0.99, interpolation="linear") or 0.0) if values.len() else 0.0
+    cap = cap if cap > low else low + 1.0
+    width = nice_step(cap - low, bins + bins // 4)  # round edges cost up to a quarter more bars
+    start = np.floor(low / width) * width
+    count = int(np.ceil(round((cap - start) / width, 9)))  # round: 100 / 2.5 is 40, not 40.000001
+    index = ((values.clip(None, cap) - start) / width).floor().clip(0, count - 1).cast(pl.Int64)
+    counts = index.alias("bin").value_counts(name="customers")
+    return (
+        pl.DataFrame({"bin": np.arange(count, dtype=np.int64)})
+        .join(counts, on="bin", how="left")
+        .select(
+            (start + pl.col("bin") * width).alias("start"),
+            (start + (pl.col("bin") + 1) * width).alias("end"),
+            pl.col("customers").fill_null(0).cast(pl.Int64),
+        )
+    )
+
+
 def clv_distribution(
     clv: pl.DataFrame,
     column: str = "clv",
     bins: int = 40,
     currency: str | Currency | None = None,
 ) -> alt.LayerChart:
-    """Histogram of customer values; binned here, so any number of customers charts quickly."""
-    values = clv[column].drop_nulls().to_numpy()
-    cap = float(np.quantile(values, 0.99)) if values.size else 1.0
-    counts, edges = np.histogram(
-        np.clip(values, None, cap), bins=bins, range=(min(0.0, values.min(initial=0)), cap or 1.0)
-    )
-    data = pl.DataFrame({"start": edges[:-1], "end": edges[1:], "customers": counts})
+    """Histogram of customer values, binned in polars: about `bins` bars with round edges.
+
+    The chart carries one row per bar whatever the number of customers; values above the
+    99th percentile are counted in the last bar.
+    """
+    values = clv.get_column(column)
+    data = _value_bins(values, bins)
+    mean = values.drop_nulls().mean()
     bars = (
         alt.Chart(data)
         .mark_bar(color=ACCENT)
         .encode(
+            # "binned": bars stand on zero between their edges (without it vega-lite drew
+            # each bin as a thin horizontal dash at its count)
             x=alt.X(
                 "start:Q",
+                bin="binned",
                 title=f"Customer lifetime value{_unit(currency)} (the top 1% are in the last bar)",
             ),
             x2="end:Q",
@@ -298,7 +422,7 @@ def clv_distribution(
         )
     )
     mean = (
-        alt.Chart(pl.DataFrame({"mean": [float(values.mean()) if values.size else 0.0]}))
+        alt.Chart(pl.DataFrame({"mean": [float(mean) if mean is not None else 0.0]}))
         .mark_rule(color=PALETTE[5])
         .encode(x="mean:Q")
     )

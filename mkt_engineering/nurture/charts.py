@@ -18,20 +18,58 @@ import polars as pl
 
 from mkt_engineering.charts.theme import ACCENT, MUTED, PALETTE
 
+# Rows the curves of one survival or incidence chart carry at most (a chart may carry
+# 5,000): a few hundred points a curve draw a step curve of 100,000 leads faithfully.
+MAX_CURVE_ROWS = 4000
+POINTS_PER_CURVE = 400
+# Curves one chart compares at most; more are unreadable (and over the row budget).
+MAX_GROUPS = 12
+
 
 def _thin(curve: pl.DataFrame, group: list[str], max_points: int) -> pl.DataFrame:
-    """Keep the last row per time bin: a step curve of 100,000 leads drawn with a few hundred points."""
+    """Keep the last row per time bin and curve: at most ``max_points + 1`` rows a curve.
+
+    The last row of a bin is the value the step curve has reached at the bin's end, so the
+    drawn steps stay within one bin width of the exact ones, and each curve's last point
+    (where it ends) is always kept.
+    """
+    if curve.is_empty():
+        return curve
     span = curve["time"].max() or 1.0
     binned = curve.with_columns(_bin=(pl.col("time") / span * max_points).floor())
     return binned.group_by([*group, "_bin"], maintain_order=True).agg(pl.all().last()).drop("_bin")
 
 
+def _largest_groups(curve: pl.DataFrame, limit: int = MAX_GROUPS) -> tuple[pl.DataFrame, str]:
+    """The `limit` groups with the most leads at the start; a note when some are left out."""
+    if "group" not in curve.columns or "at_risk" not in curve.columns:
+        return curve, ""
+    sizes = (
+        curve.group_by("group")
+        .agg(pl.col("at_risk").max())
+        .sort(["at_risk", "group"], descending=[True, False])
+    )
+    if sizes.height <= limit:
+        return curve, ""
+    kept = sizes.head(limit)["group"].implode()
+    note = f"The {limit} largest of {sizes.height:,} groups."
+    return curve.filter(pl.col("group").is_in(kept)), note
+
+
 def _with_start(
-    curve: pl.DataFrame, value: str, start: float, max_points: int = 400
+    curve: pl.DataFrame, value: str, start: float, max_days: float | None = None
 ) -> pl.DataFrame:
-    """Add the t = 0 point so step curves begin at 1 (survival) or 0 (incidence)."""
+    """The curves up to `max_days`, thinned, with the t = 0 point that starts each at 1
+    (survival) or 0 (incidence).
+
+    The points per curve are shared out of `MAX_CURVE_ROWS`, at most `POINTS_PER_CURVE`.
+    Cutting at `max_days` comes first, so the shown part gets all the points.
+    """
     group = [c for c in ("group", "cause") if c in curve.columns]
-    curve = _thin(curve, group, max_points)
+    if max_days is not None:
+        curve = curve.filter(pl.col("time") <= max_days)
+    curves = max(curve.select(group).n_unique() if group else 1, 1)
+    curve = _thin(curve, group, min(POINTS_PER_CURVE, MAX_CURVE_ROWS // curves - 1))
     first = (
         curve.group_by(group, maintain_order=True).agg(pl.lit(0.0).alias("time"))
         if group
@@ -52,10 +90,13 @@ def survival_chart(
     x_title: str = "days since the lead was created",
     max_days: float | None = None,
 ) -> alt.LayerChart:
-    """Kaplan-Meier step curve(s) with the 95% band; one colour per group."""
-    data = _with_start(curve, "survival", 1.0)
-    if max_days is not None:
-        data = data.filter(pl.col("time") <= max_days)
+    """Kaplan-Meier step curve(s) with the 95% band; one colour per group.
+
+    Each curve is thinned to a few hundred points; with more than `MAX_GROUPS` groups the
+    largest are shown and the subtitle says so.
+    """
+    curve, left_out = _largest_groups(curve)
+    data = _with_start(curve, "survival", 1.0, max_days)
     colour = alt.Color("group:N", title=None) if "group" in data.columns else alt.value(ACCENT)
     base = alt.Chart(data).encode(x=alt.X("time:Q", title=x_title))
     band = base.mark_area(interpolate="step-after", opacity=0.18).encode(
@@ -71,7 +112,9 @@ def survival_chart(
         color=colour,
         tooltip=[alt.Tooltip("time:Q", format=".1f"), alt.Tooltip("survival:Q", format=".1%")],
     )
-    return (band + line).properties(title=title)
+    return (band + line).properties(
+        title=alt.TitleParams(title, subtitle=left_out) if left_out else title
+    )
 
 
 def incidence_chart(
@@ -81,9 +124,7 @@ def incidence_chart(
     max_days: float | None = None,
 ) -> alt.LayerChart:
     """Cumulative incidence (Aalen-Johansen) of each way out, with 95% bands."""
-    data = _with_start(incidence, "cumulative_incidence", 0.0)
-    if max_days is not None:
-        data = data.filter(pl.col("time") <= max_days)
+    data = _with_start(incidence, "cumulative_incidence", 0.0, max_days)
     base = alt.Chart(data).encode(
         x=alt.X("time:Q", title="days since the lead was created"),
         color=alt.Color("cause:N", title="way out"),
