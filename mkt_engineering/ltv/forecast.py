@@ -21,9 +21,16 @@ import polars as pl
 from mkt_engineering.engines import frames
 from mkt_engineering.engines import ltv as engine_ltv
 from mkt_engineering.errors import DataValidationError, require_columns
-from mkt_engineering.ltv.clv import DAYS_PER_MONTH, _month_grid, new_customer_value
+from mkt_engineering.ltv.clv import (
+    DAYS_PER_MONTH,
+    _month_grid,
+    _require_finite,
+    distinct_histories,
+    new_customer_value,
+)
 from mkt_engineering.ltv.cohorts import first_channel
 from mkt_engineering.ltv.models import BetaGeo, GammaGamma
+from mkt_engineering.ltv.models.base import period_purchases
 from mkt_engineering.ltv.rfm import TIME_UNITS, _as_date, rfm_summary
 
 
@@ -79,26 +86,13 @@ def cohort_revenue_forecast(
     frequency, recency, age = (
         rfm[c].cast(pl.Float64).to_numpy() for c in ("frequency", "recency", "T")
     )
-    unique, inverse = np.unique(
-        np.column_stack([frequency, recency, age]), axis=0, return_inverse=True
-    )
-    cumulative = np.column_stack(
-        [
-            purchase_model._conditional(t, *unique.T) if t > 0 else np.zeros(len(unique))
-            for t in grid
-        ]
-    )
-    spend = spend_model.expected_spend(rfm).to_numpy()
-    revenue = np.diff(cumulative, axis=1)[inverse.ravel()] * spend[:, None]
     months = _month_starts(end, horizon_months)
-    cohorts = rfm.select(pl.col("first_purchase").dt.truncate("1mo").alias("cohort"))
-    existing = (
-        pl.DataFrame(revenue, schema=[str(k) for k in range(horizon_months)])
-        .with_columns(cohorts["cohort"])
-        .group_by("cohort")
-        .agg(pl.all().sum())
-        .unpivot(index="cohort", variable_name="k", value_name="expected_revenue")
-        .with_columns(pl.col("k").cast(pl.Int64), pl.lit("existing").alias("kind"))
+    existing = _existing_revenue(
+        purchase_model,
+        distinct_histories(frequency, recency, age),
+        grid,
+        spend_model.expected_spend(rfm).to_numpy(),
+        rfm["first_purchase"].dt.truncate("1mo"),
     )
     frames = [existing]
     per_month = plan_per_month(acquisition_plan)
@@ -132,6 +126,38 @@ def cohort_revenue_forecast(
         .with_columns((pl.col("expected_revenue") * margin).alias("expected_margin"))
         .select("cohort", "month", "kind", "expected_revenue", "expected_margin")
         .sort("kind", "cohort", "month")
+    )
+
+
+def _existing_revenue(
+    purchase_model, histories, grid: np.ndarray, spend: np.ndarray, cohort: pl.Series
+) -> pl.DataFrame:
+    """Expected revenue per cohort and future month of the customers already acquired.
+
+    Expected purchases per month are computed once per distinct history; each month's
+    revenue per cohort is a weighted count (purchases x spend) over its customers.
+    """
+    method = getattr(purchase_model, "period_purchases", None)
+    arguments = (grid, histories.x, histories.tx, histories.T)
+    per_history = method(*arguments) if method else period_purchases(purchase_model, *arguments)
+    _require_finite(purchase_model, per_history.T)
+    levels, codes = np.unique(cohort.to_physical().to_numpy(), return_inverse=True)
+    by_month = np.ascontiguousarray(per_history.T)  # one contiguous row per month
+    revenue = np.stack(
+        [
+            np.bincount(codes, weights=month[histories.index] * spend, minlength=levels.size)
+            for month in by_month
+        ],
+        axis=1,
+    )
+    months = by_month.shape[0]
+    return pl.DataFrame(
+        {
+            "cohort": pl.Series(np.repeat(levels, months)).cast(pl.Date),
+            "k": np.tile(np.arange(months), levels.size),
+            "expected_revenue": revenue.ravel(),
+            "kind": "existing",
+        }
     )
 
 

@@ -574,6 +574,31 @@ def period_purchases(
     return np.stack(periods, axis=-1) if weights is None else total
 
 
+def factored_period_purchases(
+    model, times, x, tx, T, alive: Callable, *, weights=None, params=None
+) -> np.ndarray:
+    """`period_purchases` for models with E[X(t) | x, t_x, T] = E[X(t) | x, T, alive] P(alive).
+
+    The first factor (``model._purchases_if_alive``), with its special functions at every
+    time, is computed once per distinct (frequency, age) pair, of which there are far fewer
+    than customer histories; ``alive(x, tx, T, params)`` once per history. ``params`` are
+    one parameter set or already broadcasting draws (`stacked_draws`).
+    """
+    pair, pair_x, pair_T = distinct_pairs(x, T)
+    previous, total, periods = 0.0, 0.0, []
+    for k, t in enumerate(times[1:]):
+        current = model._purchases_if_alive(float(t), pair_x, pair_T, params)
+        if weights is None:
+            periods.append(current - previous)
+        else:
+            total = total + weights[k] * (current - previous)
+        previous = current
+    probability = alive(x, tx, T, params)
+    if weights is None:
+        return np.stack(periods, axis=-1)[..., pair, :] * probability[..., None]
+    return total[..., pair] * probability
+
+
 class PurchaseModel(LikelihoodModel):
     """A model of repeat purchases in continuous time (BG/NBD family, Pareto/NBD)."""
 

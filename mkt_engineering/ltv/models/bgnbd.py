@@ -35,7 +35,7 @@ from scipy.special import betaln, digamma, gammaln, hyp2f1, polygamma
 from mkt_engineering.ltv.models.base import (
     CompressedData,
     PurchaseModel,
-    distinct_pairs,
+    factored_period_purchases,
     level_codes,
     stacked_draws,
     weighted_gram,
@@ -267,20 +267,16 @@ class BetaGeo(PurchaseModel):
         ...                  model._conditional(8.0, x, tx, T), rtol=1e-12))
         True
         """
-        params = stacked_draws(params)
-        pair, pair_x, pair_T = distinct_pairs(x, T)
-        previous, total, periods = 0.0, 0.0, []
-        for k, t in enumerate(times[1:]):
-            current = self._purchases_if_alive(float(t), pair_x, pair_T, params)
-            if weights is None:
-                periods.append(current - previous)
-            else:
-                total = total + weights[k] * (current - previous)
-            previous = current
-        alive = self._p_alive_by_levels(x, tx, T, params)
-        if weights is None:
-            return np.stack(periods, axis=-1)[..., pair, :] * alive[..., None]
-        return total[..., pair] * alive
+        return factored_period_purchases(
+            self,
+            times,
+            x,
+            tx,
+            T,
+            self._p_alive_by_levels,
+            weights=weights,
+            params=stacked_draws(params),
+        )
 
     def _p_alive_by_levels(self, x, tx, T, params=None) -> np.ndarray:
         """P(alive) as `_p_alive`, with the logarithms taken once per distinct value.

@@ -26,7 +26,12 @@ import numpy as np
 from scipy import stats
 from scipy.special import betaln, digamma, gammaln, hyp2f1
 
-from mkt_engineering.ltv.models.base import CompressedData, PurchaseModel
+from mkt_engineering.ltv.models.base import (
+    CompressedData,
+    PurchaseModel,
+    factored_period_purchases,
+    stacked_draws,
+)
 
 FRT = ("frequency", "recency", "T")
 
@@ -92,12 +97,36 @@ class ModifiedBetaGeo(PurchaseModel):
         return np.exp(log_alive - np.logaddexp(log_alive, log_dead))
 
     def _conditional(self, t, x, tx, T, params=None) -> np.ndarray:
+        return self._purchases_if_alive(t, x, T, params) * self._p_alive(x, tx, T, params)
+
+    def _purchases_if_alive(self, t, x, T, params=None) -> np.ndarray:
+        """E[X(t) | x, T, alive at T]: depends on frequency and age only, not on recency."""
         r, alpha, a, b = self._params(params)
         z = t / (alpha + T + t)
         # Euler's transformation of ((alpha+T)/(alpha+T+t))^(r+x) 2F1(r+x, b+x+1; a+b+x; z),
         # finite for heavy buyers.
         growth = 1 - (1 - z) ** (a - 1) * hyp2f1(a + b - r, a - 1, a + b + x, z)
-        return (a + b + x) / (a - 1) * growth * self._p_alive(x, tx, T, params)
+        return (a + b + x) / (a - 1) * growth
+
+    def period_purchases(self, times, x, tx, T, *, weights=None, params=None) -> np.ndarray:
+        """Expected repeat purchases per period (see `PurchaseModel.period_purchases`).
+
+        The hypergeometric part once per distinct (frequency, age) pair, P(alive) once per
+        history; parameter draws broadcast (draws x rows).
+
+        Examples
+        --------
+        >>> model = ModifiedBetaGeo()
+        >>> model.log_params_ = np.log([0.5, 6.0, 0.9, 1.6])
+        >>> x, tx, T = np.array([2.0, 0.0]), np.array([30.0, 0.0]), np.array([38.0, 38.0])
+        >>> grid = np.array([0.0, 4.0, 8.0])
+        >>> bool(np.allclose(model.period_purchases(grid, x, tx, T).sum(axis=1),
+        ...                  model._conditional(8.0, x, tx, T), rtol=1e-12))
+        True
+        """
+        return factored_period_purchases(
+            self, times, x, tx, T, self._p_alive, weights=weights, params=stacked_draws(params)
+        )
 
     def expected_purchases_new_customer(self, t, params=None) -> np.ndarray:
         """E[X(t)]: expected repeat purchases in (0, t] of a customer just acquired."""

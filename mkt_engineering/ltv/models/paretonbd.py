@@ -45,7 +45,13 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import digamma, gammaln, hyp2f1, polygamma
 
-from mkt_engineering.ltv.models.base import CompressedData, PurchaseModel, weighted_gram
+from mkt_engineering.ltv.models.base import (
+    CompressedData,
+    PurchaseModel,
+    distinct_pairs,
+    factored_period_purchases,
+    weighted_gram,
+)
 from mkt_engineering.numeric import dot
 
 FRT = ("frequency", "recency", "T")
@@ -282,6 +288,10 @@ class ParetoNBD(PurchaseModel):
         return np.exp(log_alive - np.logaddexp(log_alive, log_left))
 
     def _conditional(self, t, x, tx, T, params=None) -> np.ndarray:
+        return self._purchases_if_alive(t, x, T, params) * self._p_alive(x, tx, T, params)
+
+    def _purchases_if_alive(self, t, x, T, params=None) -> np.ndarray:
+        """E[X(t) | x, T, alive at T]: depends on frequency and age only, not on recency."""
         r, alpha, s, beta = self._params(params)
         log_ratio = np.log((beta + T) / (beta + T + t))
         # [1 - ratio^(s-1)] / (s-1), written to stay exact when s is close to 1.
@@ -291,7 +301,48 @@ class ParetoNBD(PurchaseModel):
             -log_ratio,
         )
         rate = (r + x) * (beta + T) / (alpha + T)
-        return rate * growth * self._p_alive(x, tx, T, params)
+        return rate * growth
+
+    def period_purchases(self, times, x, tx, T, *, weights=None, params=None) -> np.ndarray:
+        """Expected repeat purchases per period (see `PurchaseModel.period_purchases`).
+
+        E[X(t) | x, t_x, T] = E[X(t) | x, T, alive] * P(alive | x, t_x, T): the first factor
+        once per distinct (frequency, age) pair and time, P(alive) once per history (not
+        once per time), its two hypergeometric integrals once per (frequency, recency) and
+        (frequency, age) pair. Parameter draws are valued one after the other (the
+        integral's form depends on whether alpha >= beta).
+
+        Examples
+        --------
+        >>> model = ParetoNBD()
+        >>> model.log_params_ = np.log([0.55, 10.58, 0.61, 11.67])
+        >>> x, tx, T = np.array([2.0, 2.0]), np.array([30.0, 10.0]), np.array([38.0, 38.0])
+        >>> grid = np.array([0.0, 4.0, 8.0])
+        >>> bool(np.allclose(model.period_purchases(grid, x, tx, T).sum(axis=1),
+        ...                  model._conditional(8.0, x, tx, T), rtol=1e-12))
+        True
+        """
+        if params is not None and np.ndim(params) == 2:
+            return np.stack(
+                [self.period_purchases(times, x, tx, T, weights=weights, params=p) for p in params]
+            )
+        return factored_period_purchases(
+            self, times, x, tx, T, self._p_alive_by_pairs, weights=weights, params=params
+        )
+
+    def _p_alive_by_pairs(self, x, tx, T, params=None) -> np.ndarray:
+        """`_p_alive` with each hypergeometric integral once per distinct pair."""
+        params = self._params(params)
+        r, alpha, s, beta = params
+        at_last, last_x, last_tx = distinct_pairs(x, tx)
+        at_end, end_x, end_T = distinct_pairs(x, T)
+        upper = _log_integral_tail(params, last_x, last_tx)[at_last]
+        lower = _log_integral_tail(params, end_x, end_T)[at_end]
+        log_alive = -(r + x) * np.log(alpha + T) - s * np.log(beta + T)
+        with np.errstate(divide="ignore"):
+            gap = np.log(-np.expm1(np.minimum(lower - upper, 0.0)))
+        log_left = np.log(s) + upper + gap
+        return np.exp(log_alive - np.logaddexp(log_alive, log_left))
 
     def expected_purchases_new_customer(self, t, params=None) -> np.ndarray:
         """E[X(t)]: expected repeat purchases in (0, t] of a customer just acquired."""
