@@ -15,6 +15,7 @@ from mkt_engineering.ltv.clv import (
     new_customer_value_interval,
 )
 from mkt_engineering.ltv.cohorts import cohort_matrix, to_wide
+from mkt_engineering.ltv.days import PurchaseDays, purchase_days
 from mkt_engineering.ltv.facts import OrderFacts, order_facts
 from mkt_engineering.ltv.forecast import acquisition_cost, channel_value, cohort_revenue_forecast
 from mkt_engineering.ltv.models import (
@@ -27,7 +28,12 @@ from mkt_engineering.ltv.models import (
     ShiftedBetaGeo,
     spend_frequency_check,
 )
-from mkt_engineering.ltv.rfm import rfm_dropped_customers, rfm_segments, rfm_summary
+from mkt_engineering.ltv.rfm import (
+    rfm_dropped_customers,
+    rfm_segments,
+    rfm_summaries,
+    rfm_summary,
+)
 from mkt_engineering.ltv.validation import holdout_by_frequency, holdout_metrics, tracking
 
 __all__ = [
@@ -38,6 +44,7 @@ __all__ = [
     "ModifiedBetaGeo",
     "OrderFacts",
     "ParetoNBD",
+    "PurchaseDays",
     "ShiftedBetaGeo",
     "acquisition_cost",
     "channel_value",
@@ -51,8 +58,10 @@ __all__ = [
     "new_customer_value",
     "new_customer_value_interval",
     "order_facts",
+    "purchase_days",
     "rfm_dropped_customers",
     "rfm_segments",
+    "rfm_summaries",
     "rfm_summary",
     "spend_frequency_check",
     "to_wide",

@@ -30,7 +30,10 @@ import polars as pl
 from mkt_engineering.engines import frames
 from mkt_engineering.engines import ltv as engine_ltv
 from mkt_engineering.errors import DataValidationError
+from mkt_engineering.ltv.days import PurchaseDays, first_channel, lazy_days
 from mkt_engineering.ltv.rfm import EPOCH, _as_date, _require
+
+__all__ = ["METRICS", "PERIODS", "cohort_matrix", "first_channel", "to_wide"]
 
 PERIODS = {"day": "1d", "week": "1w", "month": "1mo", "quarter": "1q"}
 METRICS = (
@@ -95,9 +98,10 @@ def cohort_matrix(
 
     Parameters
     ----------
-    orders : DataFrame, LazyFrame, DuckDB relation or Spark DataFrame
+    orders : DataFrame, LazyFrame, `PurchaseDays`, DuckDB relation or Spark DataFrame
         customer_id, order_date, revenue (+ margin, acquisition_channel when used). An
-        engine's table is reduced to cohort cells inside the engine.
+        engine's table is reduced to cohort cells inside the engine; `purchase_days` of the
+        orders, when several tables are made from them, saves scanning the orders again.
     period : {"month", "week", "quarter", "day"}
         Length of a period; cohorts are the period of each customer's first order.
     metric : str
@@ -130,60 +134,65 @@ def cohort_matrix(
     >>> cohort_matrix(orders).select("period", "value", "partial").rows()
     [(0, 1.0, False), (1, None, True)]
     """
-    lazy = _require(orders, ("customer_id", "order_date", "revenue"))
-    columns = lazy.collect_schema().names()
+    if isinstance(orders, PurchaseDays):
+        columns = list(orders.columns)
+    else:
+        columns = (
+            _require(orders, ("customer_id", "order_date", "revenue")).collect_schema().names()
+        )
     _check(period, metric, columns, by_channel)
     keys = ["acquisition_channel"] if by_channel else []
     value_column = "margin" if metric == "margin" else "revenue"
     if frames.is_engine_frame(orders):
         sizes, cells, last = _engine_cells(orders, period, value_column, keys)
     else:
-        sizes, cells, last = _polars_cells(lazy, period, value_column, keys)
+        sizes, cells, last = _polars_cells(orders, period, value_column, keys)
     end = _as_date(observation_end, "observation_end") if observation_end is not None else last()
     return _finish(sizes, cells, end, period, metric, keys)
 
 
-def first_channel() -> pl.Expr:
-    """The acquisition channel of a customer's first order, as an aggregation per customer.
+def _polars_cells(orders, period: str, value_column: str, keys: list[str]):
+    """Cohort sizes, cells and the last order day of polars orders or `PurchaseDays`.
 
-    The first order is the earliest ``order_date``; orders at that same instant with
-    different channels give the alphabetically first non-null one, so the channel does not
-    depend on the order of the rows (engines keep no row order).
+    All metrics come from one collected table of cells (customers, orders and amount per
+    cohort and period), read from the purchase days: one row per customer and day, with
+    her first day and channel, so no order is read twice.
     """
-    return (
-        pl.col("acquisition_channel")
-        .sort_by("order_date", "acquisition_channel", nulls_last=True)
-        .first()
-    )
-
-
-def _polars_cells(lazy: pl.LazyFrame, period: str, value_column: str, keys: list[str]):
-    """Cohort sizes, cells and the last order day of polars orders (lazy)."""
     every = PERIODS[period]
-    rows = lazy.select(
+    days, _ = lazy_days(orders)
+    cohort = pl.col("first").dt.truncate(every)
+    rows = days.select(
+        *keys,
         "customer_id",
-        "order_date",
-        pl.col("order_date").cast(pl.Date).alias("day"),
-        pl.col(value_column).cast(pl.Float64).alias("amount"),
-        *[pl.col(key) for key in keys],
-    )
-    first = rows.group_by("customer_id").agg(
-        pl.col("day").min().dt.truncate(every).alias("cohort"),
-        *([first_channel()] if keys else []),
-    )
-    rows = rows.drop(keys).join(first, on="customer_id")
-    rows = rows.with_columns(
-        _period_index(pl.col("cohort"), pl.col("day").dt.truncate(every), period)
+        cohort.alias("cohort"),
+        _period_index(cohort, pl.col("day").dt.truncate(every), period)
         .cast(pl.Int64)
-        .alias("period")
+        .alias("period"),
+        "orders",
+        pl.col(value_column).alias("amount"),
+        "day",
     )
-    sizes = first.group_by([*keys, "cohort"]).agg(pl.len().alias("cohort_size"))
-    cells = rows.group_by([*keys, "cohort", "period"]).agg(
-        pl.col("customer_id").n_unique().alias("customers"),
-        pl.len().alias("orders"),
-        pl.col("amount").sum(),
+    if period != "day":
+        # A customer counts once per cell: her purchase days in a period become one row.
+        rows = rows.group_by(*keys, "cohort", "period", "customer_id").agg(
+            pl.col("orders").sum(), pl.col("amount").sum(), pl.col("day").max()
+        )
+    cells = (
+        rows.group_by(*keys, "cohort", "period")
+        .agg(
+            pl.len().alias("customers"),
+            pl.col("orders").sum().cast(pl.UInt32),
+            pl.col("amount").sum(),
+            pl.col("day").max().alias("last_day"),
+        )
+        .collect()
     )
-    return sizes, cells, lambda: rows.select(pl.col("day").max()).collect().item()
+    # Each customer orders in period 0 of her own cohort, so its customers are the cohort.
+    sizes = cells.filter(pl.col("period") == 0).select(
+        *keys, "cohort", pl.col("customers").alias("cohort_size")
+    )
+    last = cells["last_day"].max()
+    return sizes.lazy(), cells.drop("last_day").lazy(), lambda: last
 
 
 def _engine_cells(orders, period: str, value_column: str, keys: list[str]):

@@ -27,9 +27,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+import polars as pl
+
 from mkt_engineering.engines import frames
 from mkt_engineering.engines import ltv as engine_ltv
 from mkt_engineering.errors import DataValidationError, require_columns
+from mkt_engineering.ltv.days import PurchaseDays
 
 
 @dataclass(frozen=True)
@@ -69,8 +72,10 @@ def order_facts(orders: Any) -> OrderFacts:
 
     Parameters
     ----------
-    orders : DataFrame, LazyFrame, DuckDB relation or Spark DataFrame
-        The ``orders`` contract: customer_id, order_date, revenue (+ margin).
+    orders : DataFrame, LazyFrame, `PurchaseDays`, DuckDB relation or Spark DataFrame
+        The ``orders`` contract: customer_id, order_date, revenue (+ margin), or the
+        orders merged per customer and day (`ltv.purchase_days`), whose sums give the
+        same facts without scanning the orders again.
 
     Returns
     -------
@@ -78,6 +83,8 @@ def order_facts(orders: Any) -> OrderFacts:
         orders, customers, first_day, last_day (dates; a time of day is dropped), revenue,
         margin (None without a margin column), columns, and ``margin_share``.
     """
+    if isinstance(orders, PurchaseDays):
+        return _from_days(orders)
     table = frames.lazy(orders)
     names = require_columns(
         table,
@@ -94,4 +101,27 @@ def order_facts(orders: Any) -> OrderFacts:
         revenue=float(totals["revenue"] or 0.0),
         margin=None if totals["margin"] is None else float(totals["margin"]),
         columns=tuple(names),
+    )
+
+
+def _from_days(days: PurchaseDays) -> OrderFacts:
+    """The facts from the purchase days: order counts and amounts are their sums."""
+    has_margin = "margin" in days.columns
+    totals = days.frame.select(
+        pl.col("orders").cast(pl.Int64).sum().alias("orders"),
+        # Each customer has exactly one first purchase day.
+        (pl.col("day") == pl.col("first")).sum().alias("customers"),
+        pl.col("day").min().alias("first_day"),
+        pl.col("day").max().alias("last_day"),
+        pl.col("revenue").sum(),
+        pl.col("margin").sum() if has_margin else pl.lit(None, pl.Float64).alias("margin"),
+    ).row(0, named=True)
+    return OrderFacts(
+        orders=int(totals["orders"] or 0),
+        customers=int(totals["customers"] or 0),
+        first_day=totals["first_day"],
+        last_day=totals["last_day"],
+        revenue=float(totals["revenue"] or 0.0),
+        margin=None if totals["margin"] is None else float(totals["margin"]),
+        columns=days.columns,
     )

@@ -32,6 +32,7 @@ import polars as pl
 from mkt_engineering.engines import frames
 from mkt_engineering.engines import ltv as engine_ltv
 from mkt_engineering.errors import DataValidationError, require_columns
+from mkt_engineering.ltv.days import PurchaseDays, lazy_days
 
 TIME_UNITS = {"D": 1.0, "W": 7.0, "M": 365.25 / 12}
 EPOCH = date(1970, 1, 1)
@@ -75,56 +76,50 @@ def _as_date(value: date | datetime | str, name: str) -> date:
         ) from error
 
 
-def daily_purchases(orders: Frame, *, end: date) -> pl.LazyFrame:
-    """Orders merged per customer and day, up to and including ``end`` (lazy)."""
-    lazy = _require(orders, ("customer_id", "order_date", "revenue"))
-    return (
-        lazy.select(
-            pl.col("customer_id"),
-            pl.col("order_date").cast(pl.Date).alias("day"),
-            pl.col("revenue").cast(pl.Float64),
-        )
-        .filter(pl.col("day") <= end)
-        .group_by("customer_id", "day")
-        .agg(pl.col("revenue").sum())
+def _day_parts(orders, end: date, cut: date | None) -> pl.LazyFrame:
+    """Per-customer sums of the purchase days up to ``end``, in one pass (lazy).
+
+    frequency, first, last (day numbers), total and first_revenue as `_finish` reads them,
+    of all purchase days up to ``end``. With a ``cut``, the same of the days up to ``cut``
+    (``calibration_`` + name; frequency -1 for a customer with none) and the holdout's
+    purchase days and revenue, so the calibration and the full table come from one scan.
+    """
+    days, _ = lazy_days(orders)
+    day, revenue = pl.col("day"), pl.col("revenue")
+    number = day.cast(pl.Int32)
+    sums = [
+        (pl.len() - 1).cast(pl.Int64).alias("frequency"),
+        pl.col("first").first().cast(pl.Int32).alias("first"),
+        number.max().alias("last"),
+        revenue.sum().alias("total"),
+        # The first day is a calibration day of every customer the calibration keeps.
+        pl.when(day == pl.col("first")).then(revenue).otherwise(0.0).sum().alias("first_revenue"),
+    ]
+    if cut is not None:
+        calibration = day <= cut
+        sums += [
+            (calibration.sum().cast(pl.Int64) - 1).alias("calibration_frequency"),
+            number.filter(calibration).max().alias("calibration_last"),
+            revenue.filter(calibration).sum().alias("calibration_total"),
+            (~calibration).sum().cast(pl.Int64).alias("frequency_holdout"),
+            revenue.filter(~calibration).sum().alias("holdout_revenue"),
+        ]
+    return days.filter(pl.col("day") <= end).group_by("customer_id").agg(sums)
+
+
+def _calibration_parts(parts: pl.LazyFrame) -> tuple[pl.LazyFrame, pl.LazyFrame]:
+    """The calibration sums and the holdout purchases of `_day_parts` with a cut."""
+    kept = parts.filter(pl.col("calibration_frequency") >= 0)
+    calibration = kept.select(
+        "customer_id",
+        pl.col("calibration_frequency").alias("frequency"),
+        "first",
+        pl.col("calibration_last").alias("last"),
+        pl.col("calibration_total").alias("total"),
+        "first_revenue",
     )
-
-
-def _order_days(orders: Frame, end: date) -> pl.LazyFrame:
-    """customer_id, day (Int32 days since 1970), revenue of the orders up to ``end``."""
-    lazy = _require(orders, ("customer_id", "order_date", "revenue"))
-    return lazy.select(
-        pl.col("customer_id"),
-        pl.col("order_date").cast(pl.Date).cast(pl.Int32).alias("day"),
-        pl.col("revenue").cast(pl.Float64),
-    ).filter(pl.col("day") <= (end - EPOCH).days)
-
-
-def _summarise(rows: pl.LazyFrame, end: date, unit: float) -> pl.LazyFrame:
-    return _finish(_customer_parts(rows), end, unit)
-
-
-def _customer_parts(rows: pl.LazyFrame) -> pl.LazyFrame:
-    # One pass over the orders: the revenue of each customer's first day is marked with a
-    # window minimum first, so every aggregation below is a plain column reduction (fast),
-    # and same-day orders merge by counting distinct days.
-    first_day = pl.col("day").min().over("customer_id")
-    return (
-        rows.with_columns(
-            pl.when(pl.col("day") == first_day)
-            .then(pl.col("revenue"))
-            .otherwise(0.0)
-            .alias("first_revenue")
-        )
-        .group_by("customer_id")
-        .agg(
-            (pl.col("day").n_unique() - 1).cast(pl.Int64).alias("frequency"),
-            pl.col("day").min().alias("first"),
-            pl.col("day").max().alias("last"),
-            pl.col("revenue").sum().alias("total"),
-            pl.col("first_revenue").sum(),
-        )
-    )
+    holdout = kept.select("customer_id", "frequency_holdout", "holdout_revenue")
+    return calibration, holdout
 
 
 def _finish(per_customer: pl.LazyFrame, end: date, unit: float) -> pl.LazyFrame:
@@ -164,10 +159,11 @@ def rfm_summary(
 
     Parameters
     ----------
-    orders : DataFrame, LazyFrame, DuckDB relation or Spark DataFrame
+    orders : DataFrame, LazyFrame, `PurchaseDays`, DuckDB relation or Spark DataFrame
         The ``orders`` contract: customer_id, order_date, revenue. A LazyFrame stays lazy
         until the per-customer result, so large files can be scanned; an engine's table is
         reduced to per-customer sums inside the engine (`engines.ltv.rfm_parts`).
+        `purchase_days` of the orders is read as it is (no second scan of the orders).
     observation_end : date
         Last day of data (inclusive). Orders after it are ignored.
     time_unit : {"W", "D", "M"}
@@ -189,14 +185,90 @@ def rfm_summary(
     """
     unit = _days_per_unit(time_unit)
     end = _as_date(observation_end, "observation_end")
+    columns = _columns(calibration_end is not None, keep_first_purchase)
     if calibration_end is None:
         if frames.is_engine_frame(orders):
-            summary = _finish(_engine_parts(orders, end, None)[0], end, unit)
+            parts = _engine_parts(orders, end, None)[0]
         else:
-            summary = _summarise(_order_days(orders, end), end, unit)
-        result = summary.sort("customer_id")
-        columns = [*RFM_COLUMNS, "first_purchase"] if keep_first_purchase else list(RFM_COLUMNS)
-        return result.select(columns).collect()
+            parts = _day_parts(orders, end, None)
+        return _finish(parts, end, unit).select(columns).sort("customer_id").collect()
+    cut = _cut(calibration_end, end)
+    if frames.is_engine_frame(orders):
+        calibration, holdout = _engine_parts(orders, end, cut)
+    else:
+        calibration, holdout = _calibration_parts(_day_parts(orders, end, cut))
+    table = _with_holdout(_finish(calibration, cut, unit), holdout, end, cut, unit)
+    return table.select(columns).sort("customer_id").collect()
+
+
+def rfm_summaries(
+    orders: Frame,
+    observation_end: date | datetime | str,
+    time_unit: str = "W",
+    *,
+    calibration_end: date | datetime | str,
+    keep_first_purchase: bool = False,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The calibration table and the table of all orders, as two `rfm_summary` calls give.
+
+    A report tests its model on a calibration table and values customers with one of all
+    orders. Both come from one pass over the purchase days of polars orders (one group-by
+    per customer with the sums of both periods); an engine's table is reduced twice in its
+    engine.
+
+    Parameters
+    ----------
+    orders, observation_end, time_unit, keep_first_purchase
+        As in `rfm_summary`.
+    calibration_end : date
+        Last day of the calibration period (see `rfm_summary`).
+
+    Returns
+    -------
+    (DataFrame, DataFrame)
+        ``rfm_summary(orders, observation_end, time_unit, calibration_end)`` and
+        ``rfm_summary(orders, observation_end, time_unit)``.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from datetime import date
+    >>> orders = pl.DataFrame({"customer_id": ["a", "a", "b"],
+    ...     "order_date": [date(2024, 1, 1), date(2024, 1, 15), date(2024, 1, 8)],
+    ...     "revenue": [10.0, 20.0, 30.0]})
+    >>> calibration, full = rfm_summaries(orders, date(2024, 1, 29), calibration_end=date(2024, 1, 10))
+    >>> calibration.select("customer_id", "frequency", "frequency_holdout").rows()
+    [('a', 0, 1), ('b', 0, 0)]
+    >>> full.select("customer_id", "frequency", "recency").rows()
+    [('a', 1, 2.0), ('b', 0, 0.0)]
+    """
+    if frames.is_engine_frame(orders):
+        options = {"time_unit": time_unit, "keep_first_purchase": keep_first_purchase}
+        return (
+            rfm_summary(orders, observation_end, calibration_end=calibration_end, **options),
+            rfm_summary(orders, observation_end, **options),
+        )
+    unit = _days_per_unit(time_unit)
+    end = _as_date(observation_end, "observation_end")
+    cut = _cut(calibration_end, end)
+    parts = _day_parts(orders, end, cut).collect().lazy()
+    calibration, holdout = _calibration_parts(parts)
+    tested = _with_holdout(_finish(calibration, cut, unit), holdout, end, cut, unit)
+    full = _finish(parts, end, unit)
+    return (
+        tested.select(_columns(True, keep_first_purchase)).sort("customer_id").collect(),
+        full.select(_columns(False, keep_first_purchase)).sort("customer_id").collect(),
+    )
+
+
+def _columns(holdout: bool, keep_first_purchase: bool) -> list[str]:
+    columns = list(RFM_COLUMNS)
+    if holdout:
+        columns += ["frequency_holdout", "monetary_value_holdout", "duration_holdout"]
+    return [*columns, "first_purchase"] if keep_first_purchase else columns
+
+
+def _cut(calibration_end: date | datetime | str, end: date) -> date:
     cut = _as_date(calibration_end, "calibration_end")
     if cut >= end:
         raise DataValidationError(
@@ -204,33 +276,24 @@ def rfm_summary(
             column="calibration_end",
             fix="Choose a calibration end that leaves a holdout period before the end of the data.",
         )
-    if frames.is_engine_frame(orders):
-        parts, holdout = _engine_parts(orders, end, cut)
-        calibration = _finish(parts, cut, unit)
-    else:
-        rows = _order_days(orders, end)
-        calibration = _summarise(rows.filter(pl.col("day") <= (cut - EPOCH).days), cut, unit)
-        holdout = (
-            rows.filter(pl.col("day") > (cut - EPOCH).days)
-            .group_by("customer_id")
-            .agg(
-                pl.col("day").n_unique().cast(pl.Int64).alias("frequency_holdout"),
-                pl.col("revenue").sum().alias("holdout_revenue"),
-            )
-        )
+    return cut
+
+
+def _with_holdout(
+    calibration: pl.LazyFrame, holdout: pl.LazyFrame, end: date, cut: date, unit: float
+) -> pl.LazyFrame:
+    """The calibration table with the holdout purchases, their mean value and duration."""
     holdout = holdout.with_columns(
-        # Mean value of a holdout purchase (same-day orders are one purchase).
-        (pl.col("holdout_revenue") / pl.col("frequency_holdout")).alias("monetary_value_holdout")
+        # Mean value of a holdout purchase (same-day orders are one purchase); none: 0.
+        pl.when(pl.col("frequency_holdout") > 0)
+        .then(pl.col("holdout_revenue") / pl.col("frequency_holdout"))
+        .alias("monetary_value_holdout")
     )
-    joined = calibration.join(holdout, on="customer_id", how="left").with_columns(
+    return calibration.join(holdout, on="customer_id", how="left").with_columns(
         pl.col("frequency_holdout").fill_null(0),
         pl.col("monetary_value_holdout").fill_null(0.0),
         pl.lit((end - cut).days / unit).alias("duration_holdout"),
     )
-    columns = [*RFM_COLUMNS, "frequency_holdout", "monetary_value_holdout", "duration_holdout"]
-    if keep_first_purchase:
-        columns.append("first_purchase")
-    return joined.select(columns).sort("customer_id").collect()
 
 
 def rfm_dropped_customers(orders: Frame, calibration_end: date | datetime | str) -> int:
@@ -240,6 +303,9 @@ def rfm_dropped_customers(orders: Frame, calibration_end: date | datetime | str)
     `rfm_summary` drops them; reports say how many.
     """
     cut = _as_date(calibration_end, "calibration_end")
+    if isinstance(orders, PurchaseDays):
+        firsts = orders.lazy().filter(pl.col("day") == pl.col("first"))
+        return int(firsts.filter(pl.col("first") > cut).select(pl.len()).collect().item())
     lazy = _require(orders, ("customer_id", "order_date"))
     if frames.is_engine_frame(orders):
         return engine_ltv.dropped_customers(orders, (cut - EPOCH).days)

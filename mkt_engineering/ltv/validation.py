@@ -23,17 +23,34 @@ import polars as pl
 
 from mkt_engineering.engines import frames
 from mkt_engineering.engines import ltv as engine_ltv
+from mkt_engineering.ltv.days import lazy_days
 from mkt_engineering.ltv.models.base import as_arrays
-from mkt_engineering.ltv.rfm import EPOCH, TIME_UNITS, _as_date, _require, daily_purchases
+from mkt_engineering.ltv.rfm import EPOCH, TIME_UNITS, _as_date, _require
 
 HOLDOUT_COLUMNS = ("frequency", "recency", "T", "frequency_holdout", "duration_holdout")
 LARGE_ERROR = 0.15  # aggregate holdout error above which reports warn
 
 
 def _predicted(model, rfm: pl.DataFrame) -> pl.DataFrame:
-    x, tx, T, actual, duration = as_arrays(rfm, HOLDOUT_COLUMNS, "holdout comparison")
-    predicted = model._conditional(float(duration[0]), x, tx, T)
-    return pl.DataFrame({"frequency": x.astype(np.int64), "actual": actual, "predicted": predicted})
+    """Actual and predicted holdout purchases per distinct (frequency, recency, T, actual) row.
+
+    The prediction depends on frequency, recency and T only, and customers share those far
+    more often than not, so the model is evaluated once per distinct row; ``customers``
+    says how many customers each row stands for.
+    """
+    as_arrays(rfm, HOLDOUT_COLUMNS, "holdout comparison")  # checks: finite, not negative
+    rows = (
+        rfm.group_by(
+            pl.col("frequency").cast(pl.Int64),
+            pl.col("recency", "T").cast(pl.Float64),
+            pl.col("frequency_holdout").cast(pl.Float64).alias("actual"),
+        )
+        .agg(pl.len().cast(pl.Float64).alias("customers"))
+        .sort("frequency", "recency", "T", "actual")  # a fixed order: sums add up alike
+    )
+    x, tx, T = (rows[c].cast(pl.Float64).to_numpy() for c in ("frequency", "recency", "T"))
+    duration = float(rfm["duration_holdout"][0])
+    return rows.with_columns(pl.Series("predicted", model._conditional(duration, x, tx, T)))
 
 
 def holdout_by_frequency(model, rfm: pl.DataFrame, max_frequency: int = 7) -> pl.DataFrame:
@@ -53,20 +70,29 @@ def holdout_by_frequency(model, rfm: pl.DataFrame, max_frequency: int = 7) -> pl
         .then(pl.lit(f"{max_frequency}+"))
         .otherwise(pl.col("frequency").cast(pl.String))
     )
+    customers = pl.col("customers")
     return (
         frame.with_columns(
             bucket.alias("bucket"),
             pl.col("frequency").clip(upper_bound=max_frequency).alias("order"),
         )
         .group_by("bucket", "order")
-        .agg(pl.len().alias("customers"), pl.col("actual").mean(), pl.col("predicted").mean())
+        .agg(
+            customers.sum().cast(pl.UInt32),
+            ((pl.col("actual") * customers).sum() / customers.sum()).alias("actual"),
+            ((pl.col("predicted") * customers).sum() / customers.sum()).alias("predicted"),
+        )
         .sort("order")
         .drop("order")
     )
 
 
 def _aggregate_error(frame: pl.DataFrame) -> float:
-    totals = frame.select(pl.col("actual").sum(), pl.col("predicted").sum())
+    weights = pl.col("customers") if "customers" in frame.columns else pl.lit(1.0)
+    totals = frame.select(
+        (pl.col("actual") * weights).sum().alias("actual"),
+        (pl.col("predicted") * weights).sum().alias("predicted"),
+    )
     return float((totals["predicted"].item() - totals["actual"].item()) / totals["actual"].item())
 
 
@@ -75,15 +101,17 @@ def holdout_metrics(model, rfm: pl.DataFrame) -> dict[str, float]:
 
     ``aggregate_error`` is (predicted - actual) / actual over all customers: 0.05 means
     the model expected 5% more purchases than happened. ``large_error`` is True when its
-    size exceeds 15%.
+    size exceeds 15%. The model is evaluated once per distinct row of the table.
     """
     frame = _predicted(model, rfm)
     error = _aggregate_error(frame)
+    customers = frame["customers"]
+    gap = (frame["actual"] - frame["predicted"]).abs()
     return {
-        "customers": float(frame.height),
-        "actual_purchases": float(frame["actual"].sum()),
-        "predicted_purchases": float(frame["predicted"].sum()),
-        "mae": float((frame["actual"] - frame["predicted"]).abs().mean()),
+        "customers": float(customers.sum()),
+        "actual_purchases": float((frame["actual"] * customers).sum()),
+        "predicted_purchases": float((frame["predicted"] * customers).sum()),
+        "mae": float((gap * customers).sum() / customers.sum()),
         "aggregate_error": error,
         "large_error": bool(abs(error) > LARGE_ERROR),
     }
@@ -91,21 +119,25 @@ def holdout_metrics(model, rfm: pl.DataFrame) -> dict[str, float]:
 
 def _purchase_counts(orders, cut: date, end: date) -> tuple[pl.DataFrame, pl.DataFrame]:
     """First purchases (first, n) and repeat purchases (day, n) per day of the customers
-    acquired up to ``cut``; an engine's orders are counted inside the engine."""
+    acquired up to ``cut``: two histograms by day, counted inside the engine for an
+    engine's orders, and from the purchase days (`ltv.days`) otherwise."""
     if frames.is_engine_frame(orders):
         _require(orders, ("customer_id", "order_date", "revenue"))
         counts = engine_ltv.daily_repeats(orders, (cut - EPOCH).days, (end - EPOCH).days)
         as_date = pl.col("day").cast(pl.Date)
         births = counts.filter(pl.col("first")).select(as_date.alias("first"), "n")
         return births, counts.filter(~pl.col("first")).select(as_date, "n")
-    days = daily_purchases(orders, end=end).collect()
-    firsts = days.group_by("customer_id").agg(pl.col("day").min().alias("first"))
-    firsts = firsts.filter(pl.col("first") <= cut)
-    repeats = days.join(firsts, on="customer_id").filter(pl.col("day") > pl.col("first"))
-    return (
-        firsts.group_by("first").agg(pl.len().alias("n")),
-        repeats.group_by("day").agg(pl.len().alias("n")),
+    days, _ = lazy_days(orders)
+    acquired = days.filter(pl.col("first") <= cut, pl.col("day") <= end)
+    births = (
+        acquired.filter(pl.col("day") == pl.col("first")).group_by("first").agg(pl.len().alias("n"))
     )
+    repeats = (
+        acquired.filter(pl.col("day") > pl.col("first")).group_by("day").agg(pl.len().alias("n"))
+    )
+    # One scan for both histograms: the purchase days they share are made once.
+    births, repeats = pl.collect_all([births, repeats])
+    return births, repeats
 
 
 def tracking(

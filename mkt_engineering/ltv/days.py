@@ -1,0 +1,145 @@
+"""Orders merged per customer and day: the one reduction every lifetime-value table starts from.
+
+A report on one orders table builds several tables from it: the header facts, cohort
+matrices by month and by quarter, the RFM tables of the calibration period and of all
+orders, the tracking chart. Each starts from the same reduction: the orders of one
+customer on one day merged into one purchase, next to the customer's first purchase day
+(her cohort). `purchase_days` makes that reduction once; every function of
+`mkt_engineering.ltv` that takes orders also takes its result and then reads its rows
+(one per customer and purchase day) instead of scanning the orders again.
+
+An engine's table (DuckDB, Spark) is returned as it is: the engine reduces it where it
+lives for each table, so no row per customer and day comes back into memory.
+
+Examples
+--------
+>>> import polars as pl
+>>> from datetime import datetime
+>>> orders = pl.DataFrame({
+...     "customer_id": ["a", "a", "a", "b"],
+...     "order_date": [datetime(2024, 1, 1, 9), datetime(2024, 1, 1, 17),
+...                    datetime(2024, 1, 15, 12), datetime(2024, 1, 8, 10)],
+...     "revenue": [10.0, 5.0, 20.0, 30.0],
+... })
+>>> purchase_days(orders).frame.sort("customer_id", "day").rows()
+[('a', datetime.date(2024, 1, 1), 2, 15.0, datetime.date(2024, 1, 1)), ('a', datetime.date(2024, 1, 15), 1, 20.0, datetime.date(2024, 1, 1)), ('b', datetime.date(2024, 1, 8), 1, 30.0, datetime.date(2024, 1, 8))]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from mkt_engineering.engines import frames
+from mkt_engineering.errors import require_columns
+
+ORDER_COLUMNS = ("customer_id", "order_date", "revenue")
+
+
+@dataclass(frozen=True)
+class PurchaseDays:
+    """Orders merged per customer and day (see `purchase_days`).
+
+    Attributes
+    ----------
+    frame : DataFrame
+        customer_id, day (date), orders (orders that day), revenue (their sum), [margin
+        (its sum)], first (the customer's first purchase day), [acquisition_channel (the
+        channel of her first order, `first_channel`)]; one row per customer and day.
+    columns : tuple of str
+        The columns of the orders it was made from.
+    """
+
+    frame: pl.DataFrame
+    columns: tuple[str, ...]
+
+    def lazy(self) -> pl.LazyFrame:
+        return self.frame.lazy()
+
+
+def first_channel() -> pl.Expr:
+    """The acquisition channel of a customer's first order, as an aggregation per customer.
+
+    The first order is the earliest ``order_date``; orders at that same instant with
+    different channels give the alphabetically first non-null one, so the channel does not
+    depend on the order of the rows (engines keep no row order).
+    """
+    return (
+        pl.col("acquisition_channel")
+        .sort_by("order_date", "acquisition_channel", nulls_last=True)
+        .first()
+    )
+
+
+def _checked(orders: Any) -> pl.LazyFrame:
+    lazy = orders.lazy()
+    require_columns(
+        lazy,
+        ORDER_COLUMNS,
+        source="orders",
+        fix="Map your own names with columns={'your name': 'customer_id', ...} when reading.",
+    )
+    return lazy
+
+
+def lazy_days(orders: Any) -> tuple[pl.LazyFrame, tuple[str, ...]]:
+    """The `PurchaseDays` rows of polars orders as a lazy plan, and the orders' columns.
+
+    `PurchaseDays` gives its collected rows; a DataFrame or LazyFrame of orders gives the
+    plan that makes them, so one table of a large scan stays lazy until its small result.
+    """
+    if isinstance(orders, PurchaseDays):
+        return orders.lazy(), orders.columns
+    lazy = _checked(orders)
+    names = tuple(lazy.collect_schema().names())
+    sums = [pl.len().cast(pl.UInt32).alias("orders"), pl.col("revenue").cast(pl.Float64).sum()]
+    if "margin" in names:
+        sums.append(pl.col("margin").cast(pl.Float64).sum())
+    if "acquisition_channel" in names:
+        # The channel of each day's first order; the customer's is that of her first day,
+        # since every later day's orders come after it (the rule of `first_channel`).
+        sums.append(first_channel())
+    days = lazy.group_by("customer_id", pl.col("order_date").cast(pl.Date).alias("day")).agg(sums)
+    if "acquisition_channel" not in names:
+        return days.with_columns(pl.col("day").min().over("customer_id").alias("first")), names
+    firsts = days.group_by("customer_id").agg(
+        pl.col("day").min().alias("first"),
+        pl.col("acquisition_channel").sort_by("day").first(),
+    )
+    return days.drop("acquisition_channel").join(firsts, on="customer_id"), names
+
+
+def purchase_days(orders: Any) -> Any:
+    """Orders merged per customer and day, made once for all the tables of one report.
+
+    Parameters
+    ----------
+    orders : DataFrame, LazyFrame, DuckDB relation or Spark DataFrame
+        The ``orders`` contract: customer_id, order_date, revenue (+ margin,
+        acquisition_channel).
+
+    Returns
+    -------
+    PurchaseDays or the engine's table
+        For polars orders, one row per customer and purchase day (`PurchaseDays`), which
+        `order_facts`, `cohort_matrix`, `rfm_summary`, `rfm_summaries`,
+        `rfm_dropped_customers` and `tracking` read instead of the orders. An engine's
+        table is returned unchanged: each of those functions reduces it in the engine.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from datetime import date
+    >>> orders = pl.DataFrame({"customer_id": ["a", "a", "b"],
+    ...     "order_date": [date(2024, 1, 1), date(2024, 1, 1), date(2024, 1, 8)],
+    ...     "revenue": [10.0, 5.0, 30.0]})
+    >>> days = purchase_days(orders)
+    >>> days.frame.height, days.columns
+    (2, ('customer_id', 'order_date', 'revenue'))
+    """
+    if isinstance(orders, PurchaseDays) or frames.is_engine_frame(orders):
+        return orders
+    plan, names = lazy_days(orders)
+    return PurchaseDays(plan.collect(), names)
