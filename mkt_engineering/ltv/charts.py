@@ -65,10 +65,14 @@ def _every_kth_cohort(data: pl.DataFrame, max_cells: int) -> tuple[pl.DataFrame,
     if data.height <= max_cells:
         return data, ""
     labels = data.select(pl.col("cohort_label").unique(maintain_order=True))
-    step = -(-data.height // max_cells)  # ceiling division
     newest_first = labels.reverse().with_row_index("_age")
-    kept = newest_first.filter(pl.col("_age") % step == 0)["cohort_label"].implode()
-    shown = data.filter(pl.col("cohort_label").is_in(kept))
+    step = -(-data.height // max_cells)  # ceiling division: right when cohorts are equally long
+    while True:  # older cohorts have more cells, so the first step can keep a few too many
+        kept = newest_first.filter(pl.col("_age") % step == 0)["cohort_label"].implode()
+        shown = data.filter(pl.col("cohort_label").is_in(kept))
+        if shown.height <= max_cells:
+            break
+        step += 1
     note = (
         f"Every {_ordinal(step)} cohort shown, counted back from the newest "
         f"({kept.list.len()[0]:,} of {labels.height:,})."
