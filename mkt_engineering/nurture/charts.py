@@ -16,7 +16,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from mkt_engineering.charts.theme import ACCENT, MUTED, PALETTE
+from mkt_engineering.charts.theme import ACCENT, MUTED, PALETTE, TOP_N
 
 # Rows the curves of one survival or incidence chart carry at most (a chart may carry
 # 5,000): 200 points a curve draw a step curve of 100,000 leads within a day on 180 days.
@@ -336,10 +336,37 @@ def send_time_heatmap_chart(heat: pl.DataFrame, *, min_sends: int = 20) -> alt.C
     )
 
 
+def _top_values(breakdown: pl.DataFrame, n: int = TOP_N) -> pl.DataFrame:
+    """The `n` values with the most leads per dimension, the rest merged into one row.
+
+    Leads and excluded leads add up, so the merged row's share is their quotient; a
+    dimension with at most ``n + 1`` values is kept whole.
+    """
+    rank = pl.col("leads").rank("ordinal", descending=True).over("dimension")
+    keep = (rank <= n) | (pl.len().over("dimension") <= n + 1)
+    ranked = breakdown.with_columns(_keep=keep)
+    rest = (
+        ranked.filter(~pl.col("_keep"))
+        .group_by("dimension", maintain_order=True)
+        .agg(pl.len().alias("_merged"), pl.col("leads").sum(), pl.col("excluded").sum())
+        .with_columns(
+            value=pl.format("other ({} values)", "_merged"),
+            share_excluded=pl.col("excluded") / pl.col("leads"),
+        )
+        .drop("_merged")
+    )
+    kept = ranked.filter(pl.col("_keep")).drop("_keep")
+    return pl.concat([kept, rest], how="diagonal_relaxed") if rest.height else kept
+
+
 def exclusion_chart(breakdown: pl.DataFrame) -> alt.FacetChart:
-    """Share of leads that never reach sales, by persona, source, customer status and e-mail."""
+    """Share of leads that never reach sales, by persona, source, customer status and e-mail.
+
+    A dimension with many values (a source per campaign) shows its `TOP_N` largest and
+    one merged row for the rest.
+    """
     return (
-        alt.Chart(breakdown)
+        alt.Chart(_top_values(breakdown))
         .mark_bar(color=PALETTE[3])
         .encode(
             x=alt.X(

@@ -134,3 +134,41 @@ def test_thinned_tracking_keeps_values_and_the_calibration_end():
     rule = min(data, key=len)
     last_calibration_day = dt.date(2015, 1, 1) + dt.timedelta(days=3_332)
     assert rule[0]["date"].startswith(str(last_calibration_day))  # the dotted line, as before
+
+
+def test_exclusion_chart_merges_the_long_tail_of_a_dimension():
+    rng = np.random.default_rng(4)
+    sources = 6_000  # a source per campaign
+    leads = rng.integers(1, 500, sources)
+    excluded = (leads * rng.random(sources)).astype(int)
+    breakdown = pl.concat(
+        [
+            pl.DataFrame(
+                {
+                    "dimension": "persona",
+                    "value": ["cfo", "developer", "it_manager", "procurement"],
+                    "leads": [400, 300, 200, 100],
+                    "excluded": [40, 60, 20, 50],
+                }
+            ),
+            pl.DataFrame(
+                {
+                    "dimension": "source",
+                    "value": [f"campaign {i}" for i in range(sources)],
+                    "leads": leads,
+                    "excluded": excluded,
+                }
+            ),
+        ]
+    ).with_columns(share_excluded=pl.col("excluded") / pl.col("leads"))
+    shown = pl.DataFrame(max(chart_data(nu_charts.exclusion_chart(breakdown)), key=len))
+    assert shown.filter(pl.col("dimension") == "persona").height == 4  # small: kept whole
+    source = shown.filter(pl.col("dimension") == "source")
+    assert source.height == 12
+    order = np.argsort(-leads, kind="stable")
+    top, rest = order[:11], order[11:]
+    assert set(source["value"][:11]) == {f"campaign {i}" for i in top}
+    merged = source.row(11, named=True)
+    assert merged["value"] == "other (5989 values)"
+    assert merged["leads"] == leads[rest].sum()
+    assert merged["share_excluded"] == pytest.approx(excluded[rest].sum() / leads[rest].sum())
