@@ -563,15 +563,7 @@ def period_purchases(
                 ]
             )
         params = stacked_draws(params)
-    previous, total, periods = 0.0, 0.0, []
-    for k, t in enumerate(times[1:]):
-        current = model._conditional(float(t), x, tx, T, params)
-        if weights is None:
-            periods.append(current - previous)
-        else:
-            total = total + weights[k] * (current - previous)
-        previous = current
-    return np.stack(periods, axis=-1) if weights is None else total
+    return _between_times(lambda t: model._conditional(t, x, tx, T, params), times, weights)
 
 
 def factored_period_purchases(
@@ -585,18 +577,30 @@ def factored_period_purchases(
     one parameter set or already broadcasting draws (`stacked_draws`).
     """
     pair, pair_x, pair_T = distinct_pairs(x, T)
+    if_alive = _between_times(
+        lambda t: model._purchases_if_alive(t, pair_x, pair_T, params), times, weights
+    )
+    probability = alive(x, tx, T, params)
+    if weights is None:
+        return if_alive[..., pair, :] * probability[..., None]
+    return if_alive[..., pair] * probability
+
+
+def _between_times(expected: Callable, times: np.ndarray, weights: np.ndarray | None):
+    """Differences of ``expected(t)`` between consecutive ``times`` (the first is 0, where
+    nothing is expected yet): stacked on a last axis, or summed with ``weights``."""
+    times = np.asarray(times, dtype=float)
+    if times.size < 2 or times[0] != 0:
+        raise ValueError(f"times must start at 0 and have at least one more time, got {times}.")
     previous, total, periods = 0.0, 0.0, []
     for k, t in enumerate(times[1:]):
-        current = model._purchases_if_alive(float(t), pair_x, pair_T, params)
+        current = expected(float(t))
         if weights is None:
             periods.append(current - previous)
         else:
             total = total + weights[k] * (current - previous)
         previous = current
-    probability = alive(x, tx, T, params)
-    if weights is None:
-        return np.stack(periods, axis=-1)[..., pair, :] * probability[..., None]
-    return total[..., pair] * probability
+    return np.stack(periods, axis=-1) if weights is None else total
 
 
 class PurchaseModel(LikelihoodModel):
