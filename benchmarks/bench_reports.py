@@ -69,6 +69,22 @@ def _tree_rss_mb(pid: int) -> float:
     return total / 2**20
 
 
+def _kill_tree(pid: int) -> None:
+    """Kill a process started here and every process it started."""
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+        processes = [*root.children(recursive=True), root]
+    except psutil.Error:
+        return
+    for process in processes:
+        try:
+            process.kill()
+        except psutil.Error:
+            continue
+
+
 def run_tree(command: list[str], limit: float) -> dict:
     """Run a command; wall seconds, peak tree RSS (polled), exit code, output tail."""
     started = time.perf_counter()
@@ -87,7 +103,7 @@ def run_tree(command: list[str], limit: float) -> dict:
     try:
         output, _ = process.communicate(timeout=limit)
     except subprocess.TimeoutExpired:
-        process.kill()
+        _kill_tree(process.pid)  # the kernel too, not only the runner
         output, _ = process.communicate()
         return {"seconds": None, "peak_mb": peak[0], "code": None, "output": output[-2000:]}
     watcher.join()
@@ -109,10 +125,13 @@ def _report_row(report: str, rows: int, out: Path) -> dict:
     done = run_tree(command, limit=PEER_LIMIT_SECONDS)
     manifests = sorted((out / report).glob("*/manifest.json"))
     manifest = json.loads(manifests[-1].read_text()) if manifests else {}
-    steps = sorted(
-        manifest.get("profile", {}).get("steps", []), key=lambda s: s["seconds"], reverse=True
-    )
-    charts = manifest.get("chart_sizes", [])
+    profile, charts = manifest.get("profile", {}).get("steps", []), manifest.get("chart_sizes")
+    if not manifest:  # stopped: the kernel's state in the run's temporary folder has both
+        states = sorted((out / report).glob("*/notebook_state.json"))
+        state = json.loads(states[-1].read_text()) if states else {}
+        profile, charts = state.get("profile", []), state.get("chart_rows")
+    steps = sorted(profile, key=lambda s: s["seconds"], reverse=True)
+    charts = charts or []
     seconds, peak = done["seconds"], done["peak_mb"]
     timely = seconds is not None and seconds < TARGET_SECONDS
     targets = (
@@ -122,7 +141,9 @@ def _report_row(report: str, rows: int, out: Path) -> dict:
     largest = max((c["rows"] for c in charts), default=None)
     notes = "slowest: " + "; ".join(f"{_short(s['name'])} {s['seconds']:.1f} s" for s in steps[:3])
     notes += f"; largest chart {largest} rows"
-    error = (manifest.get("error") or "") if manifest else done["output"][-300:]
+    # no manifest when the run was stopped: papermill's last progress line says how far it got
+    progress = done["output"].replace("\r", "\n").strip().splitlines()[-1:] or [""]
+    error = (manifest.get("error") or "") if manifest else progress[0][-200:]
     return {
         "name": f"{report} report ({rows:,} rows)",
         "status": manifest.get("status", "failed" if done["code"] else "timeout"),
