@@ -7,6 +7,7 @@ from datetime import datetime
 import polars as pl
 
 from mkt_engineering.nurture.cadence import (
+    _per_lead_sends,
     engagement_decay,
     recycled_ready_again,
     send_time_heatmap,
@@ -56,3 +57,35 @@ def test_recycled_ready_again_by_hand():
     curve = recycled_ready_again(events)
     assert curve["time"].to_list() == [10.0, 20.0]
     assert curve["survival"].to_list() == [0.5, 0.0]
+
+
+def test_second_send_per_lead_by_hand():
+    """Second-earliest send, ties counted twice; one send is its own second; no send: none.
+
+    The rows come unsorted and mixed with other events, as an export does.
+    """
+    at = [datetime(2025, 3, day, 9) for day in range(1, 8)]
+    events = pl.DataFrame(
+        {
+            "lead_id": ["a", "d", "a", "b", "a", "c", "d", "a", "d"],
+            "timestamp": [at[2], at[4], at[0], at[3], at[0], at[5], at[1], at[1], at[6]],
+            "event": [
+                "email_sent",
+                "email_sent",
+                "email_sent",
+                "email_sent",
+                "email_sent",
+                "unsubscribed",
+                "email_sent",
+                "email_open",
+                "mql",
+            ],
+        }
+    )
+    per_lead = _per_lead_sends(events.lazy()).collect().sort("lead_id")
+    assert per_lead["lead_id"].to_list() == ["a", "b", "c", "d"]
+    # a: sends on days 3, 1, 1 (the open on day 2 is no send); d: sends on days 5 and 2
+    assert per_lead["second_send"].to_list() == [at[0], at[3], None, at[4]]
+    assert per_lead["first_send"].to_list() == [at[0], at[3], None, at[1]]
+    assert per_lead["sends"].to_list() == [3, 1, 0, 2]
+    assert per_lead["left_at"].to_list() == [None, None, None, at[6]]
