@@ -56,11 +56,14 @@ def _cohort_label(matrix: pl.DataFrame) -> pl.DataFrame:
 MAX_COHORT_CELLS = 4000
 
 
-def _every_kth_cohort(data: pl.DataFrame, max_cells: int) -> tuple[pl.DataFrame, str]:
+def _every_kth_cohort(
+    data: pl.DataFrame, max_cells: int, cohorts: int | None = None
+) -> tuple[pl.DataFrame, str]:
     """Every k-th cohort counted back from the newest, so at most `max_cells` rows remain.
 
-    Returns the rows kept and a note naming what was left out ("" when all are kept).
-    Cohorts are skipped rather than merged: a merged cohort would be a new number.
+    Returns the rows kept and a note naming what was left out ("" when all are kept), out
+    of `cohorts` (default: the cohorts in `data`). Cohorts are skipped rather than merged:
+    a merged cohort would be a new number.
     """
     if data.height <= max_cells:
         return data, ""
@@ -75,7 +78,7 @@ def _every_kth_cohort(data: pl.DataFrame, max_cells: int) -> tuple[pl.DataFrame,
         step += 1
     note = (
         f"Every {_ordinal(step)} cohort shown, counted back from the newest "
-        f"({kept.list.len()[0]:,} of {labels.height:,})."
+        f"({kept.list.len()[0]:,} of {cohorts or labels.height:,})."
     )
     return shown, note
 
@@ -98,15 +101,19 @@ def cohort_heatmap(
     data = _cohort_label(matrix)
     if metric == "retention":
         data = data.filter(pl.col("period") > 0)
-    data, thinned = _every_kth_cohort(data, MAX_COHORT_CELLS)
-    observed = data.filter(pl.col("value").is_not_null())
-    masked = data.filter(pl.col("value").is_null())
+    labels = data.select(pl.col("cohort_label").unique(maintain_order=True))
+    periods = data.select(pl.col("period").unique().sort())["period"].to_list()
+    observed, thinned = _every_kth_cohort(
+        data.drop_nulls("value"), MAX_COHORT_CELLS, cohorts=labels.height
+    )
+    labels = labels.filter(
+        pl.col("cohort_label").is_in(observed["cohort_label"].implode()) | (thinned == "")
+    )["cohort_label"].to_list()
     fmt = ".0%" if metric == "retention" else ",.0f"
-    labels = data.select(pl.col("cohort_label").unique(maintain_order=True))[
-        "cohort_label"
-    ].to_list()
-    y = alt.Y("cohort_label:O", title="Cohort (first order)", sort=labels)
-    x = alt.X("period:O", title="Periods since the first order")
+    # Explicit domains keep the rows and columns that have no observed cell yet (the newest
+    # cohort, the latest periods): the grey background shows through there.
+    y = alt.Y("cohort_label:O", title="Cohort (first order)", scale=alt.Scale(domain=labels))
+    x = alt.X("period:O", title="Periods since the first order", scale=alt.Scale(domain=periods))
     cells = (
         alt.Chart(observed)
         .mark_rect()
@@ -127,7 +134,13 @@ def cohort_heatmap(
             ],
         )
     )
-    hidden = alt.Chart(masked).mark_rect(color=MUTED, opacity=0.15).encode(x=x, y=y)
+    # One grey rectangle behind the whole triangle instead of one per unobservable cell:
+    # half the rows of the chart, the same picture.
+    hidden = (
+        alt.Chart(pl.DataFrame({"grey": [0]}))
+        .mark_rect(color=MUTED, opacity=0.15)
+        .encode(x=alt.value(0), x2=alt.value("width"), y=alt.value(0), y2=alt.value("height"))
+    )
     return (hidden + cells).properties(
         title=alt.TitleParams(
             title or METRIC_TITLES.get(metric, metric),
