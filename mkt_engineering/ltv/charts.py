@@ -415,9 +415,14 @@ def clv_distribution(
     The chart carries one row per bar whatever the number of customers; values above the
     99th percentile are counted in the last bar.
     """
-    values = clv.get_column(column)
-    data = _value_bins(values, bins)
-    mean = values.drop_nulls().mean()
+    values = clv.get_column(column).cast(pl.Float64).drop_nulls()
+    finite = values.filter(values.is_finite())
+    data = _value_bins(finite, bins)
+    mean = finite.mean()
+    left_out = values.len() - finite.len()
+    subtitle = "Red line: the average customer."
+    if left_out:  # NaN or infinite values are named, never binned or averaged in
+        subtitle += f" {left_out:,} values that are not finite numbers are left out."
     bars = (
         alt.Chart(data)
         .mark_bar(color=ACCENT)
@@ -444,9 +449,7 @@ def clv_distribution(
         .encode(x="mean:Q")
     )
     return (bars + mean).properties(
-        title=alt.TitleParams(
-            "How value is spread over customers", subtitle="Red line: the average customer."
-        )
+        title=alt.TitleParams("How value is spread over customers", subtitle=subtitle)
     )
 
 

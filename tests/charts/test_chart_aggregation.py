@@ -51,6 +51,16 @@ def test_clv_histogram_of_equal_values_and_negative_values():
     assert bars[0]["start"] <= -30.0 and sum(bar["customers"] for bar in bars) == 5
 
 
+def test_clv_histogram_names_values_that_are_not_finite():
+    frame = pl.DataFrame({"clv": [1.0, 2.0, 3.0, float("nan"), float("inf"), 4.0]})
+    chart = ltv_charts.clv_distribution(frame)
+    bars = max(chart_data(chart), key=len)
+    assert sum(bar["customers"] for bar in bars) == 4
+    mean = min(chart_data(chart), key=len)[0]["mean"]
+    assert mean == pytest.approx(2.5)
+    assert "2 values that are not finite" in chart.to_dict()["title"]["subtitle"]
+
+
 def test_thinned_survival_curve_keeps_true_values_and_the_last_point():
     rng = np.random.default_rng(2)
     durations = rng.exponential(60.0, 50_000)
