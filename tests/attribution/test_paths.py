@@ -176,3 +176,33 @@ def test_a_touch_without_channel_is_named_not_crashed_on():
     with pytest.raises(DataValidationError, match="no channel"):
         linear(paths)
     assert linear(paths.slice(0, 2))["channel"].to_list() == ["a", "b"]
+
+
+def test_journey_touch_order_without_a_customer_sort():
+    """Touches arrive shuffled across customers; each journey lists them by time, then by
+    channel at one instant with a missing channel last, as the engines order them."""
+    at = [t(2026, 1, day, 12) for day in range(1, 6)]
+    touchpoints = pl.DataFrame(
+        {
+            "customer_id": ["b", "a", "a", "b", "a", "a", "b", "a"],
+            "timestamp": [at[1], at[2], at[0], at[1], at[2], at[2], at[0], at[4]],
+            "channel": ["social", None, "search", "email", "social", "display", "search", "email"],
+        }
+    )
+    conversions = pl.DataFrame(
+        {"customer_id": ["a", "b"], "timestamp": [at[3], at[3]], "value": [10.0, 20.0]}
+    )
+    journeys = journeys_from_touchpoints(touchpoints, conversions, 30)
+    assert journeys.select("customer_id", "path", "converted").rows() == [
+        ("a", ["search", "display", "social", None], 1.0),
+        ("a", ["email"], 0.0),
+        ("b", ["search", "email", "social"], 1.0),
+    ]
+    assert journeys["touch_times"][0].to_list() == [at[0], at[2], at[2], at[2]]
+    collapsed = journeys_from_touchpoints(
+        touchpoints.with_columns(pl.col("channel").fill_null("display")),
+        conversions,
+        30,
+        collapse_repeats=True,
+    )
+    assert collapsed["path"][0].to_list() == ["search", "display", "social"]
