@@ -300,6 +300,14 @@ def _spend_draws(spend_model, rfm: pl.DataFrame, draws: int, seed: int):
     return np.ascontiguousarray(intercept.T), np.ascontiguousarray(slope.T), codes, m
 
 
+def _purchases_under_draws(model, histories: Histories, grid, discount, draws):
+    """The model's valuer of history slices under draws; the generic one for other objects."""
+    method = getattr(model, "purchases_under_draws", None)
+    if method is not None:
+        return method(grid, discount, histories.x, histories.tx, histories.T, draws)
+    return lambda rows: history_purchases(model, histories, grid, discount, rows, draws)
+
+
 def customer_value_intervals(
     purchase_model,
     spend_model,
@@ -328,13 +336,13 @@ def customer_value_intervals(
     tail = (1 - level) / 2
     lower, upper = np.empty(rfm.height), np.empty(rfm.height)
     block = max(1, min(BOOTSTRAP_BLOCK, VALUES_PER_BLOCK // draws))
+    value = _purchases_under_draws(purchase_model, histories, grid, discount, purchase_draws)
     for start in range(0, rfm.height, block):
         customers = histories.order[start : start + block]
         rows = histories.index[customers]  # increasing: customers are sorted by history
         first, last = int(rows[0]), int(rows[-1]) + 1
-        per_history = history_purchases(
-            purchase_model, histories, grid, discount, slice(first, last), purchase_draws
-        )
+        per_history = value(slice(first, last))
+        _require_finite(purchase_model, per_history, drawn=True)
         purchases = np.ascontiguousarray(per_history.T)[rows - first]
         spend = intercept[codes[customers]]
         if slope is not None:

@@ -63,10 +63,11 @@ def _one_customer(model, spend_model, row: dict, params=None, spend_params=None)
 def test_values_and_intervals_equal_the_per_customer_computation(fitted, cdnow_rfm, name):
     model, spend_model = fitted[name]
     sample = _sample(cdnow_rfm)
-    valued = customer_lifetime_value(
+    # All customers valued together (so BG/NBD interpolates in age), a sample checked.
+    everyone = customer_lifetime_value(
         model,
         spend_model,
-        sample,
+        cdnow_rfm,
         horizon_months=HORIZON,
         discount_rate=RATE,
         margin=MARGIN,
@@ -74,6 +75,7 @@ def test_values_and_intervals_equal_the_per_customer_computation(fitted, cdnow_r
         level=LEVEL,
         seed=SEED,
     )
+    valued = sample.select("customer_id").join(everyone, on="customer_id", how="left")
     purchase_draws = model.parameter_draws(DRAWS, SEED)
     spend_draws = spend_model.parameter_draws(DRAWS, SEED + 1)
     tail = (1 - LEVEL) / 2
@@ -87,6 +89,27 @@ def test_values_and_intervals_equal_the_per_customer_computation(fitted, cdnow_r
         lower, upper = np.quantile(under_draws, [tail, 1 - tail])
         assert got["clv_lower"] == pytest.approx(lower, rel=1e-12)
         assert got["clv_upper"] == pytest.approx(upper, rel=1e-12)
+
+
+def test_age_interpolation_is_used_and_checked(fitted, cdnow_rfm, monkeypatch):
+    """The interval's BG/NBD part is interpolated where a frequency has many ages, and an
+    interpolant that misses its check falls back to the direct values (same intervals)."""
+    from mkt_engineering.ltv.models import bgnbd, interpolation
+
+    model, spend_model = fitted["BetaGeo"]
+    results = []
+
+    def recording(term, ages, shift):
+        results.append(interpolation.interpolate_in_log_age(term, ages, shift))
+        return results[-1]
+
+    monkeypatch.setattr(bgnbd, "interpolate_in_log_age", recording)
+    interpolated = customer_lifetime_value(model, spend_model, cdnow_rfm, draws=DRAWS)
+    assert any(result is not None for result in results)
+    monkeypatch.setattr(bgnbd, "interpolate_in_log_age", lambda term, ages, shift: None)
+    direct = customer_lifetime_value(model, spend_model, cdnow_rfm, draws=DRAWS)
+    for column in ("clv_lower", "clv_upper"):
+        np.testing.assert_allclose(interpolated[column], direct[column], rtol=1e-12)
 
 
 def test_shared_histories_keep_their_own_spend_and_interval(fitted, cdnow_rfm):

@@ -563,7 +563,7 @@ def period_purchases(
                 ]
             )
         params = stacked_draws(params)
-    return _between_times(lambda t: model._conditional(t, x, tx, T, params), times, weights)
+    return between_times(lambda t: model._conditional(t, x, tx, T, params), times, weights)
 
 
 def factored_period_purchases(
@@ -577,7 +577,7 @@ def factored_period_purchases(
     one parameter set or already broadcasting draws (`stacked_draws`).
     """
     pair, pair_x, pair_T = distinct_pairs(x, T)
-    if_alive = _between_times(
+    if_alive = between_times(
         lambda t: model._purchases_if_alive(t, pair_x, pair_T, params), times, weights
     )
     probability = alive(x, tx, T, params)
@@ -586,9 +586,17 @@ def factored_period_purchases(
     return if_alive[..., pair] * probability
 
 
-def _between_times(expected: Callable, times: np.ndarray, weights: np.ndarray | None):
+def between_times(expected: Callable, times: np.ndarray, weights: np.ndarray | None):
     """Differences of ``expected(t)`` between consecutive ``times`` (the first is 0, where
-    nothing is expected yet): stacked on a last axis, or summed with ``weights``."""
+    nothing is expected yet): stacked on a last axis, or summed with ``weights``.
+
+    Examples
+    --------
+    >>> between_times(lambda t: 2 * t, np.array([0.0, 1.0, 3.0]), None)
+    array([2., 4.])
+    >>> float(between_times(lambda t: 2 * t, np.array([0.0, 1.0, 3.0]), np.array([1.0, 0.5])))
+    4.0
+    """
     times = np.asarray(times, dtype=float)
     if times.size < 2 or times[0] != 0:
         raise ValueError(f"times must start at 0 and have at least one more time, got {times}.")
@@ -681,6 +689,30 @@ class PurchaseModel(LikelihoodModel):
         True
         """
         return period_purchases(self, times, x, tx, T, weights=weights, params=params)
+
+    def purchases_under_draws(
+        self,
+        times: np.ndarray,
+        weights: np.ndarray,
+        x: np.ndarray,
+        tx: np.ndarray,
+        T: np.ndarray,
+        params: np.ndarray,
+    ) -> Callable[[slice], np.ndarray]:
+        """Weighted expected purchases of customer histories under parameter draws, by slice.
+
+        Returns a function that takes a slice of the rows (x, tx, T) and gives their
+        weighted purchases (see `period_purchases`) under every draw (draws x rows), so a
+        caller can value millions of histories in blocks. Models may prepare terms shared
+        by all rows once, here (BG/NBD interpolates its hypergeometric part in age).
+        """
+
+        def value(rows: slice) -> np.ndarray:
+            return self.period_purchases(
+                times, x[rows], tx[rows], T[rows], weights=weights, params=params
+            )
+
+        return value
 
     def expected_purchases(self, t: float, rfm: pl.DataFrame) -> pl.Series:
         """Expected repeat purchases of each customer in the next ``t`` time units."""

@@ -35,11 +35,14 @@ from scipy.special import betaln, digamma, gammaln, hyp2f1, polygamma
 from mkt_engineering.ltv.models.base import (
     CompressedData,
     PurchaseModel,
+    between_times,
+    distinct_pairs,
     factored_period_purchases,
     level_codes,
     stacked_draws,
     weighted_gram,
 )
+from mkt_engineering.ltv.models.interpolation import NODES, interpolate_in_log_age
 from mkt_engineering.numeric import dot
 
 FRT = ("frequency", "recency", "T")
@@ -277,6 +280,42 @@ class BetaGeo(PurchaseModel):
             weights=weights,
             params=stacked_draws(params),
         )
+
+    def purchases_under_draws(self, times, weights, x, tx, T, params):
+        """Weighted expected purchases under draws, by slice of rows (see `PurchaseModel`).
+
+        The part of a live customer, which depends on (frequency, T) only, is prepared once
+        for all pairs and draws: per frequency, interpolated in log(alpha + T) from a few
+        ages where that frequency has many (`interpolation.interpolate_in_log_age`, checked
+        against the direct value), else evaluated at each age. Per slice, it is gathered
+        and multiplied by P(alive).
+        """
+        stacked = stacked_draws(params)
+        pair, pair_x, pair_T = distinct_pairs(x, T)
+        table = self._if_alive_table(times, weights, pair_x, pair_T, stacked)
+
+        def value(rows: slice) -> np.ndarray:
+            alive = self._p_alive_by_levels(x[rows], tx[rows], T[rows], stacked)
+            return table[:, pair[rows]] * alive
+
+        return value
+
+    def _if_alive_table(self, times, weights, pair_x, pair_T, stacked) -> np.ndarray:
+        """Weighted purchases of a live customer per draw and (frequency, T) pair."""
+        alpha = stacked[1]
+        table = np.empty((alpha.shape[0], pair_x.size))
+        starts = np.flatnonzero(np.diff(pair_x)) + 1  # pairs are sorted by frequency, then T
+        for group in np.split(np.arange(pair_x.size), starts):  # one pass per frequency
+
+            def term(ages, frequency=pair_x[group[0]]):
+                return between_times(
+                    lambda t: self._purchases_if_alive(t, frequency, ages, stacked), times, weights
+                )
+
+            ages = pair_T[group]
+            values = interpolate_in_log_age(term, ages, alpha) if ages.size >= 2 * NODES else None
+            table[:, group] = term(ages) if values is None else values
+        return table
 
     def _p_alive_by_levels(self, x, tx, T, params=None) -> np.ndarray:
         """P(alive) as `_p_alive`, with the logarithms taken once per distinct value.
