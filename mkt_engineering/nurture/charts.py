@@ -66,15 +66,16 @@ def _with_start(
     Cutting at `max_days` comes first, so the shown part gets all the points.
     """
     group = [c for c in ("group", "cause") if c in curve.columns]
-    if max_days is not None:
-        curve = curve.filter(pl.col("time") <= max_days)
-    curves = max(curve.select(group).n_unique() if group else 1, 1)
-    curve = _thin(curve, group, min(POINTS_PER_CURVE, MAX_CURVE_ROWS // curves - 1))
+    # every curve starts, also one whose first step lies beyond max_days
     first = (
         curve.group_by(group, maintain_order=True).agg(pl.lit(0.0).alias("time"))
         if group
         else pl.DataFrame({"time": [0.0]})
     )
+    if max_days is not None:
+        curve = curve.filter(pl.col("time") <= max_days)
+    curves = max(first.height, 1)
+    curve = _thin(curve, group, min(POINTS_PER_CURVE, MAX_CURVE_ROWS // curves - 1))
     first = first.with_columns(
         **{value: pl.lit(start), "ci_low": pl.lit(start), "ci_high": pl.lit(start)}
     )

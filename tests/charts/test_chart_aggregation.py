@@ -90,6 +90,17 @@ def test_cut_at_max_days_comes_before_thinning():
     assert len(times) > 150  # the shown 180 days get the points, not the whole 2,000
 
 
+def test_a_curve_whose_first_step_is_beyond_max_days_still_starts():
+    curve = kaplan_meier([5.0, 8.0, 400.0, 500.0], [1, 1, 1, 1], ["fast", "fast", "slow", "slow"])
+    data = max(chart_data(nu_charts.survival_chart(curve, max_days=180)), key=len)
+    assert {(row["group"], row["time"], row["survival"]) for row in data} == {
+        ("fast", 0.0, 1.0),
+        ("fast", 5.0, 0.5),
+        ("fast", 8.0, 0.0),
+        ("slow", 0.0, 1.0),
+    }
+
+
 def test_weekly_cohort_heatmap_shows_every_kth_cohort_with_its_own_values():
     cohorts = [dt.date(2022, 1, 3) + dt.timedelta(weeks=w) for w in range(120)]
     matrix = (
