@@ -86,25 +86,34 @@ def _day_parts(orders, end: date, cut: date | None) -> pl.LazyFrame:
     """
     days, _ = lazy_days(orders)
     day, revenue = pl.col("day"), pl.col("revenue")
-    number = day.cast(pl.Int32)
+    # Conditions become columns first, so every aggregation is a plain column reduction:
+    # a filter inside an aggregation runs per group and took 2.5x as long at 10M orders.
+    parts = {"first_revenue": pl.when(day == pl.col("first")).then(revenue).otherwise(0.0)}
     sums = [
         (pl.len() - 1).cast(pl.Int64).alias("frequency"),
-        pl.col("first").first().cast(pl.Int32).alias("first"),
-        number.max().alias("last"),
+        pl.col("first").first().cast(pl.Int32),
+        day.max().cast(pl.Int32).alias("last"),
         revenue.sum().alias("total"),
         # The first day is a calibration day of every customer the calibration keeps.
-        pl.when(day == pl.col("first")).then(revenue).otherwise(0.0).sum().alias("first_revenue"),
+        pl.col("first_revenue").sum(),
     ]
     if cut is not None:
         calibration = day <= cut
+        parts |= {
+            "calibration_day": calibration.cast(pl.Int64),
+            "calibration_last": pl.when(calibration).then(day),
+            "calibration_total": pl.when(calibration).then(revenue).otherwise(0.0),
+            "holdout_revenue": pl.when(calibration).then(0.0).otherwise(revenue),
+        }
         sums += [
-            (calibration.sum().cast(pl.Int64) - 1).alias("calibration_frequency"),
-            number.filter(calibration).max().alias("calibration_last"),
-            revenue.filter(calibration).sum().alias("calibration_total"),
-            (~calibration).sum().cast(pl.Int64).alias("frequency_holdout"),
-            revenue.filter(~calibration).sum().alias("holdout_revenue"),
+            (pl.col("calibration_day").sum() - 1).alias("calibration_frequency"),
+            pl.col("calibration_last").max().cast(pl.Int32),
+            pl.col("calibration_total").sum(),
+            (pl.len() - pl.col("calibration_day").sum()).cast(pl.Int64).alias("frequency_holdout"),
+            pl.col("holdout_revenue").sum(),
         ]
-    return days.filter(pl.col("day") <= end).group_by("customer_id").agg(sums)
+    rows = days.filter(day <= end).with_columns(**parts)
+    return rows.group_by("customer_id").agg(sums)
 
 
 def _calibration_parts(parts: pl.LazyFrame) -> tuple[pl.LazyFrame, pl.LazyFrame]:

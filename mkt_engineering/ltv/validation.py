@@ -24,7 +24,7 @@ import polars as pl
 from mkt_engineering.engines import frames
 from mkt_engineering.engines import ltv as engine_ltv
 from mkt_engineering.ltv.days import lazy_days
-from mkt_engineering.ltv.models.base import as_arrays
+from mkt_engineering.ltv.models.base import compress, require_columns
 from mkt_engineering.ltv.rfm import EPOCH, TIME_UNITS, _as_date, _require
 
 HOLDOUT_COLUMNS = ("frequency", "recency", "T", "frequency_holdout", "duration_holdout")
@@ -34,23 +34,22 @@ LARGE_ERROR = 0.15  # aggregate holdout error above which reports warn
 def _predicted(model, rfm: pl.DataFrame) -> pl.DataFrame:
     """Actual and predicted holdout purchases per distinct (frequency, recency, T, actual) row.
 
-    The prediction depends on frequency, recency and T only, and customers share those far
-    more often than not, so the model is evaluated once per distinct row; ``customers``
-    says how many customers each row stands for.
+    The prediction depends on frequency, recency and T only, so the model is evaluated
+    once per distinct row (`compress`, the fits' own compression); ``customers`` says how
+    many customers each row stands for. The rows come sorted, so sums add up alike.
     """
-    as_arrays(rfm, HOLDOUT_COLUMNS, "holdout comparison")  # checks: finite, not negative
-    rows = (
-        rfm.group_by(
-            pl.col("frequency").cast(pl.Int64),
-            pl.col("recency", "T").cast(pl.Float64),
-            pl.col("frequency_holdout").cast(pl.Float64).alias("actual"),
-        )
-        .agg(pl.len().cast(pl.Float64).alias("customers"))
-        .sort("frequency", "recency", "T", "actual")  # a fixed order: sums add up alike
+    checked = require_columns(rfm, HOLDOUT_COLUMNS, "holdout comparison")
+    rows = compress(checked, ("frequency", "recency", "T", "frequency_holdout"))
+    x, tx, T = (rows.values[c] for c in ("frequency", "recency", "T"))
+    duration = float(checked["duration_holdout"][0])
+    return pl.DataFrame(
+        {
+            "frequency": x.astype(np.int64),
+            "actual": rows.values["frequency_holdout"],
+            "predicted": model._conditional(duration, x, tx, T),
+            "customers": rows.weights,
+        }
     )
-    x, tx, T = (rows[c].cast(pl.Float64).to_numpy() for c in ("frequency", "recency", "T"))
-    duration = float(rfm["duration_holdout"][0])
-    return rows.with_columns(pl.Series("predicted", model._conditional(duration, x, tx, T)))
 
 
 def holdout_by_frequency(model, rfm: pl.DataFrame, max_frequency: int = 7) -> pl.DataFrame:
