@@ -102,8 +102,43 @@ def posterior_chart(curves: pl.DataFrame) -> alt.Chart:
     )
 
 
+# Levels per segment the forest shows at most: a segment with a level per customer (an id
+# by mistake, a zip code) would otherwise carry a row per unit.
+MAX_LEVELS = 25
+
+
+def _precise_levels(segments: pl.DataFrame, limit: int = MAX_LEVELS) -> tuple[pl.DataFrame, str]:
+    """Per segment the `limit` levels with the narrowest interval (the most data).
+
+    Ranking by precision, not by effect or p-value, so the cut does not pick the
+    surprising levels. Returns the rows and a note when levels were left out.
+    """
+    if segments.is_empty():
+        return segments, ""
+    width = (pl.col("ci_high") - pl.col("ci_low")).fill_nan(None)
+    levels = segments.group_by("segment", "level").agg(width.min().alias("_width"))
+    if levels.group_by("segment").len()["len"].max() <= limit:
+        return segments, ""
+    keep = (
+        levels.sort("segment", "_width", "level", nulls_last=True)  # no interval: last
+        .group_by("segment", maintain_order=True)
+        .head(limit)
+    )
+    shown = segments.join(keep.select("segment", "level"), on=["segment", "level"], how="semi")
+    left = levels.height - keep.height
+    return (
+        shown,
+        f"{left:,} levels left out: each segment shows its {limit} most precisely measured.",
+    )
+
+
 def segment_forest(segments: pl.DataFrame) -> alt.LayerChart:
-    """Effect per segment level with intervals (exploratory)."""
+    """Effect per segment level with intervals (exploratory).
+
+    A segment with more than `MAX_LEVELS` levels shows those with the narrowest intervals,
+    and the subtitle says how many were left out.
+    """
+    segments, left_out = _precise_levels(segments)
     data = segments.with_columns((pl.col("segment") + ": " + pl.col("level")).alias("label"))
     base = alt.Chart(data).encode(
         y=alt.Y("label:N", title=None, sort=None), color=alt.Color("segment:N", legend=None)
@@ -116,7 +151,10 @@ def segment_forest(segments: pl.DataFrame) -> alt.LayerChart:
     )
     return alt.layer(_zero_rule(), bars, points).properties(
         title=alt.Title(
-            "Effect by segment (exploratory)", subtitle="For ideas to test next, not for decisions"
+            "Effect by segment (exploratory)",
+            subtitle=["For ideas to test next, not for decisions", left_out]
+            if left_out
+            else "For ideas to test next, not for decisions",
         )
     )
 

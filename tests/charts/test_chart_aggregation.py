@@ -193,3 +193,28 @@ def test_exclusion_chart_merges_the_long_tail_of_a_dimension():
     assert merged["value"] == "other (5989 values)"
     assert merged["leads"] == leads[rest].sum()
     assert merged["share_excluded"] == pytest.approx(excluded[rest].sum() / leads[rest].sum())
+
+
+def test_segment_forest_shows_the_most_precise_levels_of_a_segment_with_thousands():
+    from mkt_engineering.experiments import charts as ex_charts
+
+    rng = np.random.default_rng(6)
+    zips = 6_000  # a zip code per few units: a level per unit, nearly
+    half_width = rng.uniform(0.01, 0.5, zips)
+    effect = rng.normal(0, 0.05, zips)
+    segments = pl.DataFrame(
+        {
+            "segment": ["device"] * 3 + ["zip"] * zips,
+            "level": ["mobile", "desktop", "tablet"] + [f"{i:05d}" for i in range(zips)],
+            "effect": np.concatenate([[0.01, 0.02, 0.0], effect]),
+            "ci_low": np.concatenate([[-0.01, 0.0, -0.05], effect - half_width]),
+            "ci_high": np.concatenate([[0.03, 0.04, 0.05], effect + half_width]),
+            "p_adjusted": 0.5,
+        }
+    )
+    chart = ex_charts.segment_forest(segments)
+    shown = pl.DataFrame(max(chart_data(chart), key=len))
+    assert shown.filter(pl.col("segment") == "device").height == 3
+    expected = {f"{i:05d}" for i in np.argsort(half_width)[: ex_charts.MAX_LEVELS]}
+    assert set(shown.filter(pl.col("segment") == "zip")["level"]) == expected
+    assert "5,975 levels left out" in chart.to_dict()["title"]["subtitle"][1]
