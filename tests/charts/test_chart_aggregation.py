@@ -215,6 +215,6 @@ def test_segment_forest_shows_the_most_precise_levels_of_a_segment_with_thousand
     chart = ex_charts.segment_forest(segments)
     shown = pl.DataFrame(max(chart_data(chart), key=len))
     assert shown.filter(pl.col("segment") == "device").height == 3
-    expected = {f"{i:05d}" for i in np.argsort(half_width)[: ex_charts.MAX_LEVELS]}
+    expected = {f"{i:05d}" for i in np.argsort(half_width)[:25]}
     assert set(shown.filter(pl.col("segment") == "zip")["level"]) == expected
     assert "5,975 levels left out" in chart.to_dict()["title"]["subtitle"][1]
