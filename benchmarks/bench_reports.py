@@ -243,6 +243,8 @@ def _ratio(kit: dict, peer: dict, target: str) -> dict:
     if isinstance(peer_s, str) and isinstance(kit_s, float):  # "> N s": at least
         limit = float(peer_s.split()[1])
         text = f">= {limit / kit_s:.1f}x"
+    elif isinstance(kit_s, str) and isinstance(peer_s, float):  # the report hit the limit
+        text = f"< {peer_s / float(kit_s.split()[1]):.2f}x"
     elif isinstance(kit_s, float) and isinstance(peer_s, float) and kit_s > 0:
         text = f"{peer_s / kit_s:.2f}x"
     else:
