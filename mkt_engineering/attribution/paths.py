@@ -140,6 +140,19 @@ def _journeys(
     channel_rules: Mapping[str, str | Sequence[str]] | None,
 ) -> pl.LazyFrame:
     """The journeys as a lazy query, so callers that need only paths never build touch times."""
+    assigned = _assigned_touches(touchpoints, conversions, channel_rules)
+    return _windowed_journeys(assigned, lookback_days, collapse_repeats, max_length)
+
+
+def _assigned_touches(
+    touchpoints: Frame,
+    conversions: Frame,
+    channel_rules: Mapping[str, str | Sequence[str]] | None,
+) -> pl.LazyFrame:
+    """Each touch with the customer's next conversion, in time and channel order.
+
+    This does not depend on the lookback window, so several windows can share it.
+    """
     mapping = "Map your columns with columns={'your name': 'customer_id', ...}."
     require_columns(
         touchpoints, ["customer_id", "timestamp", "channel"], source="touchpoints", fix=mapping
@@ -180,6 +193,13 @@ def _journeys(
             check_sortedness=False,
         )
     )
+    return assigned
+
+
+def _windowed_journeys(
+    assigned: pl.LazyFrame, lookback_days: float, collapse_repeats: bool, max_length: int | None
+) -> pl.LazyFrame:
+    """The journeys of `lookback_days` from touches assigned to their next conversion."""
     window = pl.duration(microseconds=int(lookback_days * 86_400_000_000))
     in_window = pl.col("conversion_time").is_null() | (
         pl.col("conversion_time") - pl.col("timestamp") <= window
@@ -316,6 +336,47 @@ def paths_from_touchpoints(
             touchpoints, conversions, lookback_days, collapse_repeats, max_length, channel_rules
         )
     )
+
+
+def paths_for_windows(
+    touchpoints: Frame,
+    conversions: Frame,
+    windows: Sequence[float],
+    *,
+    collapse_repeats: bool = False,
+    max_length: int | None = None,
+    channel_rules: Mapping[str, str | Sequence[str]] | None = None,
+) -> dict[float, pl.DataFrame]:
+    """`paths_from_touchpoints` for several lookback windows, joining touches once.
+
+    The sort of the touches and their join to the next conversion do not depend on the
+    window: polars frames share them (most of the time at millions of touches), engine
+    tables are reduced once per window where they live.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from datetime import datetime as t
+    >>> tp = pl.DataFrame({"customer_id": ["a", "a"], "timestamp": [t(2026, 1, 1), t(2026, 1, 8)],
+    ...                    "channel": ["search", "email"]})
+    >>> cv = pl.DataFrame({"customer_id": ["a"], "timestamp": [t(2026, 1, 10)], "value": [5.0]})
+    >>> {w: p["path"].to_list() for w, p in paths_for_windows(tp, cv, [3, 14]).items()}
+    {3: [['email']], 14: [['search', 'email']]}
+    """
+    options = {
+        "collapse_repeats": collapse_repeats,
+        "max_length": max_length,
+        "channel_rules": channel_rules,
+    }
+    if in_one_engine(touchpoints, conversions):
+        return {w: paths_from_touchpoints(touchpoints, conversions, w, **options) for w in windows}
+    assigned = _assigned_touches(touchpoints, conversions, channel_rules).collect()
+    return {
+        window: aggregate_journeys(
+            _windowed_journeys(assigned.lazy(), window, collapse_repeats, max_length)
+        )
+        for window in windows
+    }
 
 
 def paths_from_strings(

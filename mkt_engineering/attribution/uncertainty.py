@@ -21,7 +21,7 @@ import polars as pl
 import scipy.sparse as sp
 
 from mkt_engineering.attribution.compare import ModelSpec, _weights, model_name, run_model
-from mkt_engineering.attribution.paths import as_paths, paths_from_touchpoints
+from mkt_engineering.attribution.paths import as_paths, paths_for_windows
 
 LINEAR_MODELS = {
     "first_touch",
@@ -146,10 +146,9 @@ def lookback_sensitivity(
         lookback_days, model, channel, conversions, value, share.
     """
     frames = []
+    paths = paths_for_windows(touchpoints, conversions, windows, **path_options)
     for window in windows:
-        credit = run_model(
-            paths_from_touchpoints(touchpoints, conversions, window, **path_options), model
-        )
+        credit = run_model(paths[window], model)
         total = credit["conversions"].sum()
         frames.append(
             credit.select(

@@ -16,6 +16,7 @@ from mkt_engineering.attribution import (
     paths_from_strings,
     paths_from_touchpoints,
 )
+from mkt_engineering.attribution.paths import paths_for_windows
 from mkt_engineering.errors import DataValidationError
 
 TOUCHES = pl.DataFrame(
@@ -206,3 +207,33 @@ def test_journey_touch_order_without_a_customer_sort():
         collapse_repeats=True,
     )
     assert collapsed["path"][0].to_list() == ["search", "display", "social"]
+
+
+def test_windows_sharing_one_join_give_each_window_its_own_paths():
+    """Touches 1, 5 and 20 days before a conversion and one after it, windows 3 to 30 days."""
+    touchpoints = pl.DataFrame(
+        {
+            "customer_id": ["a", "a", "a", "a", "b"],
+            "timestamp": [
+                t(2026, 1, 1),
+                t(2026, 1, 16),
+                t(2026, 1, 20),
+                t(2026, 1, 23),
+                t(2026, 1, 2),
+            ],
+            "channel": ["display", "search", "search", "email", "social"],
+        }
+    )
+    conversions = pl.DataFrame(
+        {"customer_id": ["a"], "timestamp": [t(2026, 1, 21)], "value": [9.0]}
+    )
+    shared = paths_for_windows(touchpoints, conversions, [3, 7, 30], collapse_repeats=True)
+    expected = {
+        3: [(["email"], 0.0), (["search"], 1.0), (["social"], 0.0)],
+        7: [(["email"], 0.0), (["search"], 1.0), (["social"], 0.0)],
+        30: [(["display", "search"], 1.0), (["email"], 0.0), (["social"], 0.0)],
+    }
+    for window, rows in expected.items():
+        assert shared[window].sort("path").select("path", "conversions").rows() == rows
+        alone = paths_from_touchpoints(touchpoints, conversions, window, collapse_repeats=True)
+        assert shared[window].sort("path").equals(alone.sort("path"))
