@@ -84,11 +84,13 @@ def cell_label(code: str) -> str:
     --------
     >>> cell_label("# load\\norders = load_orders(orders_file)\\nx = 1")
     'orders = load_orders(orders_file)'
+    >>> cell_label("# only a note: the chart above says it all")
+    '# only a note: the chart above says it all'
     >>> cell_label("")
     '(empty cell)'
     """
-    lines = [line.strip() for line in code.splitlines()]
-    first = next((line for line in lines if line and not line.startswith("#")), "")
+    lines = [line.strip() for line in code.splitlines() if line.strip()]
+    first = next((line for line in lines if not line.startswith("#")), lines[0] if lines else "")
     if not first:
         return "(empty cell)"
     return first if len(first) <= LABEL_CHARS else first[: LABEL_CHARS - 1] + "…"
