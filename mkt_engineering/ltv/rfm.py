@@ -116,24 +116,27 @@ def _day_parts(orders, end: date, cut: date | None) -> pl.LazyFrame:
     return rows.group_by("customer_id").agg(sums)
 
 
-def _calibration_parts(parts: pl.LazyFrame) -> tuple[pl.LazyFrame, pl.LazyFrame]:
-    """The calibration sums and the holdout purchases of `_day_parts` with a cut."""
-    kept = parts.filter(pl.col("calibration_frequency") >= 0)
-    calibration = kept.select(
+def _calibration_parts(parts: pl.LazyFrame) -> pl.LazyFrame:
+    """The calibration sums and holdout purchases of `_day_parts` with a cut, one row each.
+
+    The customers whose first purchase falls after the cut are left out.
+    """
+    return parts.filter(pl.col("calibration_frequency") >= 0).select(
         "customer_id",
         pl.col("calibration_frequency").alias("frequency"),
         "first",
         pl.col("calibration_last").alias("last"),
         pl.col("calibration_total").alias("total"),
         "first_revenue",
+        "frequency_holdout",
+        "holdout_revenue",
     )
-    holdout = kept.select("customer_id", "frequency_holdout", "holdout_revenue")
-    return calibration, holdout
 
 
-def _finish(per_customer: pl.LazyFrame, end: date, unit: float) -> pl.LazyFrame:
+def _finish(per_customer: pl.LazyFrame, end: date, unit: float, *extra: str) -> pl.LazyFrame:
     """Recency, T and mean repeat spend from the per-customer sums (any engine's)."""
     return per_customer.select(
+        *extra,
         "customer_id",
         "frequency",
         ((pl.col("last") - pl.col("first")) / unit).alias("recency"),
@@ -204,9 +207,12 @@ def rfm_summary(
     cut = _cut(calibration_end, end)
     if frames.is_engine_frame(orders):
         calibration, holdout = _engine_parts(orders, end, cut)
+        calibration = calibration.join(holdout, on="customer_id", how="left").with_columns(
+            pl.col("frequency_holdout").fill_null(0), pl.col("holdout_revenue").fill_null(0.0)
+        )
     else:
-        calibration, holdout = _calibration_parts(_day_parts(orders, end, cut))
-    table = _with_holdout(_finish(calibration, cut, unit), holdout, end, cut, unit)
+        calibration = _calibration_parts(_day_parts(orders, end, cut))
+    table = _with_holdout(calibration, end, cut, unit)
     return table.select(columns).sort("customer_id").collect()
 
 
@@ -260,13 +266,13 @@ def rfm_summaries(
     unit = _days_per_unit(time_unit)
     end = _as_date(observation_end, "observation_end")
     cut = _cut(calibration_end, end)
-    parts = _day_parts(orders, end, cut).collect().lazy()
-    calibration, holdout = _calibration_parts(parts)
-    tested = _with_holdout(_finish(calibration, cut, unit), holdout, end, cut, unit)
+    # Sorted once: a filter and a select keep the order of the rows.
+    parts = _day_parts(orders, end, cut).sort("customer_id").collect().lazy()
+    tested = _with_holdout(_calibration_parts(parts), end, cut, unit)
     full = _finish(parts, end, unit)
     return (
-        tested.select(_columns(True, keep_first_purchase)).sort("customer_id").collect(),
-        full.select(_columns(False, keep_first_purchase)).sort("customer_id").collect(),
+        tested.select(_columns(True, keep_first_purchase)).collect(),
+        full.select(_columns(False, keep_first_purchase)).collect(),
     )
 
 
@@ -288,19 +294,16 @@ def _cut(calibration_end: date | datetime | str, end: date) -> date:
     return cut
 
 
-def _with_holdout(
-    calibration: pl.LazyFrame, holdout: pl.LazyFrame, end: date, cut: date, unit: float
-) -> pl.LazyFrame:
-    """The calibration table with the holdout purchases, their mean value and duration."""
-    holdout = holdout.with_columns(
-        # Mean value of a holdout purchase (same-day orders are one purchase); none: 0.
-        pl.when(pl.col("frequency_holdout") > 0)
-        .then(pl.col("holdout_revenue") / pl.col("frequency_holdout"))
-        .alias("monetary_value_holdout")
-    )
-    return calibration.join(holdout, on="customer_id", how="left").with_columns(
-        pl.col("frequency_holdout").fill_null(0),
-        pl.col("monetary_value_holdout").fill_null(0.0),
+def _with_holdout(calibration: pl.LazyFrame, end: date, cut: date, unit: float) -> pl.LazyFrame:
+    """The calibration table of per-customer sums with holdout purchases (0 for none),
+    their mean value (same-day orders are one purchase; 0 for none) and duration."""
+    holdout = pl.col("frequency_holdout")
+    table = _finish(calibration, cut, unit, "frequency_holdout", "holdout_revenue")
+    return table.with_columns(
+        pl.when(holdout > 0)
+        .then(pl.col("holdout_revenue") / holdout)
+        .otherwise(0.0)
+        .alias("monetary_value_holdout"),
         pl.lit((end - cut).days / unit).alias("duration_holdout"),
     )
 
