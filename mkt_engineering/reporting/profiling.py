@@ -114,6 +114,7 @@ class Profiler:
         self.cell_sections: list[tuple[str, float, float | None]] = []
         self.open_sections: list[_Step] = []
         self.count = 0
+        self.origin = time.perf_counter()  # the notebook's clock starts at setup_notebook
 
     def pre_run_cell(self, info: Any) -> None:
         self.cell_code = getattr(info, "raw_cell", "") or ""
@@ -133,6 +134,8 @@ class Profiler:
         elif rest >= REMAINDER_SECONDS:
             label = f"{cell_label(self.cell_code)} (outside sections)"
             self.steps.append(_entry("cell", label, rest, peak))
+        if self.steps:  # when the notebook got this far, for the span the steps should fill
+            self.steps[-1]["at"] = time.perf_counter() - self.origin
         self.cell = None
         self.save()
 
@@ -202,7 +205,9 @@ def manifest_profile(steps: list[dict[str, Any]]) -> dict[str, Any]:
     Returns
     -------
     dict
-        ``{"seconds": total, "peak_mb": largest, "steps": [...]}``.
+        ``{"seconds": total, "span_seconds": from setup_notebook to the end of the last
+        cell (the steps fill it but for the moments between cells), "peak_mb": largest,
+        "steps": [...]}``.
     """
     rounded = [
         {
@@ -214,8 +219,10 @@ def manifest_profile(steps: list[dict[str, Any]]) -> dict[str, Any]:
         for step in steps
     ]
     peaks = [step["peak_mb"] for step in rounded if step["peak_mb"] is not None]
+    spans = [float(step["at"]) for step in steps if step.get("at") is not None]
     return {
         "seconds": round(sum(float(step["seconds"]) for step in steps), 2),
+        "span_seconds": round(max(spans), 2) if spans else None,
         "peak_mb": max(peaks) if peaks else None,
         "steps": rounded,
     }
