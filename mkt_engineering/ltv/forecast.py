@@ -68,6 +68,9 @@ def cohort_revenue_forecast(
     ----------
     purchase_model, spend_model
         Fitted on the RFM summary of ``orders`` up to ``observation_end``.
+    orders : DataFrame, LazyFrame, `PurchaseDays` or an engine's table
+        The ``orders`` contract; a report passes its `purchase_days`, so the orders are not
+        scanned again.
     acquisition_plan : number or dict, optional
         New customers per month from now on (total, or per channel). Each planned month
         becomes a cohort of its own, with a first order and the repeat purchases of an
