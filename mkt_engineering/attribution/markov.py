@@ -95,6 +95,37 @@ def _touch_states(
     return state, starts
 
 
+def _touch_keys(
+    index: DenseIndex, state: np.ndarray, codes: np.ndarray, starts: np.ndarray, base: int
+) -> np.ndarray:
+    """Every touch's transition as one key: (number of the source state, newest channel).
+
+    ``index`` numbers the state codes, ``state`` and ``codes`` are every touch's state
+    and channel, ``starts`` where each path begins. A target is its source shifted by one
+    channel, so (source, newest channel) names the pair. The array is reused in place
+    where possible: the first touch of memory of millions of touches costs as much as
+    the arithmetic.
+    """
+    m = index.values.size
+    wide = np.int32 if m * base < 2**31 else np.int64
+    target_touch = index(state).astype(wide, copy=False)
+    key = np.empty_like(target_touch)
+    key[1:] = target_touch[:-1]
+    key[starts] = 0  # the first touch of a path comes from the start
+    key *= wide(base)  # (source, newest channel)
+    key += codes
+    return key
+
+
+def _pair_ends(
+    index: DenseIndex, pairs: np.ndarray, base: int, order: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Source number, target number and newest channel of each (source, newest) key."""
+    source, newest = np.divmod(pairs, base)
+    kept_digits = index.values[source] % base ** (order - 1)
+    return source, index(kept_digits * base + newest), newest
+
+
 def _transition_counts(
     index: DenseIndex,
     state: np.ndarray,
@@ -107,21 +138,12 @@ def _transition_counts(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Summed weight of every observed (source, target) pair, sorted by source.
 
-    ``index`` numbers the state codes, ``state`` and ``codes`` are every touch's state
-    and channel, ``starts`` and ``lengths`` where each path begins and how long it is,
-    ``weight`` its journeys. A target is its source shifted by one channel, so (source,
-    newest channel) names the pair: one bincount over those keys instead of sorting
-    millions of touch pairs. Arrays of millions of touches are reused in place where
-    possible: their first touch of memory costs as much as the arithmetic.
+    ``lengths`` are the path lengths, ``weight`` their journeys; the pairs are keyed by
+    `_touch_keys`, and one bincount over those keys replaces sorting millions of touch
+    pairs.
     """
     m = index.values.size
-    wide = np.int32 if m * base < 2**31 else np.int64
-    target_touch = index(state).astype(wide, copy=False)
-    key = np.empty_like(target_touch)
-    key[1:] = target_touch[:-1]
-    key[starts] = 0  # the first touch of a path comes from the start
-    key *= wide(base)  # (source, newest channel)
-    key += codes
+    key = _touch_keys(index, state, codes, starts, base)
     touch_weight = np.repeat(weight, lengths)
     if m * base <= LOOKUP_LIMIT:  # a table of every key, as for the states
         summed = np.bincount(key, weights=touch_weight, minlength=m * base)
@@ -130,9 +152,8 @@ def _transition_counts(
     else:
         pairs, inverse = np.unique(key, return_inverse=True)
         counts = np.bincount(inverse, weights=touch_weight)
-    source, newest = np.divmod(pairs, base)
-    kept_digits = index.values[source] % base ** (order - 1)
-    return source, index(kept_digits * base + newest), counts
+    source, target, _ = _pair_ends(index, pairs, base, order)
+    return source, target, counts
 
 
 def _add_scaled(target: np.ndarray, scale: float, vector: np.ndarray, scratch: np.ndarray) -> None:
@@ -362,9 +383,9 @@ class MarkovModel:
 
     def fit(self, paths: pl.DataFrame) -> MarkovModel:
         paths = as_paths(paths).filter(pl.col("conversions") + pl.col("non_conversions") > 0)
-        self.channels_, codes = _channel_codes(paths)
+        channels, codes = _channel_codes(paths)
         weight = (paths["conversions"] + paths["non_conversions"]).to_numpy()
-        base = len(self.channels_) + 1
+        base = len(channels) + 1
         lengths = paths["path"].list.len().to_numpy().astype(np.int64)
         state, starts = _touch_states(codes, lengths, base, self.order)
         # the start (code 0) is numbered too, first, though no touch is in it
@@ -374,13 +395,36 @@ class MarkovModel:
             index, state, codes, starts, lengths, weight, base, self.order
         )
         last = index(state[np.append(starts[1:], state.size) - 1])
+        ends = [
+            np.bincount(last, weights=paths[column].to_numpy(), minlength=m)
+            for column in ("conversions", "non_conversions", "value")
+        ]
+        totals = np.array([paths["conversions"].sum(), paths["value"].sum()])
+        return self._fit_chain(channels, index.values, (source, target, counts), ends, totals)
+
+    def _fit_chain(
+        self,
+        channels: list[str],
+        codes: np.ndarray,
+        transitions: tuple[np.ndarray, np.ndarray, np.ndarray],
+        ends: list[np.ndarray],
+        totals: np.ndarray,
+    ) -> MarkovModel:
+        """Estimate the chain from its summed flows and solve the removal effects.
+
+        ``channels`` are the sorted channel names, ``codes`` the state codes (sorted),
+        ``transitions`` the (source, target, count) pairs sorted by source, ``ends`` the
+        conversions, non-conversions and value ending in each state, ``totals`` the total
+        conversions and value to share out.
+        """
+        self.channels_ = channels
+        source, target, counts = transitions
+        conv, null, value = ends
+        m = codes.size
         out = np.bincount(source, weights=counts, minlength=m)
-        conv = np.bincount(last, weights=paths["conversions"].to_numpy(), minlength=m)
-        null = np.bincount(last, weights=paths["non_conversions"].to_numpy(), minlength=m)
-        value = np.bincount(last, weights=paths["value"].to_numpy(), minlength=m)
         total_out = out + conv + null
         self.states_ = m
-        self._codes = index.values
+        self._codes = codes
         # pairs come sorted by source, so the CSR arrays are written directly (no sort)
         indptr = np.append(0, np.cumsum(np.bincount(source, minlength=m)))
         self._matrix = sp.csr_matrix((counts / total_out[source], target, indptr), shape=(m, m))
@@ -389,7 +433,7 @@ class MarkovModel:
         self._visits = total_out / total_out[0]
         self._transitions = (source, target, counts, total_out, conv, null)
         self._transition_frame = None
-        self._solve_removals(paths)
+        self._solve_removals(totals)
         return self
 
     def _contains(self) -> np.ndarray:
@@ -447,7 +491,8 @@ class MarkovModel:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             return np.vstack(list(pool.map(solve, blocks)))
 
-    def _solve_removals(self, paths: pl.DataFrame) -> None:
+    def _solve_removals(self, totals: np.ndarray) -> None:
+        """Removal effects and credit; ``totals`` are the conversions and value to share."""
         contains = self._contains()
         if self.states_ <= DIRECT_LIMIT:
             solved = self._absorption(
@@ -464,7 +509,6 @@ class MarkovModel:
         # rounding leaves noise of about 1e-16 where the true effect is 0 (e.g. a channel only
         # in non-converting journeys); clear it so such channels get exactly no credit
         effects = np.where(effects < 1e-12, 0.0, effects)
-        totals = np.array([paths["conversions"].sum(), paths["value"].sum()])
         sums = effects.sum(axis=0)
         shares = np.divide(effects, sums, out=np.zeros_like(effects), where=sums > 0)
         self.credit_ = pl.DataFrame(
@@ -527,6 +571,112 @@ class MarkovModel:
     def to_frame(self) -> pl.DataFrame:
         """The credit frame: channel, conversions, value, removal_effect, value_removal_effect."""
         return self.credit_
+
+
+class MarkovStructure:
+    """What a Markov fit takes from the paths alone, built once for many sets of counts.
+
+    Resampling journeys (a bootstrap) changes only how many journeys follow each path,
+    not the paths. This holds the channel codes, the states and, for every path, how often
+    it makes each transition (a sparse incidence matrix), so a refit on new counts is one
+    sparse product and the removal-effect solve. `fit` returns the same `MarkovModel` as
+    ``MarkovModel(order).fit`` on the paths with those counts: paths with no journeys are
+    left out, and with them the states, transitions and channels only they reach.
+
+    Parameters
+    ----------
+    paths : DataFrame
+        Canonical paths (``path`` a list of channels); their counts are not used.
+    order : int
+        How many past channels a state remembers (1 to 4).
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> paths = pl.DataFrame({"path": [["A", "B"], ["A"], ["B"], ["A", "C", "B"], ["C"]],
+    ...                       "conversions": [2.0, 0, 1, 1, 0], "non_conversions": [1.0, 2, 1, 0, 1]})
+    >>> structure = MarkovStructure(paths, order=1)
+    >>> model = structure.fit(np.array([2.0, 0, 1, 1, 0]), np.array([1.0, 2, 1, 0, 1]))
+    >>> round(model.conversion_probability_, 6)
+    0.444444
+    >>> structure.fit(np.array([1.0, 0, 0, 0, 0]), np.zeros(5)).channels_  # only A > B left
+    ['A', 'B']
+    """
+
+    def __init__(self, paths: pl.DataFrame, order: int = 1) -> None:
+        self.order = MarkovModel(order).order  # the same check of the order
+        paths = as_paths(paths)
+        self.rows = paths.height
+        self.channels, codes = _channel_codes(paths)
+        base = len(self.channels) + 1
+        lengths = paths["path"].list.len().to_numpy().astype(np.int64)
+        state, starts = _touch_states(codes, lengths, base, self.order)
+        index = DenseIndex(np.concatenate([[0], state]), base**self.order, LOOKUP_LIMIT)
+        key = _touch_keys(index, state, codes, starts, base)
+        pair_index = DenseIndex(key, index.values.size * base, LOOKUP_LIMIT)
+        # pairs are numbered in key order, i.e. by (source, newest channel), as in a fit
+        self._source, self._target, self._newest = _pair_ends(
+            index, pair_index.values, base, self.order
+        )
+        path_of_touch = np.repeat(np.arange(self.rows), lengths)
+        self._incidence = sp.csr_matrix(
+            (np.ones(key.size), (pair_index(key), path_of_touch)),
+            shape=(pair_index.values.size, self.rows),
+        )  # duplicates are summed: a path that makes a transition twice counts it twice
+        self._last = index(state[np.append(starts[1:], state.size) - 1])
+        self._digits = [(index.values // base**back) % base for back in range(self.order)]
+
+    def fit(
+        self,
+        conversions: np.ndarray,
+        non_conversions: np.ndarray,
+        value: np.ndarray | None = None,
+    ) -> MarkovModel:
+        """The Markov model of the paths with these counts (one number per path, in order).
+
+        Parameters
+        ----------
+        conversions, non_conversions : ndarray
+            Journeys per path that converted / did not.
+        value : ndarray, optional
+            Conversion value per path (default 0).
+
+        Returns
+        -------
+        MarkovModel
+            Fitted, equal to ``MarkovModel(order).fit`` on the paths with these counts.
+        """
+        conversions, non_conversions = np.asarray(conversions), np.asarray(non_conversions)
+        value = np.zeros(self.rows) if value is None else np.asarray(value)
+        if not conversions.shape == non_conversions.shape == value.shape == (self.rows,):
+            raise ValueError(f"expected one count per path ({self.rows}), got {conversions.shape}")
+        weight = conversions + non_conversions
+        used = weight > 0  # as in a fit, paths without journeys are left out
+        counts = self._incidence @ np.where(used, weight, 0.0)
+        kept = np.flatnonzero(counts)
+        # the states a fit sees: the start and every state a kept transition leads into
+        present = np.zeros(self._digits[0].size, dtype=bool)
+        present[0] = True
+        present[self._target[kept]] = True
+        number = np.cumsum(present) - 1
+        # channels are renumbered 1..k in sorted order; the digits keep their order, so
+        # the re-encoded states and pairs keep theirs
+        seen = np.zeros(len(self.channels) + 1, dtype=bool)
+        seen[self._newest[kept]] = True
+        seen[0] = True
+        relabel = np.cumsum(seen) - 1
+        base = int(seen.sum())
+        codes = sum(relabel[digit[present]] * base**back for back, digit in enumerate(self._digits))
+        last = number[self._last[used]]
+        m = int(present.sum())
+        ends = [
+            np.bincount(last, weights=column[used], minlength=m)
+            for column in (conversions, non_conversions, value)
+        ]
+        totals = np.array([conversions[used].sum(), value[used].sum()])
+        transitions = (number[self._source[kept]], number[self._target[kept]], counts[kept])
+        channels = [c for c, keep in zip(self.channels, seen[1:], strict=True) if keep]
+        return MarkovModel(self.order)._fit_chain(channels, codes, transitions, ends, totals)
 
 
 def markov(paths: pl.DataFrame, order: int = 1) -> pl.DataFrame:

@@ -20,7 +20,14 @@ import numpy as np
 import polars as pl
 import scipy.sparse as sp
 
-from mkt_engineering.attribution.compare import ModelSpec, _weights, model_name, run_model
+from mkt_engineering.attribution.compare import (
+    ModelSpec,
+    _options,
+    _weights,
+    model_name,
+    run_model,
+)
+from mkt_engineering.attribution.markov import MarkovStructure
 from mkt_engineering.attribution.paths import as_paths, paths_for_windows
 
 LINEAR_MODELS = {
@@ -52,6 +59,65 @@ def _interval(samples: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray
     return np.percentile(samples, tail, axis=0), np.percentile(samples, 100 - tail, axis=0)
 
 
+def _aligned(result: pl.DataFrame, channels: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Conversions and value of ``result`` in the order of ``channels``; 0 for a channel
+    the result does not have (absent from that resample)."""
+    mapped = dict(
+        zip(
+            result["channel"], zip(result["conversions"], result["value"], strict=True), strict=True
+        )
+    )
+    pairs = [mapped.get(c, (0.0, 0.0)) for c in channels]
+    return np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs])
+
+
+def _refit_resamples(
+    paths: pl.DataFrame,
+    model: ModelSpec,
+    channels: list[str],
+    conversions: np.ndarray,
+    non_conversions: np.ndarray,
+    value_per_conversion: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Credit and value per resample (rows) and channel (columns), refitting the model on
+    each resample: for models that are not linear in the conversions."""
+    credit = np.zeros((conversions.shape[0], len(channels)))
+    value = np.zeros_like(credit)
+    for i in range(conversions.shape[0]):
+        sample = paths.with_columns(
+            conversions=pl.Series(conversions[i]),
+            non_conversions=pl.Series(non_conversions[i]),
+            value=pl.Series(conversions[i] * value_per_conversion),
+        )
+        credit[i], value[i] = _aligned(run_model(sample, model), channels)
+    return credit, value
+
+
+def _markov_resamples(
+    paths: pl.DataFrame,
+    model: ModelSpec,
+    channels: list[str],
+    conversions: np.ndarray,
+    non_conversions: np.ndarray,
+    value_per_conversion: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """As `_refit_resamples` for the Markov model, with the paths read once.
+
+    Only the journeys per path change between resamples, so the channel codes, states and
+    each path's transitions are built once (`MarkovStructure`); a resample is one sparse
+    product and the removal-effect solve, and gives the same model as a refit.
+    """
+    structure = MarkovStructure(paths, **dict(_options(model)))
+    credit = np.zeros((conversions.shape[0], len(channels)))
+    value = np.zeros_like(credit)
+    for i in range(conversions.shape[0]):
+        fitted = structure.fit(
+            conversions[i], non_conversions[i], conversions[i] * value_per_conversion
+        )
+        credit[i], value[i] = _aligned(fitted.credit_, channels)
+    return credit, value
+
+
 def bootstrap(
     paths: pl.DataFrame,
     model: ModelSpec = "linear",
@@ -62,7 +128,8 @@ def bootstrap(
     """Credit with percentile intervals from resampling journeys.
 
     Rule-based models and Shapley are linear in the conversions, so all resamples are
-    one sparse matrix product. Markov is refitted on each resample.
+    one sparse matrix product. Markov is refitted on each resample from paths read once
+    (`MarkovStructure`); other models are refitted from scratch.
 
     The journeys are sorted before resampling, so a seed gives the same intervals in every
     process, whatever order the journeys arrive in.
@@ -102,25 +169,14 @@ def bootstrap(
         )
         credit = np.asarray((matrix.T @ conversions.T).T)
         value = np.asarray((matrix.T @ (conversions * value_per_conversion).T).T)
+    elif name == "markov":
+        credit, value = _markov_resamples(
+            paths, model, channels, conversions, non_conversions, value_per_conversion
+        )
     else:
-        credit = np.zeros((n, len(channels)))
-        value = np.zeros((n, len(channels)))
-        for i in range(n):
-            sample = paths.with_columns(
-                conversions=pl.Series(conversions[i]),
-                non_conversions=pl.Series(non_conversions[i]),
-                value=pl.Series(conversions[i] * value_per_conversion),
-            )
-            result = run_model(sample, model)
-            mapped = dict(
-                zip(
-                    result["channel"],
-                    zip(result["conversions"], result["value"], strict=True),
-                    strict=True,
-                )
-            )
-            credit[i] = [mapped.get(c, (0.0, 0.0))[0] for c in channels]
-            value[i] = [mapped.get(c, (0.0, 0.0))[1] for c in channels]
+        credit, value = _refit_resamples(
+            paths, model, channels, conversions, non_conversions, value_per_conversion
+        )
     lower, upper = _interval(credit, level)
     value_lower, value_upper = _interval(value, level)
     return point.with_columns(
