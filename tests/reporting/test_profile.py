@@ -32,7 +32,9 @@ def test_a_demo_manifest_profiles_each_section_and_the_cells_around_them(demo_ru
     # a Python kernel with polars loaded holds well over 50 MB at every step
     assert all(step["peak_mb"] > 50 for step in steps)
     assert profile["peak_mb"] == max(step["peak_mb"] for step in steps)
-    assert isinstance(manifest["chart_sizes"], list)
+    # every chart drawn, with its data rows (notebook.chart_sizes)
+    charts = manifest["chart_sizes"]
+    assert charts and all(isinstance(c["rows"], int) and c["chart"] for c in charts)
 
 
 def test_the_loading_cell_is_named_by_its_code(demo_runs):
