@@ -33,6 +33,7 @@ Examples
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -623,7 +624,11 @@ class MarkovStructure:
             (np.ones(key.size), (pair_index(key), path_of_touch)),
             shape=(pair_index.values.size, self.rows),
         )  # duplicates are summed: a path that makes a transition twice counts it twice
-        self._last = index(state[np.append(starts[1:], state.size) - 1])
+        last = index(state[np.append(starts[1:], state.size) - 1])
+        self._ending = sp.csr_matrix(
+            (np.ones(self.rows), (last, np.arange(self.rows))),
+            shape=(index.values.size, self.rows),
+        )  # which state each path ends in
         self._digits = [(index.values // base**back) % base for back in range(self.order)]
 
     def fit(
@@ -646,13 +651,56 @@ class MarkovStructure:
         MarkovModel
             Fitted, equal to ``MarkovModel(order).fit`` on the paths with these counts.
         """
+        value = None if value is None else np.asarray(value)[None, :]
+        (model,) = self.fit_many(
+            np.asarray(conversions)[None, :], np.asarray(non_conversions)[None, :], value
+        )
+        return model
+
+    def fit_many(
+        self,
+        conversions: np.ndarray,
+        non_conversions: np.ndarray,
+        value: np.ndarray | None = None,
+    ) -> Iterator[MarkovModel]:
+        """One Markov model per row of counts (sets x paths), as `fit` gives for each row.
+
+        Parameters
+        ----------
+        conversions, non_conversions : ndarray
+            Journeys per path that converted / did not, one row per set of counts.
+        value : ndarray, optional
+            Conversion value per path, in the same shape (default 0).
+
+        Yields
+        ------
+        MarkovModel
+            Fitted on each row, in order.
+        """
         conversions, non_conversions = np.asarray(conversions), np.asarray(non_conversions)
-        value = np.zeros(self.rows) if value is None else np.asarray(value)
-        if not conversions.shape == non_conversions.shape == value.shape == (self.rows,):
-            raise ValueError(f"expected one count per path ({self.rows}), got {conversions.shape}")
-        weight = conversions + non_conversions
-        used = weight > 0  # as in a fit, paths without journeys are left out
-        counts = self._incidence @ np.where(used, weight, 0.0)
+        value = np.zeros_like(conversions, dtype=float) if value is None else np.asarray(value)
+        if not (
+            conversions.ndim == 2
+            and conversions.shape[1] == self.rows
+            and conversions.shape == non_conversions.shape == value.shape
+        ):
+            raise ValueError(
+                f"expected one count per path ({self.rows}) in every row, got {conversions.shape}"
+            )
+        for row in range(conversions.shape[0]):
+            parts = [conversions[row], non_conversions[row], value[row]]
+            weight = parts[0] + parts[1]
+            dropped = weight <= 0
+            if dropped.any():  # as in a fit, paths without journeys are left out
+                weight, *parts = (np.where(dropped, 0.0, a) for a in (weight, *parts))
+            # the products sum each row in path order, as a fit's bincounts do
+            counts = self._incidence @ weight
+            ends = [self._ending @ part for part in parts]
+            yield self._model(counts, ends, np.array([parts[0].sum(), parts[2].sum()]))
+
+    def _model(self, counts: np.ndarray, ends: list[np.ndarray], totals: np.ndarray) -> MarkovModel:
+        """The fitted model from one set's summed flows over all of the structure's pairs
+        and states (``ends``: conversions, non-conversions, value ending in each state)."""
         kept = np.flatnonzero(counts)
         # the states a fit sees: the start and every state a kept transition leads into
         present = np.zeros(self._digits[0].size, dtype=bool)
@@ -667,16 +715,11 @@ class MarkovStructure:
         relabel = np.cumsum(seen) - 1
         base = int(seen.sum())
         codes = sum(relabel[digit[present]] * base**back for back, digit in enumerate(self._digits))
-        last = number[self._last[used]]
-        m = int(present.sum())
-        ends = [
-            np.bincount(last, weights=column[used], minlength=m)
-            for column in (conversions, non_conversions, value)
-        ]
-        totals = np.array([conversions[used].sum(), value[used].sum()])
         transitions = (number[self._source[kept]], number[self._target[kept]], counts[kept])
         channels = [c for c, keep in zip(self.channels, seen[1:], strict=True) if keep]
-        return MarkovModel(self.order)._fit_chain(channels, codes, transitions, ends, totals)
+        return MarkovModel(self.order)._fit_chain(
+            channels, codes, transitions, [end[present] for end in ends], totals
+        )
 
 
 def markov(paths: pl.DataFrame, order: int = 1) -> pl.DataFrame:

@@ -81,6 +81,8 @@ def test_edge_cases_equal_a_refit(order):
     )
     fitted = structure.fit(conversions * gone, non_conversions * gone, value * gone)
     assert fitted.channels_ == ["A", "B", "C", "D"]  # C stays on D > A > C > B
+    # a path without journeys but with a value (as a table may hold it): left out, value too
+    _assert_same_model(EDGES, structure, order, (conversions * gone, non_conversions * gone, value))
     only = np.array([0.0, 0, 0, 0, 0, 1, 0])
     _assert_same_model(EDGES, structure, order, (only * 2, only * 3, only * 20))
     assert structure.fit(only * 2, only * 3, only * 20).channels_ == ["B", "E"]
