@@ -37,3 +37,43 @@ def test_the_spend_fit_repeats_to_the_bit(days):
     end = ltv.order_facts(days).last_day
     fits = [ltv.GammaGamma().fit(ltv.rfm_summary(days, end, "W")).params_ for _ in range(REPEATS)]
     assert all(fit == fits[0] for fit in fits[1:])
+
+
+def test_rfm_and_spend_fit_repeat_across_processes():
+    """Each process joins and scans in its own order; the tables must still be the same."""
+    import subprocess
+    import sys
+
+    code = (
+        "import hashlib\n"
+        "from mkt_engineering import ltv\n"
+        "from mkt_engineering.io import load_table\n"
+        f"orders = load_table({str(ORDERS)!r}, table='orders').frame\n"
+        "end = ltv.order_facts(orders).last_day\n"
+        "rfm = ltv.rfm_summary(orders, end, 'W')\n"
+        "same = rfm.equals(ltv.rfm_summary(ltv.purchase_days(orders), end, 'W'))\n"
+        "spend = hashlib.sha256(rfm['monetary_value'].to_numpy().tobytes()).hexdigest()\n"
+        "print(same, spend, ltv.GammaGamma().fit(rfm).params_)\n"
+    )
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout
+        for _ in range(3)
+    }
+    assert len(runs) == 1, runs
+    assert runs.pop().startswith("True")
+
+
+def test_channel_value_from_purchase_days_with_the_reports_fits_equals_from_orders(days):
+    """The report passes its purchase days and its fitted models; the table is the same."""
+    orders = load_table(ORDERS, table="orders").frame
+    spend = load_table(ORDERS.with_name("spend.csv"), table="spend").frame
+    end = ltv.order_facts(days).last_day
+    alone = ltv.channel_value(orders, end, spend=spend)
+    rfm = ltv.rfm_summary(days, end, "W")
+    pooled = (ltv.BetaGeo().fit(rfm), ltv.GammaGamma().fit(rfm))
+    reused = ltv.channel_value(days, end, spend=spend, pooled=pooled, min_customers=10**6)
+    refit = ltv.channel_value(orders, end, spend=spend, min_customers=10**6)
+    assert reused.equals(refit)  # every channel on the pooled models: the same bits
+    assert alone.equals(ltv.channel_value(days, end, spend=spend, pooled=pooled))
