@@ -29,6 +29,7 @@ from mkt_engineering.ltv.clv import (
     new_customer_value,
 )
 from mkt_engineering.ltv.cohorts import first_channel
+from mkt_engineering.ltv.days import PurchaseDays
 from mkt_engineering.ltv.models import BetaGeo, GammaGamma
 from mkt_engineering.ltv.models.base import period_purchases
 from mkt_engineering.ltv.rfm import TIME_UNITS, _as_date, rfm_summary
@@ -172,6 +173,13 @@ def first_orders(orders) -> pl.DataFrame:
     if frames.is_engine_frame(orders):
         firsts = engine_ltv.first_orders(orders)
         return firsts.with_columns(pl.col("first").cast(pl.Date))
+    if isinstance(orders, PurchaseDays):  # each day row carries the customer's first day
+        return (
+            orders.lazy()
+            .filter(pl.col("day") == pl.col("first"))
+            .select("customer_id", "first", "acquisition_channel")
+            .collect()
+        )
     return (
         orders.lazy()
         .group_by("customer_id")
@@ -186,6 +194,8 @@ def acquisition_cost(spend: pl.DataFrame, orders) -> pl.DataFrame:
         ("spend", spend, ("channel", "spend")),
         ("orders", orders, ("acquisition_channel",)),
     ):
+        if isinstance(frame, PurchaseDays):
+            frame = frame.frame
         require_columns(
             frames.lazy(frame) if frames.is_engine_frame(frame) else frame,
             needed,
@@ -217,11 +227,22 @@ def channel_value(
     time_unit: str = "W",
     model=BetaGeo,
     min_customers: int = 200,
+    pooled: tuple | None = None,
 ) -> pl.DataFrame:
     """Margin CLV of a new customer per acquisition channel next to its CAC.
 
     A purchase model (``model``) and a Gamma-Gamma spend model are fitted per channel;
     channels with fewer than ``min_customers`` customers use the model of all customers.
+
+    Parameters
+    ----------
+    orders : DataFrame, LazyFrame, `PurchaseDays` or an engine's table
+        The ``orders`` contract with acquisition_channel; a report passes its
+        `purchase_days`, so the orders are not scanned again.
+    pooled : (purchase model, GammaGamma), optional
+        The models of all customers, fitted on the RFM table of the same orders and
+        ``observation_end`` (a report has fitted them already; refitting took 45 s at a
+        million customers). None fits them here.
 
     Returns
     -------
@@ -240,7 +261,8 @@ def channel_value(
     rfm = rfm_summary(orders, end, time_unit).join(
         first_orders(orders).select("customer_id", "acquisition_channel"), on="customer_id"
     )
-    pooled = (model().fit(rfm), GammaGamma().fit(rfm))
+    if pooled is None:
+        pooled = (model().fit(rfm), GammaGamma().fit(rfm))
     costs = (
         acquisition_cost(spend, orders)
         if spend is not None
