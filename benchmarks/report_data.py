@@ -5,9 +5,9 @@ Every data set is a folder of Parquet files in the git-ignored cache ``.cache/be
 shapes are those of the data contracts in /work/shared/DESIGN.md:
 
 - ``orders``: customer_id, order_date, revenue, acquisition_channel (one per customer) and a
-  monthly ``spend`` per channel, for cohort_ltv; the orders are those of
-  ``engine_data.orders_folder`` (the same rng, so lifetimes and the report read the same
-  purchases) with the customer's channel added.
+  monthly ``spend`` per channel, for cohort_ltv: customers who buy till they die, with
+  rates, lifetimes and spend that differ between them (BG/NBD and Gamma-Gamma processes;
+  lifetimes reads the same files).
 - ``touchpoints`` / ``conversions``: ``engine_data.journeys_folders`` (8 channels, uniform
   over four years) plus a weekly ``spend`` per channel, for attribution.
 - ``lead_events`` / ``leads``: the demo leads (datasets/leads) resampled with replacement,
@@ -72,23 +72,65 @@ def _monthly_spend(first: date, last: date, seed: int, weekly: bool = False) -> 
     return grid.with_columns(spend=pl.Series(np.round(rng.gamma(4.0, scale / 4.0, grid.height), 2)))
 
 
+def _customer_orders(rows: int, customers: int, seed: int) -> pl.DataFrame:
+    """Orders of customers who buy till they die: heterogeneous rates, dropout and spend.
+
+    Each customer is acquired on a day uniform over the four years (her first order), then
+    buys as a Poisson process (rate ~ Gamma(1, 1/30 days)) and drops out after each repeat
+    purchase with probability ~ Beta(1, 10), the BG/NBD story; her orders are worth
+    Gamma(6.25, nu) with nu ~ Gamma(3.74, 1/15.44), the Gamma-Gamma story with CDNOW's
+    estimates. About 10.7 orders per customer come out; random repeat orders are dropped to
+    give exactly ``rows`` (a uniform thinning, so still the same kind of process). Real
+    purchase histories differ between customers in rate, lifetime and spend; orders drawn
+    independently of the customer would make every model fit run into its boundary.
+    """
+    rng = np.random.default_rng([seed, customers])
+    span = (engine_data.OBSERVATION_END - engine_data.FIRST_DAY).days + 1
+    acquired = rng.integers(0, span, customers)
+    rate = rng.gamma(1.0, 1.0 / 30.0, customers)
+    repeats = np.minimum(rng.geometric(rng.beta(1.0, 10.0, customers)), 400)
+    owner = np.repeat(np.arange(customers), repeats)
+    elapsed = np.cumsum(rng.exponential(1.0, owner.size) / rate[owner])
+    before = np.concatenate([[0.0], elapsed[np.cumsum(repeats)[:-1] - 1]])
+    days = elapsed - np.repeat(before, repeats)  # days since the first order, per customer
+    kept = np.flatnonzero(days <= (span - 1 - acquired)[owner])
+    extra = kept.size + customers - rows
+    if extra > 0:
+        kept = np.sort(rng.choice(kept, kept.size - extra, replace=False))
+    customer = np.concatenate([np.arange(customers), owner[kept]])
+    day = np.concatenate([acquired, acquired[owner[kept]] + np.floor(days[kept]).astype(int)])
+    seconds = day * 86_400 + rng.integers(0, 86_400, customer.size)
+    start = np.datetime64(engine_data.FIRST_DAY.isoformat(), "s")
+    nu = rng.gamma(3.74, 1.0 / 15.44, customers)
+    revenue = np.maximum(np.round(rng.gamma(6.25, 1.0, customer.size) / nu[customer], 2), 0.01)
+    channel = np.asarray(CHANNELS)[_customer_channels(customers)]
+    return pl.DataFrame(
+        {
+            "customer_id": pl.Series(customer).cast(pl.String).str.zfill(7).str.replace("^", "c"),
+            "order_date": (start + seconds.astype("timedelta64[s]")).astype("datetime64[us]"),
+            "revenue": revenue,
+            "acquisition_channel": channel[customer],
+        }
+    ).sort("order_date")
+
+
 def orders(rows: int = 10_000_000, customers: int = 1_000_000) -> dict[str, Path]:
-    """cohort_ltv's orders (``rows`` orders of ``customers`` customers) and monthly spend."""
-    folder = CACHE / f"orders_{rows}_{customers}"
+    """cohort_ltv's orders (``rows`` orders of ``customers`` customers) and monthly spend.
+
+    The orders come from `_customer_orders` (a buy-till-you-die process, not the engine
+    bench's orders, whose customers do not differ in rate or spend); lifetimes reads the
+    same files.
+    """
+    folder = CACHE / f"customer_orders_{rows}_{customers}"
     if not _complete(folder):
-        source = engine_data.orders_folder(rows, customers)
+        frame = _customer_orders(rows, customers, seed=16)
         _fresh(folder)
-        channel = pl.Series("channel", np.asarray(CHANNELS)[_customer_channels(customers)])
-        for part in sorted(source.glob("part-*.parquet")):
-            frame = pl.read_parquet(part)
-            frame.select(
-                pl.format("c{}", pl.col("customer_id").cast(pl.String).str.zfill(7)).alias(
-                    "customer_id"
-                ),
-                "order_date",
-                "revenue",
-                acquisition_channel=channel.gather(frame["customer_id"]),
-            ).write_parquet(folder / "orders" / part.name, mkdir=True)
+        (folder / "orders").mkdir()
+        chunk = engine_data.CHUNK_ROWS // 4
+        for number, offset in enumerate(range(0, frame.height, chunk)):
+            frame.slice(offset, chunk).write_parquet(
+                folder / "orders" / f"part-{number:03d}.parquet"
+            )
         _monthly_spend(engine_data.FIRST_DAY, engine_data.OBSERVATION_END, rows).write_parquet(
             folder / "spend.parquet"
         )
