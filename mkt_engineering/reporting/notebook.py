@@ -223,6 +223,9 @@ def setup_notebook(language: str = "en") -> None:
     use_theme(language)  # type: ignore[arg-type]
     alt.renderers.register("mkt_svg", svg_renderer)
     alt.renderers.enable("mkt_svg")
+    # The renderer checks the rows itself and names the chart in the record and the error;
+    # altair's own check raised first, so a chart over the limit left no trace in the run.
+    alt.data_transformers.disable_max_rows()
     pl.Config.set_tbl_rows(20)
     pl.Config.set_fmt_str_lengths(60)
     pl.Config.set_tbl_hide_dataframe_shape(True)

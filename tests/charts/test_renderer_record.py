@@ -73,3 +73,24 @@ def test_a_chart_at_the_limit_renders():
         spec = alt.Chart(points(MAX_CHART_ROWS)).mark_line().encode(x="x:Q", y="y:Q").to_dict()
     assert svg_renderer(spec)["image/svg+xml"].startswith("<svg")
     assert chart_sizes()[0]["rows"] == MAX_CHART_ROWS
+
+
+def test_in_a_report_the_kits_check_is_the_one_that_refuses_and_records(monkeypatch):
+    """After setup_notebook, a chart over the limit reaches the renderer (altair's own
+    MaxRowsError raised before it, so the run's record never named the chart)."""
+    import IPython.core.interactiveshell  # noqa: F401 - setup_notebook registers cell hooks
+
+    monkeypatch.setattr(notebook, "_write_state", lambda: None)
+    monkeypatch.setattr("mkt_engineering.reporting.profiling.start", lambda *args: None)
+    transformer, theme = alt.data_transformers.active, alt.theme.active
+    try:
+        with pl.Config():  # setup_notebook sets polars' display formats: put them back
+            notebook.setup_notebook()
+        chart = alt.Chart(points(MAX_CHART_ROWS + 1), title="Too many").mark_point()
+        spec = chart.encode(x="x:Q").to_dict()  # no MaxRowsError here any more
+        with pytest.raises(ChartTooLargeError, match="Too many"):
+            svg_renderer(spec)
+    finally:
+        alt.data_transformers.enable(transformer)
+        alt.theme.enable(theme)
+    assert chart_sizes()[-1] == {"chart": "Too many", "rows": MAX_CHART_ROWS + 1, "seconds": None}
