@@ -133,28 +133,39 @@ def cohort_revenue_forecast(
     )
 
 
+#: Distinct histories per block of the revenue forecast: the expected purchases of a block
+#: are block x months floats, plus the model's temporaries of that size.
+FORECAST_BLOCK = 250_000
+
+
 def _existing_revenue(
     purchase_model, histories, grid: np.ndarray, spend: np.ndarray, cohort: pl.Series
 ) -> pl.DataFrame:
     """Expected revenue per cohort and future month of the customers already acquired.
 
-    Expected purchases per month are computed once per distinct history; each month's
-    revenue per cohort is a weighted count (purchases x spend) over its customers.
+    Expected purchases per month are computed once per distinct history, in blocks of
+    `FORECAST_BLOCK` histories so that memory stays bounded (5 million customers of a
+    100-million-order table have millions of distinct histories); each month's revenue per
+    cohort is a weighted count (purchases x spend) over its customers.
     """
     method = getattr(purchase_model, "period_purchases", None)
-    arguments = (grid, histories.x, histories.tx, histories.T)
-    per_history = method(*arguments) if method else period_purchases(purchase_model, *arguments)
-    _require_finite(purchase_model, per_history.T)
     levels, codes = np.unique(cohort.to_physical().to_numpy(), return_inverse=True)
-    by_month = np.ascontiguousarray(per_history.T)  # one contiguous row per month
-    revenue = np.stack(
-        [
-            np.bincount(codes, weights=month[histories.index] * spend, minlength=levels.size)
-            for month in by_month
-        ],
-        axis=1,
-    )
-    months = by_month.shape[0]
+    months = grid.size - 1
+    revenue = np.zeros((levels.size, months))
+    # Customers in the order of their history (`order`), so a block's customers are a slice.
+    by_history = histories.index[histories.order]
+    for first in range(0, histories.x.size, FORECAST_BLOCK):
+        block = slice(first, first + FORECAST_BLOCK)
+        arguments = (grid, histories.x[block], histories.tx[block], histories.T[block])
+        per_history = method(*arguments) if method else period_purchases(purchase_model, *arguments)
+        _require_finite(purchase_model, per_history.T)
+        low, high = np.searchsorted(by_history, [first, first + FORECAST_BLOCK])
+        customers = histories.order[low:high]
+        rows, weights = histories.index[customers] - first, spend[customers]
+        for month in range(months):
+            revenue[:, month] += np.bincount(
+                codes[customers], weights=per_history[rows, month] * weights, minlength=levels.size
+            )
     return pl.DataFrame(
         {
             "cohort": pl.Series(np.repeat(levels, months)).cast(pl.Date),

@@ -204,3 +204,17 @@ def test_forecast_per_cohort_equals_the_per_customer_sum(cdnow_orders):
     got = forecast.filter(pl.col("month") == pl.col("month").max()).join(expected, on="cohort")
     assert got.height == expected.height
     np.testing.assert_allclose(got["expected_revenue"], got["revenue"], rtol=1e-12)
+
+
+def test_forecast_in_blocks_of_histories_equals_one_block(cdnow_orders, monkeypatch):
+    """Blocks of 7 distinct histories (memory stays bounded) give the same forecast."""
+    from mkt_engineering.ltv import forecast as forecast_module
+
+    end = "1998-06-30"
+    rfm = rfm_summary(cdnow_orders, end, keep_first_purchase=True)
+    model, spend_model = BetaGeo().fit(rfm), GammaGamma().fit(rfm)
+    whole = cohort_revenue_forecast(model, spend_model, cdnow_orders, end, horizon_months=4)
+    monkeypatch.setattr(forecast_module, "FORECAST_BLOCK", 7)
+    blocks = cohort_revenue_forecast(model, spend_model, cdnow_orders, end, horizon_months=4)
+    assert blocks.select("cohort", "month", "kind").equals(whole.select("cohort", "month", "kind"))
+    np.testing.assert_allclose(blocks["expected_revenue"], whole["expected_revenue"], rtol=1e-12)
