@@ -13,6 +13,7 @@ import numpy as np
 import polars as pl
 import pytest
 
+from mkt_engineering.errors import DataValidationError
 from mkt_engineering.ltv import BetaGeo, GammaGamma, ModifiedBetaGeo, ParetoNBD, rfm_summary
 from mkt_engineering.ltv.clv import (
     DAYS_PER_MONTH,
@@ -218,3 +219,19 @@ def test_forecast_in_blocks_of_histories_equals_one_block(cdnow_orders, monkeypa
     blocks = cohort_revenue_forecast(model, spend_model, cdnow_orders, end, horizon_months=4)
     assert blocks.select("cohort", "month", "kind").equals(whole.select("cohort", "month", "kind"))
     np.testing.assert_allclose(blocks["expected_revenue"], whole["expected_revenue"], rtol=1e-12)
+
+
+def test_forecast_reads_a_given_rfm_table_instead_of_the_orders_again(cdnow_orders):
+    """A report passes the RFM table it made; the orders are not read a second time."""
+    end = "1998-06-30"
+    rfm = rfm_summary(cdnow_orders, end, keep_first_purchase=True)
+    model, spend_model = BetaGeo().fit(rfm), GammaGamma().fit(rfm)
+    made = cohort_revenue_forecast(model, spend_model, cdnow_orders, end, horizon_months=3)
+    given = cohort_revenue_forecast(
+        model, spend_model, cdnow_orders.head(0), end, horizon_months=3, rfm=rfm
+    )
+    assert given.equals(made)
+    with pytest.raises(DataValidationError, match="first_purchase"):
+        cohort_revenue_forecast(
+            model, spend_model, cdnow_orders, end, rfm=rfm.drop("first_purchase")
+        )
