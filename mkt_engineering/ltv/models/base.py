@@ -157,6 +157,25 @@ def compress(data: pl.DataFrame, columns: tuple[str, ...]) -> CompressedData:
     return CompressedData(values, counts.astype(float), _levels=cached)
 
 
+def _positive_semidefinite(covariance: np.ndarray, tolerance: float = 1e-8) -> np.ndarray:
+    """The covariance with negative eigenvalues set to 0 (the nearest valid one), if any.
+
+    A fit at the edge of its parameter space (a Gamma-Gamma q of 2e7 on customers whose
+    spend does not differ) leaves an inverse Hessian with slightly negative eigenvalues;
+    numpy then warned into the report and drew with their absolute values. A valid matrix
+    is returned as it is, so its draws do not change.
+
+    Examples
+    --------
+    >>> _positive_semidefinite(np.array([[1.0, 2.0], [2.0, 1.0]])).round(3).tolist()
+    [[1.5, 1.5], [1.5, 1.5]]
+    """
+    values, vectors = np.linalg.eigh(covariance)
+    if values.min(initial=0.0) >= -tolerance:
+        return covariance
+    return (vectors * np.clip(values, 0.0, None)) @ vectors.T
+
+
 def level_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Sorted distinct values of a column and each row's index into them.
 
@@ -471,9 +490,11 @@ class LikelihoodModel:
         """
         self._check_fitted()
         rng = np.random.default_rng(seed)
-        covariance = np.nan_to_num(self.log_covariance_)
+        covariance = _positive_semidefinite(np.nan_to_num(self.log_covariance_))
         return np.exp(
-            rng.multivariate_normal(self.log_params_, covariance, size=draws, method="eigh")
+            rng.multivariate_normal(
+                self.log_params_, covariance, size=draws, method="eigh", check_valid="ignore"
+            )
         )
 
     def __repr__(self) -> str:
