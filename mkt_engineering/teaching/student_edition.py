@@ -8,7 +8,8 @@ with a friendly "not yet" instead of a NameError.
 
 Examples
 --------
->>> print(solution_stub("# total leads of search\\nsearch_leads = results['leads'].sum()\\nsearch_leads"))
+>>> source = "# total leads of search\\nsearch_leads = results['leads'].sum()\\nsearch_leads"
+>>> print(solution_stub(source))
 # total leads of search
 search_leads = None  # YOUR ANSWER HERE
 """
@@ -27,6 +28,8 @@ import nbformat
 import yaml
 
 SOLUTION_TAG = "solution"
+# The tag a solution cell gets in the student copy; its id becomes "answer-N" (N from 1).
+EXERCISE_TAG = "exercise"
 STUB_MARKER = {"en": "# YOUR ANSWER HERE", "de": "# IHRE LÖSUNG HIER"}
 # Links from a lesson to the glossary, rewritten to the copy bundled next to the notebooks.
 _GLOSSARY_LINK = re.compile(r"\]\((?:\.\./)*(?:docs/)?glossary\.md")
@@ -103,7 +106,7 @@ def code_lines(source: str) -> set[str]:
 
 
 def leaked_lines(lesson: Any, student: Any) -> list[str]:
-    """Solution lines of ``lesson`` found anywhere in ``student`` (cells or outputs).
+    """Solution lines of ``lesson`` found anywhere in ``student`` (cells, outputs, metadata).
 
     Only lines that appear in solution cells alone count: a line the lesson also shows in
     a demo cell or in its text is no secret.
@@ -115,8 +118,19 @@ def leaked_lines(lesson: Any, student: Any) -> list[str]:
     # a line the lesson shows outside its solutions (demo code, a tip in the text) is public
     public = "\n".join(cell.source for cell in lesson.cells if not is_solution(cell))
     secret = {line for line in secret if line not in public}
-    corpus = "\n".join(cell.source + "\n" + str(cell.get("outputs", "")) for cell in student.cells)
+    corpus = "\n".join(_strings(student))
     return sorted(line for line in secret if line in corpus)
+
+
+def _strings(node: Any) -> list[str]:
+    """Every text in a notebook: sources, outputs, metadata of cells and of the notebook."""
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, dict):
+        return [text for key, value in node.items() for text in _strings(key) + _strings(value)]
+    if isinstance(node, list | tuple):
+        return [text for value in node for text in _strings(value)]
+    return []
 
 
 def translation_path(lesson_path: Path, language: str) -> Path:
@@ -184,14 +198,19 @@ def student_copy(lesson: Any, *, language: str = "en", translation: dict | None 
     student = copy.deepcopy(lesson)
     if translation:
         translate(student, translation)
+    taken = {cell.get("id") for cell in student.cells if not is_solution(cell)}
+    exercise = 0
     for cell in student.cells:
         if is_solution(cell):
+            exercise += 1
             cell.source = solution_stub(
                 cell.source, instruction=cell.metadata.get("instruction"), language=language
             )
             tags = [tag for tag in cell.metadata.get("tags", []) if tag != SOLUTION_TAG]
-            cell.metadata["tags"] = [*tags, "exercise"]
-            cell.metadata.pop("instruction", None)
+            # Only the tags stay: other metadata (an instruction, a note for the trainer)
+            # and the lesson's cell id may give the answer away ("solution-sum-by-channel").
+            cell.metadata = nbformat.NotebookNode({"tags": [*tags, EXERCISE_TAG]})
+            cell.id = _free_id(f"answer-{exercise}", taken)
         if cell.cell_type == "markdown":
             cell.source = _GLOSSARY_LINK.sub("](glossary.md", cell.source)
     _link_glossary(student, language)
@@ -223,13 +242,47 @@ def _link_glossary(notebook: Any, language: str) -> None:
     )
 
 
+def is_exercise(cell: Any) -> bool:
+    """A stub cell of a student copy (a solution cell of the lesson before)."""
+    return cell.cell_type == "code" and EXERCISE_TAG in cell.metadata.get("tags", [])
+
+
+def _free_id(wanted: str, taken: set) -> str:
+    """``wanted``, or ``wanted-2``, ``wanted-3``... when another cell has that id."""
+    candidate, number = wanted, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{wanted}-{number}"
+    taken.add(candidate)
+    return candidate
+
+
 def fill_solutions(student: Any, lesson: Any) -> Any:
-    """The student copy with the lesson's solutions put back by cell id (for tests)."""
-    solutions = {cell.id: cell.source for cell in lesson.cells if is_solution(cell)}
+    """The student copy with the lesson's solutions put back, the n-th exercise cell getting
+    the n-th solution (the student copy renames their ids; see `student_copy`).
+
+    Parameters
+    ----------
+    student : nbformat.NotebookNode
+        A student copy made by `student_copy`.
+    lesson : nbformat.NotebookNode
+        The lesson it was made from.
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        A new notebook; ``student`` is not changed.
+    """
+    solutions = [cell.source for cell in lesson.cells if is_solution(cell)]
     filled = copy.deepcopy(student)
-    for cell in filled.cells:
-        if cell.get("id") in solutions:
-            cell.source = solutions[cell.id]
+    exercises = [cell for cell in filled.cells if is_exercise(cell)]
+    if len(exercises) != len(solutions):
+        raise ValueError(
+            f"the student copy has {len(exercises)} exercise cell(s), the lesson "
+            f"{len(solutions)} solution cell(s): build the student copy from this lesson again"
+        )
+    for cell, source in zip(exercises, solutions, strict=True):
+        cell.source = source
     return filled
 
 

@@ -4,7 +4,7 @@
 
     OUT/student/            what learners get (also zipped as OUT/workshop-student.zip)
         NN_topic.ipynb      lessons without solutions and outputs; checks kept
-        datasets/           the demo data, so the folder works offline
+        datasets/           the demo data beside the lessons, where `lesson_data` looks first
         glossary.md         German–English glossary the lessons link to
         README.md           how to start
     OUT/trainer/            for the trainer only
@@ -60,12 +60,15 @@ CATALOGUE = [
         "none",
         {
             "en": [
-                "Which export do you build by hand every week, and which steps of this lesson would it need?",
+                "Which export do you build by hand every week, and which steps of this lesson "
+                "would it need?",
                 "Where in your reporting is a ratio averaged instead of summed first?",
-                "Which of your data sources leave out a channel, as the media budget leaves out email?",
+                "Which of your data sources leave out a channel, as the media budget leaves out "
+                "email?",
             ],
             "de": [
-                "Welchen Export bauen Sie jede Woche von Hand, und welche Schritte dieser Lektion bräuchte er?",
+                "Welchen Export bauen Sie jede Woche von Hand, und welche Schritte dieser Lektion "
+                "bräuchte er?",
                 "Wo in Ihrem Reporting wird eine Quote gemittelt, statt erst zu summieren?",
                 "Welche Ihrer Datenquellen lassen einen Kanal weg, so wie das Mediabudget E-Mail?",
             ],
@@ -80,14 +83,17 @@ CATALOGUE = [
         "00_welcome",
         {
             "en": [
-                "Which channel would lose budget under last-click but not under the Markov model, and why?",
+                "Which channel would lose budget under last-click but not under the Markov model, "
+                "and why?",
                 "What do the non-converting journeys tell us that the converting ones cannot?",
                 "How wide may an interval be before you would not move budget on it?",
             ],
             "de": [
-                "Welcher Kanal verlöre unter Last Click Budget, unter dem Markov-Modell aber nicht, und warum?",
+                "Welcher Kanal verlöre unter Last Click Budget, unter dem Markov-Modell aber "
+                "nicht, und warum?",
                 "Was verraten die Journeys ohne Conversion, was die mit Conversion nicht können?",
-                "Wie breit darf ein Intervall sein, bevor Sie darauf kein Budget verschieben würden?",
+                "Wie breit darf ein Intervall sein, bevor Sie darauf kein Budget verschieben "
+                "würden?",
             ],
         },
         unlocks_de="den Attributionsbericht (`mkt run attribution`)",
@@ -105,7 +111,8 @@ CATALOGUE = [
             ],
             "de": [
                 "Welcher Akquisekanal bringt günstige Kunden, die wenig wert sind?",
-                "Wie weit in die Zukunft würden Sie einer Kundenwert-Prognose in Ihrem Geschäft trauen?",
+                "Wie weit in die Zukunft würden Sie einer Kundenwert-Prognose in Ihrem Geschäft "
+                "trauen?",
             ],
         },
         unlocks_de="den Kundenwert-Bericht nach Kohorten (`mkt run cohort_ltv`)",
@@ -122,7 +129,8 @@ CATALOGUE = [
                 "Which of your tests would have needed more visitors than you had?",
             ],
             "de": [
-                "Wann haben Sie zuletzt einen Test früh beendet, weil er gut aussah? Was bewirkt das ständige Nachschauen?",
+                "Wann haben Sie zuletzt einen Test früh beendet, weil er gut aussah? Was bewirkt "
+                "das ständige Nachschauen?",
                 "Welcher Ihrer Tests hätte mehr Besucher gebraucht, als Sie hatten?",
             ],
         },
@@ -154,11 +162,13 @@ CATALOGUE = [
         "01–04",
         {
             "en": [
-                "Which one decision would you take to your manager tomorrow, and which number backs it?",
+                "Which one decision would you take to your manager tomorrow, and which number "
+                "backs it?",
                 "Which assumption of the case would you check first on your own data?",
             ],
             "de": [
-                "Welche eine Entscheidung würden Sie morgen Ihrer Führungskraft vorschlagen, und welche Zahl trägt sie?",
+                "Welche eine Entscheidung würden Sie morgen Ihrer Führungskraft vorschlagen, und "
+                "welche Zahl trägt sie?",
                 "Welche Annahme des Falls würden Sie an Ihren eigenen Daten zuerst prüfen?",
             ],
         },
@@ -172,7 +182,10 @@ def lesson_catalogue() -> list[LessonEntry]:
 
 
 def lesson_paths(lessons: list[str] | None = None, folder: Path = LESSONS_DIR) -> list[Path]:
-    """Lesson notebooks in learning order; ``lessons`` picks by stem or number ('00', '04_nurture_timing')."""
+    """Lesson notebooks in learning order.
+
+    ``lessons`` picks by stem or by number ('00', '04_nurture_timing').
+    """
     found = sorted(folder.glob("[0-9][0-9]_*.ipynb"))
     if not lessons:
         return found
@@ -346,17 +359,26 @@ class WorkshopResult:
     stale_translations: dict[str, list[str]] = field(default_factory=dict)
 
 
+# The student folder's data folder: where `lesson_data` looks first, beside the lessons.
+STUDENT_DATA_DIRNAME = "datasets"
+
 STUDENT_README = {
-    "en": "# Workshop folder\n\n1. Open a terminal in this folder and run `jupyter lab`.\n"
+    "en": "# Workshop folder\n\n"
+    "1. Open a terminal in this folder. Check the laptop with `mkt doctor .`, then start "
+    "JupyterLab with `mkt lab` (or `jupyter lab`).\n"
     "2. Open the lessons in order, starting with `00_welcome.ipynb`.\n"
     "3. Run the cells from top to bottom (Shift + Enter). Where a cell says "
     "`# YOUR ANSWER HERE`, write your answer, then run the check cell below it.\n"
-    "4. Terms: see `glossary.md`. Demo data: `datasets/`.\n",
-    "de": "# Workshop-Ordner\n\n1. Öffnen Sie in diesem Ordner ein Terminal und starten Sie `jupyter lab`.\n"
+    "4. Terms: see `glossary.md`. Demo data: `{data}/` (keep it next to the lessons).\n",
+    "de": "# Workshop-Ordner\n\n"
+    "1. Öffnen Sie in diesem Ordner ein Terminal. Prüfen Sie den Laptop mit `mkt doctor .` "
+    "und starten Sie JupyterLab mit `mkt lab` (oder `jupyter lab`).\n"
     "2. Öffnen Sie die Lektionen der Reihe nach, beginnend mit `00_welcome.ipynb`.\n"
     "3. Führen Sie die Zellen von oben nach unten aus (Umschalt + Enter). Wo in einer Zelle "
-    "`# IHRE LÖSUNG HIER` steht, tragen Sie Ihre Lösung ein und führen dann die Prüfzelle darunter aus.\n"
-    "4. Begriffe: siehe `glossary.md`. Demodaten: `datasets/`.\n",
+    "`# IHRE LÖSUNG HIER` steht, tragen Sie Ihre Lösung ein und führen dann die Prüfzelle "
+    "darunter aus.\n"
+    "4. Begriffe: siehe `glossary.md`. Demodaten: `{data}/` (lassen Sie den Ordner neben "
+    "den Lektionen).\n",
 }
 
 
@@ -389,12 +411,13 @@ def build_workshop(
     if datasets_dir.exists():
         shutil.copytree(
             datasets_dir,
-            student_dir / "datasets",
+            student_dir / STUDENT_DATA_DIRNAME,
             ignore=shutil.ignore_patterns("*.parquet.tmp", "__pycache__", ".*"),
         )
     if GLOSSARY_FILE.exists():
         shutil.copy2(GLOSSARY_FILE, student_dir / "glossary.md")
-    (student_dir / "README.md").write_text(STUDENT_README[language], encoding="utf-8")
+    readme = STUDENT_README[language].format(data=STUDENT_DATA_DIRNAME)
+    (student_dir / "README.md").write_text(readme, encoding="utf-8")
     text = guide.guide_markdown(docs, language=language)
     (trainer_dir / "trainer_guide.md").write_text(text, encoding="utf-8")
     title = guide.LABELS[language]["title"]

@@ -23,6 +23,15 @@ def workshop(tmp_path_factory):
     return build_workshop(tmp_path_factory.mktemp("workshop"))
 
 
+@pytest.fixture(scope="module")
+def workshops(workshop, tmp_path_factory):
+    """The English and the German build (German text, German stubs)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # German text that may be out of date is not a leak
+        german = build_workshop(tmp_path_factory.mktemp("workshop-de"), language="de")
+    return {"en": workshop, "de": german}
+
+
 def _lesson(stem: str):
     return edition.read_lesson(LESSONS_DIR / f"{stem}.ipynb")
 
@@ -36,24 +45,65 @@ def _student(workshop, stem: str):
     return nbformat.read(workshop.student_dir / f"{stem}.ipynb", as_version=4)
 
 
+def _zipped_student(workshop, stem: str):
+    """The student copy as learners get it: read from the zip, not the folder."""
+    with zipfile.ZipFile(workshop.zip_path) as archive:
+        return nbformat.reads(archive.read(f"workshop/{stem}.ipynb").decode("utf-8"), 4)
+
+
 _execute = edition.execute
 _output_text = edition.output_text
+STUB_MARKERS = {"en": "YOUR ANSWER HERE", "de": "IHRE LÖSUNG HIER"}
 
 
+@pytest.mark.parametrize("language", ["en", "de"])
 @pytest.mark.parametrize("stem", LESSONS)
-def test_no_solution_text_survives(workshop, stem):
-    lesson, student = _built_lesson(workshop, stem), _student(workshop, stem)
+def test_no_solution_leaks(workshops, stem, language):
+    """No solution line (in a cell, an output or any metadata), no output, no solution tag
+    and no solution cell id reaches the zipped student copy, in either language."""
+    built = workshops[language]
+    lesson, student = _built_lesson(built, stem), _zipped_student(built, stem)
     assert edition.leaked_lines(lesson, student) == []
     assert all(not cell.get("outputs") for cell in student.cells)
+    assert all(cell.get("execution_count") is None for cell in student.cells)
     assert not any(edition.is_solution(cell) for cell in student.cells)
     solutions = [cell for cell in lesson.cells if edition.is_solution(cell)]
-    stubs = [cell for cell in student.cells if "YOUR ANSWER HERE" in cell.source]
+    leaked_ids = {cell.id for cell in solutions} & {cell.id for cell in student.cells}
+    assert not leaked_ids, f"solution cell ids in the student copy: {sorted(leaked_ids)}"
+    assert not any("solution" in cell.id.lower() for cell in student.cells)
+    stubs = [cell for cell in student.cells if edition.is_exercise(cell)]
     assert len(stubs) == len(solutions) > 0
+    assert all(STUB_MARKERS[language] in stub.source for stub in stubs)
+    assert all(set(stub.metadata) == {"tags"} for stub in stubs)
     # every variable a solution assigned is still there for its check cell
-    for solution in solutions:
-        stub = next(cell for cell in student.cells if cell.id == solution.id)
+    for solution, stub in zip(solutions, stubs, strict=True):
         for name in edition.assigned_names(solution.source):
             assert f"{name} = None" in stub.source
+
+
+def test_leak_detector_reads_metadata_and_ids():
+    lesson = _lesson(LESSONS[0])
+    solution = next(cell for cell in lesson.cells if edition.is_solution(cell))
+    solution.metadata["instruction"] = "Sum the leads."
+    solution.metadata["note"] = solution.source  # a trainer's note holding the answer
+    student = edition.student_copy(lesson)
+    assert edition.leaked_lines(lesson, student) == []
+    stub = next(cell for cell in student.cells if edition.is_exercise(cell))
+    assert stub.id == "answer-1" and stub.metadata == {"tags": ["exercise"]}
+    stub.metadata["note"] = solution.source
+    assert edition.leaked_lines(lesson, student), "a line in metadata must count as a leak"
+
+
+def test_fill_solutions_puts_each_answer_back_in_order():
+    lesson = _lesson(LESSONS[0])
+    filled = edition.fill_solutions(edition.student_copy(lesson), lesson)
+    solutions = [cell.source for cell in lesson.cells if edition.is_solution(cell)]
+    answers = [cell.source for cell in filled.cells if edition.is_exercise(cell)]
+    assert answers == solutions
+    shorter = edition.student_copy(lesson)
+    shorter.cells = [cell for cell in shorter.cells if cell.id != "answer-1"]
+    with pytest.raises(ValueError, match="build the student copy"):
+        edition.fill_solutions(shorter, lesson)
 
 
 @pytest.mark.parametrize("stem", LESSONS)
@@ -133,7 +183,10 @@ def test_cli_build_and_unknown_lesson(tmp_path):
 
 
 def test_stub_keeps_instruction_and_names():
-    source = "# Share of search in all leads\nshare, total = 0.3, 10\ndef helper(x):\n    return x\nshare"
+    source = (
+        "# Share of search in all leads\nshare, total = 0.3, 10\n"
+        "def helper(x):\n    return x\nshare"
+    )
     stub = edition.solution_stub(source)
     assert stub.splitlines()[0] == "# Share of search in all leads"
     assert "share = None" in stub and "total = None" in stub and "helper = None" in stub
@@ -195,7 +248,8 @@ def test_verify_reports_a_check_that_does_not_pass(tmp_path):
             ),
             solution,
             new_code_cell(
-                "from mkt_engineering import teaching\nteaching.check_number(answer, 5, label='sum')",
+                "from mkt_engineering import teaching\n"
+                "teaching.check_number(answer, 5, label='sum')",
                 id="check-1",
             ),
         ]
