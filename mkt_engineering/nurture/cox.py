@@ -104,13 +104,12 @@ class CoxModel:
     def fit(
         self, frame: pl.DataFrame, *, duration: str, event: str, covariates: list[str]
     ) -> CoxModel:
-        for name in (duration, event):
-            if name not in frame.columns:
-                raise DataValidationError(
-                    f"Column {name!r} is missing; found {', '.join(frame.columns)}.",
-                    column=name,
-                    fix="Pass the duration and event column names.",
-                )
+        require_columns(
+            frame,
+            [duration, event],
+            source="Cox model data",
+            fix="Pass the duration and event column names.",
+        )
         design = design_matrix(frame, covariates)
         if design.null_count().sum_horizontal().item() > 0:
             raise DataValidationError(

@@ -43,7 +43,7 @@ import numpy as np
 import polars as pl
 from scipy import optimize, stats
 
-from mkt_engineering.errors import DataValidationError
+from mkt_engineering.errors import DataValidationError, require_columns
 from mkt_engineering.nurture.cox import design_matrix
 
 
@@ -57,8 +57,18 @@ def _design(frame: pl.DataFrame, covariates: list[str]) -> tuple[np.ndarray, lis
 class MixtureCureModel:
     """Logistic incidence + Weibull (AFT) latency mixture cure model.
 
-    Attributes (after fit)
-    ----------------------
+    The data and its columns (duration, event and the covariates of each part) are given
+    to :meth:`fit`, as in lifelines and :class:`~mkt_engineering.nurture.CoxModel`.
+
+    Parameters
+    ----------
+    confidence : float
+        Level of the intervals in :meth:`summary` (default 0.95).
+
+    Attributes
+    ----------
+    incidence_covariates_, latency_covariates_ : list of str
+        The covariate columns of each part, as passed to :meth:`fit`.
     incidence_params_, latency_params_ : ndarray
         Logit coefficients of "ever qualifies" and log-scale coefficients of the latency.
     shape_ : float
@@ -66,43 +76,65 @@ class MixtureCureModel:
     cure_fraction_ : float
         Average share of the fitted leads that will never qualify.
     log_likelihood_ : float
+        Log-likelihood at the fitted parameters.
     """
 
-    def __init__(
-        self,
-        incidence: list[str] | None = None,
-        latency: list[str] | None = None,
-        confidence: float = 0.95,
-    ) -> None:
-        self.incidence = list(incidence or [])
-        self.latency = list(latency or [])
+    def __init__(self, confidence: float = 0.95) -> None:
         self.confidence = confidence
 
-    def fit(self, frame: pl.DataFrame, *, duration: str, event: str) -> MixtureCureModel:
-        for name in (duration, event, *self.incidence, *self.latency):
-            if name not in frame.columns:
-                raise DataValidationError(
-                    f"Column {name!r} is missing; found {', '.join(frame.columns)}.",
-                    column=name,
-                    fix="Pass columns that exist in the lead timeline.",
-                )
-        empty = [
-            c for c in dict.fromkeys((*self.incidence, *self.latency)) if frame[c].null_count()
-        ]
+    def fit(
+        self,
+        frame: pl.DataFrame,
+        *,
+        duration: str,
+        event: str,
+        incidence: list[str] | None = None,
+        latency: list[str] | None = None,
+    ) -> MixtureCureModel:
+        """Fit the model to one row per lead.
+
+        Parameters
+        ----------
+        frame : DataFrame
+            One row per lead with the duration, event and covariate columns.
+        duration : str
+            Days from the start of nurturing to the event or to censoring.
+        event : str
+            1 if the lead qualified, 0 if censored.
+        incidence : list of str, optional
+            Covariates of P(lead ever qualifies); text columns become 0/1 columns.
+        latency : list of str, optional
+            Covariates of the Weibull scale of the days to qualify.
+
+        Returns
+        -------
+        MixtureCureModel
+            The fitted model (``self``).
+        """
+        self.incidence_covariates_ = list(incidence or [])
+        self.latency_covariates_ = list(latency or [])
+        covariates = list(dict.fromkeys((*self.incidence_covariates_, *self.latency_covariates_)))
+        require_columns(
+            frame,
+            [duration, event, *covariates],
+            source="cure model data",
+            fix="Pass columns that exist in the lead timeline.",
+        )
+        empty = [c for c in covariates if frame[c].null_count()]
         if empty:  # a NaN in the design makes the optimiser fail deep inside numpy
             raise DataValidationError(
                 f"Covariate {empty[0]!r} is empty for {frame[empty[0]].null_count():,} of "
                 f"{frame.height:,} leads; the cure model needs a value for every lead.",
                 column=empty[0],
-                fix=f"Leave {empty[0]!r} out of the incidence and latency terms, or give every lead "
-                "a value (e.g. a lead table with the column for every lead).",
+                fix=f"Leave {empty[0]!r} out of the incidence and latency terms, or give every "
+                "lead a value (e.g. a lead table with the column for every lead).",
             )
         time = frame[duration].cast(pl.Float64).to_numpy()
         if (time <= 0).any():
             # a lead qualified the moment it was created: shift by a minute so log t exists
             time = np.maximum(time, 1.0 / 1440.0)
-        self._x, self.incidence_names_ = _design(frame, self.incidence)
-        self._z, self.latency_names_ = _design(frame, self.latency)
+        self._x, self.incidence_names_ = _design(frame, self.incidence_covariates_)
+        self._z, self.latency_names_ = _design(frame, self.latency_covariates_)
         self._t, self._d = time, frame[event].cast(pl.Float64).to_numpy()
         self._log_t = np.log(time)
         self._event_rows = np.flatnonzero(self._d > 0)
@@ -202,21 +234,36 @@ class MixtureCureModel:
         )
 
     def probability_ever(self, frame: pl.DataFrame) -> np.ndarray:
-        """P(lead ever qualifies) for each row of frame."""
-        x, _ = (
-            _design(frame, self.incidence) if self.incidence else (np.ones((frame.height, 1)), None)
-        )
+        """P(lead ever qualifies) for each row of frame.
+
+        Parameters
+        ----------
+        frame : DataFrame
+            Leads with the incidence covariates of the fit.
+
+        Returns
+        -------
+        ndarray
+            One probability per row.
+        """
+        x, _ = _design(frame, self.incidence_covariates_)
         return 1.0 / (1.0 + np.exp(-(x @ self.incidence_params_)))
 
     def latency_scale(self, frame: pl.DataFrame) -> np.ndarray:
-        z, _ = _design(frame, self.latency) if self.latency else (np.ones((frame.height, 1)), None)
-        return np.exp(z @ self.latency_params_)
+        """Weibull scale (days) of the time to qualify, for each row of frame.
 
-    def latency_survival(self, frame: pl.DataFrame, days) -> np.ndarray:
-        """P(not yet qualified by `days` | will qualify); one value per row."""
-        return np.exp(
-            -((np.asarray(days, dtype=np.float64) / self.latency_scale(frame)) ** self.shape_)
-        )
+        Parameters
+        ----------
+        frame : DataFrame
+            Leads with the latency covariates of the fit.
+
+        Returns
+        -------
+        ndarray
+            One scale per row.
+        """
+        z, _ = _design(frame, self.latency_covariates_)
+        return np.exp(z @ self.latency_params_)
 
     def population_survival(self, days, frame: pl.DataFrame | None = None) -> np.ndarray:
         """Share of leads not yet qualified by each of `days`, averaged over `frame`'s leads."""
@@ -230,7 +277,7 @@ class MixtureCureModel:
         """Median days to qualify among the leads that will (average scale over frame)."""
         scale = (
             self.latency_scale(frame).mean()
-            if frame is not None and self.latency
+            if frame is not None and self.latency_covariates_
             else np.exp(self.latency_params_[0])
         )
         return float(scale * np.log(2.0) ** (1.0 / self.shape_))

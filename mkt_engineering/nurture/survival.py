@@ -34,7 +34,7 @@ import numpy as np
 import polars as pl
 from scipy import stats
 
-from mkt_engineering.errors import DataValidationError
+from mkt_engineering.errors import DataValidationError, require_columns
 
 
 @dataclass
@@ -115,7 +115,7 @@ def risk_table(durations, events, groups=None) -> RiskTable:
     return RiskTable(times, group_names, d, removed, at_risk)
 
 
-def _curve(times, d, n, confidence):
+def _curve(d, n, confidence):
     with np.errstate(divide="ignore", invalid="ignore"):
         survival = np.cumprod(1.0 - np.where(n > 0, d / n, 0.0))
         greenwood = np.cumsum(np.where(n > d, d / (n * (n - d)), 0.0))
@@ -167,7 +167,7 @@ def _curves(table: RiskTable, *, grouped: bool, confidence: float) -> pl.DataFra
     for j, name in enumerate(table.groups):
         present = table.removed[:, j] > 0
         d, n = table.events[present, j], table.at_risk[present, j]
-        survival, low, high = _curve(table.times[present], d, n, confidence)
+        survival, low, high = _curve(d, n, confidence)
         frames.append(
             pl.DataFrame(
                 {
@@ -210,13 +210,12 @@ def logrank(frame: pl.DataFrame, *, duration: str, event: str, group: str) -> pl
         One row: ``groups``, ``chi_square``, ``degrees_of_freedom``, ``p_value``; plus per
         group observed and expected events in ``observed_<g>`` / ``expected_<g>``.
     """
-    for name in (duration, event, group):
-        if name not in frame.columns:
-            raise DataValidationError(
-                f"Column {name!r} is missing; found {', '.join(frame.columns)}.",
-                column=name,
-                fix="Pass the right column names to logrank(...).",
-            )
+    require_columns(
+        frame,
+        [duration, event, group],
+        source="logrank data",
+        fix="Pass the right column names to logrank(...).",
+    )
     return _logrank(risk_table(frame[duration], frame[event], frame[group]), group)
 
 
@@ -259,12 +258,11 @@ def compare_groups(
 
     Same results as `kaplan_meier(..., groups)` and `logrank(...)`, with half the work.
     """
-    for name in (duration, event, group):
-        if name not in frame.columns:
-            raise DataValidationError(
-                f"Column {name!r} is missing; found {', '.join(frame.columns)}.",
-                column=name,
-                fix="Pass the right column names to compare_groups(...).",
-            )
+    require_columns(
+        frame,
+        [duration, event, group],
+        source="compare_groups data",
+        fix="Pass the right column names to compare_groups(...).",
+    )
     table = risk_table(frame[duration], frame[event], frame[group])
     return _curves(table, grouped=True, confidence=confidence), _logrank(table, group)

@@ -327,12 +327,12 @@ def _lead_frame(leads, quality):
     """The lead table as a frame, and the quality summary to count into."""
     frame = getattr(leads, "frame", leads)
     quality = quality if quality is not None else getattr(leads, "quality", None)
-    if "lead_id" not in frame.columns:
-        raise DataValidationError(
-            f"The lead table has no lead_id column; found {', '.join(frame.columns)}.",
-            column="lead_id",
-            fix="Map the lead identifier column to 'lead_id'.",
-        )
+    require_columns(
+        frame,
+        ["lead_id"],
+        source="the lead table",
+        fix="Map the lead identifier column to 'lead_id'.",
+    )
     return frame, quality
 
 

@@ -33,8 +33,8 @@ def test_recovers_simulated_parameters():
 
 def test_gradient_is_analytic_and_right():
     frame = _simulate(n=500).with_columns(group=pl.Series(np.arange(500) % 2).cast(pl.String))
-    model = MixtureCureModel(incidence=["group"], latency=["group"]).fit(
-        frame, duration="days", event="mql"
+    model = MixtureCureModel().fit(
+        frame, duration="days", event="mql", incidence=["group"], latency=["group"]
     )
     theta = model._theta + 0.05
     error = optimize.check_grad(
@@ -48,8 +48,13 @@ def test_gradient_is_analytic_and_right():
 def test_synthetic_leads_cure_fraction_and_effects(timeline, truth):
     """Generator truth: incidence logit = 0.4 + persona + 0.6 customer; Weibull shape 1.4."""
     with_email = timeline.filter(pl.col("has_email"))
-    model = MixtureCureModel(incidence=["persona", "is_customer"], latency=["persona", "source"])
-    model.fit(with_email, duration="days_in_nurturing", event="qualified")
+    model = MixtureCureModel().fit(
+        with_email,
+        duration="days_in_nurturing",
+        event="qualified",
+        incidence=["persona", "is_customer"],
+        latency=["persona", "source"],
+    )
     assert model.converged_
     summary = model.summary()
     assert model.cure_fraction_ == pytest.approx(truth["cure_fraction"], abs=0.04)
@@ -99,8 +104,8 @@ def test_likelihood_per_branch_equals_both_branches_picked_per_lead():
             "persona": rng.choice(["cfo", "developer", "marketing"], n),
         }
     )
-    model = MixtureCureModel(incidence=["persona"], latency=["persona"]).fit(
-        frame, duration="days", event="mql"
+    model = MixtureCureModel().fit(
+        frame, duration="days", event="mql", incidence=["persona"], latency=["persona"]
     )
     theta = model._theta + rng.normal(0, 0.1, model._theta.size)
     x, z, t, d = model._x, model._z, model._t, model._d

@@ -25,8 +25,13 @@ def test_kaplan_meier_conditional_probability_by_hand():
 def test_cure_forecast_close_to_truth(timeline, truth):
     """True conditional probability from the generator's incidence and Weibull parameters."""
     leads = timeline.filter(pl.col("has_email"))
-    model = MixtureCureModel(incidence=["persona", "is_customer"], latency=["persona", "source"])
-    model.fit(leads, duration="days_in_nurturing", event="qualified")
+    model = MixtureCureModel().fit(
+        leads,
+        duration="days_in_nurturing",
+        event="qualified",
+        incidence=["persona", "is_customer"],
+        latency=["persona", "source"],
+    )
     still_open = open_leads(leads)
     forecast = forecast_open_leads(still_open, model=model, horizon=30)
     inc, lat = truth["incidence"], truth["latency"]

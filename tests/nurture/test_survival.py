@@ -125,7 +125,7 @@ def test_bad_input_names_the_problem():
             event="e",
             group="g",
         )
-    with pytest.raises(DataValidationError, match="'days' is missing"):
+    with pytest.raises(DataValidationError, match="missing column.s. days"):
         logrank(pl.DataFrame({"t": [1, 2]}), duration="days", event="e", group="g")
 
 
