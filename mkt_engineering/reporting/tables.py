@@ -8,7 +8,8 @@ number.
 
 Examples
 --------
->>> frame = pl.DataFrame({"channel": ['=HYPERLINK("http://x","y")', "search", "-x"], "value": [-1.5, 2.0, 3.0]})
+>>> frame = pl.DataFrame({"channel": ['=HYPERLINK("http://x","y")', "search", "-x"],
+...                       "value": [-1.5, 2.0, 3.0]})
 >>> escape_formulas(frame).to_dicts()[0]
 {'channel': '\\'=HYPERLINK("http://x","y")', 'value': -1.5}
 >>> escape_formulas(frame)["channel"][2]
@@ -18,7 +19,8 @@ In a notebook and its report, tables are shown by `frame_html`: text without quo
 as percentages, counts with thousands separators, other numbers to about three significant
 digits. The files keep every digit.
 
->>> funnel = pl.DataFrame({"stage": ["MQL"], "leads": [12345], "from_created": [0.123456789], "days": [3.14159]})
+>>> funnel = pl.DataFrame({"stage": ["MQL"], "leads": [12345], "from_created": [0.123456789],
+...                        "days": [3.14159]})
 >>> [readable_cells(funnel[name]) for name in funnel.columns]
 [['MQL'], ['12,345'], ['12.3%'], ['3.14']]
 """
@@ -113,7 +115,10 @@ P_VALUE_NAMES = re.compile(r"(^p$|p_value|p_adjusted|_p$)")
 # Whole numbers shown without thousands separators: years and identifiers.
 PLAIN_INTEGER_NAMES = re.compile(r"(^|_)(year|id)$")
 MISSING = "–"
-TABLE_STYLE = ".mkt-frame td.text, .mkt-frame th.text { text-align: left; } .mkt-frame caption { caption-side: bottom; color: #666; font-size: 12px; }"
+TABLE_STYLE = (
+    ".mkt-frame td.text, .mkt-frame th.text { text-align: left; } "
+    ".mkt-frame caption { caption-side: bottom; color: #666; font-size: 12px; }"
+)
 
 
 def _words(name: str) -> list[str]:
@@ -149,7 +154,8 @@ def readable_number(value: float, language: Language = "en") -> str:
 
     Examples
     --------
-    >>> [readable_number(v) for v in (0.123456789, 3.14159, 22.640466, 126.7, 8854.3, 0.000168, 7.4e-10)]
+    >>> values = (0.123456789, 3.14159, 22.640466, 126.7, 8854.3, 0.000168, 7.4e-10)
+    >>> [readable_number(v) for v in values]
     ['0.123', '3.14', '22.6', '127', '8,854', '0.000168', '7.4e-10']
     >>> readable_number(1234.5678, language="de")
     '1.235'
@@ -255,12 +261,18 @@ def _shown_rows(frame: pl.DataFrame, max_rows: int) -> tuple[pl.DataFrame, pl.Da
 
 
 def frame_html(
-    frame: pl.DataFrame, language: Language = "en", max_rows: int = 20, max_text: int = 60
+    frame: pl.DataFrame,
+    language: Language = "en",
+    max_rows: int = 20,
+    max_text: int = 60,
+    labels: dict[str, str] | None = None,
 ) -> str:
     """A result table as HTML a manager can read (the display of every DataFrame in a report).
 
     Column kinds come from the data type and the name (see `column_kind`) of the whole
     column, so one column is formatted one way. Long tables show their first and last rows.
+    `labels` gives human headers (`mkt_engineering.formatting.human_table`); the kinds still
+    come from the column names.
     """
     kinds: dict[str, str] = {}
     previous = None
@@ -283,9 +295,10 @@ def frame_html(
             for row in range(part.height)
         ]
 
+    headers = {name: (labels or {}).get(name, name.replace("_", " ")) for name in frame.columns}
+    align = {name: "text" if kinds[name] == "text" else "num" for name in frame.columns}
     header = "".join(
-        f'<th class="{"text" if kinds[name] == "text" else "num"}">{html.escape(name.replace("_", " "))}</th>'
-        for name in frame.columns
+        f'<th class="{align[name]}">{html.escape(headers[name])}</th>' for name in frame.columns
     )
     rows = body(head)
     caption = ""
@@ -300,7 +313,12 @@ def frame_html(
         )
         rows += body(tail)
         shown = number(frame.height, 0, language)
-        caption = f"<caption>{'erste und letzte' if language == 'de' else 'first and last'} {max_rows // 2} {'von' if language == 'de' else 'of'} {shown} {'Zeilen' if language == 'de' else 'rows'}</caption>"
+        words = (
+            ("erste und letzte", "von", "Zeilen")
+            if language == "de"
+            else ("first and last", "of", "rows")
+        )
+        caption = f"<caption>{words[0]} {max_rows // 2} {words[1]} {shown} {words[2]}</caption>"
     return (
         f'<div class="mkt-frame"><style>{TABLE_STYLE}</style><table>{caption}'
         f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
