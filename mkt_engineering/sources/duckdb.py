@@ -10,7 +10,7 @@ from typing import Any
 import duckdb
 
 from mkt_engineering.formats import validation_error
-from mkt_engineering.sources import Source, closest_table, duckdb_config, short_message
+from mkt_engineering.sources.common import Source, closest_table, duckdb_config, short_message
 
 _PARQUET = (".parquet", ".pq")
 

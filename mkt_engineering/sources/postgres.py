@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from mkt_engineering._source_duckdb import connect, quote_name
 from mkt_engineering.errors import DataValidationError
 from mkt_engineering.formats import validation_error
-from mkt_engineering.sources import Source, closest_table, scratch_dir, short_message
+from mkt_engineering.sources.common import Source, closest_table, scratch_dir, short_message
+from mkt_engineering.sources.duckdb import connect, quote_name
 
 _COPIES = itertools.count(1)
 _UNDEFINED_TABLE = "42P01"

@@ -10,7 +10,7 @@ import os
 from typing import Any
 
 from mkt_engineering.formats import validation_error
-from mkt_engineering.sources import Source, short_message
+from mkt_engineering.sources.common import Source, short_message
 
 
 def open_spark(source: Source) -> Any:
