@@ -36,6 +36,7 @@ from mkt_engineering.nurture.handoff import (
     win_rate_by_maturity,
 )
 from mkt_engineering.nurture.predict import expected_qualifications, forecast_open_leads, open_leads
+from mkt_engineering.nurture.summary import summarize
 from mkt_engineering.nurture.survival import (
     compare_groups,
     kaplan_meier,
@@ -84,6 +85,7 @@ __all__ = [
     "stage_durations",
     "stage_flows",
     "stage_timeline",
+    "summarize",
     "survival_at",
     "unsubscribe_by_frequency",
     "win_rate_by_maturity",
