@@ -20,9 +20,22 @@ from mkt_engineering.teaching.feedback import (
     check_columns,
     check_frame,
     check_number,
+    set_language,
 )
+from mkt_engineering.teaching.ladder import hint, reveal
+from mkt_engineering.teaching.lesson_data import data_path
 
-__all__ = ["Feedback", "check_chart", "check_columns", "check_frame", "check_number"]
+__all__ = [
+    "Feedback",
+    "check_chart",
+    "check_columns",
+    "check_frame",
+    "check_number",
+    "data_path",
+    "hint",
+    "reveal",
+    "set_language",
+]
 
 for _module in pkgutil.iter_modules(__path__):
     if _module.name.endswith("_checks"):

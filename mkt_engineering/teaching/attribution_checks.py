@@ -21,8 +21,84 @@ from typing import Any
 import polars as pl
 
 from mkt_engineering.teaching.feedback import Feedback, check_frame, check_number
+from mkt_engineering.teaching.ladder import exercise
 
 
+def _probability(paths: pl.DataFrame) -> float:
+    conversions = float(paths["conversions"].sum())
+    return conversions / (conversions + float(paths["non_conversions"].sum()))
+
+
+def _removal_effect(paths: pl.DataFrame, channel: str) -> float:
+    from mkt_engineering.attribution import MarkovModel
+
+    credit = MarkovModel(1).fit(paths).credit_
+    return float(credit.filter(pl.col("channel") == channel)["removal_effect"].item())
+
+
+def _linear(paths: pl.DataFrame) -> pl.DataFrame:
+    from mkt_engineering.attribution import linear
+
+    return linear(paths).select("channel", "conversions")
+
+
+def _best(errors: pl.DataFrame) -> str:
+    return errors.sort("error")["model"][0]
+
+
+def _route_mistakes(model, paths: pl.DataFrame, channel: str) -> dict[float, str]:
+    """Hand calculations of the lesson's removal of A that go wrong at one step.
+
+    Only for the lesson's toy paths (channels A, B, C); other data get none.
+    """
+    if channel != "A":
+        return {}
+    step = {
+        (a, b): q
+        for a, b, q in model.transition_matrix_.select(
+            "from_state", "to_state", "probability"
+        ).iter_rows()
+    }
+    try:
+        b_converts = step[("B", "(conversion)")]
+        via_b, via_c, c_to_b = step[("(start)", "B")], step[("(start)", "C")], step[("C", "B")]
+    except KeyError:
+        return {}
+    alone = paths.filter(pl.col("path") == ["B"])
+    if alone.is_empty():
+        return {}
+    # the journeys that are only "B": a share of them converts, but that is not the step B -> end
+    half = float(
+        alone["conversions"].sum() / (alone["conversions"] + alone["non_conversions"]).sum()
+    )
+    probability = model.conversion_probability_
+
+    def removal(without: float) -> float:
+        return 1 - without / probability
+
+    return {
+        removal(via_b * half + via_c * c_to_b * half): "From B, the chain's step to a conversion "
+        "counts every visit of B, also inside longer paths: 4 of the 6 steps out of B convert "
+        "(4/6), not the half of the journeys that are only B.",
+        removal(via_b * b_converts): "You left out the route through C: start -> C -> B -> "
+        "conversion still converts without A. Add it.",
+        removal(via_b + via_c * c_to_b): "You forgot that B itself converts only part of the "
+        "time: multiply each route by the step B -> conversion.",
+    }
+
+
+@exercise(
+    "probability",
+    ladder=(
+        "A row of paths can stand for several journeys. Add up the conversions column, and "
+        "the non_conversions column.",
+        "All journeys = conversions + non-conversions. Divide the conversions by that total: "
+        'paths["conversions"].sum() / (... + ...).',
+        'probability = paths["conversions"].sum() / (paths["conversions"].sum() + '
+        'paths["non_conversions"].sum())',
+    ),
+    reference=_probability,
+)
 def check_conversion_probability(answer: Any, paths: pl.DataFrame) -> Feedback:
     """Exercise 1: probability that a journey from the start ends in a conversion."""
     conversions = float(paths["conversions"].sum())
@@ -57,6 +133,24 @@ def check_conversion_probability(answer: Any, paths: pl.DataFrame) -> Feedback:
     )
 
 
+@exercise(
+    "removal_effect_a",
+    ladder=(
+        "Without A, only two routes reach a conversion: start -> B -> conversion and "
+        "start -> C -> B -> conversion. Multiply the step probabilities along each route.",
+        "Read the steps from model.transition_matrix_ (from_state, to_state, probability), "
+        "add the two routes, then removal effect = 1 - without_a / "
+        "model.conversion_probability_.",
+        "matrix = model.transition_matrix_\n"
+        'p = {(a, b): q for a, b, q in matrix.select("from_state", "to_state", '
+        '"probability").iter_rows()}\n'
+        'b_converts = p[("B", "(conversion)")]\n'
+        'without_a = p[("(start)", "B")] * b_converts + p[("(start)", "C")] * '
+        'p[("C", "B")] * b_converts\n'
+        "removal_effect_a = 1 - without_a / model.conversion_probability_",
+    ),
+    reference=_removal_effect,
+)
 def check_removal_effect(answer: Any, paths: pl.DataFrame, channel: str) -> Feedback:
     """Exercise 2: removal effect of one channel in the first-order Markov chain."""
     from mkt_engineering.attribution import MarkovModel
@@ -79,6 +173,8 @@ def check_removal_effect(answer: Any, paths: pl.DataFrame, channel: str) -> Feed
         / float(paths["conversions"].sum()): "That is the channel's share "
         "of the credit (removal effects scaled to add up to 1). The removal effect is before scaling.",
     }
+    for wrong, mistake_hint in _route_mistakes(model, paths, channel).items():
+        mistakes.setdefault(wrong, mistake_hint)
     return check_number(
         answer,
         expected,
@@ -90,6 +186,17 @@ def check_removal_effect(answer: Any, paths: pl.DataFrame, channel: str) -> Feed
     )
 
 
+@exercise(
+    "linear_credit",
+    ladder=(
+        "Linear credit splits each conversion equally over every touch of its path. The kit "
+        "has it: at.linear(paths).",
+        "at.linear(paths) returns more columns than asked; keep two with "
+        '.select("channel", "conversions").',
+        'linear_credit = at.linear(paths).select("channel", "conversions")',
+    ),
+    reference=_linear,
+)
 def check_linear_credit(answer: Any, paths: pl.DataFrame) -> Feedback:
     """Exercise 3: a frame of channel and conversions under the linear model."""
     from mkt_engineering.attribution import linear, shapley
@@ -128,13 +235,30 @@ def check_linear_credit(answer: Any, paths: pl.DataFrame) -> Feedback:
     )
 
 
+@exercise(
+    "best_model",
+    ladder=(
+        "The error is the share of credit put with the wrong channels: the smallest error wins.",
+        "Sort the table by error, smallest first, and take the first model: "
+        'markov_errors.sort("error")["model"][0].',
+        'best_model = markov_errors.sort("error")["model"][0]',
+    ),
+    reference=_best,
+)
 def check_best_model(answer: Any, errors: pl.DataFrame) -> Feedback:
     """Exercise 4: name the model with the smallest error against the truth."""
     names = errors["model"].to_list()
+    if isinstance(answer, pl.DataFrame | pl.Series):
+        return Feedback(
+            False,
+            "Give one model's name as text; you gave a table or a column.",
+            hint='Pick the first name out of the sorted table: ...["model"][0].',
+        )
     if not isinstance(answer, str):
         return Feedback(
             False,
-            f"Give the model's name as text, e.g. {names[-1]!r}; you gave a {type(answer).__name__}.",
+            f"Give the model's name as text, e.g. {names[-1]!r}; you gave a number or another "
+            "kind of value.",
             hint="Put the name in quotes.",
         )
     best = errors.sort("error").row(0, named=True)["model"]

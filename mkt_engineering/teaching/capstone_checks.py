@@ -23,6 +23,7 @@ from typing import Any
 import polars as pl
 
 from mkt_engineering.teaching.feedback import Feedback, check_number
+from mkt_engineering.teaching.ladder import exercise
 
 
 def _choice(
@@ -67,6 +68,13 @@ def _choice(
     return Feedback(False, f"{label} is not right yet.", hint=hint)
 
 
+def _not_yet(timeline: pl.DataFrame, days: float) -> float:
+    from mkt_engineering import nurture
+
+    curve = nurture.kaplan_meier(timeline["days_in_nurturing"], timeline["qualified"])
+    return float(nurture.survival_at(curve, [days])[0])
+
+
 def _shares(comparison: pl.DataFrame) -> pl.DataFrame:
     wide = comparison.filter(pl.col("model").is_in(["last_touch", "markov"])).pivot(
         on="model", index="channel", values="share"
@@ -74,6 +82,19 @@ def _shares(comparison: pl.DataFrame) -> pl.DataFrame:
     return wide.with_columns((pl.col("markov") - pl.col("last_touch")).alias("gain"))
 
 
+@exercise(
+    "biggest_gain",
+    ladder=(
+        'comparison.pivot(on="model", index="channel", values="share") gives one row per '
+        "channel and a column per model.",
+        'Sort that table by pl.col("markov") - pl.col("last_touch"), largest first '
+        '(descending=True), and take ["channel"][0].',
+        'shares = comparison.pivot(on="model", index="channel", values="share")\n'
+        'biggest_gain = shares.sort(pl.col("markov") - pl.col("last_touch"), '
+        'descending=True)["channel"][0]',
+    ),
+    reference=lambda comparison: _shares(comparison).sort("gain", descending=True)["channel"][0],
+)
 def check_biggest_gain(answer: Any, comparison: pl.DataFrame) -> Feedback:
     """Exercise 1: the channel whose share of conversions rises most from last touch to Markov."""
     shares = _shares(comparison)
@@ -97,6 +118,19 @@ def check_biggest_gain(answer: Any, comparison: pl.DataFrame) -> Feedback:
     )
 
 
+@exercise(
+    "losing_channels",
+    ladder=(
+        "A channel loses money when its customers bring back less than they cost: ltv_cac below 1.",
+        'channel_values.filter(pl.col("ltv_cac") < 1), then ["acquisition_channel"].to_list() '
+        "gives the names as a list.",
+        'losing_channels = channel_values.filter(pl.col("ltv_cac") < 1)'
+        '["acquisition_channel"].to_list()',
+    ),
+    reference=lambda channel_values: channel_values.filter(pl.col("ltv_cac") < 1)[
+        "acquisition_channel"
+    ].to_list(),
+)
 def check_losing_channels(answer: Any, channel_values: pl.DataFrame) -> Feedback:
     """Exercise 2: the acquisition channels whose new customers are worth less than they cost."""
     expected = set(channel_values.filter(pl.col("ltv_cac") < 1)["acquisition_channel"].to_list())
@@ -132,6 +166,16 @@ def check_losing_channels(answer: Any, channel_values: pl.DataFrame) -> Feedback
     )
 
 
+@exercise(
+    "conversion_effect",
+    ladder=(
+        "result.effects is a table with one row per metric; the row of converted holds the "
+        "effect on the conversion rate.",
+        'Filter it with pl.col("metric") == "converted" and take ["effect"][0].',
+        'conversion_effect = result.effects.filter(pl.col("metric") == "converted")["effect"][0]',
+    ),
+    reference=lambda result: result.effects.filter(pl.col("metric") == "converted")["effect"][0],
+)
 def check_conversion_effect(answer: Any, result: Any) -> Feedback:
     """Exercise 3: the effect of the new page on the conversion rate (a difference of shares)."""
     effects = result.effects.filter(pl.col("metric") == "converted").row(0, named=True)
@@ -160,6 +204,15 @@ def check_conversion_effect(answer: Any, result: Any) -> Feedback:
     )
 
 
+@exercise(
+    "share_ready_60",
+    ladder=(
+        "The curve is the share NOT yet qualified. The share that is qualified is 1 minus it.",
+        "nurture.survival_at(curve, [60])[0] is the share not yet qualified after 60 days.",
+        "share_ready_60 = 1 - nurture.survival_at(curve, [60])[0]",
+    ),
+    reference=lambda timeline, days=60: 1 - _not_yet(timeline, days),
+)
 def check_share_ready(answer: Any, timeline: pl.DataFrame, days: float = 60) -> Feedback:
     """Exercise 4: the share of leads qualified within ``days`` days (Kaplan-Meier, 1 - survival)."""
     from mkt_engineering import nurture

@@ -22,8 +22,33 @@ from scipy import stats
 from mkt_engineering.experiments.checks import srm_test
 from mkt_engineering.experiments.design import sample_size
 from mkt_engineering.teaching.feedback import Feedback, check_number
+from mkt_engineering.teaching.ladder import exercise
 
 
+def _rates(units: pl.DataFrame) -> pl.DataFrame:
+    return (
+        units.group_by("variant")
+        .agg(pl.col("converted").mean().alias("conversion_rate"))
+        .sort("variant")
+    )
+
+
+def _peeking(simulation: pl.DataFrame) -> float:
+    daily = simulation.filter(pl.col("procedure") == "fixed-horizon z-test, checked daily")
+    return daily["rejection_rate"].item()
+
+
+@exercise(
+    "users_per_arm",
+    ladder=(
+        "experiments.sample_size(baseline, mde) takes two shares: the rate today and the "
+        "change to detect, both between 0 and 1.",
+        "10% today is 0.10. From 10% to 12% is a change of 2 points, 0.02: the second number "
+        "is the difference, not the target rate.",
+        "users_per_arm = experiments.sample_size(0.10, 0.02)",
+    ),
+    reference=lambda baseline=0.10, mde=0.02: sample_size(baseline, mde),
+)
 def check_sample_size(answer: Any, baseline: float = 0.10, mde: float = 0.02) -> Feedback:
     """Exercise 1: units per arm to detect ``baseline`` -> ``baseline + mde`` (alpha 0.05, power 0.8)."""
     expected = sample_size(baseline, mde)
@@ -44,6 +69,14 @@ def check_sample_size(answer: Any, baseline: float = 0.10, mde: float = 0.02) ->
             sample_size(baseline, mde / 100)
         ): "The difference is 0.02 (two points as a share), not 0.0002.",
     }
+    target = round(baseline + mde, 10)
+    if target < 1:
+        # sample_size(0.10, 0.12): the target rate where the difference belongs
+        mistakes.setdefault(
+            float(sample_size(baseline, target)),
+            f"The second number is the difference to detect, not the target rate: "
+            f"{target:.2f} - {baseline:.2f} = {mde:.2f}, so sample_size({baseline:.2f}, {mde:.2f}).",
+        )
     return check_number(
         answer,
         float(expected),
@@ -54,6 +87,17 @@ def check_sample_size(answer: Any, baseline: float = 0.10, mde: float = 0.02) ->
     )
 
 
+@exercise(
+    "rates",
+    ladder=(
+        'One row per variant: units.group_by("variant").agg(...). The share of a 0/1 '
+        "column that is 1 is its mean.",
+        'Inside .agg: pl.col("converted").mean().alias("conversion_rate").',
+        'rates = units.group_by("variant").agg(pl.col("converted").mean()'
+        '.alias("conversion_rate")).sort("variant")',
+    ),
+    reference=_rates,
+)
 def check_conversion_rates(answer: Any, units: pl.DataFrame) -> Feedback:
     """Exercise 2: a frame with one row per ``variant`` and its ``conversion_rate`` (a share)."""
     if isinstance(answer, pl.LazyFrame):
@@ -66,14 +110,22 @@ def check_conversion_rates(answer: Any, units: pl.DataFrame) -> Feedback:
             f"Expected a polars DataFrame, got a {type(answer).__name__}.",
             hint="Start from units.group_by('variant').agg(...), which returns a DataFrame.",
         )
-    if "conversion_rate" not in answer.columns or "variant" not in answer.columns:
-        candidates = [c for c in answer.columns if c not in ("variant",)]
-        hint = (
-            f"Name the rate column 'conversion_rate', e.g. pl.col('converted').mean().alias('conversion_rate')"
-            f"{' (yours is ' + repr(candidates[0]) + ')' if candidates else ''}."
-        )
+    if "variant" not in answer.columns:
         return Feedback(
-            False, "The frame needs the columns variant and conversion_rate.", hint=hint
+            False,
+            "The frame lacks the column variant.",
+            hint="Keep the arm each rate belongs to: start from units.group_by('variant'), "
+            "which keeps variant as a column.",
+        )
+    if "conversion_rate" not in answer.columns:
+        # only a column that could be the rate is named; never the one that is right already
+        candidates = [c for c in answer.columns if c != "variant" and answer[c].dtype.is_numeric()]
+        yours = f" (yours is {candidates[0]!r})" if candidates else ""
+        return Feedback(
+            False,
+            "The frame lacks the column conversion_rate.",
+            hint="Name the rate column 'conversion_rate', e.g. "
+            f"pl.col('converted').mean().alias('conversion_rate'){yours}.",
         )
     if not answer["conversion_rate"].dtype.is_numeric():
         return Feedback(
@@ -108,6 +160,17 @@ def check_conversion_rates(answer: Any, units: pl.DataFrame) -> Feedback:
     return Feedback(False, "The rates are off.", hint="Take the mean of converted per variant.")
 
 
+@exercise(
+    "peeking_rate",
+    ladder=(
+        "The simulation table has one row per procedure. Find the row of the fixed-horizon "
+        "z-test checked daily; its rejection_rate is the false-alarm rate.",
+        'Filter on the procedure\'s exact name, then take ["rejection_rate"].item().',
+        'peeking_rate = simulation.filter(pl.col("procedure") == "fixed-horizon z-test, checked '
+        'daily")["rejection_rate"].item()',
+    ),
+    reference=_peeking,
+)
 def check_peeking_rate(answer: Any, simulation: pl.DataFrame) -> Feedback:
     """Exercise 3: the false-positive rate of the fixed test checked every day, from the simulation table."""
     rates = dict(zip(simulation["procedure"], simulation["rejection_rate"], strict=True))
@@ -134,6 +197,17 @@ def check_peeking_rate(answer: Any, simulation: pl.DataFrame) -> Feedback:
     )
 
 
+@exercise(
+    "srm_p",
+    ladder=(
+        'experiments.srm_test takes the units per arm as a dict: {"control": 5000, '
+        '"treatment": 5210}.',
+        "The result has several fields; the p-value is .p_value (.blocked says whether the "
+        "kit would stop the analysis).",
+        'srm_p = experiments.srm_test({"control": 5000, "treatment": 5210}).p_value',
+    ),
+    reference=lambda counts: srm_test(counts).p_value,
+)
 def check_srm_p_value(answer: Any, counts: dict[str, int]) -> Feedback:
     """Exercise 4: the sample-ratio p-value of ``counts`` against a 50/50 plan."""
     if isinstance(answer, bool):
@@ -163,12 +237,23 @@ def check_srm_p_value(answer: Any, counts: dict[str, int]) -> Feedback:
     )
 
 
+@exercise(
+    "decision",
+    ladder=(
+        "result.verdict holds the analysis' decision and its reasons; print(result.verdict) "
+        "shows them.",
+        "The decision alone is the field .decision of the verdict: result.verdict.decision.",
+        "decision = result.verdict.decision",
+    ),
+    reference=lambda result: result.verdict.decision,
+)
 def check_verdict(answer: Any, result: Any) -> Feedback:
     """Exercise 5: the decision string of an `analyze` result."""
     if not isinstance(answer, str):
+        kind = "the whole verdict" if hasattr(answer, "decision") else "no text"
         return Feedback(
             False,
-            f"Expected text such as 'ship', got a {type(answer).__name__}.",
+            f"Expected text such as 'ship'; this is {kind}.",
             hint="Read result.verdict.decision.",
         )
     cleaned = answer.strip().lower()

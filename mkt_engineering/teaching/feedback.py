@@ -22,30 +22,125 @@ from __future__ import annotations
 import difflib
 import html
 import math
+import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
 
+from mkt_engineering.errors import ParameterError
+
+_LANGUAGE = {"now": os.environ.get("MKT_LANGUAGE", "en")}
+
+# The fixed words of a feedback box; each check's own hints are written in its module.
+WORDS = {
+    "en": {
+        "passed": "Well done",
+        "failed": "Not yet",
+        "hint": "Hint",
+        "reference": "Using the reference value for {name} for now, so the next cells can run. "
+        "Your own answer takes its place once it is right.",
+        "stuck": "Stuck? hint(1) gives a first hint, hint(2) a second one, "
+        "hint(3) the worked answer.",
+        "no_answer": "{label}: no answer yet.",
+        "fill_in": "Replace the None with your calculation and run the cell again.",
+    },
+    "de": {
+        "passed": "Gut gemacht",
+        "failed": "Noch nicht",
+        "hint": "Tipp",
+        "reference": "Für {name} wird vorerst der Referenzwert verwendet, damit die nächsten "
+        "Zellen laufen. Ihre eigene Antwort ersetzt ihn, sobald sie stimmt.",
+        "stuck": "Nicht weiter? hint(1) gibt einen ersten Tipp, hint(2) einen zweiten, "
+        "hint(3) den Lösungsweg.",
+        "no_answer": "{label}: noch keine Antwort.",
+        "fill_in": "Ersetzen Sie das None durch Ihre Rechnung und führen Sie die "
+        "Zelle noch einmal aus.",
+    },
+}
+
+
+def set_language(language: str) -> None:
+    """Speak English (``"en"``) or German (``"de"``) in feedback boxes and hints.
+
+    Parameters
+    ----------
+    language : str
+        ``"en"`` or ``"de"``. The environment variable ``MKT_LANGUAGE`` sets the default.
+
+    Examples
+    --------
+    >>> set_language("de"); language()
+    'de'
+    >>> set_language("en")
+    """
+    if language not in WORDS:
+        raise ParameterError(
+            f"teaching.set_language: language must be 'en' or 'de', got {language!r}. "
+            "Fix: set_language('en') or set_language('de')."
+        )
+    _LANGUAGE["now"] = language
+
+
+def language() -> str:
+    """The language feedback speaks now: ``"en"`` or ``"de"``."""
+    return _LANGUAGE["now"] if _LANGUAGE["now"] in WORDS else "en"
+
+
+def word(key: str, **values: Any) -> str:
+    """A fixed phrase of the feedback box in the current language."""
+    return WORDS[language()][key].format(**values)
+
 
 @dataclass
 class Feedback:
-    """The result of a check: passed or not, what was right, and a hint."""
+    """The result of a check: passed or not, what was right, and a hint.
+
+    A lesson check (see `ladder.exercise`) also records the learner's ``answer`` and a
+    ``reference`` to continue with; `use` returns the one or the other.
+    """
 
     passed: bool
     message: str
     hint: str | None = None
     right: list[str] = field(default_factory=list)
+    answer: Any = field(default=None, repr=False)
+    reference: Callable[[], Any] | None = field(default=None, repr=False)
+    name: str | None = None
+    blank: bool = False
+    ladder: bool = False
+    using_reference: bool = False
 
     def __bool__(self) -> bool:
         return self.passed
+
+    def use(self) -> Any:
+        """Show this feedback; return the answer when right, else the reference value.
+
+        A lesson continues with what this returns, so Run All goes on after a blank or
+        wrong answer. The box then says that the reference value is used.
+        """
+        value = self.answer
+        if not self.passed and self.reference is not None:
+            value, self.using_reference = self.reference(), True
+        _show(self)
+        return value
+
+    def _notes(self) -> list[str]:
+        notes = []
+        if self.using_reference:
+            notes.append(word("reference", name=self.name or "this answer"))
+        if self.ladder and not self.passed:
+            notes.append(word("stuck"))
+        return notes
 
     def __str__(self) -> str:
         lines = [("✅ " if self.passed else "🟠 ") + self.message]
         lines += [f"   ✓ {item}" for item in self.right]
         if self.hint:
-            lines.append(f"   Hint: {self.hint}")
+            lines.append(f"   {word('hint')}: {self.hint}")
+        lines += [f"   {note}" for note in self._notes()]
         return "\n".join(lines)
 
     __repr__ = __str__
@@ -53,13 +148,31 @@ class Feedback:
     def _repr_html_(self) -> str:
         colour = "#E8F5E9" if self.passed else "#FFF3E0"
         border = "#2E7D32" if self.passed else "#E65100"
+        # the emoji stays in the box: tests and trainers read it as the verdict
+        mark = "✅" if self.passed else "🟠"
         body = "".join(f"<li>{html.escape(item)}</li>" for item in self.right)
-        hint = f"<p><b>Hint:</b> {html.escape(self.hint)}</p>" if self.hint else ""
+        hint = f"<p><b>{word('hint')}:</b> {html.escape(self.hint)}</p>" if self.hint else ""
+        notes = "".join(f"<p><i>{html.escape(note)}</i></p>" for note in self._notes())
+        heading = word("passed" if self.passed else "failed")
         return (
             f'<div style="background:{colour};border-left:4px solid {border};padding:8px 12px">'
-            f"<b>{'Well done' if self.passed else 'Not yet'}:</b> {html.escape(self.message)}"
-            f"{f'<ul>{body}</ul>' if body else ''}{hint}</div>"
+            f"{mark} <b>{heading}:</b> {html.escape(self.message)}"
+            f"{f'<ul>{body}</ul>' if body else ''}{hint}{notes}</div>"
         )
+
+
+def _show(feedback: Feedback) -> None:
+    """Display in Jupyter (a box), print elsewhere (doctests, scripts)."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # pragma: no cover - IPython comes with Jupyter
+        print(feedback)
+        return
+    if get_ipython() is None:
+        print(feedback)
+    else:
+        display(feedback)
 
 
 def _close(a: float, b: float, tolerance: float) -> bool:
@@ -135,12 +248,8 @@ def check_number(
 
 def _number_type_problem(answer: Any, label: str) -> Feedback | None:
     """A feedback for an answer that is not a single number, or None when it is one."""
-    if answer is None:
-        return Feedback(
-            False,
-            f"{label}: there is no answer yet (the variable is None).",
-            hint="Replace the None with your calculation and run the cell again.",
-        )
+    if answer is None or answer is Ellipsis:
+        return Feedback(False, word("no_answer", label=label), hint=word("fill_in"))
     if isinstance(answer, bool):
         return Feedback(
             False,
@@ -187,6 +296,8 @@ def _number_type_problem(answer: Any, label: str) -> Feedback | None:
 def check_columns(frame: Any, required: Iterable[str], *, label: str = "your table") -> Feedback:
     """Check that an answer is a polars frame with the required columns."""
     required = list(required)
+    if frame is None or frame is Ellipsis:
+        return Feedback(False, word("no_answer", label=label), hint=word("fill_in"))
     if not isinstance(frame, pl.DataFrame):
         return Feedback(
             False,
@@ -198,14 +309,14 @@ def check_columns(frame: Any, required: Iterable[str], *, label: str = "your tab
         return Feedback(
             False,
             f"{label} lacks the column(s) {', '.join(missing)}.",
-            hint=_column_name_hint(missing, frame.columns),
+            hint=_column_name_hint(missing, frame.columns, required),
         )
     return Feedback(True, f"{label} has the right columns.")
 
 
 def _frame_type_hint(answer: Any) -> str:
-    if answer is None:
-        return "There is no answer yet (the variable is None). Replace the None with your code."
+    if answer is None or answer is Ellipsis:
+        return word("fill_in")
     if isinstance(answer, pl.LazyFrame):
         return "This is a LazyFrame (a plan). Run it with .collect() to get the table."
     if isinstance(answer, pl.Series):
@@ -219,25 +330,30 @@ def _frame_type_hint(answer: Any) -> str:
     return "Did you forget .collect() on a LazyFrame, or return a single column?"
 
 
-def _column_name_hint(missing: list[str], present: list[str]) -> str:
-    """Point at the near miss ('Channel' for 'channel', 'revenue ' with a space)."""
+def _column_name_hint(missing: list[str], present: list[str], required: Iterable[str] = ()) -> str:
+    """Point at the near miss ('Channel' for 'channel', 'revenue ' with a space).
+
+    A column that is itself required is never offered as the near miss of another one:
+    'frequency' is right as it is, not a misspelt 'recency'.
+    """
+    spare = [column for column in present if column not in set(required)]
     for name in missing:
-        folded = {column.strip().casefold(): column for column in present}
+        folded = {column.strip().casefold(): column for column in spare}
         if name.casefold() in folded:
             found = folded[name.casefold()]
             return (
                 f"Column names are exact: you have {found!r}, the exercise asks for {name!r}. "
                 "Rename with .rename({'old': 'new'}) or .alias('new')."
             )
-        close = difflib.get_close_matches(name, present, n=1, cutoff=0.6)
+        close = difflib.get_close_matches(name, spare, n=1, cutoff=0.6)
         if close:
             return (
                 f"Is {close[0]!r} meant to be {name!r}? Name it exactly {name!r}, "
                 "e.g. with .alias() in your expression or .rename()."
             )
     return (
-        f"It has {', '.join(present)}. Name your result columns with .alias('name'), "
-        "or rename with .rename({'old': 'new'})."
+        f"It has {', '.join(present)}; it also needs {', '.join(missing)}. Name your result "
+        "columns with .alias('name'), or rename with .rename({'old': 'new'})."
     )
 
 
@@ -286,14 +402,15 @@ def check_frame(
                 hint=f"Keep {key!r} as it comes from the data; do not convert it.",
                 right=[columns.message],
             )
-    joined = expected.select(key, pl.col(value).alias("_expected")).join(
-        answer.select(key, pl.col(value).cast(pl.Float64).alias("_answer")),
+    joined = expected.select(key, pl.col(value).alias("_expected"), _in_expected=True).join(
+        answer.select(key, pl.col(value).cast(pl.Float64).alias("_answer"), _in_answer=True),
         on=key,
         how="full",
         coalesce=True,
     )
-    missing_keys = joined.filter(pl.col("_answer").is_null())[key].to_list()
-    extra_keys = joined.filter(pl.col("_expected").is_null())[key].to_list()
+    # a key the answer has with an empty value is there, not missing: say what is empty
+    missing_keys = joined.filter(pl.col("_in_answer").is_null())[key].to_list()
+    extra_keys = joined.filter(pl.col("_in_expected").is_null())[key].to_list()
     if missing_keys or extra_keys:
         parts = []
         if missing_keys:
@@ -307,23 +424,51 @@ def check_frame(
             right=[columns.message],
         )
     wrong = joined.filter(
-        (pl.col("_answer") - pl.col("_expected")).abs()
-        > tolerance * pl.max_horizontal(pl.col("_expected").abs(), pl.lit(1.0))
+        (
+            (pl.col("_answer") - pl.col("_expected")).abs()
+            > tolerance * pl.max_horizontal(pl.col("_expected").abs(), pl.lit(1.0))
+        )
+        | (pl.col("_answer").is_null() != pl.col("_expected").is_null())
+        | pl.col("_answer").is_nan().fill_null(False)
     )
     if wrong.is_empty():
         return Feedback(True, f"{label} is right.", right=[columns.message])
+    return _frame_mistake(answer, wrong, key=key, value=value, label=label, mistakes=mistakes)
+
+
+def _frame_mistake(
+    answer: pl.DataFrame,
+    wrong: pl.DataFrame,
+    *,
+    key: str,
+    value: str,
+    label: str,
+    mistakes: Mapping[str, Callable[[pl.DataFrame], bool]] | None,
+) -> Feedback:
+    """The feedback for a frame with the right rows and some wrong values."""
+    right = [f"{label} has the right columns."]
     for mistake_hint, predicate in (mistakes or {}).items():
         if predicate(answer):
             return Feedback(
                 False,
                 f"{label}: {wrong.height} value(s) differ; this looks like a common mistake.",
                 hint=mistake_hint,
-                right=[columns.message],
+                right=right,
             )
+    empty = wrong.filter(pl.col("_answer").is_null() | pl.col("_answer").is_nan())
+    if not empty.is_empty():
+        return Feedback(
+            False,
+            f"{label}: {value} is empty (null or NaN) for "
+            f"{', '.join(map(str, empty[key].to_list()[:5]))}.",
+            hint="An average or a division over empty values gives null or NaN. "
+            "Sum first, then divide; .fill_null(0) where a missing value means 0.",
+            right=right,
+        )
     return Feedback(
         False,
         f"{label}: {value} is off for {', '.join(map(str, wrong[key].to_list()[:5]))}.",
-        right=[columns.message],
+        right=right,
     )
 
 

@@ -24,8 +24,54 @@ from typing import Any
 import polars as pl
 
 from mkt_engineering.teaching.feedback import Feedback, check_columns, check_number
+from mkt_engineering.teaching.ladder import exercise
 
 
+def _retention(orders: pl.DataFrame, cohort: date = date(2024, 1, 1)) -> float:
+    from mkt_engineering.ltv import cohort_matrix
+
+    retention = cohort_matrix(orders, metric="retention")
+    return retention.filter((pl.col("cohort") == cohort) & (pl.col("period") == 1))["value"].item()
+
+
+def _rfm(orders: pl.DataFrame, observation_end: date) -> pl.DataFrame:
+    from mkt_engineering.ltv import rfm_summary
+
+    return rfm_summary(orders, observation_end)
+
+
+def _holdout_error(model, calibration: pl.DataFrame) -> float:
+    from mkt_engineering.ltv import holdout_metrics
+
+    return holdout_metrics(model, calibration)["aggregate_error"]
+
+
+def _clv(purchases, spend_model, *, margin: float, discount_rate: float, horizon_months=12):
+    from mkt_engineering.ltv import new_customer_value
+
+    value = new_customer_value(
+        purchases,
+        spend_model,
+        horizon_months=horizon_months,
+        discount_rate=discount_rate,
+        margin=margin,
+    )
+    return float(value["cumulative_value"][-1])
+
+
+@exercise(
+    "january_next_month",
+    ladder=(
+        "The retention table has one row per cohort and period. Keep the row of the January "
+        "2024 cohort (cohort == date(2024, 1, 1)) in period 1.",
+        'Two conditions in one filter: retention.filter((pl.col("cohort") == date(2024, 1, '
+        '1)) & (pl.col("period") == 1)), then take ["value"].item().',
+        "january_next_month = retention.filter(\n"
+        '    (pl.col("cohort") == date(2024, 1, 1)) & (pl.col("period") == 1)\n'
+        ')["value"].item()',
+    ),
+    reference=_retention,
+)
 def check_cohort_retention(
     answer: Any, orders: pl.DataFrame, cohort: date = date(2024, 1, 1)
 ) -> Feedback:
@@ -57,6 +103,15 @@ def check_cohort_retention(
     )
 
 
+@exercise(
+    "average_order_value",
+    ladder=(
+        "Each row of orders is one order, and revenue is its value.",
+        'The average of a column is .mean(): orders["revenue"].mean().',
+        'average_order_value = orders["revenue"].mean()',
+    ),
+    reference=lambda orders: float(orders["revenue"].mean()),
+)
 def check_average_order_value(answer: Any, orders: pl.DataFrame) -> Feedback:
     """Exercise 2: the average revenue of an order."""
     expected = float(orders["revenue"].mean())
@@ -82,6 +137,16 @@ def check_average_order_value(answer: Any, orders: pl.DataFrame) -> Feedback:
     )
 
 
+@exercise(
+    "rfm",
+    ladder=(
+        "The kit builds the whole RFM table in one call: ltv.rfm_summary(orders, ...).",
+        "Give the end of the data as a date: observation_end=date(2025, 12, 31) (year, month, "
+        "day, without leading zeros).",
+        "rfm = ltv.rfm_summary(orders, observation_end=date(2025, 12, 31))",
+    ),
+    reference=_rfm,
+)
 def check_rfm_table(answer: Any, orders: pl.DataFrame, observation_end: date) -> Feedback:
     """Exercise 3: the RFM summary (weeks) of the orders up to ``observation_end``."""
     from mkt_engineering.ltv import rfm_summary
@@ -98,6 +163,10 @@ def check_rfm_table(answer: Any, orders: pl.DataFrame, observation_end: date) ->
         label="your RFM table",
     )
     if not columns:
+        if isinstance(answer, pl.DataFrame):
+            columns.hint = (
+                f"{columns.hint} ltv.rfm_summary(orders, observation_end=...) makes all of them."
+            )
         return columns
     expected = rfm_summary(orders, observation_end)
     if answer.height != expected.height:
@@ -140,6 +209,16 @@ def check_rfm_table(answer: Any, orders: pl.DataFrame, observation_end: date) ->
     return Feedback(True, "your RFM table is right.", right=[columns.message])
 
 
+@exercise(
+    "holdout_error",
+    ladder=(
+        "ltv.holdout_metrics(tested, calibration) compares the forecast with the holdout "
+        "months and returns a dict of numbers.",
+        'Read one entry of the dict with square brackets: [..]["aggregate_error"].',
+        'holdout_error = ltv.holdout_metrics(tested, calibration)["aggregate_error"]',
+    ),
+    reference=_holdout_error,
+)
 def check_holdout_error(answer: Any, model, calibration: pl.DataFrame) -> Feedback:
     """Exercise 4: the model's aggregate holdout error, (predicted - actual) / actual."""
     from mkt_engineering.ltv import holdout_metrics
@@ -164,6 +243,19 @@ def check_holdout_error(answer: Any, model, calibration: pl.DataFrame) -> Feedba
     )
 
 
+@exercise(
+    "new_customer_clv",
+    ladder=(
+        "ltv.new_customer_value(purchases, spend_model, ...) returns the value month by month; "
+        "the last row of cumulative_value is the 12-month value.",
+        "Pass horizon_months=12, discount_rate=0.10 and margin=margin, then take "
+        '["cumulative_value"][-1].',
+        "new_customer_clv = ltv.new_customer_value(\n"
+        "    purchases, spend_model, horizon_months=12, discount_rate=0.10, margin=margin\n"
+        ')["cumulative_value"][-1]',
+    ),
+    reference=_clv,
+)
 def check_new_customer_clv(
     answer: Any,
     purchases,

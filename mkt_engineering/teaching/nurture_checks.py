@@ -22,8 +22,41 @@ from typing import Any
 import polars as pl
 
 from mkt_engineering.teaching.feedback import Feedback, check_number
+from mkt_engineering.teaching.ladder import exercise
 
 
+def _survival_input(timeline: pl.DataFrame) -> pl.DataFrame:
+    return timeline.select(
+        pl.col("days_in_nurturing").alias("days"), pl.col("qualified").alias("mql")
+    )
+
+
+def _share_not_qualified(timeline: pl.DataFrame, day: float = 30.0) -> float:
+    from mkt_engineering.nurture.survival import kaplan_meier, survival_at
+
+    curve = kaplan_meier(timeline["days_in_nurturing"], timeline["qualified"])
+    return float(survival_at(curve, [day])[0])
+
+
+def _early_win_rate(timeline: pl.DataFrame, follow_up_days: float = 90.0) -> float:
+    from mkt_engineering.nurture.handoff import sales_contacts
+
+    contacts = sales_contacts(timeline, follow_up_days=follow_up_days)
+    return float(contacts.filter(pl.col("contacted_before_ready"))["won"].mean())
+
+
+@exercise(
+    "naive_mean",
+    ladder=(
+        'First keep the leads that qualified: timeline.filter(pl.col("qualified") == 1).',
+        "Then take the days_in_nurturing column of that table and its average: "
+        '["days_in_nurturing"].mean().',
+        'naive_mean = timeline.filter(pl.col("qualified") == 1)["days_in_nurturing"].mean()',
+    ),
+    reference=lambda timeline: float(
+        timeline.filter(pl.col("qualified") == 1)["days_in_nurturing"].mean()
+    ),
+)
 def check_naive_mean(answer: Any, timeline: pl.DataFrame) -> Feedback:
     """Exercise 1: the plain average days to MQL of the leads that qualified."""
     qualified = timeline.filter(pl.col("qualified") == 1)["days_in_nurturing"]
@@ -45,6 +78,16 @@ def check_naive_mean(answer: Any, timeline: pl.DataFrame) -> Feedback:
     )
 
 
+@exercise(
+    "censored_share",
+    ladder=(
+        'A comparison on a column, (timeline["nurture_exit"] == "none"), gives True or False '
+        "for every lead.",
+        "The mean of True/False values is the share of True: put .mean() after the comparison.",
+        'censored_share = (timeline["nurture_exit"] == "none").mean()',
+    ),
+    reference=lambda timeline: float((timeline["nurture_exit"] == "none").mean()),
+)
 def check_censored_share(answer: Any, timeline: pl.DataFrame) -> Feedback:
     """Exercise 2: the share of leads still in nurturing (censored at the end of the data)."""
     still = timeline["nurture_exit"] == "none"
@@ -70,16 +113,29 @@ def check_censored_share(answer: Any, timeline: pl.DataFrame) -> Feedback:
     )
 
 
+@exercise(
+    "survival_input",
+    ladder=(
+        'timeline.select(...) keeps one row per lead; inside it, pl.col("old")'
+        '.alias("new") takes a column under a new name.',
+        'Two columns: pl.col("days_in_nurturing").alias("days") and '
+        'pl.col("qualified").alias("mql").',
+        'survival_input = timeline.select(pl.col("days_in_nurturing").alias("days"), '
+        'pl.col("qualified").alias("mql"))',
+    ),
+    reference=_survival_input,
+)
 def check_survival_input(answer: Any, timeline: pl.DataFrame) -> Feedback:
     """Exercise 3: a frame with one row per lead, ``days`` (float) and ``mql`` (0/1)."""
     if not isinstance(answer, pl.DataFrame):
-        kind = type(answer).__name__
+        lazy = isinstance(answer, pl.LazyFrame)
         hint = (
             "Did you forget .collect() on a LazyFrame?"
-            if kind == "LazyFrame"
-            else "Build it with timeline.select(...), which returns a DataFrame."
+            if lazy
+            else "Build it with timeline.select(...), which returns a table."
         )
-        return Feedback(False, f"Expected a polars DataFrame, got a {kind}.", hint=hint)
+        kind = "a plan (LazyFrame)" if lazy else "not a table"
+        return Feedback(False, f"Expected a polars table (DataFrame); this is {kind}.", hint=hint)
     missing = [c for c in ("days", "mql") if c not in answer.columns]
     if missing:
         renames = {"days_in_nurturing": "days", "qualified": "mql"}
@@ -147,6 +203,16 @@ def check_survival_input(answer: Any, timeline: pl.DataFrame) -> Feedback:
     )
 
 
+@exercise(
+    "share_30",
+    ladder=(
+        "The curve gives, for every day, the share of leads not yet qualified. "
+        "nurture.survival_at(curve, [30]) reads it at day 30.",
+        "survival_at returns an array with one value per day you ask for; take the first with [0].",
+        "share_30 = nurture.survival_at(curve, [30])[0]",
+    ),
+    reference=_share_not_qualified,
+)
 def check_share_not_qualified(answer: Any, timeline: pl.DataFrame, day: float = 30.0) -> Feedback:
     """Exercise 4: the Kaplan-Meier share of leads not yet qualified after `day` days."""
     from mkt_engineering.nurture.survival import kaplan_meier, survival_at
@@ -173,6 +239,18 @@ def check_share_not_qualified(answer: Any, timeline: pl.DataFrame, day: float = 
     )
 
 
+@exercise(
+    "early_win_rate",
+    ladder=(
+        "Start from contacts = nurture.sales_contacts(timeline): it keeps the calls whose "
+        "outcome is known.",
+        'Keep the early calls with .filter(pl.col("contacted_before_ready")), then the mean '
+        "of the 0/1 column won is the win rate.",
+        "contacts = nurture.sales_contacts(timeline)\n"
+        'early_win_rate = contacts.filter(pl.col("contacted_before_ready"))["won"].mean()',
+    ),
+    reference=_early_win_rate,
+)
 def check_early_win_rate(
     answer: Any, timeline: pl.DataFrame, follow_up_days: float = 90.0
 ) -> Feedback:

@@ -30,6 +30,7 @@ from mkt_engineering.teaching.feedback import (
     check_frame,
     check_number,
 )
+from mkt_engineering.teaching.ladder import exercise
 
 CHANNELS = ["search", "social", "email", "display"]
 # Email costs no media money, so it is not in the media budget export: a left join keeps it.
@@ -93,6 +94,24 @@ def _joined() -> pl.DataFrame:
     )
 
 
+def _search_leads() -> int:
+    return campaign_results().filter(pl.col("channel") == "search")["leads"].sum()
+
+
+def _cost_per_lead() -> pl.DataFrame:
+    totals = _joined().group_by("channel").agg(pl.col("spend").sum(), pl.col("leads").sum())
+    return totals.select("channel", (pl.col("spend") / pl.col("leads")).alias("cost_per_lead"))
+
+
+@exercise(
+    "search_leads",
+    ladder=(
+        'First keep only the search rows: results.filter(pl.col("channel") == "search").',
+        'From that smaller table take the leads column with ["leads"] and add it up with .sum().',
+        'search_leads = results.filter(pl.col("channel") == "search")["leads"].sum()',
+    ),
+    reference=_search_leads,
+)
 def check_search_leads(answer: Any) -> Feedback:
     """Exercise 1: leads from the search channel over all eight weeks."""
     results = campaign_results()
@@ -114,6 +133,19 @@ def check_search_leads(answer: Any) -> Feedback:
     )
 
 
+@exercise(
+    "with_spend",
+    ladder=(
+        "Start from results and call .join(spend, ...): the results are the table whose rows "
+        "you keep.",
+        'Rows match on two columns with different names: left_on=["channel", "week"], '
+        'right_on=["channel", "period_start"]; how="left" keeps the email weeks.',
+        "with_spend = results.join(\n"
+        '    spend, left_on=["channel", "week"], right_on=["channel", "period_start"], '
+        'how="left"\n)',
+    ),
+    reference=_joined,
+)
 def check_joined_spend(answer: Any) -> Feedback:
     """Exercise 2: campaign results joined with the media budget, one row per channel and week."""
     columns = check_columns(answer, ["channel", "week", "leads", "spend"], label="The joined table")
@@ -151,10 +183,24 @@ def check_joined_spend(answer: Any) -> Feedback:
     )
 
 
+@exercise(
+    "cost_per_lead",
+    ladder=(
+        'Make one row per channel first: with_spend.group_by("channel").agg(...).',
+        'Inside .agg, divide the two sums: (pl.col("spend").sum() / pl.col("leads").sum()), '
+        'and name it with .alias("cost_per_lead").',
+        "cost_per_lead = (\n"
+        '    with_spend.group_by("channel")\n'
+        '    .agg((pl.col("spend").sum() / pl.col("leads").sum()).alias("cost_per_lead"))\n'
+        '    .sort("cost_per_lead")\n'
+        ")",
+    ),
+    reference=_cost_per_lead,
+)
 def check_cost_per_lead(answer: Any) -> Feedback:
     """Exercise 3: media cost per lead by channel, total spend / total leads."""
     totals = _joined().group_by("channel").agg(pl.col("spend").sum(), pl.col("leads").sum())
-    expected = totals.select("channel", (pl.col("spend") / pl.col("leads")).alias("cost_per_lead"))
+    expected = _cost_per_lead()
     weekly_mean = (
         _joined()
         .group_by("channel")
@@ -187,6 +233,18 @@ def check_cost_per_lead(answer: Any) -> Feedback:
     )
 
 
+@exercise(
+    "revenue_chart",
+    ladder=(
+        "Copy the leads chart above and change what goes up: the y axis shows revenue.",
+        'alt.Chart(per_channel).mark_bar().encode(x="channel:N", y="revenue:Q") is all '
+        "it takes; titles are optional.",
+        "revenue_chart = alt.Chart(per_channel).mark_bar().encode(\n"
+        '    x=alt.X("channel:N", sort="-y", title="Channel"),\n'
+        '    y=alt.Y("revenue:Q", title="Revenue (€)"),\n'
+        ")",
+    ),
+)
 def check_revenue_chart(answer: Any) -> Feedback:
     """Exercise 4: a bar chart of revenue by channel."""
     return check_chart(answer, mark="bar", x="channel", y="revenue", label="Your revenue chart")

@@ -23,7 +23,7 @@ def test_biggest_gain():
     assert capstone.check_biggest_gain(" Display ", COMPARISON).passed
     assert "loses share" in capstone.check_biggest_gain("search", COMPARISON).hint
     assert "not one of the channels" in capstone.check_biggest_gain("tv", COMPARISON).message
-    assert "None" in capstone.check_biggest_gain(None, COMPARISON).message
+    assert "No answer yet" in capstone.check_biggest_gain(None, COMPARISON).message
     assert "single name" in capstone.check_biggest_gain(["display"], COMPARISON).hint
     largest_markov = COMPARISON.with_columns(
         pl.when((pl.col("model") == "markov") & (pl.col("channel") == "email"))
