@@ -18,7 +18,13 @@ import time
 import numpy as np
 import polars as pl
 
-from mkt_engineering.experiments import analyze, mean_test, proportion_test, ratio_test
+from mkt_engineering.experiments import (
+    AnalysisPlan,
+    analyze,
+    mean_test,
+    proportion_test,
+    ratio_test,
+)
 from mkt_engineering.experiments.frequentist import EffectEstimate
 from mkt_engineering.experiments.reduction import covariate_columns, prepare, reduce_moments
 from mkt_engineering.experiments.sequential import (
@@ -137,11 +143,12 @@ def _sequential_simulation() -> tuple[float, float, float, float]:
 def run(scale: float = 1.0) -> list[dict]:
     rows = int(FULL_ROWS * scale)
     units = make_units(rows)
-    plan = dict(
-        metrics=["converted", "revenue", "orders/sessions"],
+    plan = AnalysisPlan(
+        "converted",
+        secondary_metrics=["revenue", "orders/sessions"],
         covariates=["pre_sessions"],
         segments=["device", "country"],
-        day="day",
+        day_column="day",
         mde=0.005,
     )
 
@@ -156,7 +163,7 @@ def run(scale: float = 1.0) -> list[dict]:
     reduction_seconds = time.perf_counter() - started
 
     started = time.perf_counter()
-    result = analyze(units.lazy(), **plan)
+    result = analyze(units.lazy(), plan)
     analyze_seconds = time.perf_counter() - started
 
     arms = {str(r["variant"]): r for r in reduced.iter_rows(named=True)}

@@ -35,7 +35,7 @@ from mkt_engineering.experiments.frequentist import (
     wilson_interval,
 )
 from mkt_engineering.experiments.multiple import adjust, benjamini_hochberg, bonferroni, holm
-from mkt_engineering.experiments.plan import outside_plan, plan_hash, plan_table
+from mkt_engineering.experiments.plan import AnalysisPlan, outside_plan, plan_hash, plan_table
 from mkt_engineering.experiments.ratio import ratio_test
 from mkt_engineering.experiments.sequential import (
     confidence_sequence,
@@ -50,6 +50,7 @@ from mkt_engineering.experiments.totals import analyze_totals, load_totals, tota
 from mkt_engineering.experiments.verdict import Verdict
 
 __all__ = [
+    "AnalysisPlan",
     "AnalysisResult",
     "EffectEstimate",
     "Moments",

@@ -9,13 +9,14 @@ Examples
 --------
 >>> from mkt_engineering.synthetic.experiment import generate
 >>> units = generate(scale=0.5).tables["experiment"]
->>> result = analyze(units, metrics=["converted", "revenue"], covariates=["pre_sessions"])
->>> result.verdict.decision
+>>> plan = AnalysisPlan("converted", secondary_metrics=["revenue"], covariates=["pre_sessions"])
+>>> analyze(units, plan).verdict.decision
 'ship'
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,7 +27,7 @@ from scipy import stats
 from mkt_engineering.engines import experiments as engine
 from mkt_engineering.engines import frames
 from mkt_engineering.engines.frames import is_engine_frame
-from mkt_engineering.errors import DataValidationError, require_columns
+from mkt_engineering.errors import DataValidationError, ParameterError, require_columns
 from mkt_engineering.experiments import sequential
 from mkt_engineering.experiments.bayesian import beta_binomial, normal_posterior
 from mkt_engineering.experiments.checks import SrmResult, srm_test
@@ -34,6 +35,7 @@ from mkt_engineering.experiments.cuped import Moments, cuped_test
 from mkt_engineering.experiments.design import guardrail_status
 from mkt_engineering.experiments.frequentist import EffectEstimate, mean_test, proportion_test
 from mkt_engineering.experiments.multiple import adjust
+from mkt_engineering.experiments.plan import AnalysisPlan
 from mkt_engineering.experiments.ratio import ratio_test
 from mkt_engineering.experiments.reduction import (
     MISSING,
@@ -52,13 +54,29 @@ class AnalysisResult:
 
     Attributes
     ----------
-    effects : one row per metric and arm: effect, interval, p-values (raw and adjusted), lift.
-    segments : exploratory effect of the primary metric per segment level, with BH and an
+    effects : DataFrame
+        One row per metric and arm: effect, interval, p-values (raw and adjusted), lift.
+    segments : DataFrame
+        Exploratory effect of the primary metric per segment level, with BH and an
         interaction (heterogeneity) test.
-    srm : the sample-ratio check.  balance : pre-period covariates per arm.
-    over_time : cumulative primary effect per day with always-valid bounds (if a day column).
-    bayes : chance to win and expected loss of the primary metric.
-    verdict : the decision with its reasons.
+    srm : SrmResult
+        The sample-ratio check.
+    balance : DataFrame
+        Pre-period covariates per arm.
+    over_time : DataFrame
+        Cumulative primary effect per day with always-valid bounds (if a day column).
+    bayes : DataFrame
+        Chance to win and expected loss of the primary metric.
+    verdict : Verdict
+        The decision with its reasons.
+    settings : dict
+        Primary metric, level, minimum effect, 0/1 metrics, control, covariates, planned
+        units per arm.
+    plan : AnalysisPlan
+        The plan the analysis followed.
+    primary_totals : dict
+        Arm -> (sum of the primary metric, units): conversions and units for a rate, as
+        the posterior chart needs them (empty for a ratio metric).
     """
 
     effects: pl.DataFrame
@@ -69,16 +87,21 @@ class AnalysisResult:
     bayes: pl.DataFrame
     verdict: Verdict
     settings: dict = field(default_factory=dict)
+    plan: AnalysisPlan | None = None
+    primary_totals: dict[str, tuple[float, int]] = field(default_factory=dict)
 
     def to_frame(self) -> pl.DataFrame:
+        """The effects table (one row per metric and arm)."""
         return self.effects
 
     def explain(self, language: str = "en") -> str:
+        """The verdict and the reading of each part, as Markdown (``"en"`` or ``"de"``)."""
         from mkt_engineering.experiments.explain import explain_analysis
 
         return explain_analysis(self, language=language)
 
     def chart(self):
+        """The effects chart (one bar with its interval per metric and arm)."""
         from mkt_engineering.experiments.charts import effects_chart
 
         return effects_chart(self.effects)
@@ -86,59 +109,45 @@ class AnalysisResult:
 
 def analyze(
     units: Any,
+    plan: AnalysisPlan,
     *,
     variant: str = "variant",
-    metrics: list[str],
-    control: str = "control",
-    covariates: list[str] | None = None,
-    segments: list[str] | None = None,
-    guardrails: list[str] | None = None,
-    exploratory: list[str] | None = None,
-    day: str | None = None,
-    alpha: float = 0.05,
-    mde: float | None = None,
-    planned_units_per_arm: int | None = None,
-    weights: dict[str, float] | None = None,
-    guardrail_margin: float = 0.0,
-    correction: str = "holm",
-    min_srm_deviation: float | None = None,
+    exploratory: Sequence[str] = (),
 ) -> AnalysisResult:
-    """Run the whole analysis of an experiment.
+    """Run the whole analysis of an experiment, as its plan fixes it.
 
     Parameters
     ----------
     units : DataFrame, LazyFrame, DuckDB relation or Spark DataFrame
         One row per randomized unit (the ``experiment`` contract). An engine frame is
         reduced in its engine (sums per arm, segment and day); only those come back.
-    variant, control : str
-        Arm column and the name of the control arm.
-    metrics : list of str
-        The declared metrics; the first is the primary metric, the rest are secondary.
-        ``"orders/sessions"`` declares a ratio metric. 0/1 columns are tested as proportions.
-    covariates : list of str
-        Pre-period columns for CUPED; empty cells mean "no pre-period data" and are handled
-        with a missing-indicator (units are never dropped).
-    segments : list of str
-        Text columns to break the primary metric down by (exploratory).
-    guardrails : list of str
-        Metrics that must not get worse (higher is better assumed).
-    exploratory : list of str
+    plan : AnalysisPlan
+        The metrics and their roles, level, minimum effect, planned sample and split,
+        covariates for CUPED, segments, day column, control arm and correction. Empty
+        covariate cells mean "no pre-period data" and get a missing-indicator (units are
+        never dropped).
+    variant : str
+        The column holding each unit's arm (a property of the data, not of the plan).
+    exploratory : sequence of str
         Metrics looked at outside the plan: reported, labelled, never part of the verdict.
-    day : str, optional
-        Assignment-day column, for the cumulative view and sequential bounds.
-    alpha, mde, planned_units_per_arm : float, float, int
-        Significance level, minimum effect worth shipping (primary metric, absolute) and
-        planned units per arm (reaching it ends the test).
-    weights : dict, optional
-        Planned traffic split for the SRM check (equal by default).
-    guardrail_margin : float
-        Non-inferiority margin for guardrails, as a relative change (0.02 = 2% worse allowed).
-    correction : {"holm", "bonferroni", "bh", "none"}
-        Correction across arms and across secondary metrics.
+
+    Returns
+    -------
+    AnalysisResult
+        Effects, segments, sample-ratio and balance checks, the view over time, the
+        Bayesian reading and the verdict.
+
+    Examples
+    --------
+    >>> from mkt_engineering.synthetic.experiment import generate
+    >>> units = generate(scale=0.5).tables["experiment"]
+    >>> plan = AnalysisPlan("converted", secondary_metrics=["revenue"], covariates=["pre_sessions"])
+    >>> analyze(units, plan).verdict.decision
+    'ship'
     """
-    covariates, segments = list(covariates or []), list(segments or [])
-    guardrails, exploratory = list(guardrails or []), list(exploratory or [])
-    declared = _roles(metrics, guardrails, exploratory)
+    declared = plan.roles() + [(m, "exploratory") for m in exploratory]
+    covariates, segments = list(plan.covariates), list(plan.segments)
+    day = plan.day_column or None
     # Checked before `prepare` casts the covariates to numbers: a text covariate must get the
     # "expected numbers" message, not a failed cast from inside polars.
     _check_columns(units, variant, declared, covariates, segments, day)
@@ -149,34 +158,55 @@ def analyze(
     columns, pairs = _moment_spec(declared, covariates)
     arms = reduce(lazy, by=[variant], columns=columns, pairs=pairs)
     names = arms[variant].cast(pl.String).to_list()
-    _check_arms(names, arms["n"].to_list(), variant, control)
+    check_arms(names, arms["n"].to_list(), variant, plan.control)
     rows = {str(r[variant]): r for r in arms.iter_rows(named=True)}
     binary = engine.binary_metrics(lazy, [m for m, _ in declared if "/" not in m])
-    primary = declared[0][0]
+    primary = plan.primary_metric
+    control, alpha = plan.control, plan.alpha
     return analyze_arms(
         rows,
         binary,
         declared,
-        control=control,
+        plan,
         covariates=covariates,
         segments=_segments(
             reduce, lazy, variant, control, primary, binary.get(primary, False), segments, alpha
         ),
         over_time=_over_time(
-            reduce, lazy, variant, control, primary, day, alpha, mde, planned_units_per_arm
+            reduce,
+            lazy,
+            variant,
+            control,
+            primary,
+            day,
+            alpha,
+            plan.mde,
+            plan.planned_units_per_arm,
         ),
         days_seen=engine.distinct_count(lazy, day) if day else None,
-        alpha=alpha,
-        mde=mde,
-        planned_units_per_arm=planned_units_per_arm,
-        weights=weights,
-        guardrail_margin=guardrail_margin,
-        correction=correction,
-        min_srm_deviation=min_srm_deviation,
     )
 
 
-def _check_arms(names: list[str], sizes: list[int], variant: str, control: str) -> None:
+def check_arms(names: list[str], sizes: list[int], variant: str, control: str) -> None:
+    """Refuse data with fewer than two arms, or without the plan's control arm.
+
+    Parameters
+    ----------
+    names, sizes : list
+        The arms found in the data and their units.
+    variant : str
+        The arm column, for the message.
+    control : str
+        The plan's control arm; ``""`` (left to the data) is refused with the arms found.
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> check_arms(["control", "treatment"], [10, 12], "variant", "control")
+    """
     if len(names) < 2:
         raise DataValidationError(
             f"analyze: column {variant!r} holds only one variant, {names[0]!r} "
@@ -185,11 +215,17 @@ def _check_arms(names: list[str], sizes: list[int], variant: str, control: str) 
             fix="Load the file with every arm in it (control and treatment), or point "
             "`variant` at the column that holds the assignment.",
         )
+    found = sorted(map(str, names))
+    if not control:
+        raise ParameterError(
+            f"parameter 'control': the plan names no control arm; the data have {found}. "
+            "Name it with AnalysisPlan(control=...) or plan.with_control(...)."
+        )
     if control not in names:
         raise DataValidationError(
-            f"analyze: the control arm {control!r} is not in column {variant!r}; found {sorted(map(str, names))}.",
+            f"analyze: the control arm {control!r} is not in column {variant!r}; found {found}.",
             column=variant,
-            fix="Set `control` to the name your data uses for the control group.",
+            fix="Set `control` in the plan to the name your data uses for the control group.",
         )
 
 
@@ -197,49 +233,65 @@ def analyze_arms(
     rows: dict[str, dict],
     binary: dict[str, bool],
     declared: list[tuple[str, str]],
+    plan: AnalysisPlan,
     *,
-    control: str,
     covariates: list[str],
     segments: pl.DataFrame,
     over_time: pl.DataFrame,
     days_seen: int | None,
-    alpha: float,
-    mde: float | None,
-    planned_units_per_arm: int | None,
-    weights: dict[str, float] | None,
-    guardrail_margin: float,
-    correction: str,
-    min_srm_deviation: float | None,
 ) -> AnalysisResult:
     """The analysis from the per-arm sums: checks, effects, corrections, Bayes, verdict.
 
-    ``rows`` maps each arm to its sums as `reduction.reduce_moments` writes them (``n``,
-    ``s|metric``, ``p|a|b``), whether they were reduced from unit rows (`analyze`) or
-    read from totals a testing tool exports (`totals.analyze_totals`).
+    Parameters
+    ----------
+    rows : dict
+        Each arm's sums as `reduction.reduce_moments` writes them (``n``, ``s|metric``,
+        ``p|a|b``), whether reduced from unit rows (`analyze`) or read from the totals a
+        testing tool exports (`totals.analyze_totals`).
+    binary : dict
+        Metric -> whether it is a 0/1 metric (tested as a rate).
+    declared : list of (str, str)
+        Metric and role, the primary metric first.
+    plan : AnalysisPlan
+        Level, minimum effect, planned sample and split, control arm, correction.
+    covariates : list of str
+        The covariates whose sums `rows` holds (none for totals).
+    segments, over_time : DataFrame
+        The segment and over-time tables, computed from unit rows (empty for totals).
+    days_seen : int, optional
+        Distinct assignment days, for the days left of a running test.
+
+    Returns
+    -------
+    AnalysisResult
     """
-    primary = declared[0][0]
-    effects = _effects(rows, control, declared, covariates, binary, alpha, guardrail_margin)
-    effects = _adjust(effects, correction, alpha)
-    srm = srm_test({k: rows[k]["n"] for k in rows}, weights, min_deviation=min_srm_deviation)
+    primary, control, alpha = declared[0][0], plan.control, plan.alpha
+    effects = _effects(rows, control, declared, covariates, binary, alpha, plan.guardrail_margin)
+    effects = _adjust(effects, plan.correction, alpha)
+    srm = srm_test(
+        {k: rows[k]["n"] for k in rows},
+        dict(plan.planned_split) or None,
+        min_deviation=plan.min_srm_deviation,
+    )
     bayes = _bayes(rows, control, primary, binary.get(primary, False), effects, alpha)
     verdict = decide(
         effects,
         srm,
         over_time,
         alpha=alpha,
-        mde=mde,
-        planned_units_per_arm=planned_units_per_arm,
+        mde=plan.mde,
+        planned_units_per_arm=plan.planned_units_per_arm,
         arm_sizes={k: rows[k]["n"] for k in rows},
         days_seen=days_seen,
     )
     settings = {
         "primary": primary,
         "alpha": alpha,
-        "mde": mde,
+        "mde": plan.mde,
         "binary": binary,
         "control": control,
         "covariates": covariates,
-        "planned_units_per_arm": planned_units_per_arm,
+        "planned_units_per_arm": plan.planned_units_per_arm,
     }
     return AnalysisResult(
         effects,
@@ -250,15 +302,16 @@ def analyze_arms(
         bayes,
         verdict,
         settings,
+        plan,
+        _primary_totals(rows, primary),
     )
 
 
-def _roles(metrics, guardrails, exploratory) -> list[tuple[str, str]]:
-    if not metrics:
-        raise ValueError("analyze needs at least one metric; the first one is the primary metric.")
-    roles = [(metrics[0], "primary")] + [(m, "secondary") for m in metrics[1:]]
-    roles += [(m, "guardrail") for m in guardrails] + [(m, "exploratory") for m in exploratory]
-    return roles
+def _primary_totals(rows: dict[str, dict], primary: str) -> dict[str, tuple[float, int]]:
+    """Sum of the primary metric and units per arm (none for a ratio metric)."""
+    if "/" in primary:
+        return {}
+    return {arm: (row[f"s|{primary}"], row["n"]) for arm, row in rows.items()}
 
 
 def _check_columns(units, variant, declared, covariates, segments, day) -> None:
@@ -283,8 +336,8 @@ def _check_columns(units, variant, declared, covariates, segments, day) -> None:
     if text:
         example = engine.example_value(lazy, text[0])
         raise DataValidationError(
-            f"analyze: metric or covariate column {text[0]!r} holds {schema[text[0]]} values (e.g. {example!r}), "
-            "expected numbers.",
+            f"analyze: metric or covariate column {text[0]!r} holds {schema[text[0]]} values "
+            f"(e.g. {example!r}), expected numbers.",
             column=text[0],
             fix="Use numeric metrics (0/1 for conversions); text columns belong in `segments`.",
         )
@@ -293,7 +346,8 @@ def _check_columns(units, variant, declared, covariates, segments, day) -> None:
         raise DataValidationError(
             f"analyze: {nulls:,} unit(s) have no value in {variant!r}; every unit needs its arm.",
             column=variant,
-            fix="Drop units that were never assigned, or load the file with read_table, which checks this.",
+            fix="Drop units that were never assigned, or load the file with read_table, which "
+            "checks this.",
         )
 
 

@@ -13,20 +13,22 @@ Examples
 >>> import polars as pl
 >>> totals = pl.DataFrame({"variant": ["control", "treatment"], "units": [10_000, 10_000],
 ...                        "conversions": [1_000, 1_120]})
->>> result = analyze_totals(totals, metrics=["converted"])
+>>> result = analyze_totals(totals, AnalysisPlan("converted"))
 >>> round(result.effects["effect"][0], 4), result.srm.blocked
 (0.012, False)
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import polars as pl
 
 from mkt_engineering import formats
 from mkt_engineering.errors import DataValidationError
-from mkt_engineering.experiments.analyze import AnalysisResult, _check_arms, analyze_arms
+from mkt_engineering.experiments.analyze import AnalysisResult, analyze_arms, check_arms
+from mkt_engineering.experiments.plan import AnalysisPlan
 from mkt_engineering.io import LoadResult, Source, load_table
 from mkt_engineering.layout import Layout
 
@@ -71,7 +73,8 @@ def load_totals(
     Examples
     --------
     >>> import polars as pl
-    >>> export = pl.DataFrame({"Variation": ["A", "B"], "Visitors": [500, 510], "Conversions": [50, 61]})
+    >>> export = pl.DataFrame({"Variation": ["A", "B"], "Visitors": [500, 510],
+    ...                        "Conversions": [50, 61]})
     >>> load_totals(export).frame.columns
     ['variant', 'units', 'conversions']
     """
@@ -208,19 +211,10 @@ def _check_totals(totals: pl.DataFrame, variant: str, source: str) -> None:
 
 def analyze_totals(
     totals: pl.DataFrame,
+    plan: AnalysisPlan,
     *,
-    metrics: list[str],
     variant: str = "variant",
-    control: str = "control",
-    guardrails: list[str] | None = None,
-    exploratory: list[str] | None = None,
-    alpha: float = 0.05,
-    mde: float | None = None,
-    planned_units_per_arm: int | None = None,
-    weights: dict[str, float] | None = None,
-    guardrail_margin: float = 0.0,
-    correction: str = "holm",
-    min_srm_deviation: float | None = None,
+    exploratory: Sequence[str] = (),
 ) -> AnalysisResult:
     """Analyze an experiment from its totals per arm, like `analyze` does from unit rows.
 
@@ -228,44 +222,40 @@ def analyze_totals(
     ----------
     totals : DataFrame
         The ``experiment_totals`` contract (see `load_totals`).
-    metrics : list of str
-        Declared metrics, the first is the primary: ``converted`` (the conversion rate,
-        from conversions) or a metric ``X`` whose ``X`` and ``X_sq`` totals are given
-        (``revenue``).
-    variant, control, guardrails, exploratory, alpha, mde, planned_units_per_arm, weights,
-    guardrail_margin, correction, min_srm_deviation
+    plan : AnalysisPlan
+        As for `analyze`. Its metrics are ``converted`` (the conversion rate, from
+        conversions) or a metric ``X`` whose ``X`` and ``X_sq`` totals are given
+        (``revenue``). Covariates, segments and the day column need unit rows and are
+        not used.
+    variant, exploratory
         As in `analyze`.
 
     Returns
     -------
     AnalysisResult
         With empty ``segments``, ``over_time`` and ``balance``: they need unit rows.
+
+    Examples
+    --------
+    >>> totals = pl.DataFrame({"variant": ["control", "treatment"], "units": [5000, 5000],
+    ...                        "conversions": [500, 580]})
+    >>> analyze_totals(totals, AnalysisPlan("converted", mde=0.01)).verdict.decision
+    'ship'
     """
-    guardrails, exploratory = list(guardrails or []), list(exploratory or [])
-    if not metrics:
-        raise ValueError("analyze_totals needs at least one metric; the first one is primary.")
-    declared = [(metrics[0], "primary")] + [(m, "secondary") for m in metrics[1:]]
-    declared += [(m, "guardrail") for m in guardrails] + [(m, "exploratory") for m in exploratory]
+    declared = plan.roles() + [(m, "exploratory") for m in exploratory]
     moments = totals_moments(totals, variant)
     _check_metrics(moments, [m for m, _ in declared])
-    _check_arms(moments[variant].to_list(), moments["n"].to_list(), variant, control)
+    check_arms(moments[variant].to_list(), moments["n"].to_list(), variant, plan.control)
     rows = {r[variant]: r for r in moments.iter_rows(named=True)}
     return analyze_arms(
         rows,
         {m: m == CONVERTED for m, _ in declared},
         declared,
-        control=control,
+        plan,
         covariates=[],
         segments=pl.DataFrame(),
         over_time=pl.DataFrame(),
         days_seen=None,
-        alpha=alpha,
-        mde=mde,
-        planned_units_per_arm=planned_units_per_arm,
-        weights=weights,
-        guardrail_margin=guardrail_margin,
-        correction=correction,
-        min_srm_deviation=min_srm_deviation,
     )
 
 

@@ -193,13 +193,10 @@ def test_experiment_charts_stay_small():
             "pre_revenue": rng.gamma(2.0, 10.0, n),
         }
     )
-    result = experiments.analyze(
-        units,
-        metrics=["converted"],
-        covariates=["pre_revenue"],
-        segments=["country"],
-        day="day",
+    plan = experiments.AnalysisPlan(
+        "converted", covariates=["pre_revenue"], segments=["country"], day_column="day"
     )
+    result = experiments.analyze(units, plan)
     assert_small(ex_charts.trust_chart(result.srm, result.balance))
     assert_small(ex_charts.effects_chart(result.effects))
     assert_small(ex_charts.cumulative_chart(result.over_time, day="day"))

@@ -15,19 +15,20 @@ from polars.testing import assert_frame_equal
 
 from mkt_engineering.engines import experiments as engine_experiments
 from mkt_engineering.errors import DataValidationError
-from mkt_engineering.experiments import analyze, poisson_bootstrap
+from mkt_engineering.experiments import AnalysisPlan, analyze, poisson_bootstrap
 from mkt_engineering.experiments.bootstrap import bucket_sums
 from mkt_engineering.experiments.reduction import arm_totals
 from mkt_engineering.io import load_table
 
-PLAN = {
-    "metrics": ["converted", "revenue", "orders/sessions"],
-    "covariates": ["pre_sessions", "pre_revenue"],
-    "segments": ["device", "country"],
-    "guardrails": ["sessions"],
-    "day": "day",
-    "planned_units_per_arm": 3000,
-}
+PLAN = AnalysisPlan(
+    "converted",
+    secondary_metrics=["revenue", "orders/sessions"],
+    covariates=["pre_sessions", "pre_revenue"],
+    segments=["device", "country"],
+    guardrails=["sessions"],
+    day_column="day",
+    planned_units_per_arm=3000,
+)
 
 
 @pytest.fixture(scope="module")
@@ -50,8 +51,8 @@ def assert_same_analysis(expected, actual) -> None:
 
 
 def test_analyze_on_the_demo_experiment_equals_polars(engine, as_engine, demo_units):
-    expected = analyze(demo_units, **PLAN)
-    actual = analyze(as_engine(demo_units), **PLAN)
+    expected = analyze(demo_units, PLAN)
+    actual = analyze(as_engine(demo_units), PLAN)
     assert expected.segments.height and expected.over_time.height  # the paths ran
     assert_same_analysis(expected, actual)
 
@@ -60,8 +61,8 @@ def test_analyze_without_covariates_or_segments_as_the_report_runs_it(
     engine, as_engine, demo_units
 ):
     # The A/B report's default plan declares no covariates: nothing to prepare, no error.
-    plan = {"metrics": ["converted"], "planned_units_per_arm": 3000}
-    assert_same_analysis(analyze(demo_units, **plan), analyze(as_engine(demo_units), **plan))
+    plan = AnalysisPlan("converted", planned_units_per_arm=3000)
+    assert_same_analysis(analyze(demo_units, plan), analyze(as_engine(demo_units), plan))
 
 
 def test_edge_cases_empty_segment_cells_nulls_and_one_sided_levels(engine, as_engine):
@@ -79,18 +80,19 @@ def test_edge_cases_empty_segment_cells_nulls_and_one_sided_levels(engine, as_en
             "pre_revenue": [None, 1.0, 2.0, 3.0, None, 0.0, 4.0, 1.5, None, 2.5, 1.0, 0.0],
         }
     )
-    plan = {
-        "metrics": ["revenue", "converted"],
-        "covariates": ["pre_revenue"],
-        "segments": ["device"],
-        "day": "day",
-    }
-    expected = analyze(units, **plan)
-    actual = analyze(as_engine(units), **plan)
+    plan = AnalysisPlan(
+        "revenue",
+        secondary_metrics=["converted"],
+        covariates=["pre_revenue"],
+        segments=["device"],
+        day_column="day",
+    )
+    expected = analyze(units, plan)
+    actual = analyze(as_engine(units), plan)
     assert_same_analysis(expected, actual)
     # assignment days as calendar dates (DuckDB DATE, Spark DateType) give the same days
     dated = units.with_columns(pl.col("day").cast(pl.Date))
-    dated_result = analyze(as_engine(dated), **plan)
+    dated_result = analyze(as_engine(dated), plan)
     assert_same(expected.over_time.drop("day"), dated_result.over_time.drop("day"))
     assert dated_result.over_time["day"].dtype == pl.Date
     levels = set(expected.segments["level"].to_list())
@@ -124,7 +126,7 @@ def test_binary_detection_and_days_seen_are_aggregate_queries(engine, as_engine)
 
 def test_errors_name_the_column_on_every_engine(engine, as_engine, demo_units):
     with pytest.raises(DataValidationError, match="expected numbers") as error:
-        analyze(as_engine(demo_units), metrics=["device"])
+        analyze(as_engine(demo_units), AnalysisPlan("device"))
     assert error.value.column == "device" and "desktop" in str(error.value)
     gap = demo_units.with_columns(
         pl.when(pl.col("unit_id") == "u000003")
@@ -133,7 +135,7 @@ def test_errors_name_the_column_on_every_engine(engine, as_engine, demo_units):
         .alias("variant")
     )
     with pytest.raises(DataValidationError, match="1 unit") as error:
-        analyze(as_engine(gap), metrics=["converted"])
+        analyze(as_engine(gap), AnalysisPlan("converted"))
     assert error.value.column == "variant"
 
 

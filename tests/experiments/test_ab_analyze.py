@@ -6,17 +6,25 @@ import polars as pl
 import pytest
 
 from mkt_engineering import DataValidationError
-from mkt_engineering.experiments import analyze, mean_test, poisson_bootstrap, proportion_test
+from mkt_engineering.experiments import (
+    AnalysisPlan,
+    analyze,
+    mean_test,
+    poisson_bootstrap,
+    proportion_test,
+)
 from mkt_engineering.experiments.stats import SampleStats
 from mkt_engineering.synthetic.experiment import generate
 
-PLAN = dict(
-    metrics=["converted", "revenue", "orders/sessions"],
+PLAN = AnalysisPlan(
+    "converted",
+    secondary_metrics=["revenue", "orders/sessions"],
     guardrails=["sessions"],
     covariates=["pre_sessions"],
     segments=["device", "country"],
-    day="day",
+    day_column="day",
     mde=0.01,
+    planned_units_per_arm=9000,
 )
 
 
@@ -27,7 +35,7 @@ def demo():
 
 @pytest.fixture(scope="module")
 def result(demo):
-    return analyze(demo.tables["experiment"].lazy(), **PLAN, planned_units_per_arm=9000)
+    return analyze(demo.tables["experiment"].lazy(), PLAN)
 
 
 def test_intervals_cover_the_true_effects(demo, result):
@@ -53,7 +61,7 @@ def test_verdict_ships_with_reasons(result):
 def test_unadjusted_effect_matches_hand_computed_tests(demo):
     """Without covariates analyze reproduces proportion_test / mean_test on hand-made sums."""
     units = demo.tables["experiment"]
-    out = analyze(units, metrics=["converted", "revenue"])
+    out = analyze(units, AnalysisPlan("converted", secondary_metrics=["revenue"]))
     arms = {v: units.filter(pl.col("variant") == v) for v in ("control", "treatment")}
     by_hand = proportion_test(
         *((arms[v]["converted"].sum(), arms[v].height) for v in ("control", "treatment"))
@@ -83,7 +91,7 @@ def test_segments_are_exploratory_with_bh_and_interaction(result):
 
 def test_srm_blocks_the_verdict():
     broken = generate(seed=42, srm_share=0.08).tables["experiment"]
-    out = analyze(broken, metrics=["converted"])
+    out = analyze(broken, AnalysisPlan("converted"))
     assert out.srm.blocked
     assert out.verdict.decision == "inconclusive"
     assert "split of units" in out.verdict.reasons[0]
@@ -91,14 +99,16 @@ def test_srm_blocks_the_verdict():
 
 def test_keep_running_with_days_left(demo):
     early = demo.tables["experiment"].filter(pl.col("day") <= 3)
-    out = analyze(early, metrics=["converted"], day="day", mde=0.01, planned_units_per_arm=20_000)
+    out = analyze(
+        early, AnalysisPlan("converted", day_column="day", mde=0.01, planned_units_per_arm=20_000)
+    )
     assert out.verdict.decision == "keep running"
     # about 700 units per arm and day: (20,000 - ~2,100) / ~700 -> about 26 more days
     assert 20 <= out.verdict.days_left <= 32
 
 
 def test_exploratory_metrics_never_drive_the_verdict(demo):
-    out = analyze(demo.tables["experiment"], metrics=["sessions"], exploratory=["converted"])
+    out = analyze(demo.tables["experiment"], AnalysisPlan("sessions"), exploratory=["converted"])
     row = out.effects.filter(pl.col("metric") == "converted").row(0, named=True)
     assert row["role"] == "exploratory" and row["significant"]
     assert out.verdict.decision != "ship"
@@ -120,20 +130,20 @@ def test_bootstrap_agrees_with_welch_on_revenue(demo):
 
 def test_missing_column_names_the_column_and_the_fix(demo):
     with pytest.raises(DataValidationError, match="conversion") as error:
-        analyze(demo.tables["experiment"], metrics=["conversion"])
+        analyze(demo.tables["experiment"], AnalysisPlan("conversion"))
     assert error.value.column == "conversion"
     assert "found" in str(error.value) and "converted" in str(error.value)
 
 
 def test_unknown_control_arm(demo):
     with pytest.raises(DataValidationError, match="Kontrolle"):
-        analyze(demo.tables["experiment"], metrics=["converted"], control="Kontrolle")
+        analyze(demo.tables["experiment"], AnalysisPlan("converted", control="Kontrolle"))
 
 
 def test_text_metric_and_missing_variant_are_explained(demo):
     units = demo.tables["experiment"]
     with pytest.raises(DataValidationError, match="expected numbers") as error:
-        analyze(units, metrics=["device"])
+        analyze(units, AnalysisPlan("device"))
     assert error.value.column == "device" and "segments" in error.value.fix
     gap = units.with_columns(
         pl.when(pl.col("unit_id") == "u000003")
@@ -142,7 +152,7 @@ def test_text_metric_and_missing_variant_are_explained(demo):
         .alias("variant")
     )
     with pytest.raises(DataValidationError, match="no value in 'variant'"):
-        analyze(gap, metrics=["converted"])
+        analyze(gap, AnalysisPlan("converted"))
 
 
 def test_swapping_arms_flips_the_effect(demo):
@@ -150,7 +160,7 @@ def test_swapping_arms_flips_the_effect(demo):
     swapped = units.with_columns(
         pl.col("variant").replace({"control": "treatment", "treatment": "control"})
     )
-    a = analyze(units, metrics=["converted"]).effects.row(0, named=True)
-    b = analyze(swapped, metrics=["converted"]).effects.row(0, named=True)
+    a = analyze(units, AnalysisPlan("converted")).effects.row(0, named=True)
+    b = analyze(swapped, AnalysisPlan("converted")).effects.row(0, named=True)
     assert a["effect"] == pytest.approx(-b["effect"], rel=1e-12)
     assert a["p_value"] == pytest.approx(b["p_value"], rel=1e-9)

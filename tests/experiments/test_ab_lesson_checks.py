@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from mkt_engineering import teaching
-from mkt_engineering.experiments import analyze, sample_size, simulate_aa, srm_test
+from mkt_engineering.experiments import AnalysisPlan, analyze, sample_size, simulate_aa, srm_test
 from mkt_engineering.synthetic.experiment import generate
 
 UNITS = generate(scale=0.2).tables["experiment"]
@@ -45,6 +45,6 @@ def test_peeking_and_srm_and_verdict_checks():
     counts = {"control": 5000, "treatment": 5210}
     assert teaching.check_srm_p_value(srm_test(counts).p_value, counts).passed
     assert ".p_value" in teaching.check_srm_p_value(True, counts).hint
-    result = analyze(UNITS, metrics=["converted"])
+    result = analyze(UNITS, AnalysisPlan("converted"))
     assert teaching.check_verdict(result.verdict.decision.upper(), result).passed
     assert not teaching.check_verdict(3, result).passed

@@ -7,6 +7,7 @@ import polars as pl
 import pytest
 
 from mkt_engineering.experiments import (
+    AnalysisPlan,
     RatioStats,
     analyze,
     charts,
@@ -40,7 +41,12 @@ def _three_arms() -> pl.DataFrame:
 
 def test_several_arms_are_each_compared_to_control_with_holm():
     units = _three_arms().with_columns(day=pl.int_range(pl.len()) % 7 + 1)
-    out = analyze(units, metrics=["converted", "revenue"], day="day", planned_units_per_arm=3000)
+    out = analyze(
+        units,
+        AnalysisPlan(
+            "converted", secondary_metrics=["revenue"], day_column="day", planned_units_per_arm=3000
+        ),
+    )
     primary = out.effects.filter(pl.col("role") == "primary").sort("variant")
     assert primary["variant"].to_list() == ["b", "c"]
     np.testing.assert_allclose(
@@ -53,9 +59,7 @@ def test_several_arms_are_each_compared_to_control_with_holm():
     assert out.over_time.group_by("variant").len()["len"].to_list() == [7, 7]
     alone = analyze(
         units.filter(pl.col("variant") != "b"),
-        metrics=["converted"],
-        day="day",
-        planned_units_per_arm=3000,
+        AnalysisPlan("converted", day_column="day", planned_units_per_arm=3000),
     ).over_time
     c_arm = out.over_time.filter(pl.col("variant") == "c")
     np.testing.assert_allclose(
@@ -108,13 +112,16 @@ def result():
     units = generate(scale=0.5).tables["experiment"]
     return analyze(
         units,
-        metrics=["converted", "revenue"],
-        guardrails=["sessions"],
-        covariates=["pre_sessions"],
-        segments=["device"],
-        day="day",
-        mde=0.015,
-        planned_units_per_arm=3000,
+        AnalysisPlan(
+            "converted",
+            secondary_metrics=["revenue"],
+            guardrails=["sessions"],
+            covariates=["pre_sessions"],
+            segments=["device"],
+            day_column="day",
+            mde=0.015,
+            planned_units_per_arm=3000,
+        ),
     )
 
 

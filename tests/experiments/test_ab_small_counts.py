@@ -11,6 +11,7 @@ from statsmodels.stats.proportion import confint_proportions_2indep
 
 from mkt_engineering.errors import DataValidationError
 from mkt_engineering.experiments import (
+    AnalysisPlan,
     analyze,
     explain,
     newcombe_interval,
@@ -99,7 +100,7 @@ def _units(control: int, treatment: int, n: int = 100) -> pl.DataFrame:
 
 @pytest.mark.parametrize("covariates", [[], ["pre_sessions"]])
 def test_no_conversions_in_either_arm_is_not_a_verdict(covariates):
-    result = analyze(_units(0, 0), metrics=["converted"], covariates=covariates, mde=0.05)
+    result = analyze(_units(0, 0), AnalysisPlan("converted", covariates=covariates, mde=0.05))
     row = result.effects.row(0, named=True)
     assert row["ci_high"] - row["ci_low"] > 0.05  # not the degenerate [0, 0]
     assert not row["significant"]
@@ -109,7 +110,7 @@ def test_no_conversions_in_either_arm_is_not_a_verdict(covariates):
 
 
 def test_few_conversions_name_the_counts():
-    result = analyze(_units(2, 1), metrics=["converted"], mde=0.05)
+    result = analyze(_units(2, 1), AnalysisPlan("converted", mde=0.05))
     assert result.verdict.decision == "inconclusive"
     assert "2 in control and 1 in treatment" in str(result.verdict)
 
@@ -117,7 +118,7 @@ def test_few_conversions_name_the_counts():
 def test_z_test_p_alone_does_not_make_a_small_count_significant():
     """0/100 against 4/100: the z-test's p is 0.041, but Newcombe's interval includes zero
     (so does Fisher's exact test, p = 0.12); the effect is not called significant."""
-    result = analyze(_units(0, 4), metrics=["converted"])
+    result = analyze(_units(0, 4), AnalysisPlan("converted"))
     row = result.effects.row(0, named=True)
     assert row["p_value"] < 0.05 and row["ci_low"] < 0
     assert not row["significant"]
@@ -125,14 +126,14 @@ def test_z_test_p_alone_does_not_make_a_small_count_significant():
 
 
 def test_enough_conversions_still_ship():
-    result = analyze(_units(10, 40, n=400), metrics=["converted"], mde=0.02)
+    result = analyze(_units(10, 40, n=400), AnalysisPlan("converted", mde=0.02))
     assert result.verdict.decision == "ship"
 
 
 def test_one_variant_is_a_clear_error():
     units = _units(3, 3).with_columns(pl.lit("control").alias("variant"))
     with pytest.raises(DataValidationError, match="only one variant, 'control'") as error:
-        analyze(units, metrics=["converted"])
+        analyze(units, AnalysisPlan("converted"))
     assert error.value.column == "variant" and error.value.fix
 
 
@@ -152,10 +153,13 @@ def test_texts_name_what_cannot_be_computed():
     )
     result = analyze(
         units,
-        metrics=["converted", "orders/sessions"],
-        day="day",
-        planned_units_per_arm=100,
-        mde=0.05,
+        AnalysisPlan(
+            "converted",
+            secondary_metrics=["orders/sessions"],
+            day_column="day",
+            planned_units_per_arm=100,
+            mde=0.05,
+        ),
     )
     text = result.explain() + explain.explain_sequential(result.over_time)
     assert "nan" not in text.lower()
@@ -174,7 +178,7 @@ def test_very_early_looks_get_an_unreachable_bound_instead_of_a_crash():
 
 def test_analysis_far_from_the_planned_sample_completes():
     units = _units(3, 6).with_columns((pl.int_range(200) % 20).alias("day"))
-    result = analyze(units, metrics=["converted"], day="day", planned_units_per_arm=7000)
+    result = analyze(units, AnalysisPlan("converted", day_column="day", planned_units_per_arm=7000))
     assert result.verdict.decision == "keep running"
     assert result.over_time["obf_bound_z"].is_not_nan().any()
 
@@ -182,7 +186,7 @@ def test_analysis_far_from_the_planned_sample_completes():
 def test_a_guardrail_without_an_interval_is_unclear_not_fine():
     """A guardrail whose lift could not be computed (0 in control) was read as 'fine'."""
     units = _units(20, 25, n=200).with_columns(pl.lit(0).alias("orders"))
-    result = analyze(units, metrics=["converted"], guardrails=["orders"])
+    result = analyze(units, AnalysisPlan("converted", guardrails=["orders"]))
     row = result.effects.filter(pl.col("metric") == "orders").row(0, named=True)
     assert row["guardrail_status"] == "unclear"
     assert "orders" in str(result.verdict)  # named as not yet shown within the margin
@@ -201,6 +205,6 @@ def test_segment_interaction_ignores_a_level_without_conversions():
     ).with_columns(
         pl.when(pl.col("device") == "tv").then(0).otherwise(pl.col("converted")).alias("converted")
     )
-    result = analyze(units, metrics=["converted"], segments=["device"])
+    result = analyze(units, AnalysisPlan("converted", segments=["device"]))
     p_values = result.segments["interaction_p_value"].unique()
     assert p_values.len() == 1 and 0 <= p_values[0] <= 1

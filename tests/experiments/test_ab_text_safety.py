@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from mkt_engineering.experiments import analyze
+from mkt_engineering.experiments import AnalysisPlan, analyze
 from mkt_engineering.experiments.explain import explain_analysis, explain_segments
 from mkt_engineering.reporting.safe_html import markdown_html
 
@@ -26,7 +26,7 @@ def _units(n: int = 4000, seed: int = 3) -> pl.DataFrame:
 
 
 def test_a_metric_named_like_a_link_is_text_in_the_verdict():
-    result = analyze(_units(), metrics=[LINK_METRIC])
+    result = analyze(_units(), AnalysisPlan(LINK_METRIC))
     page = markdown_html(explain_analysis(result))
     assert "evil.example" in page  # the name is shown ...
     assert "<a " not in page  # ... but never as a link
@@ -47,4 +47,4 @@ def test_a_text_covariate_is_named_not_a_failed_cast():
     from mkt_engineering.errors import DataValidationError
 
     with pytest.raises(DataValidationError, match="'device'.*expected numbers"):
-        analyze(_units(), metrics=[LINK_METRIC], covariates=["device"])
+        analyze(_units(), AnalysisPlan(LINK_METRIC, covariates=["device"]))

@@ -16,7 +16,7 @@ import pytest
 from scipy import stats
 
 from mkt_engineering.errors import DataValidationError
-from mkt_engineering.experiments import analyze, analyze_totals, load_totals
+from mkt_engineering.experiments import AnalysisPlan, analyze, analyze_totals, load_totals
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "data" / "real_world" / "ab_totals_per_variant.csv"
@@ -47,8 +47,8 @@ def test_fixture_maps_with_no_hand_mapping():
 
 def test_conversion_totals_give_the_same_z_test_and_srm_as_unit_rows():
     totals = load_totals(FIXTURE).frame
-    from_totals = analyze_totals(totals, metrics=["converted"])
-    from_units = analyze(_units_from_totals(totals), metrics=["converted"])
+    from_totals = analyze_totals(totals, AnalysisPlan("converted"))
+    from_units = analyze(_units_from_totals(totals), AnalysisPlan("converted"))
     columns = ["effect", "ci_low", "ci_high", "p_value", "lift", "lift_low", "lift_high"]
     for column in columns:
         assert from_totals.effects[column][0] == pytest.approx(
@@ -86,8 +86,8 @@ def test_revenue_sum_and_squares_give_the_same_welch_test_as_unit_rows():
         revenue=pl.col("revenue").sum(),
         revenue_sq=(pl.col("revenue") ** 2).sum(),
     )
-    from_totals = analyze_totals(totals, metrics=["converted", "revenue"])
-    from_units = analyze(units, metrics=["converted", "revenue"])
+    from_totals = analyze_totals(totals, AnalysisPlan("converted", secondary_metrics=["revenue"]))
+    from_units = analyze(units, AnalysisPlan("converted", secondary_metrics=["revenue"]))
     for metric in ("converted", "revenue"):
         left, right = (
             r.effects.filter(pl.col("metric") == metric).row(0, named=True)
@@ -128,7 +128,7 @@ def test_metrics_the_totals_cannot_give_are_named(metric):
         }
     )
     with pytest.raises(DataValidationError, match="cannot be tested from these totals"):
-        analyze_totals(totals, metrics=["converted", metric])
+        analyze_totals(totals, AnalysisPlan("converted", secondary_metrics=[metric]))
 
 
 def test_report_runs_on_totals_alone(run_report):
