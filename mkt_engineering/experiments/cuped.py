@@ -36,7 +36,8 @@ from typing import Any
 
 import numpy as np
 
-from mkt_engineering.experiments.frequentist import EffectEstimate, _out, _relative, _z_interval
+from mkt_engineering.experiments.frequentist import EffectEstimate
+from mkt_engineering.experiments.stats import relative_lift, scalar_or_array, z_interval
 
 
 @dataclass(frozen=True)
@@ -99,24 +100,26 @@ def cuped_test(
     adjusted_t = means_t[..., 0] - np.einsum("...i,...i->...", theta, means_t[..., 1:] - overall_x)
     raw_se = np.sqrt(cov_c[..., 0, 0] / n_c + cov_t[..., 0, 0] / n_t)
     if relative:
-        effect, se = _relative(adjusted_c, adjusted_t, residual_c / n_c, residual_t / n_t)
+        effect, se = relative_lift(adjusted_c, adjusted_t, residual_c / n_c, residual_t / n_t)
     else:
         effect, se = adjusted_t - adjusted_c, np.sqrt(residual_c / n_c + residual_t / n_t)
-    low, high, p_value = _z_interval(effect, se, alpha)
+    low, high, p_value = z_interval(effect, se, alpha)
     name = ("relative lift" if relative else "difference") + " in mean, CUPED-adjusted"
     extra = {
         "theta": theta,
-        "unadjusted_se": _out(raw_se),
-        "variance_reduction": _out(1 - (residual_c / n_c + residual_t / n_t) / raw_se**2),
+        "unadjusted_se": scalar_or_array(raw_se),
+        "variance_reduction": scalar_or_array(
+            1 - (residual_c / n_c + residual_t / n_t) / raw_se**2
+        ),
     }
     return EffectEstimate(
-        _out(effect),
-        _out(low),
-        _out(high),
-        _out(p_value),
-        _out(se),
-        _out(adjusted_c),
-        _out(adjusted_t),
+        scalar_or_array(effect),
+        scalar_or_array(low),
+        scalar_or_array(high),
+        scalar_or_array(p_value),
+        scalar_or_array(se),
+        scalar_or_array(adjusted_c),
+        scalar_or_array(adjusted_t),
         name,
         relative,
         extra,

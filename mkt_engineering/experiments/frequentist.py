@@ -27,7 +27,12 @@ import numpy as np
 import polars as pl
 from scipy import stats
 
-from mkt_engineering.experiments.stats import SampleStats
+from mkt_engineering.experiments.stats import (
+    SampleStats,
+    relative_lift,
+    scalar_or_array,
+    z_interval,
+)
 
 
 @dataclass
@@ -79,13 +84,6 @@ class EffectEstimate:
         return frame.with_columns(
             pl.lit(self.method).alias("method"), pl.lit(self.relative).alias("relative")
         )
-
-
-def _z_interval(effect: Any, se: Any, alpha: float) -> tuple[Any, Any, Any]:
-    z = stats.norm.ppf(1 - alpha / 2)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p_value = 2 * stats.norm.sf(np.abs(effect / se))
-    return effect - z * se, effect + z * se, p_value
 
 
 def wilson_interval(successes: Any, n: Any, alpha: float = 0.05) -> tuple[Any, Any]:
@@ -162,16 +160,6 @@ def newcombe_interval(
     return low, high
 
 
-def _relative(
-    control: Any, treatment: Any, var_control: Any, var_treatment: Any
-) -> tuple[Any, Any]:
-    """Lift treatment / control - 1 and its delta-method standard error (independent arms)."""
-    with np.errstate(divide="ignore", invalid="ignore"):  # no control events: NaN, not a warning
-        lift = treatment / control - 1
-        variance = var_treatment / control**2 + treatment**2 * var_control / control**4
-    return lift, np.sqrt(variance)
-
-
 def proportion_test(
     control: tuple[Any, Any],
     treatment: tuple[Any, Any],
@@ -221,12 +209,12 @@ def proportion_test(
     rate_c, rate_t = conv_c / n_c, conv_t / n_t
     var_c, var_t = rate_c * (1 - rate_c) / n_c, rate_t * (1 - rate_t) / n_t
     if relative:
-        effect, se = _relative(rate_c, rate_t, var_c, var_t)
-        low, high, p_value = _z_interval(effect, se, alpha)
+        effect, se = relative_lift(rate_c, rate_t, var_c, var_t)
+        low, high, p_value = z_interval(effect, se, alpha)
         method = "relative lift in conversion rate (z-test, delta method)"
     else:
         effect, se = rate_t - rate_c, np.sqrt(var_c + var_t)
-        low, high, p_value = _z_interval(effect, se, alpha)
+        low, high, p_value = z_interval(effect, se, alpha)
         method = "difference in conversion rate (z-test)"
         if interval == "newcombe":
             low, high = newcombe_interval((conv_c, n_c), (conv_t, n_t), alpha)
@@ -238,13 +226,13 @@ def proportion_test(
             p_value = 2 * stats.norm.sf(np.abs((rate_t - rate_c) / se_pooled))
         method += ", pooled p-value"
     return EffectEstimate(
-        _out(effect),
-        _out(low),
-        _out(high),
-        _out(p_value),
-        _out(se),
-        _out(rate_c),
-        _out(rate_t),
+        scalar_or_array(effect),
+        scalar_or_array(low),
+        scalar_or_array(high),
+        scalar_or_array(p_value),
+        scalar_or_array(se),
+        scalar_or_array(rate_c),
+        scalar_or_array(rate_t),
         method,
         relative,
     )
@@ -278,8 +266,8 @@ def mean_test(
     var_c = control.variance / np.asarray(control.n, dtype=float)
     var_t = treatment.variance / np.asarray(treatment.n, dtype=float)
     if relative:
-        effect, se = _relative(mean_c, mean_t, var_c, var_t)
-        low, high, p_value = _z_interval(effect, se, alpha)
+        effect, se = relative_lift(mean_c, mean_t, var_c, var_t)
+        low, high, p_value = z_interval(effect, se, alpha)
         method = "relative lift in mean (delta method)"
     else:
         effect, se = mean_t - mean_c, np.sqrt(var_c + var_t)
@@ -293,13 +281,13 @@ def mean_test(
             p_value = 2 * stats.t.sf(np.abs(effect / se), df)
         method = "difference in mean (Welch t-test)"
     return EffectEstimate(
-        _out(effect),
-        _out(low),
-        _out(high),
-        _out(p_value),
-        _out(se),
-        _out(mean_c),
-        _out(mean_t),
+        scalar_or_array(effect),
+        scalar_or_array(low),
+        scalar_or_array(high),
+        scalar_or_array(p_value),
+        scalar_or_array(se),
+        scalar_or_array(mean_c),
+        scalar_or_array(mean_t),
         method,
         relative,
     )
@@ -334,9 +322,3 @@ def mann_whitney_test(control_values: Any, treatment_values: Any) -> EffectEstim
         nan,
         "Mann-Whitney: P(treatment unit > control unit) - 0.5, not a mean difference",
     )
-
-
-def _out(value: Any) -> Any:
-    """Plain floats for scalar inputs, arrays for array inputs."""
-    array = np.asarray(value, dtype=float)
-    return float(array) if array.ndim == 0 else array

@@ -22,8 +22,8 @@ from typing import Literal
 import numpy as np
 from scipy import stats
 
-from mkt_engineering.experiments.frequentist import EffectEstimate, _out, _relative, _z_interval
-from mkt_engineering.experiments.stats import RatioStats
+from mkt_engineering.experiments.frequentist import EffectEstimate
+from mkt_engineering.experiments.stats import RatioStats, relative_lift, scalar_or_array, z_interval
 
 
 def ratio_variance(arm: RatioStats) -> tuple[np.ndarray, np.ndarray]:
@@ -74,20 +74,20 @@ def ratio_test(
     if method == "fieller":
         return _fieller(ratio_c, var_c, ratio_t, var_t, alpha)
     if relative:
-        effect, se = _relative(ratio_c, ratio_t, var_c, var_t)
+        effect, se = relative_lift(ratio_c, ratio_t, var_c, var_t)
         name = "relative lift in ratio (delta method)"
     else:
         effect, se = ratio_t - ratio_c, np.sqrt(var_c + var_t)
         name = "difference in ratio (delta method)"
-    low, high, p_value = _z_interval(effect, se, alpha)
+    low, high, p_value = z_interval(effect, se, alpha)
     return EffectEstimate(
-        _out(effect),
-        _out(low),
-        _out(high),
-        _out(p_value),
-        _out(se),
-        _out(ratio_c),
-        _out(ratio_t),
+        scalar_or_array(effect),
+        scalar_or_array(low),
+        scalar_or_array(high),
+        scalar_or_array(p_value),
+        scalar_or_array(se),
+        scalar_or_array(ratio_c),
+        scalar_or_array(ratio_t),
         name,
         relative,
     )
@@ -105,16 +105,16 @@ def _fieller(ratio_c, var_c, ratio_t, var_t, alpha: float) -> EffectEstimate:
     root = np.sqrt(np.where(bounded, disc, np.nan))
     low = np.where(bounded, (-b - root) / (2 * a), -np.inf) - 1
     high = np.where(bounded, (-b + root) / (2 * a), np.inf) - 1
-    effect, se = _relative(ratio_c, ratio_t, var_c, var_t)
+    effect, se = relative_lift(ratio_c, ratio_t, var_c, var_t)
     p_value = 2 * stats.norm.sf(np.abs(ratio_t - ratio_c) / np.sqrt(var_c + var_t))
     return EffectEstimate(
-        _out(effect),
-        _out(low),
-        _out(high),
-        _out(p_value),
-        _out(se),
-        _out(ratio_c),
-        _out(ratio_t),
+        scalar_or_array(effect),
+        scalar_or_array(low),
+        scalar_or_array(high),
+        scalar_or_array(p_value),
+        scalar_or_array(se),
+        scalar_or_array(ratio_c),
+        scalar_or_array(ratio_t),
         "relative lift in ratio (Fieller interval)",
         True,
     )

@@ -145,8 +145,3 @@ def simulate_means(
             np.full(experiments, units_per_arm), z.sum(axis=1), np.einsum("eni,enj->eij", z, z)
         )
     return out
-
-
-def z_for_alpha(alpha: float) -> float:
-    """Two-sided critical value (for the lesson's hand calculations)."""
-    return float(stats.norm.isf(alpha / 2))

@@ -178,7 +178,7 @@ def test_chance_to_win_matches_closed_form(x_c, n_c, x_t, n_t):
 @settings(deadline=None, max_examples=20)
 @given(st.floats(-50, 50), st.floats(0.1, 20), st.integers(0, 1000))
 def test_cuped_invariant_to_shifting_and_scaling_the_covariate(shift, scale, seed):
-    """Moving or rescaling the pre-period covariate must not change the adjusted effect or its SE."""
+    """Moving or rescaling the pre-period covariate changes neither the effect nor its SE."""
     rng = np.random.default_rng(seed)
     x = rng.normal(size=(2, 300))
     y = x + rng.normal(size=(2, 300))
