@@ -5,8 +5,11 @@ Examples
 >>> import polars as pl
 >>> paths = pl.DataFrame({"path": [["search", "email"], ["email"]], "conversions": [2.0, 1.0],
 ...                       "non_conversions": [1.0, 3.0]})
->>> compare(paths, ["first_touch", "last_touch"]).rows()
-[('first_touch', 'search', 2.0, 0.0, 0.6666666666666666), ('first_touch', 'email', 1.0, 0.0, 0.3333333333333333), ('last_touch', 'email', 3.0, 0.0, 1.0)]
+>>> for row in compare(paths, ["first_touch", "last_touch"]).rows():
+...     print(row)
+('first_touch', 'search', 2.0, 0.0, 0.6666666666666666)
+('first_touch', 'email', 1.0, 0.0, 0.3333333333333333)
+('last_touch', 'email', 3.0, 0.0, 1.0)
 """
 
 from __future__ import annotations
@@ -86,8 +89,34 @@ def compare(paths: pl.DataFrame, models: Sequence[ModelSpec] = DEFAULT_MODELS) -
     return pl.concat(frames)
 
 
-def _weights(paths: pl.DataFrame, spec: ModelSpec) -> pl.DataFrame:
-    """Per-touch weights (row, channel, weight) of a model, summed per channel and path."""
+def touch_weights(paths: pl.DataFrame, spec: ModelSpec) -> pl.DataFrame:
+    """The share of each journey's credit a model gives each of its channels.
+
+    The rule-based models and Shapley credit a journey by fixed weights per touch, so the
+    credit of a journey is its conversions (and value) times these weights. `journey_credit`
+    explains single journeys with them, and the bootstrap re-weights journeys with them.
+
+    Parameters
+    ----------
+    paths : DataFrame
+        Canonical journeys (``path`` as a list of channels, ``conversions``, ``value``); the
+        row number of a journey is its ``row``.
+    spec : str or (str, dict)
+        A model name or (name, options): first_touch, last_touch, last_non_direct, linear,
+        position_based or shapley (Markov credit is not a fixed weight per touch).
+
+    Returns
+    -------
+    DataFrame
+        ``row``, ``channel`` and ``weight``, summed per journey and channel; the weights of
+        a journey add up to 1.
+
+    Examples
+    --------
+    >>> paths = pl.DataFrame({"path": [["search", "email", "search"]], "conversions": [1.0]})
+    >>> touch_weights(paths, "linear").sort("channel").rows()
+    [(0, 'email', 0.3333333333333333), (0, 'search', 0.6666666666666666)]
+    """
     name, options = (spec, {}) if isinstance(spec, str) else spec
     table = heuristics.touches(paths)
     position, length = pl.col("position"), pl.col("length")
@@ -249,8 +278,10 @@ def journey_credit(paths: pl.DataFrame, model: ModelSpec = "linear") -> pl.DataF
     --------
     >>> import polars as pl
     >>> paths = pl.DataFrame({"path": [["social", "search", "search"]], "conversions": [3.0]})
-    >>> journey_credit(paths, "linear").select("channel", "conversions", "why").rows()
-    [('search', 2.0, 'search gets 67%: every touch gets an equal share'), ('social', 1.0, 'social gets 33%: every touch gets an equal share')]
+    >>> for row in journey_credit(paths, "linear").select("channel", "conversions", "why").rows():
+    ...     print(row)
+    ('search', 2.0, 'search gets 67%: every touch gets an equal share')
+    ('social', 1.0, 'social gets 33%: every touch gets an equal share')
     """
     everything = as_paths(paths)
     paths = everything.filter(pl.col("conversions") > 0)
@@ -265,7 +296,7 @@ def journey_credit(paths: pl.DataFrame, model: ModelSpec = "linear") -> pl.DataF
         )
     else:
         credited = (
-            _weights(paths, model)
+            touch_weights(paths, model)
             .join(indexed, on="row")
             .with_columns(pl.col("conversions", "value") * pl.col("weight"))
         )

@@ -8,7 +8,8 @@ Examples
 >>> result = bootstrap(paths, "linear", n=100, seed=1)
 >>> result.columns
 ['channel', 'conversions', 'value', 'lower', 'upper', 'value_lower', 'value_upper']
->>> bool((result["lower"] <= result["conversions"]).all() and (result["conversions"] <= result["upper"]).all())
+>>> inside = (result["lower"] <= result["conversions"]) & (result["conversions"] <= result["upper"])
+>>> bool(inside.all())
 True
 """
 
@@ -23,9 +24,9 @@ import scipy.sparse as sp
 from mkt_engineering.attribution.compare import (
     ModelSpec,
     _options,
-    _weights,
     model_name,
     run_model,
+    touch_weights,
 )
 from mkt_engineering.attribution.markov import MarkovStructure
 from mkt_engineering.attribution.paths import as_paths, paths_for_windows
@@ -155,7 +156,7 @@ def bootstrap(
     name = model if isinstance(model, str) else model[0]
     if name in LINEAR_MODELS:
         converting = np.flatnonzero(original > 0)  # the weights are built on converting paths only
-        weights = _weights(paths, model).filter(pl.col("channel").is_in(channels))
+        weights = touch_weights(paths, model).filter(pl.col("channel").is_in(channels))
         index = {c: i for i, c in enumerate(channels)}
         matrix = sp.csr_matrix(
             (
