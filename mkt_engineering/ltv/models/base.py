@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -66,6 +67,19 @@ class CompressedData:
                 distinct % second_levels.size,
             )
         return self._cache[first, second]
+
+    def cached(self, key: str, compute: Callable[[], Any]) -> Any:
+        """``compute()``, computed once per data set: sums a likelihood needs at every step.
+
+        Examples
+        --------
+        >>> data = CompressedData({"x": np.array([1.0, 2.0])}, np.array([3.0, 1.0]))
+        >>> data.cached("total", lambda: float(data.weights.sum()))
+        4.0
+        """
+        if ("cached", key) not in self._cache:
+            self._cache["cached", key] = compute()
+        return self._cache["cached", key]
 
     def level_weights(self, name: str) -> np.ndarray:
         """Total weight (customers) at each distinct value of a column (cached)."""

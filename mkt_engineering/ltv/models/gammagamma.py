@@ -29,7 +29,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 from scipy import stats
-from scipy.special import digamma, gammaln
+from scipy.special import digamma, gammaln, polygamma
 
 from mkt_engineering.errors import DataValidationError
 from mkt_engineering.ltv.models.base import (
@@ -42,27 +42,78 @@ from mkt_engineering.ltv.models.base import (
 COLUMNS = ("frequency", "monetary_value")
 
 
-def _negative_log_likelihood(
-    log_params: np.ndarray, data: CompressedData
-) -> tuple[float, np.ndarray]:
-    params = np.exp(log_params)
-    p, q, v = params
-    x, m, w = data.values["frequency"], data.values["monetary_value"], data.weights
-    px = p * x
+def _terms(log_params: np.ndarray, data: CompressedData, hessian: bool = False):
+    """Minus the log-likelihood, its gradient and (optionally) Hessian in log-parameters.
+
+    Per customer with x repeat purchases of mean value m, the log-likelihood is
+
+        gammaln(p x + q) - gammaln(p x) - gammaln(q) + q log v + (p x - 1) log m
+        + p x log x - (p x + q) log(v + m x).
+
+    The special functions depend on the frequency alone, so they are evaluated once per
+    distinct frequency and weighted by its customers; the terms in log m are fixed sums
+    computed once per data set. Per customer and step only log(v + m x) and 1 / (v + m x)
+    are evaluated. With the analytic Hessian the fit takes Newton steps (a few instead of
+    about a hundred quasi-Newton evaluations).
+    """
+    p, q, v = params = np.exp(log_params)
+    m, w, x = data.values["monetary_value"], data.weights, data.values["frequency"]
+    x_levels, _ = data.levels("frequency")
+    level_weight = data.level_weights("frequency")
+    sums = data.cached("gammagamma log spend", lambda: _log_spend_sums(data))
+    total = sums["customers"]
+    px_levels = p * x_levels
+    log_x_levels = np.log(x_levels)
+    basket = v + m * x  # the one term per customer
+    log_basket = np.log(basket)
+    wx = sums["weighted frequency"]
+    weighted_log_basket, xw_log_basket = w @ log_basket, wx @ log_basket
     ll = (
-        gammaln(px + q)
-        - gammaln(px)
-        - gammaln(q)
-        + q * np.log(v)
-        + (px - 1) * np.log(m)
-        + px * np.log(x)
-        - (px + q) * np.log(v + m * x)
+        level_weight @ (gammaln(px_levels + q) - gammaln(px_levels) + px_levels * log_x_levels)
+        + total * (q * np.log(v) - gammaln(q))
+        + p * (sums["x log m"] - xw_log_basket)
+        - sums["log m"]
+        - q * weighted_log_basket
     )
-    d_p = x * (digamma(px + q) - digamma(px) + np.log(m) + np.log(x) - np.log(v + m * x))
-    d_q = digamma(px + q) - digamma(q) + np.log(v) - np.log(v + m * x)
-    d_v = q / v - (px + q) / (v + m * x)
-    gradient = np.array([w @ d_p, w @ d_q, w @ d_v]) * params
-    return -float(w @ ll), -gradient
+    inverse = 1 / basket
+    w_inverse, wx_inverse = w @ inverse, wx @ inverse
+    shape_w_inverse = p * wx_inverse + q * w_inverse  # sum of w (p x + q) / (v + m x)
+    psi_sum, psi_x = digamma(px_levels + q), digamma(px_levels)
+    gradient = np.array(
+        [
+            level_weight @ (x_levels * (psi_sum - psi_x + log_x_levels))
+            + sums["x log m"]
+            - xw_log_basket,
+            level_weight @ psi_sum - total * (digamma(q) - np.log(v)) - weighted_log_basket,
+            total * q / v - shape_w_inverse,
+        ]
+    )
+    if not hessian:
+        return -float(ll), -gradient * params
+    trigamma_sum, trigamma_x = polygamma(1, px_levels + q), polygamma(1, px_levels)
+    squared = inverse * inverse
+    second = np.empty((3, 3))
+    second[0, 0] = level_weight @ (x_levels**2 * (trigamma_sum - trigamma_x))
+    second[0, 1] = level_weight @ (x_levels * trigamma_sum)
+    second[0, 2] = -wx_inverse
+    second[1, 1] = level_weight @ trigamma_sum - total * polygamma(1, q)
+    second[1, 2] = total / v - w_inverse
+    second[2, 2] = -total * q / v**2 + p * (wx @ squared) + q * (w @ squared)
+    second[1, 0], second[2, 0], second[2, 1] = second[0, 1], second[0, 2], second[1, 2]
+    log_hessian = second * np.outer(params, params) + np.diag(gradient * params)
+    return -float(ll), -gradient * params, -log_hessian
+
+
+def _log_spend_sums(data: CompressedData) -> dict[str, float]:
+    """Sums over customers that do not change during a fit (weights w, frequencies x)."""
+    x, m, w = data.values["frequency"], data.values["monetary_value"], data.weights
+    log_m = np.log(m)
+    return {
+        "customers": float(w.sum()),
+        "weighted frequency": w * x,
+        "log m": float(w @ log_m),
+        "x log m": float((w * x) @ log_m),
+    }
 
 
 class GammaGamma(LikelihoodModel):
@@ -72,8 +123,13 @@ class GammaGamma(LikelihoodModel):
     data_columns = COLUMNS
     initial = (1.0, 1.0, 1.0)
 
+    analytic_hessian = True
+
     def _negative_log_likelihood(self, log_params, data):
-        return _negative_log_likelihood(log_params, data)
+        return _terms(log_params, data)
+
+    def _negative_log_likelihood_hessian(self, log_params, data):
+        return _terms(log_params, data, hessian=True)
 
     def _prepare(self, data: pl.DataFrame) -> CompressedData:
         checked = as_arrays(data, COLUMNS, "GammaGamma")
@@ -155,7 +211,8 @@ def spend_frequency_check(rfm: pl.DataFrame) -> pl.DataFrame:
     Examples
     --------
     >>> import polars as pl
-    >>> rfm = pl.DataFrame({"frequency": [1, 2, 3, 4, 5, 6], "monetary_value": [10.0, 12, 9, 11, 10, 12]})
+    >>> rfm = pl.DataFrame({"frequency": [1, 2, 3, 4, 5, 6],
+    ...                     "monetary_value": [10.0, 12, 9, 11, 10, 12]})
     >>> spend_frequency_check(rfm)["method"].to_list()
     ['pearson', 'spearman']
     """
