@@ -2,7 +2,7 @@
 
 :func:`guess` reads the file as the loader would (separator, encoding, title line), scores
 every preset (the share of its expected columns the header has) and every contract (the
-share of its required columns found by name, by the usual names of :data:`io.SYNONYMS`
+share of its required columns found by name, by the usual names of :data:`mapping.SYNONYMS`
 and of the loaders' own mappings, and whose sample values have the right type), and
 returns the candidates best first, each with the mapping and a ready command.
 
@@ -112,7 +112,7 @@ def _known_names() -> dict[str, dict[str, str]]:
     """Contract -> normalized usual name -> contract column (synonyms, loaders' mappings)."""
     from mkt_engineering.attribution.path_files import EXPORT_COLUMNS
     from mkt_engineering.experiments.totals import TOTALS_COLUMNS
-    from mkt_engineering.io import SYNONYMS
+    from mkt_engineering.mapping import SYNONYMS
     from mkt_engineering.nurture.wide import HUBSPOT_STAGES
     from mkt_engineering.schemas import get_contract
 

@@ -29,7 +29,6 @@ mkt_engineering.errors.DataValidationError: <data frame>: the orders table needs
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +40,16 @@ from mkt_engineering import formats, privacy
 from mkt_engineering.errors import DataValidationError
 from mkt_engineering.formats import RawTable, validation_error
 from mkt_engineering.layout import Layout
+from mkt_engineering.load_rules import (
+    NOT_FINITE,
+    PERSON_IDS,
+    Failure,
+    LoadResult,
+    date_bound,
+    not_allowed,
+    refusal,
+)
+from mkt_engineering.mapping import map_columns, normalize_name, short_text
 from mkt_engineering.quality import DataQuality
 from mkt_engineering.quality import count_duplicates as _count_duplicates
 from mkt_engineering.schemas import (
@@ -57,84 +66,6 @@ __all__ = ["DataQuality", "Layout", "LoadResult", "load_table", "read_table"]
 # A file path, a polars frame, a source URI (duckdb://..., see mkt_engineering.sources) or a
 # native engine frame (DuckDB relation, Spark DataFrame).
 Source = str | Path | pl.DataFrame | pl.LazyFrame | Any
-
-EXPECTED = {
-    "datetime": "a date or date-time in one format for the whole column: YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS], DD.MM.YYYY or DD.MM.YYYY HH:MM",
-    "date": "a date in one format for the whole column: YYYY-MM-DD or DD.MM.YYYY",
-    "float": "a number such as 89.90 (89,90 with a decimal comma is fine too)",
-    "int": "a whole number",
-    "bool": "yes/no: true/false, 1/0, yes/no or ja/nein",
-    "list[str]": "channels in order separated by '>', e.g. 'search > email > direct'",
-    "string": "text",
-}
-
-
-# The columns that name a person: consent is given (or not) by a person, not by a row.
-PERSON_IDS = ("customer_id", "lead_id", "unit_id")
-
-
-@dataclass
-class LoadResult:
-    """A loaded table and the quality summary of the load.
-
-    ``frame`` is a polars DataFrame, or for a table checked in its engine
-    (``keep_in_engine``) the cleaned native frame (DuckDB relation, Spark DataFrame), lazy.
-    ``without_consent`` holds the person ids (customer_id, lead_id or unit_id, pseudonymized
-    like the frame) of the rows removed for lack of consent, or None when the table had no
-    consent column. Other tables about the same people use it to drop those people too
-    (a lead without consent in the lead table must not be analysed through its events).
-    """
-
-    frame: pl.DataFrame
-    quality: DataQuality
-    without_consent: pl.Series | None = None
-
-
-# Usual names in (German) exports, only ever *suggested* for a missing column, never mapped.
-SYNONYMS = {
-    "customer_id": (
-        "kunde",
-        "kunden_nr",
-        "kundennummer",
-        "kunden_id",
-        "customer",
-        "client_id",
-        "user_id",
-    ),
-    "order_date": ("bestelldatum", "datum", "date", "order_time", "timestamp", "zeitpunkt"),
-    "revenue": ("umsatz", "betrag", "amount", "sales", "net_revenue", "value", "wert"),
-    "timestamp": ("zeitpunkt", "zeit", "datum", "date", "time", "event_time", "created_at"),
-    "channel": ("kanal", "medium", "touchpoint"),
-    "value": ("wert", "umsatz", "revenue", "amount", "betrag"),
-    "spend": ("kosten", "ausgaben", "budget", "cost", "costs"),
-    "period_start": ("woche", "week", "monat", "month", "datum", "date"),
-    "lead_id": ("lead", "kontakt_id", "contact_id"),
-    "event": ("ereignis", "aktion", "activity", "event_type"),
-    "unit_id": ("user_id", "visitor_id", "kunde", "customer_id"),
-    "variant": ("gruppe", "group", "arm", "version", "testgruppe"),
-    "path": ("pfad", "journey", "channel_path"),
-    "conversions": ("konversionen", "conversion", "total_conversions"),
-}
-
-
-def _short(text: str, limit: int = 80) -> str:
-    """Text from a file or a reader's error, safe to quote: printable and at most `limit` long.
-
-    A binary file or a broken line can make a header or an error hold thousands of
-    characters; a message quotes the start.
-    """
-    printable = "".join(c if c.isprintable() else "\ufffd" for c in text[: limit + 1])
-    return printable if len(printable) <= limit else printable[: limit - 1] + "…"
-
-
-def _normalize(name: str) -> str:
-    return re.sub(r"[^0-9a-z]+", "_", name.strip().lower()).strip("_")
-
-
-def _closest(name: str, candidates: list[str]) -> str | None:
-    by_normal = {_normalize(c): c for c in candidates}
-    match = difflib.get_close_matches(_normalize(name), list(by_normal), n=1, cutoff=0.6)
-    return by_normal[match[0]] if match else None
 
 
 def _header_problem(
@@ -155,10 +86,10 @@ def _header_problem(
         else ""
     )
     return validation_error(
-        f"{source}: the whole header was read as ONE column, {_short(header[0])!r}, so the separator is wrong.{said}\n"
+        f"{source}: the whole header was read as ONE column, {short_text(header[0])!r}, so the separator is wrong.{said}\n"
         f"Expected the {contract.name} columns {', '.join(contract.required_names)} as separate columns.",
         source=source,
-        column=_short(header[0]),
+        column=short_text(header[0]),
         fix=(
             f"Read it with separator={guess!r} (CLI: --separator '{guess}')"
             if guess
@@ -194,93 +125,6 @@ def _repeated_column(
     return None
 
 
-def _map_columns(
-    raw: RawTable, contract: Contract, columns: dict[str, str] | None
-) -> dict[str, str]:
-    """Source name -> contract name for every column to rename; raise on a bad mapping."""
-    found = raw.frame.columns
-    columns = dict(columns or {})
-    unknown = [user for user in columns if user not in found]
-    if unknown:
-        hints = [
-            f"{u!r} (closest: {_closest(u, found)!r})" if _closest(u, found) else repr(u)
-            for u in unknown
-        ]
-        raise validation_error(
-            f"{raw.source}: columns={{...}} names {', '.join(hints)}, which the file does not have.\n"
-            f"Columns found: {', '.join(found)}.",
-            source=raw.source,
-            column=unknown[0],
-            fix="Use the column names exactly as they appear in the file's header as the keys of columns={...}.",
-        )
-    targets = list(columns.values())
-    doubled = sorted({t for t in targets if targets.count(t) > 1})
-    if doubled:
-        raise validation_error(
-            f"{raw.source}: several columns are mapped onto {', '.join(doubled)}.",
-            source=raw.source,
-            column=doubled[0],
-            fix="Map exactly one source column onto each contract column.",
-        )
-    rename = {user: canonical for user, canonical in columns.items() if user != canonical}
-    taken = set(targets) | {c for c in found if c not in columns}
-    for name in found:  # "Customer ID" or "customer-id" is clearly customer_id
-        normal = _normalize(name)
-        if (
-            name not in columns
-            and normal != name
-            and normal in contract.names
-            and normal not in taken
-        ):
-            rename[name] = normal
-            taken.add(normal)
-    mapped = [rename.get(c, c) for c in found]
-    missing = [c for c in contract.required_names if c not in mapped]
-    if missing:
-        raise _missing_columns(raw.source, contract, missing, found, mapped)
-    return rename
-
-
-def _missing_columns(
-    source: str, contract: Contract, missing: list[str], found: list[str], mapped: list[str]
-) -> DataValidationError:
-    unused = [f for f, m in zip(found, mapped, strict=True) if m not in contract.names]
-    suggestion = {}
-    for name in missing:
-        match = _closest(name, unused) or next(
-            (u for u in unused if _normalize(u) in SYNONYMS.get(name, ())), None
-        )
-        if match and match not in suggestion:
-            suggestion[match] = name
-    lines = [
-        f"{source}: the {contract.name} table needs column{'s' if len(missing) > 1 else ''} "
-        f"{', '.join(missing)}, which {'were' if len(missing) > 1 else 'was'} not found."
-    ]
-    shown = ", ".join(repr(_short(f, 40)) for f in found[:30])
-    more = f" and {len(found) - 30} more" if len(found) > 30 else ""
-    lines.append(f"Columns found: {shown}{more}.")
-    for name in missing:
-        match = next((u for u, c in suggestion.items() if c == name), None)
-        lines.append(
-            f"Closest match for {name}: {match!r}."
-            if match
-            else f"No column name is close to {name}."
-        )
-    unmatched = [m for m in missing if m not in suggestion.values()]
-    pasted = ", ".join(
-        [f'"{u}": "{c}"' for u, c in suggestion.items()]
-        + [f'"<your column>": "{m}"' for m in unmatched]
-    )
-    fix = f"Map your column names onto the contract: columns={{{pasted}}}"
-    fix += (
-        " (CLI: " + " ".join(f"--map '{u}={c}'" for u, c in suggestion.items()) + ")"
-        if suggestion
-        else ""
-    )
-    lines.append(f"Required columns of {contract.name}: {', '.join(contract.required_names)}.")
-    return validation_error("\n".join(lines), source=source, column=missing[0], fix=fix + ".")
-
-
 def _fail(
     raw: RawTable,
     user: str,
@@ -298,103 +142,6 @@ def _fail(
     return Failure(raw.source, user, column.name, problem, int(mask.sum()), where, values).error(
         expected, fix, positions
     )
-
-
-@dataclass
-class Failure:
-    """A refusal's message: source, column, problem, count and up to five example rows.
-
-    Shared by the file loader and the checks that run in an engine
-    (:mod:`mkt_engineering.engines.checks`), which name rows by their key instead of a line.
-    """
-
-    source: str
-    user: str
-    contract_name: str
-    problem: str
-    total: int
-    where: list[str]  # "line 4", or "row with customer_id 'c2'"
-    values: list[str | None]
-
-    def error(self, expected: str, fix: str, rows: list[int] | None = None) -> DataValidationError:
-        quoted = [  # a cell of an unclosed quote can hold the rest of the file
-            v if v is None or len(v) <= 80 else v[:79] + "…" for v in self.values
-        ]
-        named = f"column {self.user!r}" + (
-            f" (contract column {self.contract_name!r})" if self.user != self.contract_name else ""
-        )
-        total = self.total
-        lines = [
-            f"{self.source}: {named} {self.problem} ({total:,} row{'s' if total != 1 else ''} affected)."
-        ]
-        lines += [
-            f"  {w}: {'<empty>' if v is None else repr(v)}"
-            for w, v in zip(self.where, quoted, strict=True)
-        ]
-        if total > len(self.where):
-            lines.append(f"  ... and {total - len(self.where):,} more")
-        lines.append(f"Expected: {expected}.")
-        return validation_error(
-            "\n".join(lines), source=self.source, column=self.user, rows=rows, fix=fix
-        )
-
-
-# What each refusal says (problem, expected, fix), shared by files and engine checks.
-NOT_FINITE = (
-    "has values that are not finite numbers (NaN, infinity, or too large such as 1e400)",
-    EXPECTED["float"],
-    "Replace these cells by real numbers in the source, or empty them if the value is "
-    "unknown and the column is optional; a spreadsheet's #DIV/0! or an overflowing formula "
-    "usually causes them.",
-)
-UNREADABLE = {
-    "datetime": "has values that are not dates",
-    "date": "has values that are not dates",
-    "list[str]": "has empty or unreadable paths",
-    "float": "has values that are not numbers",
-    "int": "has values that are not whole numbers",
-    "bool": "has values that are not yes/no",
-}
-
-
-def refusal(check: str, column: Column, why: str = "", window: str = "") -> tuple[str, str, str]:
-    """(problem, expected, fix) of the refusal `check` for `column`.
-
-    `check` is one of unreadable, empty, below, dates (with `why` and `window`), mixed
-    (with the column's date format family as `why` and the other one as `window`).
-    """
-    if check == "mixed":
-        return (
-            f"mixes date formats: it starts with {why}, but some rows use {window}",
-            EXPECTED[column.dtype],
-            "Export all dates of the column in one format (re-export, or format the column in Excel as one date format); the loader does not guess which format a mixed row meant.",
-        )
-    if check == "unreadable":
-        return (
-            UNREADABLE.get(column.dtype, "has unreadable values"),
-            EXPECTED[column.dtype],
-            f"Correct these cells in the source (or empty them if the column is optional), or map another column onto {column.name}.",
-        )
-    if check == "empty":
-        return (
-            "is empty",
-            f"a value in every row ({EXPECTED[column.dtype]})",
-            f"Fill in {column.name} for these rows, or remove the rows in the source if they do not belong in the data.",
-        )
-    if check == "below":
-        return (
-            f"has values below {column.minimum:g}",
-            f"{column.name} of {column.minimum:g} or more",
-            f"Correct or remove these rows; {column.name} cannot be below {column.minimum:g} (refunds and cancellations: net them against their order before loading).",
-        )
-    if check == "dates":
-        return (
-            f"has dates before {EARLIEST_DATE:%Y-%m-%d} or after the export time ({why})",
-            f"dates from {window} (the export time plus one day)",
-            "Correct these dates in the source (typos such as 2999 or placeholders such as "
-            "1900-01-01) or remove the rows; planned periods do not belong in the data.",
-        )
-    raise ValueError(f"unknown refusal {check}")
 
 
 def _to_text(values: pl.Series, raw: RawTable, user: str) -> pl.Series:
@@ -575,38 +322,6 @@ def _check_column(
                 .head(8)
             )
             raise _fail(raw, user, column, bad, original, *not_allowed(column, pairs))
-
-
-def not_allowed(column: Column, pairs: pl.DataFrame) -> tuple[str, str, str]:
-    """(problem, expected, fix) for values outside `column.allowed`; `pairs` holds raw, value."""
-    hints = {
-        r: difflib.get_close_matches(v, column.allowed, n=1, cutoff=0.6)
-        for r, v in pairs.iter_rows()
-    }
-    pasted = ", ".join(f'"{r}": "{h[0]}"' for r, h in hints.items() if h)
-    bad_values = ", ".join(repr(r) for r in hints)
-    return (
-        f"has values outside the allowed list ({bad_values})",
-        f"one of {', '.join(column.allowed)}",
-        "Rename these values to the kit's names before loading"
-        + (f", e.g. pl.col({column.name!r}).replace({{{pasted}}})" if pasted else "")
-        + ", or remove the rows if they are not part of the process.",
-    )
-
-
-def _date_bound(value: Any, end: bool, what: str = "date_range") -> dt.datetime:
-    if isinstance(value, str):  # "2026-03-31" is a day (whole day included at the end)
-        parsed, _, _ = formats.parse_datetime(pl.Series([value.strip()]))
-        if parsed.item() is None:
-            raise validation_error(
-                f"{what}: cannot read {value!r} as a date.",
-                fix="Write dates as YYYY-MM-DD or DD.MM.YYYY.",
-            )
-        value = parsed.item().date() if len(value.strip()) <= 10 else parsed.item()
-    if isinstance(value, dt.datetime):
-        return value
-    day = dt.datetime.combine(value, dt.time())
-    return day + dt.timedelta(days=1) - dt.timedelta(microseconds=1) if end else day
 
 
 @dataclass
@@ -835,7 +550,7 @@ def load_table(
     contract = get_contract(table)
     pseudonymize = [pseudonymize] if isinstance(pseudonymize, str) else list(pseudonymize or [])
     if pseudonymize:
-        privacy._salt(salt)  # fail before reading a large file
+        privacy.resolve_salt(salt)  # fail before reading a large file
     from mkt_engineering.engines import loading
 
     engine = loading.engine_source(source)
@@ -882,8 +597,10 @@ def load_table(
         quality.engine, quality.source_table = described.kind, described.table
         quality.query = described.query
     if raw.title:
-        quality.add("title lines skipped", raw.first_line - 2, repr(_short(raw.title)), share=False)
-    rename = _map_columns(raw, contract, columns)
+        quality.add(
+            "title lines skipped", raw.first_line - 2, repr(short_text(raw.title)), share=False
+        )
+    rename = map_columns(raw, contract, columns)
     quality.column_mapping = rename
     frame = raw.frame.rename(rename)
     pseudonymize = [rename.get(c, c) for c in pseudonymize]
@@ -902,12 +619,12 @@ def load_table(
     _filter_rows(frame, rename, consent_column, removals, quality)
     user_name = {c: u for u, c in rename.items()}
     frame = _coerce_columns(frame, contract, raw, quality, user_name, removals.keep)
-    export_time = dt.datetime.now() if as_of is None else _date_bound(as_of, end=True, what="as_of")
+    export_time = dt.datetime.now() if as_of is None else date_bound(as_of, end=True, what="as_of")
     quality.out_of_range_dates = _check_dates(
         frame, contract, raw, removals, user_name, export_time
     )
     if date_range is not None and contract.date_column in frame.columns:
-        start, end = _date_bound(date_range[0], end=False), _date_bound(date_range[1], end=True)
+        start, end = date_bound(date_range[0], end=False), date_bound(date_range[1], end=True)
         inside = frame.select(
             pl.col(contract.date_column)
             .cast(pl.Datetime("us"))
@@ -995,7 +712,9 @@ def _read(
         mapped = dict(columns or {})
         return mapped.get(
             header_name,
-            _normalize(header_name) if _normalize(header_name) in contract.names else header_name,
+            normalize_name(header_name)
+            if normalize_name(header_name) in contract.names
+            else header_name,
         )
 
     def text_columns(header: list[str]) -> list[str]:
@@ -1023,7 +742,7 @@ def _read(
         detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         if isinstance(error, pl.exceptions.NoDataError):
             detail = "the file holds no data (only blank lines)"
-        detail = _short(detail, 120)
+        detail = short_text(detail, 120)
         raise validation_error(
             f"{label}: could not be read: {detail}.",
             source=label,

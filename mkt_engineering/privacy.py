@@ -32,6 +32,7 @@ import re
 
 import polars as pl
 
+from mkt_engineering.errors import require_columns
 from mkt_engineering.formats import validation_error
 
 SALT_VARIABLE = "MKT_PSEUDONYM_SALT"
@@ -167,12 +168,33 @@ SAMPLE_ROWS = 1000  # the first rows, and four times as many spread over the res
 FULL_SCAN_CELLS = 2_000_000
 
 
-def _salt(salt: str | None) -> str:
+def resolve_salt(salt: str | None = None) -> str:
+    """The pseudonymization salt: the one given, else ``MKT_PSEUDONYM_SALT``; refuse none.
+
+    Callers that hash later (a large file, an engine table) call this first, so a missing
+    salt is reported before any data is read.
+
+    Parameters
+    ----------
+    salt : str, optional
+        The secret salt; None reads the environment variable.
+
+    Returns
+    -------
+    str
+        The salt to hash with.
+
+    Examples
+    --------
+    >>> resolve_salt("pepper")
+    'pepper'
+    """
     salt = salt if salt is not None else os.environ.get(SALT_VARIABLE)
     if not salt:
         raise validation_error(
             "Pseudonymization needs a secret salt, and none was given.",
-            fix=f"Pass salt='...' or set the environment variable {SALT_VARIABLE}; keep the salt out of code and notebooks, and use the same salt for files that must join.",
+            fix=f"Pass salt='...' or set the environment variable {SALT_VARIABLE}; keep the "
+            "salt out of code and notebooks, and use the same salt for files that must join.",
         )
     return salt
 
@@ -201,15 +223,14 @@ def pseudonymize(
     >>> out["id"][0] == hashlib.sha256(b"pepperc1").hexdigest()
     True
     """
-    salt_text = _salt(salt)
+    salt_text = resolve_salt(salt)
     columns = [columns] if isinstance(columns, str) else list(columns)
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise validation_error(
-            f"Cannot pseudonymize {', '.join(missing)}: no such column. Columns: {', '.join(frame.columns)}.",
-            column=missing[0],
-            fix="Name columns of the table (after column mapping) in pseudonymize=[...].",
-        )
+    require_columns(
+        frame,
+        columns,
+        source="pseudonymize=[...]",
+        fix="Name columns of the table (after column mapping) in pseudonymize=[...].",
+    )
     replacements = []
     for name in columns:
         distinct = frame.get_column(name).drop_nulls().cast(pl.String).unique()
@@ -497,12 +518,13 @@ def filter_consent(frame: pl.DataFrame, column: str) -> tuple[pl.DataFrame, int]
     Empty cells and unknown answers count as *no* consent: processing personal data for
     marketing needs an explicit yes.
     """
-    if column not in frame.columns:
-        raise validation_error(
-            f"Consent column {column!r} not found. Columns: {', '.join(frame.columns)}.",
-            column=column,
-            fix="Name the column that holds the marketing consent (true/false, ja/nein, 1/0), or leave consent_column unset.",
-        )
+    require_columns(
+        frame,
+        [column],
+        source="Consent column",
+        fix="Name the column that holds the marketing consent (true/false, ja/nein, 1/0), or "
+        "leave consent_column unset.",
+    )
     keep = consent_mask(frame.get_column(column))
     kept = frame.filter(keep)
     return kept, frame.height - kept.height

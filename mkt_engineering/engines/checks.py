@@ -23,7 +23,8 @@ from typing import Any
 import narwhals as nw
 import polars as pl
 
-from mkt_engineering import privacy
+from mkt_engineering import formats, privacy
+from mkt_engineering import load_rules as rules
 from mkt_engineering.engines import frames
 from mkt_engineering.engines.convert import GERMAN, ISO, OTHER, RAW
 from mkt_engineering.quality import DataQuality
@@ -96,15 +97,14 @@ class Checks:
     steps: dict[str, nw.Expr] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        from mkt_engineering import io
-
-        self.io = io
         self.schema = self.typed.collect_schema()
         self.present = [c for c in self.contract.columns if c.name in self.schema.names()]
         self.user = {m: u for u, m in self.mapped.items()}
         export = self.options["as_of"]
         export = (
-            dt.datetime.now() if export is None else io._date_bound(export, end=True, what="as_of")
+            dt.datetime.now()
+            if export is None
+            else rules.date_bound(export, end=True, what="as_of")
         )
         self.latest = export + FUTURE_SLACK
         self.window = f"{EARLIEST_DATE:%Y-%m-%d} to {self.latest:%Y-%m-%d %H:%M}"
@@ -119,7 +119,7 @@ class Checks:
             else nw.lit(True)
         )
         self.keep = ~self.blank & self.granted
-        self.keys = [c for c in (*io.PERSON_IDS, *self.contract.key) if c in self.schema.names()]
+        self.keys = [c for c in (*rules.PERSON_IDS, *self.contract.key) if c in self.schema.names()]
         self.keys = list(dict.fromkeys(self.keys))
 
     def masks(self) -> dict[str, nw.Expr]:
@@ -160,8 +160,8 @@ class Checks:
                 keep = keep & ~out
         date_range, date_column = self.options["date_range"], self.contract.date_column
         if date_range is not None and date_column in self.schema.names():
-            start = self.io._date_bound(date_range[0], end=False)
-            end = self.io._date_bound(date_range[1], end=True)
+            start = rules.date_bound(date_range[0], end=False)
+            end = rules.date_bound(date_range[1], end=True)
             self.range_note = f"{start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M}"
             inside = nw.col(date_column).cast(nw.Datetime("us")).is_between(start, end)
             steps["range"] = keep & ~inside.fill_null(False)
@@ -177,14 +177,13 @@ class Checks:
         value = nw.col(RAW + name if RAW + name in self.schema.names() else name)
         where, values = examples(self.typed, mask, value.cast(nw.String), name, self.keys)
         total = counted[f"{check}|{name}"]
-        failure = self.io.Failure(
+        failure = rules.Failure(
             self.label, self.user.get(name, name), name, texts[0], total, where, values
         )
         return failure.error(texts[1], texts[2])
 
     def refuse(self, counted: dict[str, int]) -> None:
         """Raise the file loader's first error, in its order of"""
-        io = self.io
         for column in self.present:
             for check in ("mixed", "finite", "unreadable", "empty", "below", "allowed"):
                 if not counted.get(f"{check}|{column.name}"):
@@ -192,15 +191,15 @@ class Checks:
                 if check == "mixed":
                     texts = self._mixed(column)
                 elif check == "finite":
-                    texts = io.NOT_FINITE
+                    texts = rules.NOT_FINITE
                 elif check == "allowed":
-                    texts = io.not_allowed(column, self._allowed_pairs(column.name))
+                    texts = rules.not_allowed(column, self._allowed_pairs(column.name))
                 else:
-                    texts = io.refusal(check, column)
+                    texts = rules.refusal(check, column)
                 raise self._refusal(check, column.name, counted, texts)
         for extra in self.extras:
             if counted.get(f"finite|{extra}"):
-                raise self._refusal("finite", extra, counted, io.NOT_FINITE)
+                raise self._refusal("finite", extra, counted, rules.NOT_FINITE)
         for column in self.present:
             out = counted.get(f"dates|{column.name}", 0)
             refused = self.contract.out_of_range_dates == "refuse"
@@ -210,11 +209,11 @@ class Checks:
                     if refused
                     else "that is most of the rows, so the dates are probably misread"
                 )
-                texts = io.refusal("dates", column, why, self.window)
+                texts = rules.refusal("dates", column, why, self.window)
                 mask = self.steps[f"dates|{column.name}"]
                 shown = nw.col(column.name).cast(nw.Datetime("us")).cast(nw.String)
                 where, values = examples(self.typed, mask, shown, column.name, self.keys)
-                failure = io.Failure(
+                failure = rules.Failure(
                     self.label, self.user.get(column.name, column.name), column.name,
                     texts[0], out, where, values,
                 )  # fmt: skip
@@ -225,8 +224,8 @@ class Checks:
         mask = self.steps[f"mixed|{column.name}"]
         raw = nw.col(RAW + column.name).cast(nw.String)
         _, values = examples(self.typed, mask, raw, column.name, [], limit=1)
-        family = self.io.formats.family_of(str(values[0]).strip())
-        return self.io.refusal("mixed", column, self.facts_family(column.name), family)
+        family = formats.family_of(str(values[0]).strip())
+        return rules.refusal("mixed", column, self.facts_family(column.name), family)
 
     def facts_family(self, name: str) -> str:
         """The format family a text date column starts with (its twin parses the other)."""
@@ -305,7 +304,7 @@ class Checks:
 
     def without_consent(self) -> pl.Series | None:
         """The distinct person ids of rows without consent (a small query; None without consent)."""
-        person = next((c for c in self.io.PERSON_IDS if c in self.schema.names()), None)
+        person = next((c for c in rules.PERSON_IDS if c in self.schema.names()), None)
         if self.consent is None or person is None:
             return None
         ids = frames.lazy(self.typed).filter(~self.granted).select(nw.col(person).cast(nw.String))

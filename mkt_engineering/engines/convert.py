@@ -269,7 +269,7 @@ def pseudonymize(native: Any, columns: list[str], salt: str | None, label: str) 
     missing = [c for c in columns if c not in names]
     if missing:  # the file loader's message
         privacy.pseudonymize(pl.DataFrame(schema=dict.fromkeys(names, pl.String)), missing, salt)
-    salt_text = _literal(privacy._salt(salt))
+    salt_text = _literal(privacy.resolve_salt(salt))
     engine = frames.engine_name(native)
     exprs = []
     for name in names:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import narwhals as nw
 import polars as pl
@@ -33,12 +33,10 @@ from mkt_engineering import privacy
 from mkt_engineering.engines import checks, convert, frames
 from mkt_engineering.formats import RawTable, validation_error
 from mkt_engineering.layout import Layout
+from mkt_engineering.load_rules import LoadResult
+from mkt_engineering.mapping import map_columns
 from mkt_engineering.quality import DataQuality
 from mkt_engineering.schemas import Contract
-
-if TYPE_CHECKING:
-    from mkt_engineering import io
-
 
 #: Above this many rows a source stays in its engine unless the caller asks to collect it.
 #: Ten million rows of a five-column table are about 1 GB in polars: beyond that, bringing
@@ -134,7 +132,7 @@ def collect(native: Any) -> pl.DataFrame:
 
 def load_in_engine(
     native: Any, described: EngineSource, contract: Contract, options: dict[str, Any]
-) -> io.LoadResult:
+) -> LoadResult:
     """Check the table in its engine; return the cleaned lazy native frame and the summary.
 
     The same mapping, checks, messages and counts as the file loader, run as aggregate
@@ -142,12 +140,10 @@ def load_in_engine(
     of a refusal. Extra text columns are left in the engine (except an experiment's
     segments), since only a full scan could show they hold no personal data.
     """
-    from mkt_engineering import io
-
     label = described.uri
     _file_options_only(label, options["layout"], options["sheet"])
     schema = frames.lazy(native).collect_schema()
-    rename = io._map_columns(_header(label, schema.names()), contract, options["columns"])
+    rename = map_columns(_header(label, schema.names()), contract, options["columns"])
     quality = DataQuality(
         label,
         contract.name,
@@ -195,7 +191,7 @@ def load_in_engine(
             ids = without_consent.to_frame()
             salt = options["salt"]
             without_consent = privacy.pseudonymize(ids, [ids.columns[0]], salt).to_series()
-    return io.LoadResult(clean, quality, without_consent)
+    return LoadResult(clean, quality, without_consent)
 
 
 def _file_options_only(label: str, layout: Layout, sheet: Any) -> None:

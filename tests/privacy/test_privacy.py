@@ -171,7 +171,7 @@ def test_read_table_named_consent_column_and_missing_one():
     frame = _touches().rename({"Einwilligung": "newsletter_ok"})
     assert read_table(frame, "touchpoints").height == 3  # not a consent name: no filter
     assert read_table(frame, "touchpoints", consent_column="newsletter_ok").height == 2
-    with pytest.raises(DataValidationError, match="Consent column 'nope' not found"):
+    with pytest.raises(DataValidationError, match=r"Consent column: missing column\(s\) nope"):
         read_table(frame, "touchpoints", consent_column="nope")
 
 
@@ -191,3 +191,13 @@ def test_read_table_pseudonymizes_pii_id(monkeypatch):
     monkeypatch.delenv(SALT_VARIABLE)
     with pytest.raises(DataValidationError, match=SALT_VARIABLE):
         read_table(frame, "touchpoints", {"Kunde": "customer_id"}, pseudonymize=["customer_id"])
+
+
+def test_missing_columns_name_the_closest_match():
+    """pseudonymize and filter_consent refuse a missing column through require_columns, which
+    points to the column that is there under another spelling."""
+    frame = pl.DataFrame({"Customer_ID": ["c1"], "Opt_In": [True]})
+    with pytest.raises(DataValidationError, match="did you mean Customer_ID for customer_id"):
+        pseudonymize(frame, "customer_id", salt="s")
+    with pytest.raises(DataValidationError, match="did you mean Opt_In for opt_in"):
+        filter_consent(frame, "opt_in")
