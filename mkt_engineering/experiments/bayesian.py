@@ -46,6 +46,18 @@ def chance_to_win(
 ) -> Any:
     """P(treatment rate > control rate) under independent beta posteriors (vectorized).
 
+    Parameters
+    ----------
+    control, treatment : (conversions, units)
+        Scalars or numpy arrays (one entry per simulated experiment).
+    prior : (float, float)
+        Beta prior (a, b) of each rate; (1, 1) is uniform.
+
+    Returns
+    -------
+    float or array
+        The posterior probability that the treatment rate is the higher one.
+
     Examples
     --------
     >>> round(float(chance_to_win((10, 100), (10, 100))), 6)
@@ -100,10 +112,27 @@ def beta_binomial(
 ) -> pl.DataFrame:
     """Posterior summary of a conversion test (one row).
 
-    Columns: control_rate, treatment_rate (posterior means), difference, ci_low, ci_high
-    (equal-tailed credible interval of treatment - control), chance_to_win, expected_loss
-    (rate lost on average if you ship treatment and it is worse) and expected_loss_control
-    (lost if you keep control and treatment is better).
+    Parameters
+    ----------
+    control, treatment : (conversions, units)
+        Converting units and all units per arm.
+    prior : (float, float)
+        Beta prior (a, b) of each rate; (1, 1) is uniform.
+    alpha : float
+        1 - level of the credible interval.
+
+    Returns
+    -------
+    DataFrame
+        One row: control_rate, treatment_rate (posterior means), difference, ci_low,
+        ci_high (equal-tailed credible interval of treatment - control), chance_to_win,
+        expected_loss (rate lost on average if you ship treatment and it is worse) and
+        expected_loss_control (lost if you keep control and treatment is better).
+
+    Examples
+    --------
+    >>> beta_binomial((100, 1000), (130, 1000))["chance_to_win"].round(3).to_list()
+    [0.982]
     """
     a_c, b_c = prior[0] + control[0], prior[1] + control[1] - control[0]
     a_t, b_t = prior[0] + treatment[0], prior[1] + treatment[1] - treatment[0]
@@ -128,6 +157,19 @@ def beta_binomial(
 
 def normal_posterior(effect: Any, standard_error: Any, *, alpha: float = 0.05) -> pl.DataFrame:
     """Bayesian reading of a mean difference: flat prior, normal likelihood.
+
+    Parameters
+    ----------
+    effect, standard_error : float or array
+        The estimated difference and its standard error.
+    alpha : float
+        1 - level of the credible interval.
+
+    Returns
+    -------
+    DataFrame
+        difference, ci_low, ci_high, chance_to_win, expected_loss and
+        expected_loss_control, one row per effect.
 
     Examples
     --------
@@ -154,7 +196,28 @@ def normal_posterior(effect: Any, standard_error: Any, *, alpha: float = 0.05) -
 def posterior_curves(
     control: tuple[int, int], treatment: tuple[int, int], *, prior=(1, 1), points: int = 200
 ) -> pl.DataFrame:
-    """Posterior densities of both conversion rates on a common grid (for the chart)."""
+    """Posterior densities of both conversion rates on a common grid (for the chart).
+
+    Parameters
+    ----------
+    control, treatment : (conversions, units)
+        Converting units and all units per arm.
+    prior : (float, float)
+        Beta prior (a, b) of each rate.
+    points : int
+        Grid points per arm.
+
+    Returns
+    -------
+    DataFrame
+        variant, rate and density; the grid covers both posteriors' central 99.98%.
+
+    Examples
+    --------
+    >>> curves = posterior_curves((10, 100), (15, 100), points=50)
+    >>> curves.shape, curves["variant"].unique(maintain_order=True).to_list()
+    ((100, 3), ['control', 'treatment'])
+    """
     params = {
         name: (prior[0] + arm[0], prior[1] + arm[1] - arm[0])
         for name, arm in (("control", control), ("treatment", treatment))

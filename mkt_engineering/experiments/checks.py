@@ -34,6 +34,8 @@ class SrmResult:
         Chi-square goodness-of-fit statistic and its p-value.
     max_deviation : float
         Largest absolute gap between observed and planned share.
+    threshold : float
+        The p-value below which the check blocks.
     blocked : bool
         True when the verdict must not be trusted (p below threshold and, if given, the
         deviation at least ``min_deviation``).
@@ -47,6 +49,7 @@ class SrmResult:
     blocked: bool
 
     def to_frame(self) -> pl.DataFrame:
+        """The split table with the p-value and whether the check blocks."""
         return self.table.with_columns(
             pl.lit(self.p_value).alias("p_value"), pl.lit(self.blocked).alias("blocked")
         )
@@ -74,6 +77,12 @@ def srm_test(
         With millions of units a harmless 0.1-point imbalance is "significant"; give a
         minimum share deviation (e.g. 0.005) that must also be exceeded to block.
 
+    Returns
+    -------
+    SrmResult
+        The split table, the chi-square statistic and p-value, the largest deviation and
+        whether the check blocks the verdict.
+
     Examples
     --------
     >>> srm_test({"a": 500_500, "b": 499_500}, min_deviation=0.005).blocked
@@ -86,7 +95,8 @@ def srm_test(
     )
     if weights and set(weights) != set(names):
         raise DataValidationError(
-            f"srm_test: planned weights name {sorted(weights)} but the data has variants {sorted(names)}.",
+            f"srm_test: planned weights name {sorted(weights)} but the data has variants "
+            f"{sorted(names)}.",
             column="variant",
             fix="Give one weight per variant, spelt as in the data.",
         )
@@ -112,14 +122,29 @@ def balance_check(
 ) -> pl.DataFrame:
     """Compare pre-period covariates between arms: randomization should leave them equal.
 
-    Returns per covariate and arm: the means, the standardized mean difference (SMD, in
-    pooled standard deviations; above 0.1 is a warning sign), the Welch p-value, and the
-    share of units without pre-period data in each arm.
+    Parameters
+    ----------
+    units : DataFrame or LazyFrame
+        One row per unit.
+    variant : str
+        The arm column.
+    covariates : list of str
+        Pre-period columns; empty cells are units without pre-period data.
+    control : str
+        The control arm.
+
+    Returns
+    -------
+    DataFrame
+        Per covariate and treatment arm: the means, the standardized mean difference (SMD,
+        in pooled standard deviations; above 0.1 is a warning sign), the Welch p-value, and
+        the share of units without pre-period data in each arm.
 
     Examples
     --------
     >>> df = pl.DataFrame({"variant": ["a", "a", "b", "b"], "x": [1.0, 3.0, 2.0, None]})
-    >>> balance_check(df, variant="variant", covariates=["x"], control="a")["missing_treatment"].to_list()
+    >>> check = balance_check(df, variant="variant", covariates=["x"], control="a")
+    >>> check["missing_treatment"].to_list()
     [0.5]
     """
     lazy = units.lazy()

@@ -73,6 +73,11 @@ def sample_size(
     sd : float, optional
         Standard deviation of the metric; given, the metric is treated as a mean.
 
+    Returns
+    -------
+    int
+        Control units needed, rounded up.
+
     Examples
     --------
     >>> sample_size(0.20, 0.25, relative=True)
@@ -105,6 +110,26 @@ def mde(
 ) -> float:
     """Smallest upward effect detectable with ``n`` control units (inverse of `sample_size`).
 
+    Parameters
+    ----------
+    n : float
+        Control units.
+    baseline : float
+        Control conversion rate (or control mean, with ``sd``).
+    relative : bool
+        Return the effect as a share of ``baseline``.
+    alpha, power : float
+        Two-sided significance level and power.
+    ratio : float
+        Treatment units per control unit.
+    sd : float, optional
+        Standard deviation of the metric; given, the metric is treated as a mean.
+
+    Returns
+    -------
+    float
+        The minimum detectable effect, absolute (or relative).
+
     Examples
     --------
     >>> round(mde(1094, 0.20), 3)
@@ -129,6 +154,22 @@ def duration(
 ) -> int:
     """Days needed to reach the sample, given units entering per day and the share in the test.
 
+    Parameters
+    ----------
+    sample_size_per_arm : float
+        Units each arm needs.
+    daily_units : float
+        Units entering per day (all of them, before the share).
+    arms : int
+        Number of arms, control included.
+    share : float
+        Share of the daily units that enter the test.
+
+    Returns
+    -------
+    int
+        Whole days, rounded up.
+
     Examples
     --------
     >>> duration(1094, daily_units=1000, arms=3, share=0.5)
@@ -149,7 +190,23 @@ def non_inferiority_sample_size(
 ) -> int:
     """Units per arm to show a guardrail is not worse by more than ``margin`` (one-sided test).
 
-    Assumes the true effect on the guardrail is zero; ``margin`` is absolute.
+    Assumes the true effect on the guardrail is zero.
+
+    Parameters
+    ----------
+    baseline : float
+        Control rate of the guardrail (or its mean, with ``sd``).
+    margin : float
+        Worsening, absolute, that still counts as "not worse".
+    alpha, power : float
+        One-sided significance level and power.
+    sd : float, optional
+        Standard deviation of a mean metric.
+
+    Returns
+    -------
+    int
+        Units per arm, rounded up.
 
     Examples
     --------
@@ -166,9 +223,22 @@ def guardrail_status(
 ) -> Any:
     """Read a guardrail's interval against its non-inferiority margin.
 
-    Returns ``"worse"`` when the interval lies entirely on the harmful side of zero,
-    ``"fine"`` when it excludes harm larger than ``margin``, and ``"unclear"`` otherwise.
-    With ``margin=0`` a guardrail is "fine" unless the interval reaches below zero.
+    Parameters
+    ----------
+    ci_low, ci_high : float or array
+        The interval of the guardrail's change (relative, as `analyze` passes it).
+    margin : float
+        Worsening that still counts as "not worse", on the interval's scale.
+    higher_is_better : bool
+        False for guardrails where lower is better (page load time, unsubscribes).
+
+    Returns
+    -------
+    str or array of str
+        ``"worse"`` when the interval lies entirely on the harmful side of zero,
+        ``"fine"`` when it excludes harm larger than ``margin``, ``"unclear"`` otherwise
+        (and when the interval could not be computed). With ``margin=0`` a guardrail is
+        "fine" unless the interval lies below zero.
 
     Examples
     --------
@@ -203,6 +273,26 @@ def power_curve(
     sd: float | None = None,
 ) -> Any:
     """Power of the two-sided test for each true effect, with ``n`` control units.
+
+    Parameters
+    ----------
+    baseline : float
+        Control conversion rate (or control mean, with ``sd``).
+    n : float
+        Control units.
+    effects : float or array
+        True effects, absolute.
+    alpha : float
+        Two-sided significance level.
+    ratio : float
+        Treatment units per control unit.
+    sd : float, optional
+        Standard deviation of a mean metric.
+
+    Returns
+    -------
+    float or array
+        The chance of a significant result for each effect (alpha at effect 0).
 
     Examples
     --------

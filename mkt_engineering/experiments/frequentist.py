@@ -187,6 +187,11 @@ def proportion_test(
         interval, which collapses to [0, 0] when neither arm converts). The relative lift
         always uses the delta method.
 
+    Returns
+    -------
+    EffectEstimate
+        Effect, interval, p-value, standard error and both rates.
+
     Notes
     -----
     The p-value is the z-test's. When it cannot be computed (no conversions or no
@@ -256,6 +261,11 @@ def mean_test(
     alpha : float
         1 - confidence level.
 
+    Returns
+    -------
+    EffectEstimate
+        Effect, interval, p-value, standard error and both means.
+
     Examples
     --------
     >>> r = mean_test(SampleStats(3407, 1396.87, 52377.9767), SampleStats(3461, 2422.7, 134698.29))
@@ -300,6 +310,16 @@ def mann_whitney_test(control_values: Any, treatment_values: Any) -> EffectEstim
     control unit (ties count half) minus 0.5. It says nothing about the difference in
     average revenue, which is what a business case needs; use it only as a robustness
     check next to `mean_test` or the bootstrap. It needs the raw values.
+
+    Parameters
+    ----------
+    control_values, treatment_values : array-like
+        The metric of every unit in each arm.
+
+    Returns
+    -------
+    EffectEstimate
+        The superiority minus 0.5 as the effect and the test's p-value (no interval).
 
     Examples
     --------

@@ -21,13 +21,45 @@ import numpy as np
 
 
 def bonferroni(p_values: Any) -> np.ndarray:
-    """Multiply each p-value by the number of tests (capped at 1)."""
+    """Multiply each p-value by the number of tests (capped at 1).
+
+    Parameters
+    ----------
+    p_values : array-like
+        The family's p-values on the last axis.
+
+    Returns
+    -------
+    numpy.ndarray
+        Adjusted p-values, in the input order.
+
+    Examples
+    --------
+    >>> bonferroni([0.01, 0.04]).tolist()
+    [0.02, 0.08]
+    """
     p = np.asarray(p_values, dtype=float)
     return np.minimum(p * p.shape[-1], 1.0)
 
 
 def holm(p_values: Any) -> np.ndarray:
-    """Holm step-down adjusted p-values (last axis is the family)."""
+    """Holm step-down adjusted p-values (last axis is the family).
+
+    Parameters
+    ----------
+    p_values : array-like
+        The family's p-values on the last axis; a NaN stays NaN and leaves the others be.
+
+    Returns
+    -------
+    numpy.ndarray
+        Adjusted p-values, in the input order.
+
+    Examples
+    --------
+    >>> holm([0.01, float("nan"), 0.04]).tolist()
+    [0.03, nan, 0.08]
+    """
     p = np.asarray(p_values, dtype=float)
     m = p.shape[-1]
     order = np.argsort(p, axis=-1)
@@ -41,7 +73,23 @@ def holm(p_values: Any) -> np.ndarray:
 
 
 def benjamini_hochberg(p_values: Any) -> np.ndarray:
-    """Benjamini-Hochberg step-up adjusted p-values (false discovery rate)."""
+    """Benjamini-Hochberg step-up adjusted p-values (false discovery rate).
+
+    Parameters
+    ----------
+    p_values : array-like
+        The family's p-values on the last axis; a NaN stays NaN and leaves the others be.
+
+    Returns
+    -------
+    numpy.ndarray
+        Adjusted p-values, in the input order.
+
+    Examples
+    --------
+    >>> [round(float(p), 4) for p in benjamini_hochberg([0.01, 0.02, 0.04])]
+    [0.03, 0.03, 0.04]
+    """
     p = np.asarray(p_values, dtype=float)
     m = p.shape[-1]
     order = np.argsort(p, axis=-1)
@@ -57,7 +105,25 @@ def benjamini_hochberg(p_values: Any) -> np.ndarray:
 def adjust(
     p_values: Any, method: Literal["holm", "bonferroni", "bh", "none"] = "holm"
 ) -> np.ndarray:
-    """Adjust p-values by name; ``"none"`` returns them unchanged."""
+    """Adjust p-values by name; ``"none"`` returns them unchanged.
+
+    Parameters
+    ----------
+    p_values : array-like
+        The family's p-values on the last axis.
+    method : {"holm", "bonferroni", "bh", "none"}
+        The correction.
+
+    Returns
+    -------
+    numpy.ndarray
+        Adjusted p-values, in the input order.
+
+    Examples
+    --------
+    >>> adjust([0.01, 0.04], "none").tolist()
+    [0.01, 0.04]
+    """
     functions = {"holm": holm, "bonferroni": bonferroni, "bh": benjamini_hochberg}
     if method == "none":
         return np.asarray(p_values, dtype=float)

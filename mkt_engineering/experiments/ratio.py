@@ -29,7 +29,15 @@ from mkt_engineering.experiments.stats import RatioStats, relative_lift, scalar_
 def ratio_variance(arm: RatioStats) -> tuple[np.ndarray, np.ndarray]:
     """Ratio of sums of one arm and the delta-method variance of that ratio.
 
-    ``Var(X/Y) ~ (var_x - 2 R cov_xy + R^2 var_y) / (n mean_y^2)`` with ``R = mean_x / mean_y``.
+    ``Var(X/Y) ~ (var_x - 2 R cov_xy + R^2 var_y) / (n mean_y^2)``, ``R = mean_x / mean_y``.
+
+    Parameters
+    ----------
+    arm : RatioStats
+
+    Returns
+    -------
+    (ratio, variance) : floats or arrays
     """
     mean_x, mean_y, var_x, var_y, cov_xy = arm.moments()
     ratio = mean_x / mean_y
@@ -60,6 +68,11 @@ def ratio_test(
         ratio of normals, asymmetric). Fieller implies ``relative=True``.
     alpha : float
         1 - confidence level.
+
+    Returns
+    -------
+    EffectEstimate
+        Effect, interval, p-value, standard error and both arms' ratios.
 
     Examples
     --------

@@ -38,6 +38,25 @@ def spent_alpha(
 
     As in gsDesign and rpact, each side spends a one-sided ``alpha / 2`` with the
     spending function, so the two sides together spend ``alpha`` by ``t = 1``.
+
+    Parameters
+    ----------
+    fraction : float or array
+        Information fraction(s) t in (0, 1]: units so far / planned units.
+    alpha : float
+        Two-sided level spent in total by t = 1.
+    spending : {"obrien_fleming", "pocock"}
+        The spending function: O'Brien-Fleming-like (little early) or Pocock-like (evenly).
+
+    Returns
+    -------
+    numpy.ndarray
+        The cumulative alpha spent by each fraction.
+
+    Examples
+    --------
+    >>> [round(float(a), 4) for a in spent_alpha([0.5, 1.0])]
+    [0.0031, 0.05]
     """
     t = np.asarray(fraction, dtype=float)
     if spending == "obrien_fleming":
@@ -50,10 +69,26 @@ def spent_alpha(
 def group_sequential_bounds(
     fractions: Any, alpha: float = 0.05, spending: Spending = "obrien_fleming", grid: int = 401
 ) -> list[float]:
-    """Two-sided z boundaries, one per planned look at information ``fractions`` (ending at 1).
+    """Two-sided z boundaries, one per planned look at information ``fractions``.
 
     A look so early that the spending function spends (numerically) nothing gets the
     unreachable boundary ``MAX_BOUND``.
+
+    Parameters
+    ----------
+    fractions : sequence of float
+        Information fraction of each look, increasing, usually ending at 1.
+    alpha : float
+        Two-sided level of the whole sequence.
+    spending : {"obrien_fleming", "pocock"}
+        The alpha-spending function.
+    grid : int
+        Integration nodes of the score density (odd; more is more precise).
+
+    Returns
+    -------
+    list of float
+        The |z| a look must reach to stop for efficacy.
 
     Examples
     --------
@@ -118,8 +153,28 @@ def group_sequential_test(
 ) -> dict:
     """Stop-for-efficacy decision at planned looks; ``z`` has looks on its last axis.
 
-    Returns ``rejected`` (any look crossed), ``stop_look`` (first crossing, -1 if none)
-    and the ``bounds``.
+    Parameters
+    ----------
+    z : array
+        z statistic at each look (last axis); leading axes are simulated experiments.
+    fractions : sequence of float
+        Information fraction of each look.
+    alpha : float
+        Two-sided level of the whole sequence.
+    spending : {"obrien_fleming", "pocock"}
+        The alpha-spending function.
+
+    Returns
+    -------
+    dict
+        ``rejected`` (any look crossed), ``stop_look`` (first crossing, -1 if none) and
+        the ``bounds``.
+
+    Examples
+    --------
+    >>> out = group_sequential_test([[0.5, 2.2], [3.1, 1.0]], [0.5, 1.0])
+    >>> out["rejected"].tolist(), out["stop_look"].tolist()
+    ([True, True], [1, 0])
     """
     bounds = np.asarray(group_sequential_bounds(fractions, alpha, spending))
     crossed = np.abs(np.asarray(z, dtype=float)) >= bounds
@@ -132,10 +187,21 @@ def group_sequential_test(
 
 
 def msprt_p_values(effect: Any, variance: Any, tau: float) -> np.ndarray:
-    """Always-valid p-values at each look (last axis), running minimum of 1 / likelihood ratio.
+    """Always-valid p-values at each look (last axis): running minimum of 1 / likelihood ratio.
 
-    ``effect`` is the estimated difference at each look and ``variance`` its squared
-    standard error. ``tau`` is the effect size the mixture expects; the MDE is a good choice.
+    Parameters
+    ----------
+    effect : array
+        The estimated difference at each look (last axis).
+    variance : array
+        Its squared standard error at each look.
+    tau : float
+        The effect size the mixture expects; the MDE is a good choice.
+
+    Returns
+    -------
+    numpy.ndarray
+        p-values that stay valid however often they are read; they never increase.
 
     Examples
     --------
@@ -157,6 +223,20 @@ def confidence_sequence(
     """Always-valid (1 - alpha) interval at each look: values not rejected by the mSPRT.
 
     The running intersection is taken, so the interval never widens.
+
+    Parameters
+    ----------
+    effect, variance : array
+        The estimated difference and its squared standard error at each look (last axis).
+    tau : float
+        The effect size the mixture expects (as in `msprt_p_values`).
+    alpha : float
+        1 - level of the interval.
+
+    Returns
+    -------
+    (low, high) : numpy.ndarray
+        The interval at each look.
 
     Examples
     --------

@@ -63,14 +63,26 @@ def simulate_aa(
         Control conversion rate and the true difference (0 for an A/A test).
     looks : int
         Number of equally spaced looks (daily for a two-week test).
+    alpha : float
+        Two-sided level of every procedure.
     tau : float, optional
         mSPRT mixing scale; defaults to the true effect or, in an A/A test, one standard
         error of the final estimate times 2.
+
+    seed : int
+        Seed of the simulated conversions.
 
     Returns
     -------
     DataFrame
         procedure, looks_used, rejection_rate, coverage (where the procedure has an interval).
+
+    Examples
+    --------
+    >>> table = simulate_aa(experiments=2000, units_per_arm=2000, looks=5)
+    >>> once, daily = table["rejection_rate"][:2]  # the z-test read once, then daily
+    >>> bool(once < 0.07 < daily)
+    True
     """
     # tiny simulated arms can have no conversions at all: their z and likelihood ratios are
     # NaN (counted as "not rejected"), which is no reason for a warning per experiment
@@ -128,8 +140,34 @@ def simulate_means(
 ) -> dict[str, np.ndarray]:
     """Per-arm moments of a normal metric with a correlated pre-period covariate (batched).
 
-    Units missing pre-period data get covariate 0 and an indicator, as in `analyze`. Returns
-    arm moments ready for `cuped.cuped_test` and `frequentist.mean_test`.
+    Units missing pre-period data get covariate 0 and an indicator, as in `analyze`.
+
+    Parameters
+    ----------
+    experiments : int
+        Number of simulated experiments.
+    units_per_arm : int
+        Units per arm.
+    effect : float
+        True difference in means (0 for an A/A test).
+    correlation : float
+        Correlation of the metric with its pre-period covariate.
+    missing_share : float
+        Share of units without pre-period data (new users).
+    seed : int
+        Seed of the simulated values.
+
+    Returns
+    -------
+    dict
+        ``"control"`` and ``"treatment"`` -> `cuped.Moments` with a batch axis, ready for
+        `cuped.cuped_test`.
+
+    Examples
+    --------
+    >>> arms = simulate_means(experiments=3, units_per_arm=100)
+    >>> arms["control"].sums.shape
+    (3, 3)
     """
     from mkt_engineering.experiments.cuped import Moments
 

@@ -70,6 +70,12 @@ def load_totals(
     **options
         Passed to `io.load_table`.
 
+    Returns
+    -------
+    LoadResult
+        The totals on the contract (``frame``) and what loading found (``quality``);
+        impossible totals raise `DataValidationError` naming their line.
+
     Examples
     --------
     >>> import polars as pl

@@ -40,7 +40,19 @@ arm, the data say too little either way (0 of 100 in both arms rules nothing in 
 
 @dataclass
 class Verdict:
-    """decision: "ship", "do not ship", "keep running" or "inconclusive"."""
+    """The decision on an experiment and why.
+
+    Attributes
+    ----------
+    decision : str
+        "ship", "do not ship", "keep running" or "inconclusive".
+    reasons : list of str
+        The reasons, the primary effect first.
+    days_left : int, optional
+        Expected days until the planned sample (for "keep running").
+    headline : str
+        One line for the report and the index.
+    """
 
     decision: str
     reasons: list[str] = field(default_factory=list)
@@ -51,6 +63,7 @@ class Verdict:
         return f"{self.headline}\n" + "\n".join(f"- {r}" for r in self.reasons)
 
     def to_frame(self) -> pl.DataFrame:
+        """One row: decision, days_left, reasons (joined by "; ") and headline."""
         return pl.DataFrame(
             {
                 "decision": [self.decision],
