@@ -163,7 +163,9 @@ def _speed_card(time: TimeToMql, never: float | None, language: Language) -> Car
         )
     return Card(
         _t(
-            language, "Median days to MQL, leads who qualify", "Median Tage bis MQL (Qualifizierte)"
+            language,
+            f"Median days to MQL, leads qualifying within {number(time.days, 0)} days",
+            f"Median Tage bis MQL, Qualifizierte in {number(time.days, 0, 'de')} Tagen",
         ),
         number(time.median_qualifiers, 0, language) + _t(language, " days", " Tage"),
         comparison,
@@ -175,7 +177,9 @@ def _early_call_card(effect: pl.DataFrame, language: Language) -> Card:
     early = rows["win rate, called before ready"]
     adjusted = rows["difference, adjusted"]
     gap = points(adjusted["estimate"], 0, language, signed=True)
-    low, high = (points(adjusted[k], 0, language, signed=True) for k in ("ci_low", "ci_high"))
+    low = number(100 * adjusted["ci_low"], 0, language)
+    low = f"+{low}" if adjusted["ci_low"] > 0 else low
+    high = points(adjusted["ci_high"], 0, language, signed=True)
     return Card(
         _t(language, "Win rate, called before ready", "Abschlussquote, zu früh angerufen"),
         percent(early["estimate"], 0, language),
@@ -267,8 +271,8 @@ def _cure_bullet(never: float, latency: float | None, language: Language) -> str
         return text + "."
     return text + _t(
         language,
-        f"; those that do take a median {number(latency, 0)} days.",
-        f"; wer es schafft, braucht im Median {number(latency, 0, 'de')} Tage.",
+        f"; those that ever do take a median {number(latency, 0)} days.",
+        f"; wer es je schafft, braucht im Median {number(latency, 0, 'de')} Tage.",
     )
 
 
@@ -280,7 +284,7 @@ def _fatigue_bullet(fatigue: pl.DataFrame, language: Language) -> str:
         return (
             f"Bei {top} E-Mails pro Woche melden sich "
             f"{percent(high['weekly_probability'], 1, 'de')} der Leads je Woche ab, bei "
-            f"{bottom} {percent(low['weekly_probability'], 1, 'de')}."
+            f"{bottom} sind es {percent(low['weekly_probability'], 1, 'de')}."
         )
     return (
         f"At {top} e-mails a week, {percent(high['weekly_probability'], 1)} of the leads "

@@ -95,7 +95,7 @@ def test_a_full_summary_has_cards_an_action_and_bullets():
         "25%",
         "-28 points vs similar leads called when ready",
     )
-    assert early.interval == "95% interval: -37 points to -20 points"
+    assert early.interval == "95% interval: -37 to -20 points"
     assert summary.action.startswith("Hand leads to sales once their score reaches 60")
     assert any("At 4+ e-mails a week, 9.0%" in bullet for bullet in summary.bullets)  # not 4–100
     assert any("1,173 of 1,800 leads" in bullet for bullet in summary.bullets)
