@@ -160,8 +160,8 @@ def check_removal_effect(answer: Any, paths: pl.DataFrame, channel: str) -> Feed
     expected = float(row["removal_effect"].item())
     probability = model.conversion_probability_
     mistakes = {
-        1
-        - expected: "That is the share of conversions that survive without the channel. The removal "
+        1 - expected: "That is the share of conversions that survive without the channel. The "
+        "removal "
         "effect is the share that is lost: 1 minus that.",
         probability
         * (1 - expected): "That is the conversion probability without the channel. Compare it "
@@ -171,7 +171,8 @@ def check_removal_effect(answer: Any, paths: pl.DataFrame, channel: str) -> Feed
         "probability with all channels to get the share lost.",
         float(row["conversions"].item())
         / float(paths["conversions"].sum()): "That is the channel's share "
-        "of the credit (removal effects scaled to add up to 1). The removal effect is before scaling.",
+        "of the credit (removal effects scaled to add up to 1). The removal effect is before "
+        "scaling.",
     }
     for wrong, mistake_hint in _route_mistakes(model, paths, channel).items():
         mistakes.setdefault(wrong, mistake_hint)
@@ -214,14 +215,15 @@ def check_linear_credit(answer: Any, paths: pl.DataFrame) -> Feedback:
         return all(abs(got.get(c, 0.0) - v) < 1e-6 for c, v in distinct.items())
 
     mistakes = {
-        "The credit adds up to 1: those are shares. Multiply by the conversions to get counts.": sums_to(
-            1.0
-        ),
-        "The credit adds up to the number of converting path rows, not conversions: weight each path by "
+        "The credit adds up to 1: those are shares. Multiply by the conversions to get "
+        "counts.": sums_to(1.0),
+        "The credit adds up to the number of converting path rows, not conversions: weight each "
+        "path by "
         "its conversions.": sums_to(float(converting_rows))
         if converting_rows != total
         else (lambda frame: False),
-        "You split each journey over its distinct channels. Linear counts every touch, so a channel "
+        "You split each journey over its distinct channels. Linear counts every touch, so a "
+        "channel "
         "touched twice gets two shares.": equals_distinct,
     }
     return check_frame(

@@ -214,14 +214,15 @@ def check_conversion_effect(answer: Any, result: Any) -> Feedback:
     reference=lambda timeline, days=60: 1 - _not_yet(timeline, days),
 )
 def check_share_ready(answer: Any, timeline: pl.DataFrame, days: float = 60) -> Feedback:
-    """Exercise 4: the share of leads qualified within ``days`` days (Kaplan-Meier, 1 - survival)."""
+    """Exercise 4: the share of leads qualified within ``days`` days (1 - Kaplan-Meier survival)."""
     from mkt_engineering import nurture
 
     curve = nurture.kaplan_meier(timeline["days_in_nurturing"], timeline["qualified"])
     not_yet = float(nurture.survival_at(curve, [days])[0])
     within = timeline.filter((pl.col("qualified") == 1) & (pl.col("days_in_nurturing") <= days))
     mistakes = {
-        not_yet: "That is the share NOT yet qualified. The question asks for the share that is ready: 1 minus it.",
+        not_yet: "That is the share NOT yet qualified. The question asks for the share that is "
+        "ready: 1 minus it.",
         within.height
         / timeline.height: "That counts every lead as if it had been watched for the whole time. "
         "Recent leads have not had the time yet: read the Kaplan-Meier curve.",

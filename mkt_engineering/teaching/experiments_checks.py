@@ -50,7 +50,10 @@ def _peeking(simulation: pl.DataFrame) -> float:
     reference=lambda baseline=0.10, mde=0.02: sample_size(baseline, mde),
 )
 def check_sample_size(answer: Any, baseline: float = 0.10, mde: float = 0.02) -> Feedback:
-    """Exercise 1: units per arm to detect ``baseline`` -> ``baseline + mde`` (alpha 0.05, power 0.8)."""
+    """Exercise 1: units per arm to detect ``baseline`` -> ``baseline + mde``.
+
+    The plan is the usual one: two-sided alpha 0.05, power 0.8.
+    """
     expected = sample_size(baseline, mde)
     mistakes = {
         float(
@@ -75,7 +78,8 @@ def check_sample_size(answer: Any, baseline: float = 0.10, mde: float = 0.02) ->
         mistakes.setdefault(
             float(sample_size(baseline, target)),
             f"The second number is the difference to detect, not the target rate: "
-            f"{target:.2f} - {baseline:.2f} = {mde:.2f}, so sample_size({baseline:.2f}, {mde:.2f}).",
+            f"{target:.2f} - {baseline:.2f} = {mde:.2f}, so sample_size({baseline:.2f}, "
+            f"{mde:.2f}).",
         )
     return check_number(
         answer,
@@ -172,11 +176,12 @@ def check_conversion_rates(answer: Any, units: pl.DataFrame) -> Feedback:
     reference=_peeking,
 )
 def check_peeking_rate(answer: Any, simulation: pl.DataFrame) -> Feedback:
-    """Exercise 3: the false-positive rate of the fixed test checked every day, from the simulation table."""
+    """Exercise 3: the false-positive rate of the fixed test checked every day (simulation)."""
     rates = dict(zip(simulation["procedure"], simulation["rejection_rate"], strict=True))
     expected = rates["fixed-horizon z-test, checked daily"]
     mistakes = {
-        0.05: "0.05 is what the test promises when read once. The exercise asks what actually happens when "
+        0.05: "0.05 is what the test promises when read once. The exercise asks what actually "
+        "happens when "
         "it is read every day: look it up in the simulation table.",
         rates[
             "fixed-horizon z-test, once at the end"
@@ -275,5 +280,6 @@ def check_verdict(answer: Any, result: Any) -> Feedback:
     return Feedback(
         False,
         "Not the verdict the analysis reached.",
-        hint="Read the reasons: is the primary metric's interval clear of zero, and is any guardrail worse?",
+        hint="Read the reasons: is the primary metric's interval clear of zero, and is any "
+        "guardrail worse?",
     )

@@ -39,8 +39,7 @@ WORDS = {
         "passed": "Well done",
         "failed": "Not yet",
         "hint": "Hint",
-        "reference": "Using the reference value for {name} for now, so the next cells can run. "
-        "Your own answer takes its place once it is right.",
+        "reference": "Using the reference value for {name}, so the next cells can run.",
         "stuck": "Stuck? hint(1) gives a first hint, hint(2) a second one, "
         "hint(3) the worked answer.",
         "no_answer": "{label}: no answer yet.",
@@ -50,8 +49,7 @@ WORDS = {
         "passed": "Gut gemacht",
         "failed": "Noch nicht",
         "hint": "Tipp",
-        "reference": "Für {name} wird vorerst der Referenzwert verwendet, damit die nächsten "
-        "Zellen laufen. Ihre eigene Antwort ersetzt ihn, sobald sie stimmt.",
+        "reference": "Für {name} gilt vorerst der Referenzwert, damit die nächsten Zellen laufen.",
         "stuck": "Nicht weiter? hint(1) gibt einen ersten Tipp, hint(2) einen zweiten, "
         "hint(3) den Lösungsweg.",
         "no_answer": "{label}: noch keine Antwort.",
@@ -605,7 +603,8 @@ def _encoding_problem(
             "Each row is drawn on its own. Add an aggregation such as sum() or mean() "
             "to show one value per group."
             if not got.get("aggregate")
-            else f"The {where} uses {got['aggregate']}(); is that the summary the question asks for?"
+            else f"The {where} uses {got['aggregate']}(); is that the summary the question asks "
+            f"for?"
         )
         return Feedback(False, f"{label}: the {where} is not summarised as asked.", hint=hint)
     if "type" in expected and got.get("type") != expected["type"]:

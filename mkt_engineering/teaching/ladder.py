@@ -28,7 +28,7 @@ No answer yet for total.
 >>> feedback.use()
 🟠 No answer yet for total.
    Hint: Add them up.
-   Using the reference value for total for now, so the next cells can run. Your own answer takes its place once it is right.
+   Using the reference value for total, so the next cells can run.
    Stuck? hint(1) gives a first hint, hint(2) a second one, hint(3) the worked answer.
 6
 >>> print(hint(3))
@@ -88,7 +88,8 @@ TEXT = {
         "unknown": "Es gibt keine Übung {exercise!r}. Übungen: {names}.",
         "steps": "Ein Tipp hat die Nummer 1, 2 oder 3 (3 ist der Lösungsweg); angegeben: {step!r}.",
         "reveal": "Erst schätzen, dann prüfen: {label}",
-        "no_guess": "Keine Schätzung notiert; die Daten sagen {actual}. Nächstes Mal zuerst schätzen.",
+        "no_guess": "Keine Schätzung notiert; die Daten sagen {actual}. Nächstes Mal zuerst "
+        "schätzen.",
         "compare": "Ihre Schätzung {guess}; die Daten sagen {actual}. ",
         "close": "Nah dran: innerhalb von {percent} %.",
         "higher": "Ihre Schätzung war zu hoch. Warum hatten Sie mehr erwartet?",

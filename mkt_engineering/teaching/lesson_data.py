@@ -105,7 +105,8 @@ def data_path(name: str | Path, *parts: str, beside: str | Path | None = None) -
         "student kit, not only the notebooks), or run 'mkt datasets generate' in the kit to "
         "make the demo data.",
         source=wanted,
-        fix="Put the datasets/ folder next to the notebook, or run 'mkt datasets generate' in the kit.",
+        fix="Put the datasets/ folder next to the notebook, or run 'mkt datasets generate' in the "
+        "kit.",
     )
 
 

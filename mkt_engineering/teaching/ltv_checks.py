@@ -75,14 +75,15 @@ def _clv(purchases, spend_model, *, margin: float, discount_rate: float, horizon
 def check_cohort_retention(
     answer: Any, orders: pl.DataFrame, cohort: date = date(2024, 1, 1)
 ) -> Feedback:
-    """Exercise 1: share of a monthly cohort that ordered again in the month after the first order."""
+    """Exercise 1: share of a monthly cohort ordering again in the month after the first order."""
     from mkt_engineering.ltv import cohort_matrix
 
     retention = cohort_matrix(orders, metric="retention").filter(pl.col("cohort") == cohort)
     counts = cohort_matrix(orders, metric="customers").filter(pl.col("cohort") == cohort)
     expected = retention.filter(pl.col("period") == 1)["value"].item()
     mistakes = {
-        1.0: "That is period 0, the month of the first order, where every customer buys by definition. Take period 1.",
+        1.0: "That is period 0, the month of the first order, where every customer buys by "
+        "definition. Take period 1.",
         float(
             counts.filter(pl.col("period") == 1)["value"].item()
         ): "That is a number of customers. "
@@ -226,7 +227,8 @@ def check_holdout_error(answer: Any, model, calibration: pl.DataFrame) -> Feedba
     metrics = holdout_metrics(model, calibration)
     expected = metrics["aggregate_error"]
     mistakes = {
-        -expected: "The sign is flipped. Compute (predicted - actual) / actual: positive means the model expected more.",
+        -expected: "The sign is flipped. Compute (predicted - actual) / actual: positive means the "
+        "model expected more.",
         100 * expected: "That looks like a percentage. Give the error as a share (0.05 for 5%).",
         metrics["mae"]: "That is the mean absolute error per customer, not the aggregate error.",
         metrics["predicted_purchases"]

@@ -7,8 +7,10 @@ prints the expected value.
 Examples
 --------
 >>> import polars as pl
->>> timeline = pl.DataFrame({"lead_id": ["a", "b", "c", "d"], "days_in_nurturing": [10.0, 20.0, 5.0, 40.0],
-...                          "qualified": [1, 1, 0, 0], "nurture_exit": ["qualified", "qualified", "none", "none"]})
+>>> timeline = pl.DataFrame({"lead_id": ["a", "b", "c", "d"],
+...                          "days_in_nurturing": [10.0, 20.0, 5.0, 40.0],
+...                          "qualified": [1, 1, 0, 0],
+...                          "nurture_exit": ["qualified", "qualified", "none", "none"]})
 >>> check_naive_mean(15.0, timeline).passed
 True
 >>> check_naive_mean(18.75, timeline).hint.startswith("You averaged over all leads")
@@ -95,7 +97,8 @@ def check_censored_share(answer: Any, timeline: pl.DataFrame) -> Feedback:
         float(
             1 - timeline["qualified"].mean()
         ): "That is the share NOT qualified. It also counts leads that left "
-        "another way (unsubscribed, disqualified, fast lane, early call). Look at nurture_exit == 'none'.",
+        "another way (unsubscribed, disqualified, fast lane, early call). Look at nurture_exit == "
+        "'none'.",
         float(
             still.sum()
         ): "That is a count of leads. Divide by the number of all leads to get a share.",
@@ -147,7 +150,8 @@ def check_survival_input(answer: Any, timeline: pl.DataFrame) -> Feedback:
         hint = (
             f"Rename the columns: {', '.join(found)}, e.g. with .alias(...) inside select."
             if found
-            else f"The frame has {', '.join(answer.columns)}; name the columns exactly 'days' and 'mql'."
+            else f"The frame has {', '.join(answer.columns)}; name the columns exactly 'days' and "
+            f"'mql'."
         )
         return Feedback(False, f"The frame lacks the column(s) {', '.join(missing)}.", hint=hint)
     right = ["the frame has the columns days and mql"]
@@ -169,7 +173,8 @@ def check_survival_input(answer: Any, timeline: pl.DataFrame) -> Feedback:
         return Feedback(
             False,
             "The frame holds only the qualified leads.",
-            hint="Keep every lead: the leads that have not qualified (yet) are what makes the curve honest.",
+            hint="Keep every lead: the leads that have not qualified (yet) are what makes the "
+            "curve honest.",
             right=right,
         )
     if answer.height != timeline.height:
@@ -183,7 +188,8 @@ def check_survival_input(answer: Any, timeline: pl.DataFrame) -> Feedback:
         return Feedback(
             False,
             "Every lead has mql = 1.",
-            hint="mql must be 0 for leads that have not qualified; take it from the qualified column.",
+            hint="mql must be 0 for leads that have not qualified; take it from the qualified "
+            "column.",
             right=right,
         )
     if (
@@ -193,7 +199,8 @@ def check_survival_input(answer: Any, timeline: pl.DataFrame) -> Feedback:
         return Feedback(
             False,
             "The days differ from the days in nurturing.",
-            hint="Use days_in_nurturing: for censored leads it is the time until they left or the data ended.",
+            hint="Use days_in_nurturing: for censored leads it is the time until they left or the "
+            "data ended.",
             right=right,
         )
     return Feedback(
@@ -223,9 +230,10 @@ def check_share_not_qualified(answer: Any, timeline: pl.DataFrame, day: float = 
         1 - ((timeline["qualified"] == 1) & (timeline["days_in_nurturing"] <= day)).mean()
     )
     mistakes = {
-        1
-        - expected: "That is the share that HAS qualified. The curve gives the share not yet qualified.",
-        naive: "That counts every lead as if it had been watched for the full time. Leads that left early or "
+        1 - expected: "That is the share that HAS qualified. The curve gives the share not yet "
+        "qualified.",
+        naive: "That counts every lead as if it had been watched for the full time. Leads that "
+        "left early or "
         "arrived recently were not; read the value off the Kaplan-Meier curve instead.",
         100 * expected: "That looks like a percentage. Give the share as a number between 0 and 1.",
     }
@@ -264,7 +272,8 @@ def check_early_win_rate(
         float(
             (all_early["outcome"] == "won").mean()
         ): "You kept calls from the last weeks too, whose outcome is not "
-        "known yet. Start from nurture.sales_contacts(timeline), which keeps calls with enough follow-up.",
+        "known yet. Start from nurture.sales_contacts(timeline), which keeps calls with enough "
+        "follow-up.",
         float(
             contacts.filter(~pl.col("contacted_before_ready"))["won"].mean()
         ): "That is the win rate of the leads "

@@ -76,7 +76,8 @@ def test_conversion_effect():
 
 
 def test_share_ready():
-    # Kaplan-Meier by hand: day 3 censored; S(5) = 4/5, S(8) = 0.8 * 3/4 = 0.6 -> ready within 10 days 0.4
+    # Kaplan-Meier by hand: day 3 censored; S(5) = 4/5, S(8) = 0.8 * 3/4 = 0.6
+    # -> ready within 10 days 0.4
     timeline = pl.DataFrame(
         {"days_in_nurturing": [5.0, 8.0, 8.0, 12.0, 20.0, 3.0], "qualified": [1, 1, 0, 1, 0, 0]}
     )

@@ -26,7 +26,8 @@ def _helper(answer):
 
 def check_local(answer):
     mistakes = {0.0: "You filtered out every lead: check the condition."}
-    return check_number(answer, 1.0, label="x", mistakes=mistakes, hint=f"Compare with {answer} again.")
+    return check_number(answer, 1.0, label="x", mistakes=mistakes, hint=f"Compare with {answer} "
+        f"again.")
 
 
 def check_module_level(answer):
