@@ -28,6 +28,7 @@ from collections.abc import Mapping, Sequence
 
 import polars as pl
 
+from mkt_engineering.attribution.channel_rules import check_channel_pattern
 from mkt_engineering.errors import DataValidationError, ParameterError, require_columns
 
 PATH_COLUMNS = ("path", "conversions", "value", "non_conversions")
@@ -79,18 +80,6 @@ def group_channels(
             .otherwise(result if result is not None else expression)
         )
     return frame if result is None else frame.with_columns(result.alias(column))
-
-
-def check_channel_pattern(target: str, pattern: str) -> None:
-    """A channel rule that is no valid regular expression, named with its fix (not re.error)."""
-    try:
-        re.compile(pattern)
-    except re.error as exc:
-        raise ParameterError(
-            f"channel_rules: the rule for {target!r} is not a valid regular expression "
-            f"({pattern!r}: {exc}). Escape special characters such as ( [ + ? with a "
-            "backslash, or give a list of exact channel names instead of a pattern."
-        ) from None
 
 
 def journeys_from_touchpoints(

@@ -35,8 +35,7 @@ import narwhals as nw
 import polars as pl
 
 from mkt_engineering.engines.frames import day_number, lazy, to_polars
-from mkt_engineering.nurture.cadence import LEAVES_SEQUENCE
-from mkt_engineering.nurture.timeline import ENGAGEMENTS, QUALIFYING
+from mkt_engineering.nurture.events import ENGAGEMENTS, LEAVES_SEQUENCE, QUALIFYING
 
 DAY_US = 86_400_000_000
 NEVER = 2**62  # a time no event has, in microseconds: the sentinel of the as-of windows

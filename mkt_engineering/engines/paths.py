@@ -67,7 +67,7 @@ def group_channels(
     >>> to_polars(group_channels(tp, {"social": ["facebook"], "search": "google.*"}))["channel"].to_list()
     ['social', 'search', 'email']
     """
-    from mkt_engineering.attribution.paths import check_channel_pattern
+    from mkt_engineering.attribution.channel_rules import check_channel_pattern
 
     frame = lazy(frame)
     result = nw.col(column)

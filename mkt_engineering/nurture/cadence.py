@@ -32,11 +32,11 @@ import polars as pl
 from scipy import stats
 
 from mkt_engineering.engines.frames import is_engine_frame
+from mkt_engineering.nurture.events import LEAVES_SEQUENCE
 from mkt_engineering.nurture.survival import kaplan_meier
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 DAY_US = 86_400_000_000
-LEAVES_SEQUENCE = ("mql", "mqn", "fast_lane", "sales_contact", "disqualified", "won")
 
 
 def _sends_with_response(

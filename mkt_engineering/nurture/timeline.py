@@ -45,9 +45,8 @@ import polars as pl
 from mkt_engineering.engines import frames
 from mkt_engineering.engines.frames import is_engine_frame
 from mkt_engineering.errors import DataValidationError, require_columns
+from mkt_engineering.nurture.events import ENGAGEMENTS, QUALIFYING
 
-ENGAGEMENTS = ("email_open", "email_click", "content_download", "webinar")
-QUALIFYING = ("mql", "mqn")
 REQUIRED = ("lead_id", "timestamp", "event")
 DAY = 86_400_000_000  # microseconds
 
