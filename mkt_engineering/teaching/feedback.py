@@ -23,6 +23,8 @@ import difflib
 import html
 import math
 import os
+import sys
+import types
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,7 +33,11 @@ import polars as pl
 
 from mkt_engineering.errors import ParameterError
 
-_LANGUAGE = {"now": os.environ.get("MKT_LANGUAGE", "en")}
+# One setting per process, even when a test runner executes this module a second time.
+_LANGUAGE: dict[str, str] = sys.modules.setdefault(
+    "mkt_engineering.teaching._language",
+    types.ModuleType("mkt_engineering.teaching._language"),
+).__dict__.setdefault("setting", {"now": os.environ.get("MKT_LANGUAGE", "en")})
 
 # The fixed words of a feedback box; each check's own hints are written in its module.
 WORDS = {

@@ -43,6 +43,8 @@ from __future__ import annotations
 
 import functools
 import html
+import sys
+import types
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -55,9 +57,17 @@ from mkt_engineering.teaching.feedback import Feedback, language
 # A ladder is (first hint, second hint, worked answer), or one such tuple per language.
 Ladder = Sequence[str] | Mapping[str, Sequence[str]]
 
-LADDERS: dict[str, Ladder] = {}
-_NAMES: dict[str, str] = {}
-_state: dict[str, str | None] = {"last": None}
+# One registry per process, even when a test runner executes this module a second time
+# (doctest collection): the checks register into it, hint() reads from it.
+_SHARED = sys.modules.setdefault(
+    "mkt_engineering.teaching._ladder_registry",
+    types.ModuleType("mkt_engineering.teaching._ladder_registry"),
+)
+if not hasattr(_SHARED, "ladders"):
+    _SHARED.ladders, _SHARED.names, _SHARED.state = {}, {}, {"last": None}
+LADDERS: dict[str, Ladder] = _SHARED.ladders
+_NAMES: dict[str, str] = _SHARED.names
+_state: dict[str, str | None] = _SHARED.state
 
 TEXT = {
     "en": {
