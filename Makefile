@@ -9,14 +9,16 @@ BIN := $(VENV)/bin
 REFERENCE_CACHE := .cache/reference
 PYTEST_ARGS ?=
 
-.PHONY: help setup report test test-engines bench lint reference-data datasets clean
+.PHONY: help setup report test test-engines test-workshop bench lint reference-data datasets clean gallery
 
 help:
 	@echo "make report   set up, then run every report on the bundled demo data"
 	@echo "make test     set up, then run every test (notebooks included)"
 	@echo "make test-engines  the Spark and PostgreSQL tests (need Java and a PostgreSQL server)"
+	@echo "make test-workshop every lesson in JupyterLab (Chromium) and the offline bundle (slow)"
 	@echo "make bench    side-by-side timings against peer libraries and engines (slow)"
 	@echo "make lint     ruff"
+	@echo "make gallery  screenshots and A4 prints of every demo report (en, de) into gallery/"
 
 .tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -51,6 +53,11 @@ datasets: setup
 report: setup
 	$(BIN)/mkt demo
 
+# PNG screenshots (first screen at 1400x900, full page, phone at 390 px) and A4 PDFs of the
+# five demo reports in English and German, to review by eye; needs Chromium (playwright).
+gallery: setup
+	$(BIN)/python -m mkt_engineering.reporting.gallery --out gallery
+
 test: setup reference-data
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -63,6 +70,12 @@ test-engines: setup
 	@status=0; $(BIN)/python -m pytest tests -m "$(ENGINE_MARKERS)" $(PYTEST_ARGS) || status=$$?; \
 	if [ $$status -eq 5 ]; then echo "test-engines: no test is marked $(ENGINE_MARKERS)"; status=0; fi; \
 	exit $$status
+
+# The workshop end to end: every lesson run in a real JupyterLab in Chromium (English and
+# German, student and solved editions, about 15 min), and the offline bundle (downloads the
+# locked wheels once, then installs them into a fresh venv with the network off).
+test-workshop: setup
+	$(BIN)/python -m pytest tests/teaching -m workshop $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .

@@ -1,8 +1,11 @@
 """`mkt doctor`: is this laptop ready for the workshop?
 
-Each check returns a `CheckResult` (a green or red line with a fix for red). The checks:
-Python version, installed packages against ``uv.lock``, the Jupyter kernel, writable
-folders, free disk, a tiny notebook that executes, and a chart that renders offline.
+Each check returns a `CheckResult` (a green or red line with a fix for red), in English or
+German (``language="en"|"de"``). The checks of the machine: Python version, installed
+packages against ``uv.lock`` (or, in an installed kit without the lock, against the kit's
+own requirements), the Jupyter kernel, writable folders, free disk, a tiny notebook that
+executes, and a chart that renders offline. The checks of a workshop folder (its data and
+the first cells of each lesson) live in `doctor_folder`.
 
 Examples
 --------
@@ -15,6 +18,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import subprocess
@@ -27,12 +31,10 @@ from importlib import metadata
 from pathlib import Path
 
 from mkt_engineering.paths import PROJECT_ROOT, REPORTS_DIR
+from mkt_engineering.teaching.doctor_text import SYNC_FIX, say
 
 LOCK_FILE = PROJECT_ROOT / "uv.lock"
 PROJECT_NAME = "mkt-engineering"
-SYNC_FIX = (
-    "In the kit folder run `make setup` (or `uv sync --frozen --all-groups`), then restart Jupyter."
-)
 MIN_FREE_GB = 1.0
 
 
@@ -62,7 +64,10 @@ def _requires_python(lock: dict) -> str:
 
 
 def check_python(
-    version: tuple[int, int, int] | None = None, lock_file: Path = LOCK_FILE
+    version: tuple[int, int, int] | None = None,
+    lock_file: Path = LOCK_FILE,
+    *,
+    language: str = "en",
 ) -> CheckResult:
     from packaging.specifiers import SpecifierSet
 
@@ -73,21 +78,39 @@ def check_python(
         if lock_file.exists()
         else ">=3.11"
     )
+    name = say(language, "python")
     if text in SpecifierSet(spec):
-        return CheckResult("Python", True, f"Python {text} (the kit needs {spec})")
+        return CheckResult(name, True, say(language, "python_ok", version=text, spec=spec))
     return CheckResult(
-        "Python",
+        name,
         False,
-        f"Python {text}, the kit needs {spec}",
-        f"Install Python {spec.lstrip('>=')} or newer (python.org or `uv python install 3.12`), then `make setup`.",
+        say(language, "python_bad", version=text, spec=spec),
+        say(language, "python_fix", minimum=spec.lstrip(">=")),
     )
 
 
-def locked_packages(lock_file: Path = LOCK_FILE, environment: dict | None = None) -> dict[str, str]:
-    """Name -> version of every package the lock installs on this machine (all groups).
+def locked_packages(
+    lock_file: Path = LOCK_FILE, environment: dict | None = None, *, groups: bool = True
+) -> dict[str, str]:
+    """Name -> version of every package the lock installs on a machine.
 
     Walks the dependency graph from the kit itself, so packages for other platforms
     (Windows-only, other Python versions) are left out.
+
+    Parameters
+    ----------
+    lock_file : Path
+        The kit's ``uv.lock``.
+    environment : dict, optional
+        PEP 508 marker values of the target (``sys_platform``, ``python_version``...);
+        this machine's when not given. The offline bundle passes another platform's.
+    groups : bool
+        Also the development groups (tests, linters), as ``uv sync --all-groups`` installs.
+
+    Returns
+    -------
+    dict
+        Normalized name -> version, the kit itself included.
     """
     from packaging.markers import Marker
 
@@ -121,7 +144,7 @@ def locked_packages(lock_file: Path = LOCK_FILE, environment: dict | None = None
         seen.add(key)
         wanted[key[0]] = package.get("version", "")
         dependencies = list(package.get("dependencies", []))
-        for group in package.get("dev-dependencies", {}).values():
+        for group in package.get("dev-dependencies", {}).values() if groups else ():
             dependencies += group
         for extra in extras:
             dependencies += package.get("optional-dependencies", {}).get(extra, [])
@@ -133,16 +156,16 @@ def locked_packages(lock_file: Path = LOCK_FILE, environment: dict | None = None
 
 
 def check_packages(
-    lock_file: Path = LOCK_FILE, lookup: Callable[[str], str | None] | None = None
+    lock_file: Path = LOCK_FILE,
+    lookup: Callable[[str], str | None] | None = None,
+    *,
+    language: str = "en",
 ) -> CheckResult:
+    """Installed packages against ``uv.lock``; in a kit installed from a wheel (no lock
+    beside it), against the requirements the kit declares."""
     lookup = lookup or installed_version
     if not lock_file.exists():
-        return CheckResult(
-            "Packages",
-            False,
-            f"no lock file at {lock_file}",
-            "Run `mkt doctor` from the kit's folder (the one with uv.lock).",
-        )
+        return _check_declared(lookup, language)
     wanted = locked_packages(lock_file)
     missing, different = [], []
     for name, version in sorted(wanted.items()):
@@ -152,35 +175,69 @@ def check_packages(
         if found is None:
             missing.append(name)
         elif version and normalize(found) != normalize(version):
-            different.append(f"{name} {found} (lock: {version})")
+            different.append(say(language, "lock_version", name=name, found=found, wanted=version))
     if not missing and not different:
-        return CheckResult("Packages", True, f"{len(wanted) - 1} packages match uv.lock")
+        return CheckResult(
+            say(language, "packages"), True, say(language, "packages_ok", count=len(wanted) - 1)
+        )
+    return _packages_red(missing, different, language)
+
+
+def _packages_red(missing: list[str], different: list[str], language: str) -> CheckResult:
     parts = []
     if missing:
-        parts.append(f"missing: {', '.join(missing[:6])}{' …' if len(missing) > 6 else ''}")
+        names = f"{', '.join(missing[:6])}{' …' if len(missing) > 6 else ''}"
+        parts.append(say(language, "missing", names=names))
     if different:
-        parts.append(
-            f"other version: {', '.join(different[:4])}{' …' if len(different) > 4 else ''}"
-        )
-    return CheckResult("Packages", False, "; ".join(parts), SYNC_FIX)
+        names = f"{', '.join(different[:4])}{' …' if len(different) > 4 else ''}"
+        parts.append(say(language, "other_version", names=names))
+    return CheckResult(say(language, "packages"), False, "; ".join(parts), SYNC_FIX[language])
 
 
-def check_kernel() -> CheckResult:
+def _check_declared(lookup: Callable[[str], str | None], language: str) -> CheckResult:
+    """The kit's own requirements (its wheel's metadata) are installed in fitting versions."""
+    from packaging.requirements import Requirement
+
+    declared = [Requirement(text) for text in metadata.requires(PROJECT_NAME) or []]
+    # extras (spark, postgres) are optional; a marker for another platform does not apply
+    needed = [r for r in declared if r.marker is None or r.marker.evaluate({"extra": ""})]
+    missing, different = [], []
+    for requirement in needed:
+        found = lookup(requirement.name)
+        if found is None:
+            missing.append(normalize(requirement.name))
+        elif not requirement.specifier.contains(found, prereleases=True):
+            different.append(
+                say(
+                    language,
+                    "needs_version",
+                    name=requirement.name,
+                    found=found,
+                    wanted=requirement.specifier,
+                )
+            )
+    if missing or different:
+        return _packages_red(missing, different, language)
+    return CheckResult(
+        say(language, "packages"), True, say(language, "packages_declared_ok", count=len(needed))
+    )
+
+
+def check_kernel(*, language: str = "en") -> CheckResult:
+    name = say(language, "kernel")
     try:
         from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
     except ImportError:
-        return CheckResult("Jupyter kernel", False, "jupyter_client is not installed", SYNC_FIX)
+        return CheckResult(name, False, say(language, "kernel_no_client"), SYNC_FIX[language])
     try:
         spec = KernelSpecManager().get_kernel_spec("python3")
     except NoSuchKernel:
         return CheckResult(
-            "Jupyter kernel",
-            False,
-            "no 'python3' kernel found",
-            "Run `python -m ipykernel install --user` with the kit's Python.",
+            name, False, say(language, "kernel_missing"), say(language, "kernel_missing_fix")
         )
     python = spec.argv[0]
-    # Jupyter starts a kernel named plain "python" with its own interpreter (jupyter_client does so).
+    # Jupyter starts a kernel named plain "python" with its own interpreter (jupyter_client
+    # does so).
     if python in {
         "python",
         f"python{sys.version_info[0]}",
@@ -192,16 +249,15 @@ def check_kernel() -> CheckResult:
     )
     if probe.returncode != 0:
         return CheckResult(
-            "Jupyter kernel",
+            name,
             False,
-            f"the python3 kernel ({python}) cannot import the kit",
-            "Register the kit's environment: `.venv/bin/python -m ipykernel install --user "
-            "--name python3`, then restart Jupyter.",
+            say(language, "kernel_no_kit", python=python),
+            say(language, "kernel_no_kit_fix"),
         )
-    return CheckResult("Jupyter kernel", True, f"python3 kernel imports the kit ({python})")
+    return CheckResult(name, True, say(language, "kernel_ok", python=python))
 
 
-def check_writable(folders: list[Path] | None = None) -> CheckResult:
+def check_writable(folders: list[Path] | None = None, *, language: str = "en") -> CheckResult:
     folders = folders or [REPORTS_DIR, Path(tempfile.gettempdir())]
     blocked = []
     for folder in folders:
@@ -211,29 +267,32 @@ def check_writable(folders: list[Path] | None = None) -> CheckResult:
                 pass
         except OSError:
             blocked.append(str(folder))
+    name = say(language, "writable")
     if blocked:
         return CheckResult(
-            "Writable folders",
+            name,
             False,
-            f"cannot write to {', '.join(blocked)}",
-            "Unzip the kit into a folder you own (e.g. in Documents), not a shared or read-only drive.",
+            say(language, "writable_bad", folders=", ".join(blocked)),
+            say(language, "writable_fix"),
         )
-    return CheckResult("Writable folders", True, ", ".join(str(f) for f in folders))
+    return CheckResult(name, True, ", ".join(str(f) for f in folders))
 
 
-def check_disk(folder: Path = PROJECT_ROOT, minimum_gb: float = MIN_FREE_GB) -> CheckResult:
+def check_disk(
+    folder: Path = PROJECT_ROOT, minimum_gb: float = MIN_FREE_GB, *, language: str = "en"
+) -> CheckResult:
     free = shutil.disk_usage(folder).free / 1e9
     if free < minimum_gb:
         return CheckResult(
-            "Free disk",
+            say(language, "disk"),
             False,
-            f"{free:.1f} GB free, need {minimum_gb:g} GB",
-            "Free some disk space (empty the downloads and the recycle bin).",
+            say(language, "disk_bad", free=free, minimum=minimum_gb),
+            say(language, "disk_fix"),
         )
-    return CheckResult("Free disk", True, f"{free:.0f} GB free")
+    return CheckResult(say(language, "disk"), True, say(language, "disk_ok", free=free))
 
 
-def check_notebook_runs(timeout: int = 120) -> CheckResult:
+def check_notebook_runs(timeout: int = 120, *, language: str = "en") -> CheckResult:
     import nbformat
     from nbclient import NotebookClient
     from nbformat.v4 import new_code_cell, new_notebook
@@ -245,26 +304,27 @@ def check_notebook_runs(timeout: int = 120) -> CheckResult:
             )
         ]
     )
+    name = say(language, "notebook")
     try:
         NotebookClient(notebook, timeout=timeout, kernel_name="python3").execute()
     except Exception as error:
         return CheckResult(
-            "Notebook runs",
+            name,
             False,
-            f"a two-line notebook failed: {type(error).__name__}",
-            "Fix the kernel line above first; then run `jupyter lab` once and check for errors.",
+            say(language, "notebook_bad", error=type(error).__name__),
+            say(language, "notebook_fix"),
         )
-    text = nbformat.writes(notebook)
-    ok = '"3\\n"' in text
+    ok = '"3\\n"' in nbformat.writes(notebook)
     return CheckResult(
-        "Notebook runs",
+        name,
         ok,
-        "a tiny notebook executes" if ok else "unexpected output",
-        "" if ok else SYNC_FIX,
+        say(language, "notebook_ok" if ok else "notebook_odd"),
+        "" if ok else SYNC_FIX[language],
     )
 
 
-def check_chart_offline() -> CheckResult:
+def check_chart_offline(*, language: str = "en") -> CheckResult:
+    name = say(language, "chart")
     try:
         import vl_convert
 
@@ -279,14 +339,15 @@ def check_chart_offline() -> CheckResult:
         svg = vl_convert.vegalite_to_svg(spec)
     except Exception as error:
         return CheckResult(
-            "Chart renders offline", False, f"vl-convert failed: {type(error).__name__}", SYNC_FIX
+            name,
+            False,
+            say(language, "chart_bad", error=type(error).__name__),
+            SYNC_FIX[language],
         )
-    return CheckResult(
-        "Chart renders offline", "<svg" in svg, "a bar chart renders to SVG without internet"
-    )
+    return CheckResult(name, "<svg" in svg, say(language, "chart_ok"))
 
 
-CHECKS: list[Callable[[], CheckResult]] = [
+CHECKS: list[Callable[..., CheckResult]] = [
     check_python,
     check_packages,
     check_kernel,
@@ -297,12 +358,37 @@ CHECKS: list[Callable[[], CheckResult]] = [
 ]
 
 
-def run_checks(checks: list[Callable[[], CheckResult]] | None = None) -> list[CheckResult]:
+def run_checks(
+    checks: list[Callable[[], CheckResult]] | None = None, *, language: str = "en"
+) -> list[CheckResult]:
+    """Run ``checks`` (the machine's `CHECKS` in ``language`` when not given) in order.
+
+    Parameters
+    ----------
+    checks : list of callables, optional
+        Each returns a `CheckResult`; called without arguments.
+    language : str
+        ``"en"`` or ``"de"``: the language of the default checks and of a crash line.
+
+    Returns
+    -------
+    list of CheckResult
+        One per check; a check that raised is a red line naming the error.
+
+    Examples
+    --------
+    >>> [result.ok for result in run_checks([lambda: check_python((3, 12, 0))])]
+    [True]
+    """
+    if checks is None:
+        checks = [functools.partial(check, language=language) for check in CHECKS]
     results = []
-    for check in checks or CHECKS:
+    for check in checks:
         try:
             results.append(check())
         except Exception as error:  # a crashing check is a red line, not a traceback
-            name = check.__name__.removeprefix("check_").replace("_", " ").capitalize()
-            results.append(CheckResult(name, False, f"{type(error).__name__}: {error}", SYNC_FIX))
+            name = getattr(check, "func", check).__name__
+            name = name.removeprefix("check_").replace("_", " ").capitalize()
+            detail = say(language, "crashed", error=f"{type(error).__name__}: {error}")
+            results.append(CheckResult(name, False, detail, SYNC_FIX[language]))
     return results

@@ -19,7 +19,6 @@ Examples
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import zipfile
@@ -30,11 +29,14 @@ from typing import Any
 import nbformat
 
 from mkt_engineering.paths import DATASETS_DIR, NOTEBOOKS_DIR, PROJECT_ROOT
+from mkt_engineering.teaching import doctor_folder
 from mkt_engineering.teaching import student_edition as edition
 from mkt_engineering.teaching import trainer_guide as guide
 from mkt_engineering.text import markdown_literal
 
 LESSONS_DIR = NOTEBOOKS_DIR / "lessons"
+# The folder beside lessons.html that holds each lesson as a page to read.
+LESSON_PAGES = "lessons"
 GLOSSARY_FILE = PROJECT_ROOT / "docs" / "glossary.md"
 
 
@@ -360,7 +362,7 @@ class WorkshopResult:
 
 
 # The student folder's data folder: where `lesson_data` looks first, beside the lessons.
-STUDENT_DATA_DIRNAME = "datasets"
+STUDENT_DATA_DIRNAME = doctor_folder.DATA_DIRNAME
 
 STUDENT_README = {
     "en": "# Workshop folder\n\n"
@@ -414,6 +416,8 @@ def build_workshop(
             student_dir / STUDENT_DATA_DIRNAME,
             ignore=shutil.ignore_patterns("*.parquet.tmp", "__pycache__", ".*"),
         )
+        # `mkt doctor PATH` compares the learner's copy with this list
+        doctor_folder.write_checksums(student_dir / STUDENT_DATA_DIRNAME)
     if GLOSSARY_FILE.exists():
         shutil.copy2(GLOSSARY_FILE, student_dir / "glossary.md")
     readme = STUDENT_README[language].format(data=STUDENT_DATA_DIRNAME)
@@ -475,8 +479,13 @@ def verify_lessons(lessons: list[str] | None = None, lessons_dir: Path = LESSONS
     return rows
 
 
-def lessons_index_markdown(lessons_dir: Path = LESSONS_DIR, link_prefix: str = "") -> str:
-    """The learning path as a Markdown table: lesson, time, goals, what it unlocks."""
+def lessons_index_markdown(
+    lessons_dir: Path = LESSONS_DIR, link_prefix: str = "", link_suffix: str = ".ipynb"
+) -> str:
+    """The learning path as a Markdown table: lesson, time, goals, what it unlocks.
+
+    With `link_prefix`, each title links to ``<link_prefix><stem><link_suffix>``.
+    """
     rows = ["| Lesson | Time | You learn to | Unlocks |", "|---|---|---|---|"]
     present = {path.stem: path for path in lesson_paths(folder=lessons_dir)}
     for entry in CATALOGUE:
@@ -487,7 +496,8 @@ def lessons_index_markdown(lessons_dir: Path = LESSONS_DIR, link_prefix: str = "
             goals = "; ".join(" ".join(goal.split("\n")).replace("|", "\\|") for goal in doc.goals)
             goals = goals or "–"
             minutes, title = doc.minutes, markdown_literal(doc.title)
-            title = f"[{title}]({link_prefix}{entry.stem}.ipynb)" if link_prefix else title
+            link = f"{link_prefix}{entry.stem}{link_suffix}"
+            title = f"[{title}]({link})" if link_prefix else title
         else:
             goals, minutes, title = "(being written)", entry.minutes, entry.title
         rows.append(f"| {title} | {minutes} min | {goals} | {entry.unlocks} |")
@@ -497,8 +507,13 @@ def lessons_index_markdown(lessons_dir: Path = LESSONS_DIR, link_prefix: str = "
 def render_lessons_page(out: Path | None = None, lessons_dir: Path = LESSONS_DIR) -> str:
     """The lessons index as a self-contained HTML page; written to ``out`` when given.
 
-    ``mkt demo`` can call ``render_lessons_page(REPORTS_DIR / "lessons.html")``.
+    With `out`, each lesson is also rendered as a page to read (``lessons/<stem>.html``
+    beside `out`, see `reporting.lesson_pages`), and the titles link to those pages rather
+    than to the raw notebooks. ``mkt demo`` calls ``render_lessons_page(REPORTS_DIR /
+    "lessons.html")``.
     """
+    from mkt_engineering.reporting.lesson_pages import write_lesson_pages
+
     intro = (
         "# Lessons: the learning path\n\nWork through the lessons in order. Each one opens "
         "with its goals, time and prerequisites and ends with a recap and a glossary. "
@@ -506,11 +521,12 @@ def render_lessons_page(out: Path | None = None, lessons_dir: Path = LESSONS_DIR
     )
     link_prefix = ""
     if out is not None:
-        link_prefix = (
-            Path(os.path.relpath(lessons_dir, Path(out).resolve().parent)).as_posix() + "/"
-        )
+        pages = Path(out).parent / LESSON_PAGES
+        lessons = {path.stem: path for path in lesson_paths(folder=lessons_dir)}
+        write_lesson_pages(lessons, pages, back_link=f"../{Path(out).name}")
+        link_prefix = f"{LESSON_PAGES}/"
     page = guide.markdown_to_html(
-        intro + lessons_index_markdown(lessons_dir, link_prefix), title="Lessons"
+        intro + lessons_index_markdown(lessons_dir, link_prefix, ".html"), title="Lessons"
     )
     if out is not None:
         Path(out).parent.mkdir(parents=True, exist_ok=True)

@@ -68,3 +68,91 @@ def test_a_crashing_check_is_a_red_line():
 
     (result,) = doctor.run_checks([check_boom])
     assert not result.ok and "kaputt" in result.detail and result.fix
+
+
+def test_every_doctor_line_exists_in_english_and_german():
+    from mkt_engineering.teaching.doctor_text import TEXT
+
+    assert set(TEXT["en"]) == set(TEXT["de"])
+    assert doctor.check_python((3, 9, 0), language="de").fix.startswith("Python 3.11 oder")
+
+
+def test_installed_kit_without_a_lock_checks_its_own_requirements(tmp_path):
+    """A kit installed from the offline bundle has no uv.lock beside it."""
+    no_lock = tmp_path / "uv.lock"
+    result = doctor.check_packages(no_lock)
+    assert result.ok and "requirements" in result.detail
+    gap = doctor.check_packages(
+        no_lock, lookup=lambda name: None if name == "polars" else doctor.installed_version(name)
+    )
+    assert not gap.ok and "missing: polars" in gap.detail and "install script" in gap.fix
+    old = doctor.check_packages(
+        no_lock, lookup=lambda name: "1.0" if name == "polars" else doctor.installed_version(name)
+    )
+    assert not old.ok and "polars 1.0 (the kit needs >=2.1)" in old.detail
+
+
+@pytest.fixture(scope="module")
+def student_folder(tmp_path_factory):
+    from mkt_engineering.teaching.workshop import build_workshop
+
+    return build_workshop(tmp_path_factory.mktemp("doctor"), lessons=["00"]).student_dir
+
+
+def test_data_check_names_missing_and_changed_files(student_folder, tmp_path):
+    import shutil
+
+    from mkt_engineering.teaching.doctor_folder import check_data
+
+    assert check_data(student_folder).ok
+    folder = tmp_path / "workshop"
+    shutil.copytree(student_folder, folder)
+    (folder / "datasets" / "leads" / "leads.csv").unlink()
+    with (folder / "datasets" / "orders" / "orders.csv").open("a") as orders:
+        orders.write("C1,2025-01-01,9.99\n")
+    result = check_data(folder)
+    assert not result.ok
+    assert "missing: leads/leads.csv" in result.detail
+    assert "changed since the workshop was built: orders/orders.csv" in result.detail
+    assert "Unzip the workshop zip again" in result.fix
+    german = check_data(folder, language="de")
+    assert "fehlen: leads/leads.csv" in german.detail and "neu entpacken" not in german.fix
+    assert "Workshop-Zip in einen neuen Ordner" in german.fix
+    shutil.rmtree(folder / "datasets")
+    nowhere = check_data(folder, kit_data=tmp_path / "no-kit-data")
+    assert not nowhere.ok and "`datasets` folder sits next to the lessons" in nowhere.fix
+
+
+def test_lesson_start_names_the_lesson_cell_and_error(tmp_path):
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    from mkt_engineering.teaching.doctor_folder import check_lessons_start
+
+    exercise = new_code_cell("never_run = 1 / 0", metadata={"tags": ["exercise"]})
+    good = new_notebook(cells=[new_markdown_cell("# 00"), new_code_cell("x = 1"), exercise])
+    bad = new_notebook(
+        cells=[
+            new_markdown_cell("# 01"),
+            new_code_cell("import polars as pl"),
+            new_code_cell("pl.read_csv('datasets/journeys/touchpoints.csv')"),
+            exercise,
+        ]
+    )
+    nbformat.write(good, tmp_path / "00_good.ipynb")
+    nbformat.write(bad, tmp_path / "01_bad.ipynb")
+    result = check_lessons_start(tmp_path, language="de")
+    assert not result.ok
+    assert result.detail.startswith("01_bad, Zelle 3: FileNotFoundError")
+    assert "00_good" not in result.detail and "Trainer" in result.fix
+    (tmp_path / "01_bad.ipynb").unlink()
+    assert check_lessons_start(tmp_path).ok
+
+
+@pytest.mark.slow
+def test_doctor_checks_a_workshop_folder_in_german(student_folder, monkeypatch):
+    monkeypatch.setattr(doctor, "CHECKS", [doctor.check_python])  # the folder's checks only
+    result = CliRunner().invoke(app, ["doctor", str(student_folder), "--lang", "de"])
+    assert result.exit_code == 0, result.output
+    assert "Daten der Lektionen" in result.output and "Lektionen starten" in result.output
+    assert "00_welcome" in result.output and "Alles gut" in result.output

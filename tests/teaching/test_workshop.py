@@ -139,8 +139,11 @@ def test_empty_student_copy_answers_not_yet(workshop):
     executed = _execute(_student(workshop, "00_welcome"), workshop.student_dir)
     checks = [cell for cell in executed.cells if edition.is_check(cell)]
     assert checks and all("🟠" in _output_text(cell) for cell in checks)
-    assert not any(
-        o.get("output_type") == "error" for c in executed.cells for o in c.get("outputs", [])
+    assert not any(  # a cell tagged raises-exception shows how to read an error
+        o.get("output_type") == "error"
+        for c in executed.cells
+        if "raises-exception" not in c.metadata.get("tags", [])
+        for o in c.get("outputs", [])
     )
 
 
@@ -302,3 +305,22 @@ def test_lint_finds_a_missing_check_and_recap():
     problems = lint_lesson(lesson)
     assert "solution cell solution-1 has no check cell after it" in problems
     assert "no recap at the end" in problems
+
+
+def test_mkt_lab_opens_the_given_folder_on_localhost(tmp_path, monkeypatch):
+    import subprocess
+
+    started = []
+    monkeypatch.setattr(subprocess, "call", lambda command, env, cwd: started.append(cwd) or 0)
+    (tmp_path / "00_welcome.ipynb").write_text("{}")
+    result = CliRunner().invoke(app, ["lab", str(tmp_path), "--no-browser", "--port", "9999"])
+    assert result.exit_code == 0, result.output
+    monkeypatch.chdir(tmp_path)  # inside a student folder, plain `mkt lab` opens it
+    assert CliRunner().invoke(app, ["lab", "--no-browser"]).exit_code == 0
+    assert started == [tmp_path, tmp_path]
+    from mkt_engineering.commands.lab import lab_command
+
+    command, _ = lab_command(["--no-browser"], folder=tmp_path)
+    assert command[4:] == [str(tmp_path), "--no-browser", "--ServerApp.ip=127.0.0.1"]
+    missing = CliRunner().invoke(app, ["lab", str(tmp_path / "nowhere")])
+    assert missing.exit_code == 2 and "mkt lab PATH" in missing.output
