@@ -23,7 +23,6 @@ import scipy.sparse as sp
 
 from mkt_engineering.attribution.compare import (
     ModelSpec,
-    _options,
     model_name,
     run_model,
     touch_weights,
@@ -108,7 +107,9 @@ def _markov_resamples(
     each path's transitions are built once (`MarkovStructure`); a resample is one sparse
     product and the removal-effect solve, and gives the same model as a refit.
     """
-    structure = MarkovStructure(paths, **dict(_options(model)))
+    # a spec is a name, or (name, options) such as ('markov', {'order': 2})
+    options = {} if isinstance(model, str) else dict(model[1])
+    structure = MarkovStructure(paths, **options)
     credit = np.zeros((conversions.shape[0], len(channels)))
     value = np.zeros_like(credit)
     for i in range(conversions.shape[0]):
