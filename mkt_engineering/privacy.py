@@ -304,10 +304,6 @@ def _judge_values(values: pl.Series) -> tuple[str | None, bool]:
     return None, False
 
 
-def _kind_by_values(values: pl.Series) -> str | None:
-    return _judge_values(values)[0]
-
-
 def _sample(frame: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
     """The first SAMPLE_ROWS rows and SAMPLE_ROWS rows spread over the rest of the table."""
     if isinstance(frame, pl.LazyFrame):

@@ -88,16 +88,6 @@ def explain_interval(intervals: pl.DataFrame, level: float = 0.95) -> str:
     )
 
 
-def explain_truth(errors: pl.DataFrame) -> str:
-    """Which model came closest to the known truth."""
-    best, worst = errors.row(0, named=True), errors.row(errors.height - 1, named=True)
-    return (
-        f"On data with known truth, {best['model']} puts {percent(best['error'])} of the credit with the wrong "
-        f"channels, {worst['model']} {percent(worst['error'])}. Lower is better; no model is right for every "
-        "kind of journey, so check against truth (or an experiment) before trusting one."
-    )
-
-
 def explain_markov(conversion_probability: float, credit: pl.DataFrame) -> str:
     """The removal effects in words."""
     top = credit.sort("removal_effect", descending=True).row(0, named=True)

@@ -25,8 +25,6 @@ import polars as pl
 from mkt_engineering.attribution.paths import as_paths, in_one_engine, journeys_from_touchpoints
 from mkt_engineering.errors import ParameterError, require_columns
 
-CREDIT_COLUMNS = ("channel", "conversions", "value")
-
 
 def touches(paths: pl.DataFrame) -> pl.DataFrame:
     """One row per touch of each path: row, position (0-based), length, channel, and the

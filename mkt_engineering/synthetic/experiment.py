@@ -99,13 +99,11 @@ def generate(*, seed: int = 42, scale: float = 1.0, srm_share: float = 0.0) -> S
         .with_columns(pl.col("pre_sessions").cast(pl.Int64))
         .filter(pl.Series(keep))
     )
-    truth = _truth(
-        p_control[keep], lift[keep], sessions[keep], activity[keep], device[keep], srm_share, seed
-    )
+    truth = _truth(p_control[keep], lift[keep], activity[keep], srm_share, seed)
     return SyntheticData("experiment", {"experiment": frame}, truth)
 
 
-def _truth(p_control, lift, sessions, activity, device, srm_share: float, seed: int) -> dict:
+def _truth(p_control, lift, activity, srm_share: float, seed: int) -> dict:
     """Expected effects over the drawn units (what an unbiased estimator targets)."""
     mean_order_value = float(np.exp(ORDER_VALUE[0] + ORDER_VALUE[1] ** 2 / 2))
     orders_per_converter = 1 + EXTRA_ORDERS
