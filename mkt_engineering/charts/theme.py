@@ -6,6 +6,7 @@ German. Call `use_theme()` once; notebooks get it from `mkt_engineering.reportin
 
 from __future__ import annotations
 
+import math
 from typing import Literal
 
 # Okabe & Ito (2008): distinguishable for the common colour-vision deficiencies.
@@ -134,8 +135,17 @@ def theme_config(language: Literal["en", "de"] = "en") -> dict:
                 "titleFontSize": 13,
                 "gridColor": "#EEEEEE",
                 "domainColor": "#888888",
+                # long category names are cut with "…" instead of running into the chart
+                "labelLimit": 180,
             },
-            "legend": {"labelFontSize": 12, "titleFontSize": 13},
+            # Numbers and dates: labels that would touch are dropped (greedy keeps more of
+            # them than vega's default "parity"), with a gap, so "30 3540" cannot happen.
+            # Category axes keep every label: their room comes from the step size instead.
+            "axisQuantitative": {"labelOverlap": "greedy", "labelSeparation": 6},
+            "axisTemporal": {"labelOverlap": "greedy", "labelSeparation": 6},
+            # A legend shows the line's colour at full strength, not a pale band's colour:
+            # layered band + line charts share one legend, drawn from the first layer.
+            "legend": {"labelFontSize": 12, "titleFontSize": 13, "symbolOpacity": 1},
             "title": {"fontSize": 15, "anchor": "start", "subtitleColor": "#555555"},
             "background": "white",
             "locale": {"number": LOCALES[language], "time": TIME_LOCALES[language]},
@@ -220,3 +230,49 @@ def top_and_other(
     if not group_by:
         rest = rest.select(category, *sums)
     return pl.concat([frame.filter(pl.col(category).is_in(kept)), rest], how="diagonal_relaxed")
+
+
+# Smallest side of a heatmap cell in pixels: a "30%" label in 11 px type fits inside it,
+# and a row label of 12 px type has room beside it (vega's default step is 20 px and a
+# chart squeezed to its width drew 18 px cells with clipped labels).
+MIN_CELL_WIDTH = 44
+MIN_CELL_HEIGHT = 24
+
+
+# Label of a count axis: whole numbers only. Vega-Lite 5 drops ``tickMinStep`` on its way to
+# Vega, so a count axis of 0 to 5 still gets ticks at 0.5, 1.5, ...; their labels are blank.
+COUNT_LABELS = "datum.value % 1 ? '' : format(datum.value, ',d')"
+# Counts up to this get one tick per whole number (a few rows per period, top paths).
+SMALL_COUNT = 12
+
+
+def count_axis(top: float | None = None, **options):
+    """An altair axis for counts: whole-number ticks only, with thousands separators.
+
+    A count axis of 0 to 5 otherwise gets ticks at 0.5, 1.5, ... (shown as "0.5", or,
+    formatted as whole numbers, as "4, 4, 3, 3").
+
+    Parameters
+    ----------
+    top : float, optional
+        The largest count drawn; up to `SMALL_COUNT` the ticks are exactly 0, 1, 2, ...
+        Without it, labels of ticks between whole numbers are left blank.
+    **options
+        Further `altair.Axis` options (e.g. ``title``).
+
+    Returns
+    -------
+    altair.Axis
+
+    Examples
+    --------
+    >>> count_axis(3.5).to_dict()["values"]
+    [0, 1, 2, 3, 4]
+    >>> count_axis().to_dict()["format"]
+    ',d'
+    """
+    import altair as alt
+
+    if top is not None and math.isfinite(top) and 0 <= top <= SMALL_COUNT:
+        options.setdefault("values", list(range(math.ceil(top) + 1)))
+    return alt.Axis(format=",d", tickMinStep=1, labelExpr=COUNT_LABELS, **options)
