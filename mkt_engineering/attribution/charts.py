@@ -15,7 +15,19 @@ import altair as alt
 import polars as pl
 
 from mkt_engineering.attribution.paths import path_text
-from mkt_engineering.charts.theme import ACCENT, MUTED, TOP_N, top_and_other
+from mkt_engineering.charts.theme import (
+    ACCENT,
+    MIN_CELL_HEIGHT,
+    MUTED,
+    TOP_N,
+    count_axis,
+    top_and_other,
+)
+
+# Model names ("last_non_direct", "position_based") on one line each, angled, ran into
+# each other under 18 px cells; split at "_" they stack as short lines under wide cells.
+MODEL_LABELS = "split(datum.label, '_')"
+MODEL_CELL_WIDTH = 84
 
 
 def _limit(
@@ -56,8 +68,12 @@ def model_comparison_chart(comparison: pl.DataFrame) -> alt.Chart:
     comparison = _limit(comparison, "share", ("conversions", "value", "share"), ("model",))
     order = _order(comparison, "share")
     base = alt.Chart(comparison).encode(
-        x=alt.X("model:N", title=None, axis=alt.Axis(labelAngle=-30)),
-        y=alt.Y("channel:N", sort=order, title=None),
+        x=alt.X(
+            "model:N",
+            title="attribution model",
+            axis=alt.Axis(labelAngle=0, labelExpr=MODEL_LABELS, labelLimit=MODEL_CELL_WIDTH),
+        ),
+        y=alt.Y("channel:N", sort=order, title="channel"),
     )
     cells = base.mark_rect().encode(
         color=alt.Color(
@@ -78,7 +94,10 @@ def model_comparison_chart(comparison: pl.DataFrame) -> alt.Chart:
         color=alt.condition(alt.datum.share > 0.2, alt.value("white"), alt.value("black")),
     )
     return (cells + labels).properties(
-        title=alt.Title("Share of conversions by model", subtitle="darker = more credit")
+        title=alt.Title("Share of conversions by model", subtitle="darker = more credit"),
+        # cells big enough for their "30%" label, whatever the chart's default width
+        width=alt.Step(MODEL_CELL_WIDTH),
+        height=alt.Step(MIN_CELL_HEIGHT),
     )
 
 
@@ -92,9 +111,9 @@ def credit_interval_chart(
     """
     intervals = _limit(intervals, "conversions", ("conversions", "value"))
     order = _order(intervals, "conversions")
-    base = alt.Chart(intervals).encode(y=alt.Y("channel:N", sort=order, title=None))
+    base = alt.Chart(intervals).encode(y=alt.Y("channel:N", sort=order, title="channel"))
     bars = base.mark_bar(color=ACCENT).encode(
-        x=alt.X("conversions:Q", title="attributed conversions"),
+        x=alt.X("conversions:Q", title="attributed conversions", axis=count_axis()),
         tooltip=[
             "channel",
             alt.Tooltip("conversions:Q", format=",.1f"),
@@ -131,7 +150,10 @@ def transition_heatmap(transitions: pl.DataFrame, max_states: int = 25) -> alt.C
             x=alt.X("to_state:N", title="next step", axis=alt.Axis(labelAngle=-40)),
             y=alt.Y("from_state:N", title="from"),
             color=alt.Color(
-                "probability:Q", scale=alt.Scale(scheme="greens"), legend=alt.Legend(format=".0%")
+                "probability:Q",
+                title="probability",
+                scale=alt.Scale(scheme="greens"),
+                legend=alt.Legend(format=".0%"),
             ),
             tooltip=[
                 "from_state",
@@ -141,7 +163,9 @@ def transition_heatmap(transitions: pl.DataFrame, max_states: int = 25) -> alt.C
             ],
         )
         .properties(
-            title=alt.Title("Where journeys go next", subtitle="probability of each next step")
+            title=alt.Title("Where journeys go next", subtitle="probability of each next step"),
+            width=alt.Step(MIN_CELL_HEIGHT),
+            height=alt.Step(MIN_CELL_HEIGHT),
         )
     )
 
@@ -170,7 +194,11 @@ def path_flow_chart(paths: pl.DataFrame, steps: int = 5) -> alt.Chart:
                 axis=alt.Axis(format="%"),
             ),
             color=alt.Color("channel:N", title="channel"),
-            tooltip=["step", "channel", alt.Tooltip("conversions:Q", format=",.0f")],
+            tooltip=[
+                alt.Tooltip("step:O", title="touch number"),
+                "channel",
+                alt.Tooltip("conversions:Q", format=",.0f"),
+            ],
         )
         .properties(
             title=alt.Title("How converting journeys unfold", subtitle="channel mix at each step")
@@ -197,9 +225,19 @@ def top_paths(paths: pl.DataFrame, n: int = 10) -> pl.DataFrame:
 def top_paths_chart(paths: pl.DataFrame, n: int = 10) -> alt.Chart:
     """Bars of the top paths by conversions, labelled with their conversion rate."""
     table = top_paths(paths, n)
-    base = alt.Chart(table).encode(y=alt.Y("path:N", sort="-x", title=None))
+    base = alt.Chart(table).encode(y=alt.Y("path:N", sort="-x", title="journey (path)"))
+    bars = base.mark_bar(color=ACCENT).encode(
+        # conversions are counts: whole ticks only (the axis of 0 to 5 had 0.5, 1.5, ...)
+        x=alt.X("conversions:Q", title="conversions", axis=count_axis(table["conversions"].max())),
+        tooltip=[
+            "path:N",
+            alt.Tooltip("conversions:Q", format=",d"),
+            alt.Tooltip("journeys:Q", format=",d"),
+            alt.Tooltip("conversion_rate:Q", title="conversion rate", format=".1%"),
+        ],
+    )
     return (
-        base.mark_bar(color=ACCENT).encode(x=alt.X("conversions:Q", title="conversions"))
+        bars
         + base.mark_text(align="left", dx=3, color=MUTED).encode(
             x="conversions:Q", text=alt.Text("conversion_rate:Q", format=".0%")
         )
@@ -217,8 +255,12 @@ def lookback_chart(sensitivity: pl.DataFrame) -> alt.Chart:
         .encode(
             x=alt.X("lookback_days:Q", title="lookback window (days)"),
             y=alt.Y("share:Q", title="share of conversions", axis=alt.Axis(format="%")),
-            color=alt.Color("channel:N"),
-            tooltip=["channel", "lookback_days", alt.Tooltip("share:Q", format=".1%")],
+            color=alt.Color("channel:N", title="channel"),
+            tooltip=[
+                "channel",
+                alt.Tooltip("lookback_days:Q", title="lookback (days)"),
+                alt.Tooltip("share:Q", format=".1%"),
+            ],
         )
         .properties(
             title=alt.Title(
@@ -231,13 +273,19 @@ def lookback_chart(sensitivity: pl.DataFrame) -> alt.Chart:
 def truth_chart(comparison: pl.DataFrame) -> alt.Chart:
     """Model share against the true share (output of `truth_comparison`)."""
     comparison = _limit(comparison, "true_share", ("share", "true_share"), ("model",))
-    return (
+    top = float(comparison.select(pl.max_horizontal("share", "true_share").max()).item() or 1)
+    diagonal = (
+        alt.Chart(pl.DataFrame({"share": [0.0, top]}))
+        .mark_line(color=MUTED, strokeDash=[4, 4])
+        .encode(x="share:Q", y="share:Q")
+    )
+    points = (
         alt.Chart(comparison)
         .mark_point(filled=True, size=60)
         .encode(
             x=alt.X("true_share:Q", title="true share", axis=alt.Axis(format="%")),
             y=alt.Y("share:Q", title="model share", axis=alt.Axis(format="%")),
-            color="model:N",
+            color=alt.Color("model:N", title="model"),
             tooltip=[
                 "model",
                 "channel",
@@ -245,7 +293,10 @@ def truth_chart(comparison: pl.DataFrame) -> alt.Chart:
                 alt.Tooltip("true_share:Q", format=".1%"),
             ],
         )
-        .properties(title=alt.Title("Models against the truth", subtitle="on the diagonal = right"))
+    )
+    # the diagonal the subtitle speaks of, drawn (it was only named)
+    return (diagonal + points).properties(
+        title=alt.Title("Models against the truth", subtitle="on the dashed diagonal = right")
     )
 
 
@@ -266,8 +317,8 @@ def budget_chart(table: pl.DataFrame) -> alt.Chart:
         .mark_point(filled=True, size=70)
         .encode(
             x=alt.X("cost_per_conversion:Q", title="cost per attributed conversion"),
-            y=alt.Y("channel:N", title=None, sort="x"),
-            color="model:N",
+            y=alt.Y("channel:N", title="channel", sort="x"),
+            color=alt.Color("model:N", title="model"),
             tooltip=[
                 "model",
                 "channel",

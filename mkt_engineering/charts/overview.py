@@ -9,38 +9,112 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from mkt_engineering.charts.theme import ACCENT
+from mkt_engineering.charts.theme import ACCENT, count_axis
 
 
-def rows_over_time(frame: pl.DataFrame, column: str, title: str, every: str = "1w") -> alt.Chart:
-    """Bars of how many rows fall into each week (or `every`) of a date column.
+def _top(counts: pl.DataFrame, column: str = "rows") -> float | None:
+    """The largest count, for whole-number ticks (None for no rows)."""
+    return counts.get_column(column).max() if counts.height else None  # type: ignore[return-value]
+
+
+# Periods `rows_over_time` counts in: (truncate step, the word its titles use).
+PERIODS = {"day": "1d", "week": "1w", "month": "1mo"}
+
+
+def time_period(dates: pl.Series) -> str:
+    """The period to count rows in: "month", "week" or "day", read from the dates.
+
+    Dates that all fall on the first of a month, or lie at least four weeks apart, are
+    monthly data: counted per week they would show a row count in one week of four and
+    nothing between. Otherwise weeks, or days when the data span less than eight weeks.
+
+    Parameters
+    ----------
+    dates : polars Series
+        A date or datetime column (nulls are ignored).
+
+    Returns
+    -------
+    str
+        "month", "week" or "day".
 
     Examples
     --------
     >>> import datetime as dt
-    >>> frame = pl.DataFrame({"day": [dt.date(2024, 1, d) for d in (1, 2, 9)]})
-    >>> rows_over_time(frame, "day", "Rows per week").to_dict()["mark"]["type"]
-    'line'
+    >>> time_period(pl.Series([dt.date(2024, m, 1) for m in (1, 2, 3)]))
+    'month'
+    >>> time_period(pl.Series([dt.date(2024, 1, 1) + dt.timedelta(days=d) for d in range(90)]))
+    'week'
     """
+    days = dates.drop_nulls().cast(pl.Datetime("us")).dt.date().unique().sort()
+    if days.len() < 2:
+        return "day"
+    gaps = days.diff().drop_nulls().dt.total_days()
+    if bool((days.dt.day() == 1).all()) or (gaps.median() or 0) >= 28:
+        return "month"
+    span = (days.max() - days.min()).days  # type: ignore[operator]
+    return "day" if span < 56 else "week"
+
+
+def rows_over_time(
+    frame: pl.DataFrame, column: str, name: str, period: str | None = None
+) -> alt.Chart:
+    """A line of how many rows fall into each day, week or month of a date column.
+
+    Parameters
+    ----------
+    frame : polars DataFrame
+        The table.
+    column : str
+        Its date or datetime column.
+    name : str
+        The table's name; the title reads "<name>: rows per <period>".
+    period : {"day", "week", "month"}, optional
+        Default: read from the dates (see `time_period`).
+
+    Returns
+    -------
+    altair.Chart
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> frame = pl.DataFrame({"day": [dt.date(2024, m, 1) for m in (1, 2, 4)]})
+    >>> rows_over_time(frame, "day", "spend").to_dict()["title"]
+    'spend: rows per month'
+    """
+    period = period or time_period(frame.get_column(column))
+    if period not in PERIODS:
+        raise ValueError(f"period must be one of {sorted(PERIODS)}, got {period!r}")
     counts = (
-        frame.select(pl.col(column).cast(pl.Datetime("us")).dt.truncate(every).alias("period"))
+        frame.select(
+            pl.col(column).cast(pl.Datetime("us")).dt.truncate(PERIODS[period]).alias("period")
+        )
         .drop_nulls()
         .group_by("period")
         .len(name="rows")
         .sort("period")
     )
-    return weekly_rows_chart(counts, title)
+    return weekly_rows_chart(counts, f"{name}: rows per {period}", period=period)
 
 
-def weekly_rows_chart(counts: pl.DataFrame, title: str) -> alt.Chart:
-    """The line of `rows_over_time` from counts already made (period, rows), e.g. in an engine."""
+def weekly_rows_chart(counts: pl.DataFrame, title: str, period: str = "week") -> alt.Chart:
+    """The line of `rows_over_time` from counts already made (period, rows), e.g. in an engine.
+
+    `period` ("day", "week" or "month") names what one point counts, in the axis title and
+    the tooltip.
+    """
     return (
         alt.Chart(counts, title=title)
         .mark_line(color=ACCENT, point=True)
         .encode(
-            x=alt.X("period:T", title=None),
-            y=alt.Y("rows:Q", title="rows", axis=alt.Axis(format=",d")),
-            tooltip=[alt.Tooltip("period:T", title="from"), alt.Tooltip("rows:Q", format=",d")],
+            x=alt.X("period:T", title=f"{period} starting"),
+            # counts: whole ticks only (a table of 3 or 4 rows per week got "4, 4, 3, 3")
+            y=alt.Y("rows:Q", title=f"rows per {period}", axis=count_axis(_top(counts))),
+            tooltip=[
+                alt.Tooltip("period:T", title=f"{period} starting"),
+                alt.Tooltip("rows:Q", format=",d"),
+            ],
         )
     )
 
@@ -62,8 +136,8 @@ def value_counts_chart(counts: pl.DataFrame, column: str, title: str) -> alt.Cha
         alt.Chart(counts, title=title)
         .mark_bar(color=ACCENT)
         .encode(
-            y=alt.Y(f"{column}:N", sort="-x", title=None),
-            x=alt.X("rows:Q", title="rows", axis=alt.Axis(format=",d")),
+            y=alt.Y(f"{column}:N", sort="-x", title=column),
+            x=alt.X("rows:Q", title="rows", axis=count_axis(_top(counts))),
             tooltip=[alt.Tooltip(f"{column}:N"), alt.Tooltip("rows:Q", format=",d")],
         )
     )
@@ -92,6 +166,11 @@ def binned_chart(counts: pl.DataFrame, column: str, title: str) -> alt.Chart:
         .encode(
             x=alt.X("start:Q", bin="binned", title=column),
             x2="end:Q",
-            y=alt.Y("rows:Q", title="rows", axis=alt.Axis(format=",d")),
+            y=alt.Y("rows:Q", title="rows", axis=count_axis(_top(counts))),
+            tooltip=[
+                alt.Tooltip("start:Q", title="from", format=",.2~f"),
+                alt.Tooltip("end:Q", title="to", format=",.2~f"),
+                alt.Tooltip("rows:Q", format=",d"),
+            ],
         )
     )

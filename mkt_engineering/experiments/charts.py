@@ -26,13 +26,54 @@ def _zero_rule(axis: str = "x") -> alt.Chart:
     )
 
 
-def effects_chart(effects: pl.DataFrame) -> alt.LayerChart:
-    """Relative lift with its interval, one row per metric and arm, coloured by role."""
-    data = effects.select(
-        "metric", "role", "variant", "lift", "lift_low", "lift_high"
-    ).with_columns((pl.col("metric") + "  (" + pl.col("variant") + ")").alias("label"))
-    base = alt.Chart(data).encode(
-        y=alt.Y("label:N", title=None, sort=None),
+# The two scales an effect is read on, as the report's text states it: differences of
+# proportions in percentage points ("converted rose by 1.6 points"), every other metric as
+# the relative change against control ("revenue +14%").
+_SCALES = {
+    "points": {
+        "title": "change vs control in percentage points (95% interval)",
+        "labelExpr": "(datum.value > 0 ? '+' : '') + format(datum.value * 100, '.1f')",
+        "tooltip": ".2%",
+    },
+    "relative": {
+        "title": "relative change vs control (95% interval)",
+        "labelExpr": "(datum.value > 0 ? '+' : '') + format(datum.value, '.0%')",
+        "tooltip": "+.1%",
+    },
+}
+
+
+def _effect_rows(effects: pl.DataFrame) -> tuple[pl.DataFrame, int]:
+    """One row per metric and arm on its scale; rows without a finite estimate are counted.
+
+    A relative change does not exist when the control's value is 0; such a row is left out
+    and counted, never drawn at a made-up place.
+    """
+    points = pl.col("kind") == "proportion"
+    rows = effects.select(
+        (pl.col("metric") + "  (" + pl.col("variant") + ")").alias("label"),
+        "metric",
+        "role",
+        "variant",
+        pl.when(points).then(pl.lit("points")).otherwise(pl.lit("relative")).alias("scale"),
+        *(
+            pl.when(points).then(pl.col(a)).otherwise(pl.col(b)).alias(name)
+            for name, a, b in (
+                ("estimate", "effect", "lift"),
+                ("low", "ci_low", "lift_low"),
+                ("high", "ci_high", "lift_high"),
+            )
+        ),
+    )
+    finite = pl.all_horizontal(pl.col("estimate", "low", "high").is_finite())
+    shown = rows.filter(finite.fill_null(False))
+    return shown, rows.height - shown.height
+
+
+def _effect_panel(rows: pl.DataFrame, scale: str) -> alt.LayerChart:
+    axis = _SCALES[scale]
+    base = alt.Chart(rows).encode(
+        y=alt.Y("label:N", title="metric (arm)", sort=None),
         color=alt.Color(
             "role:N",
             title="role",
@@ -42,26 +83,59 @@ def effects_chart(effects: pl.DataFrame) -> alt.LayerChart:
             ),
         ),
     )
-    bars = base.mark_rule(strokeWidth=3).encode(
-        x=alt.X("lift_low:Q", title="change vs control (95% interval)", axis=alt.Axis(format="%")),
-        x2="lift_high:Q",
-    )
+    x = alt.X("low:Q", title=axis["title"], axis=alt.Axis(labelExpr=axis["labelExpr"], tickCount=6))
+    bars = base.mark_rule(strokeWidth=3).encode(x=x, x2="high:Q")
     points = base.mark_point(filled=True, size=90).encode(
-        x="lift:Q",
+        x="estimate:Q",
         tooltip=[
             "metric",
             "role",
             "variant",
-            alt.Tooltip("lift:Q", format=".1%"),
-            alt.Tooltip("lift_low:Q", format=".1%"),
-            alt.Tooltip("lift_high:Q", format=".1%"),
+            alt.Tooltip("estimate:Q", title="change", format=axis["tooltip"]),
+            alt.Tooltip("low:Q", title="from", format=axis["tooltip"]),
+            alt.Tooltip("high:Q", title="to", format=axis["tooltip"]),
         ],
     )
-    return alt.layer(_zero_rule(), bars, points).properties(
-        title=alt.Title(
-            "Effect per metric",
-            subtitle="A bar that does not cross the dashed line is a clear change",
-        )
+    return alt.layer(_zero_rule(), bars, points)
+
+
+def effects_chart(effects: pl.DataFrame) -> alt.VConcatChart:
+    """The change per metric and arm with its interval, on the scale the report's text uses.
+
+    Proportions (conversion) are shown in percentage points, other metrics as the relative
+    change against control, each on its own axis: one axis cannot hold both units.
+
+    Parameters
+    ----------
+    effects : polars DataFrame
+        ``AnalysisResult.effects`` (metric, role, variant, kind, effect, ci_low, ci_high,
+        lift, lift_low, lift_high).
+
+    Returns
+    -------
+    altair.VConcatChart
+        One panel per scale present, coloured by the metric's role.
+
+    Examples
+    --------
+    >>> e = pl.DataFrame({"metric": ["converted"], "role": ["primary"], "variant": ["b"],
+    ...     "kind": ["proportion"], "effect": [0.016], "ci_low": [0.008], "ci_high": [0.024],
+    ...     "lift": [0.17], "lift_low": [0.08], "lift_high": [0.26]})
+    >>> spec = effects_chart(e).to_dict()
+    >>> spec["vconcat"][0]["layer"][1]["encoding"]["x"]["title"]
+    'change vs control in percentage points (95% interval)'
+    """
+    rows, left_out = _effect_rows(effects)
+    panels = [
+        _effect_panel(rows.filter(pl.col("scale") == scale), scale)
+        for scale in _SCALES
+        if (rows["scale"] == scale).any()
+    ] or [_effect_panel(rows, "relative")]
+    subtitle = ["A bar that does not cross the dashed line is a clear change"]
+    if left_out:
+        subtitle.append(f"{left_out} with a control value of 0 left out: no relative change.")
+    return alt.vconcat(*panels, spacing=24).properties(
+        title=alt.Title("Effect per metric", subtitle=subtitle if left_out else subtitle[0])
     )
 
 
@@ -74,12 +148,19 @@ def cumulative_chart(over_time: pl.DataFrame, *, day: str = "day") -> alt.LayerC
     )
     fixed = base.mark_area(opacity=0.25, color=MUTED).encode(y="ci_low:Q", y2="ci_high:Q")
     line = base.mark_line(point=True, color=ACCENT).encode(
-        y="effect:Q", tooltip=[day, "effect", "always_valid_p"]
+        y="effect:Q",
+        tooltip=[
+            alt.Tooltip(f"{day}:O", title="day"),
+            alt.Tooltip("effect:Q", format=".4f"),
+            alt.Tooltip("always_valid_p:Q", title="always-valid p", format=".3f"),
+        ],
     )
     return alt.layer(always, fixed, line, _zero_rule("y")).properties(
         title=alt.Title(
             "Effect over time",
-            subtitle="Blue band: valid however often you look. Grey band: valid only at the planned end",
+            subtitle=(
+                "Blue band: valid however often you look. Grey band: valid only at the planned end"
+            ),
         )
     )
 
@@ -141,13 +222,20 @@ def segment_forest(segments: pl.DataFrame) -> alt.LayerChart:
     segments, left_out = _precise_levels(segments)
     data = segments.with_columns((pl.col("segment") + ": " + pl.col("level")).alias("label"))
     base = alt.Chart(data).encode(
-        y=alt.Y("label:N", title=None, sort=None), color=alt.Color("segment:N", legend=None)
+        y=alt.Y("label:N", title="segment: level", sort=None),
+        color=alt.Color("segment:N", legend=None),
     )
     bars = base.mark_rule(strokeWidth=3).encode(
         x=alt.X("ci_low:Q", title="effect (95% interval)"), x2="ci_high:Q"
     )
     points = base.mark_point(filled=True, size=80).encode(
-        x="effect:Q", tooltip=["segment", "level", "effect", "p_adjusted"]
+        x="effect:Q",
+        tooltip=[
+            "segment",
+            "level",
+            alt.Tooltip("effect:Q", format=".4f"),
+            alt.Tooltip("p_adjusted:Q", title="adjusted p", format=".3f"),
+        ],
     )
     return alt.layer(_zero_rule(), bars, points).properties(
         title=alt.Title(
@@ -166,7 +254,12 @@ def trust_chart(srm: SrmResult, balance: pl.DataFrame) -> alt.HConcatChart:
         .mark_bar(color=ACCENT)
         .encode(
             x=alt.X("share:Q", title="share of units", axis=alt.Axis(format="%")),
-            y=alt.Y("variant:N", title=None),
+            y=alt.Y("variant:N", title="arm"),
+            tooltip=[
+                alt.Tooltip("variant:N", title="arm"),
+                alt.Tooltip("share:Q", format=".2%"),
+                alt.Tooltip("expected_share:Q", title="planned", format=".2%"),
+            ],
         )
     )
     planned = (
@@ -175,10 +268,11 @@ def trust_chart(srm: SrmResult, balance: pl.DataFrame) -> alt.HConcatChart:
         .encode(x="expected_share:Q", y="variant:N")
     )
     left = alt.layer(split, planned).properties(
-        title=f"Sample split (planned: black tick), p = {srm.p_value:.3g}", width=240
+        title=f"Sample split (planned: black tick), {_p_text(srm.p_value)}", width=240
     )
+    title = alt.Title("Can the comparison be trusted?", subtitle="Split and pre-period balance")
     if balance.is_empty():
-        return alt.hconcat(left)
+        return alt.hconcat(left).properties(title=title)
     limits = (
         alt.Chart(pl.DataFrame({"x": [-0.1, 0.1]}))
         .mark_rule(color=MUTED, strokeDash=[4, 4])
@@ -193,8 +287,13 @@ def trust_chart(srm: SrmResult, balance: pl.DataFrame) -> alt.HConcatChart:
                 title="difference in standard deviations",
                 scale=alt.Scale(domain=[-0.3, 0.3]),
             ),
-            y=alt.Y("covariate:N", title=None),
-            shape="variant:N",
+            y=alt.Y("covariate:N", title="pre-period measure"),
+            shape=alt.Shape("variant:N", title="arm"),
+            tooltip=[
+                "covariate:N",
+                alt.Tooltip("variant:N", title="arm"),
+                alt.Tooltip("standardized_difference:Q", format=".3f"),
+            ],
         )
     )
     return alt.hconcat(
@@ -202,7 +301,14 @@ def trust_chart(srm: SrmResult, balance: pl.DataFrame) -> alt.HConcatChart:
         alt.layer(limits, smd).properties(
             title="Pre-period balance (inside the lines is fine)", width=240
         ),
-    )
+    ).properties(title=title)
+
+
+def _p_text(p_value: float) -> str:
+    """'p = 0.38', 'p < 0.001' (never '2.7e-18'), 'p not computed' when missing."""
+    if p_value is None or not np.isfinite(p_value):
+        return "p not computed"
+    return "p < 0.001" if p_value < 0.001 else f"p = {p_value:.3f}"
 
 
 def power_chart(
@@ -219,11 +325,17 @@ def power_chart(
     data = pl.DataFrame(
         {"effect": effects, "power": power_curve(baseline, n, effects, alpha=alpha, sd=sd)}
     )
+    # a proportion's effect reads in percentage points, as in the plan ("mde 1.5 points")
+    x_axis = alt.Axis(labelExpr="format(datum.value * 100, '.1f')") if sd is None else alt.Axis()
     line = (
         alt.Chart(data)
         .mark_line(color=ACCENT)
         .encode(
-            x=alt.X("effect:Q", title="true effect (absolute)"),
+            x=alt.X(
+                "effect:Q",
+                title="true effect, percentage points" if sd is None else "true effect (absolute)",
+                axis=x_axis,
+            ),
             y=alt.Y("power:Q", title="chance to detect it", axis=alt.Axis(format="%")),
         )
     )

@@ -19,7 +19,7 @@ import altair as alt
 import numpy as np
 import polars as pl
 
-from mkt_engineering.charts.theme import ACCENT, MUTED, PALETTE
+from mkt_engineering.charts.theme import ACCENT, MUTED, PALETTE, count_axis
 from mkt_engineering.text import Currency
 
 METRIC_TITLES = {
@@ -299,18 +299,26 @@ def tracking_chart(tracked: pl.DataFrame) -> alt.LayerChart:
         alt.Chart(long)
         .mark_line()
         .encode(
-            x=alt.X("date:T", title=None),
-            y=alt.Y("purchases:Q", title="Cumulative repeat purchases"),
+            x=alt.X("date:T", title="Date"),
+            y=alt.Y("purchases:Q", title="Cumulative repeat purchases", axis=count_axis()),
+            # one legend of colour and dash together ("legend=None" on the dash dropped the
+            # merged legend, so nothing said which line was the model)
             color=alt.Color(
                 "series:N",
                 title=None,
                 scale=alt.Scale(domain=["actual", "model"], range=[ACCENT, PALETTE[1]]),
+                legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=3),
             ),
             strokeDash=alt.StrokeDash(
                 "series:N",
-                legend=None,
+                title=None,
                 scale=alt.Scale(domain=["actual", "model"], range=[[1, 0], [6, 3]]),
             ),
+            tooltip=[
+                alt.Tooltip("date:T", title="date"),
+                alt.Tooltip("series:N", title="line"),
+                alt.Tooltip("purchases:Q", title="cumulative repeat purchases", format=",.0f"),
+            ],
         )
     )
     cut = tracked.filter(pl.col("phase") == "calibration").select(pl.col("date").max())
@@ -318,7 +326,9 @@ def tracking_chart(tracked: pl.DataFrame) -> alt.LayerChart:
     return (lines + rule).properties(
         title=alt.TitleParams(
             "Model against reality",
-            subtitle="Left of the dotted line: data the model saw; right: the holdout it predicted.",
+            subtitle=(
+                "Left of the dotted line: data the model saw; right: the holdout it predicted."
+            ),
         )
     )
 
@@ -435,7 +445,7 @@ def clv_distribution(
                 title=f"Customer lifetime value{_unit(currency)} (the top 1% are in the last bar)",
             ),
             x2="end:Q",
-            y=alt.Y("customers:Q", title="Customers"),
+            y=alt.Y("customers:Q", title="Customers", axis=count_axis(data["customers"].max())),
             tooltip=[
                 alt.Tooltip("start:Q", format=",.2f"),
                 alt.Tooltip("end:Q", format=",.2f"),
@@ -459,7 +469,7 @@ def ltv_cac_chart(channels: pl.DataFrame, currency: str | Currency | None = None
         alt.Chart(channels)
         .mark_bar()
         .encode(
-            y=alt.Y("acquisition_channel:N", sort="-x", title=None),
+            y=alt.Y("acquisition_channel:N", sort="-x", title="Acquisition channel"),
             x=alt.X("ltv_cac:Q", title="Lifetime value per unit of acquisition cost (LTV:CAC)"),
             color=alt.condition(alt.datum.ltv_cac >= 1, alt.value(ACCENT), alt.value(PALETTE[5])),
             tooltip=[
@@ -496,7 +506,7 @@ def forecast_chart(forecast: pl.DataFrame, currency: str | Currency | None = Non
         .mark_area()
         .encode(
             order=alt.Order("layer:Q", sort="ascending"),
-            x=alt.X("month:T", title=None),
+            x=alt.X("month:T", title="Month"),
             y=alt.Y("expected_revenue:Q", title=f"Expected revenue{_unit(currency)}", stack=True),
             color=alt.Color(
                 "kind:N",
@@ -526,7 +536,7 @@ def retention_projection_chart(
         alt.Chart(projection)
         .mark_line(color=ACCENT)
         .encode(
-            x=alt.X("period:Q", title="Period"),
+            x=alt.X("period:Q", title="Period", axis=alt.Axis(tickMinStep=1, format="d")),
             y=alt.Y("survival:Q", title="Share still a customer", axis=alt.Axis(format=".0%")),
         )
     )

@@ -205,7 +205,7 @@ def flow_chart(
             x2="x2:Q",
             y2="y2:Q",
             strokeWidth=alt.StrokeWidth("leads:Q", legend=None, scale=alt.Scale(range=[1, 14])),
-            tooltip=["source:N", "target:N", "leads:Q"],
+            tooltip=["source:N", "target:N", alt.Tooltip("leads:Q", format=",d")],
         )
     )
     points = (
@@ -215,7 +215,7 @@ def flow_chart(
             x=alt.X("x:Q", axis=hidden),
             y=alt.Y("y:Q", axis=hidden),
             size=alt.Size("leads:Q", legend=None, scale=alt.Scale(range=[60, 900])),
-            tooltip=["stage:N", "leads:Q"],
+            tooltip=["stage:N", alt.Tooltip("leads:Q", format=",d")],
         )
     )
     labels = (
@@ -238,8 +238,17 @@ def duration_chart(
         p75=pl.col("days").quantile(0.75),
         p95=pl.col("days").quantile(0.95),
     )
-    base = alt.Chart(stats).encode(y=alt.Y("step:N", title=None, sort=None))
-    x = alt.X("p05:Q", title="days", scale=alt.Scale(type="symlog"))
+    base = alt.Chart(stats).encode(y=alt.Y("step:N", title="step", sort=None))
+    top = float(stats["p95"].max() or 1.0)
+    # a symlog axis picks linear ticks 5 apart, which crowd on its compressed right end
+    # ("30 3540"); round values spaced evenly on the log scale instead
+    ticks = [v for v in SYMLOG_TICKS if v <= top * 1.05] or [0]
+    x = alt.X(
+        "p05:Q",
+        title="days (log scale)",
+        scale=alt.Scale(type="symlog"),
+        axis=alt.Axis(values=ticks, format=",d"),
+    )
     whisker = base.mark_rule(color=MUTED).encode(x=x, x2="p95:Q")
     box = base.mark_bar(color=ACCENT, opacity=0.5, size=18).encode(x="p25:Q", x2="p75:Q")
     middle = base.mark_tick(color="black", size=18, thickness=2).encode(
@@ -253,6 +262,10 @@ def duration_chart(
         ],
     )
     return (whisker + box + middle).properties(title=title, height=180)
+
+
+# Ticks of a symlog day axis: about evenly spaced once compressed.
+SYMLOG_TICKS = [0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000]
 
 
 def rate_chart(
@@ -291,7 +304,7 @@ def green_banana_chart(effect: pl.DataFrame) -> alt.LayerChart:
         category="group",
         rate="estimate",
         title="Called too early? (green banana)",
-        x_title=None,
+        x_title="when sales called",
     )
 
 
@@ -323,7 +336,9 @@ def send_time_heatmap_chart(heat: pl.DataFrame, *, min_sends: int = 20) -> alt.C
         .encode(
             x=alt.X("hour:O", title="hour of the send"),
             y=alt.Y(
-                "weekday:N", title=None, sort=["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+                "weekday:N",
+                title="weekday of the send",
+                sort=["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
             ),
             color=alt.Color(
                 "open_rate:Q",
@@ -397,7 +412,8 @@ def exclusion_chart(breakdown: pl.DataFrame) -> alt.FacetChart:
 
 
 def reach_precision_chart(curve: pl.DataFrame, *, chosen: float | None = None) -> alt.LayerChart:
-    """Reach (share passed to sales) against precision (share of them won) as the threshold moves."""
+    """Reach (share passed to sales) against precision (share of them won) as the
+    threshold moves."""
     data = curve.filter(pl.col("precision").is_not_null())
     base = alt.Chart(data).encode(
         x=alt.X(

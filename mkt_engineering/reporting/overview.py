@@ -135,7 +135,7 @@ def overview_chart(frame: pl.DataFrame, title: str) -> alt.Chart | None:
         return _engine_chart(frame, title)
     column, _, _ = date_range(frame)
     if column is not None:
-        return rows_over_time(frame, column, f"{title}: rows per week")
+        return rows_over_time(frame, column, title)  # per day, week or month
     category = next(
         (name for name in frame.columns if _is_categorical(frame.get_column(name))), None
     )
