@@ -66,10 +66,10 @@ def _channel_card(row: dict, total: float, label: str, language: Language) -> Ca
     return Card(
         label,
         str(row["channel"]),
-        _t(language, f"{conversions} of {count(total)} conversions "
-           f"({percent(row['conversions'] / total, 0)})",
-           f"{conversions} von {count(total, 'de')} Conversions "
-           f"({percent(row['conversions'] / total, 0, 'de')})"),
+        _t(language, f"{percent(row['conversions'] / total, 0)} of conversions "
+           f"({conversions} of {count(total)})",
+           f"{percent(row['conversions'] / total, 0, 'de')} der Conversions "
+           f"({conversions} von {count(total, 'de')})"),
         _t(language, "95% interval: ", "95-%-Intervall: ")
         + f"{count(row['lower'], language)} – {count(row['upper'], language)}",
     )  # fmt: skip

@@ -22,7 +22,7 @@ from mkt_engineering.formatting import Language, count, date
 from mkt_engineering.reporting.summary import Card, Summary
 
 # Tables an analysis joins: they should cover the same period.
-PARTNERS = (("touchpoints", "conversions"), ("touchpoints", "spend"), ("orders", "spend"))
+PARTNERS = (("touchpoints", "conversions"), ("conversions", "spend"))
 GAP_DAYS = 7  # ends further apart than a week mean an export cut at a different day
 
 
@@ -71,10 +71,10 @@ def _gaps(tables: pl.DataFrame, language: Language) -> list[str]:
             lines.append(
                 _t(
                     language,
-                    f"{left} and {right} end {apart} days apart: an analysis joining them "
-                    "sees only their common period.",
-                    f"{left} und {right} enden {apart} Tage auseinander: eine Analyse, die "
-                    "beide verbindet, sieht nur den gemeinsamen Zeitraum.",
+                    f"{left} and {right} end {apart} days apart: check that both exports "
+                    "cover the same period.",
+                    f"{left} und {right} enden {apart} Tage auseinander: prüfen, ob beide "
+                    "Exporte denselben Zeitraum abdecken.",
                 )
             )
     return lines
@@ -125,8 +125,8 @@ def summarize(
             _day(tables["first"].drop_nulls().min()),
             _day(tables["last"].drop_nulls().max()),
         )
-        cards.append(Card(_t(language, "Period", "Zeitraum"), date(start, language, "month"),
-                          _t(language, "to ", "bis ") + date(end, language, "month")))  # fmt: skip
+        period = f"{date(start, language, 'month')} – {date(end, language, 'month')}"
+        cards.append(Card(_t(language, "Period", "Zeitraum"), period))
     if problems:
         names = ", ".join(sorted(problems))
         action = _t(
@@ -140,8 +140,14 @@ def summarize(
             "Every file could be read: run the analyses, or fix any period the bullets flag first.",
             "Alle Dateien sind lesbar: die Analysen starten, zuvor markierte Zeiträume prüfen.",
         )
-    bullets = _gaps(tables, language) + [
-        _table_bullet(row, language) for row in tables.iter_rows(named=True)
-    ]
+    bullets = _gaps(tables, language)
+    rows = list(tables.iter_rows(named=True))
+    room = 5 - len(bullets)  # the last place names the tables that do not fit
+    shown = rows if len(rows) <= room else rows[: room - 1]
+    bullets += [_table_bullet(row, language) for row in shown]
+    if len(shown) < len(rows):
+        rest = ", ".join(row["table"] for row in rows[len(shown) :])
+        bullets.append(_t(language, f"Also read: {rest} (see below).",
+                          f"Außerdem gelesen: {rest} (siehe unten)."))  # fmt: skip
     return Summary(headline(tables, len(problems), language), tuple(cards), action,
                    tuple(bullets[:5]))  # fmt: skip
