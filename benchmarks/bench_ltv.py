@@ -7,6 +7,11 @@ Three comparisons, each side in its own fresh Python process so peak memory is i
    (pandas), same definitions (days / 7); outputs compared customer by customer.
 2. BG/NBD fit on 1 million customers: `BetaGeo` against ``BetaGeoFitter``.
 3. Pareto/NBD fit on 100,000 customers: `ParetoNBD` against ``ParetoNBDFitter``.
+4. Valuation of 1 million customers with a 200-draw interval (`customer_lifetime_value`,
+   BG/NBD + Gamma-Gamma, 12 months), target under 2 s; beside it the kit without the
+   interval and lifetimes' ``customer_lifetime_value``, which has no interval. Two data
+   sets: CDNOW-like customers (many share a history) and the RFM table of the cohort_ltv
+   report bench's 10 million orders (815,000 distinct histories of 1 million customers).
 
 Data are simulated from the models themselves with recency and T in whole days (as real
 RFM data are), so duplicate rows exist as in practice. lifetimes runs unpatched on the
@@ -182,6 +187,74 @@ def _fit(folder: Path, name: str, kit_class: str, peer_class: str, path: Path, r
     }
 
 
+def _spend_customers(path: Path, seed: int = 3) -> None:
+    """Mean repeat spend for the BG/NBD customers of ``path`` (Gamma-Gamma, CDNOW-like)."""
+    rng = np.random.default_rng(seed)
+    data = pl.read_parquet(path)
+    x = data["frequency"].to_numpy()
+    nu = rng.gamma(3.7, 1 / 15.4, x.size)
+    mean = np.where(x > 0, rng.gamma(6.25 * np.maximum(x, 1), 1 / (nu * np.maximum(x, 1))), 0.0)
+    data.with_columns(pl.Series("monetary_value", np.round(mean, 2))).write_parquet(path)
+
+
+VALUATION_TARGET_SECONDS = 2.0
+
+
+def _valuation(name: str, path: Path, draws: int = 200) -> dict:
+    kit = _run(f"""
+        import polars as pl
+        from mkt_engineering.ltv import BetaGeo, GammaGamma, customer_lifetime_value
+        rfm = pl.read_parquet({str(path)!r})
+        purchases = BetaGeo().fit(rfm)
+        spend = GammaGamma().fit(rfm.filter(pl.col("frequency") > 0))
+        started = time.perf_counter()
+        customer_lifetime_value(purchases, spend, rfm, draws=0)
+        point = time.perf_counter() - started
+        started = time.perf_counter()
+        customer_lifetime_value(purchases, spend, rfm, draws={draws})
+        seconds = time.perf_counter() - started
+        print(json.dumps({{"seconds": seconds, "point": point, "peak_mb": peak_mb(),
+                          "customers": rfm.height}}))
+    """)
+    peer = _run(f"""
+        import pandas as pd
+        from lifetimes import BetaGeoFitter, GammaGammaFitter
+        rfm = pd.read_parquet({str(path)!r})
+        bgf = BetaGeoFitter().fit(rfm["frequency"], rfm["recency"], rfm["T"])
+        repeat = rfm[rfm["frequency"] > 0]
+        ggf = GammaGammaFitter().fit(repeat["frequency"], repeat["monetary_value"])
+        started = time.perf_counter()
+        ggf.customer_lifetime_value(bgf, rfm["frequency"], rfm["recency"], rfm["T"],
+            rfm["monetary_value"], time=12, freq="W", discount_rate=0.01)
+        seconds = time.perf_counter() - started
+        print(json.dumps({{"seconds": seconds, "peak_mb": peak_mb()}}))
+    """)
+    met = "ok" if kit["seconds"] < VALUATION_TARGET_SECONDS else "MISSED"
+    return {
+        "name": f"valuation with {draws}-draw interval, {kit['customers']:,} customers ({name})",
+        "kit_seconds": kit["seconds"],
+        "peer_seconds": peer["seconds"],
+        "ratio": peer["seconds"] / kit["seconds"],
+        "kit_peak_mb": kit["peak_mb"],
+        "peer_peak_mb": peer["peak_mb"],
+        "notes": f"target < {VALUATION_TARGET_SECONDS:.0f} s {met}; kit without interval "
+        f"{kit['point']:.2f} s; lifetimes has no interval (its point value is timed)",
+    }
+
+
+def _report_rfm(path: Path, scale: float) -> Path | None:
+    """The RFM table of the cohort_ltv report bench's orders (weekly), if they are cached."""
+    from benchmarks import report_data
+
+    orders = report_data.REPORT_INPUTS["cohort_ltv"](int(10_000_000 * scale))["orders"]
+    from mkt_engineering.ltv import rfm_summary
+
+    frame = pl.scan_parquet(f"{orders}/*.parquet")
+    end = frame.select(pl.col("order_date").max()).collect().item()
+    rfm_summary(frame, end, "W").drop("customer_id").write_parquet(path)
+    return path
+
+
 def run(scale: float = 1.0) -> list[dict]:
     """All three comparisons at ``scale`` (1 = the sizes of the issue)."""
     with tempfile.TemporaryDirectory(prefix="bench_ltv_") as tmp:
@@ -203,6 +276,10 @@ def run(scale: float = 1.0) -> list[dict]:
                 n_pareto,
             )
         )
+        _spend_customers(folder / "bgnbd.parquet")
+        rows.append(_valuation("CDNOW-like", folder / "bgnbd.parquet"))
+        report = _report_rfm(folder / "report_rfm.parquet", scale)
+        rows.append(_valuation("cohort_ltv report bench", report))
     for row in rows:
         print(json.dumps(row), flush=True)
     return rows
