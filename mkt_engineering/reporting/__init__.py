@@ -6,6 +6,8 @@ The notebook-side API (used inside report notebooks) is fixed:
 - ``show_quality(quality)``: display a loader's DataQuality and record it for the report.
 - ``save_table(frame, name)``: write ``tables/<name>.csv|parquet`` when run by ``mkt run``.
 - ``set_headline(text)``: the one headline number the reports index shows.
+- ``show_summary(summary)``: the answer-first block (headline, cards, action, bullets) the
+  page shows under the title; it records the headline too. See `reporting.summary`.
 - ``say(markdown)``: show explanatory text; raw HTML is escaped and unsafe links blocked.
 """
 
@@ -18,5 +20,15 @@ from mkt_engineering.reporting.notebook import (
     setup_notebook,
     show_quality,
 )
+from mkt_engineering.reporting.summary import Card, Summary, show_summary
 
-__all__ = ["save_table", "say", "set_headline", "setup_notebook", "show_quality"]
+__all__ = [
+    "Card",
+    "Summary",
+    "save_table",
+    "say",
+    "set_headline",
+    "setup_notebook",
+    "show_quality",
+    "show_summary",
+]

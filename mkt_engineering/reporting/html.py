@@ -1,15 +1,19 @@
-"""report.html from an executed notebook: no code, a header a manager can read, fully offline.
+"""report.html from an executed notebook: no code, the answer first, fully offline.
 
-The page has the title, the run's status and headline, the parameters, the inputs, the
-data-quality section, then the analysis (markdown and outputs, code hidden). A failed run
-shows the failing cell with its code and the error, highlighted. Charts are inline SVG, the
-CSS is inlined, and no script, style sheet, font or image is fetched from the network.
+The page reads top to bottom: a link back to the reports index, the title, the run's status,
+the summary block (headline, number cards, recommended action, bullets; see
+`reporting.summary`), a table of contents, the analysis (markdown and outputs, code hidden),
+the sections left out, and "Run details" (parameters, inputs with their hashes, data quality)
+collapsed at the end. A failed run shows the failing cell with its code and the error,
+highlighted. Charts are inline SVG, the CSS is inlined (only the rules the page uses, see
+`reporting.page_css`), and no script, style sheet, font or image is fetched from the network.
 """
 
 from __future__ import annotations
 
 import copy
 import html
+import json
 import re
 import threading
 import uuid
@@ -19,8 +23,17 @@ from typing import Any
 import nbformat
 
 from mkt_engineering.reporting.notebook import ROLE_KEY, quality_html
+from mkt_engineering.reporting.page_css import REPORT_CSS
+from mkt_engineering.reporting.page_layout import (
+    compact_svg,
+    find_summary,
+    label,
+    page_language,
+    toc_html,
+)
 from mkt_engineering.reporting.redact import redact_value
 from mkt_engineering.reporting.safe_html import markdown_html, with_csp
+from mkt_engineering.reporting.summary import Summary, summary_html
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 # A script, style sheet, image or frame that points at the network (what must never appear).
@@ -28,24 +41,9 @@ EXTERNAL = re.compile(
     r"<(script|link|img|iframe|source)\b[^>]*?\b(src|href)\s*=\s*[\"']?\s*(https?:)?//",
     re.IGNORECASE,
 )
-CSS = """
-.mkt-report main { max-width: 1040px; margin: 0 auto; padding: 24px 32px 48px; }
-.mkt-report { font-family: Helvetica, Arial, sans-serif; color: #1d1d1d; }
-.mkt-header h1 { font-size: 28px; margin: 0 0 4px; }
-.mkt-description { color: #444; font-size: 15px; margin: 0 0 12px; }
-.mkt-meta { color: #666; font-size: 13px; }
-.mkt-headline-box { border-left: 5px solid #0072B2; background: #F2F8FC; padding: 10px 16px; font-size: 18px; margin: 14px 0; }
-.mkt-status-failed { border-left: 5px solid #D55E00; background: #FDF0E8; padding: 10px 16px; margin: 14px 0; }
-.mkt-report table.mkt-table { border-collapse: collapse; font-size: 13px; margin: 6px 0 14px; }
-.mkt-report table.mkt-table th, .mkt-report table.mkt-table td { border-bottom: 1px solid #DDD; padding: 4px 10px; text-align: left; vertical-align: top; }
-.mkt-report section h2 { font-size: 19px; border-bottom: 2px solid #EEE; padding-bottom: 4px; margin-top: 24px; }
-.mkt-quality p { margin: 4px 0; }
-.mkt-analysis { margin-top: 18px; }
-.celltag_mkt-error { border: 2px solid #D55E00; border-radius: 4px; background: #FFF7F2; padding: 4px; }
-.celltag_mkt-error::before { content: "This step failed"; display: block; font-weight: bold; color: #B34700; padding: 4px 8px; }
-.mkt-footer { margin-top: 36px; color: #777; font-size: 12px; border-top: 1px solid #EEE; padding-top: 8px; }
-.jp-OutputArea-output svg { max-width: 100%; height: auto; }
-"""
+CSS = REPORT_CSS
+# A report sits in <out>/<analysis>/<run-id>/; the index in <out>/.
+INDEX_LINK = "../../index.html"
 
 
 def _value_text(value: Any) -> str:
@@ -53,8 +51,6 @@ def _value_text(value: Any) -> str:
         return "(none)"
     if isinstance(value, str):
         return value
-    import json
-
     return json.dumps(value, ensure_ascii=False)
 
 
@@ -86,34 +82,67 @@ def _table(rows: list[list[str]], header: list[str]) -> str:
     return f'<table class="mkt-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
-def header_html(
-    manifest: dict[str, Any], quality: list[dict[str, Any]], defaults: dict[str, Any]
-) -> str:
-    """Title, status, headline, parameters, inputs and data quality."""
+def _meta_line(manifest: dict[str, Any], language: str) -> str:
+    started = html.escape(str(manifest.get("started", ""))[:19]).replace("T", " ")
+    return (
+        f'<p class="mkt-meta">{label("run", language)} {html.escape(manifest.get("run_id", ""))}'
+        f" · {label('started', language)} {started}"
+        f" · {manifest.get('duration_seconds', 0):.1f} s"
+        f" · {label('status', language)} <b>{html.escape(manifest.get('status', ''))}</b></p>"
+    )
+
+
+def _failed_html(manifest: dict[str, Any], language: str) -> str:
+    """The box that says a run is incomplete and where to look ("" for a complete run)."""
+    if manifest.get("status") == "ok":
+        return ""
+    error = html.escape(
+        redact_value(str(manifest.get("error") or "the notebook stopped with an error"))
+    )
+    # a --strict run failed for sections left out, not for a failing step
+    strict = str(manifest.get("error") or "").startswith("strict:")
+    where = label("left_out_below" if strict else "failing_below", language)
+    return (
+        f'<div class="mkt-status-failed"><b>{label("incomplete", language)}</b> {error}. '
+        f"{where}</div>"
+    )
+
+
+def header_html(manifest: dict[str, Any], summary: Summary | None = None, toc: str = "") -> str:
+    """The top of the page: index link, title, status, the answer first, contents.
+
+    Parameters
+    ----------
+    manifest : dict
+        The run's manifest (title, description, status, headline, parameters).
+    summary : Summary, optional
+        What the notebook showed with `show_summary`; without it, the headline alone.
+    toc : str
+        The table of contents (see `page_layout.toc_html`), placed after the summary.
+
+    Returns
+    -------
+    str
+        HTML; every data-derived string escaped. The sections left out follow the contents.
+    """
+    language = page_language(manifest)
+    title = html.escape(manifest.get("title") or manifest["analysis"])
     parts = [
-        f'<header class="mkt-header"><h1>{html.escape(manifest.get("title", manifest["analysis"]))}</h1>'
+        f'<nav class="mkt-topnav"><a href="{INDEX_LINK}">{label("index", language)}</a></nav>',
+        f'<header class="mkt-header"><h1>{title}</h1>',
     ]
     if manifest.get("description"):
         parts.append(f'<p class="mkt-description">{html.escape(manifest["description"])}</p>')
-    parts.append(
-        f'<p class="mkt-meta">Run {html.escape(manifest.get("run_id", ""))} · started {html.escape(str(manifest.get("started", ""))[:19]).replace("T", " ")}'
-        f" · {manifest.get('duration_seconds', 0):.1f} s · status <b>{html.escape(manifest.get('status', ''))}</b></p></header>"
-    )
-    if manifest.get("status") != "ok":
-        error = html.escape(
-            redact_value(str(manifest.get("error") or "the notebook stopped with an error"))
-        )
-        # a --strict run failed for sections left out, not for a failing step
-        where = (
-            "The sections left out are listed below."
-            if str(manifest.get("error") or "").startswith("strict:")
-            else "The failing step is marked below."
-        )
-        parts.append(
-            f'<div class="mkt-status-failed"><b>This report is incomplete.</b> {error}. {where}</div>'
-        )
-    if manifest.get("headline"):
+    parts += [_meta_line(manifest, language), "</header>", _failed_html(manifest, language)]
+    if summary is not None:
+        parts.append(summary_html(summary, language))
+    elif manifest.get("headline"):
         parts.append(f'<div class="mkt-headline-box">{html.escape(manifest["headline"])}</div>')
+    parts += [toc, _skipped_html(manifest.get("sections") or [], language)]
+    return "\n".join(part for part in parts if part)
+
+
+def _parameter_rows(manifest: dict[str, Any], language: str) -> list[list[str]]:
     rows = []
     for name, value in manifest.get("parameters", {}).items():
         changed = name in manifest.get("parameters_given", {})
@@ -124,18 +153,38 @@ def header_html(
             [
                 f"<code>{html.escape(name)}</code>",
                 shown,
-                "set for this run" if changed else "default",
+                label("set" if changed else "default", language),
             ]
         )
-    parts.append(
-        "<section><h2>Parameters</h2>"
-        + (_table(rows, ["parameter", "value", ""]) if rows else "<p>None.</p>")
-        + "</section>"
-    )
+    return rows
+
+
+def run_details_html(manifest: dict[str, Any], quality: list[dict[str, Any]]) -> str:
+    """ "Run details" at the end of the page: parameters, inputs, data quality, collapsed.
+
+    Parameters
+    ----------
+    manifest : dict
+        The run's manifest.
+    quality : list of dict
+        The data-quality records the notebook showed.
+
+    Returns
+    -------
+    str
+        A ``<details id="run-details">`` element (opens without script).
+    """
+    language = page_language(manifest)
+    rows = _parameter_rows(manifest, language)
+    header = [label("parameter", language), label("value", language), ""]
+    parts = [
+        f"<h2>{label('parameters', language)}</h2>"
+        + (_table(rows, header) if rows else f"<p>{label('none', language)}</p>")
+    ]
     inputs = [
         [
             html.escape(Path(item["path"]).name),
-            f"{item['bytes']:,} bytes",
+            f"{item['bytes']:,} {label('bytes', language)}",
             f"<code>{html.escape(str(item['sha256'])[:16])}…</code>",
         ]
         if "source" not in item
@@ -143,22 +192,19 @@ def header_html(
         for item in manifest.get("inputs", [])
     ]
     if inputs:
-        parts.append(
-            "<section><h2>Input files</h2>"
-            + _table(inputs, ["file", "size", "SHA-256"])
-            + "</section>"
-        )
-    parts.append(_skipped_html(manifest.get("sections") or []))
-    blocks = (
-        "".join(quality_html(record) for record in quality)
-        or "<p>The notebook reported no data-quality summary.</p>"
+        header = [label("file", language), label("size", language), "SHA-256"]
+        parts.append(f"<h2>{label('input_files', language)}</h2>" + _table(inputs, header))
+    blocks = "".join(quality_html(record) for record in quality) or (
+        f"<p>{label('no_quality', language)}</p>"
     )
-    parts.append(f"<section><h2>Data quality</h2>{blocks}</section>")
-    parts.append("<section><h2>Analysis</h2></section>")
-    return "\n".join(parts)
+    parts.append(f"<h2>{label('data_quality', language)}</h2>{blocks}")
+    return (
+        f'<details class="mkt-run-details" id="run-details">'
+        f"<summary>{label('run_details', language)}</summary>{''.join(parts)}</details>"
+    )
 
 
-def _skipped_html(sections: list[dict[str, Any]]) -> str:
+def _skipped_html(sections: list[dict[str, Any]], language: str = "en") -> str:
     """The sections the report left out and why ("" when every section was shown)."""
     skipped = [entry for entry in sections if entry.get("status") == "skipped"]
     if not skipped:
@@ -168,10 +214,26 @@ def _skipped_html(sections: list[dict[str, Any]]) -> str:
         f"{html.escape(redact_value(str(entry.get('reason') or 'no reason given')))}</li>"
         for entry in skipped
     )
-    return f"<section><h2>Sections not shown</h2><ul>{items}</ul></section>"
+    return (
+        f'<section class="mkt-skipped"><h2>{label("not_shown", language)}</h2>'
+        f"<ul>{items}</ul></section>"
+    )
 
 
 def footer_html(manifest: dict[str, Any]) -> str:
+    """The table downloads and the package versions.
+
+    Parameters
+    ----------
+    manifest : dict
+        The run's manifest (``tables``, ``packages``).
+
+    Returns
+    -------
+    str
+        A ``<footer>`` element.
+    """
+    language = page_language(manifest)
     tables = manifest.get("tables", [])
     links = ", ".join(
         f'<a href="tables/{html.escape(t)}.csv">{html.escape(t)}.csv</a>' for t in tables
@@ -179,8 +241,15 @@ def footer_html(manifest: dict[str, Any]) -> str:
     versions = ", ".join(
         f"{html.escape(k)} {html.escape(str(v))}" for k, v in manifest.get("packages", {}).items()
     )
-    table_line = f"<p>Tables: {links} (and .parquet beside each).</p>" if tables else ""
-    return f'<footer class="mkt-footer">{table_line}<p>Made with the Marketing Engineering Notebook Kit · {versions}</p></footer>'
+    table_line = (
+        f"<p>{label('tables', language)}: {links} {label('beside', language)}.</p>"
+        if tables
+        else ""
+    )
+    return (
+        f'<footer class="mkt-footer">{table_line}'
+        f"<p>{label('made_with', language)} · {versions}</p></footer>"
+    )
 
 
 def prepare_notebook(notebook: nbformat.NotebookNode, title: str) -> nbformat.NotebookNode:
@@ -245,18 +314,22 @@ def report_exporter() -> Any:
     with _exporter_lock:
         if _exporter is None:
             from nbconvert import HTMLExporter
+            from traitlets.config import Config
 
             exporter = HTMLExporter(
                 template_name="mkt_report",
                 extra_template_basedirs=[str(TEMPLATES)],
                 filters={"mkt_safe_markdown": markdown_html},
+                # no code highlighting styles: code shows only in a failing cell
+                config=Config({"CSSHTMLHeaderPreprocessor": {"enabled": False}}),
             )
             exporter.exclude_input_prompt = True
             exporter.exclude_output_prompt = True
             exporter.theme = "light"
             # One small page through every step, so the first real page pays no lazy imports.
             exporter.from_notebook_node(
-                _warm_up_notebook(), resources={"mkt_css": "", "mkt_header": "", "mkt_footer": ""}
+                _warm_up_notebook(),
+                resources={"mkt_css": "", "mkt_header": "", "mkt_details": "", "mkt_footer": ""},
             )
             _exporter = exporter
         return _exporter
@@ -298,18 +371,39 @@ def render_report(
     notebook: nbformat.NotebookNode,
     manifest: dict[str, Any],
     quality: list[dict[str, Any]],
-    defaults: dict[str, Any],
+    defaults: dict[str, Any] | None = None,
 ) -> str:
-    """The complete report page as one HTML string."""
+    """The complete report page as one HTML string.
+
+    Parameters
+    ----------
+    notebook : nbformat.NotebookNode
+        The executed notebook (e-mail addresses already redacted).
+    manifest : dict
+        The run's manifest.
+    quality : list of dict
+        The data-quality records, shown under "Run details".
+    defaults : dict, optional
+        Unused; kept for callers of the earlier signature.
+
+    Returns
+    -------
+    str
+        The page, with the kit's Content-Security-Policy first in its head.
+    """
     exporter = report_exporter()
+    # The contents are known only once the analysis is rendered: a placeholder holds the spot.
+    toc_spot = f"mkt-toc-{uuid.uuid4().hex}"
     resources = {
         "mkt_css": CSS,
-        "mkt_header": header_html(manifest, quality, defaults),
+        "mkt_header": header_html(manifest, find_summary(notebook), toc_spot),
+        "mkt_details": run_details_html(manifest, quality),
         "mkt_footer": footer_html(manifest),
     }
     page_notebook = prepare_notebook(notebook, manifest.get("title", manifest["analysis"]))
     charts = _set_charts_aside(page_notebook)
     body, _ = exporter.from_notebook_node(page_notebook, resources=resources)
+    body = body.replace(toc_spot, toc_html(body, page_language(manifest)), 1)
     for placeholder, svg in charts.items():
-        body = body.replace(placeholder, svg, 1)
+        body = body.replace(placeholder, compact_svg(svg), 1)
     return with_csp(strip_external(body))

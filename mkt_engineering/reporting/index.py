@@ -9,22 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from mkt_engineering.reporting.manifest import all_manifests
+from mkt_engineering.reporting.page_css import LIST_PAGE_CSS
 from mkt_engineering.reporting.redact import redact_value
 from mkt_engineering.reporting.safe_html import with_csp
 
-CSS = """
-body { font-family: Helvetica, Arial, sans-serif; color: #1d1d1d; margin: 0; }
-main { max-width: 1200px; margin: 0 auto; padding: 24px 32px; }
-h1 { font-size: 26px; margin-bottom: 4px; }
-p.lead { color: #555; margin-top: 0; }
-table { border-collapse: collapse; width: 100%; font-size: 14px; }
-th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid #E3E3E3; vertical-align: top; }
-th { background: #F5F5F5; }
-td.params { font-size: 12px; color: #444; max-width: 340px; }
-.ok { color: #009E73; font-weight: bold; }
-.failed { color: #D55E00; font-weight: bold; }
-a { color: #0072B2; }
-"""
+CSS = LIST_PAGE_CSS
+# The columns of the index; on a phone each row becomes a block with these as labels.
+COLUMNS = ("started", "report", "parameters", "status", "headline")
 
 
 def _parameters_text(manifest: dict[str, Any]) -> str:
@@ -56,45 +47,66 @@ def _skipped_note(manifest: dict[str, Any]) -> str:
     return f"<br><small>{count} section{'' if count == 1 else 's'} not shown</small>"
 
 
-def index_html(out_dir: Path) -> str:
-    """The landing page's HTML for every run folder under `out_dir`."""
-    rows = []
-    for folder, manifest in all_manifests(out_dir):
-        manifest = redact_value(manifest)
-        link = folder.relative_to(out_dir).as_posix() + "/report.html"
-        status = manifest.get("status", "?")
-        when = str(manifest.get("started", ""))[:19].replace("T", " ")
-        headline = manifest.get("headline") or (
-            manifest.get("error") or "" if status != "ok" else ""
-        )
-        target = (
-            f'<a href="{html.escape(link)}">{html.escape(manifest.get("title") or manifest.get("analysis", ""))}</a>'
-            if (folder / "report.html").exists()
-            else html.escape(manifest.get("analysis", ""))
-        )
-        rows.append(
-            "<tr>"
-            f"<td>{html.escape(when)}</td>"
-            f"<td>{target}<br><small>{html.escape(folder.name)}</small></td>"
-            f'<td class="params">{html.escape(_parameters_text(manifest))}</td>'
-            f'<td class="{html.escape(status)}">{html.escape(status)}{_skipped_note(manifest)}</td>'
-            f"<td>{html.escape(str(headline))}</td>"
-            "</tr>"
-        )
-    body = (
-        "".join(rows)
-        or '<tr><td colspan="5">No reports yet: run <code>mkt demo</code> or <code>mkt run ANALYSIS</code>.</td></tr>'
+def _row(out_dir: Path, folder: Path, manifest: dict[str, Any]) -> str:
+    """One run as a table row; each cell carries its column name for the phone layout."""
+    manifest = redact_value(manifest)
+    link = folder.relative_to(out_dir).as_posix() + "/report.html"
+    status = manifest.get("status", "?")
+    when = str(manifest.get("started", ""))[:19].replace("T", " ")
+    headline = manifest.get("headline") or (manifest.get("error") or "" if status != "ok" else "")
+    name = html.escape(manifest.get("title") or manifest.get("analysis", ""))
+    target = (
+        f'<a href="{html.escape(link)}">{name}</a>'
+        if (folder / "report.html").exists()
+        else html.escape(manifest.get("analysis", ""))
     )
+    cells = [
+        ("", html.escape(when)),
+        ("", f"{target}<br><small>{html.escape(folder.name)}</small>"),
+        ("params", html.escape(_parameters_text(manifest))),
+        (html.escape(status), f"{html.escape(status)}{_skipped_note(manifest)}"),
+        ("", html.escape(str(headline))),
+    ]
+    return "<tr>" + "".join(_cell(*parts) for parts in zip(COLUMNS, cells, strict=True)) + "</tr>"
+
+
+def _cell(column: str, content: tuple[str, str]) -> str:
+    css_class, text = content
+    attribute = f' class="{css_class}"' if css_class else ""
+    return f'<td{attribute} data-label="{column}">{text}</td>'
+
+
+def index_html(out_dir: Path) -> str:
+    """The landing page's HTML for every run folder under `out_dir`.
+
+    Parameters
+    ----------
+    out_dir : Path
+        The reports folder (``<out_dir>/<analysis>/<run-id>/manifest.json``).
+
+    Returns
+    -------
+    str
+        The page: readable on a phone (viewport meta; each run a block), strict CSP.
+    """
+    rows = [_row(out_dir, folder, manifest) for folder, manifest in all_manifests(out_dir)]
+    body = "".join(rows) or (
+        '<tr><td colspan="5">No reports yet: run <code>mkt demo</code> or '
+        "<code>mkt run ANALYSIS</code>.</td></tr>"
+    )
+    head = "".join(f"<th>{column}</th>" for column in COLUMNS)
     # The generator tag marks the page as the kit's own (reporting.folders checks it before
     # overwriting an index.html); written here, so the CSP meta stays the head's first element.
     page = (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<meta name="generator" content="mkt-engineering"><title>Reports</title>'
         f"<style>{CSS}</style></head><body><main><h1>Reports</h1>"
-        f'<p class="lead">{len(rows)} report run(s), newest first. Each link opens an offline report.</p>'
+        f'<p class="lead">{len(rows)} report run(s), newest first. '
+        "Each link opens an offline report.</p>"
         f"{_lessons_link(out_dir)}"
-        "<table><thead><tr><th>started</th><th>report</th><th>parameters</th><th>status</th><th>headline</th></tr></thead>"
-        f"<tbody>{body}</tbody></table></main></body></html>\n"
+        f'<div class="table-box"><table class="stack"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table></div></main></body></html>\n"
     )
     return with_csp(page)
 
@@ -103,7 +115,10 @@ def _lessons_link(out_dir: Path) -> str:
     # The learning path page sits beside the index when `mkt demo` wrote it.
     if not (Path(out_dir) / "lessons.html").exists():
         return ""
-    return '<p>New to the analyses? The <a href="lessons.html">lessons</a> teach each one step by step.</p>'
+    return (
+        '<p>New to the analyses? The <a href="lessons.html">lessons</a> teach each one '
+        "step by step.</p>"
+    )
 
 
 def write_index(out_dir: Path) -> Path:

@@ -6,7 +6,8 @@ quality). Opened interactively they only display, so a notebook runs the same ei
 
 Examples
 --------
->>> set_headline("Search earns 31% of conversions")
+>>> set_headline("Search earns 31% of conversions")  # returns None: a cell ending with it
+>>> _state["headline"]                                # echoes nothing into the report
 'Search earns 31% of conversions'
 """
 
@@ -63,8 +64,17 @@ def _write_state() -> None:
     (folder / STATE_FILE).write_text(json.dumps(_state, indent=2, default=str), encoding="utf-8")
 
 
-def _display(html_text: str, role: str | None = None, plain: str | None = None) -> None:
-    """Show already-escaped HTML; `plain` is the text/plain form (for nbval and consoles)."""
+def _display(
+    html_text: str,
+    role: str | None = None,
+    plain: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> None:
+    """Show already-escaped HTML; `plain` is the text/plain form (for nbval and consoles).
+
+    `role` marks an output the page places itself (kept out of the report body); `extra`
+    is JSON-safe metadata the page reads back (e.g. the summary's fields).
+    """
     try:
         from IPython import get_ipython
         from IPython.display import display
@@ -73,7 +83,35 @@ def _display(html_text: str, role: str | None = None, plain: str | None = None) 
     if get_ipython() is None:  # plain Python (a script export of the notebook, a doctest)
         return
     data = {"text/html": html_text, "text/plain": plain if plain is not None else html_text}
-    display(data, raw=True, metadata={ROLE_KEY: role} if role else None)
+    metadata = {**({ROLE_KEY: role} if role else {}), **(extra or {})}
+    display(data, raw=True, metadata=metadata or None)
+
+
+def display_html(
+    html_text: str,
+    role: str | None = None,
+    plain: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> None:
+    """Show HTML that is already escaped, for the kit's own blocks (see `summary.show_summary`).
+
+    Parameters
+    ----------
+    html_text : str
+        Escaped HTML.
+    role : str, optional
+        Marks an output the page places itself ("summary", "headline", "quality"); the
+        report body leaves it out.
+    plain : str, optional
+        The text/plain form (consoles, nbval); the HTML when not given.
+    extra : dict, optional
+        JSON-safe output metadata the page reads back.
+
+    Examples
+    --------
+    >>> display_html("<p>x</p>")  # displays only inside a notebook
+    """
+    _display(html_text, role=role, plain=plain, extra=extra)
 
 
 def say(text: str) -> None:
@@ -406,7 +444,13 @@ def _issue_text(issue: Any) -> str:
 
 
 def show_quality(quality: Any) -> None:
-    """Show a loader's data-quality summary and record it for the report's quality section."""
+    """Show a loader's data-quality summary and record it for the report's quality section.
+
+    Parameters
+    ----------
+    quality : DataQuality or dict
+        What a loader returned (any object with ``to_dict``, a dataclass or a dict).
+    """
     record = quality_record(quality)
     _state["quality"].append(record)
     _write_state()
@@ -416,8 +460,19 @@ def show_quality(quality: Any) -> None:
 def save_table(frame: pl.DataFrame | pl.LazyFrame, name: str) -> pl.DataFrame:
     """Keep a key result table: ``tables/<name>.csv`` and ``.parquet`` of the run.
 
-    E-mail addresses are replaced and spreadsheet formulas escaped in the CSV. Returns the
-    frame, so ``save_table(summary, "channels")`` can end a cell and show it.
+    E-mail addresses are replaced and spreadsheet formulas escaped in the CSV.
+
+    Parameters
+    ----------
+    frame : pl.DataFrame or pl.LazyFrame
+        The table (a LazyFrame is collected).
+    name : str
+        The file name without extension.
+
+    Returns
+    -------
+    pl.DataFrame
+        The table as saved, so ``save_table(summary, "channels")`` can end a cell and show it.
     """
     import polars as pl
 
@@ -429,7 +484,8 @@ def save_table(frame: pl.DataFrame | pl.LazyFrame, name: str) -> pl.DataFrame:
     safe, touched = redact_frame(frame)
     if touched:
         _display(
-            f"<p><i>E-mail addresses in {html.escape(', '.join(touched))} were removed from the saved table.</i></p>"
+            f"<p><i>E-mail addresses in {html.escape(', '.join(touched))} were removed "
+            "from the saved table.</i></p>"
         )
     folder = run_dir()
     if folder is not None:
@@ -469,12 +525,31 @@ def section_status(name: str) -> str | None:
     return next((e["status"] for e in _state["sections"] if e["name"] == name), None)
 
 
-def set_headline(text: str) -> str:
-    """The one-line result the reports index shows for this run (call once)."""
+def record_headline(text: str) -> str:
+    """Keep `text` (e-mail addresses removed) as the run's headline; returns what was kept."""
     from mkt_engineering.reporting.redact import redact_value
 
     text = str(redact_value(str(text))).strip()
     _state["headline"] = text
     _write_state()
-    _display(f'<p class="mkt-headline"><b>{html.escape(text)}</b></p>', role="headline")
     return text
+
+
+def set_headline(text: str) -> None:
+    """The one-line result the reports index shows for this run (call once).
+
+    Returns None on purpose: a value returned by the last line of a cell is echoed by
+    Jupyter as a quoted repr (``'12-month CLV …'``) into the report.
+
+    Parameters
+    ----------
+    text : str
+        The headline, true for all the data.
+
+    Examples
+    --------
+    >>> set_headline("Search earns 31% of conversions") is None
+    True
+    """
+    text = record_headline(text)
+    _display(f'<p class="mkt-headline"><b>{html.escape(text)}</b></p>', role="headline")

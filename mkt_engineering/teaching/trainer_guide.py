@@ -324,12 +324,19 @@ def _bold_headings(text: str) -> str:
 
 
 HTML_TEMPLATE = """<!DOCTYPE html>
-<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>
+<html lang="{lang}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title>
 <style>
 body {{ font-family: Helvetica, Arial, sans-serif; max-width: 860px; margin: 2em auto; padding: 0 1em;
        line-height: 1.5; color: #222; }}
 h1, h2 {{ color: #0072B2; }} h2 {{ border-bottom: 1px solid #ddd; padding-bottom: .2em; margin-top: 2em; }}
-table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #ccc; padding: 4px 10px; text-align: left; }}
+table {{ border-collapse: collapse; }}
+td, th {{ border: 1px solid #ccc; padding: 4px 10px; text-align: left; vertical-align: top; }}
+@media (max-width: 640px) {{
+  body {{ margin: 1em auto; }} h1 {{ font-size: 1.6em; }}
+  table, tbody, tr, td {{ display: block; }} thead {{ display: none; }}
+  tr {{ border-bottom: 2px solid #ccc; padding: .4em 0; }} td {{ border: none; padding: 2px 0; }}
+}}
 pre {{ background: #f6f8fa; padding: .8em; overflow-x: auto; border-radius: 4px; }}
 code {{ font-family: Menlo, Consolas, monospace; font-size: 90%; }}
 @media print {{ h2 {{ page-break-before: always; }} pre {{ white-space: pre-wrap; }} }}

@@ -135,8 +135,9 @@ def test_report_html_is_offline_and_has_every_chart_inline(overview_run):
 def test_report_hides_code_and_shows_parameters_and_quality(overview_run):
     page = (overview_run["runs"][0] / "report.html").read_text(encoding="utf-8")
     assert "<title>Data overview</title>" in page
-    for section in ("Parameters", "Input files", "Data quality", "Analysis"):
+    for section in ("Parameters", "Input files", "Data quality"):
         assert f"<h2>{section}</h2>" in page
+    assert '<details class="mkt-run-details" id="run-details">' in page  # at the end
     assert "overview.load(" not in page and "setup_notebook(" not in page
 
 

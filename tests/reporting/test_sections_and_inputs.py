@@ -322,12 +322,12 @@ def test_the_page_lists_the_sections_left_out_and_a_strict_failure_says_so():
             {"name": "money", "status": "skipped", "reason": "no <b>spend</b> file was given"},
         ],
     }
-    page = header_html(manifest, [], {})
+    page = header_html(manifest)
     assert "<h2>Sections not shown</h2>" in page
     assert "<li><b>money</b>: no &lt;b&gt;spend&lt;/b&gt; file was given</li>" in page
     assert "credit" not in page and "The sections left out are listed below." in page
     manifest.update(status="ok", error=None, sections=manifest["sections"][:1])
-    assert "Sections not shown" not in header_html(manifest, [], {})
+    assert "Sections not shown" not in header_html(manifest)
 
 
 def test_the_recorded_reason_is_in_the_report_language(fresh_state, tmp_path, monkeypatch):
