@@ -24,6 +24,7 @@ from mkt_engineering.teaching.feedback import (
 )
 from mkt_engineering.teaching.ladder import hint, reveal
 from mkt_engineering.teaching.lesson_data import data_path
+from mkt_engineering.teaching.translation import untranslated
 
 __all__ = [
     "Feedback",
@@ -35,6 +36,7 @@ __all__ = [
     "hint",
     "reveal",
     "set_language",
+    "untranslated",
 ]
 
 for _module in pkgutil.iter_modules(__path__):
