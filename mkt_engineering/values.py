@@ -15,9 +15,12 @@ Examples
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 from typing import NamedTuple
 
 import polars as pl
+
+from mkt_engineering.errors import DataValidationError
 
 # "...Z" (UTC) stamps are read as they are, without a time zone, like all the others.
 ISO_FORMATS = (
@@ -273,3 +276,48 @@ def parse_path(values: pl.Series) -> pl.Series:
     return parts.list.eval(pl.element().str.strip_chars()).list.eval(
         pl.element().filter(pl.element() != "")
     )
+
+
+def as_date(value: date | datetime | str, name: str) -> date:
+    """One day given as a date, a datetime (its day) or ISO text: the kit's one date reader.
+
+    Functions that take a day as an argument (``observation_end``, ``calibration_end``)
+    and report parameters read it here, so every one takes the same forms.
+
+    Parameters
+    ----------
+    value : date, datetime or str
+        A date; a datetime (its day is kept); or text in ISO 8601, ``YYYY-MM-DD`` with
+        or without a time (``2025-12-31``, ``2025-12-31 18:00``, ``20251231``).
+    name : str
+        The argument's name, for the message.
+
+    Returns
+    -------
+    date
+        The day.
+
+    Raises
+    ------
+    DataValidationError
+        Naming the argument and the value when the text is not a date.
+
+    Examples
+    --------
+    >>> as_date("2025-12-31 18:00", "observation_end")
+    datetime.date(2025, 12, 31)
+    >>> as_date("31.12.2025", "observation_end")
+    Traceback (most recent call last):
+    ...
+    mkt_engineering.errors.DataValidationError: observation_end = '31.12.2025' is not a date.
+    """
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return datetime.fromisoformat(str(value).strip()).date()
+    except ValueError as error:
+        raise DataValidationError(
+            f"{name} = {value!r} is not a date.", column=name, fix="Give it as 'YYYY-MM-DD'."
+        ) from error

@@ -563,15 +563,19 @@ def date_parameter(name: str, text: str):
     --------
     >>> date_parameter("calibration_end", "1997-09-30")
     datetime.date(1997, 9, 30)
-    >>> date_parameter("calibration_end", "03/12/2025")
-    Traceback (most recent call last):
-    ...
-    mkt_engineering.errors.ParameterError: parameter 'calibration_end' must be a date written YYYY-MM-DD (e.g. 2025-12-03), got '03/12/2025'
+    >>> date_parameter("calibration_end", "2025-12-03 18:00")
+    datetime.date(2025, 12, 3)
+    >>> try:
+    ...     date_parameter("calibration_end", "03/12/2025")
+    ... except ParameterError as error:
+    ...     print(error)  # doctest: +NORMALIZE_WHITESPACE
+    parameter 'calibration_end' must be a date written YYYY-MM-DD (e.g. 2025-12-03),
+    got '03/12/2025'
     """
-    import datetime as dt
+    from mkt_engineering.values import as_date  # the kit's one date reader
 
     try:
-        return dt.date.fromisoformat(str(text).strip())
+        return as_date(str(text), name)
     except ValueError:
         raise ParameterError(
             f"parameter '{name}' must be a date written YYYY-MM-DD (e.g. 2025-12-03), "
