@@ -1,9 +1,21 @@
 """A/B tests: design, frequentist and Bayesian analysis, CUPED, sequential monitoring, SRM,
 multiple testing, calibrated verdicts.
 
-Start with `analyze` (unit rows -> results and a verdict), `analyze_totals` (totals per arm,
-as testing tools show them; read with `load_totals`) or the single tests
+Start with an `AnalysisPlan` (what the analysis is fixed to before the data are read),
+then `analyze` (unit rows -> results and a verdict) or `analyze_totals` (totals per arm,
+as testing tools show them; read with `load_totals`), or with the single tests
 (`proportion_test`, `mean_test`, `ratio_test`) when you already have per-arm sums.
+
+Names
+-----
+The domain is called *experiments* wherever code is named: this package, the teaching
+checks (`teaching/experiments_checks.py`) and the tests (`tests/experiments/`, one file per
+topic, e.g. ``test_analysis_plan.py``, ``test_totals.py``, without repeating the folder).
+The data speak of one *experiment*: the ``experiment`` table contract (one row per unit)
+and ``experiment_totals``, the demo folder ``datasets/experiment/`` and the generator
+`synthetic.experiment`. The user-facing names keep *A/B test*, because users type them:
+the report and CLI name ``ab_test`` (``mkt run ab_test``) and the lesson
+``03_ab_testing.ipynb``.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
-"""End to end on the synthetic experiment, whose true effects are known."""
+"""analyze end to end: the synthetic experiment (true effects known), several arms, errors."""
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
 import pytest
 
@@ -9,6 +10,7 @@ from mkt_engineering import DataValidationError
 from mkt_engineering.experiments import (
     AnalysisPlan,
     analyze,
+    holm,
     mean_test,
     poisson_bootstrap,
     proportion_test,
@@ -164,3 +166,46 @@ def test_swapping_arms_flips_the_effect(demo):
     b = analyze(swapped, AnalysisPlan("converted")).effects.row(0, named=True)
     assert a["effect"] == pytest.approx(-b["effect"], rel=1e-12)
     assert a["p_value"] == pytest.approx(b["p_value"], rel=1e-9)
+
+
+def _three_arms() -> pl.DataFrame:
+    rng = np.random.default_rng(21)
+    n = 9000
+    variant = rng.choice(["control", "b", "c"], n)
+    lift = np.select([variant == "b", variant == "c"], [0.04, 0.0], 0.0)
+    return pl.DataFrame(
+        {
+            "unit_id": [f"u{i}" for i in range(n)],
+            "variant": variant,
+            "converted": (rng.random(n) < 0.1 + lift).astype(int),
+            "revenue": rng.exponential(5, n),
+        }
+    )
+
+
+def test_several_arms_are_each_compared_to_control_with_holm():
+    units = _three_arms().with_columns(day=pl.int_range(pl.len()) % 7 + 1)
+    out = analyze(
+        units,
+        AnalysisPlan(
+            "converted", secondary_metrics=["revenue"], day_column="day", planned_units_per_arm=3000
+        ),
+    )
+    primary = out.effects.filter(pl.col("role") == "primary").sort("variant")
+    assert primary["variant"].to_list() == ["b", "c"]
+    np.testing.assert_allclose(
+        primary["p_adjusted"].to_numpy(), holm(primary["p_value"].to_numpy())
+    )
+    assert primary.filter(pl.col("variant") == "b")["significant"].item()
+    assert out.verdict.decision == "ship"
+    assert out.bayes.height == 2
+    # each arm has its own sequence over time
+    assert out.over_time.group_by("variant").len()["len"].to_list() == [7, 7]
+    alone = analyze(
+        units.filter(pl.col("variant") != "b"),
+        AnalysisPlan("converted", day_column="day", planned_units_per_arm=3000),
+    ).over_time
+    c_arm = out.over_time.filter(pl.col("variant") == "c")
+    np.testing.assert_allclose(
+        c_arm["always_valid_low"].to_numpy(), alone["always_valid_low"].to_numpy(), rtol=1e-12
+    )

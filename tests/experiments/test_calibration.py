@@ -1,4 +1,4 @@
-"""Calibration: every procedure is run on >= 10,000 simulated experiments in one vectorized call.
+"""Calibration: every procedure runs on >= 10,000 simulated experiments in one vectorized call.
 
 A/A (no effect): the false-positive rate must match alpha. A/B: intervals must cover the true
 effect 95% of the time. Sequential procedures must hold alpha under 14 daily looks.
@@ -13,11 +13,13 @@ from mkt_engineering.experiments import (
     RatioStats,
     SampleStats,
     cuped_test,
+    group_sequential_bounds,
     mean_test,
     proportion_test,
     ratio_test,
     simulate_aa,
     simulate_means,
+    spent_alpha,
 )
 from mkt_engineering.experiments.bayesian import chance_to_win
 from mkt_engineering.experiments.simulate import _chance_to_win_normal, daily_conversions
@@ -124,3 +126,14 @@ def test_simulation_chance_to_win_approximation_is_close_to_exact():
     exact = chance_to_win((data["control"], data["units"]), (data["treatment"], data["units"]))
     approx = _chance_to_win_normal(data["control"], data["treatment"], data["units"])
     assert np.max(np.abs(exact - approx)) < 5e-3
+
+
+def test_pocock_spends_alpha_evenly_and_keeps_it():
+    fractions = np.arange(1, 6) / 5
+    assert spent_alpha(1.0, 0.05, "pocock") == pytest.approx(0.05)
+    bounds = group_sequential_bounds(fractions, spending="pocock")
+    assert max(bounds) - min(bounds) < 0.3  # nearly flat, unlike O'Brien-Fleming
+    rng = np.random.default_rng(22)
+    score = np.cumsum(rng.normal(scale=np.sqrt(0.2), size=(200_000, 5)), axis=1)
+    z = score / np.sqrt(fractions)
+    assert np.mean((np.abs(z) >= bounds).any(axis=1)) == pytest.approx(0.05, abs=0.002)

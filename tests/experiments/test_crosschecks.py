@@ -21,9 +21,12 @@ from mkt_engineering.experiments import (
     benjamini_hochberg,
     chance_to_win,
     cuped_test,
+    duration,
+    guardrail_status,
     holm,
     mde,
     mean_test,
+    non_inferiority_sample_size,
     proportion_test,
     ratio_test,
     sample_size,
@@ -189,3 +192,32 @@ def test_cuped_invariant_to_shifting_and_scaling_the_covariate(shift, scale, see
     plain, moved = estimate(x), estimate(scale * x + shift)
     assert moved.effect == pytest.approx(plain.effect, rel=1e-6, abs=1e-9)
     assert moved.standard_error == pytest.approx(plain.standard_error, rel=1e-6)
+
+
+def test_fieller_interval_contains_delta_interval_centre_and_is_asymmetric():
+    control = RatioStats(400, 120.0, 800.0, 200.0, 2000.0, 330.0)
+    treatment = RatioStats(400, 140.0, 810.0, 240.0, 2050.0, 380.0)
+    fieller = ratio_test(control, treatment, method="fieller")
+    delta = ratio_test(control, treatment, relative=True)
+    assert fieller.ci_low < delta.effect < fieller.ci_high
+    assert (fieller.ci_high - fieller.effect) > (
+        fieller.effect - fieller.ci_low
+    )  # skewed to the right
+    # each bound q solves Fieller's equation (r_t - q r_c)^2 = z^2 (var_t + q^2 var_c)
+    from mkt_engineering.experiments.ratio import ratio_variance
+
+    (r_c, v_c), (r_t, v_t) = ratio_variance(control), ratio_variance(treatment)
+    for bound in (fieller.ci_low, fieller.ci_high):
+        q = 1 + bound
+        assert (r_t - q * r_c) ** 2 == pytest.approx(1.959964**2 * (v_t + q**2 * v_c), rel=1e-5)
+
+
+def test_design_helpers():
+    assert duration(1094, daily_units=500) == 5
+    # one-sided non-inferiority: 2 p q (z_0.95 + z_0.8)^2 / margin^2
+    assert non_inferiority_sample_size(0.5, 0.05) == int(
+        np.ceil(2 * 0.25 * (1.6448536 + 0.8416212) ** 2 / 0.0025)
+    )
+    assert guardrail_status(-0.03, -0.01) == "worse"
+    assert guardrail_status(-0.03, 0.02, margin=0.02) == "unclear"
+    assert guardrail_status(-0.01, 0.02, margin=0.02) == "fine"
