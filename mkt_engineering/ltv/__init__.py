@@ -2,7 +2,8 @@
 
 What is a customer worth, by acquisition cohort and channel, and what will each cohort
 still bring? Start with `cohort_matrix` and `rfm_summary`, fit a model from
-`mkt_engineering.ltv.models`, then value customers with `customer_lifetime_value`.
+`mkt_engineering.ltv.models`, then value customers with `customer_lifetime_value` under
+one `ValueSettings` (horizon, discount rate, margin, time unit).
 Charts are in `mkt_engineering.ltv.charts`, plain-language readings in
 `mkt_engineering.ltv.explain`.
 """
@@ -10,7 +11,6 @@ Charts are in `mkt_engineering.ltv.charts`, plain-language readings in
 from mkt_engineering.ltv.clv import (
     customer_lifetime_value,
     margin_share,
-    monthly_discount,
     new_customer_value,
     new_customer_value_interval,
 )
@@ -34,6 +34,7 @@ from mkt_engineering.ltv.rfm import (
     rfm_summaries,
     rfm_summary,
 )
+from mkt_engineering.ltv.settings import ValueSettings, monthly_discount
 from mkt_engineering.ltv.validation import holdout_by_frequency, holdout_metrics, tracking
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "ParetoNBD",
     "PurchaseDays",
     "ShiftedBetaGeo",
+    "ValueSettings",
     "acquisition_cost",
     "channel_value",
     "cohort_matrix",

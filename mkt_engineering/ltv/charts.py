@@ -220,10 +220,11 @@ def frequency_recency_heatmap(
     tx = np.where(x == 0, 0.0, tx)  # no repeat purchase means recency 0
     x, tx = x.ravel(), tx.ravel()
     if quantity == "p_alive":
-        values, title, fmt = model._p_alive(x, tx, np.full_like(x, T)), "P(alive)", ".0%"
+        values = model.alive_probability(x, tx, np.full_like(x, T))
+        title, fmt = "P(alive)", ".0%"
     else:
         values, title, fmt = (
-            model._conditional(t, x, tx, np.full_like(x, T)),
+            model.conditional_purchases(t, x, tx, np.full_like(x, T)),
             f"Expected purchases in {t:g} units",
             ".1f",
         )

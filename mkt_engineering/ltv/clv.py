@@ -10,10 +10,12 @@ purchase, margin the share of revenue that is contribution margin, and d the mon
 discount rate that compounds to the annual ``discount_rate``. Intervals come from a
 parametric bootstrap: parameter sets drawn from the estimates' asymptotic normal law.
 
+The horizon, discount rate, margin and time unit come as one `ValueSettings`.
+
 Examples
 --------
->>> monthly_discount(0.10) < 0.10 / 12
-True
+>>> round(float(ValueSettings(horizon_months=12).discount_factors().sum()), 2)
+11.4
 """
 
 from __future__ import annotations
@@ -28,40 +30,14 @@ from mkt_engineering.engines import ltv as engine_ltv
 from mkt_engineering.errors import DataValidationError
 from mkt_engineering.ltv.models.base import as_arrays, level_codes, period_purchases
 from mkt_engineering.ltv.models.gammagamma import GammaGamma
-from mkt_engineering.ltv.rfm import TIME_UNITS
+from mkt_engineering.ltv.settings import ValueSettings, value_settings
 from mkt_engineering.numeric import row_quantiles
 
-DAYS_PER_MONTH = 365.25 / 12
 #: Most customers per block of the CLV interval's draws.
 BOOTSTRAP_BLOCK = 250_000
 #: Most values (customers x draws) per block: 2 million floats are 16 MB per array.
 VALUES_PER_BLOCK = 2_000_000
 FRT = ("frequency", "recency", "T")
-
-
-def monthly_discount(annual_rate: float) -> float:
-    """The monthly rate that compounds to ``annual_rate`` over 12 months."""
-    if annual_rate <= -1:
-        raise DataValidationError(
-            f"discount_rate {annual_rate} must be above -1 (e.g. 0.10 for 10% a year).",
-            column="discount_rate",
-            fix="Give the annual rate as a share, e.g. 0.1.",
-        )
-    return (1 + annual_rate) ** (1 / 12) - 1
-
-
-def _month_grid(horizon_months: int, time_unit: str) -> np.ndarray:
-    if horizon_months < 1:
-        raise DataValidationError(
-            f"horizon {horizon_months} must be at least 1 month.",
-            column="horizon",
-            fix="Use e.g. 12 or 36 months.",
-        )
-    return np.arange(horizon_months + 1) * DAYS_PER_MONTH / TIME_UNITS[time_unit]
-
-
-def _discount_factors(horizon_months: int, annual_rate: float) -> np.ndarray:
-    return (1 + monthly_discount(annual_rate)) ** -np.arange(1, horizon_months + 1)
 
 
 def _spend(spend_model, rfm: pl.DataFrame, params=None) -> np.ndarray:
@@ -70,9 +46,10 @@ def _spend(spend_model, rfm: pl.DataFrame, params=None) -> np.ndarray:
         return np.full(rfm.height, float(spend_model))
     if isinstance(spend_model, GammaGamma):
         x, m = as_arrays(rfm, ("frequency", "monetary_value"), "customer_lifetime_value")
-        return spend_model._expected_spend(x, m, params)
+        return spend_model.expected_spend_of(x, m, params)
     raise DataValidationError(
-        f"spend_model must be a fitted GammaGamma or a number (value per purchase), got {type(spend_model).__name__}.",
+        "spend_model must be a fitted GammaGamma or a number (value per purchase), got "
+        f"{type(spend_model).__name__}.",
         column="spend_model",
         fix="Fit GammaGamma().fit(rfm) or pass the average order value.",
     )
@@ -134,14 +111,50 @@ def history_purchases(
     model,
     histories: Histories,
     grid: np.ndarray,
-    discount: np.ndarray,
+    discount: np.ndarray | None,
     rows: slice = slice(None),
     params: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Discounted expected repeat purchases of distinct histories (``rows`` of them).
+    """Expected repeat purchases of distinct histories (``rows`` of them), checked finite.
 
-    With ``params`` (draws x parameters) the result is draws x rows. A model without its
-    own ``period_purchases`` (any object with ``_conditional``) takes the generic path.
+    The model's own ``period_purchases``; an object without one (any object with
+    ``conditional_purchases``) takes the generic path of `models.base.period_purchases`.
+
+    Parameters
+    ----------
+    model : purchase model
+        Fitted.
+    histories : Histories
+        From `distinct_histories`.
+    grid : ndarray
+        Times from 0, e.g. `ValueSettings.month_grid`.
+    discount : ndarray or None
+        One weight per period (`ValueSettings.discount_factors`): the weighted sum; None
+        keeps the periods.
+    rows : slice
+        The histories to value.
+    params : ndarray, optional
+        Parameter draws (draws x parameters); default the fitted parameters.
+
+    Returns
+    -------
+    ndarray
+        rows (with ``discount``) or rows x periods; draws x rows with ``params``.
+
+    Raises
+    ------
+    DataValidationError
+        When the model gives no finite number for some history (never averaged in).
+
+    Examples
+    --------
+    >>> from mkt_engineering.ltv import BetaGeo
+    >>> model = BetaGeo()
+    >>> model.log_params_ = np.log([0.24, 4.41, 0.79, 2.43])
+    >>> found = distinct_histories(np.array([0.0, 2.0]), np.array([0.0, 30.0]),
+    ...                            np.array([38.0, 38.0]))
+    >>> history_purchases(model, found, np.array([0.0, 4.0, 8.0]), None).shape
+    (2, 2)
     """
     method = getattr(model, "period_purchases", None)
     arguments = (grid, histories.x[rows], histories.tx[rows], histories.T[rows])
@@ -156,27 +169,53 @@ def history_purchases(
 def discounted_purchases(
     model,
     rfm: pl.DataFrame,
-    horizon_months: int,
-    discount_rate: float,
-    time_unit: str = "W",
+    settings: ValueSettings | None = None,
+    *,
+    horizon_months: int | None = None,
+    discount_rate: float | None = None,
+    time_unit: str | None = None,
     params=None,
 ) -> np.ndarray:
     """Discounted expected repeat purchases of each customer over the horizon.
 
     Computed once per distinct (frequency, recency, T) history and gathered per customer.
+
+    Parameters
+    ----------
+    model : purchase model
+        Fitted on ``rfm``.
+    rfm : DataFrame
+        frequency, recency, T.
+    settings : ValueSettings, optional
+        Horizon, discount rate and time unit; the keywords, where given, replace them.
+    params : ndarray, optional
+        Parameter draws (draws x parameters); default the fitted parameters.
+
+    Returns
+    -------
+    ndarray
+        One value per customer (draws x customers with ``params``).
     """
+    settings = value_settings(
+        settings, horizon_months=horizon_months, discount_rate=discount_rate, time_unit=time_unit
+    )
     x, tx, T = as_arrays(rfm, FRT, type(model).__name__)
-    grid = _month_grid(horizon_months, time_unit)
     histories = distinct_histories(x, tx, T)
-    discount = _discount_factors(horizon_months, discount_rate)
-    return history_purchases(model, histories, grid, discount, params=params)[histories.index]
+    values = history_purchases(
+        model, histories, settings.month_grid(), settings.discount_factors(), params=params
+    )
+    return values[..., histories.index]
 
 
 def _require_finite(model, expected: np.ndarray, drawn: bool = False) -> None:
-    """Refuse to value customers with predictions that are not numbers (never average NaN)."""
+    """Refuse to value customers with predictions that are not numbers (never average NaN).
+
+    ``expected`` has one row per distinct history: rows or rows x periods, and with
+    ``drawn`` a leading draws axis. A history counts once however many of its values fail.
+    """
     bad = ~np.isfinite(expected)
-    if bad.ndim == 2:
-        bad = bad.any(axis=0)
+    history_axis = 1 if drawn and bad.ndim > 1 else 0
+    bad = bad.any(axis=tuple(a for a in range(bad.ndim) if a != history_axis))
     if bad.any():
         name = type(model).__name__
         which = (
@@ -197,11 +236,12 @@ def customer_lifetime_value(
     purchase_model,
     spend_model,
     rfm: pl.DataFrame,
+    settings: ValueSettings | None = None,
     *,
-    horizon_months: int = 12,
-    discount_rate: float = 0.10,
-    margin: float = 1.0,
-    time_unit: str = "W",
+    horizon_months: int | None = None,
+    discount_rate: float | None = None,
+    margin: float | None = None,
+    time_unit: str | None = None,
     draws: int = 100,
     level: float = 0.9,
     seed: int = 0,
@@ -220,9 +260,11 @@ def customer_lifetime_value(
         Fitted spend model, or a fixed value per purchase.
     rfm : DataFrame
         customer_id, frequency, recency, T, monetary_value.
-    horizon_months, discount_rate, margin
+    settings : ValueSettings, optional
         Months ahead, annual discount rate (0.10 = 10%), margin as share of revenue
-        (1.0 = value in revenue).
+        (1.0 = value in revenue) and time unit; default ``ValueSettings()``.
+    horizon_months, discount_rate, margin, time_unit : optional
+        Given by name, each replaces the value in ``settings``.
     draws : int
         Bootstrap draws for the interval (0 = no interval).
     level : float
@@ -244,17 +286,21 @@ def customer_lifetime_value(
     ...                     "T": [30.0, 30.0]})
     >>> customer_lifetime_value(model, 25.0, rfm, draws=0)["clv"].round(2).to_list()
     [7.26, 56.56]
+    >>> settings = ValueSettings(horizon_months=12, margin=0.5)
+    >>> customer_lifetime_value(model, 25.0, rfm, settings, draws=0)["clv"].round(2).to_list()
+    [3.63, 28.28]
     """
-    if not 0 < margin <= 1:
-        raise DataValidationError(
-            f"margin {margin} must be a share between 0 and 1 (e.g. 0.3).",
-            column="margin",
-            fix="Give the contribution margin as a share of revenue.",
-        )
+    settings = value_settings(
+        settings,
+        horizon_months=horizon_months,
+        discount_rate=discount_rate,
+        margin=margin,
+        time_unit=time_unit,
+    )
+    margin = settings.margin
     x, tx, T = as_arrays(rfm, FRT, type(purchase_model).__name__)
     spend = _spend(spend_model, rfm)
-    grid = _month_grid(horizon_months, time_unit)
-    discount = _discount_factors(horizon_months, discount_rate)
+    grid, discount = settings.month_grid(), settings.discount_factors()
     histories = distinct_histories(x, tx, T)
     purchases = history_purchases(purchase_model, histories, grid, discount)[histories.index]
     frame = pl.DataFrame(
@@ -356,11 +402,12 @@ def customer_value_intervals(
 def new_customer_value(
     purchase_model,
     spend_model,
+    settings: ValueSettings | None = None,
     *,
-    horizon_months: int = 12,
-    discount_rate: float = 0.10,
-    margin: float = 1.0,
-    time_unit: str = "W",
+    horizon_months: int | None = None,
+    discount_rate: float | None = None,
+    margin: float | None = None,
+    time_unit: str | None = None,
     include_first_purchase: bool = True,
     params=None,
     spend_params=None,
@@ -370,15 +417,45 @@ def new_customer_value(
     The first purchase (month 0, not discounted) is included by default, so the cumulative
     value can be set against the cost of acquiring the customer (payback).
 
+    Parameters
+    ----------
+    purchase_model : BetaGeo, ModifiedBetaGeo or ParetoNBD
+        Fitted.
+    spend_model : GammaGamma or float
+        Fitted spend model (its population mean spend), or a value per purchase.
+    settings : ValueSettings, optional
+        Horizon, discount rate, margin and time unit; default ``ValueSettings()``.
+    horizon_months, discount_rate, margin, time_unit : optional
+        Given by name, each replaces the value in ``settings``.
+    include_first_purchase : bool
+        Count the first order in month 0.
+    params, spend_params : ndarray, optional
+        One parameter set of each model (natural scale); default the fitted ones.
+
     Returns
     -------
     DataFrame
         month, expected_purchases (in the month, first order included in month 0),
         value (discounted margin in the month), cumulative_value.
+
+    Examples
+    --------
+    >>> from mkt_engineering.ltv import BetaGeo
+    >>> model = BetaGeo()
+    >>> model.log_params_ = np.log([0.24, 4.41, 0.79, 2.43])
+    >>> curve = new_customer_value(model, 25.0, ValueSettings(horizon_months=12, margin=0.3))
+    >>> round(curve["cumulative_value"][-1], 2)
+    17.83
     """
-    grid = _month_grid(horizon_months, time_unit)
+    settings = value_settings(
+        settings,
+        horizon_months=horizon_months,
+        discount_rate=discount_rate,
+        margin=margin,
+        time_unit=time_unit,
+    )
     cumulative = np.asarray(
-        purchase_model.expected_purchases_new_customer(grid, params), dtype=float
+        purchase_model.expected_purchases_new_customer(settings.month_grid(), params), dtype=float
     )
     per_month = np.concatenate([[1.0 if include_first_purchase else 0.0], np.diff(cumulative)])
     if isinstance(spend_model, GammaGamma):
@@ -386,11 +463,11 @@ def new_customer_value(
         spend = p * v / (q - 1)
     else:
         spend = float(spend_model)
-    discount = np.concatenate([[1.0], _discount_factors(horizon_months, discount_rate)])
-    value = margin * spend * per_month * discount
+    discount = np.concatenate([[1.0], settings.discount_factors()])
+    value = settings.margin * spend * per_month * discount
     return pl.DataFrame(
         {
-            "month": np.arange(horizon_months + 1),
+            "month": np.arange(settings.horizon_months + 1),
             "expected_purchases": per_month,
             "value": value,
             "cumulative_value": np.cumsum(value),
@@ -399,10 +476,51 @@ def new_customer_value(
 
 
 def new_customer_value_interval(
-    purchase_model, spend_model, *, draws: int = 200, level: float = 0.9, seed: int = 0, **options
+    purchase_model,
+    spend_model,
+    settings: ValueSettings | None = None,
+    *,
+    draws: int = 200,
+    level: float = 0.9,
+    seed: int = 0,
+    **options,
 ) -> tuple[float, float, float]:
-    """Point estimate and bootstrap interval of an average new customer's CLV over the horizon."""
-    point = new_customer_value(purchase_model, spend_model, **options)["cumulative_value"][-1]
+    """Point estimate and bootstrap interval of an average new customer's CLV over the horizon.
+
+    Parameters
+    ----------
+    purchase_model, spend_model
+        As for `new_customer_value`.
+    settings : ValueSettings, optional
+        Horizon, discount rate, margin and time unit; default ``ValueSettings()``.
+    draws : int
+        Parameter draws of each model (see `LikelihoodModel.parameter_draws`).
+    level : float
+        Interval level.
+    seed : int
+        Seed of the purchase model's draws (the spend model's is ``seed + 1``).
+    **options
+        Further keywords of `new_customer_value` (e.g. ``horizon_months``,
+        ``include_first_purchase``).
+
+    Returns
+    -------
+    tuple of float
+        The value with the fitted parameters, and the interval's lower and upper ends.
+
+    Examples
+    --------
+    >>> from mkt_engineering.ltv import BetaGeo
+    >>> model = BetaGeo()
+    >>> model.log_params_ = np.log([0.24, 4.41, 0.79, 2.43])
+    >>> model.log_covariance_ = np.diag([0.01, 0.01, 0.01, 0.01])
+    >>> point, low, high = new_customer_value_interval(model, 25.0, draws=50)
+    >>> bool(low < point < high)
+    True
+    """
+    names = ("horizon_months", "discount_rate", "margin", "time_unit")
+    settings = value_settings(settings, **{name: options.pop(name, None) for name in names})
+    point = new_customer_value(purchase_model, spend_model, settings, **options)
     purchase_draws = purchase_model.parameter_draws(draws, seed)
     spend_draws = (
         spend_model.parameter_draws(draws, seed + 1)
@@ -411,15 +529,15 @@ def new_customer_value_interval(
     )
     values = np.array(
         [
-            new_customer_value(purchase_model, spend_model, params=p, spend_params=s, **options)[
-                "cumulative_value"
-            ][-1]
+            new_customer_value(
+                purchase_model, spend_model, settings, params=p, spend_params=s, **options
+            )["cumulative_value"][-1]
             for p, s in zip(purchase_draws, spend_draws, strict=True)
         ]
     )
     tail = (1 - level) / 2
     return (
-        float(point),
+        float(point["cumulative_value"][-1]),
         float(np.nanquantile(values, tail)),
         float(np.nanquantile(values, 1 - tail)),
     )
@@ -441,6 +559,22 @@ def margin_share(orders) -> float:
 
     ``orders`` may also be a DuckDB relation or Spark DataFrame: the two sums are computed
     inside the engine.
+
+    Parameters
+    ----------
+    orders : DataFrame, LazyFrame or an engine's table
+        The ``orders`` contract with a margin column.
+
+    Returns
+    -------
+    float
+        Total margin / total revenue.
+
+    Examples
+    --------
+    >>> orders = pl.DataFrame({"revenue": [10.0, 30.0], "margin": [3.0, 9.0]})
+    >>> margin_share(orders)
+    0.3
     """
     orders = _engine_totals(orders) if frames.is_engine_frame(orders) else orders.lazy()
     if "margin" not in orders.collect_schema().names():

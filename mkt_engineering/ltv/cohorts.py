@@ -17,8 +17,9 @@ Examples
 ...     "revenue": [10.0, 20.0, 15.0, 30.0],
 ... })
 >>> cohort_matrix(orders, metric="retention", observation_end=date(2024, 2, 29)).select(
-...     "cohort", "period", "value").rows()
-[(datetime.date(2024, 1, 1), 0, 1.0), (datetime.date(2024, 1, 1), 1, 0.5), (datetime.date(2024, 2, 1), 0, 1.0), (datetime.date(2024, 2, 1), 1, None)]
+...     "cohort", "period", "value").rows()  # doctest: +NORMALIZE_WHITESPACE
+[(datetime.date(2024, 1, 1), 0, 1.0), (datetime.date(2024, 1, 1), 1, 0.5),
+ (datetime.date(2024, 2, 1), 0, 1.0), (datetime.date(2024, 2, 1), 1, None)]
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ from mkt_engineering.engines import frames
 from mkt_engineering.engines import ltv as engine_ltv
 from mkt_engineering.errors import DataValidationError
 from mkt_engineering.ltv.days import PurchaseDays, first_channel, lazy_days
-from mkt_engineering.ltv.rfm import EPOCH, _as_date, _require
+from mkt_engineering.ltv.rfm import EPOCH, lazy_with_columns
+from mkt_engineering.values import as_date
 
 __all__ = ["METRICS", "PERIODS", "cohort_matrix", "first_channel", "to_wide"]
 
@@ -138,7 +140,9 @@ def cohort_matrix(
         columns = list(orders.columns)
     else:
         columns = (
-            _require(orders, ("customer_id", "order_date", "revenue")).collect_schema().names()
+            lazy_with_columns(orders, ("customer_id", "order_date", "revenue"))
+            .collect_schema()
+            .names()
         )
     _check(period, metric, columns, by_channel)
     keys = ["acquisition_channel"] if by_channel else []
@@ -147,7 +151,7 @@ def cohort_matrix(
         sizes, cells, last = _engine_cells(orders, period, value_column, keys)
     else:
         sizes, cells, last = _polars_cells(orders, period, value_column, keys)
-    end = _as_date(observation_end, "observation_end") if observation_end is not None else last()
+    end = as_date(observation_end, "observation_end") if observation_end is not None else last()
     return _finish(sizes, cells, end, period, metric, keys)
 
 
@@ -277,6 +281,30 @@ def _partial_period(cohort: pl.Expr, end: date, period: str) -> pl.Expr:
 
 
 def to_wide(matrix: pl.DataFrame) -> pl.DataFrame:
-    """The classic cohort triangle: one row per cohort, one column per period (0, 1, ...)."""
+    """The classic cohort triangle: one row per cohort, one column per period (0, 1, ...).
+
+    Parameters
+    ----------
+    matrix : DataFrame
+        A `cohort_matrix` (long: cohort, period, value, ...).
+
+    Returns
+    -------
+    DataFrame
+        [acquisition_channel], cohort, cohort_size, then one column per period.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from datetime import date
+    >>> orders = pl.DataFrame({
+    ...     "customer_id": ["a", "a", "b"],
+    ...     "order_date": [date(2024, 1, 5), date(2024, 2, 9), date(2024, 2, 2)],
+    ...     "revenue": [10.0, 20.0, 30.0],
+    ... })
+    >>> matrix = cohort_matrix(orders, metric="retention", observation_end=date(2024, 2, 29))
+    >>> to_wide(matrix).columns
+    ['cohort', 'cohort_size', '0', '1']
+    """
     keys = [c for c in ("acquisition_channel", "cohort", "cohort_size") if c in matrix.columns]
     return matrix.pivot(on="period", index=keys, values="value", sort_columns=False).sort(keys)

@@ -37,7 +37,21 @@ from mkt_engineering.ltv.days import PurchaseDays
 
 @dataclass(frozen=True)
 class OrderFacts:
-    """Counts and totals of an orders table (see `order_facts`)."""
+    """Counts and totals of an orders table (see `order_facts`).
+
+    Parameters
+    ----------
+    orders, customers : int
+        Rows and distinct customers.
+    first_day, last_day : date
+        The first and the last order day.
+    revenue : float
+        Total revenue.
+    margin : float or None
+        Total margin; None without a margin column.
+    columns : tuple of str
+        The columns of the orders.
+    """
 
     orders: int
     customers: int

@@ -21,18 +21,13 @@ import polars as pl
 from mkt_engineering.engines import frames
 from mkt_engineering.engines import ltv as engine_ltv
 from mkt_engineering.errors import DataValidationError, require_columns
-from mkt_engineering.ltv.clv import (
-    DAYS_PER_MONTH,
-    _month_grid,
-    _require_finite,
-    distinct_histories,
-    new_customer_value,
-)
+from mkt_engineering.ltv.clv import distinct_histories, history_purchases, new_customer_value
 from mkt_engineering.ltv.cohorts import first_channel
 from mkt_engineering.ltv.days import PurchaseDays
 from mkt_engineering.ltv.models import BetaGeo, GammaGamma
-from mkt_engineering.ltv.models.base import period_purchases
-from mkt_engineering.ltv.rfm import TIME_UNITS, _as_date, rfm_summary
+from mkt_engineering.ltv.rfm import rfm_summary
+from mkt_engineering.ltv.settings import ValueSettings, value_settings
+from mkt_engineering.values import as_date
 
 
 def plan_per_month(plan: float | dict[str, float] | None) -> float:
@@ -57,11 +52,12 @@ def cohort_revenue_forecast(
     spend_model: GammaGamma,
     orders: pl.DataFrame | pl.LazyFrame,
     observation_end: date | str,
+    settings: ValueSettings | None = None,
     *,
-    horizon_months: int = 12,
-    time_unit: str = "W",
+    horizon_months: int | None = None,
+    time_unit: str | None = None,
     acquisition_plan: float | dict[str, float] | None = None,
-    margin: float = 1.0,
+    margin: float | None = None,
     rfm: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Expected revenue per acquisition cohort (month of first order) and future month.
@@ -73,12 +69,17 @@ def cohort_revenue_forecast(
     orders : DataFrame, LazyFrame, `PurchaseDays` or an engine's table
         The ``orders`` contract; a report passes its `purchase_days`, so the orders are not
         scanned again.
+    observation_end : date or str
+        The last day of the orders the models were fitted on.
+    settings : ValueSettings, optional
+        Horizon, margin and time unit (the revenue is not discounted: each month's revenue
+        is shown in its month); default ``ValueSettings()``.
+    horizon_months, time_unit, margin : optional
+        Given by name, each replaces the value in ``settings``.
     acquisition_plan : number or dict, optional
         New customers per month from now on (total, or per channel). Each planned month
         becomes a cohort of its own, with a first order and the repeat purchases of an
         average new customer.
-    margin : float
-        Share of revenue that is margin; the frame carries both.
     rfm : DataFrame, optional
         The RFM table of these orders up to ``observation_end`` with ``first_purchase``
         (`rfm_summary` with ``keep_first_purchase=True``), when the caller has it: a report
@@ -88,9 +89,14 @@ def cohort_revenue_forecast(
     Returns
     -------
     DataFrame
-        cohort, month, kind ("existing" or "planned"), expected_revenue, expected_margin.
+        cohort, month, kind ("existing" or "planned"), expected_revenue, expected_margin
+        (the settings' margin share of the revenue).
     """
-    end = _as_date(observation_end, "observation_end")
+    settings = value_settings(
+        settings, horizon_months=horizon_months, time_unit=time_unit, margin=margin
+    )
+    horizon_months, time_unit = settings.horizon_months, settings.time_unit
+    end = as_date(observation_end, "observation_end")
     if rfm is None:
         rfm = rfm_summary(orders, end, time_unit, keep_first_purchase=True)
     require_columns(
@@ -99,7 +105,7 @@ def cohort_revenue_forecast(
         source="rfm",
         fix="Make it with rfm_summary(orders, observation_end, keep_first_purchase=True).",
     )
-    grid = _month_grid(horizon_months, time_unit)
+    grid = settings.month_grid()
     frequency, recency, age = (
         rfm[c].cast(pl.Float64).to_numpy() for c in ("frequency", "recency", "T")
     )
@@ -114,12 +120,9 @@ def cohort_revenue_forecast(
     frames = [existing]
     per_month = plan_per_month(acquisition_plan)
     if per_month > 0:
+        # Revenue of an average new customer per month: not discounted, not yet margin.
         curve = new_customer_value(
-            purchase_model,
-            spend_model,
-            horizon_months=horizon_months,
-            discount_rate=0.0,
-            time_unit=time_unit,
+            purchase_model, spend_model, settings, discount_rate=0.0, margin=1.0
         )["value"].to_numpy()
         start, k = np.meshgrid(np.arange(horizon_months), np.arange(horizon_months), indexing="ij")
         age_in_months = k - start
@@ -140,7 +143,7 @@ def cohort_revenue_forecast(
     return (
         pl.concat(frames, how="vertical_relaxed")
         .join(month_of, on="k")
-        .with_columns((pl.col("expected_revenue") * margin).alias("expected_margin"))
+        .with_columns((pl.col("expected_revenue") * settings.margin).alias("expected_margin"))
         .select("cohort", "month", "kind", "expected_revenue", "expected_margin")
         .sort("kind", "cohort", "month")
     )
@@ -161,7 +164,6 @@ def _existing_revenue(
     100-million-order table have millions of distinct histories); each month's revenue per
     cohort is a weighted count (purchases x spend) over its customers.
     """
-    method = getattr(purchase_model, "period_purchases", None)
     levels, codes = np.unique(cohort.to_physical().to_numpy(), return_inverse=True)
     months = grid.size - 1
     revenue = np.zeros((levels.size, months))
@@ -169,9 +171,7 @@ def _existing_revenue(
     by_history = histories.index[histories.order]
     for first in range(0, histories.x.size, FORECAST_BLOCK):
         block = slice(first, first + FORECAST_BLOCK)
-        arguments = (grid, histories.x[block], histories.tx[block], histories.T[block])
-        per_history = method(*arguments) if method else period_purchases(purchase_model, *arguments)
-        _require_finite(purchase_model, per_history.T)
+        per_history = history_purchases(purchase_model, histories, grid, None, rows=block)
         low, high = np.searchsorted(by_history, [first, first + FORECAST_BLOCK])
         customers = histories.order[low:high]
         rows, weights = histories.index[customers] - first, spend[customers]
@@ -213,7 +213,31 @@ def first_orders(orders) -> pl.DataFrame:
 
 
 def acquisition_cost(spend: pl.DataFrame, orders) -> pl.DataFrame:
-    """Cost per acquired customer per channel: spend / customers whose first order fell in the spend periods."""
+    """Cost per acquired customer per channel (CAC).
+
+    Spend divided by the customers whose first order fell in the spend periods.
+
+    Parameters
+    ----------
+    spend : DataFrame
+        channel, spend, [period_start]: acquisition spend per channel (and period).
+    orders : DataFrame, LazyFrame, `PurchaseDays` or an engine's table
+        The ``orders`` contract with acquisition_channel.
+
+    Returns
+    -------
+    DataFrame
+        acquisition_channel, customers, spend, cac.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> orders = pl.DataFrame({"customer_id": [1, 2, 3], "acquisition_channel": ["a", "a", "b"],
+    ...                        "order_date": [date(2024, 1, 5)] * 3, "revenue": [9.0] * 3})
+    >>> spend = pl.DataFrame({"channel": ["a", "b"], "spend": [100.0, 30.0]})
+    >>> acquisition_cost(spend, orders)["cac"].to_list()
+    [50.0, 30.0]
+    """
     for name, frame, needed in (
         ("spend", spend, ("channel", "spend")),
         ("orders", orders, ("acquisition_channel",)),
@@ -242,13 +266,14 @@ def acquisition_cost(spend: pl.DataFrame, orders) -> pl.DataFrame:
 def channel_value(
     orders,
     observation_end: date | str,
+    settings: ValueSettings | None = None,
     *,
     spend: pl.DataFrame | None = None,
     cac: dict[str, float] | None = None,
-    horizon_months: int = 12,
-    discount_rate: float = 0.10,
-    margin: float = 1.0,
-    time_unit: str = "W",
+    horizon_months: int | None = None,
+    discount_rate: float | None = None,
+    margin: float | None = None,
+    time_unit: str | None = None,
     model=BetaGeo,
     min_customers: int = 200,
     pooled: tuple | None = None,
@@ -263,6 +288,20 @@ def channel_value(
     orders : DataFrame, LazyFrame, `PurchaseDays` or an engine's table
         The ``orders`` contract with acquisition_channel; a report passes its
         `purchase_days`, so the orders are not scanned again.
+    observation_end : date or str
+        The last day of the orders.
+    settings : ValueSettings, optional
+        Horizon, discount rate, margin and time unit; default ``ValueSettings()``.
+    spend : DataFrame, optional
+        Acquisition spend (channel, spend, [period_start]), for the CAC per channel.
+    cac : dict, optional
+        CAC per channel, when there is no spend table.
+    horizon_months, discount_rate, margin, time_unit : optional
+        Given by name, each replaces the value in ``settings``.
+    model : class
+        The purchase model to fit per channel.
+    min_customers : int
+        Channels with fewer customers use the models of all customers.
     pooled : (purchase model, GammaGamma), optional
         The models of all customers, fitted on the RFM table of the same orders and
         ``observation_end`` (a report has fitted them already; refitting took 45 s at a
@@ -281,8 +320,15 @@ def channel_value(
             column="spend",
             fix="Pass spend=<spend table> or cac={'search': 35.0, ...}.",
         )
-    end = _as_date(observation_end, "observation_end")
-    rfm = rfm_summary(orders, end, time_unit).join(
+    settings = value_settings(
+        settings,
+        horizon_months=horizon_months,
+        discount_rate=discount_rate,
+        margin=margin,
+        time_unit=time_unit,
+    )
+    end = as_date(observation_end, "observation_end")
+    rfm = rfm_summary(orders, end, settings.time_unit).join(
         first_orders(orders).select("customer_id", "acquisition_channel"), on="customer_id"
     )
     if pooled is None:
@@ -300,13 +346,7 @@ def channel_value(
         fitted_on, models = "all customers", pooled
         if part.height >= min_customers and (part["frequency"] > 0).sum() >= 20:
             models, fitted_on = (model().fit(part), GammaGamma().fit(part)), "channel"
-        curve = new_customer_value(
-            *models,
-            horizon_months=horizon_months,
-            discount_rate=discount_rate,
-            margin=margin,
-            time_unit=time_unit,
-        )
+        curve = new_customer_value(*models, settings)
         rows.append(
             {
                 "acquisition_channel": channel,
@@ -331,8 +371,3 @@ def channel_value(
     ).select(
         "acquisition_channel", "customers", "clv", "cac", "ltv_cac", "payback_month", "fitted_on"
     )
-
-
-def months_to_units(months: float, time_unit: str = "W") -> float:
-    """Months expressed in the model's time unit (e.g. 12 months = 52.18 weeks)."""
-    return months * DAYS_PER_MONTH / TIME_UNITS[time_unit]

@@ -33,6 +33,7 @@ from mkt_engineering.engines import frames
 from mkt_engineering.engines import ltv as engine_ltv
 from mkt_engineering.errors import DataValidationError, require_columns
 from mkt_engineering.ltv.days import PurchaseDays, lazy_days
+from mkt_engineering.values import as_date
 
 TIME_UNITS = {"D": 1.0, "W": 7.0, "M": 365.25 / 12}
 EPOCH = date(1970, 1, 1)
@@ -59,8 +60,32 @@ def _days_per_unit(time_unit: str) -> float:
     return TIME_UNITS[time_unit]
 
 
-def _require(orders: Frame, columns: tuple[str, ...], source: str = "orders") -> pl.LazyFrame:
-    # An engine frame (DuckDB, Spark) is only asked for its schema here.
+def lazy_with_columns(
+    orders: Frame, columns: tuple[str, ...], source: str = "orders"
+) -> pl.LazyFrame:
+    """A table as a LazyFrame, after checking that it has ``columns``.
+
+    An engine's table (DuckDB, Spark) is only asked for its schema here, not collected.
+
+    Parameters
+    ----------
+    orders : DataFrame, LazyFrame or an engine's table
+        The input, e.g. the ``orders`` contract.
+    columns : tuple of str
+        The columns needed.
+    source : str
+        What the input is, for the message ("orders", "rfm").
+
+    Returns
+    -------
+    LazyFrame
+        The same rows, lazy.
+
+    Examples
+    --------
+    >>> lazy_with_columns(pl.DataFrame({"customer_id": [1]}), ("customer_id",)).collect().height
+    1
+    """
     lazy = frames.lazy(orders) if frames.is_engine_frame(orders) else orders.lazy()
     require_columns(
         lazy,
@@ -69,19 +94,6 @@ def _require(orders: Frame, columns: tuple[str, ...], source: str = "orders") ->
         fix="Map your own names with columns={'your name': 'customer_id', ...} when reading.",
     )
     return lazy
-
-
-def _as_date(value: date | datetime | str, name: str) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError as error:
-        raise DataValidationError(
-            f"{name} = {value!r} is not a date.", column=name, fix="Give it as 'YYYY-MM-DD'."
-        ) from error
 
 
 def _day_parts(orders, end: date, cut: date | None) -> pl.LazyFrame:
@@ -161,7 +173,7 @@ def _finish(per_customer: pl.LazyFrame, end: date, unit: float, *extra: str) -> 
 
 def _engine_parts(orders, end: date, cut: date | None) -> tuple[pl.LazyFrame, pl.LazyFrame | None]:
     """The per-customer sums computed inside the engine that holds ``orders``."""
-    _require(orders, ("customer_id", "order_date", "revenue"))
+    lazy_with_columns(orders, ("customer_id", "order_date", "revenue"))
     end_day = (end - EPOCH).days
     if cut is None:
         return engine_ltv.rfm_parts(orders, end_day).lazy(), None
@@ -206,7 +218,7 @@ def rfm_summary(
         the last bit (about 1e-15 relative); round them for display.
     """
     unit = _days_per_unit(time_unit)
-    end = _as_date(observation_end, "observation_end")
+    end = as_date(observation_end, "observation_end")
     columns = _columns(calibration_end is not None, keep_first_purchase)
     if calibration_end is None:
         if frames.is_engine_frame(orders):
@@ -262,7 +274,8 @@ def rfm_summaries(
     >>> orders = pl.DataFrame({"customer_id": ["a", "a", "b"],
     ...     "order_date": [date(2024, 1, 1), date(2024, 1, 15), date(2024, 1, 8)],
     ...     "revenue": [10.0, 20.0, 30.0]})
-    >>> calibration, full = rfm_summaries(orders, date(2024, 1, 29), calibration_end=date(2024, 1, 10))
+    >>> calibration, full = rfm_summaries(orders, date(2024, 1, 29),
+    ...                                   calibration_end=date(2024, 1, 10))
     >>> calibration.select("customer_id", "frequency", "frequency_holdout").rows()
     [('a', 0, 1), ('b', 0, 0)]
     >>> full.select("customer_id", "frequency", "recency").rows()
@@ -275,7 +288,7 @@ def rfm_summaries(
             rfm_summary(orders, observation_end, **options),
         )
     unit = _days_per_unit(time_unit)
-    end = _as_date(observation_end, "observation_end")
+    end = as_date(observation_end, "observation_end")
     cut = _cut(calibration_end, end)
     # Sorted once: a filter and a select keep the order of the rows.
     parts = _day_parts(orders, end, cut).sort("customer_id").collect(engine=SUMS_ENGINE).lazy()
@@ -295,7 +308,7 @@ def _columns(holdout: bool, keep_first_purchase: bool) -> list[str]:
 
 
 def _cut(calibration_end: date | datetime | str, end: date) -> date:
-    cut = _as_date(calibration_end, "calibration_end")
+    cut = as_date(calibration_end, "calibration_end")
     if cut >= end:
         raise DataValidationError(
             f"calibration_end {cut} is not before observation_end {end}.",
@@ -324,12 +337,31 @@ def rfm_dropped_customers(orders: Frame, calibration_end: date | datetime | str)
 
     They cannot be scored by a model fitted on the calibration period, so
     `rfm_summary` drops them; reports say how many.
+
+    Parameters
+    ----------
+    orders : DataFrame, LazyFrame, `PurchaseDays` or an engine's table
+        The ``orders`` contract.
+    calibration_end : date, datetime or str
+        The last day of the calibration period.
+
+    Returns
+    -------
+    int
+        Customers whose first order is after ``calibration_end``.
+
+    Examples
+    --------
+    >>> orders = pl.DataFrame({"customer_id": ["a", "b"], "revenue": [5.0, 7.0],
+    ...                        "order_date": [date(2024, 1, 3), date(2024, 2, 9)]})
+    >>> rfm_dropped_customers(orders, "2024-01-31")
+    1
     """
-    cut = _as_date(calibration_end, "calibration_end")
+    cut = as_date(calibration_end, "calibration_end")
     if isinstance(orders, PurchaseDays):
         firsts = orders.lazy().filter(pl.col("day") == pl.col("first"))
         return int(firsts.filter(pl.col("first") > cut).select(pl.len()).collect().item())
-    lazy = _require(orders, ("customer_id", "order_date"))
+    lazy = lazy_with_columns(orders, ("customer_id", "order_date"))
     if frames.is_engine_frame(orders):
         return engine_ltv.dropped_customers(orders, (cut - EPOCH).days)
     first = lazy.group_by("customer_id").agg(
@@ -357,6 +389,16 @@ def rfm_segments(rfm: pl.DataFrame) -> pl.DataFrame:
     most repeat purchases, highest mean spend). Recency is scored on the time since the
     last purchase (``T - recency``), smaller is better.
 
+    Parameters
+    ----------
+    rfm : DataFrame
+        An `rfm_summary` table (customer_id, frequency, recency, T, monetary_value).
+
+    Returns
+    -------
+    DataFrame
+        ``rfm`` with r_score, f_score, m_score (1-5) and segment.
+
     Examples
     --------
     >>> import polars as pl
@@ -366,7 +408,7 @@ def rfm_segments(rfm: pl.DataFrame) -> pl.DataFrame:
     >>> rfm_segments(rfm)["segment"].to_list()
     ['Hibernating', 'Hibernating', 'Needs attention', 'Champions', 'Champions']
     """
-    _require(rfm, RFM_COLUMNS[:5], source="rfm")
+    lazy_with_columns(rfm, RFM_COLUMNS[:5], source="rfm")
 
     def quintile(expr: pl.Expr) -> pl.Expr:
         return ((expr.rank("average") - 1) * 5 / pl.len()).floor().add(1).clip(1, 5).cast(pl.Int8)

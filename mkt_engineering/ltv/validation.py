@@ -24,8 +24,9 @@ import polars as pl
 from mkt_engineering.engines import frames
 from mkt_engineering.engines import ltv as engine_ltv
 from mkt_engineering.ltv.days import lazy_days
-from mkt_engineering.ltv.models.base import compress, require_columns
-from mkt_engineering.ltv.rfm import EPOCH, TIME_UNITS, _as_date, _require
+from mkt_engineering.ltv.models.base import compress, model_data
+from mkt_engineering.ltv.rfm import EPOCH, TIME_UNITS, lazy_with_columns
+from mkt_engineering.values import as_date
 
 HOLDOUT_COLUMNS = ("frequency", "recency", "T", "frequency_holdout", "duration_holdout")
 LARGE_ERROR = 0.15  # aggregate holdout error above which reports warn
@@ -38,7 +39,7 @@ def _predicted(model, rfm: pl.DataFrame) -> pl.DataFrame:
     once per distinct row (`compress`, the fits' own compression); ``customers`` says how
     many customers each row stands for. The rows come sorted, so sums add up alike.
     """
-    checked = require_columns(rfm, HOLDOUT_COLUMNS, "holdout comparison")
+    checked = model_data(rfm, HOLDOUT_COLUMNS, "holdout comparison")
     rows = compress(checked, ("frequency", "recency", "T", "frequency_holdout"))
     x, tx, T = (rows.values[c] for c in ("frequency", "recency", "T"))
     duration = float(checked["duration_holdout"][0])
@@ -46,7 +47,7 @@ def _predicted(model, rfm: pl.DataFrame) -> pl.DataFrame:
         {
             "frequency": x.astype(np.int64),
             "actual": rows.values["frequency_holdout"],
-            "predicted": model._conditional(duration, x, tx, T),
+            "predicted": model.conditional_purchases(duration, x, tx, T),
             "customers": rows.weights,
         }
     )
@@ -57,11 +58,28 @@ def holdout_by_frequency(model, rfm: pl.DataFrame, max_frequency: int = 7) -> pl
 
     Parameters
     ----------
-    model : fitted purchase model (BetaGeo, ModifiedBetaGeo, ParetoNBD)
+    model : BetaGeo, ModifiedBetaGeo or ParetoNBD
+        Fitted on the calibration period.
     rfm : DataFrame
         From ``rfm_summary(..., calibration_end=...)`` (has the holdout columns).
     max_frequency : int
         Frequencies above this are pooled into one bucket labelled ``max_frequency+``.
+
+    Returns
+    -------
+    DataFrame
+        bucket, customers, actual, predicted (mean holdout purchases per customer).
+
+    Examples
+    --------
+    >>> from mkt_engineering.ltv import BetaGeo
+    >>> model = BetaGeo()
+    >>> model.log_params_ = np.log([0.24, 4.41, 0.79, 2.43])
+    >>> rfm = pl.DataFrame({"frequency": [0, 2, 1], "recency": [0.0, 20.0, 5.0],
+    ...                     "T": [30.0, 30.0, 12.0], "frequency_holdout": [0, 3, 1],
+    ...                     "duration_holdout": [39.0] * 3})
+    >>> holdout_by_frequency(model, rfm, max_frequency=2)["bucket"].to_list()
+    ['0', '1', '2+']
     """
     frame = _predicted(model, rfm)
     bucket = (
@@ -101,6 +119,30 @@ def holdout_metrics(model, rfm: pl.DataFrame) -> dict[str, float]:
     ``aggregate_error`` is (predicted - actual) / actual over all customers: 0.05 means
     the model expected 5% more purchases than happened. ``large_error`` is True when its
     size exceeds 15%. The model is evaluated once per distinct row of the table.
+
+    Parameters
+    ----------
+    model : BetaGeo, ModifiedBetaGeo or ParetoNBD
+        Fitted on the calibration period.
+    rfm : DataFrame
+        From ``rfm_summary(..., calibration_end=...)`` (has the holdout columns).
+
+    Returns
+    -------
+    dict
+        customers, actual_purchases, predicted_purchases, mae, aggregate_error and
+        large_error.
+
+    Examples
+    --------
+    >>> from mkt_engineering.ltv import BetaGeo
+    >>> model = BetaGeo()
+    >>> model.log_params_ = np.log([0.24, 4.41, 0.79, 2.43])
+    >>> rfm = pl.DataFrame({"frequency": [0, 2, 1], "recency": [0.0, 20.0, 5.0],
+    ...                     "T": [30.0, 30.0, 12.0], "frequency_holdout": [0, 3, 1],
+    ...                     "duration_holdout": [39.0] * 3})
+    >>> round(holdout_metrics(model, rfm)["aggregate_error"], 3)
+    -0.279
     """
     frame = _predicted(model, rfm)
     error = _aggregate_error(frame)
@@ -121,11 +163,11 @@ def _purchase_counts(orders, cut: date, end: date) -> tuple[pl.DataFrame, pl.Dat
     acquired up to ``cut``: two histograms by day, counted inside the engine for an
     engine's orders, and from the purchase days (`ltv.days`) otherwise."""
     if frames.is_engine_frame(orders):
-        _require(orders, ("customer_id", "order_date", "revenue"))
+        lazy_with_columns(orders, ("customer_id", "order_date", "revenue"))
         counts = engine_ltv.daily_repeats(orders, (cut - EPOCH).days, (end - EPOCH).days)
-        as_date = pl.col("day").cast(pl.Date)
-        births = counts.filter(pl.col("first")).select(as_date.alias("first"), "n")
-        return births, counts.filter(~pl.col("first")).select(as_date, "n")
+        day = pl.col("day").cast(pl.Date)
+        births = counts.filter(pl.col("first")).select(day.alias("first"), "n")
+        return births, counts.filter(~pl.col("first")).select(day, "n")
     days, _ = lazy_days(orders)
     acquired = days.filter(pl.col("first") <= cut, pl.col("day") <= end)
     births = (
@@ -151,6 +193,17 @@ def tracking(
     The prediction sums the expected repeat purchases of every customer acquired in the
     calibration period from the day of her first purchase, so it tracks the whole base.
 
+    Parameters
+    ----------
+    model : BetaGeo, ModifiedBetaGeo or ParetoNBD
+        Fitted on the calibration period (time unit ``time_unit``).
+    orders : DataFrame, LazyFrame, `PurchaseDays` or an engine's table
+        The ``orders`` contract.
+    calibration_end, observation_end : date, datetime or str
+        The last days of the calibration period and of the data.
+    time_unit : str
+        'D', 'W' or 'M': the length of a period.
+
     Returns
     -------
     DataFrame
@@ -159,8 +212,8 @@ def tracking(
         phase ("calibration" or "holdout").
     """
     cut, end = (
-        _as_date(calibration_end, "calibration_end"),
-        _as_date(observation_end, "observation_end"),
+        as_date(calibration_end, "calibration_end"),
+        as_date(observation_end, "observation_end"),
     )
     unit = TIME_UNITS[time_unit]
     births, repeats = _purchase_counts(orders, cut, end)

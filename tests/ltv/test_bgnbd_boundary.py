@@ -33,7 +33,7 @@ def _expected_by_series(model, t: float, x: float, tx: float, T: float) -> float
     growth = 1 - ((ALPHA + T) / (ALPHA + T + t)) ** (R + x) * _hyp2f1_series(
         R + x, B + x, A + B + x - 1, z
     )
-    alive = model._p_alive(np.array([x]), np.array([tx]), np.array([T]))[0]
+    alive = model.alive_probability(np.array([x]), np.array([tx]), np.array([T]))[0]
     return head * growth * alive
 
 
@@ -42,7 +42,7 @@ def test_conditional_expectation_is_finite_and_right_at_huge_a_and_b():
     model.log_params_ = np.log([R, ALPHA, A, B])
     customers = [(0.0, 0.0, 30.0), (2.0, 20.0, 40.0), (6.0, 50.0, 52.0)]
     for x, tx, T in customers:
-        got = model._conditional(13.0, np.array([x]), np.array([tx]), np.array([T]))[0]
+        got = model.conditional_purchases(13.0, np.array([x]), np.array([tx]), np.array([T]))[0]
         assert np.isfinite(got)
         assert np.isclose(got, _expected_by_series(model, 13.0, x, tx, T), rtol=1e-9)
 
@@ -55,7 +55,7 @@ def test_predictions_that_are_not_numbers_are_refused_not_averaged():
     from mkt_engineering.ltv.clv import discounted_purchases
 
     class Broken:
-        def _conditional(self, t, x, tx, T, params=None):
+        def conditional_purchases(self, t, x, tx, T, params=None):
             return np.where(x > 1, np.nan, 0.1 * t)
 
     rfm = pl.DataFrame({"frequency": [0.0, 3.0], "recency": [0.0, 9.0], "T": [20.0, 20.0]})

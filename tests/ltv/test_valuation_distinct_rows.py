@@ -3,8 +3,8 @@
 The CLV, its interval and the revenue forecast are computed once per distinct (frequency,
 recency, T) history (the hypergeometric part once per (frequency, T) pair) and joined back to
 customers. The references here take the independent path: each customer's own row through
-the model's per-row formulas (``_conditional``, ``_expected_spend``), one parameter draw at a
-time, and numpy's quantile.
+the model's per-row formulas (``conditional_purchases``, ``expected_spend_of``), one parameter
+draw at a time, and numpy's quantile.
 """
 
 from __future__ import annotations
@@ -15,12 +15,9 @@ import pytest
 
 from mkt_engineering.errors import DataValidationError
 from mkt_engineering.ltv import BetaGeo, GammaGamma, ModifiedBetaGeo, ParetoNBD, rfm_summary
-from mkt_engineering.ltv.clv import (
-    DAYS_PER_MONTH,
-    customer_lifetime_value,
-    distinct_histories,
-)
+from mkt_engineering.ltv.clv import customer_lifetime_value, distinct_histories
 from mkt_engineering.ltv.forecast import cohort_revenue_forecast
+from mkt_engineering.ltv.settings import DAYS_PER_MONTH
 
 HORIZON, RATE, MARGIN, DRAWS, LEVEL, SEED = 9, 0.08, 0.4, 12, 0.8, 3
 
@@ -53,10 +50,10 @@ def _one_customer(model, spend_model, row: dict, params=None, spend_params=None)
     """One customer's CLV from the model's own per-row formulas (the reference path)."""
     one = [np.array([float(row[c])]) for c in ("frequency", "recency", "T")]
     grid = np.arange(HORIZON + 1) * DAYS_PER_MONTH / 7
-    cumulative = [0.0] + [model._conditional(t, *one, params)[0] for t in grid[1:]]
+    cumulative = [0.0] + [model.conditional_purchases(t, *one, params)[0] for t in grid[1:]]
     discount = (1 + RATE) ** (-np.arange(1, HORIZON + 1) / 12)
     purchases = float(np.diff(cumulative) @ discount)
-    spend = spend_model._expected_spend(one[0], np.array([row["monetary_value"]]), spend_params)
+    spend = spend_model.expected_spend_of(one[0], np.array([row["monetary_value"]]), spend_params)
     return MARGIN * purchases * float(spend[0])
 
 
@@ -194,8 +191,10 @@ def test_forecast_per_cohort_equals_the_per_customer_sum(cdnow_orders):
     forecast = cohort_revenue_forecast(model, spend_model, cdnow_orders, end, horizon_months=3)
     weeks = DAYS_PER_MONTH / 7
     x, tx, T = (rfm[c].to_numpy().astype(float) for c in ("frequency", "recency", "T"))
-    third_month = model._conditional(3 * weeks, x, tx, T) - model._conditional(2 * weeks, x, tx, T)
-    spend = spend_model._expected_spend(x, rfm["monetary_value"].to_numpy().astype(float))
+    third_month = model.conditional_purchases(3 * weeks, x, tx, T) - model.conditional_purchases(
+        2 * weeks, x, tx, T
+    )
+    spend = spend_model.expected_spend_of(x, rfm["monetary_value"].to_numpy().astype(float))
     expected = (
         rfm.select(pl.col("first_purchase").dt.truncate("1mo").alias("cohort"))
         .with_columns(pl.Series("revenue", third_month * spend))

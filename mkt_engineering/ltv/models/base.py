@@ -22,7 +22,8 @@ from mkt_engineering import errors
 from mkt_engineering.errors import DataValidationError
 from mkt_engineering.numeric import DenseIndex
 
-# Days per time unit of `rfm_summary` (day, week, month): its ages are whole days divided by one of them.
+# Days per time unit of `rfm_summary` (day, week, month): its ages are whole days divided by
+# one of them.
 DAYS_PER_UNIT = (1.0, 7.0, 365.25 / 12)
 
 
@@ -105,8 +106,35 @@ def weighted_gram(a: np.ndarray, weights: np.ndarray) -> np.ndarray:
     return np.einsum("ij,ik->jk", a * weights[:, None], a)
 
 
-def require_columns(data: pl.DataFrame, columns: tuple[str, ...], model: str) -> pl.DataFrame:
-    """Check the columns a model needs and that they are finite and not negative."""
+def model_data(data: pl.DataFrame, columns: tuple[str, ...], model: str) -> pl.DataFrame:
+    """The input of a model as a DataFrame, after `errors.require_columns` checked it.
+
+    The columns must be there and hold finite numbers of 0 or more (counts and ages).
+
+    Parameters
+    ----------
+    data : DataFrame or LazyFrame
+        The model's input, e.g. an `rfm_summary` table (a LazyFrame is collected).
+    columns : tuple of str
+        The columns the model reads.
+    model : str
+        The model's name, for the messages.
+
+    Returns
+    -------
+    DataFrame
+        ``data`` itself (collected if lazy).
+
+    Examples
+    --------
+    >>> model_data(pl.DataFrame({"frequency": [0, 2]}), ("frequency",), "BetaGeo").height
+    2
+    >>> try:
+    ...     model_data(pl.DataFrame({"frequency": [0, -2]}), ("frequency",), "BetaGeo")
+    ... except DataValidationError as error:
+    ...     print(error.column, error.rows)
+    frequency [2]
+    """
     if isinstance(data, pl.LazyFrame):
         data = data.collect()
     if not isinstance(data, pl.DataFrame):
@@ -120,24 +148,8 @@ def require_columns(data: pl.DataFrame, columns: tuple[str, ...], model: str) ->
         columns,
         source=f"{model} input",
         fix="Build the input with mkt_engineering.ltv.rfm_summary(orders, observation_end).",
+        nonnegative=True,
     )
-
-    def bad(column: str) -> pl.Expr:
-        value = pl.col(column).cast(pl.Float64)
-        return value.is_null() | ~value.is_finite() | (value < 0)
-
-    # One pass to find out whether anything is wrong; details only when something is.
-    counts = data.select(bad(c).sum().alias(c) for c in columns).row(0, named=True)
-    for column in (c for c in columns if counts[c]):
-        rows = data.with_row_index("row").filter(bad(column))["row"].head(5).to_list()
-        raise DataValidationError(
-            f"{model}: column {column} must be a finite number, 0 or more; "
-            f"{counts[column]} row(s) are not, e.g. rows {rows}.",
-            source="rfm",
-            column=column,
-            rows=[int(r) + 1 for r in rows],
-            fix="Remove or correct those rows; check the order dates and revenue.",
-        )
     return data
 
 
@@ -322,11 +334,11 @@ class LikelihoodModel:
         return value, gradient, hessian
 
     def _likelihood_hessian(self, log_params: np.ndarray, hessian: np.ndarray) -> np.ndarray:
-        """The objective's Hessian without the penalty's part: the likelihood's, for standard errors."""
+        """The objective's Hessian without the penalty: the likelihood's (for standard errors)."""
         return hessian - np.diag(4 * self.penalizer * np.exp(2 * log_params))
 
     def _prepare(self, data: pl.DataFrame) -> CompressedData:
-        checked = require_columns(data, self.data_columns, type(self).__name__)
+        checked = model_data(data, self.data_columns, type(self).__name__)
         if checked.height == 0:
             raise DataValidationError(
                 f"{type(self).__name__}: the data has no rows.",
@@ -520,7 +532,7 @@ class LikelihoodModel:
 
 def as_arrays(data: pl.DataFrame, columns: tuple[str, ...], model: str) -> list[np.ndarray]:
     """The model's data columns as float arrays, after the usual checks."""
-    checked = require_columns(data, columns, model)
+    checked = model_data(data, columns, model)
     return [checked[c].cast(pl.Float64).to_numpy() for c in columns]
 
 
@@ -576,7 +588,7 @@ def period_purchases(
 ) -> np.ndarray:
     """Expected repeat purchases of each data row in each period between ``times``.
 
-    The model's own conditional expectation E[X(t) | x, t_x, T] (``model._conditional``)
+    The model's own conditional expectation E[X(t) | x, t_x, T] (``model.conditional_purchases``)
     at each time, differenced: the generic path for any purchase model. ``times`` starts at
     0 (no purchases yet). With ``weights`` (one per period), the weighted sum over periods.
     ``params`` (draws x parameters) values every row under every draw: the draws are
@@ -598,7 +610,7 @@ def period_purchases(
                 ]
             )
         params = stacked_draws(params)
-    return between_times(lambda t: model._conditional(t, x, tx, T, params), times, weights)
+    return between_times(lambda t: model.conditional_purchases(t, x, tx, T, params), times, weights)
 
 
 def factored_period_purchases(
@@ -654,33 +666,74 @@ class PurchaseModel(LikelihoodModel):
     #: (see `stacked_draws`); models with branches on a parameter's value do not.
     broadcasts_parameters: bool = False
 
-    def clv(
+    def conditional_purchases(
         self,
-        rfm: pl.DataFrame,
-        spend_model,
-        horizon: int = 12,
-        discount_rate: float = 0.10,
-        margin: float = 1.0,
-        *,
-        time_unit: str = "W",
-        draws: int = 100,
-    ) -> pl.DataFrame:
-        """Discounted CLV of each customer over ``horizon`` months, with a bootstrap interval.
+        t: float,
+        x: np.ndarray,
+        tx: np.ndarray,
+        T: np.ndarray,
+        params: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """Expected repeat purchases in the next ``t`` time units of each customer history.
 
-        See `mkt_engineering.ltv.clv.customer_lifetime_value`.
+        E[X(t) | x, t_x, T]: what the model expects of a customer who made ``x`` repeat
+        purchases, the last at age ``tx``, and is ``T`` old today. Valuation, validation,
+        forecasts and charts read the model through this method and `alive_probability`.
+
+        Parameters
+        ----------
+        t : float
+            Time ahead, in the model's time unit.
+        x, tx, T : ndarray
+            Frequency, recency and age of each history (one row each).
+        params : ndarray, optional
+            One parameter set (natural scale), or draws stacked by `stacked_draws` for a
+            model that ``broadcasts_parameters``; default the fitted ones.
+
+        Returns
+        -------
+        ndarray
+            One expectation per row (draws x rows for stacked draws).
+
+        Examples
+        --------
+        >>> from mkt_engineering.ltv import BetaGeo
+        >>> model = BetaGeo()
+        >>> model.log_params_ = np.log([0.24, 4.41, 0.79, 2.43])
+        >>> history = np.array([0.0, 2.0]), np.array([0.0, 30.43]), np.array([38.86, 38.86])
+        >>> model.conditional_purchases(39.0, *history).round(3)
+        array([0.193, 1.227])
         """
-        from mkt_engineering.ltv.clv import customer_lifetime_value
+        raise NotImplementedError
 
-        return customer_lifetime_value(
-            self,
-            spend_model,
-            rfm,
-            horizon_months=horizon,
-            discount_rate=discount_rate,
-            margin=margin,
-            time_unit=time_unit,
-            draws=draws,
-        )
+    def alive_probability(
+        self, x: np.ndarray, tx: np.ndarray, T: np.ndarray, params: np.ndarray | None = None
+    ) -> np.ndarray:
+        """P(alive): the chance that each customer history is still active at age ``T``.
+
+        Parameters
+        ----------
+        x, tx, T : ndarray
+            Frequency, recency and age of each history (one row each).
+        params : ndarray, optional
+            One parameter set (natural scale), or draws stacked by `stacked_draws` for a
+            model that ``broadcasts_parameters``; default the fitted ones.
+
+        Returns
+        -------
+        ndarray
+            One probability per row, between 0 and 1.
+
+        Examples
+        --------
+        >>> from mkt_engineering.ltv import BetaGeo
+        >>> model = BetaGeo()
+        >>> model.log_params_ = np.log([0.24, 4.41, 0.79, 2.43])
+        >>> history = np.array([0.0, 2.0]), np.array([0.0, 30.43]), np.array([38.86, 38.86])
+        >>> model.alive_probability(*history).round(3)
+        array([1.   , 0.728])
+        """
+        raise NotImplementedError
 
     def period_purchases(
         self,
@@ -720,7 +773,7 @@ class PurchaseModel(LikelihoodModel):
         >>> model.log_params_ = np.log([0.24, 4.41, 0.79, 2.43])
         >>> one = [np.array([2.0]), np.array([30.0]), np.array([38.0])]
         >>> months = model.period_purchases(np.array([0.0, 4.0, 8.0]), *one)
-        >>> bool(np.isclose(months.sum(), model._conditional(8.0, *one)[0]))
+        >>> bool(np.isclose(months.sum(), model.conditional_purchases(8.0, *one)[0]))
         True
         """
         return period_purchases(self, times, x, tx, T, weights=weights, params=params)
@@ -752,13 +805,9 @@ class PurchaseModel(LikelihoodModel):
     def expected_purchases(self, t: float, rfm: pl.DataFrame) -> pl.Series:
         """Expected repeat purchases of each customer in the next ``t`` time units."""
         x, tx, T = as_arrays(rfm, self.data_columns, type(self).__name__)
-        return pl.Series("expected_purchases", self._conditional(float(t), x, tx, T))
+        return pl.Series("expected_purchases", self.conditional_purchases(float(t), x, tx, T))
 
     def p_alive(self, rfm: pl.DataFrame) -> pl.Series:
         """Probability that each customer is still active at the end of calibration."""
         x, tx, T = as_arrays(rfm, self.data_columns, type(self).__name__)
-        return pl.Series("p_alive", self._p_alive(x, tx, T))
-
-    def expected_spend(self, rfm: pl.DataFrame, spend_model) -> pl.Series:
-        """Expected spend per purchase of each customer (from a fitted GammaGamma)."""
-        return spend_model.expected_spend(rfm)
+        return pl.Series("p_alive", self.alive_probability(x, tx, T))

@@ -90,7 +90,13 @@ def _negative_log_likelihood(log_params, data: CompressedData):
 
 
 class BetaGeoBetaBinom(LikelihoodModel):
-    """BG/BB model (alpha, beta, gamma, delta) fitted by maximum likelihood."""
+    """BG/BB model (alpha, beta, gamma, delta) fitted by maximum likelihood.
+
+    Parameters
+    ----------
+    penalizer : float
+        Optional ridge penalty on the parameters (0 = plain maximum likelihood).
+    """
 
     parameter_names = ("alpha", "beta", "gamma", "delta")
     data_columns = COLUMNS
@@ -113,7 +119,29 @@ class BetaGeoBetaBinom(LikelihoodModel):
             )
         return super()._prepare(data)
 
-    def _p_alive(self, x, tx, n, params=None):
+    def alive_probability(self, x, tx, n, params=None) -> np.ndarray:
+        """P(alive): the chance that each customer is still active at the next opportunity.
+
+        Parameters
+        ----------
+        x, tx, n : ndarray
+            Frequency, recency and opportunities of each customer (one row each).
+        params : ndarray, optional
+            One parameter set (natural scale); default the fitted ones.
+
+        Returns
+        -------
+        ndarray
+            One probability per row.
+
+        Examples
+        --------
+        >>> model = BetaGeoBetaBinom()
+        >>> model.log_params_ = np.log([1.20, 0.75, 0.66, 2.78])
+        >>> x, tx, n = np.array([0.0, 3.0]), np.array([0.0, 6.0]), np.array([6.0, 6.0])
+        >>> model.alive_probability(x, tx, n).round(3)
+        array([0.108, 0.93 ])
+        """
         alpha, beta, gamma, delta = self._params(params)
         log_next = (
             betaln(alpha + x, beta + n - x)
@@ -123,7 +151,31 @@ class BetaGeoBetaBinom(LikelihoodModel):
         )
         return np.exp(log_next - log_likelihood((alpha, beta, gamma, delta), x, tx, n))
 
-    def _conditional(self, future, x, tx, n, params=None):
+    def conditional_purchases(self, future, x, tx, n, params=None) -> np.ndarray:
+        """Expected transactions of each customer in the next ``future`` opportunities.
+
+        Parameters
+        ----------
+        future : float
+            Opportunities ahead.
+        x, tx, n : ndarray
+            Frequency, recency and opportunities of each customer (one row each).
+        params : ndarray, optional
+            One parameter set (natural scale); default the fitted ones.
+
+        Returns
+        -------
+        ndarray
+            One expectation per row.
+
+        Examples
+        --------
+        >>> model = BetaGeoBetaBinom()
+        >>> model.log_params_ = np.log([1.20, 0.75, 0.66, 2.78])
+        >>> x, tx, n = np.array([0.0, 3.0]), np.array([0.0, 6.0]), np.array([6.0, 6.0])
+        >>> model.conditional_purchases(5.0, x, tx, n).round(3)
+        array([0.072, 2.187])
+        """
         alpha, beta, gamma, delta = self._params(params)
         log_head = (
             betaln(alpha + x + 1, beta + n - x)
@@ -139,12 +191,12 @@ class BetaGeoBetaBinom(LikelihoodModel):
     def expected_purchases(self, t: int, rfm: pl.DataFrame) -> pl.Series:
         """Expected transactions of each customer in the next ``t`` opportunities."""
         x, tx, n = as_arrays(rfm, COLUMNS, type(self).__name__)
-        return pl.Series("expected_purchases", self._conditional(float(t), x, tx, n))
+        return pl.Series("expected_purchases", self.conditional_purchases(float(t), x, tx, n))
 
     def p_alive(self, rfm: pl.DataFrame) -> pl.Series:
         """Probability that each customer is still active at the next opportunity."""
         x, tx, n = as_arrays(rfm, COLUMNS, type(self).__name__)
-        return pl.Series("p_alive", self._p_alive(x, tx, n))
+        return pl.Series("p_alive", self.alive_probability(x, tx, n))
 
     def expected_purchases_new_customer(self, n, params=None) -> np.ndarray:
         """E[X(n)]: expected transactions of a new customer in the first n opportunities."""

@@ -176,7 +176,7 @@ def _terms(log_params: np.ndarray, data: CompressedData, hessian: bool = False):
 def _share_change(
     v: np.ndarray, data: CompressedData, alive_gradient: np.ndarray, dead_gradient: np.ndarray
 ):
-    """Sum over customers of v (g_alive - g_dead)(g_alive - g_dead)^T, g per pair, as a 4 x 4 matrix.
+    """Sum over customers of v (g_alive - g_dead)(g_alive - g_dead)^T, g per pair (4 x 4).
 
     The alive gradient (per (x, T) pair) has the first two parameters only. The square
     splits into a sum over (x, T) pairs, one over (x, t_x) pairs, and the cross term, which
@@ -232,8 +232,8 @@ class BetaGeo(PurchaseModel):
         z = t / (alpha + t)
         return (a + b - 1) / (a - 1) * (1 - (alpha / (alpha + t)) ** r * hyp2f1(r, b, a + b - 1, z))
 
-    def _conditional(self, t, x, tx, T, params=None) -> np.ndarray:
-        return self._purchases_if_alive(t, x, T, params) * self._p_alive(x, tx, T, params)
+    def conditional_purchases(self, t, x, tx, T, params=None) -> np.ndarray:
+        return self._purchases_if_alive(t, x, T, params) * self.alive_probability(x, tx, T, params)
 
     def _purchases_if_alive(self, t, x, T, params=None) -> np.ndarray:
         """E[X(t) | x, T, alive at T]: depends on frequency and age only, not on recency."""
@@ -267,7 +267,7 @@ class BetaGeo(PurchaseModel):
         >>> x, tx, T = np.array([2.0, 2.0]), np.array([30.0, 10.0]), np.array([38.0, 38.0])
         >>> grid = np.array([0.0, 4.0, 8.0])
         >>> bool(np.allclose(model.period_purchases(grid, x, tx, T).sum(axis=1),
-        ...                  model._conditional(8.0, x, tx, T), rtol=1e-12))
+        ...                  model.conditional_purchases(8.0, x, tx, T), rtol=1e-12))
         True
         """
         return factored_period_purchases(
@@ -318,11 +318,11 @@ class BetaGeo(PurchaseModel):
         return table
 
     def _p_alive_by_levels(self, x, tx, T, params=None) -> np.ndarray:
-        """P(alive) as `_p_alive`, with the logarithms taken once per distinct value.
+        """P(alive) as `alive_probability`, with the logarithms taken once per distinct value.
 
         Ages, recencies and frequencies take few distinct values, and under parameter draws
         every logarithm would otherwise be taken draws x rows times. P(alive) is the
-        logistic 1 / (1 + dead / alive), equal to `_p_alive` but for rounding.
+        logistic 1 / (1 + dead / alive), equal to `alive_probability` but for rounding.
         """
         r, alpha, a, b = self._params(params)
         ages, age = level_codes(T)
@@ -338,7 +338,7 @@ class BetaGeo(PurchaseModel):
             )
             return np.where(repeat, 1 / (1 + np.exp(log_ratio)), 1.0)
 
-    def _p_alive(self, x, tx, T, params=None) -> np.ndarray:
+    def alive_probability(self, x, tx, T, params=None) -> np.ndarray:
         r, alpha, a, b = self._params(params)
         log_alive, log_dead = _log_terms((r, alpha, a, b), x, tx, T)
         return np.exp(log_alive - np.logaddexp(log_alive, log_dead))

@@ -117,7 +117,13 @@ def _log_spend_sums(data: CompressedData) -> dict[str, float]:
 
 
 class GammaGamma(LikelihoodModel):
-    """Gamma-Gamma spend model (p, q, v); rows with frequency 0 are left out of the fit."""
+    """Gamma-Gamma spend model (p, q, v); rows with frequency 0 are left out of the fit.
+
+    Parameters
+    ----------
+    penalizer : float
+        Optional ridge penalty on the parameters (0 = plain maximum likelihood).
+    """
 
     parameter_names = ("p", "q", "v")
     data_columns = COLUMNS
@@ -160,11 +166,39 @@ class GammaGamma(LikelihoodModel):
         with more weight on the customer's own mean the more purchases she made.
         """
         x, m = as_arrays(rfm, COLUMNS, "GammaGamma")
-        return pl.Series("expected_spend", self._expected_spend(x, m, params))
+        return pl.Series("expected_spend", self.expected_spend_of(x, m, params))
 
-    def _expected_spend(self, x, m, params=None) -> np.ndarray:
+    def expected_spend_of(
+        self, frequency: np.ndarray, monetary_value: np.ndarray, params=None
+    ) -> np.ndarray:
+        """Expected mean spend per future purchase, on arrays (see `expected_spend`).
+
+        E[M | x, m] = p (v + x m) / (p x + q - 1).
+
+        Parameters
+        ----------
+        frequency : ndarray
+            Repeat purchases x of each customer.
+        monetary_value : ndarray
+            Mean repeat spend m of each customer (0 where x = 0).
+        params : ndarray, optional
+            One parameter set (p, q, v; natural scale); default the fitted ones.
+
+        Returns
+        -------
+        ndarray
+            One expected spend per customer.
+
+        Examples
+        --------
+        >>> model = GammaGamma()
+        >>> model.log_params_ = np.log([6.25, 3.74, 15.44])
+        >>> model.expected_spend_of(np.array([1.0, 6.0]), np.array([30.0, 30.0])).round(2)
+        array([31.59, 30.36])
+        """
         self._check_fitted()
         p, q, v = np.exp(self.log_params_) if params is None else params
+        x, m = frequency, monetary_value
         return p * (v + x * m) / (p * x + q - 1)
 
     def spend_coefficients(self, x, params=None) -> tuple[np.ndarray, np.ndarray]:
@@ -188,7 +222,7 @@ class GammaGamma(LikelihoodModel):
         >>> model.log_params_ = np.log([6.25, 3.74, 15.44])
         >>> intercept, slope = model.spend_coefficients(np.array([0.0, 2.0]))
         >>> bool(np.allclose(intercept + slope * 30.0,
-        ...                  model._expected_spend(np.array([0.0, 2.0]), 30.0)))
+        ...                  model.expected_spend_of(np.array([0.0, 2.0]), 30.0)))
         True
         """
         self._check_fitted()
@@ -205,8 +239,18 @@ class GammaGamma(LikelihoodModel):
 def spend_frequency_check(rfm: pl.DataFrame) -> pl.DataFrame:
     """Test the Gamma-Gamma assumption that spend per purchase does not depend on frequency.
 
-    Returns Pearson and Spearman correlations between frequency and mean repeat spend among
-    repeat buyers, with p-values. A small correlation (|rho| < 0.3) is the usual rule.
+    Pearson and Spearman correlations between frequency and mean repeat spend among repeat
+    buyers, with p-values. A small correlation (|rho| < 0.3) is the usual rule.
+
+    Parameters
+    ----------
+    rfm : DataFrame
+        frequency and monetary_value (mean repeat spend) per customer.
+
+    Returns
+    -------
+    DataFrame
+        method ("pearson", "spearman"), correlation, p_value, assumption_ok.
 
     Examples
     --------

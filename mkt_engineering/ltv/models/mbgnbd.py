@@ -82,7 +82,13 @@ def _negative_log_likelihood(
 
 
 class ModifiedBetaGeo(PurchaseModel):
-    """MBG/NBD model (r, alpha, a, b) fitted by maximum likelihood."""
+    """MBG/NBD model (r, alpha, a, b) fitted by maximum likelihood.
+
+    Parameters
+    ----------
+    penalizer : float
+        Optional ridge penalty on the parameters (0 = plain maximum likelihood).
+    """
 
     parameter_names = ("r", "alpha", "a", "b")
     data_columns = FRT
@@ -92,12 +98,12 @@ class ModifiedBetaGeo(PurchaseModel):
     def _negative_log_likelihood(self, log_params, data):
         return _negative_log_likelihood(log_params, data)
 
-    def _p_alive(self, x, tx, T, params=None) -> np.ndarray:
+    def alive_probability(self, x, tx, T, params=None) -> np.ndarray:
         log_alive, log_dead = _log_terms(self._params(params), x, tx, T)
         return np.exp(log_alive - np.logaddexp(log_alive, log_dead))
 
-    def _conditional(self, t, x, tx, T, params=None) -> np.ndarray:
-        return self._purchases_if_alive(t, x, T, params) * self._p_alive(x, tx, T, params)
+    def conditional_purchases(self, t, x, tx, T, params=None) -> np.ndarray:
+        return self._purchases_if_alive(t, x, T, params) * self.alive_probability(x, tx, T, params)
 
     def _purchases_if_alive(self, t, x, T, params=None) -> np.ndarray:
         """E[X(t) | x, T, alive at T]: depends on frequency and age only, not on recency."""
@@ -121,11 +127,18 @@ class ModifiedBetaGeo(PurchaseModel):
         >>> x, tx, T = np.array([2.0, 0.0]), np.array([30.0, 0.0]), np.array([38.0, 38.0])
         >>> grid = np.array([0.0, 4.0, 8.0])
         >>> bool(np.allclose(model.period_purchases(grid, x, tx, T).sum(axis=1),
-        ...                  model._conditional(8.0, x, tx, T), rtol=1e-12))
+        ...                  model.conditional_purchases(8.0, x, tx, T), rtol=1e-12))
         True
         """
         return factored_period_purchases(
-            self, times, x, tx, T, self._p_alive, weights=weights, params=stacked_draws(params)
+            self,
+            times,
+            x,
+            tx,
+            T,
+            self.alive_probability,
+            weights=weights,
+            params=stacked_draws(params),
         )
 
     def expected_purchases_new_customer(self, t, params=None) -> np.ndarray:

@@ -36,7 +36,8 @@ Examples
 >>> model = ParetoNBD()
 >>> model.log_params_ = np.log([0.55315, 10.57633, 0.60625, 11.67150])
 >>> model.params_ = dict(zip(model.parameter_names, np.exp(model.log_params_)))
->>> round(float(model._p_alive(np.array([26.0]), np.array([30.86]), np.array([31.0]))[0]), 4)
+>>> history = np.array([26.0]), np.array([30.86]), np.array([31.0])
+>>> round(float(model.alive_probability(*history)[0]), 4)
 0.9979
 """
 
@@ -182,7 +183,8 @@ def _terms(log_params: np.ndarray, data: CompressedData, hessian: bool = False):
     log_j, means, covariance = _integral_moments(params, x, tx, T, hessian)
     log_alive = -rx * log_alpha_T - s * log_beta_T
     log_left = np.log(s) + log_j
-    # log(alive + left) = log alive + softplus(d), d = log(left / alive); left's share = logistic(d).
+    # log(alive + left) = log alive + softplus(d), d = log(left / alive);
+    # left's share = logistic(d).
     log_ratio = log_left - log_alive
     small = np.exp(-np.abs(log_ratio))
     share_left = np.where(log_ratio > 0, 1.0, small) / (1 + small)
@@ -265,7 +267,13 @@ def _negative_log_likelihood(
 
 
 class ParetoNBD(PurchaseModel):
-    """Pareto/NBD model (r, alpha, s, beta) fitted by maximum likelihood."""
+    """Pareto/NBD model (r, alpha, s, beta) fitted by maximum likelihood.
+
+    Parameters
+    ----------
+    penalizer : float
+        Optional ridge penalty on the parameters (0 = plain maximum likelihood).
+    """
 
     parameter_names = ("r", "alpha", "s", "beta")
     data_columns = FRT
@@ -283,12 +291,12 @@ class ParetoNBD(PurchaseModel):
         x, tx, T = data.values["frequency"], data.values["recency"], data.values["T"]
         return dot(data.weights, log_likelihood(np.exp(log_params), x, tx, T))
 
-    def _p_alive(self, x, tx, T, params=None) -> np.ndarray:
+    def alive_probability(self, x, tx, T, params=None) -> np.ndarray:
         log_alive, log_left = _log_parts(self._params(params), x, tx, T)
         return np.exp(log_alive - np.logaddexp(log_alive, log_left))
 
-    def _conditional(self, t, x, tx, T, params=None) -> np.ndarray:
-        return self._purchases_if_alive(t, x, T, params) * self._p_alive(x, tx, T, params)
+    def conditional_purchases(self, t, x, tx, T, params=None) -> np.ndarray:
+        return self._purchases_if_alive(t, x, T, params) * self.alive_probability(x, tx, T, params)
 
     def _purchases_if_alive(self, t, x, T, params=None) -> np.ndarray:
         """E[X(t) | x, T, alive at T]: depends on frequency and age only, not on recency."""
@@ -319,7 +327,7 @@ class ParetoNBD(PurchaseModel):
         >>> x, tx, T = np.array([2.0, 2.0]), np.array([30.0, 10.0]), np.array([38.0, 38.0])
         >>> grid = np.array([0.0, 4.0, 8.0])
         >>> bool(np.allclose(model.period_purchases(grid, x, tx, T).sum(axis=1),
-        ...                  model._conditional(8.0, x, tx, T), rtol=1e-12))
+        ...                  model.conditional_purchases(8.0, x, tx, T), rtol=1e-12))
         True
         """
         if params is not None and np.ndim(params) == 2:
@@ -331,7 +339,7 @@ class ParetoNBD(PurchaseModel):
         )
 
     def _p_alive_by_pairs(self, x, tx, T, params=None) -> np.ndarray:
-        """`_p_alive` with each hypergeometric integral once per distinct pair."""
+        """`alive_probability` with each hypergeometric integral once per distinct pair."""
         params = self._params(params)
         r, alpha, s, beta = params
         at_last, last_x, last_tx = distinct_pairs(x, tx)

@@ -58,7 +58,8 @@ def _survivor_counts(data) -> np.ndarray:
     if isinstance(data, pl.DataFrame):
         if "survivors" not in data.columns:
             raise DataValidationError(
-                f"ShiftedBetaGeo needs a 'survivors' column; the data has {', '.join(data.columns)}.",
+                "ShiftedBetaGeo needs a 'survivors' column; the data has "
+                f"{', '.join(data.columns)}.",
                 source="survivors",
                 column="survivors",
                 fix="Give customers still active at the start of each period, cohort size first.",
@@ -67,7 +68,8 @@ def _survivor_counts(data) -> np.ndarray:
     counts = np.asarray(data, dtype=float)
     if counts.ndim != 1 or counts.size < 2:
         raise DataValidationError(
-            "ShiftedBetaGeo needs at least two survivor counts (the cohort size and one more period).",
+            "ShiftedBetaGeo needs at least two survivor counts (the cohort size and one more "
+            "period).",
             source="survivors",
             fix="Pass e.g. [1000, 631, 468].",
         )
@@ -84,7 +86,13 @@ def _survivor_counts(data) -> np.ndarray:
 
 
 class ShiftedBetaGeo(LikelihoodModel):
-    """sBG model (alpha, beta) of period-to-period renewal."""
+    """sBG model (alpha, beta) of period-to-period renewal.
+
+    Parameters
+    ----------
+    penalizer : float
+        Optional ridge penalty on the parameters (0 = plain maximum likelihood).
+    """
 
     parameter_names = ("alpha", "beta")
     initial = (1.0, 1.0)
@@ -105,13 +113,6 @@ class ShiftedBetaGeo(LikelihoodModel):
     def _store(self, log_params, data):
         super()._store(log_params, data)
         self.n_customers_ = int(data.values["churned"].sum() + data.weights[0])
-
-    def churn_probability(self, periods: int) -> np.ndarray:
-        """P(T = t), t = 1..periods: share of the cohort that leaves in period t."""
-        self._check_fitted()
-        alpha, beta = np.exp(self.log_params_)
-        t = np.arange(1, periods + 1)
-        return np.exp(betaln(alpha + 1, beta + t - 1) - betaln(alpha, beta))
 
     def survival(self, periods: int) -> np.ndarray:
         """S(t), t = 0..periods: share of the cohort still active at the start of period t."""

@@ -45,7 +45,7 @@ def test_every_chart_builds(fitted):
         charts.frequency_recency_heatmap(model, rfm, quantity="expected_purchases", t=39),
         charts.tracking_chart(tracked),
         charts.holdout_chart(ltv.holdout_by_frequency(model, rfm)),
-        charts.clv_distribution(model.clv(rfm, spend, draws=0)),
+        charts.clv_distribution(ltv.customer_lifetime_value(model, spend, rfm, draws=0)),
         charts.forecast_chart(
             ltv.cohort_revenue_forecast(model, spend, orders, "1998-06-30", acquisition_plan=100)
         ),

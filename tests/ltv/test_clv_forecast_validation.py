@@ -9,7 +9,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mkt_engineering import DataValidationError
-from mkt_engineering.ltv import BetaGeo, GammaGamma, ModifiedBetaGeo, ParetoNBD, rfm_summary
+from mkt_engineering.errors import ParameterError
+from mkt_engineering.ltv import (
+    BetaGeo,
+    GammaGamma,
+    ModifiedBetaGeo,
+    ParetoNBD,
+    ValueSettings,
+    rfm_summary,
+)
 from mkt_engineering.ltv.clv import (
     customer_lifetime_value,
     margin_share,
@@ -68,7 +76,8 @@ def test_undiscounted_clv_is_purchases_times_spend_times_margin(cdnow_rfm):
 def test_bootstrap_interval_brackets_the_estimate(cdnow_rfm):
     model, spend = BetaGeo().fit(cdnow_rfm), GammaGamma().fit(cdnow_rfm)
     sample = cdnow_rfm.head(200)
-    clv = model.clv(sample, spend, horizon=12, discount_rate=0.1, margin=0.3, draws=50)
+    chosen = ValueSettings(horizon_months=12, discount_rate=0.1, margin=0.3)
+    clv = customer_lifetime_value(model, spend, sample, chosen, draws=50)
     assert (
         (clv["clv_lower"] <= clv["clv"] * 1.001) & (clv["clv"] <= clv["clv_upper"] * 1.001)
     ).all()
@@ -84,14 +93,14 @@ def test_bootstrap_in_blocks_of_customers_gives_each_customer_his_own_interval(
 
     model, spend = BetaGeo().fit(cdnow_rfm), GammaGamma().fit(cdnow_rfm)
     sample = cdnow_rfm.head(100)
-    whole = model.clv(sample, spend, horizon=12, draws=20)
+    whole = customer_lifetime_value(model, spend, sample, horizon_months=12, draws=20)
     monkeypatch.setattr(clv_module, "BOOTSTRAP_BLOCK", 7)  # 14 full blocks and one of 2
-    blocks = model.clv(sample, spend, horizon=12, draws=20)
+    blocks = customer_lifetime_value(model, spend, sample, horizon_months=12, draws=20)
     # equal but for the last bit (special functions run on each block's distinct values)
     for column in ("clv_lower", "clv_upper"):
         np.testing.assert_allclose(blocks[column].to_numpy(), whole[column].to_numpy(), rtol=1e-12)
     # and each interval is the customer's own: the one of row 50 valued alone
-    alone = model.clv(sample.slice(50, 1), spend, horizon=12, draws=20)
+    alone = customer_lifetime_value(model, spend, sample.slice(50, 1), draws=20)
     assert alone["clv_lower"][0] == pytest.approx(blocks["clv_lower"][50], rel=1e-12)
 
 
@@ -126,9 +135,9 @@ def test_clv_falls_with_the_discount_rate(low, extra, months):
 
 
 def test_bad_parameters_raise_clear_errors(cdnow_rfm):
-    with pytest.raises(DataValidationError, match="margin"):
+    with pytest.raises(ParameterError, match="'margin'"):
         customer_lifetime_value(BG, 20.0, cdnow_rfm.head(5), margin=30)
-    with pytest.raises(DataValidationError, match="horizon"):
+    with pytest.raises(ParameterError, match="'horizon_months'"):
         new_customer_value(BG, 20.0, horizon_months=0)
     with pytest.raises(DataValidationError, match="spend_model"):
         customer_lifetime_value(BG, "lots", cdnow_rfm.head(5), draws=0)

@@ -213,9 +213,9 @@ class Counting(ltv.BetaGeo):
 
     rows: list[int]
 
-    def _conditional(self, t, x, tx, T, params=None):
+    def conditional_purchases(self, t, x, tx, T, params=None):
         self.rows.append(len(x))
-        return super()._conditional(t, x, tx, T, params)
+        return super().conditional_purchases(t, x, tx, T, params)
 
 
 @pytest.fixture(scope="module")
@@ -232,7 +232,9 @@ def test_holdout_checks_evaluate_distinct_rows_and_equal_the_per_customer_means(
     actual = calibration["frequency_holdout"].to_numpy().astype(float)
     predicted = ltv.BetaGeo.__new__(ltv.BetaGeo)
     predicted.__dict__.update(model.__dict__)
-    per_customer = predicted._conditional(float(calibration["duration_holdout"][0]), x, tx, T)
+    per_customer = predicted.conditional_purchases(
+        float(calibration["duration_holdout"][0]), x, tx, T
+    )
     model.rows = []
     metrics = holdout_metrics(model, calibration)
     distinct = calibration.select("frequency", "recency", "T", "frequency_holdout").unique().height

@@ -88,7 +88,7 @@ def test_analytic_gradient_and_hessian_match_differences(module, params, cdnow_r
     ],
 )
 def test_pareto_quadrature_matches_the_closed_form(params):
-    """The fit's integral (quadrature) against the hypergeometric closed form, heavy buyers included."""
+    """The fit's integral (quadrature) against the hypergeometric closed form, heavy buyers too."""
     grid = [
         (x, 0.0 if x == 0 else T * share, T)
         for x in (0, 1, 3, 30, 300, 800)

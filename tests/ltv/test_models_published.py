@@ -244,5 +244,5 @@ def test_conditional_expectation_matches_the_textbook_form(model_class, shift):
         r + x, b + x + shift + 1, a + b + x + shift, z
     )
     head = (a + b + x + shift) / (a - 1)
-    expected = head * textbook_growth * model._p_alive(x, tx, T)
-    np.testing.assert_allclose(model._conditional(t, x, tx, T), expected, rtol=1e-10)
+    expected = head * textbook_growth * model.alive_probability(x, tx, T)
+    np.testing.assert_allclose(model.conditional_purchases(t, x, tx, T), expected, rtol=1e-10)

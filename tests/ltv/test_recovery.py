@@ -20,7 +20,8 @@ def test_paretonbd_recovers_its_parameters():
     model = ParetoNBD().fit(pl.DataFrame({"frequency": x, "recency": recency, "T": T}))
     assert model.params_["r"] == pytest.approx(r, rel=0.1)
     assert model.params_["alpha"] == pytest.approx(alpha, rel=0.15)
-    # s and beta are weakly identified (flat likelihood); their ratio, the mean dropout rate, is not.
+    # s and beta are weakly identified (flat likelihood); their ratio, the mean dropout rate,
+    # is not.
     assert model.params_["s"] / model.params_["beta"] == pytest.approx(s / beta, rel=0.25)
     truth_inside = model.summary().filter(pl.col("parameter") == "r")
     assert truth_inside["lower_95"].item() < r < truth_inside["upper_95"].item()
