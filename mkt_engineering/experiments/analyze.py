@@ -145,7 +145,7 @@ def analyze(
     >>> analyze(units, plan).verdict.decision
     'ship'
     """
-    declared = plan.roles() + [(m, "exploratory") for m in exploratory]
+    declared = plan.roles(exploratory)
     covariates, segments = list(plan.covariates), list(plan.segments)
     day = plan.day_column or None
     # Checked before `prepare` casts the covariates to numbers: a text covariate must get the

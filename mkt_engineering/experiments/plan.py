@@ -208,16 +208,28 @@ class AnalysisPlan:
                 f"{error} Give a baseline_rate + mde below 1."
             ) from None
 
-    def roles(self) -> list[tuple[str, str]]:
-        """Each declared metric with its role: primary, secondary or guardrail.
+    def roles(self, exploratory: Sequence[str] = ()) -> list[tuple[str, str]]:
+        """Each metric with its role: primary, secondary, guardrail or exploratory.
+
+        Parameters
+        ----------
+        exploratory : sequence of str
+            Metrics looked at outside the plan (they never decide).
 
         Returns
         -------
         list of (str, str)
+            The primary metric first.
+
+        Examples
+        --------
+        >>> AnalysisPlan("converted", guardrails=["sessions"]).roles(["revenue"])
+        [('converted', 'primary'), ('sessions', 'guardrail'), ('revenue', 'exploratory')]
         """
         roles = [(self.primary_metric, "primary")]
         roles += [(m, "secondary") for m in self.secondary_metrics]
-        return roles + [(m, "guardrail") for m in self.guardrails]
+        roles += [(m, "guardrail") for m in self.guardrails]
+        return roles + [(m, "exploratory") for m in _names("exploratory", exploratory)]
 
     def with_control(self, control: str) -> AnalysisPlan:
         """The same plan with the control arm named (when the plan left it to the data).

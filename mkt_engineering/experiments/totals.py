@@ -248,7 +248,7 @@ def analyze_totals(
     >>> analyze_totals(totals, AnalysisPlan("converted", mde=0.01)).verdict.decision
     'ship'
     """
-    declared = plan.roles() + [(m, "exploratory") for m in exploratory]
+    declared = plan.roles(exploratory)
     moments = totals_moments(totals, variant)
     _check_metrics(moments, [m for m, _ in declared])
     check_arms(moments[variant].to_list(), moments["n"].to_list(), variant, plan.control)

@@ -150,3 +150,8 @@ def test_the_primary_totals_are_the_conversions_and_units_per_arm(units):
     )
     from_totals = analyze_totals(totals, AnalysisPlan("converted"))
     assert from_totals.primary_totals == {"control": (100.0, 1000), "treatment": (130.0, 1010)}
+
+
+def test_exploratory_metrics_as_one_text_are_refused_not_read_as_letters(units):
+    with pytest.raises(ParameterError, match="'exploratory' expects a list.*\\['revenue'\\]"):
+        analyze(units, AnalysisPlan("converted"), exploratory="revenue")
