@@ -189,8 +189,9 @@ def run(scale: float = 1.0) -> list[dict]:
             {
                 "name": f"{metric}: kit vs gbstats",
                 "rows": rows,
-                "check": f"{'IDENTICAL' if same else 'DIFFERENT'}: effect {ours.effect:.6g} vs {theirs.expected:.6g}, "
-                f"p {ours.p_value:.6g} vs {theirs.p_value:.6g}, max diff {max(differences.values()):.1e}",
+                "check": f"{'IDENTICAL' if same else 'DIFFERENT'}: effect {ours.effect:.6g} "
+                f"vs {theirs.expected:.6g}, p {ours.p_value:.6g} vs {theirs.p_value:.6g}, "
+                f"max diff {max(differences.values()):.1e}",
             }
         )
     cold, warm, msprt_rate, gst_rate = _sequential_simulation()
@@ -212,7 +213,8 @@ def run(scale: float = 1.0) -> list[dict]:
             "name": "10,000 A/A x 14 looks, mSPRT + OBF (cold)",
             "rows": 10_000,
             "kit_seconds": cold,
-            "check": f"{'under' if cold < 1 else 'OVER'} 1 s; false-positive rate mSPRT {msprt_rate:.4f}, OBF {gst_rate:.4f}",
+            "check": f"{'under' if cold < 1 else 'OVER'} 1 s; false-positive rate mSPRT "
+            f"{msprt_rate:.4f}, OBF {gst_rate:.4f}",
         },
         {
             "name": "same, bounds cached",
