@@ -138,11 +138,11 @@ def theme_config(language: Literal["en", "de"] = "en") -> dict:
                 # long category names are cut with "…" instead of running into the chart
                 "labelLimit": 180,
             },
-            # Numbers and dates: labels that would touch are dropped (greedy keeps more of
-            # them than vega's default "parity"), with a gap, so "30 3540" cannot happen.
+            # Numbers and dates: every other label is dropped while any two would touch
+            # (6 px apart), so "30 3540" cannot happen and the rest stay evenly spaced.
             # Category axes keep every label: their room comes from the step size instead.
-            "axisQuantitative": {"labelOverlap": "greedy", "labelSeparation": 6},
-            "axisTemporal": {"labelOverlap": "greedy", "labelSeparation": 6},
+            "axisQuantitative": {"labelOverlap": "parity", "labelSeparation": 6},
+            "axisTemporal": {"labelOverlap": "parity", "labelSeparation": 6},
             # A legend shows the line's colour at full strength, not a pale band's colour:
             # layered band + line charts share one legend, drawn from the first layer.
             "legend": {"labelFontSize": 12, "titleFontSize": 13, "symbolOpacity": 1},

@@ -113,7 +113,12 @@ def cohort_heatmap(
     # Explicit domains keep the rows and columns that have no observed cell yet (the newest
     # cohort, the latest periods): the grey background shows through there.
     y = alt.Y("cohort_label:O", title="Cohort (first order)", scale=alt.Scale(domain=labels))
-    x = alt.X("period:O", title="Periods since the first order", scale=alt.Scale(domain=periods))
+    x = alt.X(
+        "period:O",
+        title="Periods since the first order",
+        scale=alt.Scale(domain=periods),
+        axis=alt.Axis(labelAngle=0),  # "23" fits a 20 px column upright
+    )
     cells = (
         alt.Chart(observed)
         .mark_rect()

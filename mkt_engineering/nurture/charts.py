@@ -16,7 +16,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from mkt_engineering.charts.theme import ACCENT, MUTED, PALETTE, TOP_N
+from mkt_engineering.charts.theme import ACCENT, MIN_CELL_HEIGHT, MUTED, PALETTE, TOP_N
 
 # Rows the curves of one survival or incidence chart carry at most (a chart may carry
 # 5,000): 200 points a curve draw a step curve of 100,000 leads within a day on 180 days.
@@ -264,6 +264,9 @@ def duration_chart(
     return (whisker + box + middle).properties(title=title, height=180)
 
 
+# Room per bar of a rate chart: an upright label like "24–72 h" or "80–100" fits.
+RATE_BAR_STEP = 64
+
 # Ticks of a symlog day axis: about evenly spaced once compressed.
 SYMLOG_TICKS = [0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000]
 
@@ -278,14 +281,24 @@ def rate_chart(
     y_title: str = "win rate",
 ) -> alt.LayerChart:
     """Rates with 95% intervals by category (maturity bins, speed-to-lead bins)."""
-    base = alt.Chart(table).encode(x=alt.X(f"{category}:N", title=x_title, sort=None))
+    # upright labels under bars wide enough for them (20 px bars turned "24–72 h" on its side)
+    base = alt.Chart(table).encode(
+        x=alt.X(f"{category}:N", title=x_title, sort=None, axis=alt.Axis(labelAngle=0))
+    )
     bars = base.mark_bar(color=ACCENT, opacity=0.85).encode(
         y=alt.Y(f"{rate}:Q", title=y_title, axis=alt.Axis(format="%")),
-        tooltip=[f"{category}:N", alt.Tooltip(f"{rate}:Q", format=".1%")]
+        tooltip=[
+            f"{category}:N",
+            alt.Tooltip(f"{rate}:Q", title=y_title, format=".1%"),
+            alt.Tooltip("ci_low:Q", title="95% interval from", format=".1%"),
+            alt.Tooltip("ci_high:Q", title="to", format=".1%"),
+        ]
         + (["contacts:Q"] if "contacts" in table.columns else []),
     )
     whiskers = base.mark_rule(color="black").encode(y="ci_low:Q", y2="ci_high:Q")
-    return (bars + whiskers).properties(title=title)
+    longest = int(table[category].cast(pl.String).str.len_chars().max() or 0)
+    step = max(RATE_BAR_STEP, 8 * longest + 12)  # 12 px type is about 7 px a character
+    return (bars + whiskers).properties(title=title, width=alt.Step(step))
 
 
 def maturity_chart(table: pl.DataFrame) -> alt.LayerChart:
@@ -311,7 +324,12 @@ def green_banana_chart(effect: pl.DataFrame) -> alt.LayerChart:
 def unsubscribe_chart(table: pl.DataFrame) -> alt.LayerChart:
     """Unsubscribes per 1,000 lead-days by e-mails per week, with exact Poisson intervals."""
     base = alt.Chart(table).encode(
-        x=alt.X("emails_per_week:N", title="e-mails per week", sort=None)
+        x=alt.X(
+            "emails_per_week:N",
+            title="e-mails per week",
+            sort=None,
+            axis=alt.Axis(labelAngle=0),
+        )
     )
     points = base.mark_point(filled=True, size=90, color=PALETTE[5]).encode(
         y=alt.Y("per_1000_lead_days:Q", title="unsubscribes per 1,000 lead-days"),
@@ -324,7 +342,9 @@ def unsubscribe_chart(table: pl.DataFrame) -> alt.LayerChart:
     )
     return (
         base.mark_rule(color=PALETTE[5]).encode(y="ci_low:Q", y2="ci_high:Q") + points
-    ).properties(title="E-mail fatigue: unsubscribe rate by frequency")
+    ).properties(
+        title="E-mail fatigue: unsubscribe rate by frequency", width=alt.Step(RATE_BAR_STEP)
+    )
 
 
 def send_time_heatmap_chart(heat: pl.DataFrame, *, min_sends: int = 20) -> alt.Chart:
@@ -334,7 +354,7 @@ def send_time_heatmap_chart(heat: pl.DataFrame, *, min_sends: int = 20) -> alt.C
         alt.Chart(data)
         .mark_rect()
         .encode(
-            x=alt.X("hour:O", title="hour of the send"),
+            x=alt.X("hour:O", title="hour of the send", axis=alt.Axis(labelAngle=0)),
             y=alt.Y(
                 "weekday:N",
                 title="weekday of the send",
@@ -348,7 +368,11 @@ def send_time_heatmap_chart(heat: pl.DataFrame, *, min_sends: int = 20) -> alt.C
             ),
             tooltip=["weekday:N", "hour:O", "sends:Q", alt.Tooltip("open_rate:Q", format=".1%")],
         )
-        .properties(title="When are e-mails opened?")
+        .properties(
+            title="When are e-mails opened?",
+            width=alt.Step(MIN_CELL_HEIGHT),
+            height=alt.Step(MIN_CELL_HEIGHT),
+        )
     )
 
 
@@ -388,7 +412,7 @@ def exclusion_chart(breakdown: pl.DataFrame) -> alt.FacetChart:
             x=alt.X(
                 "share_excluded:Q",
                 title="share that never reaches sales",
-                axis=alt.Axis(format="%"),
+                axis=alt.Axis(format="%", tickCount=5),
                 scale=alt.Scale(domain=[0, 1]),
             ),
             y=alt.Y("value:N", title=None),
@@ -423,13 +447,23 @@ def reach_precision_chart(curve: pl.DataFrame, *, chosen: float | None = None) -
     )
     line = base.mark_line(point=True, color=ACCENT).encode(
         tooltip=[
-            "threshold:Q",
+            alt.Tooltip("threshold:Q", title="MQL score threshold"),
             alt.Tooltip("reach:Q", format=".1%"),
             alt.Tooltip("precision:Q", format=".1%"),
             alt.Tooltip("share_of_wins:Q", format=".1%"),
         ]
     )
-    layers = line + base.mark_text(dx=8, dy=-8, fontSize=10).encode(text="threshold:Q")
+    # one threshold label per 5% of reach: labels of neighbouring thresholds overprinted
+    # each other where the curve bunches up (the tooltips still name every point)
+    labelled = data.sort("reach").filter(
+        pl.col("threshold") == pl.col("threshold").first().over((pl.col("reach") * 20).floor())
+    )
+    labels = (
+        alt.Chart(labelled)
+        .mark_text(dx=8, dy=-8, fontSize=10)
+        .encode(x="reach:Q", y="precision:Q", text="threshold:Q")
+    )
+    layers = line + labels
     if chosen is not None:
         layers += base.transform_filter(alt.datum.threshold == chosen).mark_point(
             size=220, color=PALETTE[5], shape="diamond", filled=True
