@@ -61,7 +61,15 @@ from mkt_engineering.schemas import (
     get_contract,
 )
 
-__all__ = ["DataQuality", "Layout", "LoadResult", "load_table", "read_table"]
+__all__ = [
+    "DataQuality",
+    "Layout",
+    "LoadResult",
+    "load_table",
+    "read_header",
+    "read_raw",
+    "read_table",
+]
 
 # A file path, a polars frame, a source URI (duckdb://..., see mkt_engineering.sources) or a
 # native engine frame (DuckDB relation, Spark DataFrame).
@@ -778,3 +786,72 @@ def read_table(
     """
     options.setdefault("count_duplicates", False)  # the summary is not returned
     return load_table(source, table, columns, **options).frame
+
+
+# The reading options of load_table; the rest (mapping, checks) do not change what is read.
+READING_OPTIONS = ("separator", "encoding", "sheet", "layout")
+
+
+def read_raw(source: Source, *, text_columns: bool = False, **options: Any) -> pl.DataFrame:
+    """A user's table as it is in the file, before mapping and checks, read as load_table would.
+
+    For what a contract does not hold: the header of an export to guess its mapping from,
+    or a column that only tells a fact (an e-mail address is filled in). Anything loaded
+    for analysis goes through :func:`load_table`.
+
+    Parameters
+    ----------
+    source : path, DataFrame or LazyFrame
+        A CSV, Parquet or Excel file, or a frame.
+    text_columns : bool
+        Read every CSV column as text, as written (no number or date parsing).
+    **options
+        ``load_table``'s options; only the reading ones (separator, encoding, sheet,
+        layout) apply, the others are ignored, so one set of options serves both calls.
+
+    Returns
+    -------
+    DataFrame
+        The table with the file's own column names.
+
+    Examples
+    --------
+    >>> raw = read_raw("datasets/leads/leads.csv", text_columns=True, columns={"a": "b"})
+    >>> raw.columns[:2], raw["is_customer"].dtype
+    (['lead_id', 'persona'], String)
+    """
+    reading = {name: options[name] for name in READING_OPTIONS if options.get(name) is not None}
+    if "layout" in reading:
+        reading["layout"] = Layout.from_value(reading["layout"])
+    columns = list if text_columns else None
+    return formats.read_source(source, text_columns=columns, **reading).frame
+
+
+def read_header(source: Source, **options: Any) -> list[str]:
+    """The column names of a user's table, as :func:`load_table` would read them.
+
+    Parameters
+    ----------
+    source : path, DataFrame or LazyFrame
+        A CSV, Parquet or Excel file, or a frame (only its schema is read).
+    **options
+        ``load_table``'s options (see :func:`read_raw`).
+
+    Returns
+    -------
+    list of str
+        The header.
+
+    Examples
+    --------
+    >>> read_header("datasets/leads/leads.csv")[:3]
+    ['lead_id', 'persona', 'source']
+    """
+    from mkt_engineering.paths import resolve_input
+
+    if isinstance(source, pl.DataFrame | pl.LazyFrame):
+        return source.collect_schema().names()
+    path = resolve_input(source)
+    if path.suffix.lower() in formats.PARQUET_SUFFIXES:  # the schema, not the data
+        return list(pl.read_parquet_schema(path))
+    return read_raw(path, **options).columns

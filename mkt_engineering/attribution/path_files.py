@@ -25,11 +25,9 @@ from typing import Any
 
 import polars as pl
 
-from mkt_engineering import formats
 from mkt_engineering.attribution.paths import as_paths, group_channels, paths_from_strings
 from mkt_engineering.errors import ParameterError
-from mkt_engineering.io import LoadResult, Source, load_table
-from mkt_engineering.layout import Layout
+from mkt_engineering.io import LoadResult, Source, load_table, read_header
 
 # Column names of path exports -> the paths contract. ChannelAttribution (R and Python)
 # writes path, total_conversions, total_conversion_value, total_null; others use the
@@ -46,7 +44,6 @@ EXPORT_COLUMNS = {
 # Separators that are detected; "/" and "-" are left out on purpose: they occur inside
 # channel names ("google / cpc", "e-mail").
 SEPARATORS = ("->", "=>", ">", "→", "|", ",", ";", "+")
-_LAYOUT = ("separator", "encoding", "sheet")
 
 
 def load_paths(
@@ -113,7 +110,7 @@ def _export_mapping(
 ) -> dict[str, str]:
     """The :data:`EXPORT_COLUMNS` names the source has, where the user did not decide."""
     try:
-        header = _header(source, options)
+        header = read_header(source, **options)
     except Exception:  # unreadable: load_table reads it again and names the problem
         return {}
     given = dict(columns or {})
@@ -125,20 +122,6 @@ def _export_mapping(
             mapping[name] = target
             taken.add(target)
     return mapping
-
-
-def _header(source: Source, options: dict[str, Any]) -> list[str]:
-    if isinstance(source, pl.DataFrame | pl.LazyFrame):
-        return source.collect_schema().names()
-    return formats.read_source(source, **_layout_options(options)).frame.columns
-
-
-def _layout_options(options: dict[str, Any]) -> dict[str, Any]:
-    """The reading options of `options`, so the header is read as `load_table` reads it."""
-    layout = {k: v for k, v in options.items() if k in _LAYOUT}
-    if options.get("layout") is not None:
-        layout["layout"] = Layout.from_value(options["layout"])
-    return layout
 
 
 def _detect_separator(paths: pl.Series) -> str:

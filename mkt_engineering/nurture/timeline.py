@@ -366,18 +366,10 @@ def load_lead_attributes(source, columns: dict[str, str] | None = None, **option
 
 def _source_columns(source) -> list[str] | None:
     """The column names of a source, or None when they cannot be read cheaply."""
-    from mkt_engineering import formats
-    from mkt_engineering.paths import resolve_input
+    from mkt_engineering.io import read_header
 
-    if isinstance(source, pl.DataFrame | pl.LazyFrame):
-        return source.collect_schema().names()
-    path = resolve_input(source)
     try:
-        if path.suffix.lower() in formats.PARQUET_SUFFIXES:
-            return list(pl.read_parquet_schema(path))
-        if path.suffix.lower() in formats.EXCEL_SUFFIXES:  # lead tables are small
-            return formats.read_excel(path, None).columns
-        return formats.sniff_file(path).header
+        return read_header(source)
     except Exception:  # noqa: BLE001 - load_table reads the file again and explains the problem
         return None
 

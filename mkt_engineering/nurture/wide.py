@@ -27,10 +27,8 @@ from typing import Any
 
 import polars as pl
 
-from mkt_engineering import formats
 from mkt_engineering.errors import ParameterError
-from mkt_engineering.io import LoadResult, Source, load_table
-from mkt_engineering.layout import Layout
+from mkt_engineering.io import LoadResult, Source, load_table, read_raw
 from mkt_engineering.schemas import LIFECYCLE_STAGES, get_contract
 
 __all__ = ["HUBSPOT_STAGES", "LifecycleResult", "lead_events_from_lifecycle", "load_lifecycle"]
@@ -54,7 +52,6 @@ ATTRIBUTES = ("persona", "source", "is_customer")
 # An e-mail column of the export says who can be nurtured by e-mail (has_email); the
 # addresses themselves are removed on load like in every table.
 EMAIL_COLUMNS = ("email", "e_mail", "email_address", "e_mail_address", "e_mail_adresse")
-_LAYOUT = ("separator", "encoding", "sheet")
 
 
 @dataclass
@@ -135,17 +132,9 @@ def _raw(source: Source, options: dict[str, Any]) -> pl.DataFrame | None:
     try:
         if isinstance(source, pl.DataFrame | pl.LazyFrame):
             return source.lazy().collect()
-        return formats.read_source(source, text_columns=list, **_layout_options(options)).frame
+        return read_raw(source, text_columns=True, **options)
     except Exception:  # load_table reads it again and names the problem
         return None
-
-
-def _layout_options(options: dict[str, Any]) -> dict[str, Any]:
-    """The reading options of `options`, so the header is read as `load_table` reads it."""
-    layout = {k: v for k, v in options.items() if k in _LAYOUT}
-    if options.get("layout") is not None:
-        layout["layout"] = Layout.from_value(options["layout"])
-    return layout
 
 
 def _has_email(
