@@ -91,6 +91,23 @@ def cohort_revenue_forecast(
     DataFrame
         cohort, month, kind ("existing" or "planned"), expected_revenue, expected_margin
         (the settings' margin share of the revenue).
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> from mkt_engineering.ltv import BetaGeo, GammaGamma, ValueSettings
+    >>> model, spend_model = BetaGeo(), GammaGamma()
+    >>> model.log_params_ = np.log([0.24, 4.41, 0.79, 2.43])
+    >>> spend_model.log_params_ = np.log([6.25, 3.74, 15.44])
+    >>> orders = pl.DataFrame({
+    ...     "customer_id": [1, 1, 2, 2, 3], "revenue": [20.0, 30.0, 25.0, 15.0, 40.0],
+    ...     "acquisition_channel": ["search", "search", "social", "social", "search"],
+    ...     "order_date": [date(2024, 1, 1), date(2024, 1, 20), date(2024, 1, 8),
+    ...                    date(2024, 2, 15), date(2024, 1, 15)]})
+    >>> settings = ValueSettings(horizon_months=3, margin=0.3)
+    >>> forecast = cohort_revenue_forecast(model, spend_model, orders, "2024-02-29", settings)
+    >>> forecast["expected_revenue"].round(2).to_list()
+    [17.0, 15.14, 13.73]
     """
     settings = value_settings(
         settings, horizon_months=horizon_months, time_unit=time_unit, margin=margin
@@ -313,6 +330,23 @@ def channel_value(
         acquisition_channel, customers, clv (margin, discounted, first order included),
         cac, ltv_cac (clv / cac), payback_month (first month whose cumulative margin covers
         CAC; null when not within the horizon), fitted_on ("channel" or "all customers").
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> from mkt_engineering.ltv import BetaGeo, GammaGamma, ValueSettings
+    >>> model, spend_model = BetaGeo(), GammaGamma()
+    >>> model.log_params_ = np.log([0.24, 4.41, 0.79, 2.43])
+    >>> spend_model.log_params_ = np.log([6.25, 3.74, 15.44])
+    >>> orders = pl.DataFrame({
+    ...     "customer_id": [1, 1, 2, 2, 3], "revenue": [20.0, 30.0, 25.0, 15.0, 40.0],
+    ...     "acquisition_channel": ["search", "search", "social", "social", "search"],
+    ...     "order_date": [date(2024, 1, 1), date(2024, 1, 20), date(2024, 1, 8),
+    ...                    date(2024, 2, 15), date(2024, 1, 15)]})
+    >>> channels = channel_value(orders, "2024-02-29", ValueSettings(margin=0.3),
+    ...                          cac={"search": 10.0, "social": 12.0}, pooled=(model, spend_model))
+    >>> channels.select("acquisition_channel", pl.col("ltv_cac").round(2), "payback_month").rows()
+    [('search', 2.51, 0), ('social', 2.09, 1)]
     """
     if spend is None and cac is None:
         raise DataValidationError(

@@ -208,8 +208,20 @@ def tracking(
     -------
     DataFrame
         period (units since the first order), date (its last day), actual_cumulative,
-        predicted_cumulative,
-        phase ("calibration" or "holdout").
+        predicted_cumulative, phase ("calibration" or "holdout").
+
+    Examples
+    --------
+    >>> from mkt_engineering.ltv import BetaGeo
+    >>> model = BetaGeo()
+    >>> model.log_params_ = np.log([0.24, 4.41, 0.79, 2.43])
+    >>> orders = pl.DataFrame({
+    ...     "customer_id": [1, 1, 2, 2, 3], "revenue": [20.0, 30.0, 25.0, 15.0, 40.0],
+    ...     "order_date": [date(2024, 1, 1), date(2024, 1, 20), date(2024, 1, 8),
+    ...                    date(2024, 2, 15), date(2024, 1, 15)]})
+    >>> tracked = tracking(model, orders, "2024-01-31", "2024-02-29")
+    >>> tracked.select("period", "actual_cumulative", "phase").tail(2).rows()
+    [(8, 2.0, 'holdout'), (9, 2.0, 'holdout')]
     """
     cut, end = (
         as_date(calibration_end, "calibration_end"),
