@@ -11,10 +11,15 @@ Examples
 'Abwanderung (Churn)'
 >>> load_glossary().height >= 40
 True
+>>> rejected_synonyms()["Überholspur"]
+'Fast Lane'
+>>> synonym_problems("Der Cure-Anteil ist hoch.")
+["'Cure-Anteil': write 'Heilungsanteil'"]
 """
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
@@ -43,7 +48,60 @@ def _entries() -> tuple[dict[str, str], ...]:
 
 def load_glossary() -> pl.DataFrame:
     """All terms: area, de, en, meaning (English), bedeutung (German)."""
-    return pl.DataFrame(list(_entries())).select("area", "de", "en", "meaning", "bedeutung")
+    columns = ("area", "de", "en", "meaning", "bedeutung")
+    return pl.DataFrame([{key: entry[key] for key in columns} for entry in _entries()])
+
+
+def rejected_synonyms() -> dict[str, str]:
+    """The German words the kit does not use, each with the glossary term it uses instead.
+
+    One term per concept: a learner who reads "Fast Lane" in one lesson and "Überholspur"
+    in the next thinks they are two things. The pairs come from the ``avoid`` field of
+    ``glossary.yaml``.
+
+    Returns
+    -------
+    dict of str to str
+        Rejected word -> preferred term (the entry's German term without its bracket).
+
+    Examples
+    --------
+    >>> rejected_synonyms()["Cure-Anteil"]
+    'Heilungsanteil'
+    """
+    return {
+        word: entry["de"].split(" (")[0]
+        for entry in _entries()
+        for word in entry.get("avoid") or []
+    }
+
+
+def synonym_problems(text: str) -> list[str]:
+    """The rejected synonyms a German text uses, each with the word to write instead.
+
+    Parameters
+    ----------
+    text : str
+        German text (a lesson cell, a hint, a page of the trainer guide).
+
+    Returns
+    -------
+    list of str
+        ``"'<rejected>': write '<preferred>'"`` per rejected word found (whole words,
+        case-insensitive); empty when the text keeps to the glossary.
+
+    Examples
+    --------
+    >>> synonym_problems("Leads auf der Fast Lane")
+    []
+    >>> synonym_problems("über die Überholspur")
+    ["'Überholspur': write 'Fast Lane'"]
+    """
+    return [
+        f"{word!r}: write {preferred!r}"
+        for word, preferred in rejected_synonyms().items()
+        if re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text, flags=re.IGNORECASE)
+    ]
 
 
 def lookup(term: str) -> dict[str, str]:

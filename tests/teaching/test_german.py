@@ -7,7 +7,7 @@ import nbformat
 import pytest
 import yaml
 
-from mkt_engineering.teaching import translation
+from mkt_engineering.teaching import glossary, translation
 from mkt_engineering.teaching.student_edition import source_hash
 
 
@@ -47,3 +47,28 @@ def test_untranslated_refuses_an_unknown_language():
 
     with pytest.raises(ParameterError, match="untranslated"):
         translation.untranslated("fr")
+
+
+def test_the_german_lessons_are_complete_and_current():
+    problems = translation.untranslated("de")
+    assert [line for line in problems if not line.startswith("hints ")] == []
+
+
+def _german_lesson_texts():
+    folder = translation.LESSONS_DIR / "i18n" / "de"
+    for path in sorted(folder.glob("*.yaml")):
+        cells = yaml.safe_load(path.read_text(encoding="utf-8"))["cells"]
+        for key, entry in cells.items():
+            yield f"{path.stem} cell {key}", entry["text"]
+
+
+def test_german_lessons_and_glossary_use_one_term_per_concept():
+    texts = dict(_german_lesson_texts())
+    for row in glossary.load_glossary().iter_rows(named=True):
+        texts[f"glossary {row['en']}"] = f"{row['de']} {row['bedeutung']}"
+    found = {where: glossary.synonym_problems(text) for where, text in texts.items()}
+    assert {where: words for where, words in found.items() if words} == {}
+    # the two pairs the workshop walk-through found
+    assert glossary.rejected_synonyms()["Überholspur"] == "Fast Lane"
+    assert glossary.rejected_synonyms()["Cure-Anteil"] == "Heilungsanteil"
+    assert glossary.lookup("Fast Lane")["en"] == "Sales fast lane"
