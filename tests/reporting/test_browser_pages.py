@@ -164,6 +164,46 @@ def _facts(browser, report: Path) -> dict:
     return facts
 
 
+@pytest.fixture(scope="module")
+def tiny_page(tiny) -> Path:
+    """The tiny report of conftest.py (a cell ends with ``set_headline(...)``) with a summary."""
+    import nbformat
+    from nbformat.v4 import new_code_cell
+
+    from mkt_engineering.reporting.runner import execute_run, prepare_run
+
+    notebook = nbformat.read(tiny["notebook"], as_version=4)
+    notebook.cells.append(
+        new_code_cell(
+            "from mkt_engineering.reporting import Card, Summary, show_summary\n"
+            "total = int(scaled['n'].sum())\n"
+            "show_summary(Summary(f'Total {total}', (Card('Rows', '3', 'vs 2 last week'), "
+            "Card('Total', str(total), interval='90% interval: 10 to 14')), 'Keep going.', "
+            "('One.', 'Two.', 'Three.')))"
+        )
+    )
+    path = tiny["folder"] / "tiny_summary.ipynb"
+    nbformat.write(notebook, path)
+    run = prepare_run(
+        str(path), {"numbers_file": str(tiny["numbers"])}, [], tiny["folder"] / "browser"
+    )
+    result = execute_run(run)
+    assert result.status == "ok", result.error
+    return result.folder / "report.html"
+
+
+def test_a_report_with_a_summary_answers_on_the_first_screen_without_a_repr(tiny_page, chromium):
+    # Independent of the demo notebooks: the page places what show_summary showed, and the
+    # cell that ends with set_headline(...) echoes nothing (it showed "'total 12'").
+    facts = _facts(chromium, tiny_page)
+    boxes = facts["first_screen"]
+    assert [len(boxes[part]) for part in ("headline", "cards", "action")] == [1, 2, 1]
+    assert max(box["bottom"] for part in boxes.values() for box in part) <= FIRST_SCREEN[1]
+    assert boxes["headline"][0]["text"] == "Total 12"
+    assert not facts["stray"], facts["stray"]
+    assert facts["phone_width"] <= PHONE + 1 and not facts["requests"]
+
+
 @pytest.mark.parametrize(("report", "language"), PAGES)
 def test_the_answer_is_on_the_first_screen(page_facts, report, language):
     facts = page_facts[report, language]["first_screen"]

@@ -182,6 +182,20 @@ def test_a_lesson_page_escapes_raw_html_in_its_markdown(tmp_path):
     assert 'href="javascript:' not in text and 'href="#blocked-link"' in text
 
 
+def test_a_mark_says_its_hover_text_once_and_the_chart_keeps_its_name():
+    svg = (
+        '<svg aria-label="Top &lt;paths&gt;"><title>Top &lt;paths&gt;</title>'
+        '<path role="graphics-symbol" aria-label="channel: a&lt;b" d="M0,0h1">'
+        "<title>channel: a&lt;b</title></path>"
+        '<path aria-label="other" d="M0,0h1"><title>not the same</title></path></svg>'
+    )
+    assert compact_svg(svg) == (
+        '<svg aria-label="Top &lt;paths&gt;"><title>Top &lt;paths&gt;</title>'
+        '<path role="graphics-symbol" d="M0,0h1"><title>channel: a&lt;b</title></path>'
+        '<path aria-label="other" d="M0,0h1"><title>not the same</title></path></svg>'
+    )
+
+
 def test_chart_geometry_is_rounded_but_labels_are_kept():
     svg = (
         '<svg><g transform="translate(43.123456,38)"><path d="M0.5,240h22.857142857142854'
