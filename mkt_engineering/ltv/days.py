@@ -21,8 +21,10 @@ Examples
 ...                    datetime(2024, 1, 15, 12), datetime(2024, 1, 8, 10)],
 ...     "revenue": [10.0, 5.0, 20.0, 30.0],
 ... })
->>> purchase_days(orders).frame.sort("customer_id", "day").rows()
-[('a', datetime.date(2024, 1, 1), 2, 15.0, datetime.date(2024, 1, 1)), ('a', datetime.date(2024, 1, 15), 1, 20.0, datetime.date(2024, 1, 1)), ('b', datetime.date(2024, 1, 8), 1, 30.0, datetime.date(2024, 1, 8))]
+>>> purchase_days(orders).frame.sort("customer_id", "day").rows()  # doctest: +NORMALIZE_WHITESPACE
+[('a', datetime.date(2024, 1, 1), 2, 15.0, datetime.date(2024, 1, 1)),
+ ('a', datetime.date(2024, 1, 15), 1, 20.0, datetime.date(2024, 1, 1)),
+ ('b', datetime.date(2024, 1, 8), 1, 30.0, datetime.date(2024, 1, 8))]
 """
 
 from __future__ import annotations

@@ -2,9 +2,12 @@
 
 Examples
 --------
->>> explain_holdout({"aggregate_error": -0.05, "mae": 0.61, "actual_purchases": 1882.0,
-...                  "predicted_purchases": 1788.0, "large_error": False})
-'In the holdout period customers made 1,882 repeat purchases; the model expected 1,788, 5.0% fewer. Per customer the prediction was off by 0.61 purchases on average. That is close enough to trust the forecasts below.'
+>>> print(explain_holdout({"aggregate_error": -0.05, "mae": 0.61, "actual_purchases": 1882.0,
+...                        "predicted_purchases": 1788.0, "large_error": False}))
+... # doctest: +NORMALIZE_WHITESPACE
+In the holdout period customers made 1,882 repeat purchases; the model expected 1,788, 5.0%
+fewer. Per customer the prediction was off by 0.61 purchases on average. That is close enough
+to trust the forecasts below.
 """
 
 from __future__ import annotations
@@ -22,16 +25,17 @@ def explain_cohorts(
     """What the cohort table says: size of the cohorts and how many come back."""
     sizes = matrix.filter(pl.col("period") == 0)
     text = (
-        f"The table follows {sizes.height} cohorts of on average {number(sizes['cohort_size'].mean(), 0, language)} "
-        "new customers each, from the period of their first order onwards."
+        f"The table follows {sizes.height} cohorts of on average "
+        f"{number(sizes['cohort_size'].mean(), 0, language)} new customers each, from the "
+        "period of their first order onwards."
     )
     if metric == "retention":
         second = matrix.filter(pl.col("period") == 1).drop_nulls("value")
         later = matrix.filter(pl.col("period") == 6).drop_nulls("value")
         if second.height:
             text += (
-                f" In the period after their first order, {percent(second['value'].mean(), 1, language)} of a cohort "
-                "buy again"
+                " In the period after their first order, "
+                f"{percent(second['value'].mean(), 1, language)} of a cohort buy again"
             )
             text += (
                 f"; six periods later it is {percent(later['value'].mean(), 1, language)}."
@@ -54,16 +58,18 @@ def explain_model(model, time_unit: str = "week", language: Language = "en") -> 
     if name in ("BetaGeo", "ModifiedBetaGeo"):
         rate, leave = p["r"] / p["alpha"], p["a"] / (p["a"] + p["b"])
         return (
-            f"While active, the average customer buys {number(rate, 3, language)} times per {time_unit} "
-            f"(about {number(rate * 52 if time_unit == 'week' else rate, 1, language)} times a year). After each "
+            f"While active, the average customer buys {number(rate, 3, language)} times per "
+            f"{time_unit} (about {number(rate * 52 if time_unit == 'week' else rate, 1, language)} "
+            "times a year). After each "
             f"purchase, the average chance of never buying again is {percent(leave, 1, language)}. "
             "Customers differ a lot around these averages; the model uses the spread too."
         )
     if name == "ParetoNBD":
         rate, death = p["r"] / p["alpha"], p["s"] / p["beta"]
         return (
-            f"While active, the average customer buys {number(rate, 3, language)} times per {time_unit}; the "
-            f"average chance of leaving in a given {time_unit} is about {percent(death, 2, language)}."
+            f"While active, the average customer buys {number(rate, 3, language)} times per "
+            f"{time_unit}; the average chance of leaving in a given {time_unit} is about "
+            f"{percent(death, 2, language)}."
         )
     return f"{name}: " + ", ".join(f"{k} = {number(v, 3, language)}" for k, v in p.items())
 
@@ -76,8 +82,9 @@ def explain_spend(
 ) -> str:
     """The spend model's average order value and the independence check."""
     text = (
-        f"A typical repeat order is worth {money(spend_model.population_mean_spend(), 2, currency, language)}; "
-        "customers with few orders are pulled towards that average, since their own mean is less certain."
+        "A typical repeat order is worth "
+        f"{money(spend_model.population_mean_spend(), 2, currency, language)}; customers with "
+        "few orders are pulled towards that average, since their own mean is less certain."
     )
     if check is not None:
         rho = check.filter(pl.col("method") == "spearman")["correlation"].item()
@@ -99,7 +106,8 @@ def explain_holdout(metrics: dict, language: Language = "en") -> str:
     error = metrics["aggregate_error"]
     direction = "more" if error > 0 else "fewer"
     text = (
-        f"In the holdout period customers made {number(metrics['actual_purchases'], 0, language)} repeat purchases; "
+        "In the holdout period customers made "
+        f"{number(metrics['actual_purchases'], 0, language)} repeat purchases; "
         f"the model expected {number(metrics['predicted_purchases'], 0, language)}, "
         f"{percent(abs(error), 1, language)} {direction}. Per customer the prediction was off by "
         f"{number(metrics['mae'], 2, language)} purchases on average."
@@ -127,13 +135,15 @@ def explain_clv(
     text = (
         f"Over the next {horizon_months} months an existing customer is worth "
         f"{money(values.mean(), 2, currency, language)} in discounted {basis} on average, "
-        f"{money(total, 0, currency, language)} for all {number(values.len(), 0, language)} customers. "
+        f"{money(total, 0, currency, language)} for all "
+        f"{number(values.len(), 0, language)} customers. "
         f"The top 10% of customers bring {percent(top_share, 0, language)} of that value."
     )
     if "clv_lower" in clv.columns:
         text += (
             f" With the uncertainty of the model's estimates, the total lies between "
-            f"{money(clv['clv_lower'].sum(), 0, currency, language)} and {money(clv['clv_upper'].sum(), 0, currency, language)}."
+            f"{money(clv['clv_lower'].sum(), 0, currency, language)} and "
+            f"{money(clv['clv_upper'].sum(), 0, currency, language)}."
         )
     return text
 
@@ -148,8 +158,9 @@ def explain_new_customer(
 ) -> str:
     """The headline number: value of an average new customer, with its interval."""
     return (
-        f"An average new customer is worth {money(value, 2, currency, language)} in the first {horizon_months} months, "
-        f"first order included, discounted to today (likely between {money(lower, 2, currency, language)} and "
+        f"An average new customer is worth {money(value, 2, currency, language)} in the first "
+        f"{horizon_months} months, first order included, discounted to today (likely between "
+        f"{money(lower, 2, currency, language)} and "
         f"{money(upper, 2, currency, language)}). Set this against what it costs to acquire one."
     )
 
@@ -158,11 +169,14 @@ def explain_channels(channels: pl.DataFrame, language: Language = "en") -> str:
     """Best and worst channel by LTV:CAC, and payback."""
     ranked = channels.drop_nulls("ltv_cac").sort("ltv_cac", descending=True)
     if ranked.is_empty():
-        return "No channel has both a lifetime value and an acquisition cost, so no ratio can be shown."
+        return (
+            "No channel has both a lifetime value and an acquisition cost, so no ratio can be "
+            "shown."
+        )
     best, worst = ranked.row(0, named=True), ranked.row(-1, named=True)
     text = (
-        f"{markdown_literal(best['acquisition_channel'])} brings {number(best['ltv_cac'], 1, language)} in value for every unit "
-        f"spent on acquisition"
+        f"{markdown_literal(best['acquisition_channel'])} brings "
+        f"{number(best['ltv_cac'], 1, language)} in value for every unit spent on acquisition"
     )
     text += (
         f", paying back in month {best['payback_month']}."
@@ -170,7 +184,8 @@ def explain_channels(channels: pl.DataFrame, language: Language = "en") -> str:
         else "."
     )
     text += (
-        f" {markdown_literal(worst['acquisition_channel'])} returns {number(worst['ltv_cac'], 1, language)}"
+        f" {markdown_literal(worst['acquisition_channel'])} returns "
+        f"{number(worst['ltv_cac'], 1, language)}"
         + ("; it does not pay back within the horizon." if worst["payback_month"] is None else ".")
         + " A ratio below 1 means the customers cost more than they bring."
     )
@@ -184,8 +199,8 @@ def explain_forecast(
     totals = dict(forecast.group_by("kind").agg(pl.col("expected_revenue").sum()).iter_rows())
     months = forecast["month"].n_unique()
     text = (
-        f"Customers already won are expected to bring {money(totals.get('existing', 0.0), 0, currency, language)} "
-        f"in the next {months} months."
+        "Customers already won are expected to bring "
+        f"{money(totals.get('existing', 0.0), 0, currency, language)} in the next {months} months."
     )
     if "planned" in totals:
         text += (
@@ -199,9 +214,10 @@ def explain_retention(model, language: Language = "en") -> str:
     """sBG: churn heterogeneity in words."""
     rates = model.retention_rate(5)
     return (
-        f"Of customers who start, {percent(rates[0], 0, language)} renew after the first period; among those still "
-        f"there in period 5, {percent(rates[-1], 0, language)} renew. Retention rises because the customers "
-        "most likely to leave leave first, not because anyone grows more loyal."
+        f"Of customers who start, {percent(rates[0], 0, language)} renew after the first period; "
+        f"among those still there in period 5, {percent(rates[-1], 0, language)} renew. "
+        "Retention rises because the customers most likely to leave leave first, not because "
+        "anyone grows more loyal."
     )
 
 
@@ -225,8 +241,10 @@ def fit_comparison(calibration_model, full_model) -> pl.DataFrame:
     Examples
     --------
     >>> from types import SimpleNamespace
-    >>> early = SimpleNamespace(params_={"r": 0.2426, "alpha": 4.4136}, log_likelihood_=-9582.43, n_customers_=2357)
-    >>> late = SimpleNamespace(params_={"r": 0.25, "alpha": 4.1}, log_likelihood_=-12000.0, n_customers_=2357)
+    >>> early = SimpleNamespace(params_={"r": 0.2426, "alpha": 4.4136}, log_likelihood_=-9582.43,
+    ...                         n_customers_=2357)
+    >>> late = SimpleNamespace(params_={"r": 0.25, "alpha": 4.1}, log_likelihood_=-12000.0,
+    ...                        n_customers_=2357)
     >>> fit_comparison(early, late)["calibration_fit"].to_list()
     [0.2426, 4.4136, -9582.43, 2357.0]
     """
@@ -257,9 +275,13 @@ def explain_fit_comparison(
     --------
     >>> import datetime as dt
     >>> table = pl.DataFrame({"quantity": ["r", "log_likelihood"],
-    ...                       "calibration_fit": [0.2426, -9582.43], "all_data_fit": [0.25, -12000.0]})
-    >>> explain_fit_comparison(table, dt.date(1997, 9, 30))
-    'Fitted on the orders up to 30 Sep 1997 (the calibration period), the BG/NBD model has r = 0.2426, log-likelihood -9,582.43. Refitted on all orders, which the values below use: r = 0.2500, log-likelihood -12,000.00. Compare published results with the calibration fit: they are fits to a calibration period too.'
+    ...                       "calibration_fit": [0.2426, -9582.43],
+    ...                       "all_data_fit": [0.25, -12000.0]})
+    >>> print(explain_fit_comparison(table, dt.date(1997, 9, 30)))  # doctest: +NORMALIZE_WHITESPACE
+    Fitted on the orders up to 30 Sep 1997 (the calibration period), the BG/NBD model has
+    r = 0.2426, log-likelihood -9,582.43. Refitted on all orders, which the values below use:
+    r = 0.2500, log-likelihood -12,000.00. Compare published results with the calibration fit:
+    they are fits to a calibration period too.
     """
 
     def listed(column: str) -> str:
@@ -293,7 +315,8 @@ def with_currency(table: pl.DataFrame, currency: Money | None) -> pl.DataFrame:
     Examples
     --------
     >>> from mkt_engineering.text import currency_for
-    >>> with_currency(pl.DataFrame({"acquisition_channel": ["search"], "clv": [30.0]}), currency_for("USD")).columns
+    >>> table = pl.DataFrame({"acquisition_channel": ["search"], "clv": [30.0]})
+    >>> with_currency(table, currency_for("USD")).columns
     ['acquisition_channel', 'clv (USD)']
     """
     unit = (
