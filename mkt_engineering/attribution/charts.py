@@ -147,7 +147,8 @@ def transition_heatmap(transitions: pl.DataFrame, max_states: int = 25) -> alt.C
         alt.Chart(data)
         .mark_rect()
         .encode(
-            x=alt.X("to_state:N", title="next step", axis=alt.Axis(labelAngle=-40)),
+            # upright labels would need wide cells, slanted ones overlap as boxes
+            x=alt.X("to_state:N", title="next step", axis=alt.Axis(labelAngle=-90)),
             y=alt.Y("from_state:N", title="from"),
             color=alt.Color(
                 "probability:Q",

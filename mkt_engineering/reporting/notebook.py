@@ -231,7 +231,9 @@ def _accessible_name(spec: dict) -> str:
     title = spec.get("title")
     subtitle = _title_text(title.get("subtitle")) if isinstance(title, dict) else ""
     name = _chart_label(spec)
-    return f"{name}. {subtitle}" if subtitle else name
+    if not subtitle:
+        return name
+    return f"{name} {subtitle}" if name.endswith((".", "?", "!", ":")) else f"{name}. {subtitle}"
 
 
 # One element vega drew for one datum: it carries the datum's description (vega-lite makes
