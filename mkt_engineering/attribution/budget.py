@@ -91,6 +91,13 @@ def budget_table(
 def ranking_flips(comparison: pl.DataFrame, min_change: int = 2) -> pl.DataFrame:
     """Channels whose rank by credit moves by ``min_change`` places or more between models.
 
+    Parameters
+    ----------
+    comparison : DataFrame
+        model, channel, conversions per model and channel, as `compare` returns.
+    min_change : int
+        Places a channel must move between models to count as flipping.
+
     Returns
     -------
     DataFrame

@@ -57,12 +57,36 @@ def credit_from_weights(table: pl.DataFrame, weight: pl.Expr) -> pl.DataFrame:
 
 
 def first_touch(paths: pl.DataFrame) -> pl.DataFrame:
-    """All credit to the first touch of each journey."""
+    """All credit to the first touch of each journey.
+
+    Parameters
+    ----------
+    paths : DataFrame
+        The canonical paths frame: path (list of channels), conversions, and optionally
+        value and non_conversions.
+
+    Returns
+    -------
+    DataFrame
+        channel, conversions, value; one row per channel, most conversions first.
+    """
     return credit_from_weights(touches(paths), (pl.col("position") == 0).cast(pl.Float64))
 
 
 def last_touch(paths: pl.DataFrame) -> pl.DataFrame:
-    """All credit to the last touch of each journey."""
+    """All credit to the last touch of each journey.
+
+    Parameters
+    ----------
+    paths : DataFrame
+        The canonical paths frame: path (list of channels), conversions, and optionally
+        value and non_conversions.
+
+    Returns
+    -------
+    DataFrame
+        channel, conversions, value; one row per channel, most conversions first.
+    """
     return credit_from_weights(
         touches(paths), (pl.col("position") == pl.col("length") - 1).cast(pl.Float64)
     )
@@ -73,6 +97,19 @@ def last_non_direct(paths: pl.DataFrame, direct: Sequence[str] = ("direct",)) ->
 
     Direct visits mostly show a decision already made elsewhere. A journey made only of
     direct visits gives its credit to direct.
+
+    Parameters
+    ----------
+    paths : DataFrame
+        The canonical paths frame: path (list of channels), conversions, and optionally
+        value and non_conversions.
+    direct : sequence of str
+        The channels that count as direct visits.
+
+    Returns
+    -------
+    DataFrame
+        channel, conversions, value; one row per channel, most conversions first.
 
     Examples
     --------
@@ -89,7 +126,19 @@ def last_non_direct(paths: pl.DataFrame, direct: Sequence[str] = ("direct",)) ->
 
 
 def linear(paths: pl.DataFrame) -> pl.DataFrame:
-    """Equal credit to every touch of a journey (a channel touched twice gets two shares)."""
+    """Equal credit to every touch of a journey (a channel touched twice gets two shares).
+
+    Parameters
+    ----------
+    paths : DataFrame
+        The canonical paths frame: path (list of channels), conversions, and optionally
+        value and non_conversions.
+
+    Returns
+    -------
+    DataFrame
+        channel, conversions, value; one row per channel, most conversions first.
+    """
     return credit_from_weights(touches(paths), 1.0 / pl.col("length"))
 
 
@@ -152,6 +201,23 @@ def position_based(
     milestone_share=0.3`` leaves 10% to the other middle touches). Journeys of two touches
     split first:last; journeys with no other middle touch scale the fixed shares up to 1.
 
+    Parameters
+    ----------
+    paths : DataFrame
+        The canonical paths frame: path (list of channels), conversions, and optionally
+        value and non_conversions.
+    first, last : float
+        Shares of the first and the last touch (0.4 and 0.4: U-shaped).
+    milestone : str or sequence of str, optional
+        Channel(s) whose first middle touch gets ``milestone_share`` (W-shaped).
+    milestone_share : float
+        Share of the milestone touch.
+
+    Returns
+    -------
+    DataFrame
+        channel, conversions, value; one row per channel, most conversions first.
+
     Examples
     --------
     >>> import polars as pl
@@ -174,6 +240,19 @@ def time_decay(journeys: pl.DataFrame, half_life_days: float = 7.0) -> pl.DataFr
 
     Needs the touch times, so it takes the journeys of `journeys_from_touchpoints`
     (path, touch_times, converted, value, conversion_time), not the aggregated paths.
+
+    Parameters
+    ----------
+    journeys : DataFrame
+        One row per journey from `journeys_from_touchpoints` (path, touch_times, converted,
+        value, conversion_time).
+    half_life_days : float
+        Days after which a touch's weight halves.
+
+    Returns
+    -------
+    DataFrame
+        channel, conversions, value; one row per channel, most conversions first.
 
     Examples
     --------

@@ -725,7 +725,18 @@ class MarkovStructure:
 def markov(paths: pl.DataFrame, order: int = 1) -> pl.DataFrame:
     """Markov removal-effect attribution (exact); see `MarkovModel` for the matrix.
 
-    Returns channel, conversions, value, removal_effect, value_removal_effect, largest
-    conversions first.
+    Parameters
+    ----------
+    paths : DataFrame
+        The canonical paths frame: path (list of channels), conversions, and optionally
+        value and non_conversions.
+    order : int
+        Memory of the chain: 1 looks at the last channel, 2 at the last two.
+
+    Returns
+    -------
+    DataFrame
+        channel, conversions, value, removal_effect, value_removal_effect; largest
+        conversions first.
     """
     return MarkovModel(order).fit(paths).credit_

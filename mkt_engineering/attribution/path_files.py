@@ -158,6 +158,11 @@ def reshape_paths(
     channel_rules : mapping, optional
         Channel grouping rules, as in `group_channels`.
 
+    Returns
+    -------
+    DataFrame
+        The canonical paths frame after grouping, merging and trimming; equal paths summed.
+
     Examples
     --------
     >>> import polars as pl

@@ -52,6 +52,11 @@ def group_channels(
     column : str
         The channel column.
 
+    Returns
+    -------
+    DataFrame, LazyFrame or engine frame
+        The frame with the channel column renamed by the rules (same type as ``frame``).
+
     Examples
     --------
     >>> import polars as pl
@@ -98,6 +103,21 @@ def journeys_from_touchpoints(
     purchase starts a new journey. Touches after a customer's last conversion form one
     non-converting journey. Touches older than the lookback window before a conversion
     count for neither (they are too old to have caused it).
+
+    Parameters
+    ----------
+    touchpoints : DataFrame or LazyFrame
+        customer_id, timestamp, channel.
+    conversions : DataFrame or LazyFrame
+        customer_id, timestamp, value.
+    lookback_days : float
+        Days before a conversion whose touches count for it.
+    collapse_repeats : bool
+        Merge consecutive touches of the same channel into one.
+    max_length : int, optional
+        Keep only the last ``max_length`` touches of each journey.
+    channel_rules : mapping, optional
+        Channel grouping rules, as in `group_channels`.
 
     Returns
     -------
@@ -242,7 +262,19 @@ def _naive_time(frame: Frame) -> pl.Expr:
 
 
 def aggregate_journeys(journeys: Frame) -> pl.DataFrame:
-    """Sum per-journey rows (path, converted, value) into the canonical paths frame."""
+    """Sum per-journey rows (path, converted, value) into the canonical paths frame.
+
+    Parameters
+    ----------
+    journeys : DataFrame or LazyFrame
+        One row per journey: path (list of channels), converted (0/1), value.
+
+    Returns
+    -------
+    DataFrame
+        The canonical paths frame: path, conversions, value, non_conversions; one row per
+        distinct path.
+    """
     require_columns(
         journeys,
         ["path", "converted"],
@@ -390,6 +422,12 @@ def paths_from_strings(
         Columns holding those numbers. ``value`` and ``non_conversions`` may be left out
         (they then count as 0). A column named ``value`` or ``non_conversions`` is used
         when present and not named.
+
+    Returns
+    -------
+    DataFrame
+        The canonical paths frame: path (list of channels), conversions, value,
+        non_conversions; equal paths summed.
     """
     names = frame.collect_schema().names()
     value = value or ("value" if "value" in names else None)

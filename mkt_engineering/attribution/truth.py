@@ -28,7 +28,21 @@ from mkt_engineering.paths import DATASETS_DIR
 
 
 def load_truth(family: str = "journeys", folder: str | Path | None = None) -> dict:
-    """The ``truth.json`` of a synthetic family."""
+    """The ``truth.json`` of a synthetic family.
+
+    Parameters
+    ----------
+    family : str
+        The synthetic family (``journeys``, ``journeys_markov``).
+    folder : str or Path, optional
+        The folder holding the families; defaults to the demo data.
+
+    Returns
+    -------
+    dict
+        The family's truth: true_share per channel, the process that made the data and
+        its parameters (baseline, lift, reach, lookback_days, ...).
+    """
     path = Path(folder or DATASETS_DIR) / family / "truth.json"
     return json.loads(path.read_text(encoding="utf-8"))
 
@@ -39,6 +53,15 @@ def truth_comparison(
     models: Sequence[ModelSpec] = DEFAULT_MODELS,
 ) -> pl.DataFrame:
     """Model share next to the true share for every channel and model.
+
+    Parameters
+    ----------
+    paths : DataFrame
+        The canonical paths frame of a synthetic family.
+    true_share : mapping of str to float
+        The true share of the conversions each channel earns (``truth.json``).
+    models : sequence of str or (str, dict)
+        The models to compare.
 
     Returns
     -------
@@ -63,7 +86,23 @@ def truth_error(
     true_share: Mapping[str, float],
     models: Sequence[ModelSpec] = DEFAULT_MODELS,
 ) -> pl.DataFrame:
-    """Total variation distance between each model's shares and the true shares, best first."""
+    """Total variation distance between each model's shares and the true shares, best first.
+
+    Parameters
+    ----------
+    paths : DataFrame
+        The canonical paths frame of a synthetic family.
+    true_share : mapping of str to float
+        The true share of the conversions each channel earns (``truth.json``).
+    models : sequence of str or (str, dict)
+        The models to compare.
+
+    Returns
+    -------
+    DataFrame
+        model, error (total variation distance, 0 = right, 1 = all credit misplaced); best
+        first.
+    """
     return (
         truth_comparison(paths, true_share, models)
         .group_by("model", maintain_order=True)

@@ -136,6 +136,20 @@ def bootstrap(
     The journeys are sorted before resampling, so a seed gives the same intervals in every
     process, whatever order the journeys arrive in.
 
+    Parameters
+    ----------
+    paths : DataFrame
+        The canonical paths frame: path (list of channels), conversions, and optionally
+        value and non_conversions.
+    model : str or (str, dict)
+        The model to resample, by name or as (name, options).
+    n : int
+        Number of resamples.
+    seed : int
+        Random seed; the same seed gives the same intervals.
+    level : float
+        Level of the percentile intervals.
+
     Returns
     -------
     DataFrame
@@ -197,6 +211,19 @@ def lookback_sensitivity(
     **path_options,
 ) -> pl.DataFrame:
     """How each channel's credit moves with the lookback window.
+
+    Parameters
+    ----------
+    touchpoints : DataFrame
+        customer_id, timestamp, channel.
+    conversions : DataFrame
+        customer_id, timestamp, value.
+    windows : sequence of float
+        Lookback windows in days.
+    model : str or (str, dict)
+        The model to run on each window's paths.
+    **path_options
+        Options of `paths_from_touchpoints` (collapse_repeats, max_length, channel_rules).
 
     Returns
     -------

@@ -72,7 +72,20 @@ def _sends_with_response(
 
 
 def send_time_heatmap(events: Any, *, window_days: float = 3.0) -> pl.DataFrame:
-    """Open rate (share of sends with an open within `window_days`) by weekday x hour of the send."""
+    """Open rate (share of sends with an open within `window_days`) by weekday x hour of the send.
+
+    Parameters
+    ----------
+    events : DataFrame, LazyFrame, DuckDB relation or Spark DataFrame
+        The ``lead_events`` table; an engine frame is reduced in its engine.
+    window_days : float
+        Days after a send within which an open counts.
+
+    Returns
+    -------
+    DataFrame
+        weekday, hour, sends, opens, open_rate; one row per weekday and hour with sends.
+    """
     if is_engine_frame(events):
         from mkt_engineering.engines import nurture as engine
 
@@ -119,6 +132,18 @@ def engagement_decay(events: Any, *, window_days: int = 7) -> pl.DataFrame:
 
     The ``half_life_days`` column (same on each row) is the median delay: half of all
     responses come within that time (NaN without any open).
+
+    Parameters
+    ----------
+    events : DataFrame, LazyFrame, DuckDB relation or Spark DataFrame
+        The ``lead_events`` table; an engine frame is reduced in its engine.
+    window_days : int
+        Days after a send (and before the next one) within which a response counts.
+
+    Returns
+    -------
+    DataFrame
+        day, event (open or click), responses, share (of all responses), half_life_days.
     """
     if is_engine_frame(events):
         from mkt_engineering.engines import nurture as engine
@@ -149,6 +174,15 @@ def unsubscribe_by_frequency(
     confidence: float = 0.95,
 ) -> pl.DataFrame:
     """Unsubscribe hazard (per 1,000 lead-days and per week) by e-mails per week.
+
+    Parameters
+    ----------
+    events : DataFrame, LazyFrame, DuckDB relation or Spark DataFrame
+        The ``lead_events`` table; an engine frame is reduced in its engine.
+    bins : list of float
+        Edges of the e-mails-per-week bins.
+    confidence : float
+        Level of the intervals.
 
     Returns
     -------
@@ -309,6 +343,17 @@ def recycled_ready_again(events: Any) -> pl.DataFrame:
     """Kaplan-Meier of the days from each recycling to the lead's next MQL/MQN.
 
     Recycled leads not ready again by the end of the data are censored there.
+
+    Parameters
+    ----------
+    events : DataFrame, LazyFrame, DuckDB relation or Spark DataFrame
+        The ``lead_events`` table; an engine frame is reduced in its engine.
+
+    Returns
+    -------
+    DataFrame
+        A Kaplan-Meier curve: time (days), at_risk, events, censored, survival, ci_low,
+        ci_high.
     """
     if is_engine_frame(events):
         from mkt_engineering.engines import nurture as engine

@@ -121,7 +121,20 @@ def _variance(incidence, survival_before, d, d_all, n):
 
 
 def incidence_at(incidence: pl.DataFrame, days: list[float]) -> pl.DataFrame:
-    """Cumulative incidence of each cause read at given days (a small table for reports)."""
+    """Cumulative incidence of each cause read at given days (a small table for reports).
+
+    Parameters
+    ----------
+    incidence : DataFrame
+        Cumulative incidence curves from `nurture_exits` (cause, time, cumulative_incidence).
+    days : list of float
+        The days to read the curves at.
+
+    Returns
+    -------
+    DataFrame
+        cause, day, cumulative_incidence; one row per cause and day.
+    """
     rows = []
     for (cause,), part in incidence.group_by("cause", maintain_order=True):
         times = part["time"].to_numpy()
@@ -148,6 +161,19 @@ def nurture_exits(timeline: pl.DataFrame, *, confidence: float = 0.95) -> pl.Dat
     """Cumulative incidence of the ways out of nurturing, from `stage_timeline`.
 
     Leads still in nurturing at the end of the data are censored.
+
+    Parameters
+    ----------
+    timeline : DataFrame
+        One row per lead, from `stage_timeline` (with `attach_lead_attributes`).
+    confidence : float
+        Level of the intervals.
+
+    Returns
+    -------
+    DataFrame
+        cause, time, at_risk, events, cumulative_incidence, se, ci_low, ci_high; one curve
+        per way out (qualified, unsubscribed, disqualified, fast lane, ...).
     """
     causes = timeline["nurture_exit"].replace_strict(
         NURTURE_CAUSES, default=None, return_dtype=pl.String

@@ -86,11 +86,21 @@ def efron_likelihood(
 class CoxModel:
     """Cox model with Efron ties and a proportional-hazards check.
 
-    Attributes (after fit)
-    ----------------------
+    The data and its columns are given to :meth:`fit`, as in lifelines.
+
+    Parameters
+    ----------
+    ties : {"efron", "breslow"}
+        How tied event times are handled (``efron`` is R ``coxph``'s default).
+    confidence : float
+        Level of the intervals in :meth:`summary`.
+
+    Attributes
+    ----------
     params_ : ndarray
-        Log hazard ratios.
+        Log hazard ratios (after :meth:`fit`).
     standard_errors_ : ndarray
+        Their standard errors.
     log_likelihood_ : float
         Partial log-likelihood.
     covariates_ : list of str

@@ -37,6 +37,22 @@ def apply_targeting(
 
     The first rule a lead fails is its ``exclusion_reason``: no e-mail address, persona
     not targeted, or below the MQL score (its highest score before any sales contact).
+
+    Parameters
+    ----------
+    timeline : DataFrame
+        One row per lead, from `stage_timeline` (with `attach_lead_attributes`).
+    mql_score : float
+        The score a lead must reach to count as marketing qualified.
+    personas : list of str, optional
+        The targeted personas; None targets every persona.
+    require_email : bool
+        Leads without an e-mail address cannot be nurtured, so they are excluded.
+
+    Returns
+    -------
+    DataFrame
+        The timeline with ``exclusion_reason`` (null when targeted) and ``reaches_sales``.
     """
     needed = ["has_email", "max_score_before_contact"] + (["persona"] if personas else [])
     require_columns(
@@ -64,6 +80,13 @@ def apply_targeting(
 
 def exclusion_breakdown(targeted: pl.DataFrame, *, by: tuple[str, ...] = BREAKDOWN) -> pl.DataFrame:
     """Share of leads excluded, by each of the `by` columns (long format).
+
+    Parameters
+    ----------
+    targeted : DataFrame
+        The timeline after `apply_targeting`.
+    by : tuple of str
+        The lead columns to break the exclusions down by (those missing are skipped).
 
     Returns
     -------
@@ -102,7 +125,16 @@ def exclusion_breakdown(targeted: pl.DataFrame, *, by: tuple[str, ...] = BREAKDO
 def excluded_conversions(targeted: pl.DataFrame) -> pl.DataFrame:
     """Wins of excluded leads anyway: through the fast lane, a sales call, or offline.
 
-    Returns one row per exclusion reason: leads, wins and the route of the wins.
+    Parameters
+    ----------
+    targeted : DataFrame
+        The timeline after `apply_targeting`.
+
+    Returns
+    -------
+    DataFrame
+        exclusion_reason, leads, wins, wins_fast_lane, wins_sales_call, wins_offline,
+        win_rate; one row per exclusion reason.
     """
     route = (
         pl.when(pl.col("fast_lane_at").is_not_null())
@@ -138,6 +170,20 @@ def reach_precision_curve(
 
     ``reach``: share of all leads passed to sales; ``precision``: share of those that were
     won; ``share_of_wins``: share of all wins that came from passed leads.
+
+    Parameters
+    ----------
+    timeline : DataFrame
+        One row per lead, from `stage_timeline` (with `attach_lead_attributes`).
+    thresholds : list of float
+        The MQL score thresholds to try.
+    require_email : bool
+        Leads without an e-mail address are never passed.
+
+    Returns
+    -------
+    DataFrame
+        threshold, leads_passed, reach, precision, share_of_wins; one row per threshold.
     """
     eligible = pl.col("has_email") if require_email else pl.lit(True)
     won = timeline["outcome"] == "won"

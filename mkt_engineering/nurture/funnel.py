@@ -32,7 +32,18 @@ STAGES = (
 
 
 def stage_conversion(timeline: pl.DataFrame) -> pl.DataFrame:
-    """Leads reaching each stage; share of the previous stage's leads that got here too, and of all leads."""
+    """Leads reaching each stage; share of the previous stage's leads that got here too, and of all leads.
+
+    Parameters
+    ----------
+    timeline : DataFrame
+        One row per lead, from `stage_timeline` (with `attach_lead_attributes`).
+
+    Returns
+    -------
+    DataFrame
+        stage, leads, from_previous, from_created; one row per stage in funnel order.
+    """
     # leads can skip stages (fast lane, early calls), so "from previous" counts only the
     # leads that reached both stages
     counts = timeline.select(*(expr.is_not_null().sum().alias(name) for name, expr in STAGES)).row(
@@ -79,6 +90,16 @@ def stage_flows(timeline: pl.DataFrame) -> pl.DataFrame:
     Paths: nurturing to qualified; qualified, fast lane or an early call (before ready)
     to sales contact; contact to opportunity; opportunity to won or lost; recycling back
     to nurturing; and the other exits (unsubscribed, disqualified, still nurturing).
+
+    Parameters
+    ----------
+    timeline : DataFrame
+        One row per lead, from `stage_timeline` (with `attach_lead_attributes`).
+
+    Returns
+    -------
+    DataFrame
+        source, target, leads; one row per move with leads.
     """
     t = timeline
     exit_of = pl.col("nurture_exit")
@@ -113,7 +134,18 @@ def stage_flows(timeline: pl.DataFrame) -> pl.DataFrame:
 
 
 def stage_durations(timeline: pl.DataFrame) -> pl.DataFrame:
-    """Days between stages per lead, long format: ``step``, ``days`` (only completed steps)."""
+    """Days between stages per lead, long format: ``step``, ``days`` (only completed steps).
+
+    Parameters
+    ----------
+    timeline : DataFrame
+        One row per lead, from `stage_timeline` (with `attach_lead_attributes`).
+
+    Returns
+    -------
+    DataFrame
+        step, days; one row per lead and completed step.
+    """
     steps = {
         "created → first engagement": "days_to_engagement",
         "created → qualified": "days_in_nurturing",
@@ -134,7 +166,18 @@ def stage_durations(timeline: pl.DataFrame) -> pl.DataFrame:
 
 
 def duration_summary(durations: pl.DataFrame) -> pl.DataFrame:
-    """Median and quartiles of each step (completed steps only; see the censoring note)."""
+    """Median and quartiles of each step (completed steps only; see the censoring note).
+
+    Parameters
+    ----------
+    durations : DataFrame
+        step, days from `stage_durations`.
+
+    Returns
+    -------
+    DataFrame
+        step, leads, median_days, p25, p75; one row per step.
+    """
     return durations.group_by("step", maintain_order=True).agg(
         leads=pl.len(),
         median_days=pl.col("days").median(),

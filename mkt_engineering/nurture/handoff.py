@@ -41,7 +41,23 @@ def wilson_interval(successes, trials, confidence: float = 0.95):
 def sales_contacts(
     timeline: pl.DataFrame, *, follow_up_days: float = 90.0, include_fast_lane: bool = False
 ) -> pl.DataFrame:
-    """Leads with a first sales contact at least `follow_up_days` before the end of the data."""
+    """Leads with a first sales contact at least `follow_up_days` before the end of the data.
+
+    Parameters
+    ----------
+    timeline : DataFrame
+        One row per lead, from `stage_timeline` (with `attach_lead_attributes`).
+    follow_up_days : float
+        Only contacts at least this many days before the end of the data count, so each had
+        time to reach an outcome.
+    include_fast_lane : bool
+        Also count leads that asked for a call or a price themselves.
+
+    Returns
+    -------
+    DataFrame
+        The timeline rows of those leads, with ``won`` (1 if the lead was won, else 0).
+    """
     contacted = timeline.filter(pl.col("first_contact_at").is_not_null())
     if not include_fast_lane:
         contacted = contacted.filter(
@@ -65,11 +81,22 @@ def win_rate_by_maturity(
 
     Parameters
     ----------
+    timeline : DataFrame
+        One row per lead, from `stage_timeline` (with `attach_lead_attributes`).
     by : str
         ``score_at_contact``, ``engagements_at_contact`` or ``days_qualified_to_contact``
         (leads called before qualifying form their own row "before ready").
     bins : list of float
         Bin edges; defaults suit each measure.
+    follow_up_days : float
+        Only contacts at least this many days before the end of the data count, so each had
+        time to reach an outcome.
+
+    Returns
+    -------
+    DataFrame
+        measure, bin, contacts, wins, win_rate, ci_low, ci_high, median_days_to_win; one row
+        per bin.
     """
     defaults = {
         "score_at_contact": [0, 20, 40, 60, 80, 101],
@@ -135,6 +162,18 @@ def green_banana_effect(
     gives the adjusted odds ratio; averaging its predictions over the early-called leads
     (with and without the early call) gives the adjusted difference in win rate, with a
     delta-method interval. Observational: see the module notes.
+
+    Parameters
+    ----------
+    timeline : DataFrame
+        One row per lead, from `stage_timeline` (with `attach_lead_attributes`).
+    adjust : tuple of str
+        Lead traits the comparison adjusts for (those missing are skipped).
+    follow_up_days : float
+        Only contacts at least this many days before the end of the data count, so each had
+        time to reach an outcome.
+    confidence : float
+        Level of the intervals.
 
     Returns
     -------
@@ -233,6 +272,25 @@ def handoff_rule(
     we can be most sure of: the largest lower end of the gain's interval (it must be
     above zero). Ranking by the point estimate instead would favour high thresholds, where
     many ready leads count as "below" and noise is multiplied by a large count.
+
+    Parameters
+    ----------
+    timeline : DataFrame
+        One row per lead, from `stage_timeline` (with `attach_lead_attributes`).
+    candidates : list of float
+        The score thresholds to compare.
+    follow_up_days : float
+        Only contacts at least this many days before the end of the data count, so each had
+        time to reach an outcome.
+    confidence : float
+        Level of the intervals.
+
+    Returns
+    -------
+    DataFrame
+        threshold, contacts_below, contacts_above, win_rate_below, win_rate_above,
+        extra_wins with its interval (extra_wins_low, extra_wins_high),
+        extra_wins_per_100_contacts and recommended (True on the recommended row).
     """
     contacts = sales_contacts(timeline, follow_up_days=follow_up_days).filter(
         pl.col("score_at_contact").is_not_null()
@@ -292,6 +350,22 @@ def speed_to_lead(
 
     The frame's ``log_odds_per_hour`` (same on every row) is the slope of a logistic
     regression of winning on hours: how much each hour of waiting lowers the odds.
+
+    Parameters
+    ----------
+    timeline : DataFrame
+        One row per lead, from `stage_timeline` (with `attach_lead_attributes`).
+    bins : list of float
+        Edges of the hours-to-contact bins.
+    follow_up_days : float
+        Only contacts at least this many days before the end of the data count, so each had
+        time to reach an outcome.
+
+    Returns
+    -------
+    DataFrame
+        hours (bin), requests, wins, win_rate, ci_low, ci_high, log_odds_per_hour,
+        log_odds_per_hour_se.
     """
     contacts = sales_contacts(
         timeline, follow_up_days=follow_up_days, include_fast_lane=True

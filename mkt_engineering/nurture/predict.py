@@ -38,6 +38,18 @@ def open_leads(timeline: pl.DataFrame, *, target: str = "qualified") -> pl.DataF
 
     ``target="qualified"``: leads still in nurturing (no exit yet). ``target="won"``: leads
     not won, lost, unsubscribed or disqualified yet.
+
+    Parameters
+    ----------
+    timeline : DataFrame
+        One row per lead, from `stage_timeline` (with `attach_lead_attributes`).
+    target : {"qualified", "won"}
+        What the leads can still reach.
+
+    Returns
+    -------
+    DataFrame
+        The timeline rows of the open leads.
     """
     if target == "qualified":
         return timeline.filter(pl.col("nurture_exit") == "none")
@@ -110,7 +122,20 @@ def forecast_open_leads(
 
 
 def expected_qualifications(forecast: pl.DataFrame, by: str | None = None) -> pl.DataFrame:
-    """Sum of the probabilities: expected MQLs in the horizon, with a Poisson-binomial sd."""
+    """Sum of the probabilities: expected MQLs in the horizon, with a Poisson-binomial sd.
+
+    Parameters
+    ----------
+    forecast : DataFrame
+        One row per open lead with its ``probability`` (from `forecast_open_leads`).
+    by : str, optional
+        A column to sum per value of (e.g. ``persona``); None sums all leads.
+
+    Returns
+    -------
+    DataFrame
+        The group (``by`` or ``group="all"``), open_leads, expected_mqls and sd.
+    """
     group = [by] if by else []
     return (
         forecast.group_by(group, maintain_order=True)

@@ -187,7 +187,22 @@ def _curves(table: RiskTable, *, grouped: bool, confidence: float) -> pl.DataFra
 
 
 def survival_at(curve: pl.DataFrame, times, *, group: str | None = None) -> np.ndarray:
-    """Read a Kaplan-Meier step curve at given times (1 before the first row)."""
+    """Read a Kaplan-Meier step curve at given times (1 before the first row).
+
+    Parameters
+    ----------
+    curve : DataFrame
+        A Kaplan-Meier curve (time, survival; group for grouped curves).
+    times : array-like
+        The times to read the curve at.
+    group : str, optional
+        The group's curve to read, for grouped curves.
+
+    Returns
+    -------
+    ndarray
+        Survival at each time (1 before the first step).
+    """
     if group is not None:
         curve = curve.filter(pl.col("group") == group)
     steps = curve["time"].to_numpy()
@@ -196,13 +211,35 @@ def survival_at(curve: pl.DataFrame, times, *, group: str | None = None) -> np.n
 
 
 def median_survival_time(curve: pl.DataFrame) -> float | None:
-    """First time the curve drops to 0.5 or below; None if it never does (too many never convert)."""
+    """First time the curve drops to 0.5 or below; None if it never does (too many never convert).
+
+    Parameters
+    ----------
+    curve : DataFrame
+        A Kaplan-Meier curve (time, survival) of one group.
+
+    Returns
+    -------
+    float or None
+        The median time, or None when the curve stays above 0.5.
+    """
     below = curve.filter(pl.col("survival") <= 0.5)
     return None if below.is_empty() else float(below["time"][0])
 
 
 def logrank(frame: pl.DataFrame, *, duration: str, event: str, group: str) -> pl.DataFrame:
     """Log-rank test that two or more groups share one survival curve.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        One row per lead.
+    duration : str
+        Column of the days to the event or to censoring.
+    event : str
+        Column with 1 for the event, 0 for censored.
+    group : str
+        Column of the group labels (two or more).
 
     Returns
     -------
@@ -257,6 +294,24 @@ def compare_groups(
     """Kaplan-Meier curves per group and the log-rank test, from one shared risk table.
 
     Same results as `kaplan_meier(..., groups)` and `logrank(...)`, with half the work.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        One row per lead.
+    duration : str
+        Column of the days to the event or to censoring.
+    event : str
+        Column with 1 for the event, 0 for censored.
+    group : str
+        Column of the group labels (two or more).
+    confidence : float
+        Level of the intervals.
+
+    Returns
+    -------
+    tuple of DataFrame
+        The curves (as `kaplan_meier` with groups) and the test (as `logrank`).
     """
     require_columns(
         frame,

@@ -90,6 +90,13 @@ def stage_timeline(
         mql/mqn events.
     as_of : datetime, optional
         End of the data; defaults to the latest timestamp. Open leads are censored here.
+
+    Returns
+    -------
+    DataFrame
+        One row per lead: the stage dates (created_at, qualified_at, first_contact_at, ...),
+        qualified, days_in_nurturing, nurture_exit, outcome, contacted_before_ready and the
+        other durations and flags the nurture analyses read.
     """
     on_engine = is_engine_frame(events)
     lazy = frames.lazy(events) if on_engine else events.lazy()

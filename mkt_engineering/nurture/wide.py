@@ -180,6 +180,18 @@ def lead_events_from_lifecycle(lifecycle: pl.DataFrame) -> pl.DataFrame:
     A stage date before the creation date (an imported or merged contact) makes the lead
     count as created at its earliest stage date, so no time in nurturing is negative.
 
+    Parameters
+    ----------
+    lifecycle : DataFrame
+        The ``lead_lifecycle`` contract: lead_id and one date column per stage.
+
+    Returns
+    -------
+    DataFrame
+        The ``lead_events`` contract: lead_id, timestamp, event (and the lead attributes the
+        lifecycle has);
+        one row per filled stage date.
+
     Examples
     --------
     >>> import polars as pl

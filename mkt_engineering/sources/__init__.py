@@ -85,6 +85,16 @@ def is_source_uri(text: Any) -> bool:
     glob of other files then gets a clear error from :func:`parse_source` instead of "file
     not found"). A single existing file stays with the kit's file reader.
 
+    Parameters
+    ----------
+    text : object
+        A parameter value (only text and paths can name a source).
+
+    Returns
+    -------
+    bool
+        Whether it names a source rather than a single file.
+
     Examples
     --------
     >>> [is_source_uri(t) for t in ["spark://db.orders", "mysql://x/y", "a.csv", "a/*.csv"]]
@@ -196,6 +206,18 @@ def resolve_source(text: str, roots: list[Path]) -> Source:
     A relative DuckDB file, glob or folder is looked up in each of ``roots`` in turn (the
     current folder, then the project), like a relative input file.
 
+    Parameters
+    ----------
+    text : str
+        The source text.
+    roots : list of Path
+        Folders to look up relative paths in, in order.
+
+    Returns
+    -------
+    Source
+        The parsed source with absolute local paths.
+
     Raises
     ------
     ParameterError
@@ -254,6 +276,16 @@ def _has_data_files(found: Path) -> bool:
 
 def display_name(text: str) -> str:
     """A short secret-free name for a report page: a DuckDB or files source without folders.
+
+    Parameters
+    ----------
+    text : str
+        A source text (URI, glob or folder).
+
+    Returns
+    -------
+    str
+        The short name.
 
     Examples
     --------

@@ -63,6 +63,11 @@ class Source:
 def memory_limit() -> str | None:
     """The DuckDB memory cap in force (``mkt run --memory 4GB``), or None for DuckDB's default.
 
+    Returns
+    -------
+    str or None
+        The normalised cap from ``MKT_ENGINE_MEMORY``, or None when it is not set.
+
     Examples
     --------
     >>> os.environ[MEMORY_ENV] = "4gb"
@@ -78,6 +83,16 @@ def memory_limit() -> str | None:
 
 def check_memory(value: str) -> str:
     """Check a memory cap like ``4GB`` or ``512MB`` (512 MB to 1 TB); return it normalised.
+
+    Parameters
+    ----------
+    value : str
+        The cap as given, e.g. ``" 1.5 gb "``.
+
+    Returns
+    -------
+    str
+        The cap normalised (``1.5GB``, ``512MiB``).
 
     Raises
     ------
@@ -126,6 +141,11 @@ def scratch_dir() -> Path:
     The folders live in one parent per user, named by process id: a report's kernel is
     ended without running exit handlers, so each new folder first removes those of
     processes that are gone.
+
+    Returns
+    -------
+    Path
+        This process's scratch folder (created on first use, removed at exit).
     """
     if not _SCRATCH:
         parent = Path(tempfile.gettempdir()) / f"mkt-sources-{os.getuid()}"
@@ -138,7 +158,18 @@ def scratch_dir() -> Path:
 
 
 def remove_stale_scratch(parent: Path) -> list[Path]:
-    """Remove the scratch folders (``PID-...``) of processes that no longer run."""
+    """Remove the scratch folders (``PID-...``) of processes that no longer run.
+
+    Parameters
+    ----------
+    parent : Path
+        The per-user parent of the scratch folders.
+
+    Returns
+    -------
+    list of Path
+        The folders removed.
+    """
     removed = []
     for folder in parent.glob("*-*"):
         pid = folder.name.partition("-")[0]

@@ -73,7 +73,20 @@ def available_families() -> list[str]:
 
 
 def generate_all(*, seed: int = 42, scale: float = 1.0) -> dict[str, SyntheticData]:
-    """Run every available generator."""
+    """Run every available generator.
+
+    Parameters
+    ----------
+    seed : int
+        Random seed; the same seed gives the same data.
+    scale : float
+        Size relative to the demo data (1.0).
+
+    Returns
+    -------
+    dict of str to SyntheticData
+        Family name -> its tables and truth.
+    """
     return {family: generator(family)(seed=seed, scale=scale) for family in available_families()}
 
 
@@ -131,6 +144,18 @@ def write_family(data: SyntheticData, out_dir: Path) -> list[Path]:
     Floats in the tables are rounded by the generators, and the floats in ``truth.json`` to
     ``TRUTH_DIGITS`` significant digits, so files are byte-identical for the same seed on
     every CPU.
+
+    Parameters
+    ----------
+    data : SyntheticData
+        One generated family.
+    out_dir : Path
+        The folder to write into (created if needed).
+
+    Returns
+    -------
+    list of Path
+        The files written.
     """
     folder = Path(out_dir) / data.family
     folder.mkdir(parents=True, exist_ok=True)
