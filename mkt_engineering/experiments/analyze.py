@@ -28,8 +28,8 @@ from mkt_engineering.engines import experiments as engine
 from mkt_engineering.engines import frames
 from mkt_engineering.engines.frames import is_engine_frame
 from mkt_engineering.errors import DataValidationError, ParameterError, require_columns
-from mkt_engineering.experiments import sequential
 from mkt_engineering.experiments.bayesian import beta_binomial, normal_posterior
+from mkt_engineering.experiments.breakdowns import effects_over_time, segment_effects
 from mkt_engineering.experiments.checks import SrmResult, srm_test
 from mkt_engineering.experiments.cuped import Moments, cuped_test
 from mkt_engineering.experiments.design import guardrail_status
@@ -169,10 +169,10 @@ def analyze(
         declared,
         plan,
         covariates=covariates,
-        segments=_segments(
+        segments=segment_effects(
             reduce, lazy, variant, control, primary, binary.get(primary, False), segments, alpha
         ),
-        over_time=_over_time(
+        over_time=effects_over_time(
             reduce,
             lazy,
             variant,
@@ -491,134 +491,6 @@ def _adjust(effects: pl.DataFrame, correction: str, alpha: float) -> pl.DataFram
     )
 
 
-def _segments(reduce, lazy, variant, control, metric, binary, segments, alpha) -> pl.DataFrame:
-    if not segments or "/" in metric:
-        return pl.DataFrame()
-    frames = []
-    for segment in segments:
-        reduced = reduce(lazy, by=[variant, segment], columns=[metric], pairs=[(metric, metric)])
-        wide = (
-            reduced.filter(pl.col(variant) == control)
-            .drop(variant)
-            .join(reduced.filter(pl.col(variant) != control), on=segment, suffix="_t")
-        )
-        if binary:
-            test = proportion_test(
-                (wide[f"s|{metric}"].to_numpy(), wide["n"].to_numpy()),
-                (wide[f"s|{metric}_t"].to_numpy(), wide["n_t"].to_numpy()),
-                alpha=alpha,
-            )
-        else:
-            test = mean_test(
-                _sample_stats(wide, metric),
-                _sample_stats(wide, metric, "_t"),
-                alpha=alpha,
-            )
-        interaction = _interaction_p(np.atleast_1d(test.effect), np.atleast_1d(test.standard_error))
-        frames.append(
-            test.to_frame()
-            .drop("method", "relative")
-            .with_columns(
-                pl.lit(segment).alias("segment"),
-                wide[segment].cast(pl.String).alias("level"),
-                wide[variant].cast(pl.String).alias("variant"),
-                pl.lit(metric).alias("metric"),
-                pl.lit(interaction).alias("interaction_p_value"),
-            )
-        )
-    out = pl.concat(frames)
-    return out.with_columns(
-        pl.Series("p_adjusted", adjust(out["p_value"].to_numpy(), "bh")),
-        pl.lit("exploratory").alias("label"),
-    ).select(
-        "segment",
-        "level",
-        "variant",
-        "metric",
-        "control_value",
-        "treatment_value",
-        "effect",
-        "ci_low",
-        "ci_high",
-        "p_value",
-        "p_adjusted",
-        "interaction_p_value",
-        "label",
-    )
-
-
-def _interaction_p(effect: np.ndarray, se: np.ndarray) -> float:
-    """Cochran's Q test of "the segment levels differ", over the levels with a usable
-    standard error; a level without one (no conversions in it) cannot weigh in, and
-    with fewer than two usable levels there is nothing to compare (NaN)."""
-    usable = np.isfinite(effect) & np.isfinite(se) & (se > 0)
-    if usable.sum() < 2:
-        return float("nan")
-    effect, weights = effect[usable], 1 / se[usable] ** 2
-    pooled = np.sum(weights * effect) / np.sum(weights)
-    q = float(np.sum(weights * (effect - pooled) ** 2))
-    return float(stats.chi2.sf(q, usable.sum() - 1))
-
-
-def _over_time(reduce, lazy, variant, control, metric, day, alpha, mde, planned) -> pl.DataFrame:
-    """Cumulative effect per day and treatment arm, with always-valid and planned-look bounds."""
-    if not day or "/" in metric:
-        return pl.DataFrame()
-    daily = reduce(lazy, by=[variant, day], columns=[metric], pairs=[(metric, metric)]).sort(day)
-    cumulative = daily.with_columns(
-        pl.col("n", f"s|{metric}", f"p|{metric}|{metric}").cum_sum().over(variant)
-    )
-    wide = (
-        cumulative.filter(pl.col(variant) == control)
-        .drop(variant)
-        .join(cumulative.filter(pl.col(variant) != control), on=day, suffix="_t")
-        .sort(variant, day)
-    )
-    # each arm is its own sequence: running minima and intersections must not cross arms
-    return pl.concat(
-        [
-            _arm_over_time(part, variant, metric, day, alpha, mde, planned)
-            for _, part in wide.group_by(variant, maintain_order=True)
-        ]
-    )
-
-
-# days before the metric varies (no conversions yet) have no standard error: their bounds
-# are NaN, which explain_sequential names; a warning per day would only be noise
-def _sample_stats(wide: pl.DataFrame, metric: str, suffix: str = "") -> SampleStats:
-    """Per-row moments of `metric` from a joined control/treatment frame (treatment: "_t")."""
-    return SampleStats(
-        wide[f"n{suffix}"].to_numpy(),
-        wide[f"s|{metric}{suffix}"].to_numpy(),
-        wide[f"p|{metric}|{metric}{suffix}"].to_numpy(),
-    )
-
-
-@np.errstate(divide="ignore", invalid="ignore")
-def _arm_over_time(wide, variant, metric, day, alpha, mde, planned) -> pl.DataFrame:
-    test = mean_test(_sample_stats(wide, metric), _sample_stats(wide, metric, "_t"), alpha=alpha)
-    effect, se = np.atleast_1d(test.effect), np.atleast_1d(test.standard_error)
-    tau = mde if mde else 2 * float(se[-1])
-    low, high = sequential.confidence_sequence(effect, se**2, tau, alpha)
-    out = wide.select(day, pl.col(variant).cast(pl.String)).with_columns(
-        pl.Series("units_per_arm", np.minimum(wide["n"].to_numpy(), wide["n_t"].to_numpy())),
-        pl.Series("effect", effect),
-        pl.Series("ci_low", np.atleast_1d(test.ci_low)),
-        pl.Series("ci_high", np.atleast_1d(test.ci_high)),
-        pl.Series("always_valid_low", low),
-        pl.Series("always_valid_high", high),
-        pl.Series("always_valid_p", sequential.msprt_p_values(effect, se**2, tau)),
-    )
-    if planned:
-        fraction = out["units_per_arm"].to_numpy() / planned
-        usable = int(np.searchsorted(fraction, 1.0, side="right"))  # looks up to the planned size
-        bounds = np.full(fraction.size, np.nan)
-        if usable and np.all(np.diff(fraction[:usable]) > 0):
-            bounds[:usable] = sequential.group_sequential_bounds(tuple(fraction[:usable]), alpha)
-        out = out.with_columns(pl.Series("obf_bound_z", bounds), pl.Series("z", effect / se))
-    return out
-
-
 def _bayes(rows, control, metric, binary, effects, alpha) -> pl.DataFrame:
     frames = []
     for arm in (a for a in rows if a != control):
@@ -683,8 +555,3 @@ def _balance(rows, control, covariates) -> pl.DataFrame:
         )
         .drop("mean_c", "sd_c")
     )
-
-
-def summary(result: AnalysisResult) -> dict[str, Any]:
-    """The primary effect of the first treatment arm as a plain dict."""
-    return result.effects.filter(pl.col("role") == "primary").row(0, named=True)
