@@ -403,7 +403,10 @@ def render_report(
     page_notebook = prepare_notebook(notebook, manifest.get("title", manifest["analysis"]))
     charts = _set_charts_aside(page_notebook)
     body, _ = exporter.from_notebook_node(page_notebook, resources=resources)
-    body = body.replace(toc_spot, toc_html(body, page_language(manifest)), 1)
+    language = page_language(manifest)
+    body = body.replace(toc_spot, toc_html(body, language), 1)
+    # the page's language (screen readers, hyphenation, the CSS's German words)
+    body = body.replace('<html lang="en">', f'<html lang="{language}">', 1)
     for placeholder, svg in charts.items():
         body = body.replace(placeholder, compact_svg(svg), 1)
     return with_csp(strip_external(body))

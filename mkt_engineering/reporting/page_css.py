@@ -81,6 +81,7 @@ _CELLS = """
   padding: 4px 8px; }
 .celltag_mkt-error::before { content: "This step failed"; display: block; font-weight: bold;
   color: #B34700; padding: 4px 0; }
+:lang(de) .celltag_mkt-error::before { content: "Dieser Schritt ist fehlgeschlagen"; }
 .celltag_mkt-error .jp-InputArea pre { background: #fff; }
 .ansi-red-fg { color: #c0392b; } .ansi-green-fg { color: #1e8449; }
 .ansi-blue-fg { color: #1f618d; } .ansi-cyan-fg { color: #117a8b; }
@@ -101,6 +102,7 @@ _TABLES = """
 .mkt-run-details { margin-top: 32px; border-top: 2px solid #eee; padding-top: 8px; }
 .mkt-run-details > summary { font-size: 20px; font-weight: bold; cursor: pointer;
   padding: 4px 0; }
+.mkt-run-details h2 { font-size: 17px; }
 .mkt-footer { margin-top: 28px; color: #777; font-size: 12px; border-top: 1px solid #eee;
   padding-top: 8px; overflow-wrap: anywhere; }
 """

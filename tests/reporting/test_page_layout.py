@@ -119,6 +119,7 @@ def test_a_german_page_says_its_own_words_in_german(captured):
     notebook._state["language"] = "de"
     show_summary(SUMMARY)
     page = _page(captured, language="de")
+    assert '<html lang="de">' in page
     for german in ("Alle Berichte", "Empfehlung", "Inhalt", "Details zum Lauf", "Parameter"):
         assert german in page, german
     for english in ("All reports", "Recommended action", "Run details", "Contents"):
