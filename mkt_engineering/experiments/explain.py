@@ -8,8 +8,8 @@ Examples
 To detect a change from 20.0% to 25.0% with 80% power at a 5% false-alarm rate, the test
 needs 1,094 units in each arm.
 >>> print(fill(explain_sample_size(1094, baseline=0.20, mde=0.05, language="de"), 90))
-Um eine Änderung von 20,0 % auf 25,0 % mit 80 % Power bei 5 % Fehlalarmrate zu erkennen,
-braucht der Test 1.094 Einheiten je Variante.
+Um eine Änderung von 20,0 % auf 25,0 % mit 80 % Teststärke bei 5 % Fehlalarmrate zu
+erkennen, braucht der Test 1.094 Einheiten je Variante.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def explain_sample_size(
         language,
         f"To detect a change from {before} to {after} with {power_text} power at a "
         f"{alpha_text} false-alarm rate, the test needs {units} units in each arm.",
-        f"Um eine Änderung von {before} auf {after} mit {power_text} Power bei "
+        f"Um eine Änderung von {before} auf {after} mit {power_text} Teststärke bei "
         f"{alpha_text} Fehlalarmrate zu erkennen, braucht der Test {units} Einheiten je "
         "Variante.",
     )
@@ -324,7 +324,7 @@ def explain_bayes(
             language,
             f" Beware: the rule 'ship at 95% chance to win' declares a winner in {once} of "
             f"tests without any effect when read once, and in {daily} when read every day.",
-            f" Vorsicht: Die Regel 'ausrollen ab 95 % Gewinnchance' erklärt in {once} der "
+            f" Vorsicht: Die Regel „ausrollen ab 95 % Gewinnchance“ erklärt in {once} der "
             f"Tests ohne jeden Effekt einen Gewinner, wenn einmal gelesen wird, und in {daily}, "
             "wenn täglich gelesen wird.",
         )
@@ -448,7 +448,7 @@ def explain_analysis(result, language: Language = "en") -> str:
     >>> from mkt_engineering.synthetic.experiment import generate
     >>> result = analyze(generate(scale=0.2).tables["experiment"], AnalysisPlan("converted"))
     >>> explain_analysis(result, language="de").splitlines()[0].split(" — ")[0]
-    '**Urteil: offen'
+    '**Urteil: nicht eindeutig'
     """
     alpha = (result.settings or {}).get("alpha", 0.05)
     lines = [verdict_markdown(result.verdict, language=language)]

@@ -90,7 +90,7 @@ DECISIONS_DE = {
     "ship": "ausrollen",
     "do not ship": "nicht ausrollen",
     "keep running": "weiterlaufen lassen",
-    "inconclusive": "offen",
+    "inconclusive": "nicht eindeutig",
 }
 
 
@@ -260,15 +260,19 @@ def _decide(effects, srm, over_time, *, language, alpha, mde, planned, smallest,
                 language,
                 f"the split of units between arms is off (sample-ratio p = {p_value}); "
                 "find the cause (tracking, redirects, bots) before reading any effect",
-                f"die Aufteilung der Einheiten auf die Varianten stimmt nicht (Sample-Ratio-"
-                f"p = {p_value}); erst die Ursache finden (Tracking, Weiterleitungen, Bots), "
-                "dann Effekte lesen",
+                f"die Aufteilung der Einheiten auf die Varianten stimmt nicht "
+                f"(Stichprobenverhältnis-Fehler, p = {p_value}); erst die Ursache finden "
+                "(Tracking, Weiterleitungen, Bots), dann Effekte lesen",
             )
         ] + reasons
         return _verdict("inconclusive", reasons, primary, language)
     p_value = number(srm.p_value, 2, language)
     reasons.append(
-        _pick(language, f"sample ratio is fine (p = {p_value})", f"Sample-Ratio ok (p = {p_value})")
+        _pick(
+            language,
+            f"sample ratio is fine (p = {p_value})",
+            f"Stichprobenverhältnis in Ordnung (p = {p_value})",
+        )
     )
     if planned and smallest < planned:
         return _interim(reasons, primary, over_time, planned, smallest, days_seen, worse, language)
@@ -434,15 +438,15 @@ def _guard_text(worse: list[str], unclear: list[str], total: int, language: Lang
         return _pick(
             language,
             f"guardrail(s) got worse: {', '.join(worse)}",
-            f"Guardrail(s) verschlechtert: {', '.join(worse)}",
+            f"Leitplanke(n) verschlechtert: {', '.join(worse)}",
         )
     if unclear:
         return _pick(
             language,
             f"guardrail(s) not yet shown within the margin: {', '.join(unclear)}",
-            f"Guardrail(s) noch nicht sicher innerhalb der Toleranz: {', '.join(unclear)}",
+            f"Leitplanke(n) noch nicht sicher innerhalb der Toleranz: {', '.join(unclear)}",
         )
-    return _pick(language, "no guardrail got worse", "keine Guardrail hat sich verschlechtert")
+    return _pick(language, "no guardrail got worse", "keine Leitplanke hat sich verschlechtert")
 
 
 def _verdict(decision: str, reasons: list[str], primary: dict, language: Language) -> Verdict:
