@@ -214,8 +214,31 @@ def student_copy(lesson: Any, *, language: str = "en", translation: dict | None 
         if cell.cell_type == "markdown":
             cell.source = _GLOSSARY_LINK.sub("](glossary.md", cell.source)
     _link_glossary(student, language)
+    _speak(student, language, taken)
     strip_outputs(student)
     return student
+
+
+FEEDBACK_CELL = {
+    "en": "# The checks below answer in English\n",
+    "de": "# Die Prüfzellen antworten auf Deutsch\n",
+}
+
+
+def _speak(notebook: Any, language: str, taken: set) -> None:
+    """Make the checks speak the edition's language: a cell before the first code cell
+    sets it (the kernel would otherwise follow MKT_LANGUAGE, English by default)."""
+    if not any(is_check(cell) for cell in notebook.cells):
+        return
+    first_code = next(
+        (index for index, cell in enumerate(notebook.cells) if cell.cell_type == "code"), 0
+    )
+    cell = nbformat.v4.new_code_cell(
+        FEEDBACK_CELL.get(language, FEEDBACK_CELL["en"])
+        + f"from mkt_engineering import teaching\n\nteaching.set_language({language!r})"
+    )
+    cell.id = _free_id("feedback-language", taken)
+    notebook.cells.insert(first_code, cell)
 
 
 GLOSSARY_LINE = {

@@ -135,10 +135,16 @@ def test_student_copy_with_solutions_passes_every_check(workshop, stem):
 
 
 @pytest.mark.slow
-def test_empty_student_copy_answers_not_yet(workshop):
-    executed = _execute(_student(workshop, "00_welcome"), workshop.student_dir)
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_empty_student_copy_answers_not_yet(workshops, language, monkeypatch):
+    """In the edition's language, whatever MKT_LANGUAGE the laptop has."""
+    monkeypatch.setenv("MKT_LANGUAGE", "de" if language == "en" else "en")
+    built = workshops[language]
+    executed = _execute(_student(built, "00_welcome"), built.student_dir)
     checks = [cell for cell in executed.cells if edition.is_check(cell)]
+    no_answer = {"en": "no answer yet", "de": "noch keine antwort"}[language]
     assert checks and all("🟠" in _output_text(cell) for cell in checks)
+    assert all(no_answer in _output_text(cell).lower() for cell in checks)
     assert not any(  # a cell tagged raises-exception shows how to read an error
         o.get("output_type") == "error"
         for c in executed.cells
@@ -324,3 +330,11 @@ def test_mkt_lab_opens_the_given_folder_on_localhost(tmp_path, monkeypatch):
     assert command[4:] == [str(tmp_path), "--no-browser", "--ServerApp.ip=127.0.0.1"]
     missing = CliRunner().invoke(app, ["lab", str(tmp_path / "nowhere")])
     assert missing.exit_code == 2 and "mkt lab PATH" in missing.output
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_student_copy_sets_the_feedback_language_before_any_code(language):
+    student = edition.student_copy(_lesson(LESSONS[0]), language=language)
+    first = next(cell for cell in student.cells if cell.cell_type == "code")
+    assert first.id == "feedback-language"
+    assert f"teaching.set_language({language!r})" in first.source
