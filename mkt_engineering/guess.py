@@ -18,8 +18,9 @@ Examples
 >>> best = guess(path)[0]
 >>> best.name, best.confidence, best.mapping
 ('orders', 1.0, {'Kundennummer': 'customer_id', 'Bestelldatum': 'order_date', 'Betrag': 'revenue'})
->>> print(best.command)  # doctest: +ELLIPSIS
-mkt run cohort_ltv --data orders=.../orders.csv -p columns '{"Kundennummer": "customer_id", "Bestelldatum": "order_date", "Betrag": "revenue"}'
+>>> print(best.command)  # doctest: +ELLIPSIS +NORMALIZE_WHITESPACE
+mkt run cohort_ltv --data orders=.../orders.csv -p columns '{"Kundennummer": "customer_id",
+"Bestelldatum": "order_date", "Betrag": "revenue"}'
 """
 
 from __future__ import annotations

@@ -15,14 +15,16 @@ fix it. Rows are never dropped silently: every removal is counted in the quality
 Examples
 --------
 >>> import polars as pl
->>> frame = pl.DataFrame({"Kunde": ["c1", "c2"], "Datum": ["01.03.2026", "02.03.2026"], "Umsatz": ["89,90", "12,00"]})
->>> orders = read_table(frame, "orders", columns={"Kunde": "customer_id", "Datum": "order_date", "Umsatz": "revenue"})
+>>> frame = pl.DataFrame({"Kunde": ["c1", "c2"], "Datum": ["01.03.2026", "02.03.2026"],
+...                       "Umsatz": ["89,90", "12,00"]})
+>>> mapping = {"Kunde": "customer_id", "Datum": "order_date", "Umsatz": "revenue"}
+>>> orders = read_table(frame, "orders", columns=mapping)
 >>> orders.schema["order_date"], orders["revenue"].to_list()
 (Datetime(time_unit='us', time_zone=None), [89.9, 12.0])
 >>> read_table(frame, "orders", columns={"Kunde": "customer_id", "Datum": "order_date"})
 Traceback (most recent call last):
 ...
-mkt_engineering.errors.DataValidationError: <data frame>: the orders table needs column revenue, which was not found.
+mkt_engineering.errors.DataValidationError: <data frame>: the orders table needs column revenue, ...
 ...
 """
 
@@ -94,8 +96,9 @@ def _header_problem(
         else ""
     )
     return validation_error(
-        f"{source}: the whole header was read as ONE column, {short_text(header[0])!r}, so the separator is wrong.{said}\n"
-        f"Expected the {contract.name} columns {', '.join(contract.required_names)} as separate columns.",
+        f"{source}: the whole header was read as ONE column, {short_text(header[0])!r}, so the "
+        f"separator is wrong.{said}\nExpected the {contract.name} columns "
+        f"{', '.join(contract.required_names)} as separate columns.",
         source=source,
         column=short_text(header[0]),
         fix=(
@@ -190,7 +193,10 @@ def _parse_dates(
 def _coerce(
     values: pl.Series, column: Column, raw: RawTable, quality: DataQuality, user: str
 ) -> tuple[pl.Series, pl.Series | None]:
-    """Convert one column (`user` is its name in the source); returns the result and, for dates, a mask of mixed-format rows."""
+    """Convert one column (`user` is its name in the source).
+
+    Returns the result and, for dates, a mask of mixed-format rows.
+    """
     kind, mixed = column.dtype, None
     if kind == "string":
         text = _to_text(values, raw, user)
@@ -754,7 +760,9 @@ def _read(
         raise validation_error(
             f"{label}: could not be read: {detail}.",
             source=label,
-            fix="Check that the file is a CSV, Parquet or Excel (.xlsx) export and opens in a spreadsheet program; for CSV check that every line has the same number of separators and that quotes are closed.",
+            fix="Check that the file is a CSV, Parquet or Excel (.xlsx) export and opens in a "
+            "spreadsheet program; for CSV check that every line has the same number of "
+            "separators and that quotes are closed.",
         ) from None
     problem = _header_problem(raw.source, raw.frame.columns, contract) or _repeated_column(
         raw, contract, contract_name
@@ -781,7 +789,8 @@ def read_table(
     >>> events.schema["timestamp"], events.columns[:3]
     (Datetime(time_unit='us', time_zone=None), ['lead_id', 'timestamp', 'event'])
     >>> import polars as pl
-    >>> read_table(pl.DataFrame({"unit_id": ["u1"], "variant": ["B"], "converted": [1]}), "experiment").columns
+    >>> units = pl.DataFrame({"unit_id": ["u1"], "variant": ["B"], "converted": [1]})
+    >>> read_table(units, "experiment").columns
     ['unit_id', 'variant', 'converted']
     """
     options.setdefault("count_duplicates", False)  # the summary is not returned

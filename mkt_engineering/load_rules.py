@@ -27,7 +27,8 @@ from mkt_engineering.quality import DataQuality
 from mkt_engineering.schemas import EARLIEST_DATE, Column
 
 EXPECTED = {
-    "datetime": "a date or date-time in one format for the whole column: YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS], DD.MM.YYYY or DD.MM.YYYY HH:MM",
+    "datetime": "a date or date-time in one format for the whole column: YYYY-MM-DD, "
+    "YYYY-MM-DD HH:MM[:SS], DD.MM.YYYY or DD.MM.YYYY HH:MM",
     "date": "a date in one format for the whole column: YYYY-MM-DD or DD.MM.YYYY",
     "float": "a number such as 89.90 (89,90 with a decimal comma is fine too)",
     "int": "a whole number",
@@ -83,7 +84,8 @@ class Failure:
         )
         total = self.total
         lines = [
-            f"{self.source}: {named} {self.problem} ({total:,} row{'s' if total != 1 else ''} affected)."
+            f"{self.source}: {named} {self.problem} "
+            f"({total:,} row{'s' if total != 1 else ''} affected)."
         ]
         lines += [
             f"  {w}: {'<empty>' if v is None else repr(v)}"
@@ -125,25 +127,30 @@ def refusal(check: str, column: Column, why: str = "", window: str = "") -> tupl
         return (
             f"mixes date formats: it starts with {why}, but some rows use {window}",
             EXPECTED[column.dtype],
-            "Export all dates of the column in one format (re-export, or format the column in Excel as one date format); the loader does not guess which format a mixed row meant.",
+            "Export all dates of the column in one format (re-export, or format the column in "
+            "Excel as one date format); the loader does not guess which format a mixed row "
+            "meant.",
         )
     if check == "unreadable":
         return (
             UNREADABLE.get(column.dtype, "has unreadable values"),
             EXPECTED[column.dtype],
-            f"Correct these cells in the source (or empty them if the column is optional), or map another column onto {column.name}.",
+            "Correct these cells in the source (or empty them if the column is optional), or "
+            f"map another column onto {column.name}.",
         )
     if check == "empty":
         return (
             "is empty",
             f"a value in every row ({EXPECTED[column.dtype]})",
-            f"Fill in {column.name} for these rows, or remove the rows in the source if they do not belong in the data.",
+            f"Fill in {column.name} for these rows, or remove the rows in the source if they do "
+            "not belong in the data.",
         )
     if check == "below":
         return (
             f"has values below {column.minimum:g}",
             f"{column.name} of {column.minimum:g} or more",
-            f"Correct or remove these rows; {column.name} cannot be below {column.minimum:g} (refunds and cancellations: net them against their order before loading).",
+            f"Correct or remove these rows; {column.name} cannot be below {column.minimum:g} "
+            "(refunds and cancellations: net them against their order before loading).",
         )
     if check == "dates":
         return (

@@ -79,11 +79,13 @@ def map_columns(
             for u in unknown
         ]
         raise validation_error(
-            f"{raw.source}: columns={{...}} names {', '.join(hints)}, which the file does not have.\n"
+            f"{raw.source}: columns={{...}} names {', '.join(hints)}, which the file does not "
+            "have.\n"
             f"Columns found: {', '.join(found)}.",
             source=raw.source,
             column=unknown[0],
-            fix="Use the column names exactly as they appear in the file's header as the keys of columns={...}.",
+            fix="Use the column names exactly as they appear in the file's header as the keys "
+            "of columns={...}.",
         )
     targets = list(columns.values())
     doubled = sorted({t for t in targets if targets.count(t) > 1})

@@ -13,13 +13,15 @@ kit never ships a default salt, because a salt written in code is no secret.
 Examples
 --------
 >>> import polars as pl
->>> frame = pl.DataFrame({"customer_id": ["c1", "c2", "c1"], "email": ["a@x.de", "b@y.com", "a@x.de"]})
+>>> frame = pl.DataFrame({"customer_id": ["c1", "c2", "c1"],
+...                       "email": ["a@x.de", "b@y.com", "a@x.de"]})
 >>> detect_pii(frame)
 {'email': 'email'}
 >>> hashed = pseudonymize(frame, ["customer_id"], salt="s3cret")
 >>> hashed["customer_id"][0] == hashed["customer_id"][2], len(hashed["customer_id"][0])
 (True, 64)
->>> kept, removed = filter_consent(pl.DataFrame({"id": [1, 2, 3], "consent": ["ja", "nein", None]}), "consent")
+>>> answers = pl.DataFrame({"id": [1, 2, 3], "consent": ["ja", "nein", None]})
+>>> kept, removed = filter_consent(answers, "consent")
 >>> kept["id"].to_list(), removed
 ([1], 2)
 """
@@ -343,7 +345,8 @@ def detect_pii(frame: pl.DataFrame | pl.LazyFrame) -> dict[str, str]:
 
     Examples
     --------
-    >>> detect_pii(pl.DataFrame({"Telefon": ["030 1234567"], "channel": ["search"], "id": ["+49 171 2345678"]}))
+    >>> detect_pii(pl.DataFrame({"Telefon": ["030 1234567"], "channel": ["search"],
+    ...                          "id": ["+49 171 2345678"]}))
     {'Telefon': 'phone', 'id': 'phone'}
     >>> detect_pii(pl.DataFrame({"visitor": ["10.0.0.7", "2001:db8::1"] + ["v1"] * 30}))
     {'visitor': 'ip'}
@@ -383,10 +386,12 @@ def mask_cells(
 
     Examples
     --------
-    >>> frame = pl.DataFrame({"note": ["call anna@example.de", "ok", "bob@x.com"], "ip": ["10.0.0.1", "x", None]})
+    >>> frame = pl.DataFrame({"note": ["call anna@example.de", "ok", "bob@x.com"],
+    ...                       "ip": ["10.0.0.1", "x", None]})
     >>> masked, counts = mask_cells(frame, {"ip": "ip"})
-    >>> masked.rows(), counts
-    ([('call [e-mail removed]', '[IP address 1]'), ('ok', 'x'), ('[e-mail 1]', None)], {'ip': 1, 'note': 2})
+    >>> masked.rows(), counts  # doctest: +NORMALIZE_WHITESPACE
+    ([('call [e-mail removed]', '[IP address 1]'), ('ok', 'x'), ('[e-mail 1]', None)],
+     {'ip': 1, 'note': 2})
     """
     strings = [c for c, t in frame.schema.items() if t == pl.String]
     embedded = strings if embedded is None else [c for c in embedded if c in strings]
@@ -465,12 +470,14 @@ def apply_pii_policy(
     if in_contract:
         column = in_contract[0]
         raise validation_error(
-            f"{source}: column {column!r} of the {table} table holds personal data ({whole[column]}).\n"
+            f"{source}: column {column!r} of the {table} table holds personal data "
+            f"({whole[column]}).\n"
             "The kit does not pass personal data into results unless you allow it.",
             source=source,
             column=column,
-            fix=f"Pseudonymize it: read_table(..., pseudonymize=[{column!r}]) with a secret salt in the environment variable "
-            f"{SALT_VARIABLE} (or salt=...); or pass allow_pii=True if you really need the raw values.",
+            fix=f"Pseudonymize it: read_table(..., pseudonymize=[{column!r}]) with a secret salt "
+            f"in the environment variable {SALT_VARIABLE} (or salt=...); or pass allow_pii=True "
+            "if you really need the raw values.",
         )
     if whole:
         quality.pii_removed = list(whole)

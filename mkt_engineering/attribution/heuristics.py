@@ -114,7 +114,8 @@ def last_non_direct(paths: pl.DataFrame, direct: Sequence[str] = ("direct",)) ->
     Examples
     --------
     >>> import polars as pl
-    >>> paths = pl.DataFrame({"path": [["search", "direct"], ["direct"]], "conversions": [3.0, 1.0]})
+    >>> paths = pl.DataFrame({"path": [["search", "direct"], ["direct"]],
+    ...                       "conversions": [3.0, 1.0]})
     >>> last_non_direct(paths).rows()
     [('search', 3.0, 0.0), ('direct', 1.0, 0.0)]
     """

@@ -595,7 +595,8 @@ class MarkovStructure:
     --------
     >>> import polars as pl
     >>> paths = pl.DataFrame({"path": [["A", "B"], ["A"], ["B"], ["A", "C", "B"], ["C"]],
-    ...                       "conversions": [2.0, 0, 1, 1, 0], "non_conversions": [1.0, 2, 1, 0, 1]})
+    ...                       "conversions": [2.0, 0, 1, 1, 0],
+    ...                       "non_conversions": [1.0, 2, 1, 0, 1]})
     >>> structure = MarkovStructure(paths, order=1)
     >>> model = structure.fit(np.array([2.0, 0, 1, 1, 0]), np.array([1.0, 2, 1, 0, 1]))
     >>> round(model.conversion_probability_, 6)

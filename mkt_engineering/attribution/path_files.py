@@ -166,7 +166,8 @@ def reshape_paths(
     Examples
     --------
     >>> import polars as pl
-    >>> p = pl.DataFrame({"path": [["fb", "ig", "mail"], ["ig", "mail"]], "conversions": [1.0, 2.0]})
+    >>> p = pl.DataFrame({"path": [["fb", "ig", "mail"], ["ig", "mail"]],
+    ...                   "conversions": [1.0, 2.0]})
     >>> reshape_paths(p, collapse_repeats=True, channel_rules={"social": ["fb", "ig"]}).rows()
     [(['social', 'mail'], 3.0, 0.0, 0.0)]
     """

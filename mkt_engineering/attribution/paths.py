@@ -61,7 +61,8 @@ def group_channels(
     --------
     >>> import polars as pl
     >>> tp = pl.DataFrame({"channel": ["facebook", "Instagram", "google_ads", "email"]})
-    >>> group_channels(tp, {"social": ["facebook", "Instagram"], "search": "google.*"})["channel"].to_list()
+    >>> rules = {"social": ["facebook", "Instagram"], "search": "google.*"}
+    >>> group_channels(tp, rules)["channel"].to_list()
     ['social', 'social', 'search', 'email']
     """
     require_columns(frame, [column], source="frame", fix="Name the channel column with `column=`.")
@@ -247,7 +248,8 @@ def in_one_engine(touchpoints, conversions) -> bool:
     }
     if len(engines) > 1:
         raise ParameterError(
-            f"touchpoints and conversions live in different engines ({', '.join(sorted(engines))}); "
+            "touchpoints and conversions live in different engines "
+            f"({', '.join(sorted(engines))}); "
             "the journeys join them, so both must be in the same one. Load both from the same "
             "database or session, or both as files."
         )
@@ -337,8 +339,9 @@ def paths_from_touchpoints(
     ...     "timestamp": [t(2026, 1, 1), t(2026, 1, 2), t(2026, 1, 9), t(2026, 1, 3)],
     ...     "channel": ["search", "email", "social", "search"]})
     >>> cv = pl.DataFrame({"customer_id": ["a"], "timestamp": [t(2026, 1, 5)], "value": [80.0]})
-    >>> paths_from_touchpoints(tp, cv).sort("path").rows()
-    [(['search'], 0.0, 0.0, 1.0), (['search', 'email'], 1.0, 80.0, 0.0), (['social'], 0.0, 0.0, 1.0)]
+    >>> paths_from_touchpoints(tp, cv).sort("path").rows()  # doctest: +NORMALIZE_WHITESPACE
+    [(['search'], 0.0, 0.0, 1.0), (['search', 'email'], 1.0, 80.0, 0.0),
+     (['social'], 0.0, 0.0, 1.0)]
     """
     if in_one_engine(touchpoints, conversions):
         from mkt_engineering.engines import paths as engine_paths
@@ -441,7 +444,8 @@ def paths_from_strings(
     )
     if frame.collect_schema()[path] != pl.String:
         raise DataValidationError(
-            f"paths: column {path!r} must hold text like 'search > email'; it is {frame.collect_schema()[path]}.",
+            f"paths: column {path!r} must hold text like 'search > email'; "
+            f"it is {frame.collect_schema()[path]}.",
             source="paths",
             column=path,
             fix="Pass the column of path strings as path=.",
@@ -546,7 +550,8 @@ def _require_named_channels(paths: pl.DataFrame) -> None:
         f"{' and more' if len(rows) > 5 else ''} (counting from 0).",
         source="paths",
         column="path",
-        fix="Name those touches' channel (for example 'unknown') or drop them before building paths.",
+        fix="Name those touches' channel (for example 'unknown') or drop them before building "
+        "paths.",
     )
 
 

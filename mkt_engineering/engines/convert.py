@@ -10,8 +10,10 @@ Examples
 --------
 >>> import duckdb
 >>> from mkt_engineering.schemas import get_contract
->>> relation = duckdb.sql("select * from (values ('c1', '2026-03-01', '9.5'), ('c2', 'x', '1')) t(k, d, r)")
->>> typed, facts = typed_frame(relation, get_contract("orders"), {"k": "customer_id", "d": "order_date", "r": "revenue"})
+>>> relation = duckdb.sql(
+...     "select * from (values ('c1', '2026-03-01', '9.5'), ('c2', 'x', '1')) t(k, d, r)")
+>>> mapping = {"k": "customer_id", "d": "order_date", "r": "revenue"}
+>>> typed, facts = typed_frame(relation, get_contract("orders"), mapping)
 >>> frames.to_polars(frames.lazy(typed).select("order_date", "revenue")).rows()
 [(datetime.datetime(2026, 3, 1, 0, 0), 9.5), (None, 1.0)]
 >>> facts.date_formats
@@ -103,10 +105,12 @@ def _number_sql(text: str, engine: str, decimal_comma: bool) -> str:
     """
     ends = f"^[{_SIGNS}]+|[{_SIGNS}]+$"
     if engine == "spark":
-        cleaned = f"regexp_replace(regexp_replace({text}, {_regex(ends, engine)}, ''), {_regex(_CODES, engine)}, '')"
+        signless = f"regexp_replace({text}, {_regex(ends, engine)}, '')"
+        cleaned = f"regexp_replace({signless}, {_regex(_CODES, engine)}, '')"
         matches = "{} RLIKE {}"
     else:
-        cleaned = f"regexp_replace(regexp_replace({text}, {_regex(ends, engine)}, '', 'g'), {_regex(_CODES, engine)}, '')"
+        signless = f"regexp_replace({text}, {_regex(ends, engine)}, '', 'g')"
+        cleaned = f"regexp_replace({signless}, {_regex(_CODES, engine)}, '')"
         matches = "regexp_full_match({}, {})"
     cleaned = f"replace({cleaned}, '\u00a0', '')"
     thousands, grouped = (

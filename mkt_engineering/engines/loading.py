@@ -12,7 +12,8 @@ Two modes, chosen by :func:`mkt_engineering.io.load_table`:
 Examples
 --------
 >>> import duckdb
->>> relation = duckdb.sql("select 'c1' as customer_id, timestamp '2026-03-01 10:00' as order_date, 9.5 as revenue")
+>>> relation = duckdb.sql("select 'c1' as customer_id, timestamp '2026-03-01 10:00' as order_date,"
+...                      " 9.5 as revenue")
 >>> native, described = engine_source(relation)
 >>> described.uri, described.kind
 ('<duckdb relation>', 'duckdb')

@@ -64,7 +64,8 @@ def group_channels(
     --------
     >>> import duckdb
     >>> tp = duckdb.sql("select * from (values ('facebook'), ('Google_ads'), ('email')) v(channel)")
-    >>> to_polars(group_channels(tp, {"social": ["facebook"], "search": "google.*"}))["channel"].to_list()
+    >>> grouped = group_channels(tp, {"social": ["facebook"], "search": "google.*"})
+    >>> to_polars(grouped)["channel"].to_list()
     ['social', 'search', 'email']
     """
     from mkt_engineering.attribution.channel_rules import check_channel_pattern
@@ -131,7 +132,8 @@ def epoch_microseconds(column: str | nw.Expr) -> nw.Expr:
 
 
 def _naive(column: str, frame: nw.LazyFrame) -> nw.Expr:
-    """The column as naive datetimes: a time zone is dropped keeping the wall clock (the loader's rule)."""
+    """The column as naive datetimes: a time zone is dropped keeping the wall clock (the
+    loader's rule)."""
     dtype = frame.collect_schema()[column]
     expr = nw.col(column)
     if isinstance(dtype, nw.Datetime) and dtype.time_zone is not None:
@@ -174,7 +176,8 @@ def _inputs(touchpoints: Any, conversions: Any) -> tuple[nw.LazyFrame, nw.LazyFr
     if engine not in ENGINES:
         raise ParameterError(
             f"Paths are built from polars, DuckDB or Spark tables, not from {engine}. "
-            "Convert the table to polars (pl.from_pandas, pl.from_arrow) or load it with load_table."
+            "Convert the table to polars (pl.from_pandas, pl.from_arrow) or load it with "
+            "load_table."
         )
     mapping = "Map your columns with columns={'your name': 'customer_id', ...}."
     touches, convs = lazy(touchpoints), lazy(_beside(touchpoints, conversions))
@@ -407,7 +410,8 @@ def time_decay_credit(
     >>> import duckdb
     >>> tp = duckdb.sql("select * from (values ('a', timestamp '2026-01-01', 'search'),"
     ...     " ('a', timestamp '2026-01-08', 'email')) v(customer_id, timestamp, channel)")
-    >>> cv = duckdb.sql("select 'a' as customer_id, timestamp '2026-01-08' as timestamp, 90.0 as value")
+    >>> cv = duckdb.sql("select 'a' as customer_id, timestamp '2026-01-08' as timestamp,"
+    ...                 " 90.0 as value")
     >>> time_decay_credit(tp, cv, half_life_days=7).rows()
     [('email', 0.6666666666666666, 60.0), ('search', 0.3333333333333333, 30.0)]
     """

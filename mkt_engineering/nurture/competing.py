@@ -18,7 +18,8 @@ biostatistics: competing risks and multi-state models".
 Examples
 --------
 >>> import polars as pl
->>> incidence = cumulative_incidence([2, 3, 3, 5, 8, 9], ["mql", "unsubscribed", None, "mql", "mql", None])
+>>> causes = ["mql", "unsubscribed", None, "mql", "mql", None]
+>>> incidence = cumulative_incidence([2, 3, 3, 5, 8, 9], causes)
 >>> incidence.filter(time=5.0).select("cause", pl.col("cumulative_incidence").round(4)).rows()
 [('mql', 0.3889), ('unsubscribed', 0.1667)]
 """

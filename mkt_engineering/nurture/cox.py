@@ -18,7 +18,7 @@ Examples
 >>> frame = pl.DataFrame({"days": [3, 5, 6, 8, 9, 12, 15, 20], "mql": [1, 1, 0, 1, 1, 1, 0, 1],
 ...                       "webinar": [1, 1, 1, 0, 1, 0, 0, 0]})
 >>> model = CoxModel().fit(frame, duration="days", event="mql", covariates=["webinar"])
->>> model.summary().select("covariate", "hazard_ratio").with_columns(pl.col("hazard_ratio").round(2)).row(0)
+>>> model.summary().select("covariate", pl.col("hazard_ratio").round(2)).row(0)
 ('webinar', 6.5)
 """
 
@@ -35,7 +35,8 @@ from mkt_engineering.nurture.efron import EfronPartialLikelihood
 
 
 def design_matrix(frame: pl.DataFrame, covariates: list[str]) -> pl.DataFrame:
-    """Numeric design: numbers and booleans as they are, text as 0/1 columns (first level dropped)."""
+    """Numeric design: numbers and booleans as they are, text as 0/1 columns (first level
+    dropped)."""
     require_columns(
         frame, covariates, source="Cox covariates", fix="Pass covariates that exist in the frame."
     )
@@ -60,10 +61,11 @@ def efron_likelihood(
     Examples
     --------
     >>> import numpy as np
-    >>> efron_likelihood(np.array([1.0, np.nan]), np.array([1.0, 0.0]), np.ones((2, 1)), "days")
-    Traceback (most recent call last):
-    ...
-    mkt_engineering.errors.DataValidationError: 1 value(s) of 'days' are missing or infinite (rows 2 of the frame).
+    >>> try:
+    ...     efron_likelihood(np.array([1.0, np.nan]), np.array([1.0, 0.0]), np.ones((2, 1)), "days")
+    ... except DataValidationError as error:
+    ...     print(error)  # doctest: +NORMALIZE_WHITESPACE
+    1 value(s) of 'days' are missing or infinite (rows 2 of the frame).
     Fix: Drop or fill the rows without a duration before fitting the Cox model.
     """
     bad = np.flatnonzero(~np.isfinite(time))

@@ -13,8 +13,11 @@ Examples
 ...     "source": ["web"] * 3, "is_customer": [False] * 3, "has_email": [True, False, True],
 ...     "max_score_before_contact": [70.0, 80.0, 20.0], "outcome": ["won", "won", "open"],
 ...     "first_contact_at": [1, None, None], "fast_lane_at": [None, 1, None]})
->>> apply_targeting(leads, mql_score=60).select("lead_id", "reaches_sales", "exclusion_reason").rows()
-[('a', True, 'reaches sales'), ('b', False, 'no e-mail address'), ('c', False, 'below the MQL score')]
+>>> targeted = apply_targeting(leads, mql_score=60)
+>>> targeted.select("lead_id", "reaches_sales", "exclusion_reason").rows()
+... # doctest: +NORMALIZE_WHITESPACE
+[('a', True, 'reaches sales'), ('b', False, 'no e-mail address'),
+ ('c', False, 'below the MQL score')]
 """
 
 from __future__ import annotations

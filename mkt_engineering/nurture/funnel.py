@@ -13,8 +13,10 @@ Examples
 ...     "timestamp": [dt(2025, 1, 1), dt(2025, 1, 2), dt(2025, 1, 9), dt(2025, 1, 1)],
 ...     "event": ["created", "email_open", "mql", "created"]})
 >>> from mkt_engineering.nurture.timeline import stage_timeline
->>> stage_conversion(stage_timeline(events)).select("stage", "leads").rows()  # doctest: +NORMALIZE_WHITESPACE
-[('created', 2), ('engaged', 1), ('qualified', 1), ('sales contact', 0), ('opportunity', 0), ('won', 0), ('fast lane (side road)', 0), ('recycled (side road)', 0)]
+>>> stage_conversion(stage_timeline(events)).select("stage", "leads").rows()
+... # doctest: +NORMALIZE_WHITESPACE
+[('created', 2), ('engaged', 1), ('qualified', 1), ('sales contact', 0), ('opportunity', 0),
+ ('won', 0), ('fast lane (side road)', 0), ('recycled (side road)', 0)]
 """
 
 from __future__ import annotations
@@ -32,7 +34,8 @@ STAGES = (
 
 
 def stage_conversion(timeline: pl.DataFrame) -> pl.DataFrame:
-    """Leads reaching each stage; share of the previous stage's leads that got here too, and of all leads.
+    """Leads reaching each stage; share of the previous stage's leads that got here too, and
+    of all leads.
 
     Parameters
     ----------

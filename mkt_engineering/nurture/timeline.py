@@ -30,7 +30,8 @@ Examples
 ...     "timestamp": [dt(2025, 1, 1), dt(2025, 1, 3), dt(2025, 1, 11), dt(2025, 1, 12),
 ...                   dt(2025, 1, 1), dt(2025, 1, 5)],
 ...     "event": ["created", "email_open", "mql", "sales_contact", "created", "email_sent"]})
->>> stage_timeline(events).select("lead_id", "qualified", "days_in_nurturing", "contacted_before_ready").rows()
+>>> columns = ["lead_id", "qualified", "days_in_nurturing", "contacted_before_ready"]
+>>> stage_timeline(events).select(columns).rows()
 [('a', 1, 10.0, False), ('b', 0, 11.0, False)]
 """
 
@@ -288,7 +289,8 @@ def attach_lead_attributes(timeline: pl.DataFrame, leads, quality=None) -> pl.Da
     >>> events = pl.DataFrame({"lead_id": ["a", "b"], "timestamp": [dt(2025, 1, 1)] * 2,
     ...                        "event": ["created", "email_sent"]})
     >>> leads = pl.DataFrame({"lead_id": ["a"], "persona": ["cfo"], "has_email": [False]})
-    >>> attach_lead_attributes(stage_timeline(events), leads).select("lead_id", "persona", "has_email").rows()
+    >>> attached = attach_lead_attributes(stage_timeline(events), leads)
+    >>> attached.select("lead_id", "persona", "has_email").rows()
     [('a', 'cfo', False), ('b', 'unknown', True)]
     """
     frame, quality = _lead_frame(leads, quality)

@@ -198,8 +198,12 @@ def lead_events_from_lifecycle(lifecycle: pl.DataFrame) -> pl.DataFrame:
     >>> from datetime import datetime as t
     >>> wide = pl.DataFrame({"lead_id": ["a", "b"], "created": [t(2024, 3, 5), t(2024, 3, 9)],
     ...     "mql": [t(2024, 3, 8), t(2024, 3, 1)], "won": [None, None]})
-    >>> lead_events_from_lifecycle(wide).rows()
-    [('a', datetime.datetime(2024, 3, 5, 0, 0), 'created'), ('a', datetime.datetime(2024, 3, 8, 0, 0), 'mql'), ('b', datetime.datetime(2024, 3, 1, 0, 0), 'created'), ('b', datetime.datetime(2024, 3, 1, 0, 0), 'mql')]
+    >>> for row in lead_events_from_lifecycle(wide).rows():
+    ...     print(row[0], row[1].date(), row[2])
+    a 2024-03-05 created
+    a 2024-03-08 mql
+    b 2024-03-01 created
+    b 2024-03-01 mql
     """
     return _unpivot(lifecycle)[0]
 

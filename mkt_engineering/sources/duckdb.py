@@ -46,7 +46,8 @@ def open_duckdb(source: Source) -> Any:
         raise validation_error(
             f"{source.label}: DuckDB cannot open {path}: {short_message(error)}",
             source=source.label,
-            fix="Check that the file is a DuckDB database written by DuckDB 1.x or newer, that no other program holds it open for writing, and that you may read it.",
+            fix="Check that the file is a DuckDB database written by DuckDB 1.x or newer, that "
+            "no other program holds it open for writing, and that you may read it.",
         ) from error
     return relation(connection, source)
 

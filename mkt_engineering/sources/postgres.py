@@ -56,7 +56,8 @@ def _driver(source: Source) -> Any:
             f"{source.label}: Postgres sources need the ADBC driver. Install the kit's postgres "
             "extra (pip install 'mkt-engineering[postgres]').",
             source=source.label,
-            fix="pip install 'mkt-engineering[postgres]' (or uv sync --extra postgres), then run again.",
+            fix="pip install 'mkt-engineering[postgres]' (or uv sync --extra postgres), then run "
+            "again.",
         ) from error
     return driver
 

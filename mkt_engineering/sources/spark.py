@@ -41,5 +41,6 @@ def open_spark(source: Source) -> Any:
         raise validation_error(
             f"{source.label}: Spark refused it: {short_message(error)}",
             source=source.label,
-            fix="Check the table name or the query in Spark SQL against the same session (spark.sql(...)); the message above is Spark's own.",
+            fix="Check the table name or the query in Spark SQL against the same session "
+            "(spark.sql(...)); the message above is Spark's own.",
         ) from error

@@ -136,6 +136,7 @@ def _truth(p_control, lift, activity, srm_share: float, seed: int) -> dict:
             "sessions": {"absolute": 0.0, "relative": 0.0, "control_mean": expected_sessions},
         },
         "conversion_effect_by_device": TRUE_EFFECT_BY_DEVICE,
-        "conversion_effect_by_device_note": "absolute points added to each unit's conversion probability",
+        "conversion_effect_by_device_note": "absolute points added to each unit's conversion "
+        "probability",
         "covariates": "pre_sessions, pre_revenue (both empty for new users, about 30%)",
     }

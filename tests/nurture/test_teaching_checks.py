@@ -1,4 +1,5 @@
-"""Lesson 04 checks: right answers pass, common mistakes get their own hint, nothing leaks the answer."""
+"""Lesson 04 checks: right answers pass, common mistakes get their own hint, nothing leaks the
+answer."""
 
 from __future__ import annotations
 
