@@ -268,11 +268,13 @@ def count_axis(top: float | None = None, **options):
     --------
     >>> count_axis(3.5).to_dict()["values"]
     [0, 1, 2, 3, 4]
-    >>> count_axis().to_dict()["format"]
-    ',d'
+    >>> count_axis().to_dict()["format"], count_axis().to_dict()["tickMinStep"]
+    (',d', 1)
     """
     import altair as alt
 
     if top is not None and math.isfinite(top) and 0 <= top <= SMALL_COUNT:
         options.setdefault("values", list(range(math.ceil(top) + 1)))
-    return alt.Axis(format=",d", tickMinStep=1, labelExpr=COUNT_LABELS, **options)
+    from mkt_engineering.formatting import vega_format
+
+    return alt.Axis(**vega_format("count"), labelExpr=COUNT_LABELS, **options)

@@ -16,6 +16,7 @@ import polars as pl
 from mkt_engineering.charts.theme import ACCENT, MUTED, PALETTE
 from mkt_engineering.experiments.checks import SrmResult
 from mkt_engineering.experiments.design import power_curve
+from mkt_engineering.formatting import vega_label_expr
 
 
 def _zero_rule(axis: str = "x") -> alt.Chart:
@@ -30,16 +31,8 @@ def _zero_rule(axis: str = "x") -> alt.Chart:
 # proportions in percentage points ("converted rose by 1.6 points"), every other metric as
 # the relative change against control ("revenue +14%").
 _SCALES = {
-    "points": {
-        "title": "change vs control in percentage points (95% interval)",
-        "labelExpr": "(datum.value > 0 ? '+' : '') + format(datum.value * 100, '.1f')",
-        "tooltip": ".2%",
-    },
-    "relative": {
-        "title": "relative change vs control (95% interval)",
-        "labelExpr": "(datum.value > 0 ? '+' : '') + format(datum.value, '.0%')",
-        "tooltip": "+.1%",
-    },
+    "points": {"title": "change vs control (95% interval)", "kind": "points"},
+    "relative": {"title": "relative change vs control (95% interval)", "kind": "change"},
 }
 
 
@@ -83,18 +76,29 @@ def _effect_panel(rows: pl.DataFrame, scale: str) -> alt.LayerChart:
             ),
         ),
     )
-    x = alt.X("low:Q", title=axis["title"], axis=alt.Axis(labelExpr=axis["labelExpr"], tickCount=6))
+    # axis labels and hover texts by the kit's one formatter: "+1.6 points", "+14%"
+    labels = vega_label_expr(axis["kind"], decimals=1 if scale == "points" else 0)
+    ticks = 3 if scale == "points" else 6  # "+0.5 points" is long: fewer, wider apart
+    x = alt.X("low:Q", title=axis["title"], axis=alt.Axis(labelExpr=labels, tickCount=ticks))
     bars = base.mark_rule(strokeWidth=3).encode(x=x, x2="high:Q")
-    points = base.mark_point(filled=True, size=90).encode(
-        x="estimate:Q",
-        tooltip=[
-            "metric",
-            "role",
-            "variant",
-            alt.Tooltip("estimate:Q", title="change", format=axis["tooltip"]),
-            alt.Tooltip("low:Q", title="from", format=axis["tooltip"]),
-            alt.Tooltip("high:Q", title="to", format=axis["tooltip"]),
-        ],
+    texts = {
+        f"{field}_text": vega_label_expr(axis["kind"], field=f"datum.{field}")
+        for field in ("estimate", "low", "high")
+    }
+    points = (
+        base.transform_calculate(**texts)
+        .mark_point(filled=True, size=90)
+        .encode(
+            x="estimate:Q",
+            tooltip=[
+                "metric",
+                "role",
+                "variant",
+                alt.Tooltip("estimate_text:N", title="change"),
+                alt.Tooltip("low_text:N", title="95% interval from"),
+                alt.Tooltip("high_text:N", title="to"),
+            ],
+        )
     )
     return alt.layer(_zero_rule(), bars, points)
 
@@ -122,8 +126,8 @@ def effects_chart(effects: pl.DataFrame) -> alt.VConcatChart:
     ...     "kind": ["proportion"], "effect": [0.016], "ci_low": [0.008], "ci_high": [0.024],
     ...     "lift": [0.17], "lift_low": [0.08], "lift_high": [0.26]})
     >>> spec = effects_chart(e).to_dict()
-    >>> spec["vconcat"][0]["layer"][1]["encoding"]["x"]["title"]
-    'change vs control in percentage points (95% interval)'
+    >>> spec["vconcat"][0]["layer"][1]["encoding"]["x"]["axis"]["labelExpr"]
+    "(datum.value > 0 ? '+' : '') + format(datum.value * 100, '.1f') + ' points'"
     """
     rows, left_out = _effect_rows(effects)
     panels = [

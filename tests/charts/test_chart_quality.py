@@ -340,12 +340,12 @@ def test_ab_effects_read_in_the_units_of_the_text():
     }
     root = _tree(svg_renderer(spec)["image/svg+xml"])
     axes = {_axis_name(a).split(" for ")[0]: _axis_labels(a) for a in _axes(root)}
-    points = axes["X-axis titled 'change vs control in percentage points (95% interval)'"]
-    assert "+1.6" in [label["text"] for label in points] or "+1.5" in [
-        label["text"] for label in points
-    ]
+    points = axes["X-axis titled 'change vs control (95% interval)'"]
+    assert all(label["text"].endswith(" points") for label in points)
     relative = axes["X-axis titled 'relative change vs control (95% interval)'"]
-    assert all(label["text"].endswith("%") for label in relative)
+    assert all(re.fullmatch(r"[+-]?\d+%", label["text"]) for label in relative)
+    hover = [t.text for t in root.iter(f"{SVG}title") if "converted" in (t.text or "")]
+    assert any("change: +1.6 points" in t for t in hover), hover
 
 
 def test_ab_effects_without_a_relative_change_are_named_not_drawn():
