@@ -52,7 +52,7 @@ from typing import Any
 import polars as pl
 
 from mkt_engineering.errors import ParameterError
-from mkt_engineering.teaching.feedback import Feedback, language
+from mkt_engineering.teaching.feedback import Feedback, in_language, language
 
 # A ladder is (first hint, second hint, worked answer), or one such tuple per language.
 Ladder = Sequence[str] | Mapping[str, Sequence[str]]
@@ -137,7 +137,8 @@ def _rungs(exercise_name: str) -> Sequence[str]:
     ladder = LADDERS[exercise_name]
     if isinstance(ladder, Mapping):
         return ladder.get(language()) or ladder["en"]
-    return ladder
+    # hints 1 and 2 in German from feedback_de.yaml; the worked answer is code
+    return [*map(in_language, ladder[:2]), *ladder[2:]] if language() == "de" else ladder
 
 
 def exercise(
@@ -174,7 +175,8 @@ def exercise(
                 )
                 feedback.blank = True
             else:
-                feedback = check(answer, *args, **kwargs)
+                # a check may add English to a hint after building it: translate again
+                feedback = check(answer, *args, **kwargs).localize()
             feedback.answer, feedback.name, feedback.ladder = answer, name, True
             if reference is not None:
                 feedback.reference = functools.partial(reference, *args, **kwargs)

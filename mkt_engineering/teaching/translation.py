@@ -9,7 +9,8 @@ every place where a learner of that language would still read English:
 - a translation that is a copy of the English text (``copy``);
 - a translation written from an older English text (``stale``: the English changed since);
 - a translation whose cell is gone from the lesson (``orphan``);
-- a lesson check whose hint ladder has no rungs in that language (``hints``).
+- a lesson check whose hints 1 and 2, or one of whose mistake hints, have no text in that
+  language (``hints``; German comes from ``feedback_de.yaml``).
 
 Examples
 --------
@@ -138,15 +139,55 @@ def hint_problems(language: str = "de") -> list[str]:
 
     Examples
     --------
-    >>> all(line.startswith("hints check_") for line in hint_problems("de"))
-    True
+    >>> hint_problems("de")
+    []
     """
     import mkt_engineering.teaching  # noqa: F401  (registers every lesson check's ladder)
+    from mkt_engineering.teaching.feedback import german
     from mkt_engineering.teaching.ladder import LADDERS
 
+    if language == "en":
+        return []
     problems = []
-    for check, ladder in sorted(LADDERS.items()):
-        rungs = ladder.get(language) if isinstance(ladder, dict) else None
-        if not rungs or len(rungs) != 3 or not all(str(rung).strip() for rung in rungs[:2]):
-            problems.append(f"hints {check}: no {language} hint ladder (hints 1 and 2 English)")
+    for check in _lesson_checks():
+        ladder = LADDERS[check]
+        if isinstance(ladder, dict):
+            rungs = ladder.get(language) or ()
+            missing = [] if len(rungs) == 3 and all(str(r).strip() for r in rungs) else [1, 2]
+        else:  # English rungs, German from feedback_de.yaml (hint 3 is code)
+            missing = [step for step, rung in enumerate(ladder[:2], 1) if german(rung) == rung]
+        if missing:
+            steps = " and ".join(map(str, missing))
+            problems.append(
+                f"hints {check}: hint {steps} has no {language} text (feedback_de.yaml)"
+            )
+    problems += [
+        f"hints {check}: mistake hint has no {language} text: {text!r}"
+        for check, text in _check_texts()
+        if german(text) == text
+    ]
     return problems
+
+
+def _check_texts() -> list[tuple[str, str]]:
+    """(check, hint) for every mistake hint the trainer guide reads from the checks' source."""
+    import mkt_engineering.teaching as teaching
+    from mkt_engineering.teaching.trainer_guide import check_hints
+
+    return [
+        (check, text)
+        for check in _lesson_checks()
+        for text in check_hints(getattr(teaching, check))
+    ]
+
+
+def _lesson_checks() -> list[str]:
+    """The checks of the lesson modules (not an example a doctest registered)."""
+    import mkt_engineering.teaching as teaching
+    from mkt_engineering.teaching.ladder import LADDERS
+
+    return sorted(
+        check
+        for check in LADDERS
+        if getattr(getattr(teaching, check, None), "__module__", "").endswith("_checks")
+    )
