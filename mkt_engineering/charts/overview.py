@@ -144,24 +144,38 @@ def value_counts_chart(counts: pl.DataFrame, column: str, title: str) -> alt.Cha
 
 
 def histogram(frame: pl.DataFrame, column: str, title: str, bins: int = 30) -> alt.Chart:
-    """Bars of how many values fall into each of `bins` equal-width ranges (computed in polars)."""
+    """Bars of how many values fall into each of `bins` equal-width ranges (computed in polars).
+
+    Values that are not finite numbers (NaN, infinite) are not binned: the subtitle counts
+    them, so the bars never stretch to infinity or hide them.
+
+    Examples
+    --------
+    >>> f = pl.DataFrame({"v": [1.0, 2.0, 3.0, float("inf"), float("nan")]})
+    >>> histogram(f, "v", "v").to_dict()["title"]["subtitle"]
+    '2 values that are not finite numbers are left out.'
+    """
     values = frame.get_column(column).drop_nulls().cast(pl.Float64)
-    low, high = (values.min() or 0.0), (values.max() or 0.0)
+    finite = values.filter(values.is_finite())
+    low, high = (finite.min() or 0.0), (finite.max() or 0.0)
     width = (high - low) / bins if high > low else 1.0
     counts = (
-        pl.DataFrame({"bin": ((values - low) / width).floor().clip(0, bins - 1)})
+        pl.DataFrame({"bin": ((finite - low) / width).floor().clip(0, bins - 1)})
         .group_by("bin")
         .len(name="rows")
         .with_columns(start=low + pl.col("bin") * width, end=low + (pl.col("bin") + 1) * width)
         .sort("bin")
     )
-    return binned_chart(counts, column, title)
+    left_out = values.len() - finite.len()
+    note = f"{left_out:,} values that are not finite numbers are left out." if left_out else ""
+    return binned_chart(counts, column, title, note=note)
 
 
-def binned_chart(counts: pl.DataFrame, column: str, title: str) -> alt.Chart:
-    """The bars of `histogram` from counts already made (start, end, rows)."""
+def binned_chart(counts: pl.DataFrame, column: str, title: str, note: str = "") -> alt.Chart:
+    """The bars of `histogram` from counts already made (start, end, rows); `note` is
+    shown as the subtitle (e.g. values left out)."""
     return (
-        alt.Chart(counts, title=title)
+        alt.Chart(counts, title=alt.Title(title, subtitle=note) if note else title)
         .mark_bar(color=ACCENT)
         .encode(
             x=alt.X("start:Q", bin="binned", title=column),

@@ -20,6 +20,7 @@ import altair as alt
 import polars as pl
 import pytest
 
+from mkt_engineering.charts import overview as overview_charts
 from mkt_engineering.charts.theme import MIN_CELL_HEIGHT, MIN_CELL_WIDTH, use_theme
 from mkt_engineering.experiments import charts as ex_charts
 from mkt_engineering.reporting import notebook
@@ -366,3 +367,14 @@ def test_ab_effects_without_a_relative_change_are_named_not_drawn():
     spec = ex_charts.effects_chart(effects).to_dict()
     assert "1 with a control value of 0 left out" in spec["title"]["subtitle"][1]
     assert not [r for rows in spec["datasets"].values() for r in rows if "metric" in r]
+
+
+def test_overview_histogram_names_values_that_are_not_numbers():
+    """NaN and infinite values are counted in the subtitle, never binned (the bins of an
+    infinite range started at NaN and ended at infinity)."""
+    frame = pl.DataFrame({"value": [1.0, 2.0, 2.5, 4.0, float("inf"), float("nan"), None]})
+    spec = overview_charts.histogram(frame, "value", "value", bins=3).to_dict()
+    rows = [r for values in spec["datasets"].values() for r in values]
+    assert all(math.isfinite(r["start"]) and math.isfinite(r["end"]) for r in rows)
+    assert sum(r["rows"] for r in rows) == 4
+    assert spec["title"]["subtitle"] == "2 values that are not finite numbers are left out."
