@@ -223,7 +223,11 @@ def check_lessons_start(
         )
     failures = []
     for path in lessons:
-        outcome = _run_start(path, folder, limit)
+        try:
+            outcome = _run_start(path, folder, limit)
+        except Exception as error:  # the kernel did not start or answer: name it, go on
+            failures.append(f"{path.stem}: {type(error).__name__}: {error}"[:300])
+            continue
         if outcome:
             cell, error = outcome.split("\t", 1)
             error = error.strip().splitlines()[-1][:200] if error.strip() else error

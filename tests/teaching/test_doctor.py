@@ -156,3 +156,17 @@ def test_doctor_checks_a_workshop_folder_in_german(student_folder, monkeypatch):
     assert result.exit_code == 0, result.output
     assert "Daten der Lektionen" in result.output and "Lektionen starten" in result.output
     assert "00_welcome" in result.output and "Alles gut" in result.output
+
+
+def test_a_kernel_that_does_not_start_is_named_per_lesson(tmp_path, monkeypatch):
+    from mkt_engineering.teaching import doctor_folder
+
+    (tmp_path / "00_welcome.ipynb").write_text("{}")
+
+    def no_kernel(*_):
+        raise RuntimeError("Kernel didn't respond in 60 seconds")
+
+    monkeypatch.setattr(doctor_folder, "_run_start", no_kernel)
+    result = doctor_folder.check_lessons_start(tmp_path)
+    assert not result.ok
+    assert result.detail == "00_welcome: RuntimeError: Kernel didn't respond in 60 seconds"

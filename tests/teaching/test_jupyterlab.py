@@ -10,7 +10,8 @@ in) every check passes. English and German.
 
 One server and one browser serve all lessons. The whole module takes about 15 minutes on
 a 2-core machine, so it runs with ``make test-workshop`` (marker ``workshop``), not with
-``make test``. Without Chromium or playwright it is skipped with the reason.
+``make test``. Without Chromium or playwright it is skipped with the reason. Set
+``MKT_LAB_SCREENSHOTS=folder`` to keep a screenshot of each lesson after its run.
 """
 
 from __future__ import annotations
@@ -235,6 +236,12 @@ def _run_all_in_lab(page, url: str, token: str, notebook: str, screenshot: Path)
             page.screenshot(path=str(screenshot))
             pytest.fail(f"{notebook}: still running after {LESSON_TIMEOUT_S} s ({state})")
         time.sleep(1)
+    # the screenshot shows the first check's answer, the part a learner reads
+    first_check = page.locator(".jp-OutputArea-output", has_text="🟠").or_(
+        page.locator(".jp-OutputArea-output", has_text="✅")
+    )
+    if first_check.count():
+        first_check.first.scroll_into_view_if_needed()
     page.screenshot(path=str(screenshot))
     page.evaluate(SAVE_AND_SHUT_DOWN_JS)
 
@@ -269,16 +276,19 @@ def test_every_lesson_runs_all_in_jupyterlab(room, lab, page, language, edition_
     folder = room[0] / language / edition_name
     lessons = sorted(folder.glob("[0-9][0-9]_*.ipynb"))
     assert lessons, f"no lessons in {folder}"
+    # MKT_LAB_SCREENSHOTS keeps the screenshots (one per lesson) for a look by eye
+    shots = Path(os.environ.get("MKT_LAB_SCREENSHOTS") or tmp_path) / f"{language}-{edition_name}"
+    shots.mkdir(parents=True, exist_ok=True)
     problems = {}
     for path in lessons:
         relative = path.relative_to(room[0]).as_posix()
-        _run_all_in_lab(page, *lab, relative, tmp_path / f"{path.stem}.png")
+        _run_all_in_lab(page, *lab, relative, shots / f"{path.stem}.png")
         executed = nbformat.read(path, as_version=4)
         found = lesson_problems(executed, edition_name=edition_name, language=language)
         if found:
             problems[path.stem] = found
     assert not page.outside_requests, f"requests left localhost: {page.outside_requests[:5]}"
-    assert not problems, f"screenshots in {tmp_path}:\n" + json.dumps(problems, indent=1)
+    assert not problems, f"screenshots in {shots}:\n" + json.dumps(problems, indent=1)
 
 
 def test_lesson_problems_sees_a_cell_that_did_not_run_and_an_error():
