@@ -25,12 +25,10 @@ from typing import Any
 
 import polars as pl
 
-from mkt_engineering import formats
 from mkt_engineering.errors import DataValidationError
 from mkt_engineering.experiments.analyze import AnalysisResult, analyze_arms, check_arms
 from mkt_engineering.experiments.plan import AnalysisPlan
-from mkt_engineering.io import LoadResult, Source, load_table
-from mkt_engineering.layout import Layout
+from mkt_engineering.io import LoadResult, Source, load_table, read_header
 
 __all__ = ["TOTALS_COLUMNS", "analyze_totals", "load_totals", "totals_moments"]
 
@@ -52,7 +50,6 @@ TOTALS_COLUMNS = {
 }
 CONVERTED = "converted"  # the unit-level 0/1 metric the conversions count
 SQUARES = "_sq"
-_LAYOUT = ("separator", "encoding", "sheet")
 
 
 def load_totals(
@@ -95,10 +92,7 @@ def _default_mapping(
     source: Source, columns: dict[str, str] | None, options: dict[str, Any]
 ) -> dict[str, str]:
     try:
-        if isinstance(source, pl.DataFrame | pl.LazyFrame):
-            header = source.collect_schema().names()
-        else:
-            header = formats.read_source(source, **_layout_options(options)).frame.columns
+        header = read_header(source, **options)
     except Exception:  # unreadable: load_table reads it again and names the problem
         return {}
     given = dict(columns or {})
@@ -111,14 +105,6 @@ def _default_mapping(
             mapping[name] = target
             taken.add(target)
     return mapping
-
-
-def _layout_options(options: dict[str, Any]) -> dict[str, Any]:
-    """The reading options of `options`, so the header is read as `load_table` reads it."""
-    layout = {k: v for k, v in options.items() if k in _LAYOUT}
-    if options.get("layout") is not None:
-        layout["layout"] = Layout.from_value(options["layout"])
-    return layout
 
 
 def totals_moments(
