@@ -16,6 +16,7 @@ from mkt_engineering.nurture.cadence import (
 from mkt_engineering.nurture.competing import cumulative_incidence, incidence_at, nurture_exits
 from mkt_engineering.nurture.cox import CoxModel
 from mkt_engineering.nurture.cure import MixtureCureModel
+from mkt_engineering.nurture.cycles import renurture_counts, repeat_cycles
 from mkt_engineering.nurture.exclusion import (
     apply_targeting,
     excluded_conversions,
@@ -78,6 +79,8 @@ __all__ = [
     "open_leads",
     "reach_precision_curve",
     "recycled_ready_again",
+    "renurture_counts",
+    "repeat_cycles",
     "sales_contacts",
     "send_time_heatmap",
     "speed_to_lead",

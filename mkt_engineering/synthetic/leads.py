@@ -1,10 +1,10 @@
 """Lead events: nurturing, qualification, sales handoff and outcomes, with known truth.
 
-Each lead is created by content between January 2025 and March 2026 and nurtured by an e-mail sequence.
-Competing clocks run from creation: becoming ready (MQL, or MQN for existing customers;
-Weibull time, only for the "susceptible" share), unsubscribing (hazard grows with e-mail
-frequency), disqualification, a fast-lane request (call or price) and, for some sources,
-a premature sales call. The first clock to ring ends nurturing. Data are cut at
+Each lead is created by content between January 2025 and March 2026 and nurtured by an
+e-mail sequence. Competing clocks run from creation: becoming ready (MQL, or MQN for
+existing customers; Weibull time, only for the "susceptible" share), unsubscribing (hazard
+grows with e-mail frequency), disqualification, a fast-lane request (call or price) and, for
+some sources, a premature sales call. The first clock to ring ends nurturing. Data are cut at
 2026-03-31, so late leads are censored, exactly as in a real export.
 
 Built-in effects (all in ``truth``):
@@ -16,7 +16,8 @@ Built-in effects (all in ``truth``):
 - **fast lane**: the win probability falls with the hours from request to contact;
 - **fatigue**: the daily unsubscribe hazard grows with e-mails per week;
 - **recycling**: leads not ready go back to nurturing and become ready again later;
-- **re-entry**: won customers get an MQN for repurchase later;
+- **re-entry**: won customers get an MQN for repurchase later (`renurture_truth` lists
+  each order and that MQN);
 - **no e-mail**: leads without an address get no e-mails, never reach MQL, and can
   only convert through the fast lane or offline.
 
@@ -160,7 +161,8 @@ EXIT_KINDS = ("ready", "unsubscribed", "disqualified", "fast_lane", "early_conta
 
 
 def _truth_cumulative_incidence(seed: int) -> dict[str, dict[str, float]]:
-    """Population cumulative incidence of each nurturing exit (leads with e-mail), by Monte Carlo."""
+    """Population cumulative incidence of each nurturing exit (leads with e-mail), by Monte
+    Carlo."""
     latent = _latent(np.random.default_rng(seed + 10_000), 200_000)
     keep = latent["has_email"]
     exit_time, kind = latent["exit_time"][keep], latent["exit_kind"][keep]
@@ -205,7 +207,10 @@ class _Events:
 
 
 def _sales_outcomes(rng, events, lead, contact_day, win_probability, lost_share):
-    """Opportunity, won or lost, or recycling after a sales contact; returns (won, recycled, day)."""
+    """Opportunity, won or lost, or recycling after a sales contact.
+
+    Returns (won, recycled, day).
+    """
     n = lead.size
     won = rng.random(n) < win_probability
     to_opportunity = won | (rng.random(n) < lost_share)
@@ -330,11 +335,13 @@ def _process(rng, events, latent):
     won_day[early[won_e]] = day_e[won_e]
     won_day[fast[won_f]] = day_f[won_f]
     reenter = np.isfinite(won_day) & (rng.random(n) < REENTRY_SHARE)
-    events.add(
-        idx[reenter], won_day[reenter] + rng.exponential(REENTRY_MEAN_DAYS, reenter.sum()), "mqn"
-    )
+    # re-nurturing after the order: the customer's MQN of the next cycle (truth kept below)
+    reentry_day = np.full(n, np.inf)
+    reentry_day[reenter] = won_day[reenter] + rng.exponential(REENTRY_MEAN_DAYS, reenter.sum())
+    events.add(idx[reenter], reentry_day[reenter], "mqn")
     return {
         "won_day": won_day,
+        "reentry_day": reentry_day,
         "early": early,
         "won_early": won_e,
         "ready_contacted": ready,
@@ -421,7 +428,8 @@ def _truth(seed: int, latent, facts) -> dict:
         },
         "cure_fraction": round(1.0 - float(latent["incidence"][latent["has_email"]].mean()), 4),
         "latency": {
-            "note": "Weibull days to MQL of leads that become ready; log(scale) = base + persona + source",
+            "note": "Weibull days to MQL of leads that become ready; "
+            "log(scale) = base + persona + source",
             "shape": WEIBULL_SHAPE,
             "log_scale_base": round(LOG_SCALE_BASE, 6),
             "log_scale_persona": LOG_SCALE_PERSONA,
@@ -431,7 +439,8 @@ def _truth(seed: int, latent, facts) -> dict:
             ),
         },
         "competing_risks": {
-            "note": "cumulative incidence of the first exit from nurturing, leads with e-mail, no censoring",
+            "note": "cumulative incidence of the first exit from nurturing, leads with e-mail, "
+            "no censoring",
             "unsubscribe_daily_hazard_by_emails_per_week": {
                 str(f): round(UNSUBSCRIBE_BASE * f**1.5, 6) for f in EMAILS_PER_WEEK
             },
@@ -445,7 +454,8 @@ def _truth(seed: int, latent, facts) -> dict:
         },
         "green_banana_log_odds": GREEN_BANANA,
         "green_banana": {
-            "note": "log-odds of winning at a sales contact before readiness vs after, given persona, source, customer",
+            "note": "log-odds of winning at a sales contact before readiness vs after, "
+            "given persona, source, customer",
             "odds_ratio": round(float(np.exp(GREEN_BANANA)), 4),
             "risk_difference_among_early_contacts": round(
                 float(np.mean(_logistic(logit_early + GREEN_BANANA) - _logistic(logit_early))), 4
@@ -497,6 +507,24 @@ def generate(*, seed: int = 42, scale: float = 1.0) -> SyntheticData:
         Family ``leads``: ``lead_events`` (contract lead_events) and ``leads``
         (lead_id, persona, source, is_customer, has_email; no addresses).
     """
+    latent, created_day, facts, lead_events = _simulate(seed, scale)
+    n = created_day.size
+    leads = pl.DataFrame(
+        {
+            "lead_id": np.char.add("l", np.char.zfill(np.arange(n).astype(str), 5)),
+            "persona": np.array(PERSONAS)[latent["persona"]],
+            "source": np.array(SOURCES)[latent["source"]],
+            "is_customer": latent["customer"],
+            "has_email": latent["has_email"],
+        }
+    )
+    return SyntheticData(
+        "leads", {"lead_events": lead_events, "leads": leads}, _truth(seed, latent, facts)
+    )
+
+
+def _simulate(seed: int, scale: float):
+    """The latent draws, creation days, process facts and event log of one seed and scale."""
     rng = np.random.default_rng(seed)
     n = max(50, int(round(1800 * scale)))
     latent = _latent(rng, n)
@@ -510,15 +538,53 @@ def generate(*, seed: int = 42, scale: float = 1.0) -> SyntheticData:
     _engagements(rng, events, latent)
     facts = _process(rng, events, latent)
     lead_events = _frame(events, latent, created_day, cured_ceiling, facts["won_day"])
-    leads = pl.DataFrame(
+    return latent, created_day, facts, lead_events
+
+
+def renurture_truth(*, seed: int = 42, scale: float = 1.0) -> pl.DataFrame:
+    """The generator's truth of re-nurturing: per customer won in sales, the order and MQN.
+
+    Every order in sales opens a re-nurture cycle; a share ``REENTRY_SHARE`` of these
+    customers reaches MQN again after an exponential wait (mean ``REENTRY_MEAN_DAYS``).
+    Dates after the data cut are left empty, as the event log leaves them out.
+
+    Parameters
+    ----------
+    seed, scale : int, float
+        As for `generate`; the same values give the same leads.
+
+    Returns
+    -------
+    DataFrame
+        lead_id, ordered_at and mqn_again_at (null when not reached by the cut), one row per
+        lead won after a sales contact (leads buying offline are not re-nurtured).
+
+    Examples
+    --------
+    >>> truth = renurture_truth(seed=1, scale=0.05)
+    >>> truth.columns
+    ['lead_id', 'ordered_at', 'mqn_again_at']
+    >>> bool((truth["mqn_again_at"] > truth["ordered_at"]).all())
+    True
+    """
+    _, created_day, facts, _ = _simulate(seed, scale)
+    horizon = (CUTOFF - START).total_seconds() / 86400.0
+    frame = pl.DataFrame(
         {
-            "lead_id": np.char.add("l", np.char.zfill(np.arange(n).astype(str), 5)),
-            "persona": np.array(PERSONAS)[latent["persona"]],
-            "source": np.array(SOURCES)[latent["source"]],
-            "is_customer": latent["customer"],
-            "has_email": latent["has_email"],
+            "lead": np.arange(created_day.size),
+            "ordered": created_day + facts["won_day"],
+            "mqn_again": created_day + facts["reentry_day"],
         }
-    )
-    return SyntheticData(
-        "leads", {"lead_events": lead_events, "leads": leads}, _truth(seed, latent, facts)
+    ).filter(pl.col("ordered") <= horizon)
+    start = pl.lit(START, dtype=pl.Datetime("us"))
+
+    def at(day: str) -> pl.Expr:
+        # the event log's timestamps: whole seconds after START, cut at the horizon
+        seconds = (pl.col(day) * 86400.0).round().cast(pl.Int64)
+        return pl.when(pl.col(day) <= horizon).then(start + pl.duration(seconds=seconds))
+
+    return frame.select(
+        ("l" + pl.col("lead").cast(pl.String).str.zfill(5)).alias("lead_id"),
+        at("ordered").alias("ordered_at"),
+        at("mqn_again").alias("mqn_again_at"),
     )
