@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from mkt_engineering import ltv
 from mkt_engineering.io import load_table
+from mkt_engineering.ltv.forecast import first_orders
 
 ORDERS = Path(__file__).resolve().parents[2] / "datasets" / "orders" / "orders.csv"
 REPEATS = 6
@@ -77,3 +79,22 @@ def test_channel_value_from_purchase_days_with_the_reports_fits_equals_from_orde
     refit = ltv.channel_value(orders, end, spend=spend, min_customers=10**6)
     assert reused.equals(refit)  # every channel on the pooled models: the same bits
     assert alone.equals(ltv.channel_value(days, end, spend=spend, pooled=pooled))
+
+
+def test_channel_value_reads_the_reports_rfm_table_and_warm_starts_to_the_same_fits(days):
+    """Given the report's RFM table, nothing is reduced again; warm-started channel fits
+    reach the optimum of a fit from the default start."""
+    spend = load_table(ORDERS.with_name("spend.csv"), table="spend").frame
+    end = ltv.order_facts(days).last_day
+    rfm = ltv.rfm_summary(days, end, "W")
+    pooled = (ltv.BetaGeo().fit(rfm), ltv.GammaGamma().fit(rfm))
+    given = ltv.channel_value(days, end, spend=spend, pooled=pooled, rfm=rfm)
+    assert given.equals(ltv.channel_value(days, end, spend=spend, pooled=pooled))
+    channels = rfm.join(
+        first_orders(days).select("customer_id", "acquisition_channel"), on="customer_id"
+    )
+    for row in given.filter(pl.col("fitted_on") == "channel").iter_rows(named=True):
+        part = channels.filter(pl.col("acquisition_channel") == row["acquisition_channel"])
+        cold = (ltv.BetaGeo().fit(part), ltv.GammaGamma().fit(part))
+        value = ltv.new_customer_value(*cold)["cumulative_value"][-1]
+        assert row["clv"] == pytest.approx(value, rel=1e-7)
