@@ -254,7 +254,9 @@ def _with_title(match: re.Match[str]) -> str:
         return match.group(0)  # axes, legends, backgrounds: no hover text
     # the attribute is XML-escaped; the element text is escaped again from its plain form
     tip = f"<title>{html.escape(html.unescape(label.group(1)), quote=False)}</title>"
-    opening = f"<{match.group('tag')}{attrs}>"
+    # the <title> child names the element for screen readers too (SVG-AAM), so the
+    # attribute goes: the text once per mark, not twice (a heatmap has hundreds of marks)
+    opening = f"<{match.group('tag')}{attrs[: label.start()]}{attrs[label.end() :]}>"
     return f"{opening}{tip}</{match.group('tag')}>" if match.group("close") else opening + tip
 
 
@@ -265,8 +267,9 @@ def accessible_svg(svg: str, name: str) -> str:
     no tooltip for it (vega's tooltips need script, which the reports' strict
     Content-Security-Policy forbids). Here the ``<svg>`` gets ``role``, ``aria-label`` and
     a first-child ``<title>`` (its accessible name), and each mark element a ``<title>``
-    from its ``aria-label``: the browser's own hover text, offline and without script. All
-    text is escaped, so a channel name from the data stays text.
+    in place of its ``aria-label``: the browser's own hover text, offline and without
+    script, and still the element's accessible name. All text is escaped, so a channel
+    name from the data stays text.
 
     Parameters
     ----------
@@ -287,8 +290,7 @@ def accessible_svg(svg: str, name: str) -> str:
     >>> print(accessible_svg(svg, "Top <paths>"))  # doctest: +NORMALIZE_WHITESPACE
     <svg class="marks" role="graphics-document document" aria-roledescription="chart"
     aria-label="Top &lt;paths&gt;"><title>Top &lt;paths&gt;</title><g><path
-    aria-label="channel: a&lt;b" role="graphics-symbol" d="M0,0h1"><title>channel:
-    a&lt;b</title></path></g></svg>
+    role="graphics-symbol" d="M0,0h1"><title>channel: a&lt;b</title></path></g></svg>
     """
     opening = _SVG_OPEN.search(svg)
     if opening is None:
