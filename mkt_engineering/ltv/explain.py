@@ -1,5 +1,8 @@
 """Plain-language readings of the lifetime-value results, one sentence per number.
 
+Every ``explain_*`` reads in English (``language="en"``) or German (``"de"``), numbers,
+money and dates included; the German terms are the glossary's (teaching/glossary.yaml).
+
 Examples
 --------
 >>> print(explain_holdout({"aggregate_error": -0.05, "mae": 0.61, "actual_purchases": 1882.0,
@@ -8,15 +11,37 @@ Examples
 In the holdout period customers made 1,882 repeat purchases; the model expected 1,788, 5.0%
 fewer. Per customer the prediction was off by 0.61 purchases on average. That is close enough
 to trust the forecasts below.
+>>> print(explain_holdout({"aggregate_error": -0.05, "mae": 0.61, "actual_purchases": 1882.0,
+...                        "predicted_purchases": 1788.0, "large_error": False}, "de"))
+... # doctest: +NORMALIZE_WHITESPACE
+Im Testzeitraum (Holdout) tätigten die Kunden 1.882 Wiederkäufe; das Modell erwartete 1.788,
+5,0 % weniger. Je Kunde lag die Vorhersage im Mittel um 0,61 Käufe daneben. Das ist nah
+genug, um den Prognosen unten zu vertrauen.
 """
 
 from __future__ import annotations
 
 import polars as pl
 
+# The report's own sentences around the analyses (data, test sample, plan, fit comparison).
+from mkt_engineering.ltv.report_text import (  # noqa: F401 - re-exported
+    explain_calibration_sample,
+    explain_fit_comparison,
+    explain_orders,
+    explain_planned_acquisition,
+    fit_comparison,
+)
 from mkt_engineering.text import Currency, Language, markdown_literal, money, number, percent
 
 Money = str | Currency  # a symbol ("€") or a report's Currency (text.currency_for)
+
+# The model's time unit as the sentences name it.
+_UNITS = {"en": {"week": "week", "day": "day"}, "de": {"week": "Woche", "day": "Tag"}}
+
+
+def _t(language: Language, english: str, german: str) -> str:
+    """The sentence in the reader's language (English unless ``"de"``)."""
+    return german if language == "de" else english
 
 
 def explain_cohorts(
@@ -24,52 +49,112 @@ def explain_cohorts(
 ) -> str:
     """What the cohort table says: size of the cohorts and how many come back."""
     sizes = matrix.filter(pl.col("period") == 0)
-    text = (
-        f"The table follows {sizes.height} cohorts of on average "
-        f"{number(sizes['cohort_size'].mean(), 0, language)} new customers each, from the "
-        "period of their first order onwards."
+    cohorts, size = sizes.height, number(sizes["cohort_size"].mean(), 0, language)
+    text = _t(
+        language,
+        f"The table follows {cohorts} cohorts of on average {size} new customers each, from "
+        "the period of their first order onwards.",
+        f"Die Tabelle verfolgt {cohorts} Kohorten mit durchschnittlich je {size} Neukunden, "
+        "ab dem Zeitraum ihrer ersten Bestellung.",
     )
     if metric == "retention":
-        second = matrix.filter(pl.col("period") == 1).drop_nulls("value")
-        later = matrix.filter(pl.col("period") == 6).drop_nulls("value")
-        if second.height:
-            text += (
-                " In the period after their first order, "
-                f"{percent(second['value'].mean(), 1, language)} of a cohort buy again"
-            )
-            text += (
-                f"; six periods later it is {percent(later['value'].mean(), 1, language)}."
-                if later.height
-                else "."
-            )
-    text += " Grey cells lie in the future: they are not zero, just not observed yet."
+        text += _returning(matrix, language)
+    text += _t(
+        language,
+        " Grey cells lie in the future: they are not zero, just not observed yet.",
+        " Graue Zellen liegen in der Zukunft: Sie sind nicht null, nur noch nicht beobachtet.",
+    )
     if "partial" in matrix.columns and matrix["partial"].any():
-        text += (
+        text += _t(
+            language,
             " The last period had not ended when the data stop, so its cells are grey too: "
-            "a few days of a period would read as a false drop."
+            "a few days of a period would read as a false drop.",
+            " Der letzte Zeitraum war noch nicht vorbei, als die Daten enden, daher sind auch "
+            "seine Zellen grau: Wenige Tage eines Zeitraums sähen wie ein falscher Einbruch aus.",
         )
     return text
 
 
+def _returning(matrix: pl.DataFrame, language: Language) -> str:
+    """The share of a cohort buying again one and six periods after the first order."""
+    second = matrix.filter(pl.col("period") == 1).drop_nulls("value")
+    later = matrix.filter(pl.col("period") == 6).drop_nulls("value")
+    if not second.height:
+        return ""
+    share = percent(second["value"].mean(), 1, language)
+    text = _t(
+        language,
+        f" In the period after their first order, {share} of a cohort buy again",
+        f" Im Zeitraum nach ihrer ersten Bestellung kaufen {share} einer Kohorte erneut",
+    )
+    if not later.height:
+        return text + "."
+    share = percent(later["value"].mean(), 1, language)
+    return text + _t(
+        language,
+        f"; six periods later it is {share}.",
+        f"; sechs Zeiträume später sind es {share}.",
+    )
+
+
 def explain_model(model, time_unit: str = "week", language: Language = "en") -> str:
-    """The fitted purchase model's parameters in words."""
+    """The fitted purchase model's parameters in words.
+
+    Parameters
+    ----------
+    model : fitted purchase model
+        BetaGeo, ModifiedBetaGeo or ParetoNBD (others list their parameters).
+    time_unit : {"week", "day"}
+        The model's time unit.
+    language : {"en", "de"}
+        The reader's language.
+
+    Returns
+    -------
+    str
+        Markdown.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> BetaGeo = type("BetaGeo", (), {})
+    >>> model = BetaGeo()
+    >>> model.params_ = {"r": 0.24, "alpha": 4.4, "a": 0.79, "b": 2.4}
+    >>> print(explain_model(model, language="de"))  # doctest: +NORMALIZE_WHITESPACE
+    Solange er aktiv ist, kauft der durchschnittliche Kunde 0,055-mal pro Woche (etwa 2,8-mal
+    im Jahr). Nach jedem Kauf liegt die durchschnittliche Wahrscheinlichkeit, nie wieder zu
+    kaufen, bei 24,8 %. Die Kunden weichen stark von diesen Durchschnitten ab; das Modell nutzt
+    auch diese Streuung.
+    """
     name = type(model).__name__
     p = model.params_
+    unit = _UNITS["de" if language == "de" else "en"].get(time_unit, time_unit)
     if name in ("BetaGeo", "ModifiedBetaGeo"):
         rate, leave = p["r"] / p["alpha"], p["a"] / (p["a"] + p["b"])
-        return (
-            f"While active, the average customer buys {number(rate, 3, language)} times per "
-            f"{time_unit} (about {number(rate * 52 if time_unit == 'week' else rate, 1, language)} "
-            "times a year). After each "
-            f"purchase, the average chance of never buying again is {percent(leave, 1, language)}. "
-            "Customers differ a lot around these averages; the model uses the spread too."
+        per_unit = number(rate, 3, language)
+        yearly = number(rate * 52 if time_unit == "week" else rate, 1, language)
+        leave = percent(leave, 1, language)
+        return _t(
+            language,
+            f"While active, the average customer buys {per_unit} times per {unit} (about "
+            f"{yearly} times a year). After each purchase, the average chance of never buying "
+            f"again is {leave}. Customers differ a lot around these averages; the model uses "
+            "the spread too.",
+            f"Solange er aktiv ist, kauft der durchschnittliche Kunde {per_unit}-mal pro {unit} "
+            f"(etwa {yearly}-mal im Jahr). Nach jedem Kauf liegt die durchschnittliche "
+            f"Wahrscheinlichkeit, nie wieder zu kaufen, bei {leave}. Die Kunden weichen stark "
+            "von diesen Durchschnitten ab; das Modell nutzt auch diese Streuung.",
         )
     if name == "ParetoNBD":
-        rate, death = p["r"] / p["alpha"], p["s"] / p["beta"]
-        return (
-            f"While active, the average customer buys {number(rate, 3, language)} times per "
-            f"{time_unit}; the average chance of leaving in a given {time_unit} is about "
-            f"{percent(death, 2, language)}."
+        per_unit = number(p["r"] / p["alpha"], 3, language)
+        death = percent(p["s"] / p["beta"], 2, language)
+        return _t(
+            language,
+            f"While active, the average customer buys {per_unit} times per {unit}; the "
+            f"average chance of leaving in a given {unit} is about {death}.",
+            f"Solange er aktiv ist, kauft der durchschnittliche Kunde {per_unit}-mal pro {unit}; "
+            f"die durchschnittliche Wahrscheinlichkeit abzuwandern liegt bei etwa {death} "
+            f"je {unit}.",
         )
     return f"{name}: " + ", ".join(f"{k} = {number(v, 3, language)}" for k, v in p.items())
 
@@ -81,43 +166,66 @@ def explain_spend(
     currency: Money = "€",
 ) -> str:
     """The spend model's average order value and the independence check."""
-    text = (
-        "A typical repeat order is worth "
-        f"{money(spend_model.population_mean_spend(), 2, currency, language)}; customers with "
-        "few orders are pulled towards that average, since their own mean is less certain."
+    typical = money(spend_model.population_mean_spend(), 2, currency, language)
+    text = _t(
+        language,
+        f"A typical repeat order is worth {typical}; customers with few orders are pulled "
+        "towards that average, since their own mean is less certain.",
+        f"Ein typischer Wiederkauf ist {typical} wert; Kunden mit wenigen Bestellungen werden "
+        "zu diesem Durchschnitt hingezogen, da ihr eigener Mittelwert unsicherer ist.",
     )
-    if check is not None:
-        rho = check.filter(pl.col("method") == "spearman")["correlation"].item()
-        ok = abs(rho) < 0.3
-        text += (
-            f" Spend per order and number of orders are {'hardly' if ok else 'clearly'} related "
-            f"(rank correlation {number(rho, 2, language)}), "
-            + (
-                "so the spend model's main assumption holds."
-                if ok
-                else "so the spend model's assumption is doubtful: read spend forecasts with care."
-            )
+    if check is None:
+        return text
+    rho = check.filter(pl.col("method") == "spearman")["correlation"].item()
+    rank = number(rho, 2, language)
+    if abs(rho) < 0.3:
+        return text + _t(
+            language,
+            " Spend per order and number of orders are hardly related "
+            f"(rank correlation {rank}), so the spend model's main assumption holds.",
+            " Bestellwert und Zahl der Bestellungen hängen kaum zusammen "
+            f"(Rangkorrelation {rank}), die Hauptannahme des Bestellwertmodells hält also.",
         )
-    return text
+    return text + _t(
+        language,
+        " Spend per order and number of orders are clearly related "
+        f"(rank correlation {rank}), so the spend model's assumption is doubtful: read spend "
+        "forecasts with care.",
+        " Bestellwert und Zahl der Bestellungen hängen deutlich zusammen "
+        f"(Rangkorrelation {rank}), die Annahme des Bestellwertmodells ist also zweifelhaft: "
+        "Lesen Sie die Prognosen der Bestellwerte mit Vorsicht.",
+    )
 
 
 def explain_holdout(metrics: dict, language: Language = "en") -> str:
     """How well the model predicted the holdout period; warns when the error is large."""
     error = metrics["aggregate_error"]
-    direction = "more" if error > 0 else "fewer"
-    text = (
-        "In the holdout period customers made "
-        f"{number(metrics['actual_purchases'], 0, language)} repeat purchases; "
-        f"the model expected {number(metrics['predicted_purchases'], 0, language)}, "
-        f"{percent(abs(error), 1, language)} {direction}. Per customer the prediction was off by "
-        f"{number(metrics['mae'], 2, language)} purchases on average."
+    actual = number(metrics["actual_purchases"], 0, language)
+    predicted = number(metrics["predicted_purchases"], 0, language)
+    gap, mae = percent(abs(error), 1, language), number(metrics["mae"], 2, language)
+    text = _t(
+        language,
+        f"In the holdout period customers made {actual} repeat purchases; the model expected "
+        f"{predicted}, {gap} {'more' if error > 0 else 'fewer'}. Per customer the prediction "
+        f"was off by {mae} purchases on average.",
+        f"Im Testzeitraum (Holdout) tätigten die Kunden {actual} Wiederkäufe; das Modell "
+        f"erwartete {predicted}, {gap} {'mehr' if error > 0 else 'weniger'}. Je Kunde lag die "
+        f"Vorhersage im Mittel um {mae} Käufe daneben.",
     )
     if metrics["large_error"]:
-        return text + (
-            " ⚠️ That gap is large: the values below may be off by as much. Check for seasonality, "
-            "a change in the business, or try another model."
+        return text + _t(
+            language,
+            " ⚠️ That gap is large: the values below may be off by as much. Check for "
+            "seasonality, a change in the business, or try another model.",
+            " ⚠️ Diese Abweichung ist groß: Die Werte unten können ebenso weit danebenliegen. "
+            "Prüfen Sie Saisonalität und Veränderungen im Geschäft, oder versuchen Sie ein "
+            "anderes Modell.",
         )
-    return text + " That is close enough to trust the forecasts below."
+    return text + _t(
+        language,
+        " That is close enough to trust the forecasts below.",
+        " Das ist nah genug, um den Prognosen unten zu vertrauen.",
+    )
 
 
 def explain_clv(
@@ -131,19 +239,26 @@ def explain_clv(
     values = clv["clv"].sort(descending=True)
     total = values.sum()
     top_share = values.head(max(1, values.len() // 10)).sum() / total if total else 0.0
-    basis = "margin" if margin < 1 else "revenue"
-    text = (
-        f"Over the next {horizon_months} months an existing customer is worth "
-        f"{money(values.mean(), 2, currency, language)} in discounted {basis} on average, "
-        f"{money(total, 0, currency, language)} for all "
-        f"{number(values.len(), 0, language)} customers. "
-        f"The top 10% of customers bring {percent(top_share, 0, language)} of that value."
+    mean, summed = money(values.mean(), 2, currency, language), money(total, 0, currency, language)
+    customers, top = number(values.len(), 0, language), percent(top_share, 0, language)
+    text = _t(
+        language,
+        f"Over the next {horizon_months} months an existing customer is worth {mean} in "
+        f"discounted {'margin' if margin < 1 else 'revenue'} on average, {summed} for all "
+        f"{customers} customers. The top 10% of customers bring {top} of that value.",
+        f"In den nächsten {horizon_months} Monaten ist ein Bestandskunde im Durchschnitt {mean} "
+        f"an abgezinstem {'Deckungsbeitrag' if margin < 1 else 'Umsatz'} wert, {summed} für "
+        f"alle {customers} Kunden. Die besten 10 % der Kunden bringen {top} dieses Werts.",
     )
     if "clv_lower" in clv.columns:
-        text += (
-            f" With the uncertainty of the model's estimates, the total lies between "
-            f"{money(clv['clv_lower'].sum(), 0, currency, language)} and "
-            f"{money(clv['clv_upper'].sum(), 0, currency, language)}."
+        low = money(clv["clv_lower"].sum(), 0, currency, language)
+        high = money(clv["clv_upper"].sum(), 0, currency, language)
+        text += _t(
+            language,
+            f" With the uncertainty of the model's estimates, the total lies between {low} and "
+            f"{high}.",
+            f" Mit der Unsicherheit der Modellschätzungen liegt die Summe zwischen {low} und "
+            f"{high}.",
         )
     return text
 
@@ -157,11 +272,16 @@ def explain_new_customer(
     currency: Money = "€",
 ) -> str:
     """The headline number: value of an average new customer, with its interval."""
-    return (
-        f"An average new customer is worth {money(value, 2, currency, language)} in the first "
-        f"{horizon_months} months, first order included, discounted to today (likely between "
-        f"{money(lower, 2, currency, language)} and "
-        f"{money(upper, 2, currency, language)}). Set this against what it costs to acquire one."
+    worth, low, high = (money(amount, 2, currency, language) for amount in (value, lower, upper))
+    return _t(
+        language,
+        f"An average new customer is worth {worth} in the first {horizon_months} months, first "
+        f"order included, discounted to today (likely between {low} and {high}). Set this "
+        "against what it costs to acquire one.",
+        f"Ein durchschnittlicher Neukunde ist in den ersten {horizon_months} Monaten {worth} "
+        f"wert, die erste Bestellung eingeschlossen, abgezinst auf heute (wahrscheinlich "
+        f"zwischen {low} und {high}). Stellen Sie dem gegenüber, was die Gewinnung eines "
+        "Neukunden kostet.",
     )
 
 
@@ -169,27 +289,46 @@ def explain_channels(channels: pl.DataFrame, language: Language = "en") -> str:
     """Best and worst channel by LTV:CAC, and payback."""
     ranked = channels.drop_nulls("ltv_cac").sort("ltv_cac", descending=True)
     if ranked.is_empty():
-        return (
+        return _t(
+            language,
             "No channel has both a lifetime value and an acquisition cost, so no ratio can be "
-            "shown."
+            "shown.",
+            "Kein Kanal hat sowohl einen Kundenwert als auch Akquisekosten, daher lässt sich "
+            "kein Verhältnis zeigen.",
         )
     best, worst = ranked.row(0, named=True), ranked.row(-1, named=True)
-    text = (
-        f"{markdown_literal(best['acquisition_channel'])} brings "
-        f"{number(best['ltv_cac'], 1, language)} in value for every unit spent on acquisition"
+    best_name, worst_name = (markdown_literal(r["acquisition_channel"]) for r in (best, worst))
+    best_ratio, worst_ratio = (number(r["ltv_cac"], 1, language) for r in (best, worst))
+    text = _t(
+        language,
+        f"{best_name} brings {best_ratio} in value for every unit spent on acquisition",
+        f"{best_name} bringt {best_ratio} an Wert für jede Einheit, die in die Akquise fließt",
     )
-    text += (
-        f", paying back in month {best['payback_month']}."
-        if best["payback_month"] is not None
-        else "."
+    if best["payback_month"] is not None:
+        month = best["payback_month"]
+        text += _t(
+            language,
+            f", paying back in month {month}.",
+            f", und amortisiert sich im Monat {month}.",
+        )
+    else:
+        text += "."
+    text += _t(
+        language, f" {worst_name} returns {worst_ratio}", f" {worst_name} bringt {worst_ratio}"
     )
-    text += (
-        f" {markdown_literal(worst['acquisition_channel'])} returns "
-        f"{number(worst['ltv_cac'], 1, language)}"
-        + ("; it does not pay back within the horizon." if worst["payback_month"] is None else ".")
-        + " A ratio below 1 means the customers cost more than they bring."
+    if worst["payback_month"] is None:
+        text += _t(
+            language,
+            "; it does not pay back within the horizon.",
+            "; der Kanal amortisiert sich nicht innerhalb des Zeitraums.",
+        )
+    else:
+        text += "."
+    return text + _t(
+        language,
+        " A ratio below 1 means the customers cost more than they bring.",
+        " Ein Verhältnis unter 1 bedeutet: Die Kunden kosten mehr, als sie bringen.",
     )
-    return text
 
 
 def explain_forecast(
@@ -198,14 +337,19 @@ def explain_forecast(
     """Total expected revenue, split into existing and planned customers."""
     totals = dict(forecast.group_by("kind").agg(pl.col("expected_revenue").sum()).iter_rows())
     months = forecast["month"].n_unique()
-    text = (
-        "Customers already won are expected to bring "
-        f"{money(totals.get('existing', 0.0), 0, currency, language)} in the next {months} months."
+    existing = money(totals.get("existing", 0.0), 0, currency, language)
+    text = _t(
+        language,
+        f"Customers already won are expected to bring {existing} in the next {months} months.",
+        f"Die bereits gewonnenen Kunden bringen in den nächsten {months} Monaten "
+        f"voraussichtlich {existing}.",
     )
     if "planned" in totals:
-        text += (
-            f" The acquisition plan adds {money(totals['planned'], 0, currency, language)}, "
-            "first orders included."
+        planned = money(totals["planned"], 0, currency, language)
+        text += _t(
+            language,
+            f" The acquisition plan adds {planned}, first orders included.",
+            f" Der Akquiseplan fügt {planned} hinzu, erste Bestellungen eingeschlossen.",
         )
     return text
 
@@ -213,93 +357,15 @@ def explain_forecast(
 def explain_retention(model, language: Language = "en") -> str:
     """sBG: churn heterogeneity in words."""
     rates = model.retention_rate(5)
-    return (
-        f"Of customers who start, {percent(rates[0], 0, language)} renew after the first period; "
-        f"among those still there in period 5, {percent(rates[-1], 0, language)} renew. "
-        "Retention rises because the customers most likely to leave leave first, not because "
-        "anyone grows more loyal."
-    )
-
-
-def fit_comparison(calibration_model, full_model) -> pl.DataFrame:
-    """The purchase model fitted on the calibration period beside the refit on all orders.
-
-    Published results (CDNOW: Fader, Hardie & Lee 2005) are fits on a calibration period,
-    so the first column is the one to compare with them; the report's values use the second.
-
-    Parameters
-    ----------
-    calibration_model, full_model : fitted purchase models
-        The same model class, fitted on the calibration period and on all orders.
-
-    Returns
-    -------
-    polars.DataFrame
-        quantity (each parameter, then log_likelihood and customers), calibration_fit,
-        all_data_fit.
-
-    Examples
-    --------
-    >>> from types import SimpleNamespace
-    >>> early = SimpleNamespace(params_={"r": 0.2426, "alpha": 4.4136}, log_likelihood_=-9582.43,
-    ...                         n_customers_=2357)
-    >>> late = SimpleNamespace(params_={"r": 0.25, "alpha": 4.1}, log_likelihood_=-12000.0,
-    ...                        n_customers_=2357)
-    >>> fit_comparison(early, late)["calibration_fit"].to_list()
-    [0.2426, 4.4136, -9582.43, 2357.0]
-    """
-    names = list(calibration_model.params_)
-
-    def column(model) -> list[float]:
-        customers = getattr(model, "n_customers_", None)
-        return [float(model.params_[name]) for name in names] + [
-            float(model.log_likelihood_),
-            float(customers) if customers is not None else None,
-        ]
-
-    return pl.DataFrame(
-        {
-            "quantity": [*names, "log_likelihood", "customers"],
-            "calibration_fit": column(calibration_model),
-            "all_data_fit": column(full_model),
-        }
-    )
-
-
-def explain_fit_comparison(
-    table: pl.DataFrame, calibration_end, model_name: str = "BG/NBD", language: Language = "en"
-) -> str:
-    """The calibration fit's parameters and log-likelihood in words, beside the refit.
-
-    Examples
-    --------
-    >>> import datetime as dt
-    >>> table = pl.DataFrame({"quantity": ["r", "log_likelihood"],
-    ...                       "calibration_fit": [0.2426, -9582.43],
-    ...                       "all_data_fit": [0.25, -12000.0]})
-    >>> print(explain_fit_comparison(table, dt.date(1997, 9, 30)))  # doctest: +NORMALIZE_WHITESPACE
-    Fitted on the orders up to 30 Sep 1997 (the calibration period), the BG/NBD model has
-    r = 0.2426, log-likelihood -9,582.43. Refitted on all orders, which the values below use:
-    r = 0.2500, log-likelihood -12,000.00. Compare published results with the calibration fit:
-    they are fits to a calibration period too.
-    """
-
-    def listed(column: str) -> str:
-        parts = []
-        for quantity, value in zip(table["quantity"], table[column], strict=True):
-            if quantity == "customers" or value is None:
-                continue
-            if quantity == "log_likelihood":
-                parts.append(f"log-likelihood {number(value, 2, language)}")
-            else:
-                parts.append(f"{quantity} = {number(value, 4, language)}")
-        return ", ".join(parts)
-
-    return (
-        f"Fitted on the orders up to {calibration_end:%d %b %Y} (the calibration period), the "
-        f"{model_name} model has {listed('calibration_fit')}. Refitted on all orders, which the "
-        f"values below use: {listed('all_data_fit')}. Compare published results with the "
-        "calibration fit: they are fits to a calibration period too."
+    first, fifth = percent(rates[0], 0, language), percent(rates[-1], 0, language)
+    return _t(
+        language,
+        f"Of customers who start, {first} renew after the first period; among those still "
+        f"there in period 5, {fifth} renew. Retention rises because the customers most likely "
+        "to leave leave first, not because anyone grows more loyal.",
+        f"Von den Kunden, die beginnen, verlängern {first} nach dem ersten Zeitraum; von denen, "
+        f"die in Zeitraum 5 noch dabei sind, verlängern {fifth}. Die Kundenbindungsrate steigt, "
+        "weil die Kunden, die am ehesten gehen, zuerst gehen, nicht weil jemand treuer wird.",
     )
 
 
