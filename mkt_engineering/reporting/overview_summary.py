@@ -47,8 +47,10 @@ def headline(tables: pl.DataFrame, unreadable: int = 0, language: Language = "en
         return _t(language, "No table could be read", "Keine Tabelle lesbar")
     text = _t(
         language,
-        f"{tables.height} tables, {count(tables['rows'].sum())} rows",
-        f"{tables.height} Tabellen, {count(tables['rows'].sum(), 'de')} Zeilen",
+        f"{tables.height} {'table' if tables.height == 1 else 'tables'}, "
+        f"{count(tables['rows'].sum())} rows",
+        f"{tables.height} {'Tabelle' if tables.height == 1 else 'Tabellen'}, "
+        f"{count(tables['rows'].sum(), 'de')} Zeilen",
     )
     firsts, lasts = tables["first"].drop_nulls(), tables["last"].drop_nulls()
     if firsts.len() and lasts.len():

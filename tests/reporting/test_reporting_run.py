@@ -80,7 +80,7 @@ def test_manifest_records_inputs_packages_and_times(overview_run):
     assert item["bytes"] == overview_run["input"].stat().st_size
     assert {"python", "polars", "papermill", "nbconvert", "altair"} <= set(manifest["packages"])
     assert manifest["started"] <= manifest["finished"]
-    assert manifest["headline"].startswith("1 tables, 200 rows")
+    assert manifest["headline"].startswith("1 table, 200 rows")
 
 
 def test_no_email_address_in_any_file_of_the_report(overview_run):
@@ -144,7 +144,7 @@ def test_report_hides_code_and_shows_parameters_and_quality(overview_run):
 def test_index_lists_the_run(overview_run):
     index = (overview_run["out"] / "index.html").read_text(encoding="utf-8")
     assert "data_overview/" + overview_run["runs"][0].name + "/report.html" in index
-    assert "1 tables, 200 rows" in index
+    assert "1 table, 200 rows" in index
     assert "http:" not in index and "https:" not in index  # no remote link (http-equiv is fine)
 
 
@@ -152,7 +152,8 @@ def test_index_lists_the_run(overview_run):
 def test_report_renders_in_headless_chromium_without_network(overview_run, tmp_path):
     if CHROMIUM is None:
         pytest.skip(
-            "Chromium is not installed (apt-get install chromium); the offline browser check did not run"
+            "Chromium is not installed (apt-get install chromium); the offline browser check "
+            "did not run"
         )
     report = overview_run["runs"][0] / "report.html"
     flags = [
