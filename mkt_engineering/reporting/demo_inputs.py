@@ -6,8 +6,8 @@ explicitly, from this one table; the batch example, the tests and the lessons us
 
 Examples
 --------
->>> demo_data("attribution", Path("/d"))
-['touchpoints=/d/journeys/touchpoints.csv', 'conversions=/d/journeys/conversions.csv', 'spend=/d/journeys/spend.csv']
+>>> demo_data("attribution", Path("/d"))[:2]
+['touchpoints=/d/journeys/touchpoints.csv', 'conversions=/d/journeys/conversions.csv']
 >>> demo_parameters("ab_test")["control"]
 'control'
 """
@@ -50,6 +50,7 @@ DEMO_PARAMETERS: dict[str, dict[str, Any]] = {
         "day_column": "day",
         "planned_units_per_arm": 6693,
     },
+    "attribution": {"currency": "€"},  # the demo's conversion values and spend are in euros
     "cohort_ltv": {
         "acquisition_plan": {"search": 120, "social": 120, "affiliate": 60, "display": 40},
         "currency": "€",  # the demo shop sells in euros; its files carry no currency sign
