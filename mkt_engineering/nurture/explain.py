@@ -78,6 +78,11 @@ def _t(language: Language, english: str, german: str) -> str:
     return german if language == "de" else english
 
 
+def _comma(label: str) -> str:
+    """A bin label such as ``1.5–2.5`` with German decimal commas."""
+    return label.replace(".", ",")
+
+
 def explain_time_to_qualify(
     median_days: float | None,
     share_by: dict[float, float],
@@ -403,8 +408,9 @@ def explain_unsubscribes(table: pl.DataFrame, language: Language = "en") -> str:
         language,
         f"At {low['emails_per_week']} e-mails a week, {low_risk} of the leads unsubscribe per "
         f"week; at {high['emails_per_week']} it is {high_risk} ({times} times as many).",
-        f"Bei {low['emails_per_week']} E-Mails pro Woche melden sich {low_risk} der Leads je "
-        f"Woche ab; bei {high['emails_per_week']} sind es {high_risk} ({times}-mal so viele).",
+        f"Bei {_comma(low['emails_per_week'])} E-Mails pro Woche melden sich {low_risk} der "
+        f"Leads je Woche ab; bei {_comma(high['emails_per_week'])} sind es {high_risk} "
+        f"({times}-mal so viele).",
     )
 
 

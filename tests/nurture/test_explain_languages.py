@@ -99,6 +99,20 @@ def test_english_is_unchanged_and_german_is_german(name):
         assert word not in text, (name, word)
 
 
+def test_frequency_bins_read_with_decimal_commas_in_german():
+    table = pl.DataFrame(
+        {
+            "emails_per_week": ["0–1.5", "2.5–4"],
+            "per_1000_lead_days": [0.9, 9.0],
+            "weekly_probability": [0.006, 0.09],
+        }
+    )
+    assert explain.explain_unsubscribes(table, "en").startswith("At 0–1.5 e-mails a week")
+    assert explain.explain_unsubscribes(table, "de").startswith(
+        "Bei 0–1,5 E-Mails pro Woche melden sich 0,6 % der Leads je Woche ab; bei 2,5–4 sind"
+    )
+
+
 def test_empty_results_read_in_german():
     none = pl.DataFrame({"recommended": [False]})
     assert explain.explain_handoff_rule(none, "de").startswith("Kein Score-Schwellenwert")
