@@ -10,6 +10,7 @@ import altair as alt
 import polars as pl
 
 from mkt_engineering.charts.theme import ACCENT, count_axis
+from mkt_engineering.errors import ParameterError
 
 
 def _top(counts: pl.DataFrame, column: str = "rows") -> float | None:
@@ -85,7 +86,10 @@ def rows_over_time(
     """
     period = period or time_period(frame.get_column(column))
     if period not in PERIODS:
-        raise ValueError(f"period must be one of {sorted(PERIODS)}, got {period!r}")
+        raise ParameterError(
+            f"rows_over_time: period must be one of {sorted(PERIODS)}, got {period!r}; "
+            "leave it out to read the period from the dates."
+        )
     counts = (
         frame.select(
             pl.col(column).cast(pl.Datetime("us")).dt.truncate(PERIODS[period]).alias("period")

@@ -11,6 +11,7 @@ real bounding boxes in the DOM.
 from __future__ import annotations
 
 import ast
+import datetime as dt
 import math
 import re
 import xml.etree.ElementTree as ET
@@ -22,6 +23,7 @@ import pytest
 
 from mkt_engineering.charts import overview as overview_charts
 from mkt_engineering.charts.theme import MIN_CELL_HEIGHT, MIN_CELL_WIDTH, use_theme
+from mkt_engineering.errors import ParameterError
 from mkt_engineering.experiments import charts as ex_charts
 from mkt_engineering.reporting import notebook
 from mkt_engineering.reporting.notebook import svg_renderer
@@ -379,3 +381,17 @@ def test_overview_histogram_names_values_that_are_not_numbers():
     assert all(math.isfinite(r["start"]) and math.isfinite(r["end"]) for r in rows)
     assert sum(r["rows"] for r in rows) == 4
     assert spec["title"]["subtitle"] == "2 values that are not finite numbers are left out."
+
+
+def test_rows_over_time_reads_the_period_from_the_dates():
+    start = dt.date(2024, 1, 1)
+    days = [start + dt.timedelta(days=d) for d in range(40)]
+    weeks = [start + dt.timedelta(weeks=w) for w in range(30)]
+    months = [dt.date(2024, m, 15) for m in range(1, 13)]  # mid-month, 28+ days apart
+    assert [overview_charts.time_period(pl.Series(d)) for d in (days, weeks, months)] == [
+        "day",
+        "week",
+        "month",
+    ]
+    with pytest.raises(ParameterError, match="period must be one of"):
+        overview_charts.rows_over_time(pl.DataFrame({"d": days}), "d", "t", period="year")
