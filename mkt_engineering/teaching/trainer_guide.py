@@ -1,4 +1,5 @@
-"""The trainer guide: agenda, goals, solutions and the mistakes each check recognises.
+"""The trainer guide: a two-day agenda, goals, solutions with the numbers they give, the
+mistakes each check recognises, a model capstone memo and a page on preparing 20 laptops.
 
 The common mistakes are read from the check functions themselves (the ``mistakes=`` and
 ``hint=`` texts in their source), so the guide never drifts from what learners are told.
@@ -9,8 +10,8 @@ Examples
 >>> hints = check_hints(welcome_checks.check_search_leads)
 >>> any("clicks" in hint for hint in hints)
 True
->>> agenda([("00_welcome", "Welcome", 45), ("01_attribution", "Attribution", 60)])[:2]
-[('09:00', '09:15', 'Arrival, `mkt doctor` on every laptop', 15), ('09:15', '10:00', 'Welcome', 45)]
+>>> "## Prepare 20 laptops" in guide_markdown([], language="en")
+True
 """
 
 from __future__ import annotations
@@ -21,8 +22,10 @@ import inspect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from functools import cache
+
+from mkt_engineering.teaching import expected_numbers as numbers
+from mkt_engineering.teaching import guide_pages as pages
 
 # What every check recognises through the shared core (feedback.py), shown once in the guide.
 CORE_MISTAKES = {
@@ -69,10 +72,17 @@ LABELS = {
         "lunch": "Lunch break",
         "arrival": "Arrival, `mkt doctor` on every laptop",
         "min": "min",
+        "expected": "Expected answer (from the lesson's solution)",
+        "memo": "Model capstone memo",
+        "memo_intro": "What a good memo says, with the numbers of the capstone's solutions. "
+        "Read it out after the learners' memos, not before.",
+        "laptops": "Prepare 20 laptops",
+        "days": "two days",
         "before_text": (
-            "1. Run `mkt doctor` on every laptop a few days before; each red line names its fix.\n"
-            "2. Hand out `workshop-student.zip`; learners unzip it and start `jupyter lab` in the folder.\n"
-            "3. The folder holds the demo data, so the room needs no internet.\n"
+            "1. Run `mkt doctor` on every laptop a few days before; each red line names its "
+            "fix (see *Prepare 20 laptops* below).\n"
+            "2. Hand out `workshop-student.zip`; learners unzip it and start `mkt lab workshop`.\n"
+            "3. The folder holds the demo data, so the lessons need no internet.\n"
             "4. This guide holds the solutions: do not put it into the student folder."
         ),
     },
@@ -98,13 +108,20 @@ LABELS = {
         "lunch": "Mittagspause",
         "arrival": "Ankommen, `mkt doctor` auf jedem Laptop",
         "min": "Min.",
+        "expected": "Erwartete Antwort (aus der Lösung der Lektion)",
+        "memo": "Muster-Memo des Abschlussprojekts",
+        "memo_intro": "So sieht ein gutes Memo aus, mit den Zahlen aus den Lösungen des "
+        "Abschlussprojekts. Lesen Sie es nach den Memos der Teilnehmenden vor, nicht vorher.",
+        "laptops": "20 Laptops vorbereiten",
+        "days": "zwei Tage",
         "before_text": (
             "1. Lassen Sie `mkt doctor` ein paar Tage vorher auf jedem Laptop laufen; jede rote "
-            "Zeile nennt die Abhilfe.\n"
+            "Zeile nennt die Abhilfe (siehe *20 Laptops vorbereiten* unten).\n"
             "2. Verteilen Sie `workshop-student.zip`; die Teilnehmenden entpacken es und starten "
-            "`jupyter lab` im Ordner.\n"
-            "3. Der Ordner enthält die Demodaten, der Raum braucht also kein Internet.\n"
-            "4. Dieser Leitfaden enthält die Lösungen: Legen Sie ihn nicht in den Ordner der Teilnehmenden."
+            "`mkt lab workshop`.\n"
+            "3. Der Ordner enthält die Demodaten, die Lektionen brauchen also kein Internet.\n"
+            "4. Dieser Leitfaden enthält die Lösungen: Legen Sie ihn nicht in den Ordner der "
+            "Teilnehmenden."
         ),
     },
 }
@@ -211,32 +228,6 @@ def check_hints(check: Callable) -> list[str]:
     return list(dict.fromkeys([*declared, *hints]))
 
 
-def agenda(
-    sessions: list[tuple[str, str, int]], start: str = "09:00"
-) -> list[tuple[str, str, str, int]]:
-    """Rows (start, end, session, minutes): arrival, lessons, breaks, one lunch after noon."""
-    clock = datetime.strptime(start, "%H:%M")
-    rows = []
-    lunch_done = False
-
-    def add(label: str, minutes: int) -> None:
-        nonlocal clock
-        end = clock + timedelta(minutes=minutes)
-        rows.append((clock.strftime("%H:%M"), end.strftime("%H:%M"), label, minutes))
-        clock = end
-
-    add(LABELS["en"]["arrival"], 15)
-    for index, (_, title, minutes) in enumerate(sessions):
-        if index:
-            if not lunch_done and clock.hour >= 12:
-                add(LABELS["en"]["lunch"], 60)
-                lunch_done = True
-            else:
-                add(LABELS["en"]["break"], 15)
-        add(title, minutes)
-    return rows
-
-
 def guide_markdown(lessons: list[LessonDoc], *, language: str = "en", title: str = "") -> str:
     label = LABELS.get(language, LABELS["en"])
     lines = [
@@ -246,17 +237,14 @@ def guide_markdown(lessons: list[LessonDoc], *, language: str = "en", title: str
         "",
         label["before_text"],
         "",
-        f"## {label['agenda']}",
+        f"## {label['agenda']}: {label['days']}",
         "",
-        f"| {label['start']} | {label['end']} | {label['session']} | {label['minutes']} |",
-        "|---|---|---|---|",
+        pages.two_day_agenda(lessons, language=language),
+        f"## {label['laptops']}",
+        "",
+        pages.LAPTOPS.get(language, pages.LAPTOPS["en"]),
     ]
-    english = LABELS["en"]
-    for start, end, session, minutes in agenda([(d.stem, d.title, d.minutes) for d in lessons]):
-        session = {english[k]: label[k] for k in ("arrival", "break", "lunch")}.get(
-            session, session
-        )
-        lines.append(f"| {start} | {end} | {session} | {minutes} |")
+    expected = numbers.load_expected()
     for doc in lessons:
         lines += [
             "",
@@ -284,13 +272,20 @@ def guide_markdown(lessons: list[LessonDoc], *, language: str = "en", title: str
                 "```",
                 "",
             ]
+            lines += pages.expected_lines(
+                expected.get(doc.stem, {}), exercise.checks, label, language
+            )
             if exercise.checks:
                 lines.append(
                     f"*{label['checked_by']}:* " + ", ".join(f"`{c}`" for c in exercise.checks)
                 )
-            if exercise.mistakes:
+            mistakes = pages.clean_mistakes(exercise.mistakes, language=language)
+            if mistakes:
                 lines += ["", f"*{label['mistakes']}:*", ""]
-                lines += [f"- {mistake}" for mistake in exercise.mistakes]
+                lines += [f"- {mistake}" for mistake in mistakes]
+        memo = pages.model_memo(expected.get(doc.stem, {}), language=language)
+        if memo and doc.stem.startswith("05"):
+            lines += ["", f"### {label['memo']}", "", label["memo_intro"], "", memo]
         if doc.discussion:
             lines += ["", f"### {label['discussion']}", ""]
             lines += [f"{k}. {question}" for k, question in enumerate(doc.discussion, start=1)]
@@ -327,9 +322,10 @@ HTML_TEMPLATE = """<!DOCTYPE html>
 <html lang="{lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title>
 <style>
-body {{ font-family: Helvetica, Arial, sans-serif; max-width: 860px; margin: 2em auto; padding: 0 1em;
-       line-height: 1.5; color: #222; }}
-h1, h2 {{ color: #0072B2; }} h2 {{ border-bottom: 1px solid #ddd; padding-bottom: .2em; margin-top: 2em; }}
+body {{ font-family: Helvetica, Arial, sans-serif; max-width: 860px; margin: 2em auto;
+       padding: 0 1em; line-height: 1.5; color: #222; }}
+h1, h2 {{ color: #0072B2; }}
+h2 {{ border-bottom: 1px solid #ddd; padding-bottom: .2em; margin-top: 2em; }}
 table {{ border-collapse: collapse; }}
 td, th {{ border: 1px solid #ccc; padding: 4px 10px; text-align: left; vertical-align: top; }}
 @media (max-width: 640px) {{
