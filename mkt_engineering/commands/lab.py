@@ -99,7 +99,17 @@ def lab(
         )
         raise typer.Exit(2)
     command, env = lab_command(list(ctx.args), folder=target)
-    raise typer.Exit(subprocess.call(command, env=env, cwd=target))
+    raise typer.Exit(start(command, env, target))
+
+
+def start(command: list[str], env: dict[str, str], folder: Path) -> int:
+    """Run JupyterLab in ``folder``. On Linux and macOS it replaces this process, so Ctrl+C
+    or a stop signal sent to `mkt lab` reaches JupyterLab and its kernels (a child process
+    would live on); Windows has no such replacement, so there `mkt lab` waits for it."""
+    if os.name == "posix":
+        os.chdir(folder)
+        os.execve(command[0], command, env)
+    return subprocess.call(command, env=env, cwd=folder)
 
 
 def register(app: typer.Typer) -> None:

@@ -20,6 +20,7 @@ import json
 import os
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -170,18 +171,29 @@ def lab(room, tmp_path_factory):
     log = state / "lab.log"
     with log.open("w") as output:
         server = subprocess.Popen(
-            command, env=env, cwd=folder, stdout=output, stderr=subprocess.STDOUT
+            command,
+            env=env,
+            cwd=folder,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: the teardown stops all of it
         )
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_for_server(server, f"{url}/api/status?token={token}", log)
         yield url, token
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        _stop(server)
+
+
+def _stop(server: subprocess.Popen) -> None:
+    """Stop `mkt lab` (JupyterLab itself, it replaces the mkt process) and its kernels."""
+    server.terminate()
+    try:
+        server.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=10)
 
 
 def _wait_for_server(server: subprocess.Popen, status_url: str, log: Path) -> None:
@@ -310,3 +322,36 @@ def test_lesson_problems_sees_a_cell_that_did_not_run_and_an_error():
     ]
     solved = lesson_problems(notebook, edition_name="solved", language="de")
     assert any("does not pass" in problem for problem in solved)
+
+
+def test_stopping_mkt_lab_stops_jupyterlab(tmp_path):
+    """A stop signal to `mkt lab` reaches JupyterLab: no server is left running."""
+    port, token = _free_port(), secrets.token_hex(8)
+    mkt = Path(sys.executable).with_name("mkt")
+    command = [str(mkt)] if mkt.exists() else [sys.executable, "-m", "mkt_engineering.cli"]
+    command += ["lab", str(tmp_path), "--no-browser", f"--port={port}"]
+    command += [f"--ServerApp.token={token}"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--allow-root")
+    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"))
+    log = tmp_path / "lab.log"
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            command, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        _wait_for_server(server, f"http://127.0.0.1:{port}/api/status?token={token}", log)
+        server.terminate()
+        server.wait(timeout=60)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) != 0:
+                    return
+            time.sleep(0.5)
+        pytest.fail(f"JupyterLab still answers on port {port} after `mkt lab` was stopped")
+    finally:
+        try:
+            os.killpg(server.pid, signal.SIGKILL)  # whatever is left of the group
+        except ProcessLookupError:
+            pass

@@ -314,10 +314,10 @@ def test_lint_finds_a_missing_check_and_recap():
 
 
 def test_mkt_lab_opens_the_given_folder_on_localhost(tmp_path, monkeypatch):
-    import subprocess
+    from mkt_engineering.commands import lab
 
     started = []
-    monkeypatch.setattr(subprocess, "call", lambda command, env, cwd: started.append(cwd) or 0)
+    monkeypatch.setattr(lab, "start", lambda command, env, folder: started.append(folder) or 0)
     (tmp_path / "00_welcome.ipynb").write_text("{}")
     result = CliRunner().invoke(app, ["lab", str(tmp_path), "--no-browser", "--port", "9999"])
     assert result.exit_code == 0, result.output
