@@ -67,6 +67,14 @@ def run_model(paths: pl.DataFrame, spec: ModelSpec) -> pl.DataFrame:
 def compare(paths: pl.DataFrame, models: Sequence[ModelSpec] = DEFAULT_MODELS) -> pl.DataFrame:
     """Credit of every channel under each model, as one long frame.
 
+    Parameters
+    ----------
+    paths : DataFrame
+        The canonical paths frame: path (list of channels), conversions, and optionally
+        value and non_conversions.
+    models : sequence of str or (str, dict)
+        The models, by name or as (name, options) such as ``("markov", {"order": 2})``.
+
     Returns
     -------
     DataFrame
@@ -268,6 +276,14 @@ def journey_credit(paths: pl.DataFrame, model: ModelSpec = "linear") -> pl.DataF
     proportional fitting) so that the journeys add up to the Markov model's channel credit
     exactly. Value is split the same way with the value removal effects. Every journey
     still hands out exactly its own conversions and value.
+
+    Parameters
+    ----------
+    paths : DataFrame
+        The canonical paths frame: path (list of channels), conversions, and optionally
+        value and non_conversions.
+    model : str or (str, dict)
+        The model, by name or as (name, options).
 
     Returns
     -------
