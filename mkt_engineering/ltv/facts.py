@@ -76,6 +76,56 @@ class OrderFacts:
             )
         return (self.margin or 0.0) / self.revenue
 
+    def value_margin(self, given: float | None = None, language: str = "en") -> tuple[float, str]:
+        """The margin share values are counted in, and a sentence when the data's is unusable.
+
+        A margin given as a parameter wins. Otherwise the orders' margin column gives the
+        share; when it is not a share between 0 and 1 (a margin column in percent, or
+        margin above revenue) values are counted in revenue (1.0) and the sentence says
+        so and how to fix it, so the report goes on instead of stopping.
+
+        Parameters
+        ----------
+        given : float, optional
+            The ``margin`` parameter (None or 0 = from the data).
+        language : {"en", "de"}
+            Language of the sentence.
+
+        Returns
+        -------
+        (float, str)
+            The share (1.0 = values in revenue) and "" or the sentence.
+
+        Examples
+        --------
+        >>> facts = OrderFacts(3, 2, date(2024, 1, 1), date(2024, 2, 1), 100.0, 350.0,
+        ...                    ("customer_id", "order_date", "revenue", "margin"))
+        >>> share, note = facts.value_margin()
+        >>> share, note.split(",")[0]
+        (1.0, 'The margin column adds up to 350% of revenue')
+        """
+        if given:
+            return float(given), ""
+        share = self.margin_share
+        if share is None:
+            return 1.0, ""
+        if math.isfinite(share) and 0 < share <= 1:
+            return share, ""
+        if language == "de":
+            note = (
+                f"Die Spalte margin ergibt {share:.0%} des Umsatzes, also keinen Anteil "
+                "zwischen 0 und 1; die Werte unten sind deshalb Umsatz. Geben Sie die Marge "
+                "je Bestellung in derselben Währung wie den Umsatz an oder setzen Sie den "
+                "Parameter margin (z. B. 0.3)."
+            )
+        else:
+            note = (
+                f"The margin column adds up to {share:.0%} of revenue, which is not a share "
+                "between 0 and 1, so values below are in revenue. Give the margin per order "
+                "in the same currency as revenue, or set the margin parameter (e.g. 0.3)."
+            )
+        return 1.0, note
+
 
 def _day(value: date | datetime | None) -> date | None:
     return value.date() if isinstance(value, datetime) else value
