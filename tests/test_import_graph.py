@@ -129,9 +129,12 @@ SCAN = _scan()
 
 
 def _edges() -> dict[str, set[str]]:
-    """Module -> modules it imports. A package's own __init__ is not an edge from inside it:
-    importing `a.b.c` runs `a/__init__` and `a/b/__init__` first, but that is the language's
-    doing, not a dependency the code chose."""
+    """Module -> the package modules it imports (anywhere in its code).
+
+    Importing a submodule makes Python run its parents' ``__init__`` first; that is the
+    language's doing, not a dependency the code chose, so it is no edge. An explicit import
+    of a package (``from mkt_engineering import nurture`` inside ``nurture.cadence``) is.
+    """
     return {module: set(visitor.targets) for module, visitor in SCAN.items()}
 
 
@@ -180,23 +183,13 @@ def _cycles(edges: dict[str, set[str]]) -> list[list[str]]:
     return components
 
 
-def _package_edges() -> dict[str, set[str]]:
-    """Edges without those into a package's own `__init__` from its members.
-
-    `mkt_engineering.nurture.cox` importing `mkt_engineering.nurture` (the package) would
-    be a cycle through `__init__`, which re-exports the members; that is real and kept.
-    Only the implicit parent-package import is not an edge, and ast never sees it anyway.
-    """
-    return _edges()
-
-
 def test_the_graph_sees_the_package():
     assert "mkt_engineering.nurture.cox" in MODULES
     assert SCAN["mkt_engineering.nurture.cox"].targets, "cox imports nothing from the package?"
 
 
 def test_no_import_cycle():
-    cycles = _cycles(_package_edges())
+    cycles = _cycles(_edges())
     described = [" <-> ".join(cycle) for cycle in cycles]
     assert not cycles, "import cycles:\n" + "\n".join(described)
 
