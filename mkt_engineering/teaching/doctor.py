@@ -35,6 +35,10 @@ from mkt_engineering.teaching.doctor_text import SYNC_FIX, say
 
 LOCK_FILE = PROJECT_ROOT / "uv.lock"
 PROJECT_NAME = "mkt-engineering"
+# What the lessons use beyond the kit's own requirements: lesson 00 writes an Excel export
+# with polars, which needs xlsxwriter (a development dependency in pyproject.toml today).
+# The offline bundle installs these in their locked versions; the doctor checks them.
+LESSON_PACKAGES = ("xlsxwriter",)
 MIN_FREE_GB = 1.0
 
 
@@ -199,6 +203,7 @@ def _check_declared(lookup: Callable[[str], str | None], language: str) -> Check
     from packaging.requirements import Requirement
 
     declared = [Requirement(text) for text in metadata.requires(PROJECT_NAME) or []]
+    declared += [Requirement(name) for name in LESSON_PACKAGES]
     # extras (spark, postgres) are optional; a marker for another platform does not apply
     needed = [r for r in declared if r.marker is None or r.marker.evaluate({"extra": ""})]
     missing, different = [], []

@@ -29,7 +29,8 @@ from mkt_engineering.teaching.doctor_text import say
 # The student folder's data folder, beside the lessons: the first place `lesson_data` looks.
 DATA_DIRNAME = lesson_data.BESIDE_FOLDERS[0]
 CHECKSUMS_FILE = "checksums.json"
-START_CELLS = 6
+# Enough for every cell before the first exercise of each lesson (lesson 00 has eleven)
+START_CELLS = 12
 CELL_TIMEOUT_S = 180
 
 

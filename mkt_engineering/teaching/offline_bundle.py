@@ -132,6 +132,7 @@ def plan_downloads(target: Target, python: str, lock_file: Path = doctor.LOCK_FI
         for p in lock.get("package", [])
     }
     wanted = doctor.locked_packages(lock_file, target.environment(python), groups=False)
+    wanted.update(_lesson_packages(files))
     accepted = supported_tags(target, python)
     plan = Plan(target, python)
     for name, version in sorted(wanted.items()):
@@ -148,6 +149,15 @@ def plan_downloads(target: Target, python: str, lock_file: Path = doctor.LOCK_FI
         hashes = " ".join(f"--hash={wheel['hash']}" for wheel in wheels)
         plan.requirements.append(f"{name}=={version} {hashes}")
     return plan
+
+
+def _lesson_packages(files: dict[tuple[str, str], list]) -> dict[str, str]:
+    """The locked versions of `doctor.LESSON_PACKAGES` (they sit in a development group)."""
+    return {
+        name: version
+        for name, version in files
+        if name in {canonicalize_name(wanted) for wanted in doctor.LESSON_PACKAGES}
+    }
 
 
 def _pip(work: Path) -> list[str]:
@@ -212,6 +222,7 @@ def write_scripts(folder: Path, pythons: tuple[str, ...]) -> list[Path]:
     for name in SCRIPTS + START_SCRIPTS:
         source = resources.files("mkt_engineering.teaching").joinpath(f"bundle_scripts/{name}")
         text = source.read_text(encoding="utf-8").replace("@PYTHON_VERSIONS@", versions)
+        text = text.replace("@LESSON_PACKAGES@", " ".join(doctor.LESSON_PACKAGES))
         target = folder / name
         newline = "\r\n" if name.endswith((".bat", ".ps1")) else "\n"
         target.write_text(text, encoding="utf-8", newline=newline)

@@ -86,6 +86,11 @@ def test_installed_kit_without_a_lock_checks_its_own_requirements(tmp_path):
         no_lock, lookup=lambda name: None if name == "polars" else doctor.installed_version(name)
     )
     assert not gap.ok and "missing: polars" in gap.detail and "install script" in gap.fix
+    no_excel = doctor.check_packages(
+        no_lock,
+        lookup=lambda name: None if name == "xlsxwriter" else doctor.installed_version(name),
+    )
+    assert not no_excel.ok and "missing: xlsxwriter" in no_excel.detail
     old = doctor.check_packages(
         no_lock, lookup=lambda name: "1.0" if name == "polars" else doctor.installed_version(name)
     )

@@ -34,7 +34,9 @@ def _names(plan: bundle.Plan) -> set[str]:
 
 def test_each_platform_gets_its_own_locked_packages():
     linux, windows = bundle.plan_downloads(LINUX, "3.12"), bundle.plan_downloads(WINDOWS, "3.12")
+    # the kit's runtime packages, and xlsxwriter, which lesson 00 needs to write an Excel file
     runtime = {"polars", "numpy", "scipy", "jupyterlab", "ipykernel", "vl-convert-python"}
+    runtime.add("xlsxwriter")
     assert runtime <= _names(linux) and runtime <= _names(windows)
     # Windows-only packages (a terminal for Jupyter, coloured output) only for Windows
     assert "pywinpty" in _names(windows) and "pywinpty" not in _names(linux)
@@ -74,6 +76,7 @@ def test_install_scripts_name_the_python_and_install_without_index(tmp_path):
     assert sorted(path.name for path in written) == sorted(bundle.SCRIPTS + bundle.START_SCRIPTS)
     shell = (tmp_path / "install.sh").read_text(encoding="utf-8")
     assert 'VERSIONS="3.11 3.12"' in shell and "--no-index" in shell and "--find-links" in shell
+    assert "wheels mkt-engineering xlsxwriter" in shell
     assert os.access(tmp_path / "install.command", os.X_OK)
     assert b"\r\n" in (tmp_path / "install.bat").read_bytes()
     assert "@PYTHON_VERSIONS@" not in (tmp_path / "install.ps1").read_text(encoding="utf-8")
@@ -93,12 +96,14 @@ def _pypi_reachable() -> bool:
 
 
 def _no_network() -> list[str]:
-    """``unshare -n`` (an empty network namespace) where the machine allows it; else the
+    """A command prefix that runs in an empty network namespace with only loopback up
+    (kernels talk to Jupyter over 127.0.0.1), where the machine allows it; else [] and the
     install relies on ``pip --no-index`` alone."""
-    if shutil.which("unshare") is None:
+    if not (shutil.which("unshare") and shutil.which("ip")):
         return []
-    probe = subprocess.run(["unshare", "-n", "true"], capture_output=True)
-    return ["unshare", "-n"] if probe.returncode == 0 else []
+    prefix = ["unshare", "-n", "sh", "-c", 'ip link set lo up && exec "$@"', "offline"]
+    probe = subprocess.run([*prefix, "true"], capture_output=True)
+    return prefix if probe.returncode == 0 else []
 
 
 def _clean_env(tmp_path: Path) -> dict[str, str]:

@@ -33,7 +33,7 @@ if [ ! -x .venv/bin/python ]; then
     "$PYTHON" -m venv .venv
 fi
 .venv/bin/python -m pip --isolated install --quiet --disable-pip-version-check --no-index \
-    --find-links wheels mkt-engineering
+    --find-links wheels mkt-engineering @LESSON_PACKAGES@
 if [ ! -d workshop ]; then
     .venv/bin/python -m zipfile -e workshop-student.zip .
 fi

@@ -34,7 +34,7 @@ if (-not (Test-Path ".venv\Scripts\python.exe")) {
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 }
 $pip = @("-m", "pip", "--isolated", "install", "--quiet", "--no-index")
-& .venv\Scripts\python.exe @pip --find-links wheels mkt-engineering
+& .venv\Scripts\python.exe @pip --find-links wheels mkt-engineering @LESSON_PACKAGES@
 if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 if (-not (Test-Path "workshop")) {
     & .venv\Scripts\python.exe -m zipfile -e workshop-student.zip .
