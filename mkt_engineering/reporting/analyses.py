@@ -56,19 +56,34 @@ class Analysis:
             cell["source"] = "".join(source) if isinstance(source, list) else source
         return cells
 
-    def _first_markdown_lines(self) -> list[str]:
-        cell = next((c for c in self.cells if c.get("cell_type") == "markdown"), None)
+    def _first_markdown_lines(self, language: str = "en") -> list[str]:
+        """The title cell: the first markdown cell, or the first tagged ``lang-<language>``
+        (a German report's title and description are written in a cell tagged ``lang-de``)."""
+        markdown = [c for c in self.cells if c.get("cell_type") == "markdown"]
+        tagged = [
+            c for c in markdown if f"lang-{language}" in c.get("metadata", {}).get("tags", [])
+        ]
+        own = next((c for c in tagged if c["source"].lstrip().startswith("# ")), None)
+        cell = own or next(iter(markdown), None)
         return [line.strip() for line in cell["source"].splitlines()] if cell else []
 
     @property
     def title(self) -> str:
-        lines = self._first_markdown_lines()
+        return self.title_in("en")
+
+    def title_in(self, language: str) -> str:
+        """The report's title in `language` (the English one when no cell is tagged for it)."""
+        lines = self._first_markdown_lines(language)
         heading = next((line for line in lines if line.startswith("#")), "")
         return heading.lstrip("#").strip() or self.name.replace("_", " ").capitalize()
 
     @property
     def description(self) -> str:
-        lines = self._first_markdown_lines()
+        return self.description_in("en")
+
+    def description_in(self, language: str) -> str:
+        """The one-paragraph description under the title, in `language` (see `title_in`)."""
+        lines = self._first_markdown_lines(language)
         start = next((i for i, line in enumerate(lines) if line.startswith("#")), -1) + 1
         paragraph = []
         for line in lines[start:]:

@@ -252,14 +252,22 @@ def footer_html(manifest: dict[str, Any]) -> str:
     )
 
 
-def prepare_notebook(notebook: nbformat.NotebookNode, title: str) -> nbformat.NotebookNode:
-    """A copy ready for the page: code hidden (except a failing cell), header outputs moved up."""
+def prepare_notebook(
+    notebook: nbformat.NotebookNode, title: str, language: str = "en"
+) -> nbformat.NotebookNode:
+    """A copy ready for the page: code hidden (except a failing cell), header outputs moved up.
+
+    A markdown cell tagged ``lang-en`` or ``lang-de`` is prose in that language: the page of a
+    run in the other `language` leaves it out, so a German report reads German text only.
+    """
     page = copy.deepcopy(notebook)
     page.metadata["title"] = title
     kept = []
     title_seen = False
     for cell in page.cells:
         tags = cell.metadata.get("tags", [])
+        if any(tag.startswith("lang-") and tag != f"lang-{language}" for tag in tags):
+            continue  # prose written for a page in the other language
         if cell.cell_type == "code" and ({"parameters", "injected-parameters"} & set(tags)):
             continue
         if (
@@ -400,7 +408,9 @@ def render_report(
         "mkt_details": run_details_html(manifest, quality),
         "mkt_footer": footer_html(manifest),
     }
-    page_notebook = prepare_notebook(notebook, manifest.get("title", manifest["analysis"]))
+    page_notebook = prepare_notebook(
+        notebook, manifest.get("title", manifest["analysis"]), page_language(manifest)
+    )
     charts = _set_charts_aside(page_notebook)
     body, _ = exporter.from_notebook_node(page_notebook, resources=resources)
     language = page_language(manifest)

@@ -196,11 +196,12 @@ def prepare_run(
         raise ParameterError(problem)
     effective = {**analysis.defaults(), **given}
     ensure_plain(given)  # what papermill will write; the notebook's own defaults stay as written
+    language = str(effective.get("language") or "en")  # a German run's page has a German title
     return PreparedRun(
         analysis=analysis.name,
         notebook=analysis.path,
-        title=analysis.title,
-        description=analysis.description,
+        title=analysis.title_in(language),
+        description=analysis.description_in(language),
         given=given,
         parameters=effective,
         inputs=inputs,

@@ -100,7 +100,8 @@ NEEDS: dict[str, tuple[dict[str, str], dict[str, str]]] = {
     "mean_metrics": (
         {
             "en": "no declared metric is an average (rates need no bootstrap check)",
-            "de": "keine geplante Kennzahl ein Mittelwert ist (Raten brauchen keine Bootstrap-Prüfung)",
+            "de": "keine geplante Kennzahl ein Mittelwert ist "
+            "(Raten brauchen keine Bootstrap-Prüfung)",
         },
         {
             "en": "a metric such as revenue (`-p secondary_metrics '[\"revenue\"]'`)",
@@ -195,7 +196,9 @@ NEEDS: dict[str, tuple[dict[str, str], dict[str, str]]] = {
     ),
 }
 
-# Titles read inside the sentence "Not shown: <title>, because …".
+# Titles read inside the sentence "Not shown: <title>, because …", per section name; a
+# report notebook names its section (``section("cohorts")``) and the title follows the
+# report's language. English titles of the names without one were ``name.replace("_", " ")``.
 TITLES: dict[str, dict[str, str]] = {
     "money": {"en": "the money section", "de": "der Abschnitt zu Kosten und Ertrag"},
     "channels": {"en": "the value by channel", "de": "der Wert je Kanal"},
@@ -205,6 +208,81 @@ TITLES: dict[str, dict[str, str]] = {
     "over_time": {"en": "the effect over time", "de": "der Effekt über die Zeit"},
     "bootstrap_check": {"en": "the bootstrap cross-check", "de": "die Bootstrap-Gegenprobe"},
     "bayes": {"en": "the Bayesian reading", "de": "die bayessche Lesart"},
+    # ab_test
+    "analysis": {"en": "the comparison of the variants", "de": "der Vergleich der Varianten"},
+    "trust": {"en": "the trust checks", "de": "die Vertrauensprüfungen"},
+    "effects": {"en": "the effects", "de": "die Effekte"},
+    # attribution
+    "journeys": {
+        "en": "journeys built from touches",
+        "de": "die aus Kontaktpunkten gebauten Customer Journeys",
+    },
+    "top_paths": {"en": "the top paths", "de": "die häufigsten Pfade"},
+    "path_flow": {"en": "the path flow", "de": "der Pfadfluss"},
+    "credit": {"en": "the credit under each model", "de": "die Zuordnung je Modell"},
+    "ranking_flips": {
+        "en": "the ranking changes between models",
+        "de": "die Rangwechsel zwischen den Modellen",
+    },
+    "markov": {"en": "the Markov view", "de": "die Markov-Sicht"},
+    "intervals": {"en": "the intervals", "de": "die Intervalle"},
+    "lookback": {
+        "en": "the lookback sensitivity",
+        "de": "die Abhängigkeit vom Rückblickfenster",
+    },
+    # cohort_ltv
+    "cohorts": {"en": "the cohorts", "de": "die Kohorten"},
+    "cumulative_revenue": {
+        "en": "the cumulative revenue per customer",
+        "de": "der kumulierte Umsatz je Kunde",
+    },
+    "holdout": {
+        "en": "the model's test on unseen months",
+        "de": "der Test des Modells an ungesehenen Monaten",
+    },
+    "tracking": {"en": "the tracking chart", "de": "das Verlaufsdiagramm"},
+    "holdout_by_frequency": {
+        "en": "the test by purchase frequency",
+        "de": "der Test nach Kaufhäufigkeit",
+    },
+    "model": {"en": "the purchase and spend models", "de": "das Kauf- und das Bestellwertmodell"},
+    "calibration_fit": {
+        "en": "the calibration-period fit",
+        "de": "die Anpassung an den Kalibrierungszeitraum",
+    },
+    "p_alive": {
+        "en": "the chance a customer is still active",
+        "de": "die Wahrscheinlichkeit, dass ein Kunde noch aktiv ist",
+    },
+    "clv": {"en": "the customer lifetime value", "de": "der Kundenwert (CLV)"},
+    "new_customer": {"en": "the value of a new customer", "de": "der Wert eines Neukunden"},
+    "forecast": {"en": "the revenue forecast", "de": "die Umsatzprognose"},
+    # nurture_timing
+    "funnel": {"en": "funnel", "de": "der Trichter"},
+    "flows": {"en": "flows", "de": "die Wege aus dem Nurturing"},
+    "durations": {"en": "durations", "de": "die Dauer der Stufen"},
+    "time_to_mql": {"en": "time to mql", "de": "die Zeit bis zum MQL"},
+    "by_group": {"en": "the curves by group", "de": "die Kurven je Gruppe"},
+    "cure": {"en": "the cure model", "de": "das Modell mit Heilungsanteil"},
+    "exits": {"en": "exits", "de": "die Ausstiege aus dem Nurturing"},
+    "cox": {"en": "the Cox model", "de": "das Cox-Modell"},
+    "expected_mqls": {"en": "the expected MQLs", "de": "die erwarteten MQLs"},
+    "win_rate_by_score": {
+        "en": "the win rate by score at the call",
+        "de": "die Abschlussquote nach Score beim Vertriebskontakt",
+    },
+    "win_rate_by_days_since_mql": {
+        "en": "the win rate by days since MQL",
+        "de": "die Abschlussquote nach Tagen seit dem MQL",
+    },
+    "green_banana": {"en": "the green-banana effect", "de": "der Grüne-Banane-Effekt"},
+    "handoff_rule": {"en": "the handoff rule", "de": "die Regel für die Übergabe an den Vertrieb"},
+    "speed_to_lead": {"en": "the speed to lead", "de": "die Reaktionszeit des Vertriebs"},
+    "fatigue": {"en": "fatigue", "de": "die E-Mail-Müdigkeit"},
+    "send_time": {"en": "send time", "de": "die Versandzeit"},
+    "recycled": {"en": "recycled", "de": "das Recycling"},
+    "exclusion": {"en": "exclusion", "de": "der Ausschluss durch Targeting"},
+    "reach_precision": {"en": "reach precision", "de": "Reichweite und Treffsicherheit"},
 }
 
 # "Not shown: <section>, because it builds on <earlier>, which is not shown above."
