@@ -217,7 +217,7 @@ def run_lesson(path: Path) -> dict[str, dict[str, Any]]:
 
 def run_solutions(lessons_dir: Path = LESSONS_DIR) -> dict[str, dict[str, Any]]:
     """Every lesson's expected answers: lesson stem -> check name -> value."""
-    return {path.stem: run_lesson(path) for path in sorted(lessons_dir.glob("[0-9][0-9]_*.ipynb"))}
+    return {path.stem: run_lesson(path) for path in sorted(lessons_dir.glob("[0-9][0-9]*_*.ipynb"))}
 
 
 def write_expected(path: Path = EXPECTED_FILE, lessons_dir: Path = LESSONS_DIR) -> Path:

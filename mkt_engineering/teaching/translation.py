@@ -9,6 +9,9 @@ every place where a learner of that language would still read English:
 - a translation that is a copy of the English text (``copy``);
 - a translation written from an older English text (``stale``: the English changed since);
 - a translation whose cell is gone from the lesson (``orphan``);
+- text a learner reads in a code cell (a comment, a ``label="..."``, the words a ``print``
+  starts with) with no entry under ``code:`` in the translation file (``code``);
+  `translate_code` puts those entries into the code cells of an edition;
 - a lesson check whose hints 1 and 2, or one of whose mistake hints, have no text in that
   language (``hints``; German comes from ``feedback_de.yaml``).
 
@@ -22,8 +25,10 @@ Examples
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import nbformat
 import yaml
@@ -68,7 +73,7 @@ def untranslated(language: str = "de", *, lessons: Iterable[Path] | None = None)
     if language == "en":
         return []
     default = lessons is None
-    paths = sorted(LESSONS_DIR.glob("[0-9][0-9]_*.ipynb")) if default else list(lessons)
+    paths = sorted(LESSONS_DIR.glob("[0-9][0-9]*_*.ipynb")) if default else list(lessons)
     problems = [line for path in paths for line in lesson_problems(Path(path), language)]
     if default:
         problems += hint_problems(language)
@@ -113,7 +118,93 @@ def lesson_problems(lesson_path: Path, language: str = "de") -> list[str]:
     problems += [
         f"{name} cell {key}: orphan, no such cell in the lesson" for key in entries.keys() - used
     ]
+    code = _code_entries(lesson_path, language)
+    problems += [
+        f"{name} cell {cell.get('id')}: code text {fragment!r} still English "
+        "(add it under code: in the translation)"
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for fragment in code_fragments(cell.source)
+        if fragment not in code
+    ]
     return problems
+
+
+# what a learner reads inside code: a comment, a label="...", the words a print() starts with
+_LABEL = re.compile(r"label=\"([^\"]+)\"")
+_PRINT = re.compile(r"print\(f?\"([^\"{]*[A-Za-z][^\"{]*)")
+
+
+def code_fragments(source: str) -> list[str]:
+    """The English a code cell shows a learner: comments of two words or more, labels and
+    the text a print starts with (not code, not ``# NBVAL_...`` markers).
+
+    Parameters
+    ----------
+    source : str
+        A code cell's source.
+
+    Returns
+    -------
+    list of str
+        The fragments, in order.
+
+    Examples
+    --------
+    >>> code_fragments('x = 1  # euros per lead\\nprint(f"share: {x}")\\n# NBVAL_CHECK_OUTPUT')
+    ['euros per lead', 'share: ']
+    """
+    found = []
+    for line in source.splitlines():
+        if "NBVAL" in line:
+            continue
+        code, mark, comment = line.partition("#")
+        # a '#' inside a string literal is no comment
+        if mark and code.count('"') % 2 == 0 and len(comment.split()) >= 2:
+            found.append(comment.strip())
+        found += _LABEL.findall(line) + _PRINT.findall(line)
+    return found
+
+
+def _code_entries(lesson_path: Path, language: str) -> dict[str, str]:
+    path = translation_path(lesson_path, language)
+    if not path.exists():
+        return {}
+    return (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("code") or {}
+
+
+def translate_code(notebook: Any, lesson_path: Path, language: str = "de") -> int:
+    """Put the translated comments, labels and print texts into a lesson's code cells.
+
+    Only text after ``# `` or right after an opening quote is replaced, so code stays code.
+
+    Parameters
+    ----------
+    notebook : NotebookNode
+        The lesson (changed in place), e.g. before `student_edition.student_copy`.
+    lesson_path : Path
+        The English lesson, whose translation file holds the ``code:`` entries.
+    language : str
+        ``"de"``.
+
+    Returns
+    -------
+    int
+        How many fragments were replaced.
+    """
+    entries = _code_entries(lesson_path, language)
+    replaced = 0
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        for english, translated in entries.items():
+            for before, after in (
+                (f"# {english}", f"# {translated}"),
+                (f'"{english}', f'"{translated}'),
+            ):
+                replaced += cell.source.count(before)
+                cell.source = cell.source.replace(before, after)
+    return replaced
 
 
 def _entries(lesson_path: Path, language: str) -> dict[str, dict[str, str]]:

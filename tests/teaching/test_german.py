@@ -3,6 +3,7 @@ uses the glossary's words, and wrong or blank answers get German feedback."""
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import inspect
 import re
@@ -63,9 +64,11 @@ def test_the_german_lessons_are_complete_and_current():
 def _german_lesson_texts():
     folder = translation.LESSONS_DIR / "i18n" / "de"
     for path in sorted(folder.glob("*.yaml")):
-        cells = yaml.safe_load(path.read_text(encoding="utf-8"))["cells"]
-        for key, entry in cells.items():
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for key, entry in data["cells"].items():
             yield f"{path.stem} cell {key}", entry["text"]
+        for english, german in (data.get("code") or {}).items():
+            yield f"{path.stem} code {english!r}", german
 
 
 def test_german_lessons_and_glossary_use_one_term_per_concept():
@@ -158,3 +161,33 @@ def test_blank_answers_say_noch_keine_antwort(check):
     assert "Tipp:" in shown and "Nicht weiter? hint(1)" in shown
     for rung in rungs:
         assert rung.startswith("Tipp ") and not ENGLISH.search(_prose(rung)), rung
+
+
+def _code_shape(source: str) -> str:
+    """A code cell's syntax tree with every text constant blanked: what the code does."""
+    tree = ast.parse("\n".join(line for line in source.splitlines() if not line.startswith("%")))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            node.value = ""
+    return ast.dump(tree)
+
+
+@pytest.mark.parametrize(
+    "path", sorted(translation.LESSONS_DIR.glob("0[0-5]_*.ipynb")), ids=lambda path: path.stem
+)
+def test_code_cells_speak_german_and_still_do_the_same(path):
+    lesson = nbformat.read(path, as_version=4)
+    german = nbformat.read(path, as_version=4)
+    assert translation.translate_code(german, path, "de") > 0
+    pairs = [
+        (en, de)
+        for en, de in zip(lesson.cells, german.cells, strict=True)
+        if en.cell_type == "code" and translation.code_fragments(en.source)
+    ]
+    assert pairs
+    for en, de in pairs:
+        assert _code_shape(de.source) == _code_shape(en.source), en.get("id")
+        left = set(translation.code_fragments(de.source)) & set(
+            translation.code_fragments(en.source)
+        )
+        assert not left, f"{path.stem} cell {en.get('id')}: {left}"
