@@ -10,7 +10,8 @@ The rules, in English (``language="en"``) and German (``"de"``):
 - p-values read "p = 0.038" or "p < 0.001", never "2.7e-18";
 - the last bin of a binned axis is open-ended: "14+ days", never "14–10000";
 - dates read "30 Jun 2025" / "30.06.2025";
-- table columns get human names with units (`column_label`: "clv" -> "CLV (€)").
+- table columns get human names with units (`column_label`: "clv" -> "CLV (€)"); reports
+  show tables with them through `mkt_engineering.reporting.tables.human_table`.
 
 Charts use the same rules through `vega_format` and `vega_label_expr` (see there).
 Saved tables keep their full precision: this module only makes text for people.
@@ -39,10 +40,7 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
-
-if TYPE_CHECKING:
-    import polars as pl
+from typing import Literal
 
 Language = Literal["en", "de"]
 MISSING = "–"  # a value that does not exist (NaN, null): named as missing, never as 0
@@ -424,55 +422,6 @@ def column_label(
     sign = _sign_of(currency)
     unit = f" ({sign})" if sign else ""
     return labels[language == "de"].replace("{money}", unit)
-
-
-class HumanTable:
-    """A result table shown with human column names (the data and saved files stay as they are).
-
-    Cells are formatted by `mkt_engineering.reporting.tables.frame_html` from the original
-    column names (shares as percent, p-values as "< 0.001", counts with separators); only the
-    headers change.
-    """
-
-    def __init__(self, frame: pl.DataFrame, language: Language, currency) -> None:
-        self.frame = frame
-        self.labels = {name: column_label(name, language, currency) for name in frame.columns}
-        self.language = language
-
-    def _repr_html_(self) -> str:
-        from mkt_engineering.reporting.tables import frame_html
-
-        return frame_html(self.frame, language=self.language, labels=self.labels)
-
-    def __repr__(self) -> str:
-        return repr(self.frame.rename(self.labels))
-
-
-def human_table(
-    frame: pl.DataFrame, language: Language = "en", currency: str | Currency | None = None
-) -> HumanTable:
-    """A table to ``display`` in a report with human column names and units.
-
-    Parameters
-    ----------
-    frame : polars.DataFrame
-        A result table as saved (its names and numbers are not changed).
-    language : {"en", "de"}
-    currency : str or Currency, optional
-        The run's currency, named in the headers of money columns.
-
-    Returns
-    -------
-    HumanTable
-        Displays as HTML in a notebook; ``.labels`` maps each column to its header.
-
-    Examples
-    --------
-    >>> import polars as pl
-    >>> human_table(pl.DataFrame({"clv": [1.0], "ltv_cac": [2.0]}), currency="€").labels
-    {'clv': 'CLV (€)', 'ltv_cac': 'LTV : CAC'}
-    """
-    return HumanTable(frame, language, currency)
 
 
 # --- Chart axes, legends and tooltips (Vega-Lite) -------------------------------------

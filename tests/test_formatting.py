@@ -9,6 +9,7 @@ import pytest
 
 from mkt_engineering import formatting as fmt
 from mkt_engineering.formatting import currency_for
+from mkt_engineering.reporting.tables import human_table
 
 
 def test_points_and_percent_are_kept_apart():
@@ -75,7 +76,7 @@ def test_human_column_names_with_units():
 
 def test_human_table_changes_only_the_headers():
     frame = pl.DataFrame({"acquisition_channel": ["search"], "clv": [24.48036], "ltv_cac": [1.35]})
-    html = fmt.human_table(frame, "de", currency_for("EUR"))._repr_html_()
+    html = human_table(frame, "de", currency_for("EUR"))._repr_html_()
     assert ">CLV (€)</th>" in html and ">LTV : CAC</th>" in html and ">Kanal</th>" in html
     assert "24,5" in html  # the cells keep the table formatter's rules (German, 3 digits)
     assert frame.columns == ["acquisition_channel", "clv", "ltv_cac"]  # the data are untouched

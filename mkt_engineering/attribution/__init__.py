@@ -30,10 +30,12 @@ from mkt_engineering.attribution.paths import (
     paths_from_touchpoints,
 )
 from mkt_engineering.attribution.shapley import shapley
+from mkt_engineering.attribution.summary import summarize
 from mkt_engineering.attribution.truth import load_truth, truth_comparison, truth_error
 from mkt_engineering.attribution.uncertainty import bootstrap, lookback_sensitivity
 
 __all__ = [
+    "summarize",
     "DEFAULT_MODELS",
     "LIMITS",
     "MAX_CHANNELS",

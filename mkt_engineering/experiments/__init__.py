@@ -58,10 +58,12 @@ from mkt_engineering.experiments.sequential import (
 )
 from mkt_engineering.experiments.simulate import simulate_aa, simulate_means
 from mkt_engineering.experiments.stats import RatioStats, SampleStats
+from mkt_engineering.experiments.summary import summarize
 from mkt_engineering.experiments.totals import analyze_totals, load_totals, totals_moments
 from mkt_engineering.experiments.verdict import Verdict
 
 __all__ = [
+    "summarize",
     "AnalysisPlan",
     "AnalysisResult",
     "EffectEstimate",

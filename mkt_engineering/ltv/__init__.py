@@ -35,9 +35,11 @@ from mkt_engineering.ltv.rfm import (
     rfm_summary,
 )
 from mkt_engineering.ltv.settings import ValueSettings, monthly_discount
+from mkt_engineering.ltv.summary import summarize
 from mkt_engineering.ltv.validation import holdout_by_frequency, holdout_metrics, tracking
 
 __all__ = [
+    "summarize",
     "PURCHASE_MODELS",
     "BetaGeo",
     "BetaGeoBetaBinom",

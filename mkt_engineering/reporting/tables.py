@@ -35,7 +35,7 @@ from pathlib import Path
 
 import polars as pl
 
-from mkt_engineering.text import Language, number, percent
+from mkt_engineering.formatting import Currency, Language, column_label, number, percent
 
 FORMULA_START = r"^[=+\-@\t\r]"
 SAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
@@ -271,7 +271,7 @@ def frame_html(
 
     Column kinds come from the data type and the name (see `column_kind`) of the whole
     column, so one column is formatted one way. Long tables show their first and last rows.
-    `labels` gives human headers (`mkt_engineering.formatting.human_table`); the kinds still
+    `labels` gives human headers (`human_table`); the kinds still
     come from the column names.
     """
     kinds: dict[str, str] = {}
@@ -323,3 +323,49 @@ def frame_html(
         f'<div class="mkt-frame"><style>{TABLE_STYLE}</style><table>{caption}'
         f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
     )
+
+
+class HumanTable:
+    """A result table shown with human column names (the data and saved files stay as they are).
+
+    Cells are formatted by `frame_html` from the original column names (shares as percent,
+    p-values as "< 0.001", counts with separators); only the headers change
+    (`mkt_engineering.formatting.column_label`).
+    """
+
+    def __init__(self, frame: pl.DataFrame, language: Language, currency) -> None:
+        self.frame = frame
+        self.labels = {name: column_label(name, language, currency) for name in frame.columns}
+        self.language = language
+
+    def _repr_html_(self) -> str:
+        return frame_html(self.frame, language=self.language, labels=self.labels)
+
+    def __repr__(self) -> str:
+        return repr(self.frame.rename(self.labels))
+
+
+def human_table(
+    frame: pl.DataFrame, language: Language = "en", currency: str | Currency | None = None
+) -> HumanTable:
+    """A table to ``display`` in a report with human column names and units.
+
+    Parameters
+    ----------
+    frame : polars.DataFrame
+        A result table as saved (its names and numbers are not changed).
+    language : {"en", "de"}
+    currency : str or Currency, optional
+        The run's currency, named in the headers of money columns.
+
+    Returns
+    -------
+    HumanTable
+        Displays as HTML in a notebook; ``.labels`` maps each column to its header.
+
+    Examples
+    --------
+    >>> human_table(pl.DataFrame({"clv": [1.0], "ltv_cac": [2.0]}), currency="€").labels
+    {'clv': 'CLV (€)', 'ltv_cac': 'LTV : CAC'}
+    """
+    return HumanTable(frame, language, currency)
