@@ -326,44 +326,44 @@ def model_memo(capstone: dict[str, Any], *, language: str = "en") -> str:
 
 LAPTOPS = {
     "en": """\
-A week before, build the kit on your own machine and try it on one laptop of each kind
-(Windows, macOS, Linux) that learners will bring:
+The details, tested paths and known gaps are in `docs/workshop-install.md`; this page is the
+checklist. A week before, build the kit on your machine (with internet) and try it on one
+laptop of each kind the learners bring (Windows, macOS, Linux):
 
 ```bash
-mkt workshop build --out room --lang en            # student zip, this guide
-mkt workshop build --out room --lang en --offline  # also room/offline/ (needs internet now)
+mkt workshop build --out room --lang en --offline --python 3.12
 ```
 
-**With internet in the room.** On each laptop, with Python 3.11 or newer:
+`room/workshop-student.zip` is for learners, `room/trainer/` for you only, `room/offline/`
+installs the kit without internet.
 
-1. Copy the kit's wheel (`room/offline/wheels/mkt_engineering-*.whl`) and
-   `workshop-student.zip` to the laptop.
-2. Make a virtual environment and install the kit; pip fetches the rest from PyPI:
-   - Windows (PowerShell): `py -m venv .venv`, then `.venv\\Scripts\\pip install
-     mkt_engineering-*.whl`
-   - macOS and Linux: `python3 -m venv .venv`, then `.venv/bin/pip install
-     mkt_engineering-*.whl`
-3. Unzip `workshop-student.zip`; it makes the folder `workshop/` with the lessons and data.
-4. `mkt doctor workshop` must show only green lines; `mkt lab workshop` opens JupyterLab.
+**Install (with or without internet in the room).** The offline bundle is also the simplest
+install with internet: no `make`, no `uv`, no compiler, and it works on Windows. Copy
+`room/offline/` to a USB stick per row of tables. On each laptop:
 
-**Without internet.** Copy `room/offline/` to a USB stick per row of tables. On each
-laptop: Windows double-click `install.bat`, macOS `install.command` (if macOS refuses:
-right-click, Open), Linux `./install.sh`. The script makes `.venv/`, installs from
-`wheels/` with no network, unzips the lessons, runs `mkt doctor` and starts JupyterLab.
-Set `MKT_NO_LAB=1` to stop after the check when you prepare laptops the day before.
-`start.bat`, `start.command` or `./start.sh` opens JupyterLab on day 2.
+- Windows: double-click `install.bat`.
+- macOS: double-click `install.command` (if macOS refuses: right-click, Open; after a FAT
+  stick lost the permission: `sh install.command` in Terminal).
+- Linux: `sh install.sh` in a terminal.
 
-**Check every laptop.** `mkt doctor workshop` checks Python, the packages, the data
-against their checksums and runs the first cells of every lesson. Every red line names
-its fix. Tick the laptop off on a list of the 20 names.
+The script finds Python, makes `.venv/`, installs the locked packages from `wheels/` without
+network, unzips the lessons into `workshop/`, runs `mkt doctor workshop` and starts
+JupyterLab. Set `MKT_NO_LAB=1` to stop after the check when you prepare laptops the day
+before. On day 2, `start.bat`, `start.command` or `start.sh` opens JupyterLab again. A
+laptop with a checkout of the kit can instead run `make setup` (or `uv sync --frozen`),
+unzip `workshop-student.zip` and start `mkt lab workshop`.
+
+**Check every laptop.** `mkt doctor workshop` checks Python, the packages, the Jupyter
+kernel, the data against their checksums and the first cells of every lesson. Every red
+line names its fix. Tick the laptop off on a list of the 20 names.
 
 **When a laptop fails.**
 
 1. Read the red line of `mkt doctor` and do what it says; run it again.
-2. Wrong or no Python: install Python 3.12 from python.org (Windows: tick
-   "Add python.exe to PATH"), then run the install again.
-3. No admin rights, a company proxy or antivirus blocking pip: use the offline bundle; it
-   installs into the learner's own folder and needs no network.
+2. "This bundle needs Python 3.12": install that version from python.org (Windows: tick
+   "Add python.exe to PATH") and run the install script again.
+3. No admin rights, a company proxy or an antivirus blocking downloads: the bundle needs
+   none of them; it installs into its own folder from the stick.
 4. Data changed or missing (a learner edited a CSV): unzip `workshop-student.zip` into a
    new folder; `mkt doctor` names the files.
 5. JupyterLab opens no browser: copy the address with `token=` from the terminal window.
@@ -371,46 +371,46 @@ its fix. Tick the laptop off on a list of the 20 names.
    people) or takes one of two spare laptops you prepared; fix the laptop in the break.
 """,
     "de": """\
-Eine Woche vorher: Bauen Sie das Kit auf Ihrem Rechner und probieren Sie es auf je einem
-Laptop jeder Art aus (Windows, macOS, Linux), die Teilnehmende mitbringen:
+Einzelheiten, getestete Wege und bekannte Lücken stehen in `docs/workshop-install.md`;
+diese Seite ist die Checkliste. Eine Woche vorher: Bauen Sie das Kit auf Ihrem Rechner
+(mit Internet) und probieren Sie es auf je einem Laptop jeder Art aus, die Teilnehmende
+mitbringen (Windows, macOS, Linux):
 
 ```bash
-mkt workshop build --out raum --lang de            # Zip für Teilnehmende, dieser Leitfaden
-mkt workshop build --out raum --lang de --offline  # dazu raum/offline/ (braucht jetzt Internet)
+mkt workshop build --out raum --lang de --offline --python 3.12
 ```
 
-**Mit Internet im Raum.** Auf jedem Laptop, mit Python 3.11 oder neuer:
+`raum/workshop-student.zip` ist für die Teilnehmenden, `raum/trainer/` nur für Sie,
+`raum/offline/` installiert das Kit ohne Internet.
 
-1. Das Wheel des Kits (`raum/offline/wheels/mkt_engineering-*.whl`) und
-   `workshop-student.zip` auf den Laptop kopieren.
-2. Eine virtuelle Umgebung anlegen und das Kit installieren; pip holt den Rest von PyPI:
-   - Windows (PowerShell): `py -m venv .venv`, dann `.venv\\Scripts\\pip install
-     mkt_engineering-*.whl`
-   - macOS und Linux: `python3 -m venv .venv`, dann `.venv/bin/pip install
-     mkt_engineering-*.whl`
-3. `workshop-student.zip` entpacken; es entsteht der Ordner `workshop/` mit Lektionen und
-   Daten.
-4. `mkt doctor workshop` muss nur grüne Zeilen zeigen; `mkt lab workshop` öffnet JupyterLab.
+**Installieren (mit oder ohne Internet im Raum).** Das Offline-Paket ist auch mit Internet
+der einfachste Weg: kein `make`, kein `uv`, kein Compiler, und es funktioniert unter
+Windows. Kopieren Sie `raum/offline/` auf einen USB-Stick pro Tischreihe. Auf jedem Laptop:
 
-**Ohne Internet.** Kopieren Sie `raum/offline/` auf einen USB-Stick pro Tischreihe. Auf
-jedem Laptop: unter Windows Doppelklick auf `install.bat`, unter macOS auf
-`install.command` (lehnt macOS ab: Rechtsklick, Öffnen), unter Linux `./install.sh`. Das
-Skript legt `.venv/` an, installiert ohne Netz aus `wheels/`, entpackt die Lektionen,
-führt `mkt doctor` aus und startet JupyterLab. Mit `MKT_NO_LAB=1` endet es nach der
-Prüfung, wenn Sie die Laptops am Vortag vorbereiten. `start.bat`, `start.command` oder
-`./start.sh` öffnet JupyterLab an Tag 2.
+- Windows: Doppelklick auf `install.bat`.
+- macOS: Doppelklick auf `install.command` (lehnt macOS ab: Rechtsklick, Öffnen; hat ein
+  FAT-Stick das Ausführungsrecht verloren: `sh install.command` im Terminal).
+- Linux: `sh install.sh` im Terminal.
 
-**Jeden Laptop prüfen.** `mkt doctor workshop` prüft Python, die Pakete, die Daten gegen
-ihre Prüfsummen und führt die ersten Zellen jeder Lektion aus. Jede rote Zeile nennt ihre
-Abhilfe. Haken Sie den Laptop auf einer Liste der 20 Namen ab.
+Das Skript findet Python, legt `.venv/` an, installiert die festgelegten Pakete ohne Netz
+aus `wheels/`, entpackt die Lektionen nach `workshop/`, führt `mkt doctor workshop` aus und
+startet JupyterLab. Mit `MKT_NO_LAB=1` endet es nach der Prüfung, wenn Sie die Laptops am
+Vortag vorbereiten. An Tag 2 öffnet `start.bat`, `start.command` oder `start.sh`
+JupyterLab wieder. Ein Laptop mit einem Checkout des Kits kann stattdessen `make setup`
+(oder `uv sync --frozen`) ausführen, `workshop-student.zip` entpacken und
+`mkt lab workshop` starten.
+
+**Jeden Laptop prüfen.** `mkt doctor workshop` prüft Python, die Pakete, den
+Jupyter-Kernel, die Daten gegen ihre Prüfsummen und die ersten Zellen jeder Lektion. Jede
+rote Zeile nennt ihre Abhilfe. Haken Sie den Laptop auf einer Liste der 20 Namen ab.
 
 **Wenn ein Laptop streikt.**
 
 1. Die rote Zeile von `mkt doctor` lesen, tun, was sie sagt, und erneut prüfen.
-2. Falsches oder kein Python: Python 3.12 von python.org installieren (Windows:
-   "Add python.exe to PATH" ankreuzen), dann die Installation wiederholen.
-3. Keine Administratorrechte, ein Firmen-Proxy oder ein Virenscanner blockiert pip: das
-   Offline-Paket nehmen; es installiert in den eigenen Ordner und braucht kein Netz.
+2. „This bundle needs Python 3.12“: diese Version von python.org installieren (Windows:
+   „Add python.exe to PATH“ ankreuzen) und das Installationsskript erneut starten.
+3. Keine Administratorrechte, ein Firmen-Proxy oder ein Virenscanner blockiert Downloads:
+   Das Paket braucht nichts davon; es installiert vom Stick in seinen eigenen Ordner.
 4. Daten geändert oder verschwunden (jemand hat eine CSV bearbeitet):
    `workshop-student.zip` in einen neuen Ordner entpacken; `mkt doctor` nennt die Dateien.
 5. JupyterLab öffnet keinen Browser: die Adresse mit `token=` aus dem Terminalfenster
