@@ -20,7 +20,9 @@ def is_lesson_folder(folder: Path) -> bool:
     >>> is_lesson_folder(NOTEBOOKS_DIR / "lessons"), is_lesson_folder(NOTEBOOKS_DIR / "reports")
     (True, False)
     """
-    return any(Path(folder).glob("[0-9][0-9]_*.ipynb"))
+    from mkt_engineering.teaching.doctor_folder import LESSON_GLOB
+
+    return any(Path(folder).glob(LESSON_GLOB))
 
 
 def lab_folder(folder: Path | None = None, cwd: Path | None = None) -> Path:

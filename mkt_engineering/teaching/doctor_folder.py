@@ -31,6 +31,8 @@ DATA_DIRNAME = lesson_data.BESIDE_FOLDERS[0]
 CHECKSUMS_FILE = "checksums.json"
 # Enough for every cell before the first exercise of each lesson (lesson 00 has eleven)
 START_CELLS = 12
+# Lesson notebooks: NN_topic.ipynb, and NNx_topic.ipynb for one slotted in between (00b_...)
+LESSON_GLOB = "[0-9][0-9]*_*.ipynb"
 CELL_TIMEOUT_S = 180
 
 
@@ -214,7 +216,7 @@ def check_lessons_start(
     """
     name = say(language, "lessons")
     folder = Path(folder)
-    lessons = sorted(folder.glob("[0-9][0-9]_*.ipynb"))
+    lessons = sorted(folder.glob(LESSON_GLOB))
     if not lessons:
         return CheckResult(
             name,

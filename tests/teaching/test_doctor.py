@@ -175,3 +175,17 @@ def test_a_kernel_that_does_not_start_is_named_per_lesson(tmp_path, monkeypatch)
     result = doctor_folder.check_lessons_start(tmp_path)
     assert not result.ok
     assert result.detail == "00_welcome: RuntimeError: Kernel didn't respond in 60 seconds"
+
+
+def test_a_lesson_slotted_in_between_is_checked_too(tmp_path):
+    """00b_buying_process.ipynb sits between 00 and 01 and is a lesson like the others."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    from mkt_engineering.commands.lab import is_lesson_folder
+    from mkt_engineering.teaching.doctor_folder import check_lessons_start
+
+    nbformat.write(new_notebook(cells=[new_code_cell("x = 1")]), tmp_path / "00b_buying.ipynb")
+    assert is_lesson_folder(tmp_path)
+    result = check_lessons_start(tmp_path)
+    assert result.ok and "00b_buying" in result.detail

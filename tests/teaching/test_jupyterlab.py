@@ -35,6 +35,7 @@ import pytest
 
 from mkt_engineering.paths import PACKAGE_DIR
 from mkt_engineering.teaching import student_edition as edition
+from mkt_engineering.teaching.doctor_folder import LESSON_GLOB
 from mkt_engineering.teaching.workshop import build_workshop
 
 pytestmark = [pytest.mark.workshop, pytest.mark.browser, pytest.mark.slow]
@@ -97,7 +98,7 @@ def _unzip_student_kit(zip_path: Path, folder: Path) -> Path:
 def _solved_copy(student_dir: Path, solutions_dir: Path, folder: Path) -> Path:
     """The unzipped student folder with each lesson's solutions filled back in."""
     shutil.copytree(student_dir, folder)
-    for path in sorted(folder.glob("[0-9][0-9]_*.ipynb")):
+    for path in sorted(folder.glob(LESSON_GLOB)):
         student = nbformat.read(path, as_version=4)
         lesson = edition.read_lesson(solutions_dir / path.name)
         nbformat.write(edition.fill_solutions(student, lesson), path)
@@ -286,7 +287,7 @@ def lesson_problems(notebook, *, edition_name: str, language: str) -> list[str]:
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_lesson_runs_all_in_jupyterlab(room, lab, page, language, edition_name, tmp_path):
     folder = room[0] / language / edition_name
-    lessons = sorted(folder.glob("[0-9][0-9]_*.ipynb"))
+    lessons = sorted(folder.glob(LESSON_GLOB))
     assert lessons, f"no lessons in {folder}"
     # MKT_LAB_SCREENSHOTS keeps the screenshots (one per lesson) for a look by eye
     shots = Path(os.environ.get("MKT_LAB_SCREENSHOTS") or tmp_path) / f"{language}-{edition_name}"
