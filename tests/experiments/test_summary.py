@@ -72,3 +72,18 @@ def test_effects_table_for_people():
 
 def test_no_comparison_gives_an_honest_summary():
     assert summarize(None, language="de").headline.startswith("Nicht ausgewertet")
+
+
+def test_a_real_totals_result_reads_in_both_languages():
+    from pathlib import Path
+
+    from mkt_engineering.experiments import AnalysisPlan, analyze_totals, load_totals
+
+    fixture = Path(__file__).parents[1] / "data" / "real_world" / "ab_totals_per_variant.csv"
+    totals = load_totals(fixture).frame
+    result = analyze_totals(totals, AnalysisPlan("converted", secondary_metrics=["revenue"]))
+    for language in ("en", "de"):
+        summary = summarize(result, currency="€", language=language)
+        assert summary.headline.split(":")[1].strip().startswith("converted ")
+        assert 2 <= len(summary.cards) <= 4 and 3 <= len(summary.bullets) <= 5
+    assert "€" in summary.cards[1].value  # revenue, in German
