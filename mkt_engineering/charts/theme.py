@@ -108,7 +108,14 @@ TIME_LOCALES = {
 
 LOCALES = {
     "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["€", ""]},
-    "de": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " €"]},
+    # "14 %" as German text writes it (mkt_engineering.formatting.percent)
+    "de": {
+        "decimal": ",",
+        "thousands": ".",
+        "grouping": [3],
+        "currency": ["", " €"],
+        "percent": " %",
+    },
 }
 
 

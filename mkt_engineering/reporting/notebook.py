@@ -218,6 +218,10 @@ def svg_renderer(spec: dict, **metadata: Any) -> dict:
         )
     version = alt.SCHEMA_VERSION.lstrip("v").rsplit(".", 1)[0]
     started = time.perf_counter()
+    if _state["language"] == "de":  # chart functions write English; a German report reads German
+        from mkt_engineering.charts.german import translate_spec
+
+        spec = translate_spec(spec)
     svg = vl_convert.vegalite_to_svg(spec, vl_version=version)
     svg = accessible_svg(svg, _accessible_name(spec))
     entry["seconds"] = round(time.perf_counter() - started, 4)

@@ -22,6 +22,7 @@ import polars as pl
 import pytest
 
 from mkt_engineering.charts import overview as overview_charts
+from mkt_engineering.charts.german import translate_spec
 from mkt_engineering.charts.theme import MIN_CELL_HEIGHT, MIN_CELL_WIDTH, use_theme
 from mkt_engineering.errors import ParameterError
 from mkt_engineering.experiments import charts as ex_charts
@@ -395,3 +396,73 @@ def test_rows_over_time_reads_the_period_from_the_dates():
     ]
     with pytest.raises(ParameterError, match="period must be one of"):
         overview_charts.rows_over_time(pl.DataFrame({"d": days}), "d", "t", period="year")
+
+
+# Texts that read the same in German.
+SAME_IN_GERMAN = {"Median", "Persona"}
+
+
+def _titles(node, inside: bool = False) -> list[str]:
+    """Every title, subtitle and axis, legend or tooltip title a reader sees in a spec."""
+    if isinstance(node, str):
+        return [node] if inside else []
+    if isinstance(node, list):
+        return [text for item in node for text in _titles(item, inside)]
+    if not isinstance(node, dict):
+        return []
+    found: list[str] = []
+    for key, value in node.items():
+        if key == "title" or (inside and key in ("text", "subtitle")):
+            found += _titles(value, inside=True)
+        elif not inside and key not in ("datasets", "data", "config"):
+            found += _titles(value)
+    return found
+
+
+def _tooltip_fields(node) -> list[str]:
+    """Fields a hover text shows under their own (English) name: tooltips without title."""
+    found: list[str] = []
+    if isinstance(node, list):
+        for item in node:
+            found += _tooltip_fields(item)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key == "tooltip":
+                items = value if isinstance(value, list) else [value]
+                found += [t["field"] for t in items if isinstance(t, dict) and "title" not in t]
+            elif key not in ("datasets", "data", "config"):
+                found += _tooltip_fields(value)
+    return found
+
+
+def test_german_reports_draw_every_chart_text_in_german(demo_charts, monkeypatch):
+    """A German report reads German titles, axes, legends and hover texts (data stay)."""
+    monkeypatch.setitem(notebook._state, "language", "de")
+    monkeypatch.setitem(notebook._state, "chart_rows", [])
+    left = {}
+    with alt.data_transformers.disable_max_rows():
+        for name, chart in demo_charts.items():
+            english = chart.to_dict()
+            german = translate_spec(english)
+            same = set(_titles(german)) & set(_titles(english)) - SAME_IN_GERMAN
+            untitled = [f for f in _tooltip_fields(german) if f not in SAME_IN_GERMAN]
+            if same or untitled:
+                left[name] = sorted(same) + untitled
+    assert not left, f"add to mkt_engineering/charts/german.py: {left}"
+    spec = demo_charts["experiments.effects_chart"].to_dict()
+    svg = svg_renderer(spec)["image/svg+xml"]
+    assert "Effekt je Kennzahl" in svg and "Prozentpunkte" in svg
+    assert "Effect per metric" not in svg
+    previous = alt.theme.active
+    use_theme("de")  # German numbers: "40 %", "1.000"
+    try:
+        svg = svg_renderer(demo_charts["nurture.survival_chart"].to_dict())["image/svg+xml"]
+    finally:
+        alt.theme.enable(previous)
+    assert re.search(r">40 %</text>", svg) and "Anteil noch nicht qualifiziert" in svg
+
+
+def test_english_reports_keep_english_chart_text(demo_charts):
+    spec = demo_charts["attribution.top_paths_chart"].to_dict()
+    svg = svg_renderer(spec)["image/svg+xml"]
+    assert "Top 10 paths" in svg and "Pfade" not in svg
