@@ -56,12 +56,15 @@ class _Page(HTMLParser):
         self.title = ""
         self._after_head = False
         self._in_title = False
+        self._in_svg = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self._after_head and self.first_in_head is None:
             self.first_in_head = (tag, dict(attrs))
         self._after_head = tag == "head"
-        self._in_title = tag == "title"
+        self._in_svg += tag == "svg"
+        # the document's title; a chart's <title> (its name, a mark's hover text) is not it
+        self._in_title = tag == "title" and not self._in_svg
         for name, value in attrs:
             if name.lower().startswith("on"):
                 self.handlers.append((tag, name))
@@ -70,6 +73,7 @@ class _Page(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         self._in_title = False
+        self._in_svg -= tag == "svg" and self._in_svg > 0
 
     def handle_data(self, data: str) -> None:
         if self._in_title:
