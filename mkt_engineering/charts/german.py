@@ -268,6 +268,8 @@ WORDS: dict[str, str] = {
 }
 
 _PERIODS = {"day": "Tag", "week": "Woche", "month": "Monat"}
+# after "nach", where the German form differs from the axis title's
+_DATIVE = {"days qualified to contact": "Tagen von Qualifizierung bis Kontakt"}
 _CURRENCY = r"[A-Z]{3}|€|\$|£|¥"
 
 
@@ -307,7 +309,10 @@ PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
         re.compile(r"Credit under (.+) with 95% interval"),
         lambda m: f"Anteil nach {m[1]} mit 95-%-Intervall",
     ),
-    (re.compile(r"Win rate by (.+)"), lambda m: f"Abschlussquote nach {word(m[1])}"),
+    (
+        re.compile(r"Win rate by (.+)"),
+        lambda m: f"Abschlussquote nach {_DATIVE.get(m[1], word(m[1]))}",
+    ),
     (
         re.compile(r"Share not yet qualified, by (.+)"),
         lambda m: f"Anteil noch nicht qualifiziert, nach {word(m[1])}",
