@@ -23,19 +23,16 @@ import difflib
 import html
 import math
 import os
-import re
 import sys
 import types
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 import polars as pl
-import yaml
 
 from mkt_engineering.errors import ParameterError
+from mkt_engineering.teaching.german_feedback import german, sentence
 
 # One setting per process, even when a test runner executes this module a second time.
 _LANGUAGE: dict[str, str] = sys.modules.setdefault(
@@ -101,81 +98,11 @@ def word(key: str, **values: Any) -> str:
     return WORDS[language()][key].format(**values)
 
 
-# The German of every check's messages and hints: English text -> German text (see the file).
-GERMAN_FILE = Path(__file__).with_name("feedback_de.yaml")
-HOLE = "…"
-
-
-@cache
-def _catalogue() -> tuple[dict[str, str], tuple[tuple[re.Pattern, str], ...]]:
-    """Exact texts, and texts with holes as patterns, the most specific pattern first."""
-    entries = yaml.safe_load(GERMAN_FILE.read_text(encoding="utf-8"))["texts"]
-    exact = {entry["en"]: entry["de"] for entry in entries}
-    with_holes = sorted(
-        (entry for entry in entries if HOLE in entry["en"]),
-        key=lambda entry: -len(entry["en"].replace(HOLE, "")),
-    )
-    patterns = tuple(
-        (re.compile("(.+?)".join(map(re.escape, entry["en"].split(HOLE))), re.S), entry["de"])
-        for entry in with_holes
-    )
-    return exact, patterns
-
-
-def german(text: str, *, depth: int = 0) -> str:
-    """The German of a feedback text, or the text itself when none is known.
-
-    A text with values in it (a label, a column name, a number) is matched against the
-    entries with holes; a value that has German of its own is translated too.
-
-    Parameters
-    ----------
-    text : str
-        An English message or hint, as a check produces it.
-    depth : int
-        How deep inside another text this one is (values inside values stop at 2).
-
-    Returns
-    -------
-    str
-        The German text.
-
-    Examples
-    --------
-    >>> german("the conversion probability is right.")
-    'die Konversionswahrscheinlichkeit stimmt.'
-    >>> german("your table lacks the column(s) spend.")
-    'Ihre Tabelle: Es fehlt die Spalte (fehlen die Spalten) spend.'
-    """
-    exact, patterns = _catalogue()
-    if text in exact or depth > 2:
-        return exact.get(text, text)
-    for pattern, translated in patterns:
-        match = pattern.fullmatch(text)
-        parts = translated.split(HOLE)
-        if match is None or len(parts) != len(match.groups()) + 1:
-            continue
-        values = [german(value, depth=depth + 1) for value in match.groups()]
-        return parts[0] + "".join(
-            value + part for value, part in zip(values, parts[1:], strict=True)
-        )
-    return text
-
-
 def in_language(text: str | None) -> str | None:
-    """A feedback text in the current language (German from `german`, else unchanged)."""
+    """A feedback text in the current language (German from `german_feedback`)."""
     if text is None or language() != "de":
         return text
-    translated = german(text)
-    # a label opens the sentence ("die Konversionswahrscheinlichkeit stimmt."): capitalise its
-    # article, never code ("nurture.survival_at(...)")
-    first = translated.split(" ", 1)[0]
-    if first in _ARTICLES:
-        return translated[:1].upper() + translated[1:]
-    return translated
-
-
-_ARTICLES = {"der", "die", "das", "den", "dem", "ein", "eine", "ihr", "ihre"}
+    return sentence(german(text))
 
 
 @dataclass

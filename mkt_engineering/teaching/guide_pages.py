@@ -16,6 +16,7 @@ explanations and demo cells'), ('09:50', '10:00', 'Welcome · Exercise 1')]
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from mkt_engineering.teaching.expected_numbers import format_value
@@ -324,102 +325,16 @@ def model_memo(capstone: dict[str, Any], *, language: str = "en") -> str:
     )
 
 
-LAPTOPS = {
-    "en": """\
-The details, tested paths and known gaps are in `docs/workshop-install.md`; this page is the
-checklist. A week before, build the kit on your machine (with internet) and try it on one
-laptop of each kind the learners bring (Windows, macOS, Linux):
+def laptops_page(language: str = "en") -> str:
+    """The "Prepare 20 laptops" page (Markdown, from ``guide_laptops.<language>.md``).
 
-```bash
-mkt workshop build --out room --lang en --offline --python 3.12
-```
-
-`room/workshop-student.zip` is for learners, `room/trainer/` for you only, `room/offline/`
-installs the kit without internet.
-
-**Install (with or without internet in the room).** The offline bundle is also the simplest
-install with internet: no `make`, no `uv`, no compiler, and it works on Windows. Copy
-`room/offline/` to a USB stick per row of tables. On each laptop:
-
-- Windows: double-click `install.bat`.
-- macOS: double-click `install.command` (if macOS refuses: right-click, Open; after a FAT
-  stick lost the permission: `sh install.command` in Terminal).
-- Linux: `sh install.sh` in a terminal.
-
-The script finds Python, makes `.venv/`, installs the locked packages from `wheels/` without
-network, unzips the lessons into `workshop/`, runs `mkt doctor workshop` and starts
-JupyterLab. Set `MKT_NO_LAB=1` to stop after the check when you prepare laptops the day
-before. On day 2, `start.bat`, `start.command` or `start.sh` opens JupyterLab again. A
-laptop with a checkout of the kit can instead run `make setup` (or `uv sync --frozen`),
-unzip `workshop-student.zip` and start `mkt lab workshop`.
-
-**Check every laptop.** `mkt doctor workshop` checks Python, the packages, the Jupyter
-kernel, the data against their checksums and the first cells of every lesson. Every red
-line names its fix. Tick the laptop off on a list of the 20 names.
-
-**When a laptop fails.**
-
-1. Read the red line of `mkt doctor` and do what it says; run it again.
-2. "This bundle needs Python 3.12": install that version from python.org (Windows: tick
-   "Add python.exe to PATH") and run the install script again.
-3. No admin rights, a company proxy or an antivirus blocking downloads: the bundle needs
-   none of them; it installs into its own folder from the stick.
-4. Data changed or missing (a learner edited a CSV): unzip `workshop-student.zip` into a
-   new folder; `mkt doctor` names the files.
-5. JupyterLab opens no browser: copy the address with `token=` from the terminal window.
-6. Still failing after ten minutes: the learner pairs with a neighbour (one screen, two
-   people) or takes one of two spare laptops you prepared; fix the laptop in the break.
-""",
-    "de": """\
-Einzelheiten, getestete Wege und bekannte Lücken stehen in `docs/workshop-install.md`;
-diese Seite ist die Checkliste. Eine Woche vorher: Bauen Sie das Kit auf Ihrem Rechner
-(mit Internet) und probieren Sie es auf je einem Laptop jeder Art aus, die Teilnehmende
-mitbringen (Windows, macOS, Linux):
-
-```bash
-mkt workshop build --out raum --lang de --offline --python 3.12
-```
-
-`raum/workshop-student.zip` ist für die Teilnehmenden, `raum/trainer/` nur für Sie,
-`raum/offline/` installiert das Kit ohne Internet.
-
-**Installieren (mit oder ohne Internet im Raum).** Das Offline-Paket ist auch mit Internet
-der einfachste Weg: kein `make`, kein `uv`, kein Compiler, und es funktioniert unter
-Windows. Kopieren Sie `raum/offline/` auf einen USB-Stick pro Tischreihe. Auf jedem Laptop:
-
-- Windows: Doppelklick auf `install.bat`.
-- macOS: Doppelklick auf `install.command` (lehnt macOS ab: Rechtsklick, Öffnen; hat ein
-  FAT-Stick das Ausführungsrecht verloren: `sh install.command` im Terminal).
-- Linux: `sh install.sh` im Terminal.
-
-Das Skript findet Python, legt `.venv/` an, installiert die festgelegten Pakete ohne Netz
-aus `wheels/`, entpackt die Lektionen nach `workshop/`, führt `mkt doctor workshop` aus und
-startet JupyterLab. Mit `MKT_NO_LAB=1` endet es nach der Prüfung, wenn Sie die Laptops am
-Vortag vorbereiten. An Tag 2 öffnet `start.bat`, `start.command` oder `start.sh`
-JupyterLab wieder. Ein Laptop mit einem Checkout des Kits kann stattdessen `make setup`
-(oder `uv sync --frozen`) ausführen, `workshop-student.zip` entpacken und
-`mkt lab workshop` starten.
-
-**Jeden Laptop prüfen.** `mkt doctor workshop` prüft Python, die Pakete, den
-Jupyter-Kernel, die Daten gegen ihre Prüfsummen und die ersten Zellen jeder Lektion. Jede
-rote Zeile nennt ihre Abhilfe. Haken Sie den Laptop auf einer Liste der 20 Namen ab.
-
-**Wenn ein Laptop streikt.**
-
-1. Die rote Zeile von `mkt doctor` lesen, tun, was sie sagt, und erneut prüfen.
-2. „This bundle needs Python 3.12“: diese Version von python.org installieren (Windows:
-   „Add python.exe to PATH“ ankreuzen) und das Installationsskript erneut starten.
-3. Keine Administratorrechte, ein Firmen-Proxy oder ein Virenscanner blockiert Downloads:
-   Das Paket braucht nichts davon; es installiert vom Stick in seinen eigenen Ordner.
-4. Daten geändert oder verschwunden (jemand hat eine CSV bearbeitet):
-   `workshop-student.zip` in einen neuen Ordner entpacken; `mkt doctor` nennt die Dateien.
-5. JupyterLab öffnet keinen Browser: die Adresse mit `token=` aus dem Terminalfenster
-   kopieren.
-6. Nach zehn Minuten immer noch nicht: Die Person arbeitet mit ihrem Nachbarn zusammen
-   (ein Bildschirm, zwei Personen) oder nimmt einen von zwei vorbereiteten Ersatz-Laptops;
-   den Laptop reparieren Sie in der Pause.
-""",
-}
+    Examples
+    --------
+    >>> "install.bat" in laptops_page("de") and "mkt doctor workshop" in laptops_page("en")
+    True
+    """
+    name = f"guide_laptops.{language if language in TEXT else 'en'}.md"
+    return Path(__file__).with_name(name).read_text(encoding="utf-8")
 
 
 def expected_lines(
@@ -459,7 +374,7 @@ def clean_mistakes(mistakes: list[str], *, language: str = "en") -> list[str]:
     ...                language="de")
     ['Das zählt Klicks; die Frage fragt nach Leads.']
     """
-    from mkt_engineering.teaching.feedback import german
+    from mkt_engineering.teaching.german_feedback import german
 
     kept = [text for text in mistakes if "…" not in text]
     if language == "de":

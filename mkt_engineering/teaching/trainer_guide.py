@@ -242,7 +242,7 @@ def guide_markdown(lessons: list[LessonDoc], *, language: str = "en", title: str
         pages.two_day_agenda(lessons, language=language),
         f"## {label['laptops']}",
         "",
-        pages.LAPTOPS.get(language, pages.LAPTOPS["en"]),
+        pages.laptops_page(language),
     ]
     expected = numbers.load_expected()
     for doc in lessons:

@@ -234,7 +234,7 @@ def hint_problems(language: str = "de") -> list[str]:
     []
     """
     import mkt_engineering.teaching  # noqa: F401  (registers every lesson check's ladder)
-    from mkt_engineering.teaching.feedback import german
+    from mkt_engineering.teaching.german_feedback import german
     from mkt_engineering.teaching.ladder import LADDERS
 
     if language == "en":

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from mkt_engineering import teaching
-from mkt_engineering.teaching import feedback, glossary, ladder, translation
+from mkt_engineering.teaching import feedback, german_feedback, glossary, ladder, translation
 from mkt_engineering.teaching.student_edition import source_hash
 
 
@@ -75,7 +75,7 @@ def test_german_lessons_and_glossary_use_one_term_per_concept():
     texts = dict(_german_lesson_texts())
     for row in glossary.load_glossary().iter_rows(named=True):
         texts[f"glossary {row['en']}"] = f"{row['de']} {row['bedeutung']}"
-    for entry in yaml.safe_load(feedback.GERMAN_FILE.read_text(encoding="utf-8"))["texts"]:
+    for entry in yaml.safe_load(german_feedback.GERMAN_FILE.read_text(encoding="utf-8"))["texts"]:
         texts[f"feedback {entry['en']}"] = entry["de"]
     found = {where: glossary.synonym_problems(text) for where, text in texts.items()}
     assert {where: words for where, words in found.items() if words} == {}
