@@ -357,11 +357,21 @@ def _warm_up_notebook() -> nbformat.NotebookNode:
     return notebook
 
 
-def _set_charts_aside(page: nbformat.NotebookNode) -> dict[str, str]:
+def set_charts_aside(page: nbformat.NotebookNode) -> dict[str, str]:
     """Swap each SVG chart for a placeholder; returns placeholder -> SVG.
 
     nbconvert parses and re-serialises the whole page once (BeautifulSoup); the charts are
     most of its bytes and need none of it, so they go back in afterwards, untouched.
+
+    Parameters
+    ----------
+    page : nbformat.NotebookNode
+        The notebook about to be exported (changed in place).
+
+    Returns
+    -------
+    dict
+        Placeholder -> the SVG it stands for.
     """
     charts: dict[str, str] = {}
     prefix = f"mkt-chart-{uuid.uuid4().hex}-"
@@ -411,7 +421,7 @@ def render_report(
     page_notebook = prepare_notebook(
         notebook, manifest.get("title", manifest["analysis"]), page_language(manifest)
     )
-    charts = _set_charts_aside(page_notebook)
+    charts = set_charts_aside(page_notebook)
     body, _ = exporter.from_notebook_node(page_notebook, resources=resources)
     language = page_language(manifest)
     body = body.replace(toc_spot, toc_html(body, language), 1)

@@ -13,6 +13,7 @@ True
 
 from __future__ import annotations
 
+import copy
 import html
 import threading
 from pathlib import Path
@@ -84,16 +85,20 @@ def lesson_html(lesson: nbformat.NotebookNode, title: str, back_link: str) -> st
     >>> 'name="viewport"' in page and "Content-Security-Policy" in page
     True
     """
-    from mkt_engineering.reporting.html import strip_external
+    from mkt_engineering.reporting.html import set_charts_aside, strip_external
+    from mkt_engineering.reporting.page_layout import compact_svg
 
-    lesson = nbformat.from_dict(dict(lesson))
+    lesson = copy.deepcopy(lesson)
     lesson.metadata["title"] = title
+    charts = set_charts_aside(lesson)  # the charts skip nbconvert's HTML pass (seconds)
     resources = {
         "mkt_css": LESSON_CSS,
         "mkt_back_link": html.escape(back_link, quote=True),
         "mkt_back_text": "← Lessons",
     }
     body, _ = _lesson_exporter().from_notebook_node(lesson, resources=resources)
+    for placeholder, svg in charts.items():
+        body = body.replace(placeholder, compact_svg(svg), 1)
     return with_csp(strip_external(body))
 
 
