@@ -23,6 +23,7 @@ from mkt_engineering.charts.overview import (
 )
 from mkt_engineering.engines import overview as in_engine
 from mkt_engineering.engines.frames import is_engine_frame
+from mkt_engineering.formatting import date, number
 from mkt_engineering.paths import DATASETS_DIR
 from mkt_engineering.reporting.redact import looks_like_email_column
 from mkt_engineering.schemas import CONTRACTS
@@ -187,12 +188,34 @@ def summary_row(table: TableFile, frame: pl.DataFrame) -> dict[str, Any]:
     }
 
 
-def describe(table: TableFile, frame: pl.DataFrame) -> str:
-    """One plain-language sentence about a table (markdown; file and column names literal)."""
+def describe(table: TableFile, frame: pl.DataFrame, language: str = "en") -> str:
+    """One plain-language sentence about a table (markdown; file and column names literal).
+
+    ``language="de"`` gives the German sentence, with German numbers and dates.
+    """
     column, first, last = date_range(frame)
+    rows, width = shape(frame)
+    name, file = markdown_literal(table.name), markdown_literal(table.file_name)
+    dated = bool(column) and hasattr(first, "strftime")
+    if language == "de":
+        span = (
+            f", datiert vom {date(first, 'de')} bis {date(last, 'de')} "
+            f"(Spalte {markdown_literal(column)})"
+            if dated
+            else ""
+        )
+        contract = (
+            f"geprüft gegen den Vertrag **{table.contract}**"
+            if table.contract
+            else "kein Datenvertrag, so gelesen, wie sie ist"
+        )
+        return (
+            f"**{name}** ({file}): {number(rows, 0, 'de')} Zeilen und {width} Spalten{span}; "
+            f"{contract}."
+        )
     span = (
         f", dated {first:%Y-%m-%d} to {last:%Y-%m-%d} (column {markdown_literal(column)})"
-        if column and hasattr(first, "strftime")
+        if dated
         else ""
     )
     contract = (
@@ -200,9 +223,22 @@ def describe(table: TableFile, frame: pl.DataFrame) -> str:
         if table.contract
         else "no data contract, read as it is"
     )
-    name, file = markdown_literal(table.name), markdown_literal(table.file_name)
-    rows, width = shape(frame)
     return f"**{name}** ({file}): {rows:,} rows and {width} columns{span}; {contract}."
+
+
+def tables_line(tables: list[TableFile], language: str = "en") -> str:
+    """The tables the overview reads, named: "3 table(s): orders, ..." / "3 Tabelle(n): ..."."""
+    names = ", ".join(markdown_literal(table.name) for table in tables)
+    return f"{len(tables)} {'Tabelle(n)' if language == 'de' else 'table(s)'}: {names}"
+
+
+def unreadable_line(language: str = "en") -> str:
+    """The bold line under a table whose file could not be read."""
+    return (
+        "**Diese Datei konnte nicht gelesen werden.**"
+        if language == "de"
+        else "**This file could not be read.**"
+    )
 
 
 def headline(summary: pl.DataFrame) -> str:
