@@ -78,6 +78,29 @@ CATALOGUE = [
         unlocks_de="eigene Exporte lesen; die Grundlagen jedes Berichts",
     ),
     LessonEntry(
+        "00b_buying_process",
+        "00b · The digital buying process: from persona to order, and back",
+        45,
+        "reading the nurture report's funnel, fast lane, recycling and exclusions",
+        "00_welcome",
+        {
+            "en": [
+                "Which of your leads have no e-mail address or no consent, and who decides "
+                "about them today?",
+                "After which orders does your nurturing start again, and who notices a "
+                "customer's next need?",
+            ],
+            "de": [
+                "Welche Ihrer Leads haben keine E-Mail-Adresse oder keine Einwilligung, und "
+                "wer entscheidet heute über sie?",
+                "Nach welchen Aufträgen beginnt Ihr Nurturing wieder, und wer bemerkt den "
+                "nächsten Bedarf eines Kunden?",
+            ],
+        },
+        unlocks_de="den Funnel, die Fast Lane, das Recycling und die Ausschlüsse im "
+        "Nurture-Bericht lesen",
+    ),
+    LessonEntry(
         "01_attribution",
         "01 · Attribution: which channels earn the conversions",
         60,
@@ -188,7 +211,8 @@ def lesson_paths(lessons: list[str] | None = None, folder: Path = LESSONS_DIR) -
 
     ``lessons`` picks by stem or by number ('00', '04_nurture_timing').
     """
-    found = sorted(folder.glob("[0-9][0-9]_*.ipynb"))
+    # "00b_buying_process" sorts between 00_welcome and 01_attribution
+    found = sorted(folder.glob("[0-9][0-9]*_*.ipynb"))
     if not lessons:
         return found
     picked = [
