@@ -68,7 +68,7 @@ def test_event_at_the_moment_of_an_order_belongs_to_the_closed_cycle():
         {
             "lead_id": ["a"] * 3,
             "timestamp": [datetime(2025, 1, 1), moment, moment],
-            "event": ["created", "mqn", "won"],  # the log lists the MQN first
+            "event": ["created", "won", "mqn"],  # the log lists the order first
         }
     )
     cycles = repeat_cycles(events)
