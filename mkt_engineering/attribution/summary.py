@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from mkt_engineering.answers import Card, Summary
 from mkt_engineering.formatting import Currency, Language, count, money, percent
-from mkt_engineering.reporting.summary import Card, Summary
 
 
 def _t(language: Language, english: str, german: str) -> str:

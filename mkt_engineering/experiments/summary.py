@@ -23,6 +23,7 @@ from typing import Any
 
 import polars as pl
 
+from mkt_engineering.answers import Card, Summary
 from mkt_engineering.formatting import (
     Currency,
     Language,
@@ -34,7 +35,6 @@ from mkt_engineering.formatting import (
     percent,
     points,
 )
-from mkt_engineering.reporting.summary import Card, Summary
 
 # Metric names that hold amounts of money (shown with the run's currency).
 MONEY_NAMES = re.compile(r"revenue|umsatz|value|wert|spend|sales|amount|aov|arpu|basket", re.I)

@@ -21,8 +21,8 @@ import datetime as dt
 
 import polars as pl
 
+from mkt_engineering.answers import Card, Summary
 from mkt_engineering.formatting import Currency, Language, count, date, money, number, percent
-from mkt_engineering.reporting.summary import Card, Summary
 
 
 def _t(language: Language, english: str, german: str) -> str:

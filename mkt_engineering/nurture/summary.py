@@ -23,8 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from mkt_engineering.answers import Card, Summary
 from mkt_engineering.formatting import Language, count, number, open_bin, percent, points
-from mkt_engineering.reporting.summary import Card, Summary
 
 
 def _t(language: Language, english: str, german: str) -> str:

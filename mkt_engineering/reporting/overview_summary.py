@@ -18,8 +18,8 @@ import datetime as dt
 
 import polars as pl
 
+from mkt_engineering.answers import Card, Summary
 from mkt_engineering.formatting import Language, count, date
-from mkt_engineering.reporting.summary import Card, Summary
 
 # Tables an analysis joins: they should cover the same period.
 PARTNERS = (("touchpoints", "conversions"), ("conversions", "spend"))

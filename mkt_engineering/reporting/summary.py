@@ -19,53 +19,9 @@ from __future__ import annotations
 
 import dataclasses
 import html
-from dataclasses import dataclass
 from typing import Any
 
-
-@dataclass(frozen=True)
-class Card:
-    """One number card: a label, the value, and optionally a comparison and an interval.
-
-    Parameters
-    ----------
-    label : str
-        What the number is ("12-month CLV").
-    value : str
-        The formatted number ("€17.30").
-    comparison : str, optional
-        Against what ("+€2.10 vs last year").
-    interval : str, optional
-        How sure ("90% interval: €15.90 to €18.80").
-    """
-
-    label: str
-    value: str
-    comparison: str | None = None
-    interval: str | None = None
-
-
-@dataclass(frozen=True)
-class Summary:
-    """What a manager reads in ten seconds, true for all the data.
-
-    Parameters
-    ----------
-    headline : str
-        One sentence that is true for all the data.
-    cards : tuple of Card
-        Two to four number cards.
-    action : str
-        The recommended action.
-    bullets : tuple of str
-        Three to five summary bullets.
-    """
-
-    headline: str
-    cards: tuple[Card, ...]
-    action: str
-    bullets: tuple[str, ...]
-
+from mkt_engineering.answers import Card, Summary
 
 # Most cards and bullets the first screen holds (1400 x 900) under the title.
 MAX_CARDS = 4
