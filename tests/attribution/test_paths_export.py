@@ -58,6 +58,8 @@ def _sections_complete(executed: Path) -> list[str]:
     heading = "(top)"
     for cell in cells:
         text = "".join(cell["source"])
+        if "lang-de" in cell.get("metadata", {}).get("tags", []):
+            continue  # the German twin of the English cell before it: no section of its own
         if cell["cell_type"] == "markdown" and text.startswith("## "):
             heading = text.splitlines()[0]
             sections[heading] = []
