@@ -49,6 +49,7 @@ DEMO_PARAMETERS: dict[str, dict[str, Any]] = {
         "segments": ["device", "country"],
         "day_column": "day",
         "planned_units_per_arm": 6693,
+        "currency": "€",  # the demo shop's revenue metric is in euros
     },
     "attribution": {"currency": "€"},  # the demo's conversion values and spend are in euros
     "cohort_ltv": {
