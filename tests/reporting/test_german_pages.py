@@ -37,14 +37,6 @@ NOT_PROSE = {"script", "style", "code", "pre", "svg", "details", "head", "title"
 BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "td", "th", "tr", "div", "caption", "summary"}
 VOID = {"br", "meta", "link", "img", "input", "hr", "col", "source", "wbr"}
 
-# Reports whose German page still holds English from modules outside the German work of
-# issue 18 (what is left is named; the mark is strict, so a report that turns German fails
-# here until its mark is removed).
-STILL_ENGLISH = {
-    "ab_test": "the error-rate table's procedure names (experiments.simulate_aa) and the plan, "
-    "bootstrap, power and verdict lines of the notebook",
-}
-
 
 class _VisibleText(HTMLParser):
     """The page's prose, one line per block element."""
@@ -110,14 +102,7 @@ def german_pages(tmp_path_factory) -> dict[str, str]:
     return pages
 
 
-def _report(name: str):
-    reason = STILL_ENGLISH.get(name)
-    if reason is None:
-        return name
-    return pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=f"English: {reason}"))
-
-
-@pytest.mark.parametrize("report", [_report(name) for name in REPORTS])
+@pytest.mark.parametrize("report", REPORTS)
 def test_german_page_has_no_english_sentence(german_pages, report):
     lines = visible_lines(german_pages[report])
     assert len(lines) > 20, f"{report}: the page shows hardly any text"
