@@ -80,7 +80,20 @@ def _no_email_leads(timeline: pl.DataFrame) -> int:
     reference=_stall_stage,
 )
 def check_stall_stage(answer: Any, funnel: pl.DataFrame) -> Feedback:
-    """Exercise 1: the funnel stage with the lowest share reached from the stage before."""
+    """Exercise 1: the funnel stage with the lowest share reached from the stage before.
+
+    Parameters
+    ----------
+    answer : Any
+        The learner's ``stall_stage``: a stage name as text.
+    funnel : DataFrame
+        `nurture.stage_conversion` of the lead timeline.
+
+    Returns
+    -------
+    Feedback
+        Passed or not; a recognised mistake gets its own hint.
+    """
     expected = _stall_stage(funnel)
     if not isinstance(answer, str):
         return Feedback(
@@ -114,7 +127,20 @@ def check_stall_stage(answer: Any, funnel: pl.DataFrame) -> Feedback:
     reference=_fast_lane_leads,
 )
 def check_fast_lane_leads(answer: Any, timeline: pl.DataFrame) -> Feedback:
-    """Exercise 2: how many leads took the sales fast lane."""
+    """Exercise 2: how many leads took the sales fast lane.
+
+    Parameters
+    ----------
+    answer : Any
+        The learner's ``fast_lane_leads``: a count.
+    timeline : DataFrame
+        `nurture.stage_timeline` of the lead events, with the lead attributes attached.
+
+    Returns
+    -------
+    Feedback
+        Passed or not; a recognised mistake gets its own hint.
+    """
     expected = _fast_lane_leads(timeline)
     mistakes = {
         float(timeline["fast_lane_at"].is_not_null().mean()): "That is the share of all leads. "
@@ -149,7 +175,20 @@ def check_fast_lane_leads(answer: Any, timeline: pl.DataFrame) -> Feedback:
     reference=_recycled_share,
 )
 def check_recycled_share(answer: Any, timeline: pl.DataFrame) -> Feedback:
-    """Exercise 3: the share of leads called by sales that went back to nurturing."""
+    """Exercise 3: the share of leads called by sales that went back to nurturing.
+
+    Parameters
+    ----------
+    answer : Any
+        The learner's ``recycled_share``: a share between 0 and 1.
+    timeline : DataFrame
+        `nurture.stage_timeline` of the lead events, with the lead attributes attached.
+
+    Returns
+    -------
+    Feedback
+        Passed or not; a recognised mistake gets its own hint.
+    """
     expected = _recycled_share(timeline)
     called = timeline.filter(pl.col("first_contact_at").is_not_null())
     mistakes = {
@@ -182,7 +221,22 @@ def check_recycled_share(answer: Any, timeline: pl.DataFrame) -> Feedback:
     reference=_mqn_again,
 )
 def check_mqn_again(answer: Any, cycles: pl.DataFrame, events: pl.DataFrame) -> Feedback:
-    """Exercise 4: how many customers reach MQN again after an order."""
+    """Exercise 4: how many customers reach MQN again after an order.
+
+    Parameters
+    ----------
+    answer : Any
+        The learner's ``mqn_again``: a count.
+    cycles : DataFrame
+        `nurture.repeat_cycles` of the lead events.
+    events : DataFrame
+        The lead events (for the count of all MQN events, a common mistake).
+
+    Returns
+    -------
+    Feedback
+        Passed or not; a recognised mistake gets its own hint.
+    """
     expected = _mqn_again(cycles)
     renurture = cycles.filter("renurture")
     mistakes = {
@@ -219,7 +273,20 @@ def check_mqn_again(answer: Any, cycles: pl.DataFrame, events: pl.DataFrame) -> 
     reference=_no_email_leads,
 )
 def check_no_email_leads(answer: Any, timeline: pl.DataFrame) -> Feedback:
-    """Exercise 5: how many leads the e-mail funnel excludes because they have no address."""
+    """Exercise 5: how many leads the e-mail funnel excludes because they have no address.
+
+    Parameters
+    ----------
+    answer : Any
+        The learner's ``no_email_leads``: a count.
+    timeline : DataFrame
+        `nurture.stage_timeline` of the lead events, with the lead attributes attached.
+
+    Returns
+    -------
+    Feedback
+        Passed or not; a recognised mistake gets its own hint.
+    """
     expected = _no_email_leads(timeline)
     mistakes = {
         float(timeline["has_email"].sum()): "That counts the leads WITH an address. Turn "
