@@ -142,3 +142,20 @@ def explain_limits(language: Language = "en") -> str:
     'Attribution verteilt die Conversions, die stattgefunden haben'
     """
     return _t(language, LIMITS, LIMITS_DE)
+
+
+def paths_file_given(language: Language = "en") -> str:
+    """Why a run with a paths file does not read the touchpoints and conversions files.
+
+    Examples
+    --------
+    >>> print(paths_file_given("de"))  # doctest: +NORMALIZE_WHITESPACE
+    Eine Pfaddatei ist angegeben, daher werden die Dateien der Kontaktpunkte und Conversions
+    nicht gelesen.
+    """
+    return _t(
+        language,
+        "A paths file is given, so the touchpoints and conversions files are not read.",
+        "Eine Pfaddatei ist angegeben, daher werden die Dateien der Kontaktpunkte und "
+        "Conversions nicht gelesen.",
+    )

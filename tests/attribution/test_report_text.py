@@ -30,6 +30,9 @@ def test_english_sentences_are_the_reports_own():
     )
     assert explain.explain_ranking_flips(FLIPS.head(0)).startswith("0 channel(s) move")
     assert explain.explain_limits() == LIMITS
+    assert explain.paths_file_given() == (
+        "A paths file is given, so the touchpoints and conversions files are not read."
+    )
 
 
 def test_german_sentences_hold_no_english():
@@ -40,6 +43,7 @@ def test_german_sentences_hold_no_english():
         explain.explain_ranking_flips(FLIPS.head(1), "de"),
         explain.explain_ranking_flips(FLIPS.head(0), "de"),
         explain.explain_limits("de"),
+        explain.paths_file_given("de"),
     ]
     for text in texts:
         assert not ENGLISH.findall(text), text
