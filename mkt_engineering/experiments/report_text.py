@@ -106,6 +106,33 @@ def explain_bootstrap(
     )
 
 
+# The bootstrap table's columns as a German page heads them.
+BOOTSTRAP_COLUMNS_DE = {
+    "metric": "Kennzahl",
+    "variant": "Variante",
+    "interval_main": "Hauptintervall",
+    "interval_bootstrap": "Bootstrap-Intervall",
+}
+
+
+def bootstrap_table(rows: list[dict], language: Language = "en") -> pl.DataFrame:
+    """The bootstrap cross-check's rows as a table, headed in the reader's language.
+
+    Examples
+    --------
+    >>> row = {"metric": "revenue", "variant": "treatment", "interval_main": "0,05 bis 1,99",
+    ...        "interval_bootstrap": "0,02 bis 2"}
+    >>> bootstrap_table([row], "de").columns
+    ['Kennzahl', 'Variante', 'Hauptintervall', 'Bootstrap-Intervall']
+    """
+    table = pl.DataFrame(rows)
+    if language != "de":
+        return table
+    return table.rename(
+        {c: BOOTSTRAP_COLUMNS_DE[c] for c in table.columns if c in BOOTSTRAP_COLUMNS_DE}
+    )
+
+
 def no_mean_metrics(language: Language = "en") -> str:
     """Why the bootstrap cross-check shows nothing when every metric is a rate."""
     return _t(

@@ -46,5 +46,8 @@ def test_german_sentences_hold_no_english():
         assert not ENGLISH.findall(text), text
     assert texts[0] == "19.938 Einheiten: control 10.000, treatment 9.938."
     assert "0,015 mit 80 % Wahrscheinlichkeit" in texts[1]
+    row = {"metric": "revenue", "variant": "b", "interval_main": "1", "interval_bootstrap": "2"}
+    assert report_text.bootstrap_table([row]).columns == list(row)
+    assert "Hauptintervall" in report_text.bootstrap_table([row], "de").columns
     # every procedure of the simulation has a German name (a new one would show in English)
     assert set(simulation["procedure"]) == set(report_text.PROCEDURES_DE)
