@@ -100,7 +100,22 @@ def _route_mistakes(model, paths: pl.DataFrame, channel: str) -> dict[float, str
     reference=_probability,
 )
 def check_conversion_probability(answer: Any, paths: pl.DataFrame) -> Feedback:
-    """Exercise 1: probability that a journey from the start ends in a conversion."""
+    """Exercise 1: probability that a journey from the start ends in a conversion.
+
+    Parameters
+    ----------
+    answer : Any
+        The learner's ``probability``: a share between 0 and 1; ``None`` while not answered yet.
+    paths : pl.DataFrame
+        The lesson's paths (``path``, ``conversions``, ``non_conversions``).
+
+    Returns
+    -------
+    Feedback
+        Passed or not: recognises a division by the non-converting journeys or by the
+        number of path rows, and a percentage. ``.use()`` returns the answer when it is
+        right, else the reference value.
+    """
     conversions = float(paths["conversions"].sum())
     failures = float(paths["non_conversions"].sum())
     expected = conversions / (conversions + failures)
@@ -152,7 +167,26 @@ def check_conversion_probability(answer: Any, paths: pl.DataFrame) -> Feedback:
     reference=_removal_effect,
 )
 def check_removal_effect(answer: Any, paths: pl.DataFrame, channel: str) -> Feedback:
-    """Exercise 2: removal effect of one channel in the first-order Markov chain."""
+    """Exercise 2: removal effect of one channel in the first-order Markov chain.
+
+    Parameters
+    ----------
+    answer : Any
+        The learner's ``removal_effect_a``: a share between 0 and 1;
+        ``None`` while not answered yet.
+    paths : pl.DataFrame
+        The lesson's paths, fitted here with a first-order `MarkovModel`.
+    channel : str
+        The channel removed (``"A"`` in the lesson).
+
+    Returns
+    -------
+    Feedback
+        Passed or not: recognises the surviving share, the probability without the
+        channel, the unscaled drop, the credit share and, for the lesson's toy paths,
+        hand calculations that go wrong at one step. ``.use()`` returns the answer when
+        it is right, else the reference value.
+    """
     from mkt_engineering.attribution import MarkovModel
 
     model = MarkovModel(1).fit(paths)
@@ -199,7 +233,23 @@ def check_removal_effect(answer: Any, paths: pl.DataFrame, channel: str) -> Feed
     reference=_linear,
 )
 def check_linear_credit(answer: Any, paths: pl.DataFrame) -> Feedback:
-    """Exercise 3: a frame of channel and conversions under the linear model."""
+    """Exercise 3: a frame of channel and conversions under the linear model.
+
+    Parameters
+    ----------
+    answer : Any
+        The learner's ``linear_credit``: a frame with ``channel`` and ``conversions``;
+        ``None`` while not answered yet.
+    paths : pl.DataFrame
+        The lesson's paths.
+
+    Returns
+    -------
+    Feedback
+        Passed or not: recognises shares instead of counts, credit for path rows instead
+        of conversions, and a split over distinct channels (Shapley's). ``.use()``
+        returns the answer when it is right, else the reference table.
+    """
     from mkt_engineering.attribution import linear, shapley
 
     expected = linear(paths).select("channel", "conversions")
@@ -248,7 +298,28 @@ def check_linear_credit(answer: Any, paths: pl.DataFrame) -> Feedback:
     reference=_best,
 )
 def check_best_model(answer: Any, errors: pl.DataFrame) -> Feedback:
-    """Exercise 4: name the model with the smallest error against the truth."""
+    """Exercise 4: name the model with the smallest error against the truth.
+
+    Parameters
+    ----------
+    answer : Any
+        The learner's ``best_model``: a model's name as text; ``None`` while not answered yet.
+    errors : pl.DataFrame
+        One row per model with its ``error`` against the known truth.
+
+    Returns
+    -------
+    Feedback
+        Passed when the name is the model with the smallest error; else it says whether
+        the answer is no model name, the worst model, or not a text at all.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> errors = pl.DataFrame({"model": ["linear", "markov"], "error": [0.2, 0.1]})
+    >>> check_best_model("linear", errors).message
+    'That model is the furthest from the truth.'
+    """
     names = errors["model"].to_list()
     if isinstance(answer, pl.DataFrame | pl.Series):
         return Feedback(

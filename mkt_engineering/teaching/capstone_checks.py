@@ -96,7 +96,23 @@ def _shares(comparison: pl.DataFrame) -> pl.DataFrame:
     reference=lambda comparison: _shares(comparison).sort("gain", descending=True)["channel"][0],
 )
 def check_biggest_gain(answer: Any, comparison: pl.DataFrame) -> Feedback:
-    """Exercise 1: the channel whose share of conversions rises most from last touch to Markov."""
+    """Exercise 1: the channel whose share of conversions rises most from last touch to Markov.
+
+    Parameters
+    ----------
+    answer : Any
+        The learner's ``biggest_gain``: a channel name; ``None`` while not answered yet.
+    comparison : pl.DataFrame
+        `attribution.compare`'s table: ``model``, ``channel`` and
+        ``share``, with the models ``last_touch`` and ``markov``.
+
+    Returns
+    -------
+    Feedback
+        Passed or not: recognises the channel with the largest Markov share (not the
+        largest change) and the channel that loses most. ``.use()`` returns the answer
+        when it is right, else the reference value.
+    """
     shares = _shares(comparison)
     by_gain = shares.sort("gain", descending=True)["channel"].to_list()
     top_markov = shares.sort("markov", descending=True)["channel"][0]
@@ -132,7 +148,31 @@ def check_biggest_gain(answer: Any, comparison: pl.DataFrame) -> Feedback:
     ].to_list(),
 )
 def check_losing_channels(answer: Any, channel_values: pl.DataFrame) -> Feedback:
-    """Exercise 2: the acquisition channels whose new customers are worth less than they cost."""
+    """Exercise 2: the acquisition channels whose new customers are worth less than they cost.
+
+    Parameters
+    ----------
+    answer : Any
+        The learner's ``losing_channels``: a list of channel names; ``None`` while not answered yet.
+    channel_values : pl.DataFrame
+        `ltv.channel_value`'s table with ``acquisition_channel``
+        and ``ltv_cac``.
+
+    Returns
+    -------
+    Feedback
+        Passed or not: names the channels the other way round, a list that is too long,
+        and an answer that is no list. ``.use()`` returns the answer when it is right,
+        else the reference value.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> values = pl.DataFrame({"acquisition_channel": ["search", "display"],
+    ...                        "ltv_cac": [1.8, 0.6]})
+    >>> check_losing_channels(["search"], values).message
+    'The channels that lose money: these are the other way round.'
+    """
     expected = set(channel_values.filter(pl.col("ltv_cac") < 1)["acquisition_channel"].to_list())
     label = "The channels that lose money"
     if isinstance(answer, pl.Series):
@@ -177,7 +217,24 @@ def check_losing_channels(answer: Any, channel_values: pl.DataFrame) -> Feedback
     reference=lambda result: result.effects.filter(pl.col("metric") == "converted")["effect"][0],
 )
 def check_conversion_effect(answer: Any, result: Any) -> Feedback:
-    """Exercise 3: the effect of the new page on the conversion rate (a difference of shares)."""
+    """Exercise 3: the effect of the new page on the conversion rate (a difference of shares).
+
+    Parameters
+    ----------
+    answer : Any
+        The learner's ``conversion_effect``: a difference of two shares;
+        ``None`` while not answered yet.
+    result : AnalysisResult
+        What `experiments.analyze` returned; ``result.effects`` has one
+        row per metric.
+
+    Returns
+    -------
+    Feedback
+        Passed or not: recognises the relative lift, the new page's rate alone and the
+        effect on revenue. ``.use()`` returns the answer when it is right, else the
+        reference value.
+    """
     effects = result.effects.filter(pl.col("metric") == "converted").row(0, named=True)
     revenue = result.effects.filter(pl.col("metric") == "revenue")
     mistakes = {
@@ -214,7 +271,24 @@ def check_conversion_effect(answer: Any, result: Any) -> Feedback:
     reference=lambda timeline, days=60: 1 - _not_yet(timeline, days),
 )
 def check_share_ready(answer: Any, timeline: pl.DataFrame, days: float = 60) -> Feedback:
-    """Exercise 4: the share of leads qualified within ``days`` days (1 - Kaplan-Meier survival)."""
+    """Exercise 4: the share of leads qualified within ``days`` days (1 - Kaplan-Meier survival).
+
+    Parameters
+    ----------
+    answer : Any
+        The learner's ``share_ready_60``: a share between 0 and 1; ``None`` while not answered yet.
+    timeline : pl.DataFrame
+        One row per lead with ``days_in_nurturing`` and ``qualified``.
+    days : float
+        The horizon in days (60 in the lesson).
+
+    Returns
+    -------
+    Feedback
+        Passed or not: recognises the share not yet qualified, a count that ignores
+        censoring and the share qualified at any time. ``.use()`` returns the answer when
+        it is right, else the reference value.
+    """
     from mkt_engineering import nurture
 
     curve = nurture.kaplan_meier(timeline["days_in_nurturing"], timeline["qualified"])

@@ -53,6 +53,27 @@ def check_sample_size(answer: Any, baseline: float = 0.10, mde: float = 0.02) ->
     """Exercise 1: units per arm to detect ``baseline`` -> ``baseline + mde``.
 
     The plan is the usual one: two-sided alpha 0.05, power 0.8.
+
+    Parameters
+    ----------
+    answer : Any
+        The learner's ``users_per_arm``: a number of units; ``None`` while not answered yet.
+    baseline : float
+        The conversion rate today, as a share (0.10 in the lesson).
+    mde : float
+        The smallest change to detect, as a difference of shares (0.02 for 10% -> 12%).
+
+    Returns
+    -------
+    Feedback
+        Passed or not: recognises both arms together, a relative lift, a one-sided test,
+        90% power, a difference given in percent and the target rate in place of the
+        difference. ``.use()`` returns the answer when it is right, else the reference value.
+
+    Examples
+    --------
+    >>> check_sample_size(None).message
+    'No answer yet for users_per_arm.'
     """
     expected = sample_size(baseline, mde)
     mistakes = {
@@ -103,7 +124,24 @@ def check_sample_size(answer: Any, baseline: float = 0.10, mde: float = 0.02) ->
     reference=_rates,
 )
 def check_conversion_rates(answer: Any, units: pl.DataFrame) -> Feedback:
-    """Exercise 2: a frame with one row per ``variant`` and its ``conversion_rate`` (a share)."""
+    """Exercise 2: a frame with one row per ``variant`` and its ``conversion_rate`` (a share).
+
+    Parameters
+    ----------
+    answer : Any
+        The learner's ``rates``: a frame with ``variant`` and ``conversion_rate``;
+        ``None`` while not answered yet.
+    units : pl.DataFrame
+        The experiment, one row per unit with ``variant`` and the 0/1
+        ``converted``.
+
+    Returns
+    -------
+    Feedback
+        Passed or not: names a LazyFrame, missing or misnamed columns, percentages and
+        counts instead of rates. ``.use()`` returns the answer when it is right, else the
+        reference table.
+    """
     if isinstance(answer, pl.LazyFrame):
         return Feedback(
             False, "Expected a DataFrame, got a LazyFrame.", hint="Add .collect() at the end."
@@ -176,7 +214,23 @@ def check_conversion_rates(answer: Any, units: pl.DataFrame) -> Feedback:
     reference=_peeking,
 )
 def check_peeking_rate(answer: Any, simulation: pl.DataFrame) -> Feedback:
-    """Exercise 3: the false-positive rate of the fixed test checked every day (simulation)."""
+    """Exercise 3: the false-positive rate of the fixed test checked every day (simulation).
+
+    Parameters
+    ----------
+    answer : Any
+        The learner's ``peeking_rate``: a share between 0 and 1; ``None`` while not answered yet.
+    simulation : pl.DataFrame
+        `experiments.simulate_aa`'s table: one row per ``procedure``
+        with its ``rejection_rate``.
+
+    Returns
+    -------
+    Feedback
+        Passed or not: recognises the promised 0.05, the rate when read once, the
+        always-valid test's rate and a percentage. ``.use()`` returns the answer when it
+        is right, else the reference value.
+    """
     rates = dict(zip(simulation["procedure"], simulation["rejection_rate"], strict=True))
     expected = rates["fixed-horizon z-test, checked daily"]
     mistakes = {
@@ -214,7 +268,27 @@ def check_peeking_rate(answer: Any, simulation: pl.DataFrame) -> Feedback:
     reference=lambda counts: srm_test(counts).p_value,
 )
 def check_srm_p_value(answer: Any, counts: dict[str, int]) -> Feedback:
-    """Exercise 4: the sample-ratio p-value of ``counts`` against a 50/50 plan."""
+    """Exercise 4: the sample-ratio p-value of ``counts`` against a 50/50 plan.
+
+    Parameters
+    ----------
+    answer : Any
+        The learner's ``srm_p``: a p-value; ``None`` while not answered yet.
+    counts : dict of str to int
+        Units per arm, e.g. ``{"control": 5000, "treatment": 5210}``.
+
+    Returns
+    -------
+    Feedback
+        Passed or not: recognises ``.blocked`` (True/False) instead of the p-value, a test
+        of the shares instead of the counts, and a one-sided p-value. ``.use()`` returns
+        the answer when it is right, else the reference value.
+
+    Examples
+    --------
+    >>> check_srm_p_value(True, {"control": 5000, "treatment": 5210}).hint
+    'Take the .p_value attribute of the srm_test result, not .blocked.'
+    """
     if isinstance(answer, bool):
         return Feedback(
             False,
@@ -253,7 +327,24 @@ def check_srm_p_value(answer: Any, counts: dict[str, int]) -> Feedback:
     reference=lambda result: result.verdict.decision,
 )
 def check_verdict(answer: Any, result: Any) -> Feedback:
-    """Exercise 5: the decision string of an `analyze` result."""
+    """Exercise 5: the decision string of an `analyze` result.
+
+    Parameters
+    ----------
+    answer : Any
+        The learner's ``decision``: the decision as text, e.g. ``"ship"``;
+        ``None`` while not answered yet.
+    result : AnalysisResult
+        What `experiments.analyze` returned; its ``verdict`` holds the
+        decision.
+
+    Returns
+    -------
+    Feedback
+        Passed or not: names the whole verdict or headline instead of the decision, and a
+        text that is none of the four decisions. ``.use()`` returns the answer when it is
+        right, else the reference value.
+    """
     if not isinstance(answer, str):
         kind = "the whole verdict" if hasattr(answer, "decision") else "no text"
         return Feedback(

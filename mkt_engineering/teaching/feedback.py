@@ -111,6 +111,35 @@ class Feedback:
 
     A lesson check (see `ladder.exercise`) also records the learner's ``answer`` and a
     ``reference`` to continue with; `use` returns the one or the other.
+
+    Parameters
+    ----------
+    passed : bool
+        Whether the answer is right; ``bool(feedback)`` is the same.
+    message : str
+        One sentence on the answer, in English; a German learner reads its German.
+    hint : str, optional
+        What to try next, for an answer that is not right yet.
+    right : list of str
+        What is right already, shown as ticks.
+    answer : Any
+        The learner's answer, as given to the check.
+    reference : callable, optional
+        Returns the value later cells continue with when the answer is blank or wrong.
+    name : str, optional
+        The variable the learner fills in (``"rfm"``).
+    blank : bool
+        True when no answer was given yet.
+    ladder : bool
+        True when the exercise has a hint ladder (``hint(1)`` to ``hint(3)``).
+    using_reference : bool
+        Set by `use` when the reference value stands in for the answer.
+
+    Examples
+    --------
+    >>> feedback = Feedback(False, "the total is too low.", hint="Add every week.")
+    >>> bool(feedback), feedback.hint
+    (False, 'Add every week.')
     """
 
     passed: bool
@@ -232,6 +261,12 @@ def check_number(
         Values that common mistakes produce, each with its own hint.
     hint : str, optional
         General hint when the answer matches no known mistake.
+
+    Returns
+    -------
+    Feedback
+        Passed when the answer is within the tolerance; else what is wrong (no answer,
+        not a number, NaN, a known mistake, 100 times off, rounded, too high or too low).
     """
     type_problem = _number_type_problem(answer, label)
     if type_problem is not None:
@@ -322,7 +357,32 @@ def _number_type_problem(answer: Any, label: str) -> Feedback | None:
 
 
 def check_columns(frame: Any, required: Iterable[str], *, label: str = "your table") -> Feedback:
-    """Check that an answer is a polars frame with the required columns."""
+    """Check that an answer is a polars frame with the required columns.
+
+    Parameters
+    ----------
+    frame : Any
+        The learner's answer; ``None`` while not answered yet.
+    required : iterable of str
+        The column names the exercise asks for, spelled exactly.
+    label : str
+        What the table is, in words ("your RFM table").
+
+    Returns
+    -------
+    Feedback
+        Passed when every required column is there; else the missing ones, with a hint
+        for a near miss ('Channel' for 'channel') or for an answer that is no DataFrame.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> feedback = check_columns(pl.DataFrame({"Channel": ["search"]}), ["channel"])
+    >>> feedback.message
+    'your table lacks the column(s) channel.'
+    >>> feedback.hint.startswith("Column names are exact: you have 'Channel'")
+    True
+    """
     required = list(required)
     if frame is None or frame is Ellipsis:
         return Feedback(False, word("no_answer", label=label), hint=word("fill_in"))
@@ -397,8 +457,38 @@ def check_frame(
 ) -> Feedback:
     """Check a frame of (key, value) rows against the expected one, order ignored.
 
-    ``mistakes`` maps a hint to a predicate on the learner's frame that recognizes a
-    common mistake (for example "credit sums to converting paths only").
+    Parameters
+    ----------
+    answer : Any
+        The learner's table; ``None`` while not answered yet.
+    expected : pl.DataFrame
+        The right table (never shown), with the columns ``key`` and ``value``.
+    key : str
+        The column that names each row (``"channel"``); each key must appear once.
+    value : str
+        The numeric column compared.
+    label : str
+        What the table is, in words.
+    tolerance : float
+        Allowed difference, relative to the expected value (absolute below 1).
+    mistakes : mapping of str to callable, optional
+        A hint for each predicate on the learner's frame that recognizes a common mistake
+        (for example "credit sums to converting paths only").
+
+    Returns
+    -------
+    Feedback
+        Passed when every key has the expected value; else what is wrong: columns, text
+        instead of numbers, keys repeated, missing or unexpected, empty values, a known
+        mistake or the keys whose value is off.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> expected = pl.DataFrame({"channel": ["search", "email"], "leads": [10.0, 4.0]})
+    >>> answer = pl.DataFrame({"channel": ["search", "email"], "leads": [10.0, 5.0]})
+    >>> check_frame(answer, expected, key="channel", value="leads").message
+    'your table: leads is off for email.'
     """
     columns = check_columns(answer, [key, value], label=label)
     if not columns:
@@ -543,6 +633,23 @@ def check_chart(
     Fields use altair's shorthand: ``"channel"``, ``"channel:N"``, ``"sum(revenue):Q"``.
     The type and the aggregate are only checked when given. A layered chart passes when
     one of its layers matches.
+
+    Parameters
+    ----------
+    answer : Any
+        The learner's chart (or its spec as a dict); ``None`` while not answered yet.
+    mark : str
+        The mark the exercise asks for (``"bar"``, ``"line"``).
+    x, y, color : str, optional
+        The field on each channel, in altair's shorthand; a channel not given is not checked.
+    label : str
+        What the chart is, in words.
+
+    Returns
+    -------
+    Feedback
+        Passed when the mark and the given fields match; else what differs (no chart, the
+        mark, x and y swapped, another column, the aggregate or the data type).
 
     Examples
     --------

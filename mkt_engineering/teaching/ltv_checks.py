@@ -75,7 +75,25 @@ def _clv(purchases, spend_model, *, margin: float, discount_rate: float, horizon
 def check_cohort_retention(
     answer: Any, orders: pl.DataFrame, cohort: date = date(2024, 1, 1)
 ) -> Feedback:
-    """Exercise 1: share of a monthly cohort ordering again in the month after the first order."""
+    """Exercise 1: share of a monthly cohort ordering again in the month after the first order.
+
+    Parameters
+    ----------
+    answer : Any
+        The learner's ``january_next_month``: a share between 0 and 1;
+        ``None`` while not answered yet.
+    orders : pl.DataFrame
+        The demo orders (``customer_id``, ``order_date``, ``revenue``).
+    cohort : date
+        The first day of the cohort's month (January 2024 in the lesson).
+
+    Returns
+    -------
+    Feedback
+        Passed or not: recognises period 0 or 2 instead of 1, a count of customers and a
+        percentage. ``.use()`` returns the answer when it is right, else the reference
+        value.
+    """
     from mkt_engineering.ltv import cohort_matrix
 
     retention = cohort_matrix(orders, metric="retention").filter(pl.col("cohort") == cohort)
@@ -114,7 +132,22 @@ def check_cohort_retention(
     reference=lambda orders: float(orders["revenue"].mean()),
 )
 def check_average_order_value(answer: Any, orders: pl.DataFrame) -> Feedback:
-    """Exercise 2: the average revenue of an order."""
+    """Exercise 2: the average revenue of an order.
+
+    Parameters
+    ----------
+    answer : Any
+        The learner's ``average_order_value``: an amount; ``None`` while not answered yet.
+    orders : pl.DataFrame
+        The orders, one row per order with its ``revenue``.
+
+    Returns
+    -------
+    Feedback
+        Passed or not: recognises revenue per customer, the median order and the total
+        revenue. ``.use()`` returns the answer when it is right, else the reference
+        value.
+    """
     expected = float(orders["revenue"].mean())
     mistakes = {
         float(
@@ -149,7 +182,25 @@ def check_average_order_value(answer: Any, orders: pl.DataFrame) -> Feedback:
     reference=_rfm,
 )
 def check_rfm_table(answer: Any, orders: pl.DataFrame, observation_end: date) -> Feedback:
-    """Exercise 3: the RFM summary (weeks) of the orders up to ``observation_end``."""
+    """Exercise 3: the RFM summary (weeks) of the orders up to ``observation_end``.
+
+    Parameters
+    ----------
+    answer : Any
+        The learner's ``rfm``: a polars DataFrame as `ltv.rfm_summary` returns it;
+        ``None`` while not answered yet.
+    orders : pl.DataFrame
+        The orders the table summarises.
+    observation_end : date
+        The last day of the data the exercise gives.
+
+    Returns
+    -------
+    Feedback
+        Passed or not: names missing columns, a LazyFrame, rows lost by a filter, a
+        frequency that counts the first purchase, and days instead of weeks. ``.use()``
+        returns the answer when it is right, else the reference table.
+    """
     from mkt_engineering.ltv import rfm_summary
 
     if isinstance(answer, pl.LazyFrame):
@@ -221,7 +272,25 @@ def check_rfm_table(answer: Any, orders: pl.DataFrame, observation_end: date) ->
     reference=_holdout_error,
 )
 def check_holdout_error(answer: Any, model, calibration: pl.DataFrame) -> Feedback:
-    """Exercise 4: the model's aggregate holdout error, (predicted - actual) / actual."""
+    """Exercise 4: the model's aggregate holdout error, (predicted - actual) / actual.
+
+    Parameters
+    ----------
+    answer : Any
+        The learner's ``holdout_error``: a signed share; ``None`` while not answered yet.
+    model : BetaGeo
+        The purchase model fitted on the calibration period.
+    calibration : pl.DataFrame
+        The RFM table with the holdout columns
+        (``rfm_summary(..., calibration_end=...)``).
+
+    Returns
+    -------
+    Feedback
+        Passed or not: recognises a flipped sign, a percentage, the mean absolute error
+        and the gap in purchases. ``.use()`` returns the answer when it is right, else
+        the reference value.
+    """
     from mkt_engineering.ltv import holdout_metrics
 
     metrics = holdout_metrics(model, calibration)
@@ -267,7 +336,30 @@ def check_new_customer_clv(
     discount_rate: float,
     horizon_months: int = 12,
 ) -> Feedback:
-    """Exercise 5: the discounted margin value of an average new customer over the horizon."""
+    """Exercise 5: the discounted margin value of an average new customer over the horizon.
+
+    Parameters
+    ----------
+    answer : Any
+        The learner's ``new_customer_clv``: an amount; ``None`` while not answered yet.
+    purchases : BetaGeo
+        The fitted purchase model.
+    spend_model : GammaGamma
+        The fitted spend model.
+    margin : float
+        The margin share the business keeps of each order.
+    discount_rate : float
+        Yearly discount rate (0.10 in the lesson).
+    horizon_months : int
+        Months of value counted.
+
+    Returns
+    -------
+    Feedback
+        Passed or not: recognises a value in revenue (no margin), an undiscounted value
+        and a value without the first order. ``.use()`` returns the answer when it is
+        right, else the reference value.
+    """
     from mkt_engineering.ltv import new_customer_value
 
     def value(**changes) -> float:

@@ -60,7 +60,23 @@ def _early_win_rate(timeline: pl.DataFrame, follow_up_days: float = 90.0) -> flo
     ),
 )
 def check_naive_mean(answer: Any, timeline: pl.DataFrame) -> Feedback:
-    """Exercise 1: the plain average days to MQL of the leads that qualified."""
+    """Exercise 1: the plain average days to MQL of the leads that qualified.
+
+    Parameters
+    ----------
+    answer : Any
+        The learner's ``naive_mean``: a number of days; ``None`` while not answered yet.
+    timeline : pl.DataFrame
+        One row per lead (`nurture.stage_timeline`) with
+        ``days_in_nurturing`` and ``qualified``.
+
+    Returns
+    -------
+    Feedback
+        Passed or not: recognises the average over all leads, the median and the number
+        of qualified leads. ``.use()`` returns the answer when it is right, else the
+        reference value.
+    """
     qualified = timeline.filter(pl.col("qualified") == 1)["days_in_nurturing"]
     mistakes = {
         float(
@@ -91,7 +107,22 @@ def check_naive_mean(answer: Any, timeline: pl.DataFrame) -> Feedback:
     reference=lambda timeline: float((timeline["nurture_exit"] == "none").mean()),
 )
 def check_censored_share(answer: Any, timeline: pl.DataFrame) -> Feedback:
-    """Exercise 2: the share of leads still in nurturing (censored at the end of the data)."""
+    """Exercise 2: the share of leads still in nurturing (censored at the end of the data).
+
+    Parameters
+    ----------
+    answer : Any
+        The learner's ``censored_share``: a share between 0 and 1; ``None`` while not answered yet.
+    timeline : pl.DataFrame
+        One row per lead with ``nurture_exit`` and ``qualified``.
+
+    Returns
+    -------
+    Feedback
+        Passed or not: recognises the share not qualified, a count of leads and a
+        percentage. ``.use()`` returns the answer when it is right, else the reference
+        value.
+    """
     still = timeline["nurture_exit"] == "none"
     mistakes = {
         float(
@@ -129,7 +160,23 @@ def check_censored_share(answer: Any, timeline: pl.DataFrame) -> Feedback:
     reference=_survival_input,
 )
 def check_survival_input(answer: Any, timeline: pl.DataFrame) -> Feedback:
-    """Exercise 3: a frame with one row per lead, ``days`` (float) and ``mql`` (0/1)."""
+    """Exercise 3: a frame with one row per lead, ``days`` (float) and ``mql`` (0/1).
+
+    Parameters
+    ----------
+    answer : Any
+        The learner's ``survival_input``: a frame with ``days`` and ``mql``;
+        ``None`` while not answered yet.
+    timeline : pl.DataFrame
+        One row per lead with ``days_in_nurturing`` and ``qualified``.
+
+    Returns
+    -------
+    Feedback
+        Passed or not: names a LazyFrame, columns to rename, wrong types, only the
+        qualified leads, every lead marked as qualified and other days. ``.use()``
+        returns the answer when it is right, else the reference table.
+    """
     if not isinstance(answer, pl.DataFrame):
         lazy = isinstance(answer, pl.LazyFrame)
         hint = (
@@ -221,7 +268,24 @@ def check_survival_input(answer: Any, timeline: pl.DataFrame) -> Feedback:
     reference=_share_not_qualified,
 )
 def check_share_not_qualified(answer: Any, timeline: pl.DataFrame, day: float = 30.0) -> Feedback:
-    """Exercise 4: the Kaplan-Meier share of leads not yet qualified after `day` days."""
+    """Exercise 4: the Kaplan-Meier share of leads not yet qualified after `day` days.
+
+    Parameters
+    ----------
+    answer : Any
+        The learner's ``share_30``: a share between 0 and 1; ``None`` while not answered yet.
+    timeline : pl.DataFrame
+        One row per lead with ``days_in_nurturing`` and ``qualified``.
+    day : float
+        The day the curve is read at (30 in the lesson).
+
+    Returns
+    -------
+    Feedback
+        Passed or not: recognises the share that has qualified, a count that ignores
+        censoring and a percentage. ``.use()`` returns the answer when it is right, else
+        the reference value.
+    """
     from mkt_engineering.nurture.survival import kaplan_meier, survival_at
 
     curve = kaplan_meier(timeline["days_in_nurturing"], timeline["qualified"])
@@ -262,7 +326,24 @@ def check_share_not_qualified(answer: Any, timeline: pl.DataFrame, day: float = 
 def check_early_win_rate(
     answer: Any, timeline: pl.DataFrame, follow_up_days: float = 90.0
 ) -> Feedback:
-    """Exercise 5: the win rate of leads called before they were ready."""
+    """Exercise 5: the win rate of leads called before they were ready.
+
+    Parameters
+    ----------
+    answer : Any
+        The learner's ``early_win_rate``: a share between 0 and 1; ``None`` while not answered yet.
+    timeline : pl.DataFrame
+        One row per lead with its sales contact and outcome.
+    follow_up_days : float
+        Days after a call before its outcome counts as known.
+
+    Returns
+    -------
+    Feedback
+        Passed or not: recognises calls without enough follow-up, the win rate of the
+        calls when ready, of all calls, and a percentage. ``.use()`` returns the answer
+        when it is right, else the reference value.
+    """
     from mkt_engineering.nurture.handoff import sales_contacts
 
     contacts = sales_contacts(timeline, follow_up_days=follow_up_days)

@@ -113,7 +113,25 @@ def _cost_per_lead() -> pl.DataFrame:
     reference=_search_leads,
 )
 def check_search_leads(answer: Any) -> Feedback:
-    """Exercise 1: leads from the search channel over all eight weeks."""
+    """Exercise 1: leads from the search channel over all eight weeks.
+
+    Parameters
+    ----------
+    answer : Any
+        The learner's ``search_leads``: a number; ``None`` while not answered yet.
+
+    Returns
+    -------
+    Feedback
+        Passed or not. A wrong number gets the hint of its likely mistake (all channels,
+        clicks instead of leads, the average week, the number of weeks).
+        ``.use()`` returns the answer when it is right, else the reference value.
+
+    Examples
+    --------
+    >>> check_search_leads(None).message
+    'No answer yet for search_leads.'
+    """
     results = campaign_results()
     search = results.filter(pl.col("channel") == "search")
     return check_number(
@@ -147,7 +165,26 @@ def check_search_leads(answer: Any) -> Feedback:
     reference=_joined,
 )
 def check_joined_spend(answer: Any) -> Feedback:
-    """Exercise 2: campaign results joined with the media budget, one row per channel and week."""
+    """Exercise 2: campaign results joined with the media budget, one row per channel and week.
+
+    Parameters
+    ----------
+    answer : Any
+        The learner's ``with_spend``: the campaign results joined with the media
+        budget (a polars DataFrame); ``None`` while not answered yet.
+
+    Returns
+    -------
+    Feedback
+        Passed or not: names the lost email weeks of an inner join, rows multiplied by
+        a join on the channel alone, and a wrong spend total. ``.use()`` returns the
+        answer when it is right, else the reference table.
+
+    Examples
+    --------
+    >>> check_joined_spend(42).passed
+    False
+    """
     columns = check_columns(answer, ["channel", "week", "leads", "spend"], label="The joined table")
     if not columns:
         return columns
@@ -198,7 +235,26 @@ def check_joined_spend(answer: Any) -> Feedback:
     reference=_cost_per_lead,
 )
 def check_cost_per_lead(answer: Any) -> Feedback:
-    """Exercise 3: media cost per lead by channel, total spend / total leads."""
+    """Exercise 3: media cost per lead by channel, total spend / total leads.
+
+    Parameters
+    ----------
+    answer : Any
+        The learner's ``cost_per_lead``: a frame with ``channel`` and
+        ``cost_per_lead``; ``None`` while not answered yet.
+
+    Returns
+    -------
+    Feedback
+        Passed or not: recognises an average of weekly costs per lead and an upside-down
+        division (leads per euro). ``.use()`` returns the answer when it is right, else
+        the reference table.
+
+    Examples
+    --------
+    >>> check_cost_per_lead(None).passed
+    False
+    """
     totals = _joined().group_by("channel").agg(pl.col("spend").sum(), pl.col("leads").sum())
     expected = _cost_per_lead()
     weekly_mean = (
@@ -246,5 +302,24 @@ def check_cost_per_lead(answer: Any) -> Feedback:
     ),
 )
 def check_revenue_chart(answer: Any) -> Feedback:
-    """Exercise 4: a bar chart of revenue by channel."""
+    """Exercise 4: a bar chart of revenue by channel.
+
+    Parameters
+    ----------
+    answer : Any
+        The learner's ``revenue_chart``: an altair chart; ``None`` while not answered yet.
+
+    Returns
+    -------
+    Feedback
+        Passed when the chart draws bars with the channel across and revenue up; else
+        it names what differs (the mark, a swapped axis, another column).
+
+    Examples
+    --------
+    >>> import altair as alt
+    >>> lines = alt.Chart(campaign_results()).mark_line().encode(x="channel", y="revenue")
+    >>> check_revenue_chart(lines).passed
+    False
+    """
     return check_chart(answer, mark="bar", x="channel", y="revenue", label="Your revenue chart")
