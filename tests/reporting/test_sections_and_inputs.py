@@ -304,7 +304,8 @@ def test_a_section_that_builds_on_a_skipped_one_names_it(fresh_state, monkeypatc
     with sections.section("forecast", "die Prognose") as shown:
         shown.after("model")
     assert fresh_state[1:] == [
-        "Not shown: clv, because it builds on the purchase model, which is not shown above.",
+        "Not shown: the customer lifetime value, because it builds on the purchase model, which "
+        "is not shown above.",
         "Nicht gezeigt: die Prognose, weil er auf the purchase model aufbaut, das oben nicht "
         "gezeigt wird.",
     ]
