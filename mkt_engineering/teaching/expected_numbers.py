@@ -178,14 +178,16 @@ def answer_names(lesson: Any) -> list[tuple[str, str]]:
     list of (str, str)
         The check function's name and the variable it checks.
     """
-    import mkt_engineering.teaching  # noqa: F401  (registers every check's answer name)
-    from mkt_engineering.teaching.ladder import _NAMES
+    from mkt_engineering.teaching.catalog import lesson_checks
+    from mkt_engineering.teaching.ladder import answer_names
 
+    lesson_checks()  # loading every check module registers its answer name
+    names = answer_names()
     found = []
     for cell in lesson.cells:
         for check in re.findall(r"teaching\.(check_\w+)\(", cell.source):
-            if check in _NAMES and (check, _NAMES[check]) not in found:
-                found.append((check, _NAMES[check]))
+            if check in names and (check, names[check]) not in found:
+                found.append((check, names[check]))
     return found
 
 

@@ -67,6 +67,19 @@ if not hasattr(_SHARED, "ladders"):
     _SHARED.ladders, _SHARED.names, _SHARED.state = {}, {}, {"last": None}
 LADDERS: dict[str, Ladder] = _SHARED.ladders
 _NAMES: dict[str, str] = _SHARED.names
+
+
+def answer_names() -> dict[str, str]:
+    """The variable each registered check looks at, by check name (a copy).
+
+    Returns
+    -------
+    dict of str to str
+        Check name -> the learner's variable it checks.
+    """
+    return dict(_NAMES)
+
+
 _state: dict[str, str | None] = _SHARED.state
 
 TEXT = {

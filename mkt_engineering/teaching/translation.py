@@ -35,6 +35,7 @@ import yaml
 
 from mkt_engineering.errors import ParameterError
 from mkt_engineering.paths import NOTEBOOKS_DIR
+from mkt_engineering.teaching.catalog import lesson_checks
 from mkt_engineering.teaching.student_edition import source_hash, translation_path
 
 LESSONS_DIR = NOTEBOOKS_DIR / "lessons"
@@ -233,7 +234,6 @@ def hint_problems(language: str = "de") -> list[str]:
     >>> hint_problems("de")
     []
     """
-    import mkt_engineering.teaching  # noqa: F401  (registers every lesson check's ladder)
     from mkt_engineering.teaching.german_feedback import german
     from mkt_engineering.teaching.ladder import LADDERS
 
@@ -262,23 +262,15 @@ def hint_problems(language: str = "de") -> list[str]:
 
 def _check_texts() -> list[tuple[str, str]]:
     """(check, hint) for every mistake hint the trainer guide reads from the checks' source."""
-    import mkt_engineering.teaching as teaching
     from mkt_engineering.teaching.trainer_guide import check_hints
 
-    return [
-        (check, text)
-        for check in _lesson_checks()
-        for text in check_hints(getattr(teaching, check))
-    ]
+    checks = lesson_checks()
+    return [(check, text) for check in _lesson_checks() for text in check_hints(checks[check])]
 
 
 def _lesson_checks() -> list[str]:
     """The checks of the lesson modules (not an example a doctest registered)."""
-    import mkt_engineering.teaching as teaching
     from mkt_engineering.teaching.ladder import LADDERS
 
-    return sorted(
-        check
-        for check in LADDERS
-        if getattr(getattr(teaching, check, None), "__module__", "").endswith("_checks")
-    )
+    checks = lesson_checks()  # loading every check module registers its ladder
+    return sorted(check for check in LADDERS if check in checks)
