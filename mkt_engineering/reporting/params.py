@@ -41,22 +41,21 @@ import ast
 import difflib
 import io
 import json
-import math
 import re
 import tokenize
 from dataclasses import dataclass
 from typing import Any
 
 from mkt_engineering.errors import ParameterError
+from mkt_engineering.reporting.plain_data import (
+    MAX_DEPTH,
+    plain_problem,
+    short_value,
+)
 
 FILE_SUFFIX = "_file"
-# Bounds of one parameter value: deeper, longer or bigger values are refused before a
-# kernel starts (and before papermill writes them into the notebook).
-MAX_DEPTH = 20
-MAX_TEXT = 10_000
-MAX_VALUES = 10_000
-MAX_INT = 2**63 - 1
-# Command-line text longer than this is not parsed at all.
+# Bounds of one parameter value (deeper, longer or bigger values are refused before a kernel
+# starts) live in plain_data. Command-line text longer than this is not parsed at all.
 MAX_ARGUMENT = 100_000
 
 _TYPE_WORDS = {
@@ -207,65 +206,6 @@ def _split_optional(type_text: str) -> tuple[str, bool]:
     return text, False
 
 
-def _short(value: Any, limit: int = 60) -> str:
-    """A value for a message: its repr, cut (a 10 MB string must not become the message)."""
-    text = repr(value) if not isinstance(value, str) or len(value) <= limit else repr(value[:limit])
-    return text if len(text) <= limit + 2 else text[:limit] + "…"
-
-
-def plain_problem(value: Any, max_values: int = MAX_VALUES) -> str | None:
-    """Why `value` is not plain JSON-shaped data, or None when it is.
-
-    Plain means None, bool, int (64-bit), finite float, str of at most 10,000 characters,
-    and lists and dicts (with str keys) of them, nested at most 20 deep, with at most
-    `max_values` values counted after shared parts (YAML aliases) are expanded.
-
-    Examples
-    --------
-    >>> plain_problem({"a": [1, 2.5, None, True, "x"]}) is None
-    True
-    >>> plain_problem({"a": b"bytes"})
-    "contains a bytes value (b'bytes'); only text, numbers, true/false, null, lists and mappings are allowed"
-    >>> plain_problem([float("nan")])
-    'contains nan, which is not a finite number'
-    """
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    count = 0
-    while stack:
-        item, depth = stack.pop()
-        count += 1
-        if count > max_values:
-            return f"holds more than {max_values:,} values (are aliases repeating parts?)"
-        if depth > MAX_DEPTH:
-            return f"is nested more than {MAX_DEPTH} levels deep"
-        kind = type(item)
-        if item is None or kind is bool:
-            continue
-        if kind is int:
-            if abs(item) > MAX_INT:
-                return f"contains the number {_short(item)}, too large for a parameter"
-        elif kind is float:
-            if not math.isfinite(item):
-                return f"contains {item}, which is not a finite number"
-        elif kind is str:
-            if len(item) > MAX_TEXT:
-                return f"contains a text of {len(item):,} characters (at most {MAX_TEXT:,})"
-        elif kind is list:
-            stack.extend((element, depth + 1) for element in item)
-        elif kind is dict:
-            for key, element in item.items():
-                if type(key) is not str:
-                    return f"has a key {_short(key)} that is not text; keys must be text"
-                stack.append((key, depth + 1))
-                stack.append((element, depth + 1))
-        else:
-            return (
-                f"contains a {kind.__name__} value ({_short(item)}); only text, numbers, "
-                "true/false, null, lists and mappings are allowed"
-            )
-    return None
-
-
 def ensure_plain(parameters: dict[str, Any]) -> None:
     """Refuse anything but plain values: the last check before papermill writes the cell.
 
@@ -284,7 +224,7 @@ def ensure_plain(parameters: dict[str, Any]) -> None:
     """
     for name, value in parameters.items():
         if type(name) is not str or not name.isidentifier():
-            raise ParameterError(f"parameter name {_short(name)} is not a valid name")
+            raise ParameterError(f"parameter name {short_value(name)} is not a valid name")
         problem = plain_problem(value)
         if problem:
             raise ParameterError(f"parameter '{name}' {problem}")
@@ -397,13 +337,13 @@ def _allowed_problem(spec: ParameterSpec, value: Any) -> str | None:
     for item in items:
         number = type(item) in (int, float)
         if number and spec.value_range and not _within(item, spec.value_range):
-            return f"{what + ' ' if what else ''}must be {_between(spec.value_range)}, got {_short(item)}"
+            return f"{what + ' ' if what else ''}must be {_between(spec.value_range)}, got {short_value(item)}"
         if type(item) is str and spec.choices and item not in spec.choices:
             close = difflib.get_close_matches(item, spec.choices, n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             return (
                 f"{what + ' ' if what else ''}must be one of {', '.join(spec.choices)}; "
-                f"got {_short(item)}{hint}"
+                f"got {short_value(item)}{hint}"
             )
     return None
 
@@ -444,7 +384,7 @@ def convert(spec: ParameterSpec, value: Any) -> Any:
     ok, converted = _check(spec.type_text, candidate)
     if not ok:
         raise ParameterError(
-            f"parameter '{spec.name}' expects {spec.describe_type()}, got {_short(value)}"
+            f"parameter '{spec.name}' expects {spec.describe_type()}, got {short_value(value)}"
         )
     problem = _allowed_problem(spec, converted)
     if problem:
@@ -458,7 +398,7 @@ def unknown_parameter_message(name: str, specs: list[ParameterSpec], analysis: s
     close = difflib.get_close_matches(name, names, n=1)
     hint = f" Did you mean '{close[0]}'?" if close else ""
     return (
-        f"unknown parameter {_short(name)} for {analysis}.{hint} "
+        f"unknown parameter {short_value(name)} for {analysis}.{hint} "
         f"Allowed: {', '.join(names) or '(none)'}"
     )
 
@@ -579,5 +519,5 @@ def date_parameter(name: str, text: str):
     except ValueError:
         raise ParameterError(
             f"parameter '{name}' must be a date written YYYY-MM-DD (e.g. 2025-12-03), "
-            f"got {_short(text)}"
+            f"got {short_value(text)}"
         ) from None

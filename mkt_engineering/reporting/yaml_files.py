@@ -8,7 +8,7 @@ dates or Python objects can reach a report's parameters cell. An unquoted date s
 declares ``str`` and reads the text, which is what a user typing a date expects.
 
 It also bounds what a file can make the kit do: nesting depth, the number of aliases, the
-file size, and (through `mkt_engineering.reporting.params.plain_problem`) the length of
+file size, and (through `mkt_engineering.reporting.plain_data.plain_problem`) the length of
 each text and the number of values after aliases are expanded ("billion laughs").
 
 Examples
@@ -27,7 +27,7 @@ import functools
 from pathlib import Path
 from typing import Any
 
-from mkt_engineering.reporting.params import plain_problem
+from mkt_engineering.reporting.plain_data import plain_problem
 
 MAX_DEPTH = 20
 MAX_ALIASES = 100
@@ -114,7 +114,7 @@ def load_plain_yaml(text: str) -> Any:
     -------
     Any
         None, bool, int, float, str, list or dict (string keys are not enforced here;
-        `mkt_engineering.reporting.params.plain_problem` checks the result).
+        `mkt_engineering.reporting.plain_data.plain_problem` checks the result).
 
     Raises
     ------
