@@ -213,9 +213,11 @@ def _order_three_row(journeys: int, target: str) -> dict:
         "peak_mb": kit["peak_mb"],
         "notes": (
             f"largest credit difference {_difference(kit, peer):.2f} of {kit['total']:,.0f} "
-            f"({_difference(kit, peer) / kit['total']:.3%}); kit exact, ChannelAttribution simulates"
+            f"({_difference(kit, peer) / kit['total']:.3%}); "
+            "kit exact, ChannelAttribution simulates"
             if peer
-            else f"ChannelAttribution stopped at the {PEER_CAP_SECONDS} s cap; ratio is a lower bound"
+            else f"ChannelAttribution stopped at the {PEER_CAP_SECONDS} s cap; "
+            "ratio is a lower bound"
         ),
     }
 
@@ -233,7 +235,8 @@ def run(scale: float = 1.0) -> list[dict]:
             "peer_seconds": peer["seconds"] if peer else float("nan"),
             "ratio": (peer["seconds"] / kit["seconds"]) if peer else float("nan"),
             "notes": (
-                f"largest Markov credit difference {_difference(kit, peer):.2f} conversions of {kit['total']:,.0f} "
+                f"largest Markov credit difference {_difference(kit, peer):.2f} "
+                f"conversions of {kit['total']:,.0f} "
                 f"({_difference(kit, peer) / kit['total']:.3%}); ChannelAttribution simulates"
                 if peer
                 else "peer timed out"
@@ -245,7 +248,8 @@ def run(scale: float = 1.0) -> list[dict]:
             "name": f"peak memory, kit, {million:,} journeys",
             "kit_seconds": kit["seconds"],
             "peak_mb": kit["peak_mb"],
-            "notes": f"peak RSS of a fresh process reading the raw rows (Parquet) and running heuristics + Markov; "
+            "notes": "peak RSS of a fresh process reading the raw rows (Parquet) "
+            "and running heuristics + Markov; "
             f"{kit['rss_before_mb']:.0f} MB before reading",
         }
     )

@@ -12,9 +12,9 @@ Rows, each step in its own fresh Python process (time and peak memory are its ow
   (target: at most 1.5 times its time, column ``vs_sql``).
 
 The polars and DuckDB rows are the best of three runs (the machine may be shared); Spark
-runs once. Every result is compared with the polars one (counts exact, floats within 1e-9 relative), so a
-fast row that computes something else is called out. An engine whose reduction is not in
-this checkout yet says "not available yet" instead of a time.
+runs once. Every result is compared with the polars one (counts exact, floats within 1e-9
+relative), so a fast row that computes something else is called out. An engine whose
+reduction is not in this checkout yet says "not available yet" instead of a time.
 
 Sizes at scale 1: RFM on 10 million orders of 1 million customers; paths from 10 million
 touches of 1 million customers and 500,000 conversions (lookback 30 days).
@@ -46,7 +46,9 @@ REPEATS = 3  # polars and DuckDB rows: best of three (Spark runs once; its start
 
 # What each engine reads; the kit's functions are the same public ones on every engine.
 READERS = {
-    "polars": "import polars as pl\ndef read(folder): return pl.scan_parquet(f'{folder}/*.parquet')",
+    "polars": (
+        "import polars as pl\ndef read(folder): return pl.scan_parquet(f'{folder}/*.parquet')"
+    ),
     "duckdb": (
         "import duckdb\ncon = duckdb.connect(config={'threads': 2})\n"
         "def read(folder): return con.read_parquet(f'{folder}/*.parquet')"

@@ -45,7 +45,10 @@ REPEATS = 5
 
 
 def touchpoints(rows: int, seed: int = 7) -> pl.DataFrame:
-    """A touchpoints table of `rows` rows: 10 touches per customer on average, over 2025 (in the past: the loader drops dates after the export time)."""
+    """A touchpoints table of `rows` rows: 10 touches per customer on average, over 2025.
+
+    The dates lie in the past: the loader drops dates after the export time.
+    """
     rng = np.random.default_rng(seed)
     start = np.datetime64("2025-01-01T00:00:00", "us")
     seconds = rng.integers(0, 365 * 24 * 3600, rows).astype("timedelta64[s]")
@@ -97,10 +100,8 @@ def _time(function) -> tuple[float, float]:
 
 def _compare(name: str, plain, kit, rows: int, size: int, target: str = "< 30%") -> dict:
     load_before = os.getloadavg()[0]
-    (
-        plain(),
-        kit(),
-    )  # warm-up, untimed: first-call costs (imports, thread pools, page cache) are no one's overhead
+    # Warm-up, untimed: first-call costs (imports, thread pools, page cache) are no one's overhead
+    plain(), kit()
     plain_runs, kit_runs = [], []
     for repeat in range(REPEATS):
         # Alternate which side goes first, so neither always runs right after the other
@@ -138,7 +139,8 @@ def _compare(name: str, plain, kit, rows: int, size: int, target: str = "< 30%")
         "cpu_overhead_percent": round(100 * cpu_overhead, 1),
         "target": target,
         "ok": overhead < 0.30 if target == "< 30%" else None,
-        "notes": f"fastest of {REPEATS} after a warm-up, alternating; load {load_before:.1f} -> {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores",
+        "notes": f"fastest of {REPEATS} after a warm-up, alternating; "
+        f"load {load_before:.1f} -> {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores",
     }
 
 
@@ -193,8 +195,10 @@ def run(scale: float = 1.0) -> list[dict]:
     for row in results:
         print(
             f"{row['name']}: plain {row['plain_seconds']:.2f} s, kit {row['kit_seconds']:.2f} s, "
-            f"overhead {row['overhead_percent']:.1f}% (medians {row['median_overhead_percent']:.1f}%, "
-            f"paired {row['paired_overhead_percent']:.1f}%, CPU time {row['cpu_overhead_percent']:.1f}%; {row['notes']})"
+            f"overhead {row['overhead_percent']:.1f}% "
+            f"(medians {row['median_overhead_percent']:.1f}%, "
+            f"paired {row['paired_overhead_percent']:.1f}%, "
+            f"CPU time {row['cpu_overhead_percent']:.1f}%; {row['notes']})"
         )
     return results
 

@@ -82,7 +82,8 @@ def _bgnbd_customers(path: Path, n: int, seed: int = 1) -> None:
     T = rng.integers(1, 78 * 7, n) / 7
     potential = rng.poisson(lam * T)
     count = np.minimum(potential, rng.geometric(p))
-    # The count-th of `potential` uniform purchase times on (0, T) ~ T * Beta(count, potential - count + 1).
+    # The count-th of `potential` uniform purchase times on (0, T)
+    # ~ T * Beta(count, potential - count + 1).
     shape_b = np.maximum(potential - count + 1, 1)
     recency = np.where(
         count > 0, np.floor(T * rng.beta(np.maximum(count, 1), shape_b) * 7) / 7, 0.0
@@ -120,8 +121,10 @@ def _rfm(folder: Path, scale: float) -> list[dict]:
         from lifetimes.utils import summary_data_from_transaction_data
         orders = pd.read_parquet({str(source)!r}); loaded = rss_mb()
         started = time.perf_counter()
-        result = summary_data_from_transaction_data(orders, "customer_id", "order_date", monetary_value_col="revenue",
-                                                    observation_period_end={OBSERVATION_END!r}, freq="D", freq_multiplier=7)
+        result = summary_data_from_transaction_data(
+            orders, "customer_id", "order_date", monetary_value_col="revenue",
+            observation_period_end={OBSERVATION_END!r}, freq="D", freq_multiplier=7,
+        )
         seconds = time.perf_counter() - started
         result.reset_index().to_parquet({str(folder / "peer_rfm.parquet")!r})
         print(json.dumps({{"seconds": seconds, "peak_mb": peak_mb(), "loaded_mb": loaded}}))
@@ -160,8 +163,8 @@ def _fit(folder: Path, name: str, kit_class: str, peer_class: str, path: Path, r
         started = time.perf_counter()
         model = {kit_class}().fit(data)
         seconds = time.perf_counter() - started
-        print(json.dumps({{"seconds": seconds, "peak_mb": peak_mb(), "params": list(model.params_.values()),
-                          "ll": model.log_likelihood_}}))
+        print(json.dumps({{"seconds": seconds, "peak_mb": peak_mb(),
+                          "params": list(model.params_.values()), "ll": model.log_likelihood_}}))
     """)
     peer = _run(f"""
         import pandas as pd
@@ -170,7 +173,8 @@ def _fit(folder: Path, name: str, kit_class: str, peer_class: str, path: Path, r
         started = time.perf_counter()
         model = {peer_class}().fit(data["frequency"], data["recency"], data["T"])
         seconds = time.perf_counter() - started
-        print(json.dumps({{"seconds": seconds, "peak_mb": peak_mb(), "params": [float(v) for v in model.params_.values]}}))
+        params = [float(v) for v in model.params_.values]
+        print(json.dumps({{"seconds": seconds, "peak_mb": peak_mb(), "params": params}}))
     """)
     relative = np.max(np.abs(np.array(kit["params"]) / np.array(peer["params"]) - 1))
     return {

@@ -99,14 +99,19 @@ def kaplan_meier_row(leads: int) -> dict:
         "ratio": peer_seconds / kit_seconds,
         "target": ">= 5x",
         "notes": (
-            f"chi-square kit {test['chi_square'].item():.2f} vs lifelines {peer_test.test_statistic:.2f}; "
-            f"S_cfo(30) {ours:.5f} vs {theirs:.5f}; best of {REPEATS} (kit) / {max(1, REPEATS - 1)} (lifelines)"
+            f"chi-square kit {test['chi_square'].item():.2f} "
+            f"vs lifelines {peer_test.test_statistic:.2f}; "
+            f"S_cfo(30) {ours:.5f} vs {theirs:.5f}; "
+            f"best of {REPEATS} (kit) / {max(1, REPEATS - 1)} (lifelines)"
         ),
     }
 
 
 def lead_events_file(events: int, seed: int = 42) -> Path:
-    """Parquet of about `events` lead events: demo leads copied with new ids (reused when present)."""
+    """Parquet of about `events` lead events: demo leads copied with new ids.
+
+    The file is reused when present.
+    """
     from mkt_engineering.synthetic.leads import generate
 
     path = DATA_DIR / f"lead_events_{events}.parquet"
@@ -150,7 +155,8 @@ def timeline_row(events: int) -> dict:
         "kit_seconds": best["seconds"],
         "peak_memory_mb": max(r["peak_mb"] for r in runs),
         "leads": best["leads"],
-        "notes": "lazy scan of Parquet in a fresh process (peak RSS includes Python and imports); best of 2",
+        "notes": "lazy scan of Parquet in a fresh process "
+        "(peak RSS includes Python and imports); best of 2",
     }
 
 
