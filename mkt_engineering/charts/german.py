@@ -3,7 +3,9 @@
 The chart functions write English. A German report (``setup_notebook("de")``) draws each
 chart through `translate_spec`, which replaces every title, subtitle, axis, legend and
 tooltip title by its German form, from `WORDS` (whole texts) or `PATTERNS` (texts with a
-number or a name in them). Data values (channel names, "actual", "model") stay as the data
+number or a name in them). Data values the kit itself writes (the lines "actual" and
+"model", a metric's role, "called before ready", bin labels such as "1.5–2.5") are German
+too, from `DATA_WORDS`; the user's own values (channel names, personas) stay as the data
 have them. ``tests/charts/test_chart_quality.py`` draws every chart in German and fails on
 an English text left over, so a new chart title needs its German line here.
 """
@@ -59,6 +61,7 @@ WORDS: dict[str, str] = {
     "Cohort": "Kohorte",
     "Channel": "Kanal",
     "Cohort (first order)": "Kohorte (erste Bestellung)",
+    "Cohort size": "Größe der Kohorte",
     "Periods since the first order": "Perioden seit der ersten Bestellung",
     "Grey: not observable yet (the period has not started).": (
         "Grau: noch nicht beobachtbar (die Periode hat nicht begonnen)."
@@ -193,6 +196,8 @@ WORDS: dict[str, str] = {
     "Power curve": "Teststärkekurve",
     "true effect, percentage points": "wahrer Effekt, Prozentpunkte",
     "true effect (absolute)": "wahrer Effekt (absolut)",
+    "true effect": "wahrer Effekt",
+    "true effect, relative to the baseline": "wahrer Effekt, relativ zum Ausgangswert",
     "chance to detect it": "Chance, ihn zu entdecken",
     # ---- data overview
     "rows": "Zeilen",
@@ -266,6 +271,27 @@ WORDS: dict[str, str] = {
     "variant": "Arm",
     "weekday": "Wochentag",
 }
+
+# Data values the chart functions write, per field: legend entries, axis labels and hover
+# texts of a German report read these. Keyed by field, so a user's channel or segment level
+# that happens to be called "model" or "primary" keeps its name.
+DATA_WORDS: dict[str, dict[str, str]] = {
+    "series": {"actual": "tatsächlich", "model": "Modell", "predicted": "vorhergesagt"},
+    "role": {
+        "primary": "primär",
+        "secondary": "sekundär",
+        "guardrail": "Leitplanke",
+        "exploratory": "explorativ",
+    },
+    "group": {
+        "called before ready": "zu früh angerufen",
+        "called when ready": "rechtzeitig angerufen",
+    },
+    "bin": {"before ready": "zu früh angerufen"},
+}
+# Fields holding bin labels ("1.5–2.5", "72+ h"): German decimal commas.
+BIN_FIELDS = ("bin", "hours", "emails_per_week")
+_BIN = re.compile(r"[\d.,]+(?:–[\d.,]+|\+)(?: h)?")
 
 _PERIODS = {"day": "Tag", "week": "Woche", "month": "Monat"}
 # after "nach", where the German form differs from the axis title's
@@ -402,10 +428,55 @@ def _expression(text: str) -> str:
     return text
 
 
+def data_value(field: str, value: Any) -> Any:
+    """The German form of a data value the kit writes into `field` (others unchanged).
+
+    Examples
+    --------
+    >>> data_value("series", "actual"), data_value("role", "guardrail")
+    ('tatsächlich', 'Leitplanke')
+    >>> data_value("emails_per_week", "1.5–2.5"), data_value("channel", "model")
+    ('1,5–2,5', 'model')
+    """
+    if not isinstance(value, str):
+        return value
+    if field in BIN_FIELDS and _BIN.fullmatch(value):
+        return _number(value)
+    return DATA_WORDS.get(field, {}).get(value, value)
+
+
+def _rows(rows: Any) -> Any:
+    """Inline data rows with the kit's own values in German."""
+    if not isinstance(rows, list):
+        return rows
+    return [
+        {k: data_value(k, v) for k, v in row.items()} if isinstance(row, dict) else row
+        for row in rows
+    ]
+
+
+def _channel(spec: dict) -> dict:
+    """An encoding of a translated field: its scale domain and sort order follow the data."""
+    field = spec["field"]
+    out = dict(spec)
+    scale = out.get("scale")
+    if isinstance(scale, dict) and isinstance(scale.get("domain"), list):
+        out["scale"] = {**scale, "domain": [data_value(field, v) for v in scale["domain"]]}
+    if isinstance(out.get("sort"), list):
+        out["sort"] = [data_value(field, v) for v in out["sort"]]
+    return out
+
+
+def _translated_field(spec: dict) -> bool:
+    field = spec.get("field")
+    return isinstance(field, str) and (field in DATA_WORDS or field in BIN_FIELDS)
+
+
 def translate_spec(spec: Any) -> Any:
     """A copy of a Vega-Lite spec with its titles, subtitles and hover texts in German.
 
-    Data rows and field names stay as they are; only text a reader sees changes.
+    Field names stay as they are; only text a reader sees changes, including the data
+    values the kit writes itself (`DATA_WORDS`, bin labels) with their scale domains.
 
     Parameters
     ----------
@@ -429,9 +500,15 @@ def translate_spec(spec: Any) -> Any:
         return [translate_spec(item) for item in spec]
     if not isinstance(spec, dict):
         return spec
+    if _translated_field(spec):
+        spec = _channel(spec)
     out = {}
     for key, value in spec.items():
-        if key in ("datasets", "data", "config"):
+        if key == "datasets" and isinstance(value, dict):
+            out[key] = {name: _rows(rows) for name, rows in value.items()}
+        elif key == "data" and isinstance(value, dict) and "values" in value:
+            out[key] = {**value, "values": _rows(value["values"])}
+        elif key in ("datasets", "data", "config"):
             out[key] = value
         elif key == "title":
             out[key] = _title(value)

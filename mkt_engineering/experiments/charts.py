@@ -16,7 +16,8 @@ import polars as pl
 from mkt_engineering.charts.theme import ACCENT, MUTED, PALETTE
 from mkt_engineering.experiments.checks import SrmResult
 from mkt_engineering.experiments.design import power_curve
-from mkt_engineering.formatting import vega_label_expr
+from mkt_engineering.experiments.summary import is_money
+from mkt_engineering.formatting import Currency, currency_for, vega_label_expr
 
 
 def _zero_rule(axis: str = "x") -> alt.Chart:
@@ -143,21 +144,115 @@ def effects_chart(effects: pl.DataFrame) -> alt.VConcatChart:
     )
 
 
-def cumulative_chart(over_time: pl.DataFrame, *, day: str = "day") -> alt.LayerChart:
-    """Cumulative effect by day with the fixed (peeking-unsafe) and always-valid intervals."""
+def kind_of(effects: pl.DataFrame, metric: str) -> str:
+    """The kind of `metric` in an effects table: "proportion", "mean" or "ratio".
+
+    The charts of one metric's absolute change (`cumulative_chart`, `segment_forest`) take
+    it, so a difference of two rates reads in percentage points.
+
+    Parameters
+    ----------
+    effects : polars DataFrame
+        ``AnalysisResult.effects`` (metric, kind).
+    metric : str
+        The metric, e.g. the plan's primary metric.
+
+    Returns
+    -------
+    str
+        Its kind; "mean" when the table does not hold the metric.
+
+    Examples
+    --------
+    >>> kind_of(pl.DataFrame({"metric": ["converted"], "kind": ["proportion"]}), "converted")
+    'proportion'
+    """
+    kinds = effects.filter(pl.col("metric") == metric)["kind"] if effects.height else []
+    return str(kinds[0]) if len(kinds) else "mean"
+
+
+def _absolute_scale(kind: str, metric: str, currency: str | Currency | None) -> dict:
+    """How an absolute change (treatment - control) of one metric reads on an axis.
+
+    A proportion's difference is in percentage points ("+1.6 points"), as the report's text
+    says it; an amount of money carries the run's currency in the axis title; any other
+    mean stays in the metric's own unit.
+    """
+    if kind == "proportion":
+        return {
+            "unit": "",
+            "axis": {"labelExpr": vega_label_expr("points", decimals=1)},
+            "text": lambda field: vega_label_expr("points", field=field, decimals=2),
+        }
+    if isinstance(currency, str):
+        currency = currency_for(currency)
+    unit = currency.unit() if currency is not None and is_money(metric) else ""
+    places = 2 if unit else 4
+
+    def text(field: str) -> str:
+        return f"({field} > 0 ? '+' : '') + format({field}, ',.{places}f')"
+
+    return {"unit": unit, "axis": {}, "text": text}
+
+
+def cumulative_chart(
+    over_time: pl.DataFrame,
+    *,
+    day: str = "day",
+    kind: str = "mean",
+    metric: str = "",
+    currency: str | Currency | None = None,
+) -> alt.LayerChart:
+    """Cumulative effect by day with the fixed (peeking-unsafe) and always-valid intervals.
+
+    Parameters
+    ----------
+    over_time : polars DataFrame
+        ``AnalysisResult.over_time`` (day, effect, ci_low, ci_high, always-valid bounds).
+    day : str
+        Its day column.
+    kind : {"proportion", "mean", "ratio"}
+        The metric's kind (`kind_of`): a proportion's change reads in percentage points.
+    metric : str
+        The metric's name: an amount of money ("revenue") gets `currency` in the title.
+    currency : str or Currency, optional
+        The run's currency.
+
+    Returns
+    -------
+    altair.LayerChart
+
+    Examples
+    --------
+    >>> days = pl.DataFrame({"day": [1, 2], "effect": [0.01, 0.02], "ci_low": [-0.01, 0.0],
+    ...     "ci_high": [0.03, 0.04], "always_valid_low": [-0.03, -0.01],
+    ...     "always_valid_high": [0.05, 0.05], "always_valid_p": [0.9, 0.5]})
+    >>> spec = cumulative_chart(days, kind="proportion").to_dict()
+    >>> spec["layer"][0]["encoding"]["y"]["axis"]["labelExpr"]
+    "(datum.value > 0 ? '+' : '') + format(datum.value * 100, '.1f') + ' points'"
+    """
+    scale = _absolute_scale(kind, metric, currency)
     base = alt.Chart(over_time).encode(x=alt.X(f"{day}:O", title="day of the test"))
     always = base.mark_area(opacity=0.25, color=ACCENT).encode(
-        y=alt.Y("always_valid_low:Q", title="effect (treatment − control)"),
+        y=alt.Y(
+            "always_valid_low:Q",
+            title="effect (treatment − control)" + scale["unit"],
+            axis=alt.Axis(**scale["axis"]),
+        ),
         y2="always_valid_high:Q",
     )
     fixed = base.mark_area(opacity=0.25, color=MUTED).encode(y="ci_low:Q", y2="ci_high:Q")
-    line = base.mark_line(point=True, color=ACCENT).encode(
-        y="effect:Q",
-        tooltip=[
-            alt.Tooltip(f"{day}:O", title="day"),
-            alt.Tooltip("effect:Q", format=".4f"),
-            alt.Tooltip("always_valid_p:Q", title="always-valid p", format=".3f"),
-        ],
+    line = (
+        base.transform_calculate(effect_text=scale["text"]("datum.effect"))
+        .mark_line(point=True, color=ACCENT)
+        .encode(
+            y="effect:Q",
+            tooltip=[
+                alt.Tooltip(f"{day}:O", title="day"),
+                alt.Tooltip("effect_text:N", title="change"),
+                alt.Tooltip("always_valid_p:Q", title="always-valid p", format=".3f"),
+            ],
+        )
     )
     return alt.layer(always, fixed, line, _zero_rule("y")).properties(
         title=alt.Title(
@@ -217,29 +312,65 @@ def _precise_levels(segments: pl.DataFrame, limit: int = MAX_LEVELS) -> tuple[pl
     )
 
 
-def segment_forest(segments: pl.DataFrame) -> alt.LayerChart:
+def segment_forest(
+    segments: pl.DataFrame,
+    *,
+    kind: str = "mean",
+    currency: str | Currency | None = None,
+) -> alt.LayerChart:
     """Effect per segment level with intervals (exploratory).
 
     A segment with more than `MAX_LEVELS` levels shows those with the narrowest intervals,
     and the subtitle says how many were left out.
+
+    Parameters
+    ----------
+    segments : polars DataFrame
+        ``AnalysisResult.segments`` (segment, level, metric, effect, ci_low, ci_high,
+        p_adjusted).
+    kind : {"proportion", "mean", "ratio"}
+        The metric's kind (`kind_of`): a proportion's change reads in percentage points.
+    currency : str or Currency, optional
+        The run's currency, for a metric that is an amount of money.
+
+    Returns
+    -------
+    altair.LayerChart
+
+    Examples
+    --------
+    >>> rows = pl.DataFrame({"segment": ["device"], "level": ["app"], "metric": ["converted"],
+    ...     "effect": [0.02], "ci_low": [0.0], "ci_high": [0.04], "p_adjusted": [0.04]})
+    >>> spec = segment_forest(rows, kind="proportion").to_dict()
+    >>> spec["layer"][1]["encoding"]["x"]["axis"]["labelExpr"].endswith("' points'")
+    True
     """
     segments, left_out = _precise_levels(segments)
+    metric = str(segments["metric"][0]) if "metric" in segments.columns and segments.height else ""
+    scale = _absolute_scale(kind, metric, currency)
     data = segments.with_columns((pl.col("segment") + ": " + pl.col("level")).alias("label"))
     base = alt.Chart(data).encode(
         y=alt.Y("label:N", title="segment: level", sort=None),
         color=alt.Color("segment:N", legend=None),
     )
+    # "+0.5 points" is long: three ticks keep the labels apart, as on the effects chart
+    axis = {**scale["axis"], "tickCount": 3} if scale["axis"] else {}
     bars = base.mark_rule(strokeWidth=3).encode(
-        x=alt.X("ci_low:Q", title="effect (95% interval)"), x2="ci_high:Q"
+        x=alt.X("ci_low:Q", title="effect (95% interval)" + scale["unit"], axis=alt.Axis(**axis)),
+        x2="ci_high:Q",
     )
-    points = base.mark_point(filled=True, size=80).encode(
-        x="effect:Q",
-        tooltip=[
-            "segment",
-            "level",
-            alt.Tooltip("effect:Q", format=".4f"),
-            alt.Tooltip("p_adjusted:Q", title="adjusted p", format=".3f"),
-        ],
+    points = (
+        base.transform_calculate(effect_text=scale["text"]("datum.effect"))
+        .mark_point(filled=True, size=80)
+        .encode(
+            x="effect:Q",
+            tooltip=[
+                "segment",
+                "level",
+                alt.Tooltip("effect_text:N", title="change"),
+                alt.Tooltip("p_adjusted:Q", title="adjusted p", format=".3f"),
+            ],
+        )
     )
     return alt.layer(_zero_rule(), bars, points).properties(
         title=alt.Title(
@@ -322,24 +453,51 @@ def power_chart(
     alpha: float = 0.05,
     sd: float | None = None,
     max_effect: float | None = None,
+    metric: str = "",
+    currency: str | Currency | None = None,
 ) -> alt.LayerChart:
-    """Power against the true effect, for ``n`` units per arm."""
+    """Power against the true effect, for ``n`` units per arm.
+
+    Parameters
+    ----------
+    baseline : float
+        The control's expected value: a rate, or with `sd` a mean.
+    n : float
+        Units per arm.
+    alpha : float
+        Accepted false-alarm rate (two-sided).
+    sd : float, optional
+        Standard deviation of a mean metric; None for a rate (effects in percentage points).
+    max_effect : float, optional
+        The largest true effect drawn (default: four standard errors of the difference).
+    metric : str
+        A mean metric's name: an amount of money ("revenue") reads in `currency`.
+    currency : str or Currency, optional
+        The run's currency.
+
+    Returns
+    -------
+    altair.LayerChart
+        A mean's effect reads in the currency for money, else relative to the baseline
+        ("+5%"); a rate's in percentage points.
+
+    Examples
+    --------
+    >>> spec = power_chart(20.0, 4000, sd=30.0).to_dict()
+    >>> spec["layer"][0]["encoding"]["x"]["title"]
+    'true effect, relative to the baseline'
+    """
     top = max_effect or (4 * (sd or np.sqrt(baseline * (1 - baseline))) * np.sqrt(2 / n))
     effects = np.linspace(0, top, 60)
     data = pl.DataFrame(
         {"effect": effects, "power": power_curve(baseline, n, effects, alpha=alpha, sd=sd)}
     )
-    # a proportion's effect reads in percentage points, as in the plan ("mde 1.5 points")
-    x_axis = alt.Axis(labelExpr="format(datum.value * 100, '.1f')") if sd is None else alt.Axis()
+    title, x_axis = _power_axis(baseline, sd, metric, currency)
     line = (
         alt.Chart(data)
         .mark_line(color=ACCENT)
         .encode(
-            x=alt.X(
-                "effect:Q",
-                title="true effect, percentage points" if sd is None else "true effect (absolute)",
-                axis=x_axis,
-            ),
+            x=alt.X("effect:Q", title=title, axis=x_axis),
             y=alt.Y("power:Q", title="chance to detect it", axis=alt.Axis(format="%")),
         )
     )
@@ -353,3 +511,19 @@ def power_chart(
             "Power curve", subtitle=f"{int(n):,} units per arm; dashed line: the usual 80% target"
         )
     )
+
+
+def _power_axis(
+    baseline: float, sd: float | None, metric: str, currency: str | Currency | None
+) -> tuple[str, alt.Axis]:
+    """Title and axis of the true effect: points for a rate, currency or relative for means."""
+    if sd is None:  # a proportion's effect reads in points, as in the plan ("mde 1.5 points")
+        points = "format(datum.value * 100, '.1f')"  # the title names the unit: short labels
+        return "true effect, percentage points", alt.Axis(labelExpr=points)
+    unit = _absolute_scale("mean", metric, currency)["unit"]
+    if unit:
+        return "true effect" + unit, alt.Axis()
+    if baseline > 0:  # the baseline is the plan's number, not an estimate: exact relative
+        relative = vega_label_expr("change", field=f"datum.value / {float(baseline)!r}")
+        return "true effect, relative to the baseline", alt.Axis(labelExpr=relative)
+    return "true effect (absolute)", alt.Axis()

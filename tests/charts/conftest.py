@@ -162,12 +162,19 @@ def _experiments() -> dict[str, alt.TopLevelMixin]:
     return {
         "experiments.trust_chart": ex_charts.trust_chart(result.srm, result.balance),
         "experiments.effects_chart": ex_charts.effects_chart(result.effects),
-        "experiments.cumulative_chart": ex_charts.cumulative_chart(result.over_time, day="day"),
+        # as the report draws them: the primary metric (converted) is a rate
+        "experiments.cumulative_chart": ex_charts.cumulative_chart(
+            result.over_time, day="day", kind="proportion"
+        ),
         "experiments.posterior_chart": ex_charts.posterior_chart(
             experiments.posterior_curves(arm["control"], arm["treatment"])
         ),
-        "experiments.segment_forest": ex_charts.segment_forest(result.segments),
+        "experiments.segment_forest": ex_charts.segment_forest(result.segments, kind="proportion"),
         "experiments.power_chart": ex_charts.power_chart(0.10, 10_000),
+        "experiments.power_chart_money": ex_charts.power_chart(
+            20.0, 10_000, sd=30.0, metric="revenue", currency="EUR"
+        ),
+        "experiments.power_chart_relative": ex_charts.power_chart(20.0, 10_000, sd=30.0),
     }
 
 
