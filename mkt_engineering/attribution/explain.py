@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from mkt_engineering.formatting import Currency
 from mkt_engineering.text import Language, markdown_literal, money, number, percent
 
 MODEL_WORDS = {
@@ -283,7 +284,9 @@ def explain_markov(
     )
 
 
-def explain_budget(table: pl.DataFrame, language: Language = "en") -> str:
+def explain_budget(
+    table: pl.DataFrame, language: Language = "en", currency: str | Currency = "€"
+) -> str:
     """The cheapest and dearest channel per attributed conversion.
 
     Parameters
@@ -292,6 +295,9 @@ def explain_budget(table: pl.DataFrame, language: Language = "en") -> str:
         channel and cost_per_conversion (null for channels without spend or credit).
     language : {"en", "de"}
         Language and money format of the text.
+    currency : str or Currency
+        The run's currency (``formatting.currency_for(currency)`` of the report parameter);
+        "" shows plain numbers.
 
     Returns
     -------
@@ -315,8 +321,8 @@ def explain_budget(table: pl.DataFrame, language: Language = "en") -> str:
         )
     cheap, dear = paid.row(0, named=True), paid.row(paid.height - 1, named=True)
     cheap_name, dear_name = markdown_literal(cheap["channel"]), markdown_literal(dear["channel"])
-    low = money(cheap["cost_per_conversion"], language=language)
-    high = money(dear["cost_per_conversion"], language=language)
+    low = money(cheap["cost_per_conversion"], currency=currency, language=language)
+    high = money(dear["cost_per_conversion"], currency=currency, language=language)
     return _t(
         language,
         f"{cheap_name} costs the least per attributed conversion ({low}), {dear_name} the most "
