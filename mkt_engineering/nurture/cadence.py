@@ -32,6 +32,7 @@ import polars as pl
 from scipy import stats
 
 from mkt_engineering.engines.frames import is_engine_frame
+from mkt_engineering.formatting import bin_labels
 from mkt_engineering.nurture.events import LEAVES_SEQUENCE
 from mkt_engineering.nurture.survival import kaplan_meier
 
@@ -180,7 +181,8 @@ def unsubscribe_by_frequency(
     events : DataFrame, LazyFrame, DuckDB relation or Spark DataFrame
         The ``lead_events`` table; an engine frame is reduced in its engine.
     bins : list of float
-        Edges of the e-mails-per-week bins.
+        Edges of the e-mails-per-week bins; the last bin is open-ended ("4+"), so its upper
+        edge is a catch-all that no label shows.
     confidence : float
         Level of the intervals.
 
@@ -296,7 +298,7 @@ def _exposure(sends: pl.LazyFrame, end) -> pl.DataFrame:
 def _frequency_table(per_lead: pl.DataFrame, bins, confidence: float) -> pl.DataFrame:
     """Leads, lead-days and unsubscribes per frequency bin, with exact Poisson intervals."""
     edges = list(bins)
-    labels = [f"{edges[i]:g}–{edges[i + 1]:g}" for i in range(len(edges) - 1)]
+    labels = bin_labels(edges)  # the last edge is a catch-all: "4+", never "4–100"
     index = np.clip(
         np.digitize(per_lead["emails_per_week"].to_numpy(), edges) - 1, 0, len(labels) - 1
     )

@@ -368,7 +368,9 @@ def explain_speed_to_lead(table: pl.DataFrame, language: Language = "en") -> str
     slope = table["log_odds_per_hour"][0]
     first, last = table.row(0, named=True), table.row(-1, named=True)
     fast, slow = percent(first["win_rate"], 0, language), percent(last["win_rate"], 0, language)
-    after, factor = last["hours"].split("–")[0], number(2.718281828**slope, 3, language)
+    # the last bin's lower edge: "24" of "24–72 h", "72" of the open "72+ h"
+    after = last["hours"].split("–")[0].split("+")[0].strip()
+    factor = number(2.718281828**slope, 3, language)
     return _t(
         language,
         f"Fast-lane requests called back within {first['hours']} won {fast}, those called after "

@@ -23,6 +23,7 @@ import statsmodels.api as sm
 from scipy import stats
 
 from mkt_engineering.errors import DataValidationError
+from mkt_engineering.formatting import bin_labels
 from mkt_engineering.nurture.cox import design_matrix
 
 
@@ -87,7 +88,8 @@ def win_rate_by_maturity(
         ``score_at_contact``, ``engagements_at_contact`` or ``days_qualified_to_contact``
         (leads called before qualifying form their own row "before ready").
     bins : list of float
-        Bin edges; defaults suit each measure.
+        Bin edges; defaults suit each measure. The last bin is open-ended ("80+"): it also
+        holds the values at or above the last edge, which only closes the list.
     follow_up_days : float
         Only contacts at least this many days before the end of the data count, so each had
         time to reach an outcome.
@@ -109,19 +111,17 @@ def win_rate_by_maturity(
         )
     edges = list(bins or defaults[by])
     contacts = sales_contacts(timeline, follow_up_days=follow_up_days)
-    labels = [f"{edges[i]:g}–{edges[i + 1]:g}" for i in range(len(edges) - 1)]
+    # the last edge is a catch-all (a score of 101, 10,000 days): the last bin reads "80+"
+    # and holds every value above it too
+    labels = bin_labels(edges)
     # calls before readiness form their own row, whatever their score or engagement
     values = contacts.select(
         pl.when(~pl.col("contacted_before_ready") | (pl.lit(by) != "days_qualified_to_contact"))
         .then(pl.col(by))
         .cast(pl.Float64)
     )[by]
-    index = np.digitize(values.fill_null(-1).to_numpy(), edges) - 1
-    label = np.where(
-        values.is_null().to_numpy(),
-        "before ready",
-        np.array(labels + ["beyond"])[np.clip(index, 0, len(labels))],
-    )
+    index = np.clip(np.digitize(values.fill_null(-1).to_numpy(), edges) - 1, 0, len(labels) - 1)
+    label = np.where(values.is_null().to_numpy(), "before ready", np.array(labels)[index])
     grouped = (
         contacts.with_columns(
             bin=pl.Series(label), _order=pl.Series(np.where(values.is_null().to_numpy(), -1, index))
@@ -356,7 +356,7 @@ def speed_to_lead(
     timeline : DataFrame
         One row per lead, from `stage_timeline` (with `attach_lead_attributes`).
     bins : list of float
-        Edges of the hours-to-contact bins.
+        Edges of the hours-to-contact bins; the last bin is open-ended ("72+ h").
     follow_up_days : float
         Only contacts at least this many days before the end of the data count, so each had
         time to reach an outcome.
@@ -382,7 +382,7 @@ def speed_to_lead(
     )
     fit = sm.GLM(won, sm.add_constant(hours), family=sm.families.Binomial()).fit()
     edges = list(bins)
-    labels = [f"{edges[i]:g}–{edges[i + 1]:g} h" for i in range(len(edges) - 1)]
+    labels = bin_labels(edges, "h")  # the last bin is open: "72+ h", never "72–inf h"
     index = np.clip(np.digitize(hours, edges) - 1, 0, len(labels) - 1)
     table = (
         pl.DataFrame({"bin_index": index, "won": won})
