@@ -197,6 +197,10 @@ WORDS: dict[str, str] = {
     "true effect, percentage points": "wahrer Effekt, Prozentpunkte",
     "true effect (absolute)": "wahrer Effekt (absolut)",
     "true effect": "wahrer Effekt",
+    "always-valid 95% interval (blue band)": "stets gültiges 95-%-Intervall (blaues Band)",
+    "95% interval, valid at the planned end only (grey band)": (
+        "95-%-Intervall, nur zum geplanten Ende gültig (graues Band)"
+    ),
     "true effect, relative to the baseline": "wahrer Effekt, relativ zum Ausgangswert",
     "chance to detect it": "Chance, ihn zu entdecken",
     # ---- data overview
@@ -512,6 +516,8 @@ def translate_spec(spec: Any) -> Any:
             out[key] = value
         elif key == "title":
             out[key] = _title(value)
+        elif key == "description" and isinstance(value, str):  # a mark's hover text
+            out[key] = word(value)
         elif key == "tooltip" and isinstance(value, list):
             out[key] = [_tooltip(translate_spec(item)) for item in value]
         elif key == "tooltip":

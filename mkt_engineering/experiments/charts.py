@@ -81,11 +81,16 @@ def _effect_panel(rows: pl.DataFrame, scale: str) -> alt.LayerChart:
     labels = vega_label_expr(axis["kind"], decimals=1 if scale == "points" else 0)
     ticks = 3 if scale == "points" else 6  # "+0.5 points" is long: fewer, wider apart
     x = alt.X("low:Q", title=axis["title"], axis=alt.Axis(labelExpr=labels, tickCount=ticks))
-    bars = base.mark_rule(strokeWidth=3).encode(x=x, x2="high:Q")
     texts = {
         f"{field}_text": vega_label_expr(axis["kind"], field=f"datum.{field}")
         for field in ("estimate", "low", "high")
     }
+    # the interval's hover text in the same words (it read "high: 0.0244267")
+    bars = (
+        base.transform_calculate(**texts)
+        .mark_rule(strokeWidth=3)
+        .encode(x=x, x2="high:Q", tooltip=["metric", "variant", *_interval_tooltip()])
+    )
     points = (
         base.transform_calculate(**texts)
         .mark_point(filled=True, size=90)
@@ -144,6 +149,14 @@ def effects_chart(effects: pl.DataFrame) -> alt.VConcatChart:
     )
 
 
+def _interval_tooltip() -> list[alt.Tooltip]:
+    """Hover texts of an interval, from the ``low_text`` and ``high_text`` fields."""
+    return [
+        alt.Tooltip("low_text:N", title="95% interval from"),
+        alt.Tooltip("high_text:N", title="to"),
+    ]
+
+
 def kind_of(effects: pl.DataFrame, metric: str) -> str:
     """The kind of `metric` in an effects table: "proportion", "mean" or "ratio".
 
@@ -195,6 +208,10 @@ def _absolute_scale(kind: str, metric: str, currency: str | Currency | None) -> 
     return {"unit": unit, "axis": {}, "text": text}
 
 
+ALWAYS_VALID_BAND = "always-valid 95% interval (blue band)"
+FIXED_BAND = "95% interval, valid at the planned end only (grey band)"
+
+
 def cumulative_chart(
     over_time: pl.DataFrame,
     *,
@@ -233,7 +250,8 @@ def cumulative_chart(
     """
     scale = _absolute_scale(kind, metric, currency)
     base = alt.Chart(over_time).encode(x=alt.X(f"{day}:O", title="day of the test"))
-    always = base.mark_area(opacity=0.25, color=ACCENT).encode(
+    # a band is one mark: its hover text names it (vega wrote the first day's raw numbers)
+    always = base.mark_area(opacity=0.25, color=ACCENT, description=ALWAYS_VALID_BAND).encode(
         y=alt.Y(
             "always_valid_low:Q",
             title="effect (treatment − control)" + scale["unit"],
@@ -241,7 +259,9 @@ def cumulative_chart(
         ),
         y2="always_valid_high:Q",
     )
-    fixed = base.mark_area(opacity=0.25, color=MUTED).encode(y="ci_low:Q", y2="ci_high:Q")
+    fixed = base.mark_area(opacity=0.25, color=MUTED, description=FIXED_BAND).encode(
+        y="ci_low:Q", y2="ci_high:Q"
+    )
     line = (
         base.transform_calculate(effect_text=scale["text"]("datum.effect"))
         .mark_line(point=True, color=ACCENT)
@@ -355,9 +375,20 @@ def segment_forest(
     )
     # "+0.5 points" is long: three ticks keep the labels apart, as on the effects chart
     axis = {**scale["axis"], "tickCount": 3} if scale["axis"] else {}
-    bars = base.mark_rule(strokeWidth=3).encode(
-        x=alt.X("ci_low:Q", title="effect (95% interval)" + scale["unit"], axis=alt.Axis(**axis)),
-        x2="ci_high:Q",
+    texts = {
+        "low_text": scale["text"]("datum.ci_low"),
+        "high_text": scale["text"]("datum.ci_high"),
+    }
+    bars = (
+        base.transform_calculate(**texts)
+        .mark_rule(strokeWidth=3)
+        .encode(
+            x=alt.X(
+                "ci_low:Q", title="effect (95% interval)" + scale["unit"], axis=alt.Axis(**axis)
+            ),
+            x2="ci_high:Q",
+            tooltip=["segment", "level", *_interval_tooltip()],
+        )
     )
     points = (
         base.transform_calculate(effect_text=scale["text"]("datum.effect"))

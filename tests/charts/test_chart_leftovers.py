@@ -87,6 +87,43 @@ def test_segment_forest_reads_a_rate_in_percentage_points():
     assert any("change: +2.00 points" in t for t in _hover(root))
 
 
+def test_hover_texts_of_intervals_read_points_and_bands_are_named():
+    """An interval's hover text reads points (it read 'ci_high: 0.0244267' only), and a
+    band, one mark for all days, names itself instead of showing the first day's numbers."""
+    effects = pl.DataFrame(
+        {
+            "metric": ["converted"],
+            "role": ["primary"],
+            "variant": ["b"],
+            "kind": ["proportion"],
+            "effect": [0.016],
+            "ci_low": [0.0076543],
+            "ci_high": [0.0244267],
+            "lift": [0.17],
+            "lift_low": [0.08],
+            "lift_high": [0.26],
+        }
+    )
+    rules = {
+        "effects": (
+            ex_charts.effects_chart(effects),
+            "95% interval from: +0.8 points; to: +2.4 points",
+        ),
+        "segments": (
+            ex_charts.segment_forest(SEGMENTS, kind="proportion"),
+            "95% interval from: +0.40 points; to: +3.60 points",
+        ),
+    }
+    for name, (chart, text) in rules.items():
+        hover = _hover(_svg(chart))
+        intervals = [t for t in hover if "95% interval from" in t]
+        assert intervals and all(t.count("points") >= 2 for t in intervals), (name, hover)
+        assert any(text in t for t in intervals), (name, intervals)
+    bands = _hover(_svg(ex_charts.cumulative_chart(OVER_TIME, kind="proportion")))
+    assert ex_charts.ALWAYS_VALID_BAND in bands and ex_charts.FIXED_BAND in bands
+    assert not [t for t in bands if "always_valid_" in t]
+
+
 def test_a_money_metric_names_the_currency_and_keeps_its_amount():
     over_time = OVER_TIME.with_columns(pl.col(pl.Float64).exclude("always_valid_p") * 100)
     chart = ex_charts.cumulative_chart(over_time, kind="mean", metric="revenue", currency="EUR")
