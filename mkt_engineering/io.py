@@ -52,7 +52,7 @@ from mkt_engineering.load_rules import (
     refusal,
 )
 from mkt_engineering.mapping import map_columns, normalize_name, short_text
-from mkt_engineering.quality import DataQuality
+from mkt_engineering.quality import DataQuality, german_day, german_window
 from mkt_engineering.quality import count_duplicates as _count_duplicates
 from mkt_engineering.schemas import (
     EARLIEST_DATE,
@@ -343,19 +343,27 @@ class _Removals:
     """Rows to remove (empty, no consent, outside the date range), counted per reason."""
 
     keep: pl.Series | None = None
-    counts: list[tuple[str, int, str, bool]] = field(default_factory=list)
+    counts: list[tuple[str, int, str, str | None, bool]] = field(default_factory=list)
     no_consent: pl.Series | None = None
 
-    def remove(self, check: str, drop: pl.Series, note: str, *, always_report: bool = False) -> int:
+    def remove(
+        self,
+        check: str,
+        drop: pl.Series,
+        note: str,
+        *,
+        always_report: bool = False,
+        note_de: str | None = None,
+    ) -> int:
         count = int((drop if self.keep is None else drop & self.keep).sum())
         self.keep = ~drop if self.keep is None else self.keep & ~drop
-        self.counts.append((check, count, note, always_report))
+        self.counts.append((check, count, note, note_de, always_report))
         return count
 
     def apply(self, frame: pl.DataFrame, quality: DataQuality) -> pl.DataFrame:
-        for check, count, note, always in self.counts:
+        for check, count, note, note_de, always in self.counts:
             if count or always:
-                quality.add(check, count, note)
+                quality.add(check, count, note, note_de=note_de)
         return frame if self.keep is None else frame.filter(self.keep)
 
 
@@ -472,19 +480,24 @@ def _check_dates(
                 values.dt.strftime("%Y-%m-%d %H:%M:%S"),
                 *refusal("dates", column, why, window),
             )
-        examples = ", ".join(
-            f"{raw.position_word} {p}: {v}"
-            for p, v in zip(
+        pairs = list(
+            zip(
                 raw.positions(out),
                 values.filter(out).head(5).dt.strftime("%Y-%m-%d").to_list(),
                 strict=True,
             )
         )
+        examples = ", ".join(f"{raw.position_word} {p}: {v}" for p, v in pairs)
+        # "line" of a text file, "row" of a sheet, "row index" of a frame
+        word = "Zeilenindex" if raw.position_word == "row index" else "Zeile"
+        examples_de = ", ".join(f"{word} {p}: {german_day(v)}" for p, v in pairs)
+        window_de = german_window(EARLIEST_DATE, latest, start_time=False)
         dropped += removals.remove(
             "rows with impossible dates removed",
             out,
             f"{user} outside {window}; {examples}",
             always_report=False,
+            note_de=f"{user} außerhalb {window_de}; {examples_de}",
         )
     return dropped
 
@@ -646,7 +659,10 @@ def load_table(
             .fill_null(False)
         ).to_series()
         quality.outside_date_range = removals.remove(
-            "rows outside date range", ~inside, f"{start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M}"
+            "rows outside date range",
+            ~inside,
+            f"{start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M}",
+            note_de=german_window(start, end),
         )
     without_consent = _ids_without_consent(frame, contract, removals)
     frame = removals.apply(frame, quality)
@@ -706,6 +722,7 @@ def _unnamed_columns(frame: pl.DataFrame, quality: DataQuality) -> pl.DataFrame:
             len(names),
             ", ".join(names.values()) + " (the header cell is empty)",
             share=False,
+            note_de=", ".join(names.values()) + " (die Zelle der Kopfzeile ist leer)",
         )
     return frame.drop(empty).rename(names)
 

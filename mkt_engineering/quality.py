@@ -9,8 +9,9 @@ Examples
 >>> quality.add("exact duplicate rows", 4, "identical rows kept; check the export")
 >>> quality.to_frame().select("check", "count", "share").row(-1)
 ('exact duplicate rows', 4, 0.02)
->>> quality.explain()[0]
-'4 of 200 rows (2.0%) repeat an earlier row exactly; they are kept, check whether the export repeats them.'
+>>> print(quality.explain()[0])  # doctest: +NORMALIZE_WHITESPACE
+4 of 200 rows (2.0%) repeat an earlier row exactly; they are kept, check whether the export
+repeats them.
 """
 
 from __future__ import annotations
@@ -21,25 +22,148 @@ from typing import Any
 
 import polars as pl
 
+from mkt_engineering import formatting
 from mkt_engineering.text import percent
 
 # Sentences for explain(); {count}, {total}, {share} and {note} are filled in.
 _SENTENCES = {
-    "exact duplicate rows": "{count:,} of {total:,} rows ({share}) repeat an earlier row exactly; they are kept, check whether the export repeats them.",
-    "extra columns kept": "Columns that are not part of the contract were kept as they are: {note}.",
-    "extra text columns left in the engine": "Text columns that are not part of the contract stayed in the engine, unread (they could hold personal data, and the analyses do not use them): {note}.",
-    "duplicate keys": "{count:,} row(s) ({share}) repeat the key of another row ({note}); they are kept.",
+    "exact duplicate rows": (
+        "{count:,} of {total:,} rows ({share}) repeat an earlier row exactly; they are kept, "
+        "check whether the export repeats them."
+    ),
+    "extra columns kept": (
+        "Columns that are not part of the contract were kept as they are: {note}."
+    ),
+    "extra text columns left in the engine": (
+        "Text columns that are not part of the contract stayed in the engine, unread (they "
+        "could hold personal data, and the analyses do not use them): {note}."
+    ),
+    "duplicate keys": (
+        "{count:,} row(s) ({share}) repeat the key of another row ({note}); they are kept."
+    ),
     "empty rows removed": "{count:,} completely empty row(s) were skipped.",
-    "rows outside date range": "{count:,} row(s) ({share}) fall outside the date range {note} and were removed.",
-    "rows with impossible dates removed": "{count:,} row(s) ({share}) were dated before 1990 or after the export time and were removed: {note}.",
-    "rows without consent removed": "{count:,} row(s) ({share}) had no marketing consent in column {note} and were removed.",
+    "rows outside date range": (
+        "{count:,} row(s) ({share}) fall outside the date range {note} and were removed."
+    ),
+    "rows with impossible dates removed": (
+        "{count:,} row(s) ({share}) were dated before 1990 or after the export time and were "
+        "removed: {note}."
+    ),
+    "rows without consent removed": (
+        "{count:,} row(s) ({share}) had no marketing consent in column {note} and were removed."
+    ),
     "pii columns removed": "Columns with personal data were removed before analysis: {note}.",
-    "cells with personal data masked": "{count:,} cell(s) held e-mail addresses, phone numbers or IP addresses and were replaced by placeholders such as [e-mail 1] before analysis: {note}.",
-    "pii columns kept": "Columns with personal data were kept because allow_pii=True: {note}. Do not show them in reports.",
+    "cells with personal data masked": (
+        "{count:,} cell(s) held e-mail addresses, phone numbers or IP addresses and were "
+        "replaced by placeholders such as [e-mail 1] before analysis: {note}."
+    ),
+    "pii columns kept": (
+        "Columns with personal data were kept because allow_pii=True: {note}. Do not show them "
+        "in reports."
+    ),
     "pseudonymized columns": "These id columns were replaced by salted SHA-256 pseudonyms: {note}.",
     "title lines skipped": "{count:,} title line(s) above the header were skipped: {note}.",
-    "empty columns without a name removed": "{count:,} empty column(s) without a name were removed: {note}.",
-    "columns without a name kept": "{count:,} column(s) without a name hold values and were kept as {note}.",
+    "empty columns without a name removed": (
+        "{count:,} empty column(s) without a name were removed: {note}."
+    ),
+    "columns without a name kept": (
+        "{count:,} column(s) without a name hold values and were kept as {note}."
+    ),
+}
+
+# The German twins, keyed by the same checks. {count}, {total} and {share} arrive formatted
+# the German way (1.234, 12,5 %); {note} is the German note when the call site gave one. A
+# template without {note} says in German what the fixed English note says.
+_SENTENCES_DE = {
+    "exact duplicate rows": (
+        "{count} von {total} Zeilen ({share}) wiederholen eine frühere Zeile genau; sie "
+        "bleiben erhalten, prüfen Sie, ob der Export sie doppelt schreibt."
+    ),
+    "extra columns kept": (
+        "Spalten, die nicht zum Datenvertrag gehören, bleiben unverändert erhalten: {note}."
+    ),
+    "extra text columns left in the engine": (
+        "Textspalten, die nicht zum Datenvertrag gehören, blieben ungelesen in der Engine (sie "
+        "könnten personenbezogene Daten enthalten, und die Analysen nutzen sie nicht): {note}."
+    ),
+    "duplicate keys": (
+        "{count} Zeile(n) ({share}) wiederholen den Schlüssel einer anderen Zeile ({note}); "
+        "sie bleiben erhalten."
+    ),
+    "empty rows removed": "{count} vollständig leere Zeile(n) wurden übersprungen.",
+    "rows outside date range": (
+        "{count} Zeile(n) ({share}) liegen außerhalb des Zeitraums {note} und wurden entfernt."
+    ),
+    "rows with impossible dates removed": (
+        "{count} Zeile(n) ({share}) waren vor 1990 oder nach dem Exportzeitpunkt datiert und "
+        "wurden entfernt: {note}."
+    ),
+    "rows without consent removed": (
+        "{count} Zeile(n) ({share}) hatten in Spalte {note} keine Marketing-Einwilligung und "
+        "wurden entfernt."
+    ),
+    "pii columns removed": (
+        "Spalten mit personenbezogenen Daten wurden vor der Analyse entfernt: {note}."
+    ),
+    "cells with personal data masked": (
+        "{count} Zelle(n) enthielten E-Mail-Adressen, Telefonnummern oder IP-Adressen und "
+        "wurden vor der Analyse durch Platzhalter wie [e-mail 1] ersetzt: {note}."
+    ),
+    "pii columns kept": (
+        "Spalten mit personenbezogenen Daten blieben erhalten, weil allow_pii=True gesetzt "
+        "ist: {note}. Zeigen Sie sie nicht in Berichten."
+    ),
+    "pseudonymized columns": (
+        "Diese ID-Spalten wurden durch gesalzene SHA-256-Pseudonyme ersetzt: {note}."
+    ),
+    "title lines skipped": (
+        "{count} Titelzeile(n) über der Kopfzeile wurden übersprungen: {note}."
+    ),
+    "empty columns without a name removed": (
+        "{count} leere Spalte(n) ohne Namen wurden entfernt: die Kopfzeile hat eine leere "
+        "Zelle, meist ein Trennzeichen am Ende jeder Zeile."
+    ),
+    "columns without a name kept": (
+        "{count} Spalte(n) ohne Namen enthalten Werte und bleiben erhalten als {note}."
+    ),
+    # Checks of other loaders (paths, lead tables); in English they read in the general form.
+    "path separator": "{count} Pfade wurden am Trennzeichen {note} in Kanäle zerlegt.",
+    "lead events from stage dates": (
+        "{count} Lead-Ereignisse wurden aus den Stufendaten gebildet: {note}."
+    ),
+    "creation dates moved to an earlier stage date": (
+        "Bei {count} Lead(s) ({share}) lag ein Stufendatum vor dem Anlagedatum (importierte "
+        "oder zusammengeführte Kontakte); der Lead gilt als am frühesten Stufendatum angelegt."
+    ),
+    "leads without an attribute row": (
+        "{count} Lead(s) ({share}) haben keine Zeile in der Lead-Tabelle: {note}."
+    ),
+    "attribute rows without events": (
+        "{count} Zeile(n) der Lead-Tabelle haben keine Ereignisse im Ereignisprotokoll und "
+        "werden nicht verwendet."
+    ),
+    "events of leads without consent removed": (
+        "{count} Ereignis(se) ({share}) von Leads ohne Einwilligung wurden entfernt: {note}."
+    ),
+}
+_EMPTY_CELLS = "empty cells in "
+_EMPTY_CELLS_SENTENCE = {
+    "en": (
+        "Optional column {column} is empty in {{count:,}} rows ({{share}}); analyses treat "
+        "those as unknown."
+    ),
+    "de": (
+        "Die optionale Spalte {column} ist in {{count}} Zeilen leer ({{share}}); die Analysen "
+        "behandeln diese Werte als unbekannt."
+    ),
+}
+_OTHER_SENTENCE = {
+    "en": "{check}: {count:,} ({share}). {note}",
+    "de": "{check}: {count} ({share}). {note}",
+}
+_CLEAN_SENTENCE = {
+    "en": "All {rows:,} rows passed the {table} checks; nothing needed attention.",
+    "de": "Alle {rows} Zeilen haben die Prüfungen für {table} bestanden; nichts fiel auf.",
 }
 
 
@@ -117,11 +241,32 @@ class DataQuality:
         *,
         total: int | None = None,
         share: bool = True,
+        note_de: str | None = None,
     ) -> None:
-        """Record a finding; the share is taken of `total` (default: rows read)."""
+        """Record a finding; the share is taken of `total` (default: rows read).
+
+        Parameters
+        ----------
+        check : str
+            The finding's key (a key of the sentence templates, or ``empty cells in <col>``).
+        count : int
+            Rows, cells or columns concerned.
+        note : str
+            Details in English: column names, example rows, the reason.
+        total : int, optional
+            What the share is taken of (default: rows read).
+        share : bool
+            False for counts of columns or cells, which have no share of rows.
+        note_de : str, optional
+            The note in German, when it holds words and not only names and values; the
+            German sentence falls back to `note`.
+        """
         total = total if total is not None else (self.rows_read or self.rows)
         share = ((count / total) if total else 0.0) if share else None
-        self.issues.append({"check": check, "count": int(count), "share": share, "note": note})
+        issue = {"check": check, "count": int(count), "share": share, "note": note}
+        if note_de is not None:
+            issue["note_de"] = note_de
+        self.issues.append(issue)
 
     def count(self, check: str) -> int:
         """The count recorded for `check` (0 when it was not found)."""
@@ -190,7 +335,7 @@ class DataQuality:
 
     def to_frame(self) -> pl.DataFrame:
         """One row per fact and finding: check, count, share, note."""
-        rows = self._format_facts() + self.issues
+        rows = self._format_facts() + [_public(issue) for issue in self.issues]
         return pl.DataFrame(
             rows,
             schema={"check": pl.String, "count": pl.Int64, "share": pl.Float64, "note": pl.String},
@@ -224,36 +369,69 @@ class DataQuality:
             "<tr>" + "".join(f"<td>{html.escape(v)}</td>" for v in cells) + "</tr>"
             for cells in self._cells()
         )
-        title = f"<p><b>Data quality: {html.escape(self.table)}</b> from <code>{html.escape(self.source)}</code></p>"
+        table, source = html.escape(self.table), html.escape(self.source)
+        title = f"<p><b>Data quality: {table}</b> from <code>{source}</code></p>"
         return f"{title}<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
     def __str__(self) -> str:
         return self.to_markdown()
 
-    def _sentence(self, issue: dict[str, Any]) -> str:
+    def _sentence(self, issue: dict[str, Any], language: str = "en") -> str:
+        if language == "de":
+            return _german_sentence(issue, self.rows_read or self.rows)
         total = self.rows_read or self.rows
         share = percent(issue["share"]) if issue["share"] is not None else ""
         template = _SENTENCES.get(issue["check"])
-        if template is None and issue["check"].startswith("empty cells in "):
-            column = issue["check"].removeprefix("empty cells in ")
-            template = f"Optional column {column} is empty in {{count:,}} rows ({{share}}); analyses treat those as unknown."
+        if template is None and issue["check"].startswith(_EMPTY_CELLS):
+            column = issue["check"].removeprefix(_EMPTY_CELLS)
+            template = _EMPTY_CELLS_SENTENCE["en"].format(column=column)
         if template is None:
-            template = "{check}: {count:,} ({share}). {note}"
+            template = _OTHER_SENTENCE["en"]
         return template.format(
             count=issue["count"], total=total, share=share, note=issue["note"], check=issue["check"]
         ).strip()
 
-    def explain(self) -> list[str]:
-        """One plain sentence per finding; a clean load says so."""
-        sentences = [self._sentence(issue) for issue in self.issues]
+    def explain(self, language: str = "en") -> list[str]:
+        """One plain sentence per finding; a clean load says so.
+
+        Parameters
+        ----------
+        language : {"en", "de"}
+            Language and number format of the sentences.
+
+        Returns
+        -------
+        list of str
+            One sentence per finding, in the order they were found.
+
+        Examples
+        --------
+        >>> quality = DataQuality("orders.csv", "orders", rows=1200, rows_read=1200)
+        >>> quality.add("exact duplicate rows", 150, "identical rows kept")
+        >>> quality.explain(language="de")[0][:48]
+        '150 von 1.200 Zeilen (12,5 %) wiederholen eine f'
+        """
+        _check_language(language)
+        sentences = [self._sentence(issue, language) for issue in self.issues]
         if not sentences:
-            sentences.append(
-                f"All {self.rows:,} rows passed the {self.table} checks; nothing needed attention."
-            )
+            rows = formatting.count(self.rows, "de") if language == "de" else self.rows
+            sentences.append(_CLEAN_SENTENCE[language].format(rows=rows, table=self.table))
         return sentences
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-safe summary for report manifests; each issue carries its plain sentence."""
+    def to_dict(self, language: str = "en") -> dict[str, Any]:
+        """JSON-safe summary for report manifests; each issue carries its plain sentence.
+
+        Parameters
+        ----------
+        language : {"en", "de"}
+            Language of the issues' ``message`` (the report's language).
+
+        Returns
+        -------
+        dict
+            Facts of the load, and ``issues`` with check, count, share, note and message.
+        """
+        _check_language(language)
         return {
             "source": self.source,
             "table": self.table,
@@ -275,8 +453,70 @@ class DataQuality:
             "source_table": self.source_table,
             "query": self.query,
             "in_engine": self.in_engine,
-            "issues": [issue | {"message": self._sentence(issue)} for issue in self.issues],
+            "issues": [
+                _public(issue) | {"message": self._sentence(issue, language)}
+                for issue in self.issues
+            ],
         }
+
+
+def german_window(start: Any, end: Any, *, start_time: bool = True) -> str:
+    """A date window in German notes: '01.01.1990 bis 01.07.2026 23:59'.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> german_window(dt.datetime(1990, 1, 1), dt.datetime(2026, 7, 1, 23, 59), start_time=False)
+    '01.01.1990 bis 01.07.2026 23:59'
+    """
+    first = f"{start:%d.%m.%Y %H:%M}" if start_time else f"{start:%d.%m.%Y}"
+    return f"{first} bis {end:%d.%m.%Y %H:%M}"
+
+
+def german_day(iso: str | None) -> str:
+    """An ISO day ('2026-07-01', as example rows show it) the German way: '01.07.2026'.
+
+    Examples
+    --------
+    >>> german_day("1900-01-01"), german_day(None)
+    ('01.01.1900', 'None')
+    """
+    text = str(iso)
+    if len(text) == 10 and text[4] == text[7] == "-":
+        return f"{text[8:10]}.{text[5:7]}.{text[:4]}"
+    return text
+
+
+def _public(issue: dict[str, Any]) -> dict[str, Any]:
+    """An issue as tables and manifests show it: check, count, share and the English note."""
+    return {key: value for key, value in issue.items() if key != "note_de"}
+
+
+def _check_language(language: str) -> None:
+    if language not in ("en", "de"):
+        from mkt_engineering.errors import ParameterError
+
+        raise ParameterError(f"language must be 'en' or 'de', got {language!r}")
+
+
+def _german_sentence(issue: dict[str, Any], total: int) -> str:
+    """The German sentence of one finding, numbers written the German way."""
+    check = issue["check"]
+    template = _SENTENCES_DE.get(check)
+    if template is None and check.startswith(_EMPTY_CELLS):
+        template = _EMPTY_CELLS_SENTENCE["de"].format(column=check.removeprefix(_EMPTY_CELLS))
+    share = issue["share"]
+    return (
+        (template or _OTHER_SENTENCE["de"])
+        .format(
+            count=formatting.count(issue["count"], "de"),
+            total=formatting.count(total, "de"),
+            share="" if share is None else formatting.percent(share, 1, "de"),
+            note=issue.get("note_de", issue["note"]),
+            check=check,
+        )
+        .strip()
+    )
 
 
 def count_duplicates(frame: pl.DataFrame, key: tuple[str, ...], quality: DataQuality) -> None:
@@ -320,5 +560,8 @@ def count_duplicates(frame: pl.DataFrame, key: tuple[str, ...], quality: DataQua
         )
     if repeated_keys - exact > 0:
         quality.add(
-            "duplicate keys", repeated_keys - exact, f"same {' + '.join(key)}, other values differ"
+            "duplicate keys",
+            repeated_keys - exact,
+            f"same {' + '.join(key)}, other values differ",
+            note_de=f"gleiche {' + '.join(key)}, andere Werte verschieden",
         )

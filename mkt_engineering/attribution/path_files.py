@@ -91,7 +91,8 @@ def load_paths(
     used = sep or _detect_separator(text["path"])
     paths = paths_from_strings(text, sep=">" if set(used) == {">"} else used)
     note = f"'{used}'" + (" (detected)" if not sep else "")
-    result.quality.add("path separator", paths.height, note, share=False)
+    note_de = f"'{used}'" + (" (erkannt)" if not sep else "")
+    result.quality.add("path separator", paths.height, note, share=False, note_de=note_de)
     return LoadResult(paths, result.quality)
 
 

@@ -27,7 +27,7 @@ from mkt_engineering import formats, privacy
 from mkt_engineering import load_rules as rules
 from mkt_engineering.engines import frames
 from mkt_engineering.engines.convert import GERMAN, ISO, OTHER, RAW
-from mkt_engineering.quality import DataQuality
+from mkt_engineering.quality import DataQuality, german_day, german_window
 from mkt_engineering.schemas import EARLIEST_DATE, FUTURE_SLACK, MOST_ROWS, Contract
 
 
@@ -108,6 +108,7 @@ class Checks:
         )
         self.latest = export + FUTURE_SLACK
         self.window = f"{EARLIEST_DATE:%Y-%m-%d} to {self.latest:%Y-%m-%d %H:%M}"
+        self.window_de = german_window(EARLIEST_DATE, self.latest, start_time=False)
         looked_at = [RAW + c.name for c in self.present] + self.extras
         looked_at += [self.consent] if self.consent else []
         self.blank = nw.all_horizontal(
@@ -163,6 +164,7 @@ class Checks:
             start = rules.date_bound(date_range[0], end=False)
             end = rules.date_bound(date_range[1], end=True)
             self.range_note = f"{start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M}"
+            self.range_note_de = german_window(start, end)
             inside = nw.col(date_column).cast(nw.Datetime("us")).is_between(start, end)
             steps["range"] = keep & ~inside.fill_null(False)
             keep = keep & inside.fill_null(False)
@@ -261,11 +263,17 @@ class Checks:
             out = counted.get(f"dates|{column.name}", 0)
             if out:
                 quality.out_of_range_dates += out
-                quality.add("rows with impossible dates removed", out, self._date_note(column.name))
+                note, note_de = self._date_notes(column.name)
+                quality.add("rows with impossible dates removed", out, note, note_de=note_de)
                 removed += out
         if counted.get("range"):
             quality.outside_date_range = counted["range"]
-            quality.add("rows outside date range", counted["range"], self.range_note)
+            quality.add(
+                "rows outside date range",
+                counted["range"],
+                self.range_note,
+                note_de=self.range_note_de,
+            )
             removed += counted["range"]
         kept = self._kept_extras(counted, quality)
         clean = frames.lazy(self.typed).filter(self.final.fill_null(False))
@@ -275,12 +283,23 @@ class Checks:
         quality.rows = rows - removed
         return clean
 
-    def _date_note(self, name: str) -> str:
+    def _date_notes(self, name: str) -> tuple[str, str]:
+        """The note on rows with impossible dates, in English and German."""
         mask = self.steps[f"dates|{name}"]
         shown = nw.col(name).cast(nw.Datetime("us")).cast(nw.String).str.slice(0, 10)
         where, values = examples(self.typed, mask, shown, name, self.keys)
-        shown = ", ".join(f"{w}: {v}" for w, v in zip(where, values, strict=True))
-        return f"{self.user.get(name, name)} outside {self.window}; {shown}"
+        pairs = list(zip(where, values, strict=True))
+        user = self.user.get(name, name)
+        english = ", ".join(f"{w}: {v}" for w, v in pairs)
+        # "row with order_id 'o1'" names the row by its key: only the words change
+        german = ", ".join(
+            f"{'Zeile' + w.removeprefix('row').replace('with', 'mit', 1)}: {german_day(v)}"
+            for w, v in pairs
+        )
+        return (
+            f"{user} outside {self.window}; {english}",
+            f"{user} außerhalb {self.window_de}; {german}",
+        )
 
     def _kept_extras(self, counted: dict[str, int], quality: DataQuality) -> list[str]:
         """Extra columns to keep: numbers, yes/no and dates; an experiment's text segments."""
@@ -343,5 +362,8 @@ def _engine_duplicates(
         )
     if repeated - exact > 0:
         quality.add(
-            "duplicate keys", repeated - exact, f"same {' + '.join(key)}, other values differ"
+            "duplicate keys",
+            repeated - exact,
+            f"same {' + '.join(key)}, other values differ",
+            note_de=f"gleiche {' + '.join(key)}, andere Werte verschieden",
         )

@@ -46,6 +46,7 @@ import polars as pl
 from mkt_engineering.engines import frames
 from mkt_engineering.engines.frames import is_engine_frame
 from mkt_engineering.errors import DataValidationError, require_columns
+from mkt_engineering.formatting import count as count_text
 from mkt_engineering.nurture.events import ENGAGEMENTS, QUALIFYING
 
 REQUIRED = ("lead_id", "timestamp", "event")
@@ -319,6 +320,8 @@ def attach_lead_attributes(timeline: pl.DataFrame, leads, quality=None) -> pl.Da
                 "kept in every analysis with the attributes of their events; "
                 f"missing text attributes read {UNKNOWN!r}",
                 total=timeline.height,
+                note_de="in jeder Analyse mit den Attributen ihrer Ereignisse enthalten; "
+                f"fehlende Textattribute lauten {UNKNOWN!r}",
             )
         unused = extra.height - (timeline.height - without)
         if unused:
@@ -459,5 +462,7 @@ def drop_leads_without_consent(events: Any, leads) -> Any:
             f"{withdrawn.len():,} lead(s) without consent in the lead table are left out "
             "of the whole analysis",
             total=total,
+            note_de=f"{count_text(withdrawn.len(), 'de')} Lead(s) ohne Einwilligung in der "
+            "Lead-Tabelle bleiben in der ganzen Analyse außen vor",
         )
     return kept

@@ -28,6 +28,7 @@ from typing import Any
 import polars as pl
 
 from mkt_engineering.errors import ParameterError
+from mkt_engineering.formatting import count as count_text
 from mkt_engineering.io import LoadResult, Source, load_table, read_raw
 from mkt_engineering.schemas import LIFECYCLE_STAGES, get_contract
 
@@ -105,6 +106,8 @@ def load_lifecycle(
         events.height,
         f"{result.frame.height:,} leads; an empty stage date is a stage not reached",
         share=False,
+        note_de=f"{count_text(result.frame.height, 'de')} Leads; ein leeres Stufendatum ist eine "
+        "nicht erreichte Stufe",
     )
     if moved:
         quality.add(

@@ -194,7 +194,7 @@ def run_details_html(manifest: dict[str, Any], quality: list[dict[str, Any]]) ->
     if inputs:
         header = [label("file", language), label("size", language), "SHA-256"]
         parts.append(f"<h2>{label('input_files', language)}</h2>" + _table(inputs, header))
-    blocks = "".join(quality_html(record) for record in quality) or (
+    blocks = "".join(quality_html(record, language) for record in quality) or (
         f"<p>{label('no_quality', language)}</p>"
     )
     parts.append(f"<h2>{label('data_quality', language)}</h2>{blocks}")

@@ -388,10 +388,27 @@ def _json_safe(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str))
 
 
-def quality_record(quality: Any) -> dict[str, Any]:
-    """A loader's DataQuality as a JSON-safe dict (whatever its exact class)."""
+def quality_record(quality: Any, language: str = "en") -> dict[str, Any]:
+    """A loader's DataQuality as a JSON-safe dict (whatever its exact class).
+
+    Parameters
+    ----------
+    quality : DataQuality, dict or dataclass
+        What a loader returned.
+    language : {"en", "de"}
+        Language of the issues' messages, when the object can write them in it.
+
+    Returns
+    -------
+    dict
+        The record, with secrets redacted.
+    """
+    from mkt_engineering.quality import DataQuality
+
     if isinstance(quality, dict):
         record = dict(quality)
+    elif isinstance(quality, DataQuality):
+        record = quality.to_dict(language=language)
     elif hasattr(quality, "to_dict"):
         record = quality.to_dict()
     elif dataclasses.is_dataclass(quality) and not isinstance(quality, type):
@@ -403,17 +420,71 @@ def quality_record(quality: Any) -> dict[str, Any]:
     return redact_value(_json_safe(record))
 
 
-def quality_html(record: dict[str, Any]) -> str:
-    """A short HTML block for one DataQuality record."""
+# The quality block's own words; the issues' sentences come from DataQuality.to_dict.
+_QUALITY_WORDS = {
+    "en": {
+        "from": "from",
+        "rows": "{n} rows",
+        "none_removed": "no rows removed",
+        "removed": "{n} row(s) removed, each counted below",
+        "no_issues": "no issues found",
+        "issues": "{n} issue(s) noted, {kept}",
+    },
+    "de": {
+        "from": "aus",
+        "rows": "{n} Zeilen",
+        "none_removed": "keine Zeilen entfernt",
+        "removed": "{n} Zeile(n) entfernt, jede unten gezählt",
+        "no_issues": "keine Auffälligkeiten",
+        "issues": "{n} Auffälligkeit(en), {kept}",
+    },
+}
+# German names of the loader's facts (the record's keys); English shows the key itself.
+_FACTS_DE = {
+    "rows_read": "gelesene Zeilen",
+    "rows_removed": "entfernte Zeilen",
+    "encoding": "Zeichenkodierung",
+    "separator": "Trennzeichen",
+    "decimal_comma": "Dezimalkomma",
+    "out_of_range_dates": "Zeilen mit unmöglichem Datum",
+    "engine": "Engine",
+    "source_table": "Quelltabelle",
+    "query": "Abfrage",
+    "in_engine": "in der Engine geprüft",
+}
+
+
+def quality_html(record: dict[str, Any], language: str = "en") -> str:
+    """A short HTML block for one DataQuality record.
+
+    Parameters
+    ----------
+    record : dict
+        A record of `quality_record` (its issues' messages already in `language`).
+    language : {"en", "de"}
+        Language and number format of the block's own words and facts.
+
+    Returns
+    -------
+    str
+        The block, every data-derived text escaped.
+
+    Examples
+    --------
+    >>> quality_html({"table": "orders", "rows": 1200, "issues": []}, language="de")
+    '<div class="mkt-quality"><p><b>orders</b> · 1.200 Zeilen: keine Auffälligkeiten.</p></div>'
+    """
     from mkt_engineering.reporting.tables import value_text
 
+    words = _QUALITY_WORDS["de" if language == "de" else "en"]
+    german = language == "de"
     source = str(record.get("source", ""))
     name = Path(source).name if source else ""
     facts = [f"<b>{html.escape(str(record.get('table', 'table')))}</b>"]
     if name:
-        facts.append(f"from <code>{html.escape(name)}</code>")
+        facts.append(f"{words['from']} <code>{html.escape(name)}</code>")
     if "rows" in record:
-        facts.append(f"{int(record['rows']):,} rows")
+        facts.append(words["rows"].format(n=value_text(int(record["rows"]), language)))
     issues = record.get("issues") or []
     lines = "".join(f"<li>{html.escape(_issue_text(issue))}</li>" for issue in issues)
     scalar = {
@@ -426,16 +497,27 @@ def quality_html(record: dict[str, Any]) -> str:
         and v is not None
     }
     extra = "".join(
-        f"<li>{html.escape(str(k).replace('_', ' '))}: {html.escape(value_text(v))}</li>"
+        f"<li>{html.escape(_fact_name(str(k), german))}: "
+        f"{html.escape(value_text(v, language))}</li>"
         for k, v in scalar.items()
     )
     # The loader removes rows only for a stated reason (consent, date range, blank lines) and
     # counts them; say so instead of promising that nothing was dropped.
     removed = int(record.get("rows_removed") or 0)
-    kept = "no rows removed" if removed == 0 else f"{removed:,} row(s) removed, each counted below"
-    verdict = "no issues found" if not issues else f"{len(issues)} issue(s) noted, {kept}"
+    removed_text = value_text(removed, language)
+    kept = words["none_removed"] if removed == 0 else words["removed"].format(n=removed_text)
+    verdict = (
+        words["issues"].format(n=value_text(len(issues), language), kept=kept)
+        if issues
+        else words["no_issues"]
+    )
     body = f"<ul>{lines}{extra}</ul>" if lines or extra else ""
     return f'<div class="mkt-quality"><p>{" · ".join(facts)}: {verdict}.</p>{body}</div>'
+
+
+def _fact_name(key: str, german: bool) -> str:
+    """A record key as a reader's words ('rows_read' -> 'rows read' / 'gelesene Zeilen')."""
+    return _FACTS_DE.get(key, key.replace("_", " ")) if german else key.replace("_", " ")
 
 
 def _issue_text(issue: Any) -> str:
@@ -457,12 +539,14 @@ def show_quality(quality: Any) -> None:
     Parameters
     ----------
     quality : DataQuality or dict
-        What a loader returned (any object with ``to_dict``, a dataclass or a dict).
+        What a loader returned (any object with ``to_dict``, a dataclass or a dict). A
+        DataQuality writes its sentences in the report's language (`language()`).
     """
-    record = quality_record(quality)
+    # The messages are written now, in the report's language: the page only shows them.
+    record = quality_record(quality, language())
     _state["quality"].append(record)
     _write_state()
-    _display(quality_html(record), role="quality")
+    _display(quality_html(record, language()), role="quality")
 
 
 def save_table(frame: pl.DataFrame | pl.LazyFrame, name: str) -> pl.DataFrame:
