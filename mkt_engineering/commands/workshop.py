@@ -80,6 +80,13 @@ def _warn_lint_and_translations(result) -> None:
             f"[yellow]! {stem}: German text may be out of date for cell(s) "
             f"{', '.join(cells)}[/yellow]"
         )
+    for line in result.untranslated:
+        console.print(f"[yellow]! still English: {escape(line)}[/yellow]")
+    if result.untranslated:
+        console.print(
+            f"[yellow]! {len(result.untranslated)} place(s) of this edition are still English; "
+            "add them to notebooks/lessons/i18n/ or teaching/feedback_de.yaml[/yellow]"
+        )
 
 
 def _build_offline(

@@ -32,6 +32,7 @@ from mkt_engineering.paths import DATASETS_DIR, NOTEBOOKS_DIR, PROJECT_ROOT
 from mkt_engineering.teaching import doctor_folder
 from mkt_engineering.teaching import student_edition as edition
 from mkt_engineering.teaching import trainer_guide as guide
+from mkt_engineering.teaching import translation as translating
 from mkt_engineering.text import markdown_literal
 
 LESSONS_DIR = NOTEBOOKS_DIR / "lessons"
@@ -383,6 +384,8 @@ class WorkshopResult:
     zip_path: Path
     lessons: list[str]
     stale_translations: dict[str, list[str]] = field(default_factory=dict)
+    #: For a German edition: every place still in English (`teaching.untranslated`).
+    untranslated: list[str] = field(default_factory=list)
 
 
 # The student folder's data folder: where `lesson_data` looks first, beside the lessons.
@@ -426,11 +429,14 @@ def build_workshop(
     (trainer_dir / "solutions").mkdir(parents=True)
     student_dir.mkdir(parents=True)
     docs, stale = [], {}
-    for path in lesson_paths(lessons, lessons_dir):
+    paths = lesson_paths(lessons, lessons_dir)
+    for path in paths:
         lesson = edition.read_lesson(path)
         translation = edition.load_translation(path, language)
         if translation:
             stale[path.stem] = edition.translate(lesson, translation, name=path.stem)
+        if language != "en":  # comments, labels and printed texts in the code cells too
+            translating.translate_code(lesson, path, language)
         nbformat.write(edition.student_copy(lesson, language=language), student_dir / path.name)
         nbformat.write(lesson, trainer_dir / "solutions" / path.name)
         docs.append(describe_lesson(lesson, path.stem, language=language))
@@ -460,7 +466,19 @@ def build_workshop(
         zip_path,
         [d.stem for d in docs],
         {k: v for k, v in stale.items() if v},
+        _still_english(language, paths, lessons_dir, everything=lessons is None),
     )
+
+
+def _still_english(
+    language: str, paths: list[Path], lessons_dir: Path, everything: bool
+) -> list[str]:
+    """What a non-English edition still shows in English (the hints too for the whole kit)."""
+    if language == "en":
+        return []
+    if everything and Path(lessons_dir) == LESSONS_DIR:
+        return translating.untranslated(language)
+    return translating.untranslated(language, lessons=paths)
 
 
 def _zip_folder(folder: Path, zip_path: Path) -> None:
