@@ -7,7 +7,8 @@ first code cell (``teaching.set_language("de")``). The lessons read it back with
 - every call of a function that takes ``language`` (``explain_*``, ``setup_notebook``, the
   buying-process diagram) passes ``language=language()``. A static scan of each lesson's code
   cells resolves every call through the lesson's own imports and names the calls that do
-  not (a hard-coded ``language="en"`` counts as not passing it);
+  not (a hard-coded ``language="en"`` counts as not passing it). An A/B verdict is printed
+  through ``verdict.in_language(language())``;
 - ``setup_notebook(language=language())`` makes the chart renderer translate every chart
   title, axis and legend (`mkt_engineering.charts.german`): the lesson's own setup cell,
   run in German, draws German charts;
@@ -126,9 +127,21 @@ def _passes_lesson_language(call: ast.Call, function: Any, names: dict[str, Any]
     )
 
 
+def _prints_a_verdict(call: ast.Call) -> bool:
+    """``print(result.verdict)``: an A/B verdict reads in the lesson's language only through
+    ``verdict.in_language(language())`` (a method of a result, which the scan cannot
+    resolve through the imports)."""
+    return (
+        isinstance(call.func, ast.Name)
+        and call.func.id == "print"
+        and any(isinstance(arg, ast.Attribute) and arg.attr == "verdict" for arg in call.args)
+    )
+
+
 def language_problems(path: Path) -> list[str]:
     """Every call in a lesson to a function that takes ``language`` but is not given the
-    lesson's language, and every ``explain_*`` call the scan cannot resolve."""
+    lesson's language, every verdict printed as it is, and every ``explain_*`` call the scan
+    cannot resolve."""
     cells = list(_code_cells(path))
     names = _imported([tree for _, tree in cells])
     problems = []
@@ -138,6 +151,8 @@ def language_problems(path: Path) -> list[str]:
             text = ast.unparse(call.func)
             if function is None and text.split(".")[-1].startswith("explain_"):
                 problems.append(f"{path.stem} cell {cell_id}: {text} is not imported")
+            elif _prints_a_verdict(call):
+                problems.append(f"{path.stem} cell {cell_id}: a verdict printed in English")
             elif _takes_language(function) and not _passes_lesson_language(call, function, names):
                 problems.append(f"{path.stem} cell {cell_id}: {text}(...) without language()")
     return problems
@@ -171,6 +186,10 @@ def test_the_scan_names_a_call_without_the_lesson_language(tmp_path):
     assert _scan_text("explain_cure(0.5, 29, 1.2)", tmp_path) == [
         "07_toy cell c1: explain_cure is not imported"
     ]
+    assert _scan_text("print(result.verdict)", tmp_path) == [
+        "07_toy cell c1: a verdict printed in English"
+    ]
+    assert _scan_text(imports + "print(result.verdict.in_language(language()))", tmp_path) == []
 
 
 @pytest.mark.parametrize(
@@ -253,7 +272,9 @@ def lesson_inputs() -> dict[str, tuple]:
         with_email, duration="days_in_nurturing", event="qualified", incidence=["persona"]
     )
     base = "mkt_engineering"
+    result = experiments.analyze(units, plan)
     return {
+        "verdict": (result.verdict,),
         f"{base}.attribution.explain.explain_comparison": (
             attribution.compare(toy_paths, ["first_touch", "last_touch", "markov"]),
         ),
@@ -275,7 +296,7 @@ def lesson_inputs() -> dict[str, tuple]:
         f"{base}.experiments.explain.explain_srm": (
             experiments.srm_test({"control": 5000, "treatment": 5210}),
         ),
-        f"{base}.experiments.explain.explain_cuped": (experiments.analyze(units, plan).effects,),
+        f"{base}.experiments.explain.explain_cuped": (result.effects,),
         f"{base}.nurture.explain.explain_cure": (
             cure.cure_fraction_,
             cure.median_latency(with_email),
@@ -299,6 +320,14 @@ def test_the_lessons_readings_are_german_in_a_german_edition(name, lesson_inputs
     assert reading != english
     assert not ENGLISH_WORDS.search(reading), f"{name}: English in {reading!r}"
     assert not ENGLISH_NUMBER.search(reading), f"{name}: English number in {reading!r}"
+
+
+def test_the_lessons_verdict_reads_german(lesson_inputs, german):
+    (verdict,) = lesson_inputs["verdict"]
+    reading = str(verdict.in_language(feedback.language()))  # as lessons 03 and 05 print it
+    assert reading.startswith("Urteil: ") and reading != str(verdict)
+    assert not ENGLISH_WORDS.search(reading), reading
+    assert not ENGLISH_NUMBER.search(reading), reading
 
 
 # ---- the charts, in German ----------------------------------------------------------------
