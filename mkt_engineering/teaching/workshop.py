@@ -14,7 +14,7 @@
 Examples
 --------
 >>> [lesson.stem for lesson in lesson_catalogue()][:2]
-['00_welcome', '01_attribution']
+['00_welcome', '00b_buying_process']
 """
 
 from __future__ import annotations
