@@ -248,6 +248,7 @@ _MARK_ITEM = re.compile(
     r'(?P<attrs>(?:\s+[\w:-]+="[^"]*")*)\s*(?P<close>/?)>'
 )
 _ARIA_LABEL = re.compile(r'\saria-label="([^"]*)"')
+_ROLE_DESCRIPTION = re.compile(r'\saria-roledescription="[^"]*"')
 _SVG_OPEN = re.compile(r"<svg\b[^>]*>")
 
 
@@ -259,8 +260,11 @@ def _with_title(match: re.Match[str]) -> str:
     # the attribute is XML-escaped; the element text is escaped again from its plain form
     tip = f"<title>{html.escape(html.unescape(label.group(1)), quote=False)}</title>"
     # the <title> child names the element for screen readers too (SVG-AAM), so the
-    # attribute goes: the text once per mark, not twice (a heatmap has hundreds of marks)
-    opening = f"<{match.group('tag')}{attrs[: label.start()]}{attrs[label.end() :]}>"
+    # attribute goes: the text once per mark, not twice (a heatmap has hundreds of marks).
+    # The role description ("rect mark") goes as well: role="graphics-symbol" says what
+    # the element is, and the mark's container group keeps its own role description.
+    kept = _ROLE_DESCRIPTION.sub("", attrs[: label.start()] + attrs[label.end() :])
+    opening = f"<{match.group('tag')}{kept}>"
     return f"{opening}{tip}</{match.group('tag')}>" if match.group("close") else opening + tip
 
 
@@ -271,7 +275,8 @@ def accessible_svg(svg: str, name: str) -> str:
     no tooltip for it (vega's tooltips need script, which the reports' strict
     Content-Security-Policy forbids). Here the ``<svg>`` gets ``role``, ``aria-label`` and
     a first-child ``<title>`` (its accessible name), and each mark element a ``<title>``
-    in place of its ``aria-label``: the browser's own hover text, offline and without
+    in place of its ``aria-label`` (and no ``aria-roledescription``, which its role and
+    its group's description say): the browser's own hover text, offline and without
     script, and still the element's accessible name. All text is escaped, so a channel
     name from the data stays text.
 
@@ -290,7 +295,7 @@ def accessible_svg(svg: str, name: str) -> str:
     Examples
     --------
     >>> svg = ('<svg class="marks"><g><path aria-label="channel: a&lt;b" '
-    ...        'role="graphics-symbol" d="M0,0h1"/></g></svg>')
+    ...        'role="graphics-symbol" aria-roledescription="rect mark" d="M0,0h1"/></g></svg>')
     >>> print(accessible_svg(svg, "Top <paths>"))  # doctest: +NORMALIZE_WHITESPACE
     <svg class="marks" role="graphics-document document" aria-roledescription="chart"
     aria-label="Top &lt;paths&gt;"><title>Top &lt;paths&gt;</title><g><path

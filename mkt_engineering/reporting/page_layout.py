@@ -96,6 +96,20 @@ _MARK_WITH_TITLE = re.compile(
     r'<(?P<tag>(?!svg\b)[a-z]+)(?P<attrs>(?:\s+[\w:-]+="[^"]*")*)>(?P<title><title>(?P<text>[^<]*)</title>)'
 )
 _ARIA_LABEL = re.compile(r'\saria-label="([^"]*)"')
+# Path data of only absolute moves and lines, as vega writes lines, areas and steps.
+_MOVES_AND_LINES = re.compile(r"(?:[ML]-?[\d.]+,-?[\d.]+)+Z?")
+_POINT = re.compile(r"([ML])(-?[\d.]+),(-?[\d.]+)")
+# An element's opening tag, its attribute values whole quoted strings. Text between tags is
+# escaped (it holds no "<"), so the rewrites below touch attributes, never a hover text.
+_OPENING_TAG = re.compile(r'<[a-zA-Z][\w:-]*(?:\s+[\w:-]+="[^"]*")*\s*/?>')
+# Attributes that say what SVG assumes anyway (full opacity, no shift); CSS would override
+# them in either case.
+_DEFAULT_VALUE = re.compile(r'\s(?:opacity="1"|transform="translate\(0,0\)")(?=[\s/>])')
+# A colour attribute as vega writes it, "rgb(10, 74, 144)": "#0a4a90" is the same colour in
+# half the bytes (a heatmap has one per cell). Only attribute values: text stays text.
+_RGB_COLOUR = re.compile(
+    r'\s(?P<name>fill|stroke|stop-color)="rgb\((?P<r>\d{1,3}),\s*(?P<g>\d{1,3}),\s*(?P<b>\d{1,3})\)"'
+)
 
 
 def page_language(manifest: dict[str, Any]) -> str:
@@ -196,13 +210,43 @@ def find_summary(notebook: nbformat.NotebookNode) -> Summary | None:
     return found
 
 
+def _two_places(number: re.Match[str]) -> str:
+    """A long decimal to 1/100 px, without trailing zeros ("266.70" is "266.7")."""
+    text = f"{float(number.group(0)):.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def _straight_lines(path: str) -> str:
+    """`path` with each line that keeps x or y written as a vertical or horizontal one.
+
+    A step curve (survival, incidence) is all "L" pairs of which one coordinate repeats:
+    "L2.28,280L2.28,278.77" is "L2.28,280V278.77", the same line. Other paths stay as
+    they are.
+    """
+    if not _MOVES_AND_LINES.fullmatch(path):
+        return path
+    parts, x, y = [], None, None
+    for command, new_x, new_y in _POINT.findall(path):
+        if command == "L" and new_x == x:
+            parts.append(f"V{new_y}")
+        elif command == "L" and new_y == y:
+            parts.append(f"H{new_x}")
+        else:
+            parts.append(f"{command}{new_x},{new_y}")
+        x, y = new_x, new_y
+    return "".join(parts) + ("Z" if path.endswith("Z") else "")
+
+
 def compact_svg(svg: str) -> str:
     """`svg` without bytes a reader cannot see or hear: long decimals, repeated labels.
 
     Geometry (path data, transforms, points) is rounded to 1/100 px (vl-convert writes 15
-    digits). A mark whose ``<title>`` (its hover text, and its accessible name in SVG) says
-    exactly what its ``aria-label`` says keeps the title only; the aria-label is the larger
-    half of the chart bytes of a heatmap. Text, labels and colours stay as they are.
+    digits), and a line along one axis is written as such ("V", "H"). A mark whose
+    ``<title>`` (its hover text, and its accessible name in SVG) says exactly what its
+    ``aria-label`` says keeps the title only; the aria-label is the larger half of the chart
+    bytes of a heatmap. Colours written ``rgb(r, g, b)`` become the same colour as
+    ``#rrggbb``, and ``opacity="1"`` and ``transform="translate(0,0)"`` (what SVG assumes
+    anyway) go. Only opening tags change: text, labels and hover texts stay as they are.
 
     Parameters
     ----------
@@ -220,13 +264,16 @@ def compact_svg(svg: str) -> str:
     '<path d="M0.5,240h22.86v20" aria-label="x 1.23456"/>'
     >>> compact_svg('<path role="graphics-symbol" aria-label="a &amp; b"><title>a &amp; b</title>')
     '<path role="graphics-symbol"><title>a &amp; b</title>'
+    >>> compact_svg('<path d="M0,280L2.2800001,280L2.28,278.7700001L4.3,278.77"/>')
+    '<path d="M0,280H2.28V278.77H4.3"/>'
+    >>> compact_svg('<g transform="translate(0,0)"><path fill="rgb(10, 74, 144)" opacity="1">'
+    ...             '<title>a fill="rgb(1, 2, 3)" d="1.2345"</title></path></g>')
+    '<g><path fill="#0a4a90"><title>a fill="rgb(1, 2, 3)" d="1.2345"</title></path></g>'
     """
 
-    def two_places(number: re.Match[str]) -> str:
-        return f"{float(number.group(0)):.2f}"
-
     def rounded(match: re.Match[str]) -> str:
-        return f' {match.group(1)}="{_LONG_DECIMAL.sub(two_places, match.group(2))}"'
+        value = _LONG_DECIMAL.sub(_two_places, match.group(2))
+        return f' {match.group(1)}="{_straight_lines(value) if match.group(1) == "d" else value}"'
 
     def once(match: re.Match[str]) -> str:
         label = _ARIA_LABEL.search(match.group("attrs"))
@@ -235,7 +282,15 @@ def compact_svg(svg: str) -> str:
         attrs = _ARIA_LABEL.sub("", match.group("attrs"), count=1)
         return f"<{match.group('tag')}{attrs}>{match.group('title')}"
 
-    return _MARK_WITH_TITLE.sub(once, _GEOMETRY.sub(rounded, svg))
+    def hexadecimal(match: re.Match[str]) -> str:
+        red, green, blue = (min(int(match.group(part)), 255) for part in "rgb")
+        return f' {match.group("name")}="#{red:02x}{green:02x}{blue:02x}"'
+
+    def compact_tag(match: re.Match[str]) -> str:
+        tag = _RGB_COLOUR.sub(hexadecimal, _GEOMETRY.sub(rounded, match.group(0)))
+        return _DEFAULT_VALUE.sub("", tag)
+
+    return _MARK_WITH_TITLE.sub(once, _OPENING_TAG.sub(compact_tag, svg))
 
 
 __all__ = ["LABELS", "compact_svg", "find_summary", "label", "page_language", "toc_html"]

@@ -266,11 +266,23 @@ def test_legends_show_line_colours_at_full_strength(drawn):
                     assert symbol.get("opacity", "1") == "1", name
 
 
+def _rect_paths(svg: str) -> list:
+    """The paths vega drew for rect and bar marks (the marks carry no role description; the
+    group around them is the "rect mark container")."""
+    groups = _tree(svg).iter(f"{SVG}g")
+    return [
+        e
+        for g in groups
+        if g.get("aria-roledescription") == "rect mark container"
+        for e in g.iter(f"{SVG}path")
+    ]
+
+
 def _cells(svg: str) -> list[tuple[float, float]]:
-    """(width, height) of every heatmap cell (vega's "rect" marks, not "bar")."""
+    """(width, height) of every heatmap cell (vega's "rect" marks)."""
     sizes = []
-    for e in _tree(svg).iter(f"{SVG}path"):
-        if e.get("aria-roledescription") == "rect mark":
+    for e in _rect_paths(svg):
+        if e.get("role") == "graphics-symbol":
             found = re.fullmatch(r"M[-\d.e]+,[-\d.e]+h([-\d.e]+)v([-\d.e]+)h[-\d.e]+Z", e.get("d"))
             if found:
                 sizes.append((float(found.group(1)), float(found.group(2))))
@@ -296,9 +308,7 @@ def test_histogram_bars_stand_on_zero(drawn):
     """Bars from the zero line up (an earlier chart drew each bin as a dash at its count)."""
     for name in ("ltv.clv_distribution", "overview.histogram"):
         bars = [
-            e.get("d")
-            for e in _tree(drawn[name][1]).iter(f"{SVG}path")
-            if e.get("aria-roledescription") == "bar"
+            e.get("d") for e in _rect_paths(drawn[name][1]) if e.get("role") == "graphics-symbol"
         ]
         bottoms = {
             round(float(y) + float(h), 3)
