@@ -82,14 +82,18 @@ def model_comparison_chart(comparison: pl.DataFrame) -> alt.Chart:
             scale=alt.Scale(scheme="blues"),
             legend=alt.Legend(format=".0%"),
         ),
+        # titled as the axes and the legend: vega-lite merges the fields of one title, so
+        # each cell's hover text names the model, the channel and the share once
         tooltip=[
-            "model",
-            "channel",
-            alt.Tooltip("conversions:Q", format=",.1f"),
-            alt.Tooltip("share:Q", format=".1%"),
+            alt.Tooltip("model:N", title="attribution model"),
+            alt.Tooltip("channel:N", title="channel"),
+            alt.Tooltip("share:Q", title="share of conversions", format=".1%"),
+            alt.Tooltip("conversions:Q", title="attributed conversions", format=",.1f"),
         ],
     )
-    labels = base.mark_text(fontSize=11).encode(
+    # the labels repeat what their cell's hover text says: hidden from screen readers, and
+    # without a hover text of their own (145 marks with texts were twice the 73 cells)
+    labels = base.mark_text(fontSize=11, aria=False).encode(
         text=alt.Text("share:Q", format=".0%"),
         color=alt.condition(alt.datum.share > 0.2, alt.value("white"), alt.value("black")),
     )
@@ -115,7 +119,7 @@ def credit_interval_chart(
     bars = base.mark_bar(color=ACCENT).encode(
         x=alt.X("conversions:Q", title="attributed conversions", axis=count_axis()),
         tooltip=[
-            "channel",
+            alt.Tooltip("channel:N", title="channel"),
             alt.Tooltip("conversions:Q", format=",.1f"),
             alt.Tooltip("lower:Q", format=",.1f"),
             alt.Tooltip("upper:Q", format=",.1f"),
@@ -156,10 +160,11 @@ def transition_heatmap(transitions: pl.DataFrame, max_states: int = 25) -> alt.C
                 scale=alt.Scale(scheme="greens"),
                 legend=alt.Legend(format=".0%"),
             ),
+            # titled as the axes and the legend: each thing once in a cell's hover text
             tooltip=[
-                "from_state",
-                "to_state",
-                alt.Tooltip("probability:Q", format=".1%"),
+                alt.Tooltip("from_state:N", title="from"),
+                alt.Tooltip("to_state:N", title="next step"),
+                alt.Tooltip("probability:Q", title="probability", format=".1%"),
                 alt.Tooltip("count:Q", format=",.0f"),
             ],
         )
@@ -196,9 +201,10 @@ def path_flow_chart(paths: pl.DataFrame, steps: int = 5) -> alt.Chart:
             ),
             color=alt.Color("channel:N", title="channel"),
             tooltip=[
-                alt.Tooltip("step:O", title="touch number"),
-                "channel",
-                alt.Tooltip("conversions:Q", format=",.0f"),
+                alt.Tooltip("step:O", title="touch number in the journey"),
+                alt.Tooltip("channel:N", title="channel"),
+                # the count; the axis shows the share (the same field, normalized)
+                alt.Tooltip("conversions:Q", title="conversions", format=",.0f"),
             ],
         )
         .properties(
@@ -231,8 +237,8 @@ def top_paths_chart(paths: pl.DataFrame, n: int = 10) -> alt.Chart:
         # conversions are counts: whole ticks only (the axis of 0 to 5 had 0.5, 1.5, ...)
         x=alt.X("conversions:Q", title="conversions", axis=count_axis(table["conversions"].max())),
         tooltip=[
-            "path:N",
-            alt.Tooltip("conversions:Q", format=",d"),
+            alt.Tooltip("path:N", title="journey (path)"),
+            alt.Tooltip("conversions:Q", title="conversions", format=",d"),
             alt.Tooltip("journeys:Q", format=",d"),
             alt.Tooltip("conversion_rate:Q", title="conversion rate", format=".1%"),
         ],
@@ -258,8 +264,8 @@ def lookback_chart(sensitivity: pl.DataFrame) -> alt.Chart:
             y=alt.Y("share:Q", title="share of conversions", axis=alt.Axis(format="%")),
             color=alt.Color("channel:N", title="channel"),
             tooltip=[
-                "channel",
-                alt.Tooltip("lookback_days:Q", title="lookback (days)"),
+                alt.Tooltip("channel:N", title="channel"),
+                alt.Tooltip("lookback_days:Q", title="lookback window (days)"),
                 alt.Tooltip("share:Q", format=".1%"),
             ],
         )
@@ -288,8 +294,8 @@ def truth_chart(comparison: pl.DataFrame) -> alt.Chart:
             y=alt.Y("share:Q", title="model share", axis=alt.Axis(format="%")),
             color=alt.Color("model:N", title="model"),
             tooltip=[
-                "model",
-                "channel",
+                alt.Tooltip("model:N", title="model"),
+                alt.Tooltip("channel:N", title="channel"),
                 alt.Tooltip("share:Q", format=".1%"),
                 alt.Tooltip("true_share:Q", format=".1%"),
             ],
@@ -321,9 +327,11 @@ def budget_chart(table: pl.DataFrame) -> alt.Chart:
             y=alt.Y("channel:N", title="channel", sort="x"),
             color=alt.Color("model:N", title="model"),
             tooltip=[
-                "model",
-                "channel",
-                alt.Tooltip("cost_per_conversion:Q", format=",.2f"),
+                alt.Tooltip("model:N", title="model"),
+                alt.Tooltip("channel:N", title="channel"),
+                alt.Tooltip(
+                    "cost_per_conversion:Q", title="cost per attributed conversion", format=",.2f"
+                ),
                 alt.Tooltip("roas:Q", format=",.2f"),
             ],
         )

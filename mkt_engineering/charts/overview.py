@@ -117,7 +117,8 @@ def weekly_rows_chart(counts: pl.DataFrame, title: str, period: str = "week") ->
             y=alt.Y("rows:Q", title=f"rows per {period}", axis=count_axis(_top(counts))),
             tooltip=[
                 alt.Tooltip("period:T", title=f"{period} starting"),
-                alt.Tooltip("rows:Q", format=",d"),
+                # titled as the axis: the count once in each point's hover text
+                alt.Tooltip("rows:Q", title=f"rows per {period}", format=",d"),
             ],
         )
     )
@@ -142,7 +143,7 @@ def value_counts_chart(counts: pl.DataFrame, column: str, title: str) -> alt.Cha
         .encode(
             y=alt.Y(f"{column}:N", sort="-x", title=column),
             x=alt.X("rows:Q", title="rows", axis=count_axis(_top(counts))),
-            tooltip=[alt.Tooltip(f"{column}:N"), alt.Tooltip("rows:Q", format=",d")],
+            tooltip=[alt.Tooltip(f"{column}:N"), alt.Tooltip("rows:Q", title="rows", format=",d")],
         )
     )
 

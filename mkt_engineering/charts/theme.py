@@ -155,6 +155,9 @@ def theme_config(language: Literal["en", "de"] = "en") -> dict:
             "legend": {"labelFontSize": 12, "titleFontSize": 13, "symbolOpacity": 1},
             "title": {"fontSize": 15, "anchor": "start", "subtitleColor": "#555555"},
             "background": "white",
+            # A hover text shows a number without a format of its own (an axis without
+            # one) to six significant digits, not vega's seventeen: "8,854.29", "0.204812"
+            "tooltipFormat": {"numberFormat": ",.6~r"},
             "locale": {"number": LOCALES[language], "time": TIME_LOCALES[language]},
         }
     }

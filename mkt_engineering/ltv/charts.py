@@ -131,11 +131,13 @@ def cohort_heatmap(
                 scale=alt.Scale(scheme="blues"),
                 legend=alt.Legend(format=fmt),
             ),
+            # titled as the axes and the legend: each mark's hover text names each thing
+            # once (vega-lite merges fields of one title; raw names would repeat them)
             tooltip=[
-                "cohort_label:O",
-                "period:O",
-                alt.Tooltip("value:Q", format=fmt),
-                "cohort_size:Q",
+                alt.Tooltip("cohort_label:O", title="Cohort (first order)"),
+                alt.Tooltip("period:O", title="Periods since the first order"),
+                alt.Tooltip("value:Q", title=METRIC_TITLES.get(metric, metric), format=fmt),
+                alt.Tooltip("cohort_size:Q", title="Cohort size", format=",d"),
             ],
         )
     )
@@ -198,8 +200,13 @@ def cohort_curves(
             ),
             y=alt.Y("value:Q", title=axis_title, axis=alt.Axis(format=fmt)),
             color=color,
-            detail="cohort_label:N",
-            tooltip=["cohort_label:N", "period:Q", alt.Tooltip("value:Q", format=fmt)],
+            detail=alt.Detail("cohort_label:N", title="Cohort"),
+            # titled as the axes: the period and the value once in each hover text
+            tooltip=[
+                alt.Tooltip("cohort_label:N", title="Cohort"),
+                alt.Tooltip("period:Q", title="Periods since the first order"),
+                alt.Tooltip("value:Q", title=axis_title, format=fmt),
+            ],
         )
         .properties(title=alt.TitleParams(heading, subtitle=thinned) if thinned else heading)
     )
@@ -248,10 +255,14 @@ def frequency_recency_heatmap(
                 scale=alt.Scale(scheme="blues"),
                 legend=alt.Legend(format=fmt),
             ),
+            # the axes and the legend already name the cell (the recency as its bin): the
+            # same titles keep vega-lite from repeating them under the raw field names
             tooltip=[
-                "frequency:O",
-                alt.Tooltip("recency:Q", format=".1f"),
-                alt.Tooltip("mean(value):Q", format=fmt),
+                alt.Tooltip("frequency:O", title="Repeat purchases"),
+                alt.Tooltip(
+                    "recency:Q", bin=alt.Bin(maxbins=25), title="Recency (age at the last purchase)"
+                ),
+                alt.Tooltip("mean(value):Q", title=title, format=fmt),
             ],
         )
         .properties(
@@ -321,9 +332,9 @@ def tracking_chart(tracked: pl.DataFrame) -> alt.LayerChart:
                 scale=alt.Scale(domain=["actual", "model"], range=[[1, 0], [6, 3]]),
             ),
             tooltip=[
-                alt.Tooltip("date:T", title="date"),
+                alt.Tooltip("date:T", title="Date"),
                 alt.Tooltip("series:N", title="line"),
-                alt.Tooltip("purchases:Q", title="cumulative repeat purchases", format=",.0f"),
+                alt.Tooltip("purchases:Q", title="Cumulative repeat purchases", format=",.0f"),
             ],
         )
     )
@@ -356,7 +367,7 @@ def holdout_chart(by_frequency: pl.DataFrame) -> alt.Chart:
             y=alt.Y("purchases:Q", title="Mean purchases in the holdout period"),
             color=alt.Color("series:N", title=None, scale=alt.Scale(range=[ACCENT, PALETTE[1]])),
             tooltip=[
-                "bucket:O",
+                alt.Tooltip("bucket:O", title="Repeat purchases in the calibration period"),
                 "customers:Q",
                 "series:N",
                 alt.Tooltip("purchases:Q", format=".2f"),
@@ -455,7 +466,7 @@ def clv_distribution(
             tooltip=[
                 alt.Tooltip("start:Q", format=",.2f"),
                 alt.Tooltip("end:Q", format=",.2f"),
-                "customers:Q",
+                alt.Tooltip("customers:Q", title="Customers", format=",d"),
             ],
         )
     )
@@ -479,7 +490,7 @@ def ltv_cac_chart(channels: pl.DataFrame, currency: str | Currency | None = None
             x=alt.X("ltv_cac:Q", title="Lifetime value per unit of acquisition cost (LTV:CAC)"),
             color=alt.condition(alt.datum.ltv_cac >= 1, alt.value(ACCENT), alt.value(PALETTE[5])),
             tooltip=[
-                "acquisition_channel:N",
+                alt.Tooltip("acquisition_channel:N", title="Acquisition channel"),
                 alt.Tooltip("clv:Q", format=",.2f", title=f"clv{_unit(currency)}"),
                 alt.Tooltip("cac:Q", format=",.2f", title=f"cac{_unit(currency)}"),
                 alt.Tooltip("ltv_cac:Q", format=".2f"),
@@ -520,10 +531,10 @@ def forecast_chart(forecast: pl.DataFrame, currency: str | Currency | None = Non
                 scale=alt.Scale(domain=["existing", "planned"], range=[ACCENT, PALETTE[2]]),
             ),
             tooltip=[
-                "month:T",
+                alt.Tooltip("month:T", title="Month"),
                 "kind:N",
                 alt.Tooltip(
-                    "expected_revenue:Q", format=",.0f", title=f"expected revenue{_unit(currency)}"
+                    "expected_revenue:Q", format=",.0f", title=f"Expected revenue{_unit(currency)}"
                 ),
             ],
         )

@@ -254,7 +254,7 @@ def duration_chart(
     middle = base.mark_tick(color="black", size=18, thickness=2).encode(
         x="median:Q",
         tooltip=[
-            "step:N",
+            alt.Tooltip("step:N", title="step"),
             "leads:Q",
             alt.Tooltip("median:Q", format=".1f"),
             alt.Tooltip("p25:Q", format=".1f"),
@@ -287,8 +287,9 @@ def rate_chart(
     )
     bars = base.mark_bar(color=ACCENT, opacity=0.85).encode(
         y=alt.Y(f"{rate}:Q", title=y_title, axis=alt.Axis(format="%")),
+        # the category titled as its axis: named once in the hover text, not twice
         tooltip=[
-            f"{category}:N",
+            alt.Tooltip(f"{category}:N", title=x_title),
             alt.Tooltip(f"{rate}:Q", title=y_title, format=".1%"),
             alt.Tooltip("ci_low:Q", title="95% interval from", format=".1%"),
             alt.Tooltip("ci_high:Q", title="to", format=".1%"),
@@ -334,7 +335,7 @@ def unsubscribe_chart(table: pl.DataFrame) -> alt.LayerChart:
     points = base.mark_point(filled=True, size=90, color=PALETTE[5]).encode(
         y=alt.Y("per_1000_lead_days:Q", title="unsubscribes per 1,000 lead-days"),
         tooltip=[
-            "emails_per_week:N",
+            alt.Tooltip("emails_per_week:N", title="e-mails per week"),
             "leads:Q",
             "unsubscribes:Q",
             alt.Tooltip("per_1000_lead_days:Q", format=".2f"),
@@ -364,9 +365,15 @@ def send_time_heatmap_chart(heat: pl.DataFrame, *, min_sends: int = 20) -> alt.C
                 "open_rate:Q",
                 title="open rate",
                 scale=alt.Scale(scheme="blues"),
-                legend=alt.Legend(format="%"),
+                legend=alt.Legend(format=".0%"),
             ),
-            tooltip=["weekday:N", "hour:O", "sends:Q", alt.Tooltip("open_rate:Q", format=".1%")],
+            # titled as the axes and the legend: each thing once in a cell's hover text
+            tooltip=[
+                alt.Tooltip("weekday:N", title="weekday of the send"),
+                alt.Tooltip("hour:O", title="hour of the send"),
+                alt.Tooltip("open_rate:Q", title="open rate", format=".1%"),
+                "sends:Q",
+            ],
         )
         .properties(
             title="When are e-mails opened?",
