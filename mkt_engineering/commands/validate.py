@@ -96,12 +96,18 @@ def validate(
         help="The contract, when the only argument is the file or source: "
         "mkt validate duckdb:///shop.duckdb::orders --table orders.",
     ),
+    lang: str = typer.Option(
+        None,
+        "--lang",
+        help="Language of the data-quality sentences: en or de (default: MKT_LANGUAGE, else en).",
+    ),
 ) -> None:
     """Check FILE against the TABLE contract; print the data-quality summary (exit 0) or the problem (exit 1)."""
     from mkt_engineering.errors import ParameterError
     from mkt_engineering.io import load_table
     from mkt_engineering.layout import Layout
 
+    language = _language(lang)
     if contract is not None:  # mkt validate SOURCE --table CONTRACT
         if file is not None:
             error_console.print("✗ give TABLE FILE, or FILE --table TABLE, not both.")
@@ -163,13 +169,31 @@ def validate(
         )
         raise typer.Exit(2) from None
     console.print(_summary_table(result.quality))
-    for sentence in result.quality.explain():
+    for sentence in result.quality.explain(language=language):
         console.print(f"• {sentence}", markup=False)
     console.print(
-        f"✓ {file} is a valid {table} table ({result.quality.rows:,} rows).",
-        style="green",
-        markup=False,
+        _valid_line(file, table, result.quality.rows, language), style="green", markup=False
     )
+
+
+def _language(lang: str | None) -> str:
+    """The language asked for (``--lang``, else ``MKT_LANGUAGE``); anything else exits."""
+    import os
+
+    language = lang or os.environ.get("MKT_LANGUAGE", "en")
+    if language not in ("en", "de"):
+        error_console.print(f"✗ --lang must be en or de, got {language!r}.", markup=False)
+        raise typer.Exit(2)
+    return language
+
+
+def _valid_line(file: object, table: str, rows: int, language: str) -> str:
+    """The closing line of a valid table, in `language`."""
+    from mkt_engineering.formatting import count
+
+    if language == "de":
+        return f"✓ {file} ist eine gültige {table}-Tabelle ({count(rows, 'de')} Zeilen)."
+    return f"✓ {file} is a valid {table} table ({rows:,} rows)."
 
 
 def _validate_preset(name: str | None, file: Path, columns: dict[str, str]) -> None:
