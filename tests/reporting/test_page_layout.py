@@ -203,7 +203,7 @@ def test_chart_geometry_is_rounded_but_labels_are_kept():
         'v-20.0000001Z" aria-label="recency: 4.333333"/></g></svg>'
     )
     assert compact_svg(svg) == (
-        '<svg><g transform="translate(43.12,38)"><path d="M0.5,240h22.86v-20.00Z" '
+        '<svg><g transform="translate(43.12,38)"><path d="M0.5,240h22.86v-20Z" '
         'aria-label="recency: 4.333333"/></g></svg>'
     )
 
