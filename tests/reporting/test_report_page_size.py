@@ -15,8 +15,8 @@ data_overview    164.7 147.6
 nurture_timing   404.6 303.3
 =============== ====== =====
 
-ab_test and data_overview shrink by less than 10%, so their ceilings would not have caught
-the sizes before (their charts are lines, points and bars: few hover texts to shorten);
+ab_test shrinks by less than 10%, so its ceiling would not have caught its size before (its
+charts are experiments/charts.py's lines, bands and bars: few hover texts to shorten);
 tests/charts/test_page_size.py checks the per-chart savings directly.
 """
 
