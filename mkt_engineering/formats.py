@@ -605,7 +605,8 @@ def _read_file(
         raise validation_error(
             f"{label}: file not found.",
             source=label,
-            fix="Check the path; relative paths are tried from the working folder and the project folder.",
+            fix="Check the path; relative paths are tried from the working folder "
+            "and the project folder.",
         )
     if path.stat().st_size == 0:
         raise validation_error(

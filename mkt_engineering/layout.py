@@ -19,10 +19,12 @@ Examples
 (False, ('a', 'b'), 'whitespace')
 >>> layout.to_dict()
 {'header': False, 'names': ['a', 'b'], 'separator': 'whitespace'}
->>> Layout.from_value({"seperator": ";"})
+>>> Layout.from_value({"seperator": ";"})  # doctest: +NORMALIZE_WHITESPACE
 Traceback (most recent call last):
 ...
-mkt_engineering.errors.ParameterError: layout: unknown option 'seperator' (did you mean 'separator'?). Options: header, names, separator, skip_lines, date_format, thousands, decimal, encoding
+mkt_engineering.errors.ParameterError: layout: unknown option 'seperator' (did you mean
+'separator'?). Options: header, names, separator, skip_lines, date_format, thousands, decimal,
+encoding
 """
 
 from __future__ import annotations
@@ -206,10 +208,11 @@ def check_layouts(value: Any, inputs: list[str]) -> dict[str, dict[str, Any]]:
     --------
     >>> check_layouts({"orders": {"separator": "tab"}}, ["orders", "spend"])
     {'orders': {'separator': '\\t'}}
-    >>> check_layouts({"order": {}}, ["orders", "spend"])
+    >>> check_layouts({"order": {}}, ["orders", "spend"])  # doctest: +NORMALIZE_WHITESPACE
     Traceback (most recent call last):
     ...
-    mkt_engineering.errors.ParameterError: layouts: the report has no input 'order' (did you mean 'orders'?); its inputs: orders, spend
+    mkt_engineering.errors.ParameterError: layouts: the report has no input 'order'
+    (did you mean 'orders'?); its inputs: orders, spend
     """
     if not isinstance(value, dict):
         raise ParameterError('layouts: expected a mapping such as {"orders": {"separator": ";"}}')

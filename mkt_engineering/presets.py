@@ -19,10 +19,12 @@ Examples
 ('spend', 'spend', 'spend')
 >>> get_preset("google-ads").name
 'google_ads'
->>> get_preset("shopfy")
+>>> get_preset("shopfy")  # doctest: +NORMALIZE_WHITESPACE
 Traceback (most recent call last):
 ...
-mkt_engineering.errors.ParameterError: unknown preset 'shopfy' (did you mean 'shopify_orders'?). Presets: ab_totals, ga4_events, google_ads, hubspot_contacts, meta_ads, salesforce_lead_history, shopify_orders, woocommerce_orders
+mkt_engineering.errors.ParameterError: unknown preset 'shopfy' (did you mean 'shopify_orders'?).
+Presets: ab_totals, ga4_events, google_ads, hubspot_contacts, meta_ads, salesforce_lead_history,
+shopify_orders, woocommerce_orders
 """
 
 from __future__ import annotations
@@ -300,11 +302,14 @@ def check_header(preset: Preset, header: list[str], source: str) -> None:
     Examples
     --------
     >>> check_header(get_preset("meta_ads"), ["Campaign name", "Reporting starts",
-    ...     "Amount spent (USD)"], "ads.csv")
+    ...     "Amount spent (USD)"], "ads.csv")  # doctest: +NORMALIZE_WHITESPACE
     Traceback (most recent call last):
     ...
-    mkt_engineering.errors.DataValidationError: ads.csv does not look like a Meta Ads Manager campaign report (Reports > Export table data, CSV) (preset meta_ads): column 'Amount spent (EUR)' (closest: 'Amount spent (USD)') is missing.
-    Fix: choose the preset that fits the file (closest: meta_ads), or run without --preset and map the columns with -p columns '{"YOUR COLUMN": "spend"}'.
+    mkt_engineering.errors.DataValidationError: ads.csv does not look like a Meta Ads Manager
+    campaign report (Reports > Export table data, CSV) (preset meta_ads): column
+    'Amount spent (EUR)' (closest: 'Amount spent (USD)') is missing.
+    Fix: choose the preset that fits the file (closest: meta_ads), or run without --preset and
+    map the columns with -p columns '{"YOUR COLUMN": "spend"}'.
     """
     by_norm = {_norm(h): h for h in header}
     missing = [c for c in preset.expects if _norm(c) not in by_norm]
@@ -631,7 +636,8 @@ def convert(
     >>> import tempfile, pathlib
     >>> folder = pathlib.Path(tempfile.mkdtemp())
     >>> _ = (folder / "events.csv").write_text(
-    ...     "event_name,event_timestamp,user_pseudo_id,traffic_source.source,traffic_source.medium\\n"
+    ...     "event_name,event_timestamp,user_pseudo_id,"
+    ...     "traffic_source.source,traffic_source.medium\\n"
     ...     "session_start,1709650800000000,u1,google,cpc\\n"
     ...     "purchase,1709651000000000,u1,google,cpc\\n")
     >>> tables = convert(get_preset("ga4_events"), folder / "events.csv")

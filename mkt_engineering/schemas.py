@@ -8,8 +8,9 @@ documents the same contracts for people.
 Examples
 --------
 >>> from mkt_engineering.schemas import CONTRACTS
->>> sorted(CONTRACTS)
-['conversions', 'experiment', 'experiment_totals', 'lead_events', 'lead_lifecycle', 'leads', 'orders', 'paths', 'spend', 'touchpoints']
+>>> sorted(CONTRACTS)  # doctest: +NORMALIZE_WHITESPACE
+['conversions', 'experiment', 'experiment_totals', 'lead_events', 'lead_lifecycle', 'leads',
+ 'orders', 'paths', 'spend', 'touchpoints']
 >>> CONTRACTS["orders"].required_names
 ('customer_id', 'order_date', 'revenue')
 """
@@ -233,7 +234,9 @@ CONTRACTS: dict[str, Contract] = {
                 Column(
                     "path",
                     "list[str]",
-                    description="Channels in order; in files a string like 'search > email > direct'.",
+                    description=(
+                        "Channels in order; in files a string like 'search > email > direct'."
+                    ),
                     example="search > email > direct",
                 ),
                 Column(
@@ -352,10 +355,15 @@ CONTRACTS: dict[str, Contract] = {
                 ),
             ),
             key=("unit_id",),
-            extra_columns="kept: numeric columns are metrics or pre-period covariates, text columns are segments",
+            extra_columns=(
+                "kept: numeric columns are metrics or pre-period covariates, "
+                "text columns are segments"
+            ),
             notes=(
-                "Metric columns are any numeric columns, e.g. converted (0/1), revenue, orders, sessions.",
-                "Pre-period covariates are numeric columns named in the analysis plan; empty means no pre-period data.",
+                "Metric columns are any numeric columns, "
+                "e.g. converted (0/1), revenue, orders, sessions.",
+                "Pre-period covariates are numeric columns named in the analysis plan; "
+                "empty means no pre-period data.",
                 "Segments are text columns, e.g. device, country.",
             ),
         ),
@@ -437,7 +445,8 @@ CONTRACTS: dict[str, Contract] = {
         ),
         Contract(
             "lead_lifecycle",
-            "One row per lead with the date it reached each lifecycle stage (a CRM's contact export).",
+            "One row per lead with the date it reached each lifecycle stage "
+            "(a CRM's contact export).",
             (
                 Column("lead_id", "string", description="The lead.", example="l000017"),
                 Column(
@@ -487,10 +496,11 @@ CONTRACTS: dict[str, Contract] = {
             ),
             key=("lead_id",),
             notes=(
-                "Names, e-mail addresses and phone numbers are removed on load like in every table.",
+                "Names, e-mail addresses and phone numbers are removed on load "
+                "like in every table.",
                 "A lead of the event log without a row here keeps the attributes its events carry; "
-                "text attributes it still lacks become 'unknown', has_email is taken from its e-mail "
-                "sends. The quality summary counts these leads.",
+                "text attributes it still lacks become 'unknown', has_email is taken from "
+                "its e-mail sends. The quality summary counts these leads.",
             ),
         ),
     )

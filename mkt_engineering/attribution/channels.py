@@ -17,8 +17,10 @@ Examples
 {'other (2 channels)': ['c', 'd']}
 >>> group_channels(tp, rules)["channel"].to_list()
 ['a', 'a', 'a', 'b', 'b', 'other (2 channels)', 'other (2 channels)']
->>> note
-'The data hold 4 channels; the 2 with the most touches are analysed one by one and the other 2 (2 touches, 29% of all) as one channel, "other (2 channels)". Group channels with `channel_rules` to choose the grouping yourself.'
+>>> print(note)  # doctest: +NORMALIZE_WHITESPACE
+The data hold 4 channels; the 2 with the most touches are analysed one by one and the other 2
+(2 touches, 29% of all) as one channel, "other (2 channels)". Group channels with
+`channel_rules` to choose the grouping yourself.
 """
 
 from __future__ import annotations

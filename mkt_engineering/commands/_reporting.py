@@ -126,4 +126,5 @@ def result_line(result) -> str:
     """One line per finished run."""
     marks = {"ok": "[green]✓[/green]", "failed": "[red]✗[/red]", "skipped": "[yellow]↷[/yellow]"}
     detail = result.headline if result.status == "ok" else result.error
-    return f"{marks.get(result.status, '?')} {escape(result.label)} ({result.seconds:.1f} s) {escape(detail)}"
+    mark = marks.get(result.status, "?")
+    return f"{mark} {escape(result.label)} ({result.seconds:.1f} s) {escape(detail)}"

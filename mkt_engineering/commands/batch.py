@@ -38,7 +38,8 @@ def run_with_progress(
             progress.update(task, total=count)
 
         def finished(result) -> None:
-            # Skipped and invalid runs are reported before the pool starts; the bar counts executions.
+            # Skipped and invalid runs are reported before the pool starts;
+            # the bar counts executions.
             progress.console.print(result_line(result), highlight=False)
             if running["started"]:
                 progress.advance(task)

@@ -34,7 +34,8 @@ def generate(
     unknown = sorted(set(families) - set(available_families()))
     if unknown:
         console.print(
-            f"[red]Unknown dataset family: {', '.join(unknown)}. Available: {', '.join(available_families())}[/red]"
+            f"[red]Unknown dataset family: {', '.join(unknown)}. "
+            f"Available: {', '.join(available_families())}[/red]"
         )
         raise typer.Exit(2)
     for name in families:

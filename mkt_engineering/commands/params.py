@@ -40,7 +40,8 @@ def params(
     inputs = [spec.input_name for spec in found.parameters if spec.is_file]
     if inputs:
         console.print(
-            f"Inputs for --data NAME=PATH: {', '.join(inputs)} (a bare --data PATH sets {inputs[0]}).",
+            f"Inputs for --data NAME=PATH: {', '.join(inputs)} "
+            f"(a bare --data PATH sets {inputs[0]}).",
             highlight=False,
         )
 

@@ -172,10 +172,11 @@ def require_inputs(analysis: str, **files: str | None) -> None:
     Examples
     --------
     >>> require_inputs("cohort_ltv", orders="orders.csv", spend=None)
-    >>> require_inputs("cohort_ltv", orders="", spend=None)
+    >>> require_inputs("cohort_ltv", orders="", spend=None)  # doctest: +NORMALIZE_WHITESPACE
     Traceback (most recent call last):
     ...
-    mkt_engineering.errors.ParameterError: cohort_ltv needs orders: give it with --data orders=FILE; in Jupyter, set its *_file parameter in the parameters cell
+    mkt_engineering.errors.ParameterError: cohort_ltv needs orders: give it with
+    --data orders=FILE; in Jupyter, set its *_file parameter in the parameters cell
     """
     from mkt_engineering.reporting.params import missing_inputs_problem
 

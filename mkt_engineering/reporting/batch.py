@@ -16,8 +16,11 @@ Config shape (``reports/examples/batch.yaml``)::
 
 Examples
 --------
->>> expand_runs({"runs": [{"analysis": "a", "parameters": {"x": 1}, "grid": {"y": [1, 2]}}]})
-[RunSpec(analysis='a', label='a[y=1]', parameters={'x': 1, 'y': 1}, data=[], strict=False), RunSpec(analysis='a', label='a[y=2]', parameters={'x': 1, 'y': 2}, data=[], strict=False)]
+>>> expand_runs(
+...     {"runs": [{"analysis": "a", "parameters": {"x": 1}, "grid": {"y": [1, 2]}}]}
+... )  # doctest: +NORMALIZE_WHITESPACE
+[RunSpec(analysis='a', label='a[y=1]', parameters={'x': 1, 'y': 1}, data=[], strict=False),
+ RunSpec(analysis='a', label='a[y=2]', parameters={'x': 1, 'y': 2}, data=[], strict=False)]
 """
 
 from __future__ import annotations
@@ -69,7 +72,8 @@ def _data_items(number: int, data: Any) -> list[str]:
     if isinstance(data, list) and all(isinstance(d, str) for d in data):
         return list(data)
     raise BatchConfigError(
-        f"run {number}: 'data:' maps input names to file paths, e.g. data: {{touchpoints: export.csv}}"
+        f"run {number}: 'data:' maps input names to file paths, "
+        "e.g. data: {touchpoints: export.csv}"
     )
 
 

@@ -110,8 +110,9 @@ def calibration_note(cut: dt.date, given: str) -> str:
 
     Examples
     --------
-    >>> calibration_note(dt.date(2025, 6, 30), "")
-    'Calibration end: 30 Jun 2025 (the end of the month six months before the data end; set `-p calibration_end YYYY-MM-DD` to change).'
+    >>> print(calibration_note(dt.date(2025, 6, 30), ""))  # doctest: +NORMALIZE_WHITESPACE
+    Calibration end: 30 Jun 2025 (the end of the month six months before the data end;
+    set `-p calibration_end YYYY-MM-DD` to change).
     >>> calibration_note(dt.date(2025, 6, 30), "2025-06-30")
     ''
     """

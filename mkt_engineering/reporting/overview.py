@@ -106,12 +106,16 @@ def _is_categorical(series: pl.Series) -> bool:
 
 
 def profile(frame: Any) -> pl.DataFrame:
-    """One row per column: type, filled, empty, distinct, and smallest/largest for numbers and dates.
+    """One row per column: type, filled, empty, distinct, and smallest/largest.
+
+    Smallest and largest are given for numbers and dates.
 
     Examples
     --------
-    >>> profile(pl.DataFrame({"a": [1, None, 3], "b": ["x", "y", "y"]})).to_dicts()[0]
-    {'column': 'a', 'type': 'whole number', 'filled': 2, 'empty': 1, 'distinct': 3, 'smallest': '1', 'largest': '3'}
+    >>> frame = pl.DataFrame({"a": [1, None, 3], "b": ["x", "y", "y"]})
+    >>> profile(frame).to_dicts()[0]  # doctest: +NORMALIZE_WHITESPACE
+    {'column': 'a', 'type': 'whole number', 'filled': 2, 'empty': 1, 'distinct': 3,
+     'smallest': '1', 'largest': '3'}
     """
     # One aggregate query, the same for a polars frame and a table in its engine.
     return in_engine.table_profile(frame)
@@ -319,10 +323,13 @@ def require_readable(
     Examples
     --------
     >>> table = TableFile("orders", Path("orders.csv"), "orders")
-    >>> require_readable([table], [], {"orders": "orders.csv: not a CSV file\\n(details)"})
+    >>> require_readable(
+    ...     [table], [], {"orders": "orders.csv: not a CSV file\\n(details)"}
+    ... )  # doctest: +NORMALIZE_WHITESPACE
     Traceback (most recent call last):
     ...
-    mkt_engineering.errors.DataValidationError: data_overview: none of the 1 given input(s) could be read. orders (orders.csv): orders.csv: not a CSV file
+    mkt_engineering.errors.DataValidationError: data_overview: none of the 1 given input(s) could
+    be read. orders (orders.csv): orders.csv: not a CSV file
     """
     from mkt_engineering.errors import DataValidationError
 

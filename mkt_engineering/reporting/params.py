@@ -18,17 +18,21 @@ only such values can be written into the parameters cell safely.
 
 Examples
 --------
->>> specs = parse_parameters('days: int = 30  # how far back; range: 1..365\\nregions: list[str] = []  # which')
+>>> specs = parse_parameters(
+...     'days: int = 30  # how far back; range: 1..365\\n'
+...     'regions: list[str] = []  # which'
+... )
 >>> [(s.name, s.type_text, s.default, s.help, s.allowed_text()) for s in specs]
 [('days', 'int', 30, 'how far back', '1..365'), ('regions', 'list[str]', [], 'which', '')]
 >>> convert(specs[0], "45")
 45
 >>> convert(specs[1], "[DE, AT]")
 ['DE', 'AT']
->>> convert(specs[0], "many")
+>>> convert(specs[0], "many")  # doctest: +NORMALIZE_WHITESPACE
 Traceback (most recent call last):
 ...
-mkt_engineering.errors.ParameterError: parameter 'days' expects a whole number (int, e.g. 30), got 'many'
+mkt_engineering.errors.ParameterError: parameter 'days' expects a whole number (int, e.g. 30),
+got 'many'
 >>> convert(specs[0], "-5")
 Traceback (most recent call last):
 ...
@@ -217,10 +221,11 @@ def ensure_plain(parameters: dict[str, Any]) -> None:
     Examples
     --------
     >>> ensure_plain({"days": 30, "regions": ["DE"]})
-    >>> ensure_plain({"days": {1, 2}})
+    >>> ensure_plain({"days": {1, 2}})  # doctest: +NORMALIZE_WHITESPACE
     Traceback (most recent call last):
     ...
-    mkt_engineering.errors.ParameterError: parameter 'days' contains a set value ({1, 2}); only text, numbers, true/false, null, lists and mappings are allowed
+    mkt_engineering.errors.ParameterError: parameter 'days' contains a set value ({1, 2});
+    only text, numbers, true/false, null, lists and mappings are allowed
     """
     for name, value in parameters.items():
         if type(name) is not str or not name.isidentifier():
@@ -337,7 +342,10 @@ def _allowed_problem(spec: ParameterSpec, value: Any) -> str | None:
     for item in items:
         number = type(item) in (int, float)
         if number and spec.value_range and not _within(item, spec.value_range):
-            return f"{what + ' ' if what else ''}must be {_between(spec.value_range)}, got {short_value(item)}"
+            return (
+                f"{what + ' ' if what else ''}must be {_between(spec.value_range)}, "
+                f"got {short_value(item)}"
+            )
         if type(item) is str and spec.choices and item not in spec.choices:
             close = difflib.get_close_matches(item, spec.choices, n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
@@ -462,8 +470,11 @@ def missing_inputs_problem(
 
     Examples
     --------
-    >>> missing_inputs_problem("attribution", [["touchpoints", "conversions"], ["paths"]], ["touchpoints"])
-    'attribution needs conversions too: give it with --data conversions=FILE (or instead: --data paths=FILE)'
+    >>> groups = [["touchpoints", "conversions"], ["paths"]]
+    >>> text = missing_inputs_problem("attribution", groups, ["touchpoints"])
+    >>> print(text)  # doctest: +NORMALIZE_WHITESPACE
+    attribution needs conversions too: give it with --data conversions=FILE
+    (or instead: --data paths=FILE)
     >>> missing_inputs_problem("cohort_ltv", [["orders"]], [])
     'cohort_ltv needs orders: give it with --data orders=FILE'
     >>> missing_inputs_problem("data_overview", [["orders"], ["spend"]], [])
@@ -481,7 +492,8 @@ def missing_inputs_problem(
     missing = [name for name in best if name not in present]
     too = " too" if set(best) & present else ""
     options = " ".join(f"--data {name}=FILE" for name in missing)
-    text = f"{analysis} needs {' and '.join(missing)}{too}: give {'it' if len(missing) == 1 else 'them'} with {options}"
+    pronoun = "it" if len(missing) == 1 else "them"
+    text = f"{analysis} needs {' and '.join(missing)}{too}: give {pronoun} with {options}"
     others = [group for group in groups if group is not best]
     if others:
         alternatives = " or ".join(

@@ -110,7 +110,8 @@ def _resolve_given_file(name: str, value: str) -> str:
     found = next((c for c in candidates if c.is_file()), None)
     if found is None:
         raise ParameterError(
-            f"input file for '{name}' not found: {value} (looked in {Path.cwd()} and the project folder)"
+            f"input file for '{name}' not found: {value} "
+            f"(looked in {Path.cwd()} and the project folder)"
         )
     return str(found.resolve())
 
@@ -236,7 +237,10 @@ def kernel_arguments() -> list[str]:
     forgets an import fails under `mkt run` just as it does in Jupyter.
     """
     names = ", ".join(repr(name) for name in PRELOAD)
-    preload = f"import importlib as _mkt_i; [_mkt_i.import_module(_mkt_m) for _mkt_m in ({names},)]; del _mkt_i"
+    preload = (
+        "import importlib as _mkt_i; "
+        f"[_mkt_i.import_module(_mkt_m) for _mkt_m in ({names},)]; del _mkt_i"
+    )
     return ["--HistoryManager.hist_file=:memory:", f"--IPKernelApp.exec_lines={preload}"]
 
 
@@ -383,7 +387,9 @@ def strict_problem(sections: list[dict[str, Any]]) -> str:
 
     Examples
     --------
-    >>> strict_problem([{"name": "money", "status": "skipped", "reason": "no spend file was given"}])
+    >>> strict_problem(
+    ...     [{"name": "money", "status": "skipped", "reason": "no spend file was given"}]
+    ... )
     'strict: 1 section not shown: money (no spend file was given)'
     >>> strict_problem([{"name": "money", "status": "shown", "reason": ""}])
     ''

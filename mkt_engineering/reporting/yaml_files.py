@@ -15,10 +15,11 @@ Examples
 --------
 >>> load_plain_yaml("start: 2024-01-01\\nregions: [DE, AT]")
 {'start': '2024-01-01', 'regions': ['DE', 'AT']}
->>> load_plain_yaml("key: !!binary aGk=")
+>>> load_plain_yaml("key: !!binary aGk=")  # doctest: +NORMALIZE_WHITESPACE
 Traceback (most recent call last):
 ...
-mkt_engineering.reporting.yaml_files.PlainYamlError: line 1: the YAML tag !!binary is not allowed; write plain text, numbers, true/false, lists or mappings
+mkt_engineering.reporting.yaml_files.PlainYamlError: line 1: the YAML tag !!binary is not allowed;
+write plain text, numbers, true/false, lists or mappings
 """
 
 from __future__ import annotations
@@ -81,7 +82,8 @@ def _loader_class() -> type:
                 self.aliases += 1
                 if self.aliases > MAX_ALIASES:
                     raise PlainYamlError(
-                        f"line {line}: more than {MAX_ALIASES} aliases (*name); write the values out"
+                        f"line {line}: more than {MAX_ALIASES} aliases (*name); "
+                        "write the values out"
                     )
                 return super().compose_node(parent, index)
             if event.tag not in (None, "!"):

@@ -162,7 +162,9 @@ def generate(*, seed: int = 42, scale: float = 1.0) -> SyntheticData:
     )
     spend = _spend(rng, customers)
     truth = {
-        "description": "BG/NBD buying with Gamma-Gamma spend per acquisition channel; time unit weeks.",
+        "description": (
+            "BG/NBD buying with Gamma-Gamma spend per acquisition channel; time unit weeks."
+        ),
         "time_unit": "W",
         "start": START.date().isoformat(),
         "observation_end": OBSERVATION_END.isoformat(),
@@ -177,7 +179,9 @@ def generate(*, seed: int = 42, scale: float = 1.0) -> SyntheticData:
             }
             for name, spec in CHANNELS.items()
         },
-        "notes": "cac is the expected spend per acquired customer; spend has +-10% noise per month.",
+        "notes": (
+            "cac is the expected spend per acquired customer; spend has +-10% noise per month."
+        ),
     }
     return SyntheticData("orders", {"orders": orders, "spend": spend}, truth)
 
