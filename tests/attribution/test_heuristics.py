@@ -47,7 +47,8 @@ def test_first_and_last_touch_by_hand():
 
 
 def test_last_non_direct_by_hand():
-    # journey 1 ends in direct, so email (the last non-direct touch) gets it; journey 3 is all direct
+    # journey 1 ends in direct, so email (the last non-direct touch) gets it;
+    # journey 3 is all direct
     assert as_dict(last_non_direct(PATHS)) == pytest.approx(
         {"email": 1.5, "search": 2.0, "direct": 0.25}
     )

@@ -25,7 +25,10 @@ HAND = pl.DataFrame(
 
 
 def test_hand_example_from_reference_readme():
-    """Reference README, Attribution: P = 4/9; removal effects 7/12, 1, 1/6; credit 1.3333, 2.2857, 0.3810."""
+    """Reference README, Attribution: P = 4/9; removal effects 7/12, 1, 1/6.
+
+    Credit 1.3333, 2.2857, 0.3810.
+    """
     model = MarkovModel(1).fit(HAND)
     assert model.conversion_probability_ == pytest.approx(4 / 9, rel=1e-12)
     effects = dict(zip(model.credit_["channel"], model.credit_["removal_effect"], strict=True))
@@ -217,7 +220,10 @@ def test_chain_with_two_slow_loops_is_finished_by_bicgstab(monkeypatch):
 
 
 def test_batched_solve_matches_a_dense_solve_per_scenario():
-    """`_removal_visits` against numpy's dense solve of (I - M Q^T M) w = e_start, column by column."""
+    """`_removal_visits` against numpy's dense solve of (I - M Q^T M) w = e_start.
+
+    Column by column.
+    """
     model = MarkovModel(3)
     paths = random_paths(21, channels="abcdef", rows=300)
     model.fit(paths)

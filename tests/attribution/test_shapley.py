@@ -13,7 +13,10 @@ from mkt_engineering.attribution import shapley
 
 
 def shapley_by_definition(paths: pl.DataFrame, column: str = "conversions") -> dict:
-    """phi_i = sum over S without i of |S|!(n-|S|-1)!/n! (v(S+i) - v(S)), v(S) = outcome of journeys inside S."""
+    """phi_i = sum over S without i of |S|!(n-|S|-1)!/n! (v(S+i) - v(S)).
+
+    v(S) = outcome of the journeys inside S.
+    """
     journeys = [(set(p), x) for p, x in paths.select("path", column).iter_rows()]
     players = sorted(set().union(*(s for s, _ in journeys)))
     n = len(players)

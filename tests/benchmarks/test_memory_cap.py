@@ -30,7 +30,10 @@ def test_a_child_within_the_cgroup_reports_resident_peaks_not_address_space():
     _cgroup_or_skip()
     # 100 MB touched, under a 256 MB cap that `prlimit --as` would refuse outright (numpy,
     # polars and the interpreter reserve far more address space than that).
-    fits = "import numpy as np\nimport polars\nblock = np.ones(100 * 1024**2 // 8)\nreport(done=True)\n"
+    fits = (
+        "import numpy as np\nimport polars\n"
+        "block = np.ones(100 * 1024**2 // 8)\nreport(done=True)\n"
+    )
     measured = run_child(fits, memory_cap_bytes=CAP, timeout=120)
     assert measured.get("done") is True, measured
     assert measured["cap"] == "0.25 GiB (cgroup v1)" or measured["cap"].endswith("(cgroup v2)")

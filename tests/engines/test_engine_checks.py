@@ -200,7 +200,10 @@ def test_engine_mode_does_not_collect_the_table(duckdb_connection, monkeypatch):
 
 
 def test_pseudonyms_from_the_engine_equal_those_of_the_file_loader(native):
-    """sha256(salt || id) in DuckDB is privacy.pseudonymize's digest, also for ids without consent."""
+    """sha256(salt || id) in DuckDB is privacy.pseudonymize's digest.
+
+    Also for ids without consent.
+    """
     frame = _orders(customer_id={5: None}).with_columns(
         consent=pl.Series(["ja", "nein", "ja", "ja", "ja", "nein"])
     )

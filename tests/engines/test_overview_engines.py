@@ -1,4 +1,4 @@
-"""The data overview of a table kept in its engine equals the overview of the same rows in polars."""
+"""The data overview of a table kept in its engine equals that of the same rows in polars."""
 
 from __future__ import annotations
 

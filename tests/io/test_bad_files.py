@@ -242,6 +242,6 @@ def test_german_synonyms_are_suggested_not_mapped():
         DataValidationError, read_table, BAD / "cp1252_umlauts.csv", "orders"
     ).value
     assert (
-        'columns={"Kunden-Nr": "customer_id", "Zeitpunkt": "order_date", "<your column>": "revenue"}'
-        in error.fix
+        'columns={"Kunden-Nr": "customer_id", "Zeitpunkt": "order_date", '
+        '"<your column>": "revenue"}' in error.fix
     )

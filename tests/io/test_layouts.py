@@ -96,7 +96,10 @@ def test_title_line_above_the_header_is_skipped():
 
 
 def test_amounts_with_thousands_dots_and_euro_signs_parse(tmp_path):
-    text = "Bestellungen Export 01.03.2026\nKunde;Datum;Betrag\nK1;01.02.2026;1.234,50 €\nK2;02.02.2026;89,90 €\n"
+    text = (
+        "Bestellungen Export 01.03.2026\nKunde;Datum;Betrag\n"
+        "K1;01.02.2026;1.234,50 €\nK2;02.02.2026;89,90 €\n"
+    )
     result = load_table(
         _write(tmp_path, text, encoding="cp1252"),
         "orders",

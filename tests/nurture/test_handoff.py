@@ -21,7 +21,10 @@ def _row(frame, measure):
 
 
 def test_green_banana_recovered_within_interval(timeline, truth):
-    """Truth: early contact multiplies the odds of winning by exp(-1.1), given persona, source, customer."""
+    """Truth: early contact multiplies the odds of winning by exp(-1.1).
+
+    Given persona, source and customer.
+    """
     effect = green_banana_effect(timeline)
     log_odds = _row(effect, "log odds ratio, adjusted")
     assert log_odds["estimate"] < 0

@@ -46,13 +46,16 @@ def write_tiny_notebook(folder: Path, numbers_file: Path) -> Path:
         new_markdown_cell("# Tiny check\n\nA tiny report for the pipeline tests.\n\nMore text."),
         new_code_cell(params, metadata={"tags": ["parameters"]}),
         new_code_cell(
-            "from mkt_engineering.reporting import save_table, set_headline, setup_notebook, show_quality\nsetup_notebook()"
+            "from mkt_engineering.reporting import save_table, set_headline, setup_notebook, "
+            "show_quality\nsetup_notebook()"
         ),
         new_code_cell(
             "import os, time\nfrom pathlib import Path\nimport polars as pl\n"
             "frame = pl.read_csv(numbers_file)\n"
-            'show_quality({"source": numbers_file, "table": "numbers", "rows": frame.height, "issues": []})\n'
-            'if os.environ.get("MKT_RUN_DIR"):\n    (Path(os.environ["MKT_RUN_DIR"]) / "started").write_text("yes")\n'
+            'show_quality({"source": numbers_file, "table": "numbers", "rows": frame.height, '
+            '"issues": []})\n'
+            'if os.environ.get("MKT_RUN_DIR"):\n'
+            '    (Path(os.environ["MKT_RUN_DIR"]) / "started").write_text("yes")\n'
             "time.sleep(sleep_seconds)"
         ),
         # An address built at run time, like one coming from the data.

@@ -156,7 +156,8 @@ def no_kernel(monkeypatch):
         (
             "ab_test",
             [],
-            "ab_test needs at least one input: give one with --data experiment=FILE or --data totals=FILE",
+            "ab_test needs at least one input: "
+            "give one with --data experiment=FILE or --data totals=FILE",
         ),
         ("data_overview", [], "data_overview needs at least one input: give one with --data"),
     ],

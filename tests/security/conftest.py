@@ -151,6 +151,7 @@ class Browser:
 def browser() -> Browser:
     if CHROMIUM is None:
         pytest.skip(
-            "Chromium is not installed (apt-get install chromium); the XSS browser checks did not run"
+            "Chromium is not installed (apt-get install chromium); "
+            "the XSS browser checks did not run"
         )
     return Browser(CHROMIUM)

@@ -75,7 +75,10 @@ def test_score_reaches_60_exactly_at_mql(demo):
 
 
 def test_truth_cure_fraction_matches_latent_share(demo):
-    """Share of leads with e-mail that ever qualify, among those observed for > 1 year, is near the truth."""
+    """Share of leads with e-mail that ever qualify is near the truth.
+
+    Among the leads observed for more than a year.
+    """
     events = demo.tables["lead_events"]
     created = events.filter(pl.col("event") == "created").select("lead_id", created="timestamp")
     old = created.filter(pl.col("created") < pl.datetime(2025, 3, 1))
