@@ -1,4 +1,4 @@
-"""`mkt workshop build --lang de` puts German into the code cells and names what is still English."""
+"""`mkt workshop build --lang de` puts German into the code cells, names what is still English."""
 
 from __future__ import annotations
 
