@@ -20,7 +20,8 @@ def _parse_map(pairs: list[str]) -> dict[str, str]:
     for pair in pairs:
         if "=" not in pair:
             raise DataValidationError(
-                f"--map {pair!r} is not of the form user_column=contract_column.\nFix: write e.g. --map 'Kunden-Nr=customer_id'.",
+                f"--map {pair!r} is not of the form user_column=contract_column.\n"
+                "Fix: write e.g. --map 'Kunden-Nr=customer_id'.",
                 fix="Write e.g. --map 'Kunden-Nr=customer_id'.",
             )
         user, canonical = pair.split("=", 1)
@@ -47,7 +48,8 @@ def _summary_table(quality) -> Table:
 def validate(
     table: str = typer.Argument(
         ...,
-        help="Contract to check against: touchpoints, conversions, paths, spend, orders, experiment, lead_events.",
+        help="Contract to check against: touchpoints, conversions, paths, spend, orders, "
+        "experiment, lead_events.",
     ),
     file: str = typer.Argument(
         None,
@@ -102,7 +104,8 @@ def validate(
         help="Language of the data-quality sentences: en or de (default: MKT_LANGUAGE, else en).",
     ),
 ) -> None:
-    """Check FILE against the TABLE contract; print the data-quality summary (exit 0) or the problem (exit 1)."""
+    """Check FILE against the TABLE contract; print the data-quality summary (exit 0) or the
+    problem (exit 1)."""
     from mkt_engineering.errors import ParameterError
     from mkt_engineering.io import load_table
     from mkt_engineering.layout import Layout
@@ -165,7 +168,8 @@ def validate(
             markup=False,
         )
         error_console.print(
-            "This looks like a problem in the kit rather than in your data; please report it with the file's first lines."
+            "This looks like a problem in the kit rather than in your data; please report it "
+            "with the file's first lines."
         )
         raise typer.Exit(2) from None
     console.print(_summary_table(result.quality))
