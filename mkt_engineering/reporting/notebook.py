@@ -252,11 +252,21 @@ _ROLE_DESCRIPTION = re.compile(r'\saria-roledescription="[^"]*"')
 _SVG_OPEN = re.compile(r"<svg\b[^>]*>")
 
 
+# One path drawn for a whole series: vega labels it with its first datum only ("x: 1; lo: 1"),
+# which would read as the series' value, so such a path gets neither hover text nor label.
+# A name the chart gave the series itself (its `description`, no "field: value" list) stays.
+_SERIES_MARK = re.compile(r'\saria-roledescription="(line|area|trail) mark"')
+_DATUM_LIST = re.compile(r"^[^;]*?: [^;]*(; |$)")
+
+
 def _with_title(match: re.Match[str]) -> str:
     attrs = match.group("attrs")
     label = _ARIA_LABEL.search(attrs)
     if label is None or 'role="graphics-symbol"' not in attrs:
         return match.group(0)  # axes, legends, backgrounds: no hover text
+    if _SERIES_MARK.search(attrs) and _DATUM_LIST.search(label.group(1)):
+        kept = _ROLE_DESCRIPTION.sub("", attrs[: label.start()] + attrs[label.end() :])
+        return f"<{match.group('tag')}{kept}{' /' if match.group('close') else ''}>"
     # the attribute is XML-escaped; the element text is escaped again from its plain form
     tip = f"<title>{html.escape(html.unescape(label.group(1)), quote=False)}</title>"
     # the <title> child names the element for screen readers too (SVG-AAM), so the

@@ -83,13 +83,19 @@ def pages(demo_charts) -> dict[str, str]:
         notebook._state["chart_rows"] = record
 
 
+_SERIES_GROUP = re.compile(r'<g class="mark-(line|area|trail)\b')
+
+
 def _marks(svg: str) -> list[tuple[str, str | None]]:
     """(attributes, hover text) of every drawn datum (role="graphics-symbol")."""
     return [
         (found.group(2), found.group(4))
         for found in _MARK.finditer(svg)
         # axes and legends are graphics symbols too, but groups (<g>) without a hover text
-        if found.group(1) != "g" and 'role="graphics-symbol"' in found.group(2)
+        if found.group(1) != "g"
+        and 'role="graphics-symbol"' in found.group(2)
+        # a line or an area is one path per series, without a datum's hover text
+        and not _SERIES_GROUP.match(svg, svg.rfind('<g class="mark-', 0, found.start()))
     ]
 
 
