@@ -32,6 +32,7 @@ import polars as pl
 from mkt_engineering.engines import frames
 from mkt_engineering.engines import ltv as engine_ltv
 from mkt_engineering.errors import DataValidationError, require_columns
+from mkt_engineering.formatting import percent
 from mkt_engineering.ltv.days import PurchaseDays
 
 
@@ -111,16 +112,17 @@ class OrderFacts:
             return 1.0, ""
         if math.isfinite(share) and 0 < share <= 1:
             return share, ""
+        shown = percent(share, 0, language)
         if language == "de":
             note = (
-                f"Die Spalte margin ergibt {share:.0%} des Umsatzes, also keinen Anteil "
+                f"Die Spalte margin ergibt {shown} des Umsatzes, also keinen Anteil "
                 "zwischen 0 und 1; die Werte unten sind deshalb Umsatz. Geben Sie die Marge "
                 "je Bestellung in derselben Währung wie den Umsatz an oder setzen Sie den "
                 "Parameter margin (z. B. 0.3)."
             )
         else:
             note = (
-                f"The margin column adds up to {share:.0%} of revenue, which is not a share "
+                f"The margin column adds up to {shown} of revenue, which is not a share "
                 "between 0 and 1, so values below are in revenue. Give the margin per order "
                 "in the same currency as revenue, or set the margin parameter (e.g. 0.3)."
             )

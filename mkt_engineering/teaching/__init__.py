@@ -10,10 +10,7 @@ Trainers use `workshop` (student editions, trainer guide: ``mkt workshop build``
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
-import warnings
-
+from mkt_engineering.teaching.catalog import lesson_checks
 from mkt_engineering.teaching.feedback import (
     Feedback,
     check_chart,
@@ -39,26 +36,8 @@ __all__ = [
     "untranslated",
 ]
 
-for _module in pkgutil.iter_modules(__path__):
-    if _module.name.endswith("_checks"):
-        try:
-            _mod = importlib.import_module(f"{__name__}.{_module.name}")
-        except Exception as error:  # one broken lesson must not stop every other lesson
-            warnings.warn(f"teaching: could not load {_module.name}: {error!r}", stacklevel=1)
-            continue
-        for _name in dir(_mod):
-            if _name.startswith("check_") and callable(getattr(_mod, _name)):
-                _previous = globals().get(_name)
-                if (
-                    _previous is not None
-                    and _previous is not getattr(_mod, _name)
-                    and _previous.__module__ != _mod.__name__
-                ):
-                    warnings.warn(
-                        f"teaching: {_name} of {_module.name} replaces the one of "
-                        f"{_previous.__module__}; give one of them another name.",
-                        stacklevel=1,
-                    )
-                globals()[_name] = getattr(_mod, _name)
-                if _name not in __all__:
-                    __all__.append(_name)
+# Every lesson's checks, loaded once by teaching.catalog (a broken module warns, the rest load)
+for _name, _check in lesson_checks().items():
+    globals()[_name] = _check
+    if _name not in __all__:
+        __all__.append(_name)

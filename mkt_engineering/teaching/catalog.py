@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import warnings
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -32,11 +33,27 @@ def lesson_checks() -> dict[str, Callable]:
     """
     found: dict[str, Callable] = {}
     for module in pkgutil.iter_modules([str(Path(__file__).parent)]):
-        if module.name.endswith("_checks"):
+        if not module.name.endswith("_checks"):
+            continue
+        try:
             loaded = importlib.import_module(f"{PACKAGE}.{module.name}")
-            found.update(
-                (name, getattr(loaded, name))
-                for name in dir(loaded)
-                if name.startswith("check_") and callable(getattr(loaded, name))
-            )
+        except Exception as error:  # one broken lesson must not stop every other lesson
+            warnings.warn(f"teaching: could not load {module.name}: {error!r}", stacklevel=2)
+            continue
+        for name in dir(loaded):
+            check = getattr(loaded, name)
+            if not (name.startswith("check_") and callable(check)):
+                continue
+            previous = found.get(name)
+            if (
+                previous is not None
+                and previous is not check
+                and previous.__module__ != loaded.__name__
+            ):
+                warnings.warn(
+                    f"teaching: {name} of {module.name} replaces the one of "
+                    f"{previous.__module__}; give one of them another name.",
+                    stacklevel=2,
+                )
+            found[name] = check
     return found

@@ -26,6 +26,8 @@ True
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import polars as pl
 from scipy import stats
@@ -104,7 +106,7 @@ def _terms(log_params: np.ndarray, data: CompressedData, hessian: bool = False):
     return -float(ll), -gradient * params, -log_hessian
 
 
-def _log_spend_sums(data: CompressedData) -> dict[str, float]:
+def _log_spend_sums(data: CompressedData) -> dict[str, Any]:
     """Sums over customers that do not change during a fit (weights w, frequencies x)."""
     x, m, w = data.values["frequency"], data.values["monetary_value"], data.weights
     log_m = np.log(m)
