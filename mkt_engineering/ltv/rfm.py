@@ -132,9 +132,12 @@ def _day_parts(orders, end: date, cut: date | None) -> pl.LazyFrame:
             (pl.len() - pl.col("calibration_day").sum()).cast(pl.Int64).alias("frequency_holdout"),
             pl.col("holdout_revenue").sum(),
         ]
-    # Sorted so that each customer's floats are added in the order of her days, whatever
-    # order a parallel join or scan left the rows in (see SUMS_ENGINE).
-    rows = days.filter(day <= end).with_columns(**parts).sort("customer_id", "day")
+    # Sorted by day so that each customer's floats are added in the order of her days,
+    # whatever order a parallel join or scan left the rows in (see SUMS_ENGINE): the
+    # in-memory group-by keeps the rows of a group in frame order. The day alone suffices
+    # (a customer has one row per day) and sorts 17x faster than customer and day, whose
+    # string sort took 4.6 s of CPU at 10M orders.
+    rows = days.filter(day <= end).with_columns(**parts).sort("day")
     return rows.group_by("customer_id").agg(sums)
 
 

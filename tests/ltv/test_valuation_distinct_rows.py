@@ -15,7 +15,11 @@ import pytest
 
 from mkt_engineering.errors import DataValidationError
 from mkt_engineering.ltv import BetaGeo, GammaGamma, ModifiedBetaGeo, ParetoNBD, rfm_summary
-from mkt_engineering.ltv.clv import customer_lifetime_value, distinct_histories
+from mkt_engineering.ltv.clv import (
+    customer_lifetime_value,
+    distinct_histories,
+    distinct_values,
+)
 from mkt_engineering.ltv.forecast import cohort_revenue_forecast
 from mkt_engineering.ltv.settings import DAYS_PER_MONTH
 
@@ -181,6 +185,49 @@ def test_distinct_histories_number_each_customer(cdnow_rfm):
     np.testing.assert_array_equal(found.tx[found.index], tx)
     np.testing.assert_array_equal(found.T[found.index], T)
     assert (np.diff(found.index[found.order]) >= 0).all()
+
+
+def test_interval_quantiles_run_once_per_distinct_history_and_spend(fitted, cdnow_rfm, monkeypatch):
+    """Customers with the same history and mean spend (every one-time buyer of an age) share
+    one row of draws: the quantiles run on the distinct rows, not on every customer."""
+    import mkt_engineering.ltv.clv as clv_module
+
+    model, spend_model = fitted["BetaGeo"]
+    rows = []
+    original = clv_module.row_quantiles
+
+    def counting(values, q):
+        rows.append(values.shape[0])
+        return original(values, q)
+
+    monkeypatch.setattr(clv_module, "row_quantiles", counting)
+    customer_lifetime_value(model, spend_model, cdnow_rfm, draws=DRAWS)
+    distinct = cdnow_rfm.select("frequency", "recency", "T", "monetary_value").unique().height
+    assert sum(rows) == distinct < cdnow_rfm.height
+
+
+def test_distinct_values_number_each_customer():
+    history = np.array([2, 0, 2, 2, 1, 0])
+    spend = np.array([5.0, 0.0, 7.0, 5.0, 3.0, 0.0])
+    rows = distinct_values(history, spend)
+    assert rows.count == 4
+    np.testing.assert_array_equal(rows.history[rows.inverse], history)
+    np.testing.assert_array_equal(spend[rows.customer][rows.inverse], spend)
+    assert (np.diff(rows.history) >= 0).all()  # sorted by history: blocks are contiguous
+    fixed = distinct_values(history, None)  # a fixed value per purchase: the histories
+    np.testing.assert_array_equal(fixed.history, [0, 1, 2])
+
+
+def test_intervals_do_not_depend_on_the_number_of_threads(fitted, cdnow_rfm, monkeypatch):
+    from mkt_engineering import numeric
+
+    model, spend_model = fitted["BetaGeo"]
+    options = {"draws": DRAWS, "seed": SEED}
+    monkeypatch.setattr(numeric, "MAX_THREADS", 4)
+    many = customer_lifetime_value(model, spend_model, cdnow_rfm, **options)
+    monkeypatch.setattr(numeric, "MAX_THREADS", 1)
+    one = customer_lifetime_value(model, spend_model, cdnow_rfm, **options)
+    assert many.equals(one)
 
 
 def test_forecast_per_cohort_equals_the_per_customer_sum(cdnow_orders):

@@ -43,7 +43,7 @@ from mkt_engineering.ltv.models.base import (
     weighted_gram,
 )
 from mkt_engineering.ltv.models.interpolation import NODES, interpolate_in_log_age
-from mkt_engineering.numeric import dot
+from mkt_engineering.numeric import dot, in_threads
 
 FRT = ("frequency", "recency", "T")
 
@@ -305,7 +305,8 @@ class BetaGeo(PurchaseModel):
         alpha = stacked[1]
         table = np.empty((alpha.shape[0], pair_x.size))
         starts = np.flatnonzero(np.diff(pair_x)) + 1  # pairs are sorted by frequency, then T
-        for group in np.split(np.arange(pair_x.size), starts):  # one pass per frequency
+
+        def fill(group: np.ndarray) -> None:  # one frequency
 
             def term(ages, frequency=pair_x[group[0]]):
                 return between_times(
@@ -315,6 +316,9 @@ class BetaGeo(PurchaseModel):
             ages = pair_T[group]
             values = interpolate_in_log_age(term, ages, alpha) if ages.size >= 2 * NODES else None
             table[:, group] = term(ages) if values is None else values
+
+        # frequencies go to the cores (scipy's hyp2f1 releases the GIL); each fills its columns
+        in_threads(fill, np.split(np.arange(pair_x.size), starts))
         return table
 
     def _p_alive_by_levels(self, x, tx, T, params=None) -> np.ndarray:
