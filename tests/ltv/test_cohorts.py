@@ -152,3 +152,39 @@ def test_chart_and_text_say_the_last_period_is_partial():
     assert "partly observed" not in cohort_heatmap(complete).to_dict()["title"]["subtitle"]
     assert "had not ended" in explain_cohorts(partial)
     assert "had not ended" not in explain_cohorts(complete)
+
+
+@pytest.mark.parametrize("period", ["month", "quarter", "week"])
+def test_revenue_metrics_equal_an_independent_sum_and_share_the_cohort_sizes(period):
+    """Revenue metrics skip the count of customers per cell: their cells must still equal
+    a plain sum of the orders, and their cohort sizes those of retention."""
+    import numpy as np
+
+    rng = np.random.default_rng(5)
+    n = 4_000
+    orders = pl.DataFrame(
+        {
+            "customer_id": rng.integers(0, 300, n).astype(str),
+            "order_date": pl.date_range(date(2024, 1, 1), date(2024, 12, 31), eager=True)
+            .sample(n, with_replacement=True, seed=3)
+            .to_list(),
+            "revenue": rng.gamma(2.0, 20.0, n),
+        }
+    )
+    end = date(2024, 12, 31)
+    every = {"month": "1mo", "quarter": "1q", "week": "1w"}[period]
+    cohort = pl.col("order_date").min().over("customer_id").dt.truncate(every)
+    at = pl.col("order_date").dt.truncate(every)
+    months = (at.dt.year() - cohort.dt.year()) * 12 + at.dt.month() - cohort.dt.month()
+    index = {"month": months, "quarter": months // 3, "week": (at - cohort).dt.total_days() // 7}
+    truth = orders.group_by(
+        cohort.alias("cohort"), index[period].cast(pl.Int64).alias("period")
+    ).agg(pl.col("revenue").sum().alias("expected"))
+    revenue = cohort_matrix(orders, period, "revenue", observation_end=end)
+    retention = cohort_matrix(orders, period, "retention", observation_end=end)
+    assert revenue["cohort_size"].to_list() == retention["cohort_size"].to_list()
+    sizes = revenue.filter(pl.col("period") == 0)["cohort_size"]
+    assert sizes.sum() == orders["customer_id"].n_unique()
+    got = revenue.drop_nulls("value").join(truth, on=["cohort", "period"], how="left")
+    assert got.height >= 9  # quarters: 4 cohorts, 10 cells; weeks and months: more
+    assert got["expected"].fill_null(0.0).to_list() == pytest.approx(got["value"].to_list())
