@@ -126,6 +126,8 @@ def theme_config(language: Literal["en", "de"] = "en") -> dict:
     --------
     >>> theme_config("de")["config"]["locale"]["number"]["decimal"]
     ','
+    >>> theme_config("de")["config"]["timeFormat"]  # dates in hover texts: 01.03.2024
+    '%d.%m.%Y'
     >>> theme_config("en")["config"]["range"]["category"][0] == ACCENT
     True
     """
@@ -159,6 +161,8 @@ def theme_config(language: Literal["en", "de"] = "en") -> dict:
             # one) to six significant digits, not vega's seventeen: "8,854.29", "0.204812"
             "tooltipFormat": {"numberFormat": ",.6~r"},
             "locale": {"number": LOCALES[language], "time": TIME_LOCALES[language]},
+            # dates outside axes (hover texts, labels): "01.03.2024" in German, not "Mar 01"
+            **({"timeFormat": TIME_LOCALES["de"]["date"]} if language == "de" else {}),
         }
     }
 

@@ -197,6 +197,9 @@ def _chart_label(spec: dict) -> str:
 def svg_renderer(spec: dict, **metadata: Any) -> dict:
     """Altair renderer: the chart as inline SVG (vl-convert), so reports need no JavaScript.
 
+    Each mark's hover text is what the chart's tooltip says, in the tooltip's formats and
+    the report's language (`chart_svg.render_svg`); the SVG gets its accessible name and
+    hover titles (`accessible_svg`) and is written compactly (`svg_lean.lean_svg`).
     Each chart's data rows and render seconds are recorded (see `chart_sizes`); a chart with
     more than `MAX_CHART_ROWS` rows is recorded and then refused with `ChartTooLargeError`,
     instead of being truncated or drawn slowly.
@@ -204,7 +207,9 @@ def svg_renderer(spec: dict, **metadata: Any) -> dict:
     import time
 
     import altair as alt
-    import vl_convert
+
+    from mkt_engineering.reporting.chart_svg import render_svg
+    from mkt_engineering.reporting.svg_lean import lean_svg
 
     label, rows = _chart_label(spec), spec_rows(spec)
     entry = {"chart": label, "rows": rows, "seconds": None}
@@ -222,8 +227,9 @@ def svg_renderer(spec: dict, **metadata: Any) -> dict:
         from mkt_engineering.charts.german import translate_spec
 
         spec = translate_spec(spec)
-    svg = vl_convert.vegalite_to_svg(spec, vl_version=version)
-    svg = accessible_svg(svg, _accessible_name(spec))
+    # each mark's hover text is what its tooltip says, formatted as the tooltip formats it;
+    # then the drawing is written compactly (font once, shared guide attributes, 1/10 px)
+    svg = lean_svg(accessible_svg(render_svg(spec, version), _accessible_name(spec)))
     entry["seconds"] = round(time.perf_counter() - started, 4)
     _write_state()
     plain = _title_text(spec.get("title")) or "untitled"  # as before: the top-level title
@@ -240,8 +246,8 @@ def _accessible_name(spec: dict) -> str:
     return f"{name} {subtitle}" if name.endswith((".", "?", "!", ":")) else f"{name}. {subtitle}"
 
 
-# One element vega drew for one datum: it carries the datum's description (vega-lite makes
-# it from the tooltip fields, or from the encoded fields) as aria-label. Attribute values
+# One element vega drew for one datum: it carries the datum's description as aria-label
+# (the renderer has it written from the chart's tooltip, see `chart_svg`). Attribute values
 # are matched as whole quoted strings, so a ">" inside one cannot end the tag early.
 _MARK_ITEM = re.compile(
     r"<(?P<tag>path|line|rect|circle|ellipse|polygon|text|image)"
@@ -287,8 +293,10 @@ def accessible_svg(svg: str, name: str) -> str:
     a first-child ``<title>`` (its accessible name), and each mark element a ``<title>``
     in place of its ``aria-label`` (and no ``aria-roledescription``, which its role and
     its group's description say): the browser's own hover text, offline and without
-    script, and still the element's accessible name. All text is escaped, so a channel
-    name from the data stays text.
+    script, and still the element's accessible name. The label is the mark's tooltip as
+    `chart_svg.render_svg` wrote it ("channel: search; share: 19.2%"), or a description
+    the chart gave the mark. All text is escaped, so a channel name from the data stays
+    text.
 
     Parameters
     ----------
@@ -304,12 +312,22 @@ def accessible_svg(svg: str, name: str) -> str:
 
     Examples
     --------
-    >>> svg = ('<svg class="marks"><g><path aria-label="channel: a&lt;b" '
+    >>> svg = ('<svg class="marks"><g><path aria-label="channel: a&lt;b; share: 19.2%" '
     ...        'role="graphics-symbol" aria-roledescription="rect mark" d="M0,0h1"/></g></svg>')
     >>> print(accessible_svg(svg, "Top <paths>"))  # doctest: +NORMALIZE_WHITESPACE
     <svg class="marks" role="graphics-document document" aria-roledescription="chart"
     aria-label="Top &lt;paths&gt;"><title>Top &lt;paths&gt;</title><g><path
-    role="graphics-symbol" d="M0,0h1"><title>channel: a&lt;b</title></path></g></svg>
+    role="graphics-symbol" d="M0,0h1"><title>channel: a&lt;b; share: 19.2%</title></path></g></svg>
+
+    A line drawn for a whole series keeps no datum's label (it would read as the series'
+    value); a name the chart gave the series stays:
+
+    >>> line = ('<svg><path aria-label="day: 1; change: +1.5 points" role="graphics-symbol" '
+    ...         'aria-roledescription="line mark" d="M0,0L5,5"/></svg>')
+    >>> print(accessible_svg(line, "Effect over time"))  # doctest: +NORMALIZE_WHITESPACE
+    <svg role="graphics-document document" aria-roledescription="chart"
+    aria-label="Effect over time"><title>Effect over time</title><path
+    role="graphics-symbol" d="M0,0L5,5" /></svg>
     """
     opening = _SVG_OPEN.search(svg)
     if opening is None:

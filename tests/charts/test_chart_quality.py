@@ -133,8 +133,11 @@ def _axis_labels(axis: ET.Element) -> list[dict]:
                     "text": text.text.strip(),
                     "x": float(move.group(1)) if move else 0.0,
                     "y": float(move.group(2)) if move else 0.0,
-                    "anchor": text.get("text-anchor", "start"),
-                    "size": float(text.get("font-size", "12px").removesuffix("px")),
+                    # the renderer writes what all labels share once, on their group
+                    "anchor": text.get("text-anchor", group.get("text-anchor", "start")),
+                    "size": float(
+                        text.get("font-size", group.get("font-size", "12px")).removesuffix("px")
+                    ),
                     "angle": float(turn.group(1)) if turn else 0.0,
                 }
             )
