@@ -14,6 +14,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
+from mkt_engineering.attribution.markov import NULL
 from mkt_engineering.attribution.paths import path_text
 from mkt_engineering.charts.theme import (
     ACCENT,
@@ -23,11 +24,19 @@ from mkt_engineering.charts.theme import (
     count_axis,
     top_and_other,
 )
+from mkt_engineering.formatting import Currency, currency_for
 
 # Model names ("last_non_direct", "position_based") on one line each, angled, ran into
 # each other under 18 px cells; split at "_" they stack as short lines under wide cells.
 MODEL_LABELS = "split(datum.label, '_')"
 MODEL_CELL_WIDTH = 84
+# How the transition heatmap names the journey's end without a conversion ("(null)").
+NO_CONVERSION = "(no conversion)"
+# A legend of models reads "last non direct", not the identifier "last_non_direct".
+MODEL_LEGEND = alt.Legend(labelExpr="replace(datum.label, regexp('_', 'g'), ' ')")
+# Width of a chart whose x axis holds a few categories (the touch numbers 1 to 5): the
+# theme's width of the other charts, not 20 px a step (the chart was 100 px wide).
+WIDE = 480
 
 
 def _limit(
@@ -105,14 +114,62 @@ def model_comparison_chart(comparison: pl.DataFrame) -> alt.Chart:
     )
 
 
+def credit_interval_title(model: str | None = None, language: str = "en") -> str:
+    """The title of `credit_interval_chart`, naming the model when there is one.
+
+    Parameters
+    ----------
+    model : str, optional
+        The attribution model's name ("markov", "last_non_direct").
+    language : {"en", "de"}
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> credit_interval_title("last_non_direct")
+    'Credit under the last non direct model, with 95% interval'
+    >>> credit_interval_title("markov", "de")
+    'Anteil nach dem Modell markov, mit 95-%-Intervall'
+    """
+    if not model:
+        return "Anteil mit 95-%-Intervall" if language == "de" else "Credit with 95% interval"
+    name = model.replace("_", " ")
+    if language == "de":
+        return f"Anteil nach dem Modell {name}, mit 95-%-Intervall"
+    return f"Credit under the {name} model, with 95% interval"
+
+
 def credit_interval_chart(
-    intervals: pl.DataFrame, title: str = "Credit with 95% interval"
+    intervals: pl.DataFrame,
+    title: str | None = None,
+    *,
+    model: str | None = None,
+    language: str = "en",
 ) -> alt.Chart:
     """Bars of credit with bootstrap interval whiskers (output of `bootstrap`).
 
     With many channels the rest are merged into "other", which has a bar but no whisker:
     summed interval limits are not an interval of the sum.
+
+    Parameters
+    ----------
+    intervals : polars DataFrame
+        The frame of `bootstrap`.
+    title : str, optional
+        Default: `credit_interval_title` of `model` in `language`.
+    model : str, optional
+        The model the intervals are of, named in the title.
+    language : {"en", "de"}
+        The title's language (the rest of the chart is translated when drawn).
+
+    Returns
+    -------
+    altair.LayerChart
     """
+    title = title or credit_interval_title(model, language)
     intervals = _limit(intervals, "conversions", ("conversions", "value"))
     order = _order(intervals, "conversions")
     base = alt.Chart(intervals).encode(y=alt.Y("channel:N", sort=order, title="channel"))
@@ -146,6 +203,8 @@ def transition_heatmap(transitions: pl.DataFrame, max_states: int = 25) -> alt.C
         ("from_state",),
         category="to_state",
         n=max_states,
+    ).with_columns(  # the chain's absorbing "(null)" state is a journey that ends unconverted
+        pl.col("to_state").replace(NULL, NO_CONVERSION)
     )
     return (
         alt.Chart(data)
@@ -192,7 +251,7 @@ def path_flow_chart(paths: pl.DataFrame, steps: int = 5) -> alt.Chart:
         alt.Chart(table)
         .mark_bar()
         .encode(
-            x=alt.X("step:O", title="touch number in the journey"),
+            x=alt.X("step:O", title="touch number in the journey", axis=alt.Axis(labelAngle=0)),
             y=alt.Y(
                 "conversions:Q",
                 stack="normalize",
@@ -208,7 +267,8 @@ def path_flow_chart(paths: pl.DataFrame, steps: int = 5) -> alt.Chart:
             ],
         )
         .properties(
-            title=alt.Title("How converting journeys unfold", subtitle="channel mix at each step")
+            title=alt.Title("How converting journeys unfold", subtitle="channel mix at each step"),
+            width=WIDE,
         )
     )
 
@@ -277,13 +337,16 @@ def lookback_chart(sensitivity: pl.DataFrame) -> alt.Chart:
     )
 
 
+DIAGONAL = "dashed diagonal, where the model share equals the true share"
+
+
 def truth_chart(comparison: pl.DataFrame) -> alt.Chart:
     """Model share against the true share (output of `truth_comparison`)."""
     comparison = _limit(comparison, "true_share", ("share", "true_share"), ("model",))
     top = float(comparison.select(pl.max_horizontal("share", "true_share").max()).item() or 1)
     diagonal = (
         alt.Chart(pl.DataFrame({"share": [0.0, top]}))
-        .mark_line(color=MUTED, strokeDash=[4, 4])
+        .mark_line(color=MUTED, strokeDash=[4, 4], description=DIAGONAL)
         .encode(x="share:Q", y="share:Q")
     )
     points = (
@@ -292,7 +355,7 @@ def truth_chart(comparison: pl.DataFrame) -> alt.Chart:
         .encode(
             x=alt.X("true_share:Q", title="true share", axis=alt.Axis(format="%")),
             y=alt.Y("share:Q", title="model share", axis=alt.Axis(format="%")),
-            color=alt.Color("model:N", title="model"),
+            color=alt.Color("model:N", title="model", legend=MODEL_LEGEND),
             tooltip=[
                 alt.Tooltip("model:N", title="model"),
                 alt.Tooltip("channel:N", title="channel"),
@@ -307,9 +370,13 @@ def truth_chart(comparison: pl.DataFrame) -> alt.Chart:
     )
 
 
-def budget_chart(table: pl.DataFrame) -> alt.Chart:
+def budget_chart(table: pl.DataFrame, currency: str | Currency | None = None) -> alt.Chart:
     """Cost per attributed conversion by channel and model (top channels by spend + "other",
-    whose cost is its total spend over its total conversions)."""
+    whose cost is its total spend over its total conversions).
+
+    `currency` (a symbol, code or `Currency`) is named in the axis title, "cost per
+    attributed conversion (EUR)"; without it the axis says no unit.
+    """
     data = _limit(
         table.filter(pl.col("cost_per_conversion").is_not_null()),
         "spend",
@@ -319,19 +386,19 @@ def budget_chart(table: pl.DataFrame) -> alt.Chart:
         pl.coalesce("cost_per_conversion", pl.col("spend") / pl.col("conversions")),
         pl.coalesce("roas", pl.col("value") / pl.col("spend")),
     )
+    sign = currency_for(currency) if isinstance(currency, str) else currency
+    cost = "cost per attributed conversion" + (sign.unit() if sign else "")
     return (
         alt.Chart(data)
         .mark_point(filled=True, size=70)
         .encode(
-            x=alt.X("cost_per_conversion:Q", title="cost per attributed conversion"),
+            x=alt.X("cost_per_conversion:Q", title=cost),
             y=alt.Y("channel:N", title="channel", sort="x"),
-            color=alt.Color("model:N", title="model"),
+            color=alt.Color("model:N", title="model", legend=MODEL_LEGEND),
             tooltip=[
                 alt.Tooltip("model:N", title="model"),
                 alt.Tooltip("channel:N", title="channel"),
-                alt.Tooltip(
-                    "cost_per_conversion:Q", title="cost per attributed conversion", format=",.2f"
-                ),
+                alt.Tooltip("cost_per_conversion:Q", title=cost, format=",.2f"),
                 alt.Tooltip("roas:Q", format=",.2f"),
             ],
         )

@@ -16,6 +16,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from mkt_engineering.charts.series_text import german_twin
+
 WORDS: dict[str, str] = {
     # ---- attribution
     "Share of conversions by model": "Anteil an den Conversions je Modell",
@@ -44,6 +46,9 @@ WORDS: dict[str, str] = {
     "Models against the truth": "Modelle gegen die Wahrheit",
     "on the dashed diagonal = right": "auf der gestrichelten Diagonale = richtig",
     "true share": "wahrer Anteil",
+    "dashed diagonal, where the model share equals the true share": (
+        "gestrichelte Diagonale, auf der der Anteil im Modell dem wahren Anteil gleicht"
+    ),
     "model share": "Anteil im Modell",
     "What a conversion costs, by model": "Was eine Conversion kostet, je Modell",
     "spread across models = uncertainty of the rule": (
@@ -88,8 +93,12 @@ WORDS: dict[str, str] = {
     "Repeat purchases": "Wiederholungskäufe",
     "How value is spread over customers": "Wie sich der Wert auf die Kunden verteilt",
     "Red line: the average customer.": "Rote Linie: der durchschnittliche Kunde.",
-    "Customer lifetime value": "Customer Lifetime Value",
-    "(the top 1% are in the last bar)": "(das oberste 1 % im letzten Balken)",
+    # the whole axis title German: "Customer Lifetime Value (EUR) (das oberste 1 % ...)"
+    # mixed both languages
+    "Customer lifetime value": "Kundenwert",
+    "Red line: the average customer. The top 1% are counted in the last bar.": (
+        "Rote Linie: der durchschnittliche Kunde. Das oberste 1 % zählt im letzten Balken."
+    ),
     "Customers": "Kunden",
     "Which channels bring customers worth their cost?": (
         "Welche Kanäle bringen Kunden, die ihre Kosten wert sind?"
@@ -104,6 +113,8 @@ WORDS: dict[str, str] = {
     "Revenue forecast: existing customers and planned cohorts": (
         "Umsatzprognose: bestehende Kunden und geplante Kohorten"
     ),
+    "Revenue forecast: existing customers": "Umsatzprognose: bestehende Kunden",
+    "Revenue forecast: planned cohorts": "Umsatzprognose: geplante Kohorten",
     "Month": "Monat",
     "Expected revenue": "Erwarteter Umsatz",
     "expected revenue": "erwarteter Umsatz",
@@ -129,6 +140,7 @@ WORDS: dict[str, str] = {
     "win rate": "Abschlussquote",
     "95% interval from": "95-%-Intervall von",
     "to": "bis",
+    "moved to": "nach",
     "score at contact": "Score beim Kontakt",
     "days qualified to contact": "Tage von Qualifizierung bis Kontakt",
     "Called too early? (green banana)": "Zu früh angerufen? (grüne Banane)",
@@ -276,6 +288,23 @@ WORDS: dict[str, str] = {
     "weekday": "Wochentag",
 }
 
+# The funnel's stages as the nurture flow chart names them.
+_STAGES = {
+    "nurturing": "Nurturing",
+    "qualified": "qualifiziert",
+    "fast lane": "Fast Lane",
+    "early call": "früher Anruf",
+    "unsubscribed": "abgemeldet",
+    "disqualified": "disqualifiziert",
+    "still nurturing": "noch im Nurturing",
+    "won offline": "offline gewonnen",
+    "sales contact": "Vertriebskontakt",
+    "recycled": "recycelt",
+    "opportunity": "Opportunity",
+    "won": "gewonnen",
+    "lost": "verloren",
+}
+
 # Data values the chart functions write, per field: legend entries, axis labels and hover
 # texts of a German report read these. Keyed by field, so a user's channel or segment level
 # that happens to be called "model" or "primary" keeps its name.
@@ -292,10 +321,53 @@ DATA_WORDS: dict[str, dict[str, str]] = {
         "called when ready": "rechtzeitig angerufen",
     },
     "bin": {"before ready": "zu früh angerufen"},
+    # the revenue forecast's parts (ltv.charts.FORECAST_PARTS)
+    "kind": {"existing customers": "bestehende Kunden", "planned cohorts": "geplante Kohorten"},
+    # the ways out of nurturing (nurture.charts.incidence_chart writes them as words)
+    "cause": {
+        "qualified": "qualifiziert",
+        "unsubscribed": "abgemeldet",
+        "disqualified": "disqualifiziert",
+        "fast lane": "Fast Lane",
+        "early sales contact": "früher Vertriebskontakt",
+        "won offline": "offline gewonnen",
+    },
+    "funnel_stage": _STAGES,
+    "from_stage": _STAGES,
+    "to_stage": _STAGES,
+    "stage_step": {
+        "created → first engagement": "angelegt → erstes Engagement",
+        "created → qualified": "angelegt → qualifiziert",
+        "qualified → sales contact": "qualifiziert → Vertriebskontakt",
+        "sales contact → outcome": "Vertriebskontakt → Ergebnis",
+    },
+    "send_weekday": {
+        "Mon": "Mo",
+        "Tue": "Di",
+        "Wed": "Mi",
+        "Thu": "Do",
+        "Fri": "Fr",
+        "Sat": "Sa",
+        "Sun": "So",
+    },
+    "lead_attribute": {
+        "has an e-mail address": "hat eine E-Mail-Adresse",
+        "existing customer": "Bestandskunde",
+        "persona": "Persona",
+        "source": "Quelle",
+    },
+    "attribute_value": {"yes": "ja", "no": "nein"},
+    # the Markov chain's own states (attribution.charts.transition_heatmap)
+    "from_state": {"(start)": "(Start)"},
+    "to_state": {"(conversion)": "(Conversion)", "(no conversion)": "(keine Conversion)"},
 }
 # Fields holding bin labels ("1.5–2.5", "72+ h"): German decimal commas.
 BIN_FIELDS = ("bin", "hours", "emails_per_week")
 _BIN = re.compile(r"[\d.,]+(?:–[\d.,]+|\+)(?: h)?")
+
+# "other (3 channels)", "other (12 values)": the merged rest of a chart's categories
+_MERGED = re.compile(r"other \(([\d,]+) (channels|values)\)")
+_MERGED_WORDS = {"channels": "Kanäle", "values": "Werte"}
 
 _PERIODS = {"day": "Tag", "week": "Woche", "month": "Monat"}
 # after "nach", where the German form differs from the axis title's
@@ -335,6 +407,10 @@ PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     (re.compile(r"(.+): rows per (.+)"), lambda m: f"{m[1]}: Zeilen je {m[2]}"),
     (re.compile(r"(.+): distribution of (.+)"), lambda m: f"{m[1]}: Verteilung von {m[2]}"),
     (re.compile(r"Top (\d+) paths"), lambda m: f"Die {m[1]} häufigsten Pfade"),
+    (  # credit_interval_title(model) of a chart drawn without its language
+        re.compile(r"Credit under the (.+) model, with 95% interval"),
+        lambda m: f"Anteil nach dem Modell {m[1]}, mit 95-%-Intervall",
+    ),
     (
         re.compile(r"Credit under (.+) with 95% interval"),
         lambda m: f"Anteil nach {m[1]} mit 95-%-Intervall",
@@ -446,6 +522,9 @@ def data_value(field: str, value: Any) -> Any:
         return value
     if field in BIN_FIELDS and _BIN.fullmatch(value):
         return _number(value)
+    merged = _MERGED.fullmatch(value)
+    if merged:  # the row `top_and_other` merges the smallest categories into
+        return f"andere ({_number(merged[1])} {_MERGED_WORDS[merged[2]]})"
     return DATA_WORDS.get(field, {}).get(value, value)
 
 
@@ -472,8 +551,16 @@ def _channel(spec: dict) -> dict:
 
 
 def _translated_field(spec: dict) -> bool:
+    """An encoding whose domain or sort order may hold values a German report translates
+    (the kit's own words, bin labels, the merged "other (3 channels)" of any field)."""
     field = spec.get("field")
-    return isinstance(field, str) and (field in DATA_WORDS or field in BIN_FIELDS)
+    if not isinstance(field, str):
+        return False
+    scale = spec.get("scale")
+    listed = isinstance(spec.get("sort"), list) or (
+        isinstance(scale, dict) and isinstance(scale.get("domain"), list)
+    )
+    return field in DATA_WORDS or field in BIN_FIELDS or listed
 
 
 def translate_spec(spec: Any) -> Any:
@@ -518,6 +605,9 @@ def translate_spec(spec: Any) -> Any:
             out[key] = _title(value)
         elif key == "description" and isinstance(value, str):  # a mark's hover text
             out[key] = word(value)
+        elif key == "description" and isinstance(value, dict) and "field" in value:
+            # a series' own sentence: its German twin field (see charts.series_text)
+            out[key] = {**value, "field": german_twin(str(value["field"]))}
         elif key == "tooltip" and isinstance(value, list):
             out[key] = [_tooltip(translate_spec(item)) for item in value]
         elif key == "tooltip":

@@ -13,6 +13,8 @@ import altair as alt
 import numpy as np
 import polars as pl
 
+from mkt_engineering import formatting
+from mkt_engineering.charts.series_text import describe_series, series_texts
 from mkt_engineering.charts.theme import ACCENT, MUTED, PALETTE
 from mkt_engineering.experiments.checks import SrmResult
 from mkt_engineering.experiments.design import power_curve
@@ -208,6 +210,39 @@ def _absolute_scale(kind: str, metric: str, currency: str | Currency | None) -> 
     return {"unit": unit, "axis": {}, "text": text}
 
 
+def _change_text(
+    effect: float, kind: str, unit: Currency | None, language: formatting.Language
+) -> str:
+    """An absolute change as the cumulative chart's axis reads it: "+1.6 points", "+€0.42"."""
+    if kind == "proportion":
+        return formatting.points(effect, 1, language, signed=True)
+    if unit is not None:
+        return formatting.money(effect, 2, unit, language, signed=True)
+    return ("+" if effect > 0 else "") + formatting.number(effect, 4, language)
+
+
+def _cumulative_texts(
+    over_time: pl.DataFrame, day: str, kind: str, metric: str, currency: str | Currency | None
+) -> pl.DataFrame:
+    """The effect line's hover text: where it ends ("Cumulative effect, +1.6 points on day
+    14"), English and German."""
+    last = over_time.drop_nulls("effect").sort(day).tail(1)
+    if last.is_empty():
+        return series_texts(None, ["Cumulative effect"], ["Kumulierter Effekt"])
+    sign = currency_for(currency) if isinstance(currency, str) else currency
+    unit = sign if sign is not None and sign.sign and is_money(metric) else None
+    effect, when = float(last["effect"][0]), last[day][0]
+    days = {
+        lang: formatting.date(when, lang) if hasattr(when, "year") else str(when)
+        for lang in ("en", "de")
+    }
+    return series_texts(
+        None,
+        [f"Cumulative effect, {_change_text(effect, kind, unit, 'en')} on day {days['en']}"],
+        [f"Kumulierter Effekt, {_change_text(effect, kind, unit, 'de')} an Tag {days['de']}"],
+    )
+
+
 ALWAYS_VALID_BAND = "always-valid 95% interval (blue band)"
 FIXED_BAND = "95% interval, valid at the planned end only (grey band)"
 
@@ -249,7 +284,11 @@ def cumulative_chart(
     "(datum.value > 0 ? '+' : '') + format(datum.value * 100, '.1f') + ' points'"
     """
     scale = _absolute_scale(kind, metric, currency)
-    base = alt.Chart(over_time).encode(x=alt.X(f"{day}:O", title="day of the test"))
+    # whole day numbers fit upright under their columns (on their side they read badly)
+    upright = {"labelAngle": 0} if over_time.schema[day].is_integer() else {}
+    base = alt.Chart(over_time).encode(
+        x=alt.X(f"{day}:O", title="day of the test", axis=alt.Axis(**upright))
+    )
     # a band is one mark: its hover text names it (vega wrote the first day's raw numbers)
     always = base.mark_area(opacity=0.25, color=ACCENT, description=ALWAYS_VALID_BAND).encode(
         y=alt.Y(
@@ -262,9 +301,15 @@ def cumulative_chart(
     fixed = base.mark_area(opacity=0.25, color=MUTED, description=FIXED_BAND).encode(
         y="ci_low:Q", y2="ci_high:Q"
     )
-    line = (
+    # the line and its points apart: the line (one path) names where it ends, each point
+    # its day (a line with point=True would give the points the line's text too)
+    line = describe_series(
+        base.mark_line(color=ACCENT).encode(y="effect:Q"),
+        _cumulative_texts(over_time, day, kind, metric, currency),
+    )
+    points = (
         base.transform_calculate(effect_text=scale["text"]("datum.effect"))
-        .mark_line(point=True, color=ACCENT)
+        .mark_point(filled=True, color=ACCENT)
         .encode(
             y="effect:Q",
             tooltip=[
@@ -274,7 +319,7 @@ def cumulative_chart(
             ],
         )
     )
-    return alt.layer(always, fixed, line, _zero_rule("y")).properties(
+    return alt.layer(always, fixed, line, points, _zero_rule("y")).properties(
         title=alt.Title(
             "Effect over time",
             subtitle=(
@@ -284,9 +329,24 @@ def cumulative_chart(
     )
 
 
+def _posterior_texts(curves: pl.DataFrame) -> pl.DataFrame:
+    """Each arm's hover text: its most plausible rate ("control, most plausible rate 9.6%"),
+    English and German; one row per arm."""
+    peaks = curves.sort("density", descending=True).group_by("variant", maintain_order=True).first()
+    rows = peaks.select("variant", "rate").rows()
+    return series_texts(
+        peaks.select("variant"),
+        [f"{arm}, most plausible rate {formatting.percent(rate)}" for arm, rate in rows],
+        [f"{arm}, plausibelste Rate {formatting.percent(rate, 1, 'de')}" for arm, rate in rows],
+    )
+
+
 def posterior_chart(curves: pl.DataFrame) -> alt.Chart:
-    """Posterior densities of the conversion rate per arm (from `bayesian.posterior_curves`)."""
-    return (
+    """Posterior densities of the conversion rate per arm (from `bayesian.posterior_curves`).
+
+    An area is one path per arm: its hover text names the arm and its most plausible rate.
+    """
+    areas = (
         alt.Chart(curves)
         .mark_area(opacity=0.5)
         .encode(
@@ -300,6 +360,7 @@ def posterior_chart(curves: pl.DataFrame) -> alt.Chart:
             )
         )
     )
+    return describe_series(areas, _posterior_texts(curves), "variant")
 
 
 # Levels per segment the forest shows at most: a segment with a level per customer (an id
@@ -532,6 +593,8 @@ def power_chart(
             y=alt.Y("power:Q", title="chance to detect it", axis=alt.Axis(format="%")),
         )
     )
+    # the line is one path: its hover text says where it reaches the usual 80%
+    line = describe_series(line, _power_texts(data, baseline, sd, metric, currency))
     target = (
         alt.Chart(pl.DataFrame({"y": [0.8]}))
         .mark_rule(color=MUTED, strokeDash=[4, 4])
@@ -542,6 +605,52 @@ def power_chart(
             "Power curve", subtitle=f"{int(n):,} units per arm; dashed line: the usual 80% target"
         )
     )
+
+
+POWER_TARGET = 0.8
+
+
+def _effect_text(
+    effect: float,
+    baseline: float,
+    sd: float | None,
+    unit: Currency | None,
+    language: formatting.Language,
+) -> str:
+    """A true effect as the power chart's axis reads it: points, money, relative or plain."""
+    if sd is None:
+        return formatting.points(effect, 1, language)
+    if unit is not None:
+        return formatting.money(effect, 2, unit, language)
+    if baseline > 0:
+        return formatting.change(effect / baseline, 1, language)
+    return formatting.number(effect, 2, language)
+
+
+def _power_texts(
+    curve: pl.DataFrame,
+    baseline: float,
+    sd: float | None,
+    metric: str,
+    currency: str | Currency | None,
+) -> pl.DataFrame:
+    """The power line's hover text: the smallest drawn true effect with an 80% chance, or
+    the best chance of the largest drawn effect; English and German."""
+    reached = curve.filter(pl.col("power") >= POWER_TARGET).head(1)
+    end = reached if reached.height else curve.tail(1)
+    effect, power = float(end["effect"][0]), float(end["power"][0])
+    sign = currency_for(currency) if isinstance(currency, str) else currency
+    unit = sign if sign is not None and sign.sign and sd is not None and is_money(metric) else None
+    en, de = (_effect_text(effect, baseline, sd, unit, lang) for lang in ("en", "de"))
+    # "True effect 1.2 points, 80% chance to detect it": the axes' words, in their order
+    chance = {
+        lang: formatting.percent(POWER_TARGET if reached.height else power, 0, lang)
+        for lang in ("en", "de")
+    }
+    at_most = ("", "") if reached.height else ("at most ", "höchstens ")
+    english = f"True effect {en}, {at_most[0]}{chance['en']} chance to detect it"
+    german = f"Wahrer Effekt {de}, {at_most[1]}{chance['de']} Chance, ihn zu entdecken"
+    return series_texts(None, [english], [german])
 
 
 def _power_axis(

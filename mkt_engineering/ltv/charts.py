@@ -19,6 +19,9 @@ import altair as alt
 import numpy as np
 import polars as pl
 
+from mkt_engineering import formatting
+from mkt_engineering.charts.german import data_value
+from mkt_engineering.charts.series_text import describe_series, plural
 from mkt_engineering.charts.theme import ACCENT, MUTED, PALETTE, count_axis
 from mkt_engineering.text import Currency
 
@@ -165,6 +168,64 @@ def _masked_note(matrix: pl.DataFrame) -> str:
     return note + "."
 
 
+# What a cohort's last value is, in a line's hover text ("23% buying after 12 periods").
+_CURVE_WORDS = {
+    "retention": ("buying", "kaufen"),
+    "customers": ("customers buying", "kaufende Kunden"),
+    "orders": ("orders", "Bestellungen"),
+    "revenue": ("revenue", "Umsatz"),
+    "revenue_per_customer": ("per customer", "je Kunde"),
+    "cumulative_revenue_per_customer": ("per customer", "je Kunde"),
+    "margin": ("margin", "Marge"),
+}
+
+
+# language -> the words of a cohort line's sentence around its label, value and period
+_COHORT_SENTENCE = {
+    "en": ("Cohort", "after", "period", "periods", "in period"),
+    "de": ("Kohorte", "nach", "Periode", "Perioden", "in Periode"),
+}
+
+
+def _amount(
+    value: float, metric: str, currency: str | Currency | None, language: formatting.Language
+) -> str:
+    """A cohort value as the axis reads it: a share, money in the currency, or a number."""
+    if metric == "retention":
+        return formatting.percent(value, 0, language)
+    if metric in MONEY_METRICS and currency:
+        sign = formatting.currency_for(currency) if isinstance(currency, str) else currency
+        return formatting.money(value, 0, sign, language)
+    return formatting.number(value, 0, language)
+
+
+def _cohort_texts(data: pl.DataFrame, metric: str, currency: str | Currency | None) -> pl.DataFrame:
+    """One hover text per cohort line: its value at its last period, English and German.
+
+    A cumulative metric has reached its value "after 7 periods", any other was measured "in
+    period 23". One row per cohort (a few dozen): the loop is over lines, not data rows.
+    """
+    last = data.sort("period").group_by("cohort_label", maintain_order=True).last()
+    words = _CURVE_WORDS.get(metric, ("", ""))
+    rows = last.select("cohort_label", "period", "value").rows()
+    texts = {}
+    for language, (cohort, after, one, many, in_period) in _COHORT_SENTENCE.items():
+        word = words[language == "de"]
+        texts[f"hover_{language}"] = [
+            f"{cohort} {label}, "
+            + f"{_amount(value, metric, currency, language)} {word}".strip()
+            + (
+                f" {after} {period} {plural(period, one, many)}"
+                if metric.startswith("cumulative")
+                else f" {in_period} {period}"
+            )
+            for label, period, value in rows
+        ]
+    return last.select("cohort_label").with_columns(
+        pl.Series(name, values, dtype=pl.String) for name, values in texts.items()
+    )
+
+
 def cohort_curves(
     matrix: pl.DataFrame,
     metric: str = "retention",
@@ -175,7 +236,8 @@ def cohort_curves(
 
     `currency` (a symbol, code or :class:`~mkt_engineering.text.Currency`) is named in the
     axis title of money metrics. With more than `MAX_COHORT_CELLS` points every k-th cohort
-    is drawn, counted back from the newest, and the subtitle says so.
+    is drawn, counted back from the newest, and the subtitle says so. Each line's hover text
+    names its cohort and its last value ("Cohort 2024-01-01, 23% buying after 12 periods").
     """
     data, thinned = _every_kth_cohort(_cohort_label(matrix).drop_nulls("value"), MAX_COHORT_CELLS)
     heading = title or f"{METRIC_TITLES.get(metric, metric)} by cohort"
@@ -188,7 +250,7 @@ def cohort_curves(
     )
     if "acquisition_channel" in data.columns:
         color = alt.Color("acquisition_channel:N", title="Channel", scale=alt.Scale(range=PALETTE))
-    return (
+    lines = (
         alt.Chart(data)
         .mark_line(opacity=0.6, point=False)
         .encode(
@@ -210,6 +272,8 @@ def cohort_curves(
         )
         .properties(title=alt.TitleParams(heading, subtitle=thinned) if thinned else heading)
     )
+    # a line is one path: the hover text of its own names the cohort and where it ends
+    return describe_series(lines, _cohort_texts(data, metric, currency), "cohort_label")
 
 
 def frequency_recency_heatmap(
@@ -292,6 +356,28 @@ def _thin_periods(tracked: pl.DataFrame, max_periods: int) -> pl.DataFrame:
     return tracked.filter((row % step == 0) | phase_end.fill_null(True))
 
 
+def _tracking_texts(long: pl.DataFrame) -> pl.DataFrame:
+    """Each line's hover text: where it ends ("actual, 6,850 repeat purchases by 31 Dec
+    2025"), English and German; two rows, one per line."""
+    last = long.sort("date").group_by("series", maintain_order=True).last()
+    rows = last.select("series", "purchases", "date").rows()
+    return pl.DataFrame(
+        {
+            "series": [name for name, _, _ in rows],
+            "hover_en": [
+                f"{name}, {formatting.count(value)} repeat purchases by {formatting.date(day)}"
+                for name, value, day in rows
+            ],
+            "hover_de": [
+                f"{data_value('series', name)}, {formatting.count(value, 'de')} "
+                f"Wiederholungskäufe bis {formatting.date(day, 'de')}"
+                for name, value, day in rows
+            ],
+        },
+        schema={"series": pl.String, "hover_en": pl.String, "hover_de": pl.String},
+    )
+
+
 def tracking_chart(tracked: pl.DataFrame) -> alt.LayerChart:
     """Cumulative repeat purchases, actual against predicted, with the calibration end marked.
 
@@ -338,6 +424,7 @@ def tracking_chart(tracked: pl.DataFrame) -> alt.LayerChart:
             ],
         )
     )
+    lines = describe_series(lines, _tracking_texts(long), "series")
     cut = tracked.filter(pl.col("phase") == "calibration").select(pl.col("date").max())
     rule = alt.Chart(cut).mark_rule(color=MUTED, strokeDash=[2, 2]).encode(x="date:T")
     return (lines + rule).properties(
@@ -348,6 +435,10 @@ def tracking_chart(tracked: pl.DataFrame) -> alt.LayerChart:
             ),
         )
     )
+
+
+# Room per frequency bucket of the holdout chart (its title needs about 300 px).
+HOLDOUT_STEP = 44
 
 
 def holdout_chart(by_frequency: pl.DataFrame) -> alt.Chart:
@@ -363,17 +454,37 @@ def holdout_chart(by_frequency: pl.DataFrame) -> alt.Chart:
         alt.Chart(long)
         .mark_line(point=True)
         .encode(
-            x=alt.X("bucket:O", sort=order, title="Repeat purchases in the calibration period"),
-            y=alt.Y("purchases:Q", title="Mean purchases in the holdout period"),
-            color=alt.Color("series:N", title=None, scale=alt.Scale(range=[ACCENT, PALETTE[1]])),
+            # upright labels ("7+") under columns wide enough for them: the 20 px default
+            # turned them on their side and squeezed the chart to 160 px
+            x=alt.X(
+                "bucket:O",
+                sort=order,
+                title="Repeat purchases in the calibration period",
+                axis=alt.Axis(labelAngle=0),
+            ),
+            y=alt.Y(
+                "purchases:Q",
+                title="Mean purchases in the holdout period",
+                axis=alt.Axis(format=".2f"),
+            ),
+            # titled as in the hover text, the legend without one: vega-lite named the line
+            # twice ("series: actual; line: actual") and the mean twice, once unrounded
+            color=alt.Color(
+                "series:N",
+                title="line",
+                scale=alt.Scale(range=[ACCENT, PALETTE[1]]),
+                legend=alt.Legend(title=None),
+            ),
             tooltip=[
                 alt.Tooltip("bucket:O", title="Repeat purchases in the calibration period"),
-                "customers:Q",
-                "series:N",
-                alt.Tooltip("purchases:Q", format=".2f"),
+                alt.Tooltip("series:N", title="line"),
+                alt.Tooltip(
+                    "purchases:Q", title="Mean purchases in the holdout period", format=".2f"
+                ),
+                alt.Tooltip("customers:Q", title="Customers", format=",d"),
             ],
         )
-        .properties(title="Holdout purchases by past frequency")
+        .properties(title="Holdout purchases by past frequency", width=alt.Step(HOLDOUT_STEP))
     )
 
 
@@ -431,6 +542,9 @@ def _value_bins(values: pl.Series, bins: int) -> pl.DataFrame:
     )
 
 
+CLV_NOTE = "Red line: the average customer. The top 1% are counted in the last bar."
+
+
 def clv_distribution(
     clv: pl.DataFrame,
     column: str = "clv",
@@ -447,9 +561,10 @@ def clv_distribution(
     data = _value_bins(finite, bins)
     mean = finite.mean()
     left_out = values.len() - finite.len()
-    subtitle = "Red line: the average customer."
+    # one line per note, each a whole sentence a German report translates on its own
+    subtitle = [CLV_NOTE]
     if left_out:  # NaN or infinite values are named, never binned or averaged in
-        subtitle += f" {left_out:,} values that are not finite numbers are left out."
+        subtitle.append(f"{left_out:,} values that are not finite numbers are left out.")
     bars = (
         alt.Chart(data)
         .mark_bar(color=ACCENT)
@@ -459,15 +574,12 @@ def clv_distribution(
             x=alt.X(
                 "start:Q",
                 bin="binned",
-                title=f"Customer lifetime value{_unit(currency)} (the top 1% are in the last bar)",
+                title=f"Customer lifetime value{_unit(currency)}",
             ),
             x2="end:Q",
             y=alt.Y("customers:Q", title="Customers", axis=count_axis(data["customers"].max())),
-            tooltip=[
-                alt.Tooltip("start:Q", format=",.2f"),
-                alt.Tooltip("end:Q", format=",.2f"),
-                alt.Tooltip("customers:Q", title="Customers", format=",d"),
-            ],
+            # the bar's range is in its hover text once, from the binned axis
+            tooltip=[alt.Tooltip("customers:Q", title="Customers", format=",d")],
         )
     )
     mean = (
@@ -511,35 +623,73 @@ def ltv_cac_chart(channels: pl.DataFrame, currency: str | Currency | None = None
     )
 
 
+# The forecast's two parts as its legend names them (the frame's kind: existing, planned).
+FORECAST_PARTS = {"existing": "existing customers", "planned": "planned cohorts"}
+_FORECAST_PARTS_DE = {"existing": "bestehende Kunden", "planned": "geplante Kohorten"}
+
+
+def _forecast_texts(totals: pl.DataFrame, currency: str | Currency | None) -> pl.DataFrame:
+    """Each area's hover text: its expected revenue over the months shown, English and German
+    (at most two rows, one per part)."""
+    sums = totals.group_by("kind", maintain_order=True).agg(
+        pl.col("expected_revenue").sum(), pl.len().alias("months")
+    )
+    sign = formatting.currency_for(currency) if isinstance(currency, str) else currency
+    texts: dict[str, list[str]] = {"kind": [], "hover_en": [], "hover_de": []}
+    for kind, revenue, months in sums.select("kind", "expected_revenue", "months").rows():
+        amount = {
+            language: formatting.money(revenue, 0, sign, language)
+            if sign
+            else formatting.number(revenue, 0, language)
+            for language in ("en", "de")
+        }
+        texts["kind"].append(FORECAST_PARTS[kind])
+        texts["hover_en"].append(
+            f"{FORECAST_PARTS[kind]}, {amount['en']} expected in {months} "
+            + plural(months, "month", "months")
+        )
+        texts["hover_de"].append(
+            f"{_FORECAST_PARTS_DE[kind]}, {amount['de']} erwartet in {months} "
+            + plural(months, "Monat", "Monaten")
+        )
+    return pl.DataFrame(texts, schema={name: pl.String for name in texts})
+
+
 def forecast_chart(forecast: pl.DataFrame, currency: str | Currency | None = None) -> alt.Chart:
-    """Expected revenue per future month: customers already won and planned new cohorts."""
+    """Expected revenue per future month: customers already won and planned new cohorts.
+
+    The legend and the title name only the parts the forecast holds: without an acquisition
+    plan there are no planned cohorts to show. Each area's hover text says its total.
+    """
     totals = (
         forecast.group_by("month", "kind")
         .agg(pl.col("expected_revenue").sum())
         .with_columns((pl.col("kind") == "planned").cast(pl.Int8).alias("layer"))
+        .sort("layer", "month")
     )  # existing customers at the bottom
-    return (
+    kinds = [kind for kind in FORECAST_PARTS if (totals["kind"] == kind).any()]
+    texts = _forecast_texts(totals, currency)
+    totals = totals.with_columns(pl.col("kind").replace_strict(FORECAST_PARTS))
+    parts = [FORECAST_PARTS[kind] for kind in kinds]
+    colours = [{"existing": ACCENT, "planned": PALETTE[2]}[kind] for kind in kinds]
+    unit = _unit(currency)
+    area = (
         alt.Chart(totals)
         .mark_area()
         .encode(
             order=alt.Order("layer:Q", sort="ascending"),
             x=alt.X("month:T", title="Month"),
-            y=alt.Y("expected_revenue:Q", title=f"Expected revenue{_unit(currency)}", stack=True),
-            color=alt.Color(
-                "kind:N",
-                title=None,
-                scale=alt.Scale(domain=["existing", "planned"], range=[ACCENT, PALETTE[2]]),
-            ),
+            y=alt.Y("expected_revenue:Q", title=f"Expected revenue{unit}", stack=True),
+            color=alt.Color("kind:N", title=None, scale=alt.Scale(domain=parts, range=colours)),
             tooltip=[
                 alt.Tooltip("month:T", title="Month"),
-                "kind:N",
-                alt.Tooltip(
-                    "expected_revenue:Q", format=",.0f", title=f"Expected revenue{_unit(currency)}"
-                ),
+                alt.Tooltip("kind:N", title="customers"),
+                alt.Tooltip("expected_revenue:Q", format=",.0f", title=f"Expected revenue{unit}"),
             ],
         )
-        .properties(title="Revenue forecast: existing customers and planned cohorts")
+        .properties(title="Revenue forecast: " + " and ".join(parts))
     )
+    return describe_series(area, texts, "kind")
 
 
 def retention_projection_chart(
@@ -557,10 +707,31 @@ def retention_projection_chart(
             y=alt.Y("survival:Q", title="Share still a customer", axis=alt.Axis(format=".0%")),
         )
     )
+    end = projection.sort("period").tail(1)
+    share, period = float(end["survival"][0]), int(end["period"][0])
+    line = describe_series(
+        line,
+        pl.DataFrame(
+            {
+                "hover_en": f"Model, {formatting.percent(share, 0)} still a customer after "
+                f"{period} {plural(period, 'period', 'periods')}",
+                "hover_de": f"Modell, {formatting.percent(share, 0, 'de')} noch Kunde nach "
+                f"{period} {plural(period, 'Periode', 'Perioden')}",
+            }
+        ),
+    )
     points = (
         alt.Chart(dots)
         .mark_point(color=PALETTE[1], filled=True, size=60)
-        .encode(x="period:Q", y="survival:Q")
+        .encode(
+            x=alt.X("period:Q", title="Period"),
+            y=alt.Y("survival:Q", title="Share still a customer", axis=alt.Axis(format=".0%")),
+            # titled as the axes: it read "period: 1; survival: 0.8"
+            tooltip=[
+                alt.Tooltip("period:Q", title="Period"),
+                alt.Tooltip("survival:Q", title="Share still a customer", format=".0%"),
+            ],
+        )
     )
     return (line + points).properties(
         title=alt.TitleParams(

@@ -16,6 +16,9 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
+from mkt_engineering import formatting
+from mkt_engineering.charts.german import data_value
+from mkt_engineering.charts.series_text import describe_series, plural, series_texts
 from mkt_engineering.charts.theme import ACCENT, MIN_CELL_HEIGHT, MUTED, PALETTE, TOP_N
 
 # Rows the curves of one survival or incidence chart carry at most (a chart may carry
@@ -84,6 +87,46 @@ def _with_start(
     ).sort([*group, "time"])
 
 
+# language -> (the interval's name, "after", day, days) of a curve's hover text
+_CURVE_WORDS = {
+    "en": ("95% interval", "after", "day", "days"),
+    "de": ("95-%-Intervall", "nach", "Tag", "Tagen"),
+}
+
+
+def _curve_end(
+    data: pl.DataFrame, value: str, key: str | None, words: tuple[str, str]
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Hover texts of each curve and of its band, read where the curve ends.
+
+    "cfo, 65% not yet qualified after 180 days" and "cfo, 95% interval 60%–70% after 180
+    days", English and German; `words` says what the value is in each language. One row per
+    curve (at most `MAX_GROUPS`): the loop is over curves, not data rows.
+    """
+    ordered = data.sort("time")
+    last = ordered.group_by(key, maintain_order=True).last() if key else ordered.tail(1)
+    rows = last.select("time", value, "ci_low", "ci_high").rows()
+    names = last[key].to_list() if key else [None] * last.height
+    lines: dict[str, list[str]] = {"en": [], "de": []}
+    bands: dict[str, list[str]] = {"en": [], "de": []}
+    for name, (time, share, low, high) in zip(names, rows, strict=True):
+        for language, (interval, after, one, many) in _CURVE_WORDS.items():
+            label = data_value(key, name) if language == "de" and key else name
+            prefix = f"{label}, " if key else ""
+            days = f"{after} {formatting.number(time, 0, language)} {plural(time, one, many)}"
+            share_text = formatting.percent(share, 0, language)
+            lines[language].append(f"{prefix}{share_text} {words[language == 'de']} {days}")
+            bands[language].append(
+                f"{prefix}{interval} {formatting.percent(low, 0, language)}–"
+                f"{formatting.percent(high, 0, language)} {days}"
+            )
+    keys = last.select(key) if key else None
+    return (
+        series_texts(keys, lines["en"], lines["de"]),
+        series_texts(keys, bands["en"], bands["de"], field="band"),
+    )
+
+
 def survival_chart(
     curve: pl.DataFrame,
     *,
@@ -98,7 +141,11 @@ def survival_chart(
     """
     curve, left_out = _largest_groups(curve)
     data = _with_start(curve, "survival", 1.0, max_days)
-    colour = alt.Color("group:N", title=None) if "group" in data.columns else alt.value(ACCENT)
+    key = "group" if "group" in data.columns else None
+    colour = alt.Color("group:N", title=None) if key else alt.value(ACCENT)
+    line_texts, band_texts = _curve_end(
+        data, "survival", key, ("not yet qualified", "noch nicht qualifiziert")
+    )
     base = alt.Chart(data).encode(x=alt.X("time:Q", title=x_title))
     band = base.mark_area(interpolate="step-after", opacity=0.18).encode(
         y=alt.Y("ci_low:Q"), y2="ci_high:Q", color=colour
@@ -113,6 +160,9 @@ def survival_chart(
         color=colour,
         tooltip=[alt.Tooltip("time:Q", format=".1f"), alt.Tooltip("survival:Q", format=".1%")],
     )
+    # one path per curve and band: each names its group and where it ends, in words
+    band = describe_series(band, band_texts, key, field="band")
+    line = describe_series(line, line_texts, key)
     return (band + line).properties(
         title=alt.TitleParams(title, subtitle=left_out) if left_out else title
     )
@@ -124,8 +174,17 @@ def incidence_chart(
     title: str = "How leads leave nurturing",
     max_days: float | None = None,
 ) -> alt.LayerChart:
-    """Cumulative incidence (Aalen-Johansen) of each way out, with 95% bands."""
-    data = _with_start(incidence, "cumulative_incidence", 0.0, max_days)
+    """Cumulative incidence (Aalen-Johansen) of each way out, with 95% bands.
+
+    The ways out read as words ("fast lane", not "fast_lane"); each curve's and band's
+    hover text names its way out and where it ends.
+    """
+    data = _with_start(incidence, "cumulative_incidence", 0.0, max_days).with_columns(
+        pl.col("cause").str.replace_all("_", " ")
+    )
+    line_texts, band_texts = _curve_end(
+        data, "cumulative_incidence", "cause", ("of leads", "der Leads")
+    )
     base = alt.Chart(data).encode(
         x=alt.X("time:Q", title="days since the lead was created"),
         color=alt.Color("cause:N", title="way out"),
@@ -141,7 +200,8 @@ def incidence_chart(
             alt.Tooltip("cumulative_incidence:Q", format=".1%"),
         ],
     )
-    return (band + line).properties(title=title)
+    band = describe_series(band, band_texts, "cause", field="band")
+    return (band + describe_series(line, line_texts, "cause")).properties(title=title)
 
 
 NODE_POSITIONS = {
@@ -164,7 +224,12 @@ NODE_POSITIONS = {
 def flow_chart(
     flows: pl.DataFrame, *, title: str = "How leads move through the funnel"
 ) -> alt.LayerChart:
-    """Stage flow: stages as labelled circles, moves as lines as thick as their lead count."""
+    """Stage flow: stages as labelled circles, moves as lines as thick as their lead count.
+
+    The chart's own fields are named ``funnel_stage``, ``from_stage`` and ``to_stage``, so a
+    German report translates the kit's stage names there and nowhere else; the labels count
+    the leads with the report's separators ("nurturing (1,800)").
+    """
     nodes = pl.DataFrame([{"stage": s, "x": p[0], "y": p[1]} for s, p in NODE_POSITIONS.items()])
     volume = pl.concat(
         [
@@ -196,6 +261,8 @@ def flow_chart(
     hidden = alt.Axis(labels=False, ticks=False, grid=False, domain=False, title=None)
     x = alt.X("x1:Q", axis=hidden, scale=alt.Scale(domain=[-0.4, 4.6]))
     y = alt.Y("y1:Q", axis=hidden, scale=alt.Scale(domain=[5.6, -0.3]))
+    nodes = nodes.rename({"stage": "funnel_stage"})
+    edges = edges.rename({"source": "from_stage", "target": "to_stage"})
     lines = (
         alt.Chart(edges)
         .mark_rule(color=MUTED, opacity=0.6)
@@ -205,7 +272,11 @@ def flow_chart(
             x2="x2:Q",
             y2="y2:Q",
             strokeWidth=alt.StrokeWidth("leads:Q", legend=None, scale=alt.Scale(range=[1, 14])),
-            tooltip=["source:N", "target:N", alt.Tooltip("leads:Q", format=",d")],
+            tooltip=[
+                alt.Tooltip("from_stage:N", title="from"),
+                alt.Tooltip("to_stage:N", title="moved to"),
+                alt.Tooltip("leads:Q", format=",d"),
+            ],
         )
     )
     points = (
@@ -215,12 +286,19 @@ def flow_chart(
             x=alt.X("x:Q", axis=hidden),
             y=alt.Y("y:Q", axis=hidden),
             size=alt.Size("leads:Q", legend=None, scale=alt.Scale(range=[60, 900])),
-            tooltip=["stage:N", alt.Tooltip("leads:Q", format=",d")],
+            tooltip=[
+                alt.Tooltip("funnel_stage:N", title="stage"),
+                alt.Tooltip("leads:Q", format=",d"),
+            ],
         )
     )
+    # the count formatted by vega in the report's locale ("1,800" / "1.800"); the stage
+    # name comes from the data, so a German report reads it in German
     labels = (
-        alt.Chart(nodes.with_columns(label=pl.format("{} ({})", "stage", "leads")))
-        .mark_text(dy=-16, fontSize=11)
+        alt.Chart(nodes)
+        .transform_calculate(label="datum.funnel_stage + ' (' + format(datum.leads, ',d') + ')'")
+        # hidden from screen readers and hover: the circle's text names the stage already
+        .mark_text(dy=-16, fontSize=11, aria=False)
         .encode(x="x:Q", y="y:Q", text="label:N")
     )
     return (lines + points + labels).properties(title=title, width=620, height=340)
@@ -230,7 +308,8 @@ def duration_chart(
     durations: pl.DataFrame, *, title: str = "Days between stages (completed steps)"
 ) -> alt.LayerChart:
     """Box plots of the days each step took: box = middle half, line = 5th to 95th percentile."""
-    stats = durations.group_by("step", maintain_order=True).agg(
+    # the kit's step names in a field of their own, which a German report translates
+    stats = durations.group_by(pl.col("step").alias("stage_step"), maintain_order=True).agg(
         leads=pl.len(),
         p05=pl.col("days").quantile(0.05),
         p25=pl.col("days").quantile(0.25),
@@ -238,7 +317,7 @@ def duration_chart(
         p75=pl.col("days").quantile(0.75),
         p95=pl.col("days").quantile(0.95),
     )
-    base = alt.Chart(stats).encode(y=alt.Y("step:N", title="step", sort=None))
+    base = alt.Chart(stats).encode(y=alt.Y("stage_step:N", title="step", sort=None))
     top = float(stats["p95"].max() or 1.0)
     # a symlog axis picks linear ticks 5 apart, which crowd on its compressed right end
     # ("30 3540"); round values spaced evenly on the log scale instead
@@ -254,7 +333,7 @@ def duration_chart(
     middle = base.mark_tick(color="black", size=18, thickness=2).encode(
         x="median:Q",
         tooltip=[
-            alt.Tooltip("step:N", title="step"),
+            alt.Tooltip("stage_step:N", title="step"),
             "leads:Q",
             alt.Tooltip("median:Q", format=".1f"),
             alt.Tooltip("p25:Q", format=".1f"),
@@ -350,14 +429,15 @@ def unsubscribe_chart(table: pl.DataFrame) -> alt.LayerChart:
 
 def send_time_heatmap_chart(heat: pl.DataFrame, *, min_sends: int = 20) -> alt.Chart:
     """Open rate by weekday and hour of the send (cells with few sends are left out)."""
-    data = heat.filter(pl.col("sends") >= min_sends)
+    # the kit's weekday names in a field of their own, which a German report translates
+    data = heat.filter(pl.col("sends") >= min_sends).rename({"weekday": "send_weekday"})
     return (
         alt.Chart(data)
         .mark_rect()
         .encode(
             x=alt.X("hour:O", title="hour of the send", axis=alt.Axis(labelAngle=0)),
             y=alt.Y(
-                "weekday:N",
+                "send_weekday:N",
                 title="weekday of the send",
                 sort=["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
             ),
@@ -369,7 +449,7 @@ def send_time_heatmap_chart(heat: pl.DataFrame, *, min_sends: int = 20) -> alt.C
             ),
             # titled as the axes and the legend: each thing once in a cell's hover text
             tooltip=[
-                alt.Tooltip("weekday:N", title="weekday of the send"),
+                alt.Tooltip("send_weekday:N", title="weekday of the send"),
                 alt.Tooltip("hour:O", title="hour of the send"),
                 alt.Tooltip("open_rate:Q", title="open rate", format=".1%"),
                 "sends:Q",
@@ -406,6 +486,29 @@ def _top_values(breakdown: pl.DataFrame, n: int = TOP_N) -> pl.DataFrame:
     return pl.concat([kept, rest], how="diagonal_relaxed") if rest.height else kept
 
 
+# The lead attributes the exclusion chart breaks down by, as a reader names them; yes/no
+# for the two that are true or false (the frame holds the column names and "true"/"false").
+LEAD_ATTRIBUTES = {
+    "has_email": "has an e-mail address",
+    "is_customer": "existing customer",
+}
+_YES_NO = {"true": "yes", "false": "no"}
+
+
+def _readable_attributes(breakdown: pl.DataFrame) -> pl.DataFrame:
+    """The breakdown in the chart's own fields, ``lead_attribute`` and ``attribute_value``,
+    with the kit's attribute names and true/false in words (a German report translates
+    them there; persona and source values stay as the data have them)."""
+    boolean = pl.col("dimension").is_in(list(LEAD_ATTRIBUTES))
+    return breakdown.with_columns(
+        pl.when(boolean)
+        .then(pl.col("value").replace(_YES_NO))
+        .otherwise(pl.col("value"))
+        .alias("attribute_value"),
+        pl.col("dimension").replace(LEAD_ATTRIBUTES).alias("lead_attribute"),
+    ).drop("dimension", "value")
+
+
 def exclusion_chart(breakdown: pl.DataFrame) -> alt.FacetChart:
     """Share of leads that never reach sales, by persona, source, customer status and e-mail.
 
@@ -413,7 +516,7 @@ def exclusion_chart(breakdown: pl.DataFrame) -> alt.FacetChart:
     one merged row for the rest.
     """
     return (
-        alt.Chart(_top_values(breakdown))
+        alt.Chart(_readable_attributes(_top_values(breakdown)))
         .mark_bar(color=PALETTE[3])
         .encode(
             x=alt.X(
@@ -422,19 +525,20 @@ def exclusion_chart(breakdown: pl.DataFrame) -> alt.FacetChart:
                 axis=alt.Axis(format="%", tickCount=5),
                 scale=alt.Scale(domain=[0, 1]),
             ),
-            y=alt.Y("value:N", title=None),
+            # titled as in the hover text ("value: yes", once), the axis without a title
+            y=alt.Y("attribute_value:N", title="value", axis=alt.Axis(title=None)),
             tooltip=[
-                "dimension:N",
-                "value:N",
-                "leads:Q",
-                "excluded:Q",
+                alt.Tooltip("lead_attribute:N", title="dimension"),
+                alt.Tooltip("attribute_value:N", title="value"),
+                alt.Tooltip("leads:Q", format=",d"),
+                alt.Tooltip("excluded:Q", format=",d"),
                 alt.Tooltip("share_excluded:Q", format=".1%"),
             ],
         )
         .properties(width=380, height=alt.Step(18))
         .facet(
             row=alt.Row(
-                "dimension:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left")
+                "lead_attribute:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left")
             ),
         )
         .resolve_scale(y="independent")

@@ -58,7 +58,8 @@ def test_clv_histogram_names_values_that_are_not_finite():
     assert sum(bar["customers"] for bar in bars) == 4
     mean = min(chart_data(chart), key=len)[0]["mean"]
     assert mean == pytest.approx(2.5)
-    assert "2 values that are not finite" in chart.to_dict()["title"]["subtitle"]
+    # one subtitle line per note, so a German report translates each on its own
+    assert "2 values that are not finite" in chart.to_dict()["title"]["subtitle"][1]
 
 
 def test_thinned_survival_curve_keeps_true_values_and_the_last_point():
@@ -183,14 +184,15 @@ def test_exclusion_chart_merges_the_long_tail_of_a_dimension():
         ]
     ).with_columns(share_excluded=pl.col("excluded") / pl.col("leads"))
     shown = pl.DataFrame(max(chart_data(nu_charts.exclusion_chart(breakdown)), key=len))
-    assert shown.filter(pl.col("dimension") == "persona").height == 4  # small: kept whole
-    source = shown.filter(pl.col("dimension") == "source")
+    # the chart's own fields: lead_attribute (the dimension) and attribute_value
+    assert shown.filter(pl.col("lead_attribute") == "persona").height == 4  # kept whole
+    source = shown.filter(pl.col("lead_attribute") == "source")
     assert source.height == 12
     order = np.argsort(-leads, kind="stable")
     top, rest = order[:11], order[11:]
-    assert set(source["value"][:11]) == {f"campaign {i}" for i in top}
+    assert set(source["attribute_value"][:11]) == {f"campaign {i}" for i in top}
     merged = source.row(11, named=True)
-    assert merged["value"] == "other (5989 values)"
+    assert merged["attribute_value"] == "other (5989 values)"
     assert merged["leads"] == leads[rest].sum()
     assert merged["share_excluded"] == pytest.approx(excluded[rest].sum() / leads[rest].sum())
 

@@ -93,7 +93,10 @@ def test_daily_tracking_chart_stays_small(orders, fitted):
     chart = ltv_charts.tracking_chart(tracked)
     assert_small(chart)
     data = chart.to_dict()["datasets"]
-    actual = [r for values in data.values() for r in values if r.get("series") == "actual"]
+    # the points of the actual line (not its hover text, a dataset of one row per line)
+    actual = [
+        r for values in data.values() for r in values if r.get("series") == "actual" and "date" in r
+    ]
     # the lines still end on the last day and the calibration end is still a point
     shown = {r["date"][:10] for r in actual}
     calibration = tracked.filter(pl.col("phase") == "calibration")
