@@ -593,11 +593,19 @@ def new_customer_value_interval(
             for p, s in zip(purchase_draws, spend_draws, strict=True)
         ]
     )
+    failed = int(np.count_nonzero(~np.isfinite(values)))
+    if failed:  # a quantile of the rest would be an interval of another model: refused
+        raise DataValidationError(
+            f"{failed:,} of {draws:,} parameter draws give no finite value of a new "
+            "customer, so the interval cannot be computed. The fitted parameters sit at "
+            "the edge of what the model can describe.",
+            fix="Try another purchase model (model=mbgnbd or paretonbd) or more months of orders.",
+        )
     tail = (1 - level) / 2
     return (
         float(point["cumulative_value"][-1]),
-        float(np.nanquantile(values, tail)),
-        float(np.nanquantile(values, 1 - tail)),
+        float(np.quantile(values, tail)),
+        float(np.quantile(values, 1 - tail)),
     )
 
 

@@ -208,3 +208,23 @@ def test_channel_value_recovers_cac_and_the_worst_channel(demo):
         value.filter(pl.col("payback_month").is_null())["ltv_cac"].max() < 1
         or paid_back.height == value.height
     )
+
+
+def test_new_customer_interval_refuses_draws_without_a_finite_value(cdnow_rfm, monkeypatch):
+    """A draw at the model's edge gives NaN: the interval is refused, not taken from the rest."""
+    import mkt_engineering.ltv.clv as clv_module
+
+    model, spend = BetaGeo().fit(cdnow_rfm), GammaGamma().fit(cdnow_rfm)
+    original = clv_module.new_customer_value
+    calls = []
+
+    def failing_under_some_draws(*args, params=None, **kwargs):
+        table = original(*args, params=params, **kwargs)
+        calls.append(params is not None)
+        if params is not None and len(calls) % 7 == 0:  # a few of the draws
+            return table.with_columns(pl.lit(float("nan")).alias("cumulative_value"))
+        return table
+
+    monkeypatch.setattr(clv_module, "new_customer_value", failing_under_some_draws)
+    with pytest.raises(DataValidationError, match="of 40 parameter draws give no finite value"):
+        new_customer_value_interval(model, spend, draws=40)
