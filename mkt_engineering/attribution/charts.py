@@ -91,13 +91,13 @@ def model_comparison_chart(comparison: pl.DataFrame) -> alt.Chart:
             scale=alt.Scale(scheme="blues"),
             legend=alt.Legend(format=".0%"),
         ),
-        # titled as the axes and the legend: vega-lite merges the fields of one title, so
-        # each cell's hover text names the model, the channel and the share once
+        # short titles: each cell carries its hover text (the axes and the legend say the
+        # long names once): "model: linear; channel: search; share: 19.2%; conversions: 77.6"
         tooltip=[
-            alt.Tooltip("model:N", title="attribution model"),
+            alt.Tooltip("model:N", title="model"),
             alt.Tooltip("channel:N", title="channel"),
-            alt.Tooltip("share:Q", title="share of conversions", format=".1%"),
-            alt.Tooltip("conversions:Q", title="attributed conversions", format=",.1f"),
+            alt.Tooltip("share:Q", title="share", format=".1%"),
+            alt.Tooltip("conversions:Q", title="conversions", format=",.1f"),
         ],
     )
     # the labels repeat what their cell's hover text says: hidden from screen readers, and

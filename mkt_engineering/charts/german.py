@@ -67,6 +67,9 @@ WORDS: dict[str, str] = {
     "Channel": "Kanal",
     "Cohort (first order)": "Kohorte (erste Bestellung)",
     "Cohort size": "Größe der Kohorte",
+    # short hover-text titles of the heatmaps' cells
+    "buying": "kaufen",
+    "repeat purchases": "Wiederholungskäufe",
     "Periods since the first order": "Perioden seit der ersten Bestellung",
     "Grey: not observable yet (the period has not started).": (
         "Grau: noch nicht beobachtbar (die Periode hat nicht begonnen)."

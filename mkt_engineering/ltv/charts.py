@@ -134,13 +134,17 @@ def cohort_heatmap(
                 scale=alt.Scale(scheme="blues"),
                 legend=alt.Legend(format=fmt),
             ),
-            # titled as the axes and the legend: each mark's hover text names each thing
-            # once (vega-lite merges fields of one title; raw names would repeat them)
+            # short titles: each of hundreds of cells carries its hover text (the axes and
+            # the legend say the long names once): "Cohort: 2024-01-01; period: 2; ..."
             tooltip=[
-                alt.Tooltip("cohort_label:O", title="Cohort (first order)"),
-                alt.Tooltip("period:O", title="Periods since the first order"),
-                alt.Tooltip("value:Q", title=METRIC_TITLES.get(metric, metric), format=fmt),
-                alt.Tooltip("cohort_size:Q", title="Cohort size", format=",d"),
+                alt.Tooltip("cohort_label:O", title="Cohort"),
+                alt.Tooltip("period:O", title="period"),
+                alt.Tooltip(
+                    "value:Q",
+                    title="buying" if metric == "retention" else METRIC_TITLES.get(metric, metric),
+                    format=fmt,
+                ),
+                alt.Tooltip("cohort_size:Q", title="customers", format=",d"),
             ],
         )
     )
@@ -319,13 +323,11 @@ def frequency_recency_heatmap(
                 scale=alt.Scale(scheme="blues"),
                 legend=alt.Legend(format=fmt),
             ),
-            # the axes and the legend already name the cell (the recency as its bin): the
-            # same titles keep vega-lite from repeating them under the raw field names
+            # short titles for hundreds of cells (the axes say the long names once); the
+            # recency binned as its axis, so one cell is one mark
             tooltip=[
-                alt.Tooltip("frequency:O", title="Repeat purchases"),
-                alt.Tooltip(
-                    "recency:Q", bin=alt.Bin(maxbins=25), title="Recency (age at the last purchase)"
-                ),
+                alt.Tooltip("frequency:O", title="repeat purchases"),
+                alt.Tooltip("recency:Q", bin=alt.Bin(maxbins=25), title="recency"),
                 alt.Tooltip("mean(value):Q", title=title, format=fmt),
             ],
         )

@@ -447,12 +447,12 @@ def send_time_heatmap_chart(heat: pl.DataFrame, *, min_sends: int = 20) -> alt.C
                 scale=alt.Scale(scheme="blues"),
                 legend=alt.Legend(format=".0%"),
             ),
-            # titled as the axes and the legend: each thing once in a cell's hover text
+            # short titles: each cell carries its hover text (the axes say the long names)
             tooltip=[
-                alt.Tooltip("send_weekday:N", title="weekday of the send"),
-                alt.Tooltip("hour:O", title="hour of the send"),
+                alt.Tooltip("send_weekday:N", title="weekday"),
+                alt.Tooltip("hour:O", title="hour"),
                 alt.Tooltip("open_rate:Q", title="open rate", format=".1%"),
-                "sends:Q",
+                alt.Tooltip("sends:Q", title="sends", format=",d"),
             ],
         )
         .properties(

@@ -3,11 +3,14 @@
 Every chart is drawn by the reports' renderer (`svg_renderer`) and compacted as the page
 compacts it (`compact_svg`). A heatmap draws one mark per cell, each with its own hover text
 (an SVG ``<title>``), so its bytes per mark decide the page size: the bounds below are the
-sizes measured on the demo data plus about 10%. Before the hover texts named each thing once
-(vega-lite repeated every tooltip field under its raw name) and before the renderer dropped
-the marks' role descriptions and wrote colours as ``#rrggbb``, the five heatmaps cost
-324-684 bytes per cell; they now cost 241-477 (the model comparison's cell labels, which
-had hover texts of their own, have none now: the cell's says it).
+sizes measured on the demo data plus about 10%.
+
+Bytes per heatmap cell, three steps: at first vega-lite repeated every tooltip field under
+its raw name (324-684); then the fields carried the axes' titles, marks lost their role
+descriptions and colours were written ``#rrggbb`` (241-477); now a mark's hover text is its
+tooltip only, with short titles on dense heatmaps, the font is written once per chart,
+labels and ticks share their attributes on their group, coordinates are kept to 1/10 px and
+vega's empty guide paths go (182-315).
 
 The whole report pages are measured in tests/reporting/test_report_page_size.py.
 """
@@ -15,6 +18,7 @@ The whole report pages are measured in tests/reporting/test_report_page_size.py.
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
 
 import altair as alt
 import pytest
@@ -25,41 +29,23 @@ from mkt_engineering.reporting.notebook import svg_renderer
 from mkt_engineering.reporting.page_layout import compact_svg
 
 # Bytes of the compacted SVG per heatmap cell, axes, legend and cell labels included
-# (measured on the demo data, plus about 10%; before: 684, 333, 365, 324 and 375).
+# (measured on the demo data, plus about 10%; before: 477, 241, 267, 286 and 272).
 BYTES_PER_CELL = {
-    "attribution.model_comparison_chart": 525,
-    "attribution.transition_heatmap": 265,
-    "ltv.cohort_heatmap": 294,
-    "ltv.frequency_recency_heatmap": 315,
-    "nurture.send_time_heatmap_chart": 300,
+    "attribution.model_comparison_chart": 347,
+    "attribution.transition_heatmap": 232,
+    "ltv.cohort_heatmap": 200,
+    "ltv.frequency_recency_heatmap": 239,
+    "nurture.send_time_heatmap_chart": 233,
 }
 
-# What one cell's hover text names, in order: each thing once, in words.
+# What one cell's hover text names, in the tooltip's order: each thing once, in a short word
+# (the axes and the legend carry the long titles once per chart).
 HOVER_KEYS = {
-    "attribution.model_comparison_chart": [
-        "attribution model",
-        "channel",
-        "share of conversions",
-        "attributed conversions",
-    ],
-    "attribution.transition_heatmap": ["next step", "from", "probability", "count"],
-    "ltv.cohort_heatmap": [
-        "Periods since the first order",
-        "Cohort (first order)",
-        "Share of the cohort buying",
-        "Cohort size",
-    ],
-    "ltv.frequency_recency_heatmap": [
-        "Recency (age at the last purchase)",
-        "Repeat purchases",
-        "P(alive)",
-    ],
-    "nurture.send_time_heatmap_chart": [
-        "hour of the send",
-        "weekday of the send",
-        "open rate",
-        "sends",
-    ],
+    "attribution.model_comparison_chart": ["model", "channel", "share", "conversions"],
+    "attribution.transition_heatmap": ["from", "next step", "probability", "count"],
+    "ltv.cohort_heatmap": ["Cohort", "period", "buying", "customers"],
+    "ltv.frequency_recency_heatmap": ["repeat purchases", "recency", "P(alive)"],
+    "nurture.send_time_heatmap_chart": ["weekday", "hour", "open rate", "sends"],
 }
 
 # The chart modules whose hover texts are checked here (experiments/charts.py is not yet).
@@ -70,16 +56,24 @@ _MARK = re.compile(r'<(\w+)((?:\s+[\w:-]+="[^"]*")*)\s*/?>(<title>([^<]*)</title
 
 
 @pytest.fixture(scope="module")
-def pages(demo_charts) -> dict[str, str]:
-    """Name -> the chart's SVG as the report page holds it (rendered, then compacted)."""
-    previous, record = alt.theme.active, list(notebook._state["chart_rows"])
+def specs(demo_charts) -> dict[str, dict]:
+    """Name -> the chart's spec in the English theme, as a report draws it."""
+    previous = alt.theme.active
     use_theme("en")
     try:
         with alt.data_transformers.disable_max_rows():
-            specs = {name: chart.to_dict() for name, chart in demo_charts.items()}
-        return {name: compact_svg(svg_renderer(s)["image/svg+xml"]) for name, s in specs.items()}
+            return {name: chart.to_dict() for name, chart in demo_charts.items()}
     finally:
         alt.theme.enable(previous)
+
+
+@pytest.fixture(scope="module")
+def pages(specs) -> dict[str, str]:
+    """Name -> the chart's SVG as the report page holds it (rendered, then compacted)."""
+    record = list(notebook._state["chart_rows"])
+    try:
+        return {name: compact_svg(svg_renderer(s)["image/svg+xml"]) for name, s in specs.items()}
+    finally:
         notebook._state["chart_rows"] = record
 
 
@@ -178,3 +172,86 @@ def _points(path: str) -> list[tuple[float, float]]:
             continue
         points.append((x, y))
     return points
+
+
+# ---------------------------------------------------------------- the rules, one by one
+
+SVG = "{http://www.w3.org/2000/svg}"
+_VL = alt.SCHEMA_VERSION.lstrip("v").rsplit(".", 1)[0]
+
+_RAW_NUMBER = re.compile(r"\d\.\d{4,}")
+
+
+def test_no_hover_text_shows_a_raw_number(pages):
+    """Hover texts are the tooltip's formatted values, never vega-lite's raw encoded fields
+    ("estimate: 0.0160621", "share of units: 50.310000%", "p95: 61.0902")."""
+    raw = [
+        f"{name}: {hover}"
+        for name, svg in pages.items()
+        for hover in re.findall(r"<title>([^<]*)</title>", svg)
+        if _RAW_NUMBER.search(hover)
+    ]
+    assert not raw, "\n".join(raw[:10])
+
+
+def test_the_chart_font_is_written_once(pages):
+    """On the <svg> element (its text inherits it), not on each of hundreds of labels."""
+    for name, svg in pages.items():
+        assert svg.count("font-family=") == 1, name
+        assert re.match(r'<svg\b[^>]*\sfont-family="Helvetica, Arial, sans-serif"', svg), name
+
+
+_GUIDE_GROUP = re.compile(r"role-(axis-label|axis-tick|axis-grid|legend-label|legend-symbol)\b")
+_SHARED = ("fill", "font-size", "font-weight", "text-anchor", "stroke", "stroke-width")
+
+
+def test_labels_and_ticks_carry_shared_attributes_on_their_group(pages):
+    """An attribute every label (or tick) of a guide carries alike is written once."""
+    for name, svg in pages.items():
+        for group in ET.fromstring(svg).iter(f"{SVG}g"):
+            children = list(group)
+            if len(children) < 2 or not _GUIDE_GROUP.search(group.get("class") or ""):
+                continue
+            for attribute in _SHARED:
+                values = {child.get(attribute) for child in children}
+                assert len(values) > 1 or None in values, (name, group.get("class"), attribute)
+
+
+def test_coordinates_are_kept_to_a_tenth_of_a_pixel(pages):
+    for name, svg in pages.items():
+        geometry = " ".join(re.findall(r'\s(?:d|transform|x2|y2)="([^"]*)"', svg))
+        assert not re.search(r"\d\.\d{2,}", geometry), name
+
+
+def test_no_empty_guide_paths(pages):
+    """vega's empty, hidden background and foreground paths of each axis and legend."""
+    for name, svg in pages.items():
+        assert 'd="M0,0h0v0h0Z"' not in svg and 'class="foreground"' not in svg, name
+
+
+def _rect_corners(svg: str) -> list[tuple[float, float, float, float]]:
+    """(left, top, right, bottom) of every heatmap cell, in drawing order."""
+    corners = []
+    for attrs, _ in _marks(svg):
+        found = re.search(r'\sd="M([-\d.e]+),([-\d.e]+)h([-\d.e]+)v([-\d.e]+)h[-\d.e]+Z"', attrs)
+        if found:
+            x, y, width, height = (float(part) for part in found.groups())
+            corners.append((x, y, x + width, y + height))
+    return corners
+
+
+@pytest.mark.parametrize("name", sorted(BYTES_PER_CELL))
+def test_rounded_heatmap_cells_keep_their_place_and_their_neighbours(pages, specs, name):
+    """Each corner moves by at most 1/20 px, and cells that touched still touch exactly."""
+    import vl_convert
+
+    raw = _rect_corners(vl_convert.vegalite_to_svg(specs[name], vl_version=_VL))
+    lean = _rect_corners(pages[name])
+    assert len(raw) == len(lean) > 20
+    for before, after in zip(raw, lean, strict=True):
+        assert all(abs(a - b) <= 0.05 + 1e-9 for a, b in zip(before, after, strict=True))
+    for (left, right), (left_after, right_after) in zip(
+        zip(raw, raw[1:], strict=False), zip(lean, lean[1:], strict=False), strict=True
+    ):
+        if abs(left[2] - right[0]) < 1e-6 and abs(left[1] - right[1]) < 1e-6:
+            assert abs(left_after[2] - right_after[0]) < 1e-9, name  # same edge, no gap
