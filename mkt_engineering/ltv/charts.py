@@ -48,7 +48,10 @@ def _unit(currency: str | Currency | None) -> str:
 
 
 def _cohort_label(matrix: pl.DataFrame) -> pl.DataFrame:
-    label = pl.col("cohort").dt.strftime("%Y-%m-%d")
+    """Each cohort's label: its month ("2024-01") when every cohort starts on the first of a
+    month (monthly or quarterly cohorts), else its first day ("2024-01-15")."""
+    monthly = matrix.height > 0 and bool((matrix["cohort"].dt.day() == 1).all())
+    label = pl.col("cohort").dt.strftime("%Y-%m" if monthly else "%Y-%m-%d")
     if "acquisition_channel" in matrix.columns:
         label = pl.concat_str(pl.col("acquisition_channel"), pl.lit(" · "), label)
     return matrix.with_columns(label.alias("cohort_label"))
@@ -178,8 +181,9 @@ _CURVE_WORDS = {
     "customers": ("customers buying", "kaufende Kunden"),
     "orders": ("orders", "Bestellungen"),
     "revenue": ("revenue", "Umsatz"),
-    "revenue_per_customer": ("per customer", "je Kunde"),
-    "cumulative_revenue_per_customer": ("per customer", "je Kunde"),
+    # the axis says "per customer": "€97 after 7 periods" (one text per line adds up)
+    "revenue_per_customer": ("", ""),
+    "cumulative_revenue_per_customer": ("", ""),
     "margin": ("margin", "Marge"),
 }
 

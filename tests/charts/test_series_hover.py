@@ -110,8 +110,8 @@ def test_every_line_and_area_names_its_series(drawn, language):
     [
         (
             "ltv.cohort_curves",
-            r"Cohort 2024-01-01, €61 per customer after 23 periods",
-            r"Kohorte 2024-01-01, 61 € je Kunde nach 23 Perioden",
+            r"Cohort 2024-01, €61 after 23 periods",
+            r"Kohorte 2024-01, 61 € nach 23 Perioden",
         ),
         (
             "nurture.survival_chart_by_group",
