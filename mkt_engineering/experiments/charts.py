@@ -243,6 +243,9 @@ def _cumulative_texts(
     )
 
 
+# Width of a chart over the days of a test, as the theme's other charts.
+CHART_WIDTH = 480
+
 ALWAYS_VALID_BAND = "always-valid 95% interval (blue band)"
 FIXED_BAND = "95% interval, valid at the planned end only (grey band)"
 
@@ -319,13 +322,17 @@ def cumulative_chart(
             ],
         )
     )
+    # as wide as the other charts for a short test (14 days made it 280 px), 20 px a day
+    # for a long one
+    days = over_time[day].n_unique()
     return alt.layer(always, fixed, line, points, _zero_rule("y")).properties(
         title=alt.Title(
             "Effect over time",
             subtitle=(
                 "Blue band: valid however often you look. Grey band: valid only at the planned end"
             ),
-        )
+        ),
+        width=max(CHART_WIDTH, 20 * days),
     )
 
 

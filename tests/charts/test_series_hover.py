@@ -25,6 +25,7 @@ import pytest
 from mkt_engineering.attribution import charts as at_charts
 from mkt_engineering.charts.german import translate_spec
 from mkt_engineering.charts.theme import use_theme
+from mkt_engineering.experiments import charts as ex_charts
 from mkt_engineering.ltv import charts as ltv_charts
 from mkt_engineering.nurture import charts as nu_charts
 from mkt_engineering.paths import NOTEBOOKS_DIR
@@ -320,6 +321,25 @@ def test_budget_chart_names_the_currency_of_its_axis():
     chart = at_charts.budget_chart(table, currency="€")
     assert chart.to_dict()["encoding"]["x"]["title"] == "cost per attributed conversion (EUR)"
     assert "Kosten je zugeordneter Conversion (EUR)" in _draw(chart, "de")
+
+
+def test_a_short_test_draws_its_days_as_wide_as_the_other_charts(drawn, demo_charts):
+    """Fourteen days of 20 px made the effect-over-time chart 280 px wide."""
+    spec = demo_charts["experiments.cumulative_chart"].to_dict()
+    assert spec["width"] == 480
+    days = 60
+    over_time = pl.DataFrame(
+        {
+            "day": list(range(1, days + 1)),
+            "effect": [0.01] * days,
+            "ci_low": [0.0] * days,
+            "ci_high": [0.02] * days,
+            "always_valid_low": [-0.01] * days,
+            "always_valid_high": [0.03] * days,
+            "always_valid_p": [0.5] * days,
+        }
+    )
+    assert ex_charts.cumulative_chart(over_time).to_dict()["width"] == 20 * days
 
 
 def test_small_category_axes_keep_their_labels_upright(drawn):
