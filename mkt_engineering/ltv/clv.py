@@ -46,12 +46,39 @@ def _spend(spend_model, rfm: pl.DataFrame, params=None) -> np.ndarray:
         return np.full(rfm.height, float(spend_model))
     if isinstance(spend_model, GammaGamma):
         x, m = as_arrays(rfm, ("frequency", "monetary_value"), "customer_lifetime_value")
-        return spend_model.expected_spend_of(x, m, params)
+        spend = spend_model.expected_spend_of(x, m, params)
+        require_finite_spend(spend_model, np.isfinite(spend).all(), int(np.isnan(spend).sum()))
+        return spend
     raise DataValidationError(
         "spend_model must be a fitted GammaGamma or a number (value per purchase), got "
         f"{type(spend_model).__name__}.",
         column="spend_model",
         fix="Fit GammaGamma().fit(rfm) or pass the average order value.",
+    )
+
+
+def require_finite_spend(spend_model, finite: bool, customers: int = 0, draws: int = 0) -> None:
+    """Refuse spend the Gamma-Gamma fit cannot give as a finite mean (q <= 1).
+
+    With q <= 1 the fitted spend distribution has no finite mean, and customers with few
+    purchases (always those with none) get no finite expected spend; their value would be
+    infinite or, in the formula, negative. ``customers`` or ``draws`` say how many.
+    """
+    if finite:
+        return
+    q = float(np.exp(spend_model.log_params_)[1])
+    where = (
+        f"under {draws:,} of its parameter draws (the interval)"
+        if draws
+        else f"for {customers:,} customers"
+    )
+    raise DataValidationError(
+        f"The Gamma-Gamma spend model gives no finite expected spend {where}: its fitted "
+        f"q is {q:.3g}, and q <= 1 means spend per order is so heavy-tailed that an "
+        "average order value does not exist for customers with few orders.",
+        column="monetary_value",
+        fix="Check the revenue column for outliers (refunds, test orders, B2B bulk orders) "
+        "or value customers with a fixed order value (spend_model = the average order value).",
     )
 
 
@@ -343,6 +370,8 @@ def _spend_draws(spend_model, rfm: pl.DataFrame, draws: int, seed: int):
     intercept, slope = spend_model.spend_coefficients(
         levels, spend_model.parameter_draws(draws, seed)
     )
+    failed = ~np.isfinite(intercept).all(axis=1)  # draws x levels: a draw fails at any level
+    require_finite_spend(spend_model, not failed.any(), draws=int(failed.sum()))
     return np.ascontiguousarray(intercept.T), np.ascontiguousarray(slope.T), codes, m
 
 
@@ -518,7 +547,9 @@ def new_customer_value(
     per_month = np.concatenate([[1.0 if include_first_purchase else 0.0], np.diff(cumulative)])
     if isinstance(spend_model, GammaGamma):
         p, q, v = np.exp(spend_model.log_params_) if spend_params is None else spend_params
-        spend = p * v / (q - 1)
+        # q <= 1: no finite mean; refused for the fit, NaN under a draw (the interval refuses)
+        require_finite_spend(spend_model, spend_params is not None or q > 1, customers=1)
+        spend = p * v / (q - 1) if q > 1 else np.nan
     else:
         spend = float(spend_model)
     discount = np.concatenate([[1.0], settings.discount_factors()])

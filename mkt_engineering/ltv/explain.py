@@ -21,6 +21,8 @@ genug, um den Prognosen unten zu vertrauen.
 
 from __future__ import annotations
 
+import math
+
 import polars as pl
 
 # The report's own sentences around the analyses (data, test sample, plan, fit comparison).
@@ -166,7 +168,8 @@ def explain_spend(
     currency: Money = "€",
 ) -> str:
     """The spend model's average order value and the independence check."""
-    typical = money(spend_model.population_mean_spend(), 2, currency, language)
+    mean = spend_model.population_mean_spend()
+    typical = money(mean, 2, currency, language)
     text = _t(
         language,
         f"A typical repeat order is worth {typical}; customers with few orders are pulled "
@@ -174,6 +177,16 @@ def explain_spend(
         f"Ein typischer Wiederkauf ist {typical} wert; Kunden mit wenigen Bestellungen werden "
         "zu diesem Durchschnitt hingezogen, da ihr eigener Mittelwert unsicherer ist.",
     )
+    if not math.isfinite(mean):  # q <= 1: the fit has no average order value
+        text = _t(
+            language,
+            "Spend per order is so heavy-tailed that the spend model finds no finite average "
+            "order value; values of customers with few orders cannot be computed. Check "
+            "the revenue column for outliers.",
+            "Die Bestellwerte streuen so stark, dass das Bestellwertmodell keinen endlichen "
+            "durchschnittlichen Bestellwert findet; Werte von Kunden mit wenigen Bestellungen "
+            "lassen sich nicht berechnen. Prüfen Sie die Umsatzspalte auf Ausreißer.",
+        )
     if check is None:
         return text
     rho = check.filter(pl.col("method") == "spearman")["correlation"].item()

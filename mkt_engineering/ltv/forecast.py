@@ -21,7 +21,12 @@ import polars as pl
 from mkt_engineering.engines import frames
 from mkt_engineering.engines import ltv as engine_ltv
 from mkt_engineering.errors import DataValidationError, require_columns
-from mkt_engineering.ltv.clv import distinct_histories, history_purchases, new_customer_value
+from mkt_engineering.ltv.clv import (
+    distinct_histories,
+    history_purchases,
+    new_customer_value,
+    require_finite_spend,
+)
 from mkt_engineering.ltv.cohorts import first_channel
 from mkt_engineering.ltv.days import PurchaseDays
 from mkt_engineering.ltv.models import BetaGeo, GammaGamma
@@ -127,11 +132,13 @@ def cohort_revenue_forecast(
         rfm[c].cast(pl.Float64).to_numpy() for c in ("frequency", "recency", "T")
     )
     months = _month_starts(end, horizon_months)
+    spend = spend_model.expected_spend(rfm).to_numpy()
+    require_finite_spend(spend_model, bool(np.isfinite(spend).all()), int(np.isnan(spend).sum()))
     existing = _existing_revenue(
         purchase_model,
         distinct_histories(frequency, recency, age),
         grid,
-        spend_model.expected_spend(rfm).to_numpy(),
+        spend,
         rfm["first_purchase"].dt.truncate("1mo"),
     )
     frames = [existing]

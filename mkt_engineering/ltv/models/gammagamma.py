@@ -201,7 +201,11 @@ class GammaGamma(LikelihoodModel):
         self._check_fitted()
         p, q, v = np.exp(self.log_params_) if params is None else params
         x, m = frequency, monetary_value
-        return p * (v + x * m) / (p * x + q - 1)
+        denominator = p * x + q - 1
+        # p x + q <= 1 (q <= 1 and few purchases): the posterior mean spend is infinite;
+        # NaN, so no negative or infinite spend is ever averaged in (callers refuse it).
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(denominator > 0, p * (v + x * m) / denominator, np.nan)
 
     def spend_coefficients(self, x, params=None) -> tuple[np.ndarray, np.ndarray]:
         """Intercept and slope of the expected spend in the customer's own mean spend.
@@ -230,7 +234,13 @@ class GammaGamma(LikelihoodModel):
         self._check_fitted()
         p, q, v = stacked_draws(np.exp(self.log_params_) if params is None else params)
         denominator = p * x + q - 1
-        return p * v / denominator, p * x / denominator
+        # no finite mean where p x + q <= 1 (see `expected_spend_of`): NaN, never negative
+        finite = denominator > 0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (
+                np.where(finite, p * v / denominator, np.nan),
+                np.where(finite, p * x / denominator, np.nan),
+            )
 
     def population_mean_spend(self) -> float:
         """Mean spend per purchase across customers, p v / (q - 1) (infinite if q <= 1)."""
