@@ -7,15 +7,15 @@ effect, the days left and the error-rate table's procedure names; the report cal
 Examples
 --------
 >>> print(explain_power(6693, 0.015, 0.8, "de"))  # doctest: +NORMALIZE_WHITESPACE
-Mit 6.693 Einheiten je Variante wird ein Effekt von 0,015 mit 80 % Wahrscheinlichkeit
-erkannt.
+Mit 6.693 Einheiten je Variante wird ein Effekt von 1,5 Prozentpunkten mit 80 %
+Wahrscheinlichkeit erkannt.
 """
 
 from __future__ import annotations
 
 import polars as pl
 
-from mkt_engineering.formatting import Language, number, percent
+from mkt_engineering.formatting import Language, number, percent, points
 from mkt_engineering.text import markdown_literal
 
 # The procedures of `experiments.simulate_aa`, as a German table names them.
@@ -144,8 +144,14 @@ def no_mean_metrics(language: Language = "en") -> str:
 
 
 def explain_power(planned: int, mde: float, power: float, language: Language = "en") -> str:
-    """The chance the planned sample detects the minimum effect."""
-    units, effect = number(planned, 0, language), _g(mde, 3, language)
+    """The chance the planned sample detects the minimum effect.
+
+    The minimum effect is a change of the baseline rate (0.015 = 1.5 points), so it reads in
+    percentage points, as the plan's other sentences do.
+    """
+    units, effect = number(planned, 0, language), points(mde, 1, language)
+    if language == "de":  # "von 1,5 Prozentpunkten": the dative after "von"
+        effect += "n"
     chance = percent(power, 0, language)
     return _t(
         language,

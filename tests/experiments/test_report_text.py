@@ -15,7 +15,7 @@ SRM = pl.DataFrame({"variant": ["control", "treatment"], "units": [10000, 9938]}
 def test_english_sentences_are_the_reports_own():
     assert report_text.explain_units(SRM) == "19,938 units: control 10,000, treatment 9,938."
     assert report_text.explain_power(6693, 0.015, 0.8) == (
-        "With 6,693 units per arm, an effect of 0.015 is detected with 80% probability."
+        "With 6,693 units per arm, an effect of 1.5 points is detected with 80% probability."
     )
     assert report_text.explain_bootstrap("revenue", (0.05123, 1.99), (0.02, 2.0)) == (
         "- **revenue**: main interval 0.05123 to 1.99; bootstrap 0.02 to 2."
@@ -45,7 +45,7 @@ def test_german_sentences_hold_no_english():
     for text in texts:
         assert not ENGLISH.findall(text), text
     assert texts[0] == "19.938 Einheiten: control 10.000, treatment 9.938."
-    assert "0,015 mit 80 % Wahrscheinlichkeit" in texts[1]
+    assert "1,5 Prozentpunkten mit 80 % Wahrscheinlichkeit" in texts[1]
     row = {"metric": "revenue", "variant": "b", "interval_main": "1", "interval_bootstrap": "2"}
     assert report_text.bootstrap_table([row]).columns == list(row)
     assert "Hauptintervall" in report_text.bootstrap_table([row], "de").columns
