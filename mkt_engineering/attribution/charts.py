@@ -16,6 +16,7 @@ import polars as pl
 
 from mkt_engineering.attribution.markov import NULL
 from mkt_engineering.attribution.paths import path_text
+from mkt_engineering.charts.series_text import describe_series, series_texts
 from mkt_engineering.charts.theme import (
     ACCENT,
     MIN_CELL_HEIGHT,
@@ -24,7 +25,7 @@ from mkt_engineering.charts.theme import (
     count_axis,
     top_and_other,
 )
-from mkt_engineering.formatting import Currency, currency_for
+from mkt_engineering.formatting import Currency, currency_for, number, percent
 
 # Model names ("last_non_direct", "position_based") on one line each, angled, ran into
 # each other under 18 px cells; split at "_" they stack as short lines under wide cells.
@@ -311,28 +312,69 @@ def top_paths_chart(paths: pl.DataFrame, n: int = 10) -> alt.Chart:
     ).properties(title=alt.Title(f"Top {n} paths", subtitle="label = conversion rate of the path"))
 
 
-def lookback_chart(sensitivity: pl.DataFrame) -> alt.Chart:
-    """Lines of each channel's share against the lookback window (top channels + "other")."""
+def _lookback_texts(sensitivity: pl.DataFrame) -> pl.DataFrame:
+    """Each channel line's hover text: its share at the shortest and the longest window
+    ("search, from 15% at 7 days to 16% at 60 days"), English and German; one row per
+    channel (at most `TOP_N` + 1)."""
+    ends = (
+        sensitivity.sort("lookback_days")
+        .group_by("channel", maintain_order=True)
+        .agg(
+            pl.col("lookback_days").first().alias("short"),
+            pl.col("share").first().alias("short_share"),
+            pl.col("lookback_days").last().alias("long"),
+            pl.col("share").last().alias("long_share"),
+        )
+    )
+    rows = ends.select("channel", "short", "short_share", "long", "long_share").rows()
+    texts = {
+        language: [
+            template.format(
+                channel=channel,
+                a=percent(a_share, 0, language),
+                b=percent(b_share, 0, language),
+                short=number(short, 0, language),
+                long=number(long, 0, language),
+            )
+            for channel, short, a_share, long, b_share in rows
+        ]
+        for language, template in _LOOKBACK_SENTENCE.items()
+    }
+    return series_texts(ends.select("channel"), texts["en"], texts["de"])
+
+
+_LOOKBACK_SENTENCE = {
+    "en": "{channel}, from {a} at {short} days to {b} at {long} days",
+    "de": "{channel}, von {a} bei {short} Tagen bis {b} bei {long} Tagen",
+}
+
+
+def lookback_chart(sensitivity: pl.DataFrame) -> alt.LayerChart:
+    """Lines of each channel's share against the lookback window (top channels + "other").
+
+    Each point's hover text is its window's share; each line's names its channel and its
+    share at the shortest and the longest window.
+    """
     sensitivity = _limit(
         sensitivity, "share", ("conversions", "value", "share"), ("lookback_days", "model")
     )
-    return (
-        alt.Chart(sensitivity)
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("lookback_days:Q", title="lookback window (days)"),
-            y=alt.Y("share:Q", title="share of conversions", axis=alt.Axis(format="%")),
-            color=alt.Color("channel:N", title="channel"),
-            tooltip=[
-                alt.Tooltip("channel:N", title="channel"),
-                alt.Tooltip("lookback_days:Q", title="lookback window (days)"),
-                alt.Tooltip("share:Q", format=".1%"),
-            ],
-        )
-        .properties(
-            title=alt.Title(
-                "How credit moves with the lookback window", subtitle="flat lines = robust credit"
-            )
+    base = alt.Chart(sensitivity).encode(
+        x=alt.X("lookback_days:Q", title="lookback window (days)"),
+        y=alt.Y("share:Q", title="share of conversions", axis=alt.Axis(format="%")),
+        color=alt.Color("channel:N", title="channel"),
+    )
+    # the line and its points apart: a line with point=True gives the points its text too
+    line = describe_series(base.mark_line(), _lookback_texts(sensitivity), "channel")
+    points = base.mark_point(filled=True).encode(
+        tooltip=[
+            alt.Tooltip("channel:N", title="channel"),
+            alt.Tooltip("lookback_days:Q", title="lookback window (days)"),
+            alt.Tooltip("share:Q", format=".1%"),
+        ],
+    )
+    return (line + points).properties(
+        title=alt.Title(
+            "How credit moves with the lookback window", subtitle="flat lines = robust credit"
         )
     )
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
+from mkt_engineering.charts.series_text import describe_series, series_texts
 from mkt_engineering.charts.theme import ACCENT, count_axis
 from mkt_engineering.errors import ParameterError
+from mkt_engineering.formatting import count
 
 
 def _top(counts: pl.DataFrame, column: str = "rows") -> float | None:
@@ -102,26 +104,45 @@ def rows_over_time(
     return weekly_rows_chart(counts, f"{name}: rows per {period}", period=period)
 
 
+_PERIODS_DE = {"day": "Tag", "week": "Woche", "month": "Monat"}
+
+
+def _range_texts(counts: pl.DataFrame, period: str) -> pl.DataFrame:
+    """The line's hover text: its smallest and largest count ("0 to 1,950 rows per week",
+    "9 rows per week throughout"), English and German."""
+    low = int(counts["rows"].min() or 0) if counts.height else 0  # type: ignore[arg-type]
+    high = int(_top(counts) or 0)
+    german = _PERIODS_DE[period]
+    if low == high:
+        english_text = f"{count(high)} rows per {period} throughout"
+        german_text = f"durchgehend {count(high, 'de')} Zeilen pro {german}"
+    else:
+        english_text = f"{count(low)} to {count(high)} rows per {period}"
+        german_text = f"{count(low, 'de')} bis {count(high, 'de')} Zeilen pro {german}"
+    return series_texts(None, [english_text], [german_text])
+
+
 def weekly_rows_chart(counts: pl.DataFrame, title: str, period: str = "week") -> alt.Chart:
     """The line of `rows_over_time` from counts already made (period, rows), e.g. in an engine.
 
     `period` ("day", "week" or "month") names what one point counts, in the axis title and
-    the tooltip.
+    the tooltip. Each point's hover text is its count; the line's names the range of counts.
     """
-    return (
-        alt.Chart(counts, title=title)
-        .mark_line(color=ACCENT, point=True)
-        .encode(
-            x=alt.X("period:T", title=f"{period} starting"),
-            # counts: whole ticks only (a table of 3 or 4 rows per week got "4, 4, 3, 3")
-            y=alt.Y("rows:Q", title=f"rows per {period}", axis=count_axis(_top(counts))),
-            tooltip=[
-                alt.Tooltip("period:T", title=f"{period} starting"),
-                # titled as the axis: the count once in each point's hover text
-                alt.Tooltip("rows:Q", title=f"rows per {period}", format=",d"),
-            ],
-        )
+    base = alt.Chart(counts).encode(
+        x=alt.X("period:T", title=f"{period} starting"),
+        # counts: whole ticks only (a table of 3 or 4 rows per week got "4, 4, 3, 3")
+        y=alt.Y("rows:Q", title=f"rows per {period}", axis=count_axis(_top(counts))),
     )
+    # the line and its points apart: a line with point=True gives the points its text too
+    line = describe_series(base.mark_line(color=ACCENT), _range_texts(counts, period))
+    points = base.mark_point(filled=True, color=ACCENT).encode(
+        tooltip=[
+            alt.Tooltip("period:T", title=f"{period} starting"),
+            # titled as the axis: the count once in each point's hover text
+            alt.Tooltip("rows:Q", title=f"rows per {period}", format=",d"),
+        ],
+    )
+    return alt.layer(line, points, title=title)
 
 
 def category_counts(frame: pl.DataFrame, column: str, title: str, top: int = 15) -> alt.Chart:

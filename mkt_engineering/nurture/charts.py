@@ -546,6 +546,26 @@ def exclusion_chart(breakdown: pl.DataFrame) -> alt.FacetChart:
     )
 
 
+def _threshold_texts(curve: pl.DataFrame) -> pl.DataFrame:
+    """The line's hover text: the thresholds it runs through and the precision they reach
+    ("MQL score threshold 0 to 100, precision 27% to 52%"), English and German."""
+    if curve.is_empty():
+        return series_texts(None, ["MQL score threshold"], ["MQL-Score-Schwelle"])
+    low, high = curve["threshold"].min(), curve["threshold"].max()
+    worst, best = curve["precision"].min(), curve["precision"].max()
+    texts = [
+        f"{words[0]} {formatting.number(low, 0, language)} {words[1]} "
+        f"{formatting.number(high, 0, language)}, {words[2]} "
+        f"{formatting.percent(worst, 0, language)} {words[1]} "
+        f"{formatting.percent(best, 0, language)}"
+        for language, words in (
+            ("en", ("MQL score threshold", "to", "precision")),
+            ("de", ("MQL-Score-Schwelle", "bis", "Präzision")),
+        )
+    ]
+    return series_texts(None, [texts[0]], [texts[1]])
+
+
 def reach_precision_chart(curve: pl.DataFrame, *, chosen: float | None = None) -> alt.LayerChart:
     """Reach (share passed to sales) against precision (share of them won) as the
     threshold moves."""
@@ -556,7 +576,9 @@ def reach_precision_chart(curve: pl.DataFrame, *, chosen: float | None = None) -
         ),
         y=alt.Y("precision:Q", title="precision: share of them won", axis=alt.Axis(format="%")),
     )
-    line = base.mark_line(point=True, color=ACCENT).encode(
+    # the line and its points apart: a line with point=True gives the points its text too
+    line = describe_series(base.mark_line(color=ACCENT), _threshold_texts(data))
+    points = base.mark_point(filled=True, color=ACCENT).encode(
         tooltip=[
             alt.Tooltip("threshold:Q", title="MQL score threshold"),
             alt.Tooltip("reach:Q", format=".1%"),
@@ -574,7 +596,7 @@ def reach_precision_chart(curve: pl.DataFrame, *, chosen: float | None = None) -
         .mark_text(dx=8, dy=-8, fontSize=10)
         .encode(x="reach:Q", y="precision:Q", text="threshold:Q")
     )
-    layers = line + labels
+    layers = line + points + labels
     if chosen is not None:
         layers += base.transform_filter(alt.datum.threshold == chosen).mark_point(
             size=220, color=PALETTE[5], shape="diamond", filled=True
