@@ -255,3 +255,13 @@ def test_rounded_heatmap_cells_keep_their_place_and_their_neighbours(pages, spec
     ):
         if abs(left[2] - right[0]) < 1e-6 and abs(left[1] - right[1]) < 1e-6:
             assert abs(left_after[2] - right_after[0]) < 1e-9, name  # same edge, no gap
+
+
+@pytest.mark.parametrize("name", ["ltv.clv_distribution", "overview.histogram"])
+def test_a_histogram_bar_names_its_range_and_its_count(pages, name):
+    """A hover text is the tooltip only, so the tooltip names the bar's range: it used to
+    come from vega-lite's automatic text of the binned axis ("... (EUR): 0 – 2")."""
+    bars = [hover for attrs, hover in _marks(pages[name]) if _RECT.search(attrs)]
+    assert bars
+    for hover in bars:
+        assert [key for key, _ in _entries(hover)][:2] == ["from", "to"], hover
