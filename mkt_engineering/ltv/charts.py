@@ -21,7 +21,7 @@ import polars as pl
 
 from mkt_engineering import formatting
 from mkt_engineering.charts.german import data_value
-from mkt_engineering.charts.series_text import describe_series, plural
+from mkt_engineering.charts.series_text import describe_series, plural, series_texts
 from mkt_engineering.charts.theme import ACCENT, MUTED, PALETTE, count_axis
 from mkt_engineering.text import Currency
 
@@ -447,8 +447,33 @@ def tracking_chart(tracked: pl.DataFrame) -> alt.LayerChart:
 HOLDOUT_STEP = 44
 
 
-def holdout_chart(by_frequency: pl.DataFrame) -> alt.Chart:
-    """Mean holdout purchases per calibration frequency: actual against predicted."""
+def _holdout_texts(long: pl.DataFrame) -> pl.DataFrame:
+    """Each line's hover text: the range of its means ("actual, 0.20 to 3.64 mean holdout
+    purchases"), English and German; two rows, one per line."""
+    ranges = long.group_by("series", maintain_order=True).agg(
+        pl.col("purchases").min().alias("low"), pl.col("purchases").max().alias("high")
+    )
+    rows = ranges.select("series", "low", "high").rows()
+    return series_texts(
+        ranges.select("series"),
+        [
+            f"{name}, {formatting.number(low, 2)} to {formatting.number(high, 2)} mean holdout "
+            "purchases"
+            for name, low, high in rows
+        ],
+        [
+            f"{data_value('series', name)}, {formatting.number(low, 2, 'de')} bis "
+            f"{formatting.number(high, 2, 'de')} mittlere Holdout-Käufe"
+            for name, low, high in rows
+        ],
+    )
+
+
+def holdout_chart(by_frequency: pl.DataFrame) -> alt.LayerChart:
+    """Mean holdout purchases per calibration frequency: actual against predicted.
+
+    Each point's hover text is its bucket's mean; each line's names the range of its means.
+    """
     long = by_frequency.unpivot(
         index=["bucket", "customers"],
         on=["actual", "predicted"],
@@ -456,41 +481,41 @@ def holdout_chart(by_frequency: pl.DataFrame) -> alt.Chart:
         value_name="purchases",
     )
     order = by_frequency["bucket"].to_list()
-    return (
-        alt.Chart(long)
-        .mark_line(point=True)
-        .encode(
-            # upright labels ("7+") under columns wide enough for them: the 20 px default
-            # turned them on their side and squeezed the chart to 160 px
-            x=alt.X(
-                "bucket:O",
-                sort=order,
-                title="Repeat purchases in the calibration period",
-                axis=alt.Axis(labelAngle=0),
-            ),
-            y=alt.Y(
-                "purchases:Q",
-                title="Mean purchases in the holdout period",
-                axis=alt.Axis(format=".2f"),
-            ),
-            # titled as in the hover text, the legend without one: vega-lite named the line
-            # twice ("series: actual; line: actual") and the mean twice, once unrounded
-            color=alt.Color(
-                "series:N",
-                title="line",
-                scale=alt.Scale(range=[ACCENT, PALETTE[1]]),
-                legend=alt.Legend(title=None),
-            ),
-            tooltip=[
-                alt.Tooltip("bucket:O", title="Repeat purchases in the calibration period"),
-                alt.Tooltip("series:N", title="line"),
-                alt.Tooltip(
-                    "purchases:Q", title="Mean purchases in the holdout period", format=".2f"
-                ),
-                alt.Tooltip("customers:Q", title="Customers", format=",d"),
-            ],
-        )
-        .properties(title="Holdout purchases by past frequency", width=alt.Step(HOLDOUT_STEP))
+    base = alt.Chart(long).encode(
+        # upright labels ("7+") under columns wide enough for them: the 20 px default
+        # turned them on their side and squeezed the chart to 160 px
+        x=alt.X(
+            "bucket:O",
+            sort=order,
+            title="Repeat purchases in the calibration period",
+            axis=alt.Axis(labelAngle=0),
+        ),
+        y=alt.Y(
+            "purchases:Q",
+            title="Mean purchases in the holdout period",
+            axis=alt.Axis(format=".2f"),
+        ),
+        # titled as in the hover text, the legend without one: vega-lite named the line
+        # twice ("series: actual; line: actual") and the mean twice, once unrounded
+        color=alt.Color(
+            "series:N",
+            title="line",
+            scale=alt.Scale(range=[ACCENT, PALETTE[1]]),
+            legend=alt.Legend(title=None),
+        ),
+    )
+    # the line and its points apart: a line with point=True gives the points its text too
+    line = describe_series(base.mark_line(), _holdout_texts(long), "series")
+    points = base.mark_point(filled=True).encode(
+        tooltip=[
+            alt.Tooltip("bucket:O", title="Repeat purchases in the calibration period"),
+            alt.Tooltip("series:N", title="line"),
+            alt.Tooltip("purchases:Q", title="Mean purchases in the holdout period", format=".2f"),
+            alt.Tooltip("customers:Q", title="Customers", format=",d"),
+        ],
+    )
+    return (line + points).properties(
+        title="Holdout purchases by past frequency", width=alt.Step(HOLDOUT_STEP)
     )
 
 
