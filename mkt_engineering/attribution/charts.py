@@ -365,7 +365,7 @@ def lookback_chart(sensitivity: pl.DataFrame) -> alt.LayerChart:
     )
     # the line and its points apart: a line with point=True gives the points its text too
     line = describe_series(base.mark_line(), _lookback_texts(sensitivity), "channel")
-    points = base.mark_point(filled=True).encode(
+    points = base.mark_point(filled=True, opacity=1).encode(
         tooltip=[
             alt.Tooltip("channel:N", title="channel"),
             alt.Tooltip("lookback_days:Q", title="lookback window (days)"),

@@ -135,7 +135,7 @@ def weekly_rows_chart(counts: pl.DataFrame, title: str, period: str = "week") ->
     )
     # the line and its points apart: a line with point=True gives the points its text too
     line = describe_series(base.mark_line(color=ACCENT), _range_texts(counts, period))
-    points = base.mark_point(filled=True, color=ACCENT).encode(
+    points = base.mark_point(filled=True, color=ACCENT, opacity=1).encode(
         tooltip=[
             alt.Tooltip("period:T", title=f"{period} starting"),
             # titled as the axis: the count once in each point's hover text

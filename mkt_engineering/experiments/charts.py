@@ -312,7 +312,7 @@ def cumulative_chart(
     )
     points = (
         base.transform_calculate(effect_text=scale["text"]("datum.effect"))
-        .mark_point(filled=True, color=ACCENT)
+        .mark_point(filled=True, color=ACCENT, opacity=1)
         .encode(
             y="effect:Q",
             tooltip=[

@@ -506,7 +506,7 @@ def holdout_chart(by_frequency: pl.DataFrame) -> alt.LayerChart:
     )
     # the line and its points apart: a line with point=True gives the points its text too
     line = describe_series(base.mark_line(), _holdout_texts(long), "series")
-    points = base.mark_point(filled=True).encode(
+    points = base.mark_point(filled=True, opacity=1).encode(
         tooltip=[
             alt.Tooltip("bucket:O", title="Repeat purchases in the calibration period"),
             alt.Tooltip("series:N", title="line"),

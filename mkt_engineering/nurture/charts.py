@@ -578,7 +578,7 @@ def reach_precision_chart(curve: pl.DataFrame, *, chosen: float | None = None) -
     )
     # the line and its points apart: a line with point=True gives the points its text too
     line = describe_series(base.mark_line(color=ACCENT), _threshold_texts(data))
-    points = base.mark_point(filled=True, color=ACCENT).encode(
+    points = base.mark_point(filled=True, color=ACCENT, opacity=1).encode(
         tooltip=[
             alt.Tooltip("threshold:Q", title="MQL score threshold"),
             alt.Tooltip("reach:Q", format=".1%"),
@@ -599,7 +599,7 @@ def reach_precision_chart(curve: pl.DataFrame, *, chosen: float | None = None) -
     layers = line + points + labels
     if chosen is not None:
         layers += base.transform_filter(alt.datum.threshold == chosen).mark_point(
-            size=220, color=PALETTE[5], shape="diamond", filled=True
+            size=220, color=PALETTE[5], shape="diamond", filled=True, opacity=1
         )
     return layers.properties(title="Reach against precision of the MQL threshold")
 

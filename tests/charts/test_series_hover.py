@@ -175,6 +175,30 @@ def test_series_texts_cost_a_few_hundred_bytes_a_chart(drawn, demo_charts):
         assert page_bytes <= 80 * len(titles), name
 
 
+# Charts whose line and points were one mark (point=True) and are two layers now.
+SPLIT_LINES = (
+    "attribution.lookback_chart",
+    "ltv.holdout_chart",
+    "nurture.reach_precision_chart",
+    "overview.rows_over_time_weekly",
+    "experiments.cumulative_chart",
+)
+
+
+@pytest.mark.parametrize("name", SPLIT_LINES)
+def test_points_drawn_apart_from_their_line_cost_no_more_bytes(drawn, name):
+    """Point marks are 0.7 opaque by default: an opacity attribute on each of hundreds of
+    points (3 KB on the data overview page), where point=True drew them opaque."""
+    points = [
+        mark
+        for group in ET.fromstring(drawn[(name, "en")]).iter(f"{SVG}g")
+        if "mark-symbol" in group.get("class", "")
+        for mark in group
+        if mark.get("role") == "graphics-symbol"
+    ]
+    assert points and all(p.get("opacity", "1") == "1" for p in points), name
+
+
 # ---------------------------------------------------------------- b. revenue forecast legend
 
 
