@@ -481,11 +481,25 @@ def segment_forest(
     )
 
 
+# The trust chart's panels: at least the height of their longest rotated axis title
+# ("pre-period measure" in 13 px type), 30 px a row above that, bars of 22 px.
+TRUST_MIN_HEIGHT = 140
+TRUST_ROW = 30
+TRUST_BAR = 22
+
+
 def trust_chart(srm: SrmResult, balance: pl.DataFrame) -> alt.HConcatChart:
-    """Sample split against plan, and standardized covariate differences against the 0.1 line."""
+    """Sample split against plan, and standardized covariate differences against the 0.1 line.
+
+    Both panels are one height, tall enough for their rotated axis titles: one covariate
+    drew a 20 px panel whose title "pre-period measure" hung far below it, and the two panel
+    titles sat at different heights.
+    """
+    rows = max(srm.table.height, balance["covariate"].n_unique() if balance.height else 0)
+    height = max(TRUST_MIN_HEIGHT, TRUST_ROW * rows)
     split = (
         alt.Chart(srm.table)
-        .mark_bar(color=ACCENT)
+        .mark_bar(color=ACCENT, size=TRUST_BAR)
         .encode(
             x=alt.X("share:Q", title="share of units", axis=alt.Axis(format="%")),
             y=alt.Y("variant:N", title="arm"),
@@ -502,7 +516,9 @@ def trust_chart(srm: SrmResult, balance: pl.DataFrame) -> alt.HConcatChart:
         .encode(x="expected_share:Q", y="variant:N")
     )
     left = alt.layer(split, planned).properties(
-        title=f"Sample split (planned: black tick), {_p_text(srm.p_value)}", width=240
+        title=f"Sample split (planned: black tick), {_p_text(srm.p_value)}",
+        width=240,
+        height=height,
     )
     title = alt.Title("Can the comparison be trusted?", subtitle="Split and pre-period balance")
     if balance.is_empty():
@@ -533,7 +549,7 @@ def trust_chart(srm: SrmResult, balance: pl.DataFrame) -> alt.HConcatChart:
     return alt.hconcat(
         left,
         alt.layer(limits, smd).properties(
-            title="Pre-period balance (inside the lines is fine)", width=240
+            title="Pre-period balance (inside the lines is fine)", width=240, height=height
         ),
     ).properties(title=title)
 

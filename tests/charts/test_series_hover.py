@@ -367,6 +367,15 @@ def test_a_short_test_draws_its_days_as_wide_as_the_other_charts(drawn, demo_cha
     assert ex_charts.cumulative_chart(over_time).to_dict()["width"] == 20 * days
 
 
+def test_trust_panels_share_a_height_that_holds_their_axis_titles(demo_charts):
+    """One covariate drew a 20 px panel under a rotated 'pre-period measure' title about
+    120 px long, beside a 40 px split panel: titles at two heights, an axis title hanging."""
+    panels = demo_charts["experiments.trust_chart"].to_dict()["hconcat"]
+    heights = {panel["height"] for panel in panels}
+    assert len(panels) == 2 and len(heights) == 1
+    assert heights.pop() >= ex_charts.TRUST_MIN_HEIGHT >= 0.6 * 13 * len("pre-period measure")
+
+
 def test_small_category_axes_keep_their_labels_upright(drawn):
     """Short labels (days 1 to 14, frequencies 0 to 7+) were turned on their side."""
     for name in ("experiments.cumulative_chart", "ltv.holdout_chart"):
