@@ -483,7 +483,7 @@ def segment_forest(
 
 # The trust chart's panels: at least the height of their longest rotated axis title
 # ("pre-period measure" in 13 px type), 30 px a row above that, bars of 22 px.
-TRUST_MIN_HEIGHT = 140
+TRUST_MIN_HEIGHT = 150
 TRUST_ROW = 30
 TRUST_BAR = 22
 
