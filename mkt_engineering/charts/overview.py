@@ -9,6 +9,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
+from mkt_engineering.charts.axis_room import band_height
 from mkt_engineering.charts.series_text import describe_series, series_texts
 from mkt_engineering.charts.theme import ACCENT, count_axis
 from mkt_engineering.errors import ParameterError
@@ -157,7 +158,8 @@ def category_counts(frame: pl.DataFrame, column: str, title: str, top: int = 15)
 
 
 def value_counts_chart(counts: pl.DataFrame, column: str, title: str) -> alt.Chart:
-    """The bars of `category_counts` from counts already made (column, rows)."""
+    """The bars of `category_counts` from counts already made (column, rows); tall enough
+    for the column's name beside a few bars."""
     return (
         alt.Chart(counts, title=title)
         .mark_bar(color=ACCENT)
@@ -166,6 +168,7 @@ def value_counts_chart(counts: pl.DataFrame, column: str, title: str) -> alt.Cha
             x=alt.X("rows:Q", title="rows", axis=count_axis(_top(counts))),
             tooltip=[alt.Tooltip(f"{column}:N"), alt.Tooltip("rows:Q", title="rows", format=",d")],
         )
+        .properties(height=band_height(counts.height, column))
     )
 
 

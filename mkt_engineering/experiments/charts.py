@@ -14,6 +14,7 @@ import numpy as np
 import polars as pl
 
 from mkt_engineering import formatting
+from mkt_engineering.charts.axis_room import band_height
 from mkt_engineering.charts.series_text import describe_series, series_texts
 from mkt_engineering.charts.theme import ACCENT, MUTED, PALETTE
 from mkt_engineering.experiments.checks import SrmResult
@@ -108,7 +109,9 @@ def _effect_panel(rows: pl.DataFrame, scale: str) -> alt.LayerChart:
             ],
         )
     )
-    return alt.layer(_zero_rule(), bars, points)
+    # one metric was a 20 px panel beside its 95 px axis title
+    height = band_height(rows["label"].n_unique(), "metric (arm)")
+    return alt.layer(_zero_rule(), bars, points).properties(height=height)
 
 
 def effects_chart(effects: pl.DataFrame) -> alt.VConcatChart:
@@ -481,9 +484,8 @@ def segment_forest(
     )
 
 
-# The trust chart's panels: at least the height of their longest rotated axis title
-# ("pre-period measure" in 13 px type), 30 px a row above that, bars of 22 px.
-TRUST_MIN_HEIGHT = 150
+# The trust chart's panels: 30 px a row, at least their longest rotated axis title
+# ("pre-period measure", German "Kennzahl vor dem Test"), bars of 22 px.
 TRUST_ROW = 30
 TRUST_BAR = 22
 
@@ -496,7 +498,7 @@ def trust_chart(srm: SrmResult, balance: pl.DataFrame) -> alt.HConcatChart:
     titles sat at different heights.
     """
     rows = max(srm.table.height, balance["covariate"].n_unique() if balance.height else 0)
-    height = max(TRUST_MIN_HEIGHT, TRUST_ROW * rows)
+    height = band_height(rows, "pre-period measure", step=TRUST_ROW)
     split = (
         alt.Chart(srm.table)
         .mark_bar(color=ACCENT, size=TRUST_BAR)

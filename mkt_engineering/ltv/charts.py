@@ -20,6 +20,7 @@ import numpy as np
 import polars as pl
 
 from mkt_engineering import formatting
+from mkt_engineering.charts.axis_room import band_height
 from mkt_engineering.charts.german import data_value
 from mkt_engineering.charts.series_text import describe_series, plural, series_texts
 from mkt_engineering.charts.theme import ACCENT, MUTED, PALETTE, count_axis
@@ -654,7 +655,9 @@ def ltv_cac_chart(channels: pl.DataFrame, currency: str | Currency | None = None
         title=alt.TitleParams(
             "Which channels bring customers worth their cost?",
             subtitle="Right of the dashed line: value above cost.",
-        )
+        ),
+        # four channels were 80 px beside a 150 px axis title
+        height=band_height(channels.height, "Acquisition channel"),
     )
 
 

@@ -373,7 +373,42 @@ def test_trust_panels_share_a_height_that_holds_their_axis_titles(demo_charts):
     panels = demo_charts["experiments.trust_chart"].to_dict()["hconcat"]
     heights = {panel["height"] for panel in panels}
     assert len(panels) == 2 and len(heights) == 1
-    assert heights.pop() >= ex_charts.TRUST_MIN_HEIGHT >= 0.6 * 13 * len("pre-period measure")
+    assert heights.pop() >= 0.6 * 13 * len("Kennzahl vor dem Test")  # its German title
+
+
+def _y_titles(svg: str) -> list[tuple[str, float]]:
+    """(title, axis length in px) of every titled y axis of a drawing."""
+    found = []
+    for axis in ET.fromstring(svg).iter(f"{SVG}g"):
+        if axis.get("aria-roledescription") != "axis":
+            continue
+        if not (axis.get("aria-label") or "").startswith("Y"):
+            continue
+        groups = list(axis.iter(f"{SVG}g"))
+        titles = [t.text for g in groups if "role-axis-title" in (g.get("class") or "") for t in g]
+        ends = [
+            float(e.get("y2") or re.search(r"V([-\d.]+)", e.get("d", "V0")).group(1))
+            for g in groups
+            if "role-axis-domain" in (g.get("class") or "")
+            for e in g
+        ]
+        if titles and titles[0] and ends:
+            found.append((titles[0], abs(ends[0])))
+    return found
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_a_rotated_y_axis_title_fits_beside_its_axis(drawn, language):
+    """Four channels were 80 px tall beside 'Acquisition channel' (about 150 px), one A/B
+    metric 20 px beside 'metric (arm)': the titles hung into the charts around them."""
+    hanging = [
+        (name, title, length)
+        for (name, lang), svg in drawn.items()
+        if lang == language
+        for title, length in _y_titles(svg)
+        if 0.6 * 13 * len(title) > length + 10  # 13 px bold Helvetica, about 0.6 em a letter
+    ]
+    assert not hanging
 
 
 def test_small_category_axes_keep_their_labels_upright(drawn):
