@@ -119,6 +119,21 @@ LOCALES = {
 }
 
 
+# Date ticks of a German axis: "12. Jan", "Mär", "2026" (vega's default, "%b %d", wrote
+# "Jan 12" in German reports too). The finest unit a tick date needs picks its format.
+GERMAN_DATE_TICKS = {
+    "year": "%Y",
+    "quarter": "%b",
+    "month": "%b",
+    "week": "%-d. %b",
+    "date": "%-d. %b",
+    "hours": "%H:%M",
+    "minutes": "%H:%M",
+    "seconds": "%H:%M:%S",
+    "milliseconds": "%H:%M:%S.%L",
+}
+
+
 def theme_config(language: Literal["en", "de"] = "en") -> dict:
     """The vega-lite config of the kit's theme.
 
@@ -151,7 +166,8 @@ def theme_config(language: Literal["en", "de"] = "en") -> dict:
             # (6 px apart), so "30 3540" cannot happen and the rest stay evenly spaced.
             # Category axes keep every label: their room comes from the step size instead.
             "axisQuantitative": {"labelOverlap": "parity", "labelSeparation": 6},
-            "axisTemporal": {"labelOverlap": "parity", "labelSeparation": 6},
+            "axisTemporal": {"labelOverlap": "parity", "labelSeparation": 6}
+            | ({"format": GERMAN_DATE_TICKS} if language == "de" else {}),
             # A legend shows the line's colour at full strength, not a pale band's colour:
             # layered band + line charts share one legend, drawn from the first layer.
             "legend": {"labelFontSize": 12, "titleFontSize": 13, "symbolOpacity": 1},

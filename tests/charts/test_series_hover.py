@@ -411,6 +411,29 @@ def test_a_rotated_y_axis_title_fits_beside_its_axis(drawn, language):
     assert not hanging
 
 
+def _x_labels(svg: str) -> list[str]:
+    tree = ET.fromstring(svg)
+    return [
+        t.text
+        for axis in tree.iter(f"{SVG}g")
+        if (axis.get("aria-label") or "").startswith("X-axis")
+        for g in axis.iter(f"{SVG}g")
+        if "role-axis-label" in (g.get("class") or "")
+        for t in g
+        if t.text and t.get("opacity", "1") != "0"
+    ]
+
+
+def test_german_date_axes_read_day_then_month(drawn):
+    """Weekly ticks read "12. Jan" in a German report, not "Jan 12"."""
+    for name in ("overview.rows_over_time_weekly", "ltv.tracking_chart"):
+        german = _x_labels(drawn[(name, "de")])
+        assert german, name
+        assert not [t for t in german if re.fullmatch(r"\w{3} \d\d", t)], (name, german)
+    weekly = _x_labels(drawn[("overview.rows_over_time_weekly", "de")])
+    assert any(re.fullmatch(r"\d{1,2}\. \w+", t) for t in weekly), weekly
+
+
 def test_small_category_axes_keep_their_labels_upright(drawn):
     """Short labels (days 1 to 14, frequencies 0 to 7+) were turned on their side."""
     for name in ("experiments.cumulative_chart", "ltv.holdout_chart"):
