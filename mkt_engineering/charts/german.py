@@ -46,6 +46,14 @@ WORDS: dict[str, str] = {
     "Models against the truth": "Modelle gegen die Wahrheit",
     "on the dashed diagonal = right": "auf der gestrichelten Diagonale = richtig",
     "true share": "wahrer Anteil",
+    # reference lines' hover texts
+    "dashed line, no change": "gestrichelte Linie, keine Änderung",
+    "dashed line, the usual 80% target": "gestrichelte Linie, das übliche Ziel von 80 %",
+    "dashed lines, 0.1 standard deviations either way": (
+        "gestrichelte Linien, 0,1 Standardabweichungen in jede Richtung"
+    ),
+    "dashed line, value equals cost": "gestrichelte Linie, Wert gleich Kosten",
+    "average customer": "durchschnittlicher Kunde",
     "dashed diagonal, where the model share equals the true share": (
         "gestrichelte Diagonale, auf der der Anteil im Modell dem wahren Anteil gleicht"
     ),

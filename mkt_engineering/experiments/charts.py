@@ -22,11 +22,16 @@ from mkt_engineering.experiments.design import power_curve
 from mkt_engineering.experiments.summary import is_money
 from mkt_engineering.formatting import Currency, currency_for, vega_label_expr
 
+# Hover texts of reference lines (they read "zero: 0", "y: 0.8", "x: -10.00%").
+NO_CHANGE = "dashed line, no change"
+POWER_TARGET_LINE = "dashed line, the usual 80% target"
+BALANCE_LIMITS = "dashed lines, 0.1 standard deviations either way"
+
 
 def _zero_rule(axis: str = "x") -> alt.Chart:
     return (
         alt.Chart(pl.DataFrame({"zero": [0.0]}))
-        .mark_rule(color=MUTED, strokeDash=[4, 4])
+        .mark_rule(color=MUTED, strokeDash=[4, 4], description=NO_CHANGE)
         .encode(**{axis: "zero:Q"})
     )
 
@@ -527,7 +532,7 @@ def trust_chart(srm: SrmResult, balance: pl.DataFrame) -> alt.HConcatChart:
         return alt.hconcat(left).properties(title=title)
     limits = (
         alt.Chart(pl.DataFrame({"x": [-0.1, 0.1]}))
-        .mark_rule(color=MUTED, strokeDash=[4, 4])
+        .mark_rule(color=MUTED, strokeDash=[4, 4], description=BALANCE_LIMITS)
         .encode(x="x:Q")
     )
     smd = (
@@ -621,8 +626,8 @@ def power_chart(
     # the line is one path: its hover text says where it reaches the usual 80%
     line = describe_series(line, _power_texts(data, baseline, sd, metric, currency))
     target = (
-        alt.Chart(pl.DataFrame({"y": [0.8]}))
-        .mark_rule(color=MUTED, strokeDash=[4, 4])
+        alt.Chart(pl.DataFrame({"y": [POWER_TARGET]}))
+        .mark_rule(color=MUTED, strokeDash=[4, 4], description=POWER_TARGET_LINE)
         .encode(y="y:Q")
     )
     return alt.layer(line, target).properties(

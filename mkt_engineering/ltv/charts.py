@@ -574,6 +574,7 @@ def _value_bins(values: pl.Series, bins: int) -> pl.DataFrame:
     )
 
 
+BREAK_EVEN = "dashed line, value equals cost"
 CLV_NOTE = "Red line: the average customer. The top 1% are counted in the last bar."
 
 
@@ -621,7 +622,10 @@ def clv_distribution(
     mean = (
         alt.Chart(pl.DataFrame({"mean": [float(mean) if mean is not None else 0.0]}))
         .mark_rule(color=PALETTE[5])
-        .encode(x="mean:Q")
+        # it read "mean: 5.09"
+        .encode(
+            x="mean:Q", tooltip=[alt.Tooltip("mean:Q", title="average customer", format=",.2f")]
+        )
     )
     return (bars + mean).properties(
         title=alt.TitleParams("How value is spread over customers", subtitle=subtitle)
@@ -648,7 +652,7 @@ def ltv_cac_chart(channels: pl.DataFrame, currency: str | Currency | None = None
     )
     one = (
         alt.Chart(pl.DataFrame({"x": [1.0]}))
-        .mark_rule(color=MUTED, strokeDash=[4, 2])
+        .mark_rule(color=MUTED, strokeDash=[4, 2], description=BREAK_EVEN)
         .encode(x="x:Q")
     )
     return (bars + one).properties(

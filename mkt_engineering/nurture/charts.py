@@ -421,7 +421,17 @@ def unsubscribe_chart(table: pl.DataFrame) -> alt.LayerChart:
         ],
     )
     return (
-        base.mark_rule(color=PALETTE[5]).encode(y="ci_low:Q", y2="ci_high:Q") + points
+        # the interval's hover text in words (it read "ci_low: 0.39; ci_high: 1.77")
+        base.mark_rule(color=PALETTE[5]).encode(
+            y="ci_low:Q",
+            y2="ci_high:Q",
+            tooltip=[
+                alt.Tooltip("emails_per_week:N", title="e-mails per week"),
+                alt.Tooltip("ci_low:Q", title="95% interval from", format=".2f"),
+                alt.Tooltip("ci_high:Q", title="to", format=".2f"),
+            ],
+        )
+        + points
     ).properties(
         title="E-mail fatigue: unsubscribe rate by frequency", width=alt.Step(RATE_BAR_STEP)
     )

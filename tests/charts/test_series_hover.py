@@ -434,6 +434,23 @@ def test_german_date_axes_read_day_then_month(drawn):
     assert any(re.fullmatch(r"\d{1,2}\. \w+", t) for t in weekly), weekly
 
 
+# Field names the chart functions use for reference lines and intervals: a reader saw
+# "zero: 0", "y: 0.8", "mean: 5.09", "ci_low: 0.39" when a hover text named them.
+RAW_KEYS = {"zero", "x", "y", "mean", "ci_low", "ci_high"}
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_reference_lines_say_what_they_are(drawn, language):
+    raw = {
+        (name, hover)
+        for (name, lang), svg in drawn.items()
+        if lang == language
+        for hover in re.findall(r"<title>([^<]*)</title>", svg)
+        if {part.split(": ")[0] for part in hover.split("; ")} & RAW_KEYS
+    }
+    assert not raw
+
+
 def test_small_category_axes_keep_their_labels_upright(drawn):
     """Short labels (days 1 to 14, frequencies 0 to 7+) were turned on their side."""
     for name in ("experiments.cumulative_chart", "ltv.holdout_chart"):
