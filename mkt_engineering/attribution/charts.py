@@ -402,7 +402,7 @@ def truth_chart(comparison: pl.DataFrame) -> alt.Chart:
                 alt.Tooltip("model:N", title="model"),
                 alt.Tooltip("channel:N", title="channel"),
                 alt.Tooltip("share:Q", format=".1%"),
-                alt.Tooltip("true_share:Q", format=".1%"),
+                alt.Tooltip("true_share:Q", title="true share", format=".1%"),
             ],
         )
     )
@@ -441,7 +441,7 @@ def budget_chart(table: pl.DataFrame, currency: str | Currency | None = None) ->
                 alt.Tooltip("model:N", title="model"),
                 alt.Tooltip("channel:N", title="channel"),
                 alt.Tooltip("cost_per_conversion:Q", title=cost, format=",.2f"),
-                alt.Tooltip("roas:Q", format=",.2f"),
+                alt.Tooltip("roas:Q", title="revenue per unit of spend (ROAS)", format=",.2f"),
             ],
         )
         .properties(

@@ -54,6 +54,10 @@ WORDS: dict[str, str] = {
     ),
     "dashed line, value equals cost": "gestrichelte Linie, Wert gleich Kosten",
     "average customer": "durchschnittlicher Kunde",
+    # hover-text titles in words where the field name was shown ("ltv_cac: 2.40")
+    "revenue per unit of spend (ROAS)": "Umsatz je Einheit Werbekosten (ROAS)",
+    "payback (month)": "Amortisation (Monat)",
+    "share of all wins": "Anteil aller Abschlüsse",
     "dashed diagonal, where the model share equals the true share": (
         "gestrichelte Diagonale, auf der der Anteil im Modell dem wahren Anteil gleicht"
     ),

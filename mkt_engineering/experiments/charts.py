@@ -549,7 +549,11 @@ def trust_chart(srm: SrmResult, balance: pl.DataFrame) -> alt.HConcatChart:
             tooltip=[
                 "covariate:N",
                 alt.Tooltip("variant:N", title="arm"),
-                alt.Tooltip("standardized_difference:Q", format=".3f"),
+                alt.Tooltip(
+                    "standardized_difference:Q",
+                    title="difference in standard deviations",
+                    format=".3f",
+                ),
             ],
         )
     )

@@ -645,8 +645,12 @@ def ltv_cac_chart(channels: pl.DataFrame, currency: str | Currency | None = None
                 alt.Tooltip("acquisition_channel:N", title="Acquisition channel"),
                 alt.Tooltip("clv:Q", format=",.2f", title=f"clv{_unit(currency)}"),
                 alt.Tooltip("cac:Q", format=",.2f", title=f"cac{_unit(currency)}"),
-                alt.Tooltip("ltv_cac:Q", format=".2f"),
-                "payback_month:Q",
+                alt.Tooltip(
+                    "ltv_cac:Q",
+                    title="Lifetime value per unit of acquisition cost (LTV:CAC)",
+                    format=".2f",
+                ),
+                alt.Tooltip("payback_month:Q", title="payback (month)"),
             ],
         )
     )

@@ -417,7 +417,9 @@ def unsubscribe_chart(table: pl.DataFrame) -> alt.LayerChart:
             alt.Tooltip("emails_per_week:N", title="e-mails per week"),
             "leads:Q",
             "unsubscribes:Q",
-            alt.Tooltip("per_1000_lead_days:Q", format=".2f"),
+            alt.Tooltip(
+                "per_1000_lead_days:Q", title="unsubscribes per 1,000 lead-days", format=".2f"
+            ),
         ],
     )
     return (
@@ -542,7 +544,9 @@ def exclusion_chart(breakdown: pl.DataFrame) -> alt.FacetChart:
                 alt.Tooltip("attribute_value:N", title="value"),
                 alt.Tooltip("leads:Q", format=",d"),
                 alt.Tooltip("excluded:Q", format=",d"),
-                alt.Tooltip("share_excluded:Q", format=".1%"),
+                alt.Tooltip(
+                    "share_excluded:Q", title="share that never reaches sales", format=".1%"
+                ),
             ],
         )
         .properties(width=380, height=alt.Step(18))
@@ -593,7 +597,7 @@ def reach_precision_chart(curve: pl.DataFrame, *, chosen: float | None = None) -
             alt.Tooltip("threshold:Q", title="MQL score threshold"),
             alt.Tooltip("reach:Q", format=".1%"),
             alt.Tooltip("precision:Q", format=".1%"),
-            alt.Tooltip("share_of_wins:Q", format=".1%"),
+            alt.Tooltip("share_of_wins:Q", title="share of all wins", format=".1%"),
         ]
     )
     # one threshold label per 5% of reach: labels of neighbouring thresholds overprinted

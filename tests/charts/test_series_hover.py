@@ -451,6 +451,20 @@ def test_reference_lines_say_what_they_are(drawn, language):
     assert not raw
 
 
+def test_hover_texts_name_things_in_words_not_field_names(drawn):
+    """'ltv_cac: 2.40', 'share_excluded: 66.9%', 'per_1000_lead_days: 1.02' named the
+    kit's own fields; the overview's names are the user's columns and stay as they are."""
+    named = {
+        (name, key)
+        for (name, lang), svg in drawn.items()
+        if lang == "en" and not name.startswith("overview.")
+        for hover in re.findall(r"<title>([^<]*)</title>", svg)
+        for key in (part.split(": ")[0] for part in hover.split("; ") if ": " in part)
+        if "_" in key
+    }
+    assert not named
+
+
 def test_small_category_axes_keep_their_labels_upright(drawn):
     """Short labels (days 1 to 14, frequencies 0 to 7+) were turned on their side."""
     for name in ("experiments.cumulative_chart", "ltv.holdout_chart"):
