@@ -17,15 +17,16 @@ report          first then  now   charts
 =============== ===== ===== ===== =======
 ab_test         133.4 122.5  97.0       6
 attribution     253.4 209.8 166.9       7
-cohort_ltv      337.1 256.3 193.6       8
+cohort_ltv      337.1 256.3 173.9       8
 data_overview   164.7 147.3 119.0       6
 nurture_timing  404.6 300.3 234.3      14
 =============== ===== ===== ===== =======
 
-The issue's aim, under 150 KB for a report with 8 charts, is not reached by cohort_ltv:
-its two heatmaps draw 531 cells, each a mark with its own hover text (about 180 bytes a
-cell: role, shape, colour and a text such as "Cohort: 2024-01-01; period: 1; buying: 16%;
-customers: 250"), 97 KB together; the page around the charts is 30 KB.
+The issue's aim, under 150 KB for a report with 8 charts, is not reached by cohort_ltv
+(173.9 KB, after the P(alive) heatmap went from 25 to 13 recency columns): its two
+heatmaps draw about 400 cells, each a mark with its own hover text (about 145 bytes a cell:
+role, shape, colour and a text such as "Cohort: 2024-01; period: 1; buying: 16%;
+customers: 250"), about 75 KB together; the page around the charts is 30 KB.
 Every ceiling below fails on the sizes before ("then").
 """
 
@@ -37,7 +38,7 @@ import pytest
 CEILINGS = {
     "ab_test": 106_800,
     "attribution": 183_600,
-    "cohort_ltv": 213_000,
+    "cohort_ltv": 191_300,
     "data_overview": 130_900,
     "nurture_timing": 257_800,
 }
