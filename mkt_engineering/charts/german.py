@@ -324,6 +324,7 @@ _STAGES = {
 # texts of a German report read these. Keyed by field, so a user's channel or segment level
 # that happens to be called "model" or "primary" keeps its name.
 DATA_WORDS: dict[str, dict[str, str]] = {
+    "coverage": {"full": "ganz", "partial": "teilweise"},
     "series": {"actual": "tatsächlich", "model": "Modell", "predicted": "vorhergesagt"},
     "role": {
         "primary": "primär",
@@ -418,6 +419,14 @@ PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
         lambda m: f"{m[1]}: Zeilen pro {_PERIODS[m[2]]}",
     ),
     (re.compile(r"rows per (day|week|month)"), lambda m: f"Zeilen pro {_PERIODS[m[1]]}"),
+    (re.compile(r"(day|week|month) covered"), lambda m: f"{_PERIODS[m[1]]} abgedeckt"),
+    (
+        re.compile(
+            r"Hollow grey: a (day|week|month) the data cover only in part \(not a drop "
+            r"in rows\)\."
+        ),
+        lambda m: "Hohl und grau: von den Daten nur zum Teil abgedeckt (kein Rückgang der Zeilen).",
+    ),
     (re.compile(r"(day|week|month) starting"), lambda m: f"{_PERIODS[m[1]]} ab"),
     (re.compile(r"(.+): rows per (.+)"), lambda m: f"{m[1]}: Zeilen je {m[2]}"),
     (re.compile(r"(.+): distribution of (.+)"), lambda m: f"{m[1]}: Verteilung von {m[2]}"),

@@ -6,6 +6,9 @@ a notebook stays tiny whatever the size of the input.
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 import altair as alt
 import polars as pl
 
@@ -93,16 +96,54 @@ def rows_over_time(
             f"rows_over_time: period must be one of {sorted(PERIODS)}, got {period!r}; "
             "leave it out to read the period from the dates."
         )
+    moments = frame.select(pl.col(column).cast(pl.Datetime("us")).alias("at")).drop_nulls()
     counts = (
-        frame.select(
-            pl.col(column).cast(pl.Datetime("us")).dt.truncate(PERIODS[period]).alias("period")
-        )
-        .drop_nulls()
-        .group_by("period")
+        moments.group_by(pl.col("at").dt.truncate(PERIODS[period]).alias("period"))
         .len(name="rows")
         .sort("period")
     )
-    return weekly_rows_chart(counts, f"{name}: rows per {period}", period=period)
+    first, last = moments["at"].min(), moments["at"].max()
+    every = pl.col("at").dt.truncate(PERIODS[period])
+    if moments.select((every == pl.col("at")).all()).item():
+        # each row stands for its whole period (monthly spend dated the 1st): none is cut
+        first = last = None
+    return weekly_rows_chart(
+        counts, f"{name}: rows per {period}", period=period, first=first, last=last
+    )
+
+
+def partial_periods(
+    counts: pl.DataFrame, period: str, first: Any = None, last: Any = None
+) -> pl.DataFrame:
+    """``counts`` with ``coverage``: "full", or "partial" for a period the data cover in part.
+
+    The data's first and last moments cut their periods: data that end on a Wednesday hold
+    three days of their last week, whose count would read as a collapse. Without the
+    moments (None) every period counts as full.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> weeks = pl.DataFrame({"period": [dt.datetime(2024, 1, 1), dt.datetime(2024, 1, 8)],
+    ...                       "rows": [70, 30]})
+    >>> partial_periods(weeks, "week", dt.datetime(2024, 1, 1), dt.datetime(2024, 1, 10))[
+    ...     "coverage"].to_list()
+    ['full', 'partial']
+    """
+    if first is None or last is None or counts.is_empty():
+        return counts.with_columns(coverage=pl.lit("full"))
+    start = pl.col("period").cast(pl.Datetime("us"))
+    # the period's last day; data up to any time of that day cover it
+    end = start.dt.offset_by(PERIODS[period]).dt.offset_by("-1d").dt.date()
+    first_day, last_day = _as_date(first), _as_date(last)
+    cut = (start.dt.date() < first_day) | (end > last_day)
+    return counts.with_columns(
+        coverage=pl.when(cut).then(pl.lit("partial")).otherwise(pl.lit("full"))
+    )
+
+
+def _as_date(moment: Any) -> dt.date:
+    return moment.date() if isinstance(moment, dt.datetime) else moment
 
 
 _PERIODS_DE = {"day": "Tag", "week": "Woche", "month": "Monat"}
@@ -123,27 +164,62 @@ def _range_texts(counts: pl.DataFrame, period: str) -> pl.DataFrame:
     return series_texts(None, [english_text], [german_text])
 
 
-def weekly_rows_chart(counts: pl.DataFrame, title: str, period: str = "week") -> alt.Chart:
+def weekly_rows_chart(
+    counts: pl.DataFrame,
+    title: str,
+    period: str = "week",
+    first: Any = None,
+    last: Any = None,
+) -> alt.Chart:
     """The line of `rows_over_time` from counts already made (period, rows), e.g. in an engine.
 
     `period` ("day", "week" or "month") names what one point counts, in the axis title and
     the tooltip. Each point's hover text is its count; the line's names the range of counts.
+    With the data's ``first`` and ``last`` moments, a period they cover only in part (see
+    `partial_periods`) is a hollow grey point off the line, named in the subtitle and its
+    hover text, so a short last week does not read as a collapse.
     """
-    base = alt.Chart(counts).encode(
-        x=alt.X("period:T", title=f"{period} starting"),
-        # counts: whole ticks only (a table of 3 or 4 rows per week got "4, 4, 3, 3")
-        y=alt.Y("rows:Q", title=f"rows per {period}", axis=count_axis(_top(counts))),
-    )
+    counts = partial_periods(counts, period, first, last)
+    full = counts.filter(pl.col("coverage") == "full")
+    line_rows = full if full.height else counts
+    top = count_axis(_top(counts))
+    x = alt.X("period:T", title=f"{period} starting")
+    # counts: whole ticks only (a table of 3 or 4 rows per week got "4, 4, 3, 3")
+    y = alt.Y("rows:Q", title=f"rows per {period}", axis=top)
+    tooltip = [
+        alt.Tooltip("period:T", title=f"{period} starting"),
+        # titled as the axis: the count once in each point's hover text
+        alt.Tooltip("rows:Q", title=f"rows per {period}", format=",d"),
+    ]
     # the line and its points apart: a line with point=True gives the points its text too
-    line = describe_series(base.mark_line(color=ACCENT), _range_texts(counts, period))
-    points = base.mark_point(filled=True, color=ACCENT, opacity=1).encode(
-        tooltip=[
-            alt.Tooltip("period:T", title=f"{period} starting"),
-            # titled as the axis: the count once in each point's hover text
-            alt.Tooltip("rows:Q", title=f"rows per {period}", format=",d"),
-        ],
+    line = describe_series(
+        alt.Chart(line_rows).mark_line(color=ACCENT).encode(x=x, y=y),
+        _range_texts(line_rows, period),
     )
-    return alt.layer(line, points, title=title)
+    points = (
+        alt.Chart(line_rows)
+        .mark_point(filled=True, color=ACCENT, opacity=1)
+        .encode(x=x, y=y, tooltip=tooltip)
+    )
+    cut = counts.filter(pl.col("coverage") == "partial")
+    if not full.height or not cut.height:
+        return alt.layer(line, points, title=title)
+    hollow = (
+        alt.Chart(cut)
+        .mark_point(filled=False, color=PARTIAL, opacity=1)
+        .encode(x=x, y=y, tooltip=[*tooltip, alt.Tooltip("coverage:N", title=f"{period} covered")])
+    )
+    heading = alt.TitleParams(title, subtitle=_partial_note(period))
+    return alt.layer(line, points, hollow, title=heading)
+
+
+#: Colour of a period the data cover only in part (hollow point).
+PARTIAL = "#8a8a8a"
+
+
+def _partial_note(period: str) -> str:
+    """The subtitle that names the hollow points."""
+    return f"Hollow grey: a {period} the data cover only in part (not a drop in rows)."
 
 
 def category_counts(frame: pl.DataFrame, column: str, title: str, top: int = 15) -> alt.Chart:
