@@ -114,16 +114,25 @@ def change(relative: float, decimals: int = 1, language: Language = "en") -> str
 
 
 def points(
-    difference: float, decimals: int = 1, language: Language = "en", signed: bool = False
+    difference: float,
+    decimals: int = 1,
+    language: Language = "en",
+    signed: bool = False,
+    short: bool = False,
 ) -> str:
     """A difference of two shares in percentage points ('1.8 points', signed '+1.8 points').
+
+    ``short`` abbreviates the German word ('+1,6 Pp.') where space is tight, as in a number
+    card's large value; the English word is short already.
 
     Examples
     --------
     >>> points(0.018), points(0.016, signed=True, language="de")
     ('1.8 points', '+1,6 Prozentpunkte')
+    >>> points(0.016, signed=True, language="de", short=True)
+    '+1,6 Pp.'
     """
-    word = "Prozentpunkte" if language == "de" else "points"
+    word = ("Pp." if short else "Prozentpunkte") if language == "de" else "points"
     if not _finite(difference):
         return f"{_not_finite(difference)} {word}"
     return f"{_signed(number(100 * difference, decimals, language), difference, signed)} {word}"

@@ -90,11 +90,17 @@ def _amount(value: float, row: dict, currency, language: Language, signed=False)
 
 
 def effect_text(
-    row: dict[str, Any], language: Language = "en", currency: str | Currency | None = None
+    row: dict[str, Any],
+    language: Language = "en",
+    currency: str | Currency | None = None,
+    short: bool = False,
 ) -> str:
-    """The change of one effects row: '+1.6 points' for rates, '+14.3% (+€1.02)' otherwise."""
+    """The change of one effects row: '+1.6 points' for rates, '+14.3% (+€1.02)' otherwise.
+
+    ``short``: the German unit abbreviated ('+1,6 Pp.'), for a card's large value.
+    """
     if row["kind"] == "proportion":
-        return points(row["effect"], 1, language, signed=True)
+        return points(row["effect"], 1, language, signed=True, short=short)
     absolute = _amount(row["effect"], row, currency, language, signed=True)
     if row.get("lift") is None or not math.isfinite(row["lift"]):
         return absolute  # control value 0: no relative change exists
@@ -131,7 +137,7 @@ def _effect_card(row: dict, currency, language: Language) -> Card:
     p = p_value(row.get("p_adjusted", row["p_value"]), language)
     return Card(
         f"{row['metric']} ({role})",
-        effect_text(row, language, currency),
+        effect_text(row, language, currency, short=True),  # "+1,6 Prozentpunkte" wrapped
         _t(language, f"{treated} vs {control} in control; {p}",
            f"{treated} ggü. {control} in der Kontrolle; {p}"),
         _t(language, "95% interval: ", "95-%-Intervall: ") + interval_text(row, language, currency),

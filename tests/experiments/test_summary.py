@@ -58,6 +58,9 @@ def test_german_summary_uses_german_words_and_formats():
     summary = summarize(_result("keep running", days_left=4), currency="€", language="de")
     assert summary.headline.startswith("Test weiterlaufen lassen: converted +1,6 Prozentpunkte")
     assert summary.cards[1].value == "+14,3 % (+1,02 €)"
+    # the card's large value abbreviates the unit (the full word wrapped in its box)
+    assert summary.cards[0].value == "+1,6 Pp."
+    assert summary.cards[0].interval.endswith("Prozentpunkte")
     assert summary.action.endswith("Etwa 4 Tage noch.")
     assert "p < 0,001" in summary.cards[0].comparison
 
