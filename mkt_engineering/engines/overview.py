@@ -120,6 +120,24 @@ def first_and_last(frame: Any, column: str) -> tuple[Any, Any]:
     return _wall_clock(result["first"][0]), _wall_clock(result["last"][0])
 
 
+def at_week_starts(frame: Any, column: str) -> bool:
+    """Whether every value of ``column`` is a Monday at midnight: rows that each stand for a
+    whole week (weekly spend), whose first and last weeks the data do not cut short."""
+    day = day_number(column)
+    monday = day == day - ((day + 3) % 7)  # 1970-01-01 was a Thursday
+    dtype = lazy(frame).collect_schema()[column]
+    if dtype == nw.Datetime:
+        moment = nw.col(column)
+        midnight = (moment.dt.hour() == 0) & (moment.dt.minute() == 0)
+        monday = monday & midnight & (moment.dt.second() == 0)
+    counts = to_polars(
+        lazy(frame)
+        .filter(~nw.col(column).is_null())
+        .select(nw.when(monday).then(0).otherwise(1).sum().alias("off"))
+    )
+    return not counts["off"][0]
+
+
 def rows_per_week(frame: Any, column: str) -> pl.DataFrame:
     """period (Monday of the week, as a date-time), rows: one row per week with data."""
     day = day_number(column)

@@ -25,9 +25,13 @@ def on(engine_frame):
 
 
 def chart_values(chart) -> pl.DataFrame:
-    spec = chart.to_dict()
-    rows = next(iter(spec["datasets"].values()))
-    return pl.DataFrame(rows)
+    """The rows of the chart's first dataset, and of a rows-over-time chart all its periods
+    (full ones on the line, partial ones as hollow points in a dataset of their own)."""
+    datasets = list(chart.to_dict()["datasets"].values())
+    if "coverage" not in datasets[0][0]:
+        return pl.DataFrame(datasets[0])
+    periods = [pl.DataFrame(rows) for rows in datasets if rows and "coverage" in rows[0]]
+    return pl.concat(periods).unique("period").sort("period")
 
 
 @pytest.mark.parametrize(("contract", "path"), DEMO)
@@ -65,3 +69,14 @@ def test_weeks_start_on_monday_in_the_engine(engine, as_engine):
     weeks = chart_values(overview.overview_chart(native, "t"))
     assert weeks["rows"].to_list() == [1, 1, 2]
     assert [w[:10] for w in weeks["period"].to_list()] == ["1999-12-27", "2024-01-01", "2024-01-08"]
+    # data from a Friday: their first week is cut short, in the engine as in polars
+    assert weeks["coverage"].to_list() == ["partial", "full", "full"]
+
+
+def test_weekly_rows_dated_mondays_are_whole_weeks_in_the_engine(engine, as_engine):
+    # ten weeks, so that polars too counts per week (under eight weeks it counts per day)
+    mondays = [dt.datetime(2024, 1, 1) + dt.timedelta(weeks=k) for k in range(10)]
+    native = on(as_engine(pl.DataFrame({"week": mondays})))
+    assert set(chart_values(overview.overview_chart(native, "t"))["coverage"]) == {"full"}
+    cut = on(as_engine(pl.DataFrame({"week": [*mondays, dt.datetime(2024, 3, 13, 9)]})))
+    assert chart_values(overview.overview_chart(cut, "t"))["coverage"].to_list()[-1] == "partial"
