@@ -422,6 +422,16 @@ PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     (re.compile(r"(day|week|month) covered"), lambda m: f"{_PERIODS[m[1]]} abgedeckt"),
     (
         re.compile(
+            r"Right of the dashed line: value above cost\. The (\d+) channels with the most "
+            r"customers of ([\d,]+); all are in the table\."
+        ),
+        lambda m: (
+            f"Rechts der gestrichelten Linie: Wert über Kosten. Die {m[1]} Kanäle mit den "
+            f"meisten Kunden von {_number(m[2])}; alle stehen in der Tabelle."
+        ),
+    ),
+    (
+        re.compile(
             r"Hollow grey: a (day|week|month) the data cover only in part \(not a drop "
             r"in rows\)\."
         ),

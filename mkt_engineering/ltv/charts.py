@@ -640,8 +640,25 @@ def clv_distribution(
     )
 
 
+#: Most channels the LTV:CAC chart draws: the largest by customers (all stay in the table).
+MAX_LTV_CAC_CHANNELS = 25
+
+
 def ltv_cac_chart(channels: pl.DataFrame, currency: str | Currency | None = None) -> alt.LayerChart:
-    """LTV:CAC per acquisition channel; the line at 1 is where a customer pays back her cost."""
+    """LTV:CAC per acquisition channel; the line at 1 is where a customer pays back her cost.
+
+    An export with hundreds of channels (campaign names as channels) would draw a bar for
+    each; the chart keeps the `MAX_LTV_CAC_CHANNELS` with the most customers and its subtitle
+    says how many there are (a ratio cannot be merged into an "other" bar).
+    """
+    subtitle = "Right of the dashed line: value above cost."
+    if channels.height > MAX_LTV_CAC_CHANNELS and "customers" in channels.columns:
+        subtitle += (
+            f" The {MAX_LTV_CAC_CHANNELS} channels with the most customers of {channels.height};"
+            " all are in the table."
+        )
+        channels = channels.sort("customers", "acquisition_channel", descending=[True, False])
+        channels = channels.head(MAX_LTV_CAC_CHANNELS)
     bars = (
         alt.Chart(channels)
         .mark_bar()
@@ -669,8 +686,7 @@ def ltv_cac_chart(channels: pl.DataFrame, currency: str | Currency | None = None
     )
     return (bars + one).properties(
         title=alt.TitleParams(
-            "Which channels bring customers worth their cost?",
-            subtitle="Right of the dashed line: value above cost.",
+            "Which channels bring customers worth their cost?", subtitle=subtitle
         ),
         # four channels were 80 px beside a 150 px axis title
         height=band_height(channels.height, "Acquisition channel"),
