@@ -87,7 +87,8 @@ def batch(
     try:
         loaded = load_config(config)
         specs = expand_runs(loaded, strict=strict)
-        jobs = check_jobs(jobs or loaded.get("jobs"))
+        # --jobs 0 is refused (it fell through to the default before, silently)
+        jobs = check_jobs(jobs if jobs is not None else loaded.get("jobs"))
         if memory or loaded.get("memory"):  # the workers and their kernels inherit it
             set_engine_memory(str(memory or loaded.get("memory")))
         out = Path(out or loaded.get("out") or REPORTS_DIR).resolve()

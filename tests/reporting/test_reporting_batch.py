@@ -267,3 +267,11 @@ def test_kill_9_of_a_batch_leaves_no_worker_or_kernel_running(tiny, tmp_path):
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
+
+
+def test_jobs_zero_is_refused_not_taken_as_the_default(tiny, mkt_cli):
+    config = _config(tiny["folder"] / "batch_zero.yaml", [{"analysis": str(tiny["notebook"])}])
+    result = mkt_cli("batch", str(config), "--jobs", "0", "--out", str(tiny["folder"] / "zero"))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "jobs: expects a whole number from 1 to 256, got 0" in result.stdout + result.stderr
+    assert not (tiny["folder"] / "zero" / "tiny").exists()  # nothing ran
