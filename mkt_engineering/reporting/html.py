@@ -25,7 +25,6 @@ import nbformat
 from mkt_engineering.reporting.notebook import ROLE_KEY, quality_html
 from mkt_engineering.reporting.page_css import REPORT_CSS
 from mkt_engineering.reporting.page_layout import (
-    compact_svg,
     find_summary,
     label,
     page_language,
@@ -428,5 +427,5 @@ def render_report(
     # the page's language (screen readers, hyphenation, the CSS's German words)
     body = body.replace('<html lang="en">', f'<html lang="{language}">', 1)
     for placeholder, svg in charts.items():
-        body = body.replace(placeholder, compact_svg(svg), 1)
+        body = body.replace(placeholder, svg, 1)  # lean already: the renderer wrote it
     return with_csp(strip_external(body))

@@ -86,7 +86,6 @@ def lesson_html(lesson: nbformat.NotebookNode, title: str, back_link: str) -> st
     True
     """
     from mkt_engineering.reporting.html import set_charts_aside, strip_external
-    from mkt_engineering.reporting.page_layout import compact_svg
 
     lesson = copy.deepcopy(lesson)
     lesson.metadata["title"] = title
@@ -98,7 +97,7 @@ def lesson_html(lesson: nbformat.NotebookNode, title: str, back_link: str) -> st
     }
     body, _ = _lesson_exporter().from_notebook_node(lesson, resources=resources)
     for placeholder, svg in charts.items():
-        body = body.replace(placeholder, compact_svg(svg), 1)
+        body = body.replace(placeholder, svg, 1)  # lean already: the renderer wrote it
     return with_csp(strip_external(body))
 
 

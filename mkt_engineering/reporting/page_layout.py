@@ -18,7 +18,6 @@ Examples
 
 from __future__ import annotations
 
-import html
 import re
 from typing import Any
 
@@ -87,29 +86,6 @@ LABELS: dict[str, dict[str, str]] = {
 # A heading of a markdown cell as nbconvert writes it: its id, its text, then the anchor.
 _HEADING = re.compile(r'<h2 id="([^"]+)">(.*?)<a class="anchor-link"', re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
-# Long decimals in SVG geometry ("22.857142857142854"): two places are 1/100 of a pixel.
-_GEOMETRY = re.compile(r'\s(d|transform|points)="([^"]*)"')
-_LONG_DECIMAL = re.compile(r"-?\d+\.\d{3,}")
-# A mark whose hover text (<title>, its accessible name in SVG) repeats its aria-label (the
-# <svg> element itself keeps both: tools look for the chart's name in its aria-label).
-_MARK_WITH_TITLE = re.compile(
-    r'<(?P<tag>(?!svg\b)[a-z]+)(?P<attrs>(?:\s+[\w:-]+="[^"]*")*)>(?P<title><title>(?P<text>[^<]*)</title>)'
-)
-_ARIA_LABEL = re.compile(r'\saria-label="([^"]*)"')
-# Path data of only absolute moves and lines, as vega writes lines, areas and steps.
-_MOVES_AND_LINES = re.compile(r"(?:[ML]-?[\d.]+,-?[\d.]+)+Z?")
-_POINT = re.compile(r"([ML])(-?[\d.]+),(-?[\d.]+)")
-# An element's opening tag, its attribute values whole quoted strings. Text between tags is
-# escaped (it holds no "<"), so the rewrites below touch attributes, never a hover text.
-_OPENING_TAG = re.compile(r'<[a-zA-Z][\w:-]*(?:\s+[\w:-]+="[^"]*")*\s*/?>')
-# Attributes that say what SVG assumes anyway (full opacity, no shift); CSS would override
-# them in either case.
-_DEFAULT_VALUE = re.compile(r'\s(?:opacity="1"|transform="translate\(0,0\)")(?=[\s/>])')
-# A colour attribute as vega writes it, "rgb(10, 74, 144)": "#0a4a90" is the same colour in
-# half the bytes (a heatmap has one per cell). Only attribute values: text stays text.
-_RGB_COLOUR = re.compile(
-    r'\s(?P<name>fill|stroke|stop-color)="rgb\((?P<r>\d{1,3}),\s*(?P<g>\d{1,3}),\s*(?P<b>\d{1,3})\)"'
-)
 
 
 def page_language(manifest: dict[str, Any]) -> str:
@@ -210,87 +186,4 @@ def find_summary(notebook: nbformat.NotebookNode) -> Summary | None:
     return found
 
 
-def _two_places(number: re.Match[str]) -> str:
-    """A long decimal to 1/100 px, without trailing zeros ("266.70" is "266.7")."""
-    text = f"{float(number.group(0)):.2f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
-
-
-def _straight_lines(path: str) -> str:
-    """`path` with each line that keeps x or y written as a vertical or horizontal one.
-
-    A step curve (survival, incidence) is all "L" pairs of which one coordinate repeats:
-    "L2.28,280L2.28,278.77" is "L2.28,280V278.77", the same line. Other paths stay as
-    they are.
-    """
-    if not _MOVES_AND_LINES.fullmatch(path):
-        return path
-    parts, x, y = [], None, None
-    for command, new_x, new_y in _POINT.findall(path):
-        if command == "L" and new_x == x:
-            parts.append(f"V{new_y}")
-        elif command == "L" and new_y == y:
-            parts.append(f"H{new_x}")
-        else:
-            parts.append(f"{command}{new_x},{new_y}")
-        x, y = new_x, new_y
-    return "".join(parts) + ("Z" if path.endswith("Z") else "")
-
-
-def compact_svg(svg: str) -> str:
-    """`svg` without bytes a reader cannot see or hear: long decimals, repeated labels.
-
-    Geometry (path data, transforms, points) is rounded to 1/100 px (vl-convert writes 15
-    digits), and a line along one axis is written as such ("V", "H"). A mark whose
-    ``<title>`` (its hover text, and its accessible name in SVG) says exactly what its
-    ``aria-label`` says keeps the title only; the aria-label is the larger half of the chart
-    bytes of a heatmap. Colours written ``rgb(r, g, b)`` become the same colour as
-    ``#rrggbb``, and ``opacity="1"`` and ``transform="translate(0,0)"`` (what SVG assumes
-    anyway) go. Only opening tags change: text, labels and hover texts stay as they are.
-
-    Parameters
-    ----------
-    svg : str
-        An SVG document.
-
-    Returns
-    -------
-    str
-        The same drawing, the same names and hover texts, fewer bytes.
-
-    Examples
-    --------
-    >>> compact_svg('<path d="M0.5,240h22.857142857142854v20" aria-label="x 1.23456"/>')
-    '<path d="M0.5,240h22.86v20" aria-label="x 1.23456"/>'
-    >>> compact_svg('<path role="graphics-symbol" aria-label="a &amp; b"><title>a &amp; b</title>')
-    '<path role="graphics-symbol"><title>a &amp; b</title>'
-    >>> compact_svg('<path d="M0,280L2.2800001,280L2.28,278.7700001L4.3,278.77"/>')
-    '<path d="M0,280H2.28V278.77H4.3"/>'
-    >>> compact_svg('<g transform="translate(0,0)"><path fill="rgb(10, 74, 144)" opacity="1">'
-    ...             '<title>a fill="rgb(1, 2, 3)" d="1.2345"</title></path></g>')
-    '<g><path fill="#0a4a90"><title>a fill="rgb(1, 2, 3)" d="1.2345"</title></path></g>'
-    """
-
-    def rounded(match: re.Match[str]) -> str:
-        value = _LONG_DECIMAL.sub(_two_places, match.group(2))
-        return f' {match.group(1)}="{_straight_lines(value) if match.group(1) == "d" else value}"'
-
-    def once(match: re.Match[str]) -> str:
-        label = _ARIA_LABEL.search(match.group("attrs"))
-        if label is None or html.unescape(label.group(1)) != html.unescape(match.group("text")):
-            return match.group(0)
-        attrs = _ARIA_LABEL.sub("", match.group("attrs"), count=1)
-        return f"<{match.group('tag')}{attrs}>{match.group('title')}"
-
-    def hexadecimal(match: re.Match[str]) -> str:
-        red, green, blue = (min(int(match.group(part)), 255) for part in "rgb")
-        return f' {match.group("name")}="#{red:02x}{green:02x}{blue:02x}"'
-
-    def compact_tag(match: re.Match[str]) -> str:
-        tag = _RGB_COLOUR.sub(hexadecimal, _GEOMETRY.sub(rounded, match.group(0)))
-        return _DEFAULT_VALUE.sub("", tag)
-
-    return _MARK_WITH_TITLE.sub(once, _OPENING_TAG.sub(compact_tag, svg))
-
-
-__all__ = ["LABELS", "compact_svg", "find_summary", "label", "page_language", "toc_html"]
+__all__ = ["LABELS", "find_summary", "label", "page_language", "toc_html"]

@@ -8,7 +8,9 @@ paths around every axis and legend. `lean_svg` writes the same drawing once more
 - attributes every label or tick of a guide shares (colour, size, anchor) once on their
   group, as SVG inheritance draws them the same way; data marks keep theirs;
 - coordinates to 1/10 px; a rectangle keeps its corners on the rounded grid, so
-  neighbouring heatmap cells still touch;
+  neighbouring heatmap cells still touch; a line along one axis written as such ("H", "V":
+  step curves are all such lines);
+- colours written ``rgb(r, g, b)`` as the same ``#rrggbb``;
 - empty, hidden guide paths and attributes equal to SVG's defaults left out.
 
 Roles, names, descriptions and hover texts (``<title>``) are not touched.
@@ -67,6 +69,14 @@ _DECIMAL = re.compile(r"-?(?:\d*\.\d+(?:e[-+]?\d+)?|\d+e[-+]?\d+)")
 _NUMBER = r"(-?[\d.]+(?:e[-+]?\d+)?)"
 _RECT_PATH = re.compile(rf"M{_NUMBER},{_NUMBER}h{_NUMBER}v{_NUMBER}h{_NUMBER}Z")
 _RELATIVE = re.compile(r"[a-df-z]")
+# Path data of only absolute moves and lines, as vega writes lines, areas and steps.
+_MOVES_AND_LINES = re.compile(r"(?:[ML]-?[\d.]+,-?[\d.]+)+Z?")
+_POINT = re.compile(r"([ML])(-?[\d.]+),(-?[\d.]+)")
+# A colour attribute as vega writes it, "rgb(10, 74, 144)": "#0a4a90" is the same colour in
+# half the bytes (a heatmap has one per cell). Only attribute values: text stays text.
+_RGB_COLOUR = re.compile(
+    r'\s(?P<name>fill|stroke|stop-color)="rgb\((?P<r>\d{1,3}),\s*(?P<g>\d{1,3}),\s*(?P<b>\d{1,3})\)"'
+)
 
 
 def tenth(value: float) -> str:
@@ -102,13 +112,39 @@ def _rounded_path(path: str) -> str:
     return path if _RELATIVE.search(path) else _round_numbers(path)
 
 
+def _straight_lines(path: str) -> str:
+    """`path` with each line that keeps x or y written as a vertical or horizontal one.
+
+    A step curve (survival, incidence) is all "L" pairs of which one coordinate repeats:
+    "L2.3,280L2.3,278.8" is "L2.3,280V278.8", the same line. Other paths stay as they are.
+    """
+    if not _MOVES_AND_LINES.fullmatch(path):
+        return path
+    parts, x, y = [], None, None
+    for command, new_x, new_y in _POINT.findall(path):
+        if command == "L" and new_x == x:
+            parts.append(f"V{new_y}")
+        elif command == "L" and new_y == y:
+            parts.append(f"H{new_x}")
+        else:
+            parts.append(f"{command}{new_x},{new_y}")
+        x, y = new_x, new_y
+    return "".join(parts) + ("Z" if path.endswith("Z") else "")
+
+
+def _hexadecimal(colour: re.Match[str]) -> str:
+    red, green, blue = (min(int(colour.group(part)), 255) for part in "rgb")
+    return f' {colour.group("name")}="#{red:02x}{green:02x}{blue:02x}"'
+
+
 def _lean_tag(tag: re.Match[str]) -> str:
     def rounded(attribute: re.Match[str]) -> str:
         name, value = attribute.groups()
-        value = _rounded_path(value) if name == "d" else _round_numbers(value)
+        value = _straight_lines(_rounded_path(value)) if name == "d" else _round_numbers(value)
         return f' {name}="{value}"'
 
-    lean = _DEFAULT_VALUE.sub("", _GEOMETRY.sub(rounded, tag.group(0)))
+    lean = _RGB_COLOUR.sub(_hexadecimal, _GEOMETRY.sub(rounded, tag.group(0)))
+    lean = _DEFAULT_VALUE.sub("", lean)
     return _LINE_DEFAULT.sub("", lean) if re.match(r"<line\b", lean) else lean
 
 
@@ -173,6 +209,11 @@ def lean_svg(svg: str) -> str:
     >>> lean_svg('<svg><path d="M0,0h22.857142857142854v14.04h-22.857142857142854Z" '
     ...          'opacity="1"/><line x2="0" y2="5.26"/></svg>')
     '<svg><path d="M0,0h22.9v14h-22.9Z"/><line y2="5.3"/></svg>'
+    >>> lean_svg('<svg><path d="M0,280L2.2800001,280L2.28,278.7700001L4.3,278.77"/></svg>')
+    '<svg><path d="M0,280H2.3V278.8H4.3"/></svg>'
+    >>> lean_svg('<svg><g transform="translate(0,0)"><path fill="rgb(10, 74, 144)">'
+    ...          '<title>a fill="rgb(1, 2, 3)" d="1.2345"</title></path></g></svg>')
+    '<svg><g><path fill="#0a4a90"><title>a fill="rgb(1, 2, 3)" d="1.2345"</title></path></g></svg>'
     """
     svg = _EMPTY_GUIDE_PATH.sub("", svg)
     svg = _OPENING_TAG.sub(_lean_tag, svg)

@@ -1,9 +1,9 @@
 """Leaner pages: what a chart costs on the report page, and what its hover texts say.
 
-Every chart is drawn by the reports' renderer (`svg_renderer`) and compacted as the page
-compacts it (`compact_svg`). A heatmap draws one mark per cell, each with its own hover text
-(an SVG ``<title>``), so its bytes per mark decide the page size: the bounds below are the
-sizes measured on the demo data plus about 10%.
+Every chart is drawn by the reports' renderer (`svg_renderer`), which writes it compactly
+(`svg_lean.lean_svg`); the page holds it as drawn. A heatmap draws one mark per cell, each
+with its own hover text (an SVG ``<title>``), so its bytes per mark decide the page size:
+the bounds below are the sizes measured on the demo data plus about 10%.
 
 Bytes per heatmap cell, three steps: at first vega-lite repeated every tooltip field under
 its raw name (324-684); then the fields carried the axes' titles, marks lost their role
@@ -26,7 +26,7 @@ import pytest
 from mkt_engineering.charts.theme import use_theme
 from mkt_engineering.reporting import notebook
 from mkt_engineering.reporting.notebook import svg_renderer
-from mkt_engineering.reporting.page_layout import compact_svg
+from mkt_engineering.reporting.svg_lean import lean_svg
 
 # Bytes of the compacted SVG per heatmap cell, axes, legend and cell labels included
 # (measured on the demo data, plus about 10%; before: 477, 241, 267, 286 and 272).
@@ -69,10 +69,10 @@ def specs(demo_charts) -> dict[str, dict]:
 
 @pytest.fixture(scope="module")
 def pages(specs) -> dict[str, str]:
-    """Name -> the chart's SVG as the report page holds it (rendered, then compacted)."""
+    """Name -> the chart's SVG as the report page holds it (as the renderer wrote it)."""
     record = list(notebook._state["chart_rows"])
     try:
-        return {name: compact_svg(svg_renderer(s)["image/svg+xml"]) for name, s in specs.items()}
+        return {name: svg_renderer(s)["image/svg+xml"] for name, s in specs.items()}
     finally:
         notebook._state["chart_rows"] = record
 
@@ -152,9 +152,9 @@ def test_step_curves_are_drawn_with_horizontal_and_vertical_lines(pages):
 
 def test_compacting_keeps_every_point_of_a_line():
     """The H/V form draws the same polyline as the L form it replaces."""
-    original = "M0,280L2.28,280L2.28,278.77L4.32,278.77L4.32,276.57L7.18,275.5Z"
-    compact = re.search(r'd="([^"]*)"', compact_svg(f'<path d="{original}"/>')).group(1)
-    assert compact == "M0,280H2.28V278.77H4.32V276.57L7.18,275.5Z"
+    original = "M0,280L2.3,280L2.3,278.8L4.3,278.8L4.3,276.6L7.2,275.5Z"
+    compact = re.search(r'd="([^"]*)"', lean_svg(f'<path d="{original}"/>')).group(1)
+    assert compact == "M0,280H2.3V278.8H4.3V276.6L7.2,275.5Z"
     assert _points(compact) == _points(original)
 
 

@@ -15,8 +15,8 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 from mkt_engineering.reporting import Card, Summary, notebook, set_headline, show_summary
 from mkt_engineering.reporting.html import render_report
 from mkt_engineering.reporting.index import index_html
-from mkt_engineering.reporting.page_layout import compact_svg
 from mkt_engineering.reporting.summary import SUMMARY_KEY
+from mkt_engineering.reporting.svg_lean import lean_svg
 
 HOSTILE = "<script>document.title='pwned'</script>"
 SUMMARY = Summary(
@@ -183,27 +183,14 @@ def test_a_lesson_page_escapes_raw_html_in_its_markdown(tmp_path):
     assert 'href="javascript:' not in text and 'href="#blocked-link"' in text
 
 
-def test_a_mark_says_its_hover_text_once_and_the_chart_keeps_its_name():
-    svg = (
-        '<svg aria-label="Top &lt;paths&gt;"><title>Top &lt;paths&gt;</title>'
-        '<path role="graphics-symbol" aria-label="channel: a&lt;b" d="M0,0h1">'
-        "<title>channel: a&lt;b</title></path>"
-        '<path aria-label="other" d="M0,0h1"><title>not the same</title></path></svg>'
-    )
-    assert compact_svg(svg) == (
-        '<svg aria-label="Top &lt;paths&gt;"><title>Top &lt;paths&gt;</title>'
-        '<path role="graphics-symbol" d="M0,0h1"><title>channel: a&lt;b</title></path>'
-        '<path aria-label="other" d="M0,0h1"><title>not the same</title></path></svg>'
-    )
-
-
 def test_chart_geometry_is_rounded_but_labels_are_kept():
+    """The renderer's lean SVG: coordinates to 1/10 px, hover texts and names as written."""
     svg = (
         '<svg><g transform="translate(43.123456,38)"><path d="M0.5,240h22.857142857142854'
-        'v-20.0000001Z" aria-label="recency: 4.333333"/></g></svg>'
+        'v-20.0000001h-22.857142857142854Z" aria-label="recency: 4.333333"/></g></svg>'
     )
-    assert compact_svg(svg) == (
-        '<svg><g transform="translate(43.12,38)"><path d="M0.5,240h22.86v-20Z" '
+    assert lean_svg(svg) == (
+        '<svg><g transform="translate(43.1,38)"><path d="M0.5,240h22.9v-20h-22.9Z" '
         'aria-label="recency: 4.333333"/></g></svg>'
     )
 
