@@ -90,3 +90,15 @@ def test_a_categorical_channel_column_works():
     assert _channels(orders) == _reference(
         orders.with_columns(pl.col("acquisition_channel").cast(pl.String))
     )
+
+
+def test_a_lazy_scan_stays_one_pass_and_gives_the_same_channels(monkeypatch):
+    """A LazyFrame keeps the sort per group: the key's small pass would read a file twice."""
+    orders = _orders(7, 600)
+    calls = []
+    original = days_module._channel_key
+    monkeypatch.setattr(days_module, "_channel_key", lambda lazy: calls.append(1) or original(lazy))
+    lazy_channels = _channels(orders.lazy())
+    assert calls == []
+    assert lazy_channels == _channels(orders) == _reference(orders)
+    assert calls == [1]
