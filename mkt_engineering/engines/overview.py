@@ -120,22 +120,30 @@ def first_and_last(frame: Any, column: str) -> tuple[Any, Any]:
     return _wall_clock(result["first"][0]), _wall_clock(result["last"][0])
 
 
-def at_week_starts(frame: Any, column: str) -> bool:
-    """Whether every value of ``column`` is a Monday at midnight: rows that each stand for a
-    whole week (weekly spend), whose first and last weeks the data do not cut short."""
+def cut_weeks_range(frame: Any, column: str) -> tuple[Any, Any]:
+    """The data's first and last moment, or (None, None) when every value is a Monday at
+    midnight: weekly rows that each stand for their whole week, which no range cuts short.
+
+    One query for both, beside `rows_per_week`'s own.
+    """
     day = day_number(column)
     monday = day == day - ((day + 3) % 7)  # 1970-01-01 was a Thursday
-    dtype = lazy(frame).collect_schema()[column]
-    if dtype == nw.Datetime:
+    if lazy(frame).collect_schema()[column] == nw.Datetime:
         moment = nw.col(column)
-        midnight = (moment.dt.hour() == 0) & (moment.dt.minute() == 0)
-        monday = monday & midnight & (moment.dt.second() == 0)
-    counts = to_polars(
+        monday = monday & (moment.dt.hour() == 0) & (moment.dt.minute() == 0)
+        monday = monday & (moment.dt.second() == 0)
+    result = to_polars(
         lazy(frame)
         .filter(~nw.col(column).is_null())
-        .select(nw.when(monday).then(0).otherwise(1).sum().alias("off"))
+        .select(
+            nw.col(column).min().alias("first"),
+            nw.col(column).max().alias("last"),
+            nw.when(monday).then(0).otherwise(1).sum().alias("off"),
+        )
     )
-    return not counts["off"][0]
+    if not result["off"][0]:
+        return None, None
+    return _wall_clock(result["first"][0]), _wall_clock(result["last"][0])
 
 
 def rows_per_week(frame: Any, column: str) -> pl.DataFrame:

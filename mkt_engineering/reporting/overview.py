@@ -158,10 +158,8 @@ def _engine_chart(frame: Any, title: str) -> alt.Chart | None:
     if column is not None:
         counts = in_engine.rows_per_week(frame, column)
         # weeks the data's first and last moments cut are marked, as `rows_over_time` does
-        ends = (None, None)
-        if not in_engine.at_week_starts(frame, column):
-            ends = in_engine.first_and_last(frame, column)
-        return weekly_rows_chart(counts, f"{title}: rows per week", first=ends[0], last=ends[1])
+        first, last = in_engine.cut_weeks_range(frame, column)
+        return weekly_rows_chart(counts, f"{title}: rows per week", first=first, last=last)
     table = in_engine.table_profile(frame)
     for row in table.iter_rows(named=True):
         if row["type"] in ("text", "yes/no") and 1 < row["distinct"] <= 30:
