@@ -7,7 +7,7 @@ effect, the days left and the error-rate table's procedure names; the report cal
 Examples
 --------
 >>> print(explain_power(6693, 0.015, 0.8, "de"))  # doctest: +NORMALIZE_WHITESPACE
-Mit 6.693 Einheiten je Variante wird ein Effekt von 1,5 Prozentpunkten mit 80 %
+Mit 6.693 Einheiten je Variante wird ein Effekt der Größe 1,5 Prozentpunkte mit 80 %
 Wahrscheinlichkeit erkannt.
 """
 
@@ -150,13 +150,11 @@ def explain_power(planned: int, mde: float, power: float, language: Language = "
     percentage points, as the plan's other sentences do.
     """
     units, effect = number(planned, 0, language), points(mde, 1, language)
-    if language == "de":  # "von 1,5 Prozentpunkten": the dative after "von"
-        effect += "n"
     chance = percent(power, 0, language)
     return _t(
         language,
         f"With {units} units per arm, an effect of {effect} is detected with {chance} probability.",
-        f"Mit {units} Einheiten je Variante wird ein Effekt von {effect} mit {chance} "
+        f"Mit {units} Einheiten je Variante wird ein Effekt der Größe {effect} mit {chance} "
         "Wahrscheinlichkeit erkannt.",
     )
 

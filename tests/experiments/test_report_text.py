@@ -45,7 +45,7 @@ def test_german_sentences_hold_no_english():
     for text in texts:
         assert not ENGLISH.findall(text), text
     assert texts[0] == "19.938 Einheiten: control 10.000, treatment 9.938."
-    assert "1,5 Prozentpunkten mit 80 % Wahrscheinlichkeit" in texts[1]
+    assert "der Größe 1,5 Prozentpunkte mit 80 % Wahrscheinlichkeit" in texts[1]
     row = {"metric": "revenue", "variant": "b", "interval_main": "1", "interval_bootstrap": "2"}
     assert report_text.bootstrap_table([row]).columns == list(row)
     assert "Hauptintervall" in report_text.bootstrap_table([row], "de").columns
