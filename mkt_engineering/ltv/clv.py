@@ -47,7 +47,7 @@ def _spend(spend_model, rfm: pl.DataFrame, params=None) -> np.ndarray:
     if isinstance(spend_model, GammaGamma):
         x, m = as_arrays(rfm, ("frequency", "monetary_value"), "customer_lifetime_value")
         spend = spend_model.expected_spend_of(x, m, params)
-        require_finite_spend(spend_model, np.isfinite(spend).all(), int(np.isnan(spend).sum()))
+        require_finite_spend(spend_model, ~np.isfinite(spend))
         return spend
     raise DataValidationError(
         "spend_model must be a fitted GammaGamma or a number (value per purchase), got "
@@ -57,21 +57,31 @@ def _spend(spend_model, rfm: pl.DataFrame, params=None) -> np.ndarray:
     )
 
 
-def require_finite_spend(spend_model, finite: bool, customers: int = 0, draws: int = 0) -> None:
+def require_finite_spend(spend_model, failed: np.ndarray, counted: str = "customers") -> None:
     """Refuse spend the Gamma-Gamma fit cannot give as a finite mean (q <= 1).
 
     With q <= 1 the fitted spend distribution has no finite mean, and customers with few
     purchases (always those with none) get no finite expected spend; their value would be
-    infinite or, in the formula, negative. ``customers`` or ``draws`` say how many.
+    infinite or, in the formula, negative.
+
+    Parameters
+    ----------
+    spend_model : GammaGamma
+        The fit, for its q in the message.
+    failed : ndarray of bool
+        One flag per customer, per parameter draw, or one for the new customer.
+    counted : {"customers", "draws", "new customer"}
+        What the flags count, for the message.
     """
-    if finite:
+    failures = int(np.count_nonzero(failed))
+    if not failures:
         return
     q = float(np.exp(spend_model.log_params_)[1])
-    where = (
-        f"under {draws:,} of its parameter draws (the interval)"
-        if draws
-        else f"for {customers:,} customers"
-    )
+    where = {
+        "customers": f"for {failures:,} customers",
+        "draws": f"under {failures:,} of its {np.size(failed):,} parameter draws (the interval)",
+        "new customer": "for a new customer",
+    }[counted]
     raise DataValidationError(
         f"The Gamma-Gamma spend model gives no finite expected spend {where}: its fitted "
         f"q is {q:.3g}, and q <= 1 means spend per order is so heavy-tailed that an "
@@ -370,8 +380,8 @@ def _spend_draws(spend_model, rfm: pl.DataFrame, draws: int, seed: int):
     intercept, slope = spend_model.spend_coefficients(
         levels, spend_model.parameter_draws(draws, seed)
     )
-    failed = ~np.isfinite(intercept).all(axis=1)  # draws x levels: a draw fails at any level
-    require_finite_spend(spend_model, not failed.any(), draws=int(failed.sum()))
+    # draws x levels: a draw fails at any level
+    require_finite_spend(spend_model, ~np.isfinite(intercept).all(axis=1), "draws")
     return np.ascontiguousarray(intercept.T), np.ascontiguousarray(slope.T), codes, m
 
 
@@ -548,7 +558,7 @@ def new_customer_value(
     if isinstance(spend_model, GammaGamma):
         p, q, v = np.exp(spend_model.log_params_) if spend_params is None else spend_params
         # q <= 1: no finite mean; refused for the fit, NaN under a draw (the interval refuses)
-        require_finite_spend(spend_model, spend_params is not None or q > 1, customers=1)
+        require_finite_spend(spend_model, np.array(spend_params is None and q <= 1), "new customer")
         spend = p * v / (q - 1) if q > 1 else np.nan
     else:
         spend = float(spend_model)

@@ -133,7 +133,7 @@ def cohort_revenue_forecast(
     )
     months = _month_starts(end, horizon_months)
     spend = spend_model.expected_spend(rfm).to_numpy()
-    require_finite_spend(spend_model, bool(np.isfinite(spend).all()), int(np.isnan(spend).sum()))
+    require_finite_spend(spend_model, ~np.isfinite(spend))
     existing = _existing_revenue(
         purchase_model,
         distinct_histories(frequency, recency, age),
