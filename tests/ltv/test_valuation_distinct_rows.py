@@ -281,3 +281,20 @@ def test_forecast_reads_a_given_rfm_table_instead_of_the_orders_again(cdnow_orde
         cohort_revenue_forecast(
             model, spend_model, cdnow_orders, end, rfm=rfm.drop("first_purchase")
         )
+
+
+@pytest.mark.parametrize("unit", ["W", "M"])
+def test_ages_from_polars_division_are_coded_by_their_day_counts(unit):
+    # polars divides by a number as a product with its inverse, one unit in the last place
+    # off for a third of the day counts; the codes still come from the whole days, so a
+    # weekly table is counted, not hashed and searched, and its levels are days / unit.
+    from mkt_engineering.ltv.models.base import level_codes
+    from mkt_engineering.ltv.rfm import TIME_UNITS
+
+    days = np.random.default_rng(5).integers(0, 1500, 20_000)
+    ages = pl.Series(days).cast(pl.Float64) / TIME_UNITS[unit]
+    assert not np.array_equal(ages.to_numpy(), days / TIME_UNITS[unit])  # polars' rounding
+    levels, codes = level_codes(ages.to_numpy())
+    assert np.array_equal(levels, np.unique(days) / TIME_UNITS[unit])
+    assert np.array_equal(codes, np.searchsorted(np.unique(days), days))
+    assert np.allclose(levels[codes], ages.to_numpy(), rtol=1e-15, atol=0)
