@@ -599,7 +599,7 @@ def load_table(
                 "sheet": sheet,
             }
             return loading.load_in_engine(native, described, contract, options)
-        source = loading.collect(native)  # the engine selects, polars gets Arrow columns
+        source = loading.collect(native, described)  # Arrow columns from the engine
     raw = _read(
         source,
         contract,

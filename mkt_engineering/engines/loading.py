@@ -122,13 +122,29 @@ def stays_in_engine(
     return rows > COLLECT_ROWS, rows
 
 
-def collect(native: Any) -> pl.DataFrame:
+def collect(native: Any, described: EngineSource | None = None) -> pl.DataFrame:
     """Every column of the table as a polars DataFrame, built from Arrow in the engine.
 
     The loader then treats it like a frame read from a file: the same column mapping,
-    type coercion, checks, personal-data policy, consent and date rules.
+    type coercion, checks, personal-data policy, consent and date rules. A folder of
+    Parquet files of one schema without partition folders is read by polars directly
+    (`sources.duckdb.plain_parquet_files`), with DuckDB's types: text, not categories.
     """
-    return frames.to_polars(frames.lazy(native))
+    files = _plain_parquet(described)
+    if files is None:
+        return frames.to_polars(frames.lazy(native))
+    frame = pl.read_parquet(files)
+    coded = [n for n, t in frame.schema.items() if isinstance(t, pl.Categorical | pl.Enum)]
+    return frame.with_columns(pl.col(coded).cast(pl.String)) if coded else frame
+
+
+def _plain_parquet(described: EngineSource | None) -> list[str] | None:
+    if described is None or described.kind != "files" or described.query is not None:
+        return None
+    from mkt_engineering.sources import Source
+    from mkt_engineering.sources.duckdb import plain_parquet_files
+
+    return plain_parquet_files(Source("files", described.uri))
 
 
 def load_in_engine(

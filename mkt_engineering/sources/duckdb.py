@@ -123,6 +123,46 @@ def open_files(source: Source) -> Any:
         ) from error
 
 
+#: Up to this many files, a folder of Parquet files of one schema is read by polars itself.
+POLARS_READ_FILES = 1_000
+
+
+def plain_parquet_files(source: Source) -> list[str] | None:
+    """The files of a Parquet folder or glob that polars can read as they are, else None.
+
+    DuckDB reads any folder (hive partitions ``key=value/`` as columns, files of different
+    columns united by name) and hands the rows to polars through Arrow, which took twice as
+    long as polars reading the files itself (1.1 s against 0.5 s for 10 million orders).
+    Files without partition folders and with one schema need none of DuckDB's work, so
+    they are read by polars; every other folder goes through DuckDB as before.
+
+    Examples
+    --------
+    >>> import polars as pl, tempfile, os
+    >>> folder = tempfile.mkdtemp()
+    >>> for part in (0, 1):
+    ...     pl.DataFrame({"id": [part]}).write_parquet(os.path.join(folder, f"p{part}.parquet"))
+    >>> [os.path.basename(f) for f in plain_parquet_files(Source("files", folder))]
+    ['p0.parquet', 'p1.parquet']
+    """
+    pattern, kind = _file_pattern(source)
+    if kind != "parquet":
+        return None
+    files = sorted(f for f in globbing.glob(pattern, recursive=True) if Path(f).is_file())
+    files = [f for f in files if not Path(f).name.startswith((".", "_"))]
+    if not files or len(files) > POLARS_READ_FILES or any("=" in f for f in files):
+        return None
+    import polars as pl
+
+    try:
+        first = pl.read_parquet_schema(files[0])
+        if any(pl.read_parquet_schema(f) != first for f in files[1:]):
+            return None
+    except Exception:  # noqa: BLE001 - a file polars cannot read: DuckDB says why
+        return None
+    return files
+
+
 def _file_pattern(source: Source) -> tuple[str, str]:
     """The glob to read and whether it is Parquet or CSV; refuses an empty or mixed folder."""
     text = source.uri

@@ -95,6 +95,45 @@ def test_parquet_glob_and_hive_folder(tmp_path):
     assert len(rows(globbed)) == 2
 
 
+def test_a_plain_parquet_folder_is_read_by_polars_with_duckdbs_rows_and_types(tmp_path):
+    from mkt_engineering.engines import loading
+
+    folder = tmp_path / "orders"
+    (folder / "2024").mkdir(parents=True)
+    typed = ORDERS.with_columns(
+        pl.col("customer_id").cast(pl.Categorical).alias("segment"),
+        (pl.col("order_date").cast(pl.Datetime("us")) + pl.duration(hours=9)).alias("at"),
+        pl.Series("units", [1, 2, 3, 4], dtype=pl.Int32),
+        pl.Series("paid", [True, False, None, True]),
+    )
+    typed.head(3).write_parquet(folder / "a.parquet")
+    typed.tail(1).write_parquet(folder / "2024" / "b.parquet")
+    native, described = loading.engine_source(str(folder))
+    read = loading.collect(native, described)  # polars: files of one schema, no partitions
+    through_duckdb = loading.collect(native)
+    assert sources.duckdb.plain_parquet_files(sources.parse_source(str(folder))) is not None
+    assert read.schema == through_duckdb.schema
+    assert read["segment"].dtype == pl.String  # DuckDB's type for a dictionary column
+    assert read.sort("order_date").equals(through_duckdb.sort("order_date"))
+
+
+def test_partitioned_or_mixed_parquet_folders_stay_with_duckdb(tmp_path):
+    hive = tmp_path / "hive" / "year=2024"
+    hive.mkdir(parents=True)
+    ORDERS.write_parquet(hive / "a.parquet")
+    mixed = tmp_path / "mixed"
+    mixed.mkdir()
+    ORDERS.write_parquet(mixed / "a.parquet")
+    ORDERS.with_columns(pl.lit(1).alias("extra")).write_parquet(mixed / "b.parquet")
+    for folder in (tmp_path / "hive", mixed):
+        assert sources.duckdb.plain_parquet_files(sources.parse_source(str(folder))) is None
+    from mkt_engineering.engines import loading
+
+    native, described = loading.engine_source(str(mixed))
+    united = loading.collect(native, described)  # DuckDB unites the columns by name
+    assert united.height == 8 and united["extra"].null_count() == 4
+
+
 def test_csv_glob(tmp_path):
     ORDERS.head(2).write_csv(tmp_path / "a.csv")
     ORDERS.tail(2).write_csv(tmp_path / "b.csv")
