@@ -96,14 +96,12 @@ def lazy_days(orders: Any) -> tuple[pl.LazyFrame, tuple[str, ...]]:
         return orders.lazy(), orders.columns
     lazy = _checked(orders)
     names = tuple(lazy.collect_schema().names())
-    sums = [pl.len().cast(pl.UInt32).alias("orders"), pl.col("revenue").cast(pl.Float64).sum()]
-    if "margin" in names:
-        sums.append(pl.col("margin").cast(pl.Float64).sum())
     per_day, per_customer = _first_channel_parts(orders, lazy, names)
     days = lazy.group_by("customer_id", pl.col("order_date").cast(pl.Date).alias("day")).agg(
-        *sums, *per_day
+        *_day_sums(names), *per_day
     )
-    # The first day by a group-by and a join: 1.5x faster than a window at 10M orders.
+    # In a plan, the first day by a group-by and a join: 1.5x faster than a window (in
+    # memory the other way round, see `_days_in_memory`).
     firsts = days.group_by("customer_id").agg(pl.col("day").min().alias("first"), *per_customer)
     days = days.drop("acquisition_channel", "channel_key", strict=False)
     return days.join(firsts, on="customer_id"), names
@@ -202,5 +200,45 @@ def purchase_days(orders: Any) -> Any:
     """
     if isinstance(orders, PurchaseDays) or frames.is_engine_frame(orders):
         return orders
+    if isinstance(orders, pl.DataFrame):
+        made = _days_in_memory(orders)
+        if made is not None:
+            return made
     plan, names = lazy_days(orders)
     return PurchaseDays(plan.collect(), names)
+
+
+def _days_in_memory(orders: pl.DataFrame) -> PurchaseDays | None:
+    """`PurchaseDays` of orders in memory, the first day and channel by a window.
+
+    The plan of `lazy_days` finds each customer's first day by a group-by and a join back;
+    on the collected days, a window over the customer does both in one grouping: 2.2 s
+    against 1.0 s at 10M orders (the same window in a lazy plan took 3.5 s). None when the
+    channels cannot be keyed (`_channel_key`), for the plan's way.
+    """
+    lazy = _checked(orders)
+    names = tuple(orders.columns)
+    key = _channel_key(lazy) if "acquisition_channel" in names else None
+    if "acquisition_channel" in names and key is None:
+        return None
+    per_day = [] if key is None else [key.key.min().alias("channel_key")]
+    days = (
+        lazy.group_by("customer_id", pl.col("order_date").cast(pl.Date).alias("day"))
+        .agg(*_day_sums(names), *per_day)
+        .collect()
+    )
+    firsts = [pl.col("day").min().over("customer_id").alias("first")]
+    if key is None:
+        return PurchaseDays(days.with_columns(firsts), names)
+    days = days.with_columns(*firsts, pl.col("channel_key").min().over("customer_id"))
+    return PurchaseDays(
+        days.with_columns(key.decoded(pl.col("channel_key"))).drop("channel_key"), names
+    )
+
+
+def _day_sums(names: tuple[str, ...]) -> list[pl.Expr]:
+    """The orders of a customer's day and their revenue (and margin) summed."""
+    sums = [pl.len().cast(pl.UInt32).alias("orders"), pl.col("revenue").cast(pl.Float64).sum()]
+    if "margin" in names:
+        sums.append(pl.col("margin").cast(pl.Float64).sum())
+    return sums

@@ -102,3 +102,31 @@ def test_a_lazy_scan_stays_one_pass_and_gives_the_same_channels(monkeypatch):
     assert calls == []
     assert lazy_channels == _channels(orders) == _reference(orders)
     assert calls == [1]
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    n=st.integers(1, 300),
+    margin=st.booleans(),
+    channel=st.booleans(),
+)
+def test_orders_in_memory_and_a_lazy_plan_give_the_same_purchase_days(seed, n, margin, channel):
+    # In memory, a window gives each day row its customer's first day and channel; a lazy
+    # plan takes a group-by and a join back. Both must give the same rows.
+    orders = _orders(seed, n)
+    if margin:
+        orders = orders.with_columns((pl.col("revenue") * 0.3).alias("margin"))
+    if not channel:
+        orders = orders.drop("acquisition_channel")
+    in_memory = purchase_days(orders)
+    planned = purchase_days(orders.lazy())
+    assert in_memory.columns == planned.columns
+    assert in_memory.frame.columns == planned.frame.columns
+    keys = ["customer_id", "day"]
+    left, right = in_memory.frame.sort(keys), planned.frame.sort(keys)
+    assert left.drop("revenue", "margin", strict=False).equals(
+        right.drop("revenue", "margin", strict=False)
+    )
+    for column in {"revenue", "margin"} & set(left.columns):
+        assert np.allclose(left[column], right[column], rtol=1e-12)
