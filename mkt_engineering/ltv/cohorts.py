@@ -38,6 +38,7 @@ from mkt_engineering.values import as_date
 __all__ = ["METRICS", "PERIODS", "cohort_matrix", "first_channel", "to_wide"]
 
 PERIODS = {"day": "1d", "week": "1w", "month": "1mo", "quarter": "1q"}
+MONTHS_PER_PERIOD = {"month": 1, "quarter": 3}
 METRICS = (
     "retention",
     "customers",
@@ -57,6 +58,44 @@ def _period_index(start: pl.Expr, day: pl.Expr, period: str) -> pl.Expr:
         return ((day.dt.year() - start.dt.year()) * 12 + day.dt.month() - start.dt.month()) // 3
     days = (day - start).dt.total_days()
     return days // 7 if period == "week" else days
+
+
+def _month_number(day: pl.Expr) -> pl.Expr:
+    """Months since year 0 (January 2024 is 2024 * 12): year and month, without a calendar
+    truncation, which took 0.3 s per column of 10M purchase days against 0.1 s."""
+    return day.dt.year().cast(pl.Int32) * 12 + day.dt.month().cast(pl.Int32) - 1
+
+
+def _cohort_and_period(period: str) -> tuple[pl.Expr, pl.Expr]:
+    """Each purchase day's cohort and its whole periods since the cohort began.
+
+    For months and quarters the cohort is a month number (`_month_number`, the first
+    month of its quarter), turned into a date by `_cohort_start` once the rows are cells;
+    for weeks and days it is the date itself.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> days = pl.DataFrame({"first": [date(2024, 2, 10)], "day": [date(2024, 7, 1)]})
+    >>> cohort, index = _cohort_and_period("quarter")
+    >>> days.select(cohort.alias("cohort"), index.alias("period")).with_columns(
+    ...     _cohort_start("quarter")).rows()
+    [(datetime.date(2024, 1, 1), 2)]
+    """
+    if period in MONTHS_PER_PERIOD:
+        size = MONTHS_PER_PERIOD[period]
+        first, day = _month_number(pl.col("first")), _month_number(pl.col("day"))
+        return first // size * size, day // size - first // size
+    cohort = pl.col("first").dt.truncate(PERIODS[period])
+    return cohort, _period_index(cohort, pl.col("day").dt.truncate(PERIODS[period]), period)
+
+
+def _cohort_start(period: str) -> pl.Expr:
+    """The cohort column of `_cohort_and_period` as the date its period starts."""
+    cohort = pl.col("cohort")
+    if period in MONTHS_PER_PERIOD:
+        return pl.date(cohort // 12, cohort % 12 + 1, 1).alias("cohort")
+    return cohort
 
 
 def _check(period: str, metric: str, columns: list[str], by_channel: bool) -> None:
@@ -167,16 +206,13 @@ def _polars_cells(orders, period: str, value_column: str, keys: list[str], count
     and count each cohort's customers by their first days. Their cells have no customers
     (null).
     """
-    every = PERIODS[period]
     days, _ = lazy_days(orders)
-    cohort = pl.col("first").dt.truncate(every)
+    cohort, index = _cohort_and_period(period)
     rows = days.select(
         *keys,
         "customer_id",
         cohort.alias("cohort"),
-        _period_index(cohort, pl.col("day").dt.truncate(every), period)
-        .cast(pl.Int64)
-        .alias("period"),
+        index.cast(pl.Int64).alias("period"),
         "orders",
         pl.col(value_column).alias("amount"),
         "day",
@@ -197,6 +233,7 @@ def _polars_cells(orders, period: str, value_column: str, keys: list[str], count
             pl.col("day").max().alias("last_day"),
         )
         .collect()
+        .with_columns(_cohort_start(period))
     )
     # Each customer orders in period 0 of her own cohort, so its customers are the cohort
     # (and her first day lies in period 0: the uncounted cells count first days there).

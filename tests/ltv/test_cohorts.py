@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mkt_engineering import DataValidationError
 from mkt_engineering.ltv.cohorts import cohort_matrix, to_wide
@@ -188,3 +190,34 @@ def test_revenue_metrics_equal_an_independent_sum_and_share_the_cohort_sizes(per
     got = revenue.drop_nulls("value").join(truth, on=["cohort", "period"], how="left")
     assert got.height >= 9  # quarters: 4 cohorts, 10 cells; weeks and months: more
     assert got["expected"].fill_null(0.0).to_list() == pytest.approx(got["value"].to_list())
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    pairs=st.lists(
+        st.tuples(st.dates(date(1950, 1, 1), date(2060, 12, 31)), st.integers(0, 4000)),
+        min_size=1,
+        max_size=50,
+    ),
+    period=st.sampled_from(["month", "quarter"]),
+)
+def test_month_numbers_give_the_calendar_cohorts_and_periods(pairs, period):
+    # Cohorts and periods by month numbers, against polars' calendar truncation.
+    from mkt_engineering.ltv.cohorts import PERIODS, _cohort_and_period, _cohort_start
+
+    days = pl.DataFrame(
+        {
+            "first": [first for first, _ in pairs],
+            "day": [first + timedelta(days=later) for first, later in pairs],
+        }
+    )
+    cohort, index = _cohort_and_period(period)
+    got = days.select(cohort.alias("cohort"), index.alias("period")).with_columns(
+        _cohort_start(period)
+    )
+    every = PERIODS[period]
+    start, current = pl.col("first").dt.truncate(every), pl.col("day").dt.truncate(every)
+    months = (current.dt.year() - start.dt.year()) * 12 + current.dt.month() - start.dt.month()
+    expected = days.select(start.alias("cohort"), (months // (3 if period == "quarter" else 1)))
+    assert got["cohort"].to_list() == expected["cohort"].to_list()
+    assert got["period"].to_list() == expected.to_series(1).to_list()
