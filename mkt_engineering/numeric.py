@@ -102,6 +102,32 @@ def row_quantiles(values: np.ndarray, q: float | Sequence[float]) -> np.ndarray:
     return np.stack([_read_quantile(ordered, counts, float(level)) for level in q])
 
 
+def sorted_row_quantiles(values: np.ndarray, q: Sequence[float]) -> np.ndarray:
+    """`row_quantiles` of a matrix that may be sorted in place, fastest when all is finite.
+
+    Sorts ``values`` along its rows in place (the caller's scratch array). When every value
+    is finite, which the two ends of each sorted row tell, each row's quantile is read at
+    the same position, without counting values per row; otherwise `row_quantiles` reads
+    the sorted rows. Either way the same interpolation, so the results are identical.
+
+    Examples
+    --------
+    >>> values = np.array([[3.0, 1.0, 2.0], [9.0, np.nan, 7.0]])
+    >>> sorted_row_quantiles(values, [0.5, 1.0])
+    array([[2., 8.],
+           [3., 9.]])
+    >>> values[0]  # sorted in place
+    array([1., 2., 3.])
+    """
+    values.sort(axis=1)  # NaN last
+    if values.shape[1] == 0 or not (
+        np.isfinite(values[:, 0]).all() and np.isfinite(values[:, -1]).all()
+    ):
+        return row_quantiles(values, q)
+    counts = np.full(values.shape[0], values.shape[1])
+    return np.stack([_read_quantile(values, counts, float(level)) for level in q])
+
+
 def _read_quantile(ordered: np.ndarray, counts: np.ndarray, q: float) -> np.ndarray:
     """The ``q`` quantile of each row of ``ordered`` (sorted rows, NaN last, ``counts`` values)."""
     position = q * (counts - 1)

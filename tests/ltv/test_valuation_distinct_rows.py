@@ -194,13 +194,13 @@ def test_interval_quantiles_run_once_per_distinct_history_and_spend(fitted, cdno
 
     model, spend_model = fitted["BetaGeo"]
     rows = []
-    original = clv_module.row_quantiles
+    original = clv_module.sorted_row_quantiles
 
     def counting(values, q):
         rows.append(values.shape[0])
         return original(values, q)
 
-    monkeypatch.setattr(clv_module, "row_quantiles", counting)
+    monkeypatch.setattr(clv_module, "sorted_row_quantiles", counting)
     customer_lifetime_value(model, spend_model, cdnow_rfm, draws=DRAWS)
     distinct = cdnow_rfm.select("frequency", "recency", "T", "monetary_value").unique().height
     assert sum(rows) == distinct < cdnow_rfm.height
@@ -298,3 +298,18 @@ def test_ages_from_polars_division_are_coded_by_their_day_counts(unit):
     assert np.array_equal(levels, np.unique(days) / TIME_UNITS[unit])
     assert np.array_equal(codes, np.searchsorted(np.unique(days), days))
     assert np.allclose(levels[codes], ages.to_numpy(), rtol=1e-15, atol=0)
+
+
+def test_p_alive_by_levels_equals_the_direct_formula_under_draws(fitted, cdnow_rfm):
+    # The interval's P(alive) (logarithms once per level, in place) against the model's own
+    # alive_probability, draw by draw; one-time buyers are alive for certain.
+    model, _ = fitted["BetaGeo"]
+    x, tx, T = (cdnow_rfm[c].to_numpy().astype(float) for c in ("frequency", "recency", "T"))
+    draws = model.parameter_draws(5, seed=2)
+    from mkt_engineering.ltv.models.base import stacked_draws
+
+    together = model._p_alive_by_levels(x, tx, T, stacked_draws(draws))
+    assert together.shape == (5, x.size)
+    for row, draw in zip(together, draws, strict=True):
+        np.testing.assert_allclose(row, model.alive_probability(x, tx, T, draw), rtol=1e-12)
+    assert (together[:, x == 0] == 1.0).all()

@@ -30,7 +30,7 @@ Examples
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import betaln, digamma, gammaln, hyp2f1, polygamma
+from scipy.special import betaln, digamma, expit, gammaln, hyp2f1, polygamma
 
 from mkt_engineering.ltv.models.base import (
     CompressedData,
@@ -336,11 +336,15 @@ class BetaGeo(PurchaseModel):
         rx = r + counts
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # exp(inf): 0 alive
             drop = np.log(a) - np.log(np.where(counts > 0, b + counts - 1, 1.0))
-            # log(dead / alive) = log a - log(b + x - 1) + (r + x) log((alpha + T) / (alpha + t_x))
-            log_ratio = drop[..., count] + rx[..., count] * (
-                np.log(alpha + ages)[..., age] - np.log(alpha + lasts)[..., last]
-            )
-            return np.where(repeat, 1 / (1 + np.exp(log_ratio)), 1.0)
+            # log(dead / alive) = log a - log(b + x - 1) + (r + x) log((alpha + T) / (alpha + t_x)),
+            # in place: under draws each pass is draws x rows floats
+            log_ratio = np.log(alpha + ages)[..., age]
+            log_ratio -= np.log(alpha + lasts)[..., last]
+            log_ratio *= rx[..., count]
+            log_ratio += drop[..., count]
+            alive = expit(np.negative(log_ratio, out=log_ratio), out=log_ratio)
+        alive[..., ~repeat] = 1.0  # no repeat purchase: alive for certain
+        return alive
 
     def alive_probability(self, x, tx, T, params=None) -> np.ndarray:
         r, alpha, a, b = self._params(params)
