@@ -131,7 +131,9 @@ def distinct_histories(x: np.ndarray, tx: np.ndarray, T: np.ndarray) -> Historie
         key = np.zeros(x.size, dtype=np.int64)
         for levels, codes in coded:
             key = key * levels.size + codes
-        order = np.argsort(key, kind="stable")
+        # Any order within a history will do (every customer of it has its values), and
+        # numpy's default sort of integers is 4x faster than the stable one (0.03 s at 1M).
+        order = np.argsort(key)
         ordered = key[order]
         starts = np.concatenate([[True], ordered[1:] != ordered[:-1]])
     else:  # the key would overflow: sort by the columns themselves
@@ -489,7 +491,7 @@ def distinct_values(history: np.ndarray, mean_spend: np.ndarray | None) -> Disti
             order = np.lexsort((spend, key))
             changes = (np.diff(key[order]) != 0) | (np.diff(spend[order]) != 0)
             return _numbered(history, order, changes)
-    order = np.argsort(key, kind="stable")
+    order = np.argsort(key)  # any customer of a row stands for it (see distinct_histories)
     return _numbered(history, order, np.diff(key[order]) != 0)
 
 
