@@ -433,7 +433,7 @@ def customer_value_intervals(
         first, last = int(history[0]), int(history[-1]) + 1
         per_history = value(slice(first, last))
         _require_finite(purchase_model, per_history, drawn=True)
-        purchases = np.ascontiguousarray(per_history.T)[history - first]
+        purchases = per_history.T[history - first]  # one copy, rows x draws
         customers = rows.customer[chosen]  # one customer of each row stands for the row
         level = codes[customers]
         worth = intercept[level]  # in place from here: each pass is block x draws floats

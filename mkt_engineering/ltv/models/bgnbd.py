@@ -296,7 +296,8 @@ class BetaGeo(PurchaseModel):
 
         def value(rows: slice) -> np.ndarray:
             alive = self._p_alive_by_levels(x[rows], tx[rows], T[rows], stacked)
-            return table[:, pair[rows]] * alive
+            alive *= table[:, pair[rows]]
+            return alive
 
         return value
 
