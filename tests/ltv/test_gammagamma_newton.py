@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import optimize
 from scipy.special import gammaln
 
@@ -93,3 +95,31 @@ def test_newton_fit_reaches_the_quasi_newton_optimum_of_the_formula(spend):
     )
     fitted = np.array([model.params_[name] for name in ("p", "q", "v")])
     np.testing.assert_allclose(fitted, np.exp(reference.x), rtol=1e-5)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    n=st.integers(3, 400),
+    slope=st.sampled_from([0.0, 0.2, 1.0, -3.0]),
+)
+def test_spend_frequency_check_equals_scipys_correlation_tests(seed, n, slope):
+    # The check computes Pearson and Spearman without scipy.stats (0.5 s to import);
+    # scipy's own tests are the independent reference, ties in the counts included.
+    from scipy import stats
+
+    from mkt_engineering.ltv import spend_frequency_check
+
+    rng = np.random.default_rng(seed)
+    x = rng.integers(1, 12, n)
+    spend = np.round(np.maximum(x * slope + rng.gamma(2.0, 5.0, n), 0.01), 2)
+    rfm = pl.DataFrame({"frequency": np.append(x, 0), "monetary_value": np.append(spend, 0.0)})
+    got = dict(spend_frequency_check(rfm).select("method", "correlation").iter_rows())
+    p_values = dict(spend_frequency_check(rfm).select("method", "p_value").iter_rows())
+    for method, test in (("pearson", stats.pearsonr), ("spearman", stats.spearmanr)):
+        reference = test(x.astype(float), spend)
+        if np.isnan(reference.statistic):  # a constant column
+            assert np.isnan(got[method])
+            continue
+        assert got[method] == pytest.approx(reference.statistic, rel=1e-9, abs=1e-12)
+        assert p_values[method] == pytest.approx(reference.pvalue, rel=1e-9, abs=1e-12)
