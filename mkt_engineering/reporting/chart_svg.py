@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import copy
 import json
-import threading
 import uuid
 from typing import Any
 
@@ -326,35 +325,3 @@ def render_svg(spec: dict, vl_version: str) -> str:
     import vl_convert
 
     return vl_convert.vega_to_svg(tooltip_vega(spec, vl_version))
-
-
-_warming: list[threading.Thread] = []
-
-
-def warm_up() -> None:
-    """Start vl-convert's chart engine in the background, once per process.
-
-    Its first chart starts a JavaScript runtime (0.65 s here); a report reads and
-    reduces its data before it draws, so the start happens meanwhile instead of inside
-    the first chart's cell. A failure here is left to the first real chart to report.
-
-    Examples
-    --------
-    >>> warm_up(); warm_up()  # the second call does nothing
-    >>> len(_warming)
-    1
-    """
-    if _warming:
-        return
-
-    def start() -> None:
-        try:
-            import vl_convert
-
-            vl_convert.vega_to_svg({"width": 1, "height": 1})
-        except Exception:  # noqa: BLE001, S110 - the first chart says what is wrong
-            pass
-
-    thread = threading.Thread(target=start, name="mkt-chart-warm-up", daemon=True)
-    _warming.append(thread)
-    thread.start()

@@ -376,9 +376,6 @@ def setup_notebook(language: str = "en") -> None:
     from mkt_engineering.charts.theme import use_theme
 
     use_theme(language)  # type: ignore[arg-type]
-    from mkt_engineering.reporting import chart_svg
-
-    chart_svg.warm_up()  # the chart engine starts while the first cells read the data
     alt.renderers.register("mkt_svg", svg_renderer)
     alt.renderers.enable("mkt_svg")
     # The renderer checks the rows itself and names the chart in the record and the error;
