@@ -137,7 +137,7 @@ def _day_parts(orders, end: date, cut: date | None) -> pl.LazyFrame:
     # in-memory group-by keeps the rows of a group in frame order. The day alone suffices
     # (a customer has one row per day) and sorts 17x faster than customer and day, whose
     # string sort took 4.6 s of CPU at 10M orders.
-    rows = days.filter(day <= end).with_columns(**parts).sort("day")
+    rows = days.filter(day <= end).sort("day").with_columns(**parts)  # 4 columns to sort, not 9
     return rows.group_by("customer_id").agg(sums)
 
 
