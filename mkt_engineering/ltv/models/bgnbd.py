@@ -29,6 +29,8 @@ Examples
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from scipy.special import betaln, digamma, expit, gammaln, hyp2f1, polygamma
 
@@ -293,9 +295,10 @@ class BetaGeo(PurchaseModel):
         stacked = stacked_draws(params)
         pair, pair_x, pair_T = distinct_pairs(x, T)
         table = self._if_alive_table(times, weights, pair_x, pair_T, stacked)
+        terms = self._alive_terms(x, tx, T, stacked)  # once: slices are small (cache-sized)
 
         def value(rows: slice) -> np.ndarray:
-            alive = self._p_alive_by_levels(x[rows], tx[rows], T[rows], stacked)
+            alive = terms.alive(rows)
             alive *= table[:, pair[rows]]
             return alive
 
@@ -329,23 +332,26 @@ class BetaGeo(PurchaseModel):
         every logarithm would otherwise be taken draws x rows times. P(alive) is the
         logistic 1 / (1 + dead / alive), equal to `alive_probability` but for rounding.
         """
+        return self._alive_terms(x, tx, T, params).alive(slice(None))
+
+    def _alive_terms(self, x, tx, T, params=None) -> _AliveTerms:
+        """The logarithms of `_p_alive_by_levels` per distinct value, and each row's codes."""
         r, alpha, a, b = self._params(params)
         ages, age = level_codes(T)
         lasts, last = level_codes(tx)
         counts, count = level_codes(x)
-        repeat = x > 0
-        rx = r + counts
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # exp(inf): 0 alive
+        with np.errstate(divide="ignore", invalid="ignore"):
             drop = np.log(a) - np.log(np.where(counts > 0, b + counts - 1, 1.0))
-            # log(dead / alive) = log a - log(b + x - 1) + (r + x) log((alpha + T) / (alpha + t_x)),
-            # in place: under draws each pass is draws x rows floats
-            log_ratio = np.log(alpha + ages)[..., age]
-            log_ratio -= np.log(alpha + lasts)[..., last]
-            log_ratio *= rx[..., count]
-            log_ratio += drop[..., count]
-            alive = expit(np.negative(log_ratio, out=log_ratio), out=log_ratio)
-        alive[..., ~repeat] = 1.0  # no repeat purchase: alive for certain
-        return alive
+            return _AliveTerms(
+                np.log(alpha + ages),
+                np.log(alpha + lasts),
+                r + counts,
+                drop,
+                age,
+                last,
+                count,
+                x > 0,
+            )
 
     def alive_probability(self, x, tx, T, params=None) -> np.ndarray:
         r, alpha, a, b = self._params(params)
@@ -374,3 +380,32 @@ def _negative_binomial_cdf_below(n: np.ndarray, r: float, alpha: float, t: float
     from scipy import stats
 
     return np.where(n > 0, stats.nbinom.cdf(np.maximum(n - 1, 0), r, alpha / (alpha + t)), 0.0)
+
+
+@dataclass(frozen=True)
+class _AliveTerms:
+    """BG/NBD's P(alive) in parts: per distinct age, last purchase and frequency (under each
+    draw), and each row's codes into them, so slices of rows reuse one coding."""
+
+    log_age: np.ndarray
+    log_last: np.ndarray
+    rx: np.ndarray
+    drop: np.ndarray
+    age: np.ndarray
+    last: np.ndarray
+    count: np.ndarray
+    repeat: np.ndarray
+
+    def alive(self, rows: slice) -> np.ndarray:
+        """P(alive) of ``rows`` (draws x rows under draws), built in place."""
+        age, last, count = self.age[rows], self.last[rows], self.count[rows]
+        with np.errstate(invalid="ignore", over="ignore"):  # exp(inf): 0 alive
+            # log(dead / alive) = log a - log(b + x - 1) + (r + x) log((alpha + T) / (alpha + t_x)),
+            # in place: under draws each pass is draws x rows floats
+            log_ratio = self.log_age[..., age]
+            log_ratio -= self.log_last[..., last]
+            log_ratio *= self.rx[..., count]
+            log_ratio += self.drop[..., count]
+            alive = expit(np.negative(log_ratio, out=log_ratio), out=log_ratio)
+        alive[..., ~self.repeat[rows]] = 1.0  # no repeat purchase: alive for certain
+        return alive
