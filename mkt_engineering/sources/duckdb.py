@@ -99,7 +99,7 @@ def table_names(connection: duckdb.DuckDBPyConnection) -> list[str]:
 
 def open_files(source: Source) -> Any:
     """A Parquet/CSV glob or folder (hive partitions ``key=value/`` become columns)."""
-    pattern, kind = _file_pattern(source)
+    pattern, kind, _ = _file_pattern(source)
     reader = "read_parquet" if kind == "parquet" else "read_csv"
     literal = "'" + pattern.replace("'", "''") + "'"
     connection = connect()
@@ -145,11 +145,9 @@ def plain_parquet_files(source: Source) -> list[str] | None:
     >>> [os.path.basename(f) for f in plain_parquet_files(Source("files", folder))]
     ['p0.parquet', 'p1.parquet']
     """
-    pattern, kind = _file_pattern(source)
+    _, kind, files = _file_pattern(source)
     if kind != "parquet":
         return None
-    files = sorted(f for f in globbing.glob(pattern, recursive=True) if Path(f).is_file())
-    files = [f for f in files if not Path(f).name.startswith((".", "_"))]
     if not files or len(files) > POLARS_READ_FILES or any("=" in f for f in files):
         return None
     import polars as pl
@@ -163,8 +161,9 @@ def plain_parquet_files(source: Source) -> list[str] | None:
     return files
 
 
-def _file_pattern(source: Source) -> tuple[str, str]:
-    """The glob to read and whether it is Parquet or CSV; refuses an empty or mixed folder."""
+def _file_pattern(source: Source) -> tuple[str, str, list[str]]:
+    """The glob to read, whether it is Parquet or CSV, and the files of that kind it finds
+    (sorted); refuses an empty or mixed folder."""
     text = source.uri
     if globbing.has_magic(text):
         files = globbing.glob(text, recursive=True)
@@ -187,6 +186,8 @@ def _file_pattern(source: Source) -> tuple[str, str]:
             source=text,
             fix="Point to a folder or glob with .parquet or .csv files.",
         )
+    kind = "parquet" if parquet else "csv"
+    found = parquet if parquet else csv
     if pattern is None:
         if parquet and csv:
             raise validation_error(
@@ -197,4 +198,6 @@ def _file_pattern(source: Source) -> tuple[str, str]:
             )
         suffix = "*.parquet" if parquet else "*.csv"
         pattern = os.path.join(text, "**", suffix)
-    return pattern, "parquet" if parquet else "csv"
+        # the files the pattern reads (a ".pq" or ".tsv" file is listed above, not read)
+        found = [f for f in found if f.endswith(suffix[1:])]
+    return pattern, kind, sorted(found)

@@ -108,6 +108,7 @@ def test_a_plain_parquet_folder_is_read_by_polars_with_duckdbs_rows_and_types(tm
     )
     typed.head(3).write_parquet(folder / "a.parquet")
     typed.tail(1).write_parquet(folder / "2024" / "b.parquet")
+    typed.write_parquet(folder / "copy.pq")  # the folder's glob reads *.parquet only
     native, described = loading.engine_source(str(folder))
     read = loading.collect(native, described)  # polars: files of one schema, no partitions
     through_duckdb = loading.collect(native)
@@ -115,6 +116,7 @@ def test_a_plain_parquet_folder_is_read_by_polars_with_duckdbs_rows_and_types(tm
     assert read.schema == through_duckdb.schema
     assert read["segment"].dtype == pl.String  # DuckDB's type for a dictionary column
     assert read.sort("order_date").equals(through_duckdb.sort("order_date"))
+    assert read.height == typed.height
 
 
 def test_partitioned_or_mixed_parquet_folders_stay_with_duckdb(tmp_path):
