@@ -136,7 +136,9 @@ def _day_parts(orders, end: date, cut: date | None) -> pl.LazyFrame:
     # whatever order a parallel join or scan left the rows in (see SUMS_ENGINE): the
     # in-memory group-by keeps the rows of a group in frame order. The day alone suffices
     # (a customer has one row per day) and sorts 17x faster than customer and day, whose
-    # string sort took 4.6 s of CPU at 10M orders.
+    # string sort took 4.6 s of CPU at 10M orders. This makes the tables repeat to the bit
+    # at the demo's size (test_rfm_repeatable); at 10M purchase days the sums still
+    # differed between runs in the last bit (1e-15), as rfm_summary's docstring says.
     rows = days.filter(day <= end).sort("day").with_columns(**parts)  # 4 columns to sort, not 9
     return rows.group_by("customer_id").agg(sums)
 
